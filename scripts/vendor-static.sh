@@ -1,0 +1,30 @@
+#!/bin/sh
+# Copy vendored front-end files from node_modules into src/openpark/static/vendor.
+# Usage (from anywhere):  npm ci && scripts/vendor-static.sh
+# Set NODE_MODULES=/other/path/node_modules to copy from an install elsewhere.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+NM=${NODE_MODULES:-"$ROOT/node_modules"}
+DEST="$ROOT/src/openpark/static/vendor"
+
+for pkg in htmx.org echarts leaflet; do
+    [ -d "$NM/$pkg" ] || { echo "missing $NM/$pkg - run 'npm ci' first" >&2; exit 1; }
+done
+
+# htmx
+rm -rf "$DEST/htmx" && mkdir -p "$DEST/htmx"
+cp "$NM/htmx.org/dist/htmx.min.js" "$NM/htmx.org/LICENSE" "$DEST/htmx/"
+
+# echarts (echarts.min.js bundles zrender, so keep its licence too)
+rm -rf "$DEST/echarts" && mkdir -p "$DEST/echarts/licenses"
+cp "$NM/echarts/dist/echarts.min.js" "$NM/echarts/LICENSE" "$NM/echarts/NOTICE" "$DEST/echarts/"
+cp "$NM/echarts/licenses/LICENSE-d3" "$DEST/echarts/licenses/"
+cp "$NM/zrender/LICENSE" "$DEST/echarts/licenses/LICENSE-zrender"
+
+# leaflet
+rm -rf "$DEST/leaflet" && mkdir -p "$DEST/leaflet/images"
+cp "$NM/leaflet/dist/leaflet.js" "$NM/leaflet/dist/leaflet.css" "$NM/leaflet/LICENSE" "$DEST/leaflet/"
+cp "$NM/leaflet/dist/images/"*.png "$DEST/leaflet/images/"
+
+echo "vendored: htmx.org $(node -p "require('$NM/htmx.org/package.json').version" 2>/dev/null || echo '?'), echarts $(node -p "require('$NM/echarts/package.json').version" 2>/dev/null || echo '?'), leaflet $(node -p "require('$NM/leaflet/package.json').version" 2>/dev/null || echo '?') -> $DEST"

@@ -1,0 +1,16 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    RESTORE = "restore", _("恢复")
+
+
+class TaskState(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCESS = "success", _("已完成")
+    FAILURE = "failure", _("失败")

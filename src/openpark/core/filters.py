@@ -1,0 +1,55 @@
+import django_filters
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from .choices import ChangeAction
+from .models import ChangeRecord, Grid
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """A FilterSet with a free-text `q` over the fields named in `search_fields`."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(method="search", label="搜索")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+def _recorded_types():
+    return ContentType.objects.filter(
+        pk__in=ChangeRecord.objects.values("content_type").distinct()
+    ).order_by("app_label", "model")
+
+
+class ChangeRecordFilterSet(SearchFilterSet):
+    search_fields = ("object_repr", "username", "request_id")
+
+    time_after = django_filters.IsoDateTimeFilter(field_name="time", lookup_expr="gte", label="起始时间")
+    time_before = django_filters.IsoDateTimeFilter(field_name="time", lookup_expr="lte", label="截止时间")
+    date_from = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="起始日期")
+    date_to = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label="截止日期")
+    user = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all(), label="用户")
+    action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label="操作")
+    content_type = django_filters.ModelChoiceFilter(queryset=_recorded_types, label="对象类型")
+    object_id = django_filters.CharFilter(label="对象编号")
+    request_id = django_filters.CharFilter(label="请求编号")
+
+    class Meta:
+        model = ChangeRecord
+        fields = ["user", "action", "content_type", "object_id", "request_id"]
+
+
+class GridFilterSet(SearchFilterSet):
+    search_fields = ("code", "name")
+
+    class Meta:
+        model = Grid
+        fields = []

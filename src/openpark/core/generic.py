@@ -1,0 +1,362 @@
+"""Generic pages for a model: list (filters, sorting, paging, export), detail, add, edit,
+delete and history. An app declares them in a few lines:
+
+    enterprise_pages = ModelPages(
+        Enterprise, filterset_class=EnterpriseFilterSet, form_class=EnterpriseForm,
+        list_columns=["uscc", "name", "updated_at"],
+    )
+    urlpatterns = enterprise_pages.urls()
+
+Every page checks the model permission of the action and limits rows to the user's scope, so an
+object outside it answers 404, whatever the URL.
+"""
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.forms import modelform_factory
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.encoding import escape_uri_path
+from django.utils.text import capfirst
+from django.views import View
+
+from . import progress
+from .columns import build_columns
+from .exports import write_xlsx
+from .forms import ScopedModelForm
+from .models import ChangeRecord
+from .scoping import scope_queryset
+
+PAGE_SIZES = (20, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+# Query parameters of a list page that are not filters.
+LIST_CONTROLS = {"page", "per_page", "sort", "export"}
+
+pages_registry: dict[str, "ModelPages"] = {}
+
+
+class ModelPages:
+    """The pages of one model, and what they share: columns, filters, form and permissions."""
+
+    actions = ("list", "detail", "add", "edit", "delete", "history")
+
+    def __init__(self, model, *, filterset_class=None, form_class=None, list_columns=("__str__",),
+                 detail_fields=None, export_columns=None, form_fields=None, actions=None,
+                 default_sort=None, views=None, prefix=None):
+        self.model = model
+        self.opts = model._meta
+        self.filterset_class = filterset_class
+        self.form_class = form_class
+        self.form_fields = form_fields
+        self.columns = build_columns(model, list_columns)
+        self.export_columns = build_columns(model, export_columns or list_columns)
+        self.detail_fields = detail_fields
+        self.default_sort = default_sort
+        if actions is not None:
+            self.actions = tuple(actions)
+        self.views = views or {}
+        self.prefix = prefix or f"{self.opts.model_name}s/"
+        pages_registry[self.key] = self
+
+    @property
+    def key(self) -> str:
+        return self.opts.label_lower
+
+    def url_name(self, action: str) -> str:
+        return f"{self.opts.app_label}:{self.opts.model_name}_{action}"
+
+    def permission(self, action: str) -> str:
+        codename = {"list": "view", "detail": "view", "history": "view", "add": "add",
+                    "edit": "change", "delete": "delete"}[action]
+        return f"{self.opts.app_label}.{codename}_{self.opts.model_name}"
+
+    def urls(self) -> list:
+        routes = {
+            "list": ("", ObjectListView),
+            "add": ("add/", ObjectEditView),
+            "detail": ("<int:pk>/", ObjectDetailView),
+            "edit": ("<int:pk>/edit/", ObjectEditView),
+            "delete": ("<int:pk>/delete/", ObjectDeleteView),
+            "history": ("<int:pk>/history/", ObjectHistoryView),
+        }
+        return [
+            path(self.prefix + route, self.views.get(action, view).as_view(pages=self, action=action),
+                 name=f"{self.opts.model_name}_{action}")
+            for action, (route, view) in routes.items()
+            if action in self.actions
+        ]
+
+    # Querysets -------------------------------------------------------------------------------
+
+    def base_queryset(self, user):
+        manager = getattr(self.model, "objects")
+        queryset = manager.all()
+        related = [c.name for c in {*self.columns, *self.export_columns} if c.related]
+        if related:
+            queryset = queryset.select_related(*related)
+        return scope_queryset(queryset, user)
+
+    def filterset(self, user, params):
+        if self.filterset_class is None:
+            return None
+        data = {k: v for k, v in params.items() if k not in LIST_CONTROLS}
+        return self.filterset_class(data, queryset=self.base_queryset(user))
+
+    def sort_key(self, params) -> str:
+        wanted = params.get("sort", "")
+        sortable = {c.name for c in self.columns if c.sortable}
+        if wanted.lstrip("-") in sortable:
+            return wanted
+        return self.default_sort or ""
+
+    def listed_queryset(self, user, params):
+        """The rows a list page shows for these parameters: scoped, filtered and sorted."""
+        filterset = self.filterset(user, params)
+        if filterset is None:
+            queryset = self.base_queryset(user)
+        elif filterset.is_valid():
+            queryset = filterset.qs
+        else:
+            queryset = self.model.objects.none()
+        sort = self.sort_key(params)
+        if sort:
+            queryset = queryset.order_by(sort, "pk")
+        elif not queryset.query.order_by and not self.opts.ordering:
+            queryset = queryset.order_by("pk")
+        return queryset
+
+    # Export ----------------------------------------------------------------------------------
+
+    def export_filename(self) -> str:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return f"{self.opts.verbose_name_plural}-{stamp}.xlsx"
+
+    def export_bytes(self, queryset, progress=None) -> bytes:
+        return write_xlsx(
+            self.export_columns, queryset.iterator(chunk_size=2000),
+            str(self.opts.verbose_name_plural), progress=progress,
+        )
+
+
+class PagesView(LoginRequiredMixin, View):
+    pages: ModelPages = None
+    action: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(
+            self.pages.permission(self.action)
+        ):
+            raise PermissionDenied("您没有权限执行此操作。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        queryset = scope_queryset(self.model.objects.all(), self.request.user)
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    @property
+    def model(self):
+        return self.pages.model
+
+    def breadcrumbs(self, *tail) -> list[tuple[str, str]]:
+        crumbs = [("首页", reverse("home"))]
+        if "list" in self.pages.actions:
+            crumbs.append(
+                (capfirst(str(self.pages.opts.verbose_name_plural)), reverse(self.pages.url_name("list")))
+            )
+        return crumbs + list(tail)
+
+    def can(self, action: str) -> bool:
+        return action in self.pages.actions and self.request.user.has_perm(
+            self.pages.permission(action)
+        )
+
+    def context(self, **extra) -> dict:
+        return {
+            "pages": self.pages,
+            "opts": self.pages.opts,
+            "can_add": self.can("add"),
+            "can_edit": self.can("edit"),
+            "can_delete": self.can("delete"),
+            "can_history": self.can("history"),
+            **extra,
+        }
+
+
+class ObjectListView(PagesView):
+    template_name = "core/object_list.html"
+    partial_template_name = "core/includes/object_table.html"
+
+    def get(self, request):
+        params = request.GET
+        queryset = self.pages.listed_queryset(request.user, params)
+        if params.get("export") == "xlsx":
+            return self.export(queryset)
+        per_page = _int_param(params.get("per_page"), DEFAULT_PAGE_SIZE)
+        per_page = per_page if per_page in PAGE_SIZES else DEFAULT_PAGE_SIZE
+        page = Paginator(queryset, per_page).get_page(params.get("page"))
+        filterset = self.pages.filterset(request.user, params)
+        if filterset is not None and not filterset.is_valid():
+            messages.error(request, "筛选条件有误：" + _filter_errors(filterset))
+        context = self.context(
+            page=page,
+            rows=[(obj, [c.display(obj) for c in self.pages.columns]) for obj in page.object_list],
+            columns=self.pages.columns,
+            filter_form=filterset.form if filterset is not None else None,
+            sort=self.pages.sort_key(params),
+            query_without=lambda *names: _query_without(params, *names),
+            per_page=per_page,
+            page_sizes=PAGE_SIZES,
+            breadcrumbs=self.breadcrumbs(),
+            title=capfirst(str(self.pages.opts.verbose_name_plural)),
+        )
+        context["querystring"] = _query_without(params, "page")
+        context["sort_querystring"] = _query_without(params, "page", "sort")
+        template = self.partial_template_name if request.headers.get("HX-Request") else self.template_name
+        return render(request, template, context)
+
+    def export(self, queryset):
+        from .tasks import export_list
+
+        settings_limit = _export_sync_limit()
+        if queryset.count() > settings_limit:
+            params = {k: v for k, v in self.request.GET.items() if k != "export"}
+            run = progress.start(
+                export_list, f"导出{self.pages.opts.verbose_name_plural}", self.request.user,
+                self.pages.key, self.request.user.pk, params,
+            )
+            messages.info(self.request, "数据较多，已转为后台导出，完成后可在此页下载。")
+            return HttpResponseRedirect(run.get_absolute_url())
+        content = self.pages.export_bytes(queryset)
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{escape_uri_path(self.pages.export_filename())}"
+        )
+        return response
+
+
+class ObjectDetailView(PagesView):
+    template_name = "core/object_detail.html"
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        return render(request, self.template_name, self.context(
+            object=obj,
+            fields=self.detail_rows(obj),
+            breadcrumbs=self.breadcrumbs((str(obj), "")),
+            title=str(obj),
+        ))
+
+    def detail_rows(self, obj) -> list[tuple[str, str]]:
+        names = self.pages.detail_fields or [
+            f.name for f in self.pages.opts.concrete_fields
+            if f.name not in {"id", "is_deleted", "deleted_at"}
+        ]
+        return [(c.label, c.display(obj)) for c in build_columns(self.model, names)]
+
+
+class ObjectEditView(PagesView):
+    template_name = "core/object_form.html"
+
+    def form_class(self):
+        if self.pages.form_class is not None:
+            return self.pages.form_class
+        return modelform_factory(self.model, form=ScopedModelForm, fields=self.pages.form_fields or "__all__")
+
+    def get_instance(self):
+        return self.get_object() if "pk" in self.kwargs else None
+
+    def render_form(self, form, instance):
+        opts = self.pages.opts
+        if instance is None:
+            title = f"新建{opts.verbose_name}"
+            crumbs = self.breadcrumbs((title, ""))
+        else:
+            title = f"编辑{opts.verbose_name}：{instance}"
+            crumbs = self.breadcrumbs((str(instance), instance.get_absolute_url()), ("编辑", ""))
+        return render(self.request, self.template_name, self.context(
+            form=form, object=instance, breadcrumbs=crumbs, title=title,
+        ))
+
+    def get(self, request, pk=None):
+        instance = self.get_instance()
+        return self.render_form(self.form_class()(instance=instance, user=request.user), instance)
+
+    def post(self, request, pk=None):
+        instance = self.get_instance()
+        form = self.form_class()(request.POST, request.FILES, instance=instance, user=request.user)
+        if not form.is_valid():
+            messages.error(request, "保存失败，请按提示修改后重试。")
+            return self.render_form(form, instance)
+        with transaction.atomic():
+            obj = form.save()
+        verb = "已新建" if instance is None else "已保存"
+        messages.success(request, f"{verb}{self.pages.opts.verbose_name}“{obj}”。")
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+
+class ObjectDeleteView(PagesView):
+    template_name = "core/object_confirm_delete.html"
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        return render(request, self.template_name, self.context(
+            object=obj, title=f"删除{self.pages.opts.verbose_name}",
+            breadcrumbs=self.breadcrumbs((str(obj), obj.get_absolute_url()), ("删除", "")),
+        ))
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        with transaction.atomic():
+            obj.delete()
+        messages.success(request, f"已删除{self.pages.opts.verbose_name}“{obj}”。")
+        return HttpResponseRedirect(reverse(self.pages.url_name("list")))
+
+
+class ObjectHistoryView(PagesView):
+    template_name = "core/object_history.html"
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        records = ChangeRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)
+        ).select_related("user")
+        page = Paginator(records, DEFAULT_PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, self.template_name, self.context(
+            object=obj, page=page, title=f"{obj} 的变更历史",
+            breadcrumbs=self.breadcrumbs((str(obj), obj.get_absolute_url()), ("变更历史", "")),
+        ))
+
+
+def _int_param(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _export_sync_limit() -> int:
+    from django.conf import settings
+
+    return settings.EXPORT_SYNC_LIMIT
+
+
+def _query_without(params, *names) -> str:
+    return urlencode([(k, v) for k, values in params.lists() if k not in names for v in values])
+
+
+def _filter_errors(filterset) -> str:
+    parts = []
+    for name, errors in filterset.errors.items():
+        label = filterset.form.fields[name].label if name in filterset.form.fields else name
+        parts.append(f"{label}：{'；'.join(errors)}")
+    return "；".join(parts)

@@ -1,0 +1,289 @@
+"""Shared models: users and their scope, the change record, background task runs, grids.
+
+Domain models inherit `DomainModel`, which gives them timestamps, soft deletion and a change
+record for every create, update and delete (see `openpark.core.changes`).
+"""
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import geo
+from .choices import ChangeAction, TaskState
+
+
+class ChangeLoggedModel(models.Model):
+    """Every save and delete of a subclass is written to the change record."""
+
+    # Fields left out of the before/after values (secrets, bookkeeping).
+    change_log_exclude: frozenset[str] = frozenset({"updated_at"})
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values))
+        return instance
+
+
+class DomainQuerySet(models.QuerySet):
+    def delete(self):
+        """Soft-delete every row, recording each one; a queryset never hard-deletes domain data."""
+        from .changes import soft_delete_queryset
+
+        return soft_delete_queryset(self)
+
+
+class ActiveManager(models.Manager.from_queryset(DomainQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(is_deleted=False)
+
+
+class DomainModel(ChangeLoggedModel):
+    """Base of every domain record.
+
+    `objects` hides soft-deleted rows; `all_objects` (the default manager, so that uniqueness
+    checks see deleted rows too) includes them. Set `soft_delete = False` on a model whose rows
+    may really be deleted. Scope for enterprise users and grid workers is declared with
+    `scope_enterprise_field` / `scope_grid_field`: the lookup path from this model to the
+    enterprise or grid ("pk" for the Enterprise or Grid itself), or None when the model has no
+    such link (then scoped users see none of it).
+    """
+
+    soft_delete = True
+    scope_enterprise_field: str | None = None
+    scope_grid_field: str | None = None
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    is_deleted = models.BooleanField(_("已删除"), default=False, editable=False, db_index=True)
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+
+    all_objects = models.Manager.from_queryset(DomainQuerySet)()
+    objects = ActiveManager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, using=None, keep_parents=False):
+        if not self.soft_delete:
+            return super().delete(using=using, keep_parents=keep_parents)
+        self.is_deleted = True
+        self.deleted_at = timezone.now()
+        self._change_action = ChangeAction.DELETE
+        self.save(update_fields=["is_deleted", "deleted_at", "updated_at"])
+        return (1, {self._meta.label: 1})
+
+    def restore(self):
+        self.is_deleted = False
+        self.deleted_at = None
+        self._change_action = ChangeAction.RESTORE
+        self.save(update_fields=["is_deleted", "deleted_at", "updated_at"])
+
+    def get_absolute_url(self):
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+
+    def get_history_url(self):
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_history", args=[self.pk])
+
+
+class User(ChangeLoggedModel, AbstractUser):
+    change_log_exclude = frozenset({"password", "last_login", "updated_at"})
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_absolute_url(self):
+        try:
+            return reverse("admin:core_user_change", args=[self.pk])
+        except NoReverseMatch:
+            return ""
+
+
+class Grid(DomainModel):
+    """A grid (网格) of community governance, with its boundary as a GeoJSON polygon."""
+
+    scope_grid_field = "pk"
+
+    code = models.CharField(_("网格编码"), max_length=32, unique=True)
+    name = models.CharField(_("网格名称"), max_length=100)
+    boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("网格")
+        verbose_name_plural = _("网格")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+    def clean(self):
+        super().clean()
+        if self.boundary:
+            try:
+                self.boundary = geo.normalise_polygon(self.boundary)
+            except ValueError as exc:
+                raise ValidationError({"boundary": str(exc)}) from exc
+
+
+class EnterpriseBinding(ChangeLoggedModel):
+    """An enterprise user may see the records of the enterprises bound to them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_bindings",
+        verbose_name=_("用户"),
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="user_bindings",
+        verbose_name=_("企业"),
+    )
+
+    class Meta:
+        verbose_name = _("企业账号绑定")
+        verbose_name_plural = _("企业账号绑定")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "enterprise"], name="unique_enterprise_binding")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.enterprise}"
+
+
+class GridBinding(ChangeLoggedModel):
+    """A grid worker may see the records of the grids bound to them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grid_bindings",
+        verbose_name=_("用户"),
+    )
+    grid = models.ForeignKey(
+        Grid, on_delete=models.CASCADE, related_name="user_bindings", verbose_name=_("网格")
+    )
+
+    class Meta:
+        verbose_name = _("网格员绑定")
+        verbose_name_plural = _("网格员绑定")
+        constraints = [models.UniqueConstraint(fields=["user", "grid"], name="unique_grid_binding")]
+
+    def __str__(self):
+        return f"{self.user} → {self.grid}"
+
+
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("变更记录不可修改。")
+
+    def delete(self):
+        raise PermissionError("变更记录不可删除。")
+
+
+class ChangeRecord(models.Model):
+    """One create, update or delete of a recorded model: who, when, and the values around it.
+
+    Append-only: the application can neither change nor delete a record.
+    """
+
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("用户"),
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
+    source = models.CharField(_("来源地址或程序"), max_length=100, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("对象类型")
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    action = models.CharField(_("操作"), max_length=10, choices=ChangeAction.choices)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("变更记录不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("变更记录不可删除。")
+
+    def get_absolute_url(self):
+        return reverse("core:changerecord_detail", args=[self.pk])
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field whose value differs."""
+        before, after = self.before or {}, self.after or {}
+        names = list(dict.fromkeys([*before, *after]))
+        return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
+
+
+class TaskRun(models.Model):
+    """A background task as the user sees it: state, progress, message and result."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("任务"), max_length=100)
+    label = models.CharField(_("说明"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="task_runs", verbose_name=_("发起人"),
+    )
+    state = models.CharField(
+        _("状态"), max_length=10, choices=TaskState.choices, default=TaskState.PENDING
+    )
+    current = models.PositiveIntegerField(_("已完成"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    message = models.CharField(_("消息"), max_length=500, blank=True)
+    result = models.JSONField(_("结果"), null=True, blank=True)
+    result_file = models.FileField(_("结果文件"), upload_to="task-results/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        return reverse("core:taskrun_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        if self.state == TaskState.SUCCESS:
+            return 100
+        return int(self.current * 100 / self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (TaskState.SUCCESS, TaskState.FAILURE)

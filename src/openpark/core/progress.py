@@ -1,0 +1,71 @@
+"""Background tasks the user can follow: each run is a `TaskRun` row whose progress the task
+updates, so the page shows it whether the task runs eagerly or on a Celery worker."""
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import TaskState
+from .models import TaskRun
+
+logger = logging.getLogger(__name__)
+
+
+def start(task, label: str, user, *args) -> TaskRun:
+    """Create the run and hand it to Celery; `task` receives the run id as its first argument."""
+    run = TaskRun.objects.create(name=task.name, label=label, user=user)
+    transaction.on_commit(lambda: _send(task, run, args))
+    run.refresh_from_db()
+    return run
+
+
+def _send(task, run: TaskRun, args) -> None:
+    try:
+        task.delay(str(run.pk), *args)
+    except Exception as exc:
+        # In eager mode a failing task has already recorded its failure on the run; a broker
+        # that cannot be reached leaves it pending, so say so.
+        logger.exception("task %s failed", task.name)
+        TaskRun.objects.filter(pk=run.pk, state=TaskState.PENDING).update(
+            state=TaskState.FAILURE, finished_at=timezone.now(), message=f"任务未能启动：{exc}"[:500]
+        )
+
+
+class Progress:
+    """Used inside a task: `with Progress(run_id) as progress: progress.update(n, total)`."""
+
+    def __init__(self, run_id: str):
+        self.run = TaskRun.objects.get(pk=run_id)
+
+    def __enter__(self):
+        self._save(state=TaskState.RUNNING, started_at=timezone.now(), message="")
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is not None:
+            self._save(state=TaskState.FAILURE, finished_at=timezone.now(),
+                       message=f"任务失败：{exc}"[:500])
+            return False
+        self._save(state=TaskState.SUCCESS, finished_at=timezone.now(), current=self.run.total)
+        return False
+
+    def update(self, current: int, total: int | None = None, message: str = "") -> None:
+        fields = {"current": current}
+        if total is not None:
+            fields["total"] = total
+        if message:
+            fields["message"] = message
+        self._save(**fields)
+
+    def finish(self, message: str = "", result=None, file_name: str = "", content: bytes = b""):
+        if content:
+            from django.core.files.base import ContentFile
+
+            self.run.result_file.save(file_name, ContentFile(content), save=False)
+            self._save(result_file=self.run.result_file.name)
+        self._save(message=message, result=result)
+
+    def _save(self, **fields) -> None:
+        for name, value in fields.items():
+            setattr(self.run, name, value)
+        TaskRun.objects.filter(pk=self.run.pk).update(**fields)

@@ -1,0 +1,130 @@
+"""The roles of the platform, declared in one place.
+
+A role is a Django group. `access` names, per app label, whether the role may only view ("view")
+or also add, change and delete ("edit") that app's records; "model:<app>.<model>" entries narrow
+it to one model. Permissions of apps that are added later are granted when their migrations run
+(see `sync_role_permissions`, connected to post_migrate). Park-wide roles see every record;
+the others see only what their bindings allow (see `openpark.core.scoping`).
+"""
+from dataclasses import dataclass, field
+
+VIEW, EDIT = "view", "edit"
+DOMAIN_APPS = (
+    "enterprises", "economy", "evaluation", "investment", "environment", "transformation",
+    "community", "cockpit",
+)
+# Nobody adds, changes or deletes change records through the application.
+READ_ONLY_MODELS = {"core.changerecord"}
+
+
+@dataclass(frozen=True)
+class Role:
+    slug: str
+    name: str
+    duty: str
+    park_wide: bool
+    access: dict[str, str] = field(default_factory=dict)
+
+
+def _all(level: str, *apps: str) -> dict[str, str]:
+    return {app: level for app in apps}
+
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        "leader", "园区领导", "驾驶舱：全年指标与目标对比、地图、年度报告", True,
+        {**_all(VIEW, *DOMAIN_APPS), "core.grid": VIEW, "core.changerecord": VIEW},
+    ),
+    Role(
+        "economy", "经发", "企业数据归集、经济运行监测、亩均评价、低效用地处置", True,
+        {
+            **_all(VIEW, "investment", "environment", "transformation", "cockpit"),
+            **_all(EDIT, "enterprises", "economy", "evaluation"),
+            "core.grid": VIEW, "core.changerecord": VIEW,
+        },
+    ),
+    Role(
+        "investment", "招商", "产业链与目标企业、线索、走访、项目全生命周期", True,
+        {**_all(VIEW, "enterprises", "economy", "cockpit"), "investment": EDIT},
+    ),
+    Role(
+        "environment", "环保", "排口、整治、污染源、巡河、水质、企业环境档案、环保管家检查", True,
+        {**_all(VIEW, "enterprises", "cockpit"), "environment": EDIT},
+    ),
+    Role(
+        "industry", "工信", "智改数转认定与目标", True,
+        {**_all(VIEW, "enterprises", "economy", "cockpit"), "transformation": EDIT},
+    ),
+    Role(
+        "community", "党建社区", "组织、党员、驿站、志愿队伍、活动、积分、随手拍", True,
+        {**_all(VIEW, "enterprises", "cockpit"), "community": EDIT, "core.grid": EDIT},
+    ),
+    Role(
+        "grid", "网格员", "随手拍上报问题，查看和兑换积分", False,
+        {"community": VIEW, "core.grid": VIEW},
+    ),
+    Role(
+        "enterprise", "企业用户", "查看和确认本企业数据，下载本企业评价报告", False,
+        _all(VIEW, "enterprises", "economy", "evaluation"),
+    ),
+    Role(
+        "admin", "系统管理员", "账号、角色、网格与绑定、系统配置", True,
+        {
+            "core.user": EDIT, "core.grid": EDIT, "core.enterprisebinding": EDIT,
+            "core.gridbinding": EDIT, "core.changerecord": VIEW, "auth.group": VIEW,
+            "authtoken.token": EDIT, "authtoken.tokenproxy": EDIT,
+        },
+    ),
+)
+ROLES_BY_NAME = {role.name: role for role in ROLES}
+ROLES_BY_SLUG = {role.slug: role for role in ROLES}
+PARK_WIDE_ROLE_NAMES = frozenset(role.name for role in ROLES if role.park_wide)
+
+_ACTIONS = {VIEW: ("view",), EDIT: ("view", "add", "change", "delete")}
+
+
+def permission_codenames(role: Role, models_by_app: dict[str, list[str]]) -> set[tuple[str, str]]:
+    """(app_label, codename) pairs a role holds, given the models each app has."""
+    wanted: set[tuple[str, str]] = set()
+    for target, level in role.access.items():
+        app_label, _, model_name = target.partition(".")
+        model_names = [model_name] if model_name else models_by_app.get(app_label, [])
+        for name in model_names:
+            if f"{app_label}.{name}" in READ_ONLY_MODELS:
+                actions = ("view",)
+            else:
+                actions = _ACTIONS[level]
+            wanted.update((app_label, f"{action}_{name}") for action in actions)
+    return wanted
+
+
+def sync_role_permissions(apps=None, **kwargs) -> None:
+    """Create the role groups and give each exactly its declared permissions.
+
+    Safe to run any number of times; runs after every migrate, so that a new app's models are
+    granted as soon as they exist.
+    """
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    models_by_app: dict[str, list[str]] = {}
+    for app_label, model_name in Permission.objects.values_list(
+        "content_type__app_label", "content_type__model"
+    ).distinct():
+        models_by_app.setdefault(app_label, []).append(model_name)
+    permission_ids = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role.name)
+        wanted = permission_codenames(role, models_by_app)
+        group.permissions.set([permission_ids[key] for key in wanted if key in permission_ids])

@@ -1,0 +1,168 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from . import navigation
+from .filters import ChangeRecordFilterSet, GridFilterSet
+from .forms import GridForm
+from .generic import ModelPages, ObjectDetailView
+from .models import ChangeRecord, Grid, TaskRun
+from .roles import ROLES, ROLES_BY_SLUG
+from .scoping import bound_ids, role_names, scope_queryset
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def account_locked(request, credentials=None, *args, **kwargs):
+    """django-axes calls this when an account is locked after repeated failures."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request, "registration/locked.html", {"minutes": minutes, "title": "账号已锁定"}, status=429
+    )
+
+
+def user_roles(user):
+    names = role_names(user)
+    return [role for role in ROLES if role.name in names]
+
+
+@login_required
+def home(request):
+    """Send each user to the home page of their first role."""
+    roles = user_roles(request.user)
+    if not roles:
+        return render(request, "core/home_norole.html", {"title": "首页"})
+    return redirect("role_home", slug=roles[0].slug)
+
+
+@login_required
+def role_home(request, slug):
+    role = ROLES_BY_SLUG.get(slug)
+    if role is None or role not in user_roles(request.user):
+        raise Http404("没有这个角色的首页。")
+    user = request.user
+    context = {
+        "role": role,
+        "title": f"{role.name}工作台",
+        "other_roles": [r for r in user_roles(user) if r != role],
+        "modules": navigation.modules_for(user),
+        "recent_tasks": TaskRun.objects.filter(user=user)[:5],
+        "breadcrumbs": [("首页", "")],
+    }
+    context.update(_home_panels(user))
+    return render(request, "core/home.html", context)
+
+
+def _home_panels(user) -> dict:
+    """The figures and lists a home page shows, each only when the user may see it."""
+    from openpark.enterprises.models import Enterprise
+
+    from .models import Grid
+
+    panels = {}
+    if user.has_perm("enterprises.view_enterprise"):
+        enterprises = scope_queryset(Enterprise.objects.all(), user)
+        panels["enterprise_count"] = enterprises.count()
+        enterprise_ids, grid_ids = bound_ids(user)
+        if enterprise_ids:
+            panels["my_enterprises"] = enterprises.filter(pk__in=enterprise_ids)
+    if user.has_perm("core.view_grid"):
+        grids = scope_queryset(Grid.objects.all(), user)
+        panels["grid_count"] = grids.count()
+        if bound_ids(user)[1]:
+            panels["my_grids"] = grids
+    if user.has_perm("core.view_changerecord"):
+        panels["recent_changes"] = ChangeRecord.objects.select_related("content_type")[:8]
+    return panels
+
+
+class ChangeRecordDetailView(ObjectDetailView):
+    template_name = "core/changerecord_detail.html"
+
+
+grid_pages = ModelPages(
+    Grid, filterset_class=GridFilterSet, form_class=GridForm,
+    list_columns=["code", "name", "updated_at"],
+    detail_fields=["code", "name", "boundary", "created_at", "updated_at"],
+)
+change_pages = ModelPages(
+    ChangeRecord, filterset_class=ChangeRecordFilterSet, actions=("list", "detail"),
+    list_columns=["time", "username", "action", "content_type", "object_repr", "request_id"],
+    detail_fields=["time", "username", "source", "request_id", "content_type", "object_id",
+                   "object_repr", "action"],
+    views={"detail": ChangeRecordDetailView}, prefix="changes/",
+)
+
+
+def _own_task_runs(user):
+    runs = TaskRun.objects.all()
+    return runs if user.is_superuser else runs.filter(user=user)
+
+
+@login_required
+def taskrun_list(request):
+    page = Paginator(_own_task_runs(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/taskrun_list.html", {
+        "page": page, "title": "我的后台任务",
+        "breadcrumbs": [("首页", reverse("home")), ("我的后台任务", "")],
+    })
+
+
+@login_required
+def taskrun_detail(request, pk):
+    run = get_object_or_404(_own_task_runs(request.user), pk=pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "core/includes/task_progress.html", {"run": run})
+    return render(request, "core/taskrun_detail.html", {
+        "run": run, "title": run.label,
+        "breadcrumbs": [("首页", reverse("home")), ("我的后台任务", reverse("core:taskrun_list")), (run.label, "")],
+    })
+
+
+@login_required
+def taskrun_download(request, pk):
+    from django.http import FileResponse
+
+    run = get_object_or_404(_own_task_runs(request.user), pk=pk)
+    if not run.result_file:
+        raise Http404("该任务没有结果文件。")
+    return FileResponse(run.result_file.open("rb"), as_attachment=True,
+                        filename=run.result_file.name.rsplit("/", 1)[-1])
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith(("/api/", "/open311/"))
+
+
+def error_404(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "未找到。", "code": "not_found"}, status=404)
+    return render(request, "404.html", {"title": "页面不存在"}, status=404)
+
+
+def error_403(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "您没有执行该操作的权限。", "code": "permission_denied"}, status=403)
+    return render(request, "403.html", {"title": "没有权限", "reason": str(exception or "")}, status=403)
+
+
+def error_500(request):
+    if _wants_json(request):
+        return JsonResponse({"detail": "服务器内部错误，请稍后重试或联系管理员。", "code": "server_error"}, status=500)
+    # No request context: whatever failed (the database, say) must not fail this page too.
+    return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def error_400(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "请求有误。", "code": "bad_request"}, status=400)
+    return render(request, "400.html", {"title": "请求有误"}, status=400)

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from .models import Enterprise
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["uscc", "name", "is_deleted", "updated_at"]
+    list_filter = ["is_deleted"]
+    search_fields = ["uscc", "name"]

@@ -1,0 +1,5 @@
+from .views import enterprise_pages
+
+app_name = "enterprises"
+
+urlpatterns = enterprise_pages.urls()

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from openpark.core import views as core_views
+
+api_patterns = [
+    path("core/", include("openpark.core.api.urls")),
+    path("enterprises/", include("openpark.enterprises.api.urls")),
+    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("home/<slug:slug>/", core_views.role_home, name="role_home"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("core/", include("openpark.core.urls")),
+    path("enterprises/", include("openpark.enterprises.urls")),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "openpark.core.views.error_400"
+handler403 = "openpark.core.views.error_403"
+handler404 = "openpark.core.views.error_404"
+handler500 = "openpark.core.views.error_500"
