@@ -23,7 +23,7 @@ class SearchFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
 
-def _recorded_types():
+def _recorded_types(request=None):
     return ContentType.objects.filter(
         pk__in=ChangeRecord.objects.values("content_type").distinct()
     ).order_by("app_label", "model")

@@ -1,3 +1,4 @@
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 
@@ -11,3 +12,13 @@ class NotUsernameValidator:
 
     def get_help_text(self):
         return "密码不能与用户名相同。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's rule with its message in Chinese (the shipped catalogue lacks this message)."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"

@@ -20,14 +20,16 @@ def _first_message(errors) -> str:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # Django's message names the model, in English
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
     response = drf_exception_handler(exc, context)
     if response is None:
-        if isinstance(exc, (Http404, PermissionDenied)):
-            return response
         logger.exception("API error", exc_info=exc)
         return Response(
             {"detail": "服务器内部错误，请稍后重试或联系管理员。", "code": "server_error"},

@@ -1,0 +1,65 @@
+import pytest
+from django.utils import translation
+from rest_framework.test import APIClient
+
+from .factories import EnterpriseFactory, GridFactory, UserFactory, bind_enterprise, bind_grid
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """Messages outside a request in Chinese too, as the platform runs."""
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles, **kwargs):
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for(client):
+    """A page client logged in as the given user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_for(db):
+    def login(user):
+        api = APIClient()
+        api.force_authenticate(user)
+        return api
+
+    return login
+
+
+@pytest.fixture
+def enterprises(db):
+    return EnterpriseFactory.create_batch(3)
+
+
+@pytest.fixture
+def enterprise_user(make_user, enterprises):
+    user = make_user("enterprise")
+    bind_enterprise(user, enterprises[0])
+    return user
+
+
+@pytest.fixture
+def grids(db):
+    return GridFactory.create_batch(2)
+
+
+@pytest.fixture
+def grid_user(make_user, grids):
+    user = make_user("grid")
+    bind_grid(user, grids[0])
+    return user

@@ -1,0 +1,80 @@
+import pytest
+from django.urls import reverse
+
+from openpark.core.roles import ROLES
+
+TASKS = "我的后台任务"
+EXPECTED_MENU = {
+    "leader": {"一企一档": ["企业名录"], "网格": ["网格"], "系统": ["变更记录", TASKS]},
+    "economy": {"一企一档": ["企业名录"], "网格": ["网格"], "系统": ["变更记录", TASKS]},
+    "investment": {"一企一档": ["企业名录"], "系统": [TASKS]},
+    "environment": {"一企一档": ["企业名录"], "系统": [TASKS]},
+    "industry": {"一企一档": ["企业名录"], "系统": [TASKS]},
+    "community": {"一企一档": ["企业名录"], "网格": ["网格"], "系统": [TASKS]},
+    "grid": {"网格": ["网格"], "系统": [TASKS]},
+    "enterprise": {"一企一档": ["企业名录"], "系统": [TASKS]},
+    "admin": {"网格": ["网格"], "系统": ["变更记录", TASKS, "账号管理"]},
+}
+
+
+def menu_of(response) -> dict[str, list[str]]:
+    return {m["label"]: [i["label"] for i in m["items"]] for m in response.context["menu"]}
+
+
+def test_every_role_is_covered():
+    assert set(EXPECTED_MENU) == {role.slug for role in ROLES}
+
+
+@pytest.mark.parametrize("slug", list(EXPECTED_MENU))
+def test_each_role_sees_only_its_navigation(make_user, client_for, slug):
+    client = client_for(make_user(slug))
+    response = client.get("/", follow=True)
+    assert response.request["PATH_INFO"] == reverse("role_home", args=[slug])
+    assert menu_of(response) == EXPECTED_MENU[slug]
+    html = response.content.decode()
+    for module, items in EXPECTED_MENU[slug].items():
+        for item in items:
+            assert f">{item}</a>" in html
+    hidden = {i for m in EXPECTED_MENU.values() for items in m.values() for i in items} - {
+        i for items in EXPECTED_MENU[slug].values() for i in items
+    }
+    for item in hidden:
+        assert f">{item}</a>" not in html
+
+
+def test_user_with_two_roles_sees_both_and_can_switch(make_user, client_for):
+    client = client_for(make_user("grid", "investment"))
+    response = client.get("/", follow=True)
+    # The first role in the declared order is the landing page.
+    assert response.request["PATH_INFO"] == reverse("role_home", args=["investment"])
+    assert menu_of(response) == {"一企一档": ["企业名录"], "网格": ["网格"], "系统": [TASKS]}
+    assert reverse("role_home", args=["grid"]) in response.content.decode()
+    assert client.get(reverse("role_home", args=["grid"])).status_code == 200
+
+
+def test_role_home_of_a_role_not_held_is_404(make_user, client_for):
+    client = client_for(make_user("grid"))
+    assert client.get(reverse("role_home", args=["leader"])).status_code == 404
+
+
+def test_user_without_role_gets_a_notice(make_user, client_for):
+    response = client_for(make_user()).get("/")
+    assert response.status_code == 200
+    assert "还没有分配角色" in response.content.decode()
+    assert response.context["menu"] == [{"key": "system", "label": "系统", "items": [
+        {"label": TASKS, "url": reverse("core:taskrun_list")}]}]
+
+
+def test_module_pages_refuse_roles_without_permission(make_user, client_for):
+    client = client_for(make_user("grid"))
+    response = client.get(reverse("enterprises:enterprise_list"))
+    assert response.status_code == 403
+    assert "没有权限" in response.content.decode()
+
+
+def test_enterprise_home_lists_its_own_enterprise(enterprise_user, enterprises, client_for):
+    response = client_for(enterprise_user).get(reverse("role_home", args=["enterprise"]))
+    html = response.content.decode()
+    assert enterprises[0].name in html
+    assert enterprises[1].name not in html
+    assert response.context["enterprise_count"] == 1
