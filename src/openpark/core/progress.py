@@ -14,7 +14,10 @@ logger = logging.getLogger(__name__)
 def start(task, label: str, user, *args) -> TaskRun:
     """Create the run and hand it to Celery; `task` receives the run id as its first argument."""
     run = TaskRun.objects.create(name=task.name, label=label, user=user)
-    transaction.on_commit(lambda: _send(task, run, args))
+    if task.app.conf.task_always_eager:
+        _send(task, run, args)  # in-process: it sees this transaction's rows as they are
+    else:
+        transaction.on_commit(lambda: _send(task, run, args))  # a worker sees committed rows only
     run.refresh_from_db()
     return run
 

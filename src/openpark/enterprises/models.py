@@ -1,8 +1,7 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from openpark.core import uscc
+from openpark.core.fields import USCCField
 from openpark.core.models import DomainModel
 
 
@@ -11,7 +10,7 @@ class Enterprise(DomainModel):
 
     scope_enterprise_field = "pk"
 
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    uscc = USCCField(_("统一社会信用代码"), unique=True)
     name = models.CharField(_("企业名称"), max_length=200, db_index=True)
 
     class Meta:
@@ -24,8 +23,4 @@ class Enterprise(DomainModel):
 
     def clean(self):
         super().clean()
-        try:
-            self.uscc = uscc.validate(self.uscc)
-        except ValueError as exc:
-            raise ValidationError({"uscc": str(exc)}) from exc
         self.name = (self.name or "").strip()

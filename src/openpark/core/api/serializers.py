@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from ..fields import USCCField, USCCSerializerField
 from ..models import ChangeRecord, Grid, TaskRun
 from ..scoping import scope_queryset
 
@@ -7,6 +8,11 @@ from ..scoping import scope_queryset
 class ScopedModelSerializer(serializers.ModelSerializer):
     """Related records can be chosen only among live rows in the requesting user's scope, and a
     model's own `clean()` runs, so the API validates as the pages do."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        USCCField: USCCSerializerField,
+    }
 
     def get_fields(self):
         fields = super().get_fields()
