@@ -245,6 +245,12 @@ class ChangeRecord(models.Model):
         return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
 
 
+class TaskRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A user follows their own runs; a superuser sees all."""
+        return self if user.is_superuser else self.filter(user=user.pk)
+
+
 class TaskRun(models.Model):
     """A background task as the user sees it: state, progress, message and result."""
 
@@ -266,6 +272,8 @@ class TaskRun(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = TaskRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("后台任务")

@@ -103,14 +103,9 @@ change_pages = ModelPages(
 )
 
 
-def _own_task_runs(user):
-    runs = TaskRun.objects.all()
-    return runs if user.is_superuser else runs.filter(user=user)
-
-
 @login_required
 def taskrun_list(request):
-    page = Paginator(_own_task_runs(request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(TaskRun.objects.visible_to(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "core/taskrun_list.html", {
         "page": page, "title": "我的后台任务",
         "breadcrumbs": [("首页", reverse("home")), ("我的后台任务", "")],
@@ -119,7 +114,7 @@ def taskrun_list(request):
 
 @login_required
 def taskrun_detail(request, pk):
-    run = get_object_or_404(_own_task_runs(request.user), pk=pk)
+    run = get_object_or_404(TaskRun.objects.visible_to(request.user), pk=pk)
     if request.headers.get("HX-Request"):
         return render(request, "core/includes/task_progress.html", {"run": run})
     return render(request, "core/taskrun_detail.html", {
@@ -132,7 +127,7 @@ def taskrun_detail(request, pk):
 def taskrun_download(request, pk):
     from django.http import FileResponse
 
-    run = get_object_or_404(_own_task_runs(request.user), pk=pk)
+    run = get_object_or_404(TaskRun.objects.visible_to(request.user), pk=pk)
     if not run.result_file:
         raise Http404("该任务没有结果文件。")
     return FileResponse(run.result_file.open("rb"), as_attachment=True,

@@ -23,10 +23,10 @@ class ChangeRecordViewSet(ScopedReadOnlyViewSet):
 class TaskRunViewSet(viewsets.ReadOnlyModelViewSet):
     """The requesting user's own background tasks and their progress."""
 
+    queryset = TaskRun.objects.all()
     serializer_class = TaskRunSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_fields = ["state", "name"]
 
     def get_queryset(self):
-        runs = TaskRun.objects.all()
-        return runs if self.request.user.is_superuser else runs.filter(user=self.request.user)
+        return self.queryset.visible_to(self.request.user)

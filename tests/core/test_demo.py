@@ -1,0 +1,59 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from openpark.core.demo_users import demo_password, demo_username
+from openpark.core.models import ChangeRecord, Grid, User
+from openpark.core.roles import ROLES
+from openpark.core.uscc import validate
+from openpark.enterprises.demo import ENTERPRISE_COUNT, demo_enterprises
+from openpark.enterprises.models import Enterprise
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_demo_is_safe_to_run_twice():
+    first = run("load_demo")
+    assert f"企业：新建 {ENTERPRISE_COUNT} 家" in first and "网格：新建 6 个" in first
+    codes = sorted(Enterprise.objects.values_list("uscc", flat=True))
+    records = ChangeRecord.objects.count()
+    second = run("load_demo")
+    assert "企业：新建 0 家" in second and "网格：新建 0 个" in second
+    assert sorted(Enterprise.objects.values_list("uscc", flat=True)) == codes
+    assert Grid.objects.count() == 6
+    assert ChangeRecord.objects.count() == records
+    assert ChangeRecord.objects.filter(source="load_demo", action="create").count() == ENTERPRISE_COUNT + 6
+
+
+def test_demo_enterprises_are_deterministic_and_valid():
+    first, second = demo_enterprises(), demo_enterprises()
+    assert [(e.uscc, e.name) for e in first] == [(e.uscc, e.name) for e in second]
+    assert len({e.uscc for e in first}) == len({e.name for e in first}) == ENTERPRISE_COUNT
+    assert all(validate(e.uscc) == e.uscc for e in first)
+
+
+@pytest.mark.django_db
+def test_demo_users_one_per_role_and_can_log_in(client):
+    run("load_demo")
+    output = run("create_demo_users")
+    run("create_demo_users")  # again: no duplicates, same passwords
+    assert User.objects.count() == len(ROLES)
+    for role in ROLES:
+        assert demo_username(role) in output and demo_password(role) in output
+        response = client.post(reverse("login"), {"username": demo_username(role), "password": demo_password(role)})
+        assert response.status_code == 302, role.name
+        landing = client.get(response["Location"], follow=True)
+        assert landing.request["PATH_INFO"] == reverse("role_home", args=[role.slug])
+        client.post(reverse("logout"))
+    enterprise_user = User.objects.get(username="demo_enterprise")
+    assert enterprise_user.enterprise_bindings.count() == 1
+    assert User.objects.get(username="demo_grid").grid_bindings.count() == 1
+    assert User.objects.get(username="demo_admin").is_staff
+    assert not User.objects.filter(is_superuser=True).exists()

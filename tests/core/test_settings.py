@@ -1,0 +1,66 @@
+"""Settings come from the environment; production settings pass `check --deploy` cleanly."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-9f8e7d6c5b4a",
+    "ALLOWED_HOSTS": "park.example.cn",
+    "DEBUG": "0",
+}
+
+
+def run(args, env_extra, tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"}}
+    env.update({"OPENPARK_DATA_DIR": str(tmp_path), **env_extra})
+    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env,
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def settings_value(expression, env_extra, tmp_path):
+    code = f"import json; from django.conf import settings; print(json.dumps({expression}))"
+    result = run(["shell", "-c", code], env_extra, tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = run(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_secret_key_is_required_when_debug_is_off(tmp_path):
+    result = run(["check"], {"DEBUG": "0", "ALLOWED_HOSTS": "x"}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_defaults_use_a_sqlite_file_in_the_data_folder(tmp_path):
+    name = settings_value('settings.DATABASES["default"]["NAME"]', {"DEBUG": "1"}, tmp_path)
+    assert name == str(tmp_path / "openpark.sqlite3")
+    assert settings_value("settings.CELERY_TASK_ALWAYS_EAGER", {"DEBUG": "1"}, tmp_path) is True
+
+
+def test_database_url_selects_postgresql(tmp_path):
+    env = {"DEBUG": "1", "DATABASE_URL": "postgres://park@db.internal:5433/openpark"}
+    db = settings_value('settings.DATABASES["default"]', env, tmp_path)
+    assert (db["ENGINE"], db["HOST"], db["PORT"], db["NAME"], db["USER"]) == (
+        "django.db.backends.postgresql", "db.internal", 5433, "openpark", "park")
+
+
+def test_redis_url_moves_celery_to_workers(tmp_path):
+    env = {"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/3"}
+    assert settings_value("settings.CELERY_TASK_ALWAYS_EAGER", env, tmp_path) is False
+    assert settings_value("settings.CELERY_BROKER_URL", env, tmp_path) == "redis://127.0.0.1:6379/3"
+
+
+def test_allowed_hosts_and_debug_from_environment(tmp_path):
+    env = {**PRODUCTION, "ALLOWED_HOSTS": "a.example.cn, b.example.cn"}
+    assert settings_value("settings.ALLOWED_HOSTS", env, tmp_path) == ["a.example.cn", "b.example.cn"]
+    assert settings_value("settings.DEBUG", env, tmp_path) is False
+    assert settings_value("settings.SESSION_COOKIE_SECURE", env, tmp_path) is True
