@@ -176,3 +176,33 @@ def test_grid_boundary_is_validated(make_user, client_for):
         "boundary": '{"type": "Polygon", "coordinates": [[[120.2, 31.9], [120.3, 31.9], [120.3, 32.0], [120.2, 31.9]]]}',
     })
     assert response.status_code == 302
+
+
+def _queries_for(client, url, params=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return len(captured)
+
+
+def test_list_and_export_queries_do_not_grow_with_rows(editor, client_for, enterprise_user):
+    client = client_for(editor)
+    url = reverse(LIST)
+    EnterpriseFactory.create_batch(3)
+    few = _queries_for(client, url), _queries_for(client, url, {"export": "xlsx"})
+    EnterpriseFactory.create_batch(60)
+    many_rows = _queries_for(client, url), _queries_for(client, url, {"export": "xlsx"})
+    assert many_rows == few
+
+
+def test_scoped_list_queries_do_not_grow_with_bindings(enterprise_user, client_for):
+    from tests.factories import bind_enterprise
+
+    client = client_for(enterprise_user)
+    url = reverse(LIST)
+    baseline = _queries_for(client, url)
+    for enterprise in EnterpriseFactory.create_batch(30):
+        bind_enterprise(enterprise_user, enterprise)
+    assert _queries_for(client, url) == baseline

@@ -1,0 +1,53 @@
+"""The main flows in a real browser (Debian's Chromium driven by Playwright)."""
+import pytest
+
+from openpark.core.demo_users import demo_password, demo_username
+from openpark.core.roles import ROLES_BY_SLUG
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, base_url, slug):
+    role = ROLES_BY_SLUG[slug]
+    page.goto(base_url + "/")
+    assert page.locator("h1").inner_text() == "登录 OpenPark"
+    page.fill("#id_username", demo_username(role))
+    page.fill("#id_password", demo_password(role))
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/home/{slug}/")
+
+
+def test_demo_leader_logs_in_and_sees_home(browser, live_server, demo_park, artifacts):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    log_in(page, live_server.url, "leader")
+    assert page.locator("h1").inner_text() == "园区领导工作台"
+    assert page.locator(".card .figure").first.inner_text() == "180"
+    assert page.locator(".mainnav").is_visible()
+    page.screenshot(path=str(artifacts / "home-leader.png"), full_page=True)
+
+    page.click(".mainnav >> text=企业名录")
+    page.wait_for_url(f"{live_server.url}/enterprises/enterprises/")
+    assert "共 180 条" in page.locator("#object-table").inner_text()
+    # Filtering swaps only the table in place (htmx) and keeps the URL shareable.
+    page.fill("input[name=q]", "恒通")
+    page.click(".filters button[type=submit]")
+    page.wait_for_url("**q=%E6%81%92%E9%80%9A**")
+    rows = page.locator("table.objects tbody tr")
+    assert rows.count() > 0
+    for text in rows.all_inner_texts():
+        assert "恒通" in text
+    page.close()
+
+
+def test_phone_width_is_usable(browser, live_server, demo_park, artifacts):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    log_in(page, live_server.url, "grid")
+    assert page.locator("h1").inner_text() == "网格员工作台"
+    no_overflow = "document.documentElement.scrollWidth <= window.innerWidth"
+    assert page.evaluate(no_overflow)
+    assert not page.locator(".mainnav").is_visible()
+    page.click(".nav-toggle-label")
+    assert page.locator(".mainnav").is_visible()
+    assert page.locator(".mainnav >> text=网格").first.is_visible()
+    page.screenshot(path=str(artifacts / "home-grid-phone.png"), full_page=True)
+    page.close()
