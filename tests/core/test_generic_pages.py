@@ -206,3 +206,15 @@ def test_scoped_list_queries_do_not_grow_with_bindings(enterprise_user, client_f
     for enterprise in EnterpriseFactory.create_batch(30):
         bind_enterprise(enterprise_user, enterprise)
     assert _queries_for(client, url) == baseline
+
+
+def test_change_list_and_history_queries_do_not_grow_with_records(editor, client_for):
+    client = client_for(editor)
+    enterprise = EnterpriseFactory()
+    urls = [reverse("core:changerecord_list"), enterprise.get_history_url()]
+    few = [_queries_for(client, url) for url in urls]
+    for i in range(20):
+        enterprise.name = f"改名{i}"
+        enterprise.save()
+    EnterpriseFactory.create_batch(10)
+    assert [_queries_for(client, url) for url in urls] == few

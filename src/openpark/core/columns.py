@@ -67,6 +67,8 @@ def build_columns(model, names) -> list[Column]:
         except FieldDoesNotExist:
             field = None
             attribute = getattr(model, name)
+            if isinstance(attribute, property):
+                attribute = attribute.fget
             label = str(getattr(attribute, "short_description", name))
         columns.append(Column(name, label, field))
     return columns

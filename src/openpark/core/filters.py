@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -23,6 +24,19 @@ class SearchFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class ContentTypeChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        model = obj.model_class()
+        return str(model._meta.verbose_name) if model is not None else obj.model
+
+
+class ContentTypeFilter(django_filters.ModelChoiceFilter):
+    field_class = ContentTypeChoiceField
+
+
 def _recorded_types(request=None):
     return ContentType.objects.filter(
         pk__in=ChangeRecord.objects.values("content_type").distinct()
@@ -32,13 +46,13 @@ def _recorded_types(request=None):
 class ChangeRecordFilterSet(SearchFilterSet):
     search_fields = ("object_repr", "username", "request_id")
 
-    time_after = django_filters.IsoDateTimeFilter(field_name="time", lookup_expr="gte", label="起始时间")
-    time_before = django_filters.IsoDateTimeFilter(field_name="time", lookup_expr="lte", label="截止时间")
-    date_from = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="起始日期")
-    date_to = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label="截止日期")
+    date_from = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="起始日期",
+                                          widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label="截止日期",
+                                        widget=DATE_INPUT)
     user = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all(), label="用户")
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label="操作")
-    content_type = django_filters.ModelChoiceFilter(queryset=_recorded_types, label="对象类型")
+    content_type = ContentTypeFilter(queryset=_recorded_types, label="对象类型")
     object_id = django_filters.CharFilter(label="对象编号")
     request_id = django_filters.CharFilter(label="请求编号")
 

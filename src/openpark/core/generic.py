@@ -49,7 +49,7 @@ class ModelPages:
 
     def __init__(self, model, *, filterset_class=None, form_class=None, list_columns=("__str__",),
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
-                 default_sort=None, views=None, prefix=None):
+                 default_sort=None, views=None, prefix=None, select_related=()):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -62,6 +62,7 @@ class ModelPages:
         if actions is not None:
             self.actions = tuple(actions)
         self.views = views or {}
+        self.select_related = tuple(select_related)
         self.prefix = prefix or f"{self.opts.model_name}s/"
         pages_registry[self.key] = self
 
@@ -99,6 +100,7 @@ class ModelPages:
         manager = getattr(self.model, "objects")
         queryset = manager.all()
         related = [c.name for c in {*self.columns, *self.export_columns} if c.related]
+        related += self.select_related
         if related:
             queryset = queryset.select_related(*related)
         return scope_queryset(queryset, user)
@@ -329,7 +331,7 @@ class ObjectHistoryView(PagesView):
         obj = self.get_object()
         records = ChangeRecord.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)
-        ).select_related("user")
+        ).select_related("user", "content_type")
         page = Paginator(records, DEFAULT_PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, self.template_name, self.context(
             object=obj, page=page, title=f"{obj} 的变更历史",

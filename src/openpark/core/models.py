@@ -244,6 +244,28 @@ class ChangeRecord(models.Model):
         names = list(dict.fromkeys([*before, *after]))
         return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
 
+    def changed_fields_labelled(self) -> list[tuple[str, object, object]]:
+        """As `changed_fields`, with each field named by its verbose name where the model has it."""
+        model = self.content_type.model_class()
+        labels = {}
+        if model is not None:
+            labels = {f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+        return [(labels.get(n, n), b, a) for n, b, a in self.changed_fields()]
+
+    @property
+    def object_type(self) -> str:
+        model = self.content_type.model_class()
+        return str(model._meta.verbose_name) if model is not None else self.content_type.model
+
+    object_type.fget.short_description = _("对象类型")
+
+    @property
+    def actor(self) -> str:
+        """The user, or the program that made the change (a command, a task)."""
+        return self.username or (f"系统（{self.source}）" if self.source else "系统")
+
+    actor.fget.short_description = _("操作人")
+
 
 class TaskRunQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -70,7 +70,9 @@ ROLES: tuple[Role, ...] = (
     Role(
         "admin", "系统管理员", "账号、角色、网格与绑定、系统配置", True,
         {
+            # Viewing enterprises lets the administrator bind enterprise accounts to them.
             "core.user": EDIT, "core.grid": EDIT, "core.enterprisebinding": EDIT,
+            "enterprises.enterprise": VIEW,
             "core.gridbinding": EDIT, "core.changerecord": VIEW, "auth.group": VIEW,
             "authtoken.token": EDIT, "authtoken.tokenproxy": EDIT,
         },

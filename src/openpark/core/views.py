@@ -96,10 +96,10 @@ grid_pages = ModelPages(
 )
 change_pages = ModelPages(
     ChangeRecord, filterset_class=ChangeRecordFilterSet, actions=("list", "detail"),
-    list_columns=["time", "username", "action", "content_type", "object_repr", "request_id"],
-    detail_fields=["time", "username", "source", "request_id", "content_type", "object_id",
+    list_columns=["time", "actor", "action", "object_type", "object_repr", "request_id"],
+    detail_fields=["time", "actor", "source", "request_id", "object_type", "object_id",
                    "object_repr", "action"],
-    views={"detail": ChangeRecordDetailView}, prefix="changes/",
+    views={"detail": ChangeRecordDetailView}, prefix="changes/", select_related=["content_type"],
 )
 
 

@@ -12,6 +12,5 @@ class Command(BaseCommand):
         with acting_as(source="create_demo_users"), transaction.atomic():
             accounts = ensure_demo_users()
         self.stdout.write("演示账号（仅用于演示，生产环境请删除或停用）：")
-        self.stdout.write(f"{'角色':<8}{'用户名':<22}密码")
         for role, username, password in accounts:
-            self.stdout.write(f"{role.name:<8}{username:<24}{password}")
+            self.stdout.write(f"  {role.name}：用户名 {username}  密码 {password}")
