@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from .models import ChangeRecord, EnterpriseBinding, Grid, GridBinding, User
 
@@ -19,8 +20,24 @@ class GridBindingInline(admin.TabularInline):
     extra = 0
 
 
+class UserAddForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    add_form = UserAddForm
+    form = UserEditForm
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),
+    )
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("full_name", "phone", "email")}),
