@@ -1,11 +1,16 @@
-"""Map helpers: GeoJSON validation. Coordinates are stored as WGS-84 / CGCS2000 [lon, lat]."""
+"""Map helpers: GeoJSON validation and the GCJ-02 offset.
+
+Coordinates are stored as WGS-84 / CGCS2000 [lon, lat]; GCJ-02 is computed only for a basemap
+that needs it.
+"""
+import math
 
 # China's extent, loosely: coordinates outside it are almost always swapped or mistyped.
 LON_RANGE = (73.0, 136.0)
 LAT_RANGE = (3.0, 54.0)
 
 
-def _check_position(position) -> list[float]:
+def check_position(position) -> list[float]:
     if not isinstance(position, (list, tuple)) or len(position) < 2:
         raise ValueError("坐标应为 [经度, 纬度]。")
     try:
@@ -20,7 +25,7 @@ def _check_position(position) -> list[float]:
 def _check_ring(ring) -> list[list[float]]:
     if not isinstance(ring, (list, tuple)) or len(ring) < 4:
         raise ValueError("多边形的每个环至少需要 4 个坐标点（首尾相同）。")
-    points = [_check_position(p) for p in ring]
+    points = [check_position(p) for p in ring]
     if points[0] != points[-1]:
         raise ValueError("多边形的环必须闭合（首尾坐标相同）。")
     return points
@@ -54,3 +59,56 @@ def normalise_polygon(value) -> dict:
         }
     raise ValueError("边界必须是 Polygon 或 MultiPolygon 类型的 GeoJSON。")
 
+
+
+def normalise_geometry(value) -> dict:
+    """A Point, Polygon or MultiPolygon geometry (see normalise_polygon for what is accepted)."""
+    if isinstance(value, dict) and value.get("type") == "Point":
+        return {"type": "Point", "coordinates": check_position(value.get("coordinates"))}
+    if isinstance(value, dict) and value.get("type") == "Feature" and (value.get("geometry") or {}).get("type") == "Point":
+        return normalise_geometry(value["geometry"])
+    return normalise_polygon(value)
+
+
+# GCJ-02 ("Mars coordinates") as published: Krasovsky 1940 ellipsoid and the offset polynomials.
+_A = 6378245.0
+_EE = 0.00669342162296594323
+
+
+def _offset_lat(x: float, y: float) -> float:
+    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (160.0 * math.sin(y / 12.0 * math.pi) + 320.0 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    return ret
+
+
+def _offset_lon(x: float, y: float) -> float:
+    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    return ret
+
+
+def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """WGS-84 to GCJ-02, for basemaps published in GCJ-02 (Gaode, Tencent)."""
+    d_lat = _offset_lat(lon - 105.0, lat - 35.0)
+    d_lon = _offset_lon(lon - 105.0, lat - 35.0)
+    rad_lat = lat / 180.0 * math.pi
+    magic = 1 - _EE * math.sin(rad_lat) ** 2
+    sqrt_magic = math.sqrt(magic)
+    d_lat = (d_lat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrt_magic) * math.pi)
+    d_lon = (d_lon * 180.0) / (_A / sqrt_magic * math.cos(rad_lat) * math.pi)
+    return lon + d_lon, lat + d_lat
+
+
+def transform_geometry(geometry: dict, transform) -> dict:
+    """Apply `transform(lon, lat) -> (lon, lat)` to every position of a GeoJSON geometry."""
+
+    def walk(coordinates):
+        if coordinates and isinstance(coordinates[0], (int, float)):
+            return list(transform(float(coordinates[0]), float(coordinates[1])))
+        return [walk(c) for c in coordinates]
+
+    return {**geometry, "coordinates": walk(geometry["coordinates"])}

@@ -1,8 +1,126 @@
+"""一企一档: the enterprise record, its zones, land, contacts and tags."""
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openpark.core import geo
 from openpark.core.fields import USCCField
-from openpark.core.models import DomainModel
+from openpark.core.models import ActiveManager, ChangeLoggedModel, DomainModel, DomainQuerySet
+
+from .choices import EnterpriseStatus, LandRight, LandUse, TagKind
+from .industry import normalise_industry_code
+
+AREA = {"max_digits": 14, "decimal_places": 4}
+COORDINATE = {"max_digits": 10, "decimal_places": 6, "null": True, "blank": True}
+
+
+def _clean_boundary(instance, field="boundary", point_allowed=False):
+    value = getattr(instance, field)
+    if not value:
+        return
+    try:
+        normalised = geo.normalise_geometry(value) if point_allowed else geo.normalise_polygon(value)
+    except ValueError as exc:
+        raise ValidationError({field: str(exc)}) from exc
+    setattr(instance, field, normalised)
+
+
+class Industry(models.Model):
+    """GB/T 4754-2017 国民经济行业分类: sections (A–T), divisions, groups and classes."""
+
+    code = models.CharField(_("行业代码"), max_length=5, primary_key=True)
+    level = models.PositiveSmallIntegerField(_("层级"))
+    name = models.CharField(_("行业名称"), max_length=100)
+    section = models.CharField(_("门类"), max_length=1, db_index=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("上级"),
+    )
+
+    class Meta:
+        verbose_name = _("国民经济行业")
+        verbose_name_plural = _("国民经济行业")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def display_code(self) -> str:
+        """Codes below the section are shown with the section letter, as "C3670"."""
+        return self.code if self.level == 1 else f"{self.section}{self.code}"
+
+
+class Zone(DomainModel):
+    """A zone of the park (工业集中区, 经济区 …), with its boundary."""
+
+    name = models.CharField(_("片区名称"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("片区")
+        verbose_name_plural = _("片区")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        _clean_boundary(self)
+
+
+class SubPark(DomainModel):
+    """A park within the park (园中园), with its boundary."""
+
+    name = models.CharField(_("园中园名称"), max_length=100, unique=True)
+    zone = models.ForeignKey(
+        Zone, on_delete=models.PROTECT, null=True, blank=True, related_name="subparks",
+        verbose_name=_("所在片区"),
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("园中园")
+        verbose_name_plural = _("园中园")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        _clean_boundary(self)
+
+
+class Tag(DomainModel):
+    """A label on enterprises: an industry chain, 专精特新, and so on."""
+
+    name = models.CharField(_("标签"), max_length=50, unique=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=TagKind.choices, default=TagKind.OTHER)
+
+    class Meta:
+        verbose_name = _("企业标签")
+        verbose_name_plural = _("企业标签")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EnterpriseQuerySet(DomainQuerySet):
+    def above_scale_in(self, year: int):
+        return self.filter(above_scale_years__year=year)
+
+    def high_tech_in(self, year: int):
+        """Enterprises holding a high-tech certificate valid in `year` (see HighTechCertificate)."""
+        return self.filter(
+            high_tech_certificates__issued_on__year__gte=year - HighTechCertificate.VALID_YEARS + 1,
+            high_tech_certificates__issued_on__year__lte=year,
+        ).distinct()
 
 
 class Enterprise(DomainModel):
@@ -12,6 +130,32 @@ class Enterprise(DomainModel):
 
     uscc = USCCField(_("统一社会信用代码"), unique=True)
     name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    registered_on = models.DateField(_("成立日期"), null=True, blank=True)
+    status = models.CharField(
+        _("经营状态"), max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING,
+        db_index=True,
+    )
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises",
+        verbose_name=_("国民经济行业"),
+    )
+    zone = models.ForeignKey(
+        Zone, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises",
+        verbose_name=_("所在片区"),
+    )
+    subpark = models.ForeignKey(
+        SubPark, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises",
+        verbose_name=_("所在园中园"),
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    longitude = models.DecimalField(_("经度"), **COORDINATE)
+    latitude = models.DecimalField(_("纬度"), **COORDINATE)
+    production_started_on = models.DateField(_("投产日期"), null=True, blank=True)
+    linked_leader = models.CharField(_("挂钩领导"), max_length=50, blank=True)
+    linked_department = models.CharField(_("挂钩部门"), max_length=100, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="enterprises", verbose_name=_("标签"))
+
+    objects = ActiveManager.from_queryset(EnterpriseQuerySet)()
 
     class Meta:
         verbose_name = _("企业")
@@ -24,3 +168,176 @@ class Enterprise(DomainModel):
     def clean(self):
         super().clean()
         self.name = (self.name or "").strip()
+        if (self.longitude is None) != (self.latitude is None):
+            raise ValidationError("经度和纬度须同时填写或同时留空。")
+        if self.longitude is not None:
+            try:
+                geo.check_position([self.longitude, self.latitude])
+            except ValueError as exc:
+                raise ValidationError({"longitude": str(exc)}) from exc
+        if self.subpark_id and self.zone_id and self.subpark.zone_id not in (None, self.zone_id):
+            raise ValidationError({"subpark": "园中园不在所选片区内。"})
+
+    def is_above_scale(self, year: int) -> bool:
+        return self.above_scale_years.filter(year=year).exists()
+
+    def is_high_tech(self, year: int) -> bool:
+        return any(c.valid_in(year) for c in self.high_tech_certificates.all())
+
+
+class FormerName(ChangeLoggedModel):
+    """A name the enterprise was known by, and when."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="former_names", verbose_name=_("企业")
+    )
+    name = models.CharField(_("曾用名"), max_length=200)
+    used_from = models.DateField(_("启用日期"), null=True, blank=True)
+    used_until = models.DateField(_("停用日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("曾用名")
+        verbose_name_plural = _("曾用名")
+        ordering = ["-used_until", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AboveScaleYear(ChangeLoggedModel):
+    """The enterprise was 规模以上 (规上) in this year."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="above_scale_years", verbose_name=_("企业")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年份"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+
+    class Meta:
+        verbose_name = _("规上年份")
+        verbose_name_plural = _("规上年份")
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="unique_above_scale_year")]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.year}年规上"
+
+
+class HighTechCertificate(ChangeLoggedModel):
+    """高新技术企业证书. Valid for three years: issued in Y, the enterprise is high-tech in Y, Y+1, Y+2."""
+
+    VALID_YEARS = 3
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="high_tech_certificates", verbose_name=_("企业")
+    )
+    number = models.CharField(_("高新技术企业证书编号"), max_length=40, unique=True)
+    issued_on = models.DateField(_("发证日期"))
+
+    class Meta:
+        verbose_name = _("高新技术企业证书")
+        verbose_name_plural = _("高新技术企业证书")
+        ordering = ["-issued_on"]
+
+    def __str__(self):
+        return self.number
+
+    def valid_in(self, year: int) -> bool:
+        return self.issued_on.year <= year < self.issued_on.year + self.VALID_YEARS
+
+
+class Contact(ChangeLoggedModel):
+    """A contact person of the enterprise; the phone is shown masked to roles without
+    the permission `enterprises.view_contact_phone`."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("企业")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("联系人")
+        verbose_name_plural = _("联系人")
+        ordering = ["pk"]
+        permissions = [("view_contact_phone", _("查看联系人完整电话"))]
+
+    def __str__(self):
+        return f"{self.name}（{self.title}）" if self.title else self.name
+
+
+class LandParcel(DomainModel):
+    """A land parcel with its certificate: who holds it, and which enterprises use how much of it."""
+
+    scope_enterprise_field = "holder"
+
+    certificate_no = models.CharField(_("不动产权证号"), max_length=60, unique=True)
+    area_mu = models.DecimalField(_("面积（亩）"), **AREA, validators=[MinValueValidator(0)])
+    land_use = models.CharField(_("土地用途"), max_length=16, choices=LandUse.choices, default=LandUse.INDUSTRIAL)
+    right_type = models.CharField(_("权利类型"), max_length=16, choices=LandRight.choices, default=LandRight.GRANTED)
+    holder = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="held_parcels",
+        verbose_name=_("权利人（园区企业）"),
+    )
+    holder_name = models.CharField(
+        _("权利人名称"), max_length=200, blank=True, help_text=_("权利人不是园区企业时填写，如平台公司。")
+    )
+    acquired_on = models.DateField(_("取得日期"), null=True, blank=True)
+    released_on = models.DateField(_("注销或收回日期"), null=True, blank=True)
+    address = models.CharField(_("坐落"), max_length=200, blank=True)
+    geometry = models.JSONField(_("图形（GeoJSON）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("地块")
+        verbose_name_plural = _("地块")
+        ordering = ["certificate_no"]
+
+    def __str__(self):
+        return self.certificate_no
+
+    def clean(self):
+        super().clean()
+        _clean_boundary(self, "geometry", point_allowed=True)
+        if self.holder_id is None and not self.holder_name.strip():
+            raise ValidationError({"holder": "请选择权利人企业，或填写权利人名称。"})
+        if self.released_on and self.acquired_on and self.released_on < self.acquired_on:
+            raise ValidationError({"released_on": "注销或收回日期不能早于取得日期。"})
+
+    @property
+    def landholder(self) -> str:
+        return self.holder.name if self.holder_id else self.holder_name
+
+
+class ParcelUse(ChangeLoggedModel):
+    """An enterprise using part of a parcel it does not hold (a lease), with the area it uses."""
+
+    parcel = models.ForeignKey(LandParcel, on_delete=models.CASCADE, related_name="uses", verbose_name=_("地块"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="parcel_uses", verbose_name=_("使用企业")
+    )
+    area_mu = models.DecimalField(_("使用面积（亩）"), **AREA, validators=[MinValueValidator(0)])
+    started_on = models.DateField(_("起租日期"), null=True, blank=True)
+    ended_on = models.DateField(_("止租日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("地块使用")
+        verbose_name_plural = _("地块使用")
+        ordering = ["parcel", "enterprise"]
+
+    def __str__(self):
+        return f"{self.enterprise} 使用 {self.parcel} {self.area_mu} 亩"
+
+    def clean(self):
+        super().clean()
+        if self.parcel_id and self.enterprise_id and self.parcel.holder_id == self.enterprise_id:
+            raise ValidationError({"enterprise": "权利人使用自有地块无需登记为租用。"})
+        if self.parcel_id and self.area_mu is not None and self.area_mu > self.parcel.area_mu:
+            raise ValidationError({"area_mu": f"使用面积不能超过地块面积 {self.parcel.area_mu} 亩。"})
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "止租日期不能早于起租日期。"})
+
+
+def industry_for(code: str) -> Industry | None:
+    return Industry.objects.filter(pk=normalise_industry_code(code)).first()

@@ -1,0 +1,28 @@
+"""GB/T 4754-2017 industry codes: "3670" and "C3670" are the same class."""
+import csv
+import unicodedata
+from pathlib import Path
+
+TABLE = Path(__file__).resolve().parent / "data" / "gbt4754-2017.csv"
+
+
+def normalise_industry_code(value) -> str:
+    """Upper-case, half-width, no spaces; a section letter before a numeric code is dropped.
+
+    A whole number read from a spreadsheet as 3670.0 is "3670"; a lone section letter stays.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = "".join(unicodedata.normalize("NFKC", str(value or "")).split()).upper()
+    if len(text) > 1 and text[0].isalpha() and text[1:].isdigit():
+        text = text[1:]
+    return text
+
+
+def read_table() -> list[dict]:
+    """The shipped table: code, level, name, section, parent (one dict per row)."""
+    with TABLE.open(encoding="utf-8") as handle:
+        return [
+            {**row, "level": int(row["level"]), "parent": row["parent"] or None}
+            for row in csv.DictReader(handle)
+        ]
