@@ -228,6 +228,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "3600"))
 
+# The map has no basemap by default (intranets have no internet). A park with a tile server sets
+# its URL template; MAP_TILE_CRS "gcj02" converts the stored WGS-84 coordinates for such a basemap.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "wgs84").lower()
+if MAP_TILE_CRS not in {"wgs84", "gcj02"}:
+    raise ImproperlyConfigured("MAP_TILE_CRS must be wgs84 or gcj02.")
+
 # Lists above this many rows are exported by a background task instead of in the request.
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))
 

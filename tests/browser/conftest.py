@@ -41,7 +41,9 @@ def artifacts():
 
 
 @pytest.fixture
-def demo_park(transactional_db):
+def demo_park(django_db_serialized_rollback, transactional_db):
+    """The demo park in a database the live server can see; the rows that migrations load
+    (industries, roles) are restored after each test."""
     from django.core.management import call_command
 
     call_command("load_demo", stdout=open(os.devnull, "w"))

@@ -21,13 +21,13 @@ def test_demo_leader_logs_in_and_sees_home(browser, live_server, demo_park, arti
     page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     log_in(page, live_server.url, "leader")
     assert page.locator("h1").inner_text() == "园区领导工作台"
-    assert page.locator(".card .figure").first.inner_text() == "180"
+    assert page.locator(".card .figure").first.inner_text() == "300"
     assert page.locator(".mainnav").is_visible()
     page.screenshot(path=str(artifacts / "home-leader.png"), full_page=True)
 
     page.click(".mainnav >> text=企业名录")
     page.wait_for_url(f"{live_server.url}/enterprises/enterprises/")
-    assert "共 180 条" in page.locator("#object-table").inner_text()
+    assert "共 300 条" in page.locator("#object-table").inner_text()
     # Filtering swaps only the table in place (htmx) and keeps the URL shareable.
     page.fill("input[name=q]", "恒通")
     page.click(".filters button[type=submit]")

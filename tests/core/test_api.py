@@ -56,7 +56,7 @@ def test_bad_token_is_401_in_chinese(db):
 
 
 def test_validation_errors_are_json_in_chinese_and_write_nothing(editor, api_for):
-    response = api_for(editor).post(ENTERPRISES, {"uscc": "123", "name": ""}, format="json")
+    response = api_for(editor).post(ENTERPRISES, {"uscc": "123", "name": "", "status": "operating"}, format="json")
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
@@ -71,7 +71,7 @@ def test_api_normalises_and_refuses_duplicates(editor, api_for):
     code = _uscc(99)
     assert api.post(ENTERPRISES, {"uscc": f" {code.lower()} ", "name": "甲"}, format="json").status_code == 201
     assert Enterprise.objects.get().uscc == code
-    response = api.post(ENTERPRISES, {"uscc": code, "name": "乙"}, format="json")
+    response = api.post(ENTERPRISES, {"uscc": code, "name": "乙", "status": "operating"}, format="json")
     assert response.status_code == 400
     assert "已存在" in response.json()["errors"]["uscc"][0]
 

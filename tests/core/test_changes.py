@@ -24,13 +24,13 @@ def editor(make_user):
 def test_create_update_delete_through_pages_are_recorded(editor, client_for):
     client = client_for(editor)
     code = _uscc(4242)
-    response = client.post(reverse("enterprises:enterprise_add"), {"uscc": code, "name": "靖江测试机械有限公司"},
+    response = client.post(reverse("enterprises:enterprise_add"), {"uscc": code, "name": "靖江测试机械有限公司", "status": "operating"},
                            HTTP_X_REQUEST_ID="req-create-1")
     assert response.status_code == 302
     enterprise = Enterprise.objects.get(uscc=code)
 
     client.post(reverse("enterprises:enterprise_edit", args=[enterprise.pk]),
-                {"uscc": code, "name": "靖江测试重工有限公司"}, HTTP_X_REQUEST_ID="req-update-1")
+                {"uscc": code, "name": "靖江测试重工有限公司", "status": "operating"}, HTTP_X_REQUEST_ID="req-update-1")
     client.post(reverse("enterprises:enterprise_delete", args=[enterprise.pk]), HTTP_X_REQUEST_ID="req-delete-1")
 
     created, updated, deleted = records_of(enterprise)
@@ -65,7 +65,7 @@ def test_restore_is_recorded(db):
 def test_api_changes_are_recorded_with_token_user(editor, api_for):
     api = api_for(editor)
     code = _uscc(5151)
-    response = api.post("/api/enterprises/enterprises/", {"uscc": code, "name": "接口企业"},
+    response = api.post("/api/enterprises/enterprises/", {"uscc": code, "name": "接口企业", "status": "operating"},
                         format="json", HTTP_X_REQUEST_ID="api-1")
     assert response.status_code == 201, response.json()
     enterprise = Enterprise.objects.get(uscc=code)
@@ -82,7 +82,7 @@ def test_token_authenticated_change_is_attributed(editor, client):
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.create(user=editor)
-    response = client.post("/api/enterprises/enterprises/", {"uscc": _uscc(6161), "name": "令牌企业"},
+    response = client.post("/api/enterprises/enterprises/", {"uscc": _uscc(6161), "name": "令牌企业", "status": "operating"},
                            content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 201
     assert records_of(Enterprise.objects.get(uscc=_uscc(6161))).get().user == editor

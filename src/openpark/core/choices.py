@@ -14,3 +14,12 @@ class TaskState(models.TextChoices):
     RUNNING = "running", _("进行中")
     SUCCESS = "success", _("已完成")
     FAILURE = "failure", _("失败")
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "checking", _("检查中")
+    INVALID = "invalid", _("有错误")
+    READY = "ready", _("待确认")
+    IMPORTING = "importing", _("导入中")
+    DONE = "done", _("已导入")
+    FAILED = "failed", _("失败")

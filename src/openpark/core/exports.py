@@ -9,7 +9,7 @@ from .columns import Column
 
 def write_xlsx(columns: list[Column], objects: Iterable, sheet_name: str, progress=None) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     sheet = workbook.add_worksheet(sheet_name[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
     for col, column in enumerate(columns):

@@ -49,7 +49,8 @@ class ModelPages:
 
     def __init__(self, model, *, filterset_class=None, form_class=None, list_columns=("__str__",),
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
-                 default_sort=None, views=None, prefix=None, select_related=()):
+                 default_sort=None, views=None, prefix=None, select_related=(), panels=(),
+                 importer=None):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -63,6 +64,10 @@ class ModelPages:
             self.actions = tuple(actions)
         self.views = views or {}
         self.select_related = tuple(select_related)
+        # Detail panels: callables (request, obj) -> {"title", "template", "context"} or None.
+        # Other apps append theirs, so that an enterprise's page shows every module's part.
+        self.panels = list(panels)
+        self.importer = importer
         self.prefix = prefix or f"{self.opts.model_name}s/"
         pages_registry[self.key] = self
 
@@ -140,7 +145,9 @@ class ModelPages:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return f"{self.opts.verbose_name_plural}-{stamp}.xlsx"
 
-    def export_bytes(self, queryset, progress=None) -> bytes:
+    def export_bytes(self, queryset, progress=None, user=None) -> bytes:
+        if self.importer is not None:  # the import layout, so that the file can go round
+            return self.importer.export_bytes(queryset, user)
         return write_xlsx(
             self.export_columns, queryset.iterator(chunk_size=2000),
             str(self.opts.verbose_name_plural), progress=progress,
@@ -187,6 +194,7 @@ class PagesView(LoginRequiredMixin, View):
             "can_edit": self.can("edit"),
             "can_delete": self.can("delete"),
             "can_history": self.can("history"),
+            "can_import": self.pages.importer is not None and self.can("add") and self.can("edit"),
             **extra,
         }
 
@@ -235,7 +243,7 @@ class ObjectListView(PagesView):
             )
             messages.info(self.request, "数据较多，已转为后台导出，完成后可在此页下载。")
             return HttpResponseRedirect(run.get_absolute_url())
-        content = self.pages.export_bytes(queryset)
+        content = self.pages.export_bytes(queryset, user=self.request.user)
         response = HttpResponse(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -251,9 +259,11 @@ class ObjectDetailView(PagesView):
 
     def get(self, request, pk):
         obj = self.get_object()
+        panels = [panel for panel in (build(request, obj) for build in self.pages.panels) if panel]
         return render(request, self.template_name, self.context(
             object=obj,
             fields=self.detail_rows(obj),
+            panels=panels,
             breadcrumbs=self.breadcrumbs((str(obj), "")),
             title=str(obj),
         ))
@@ -291,7 +301,10 @@ class ObjectEditView(PagesView):
 
     def get(self, request, pk=None):
         instance = self.get_instance()
-        return self.render_form(self.form_class()(instance=instance, user=request.user), instance)
+        form_class = self.form_class()
+        # An add page may be opened with values chosen, e.g. ?enterprise=12 from that enterprise's page.
+        initial = {k: v for k, v in request.GET.items() if instance is None and k in form_class.base_fields}
+        return self.render_form(form_class(instance=instance, initial=initial, user=request.user), instance)
 
     def post(self, request, pk=None):
         instance = self.get_instance()

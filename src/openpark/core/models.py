@@ -10,12 +10,14 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import class_prepared
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
-from .choices import ChangeAction, TaskState
+from .choices import ChangeAction, ImportState, TaskState
 
 
 class ChangeLoggedModel(models.Model):
@@ -32,6 +34,12 @@ class ChangeLoggedModel(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._loaded_values = dict(zip(field_names, values))
         return instance
+
+    def get_absolute_url(self):
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+
+    def get_history_url(self):
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_history", args=[self.pk])
 
 
 class DomainQuerySet(models.QuerySet):
@@ -88,11 +96,13 @@ class DomainModel(ChangeLoggedModel):
         self._change_action = ChangeAction.RESTORE
         self.save(update_fields=["is_deleted", "deleted_at", "updated_at"])
 
-    def get_absolute_url(self):
-        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
 
-    def get_history_url(self):
-        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_history", args=[self.pk])
+@receiver(class_prepared)
+def _default_to_all_objects(sender, **kwargs):
+    """Uniqueness checks, admin and related lookups use the default manager: for domain models
+    it must see soft-deleted rows too, even when a model declares its own `objects`."""
+    if issubclass(sender, DomainModel) and not sender._meta.abstract:
+        sender._meta.default_manager_name = "all_objects"
 
 
 class User(ChangeLoggedModel, AbstractUser):
@@ -113,6 +123,9 @@ class User(ChangeLoggedModel, AbstractUser):
             return reverse("admin:core_user_change", args=[self.pk])
         except NoReverseMatch:
             return ""
+
+    def get_history_url(self):
+        return ""
 
 
 class Grid(DomainModel):
@@ -267,7 +280,7 @@ class ChangeRecord(models.Model):
     actor.fget.short_description = _("操作人")
 
 
-class TaskRunQuerySet(models.QuerySet):
+class OwnedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A user follows their own runs; a superuser sees all."""
         return self if user.is_superuser else self.filter(user=user.pk)
@@ -295,7 +308,7 @@ class TaskRun(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
-    objects = TaskRunQuerySet.as_manager()
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("后台任务")
@@ -317,3 +330,42 @@ class TaskRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (TaskState.SUCCESS, TaskState.FAILURE)
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet on its way in: checked, previewed, confirmed, written."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    importer = models.CharField(_("导入类型"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="import_jobs",
+        verbose_name=_("导入人"),
+    )
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("文件名"), max_length=200)
+    state = models.CharField(_("状态"), max_length=10, choices=ImportState.choices, default=ImportState.CHECKING)
+    preview = models.JSONField(_("预览"), null=True, blank=True)
+    errors = models.JSONField(_("错误"), null=True, blank=True)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    error_report = models.FileField(_("错误报告"), upload_to="imports/%Y/%m/", blank=True)
+    result = models.JSONField(_("导入结果"), null=True, blank=True)
+    check_run = models.ForeignKey(TaskRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    apply_run = models.ForeignKey(TaskRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入")
+        verbose_name_plural = _("导入")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename}（{self.get_state_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("core:importjob_detail", args=[self.pk])
+
+    @property
+    def current_run(self):
+        return self.apply_run or self.check_run

@@ -24,6 +24,7 @@ class Role:
     duty: str
     park_wide: bool
     access: dict[str, str] = field(default_factory=dict)
+    extra: tuple[str, ...] = ()  # other permissions, as "app_label.codename"
 
 
 def _all(level: str, *apps: str) -> dict[str, str]:
@@ -42,10 +43,12 @@ ROLES: tuple[Role, ...] = (
             **_all(EDIT, "enterprises", "economy", "evaluation"),
             "core.grid": VIEW, "core.changerecord": VIEW,
         },
+        extra=("enterprises.view_contact_phone",),
     ),
     Role(
         "investment", "招商", "产业链与目标企业、线索、走访、项目全生命周期", True,
         {**_all(VIEW, "enterprises", "economy", "cockpit"), "investment": EDIT},
+        extra=("enterprises.view_contact_phone",),
     ),
     Role(
         "environment", "环保", "排口、整治、污染源、巡河、水质、企业环境档案、环保管家检查", True,
@@ -97,6 +100,7 @@ def permission_codenames(role: Role, models_by_app: dict[str, list[str]]) -> set
             else:
                 actions = _ACTIONS[level]
             wanted.update((app_label, f"{action}_{name}") for action in actions)
+    wanted.update(tuple(permission.split(".", 1)) for permission in role.extra)
     return wanted
 
 

@@ -16,8 +16,95 @@ def export_list(run_id: str, pages_key: str, user_id: int, params: dict) -> None
         queryset = pages.listed_queryset(user, params)
         total = queryset.count()
         progress.update(0, total, "正在导出…")
-        content = pages.export_bytes(queryset, progress=lambda n: progress.update(n))
+        content = pages.export_bytes(queryset, progress=lambda n: progress.update(n), user=user)
         progress.finish(
             message=f"已导出 {total} 行。", result={"rows": total},
             file_name=pages.export_filename(), content=content,
+        )
+
+
+ERRORS_KEPT = 500  # shown on the page; the downloadable report has them all
+
+
+def _error_dicts(errors) -> list[dict]:
+    return [
+        {"sheet": e.sheet, "row": e.row, "column": e.column, "value": str(e.value if e.value is not None else ""),
+         "reason": e.reason}
+        for e in errors[:ERRORS_KEPT]
+    ]
+
+
+def _record_errors(job, plan) -> None:
+    from django.core.files.base import ContentFile
+
+    from .choices import ImportState
+    from .importing import error_report_xlsx
+
+    job.state = ImportState.INVALID
+    job.errors = _error_dicts(plan.errors)
+    job.error_count = len(plan.errors)
+    stem = job.filename.rsplit(".", 1)[0]
+    job.error_report.save(f"{stem}-错误报告.xlsx", ContentFile(error_report_xlsx(plan.sheets, plan.errors)), save=False)
+    job.save()
+
+
+def _load(job_id):
+    from .imports import registry
+    from .models import ImportJob
+
+    job = ImportJob.objects.get(pk=job_id)
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    return job, registry[job.importer], data
+
+
+@shared_task(name="core.check_import")
+def check_import(run_id: str, job_id: str) -> None:
+    """Read and check an uploaded file; keep a preview, or the errors and their report."""
+    from .choices import ImportState
+    from .importing import ImportFileError
+
+    job, importer, data = _load(job_id)
+    with acting_as(job.user, source="task:core.check_import"), Progress(run_id) as progress:
+        progress.update(0, 2, "正在读取和检查文件…")
+        try:
+            plan = importer.plan(data, job.filename)
+        except ImportFileError as exc:
+            job.state, job.errors, job.error_count = ImportState.INVALID, [{"sheet": "", "row": 0, "column": "", "value": "", "reason": str(exc)}], 1
+            job.save()
+            progress.finish(message=str(exc))
+            return
+        progress.update(1, 2, "正在生成预览…")
+        if plan.ok:
+            job.state, job.preview = ImportState.READY, importer.preview(plan)
+            job.save()
+            progress.finish(message=f"检查通过：{len(plan.rows)} 行，待确认导入。")
+        else:
+            _record_errors(job, plan)
+            progress.finish(message=f"发现 {len(plan.errors)} 处错误，未导入任何数据。")
+
+
+@shared_task(name="core.apply_import")
+def apply_import(run_id: str, job_id: str) -> None:
+    """Check the file again and write it, all or nothing."""
+    from .choices import ImportState
+
+    job, importer, data = _load(job_id)
+    with acting_as(job.user, source=f"import:{job.filename}"[:100]), Progress(run_id) as progress:
+        progress.update(0, 2, "正在写入…")
+        try:
+            plan, counts = importer.apply(data, job.filename)
+        except Exception:
+            job.state = ImportState.FAILED
+            job.save()
+            raise
+        if counts is None:
+            _record_errors(job, plan)
+            progress.finish(message="数据已变化，文件中出现错误，未导入任何数据。")
+            return
+        job.state, job.result = ImportState.DONE, counts
+        job.save()
+        progress.finish(
+            message=f"已导入：新建 {counts['create']} 行，更新 {counts['update']} 行，未变 {counts['unchanged']} 行。",
+            result=counts,
         )

@@ -10,4 +10,9 @@ urlpatterns = [
     path("tasks/", views.taskrun_list, name="taskrun_list"),
     path("tasks/<uuid:pk>/", views.taskrun_detail, name="taskrun_detail"),
     path("tasks/<uuid:pk>/download/", views.taskrun_download, name="taskrun_download"),
+    path("imports/<str:name>/", views.import_start, name="import_start"),
+    path("imports/<str:name>/template/", views.import_template, name="import_template"),
+    path("import-jobs/<uuid:pk>/", views.importjob_detail, name="importjob_detail"),
+    path("import-jobs/<uuid:pk>/confirm/", views.importjob_confirm, name="importjob_confirm"),
+    path("import-jobs/<uuid:pk>/report/", views.importjob_report, name="importjob_report"),
 ]

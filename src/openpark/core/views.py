@@ -1,16 +1,20 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.urls import NoReverseMatch
+from django.utils.encoding import escape_uri_path
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from . import navigation
+from . import navigation, progress
 from .filters import ChangeRecordFilterSet, GridFilterSet
 from .forms import GridForm
 from .generic import ModelPages, ObjectDetailView
-from .models import ChangeRecord, Grid, TaskRun
+from .models import ChangeRecord, Grid, ImportJob, TaskRun
 from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import bound_ids, role_names, scope_queryset
 
@@ -125,8 +129,6 @@ def taskrun_detail(request, pk):
 
 @login_required
 def taskrun_download(request, pk):
-    from django.http import FileResponse
-
     run = get_object_or_404(TaskRun.objects.visible_to(request.user), pk=pk)
     if not run.result_file:
         raise Http404("该任务没有结果文件。")
@@ -161,3 +163,132 @@ def error_400(request, exception=None):
     if _wants_json(request):
         return JsonResponse({"detail": "请求有误。", "code": "bad_request"}, status=400)
     return render(request, "400.html", {"title": "请求有误"}, status=400)
+
+
+# Imports ---------------------------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+IMPORT_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
+
+
+def _importer_or_404(name):
+    from .imports import registry
+
+    importer = registry.get(name)
+    if importer is None:
+        raise Http404("没有这种导入。")
+    return importer
+
+
+def _require_import_permission(user, importer):
+    opts = importer.model._meta
+    needed = [f"{opts.app_label}.add_{opts.model_name}", f"{opts.app_label}.change_{opts.model_name}"]
+    if not user.has_perms(needed):
+        raise PermissionDenied("您没有导入此类数据的权限。")
+
+
+def _import_breadcrumbs(importer, *tail):
+    opts = importer.model._meta
+    crumbs = [("首页", reverse("home"))]
+    try:
+        crumbs.append((str(opts.verbose_name_plural), reverse(f"{opts.app_label}:{opts.model_name}_list")))
+    except NoReverseMatch:
+        pass
+    return crumbs + list(tail)
+
+
+@login_required
+def import_start(request, name):
+    importer = _importer_or_404(name)
+    _require_import_permission(request.user, importer)
+    context = {
+        "importer": importer, "title": f"批量导入{importer.spec.title}",
+        "breadcrumbs": _import_breadcrumbs(importer, ("批量导入", "")),
+        "extensions": "、".join(IMPORT_EXTENSIONS),
+        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    if request.method != "POST":
+        return render(request, "core/import_start.html", context)
+    upload = request.FILES.get("file")
+    problem = _upload_problem(upload)
+    if problem:
+        messages.error(request, problem)
+        return render(request, "core/import_start.html", context, status=400)
+    job = ImportJob.objects.create(importer=name, user=request.user, file=upload, filename=upload.name[:200])
+    from .tasks import check_import
+
+    job.check_run = progress.start(check_import, f"检查导入文件 {job.filename}", request.user, str(job.pk))
+    job.save(update_fields=["check_run"])
+    return redirect(job)
+
+
+def _upload_problem(upload) -> str:
+    if upload is None:
+        return "请选择要导入的文件。"
+    if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
+        return f"不支持的文件类型“{upload.name}”，请上传 {'、'.join(IMPORT_EXTENSIONS)} 文件。"
+    if upload.size == 0:
+        return "文件是空的。"
+    if upload.size > MAX_UPLOAD_BYTES:
+        return f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请拆分后导入。"
+    return ""
+
+
+@login_required
+def import_template(request, name):
+    from .importing import template_xlsx
+
+    importer = _importer_or_404(name)
+    return _xlsx_response(template_xlsx(importer.spec), f"{importer.spec.title}导入模板.xlsx")
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response
+
+
+def _own_job(request, pk):
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+    return job, _importer_or_404(job.importer)
+
+
+@login_required
+def importjob_detail(request, pk):
+    job, importer = _own_job(request, pk)
+    context = {"job": job, "importer": importer, "run": job.current_run}
+    if request.headers.get("HX-Request"):
+        return render(request, "core/includes/import_job.html", context)
+    context.update(title=f"导入{importer.spec.title}：{job.filename}",
+                   breadcrumbs=_import_breadcrumbs(importer, ("批量导入", reverse("core:import_start", args=[job.importer])), (job.filename, "")))
+    return render(request, "core/importjob_detail.html", context)
+
+
+@login_required
+def importjob_confirm(request, pk):
+    from .choices import ImportState
+    from .tasks import apply_import
+
+    job, importer = _own_job(request, pk)
+    _require_import_permission(request.user, importer)
+    if request.method != "POST":
+        return redirect(job)
+    if job.state != ImportState.READY:
+        messages.error(request, "该文件当前不能导入（需先通过检查，且只能导入一次）。")
+        return redirect(job)
+    job.state = ImportState.IMPORTING
+    job.save(update_fields=["state"])
+    job.apply_run = progress.start(apply_import, f"导入 {job.filename}", request.user, str(job.pk))
+    job.save(update_fields=["apply_run"])
+    return redirect(job)
+
+
+@login_required
+def importjob_report(request, pk):
+    job, importer = _own_job(request, pk)
+    if not job.error_report:
+        raise Http404("没有错误报告。")
+    return FileResponse(job.error_report.open("rb"), as_attachment=True,
+                        filename=job.error_report.name.rsplit("/", 1)[-1])

@@ -1,48 +1,280 @@
-"""Demo enterprises of the Chengnan park, generated deterministically."""
+"""Demo data of the Chengnan park: zones, parks within the park, about 300 enterprises with their
+land, certificates, tags and contacts. Generated deterministically from one seed; loading twice
+creates nothing the second time."""
 import random
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from openpark.core.changes import record_bulk_changes, snapshot
 from openpark.core.choices import ChangeAction
+from openpark.core.facts import park_facts
 from openpark.core.uscc import with_check_digit
 
-from .models import Enterprise
+from .choices import EnterpriseStatus, LandRight, LandUse, TagKind
+from .models import (
+    AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone,
+)
 
 SEED = 20211231
-ENTERPRISE_COUNT = 180
+ENTERPRISE_COUNT = 300
+HIGH_TECH_2021 = 56  # national high-tech enterprises in 2021, as published
 REGION = "321282"  # 靖江市
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V
+PLATFORM_COMPANY = "靖江城南园区开发建设有限公司"
+
+# Zones side by side from west to east, each 0.012° × 0.020° (WGS-84).
+ORIGIN_LON, ORIGIN_LAT = 120.245, 31.955
+ZONE_WIDTH, ZONE_HEIGHT = 0.012, 0.020
+
 BRANDS = [
     "鼎盛", "恒通", "华晟", "江海", "新城", "南港", "永固", "博瑞", "天工", "长江", "宏达", "联创",
     "金川", "瑞丰", "中鼎", "亚星", "万达", "九龙", "东盛", "润禾", "蓝海", "星辰", "嘉和", "明远",
 ]
-TRADES = [
-    "汽车零部件", "机械", "电机", "电器", "新能源科技", "新材料", "智能装备", "包装", "精密铸造",
-    "液压", "轴承", "电子", "物流", "工程机械", "环保科技",
-]
 FORMS = ["有限公司", "股份有限公司", "制造有限公司", "科技有限公司"]
+# (trade in the name, GB/T 4754 class, chain tag or "")
+TRADES = [
+    ("汽车零部件", "3670", "汽车配件"), ("汽车配件", "3670", "汽车配件"), ("内燃机配件", "3412", "汽车配件"),
+    ("工程机械", "3514", "工程机械"), ("机械零部件", "3484", "工程机械"), ("泵业", "3441", "工程机械"),
+    ("模具", "3525", "工程机械"), ("电机", "3819", "电机电器"), ("发电设备", "3811", "电机电器"),
+    ("电气控制", "3829", "电机电器"), ("电力电子", "3824", "新能源"), ("新能源科技", "3824", "新能源"),
+    ("新材料", "3985", "新材料"), ("化工材料", "2614", "新材料"), ("智能装备", "3516", "智能制造"),
+    ("包装", "2231", ""), ("塑料包装", "2926", ""), ("金属制品", "3399", ""), ("表面处理", "3360", ""),
+    ("建材", "3099", ""),
+]
+UTILITIES = [("热电", "4411"), ("水务", "4610")]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙朱马胡郭何林罗高"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国志"
+TITLES = ["总经理", "财务负责人", "办公室主任", "生产厂长", "安环主管"]
+
+
+@dataclass
+class DemoEnterprise:
+    enterprise: Enterprise
+    above_scale_years: list[int] = field(default_factory=list)
+    certificate: tuple[str, date] | None = None
+    chain: str = ""
+    specialised: bool = False
+    contact: tuple[str, str, str] | None = None
+    area_mu: Decimal = Decimal(0)
+    tenant_of: int | None = None  # index of the landholder, or -1 for the platform company
+
+
+def rectangle(west: float, south: float, east: float, north: float) -> dict:
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
+
+
+def zone_box(index: int) -> tuple[float, float, float, float]:
+    west = ORIGIN_LON + index * ZONE_WIDTH
+    return west, ORIGIN_LAT, west + ZONE_WIDTH, ORIGIN_LAT + ZONE_HEIGHT
+
+
+def subpark_box(index: int) -> tuple[float, float, float, float]:
+    """Each park within the park sits in the northern half of the zone of the same index."""
+    west, south, east, north = zone_box(index)
+    return west + 0.002, south + 0.011, east - 0.002, north - 0.002
+
+
+def demo_zones() -> tuple[list[Zone], list[SubPark]]:
+    facts = park_facts()["park"]
+    zones = [Zone(name=name, order=i + 1, boundary=rectangle(*zone_box(i))) for i, name in enumerate(facts["zones"])]
+    subparks = [
+        SubPark(name=name, order=i + 1, boundary=rectangle(*subpark_box(i)))
+        for i, name in enumerate(facts["parks_within_park"])
+    ]
+    return zones, subparks
 
 
 def _org_code(rng: random.Random) -> str:
     return "MA" + "".join(rng.choice(ORG_ALPHABET) for _ in range(7))
 
 
-def demo_enterprises() -> list[Enterprise]:
+def _name_and_trade(rng: random.Random, index: int) -> tuple[str, str, str]:
+    if index < len(UTILITIES):
+        trade, code = UTILITIES[index]
+        return f"靖江{trade}有限公司", code, ""
+    trade, code, chain = rng.choice(TRADES)
+    return f"靖江{rng.choice(BRANDS)}{trade}{rng.choice(FORMS)}", code, chain
+
+
+def _status(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.90:
+        return EnterpriseStatus.OPERATING
+    if roll < 0.95:
+        return EnterpriseStatus.HALTED
+    if roll < 0.98:
+        return EnterpriseStatus.RELOCATED
+    return EnterpriseStatus.DEREGISTERED
+
+
+def _position(rng: random.Random, zone_index: int, in_subpark: bool) -> tuple[Decimal, Decimal]:
+    west, south, east, north = subpark_box(zone_index) if in_subpark else zone_box(zone_index)
+    if not in_subpark:
+        north = subpark_box(zone_index)[1] - 0.0005  # the southern half, outside the park within the park
+    lon = west + 0.0005 + rng.random() * (east - west - 0.001)
+    lat = south + 0.0005 + rng.random() * (north - south - 0.001)
+    return Decimal(f"{lon:.6f}"), Decimal(f"{lat:.6f}")
+
+
+def demo_enterprises() -> list[DemoEnterprise]:
     rng = random.Random(SEED)
-    seen_names, seen_codes, result = set(), set(), []
+    zones, subparks = demo_zones()
+    names, codes, result = set(), set(), []
     while len(result) < ENTERPRISE_COUNT:
-        name = f"靖江{rng.choice(BRANDS)}{rng.choice(TRADES)}{rng.choice(FORMS)}"
+        name, industry, chain = _name_and_trade(rng, len(result))
         code = with_check_digit(f"91{REGION}{_org_code(rng)}")
-        if name in seen_names or code in seen_codes:
+        if name in names or code in codes:
             continue
-        seen_names.add(name)
-        seen_codes.add(code)
-        result.append(Enterprise(uscc=code, name=name))
+        names.add(name)
+        codes.add(code)
+        zone_index = rng.randrange(len(zones))
+        in_subpark = rng.random() < 0.35
+        longitude, latitude = _position(rng, zone_index, in_subpark)
+        registered = date(rng.randint(2004, 2020), rng.randint(1, 12), rng.randint(1, 28))
+        enterprise = Enterprise(
+            uscc=code, name=name, status=_status(rng), industry_id=industry,
+            zone=None, subpark=None, registered_on=registered,
+            production_started_on=date(min(registered.year + rng.randint(0, 2), 2021), rng.randint(1, 12), 1),
+            address=f"靖江市城南园区{rng.choice(['园区路', '新港大道', '城南大道', '江平路', '澄江路'])}{rng.randint(1, 300)}号",
+            longitude=longitude, latitude=latitude,
+        )
+        enterprise._zone_index = zone_index
+        enterprise._subpark_index = zone_index if in_subpark else None
+        demo = DemoEnterprise(enterprise=enterprise, chain=chain)
+        large = rng.random() < 0.4
+        demo.above_scale_years = [y for y in (2020, 2021, 2022) if large and y >= registered.year + 1]
+        demo.area_mu = Decimal(rng.randint(30, 900) if large else rng.randint(8, 120)) / 10
+        demo.specialised = large and rng.random() < 0.15
+        person = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+        demo.contact = (person, rng.choice(TITLES), f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}")
+        result.append(demo)
+    _assign_certificates(rng, result)
+    _assign_tenancies(rng, result)
     return result
 
 
+def _assign_certificates(rng: random.Random, demos: list[DemoEnterprise]) -> None:
+    """Exactly HIGH_TECH_2021 enterprises hold a certificate valid in 2021; a few hold expired
+    ones (issued 2017–2018) and a few are new in 2022."""
+    candidates = [d for d in demos[len(UTILITIES):] if d.enterprise.registered_on.year <= 2018]
+    rng.shuffle(candidates)
+    for i, demo in enumerate(candidates[:HIGH_TECH_2021 + 20]):
+        year = rng.choice((2019, 2020, 2021)) if i < HIGH_TECH_2021 else rng.choice((2017, 2018, 2022))
+        number = f"GR{year}320{rng.randint(10000, 99999)}"
+        demo.certificate = (number, date(year, rng.choice((10, 11, 12)), rng.randint(1, 28)))
+
+
+def _assign_tenancies(rng: random.Random, demos: list[DemoEnterprise]) -> None:
+    """About one enterprise in ten has no land of its own and rents part of a landholder's parcel
+    (or of the platform company's standard workshops)."""
+    holders = [i for i, d in enumerate(demos) if d.area_mu >= 20]
+    for i, demo in enumerate(demos):
+        if i >= len(UTILITIES) and not demo.above_scale_years and rng.random() < 0.1:
+            demo.tenant_of = rng.choice(holders + [-1, -1])
+            demo.area_mu = Decimal(rng.randint(10, 60)) / 10
+
+
+def parcel_number(index: int) -> str:
+    return f"苏（{2008 + index % 14}）靖江市不动产权第{1000000 + index * 37:07d}号"
+
+
 def load(out) -> None:
+    zones, subparks = _load_zones(out)
+    demos = demo_enterprises()
     existing = set(Enterprise.all_objects.values_list("uscc", flat=True))
-    new = [e for e in demo_enterprises() if e.uscc not in existing]
-    created = Enterprise.objects.bulk_create(new, batch_size=500)  # ids come back on SQLite and PostgreSQL
-    record_bulk_changes((e, ChangeAction.CREATE, None, snapshot(e)) for e in created)
+    new = [d for d in demos if d.enterprise.uscc not in existing]
+    for demo in new:
+        demo.enterprise.zone = zones[demo.enterprise._zone_index]
+        if demo.enterprise._subpark_index is not None:
+            demo.enterprise.subpark = subparks[demo.enterprise._subpark_index]
+    created = Enterprise.objects.bulk_create([d.enterprise for d in new], batch_size=500)
+    _record(created)
+    _load_details(new, demos)
     out.write(f"企业：新建 {len(created)} 家，已有 {len(existing)} 家。")
+
+
+def _load_zones(out) -> tuple[list[Zone], list[SubPark]]:
+    zones, subparks = demo_zones()
+    zone_rows = [_get_or_create(Zone, z.name, z) for z in zones]
+    for i, subpark in enumerate(subparks):
+        subpark.zone = zone_rows[i]
+    subpark_rows = [_get_or_create(SubPark, s.name, s) for s in subparks]
+    out.write(f"片区 {len(zone_rows)} 个，园中园 {len(subpark_rows)} 个。")
+    return zone_rows, subpark_rows
+
+
+def _get_or_create(model, name, candidate):
+    found = model.all_objects.filter(name=name).first()
+    if found is None:
+        candidate.save()
+        return candidate
+    return found
+
+
+def _record(objects) -> None:
+    record_bulk_changes((o, ChangeAction.CREATE, None, snapshot(o)) for o in objects)
+
+
+def _load_details(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> None:
+    if not new:
+        return
+    tags = _load_tags()
+    years = [AboveScaleYear(enterprise=d.enterprise, year=y) for d in new for y in d.above_scale_years]
+    certificates = [
+        HighTechCertificate(enterprise=d.enterprise, number=d.certificate[0], issued_on=d.certificate[1])
+        for d in new if d.certificate
+    ]
+    contacts = [Contact(enterprise=d.enterprise, name=d.contact[0], title=d.contact[1], phone=d.contact[2]) for d in new]
+    for model, rows in ((AboveScaleYear, years), (HighTechCertificate, certificates), (Contact, contacts)):
+        _record(model.objects.bulk_create(rows, batch_size=1000))
+    through = Enterprise.tags.through
+    through.objects.bulk_create(
+        [through(enterprise_id=d.enterprise.pk, tag_id=tags[d.chain].pk) for d in new if d.chain]
+        + [through(enterprise_id=d.enterprise.pk, tag_id=tags["专精特新"].pk) for d in new if d.specialised]
+    )
+    _load_land(new, demos)
+
+
+def _load_tags() -> dict[str, Tag]:
+    wanted = {name: TagKind.CHAIN for _, _, name in TRADES if name}
+    wanted["专精特新"] = TagKind.SRDI
+    found = {t.name: t for t in Tag.all_objects.filter(name__in=wanted)}
+    created = Tag.objects.bulk_create([Tag(name=n, kind=k) for n, k in wanted.items() if n not in found])
+    _record(created)
+    return {**found, **{t.name: t for t in created}}
+
+
+def _load_land(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> None:
+    new_codes = {d.enterprise.uscc for d in new}
+    parcels, by_index = [], {}
+    for index, demo in enumerate(demos):
+        if demo.tenant_of is not None or demo.enterprise.uscc not in new_codes:
+            continue
+        registered = demo.enterprise.registered_on
+        parcel = LandParcel(
+            certificate_no=parcel_number(index), area_mu=demo.area_mu, land_use=LandUse.INDUSTRIAL,
+            right_type=LandRight.GRANTED if index % 9 else LandRight.ALLOCATED, holder=demo.enterprise,
+            acquired_on=date(registered.year, registered.month, 1), address=demo.enterprise.address,
+            geometry={"type": "Point", "coordinates": [float(demo.enterprise.longitude), float(demo.enterprise.latitude)]},
+        )
+        parcels.append(parcel)
+        by_index[index] = parcel
+    workshops = LandParcel.all_objects.filter(certificate_no=parcel_number(-1)).first()
+    if workshops is None:
+        workshops = LandParcel(certificate_no=parcel_number(-1), area_mu=Decimal("120"), land_use=LandUse.INDUSTRIAL,
+                               right_type=LandRight.GRANTED, holder_name=PLATFORM_COMPANY, acquired_on=date(2012, 6, 1),
+                               address="靖江市城南园区标准厂房区")
+        parcels.append(workshops)
+    _record(LandParcel.objects.bulk_create(parcels, batch_size=500))
+    uses = []
+    for demo in new:
+        if demo.tenant_of is None:
+            continue
+        parcel = workshops if demo.tenant_of == -1 else by_index.get(demo.tenant_of)
+        if parcel is None:
+            continue
+        uses.append(ParcelUse(parcel=parcel, enterprise=demo.enterprise, area_mu=demo.area_mu,
+                              started_on=date(max(demo.enterprise.registered_on.year, 2015), 1, 1)))
+    _record(ParcelUse.objects.bulk_create(uses))

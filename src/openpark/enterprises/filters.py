@@ -1,11 +1,128 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+
 from openpark.core.filters import SearchFilterSet
 
-from .models import Enterprise
+from .choices import EnterpriseStatus, LandRight, LandUse
+from .industry import normalise_industry_code
+from .models import AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone
+
+YES_NO = [("1", "是"), ("0", "否")]
+
+
+def default_year() -> int:
+    """The latest year with 规上 data, else the current year."""
+    latest = AboveScaleYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year
 
 
 class EnterpriseFilterSet(SearchFilterSet):
-    search_fields = ("name", "uscc")
+    search_fields = ("name", "uscc", "former_names__name")
+
+    status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label="经营状态")
+    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label="片区")
+    subpark = django_filters.ModelChoiceFilter(queryset=SubPark.objects.all(), label="园中园")
+    industry = django_filters.CharFilter(method="filter_industry", label="行业代码",
+                                         help_text="门类字母或代码前缀，如 C、36、C3670")
+    tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=Tag.objects.all(), label="标签")
+    year = django_filters.NumberFilter(method="keep", label="年份", widget=forms.NumberInput(attrs={"min": 1990, "max": 2100}))
+    above_scale = django_filters.ChoiceFilter(choices=YES_NO, method="filter_above_scale", label="规上")
+    high_tech = django_filters.ChoiceFilter(choices=YES_NO, method="filter_high_tech", label="高新技术企业")
 
     class Meta:
         model = Enterprise
         fields = ["uscc"]
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def chosen_year(self) -> int:
+        return int(self.form.cleaned_data.get("year") or default_year())
+
+    def filter_industry(self, queryset, name, value):
+        code = normalise_industry_code(value)
+        if not code:
+            return queryset
+        if code.isalpha():
+            return queryset.filter(industry__section=code)
+        return queryset.filter(industry__code__startswith=code)
+
+    def filter_above_scale(self, queryset, name, value):
+        ids = AboveScaleYear.objects.filter(year=self.chosen_year()).values("enterprise_id")
+        return queryset.filter(pk__in=ids) if value == "1" else queryset.exclude(pk__in=ids)
+
+    def filter_high_tech(self, queryset, name, value):
+        year = self.chosen_year()
+        ids = HighTechCertificate.objects.filter(
+            issued_on__year__gte=year - HighTechCertificate.VALID_YEARS + 1, issued_on__year__lte=year
+        ).values("enterprise_id")
+        return queryset.filter(pk__in=ids) if value == "1" else queryset.exclude(pk__in=ids)
+
+    def search(self, queryset, name, value):
+        return super().search(queryset, name, value).distinct()
+
+
+class ZoneFilterSet(SearchFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = Zone
+        fields = []
+
+
+class SubParkFilterSet(SearchFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = SubPark
+        fields = ["zone"]
+
+
+class LandParcelFilterSet(SearchFilterSet):
+    search_fields = ("certificate_no", "holder__name", "holder_name", "address")
+
+    land_use = django_filters.ChoiceFilter(choices=LandUse.choices, label="土地用途")
+    right_type = django_filters.ChoiceFilter(choices=LandRight.choices, label="权利类型")
+    holder = django_filters.CharFilter(field_name="holder__uscc", label="权利人统一社会信用代码")
+
+    class Meta:
+        model = LandParcel
+        fields = []
+
+
+class EnterpriseLinkFilterSet(SearchFilterSet):
+    """For the records that belong to one enterprise (contacts, certificates …)."""
+
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业编号")
+    search_fields = ("enterprise__name", "enterprise__uscc")
+
+
+class ContactFilterSet(EnterpriseLinkFilterSet):
+    search_fields = ("enterprise__name", "enterprise__uscc", "name")
+
+    class Meta:
+        model = Contact
+        fields = []
+
+
+class HighTechCertificateFilterSet(EnterpriseLinkFilterSet):
+    search_fields = ("enterprise__name", "enterprise__uscc", "number")
+
+    class Meta:
+        model = HighTechCertificate
+        fields = []
+
+
+class AboveScaleYearFilterSet(EnterpriseLinkFilterSet):
+    class Meta:
+        model = AboveScaleYear
+        fields = ["year"]
+
+
+class ParcelUseFilterSet(EnterpriseLinkFilterSet):
+    search_fields = ("enterprise__name", "enterprise__uscc", "parcel__certificate_no")
+
+    class Meta:
+        model = ParcelUse
+        fields = []

@@ -188,6 +188,8 @@ class Enterprise(DomainModel):
 class FormerName(ChangeLoggedModel):
     """A name the enterprise was known by, and when."""
 
+    scope_enterprise_field = "enterprise"
+
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="former_names", verbose_name=_("企业")
     )
@@ -206,6 +208,8 @@ class FormerName(ChangeLoggedModel):
 
 class AboveScaleYear(ChangeLoggedModel):
     """The enterprise was 规模以上 (规上) in this year."""
+
+    scope_enterprise_field = "enterprise"
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="above_scale_years", verbose_name=_("企业")
@@ -226,6 +230,8 @@ class AboveScaleYear(ChangeLoggedModel):
 
 class HighTechCertificate(ChangeLoggedModel):
     """高新技术企业证书. Valid for three years: issued in Y, the enterprise is high-tech in Y, Y+1, Y+2."""
+
+    scope_enterprise_field = "enterprise"
 
     VALID_YEARS = 3
 
@@ -250,6 +256,8 @@ class HighTechCertificate(ChangeLoggedModel):
 class Contact(ChangeLoggedModel):
     """A contact person of the enterprise; the phone is shown masked to roles without
     the permission `enterprises.view_contact_phone`."""
+
+    scope_enterprise_field = "enterprise"
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("企业")
@@ -312,6 +320,8 @@ class LandParcel(DomainModel):
 
 class ParcelUse(ChangeLoggedModel):
     """An enterprise using part of a parcel it does not hold (a lease), with the area it uses."""
+
+    scope_enterprise_field = "enterprise"
 
     parcel = models.ForeignKey(LandParcel, on_delete=models.CASCADE, related_name="uses", verbose_name=_("地块"))
     enterprise = models.ForeignKey(

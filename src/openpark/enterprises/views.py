@@ -1,11 +1,131 @@
-from openpark.core.generic import ModelPages
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
 
-from .filters import EnterpriseFilterSet
-from .forms import EnterpriseForm
-from .models import Enterprise
+from openpark.core.generic import ModelPages
+from openpark.core.masking import mask_phone
+
+from . import filters, forms
+from .importers import enterprise_importer, parcel_importer
+from .land import land_areas
+from .map import COLOURINGS, map_layers
+from .models import AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark, Zone
+
+LAND_YEARS = 3  # land area shown for this many recent years on an enterprise's page
+
+
+def basic_panel(request, enterprise):
+    return {
+        "key": "basic",
+        "title": "基本情况",
+        "template": "enterprises/panels/basic.html",
+        "context": {
+            "former_names": enterprise.former_names.all(),
+            "above_scale_years": [a.year for a in enterprise.above_scale_years.all()],
+            "certificates": enterprise.high_tech_certificates.all(),
+            "tags": enterprise.tags.all(),
+            "enterprise": enterprise,
+            "can_edit": request.user.has_perm("enterprises.change_enterprise"),
+        },
+    }
+
+
+def contacts_panel(request, enterprise):
+    may_see = request.user.has_perm("enterprises.view_contact_phone")
+    contacts = [
+        {"contact": c, "phone": c.phone if may_see else mask_phone(c.phone)} for c in enterprise.contacts.all()
+    ]
+    return {
+        "key": "contacts", "title": "联系人", "template": "enterprises/panels/contacts.html",
+        "context": {"contacts": contacts, "enterprise": enterprise,
+                    "can_add": request.user.has_perm("enterprises.add_contact")},
+    }
+
+
+def land_panel(request, enterprise):
+    from .filters import default_year
+
+    latest = default_year()
+    years = list(range(latest - LAND_YEARS + 1, latest + 1))
+    areas = [(year, land_areas(year, [enterprise.pk]).get(enterprise.pk)) for year in years]
+    return {
+        "key": "land", "title": "用地", "template": "enterprises/panels/land.html",
+        "context": {
+            "held": enterprise.held_parcels.filter(is_deleted=False),
+            "uses": enterprise.parcel_uses.select_related("parcel", "parcel__holder").filter(parcel__is_deleted=False),
+            "let": ParcelUse.objects.filter(parcel__holder=enterprise, parcel__is_deleted=False).select_related("enterprise", "parcel"),
+            "areas": areas,
+            "enterprise": enterprise,
+        },
+    }
+
 
 enterprise_pages = ModelPages(
-    Enterprise, filterset_class=EnterpriseFilterSet, form_class=EnterpriseForm,
-    list_columns=["uscc", "name", "updated_at"],
-    detail_fields=["uscc", "name", "created_at", "updated_at"],
+    Enterprise, filterset_class=filters.EnterpriseFilterSet, form_class=forms.EnterpriseForm,
+    list_columns=["uscc", "name", "status", "industry", "zone", "subpark", "updated_at"],
+    detail_fields=["uscc", "name", "status", "registered_on", "production_started_on", "industry", "zone",
+                   "subpark", "address", "longitude", "latitude", "linked_leader", "linked_department",
+                   "updated_at"],
+    panels=[basic_panel, land_panel, contacts_panel],
+    importer=enterprise_importer,
 )
+zone_pages = ModelPages(
+    Zone, filterset_class=filters.ZoneFilterSet, form_class=forms.ZoneForm,
+    list_columns=["name", "order", "updated_at"], detail_fields=["name", "order", "boundary"],
+)
+subpark_pages = ModelPages(
+    SubPark, filterset_class=filters.SubParkFilterSet, form_class=forms.SubParkForm,
+    list_columns=["name", "zone", "order"], detail_fields=["name", "zone", "order", "boundary"],
+)
+parcel_pages = ModelPages(
+    LandParcel, filterset_class=filters.LandParcelFilterSet, form_class=forms.LandParcelForm,
+    list_columns=["certificate_no", "area_mu", "land_use", "right_type", "holder", "holder_name", "acquired_on"],
+    detail_fields=["certificate_no", "area_mu", "land_use", "right_type", "holder", "holder_name",
+                   "acquired_on", "released_on", "address", "geometry"],
+    importer=parcel_importer,
+)
+contact_pages = ModelPages(
+    Contact, filterset_class=filters.ContactFilterSet, form_class=forms.ContactForm,
+    list_columns=["enterprise", "name", "title"], detail_fields=["enterprise", "name", "title"],
+)
+certificate_pages = ModelPages(
+    HighTechCertificate, filterset_class=filters.HighTechCertificateFilterSet,
+    form_class=forms.HighTechCertificateForm, list_columns=["number", "enterprise", "issued_on"],
+    prefix="high-tech-certificates/",
+)
+above_scale_pages = ModelPages(
+    AboveScaleYear, filterset_class=filters.AboveScaleYearFilterSet, form_class=forms.AboveScaleYearForm,
+    list_columns=["enterprise", "year"], prefix="above-scale-years/",
+)
+parcel_use_pages = ModelPages(
+    ParcelUse, filterset_class=filters.ParcelUseFilterSet, form_class=forms.ParcelUseForm,
+    list_columns=["parcel", "enterprise", "area_mu", "started_on", "ended_on"], prefix="parcel-uses/",
+)
+
+
+@login_required
+@permission_required("enterprises.view_enterprise", raise_exception=True)
+def enterprise_map(request):
+    return render(request, "enterprises/map.html", {
+        "title": "企业地图",
+        "breadcrumbs": [("首页", reverse("home")), ("企业地图", "")],
+        "colourings": COLOURINGS,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "year": filters.default_year(),
+    })
+
+
+@login_required
+@permission_required("enterprises.view_enterprise", raise_exception=True)
+def enterprise_map_data(request):
+    colouring = request.GET.get("colour", "status")
+    if colouring not in COLOURINGS:
+        return JsonResponse({"detail": f"不支持按“{colouring}”着色。"}, status=400)
+    try:
+        year = int(request.GET.get("year") or filters.default_year())
+    except ValueError:
+        return JsonResponse({"detail": "年份应为数字。"}, status=400)
+    return JsonResponse(map_layers(request.user, colouring, year, settings.MAP_TILE_CRS))

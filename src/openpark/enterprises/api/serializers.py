@@ -1,10 +1,102 @@
-from openpark.core.api.serializers import ScopedModelSerializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
-from ..models import Enterprise
+from openpark.core.api.serializers import ScopedModelSerializer
+from openpark.core.masking import mask_phone
+
+from ..industry import normalise_industry_code
+from ..models import Contact, Enterprise, Industry, LandParcel, ParcelUse, SubPark, Tag, Zone
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class IndustryCodeRelatedField(serializers.RelatedField):
+    """An industry given and shown as its code; "C3670" and "3670" are the same class."""
+
+    default_error_messages = {"does_not_exist": "“{value}”不是 GB/T 4754-2017 中的行业代码。"}
+
+    def to_internal_value(self, data):
+        try:
+            return Industry.objects.get(pk=normalise_industry_code(data))
+        except Industry.DoesNotExist:
+            self.fail("does_not_exist", value=data)
+
+    def to_representation(self, value):
+        return value.pk
+
+
+class IndustrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Industry
+        fields = ["code", "display_code", "level", "name", "section", "parent"]
+
+
+class ZoneSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Zone
+        fields = ["id", "name", "order", "boundary", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class SubParkSerializer(ScopedModelSerializer):
+    class Meta:
+        model = SubPark
+        fields = ["id", "name", "zone", "order", "boundary", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "title", "phone"]
+
+    def get_phone(self, contact) -> str:
+        request = self.context.get("request")
+        if request is not None and request.user.has_perm("enterprises.view_contact_phone"):
+            return contact.phone
+        return mask_phone(contact.phone)
 
 
 class EnterpriseSerializer(ScopedModelSerializer):
+    industry = IndustryCodeRelatedField(queryset=Industry.objects.all(), required=False, allow_null=True)
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tag.objects.all(), required=False)
+    above_scale_years = serializers.SerializerMethodField()
+    high_tech_certificates = serializers.SerializerMethodField()
+    former_names = serializers.SerializerMethodField()
+    contacts = ContactSerializer(many=True, read_only=True)
+
     class Meta:
         model = Enterprise
-        fields = ["id", "uscc", "name", "created_at", "updated_at"]
+        fields = [
+            "id", "uscc", "name", "registered_on", "status", "industry", "zone", "subpark", "address",
+            "longitude", "latitude", "production_started_on", "linked_leader", "linked_department", "tags",
+            "above_scale_years", "high_tech_certificates", "former_names", "contacts", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_above_scale_years(self, enterprise) -> list[int]:
+        return [a.year for a in enterprise.above_scale_years.all()]
+
+    def get_high_tech_certificates(self, enterprise) -> list[dict]:
+        return [{"number": c.number, "issued_on": c.issued_on} for c in enterprise.high_tech_certificates.all()]
+
+    def get_former_names(self, enterprise) -> list[dict]:
+        return [{"name": n.name, "used_until": n.used_until} for n in enterprise.former_names.all()]
+
+
+class ParcelUseSerializer(ScopedModelSerializer):
+    class Meta:
+        model = ParcelUse
+        fields = ["id", "parcel", "enterprise", "area_mu", "started_on", "ended_on"]
+
+
+class LandParcelSerializer(ScopedModelSerializer):
+    uses = ParcelUseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LandParcel
+        fields = ["id", "certificate_no", "area_mu", "land_use", "right_type", "holder", "holder_name",
+                  "acquired_on", "released_on", "address", "geometry", "uses", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]

@@ -1,0 +1,188 @@
+"""Importing spreadsheets into models: the Django side of `openpark.core.importing`.
+
+An app declares a `ModelImporter` per importable model in its `importers.py` (the column map and
+how references are resolved) and registers it. An import runs in two steps, each a background
+task the user can follow: check (read, parse, resolve, count what will be created and updated,
+keep a preview) and apply (the same checks again, then one transaction of bulk writes). A file
+with any error writes nothing; its report is the uploaded workbook with an error column.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import importing
+from .changes import record_bulk_changes, snapshot
+from .choices import ChangeAction
+
+CHUNK = 5000  # rows per IN (...) lookup, well under SQLite's variable limit
+PREVIEW_ROWS = 20
+
+registry: dict[str, "ModelImporter"] = {}
+
+
+def register(importer: "ModelImporter") -> "ModelImporter":
+    registry[importer.spec.name] = importer
+    return importer
+
+
+@dataclass
+class Plan:
+    """What an import will do, worked out before anything is written."""
+
+    rows: list[importing.ParsedRow]
+    errors: list[importing.CellError]
+    columns: list[importing.Column]
+    existing: dict = field(default_factory=dict)
+    sheets: list = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def counts(self, key: str) -> dict[str, int]:
+        updates = sum(1 for row in self.rows if row.values[key] in self.existing)
+        return {"total": len(self.rows), "create": len(self.rows) - updates, "update": updates}
+
+
+class ModelImporter:
+    """The column map of one model and how its rows are written.
+
+    Subclasses set `spec`, `model` and `key_field` (the model field holding the natural key),
+    and override `resolve` to turn references (codes, names) into ids in bulk, `assign` for
+    fields that are not plain model fields, and `write_related` for related rows.
+    """
+
+    spec: importing.ImportSpec
+    model = None
+    key_field: str = ""
+
+    # Reading and checking ---------------------------------------------------------------------
+
+    def plan(self, data: bytes, filename: str) -> Plan:
+        sheets = importing.read_workbook(data, filename)
+        result = importing.parse_rows(sheets, self.spec)
+        errors = list(result.errors)
+        errors += self.resolve(result.rows)
+        bad = {(e.sheet, e.row) for e in errors}
+        rows = [row for row in result.rows if (row.sheet, row.row) not in bad]
+        existing = self.existing([row.values[self.spec.key] for row in rows])
+        return Plan(rows=rows, errors=errors, columns=result.columns, existing=existing, sheets=sheets)
+
+    def resolve(self, rows: list[importing.ParsedRow]) -> list[importing.CellError]:
+        """Check references against the database in bulk; return an error per bad cell."""
+        return []
+
+    def existing(self, keys: list) -> dict:
+        """{natural key: instance} for the keys already in the database, deleted rows included."""
+        found = {}
+        manager = self.model.all_objects if hasattr(self.model, "all_objects") else self.model._default_manager
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start:start + CHUNK]
+            for obj in manager.filter(**{f"{self.key_field}__in": chunk}):
+                found[getattr(obj, self.key_field)] = obj
+        return found
+
+    def preview(self, plan: Plan) -> dict:
+        """The first rows as they will be saved, for the page before confirming."""
+        headers = [c.header for c in plan.columns]
+        rows = [
+            [_display(row.values.get(c.field), c) for c in plan.columns]
+            for row in plan.rows[:PREVIEW_ROWS]
+        ]
+        return {"headers": headers, "rows": rows, **plan.counts(self.spec.key)}
+
+    # Writing --------------------------------------------------------------------------------
+
+    def assign(self, instance, values: dict) -> None:
+        """Set the instance's fields from one row (fields absent from the file are left alone)."""
+        for name, value in values.items():
+            if name in self.model_fields:
+                setattr(instance, name, value)
+
+    @property
+    def model_fields(self) -> set[str]:
+        return {f.attname for f in self.model._meta.concrete_fields} | {
+            f.name for f in self.model._meta.concrete_fields
+        }
+
+    def write(self, plan: Plan) -> dict[str, int]:
+        """Create and update in bulk, record every change, in the caller's transaction."""
+        creates, updates, changes = [], [], []
+        by_key = {}
+        for row in plan.rows:
+            key = row.values[self.spec.key]
+            instance = plan.existing.get(key)
+            if instance is None:
+                instance = self.model()
+                self.assign(instance, row.values)
+                creates.append(instance)
+            else:
+                before = snapshot(instance)
+                was_deleted = getattr(instance, "is_deleted", False)
+                self.assign(instance, row.values)
+                if was_deleted:
+                    instance.is_deleted, instance.deleted_at = False, None
+                after = snapshot(instance)
+                if after != before:
+                    updates.append(instance)
+                    action = ChangeAction.RESTORE if was_deleted else ChangeAction.UPDATE
+                    changes.append((instance, action, before, after))
+            by_key[key] = instance
+        now = timezone.now()
+        for instance in creates + updates:
+            if hasattr(instance, "updated_at"):
+                instance.updated_at = now
+        self.model.objects.bulk_create(creates, batch_size=2000)
+        if updates:
+            self.model.all_objects.bulk_update(updates, self.updated_fields(plan), batch_size=2000)
+        changes += [(instance, ChangeAction.CREATE, None, snapshot(instance)) for instance in creates]
+        record_bulk_changes(changes)
+        self.write_related(plan, by_key)
+        return {"create": len(creates), "update": len(updates), "unchanged": len(plan.rows) - len(creates) - len(updates)}
+
+    def updated_fields(self, plan: Plan) -> list[str]:
+        """The model fields an update may touch: those in the file, and the bookkeeping ones."""
+        in_file = {c.field for c in plan.columns}
+        names = {f.name for f in self.model._meta.concrete_fields if f.name in in_file or f.attname in in_file}
+        names |= {"updated_at", "is_deleted", "deleted_at"} & {f.name for f in self.model._meta.concrete_fields}
+        return sorted(names - {self.key_field})
+
+    def write_related(self, plan: Plan, by_key: dict) -> None:
+        """Write rows of related models (names, certificates, tags …); default: nothing.
+        `by_key` maps each natural key of the file to its saved instance."""
+
+    def apply(self, data: bytes, filename: str) -> tuple[Plan, dict | None]:
+        """Check again and, if the file is clean, write it all in one transaction."""
+        plan = self.plan(data, filename)
+        if not plan.ok:
+            return plan, None
+        with transaction.atomic():
+            counts = self.write(plan)
+        return plan, counts
+
+    # Export ---------------------------------------------------------------------------------
+
+    def export_rows(self, queryset, user=None):
+        """Rows keyed by field, in the import layout, so that an exported file imports back.
+        `user` decides what personal data is shown unmasked."""
+        raise NotImplementedError
+
+    def export_bytes(self, queryset, user=None) -> bytes:
+        return importing.export_xlsx(self.spec, self.export_rows(queryset, user))
+
+
+def _display(value, column) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if column.kind == "choice":
+        return dict(column.choices).get(value, str(value))
+    return str(value)

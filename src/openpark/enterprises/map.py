@@ -1,0 +1,103 @@
+"""The enterprise map: zone and park boundaries, enterprises as points coloured by an attribute.
+
+Everything is served as GeoJSON by the app itself; no tile server is needed. When the configured
+basemap is in GCJ-02, coordinates are converted here, so the stored WGS-84 values never change.
+"""
+from collections import Counter
+
+from openpark.core import geo
+from openpark.core.scoping import scope_queryset
+
+from .choices import EnterpriseStatus, TagKind
+from .models import AboveScaleYear, Enterprise, HighTechCertificate, SubPark, Zone
+
+COLOURINGS = {
+    "status": "经营状态",
+    "zone": "片区",
+    "industry": "行业大类",
+    "above_scale": "规上/规下",
+    "high_tech": "高新技术企业",
+    "chain": "产业链",
+}
+PALETTE = ["#1d5fa8", "#e07b00", "#2e9d4f", "#c4302b", "#7d4fb3", "#8c5a3c", "#d45fb0", "#6b7785",
+           "#b5a100", "#1aa3b8"]
+OTHER_COLOUR = "#9aa5b1"
+NONE_LABEL = "未填写"
+
+
+def _categories(enterprises: list[Enterprise], colouring: str, year: int) -> dict[int, str]:
+    ids = [e.pk for e in enterprises]
+    if colouring == "status":
+        labels = dict(EnterpriseStatus.choices)
+        return {e.pk: str(labels.get(e.status, e.status)) for e in enterprises}
+    if colouring == "zone":
+        return {e.pk: e.zone.name if e.zone_id else NONE_LABEL for e in enterprises}
+    if colouring == "industry":
+        return {e.pk: _division(e) for e in enterprises}
+    if colouring == "above_scale":
+        above = set(AboveScaleYear.objects.filter(year=year, enterprise_id__in=ids).values_list("enterprise_id", flat=True))
+        return {pk: f"{year}年规上" if pk in above else f"{year}年规下" for pk in ids}
+    if colouring == "high_tech":
+        high = set(HighTechCertificate.objects.filter(
+            enterprise_id__in=ids, issued_on__year__lte=year,
+            issued_on__year__gte=year - HighTechCertificate.VALID_YEARS + 1,
+        ).values_list("enterprise_id", flat=True))
+        return {pk: f"{year}年高新技术企业" if pk in high else "非高新技术企业" for pk in ids}
+    chains = {}
+    for enterprise_id, name in Enterprise.tags.through.objects.filter(
+        enterprise_id__in=ids, tag__kind=TagKind.CHAIN
+    ).order_by("tag__name").values_list("enterprise_id", "tag__name"):
+        chains.setdefault(enterprise_id, name)
+    return {pk: chains.get(pk, "不在产业链") for pk in ids}
+
+
+def _division(enterprise) -> str:
+    industry = enterprise.industry
+    if industry is None:
+        return NONE_LABEL
+    while industry.level > 2 and industry.parent is not None:
+        industry = industry.parent
+    return industry.name
+
+
+def _legend(categories: dict[int, str]) -> dict[str, str]:
+    ranked = [label for label, _ in Counter(categories.values()).most_common()]
+    return {label: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, label in enumerate(ranked)}
+
+
+def _boundary_features(model, transform) -> list[dict]:
+    return [
+        {"type": "Feature", "geometry": transform(obj.boundary), "properties": {"name": obj.name}}
+        for obj in model.objects.exclude(boundary=None)
+        if obj.boundary
+    ]
+
+
+def map_layers(user, colouring: str, year: int, crs: str = "wgs84") -> dict:
+    def transform(geometry):
+        return geo.transform_geometry(geometry, geo.wgs84_to_gcj02) if crs == "gcj02" else geometry
+
+    enterprises = list(
+        scope_queryset(Enterprise.objects.all(), user)
+        .exclude(longitude=None).exclude(latitude=None)
+        .select_related("zone", "industry__parent__parent")
+    )
+    categories = _categories(enterprises, colouring, year)
+    legend = _legend(categories)
+    points = [
+        {
+            "type": "Feature",
+            "geometry": transform({"type": "Point", "coordinates": [float(e.longitude), float(e.latitude)]}),
+            "properties": {"name": e.name, "url": e.get_absolute_url(), "category": categories[e.pk],
+                           "colour": legend[categories[e.pk]]},
+        }
+        for e in enterprises
+    ]
+    return {
+        "colouring": colouring, "year": year,
+        "zones": {"type": "FeatureCollection", "features": _boundary_features(Zone, transform)},
+        "subparks": {"type": "FeatureCollection", "features": _boundary_features(SubPark, transform)},
+        "enterprises": {"type": "FeatureCollection", "features": points},
+        "legend": [{"label": label, "colour": colour, "count": sum(1 for c in categories.values() if c == label)}
+                   for label, colour in legend.items()],
+    }
