@@ -26,3 +26,17 @@ def read_table() -> list[dict]:
             {**row, "level": int(row["level"]), "parent": row["parent"] or None}
             for row in csv.DictReader(handle)
         ]
+
+
+def load_table(industry_model) -> int:
+    """Write the shipped table into `industry_model` (the migration's historical model or the
+    real one) unless it is there already; parents go before their children."""
+    if industry_model.objects.exists():
+        return 0
+    rows = sorted(read_table(), key=lambda row: row["level"])
+    industry_model.objects.bulk_create(
+        [industry_model(code=r["code"], level=r["level"], name=r["name"], section=r["section"],
+                        parent_id=r["parent"]) for r in rows],
+        batch_size=500,
+    )
+    return len(rows)

@@ -3,15 +3,9 @@ from django.db import migrations
 
 
 def load_industries(apps, schema_editor):
-    from openpark.enterprises.industry import read_table
+    from openpark.enterprises.industry import load_table
 
-    Industry = apps.get_model("enterprises", "Industry")
-    rows = sorted(read_table(), key=lambda row: row["level"])  # parents before children
-    Industry.objects.bulk_create(
-        [Industry(code=r["code"], level=r["level"], name=r["name"], section=r["section"], parent_id=r["parent"])
-         for r in rows],
-        batch_size=500,
-    )
+    load_table(apps.get_model("enterprises", "Industry"))
 
 
 def unload_industries(apps, schema_editor):
