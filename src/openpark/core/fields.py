@@ -5,6 +5,7 @@ from django.db import models
 from rest_framework import serializers
 
 from . import uscc
+from .codes import normalise_code
 
 
 def validate_uscc(value: str) -> None:
@@ -29,6 +30,27 @@ class USCCFormField(forms.CharField):
 class USCCSerializerField(serializers.CharField):
     def to_internal_value(self, data):
         return uscc.normalise(super().to_internal_value(data))
+
+
+class CodeFormField(forms.CharField):
+    def to_python(self, value):
+        return normalise_code(super().to_python(value))
+
+
+class CodeField(models.CharField):
+    """A certificate or document number, stored normalised (see normalise_code)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_code(value) if value else value
+
+    def pre_save(self, model_instance, add):
+        value = normalise_code(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": CodeFormField, **kwargs})
 
 
 class USCCField(models.CharField):

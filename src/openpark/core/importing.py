@@ -20,6 +20,7 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook, PasswordError
 
 from . import uscc
+from .codes import normalise_code
 
 __all__ = [
     "CellError", "Column", "ImportFileError", "ImportSpec", "ParseResult", "ParsedRow", "error_report_xlsx",
@@ -407,8 +408,7 @@ def _text_converter(column: Column, factor: Decimal):
 
 def _code_converter(column: Column, factor: Decimal):
     def convert(value):
-        text = unicodedata.normalize("NFKC", _text(value))
-        return _check_length(column, "".join(text.split()).upper())
+        return _check_length(column, normalise_code(_text(value)))
 
     return convert
 

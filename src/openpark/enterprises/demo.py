@@ -177,7 +177,7 @@ def _assign_tenancies(rng: random.Random, demos: list[DemoEnterprise]) -> None:
 
 
 def parcel_number(index: int) -> str:
-    return f"苏（{2008 + index % 14}）靖江市不动产权第{1000000 + index * 37:07d}号"
+    return f"苏({2008 + index % 14})靖江市不动产权第{1000000 + index * 37:07d}号"
 
 
 def load(out) -> None:

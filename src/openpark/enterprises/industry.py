@@ -1,7 +1,8 @@
 """GB/T 4754-2017 industry codes: "3670" and "C3670" are the same class."""
 import csv
-import unicodedata
 from pathlib import Path
+
+from openpark.core.codes import normalise_code
 
 TABLE = Path(__file__).resolve().parent / "data" / "gbt4754-2017.csv"
 
@@ -13,7 +14,7 @@ def normalise_industry_code(value) -> str:
     """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = "".join(unicodedata.normalize("NFKC", str(value or "")).split()).upper()
+    text = normalise_code(value)
     if len(text) > 1 and text[0].isalpha() and text[1:].isdigit():
         text = text[1:]
     return text

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openpark.core import geo
-from openpark.core.fields import USCCField
+from openpark.core.fields import CodeField, USCCField
 from openpark.core.models import ActiveManager, ChangeLoggedModel, DomainModel, DomainQuerySet
 
 from .choices import EnterpriseStatus, LandRight, LandUse, TagKind
@@ -238,7 +238,7 @@ class HighTechCertificate(ChangeLoggedModel):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="high_tech_certificates", verbose_name=_("企业")
     )
-    number = models.CharField(_("高新技术企业证书编号"), max_length=40, unique=True)
+    number = CodeField(_("高新技术企业证书编号"), max_length=40, unique=True)
     issued_on = models.DateField(_("发证日期"))
 
     class Meta:
@@ -281,7 +281,7 @@ class LandParcel(DomainModel):
 
     scope_enterprise_field = "holder"
 
-    certificate_no = models.CharField(_("不动产权证号"), max_length=60, unique=True)
+    certificate_no = CodeField(_("不动产权证号"), max_length=60, unique=True)
     area_mu = models.DecimalField(_("面积（亩）"), **AREA, validators=[MinValueValidator(0)])
     land_use = models.CharField(_("土地用途"), max_length=16, choices=LandUse.choices, default=LandUse.INDUSTRIAL)
     right_type = models.CharField(_("权利类型"), max_length=16, choices=LandRight.choices, default=LandRight.GRANTED)
