@@ -1,6 +1,7 @@
 """Column maps of the enterprise file (企业名录) and the land ledger (土地台账)."""
 import re
-from datetime import date
+
+from django.utils import timezone
 
 from openpark.core import imports
 from openpark.core.changes import record_bulk_changes, snapshot
@@ -136,7 +137,7 @@ class EnterpriseImporter(imports.ModelImporter):
 
     def write_related(self, plan, by_key):
         rows, present = plan.rows, {c.field for c in plan.columns}
-        today = date.today()
+        today = timezone.localdate()
         renamed = [e for e in by_key.values() if getattr(e, "_former_name", None)]
         if renamed:
             names = FormerName.objects.bulk_create(

@@ -2,6 +2,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openpark.core import geo
@@ -177,6 +178,13 @@ class Enterprise(DomainModel):
                 raise ValidationError({"longitude": str(exc)}) from exc
         if self.subpark_id and self.zone_id and self.subpark.zone_id not in (None, self.zone_id):
             raise ValidationError({"subpark": "园中园不在所选片区内。"})
+
+    def save(self, *args, **kwargs):
+        """A renamed enterprise keeps its old name as a former name, used until today."""
+        old_name = (getattr(self, "_loaded_values", None) or {}).get("name")
+        super().save(*args, **kwargs)
+        if old_name and old_name != self.name:
+            FormerName.objects.create(enterprise=self, name=old_name, used_until=timezone.localdate())
 
     def is_above_scale(self, year: int) -> bool:
         return self.above_scale_years.filter(year=year).exists()
