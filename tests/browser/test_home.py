@@ -8,6 +8,7 @@ pytestmark = pytest.mark.browser
 
 
 def log_in(page, base_url, slug):
+    """Log in through the login form as the demo account of the role."""
     role = ROLES_BY_SLUG[slug]
     page.goto(base_url + "/")
     assert page.locator("h1").inner_text() == "登录 OpenPark"

@@ -266,3 +266,22 @@ def test_list_page_offers_import_to_editors_only(economy, make_user, client_for)
     assert "批量导入" in economy.get(reverse("enterprises:enterprise_list")).content.decode()
     leader = client_for(make_user("leader"))
     assert "批量导入" not in leader.get(reverse("enterprises:enterprise_list")).content.decode()
+
+
+def test_legacy_xls_file_imports(economy):
+    import io
+
+    import xlwt
+
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("企业")
+    for r, row in enumerate(good_rows()[:2]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload(economy, ENTERPRISES, buffer.getvalue(), name="企业名录.xls")
+    job = latest_job()
+    assert job.state == "ready", job.errors
+    confirm(economy, job)
+    assert Enterprise.objects.get().name == "靖江甲机械有限公司"
