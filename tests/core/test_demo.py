@@ -60,3 +60,14 @@ def test_demo_users_one_per_role_and_can_log_in(client):
     assert User.objects.get(username="demo_grid").grid_bindings.count() == 1
     assert User.objects.get(username="demo_admin").is_staff
     assert not User.objects.filter(is_superuser=True).exists()
+
+
+def test_shipped_facts_are_the_shared_ones():
+    from pathlib import Path
+
+    from openpark.core.facts import FACTS
+
+    shared = Path(__file__).resolve().parents[3] / "shared" / "domain" / "chengnan-facts.yaml"
+    if not shared.exists():
+        pytest.skip("the shared domain folder is not beside this checkout")
+    assert FACTS.read_bytes() == shared.read_bytes()

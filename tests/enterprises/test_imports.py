@@ -285,3 +285,18 @@ def test_legacy_xls_file_imports(economy):
     assert job.state == "ready", job.errors
     confirm(economy, job)
     assert Enterprise.objects.get().name == "靖江甲机械有限公司"
+
+
+def test_reimporting_a_deleted_enterprise_restores_it(economy):
+    upload(economy, ENTERPRISES, xlsx(good_rows()[:2]))
+    confirm(economy, latest_job())
+    enterprise = Enterprise.objects.get()
+    enterprise.delete()
+    upload(economy, ENTERPRISES, xlsx(good_rows()[:2]))
+    job = latest_job()
+    assert job.preview["update"] == 1
+    confirm(economy, job)
+    assert Enterprise.objects.filter(pk=enterprise.pk).exists()
+    actions = list(ChangeRecord.objects.filter(content_type__model="enterprise", object_id=str(enterprise.pk))
+                   .order_by("id").values_list("action", flat=True))
+    assert actions == ["create", "delete", "restore"]

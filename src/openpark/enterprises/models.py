@@ -53,16 +53,14 @@ class Industry(models.Model):
         return self.code if self.level == 1 else f"{self.section}{self.code}"
 
 
-class Zone(DomainModel):
-    """A zone of the park (工业集中区, 经济区 …), with its boundary."""
+class BoundedArea(DomainModel):
+    """An area of the park drawn on the map: a zone or a park within the park."""
 
-    name = models.CharField(_("片区名称"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("片区")
-        verbose_name_plural = _("片区")
+        abstract = True
         ordering = ["order", "name"]
 
     def __str__(self):
@@ -73,28 +71,28 @@ class Zone(DomainModel):
         _clean_boundary(self)
 
 
-class SubPark(DomainModel):
-    """A park within the park (园中园), with its boundary."""
+class Zone(BoundedArea):
+    """A zone of the park (工业集中区, 经济区 …)."""
+
+    name = models.CharField(_("片区名称"), max_length=100, unique=True)
+
+    class Meta(BoundedArea.Meta):
+        verbose_name = _("片区")
+        verbose_name_plural = _("片区")
+
+
+class SubPark(BoundedArea):
+    """A park within the park (园中园)."""
 
     name = models.CharField(_("园中园名称"), max_length=100, unique=True)
     zone = models.ForeignKey(
         Zone, on_delete=models.PROTECT, null=True, blank=True, related_name="subparks",
         verbose_name=_("所在片区"),
     )
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BoundedArea.Meta):
         verbose_name = _("园中园")
         verbose_name_plural = _("园中园")
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        super().clean()
-        _clean_boundary(self)
 
 
 class Tag(DomainModel):
