@@ -22,6 +22,7 @@ HIGH_TECH_2021 = 56  # national high-tech enterprises in 2021, as published
 REGION = "321282"  # 靖江市
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V
 PLATFORM_COMPANY = "靖江城南园区开发建设有限公司"
+WORKSHOP_SERIAL = 9999  # the platform company's standard workshops; no enterprise index reaches it
 
 # Zones side by side from west to east, each 0.012° × 0.020° (WGS-84).
 ORIGIN_LON, ORIGIN_LAT = 120.245, 31.955
@@ -176,8 +177,8 @@ def _assign_tenancies(rng: random.Random, demos: list[DemoEnterprise]) -> None:
             demo.area_mu = Decimal(rng.randint(10, 60)) / 10
 
 
-def parcel_number(index: int) -> str:
-    return f"苏({2008 + index % 14})靖江市不动产权第{1000000 + index * 37:07d}号"
+def parcel_number(index: int, year: int) -> str:
+    return f"苏({year})靖江市不动产权第{1000000 + index * 37:07d}号"
 
 
 def load(out) -> None:
@@ -254,16 +255,16 @@ def _load_land(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> None:
             continue
         registered = demo.enterprise.registered_on
         parcel = LandParcel(
-            certificate_no=parcel_number(index), area_mu=demo.area_mu, land_use=LandUse.INDUSTRIAL,
+            certificate_no=parcel_number(index, registered.year), area_mu=demo.area_mu, land_use=LandUse.INDUSTRIAL,
             right_type=LandRight.GRANTED if index % 9 else LandRight.ALLOCATED, holder=demo.enterprise,
             acquired_on=date(registered.year, registered.month, 1), address=demo.enterprise.address,
             geometry={"type": "Point", "coordinates": [float(demo.enterprise.longitude), float(demo.enterprise.latitude)]},
         )
         parcels.append(parcel)
         by_index[index] = parcel
-    workshops = LandParcel.all_objects.filter(certificate_no=parcel_number(-1)).first()
+    workshops = LandParcel.all_objects.filter(certificate_no=parcel_number(WORKSHOP_SERIAL, 2012)).first()
     if workshops is None:
-        workshops = LandParcel(certificate_no=parcel_number(-1), area_mu=Decimal("120"), land_use=LandUse.INDUSTRIAL,
+        workshops = LandParcel(certificate_no=parcel_number(WORKSHOP_SERIAL, 2012), area_mu=Decimal("120"), land_use=LandUse.INDUSTRIAL,
                                right_type=LandRight.GRANTED, holder_name=PLATFORM_COMPANY, acquired_on=date(2012, 6, 1),
                                address="靖江市城南园区标准厂房区")
         parcels.append(workshops)
