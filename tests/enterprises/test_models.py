@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from openpark.enterprises.industry import normalise_industry_code, read_table
-from openpark.enterprises.land import land_area, land_areas
+from openpark.enterprises.services import land_area, land_areas
 from openpark.enterprises.models import Enterprise, HighTechCertificate, Industry, LandParcel, ParcelUse
 from tests.factories import EnterpriseFactory
 

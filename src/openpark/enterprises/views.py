@@ -9,7 +9,7 @@ from openpark.core.masking import mask_phone
 
 from . import filters, forms
 from .importers import enterprise_importer, parcel_importer
-from .land import land_areas
+from .services import land_areas
 from .map import COLOURINGS, map_layers
 from .models import AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark, Zone
 

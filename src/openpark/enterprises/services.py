@@ -1,4 +1,6 @@
-"""Land area of enterprises: the one place where 用地面积 is computed. Every module uses it.
+"""Domain logic of the enterprise record that spans models.
+
+Land area of enterprises: the one place where 用地面积 is computed. Every module uses it.
 
 The land area of an enterprise in year Y, in 亩, is taken on 31 December of Y:
 
