@@ -14,7 +14,8 @@
    way" (one `save()` per row, the change record written by the normal signals, as the pages do)
    into a second fresh database, in a subprocess of this script so that it gets its own settings.
    Both paths share the reading, parsing and reference checks (`resolve`) of the platform, and both
-   write inside one transaction per file; only the writing differs. The ratio is on rows/second.
+   write inside one transaction per file (--baseline-autocommit: each save its own transaction, as
+   on the pages); only the writing differs. The ratio is on rows/second.
 4. Prints the figures, checks that both paths wrote the same data for the baseline's rows, and
    whether the targets are met (bulk ≥ 10× the baseline; 100,000 enterprises + land in < 30 s).
 
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -162,7 +164,9 @@ def generate(rows: int, zones: list[str], seed: int = SEED):
         address = f"靖江市城南园区{rng.choice(ROADS)}{rng.randint(1, 999)}号"
         longitude = round(ORIGIN_LON + zone_index * 0.012 + rng.random() * 0.012, 6)
         latitude = round(ORIGIN_LAT + rng.random() * 0.020, 6)
-        started = date(min(registered.year + rng.randint(0, 2), 2025), rng.randint(1, 12), 1) if rng.random() < 0.7 else None
+        started = None
+        if rng.random() < 0.7:
+            started = date(min(registered.year + rng.randint(0, 2), 2025), rng.randint(1, 12), 1)
         years = sorted(rng.sample(range(2018, 2026), rng.randint(1, 5))) if rng.random() < 0.3 else []
         certificate, issued = None, None
         if rng.random() < 0.15:
@@ -263,10 +267,10 @@ def bulk_import(path: Path, importer, profile_dir: Path | None) -> dict:
     phases = Phases()
     phases.wrap(importing, "read_workbook", "read")
     phases.wrap(importing, "parse_rows", "parse")
-    for name, label in (("resolve", "resolve"), ("existing", "existing"), ("write", "write"),
-                        ("write_related", "write: related rows")):
-        phases.wrap(importer, name, label)
-    phases.wrap(imports, "record_bulk_changes", "write: change record")
+    for name in ("resolve", "existing", "write", "write_related"):
+        phases.wrap(importer, name, name)
+    phases.wrap(imports, "record_bulk_changes", "record")
+    phases.wrap(imports, "record_created", "record")
     profiler = cProfile.Profile() if profile_dir else None
     try:
         with acting_as(source="benchmark"):
@@ -289,7 +293,14 @@ def bulk_import(path: Path, importer, profile_dir: Path | None) -> dict:
     return {"rows": len(plan.rows), "seconds": seconds, "counts": counts, "phases": dict(phases.seconds)}
 
 
-def naive_enterprises(path: Path) -> dict:
+def describe_phases(seconds: dict) -> str:
+    get = lambda name: seconds.get(name, 0.0)  # noqa: E731
+    return (f"read {get('read'):.1f} s, parse {get('parse'):.1f} s, resolve {get('resolve'):.1f} s, "
+            f"existing {get('existing'):.1f} s, write {get('write'):.1f} s (of which the change record of the "
+            f"file's rows {get('record'):.1f} s, related rows with their change record {get('write_related'):.1f} s)")
+
+
+def naive_enterprises(path: Path, autocommit: bool) -> dict:
     """One save() per row and per related row; the signals write the change record, as on the pages."""
     from django.db import transaction
 
@@ -306,7 +317,7 @@ def naive_enterprises(path: Path) -> dict:
         if errors:
             raise SystemExit(f"{path.name}: {len(errors)} errors, first: {errors[:3]}")
         present = {column.field for column in result.columns}
-        with transaction.atomic():
+        with nullcontext() if autocommit else transaction.atomic():
             for row in result.rows:
                 values = row.values
                 enterprise = Enterprise.all_objects.filter(uscc=values["uscc"]).first()
@@ -345,7 +356,7 @@ def naive_enterprises(path: Path) -> dict:
     return {"rows": len(result.rows), "seconds": seconds}
 
 
-def naive_parcels(path: Path) -> dict:
+def naive_parcels(path: Path, autocommit: bool) -> dict:
     from django.db import transaction
 
     from openpark.core import importing
@@ -360,7 +371,7 @@ def naive_parcels(path: Path) -> dict:
         errors = result.errors + parcel_importer.resolve(result.rows)
         if errors:
             raise SystemExit(f"{path.name}: {len(errors)} errors, first: {errors[:3]}")
-        with transaction.atomic():
+        with nullcontext() if autocommit else transaction.atomic():
             for row in result.rows:
                 parcel = LandParcel.all_objects.filter(certificate_no=row.values["certificate_no"]).first()
                 parcel = parcel or LandParcel()
@@ -413,8 +424,8 @@ def baseline_worker(args) -> None:
     try:
         setup_django(data_dir)
         records = change_records()
-        enterprises = naive_enterprises(Path(args.enterprises))
-        parcels = naive_parcels(Path(args.parcels))
+        enterprises = naive_enterprises(Path(args.enterprises), args.baseline_autocommit)
+        parcels = naive_parcels(Path(args.parcels), args.baseline_autocommit)
         from openpark.enterprises.models import Enterprise
 
         codes = list(Enterprise.all_objects.values_list("uscc", flat=True))
@@ -426,9 +437,12 @@ def baseline_worker(args) -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def run_baseline(paths: tuple[Path, Path]) -> dict:
-    command = [sys.executable, __file__, "--baseline-worker", "--enterprises", str(paths[0]), "--parcels", str(paths[1])]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+def run_baseline(paths: tuple[Path, Path], autocommit: bool) -> dict:
+    command = [sys.executable, __file__, "--baseline-worker",
+               "--enterprises", str(paths[0]), "--parcels", str(paths[1])]
+    if autocommit:
+        command.append("--baseline-autocommit")
+    done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode:
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit("the baseline failed")
@@ -451,7 +465,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=TARGET_ROWS, help="enterprises (and parcels) to import")
     parser.add_argument("--baseline-rows", type=int, default=10_000,
                         help="rows of the naive baseline (a subset: it is slow); 0 skips it")
+    parser.add_argument("--baseline-autocommit", action="store_true",
+                        help="baseline without a transaction: each save() commits, as on the pages (slower still)")
     parser.add_argument("--profile", metavar="DIR", help="write a cProfile of each bulk import to DIR")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (files and database)")
     parser.add_argument("--baseline-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--enterprises", help=argparse.SUPPRESS)
@@ -468,15 +485,20 @@ def main() -> None:
 
         from openpark.enterprises.importers import enterprise_importer, parcel_importer
 
-        print(f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, "
-              f"{platform.platform()}")
+        import django
+
+        machine = (f"Python {platform.python_version()}, Django {django.get_version()}, "
+                   f"SQLite {sqlite3.sqlite_version}, "
+                   f"{os.cpu_count()} CPUs, {platform.platform()}")
+        print(machine)
         print(f"Temporary directory {work}")
 
         zones = zone_names()
         started = time.perf_counter()
         paths = write_files(work, args.rows, zones)
         sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in paths)
-        print(f"Generated {args.rows:,} enterprises and {args.rows:,} parcels in {time.perf_counter() - started:.1f} s ({sizes})")
+        print(f"Generated {args.rows:,} enterprises and {args.rows:,} parcels "
+              f"in {time.perf_counter() - started:.1f} s ({sizes})")
 
         baseline_rows = min(args.baseline_rows, args.rows)
         baseline = None
@@ -484,7 +506,7 @@ def main() -> None:
             (work / "baseline").mkdir()
             baseline_paths = write_files(work / "baseline", baseline_rows, zones)
             print(f"Baseline: naive import of the first {baseline_rows:,} rows in a subprocess …", flush=True)
-            baseline = run_baseline(baseline_paths)
+            baseline = run_baseline(baseline_paths, args.baseline_autocommit)
 
         profile_dir = Path(args.profile) if args.profile else None
         if profile_dir:
@@ -504,13 +526,15 @@ def main() -> None:
         print(line("enterprises + land", bulk_rows, bulk_seconds))
         print(f"  {records:,} change records; database {database_mb:.0f} MB")
         for name, result in (("enterprises", enterprises), ("land parcels", parcels)):
-            print(f"  {name} by step: " + ", ".join(f"{k} {v:.2f} s" for k, v in result["phases"].items()))
+            print(f"  {name} by step: {describe_phases(result['phases'])}")
 
-        ratio = None
+        ratio, ratios, same = None, {}, None
         if baseline:
             naive_rows = baseline["enterprises"]["rows"] + baseline["parcels"]["rows"]
             naive_seconds = baseline["enterprises"]["seconds"] + baseline["parcels"]["seconds"]
-            print(f"\nBaseline (one save() per row, signals record each change; first {baseline_rows:,} rows"
+            print(f"\nBaseline (one save() per row, signals record each change, "
+                  f"{'each save its own transaction' if args.baseline_autocommit else 'one transaction per file'}; "
+                  f"first {baseline_rows:,} rows"
                   f"{' — a subset, compared on rows/s' if baseline_rows < args.rows else ''}):")
             print(line("enterprises", baseline["enterprises"]["rows"], baseline["enterprises"]["seconds"]))
             print(line("land parcels", baseline["parcels"]["rows"], baseline["parcels"]["seconds"]))
@@ -544,6 +568,14 @@ def main() -> None:
                   f"({bulk_seconds:.1f} s; enterprises alone {enterprises['seconds']:.1f} s)")
         else:
             print(f"  target {TARGET_ROWS:,} rows in < {TARGET_SECONDS:.0f} s: not judged (--rows {args.rows:,})")
+        if args.json:
+            Path(args.json).write_text(json.dumps({
+                "machine": machine, "rows": args.rows, "bulk": {"enterprises": enterprises, "parcels": parcels},
+                "baseline_rows": baseline_rows, "baseline": baseline, "same_data": same, "ratios": ratios,
+                "ratio": ratio, "bulk_seconds": bulk_seconds, "change_records": records,
+            }, indent=2, ensure_ascii=False, default=str))
+        if same is False:
+            raise SystemExit("the two paths wrote different data")
     finally:
         if args.keep:
             print(f"kept {work}")

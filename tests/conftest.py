@@ -6,6 +6,12 @@ from .factories import EnterpriseFactory, GridFactory, UserFactory, bind_enterpr
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files (imports, reports) go to the test's own folder, never to ./data."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def chinese():
     """Messages outside a request in Chinese too, as the platform runs."""
     with translation.override("zh-hans"):

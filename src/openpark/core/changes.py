@@ -5,6 +5,7 @@ call `record_bulk_changes` with the before and after values they already hold, s
 write costs one more bulk insert, not a query per row.
 """
 import json
+from operator import attrgetter
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -13,6 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from . import bulk
 from .choices import ChangeAction
 from .context import current_actor
 from .models import ChangeLoggedModel, ChangeRecord
@@ -21,6 +23,9 @@ from .models import ChangeLoggedModel, ChangeRecord
 def _recorded_fields(model) -> list[models.Field]:
     exclude = model.change_log_exclude
     return [f for f in model._meta.concrete_fields if f.name not in exclude]
+
+
+_encoder = DjangoJSONEncoder()  # one instance: json.dumps(..., cls=...) would build one per call
 
 
 def to_json_values(values: dict) -> dict:
@@ -48,28 +53,81 @@ def _remember_loaded(instance) -> None:
     instance._loaded_values = {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
 
 
-def build_record(instance, action: str, before: dict | None, after: dict | None) -> ChangeRecord:
+def snapshot_texts(instances) -> list[str]:
+    """`snapshot` of many instances, as the JSON text the record stores, without the round trip
+    through Python values that `snapshot` makes for comparison."""
+    readers: dict[type, tuple] = {}
+    texts = []
+    for instance in instances:
+        model = type(instance)
+        if model not in readers:
+            fields = _recorded_fields(model)
+            readers[model] = ([f.name for f in fields], attrgetter(*(f.attname for f in fields)))
+        names, read = readers[model]
+        texts.append(_encoder.encode(dict(zip(names, read(instance)))))
+    return texts
+
+
+def _actor_values() -> dict:
     actor = current_actor()
     user = actor.resolved_user()
+    return {
+        "user_id": user.pk if user else None,
+        "username": getattr(user, "username", "") if user else "",
+        "request_id": actor.request_id,
+        "source": actor.source,
+    }
+
+
+def build_record(instance, action: str, before: dict | None, after: dict | None) -> ChangeRecord:
     return ChangeRecord(
         time=timezone.now(),
-        user=user,
-        username=getattr(user, "username", "") if user else "",
-        request_id=actor.request_id,
-        source=actor.source,
         content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=False),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         action=action,
         before=before,
         after=after,
+        **_actor_values(),
     )
 
 
-def record_bulk_changes(changes) -> list[ChangeRecord]:
-    """Record many changes in one insert. `changes` yields (instance, action, before, after)."""
-    records = [build_record(*change) for change in changes]
-    return ChangeRecord.objects.bulk_create(records, batch_size=1000)
+def _json_text(values: dict | str | None) -> str | None:
+    if values is None or isinstance(values, str):
+        return values
+    return _encoder.encode(values)
+
+
+def record_bulk_changes(changes) -> int:
+    """Record many changes in bulk, all by the current actor at one time; return how many.
+
+    `changes` yields (instance, action, before, after), where before and after are snapshots, as
+    dicts or as the JSON text of `snapshot_texts`, or None."""
+    content_type = {}
+
+    def content_type_id(model):
+        if model not in content_type:
+            content_type[model] = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
+        return content_type[model]
+
+    rows = [
+        (content_type_id(type(instance)), str(instance.pk), str(instance)[:200], action,
+         _json_text(before), _json_text(after))
+        for instance, action, before, after in changes
+    ]
+    bulk.insert_rows(
+        ChangeRecord, ["content_type_id", "object_id", "object_repr", "action", "before", "after"], rows,
+        constants={"time": timezone.now(), **_actor_values()}, raw=["before", "after"],
+    )
+    return len(rows)
+
+
+def record_created(instances) -> int:
+    """Record the creation of saved instances, in bulk."""
+    instances = list(instances)
+    return record_bulk_changes(
+        (instance, ChangeAction.CREATE, None, after) for instance, after in zip(instances, snapshot_texts(instances))
+    )
 
 
 def soft_delete_queryset(queryset) -> tuple[int, dict]:

@@ -413,8 +413,22 @@ def _code_converter(column: Column, factor: Decimal):
     return convert
 
 
+# A code already in its stored form: 8 digits, then 10 characters of the GB 32100 alphabet.
+_CANONICAL_USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NP-RTUWXY]{10}")
+_USCC_ALPHABET = {c: i for i, c in enumerate("0123456789ABCDEFGHJKLMNPQRTUWXY")}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
 def _uscc_converter(column: Column, factor: Decimal):
+    alphabet, weights = _USCC_ALPHABET, _USCC_WEIGHTS
+
     def convert(value):
+        # Fast path for a code as stored (normalising it changes nothing) with a right check digit;
+        # anything else, and every error message, goes through uscc.validate.
+        if type(value) is str and _CANONICAL_USCC.fullmatch(value):
+            total = sum(alphabet[c] * w for c, w in zip(value, weights))
+            if alphabet[value[17]] == -total % 31:
+                return value
         return uscc.validate(_text(value))
 
     return convert

@@ -13,14 +13,21 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from . import importing
-from .changes import record_bulk_changes, snapshot
+from . import bulk, importing
+from .changes import record_bulk_changes, record_created, snapshot_texts
 from .choices import ChangeAction
 
 CHUNK = 5000  # rows per IN (...) lookup, well under SQLite's variable limit
 PREVIEW_ROWS = 20
+BATCH = 2000  # rows per UPDATE statement
 
 registry: dict[str, "ModelImporter"] = {}
+
+
+def chunks(items: list, size: int = CHUNK):
+    """Slices of `items` small enough for one `IN (...)` lookup."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def register(importer: "ModelImporter") -> "ModelImporter":
@@ -79,8 +86,7 @@ class ModelImporter:
         """{natural key: instance} for the keys already in the database, deleted rows included."""
         found = {}
         manager = self.model.all_objects if hasattr(self.model, "all_objects") else self.model._default_manager
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start:start + CHUNK]
+        for chunk in chunks(keys):
             for obj in manager.filter(**{f"{self.key_field}__in": chunk}):
                 found[getattr(obj, self.key_field)] = obj
         return found
@@ -110,8 +116,7 @@ class ModelImporter:
 
     def write(self, plan: Plan) -> dict[str, int]:
         """Create and update in bulk, record every change, in the caller's transaction."""
-        creates, updates, changes = [], [], []
-        by_key = {}
+        creates, found, by_key = [], [], {}
         for row in plan.rows:
             key = row.values[self.spec.key]
             instance = plan.existing.get(key)
@@ -120,28 +125,39 @@ class ModelImporter:
                 self.assign(instance, row.values)
                 creates.append(instance)
             else:
-                before = snapshot(instance)
-                was_deleted = getattr(instance, "is_deleted", False)
-                self.assign(instance, row.values)
-                if was_deleted:
-                    instance.is_deleted, instance.deleted_at = False, None
-                after = snapshot(instance)
-                if after != before:
-                    updates.append(instance)
-                    action = ChangeAction.RESTORE if was_deleted else ChangeAction.UPDATE
-                    changes.append((instance, action, before, after))
+                found.append((instance, row.values))
             by_key[key] = instance
+        updates, changes = self._updates(found)
         now = timezone.now()
         for instance in creates + updates:
             if hasattr(instance, "updated_at"):
                 instance.updated_at = now
-        self.model.objects.bulk_create(creates, batch_size=2000)
+        bulk.insert_instances(self.model, creates)
         if updates:
-            self.model.all_objects.bulk_update(updates, self.updated_fields(plan), batch_size=2000)
-        changes += [(instance, ChangeAction.CREATE, None, snapshot(instance)) for instance in creates]
+            self.model.all_objects.bulk_update(updates, self.updated_fields(plan), batch_size=BATCH)
         record_bulk_changes(changes)
+        record_created(creates)
         self.write_related(plan, by_key)
         return {"create": len(creates), "update": len(updates), "unchanged": len(plan.rows) - len(creates) - len(updates)}
+
+    def _updates(self, found: list[tuple]) -> tuple[list, list]:
+        """Assign the file's values to the instances found; (changed instances, their changes)."""
+        befores = snapshot_texts(instance for instance, _ in found)
+        restored = []
+        for instance, values in found:
+            was_deleted = getattr(instance, "is_deleted", False)
+            self.assign(instance, values)
+            if was_deleted:
+                instance.is_deleted, instance.deleted_at = False, None
+            restored.append(was_deleted)
+        afters = snapshot_texts(instance for instance, _ in found)
+        updates, changes = [], []
+        for (instance, _), before, after, was_deleted in zip(found, befores, afters, restored):
+            if after != before:
+                updates.append(instance)
+                action = ChangeAction.RESTORE if was_deleted else ChangeAction.UPDATE
+                changes.append((instance, action, before, after))
+        return updates, changes
 
     def updated_fields(self, plan: Plan) -> list[str]:
         """The model fields an update may touch: those in the file, and the bookkeeping ones."""

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from openpark.core.changes import record_bulk_changes, snapshot
-from openpark.core.choices import ChangeAction
+from openpark.core.changes import record_created
 from openpark.core.facts import park_facts
 from openpark.core.uscc import with_check_digit
 
@@ -191,7 +190,7 @@ def load(out) -> None:
         if demo.enterprise._subpark_index is not None:
             demo.enterprise.subpark = subparks[demo.enterprise._subpark_index]
     created = Enterprise.objects.bulk_create([d.enterprise for d in new], batch_size=500)
-    _record(created)
+    record_created(created)
     _load_details(new, demos)
     out.write(f"企业：新建 {len(created)} 家，已有 {len(existing)} 家。")
 
@@ -214,10 +213,6 @@ def _get_or_create(model, name, candidate):
     return found
 
 
-def _record(objects) -> None:
-    record_bulk_changes((o, ChangeAction.CREATE, None, snapshot(o)) for o in objects)
-
-
 def _load_details(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> None:
     if not new:
         return
@@ -229,7 +224,7 @@ def _load_details(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> Non
     ]
     contacts = [Contact(enterprise=d.enterprise, name=d.contact[0], title=d.contact[1], phone=d.contact[2]) for d in new]
     for model, rows in ((AboveScaleYear, years), (HighTechCertificate, certificates), (Contact, contacts)):
-        _record(model.objects.bulk_create(rows, batch_size=1000))
+        record_created(model.objects.bulk_create(rows, batch_size=1000))
     through = Enterprise.tags.through
     through.objects.bulk_create(
         [through(enterprise_id=d.enterprise.pk, tag_id=tags[d.chain].pk) for d in new if d.chain]
@@ -243,7 +238,7 @@ def _load_tags() -> dict[str, Tag]:
     wanted["专精特新"] = TagKind.SRDI
     found = {t.name: t for t in Tag.all_objects.filter(name__in=wanted)}
     created = Tag.objects.bulk_create([Tag(name=n, kind=k) for n, k in wanted.items() if n not in found])
-    _record(created)
+    record_created(created)
     return {**found, **{t.name: t for t in created}}
 
 
@@ -268,7 +263,7 @@ def _load_land(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> None:
                                right_type=LandRight.GRANTED, holder_name=PLATFORM_COMPANY, acquired_on=date(2012, 6, 1),
                                address="靖江市城南园区标准厂房区")
         parcels.append(workshops)
-    _record(LandParcel.objects.bulk_create(parcels, batch_size=500))
+    record_created(LandParcel.objects.bulk_create(parcels, batch_size=500))
     uses = []
     for demo in new:
         if demo.tenant_of is None:
@@ -278,4 +273,4 @@ def _load_land(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> None:
             continue
         uses.append(ParcelUse(parcel=parcel, enterprise=demo.enterprise, area_mu=demo.area_mu,
                               started_on=date(max(demo.enterprise.registered_on.year, 2015), 1, 1)))
-    _record(ParcelUse.objects.bulk_create(uses))
+    record_created(ParcelUse.objects.bulk_create(uses))

@@ -3,9 +3,8 @@ import re
 
 from django.utils import timezone
 
-from openpark.core import imports
-from openpark.core.changes import record_bulk_changes, snapshot
-from openpark.core.choices import ChangeAction
+from openpark.core import bulk, imports
+from openpark.core.changes import record_created
 from openpark.core.importing import CellError, Column, ImportSpec
 from openpark.core.masking import is_masked, mask_phone
 
@@ -140,42 +139,45 @@ class EnterpriseImporter(imports.ModelImporter):
         today = timezone.localdate()
         renamed = [e for e in by_key.values() if getattr(e, "_former_name", None)]
         if renamed:
-            names = FormerName.objects.bulk_create(
-                [FormerName(enterprise=e, name=e._former_name, used_until=today) for e in renamed]
-            )
-            record_bulk_changes((n, ChangeAction.CREATE, None, snapshot(n)) for n in names)
+            names = [FormerName(enterprise=e, name=e._former_name, used_until=today) for e in renamed]
+            bulk.insert_instances(FormerName, names)
+            record_created(names)
+        # Only enterprises that were there before this import can have related rows to compare.
+        known = [by_key[key].pk for key in plan.existing if key in by_key]
         if "above_scale_years" in present:
-            self._write_years(rows, by_key)
+            self._write_years(rows, by_key, known)
         if "high_tech_number" in present:
             self._write_certificates(rows, by_key)
         if "tags" in present:
-            self._write_tags(rows, by_key)
+            self._write_tags(rows, by_key, known)
         if "contact_name" in present:
-            self._write_contacts(rows, by_key)
+            self._write_contacts(rows, by_key, known)
 
-    def _write_years(self, rows, by_key):
+    def _write_years(self, rows, by_key, known):
         wanted = {(by_key[r.values["uscc"]].pk, y) for r in rows for y in r.values.get("above_scale_years") or []}
-        ids = [e.pk for e in by_key.values()]
-        have = {}
-        for start in range(0, len(ids), imports.CHUNK):
-            for pk, enterprise_id, year in AboveScaleYear.objects.filter(
-                enterprise_id__in=ids[start:start + imports.CHUNK]
-            ).values_list("pk", "enterprise_id", "year"):
-                have[(enterprise_id, year)] = pk
+        have = {
+            (enterprise_id, year): pk
+            for chunk in imports.chunks(known)
+            for pk, enterprise_id, year in AboveScaleYear.objects.filter(enterprise_id__in=chunk)
+            .values_list("pk", "enterprise_id", "year")
+        }
         stale = [pk for key, pk in have.items() if key not in wanted]
-        for start in range(0, len(stale), imports.CHUNK):
-            AboveScaleYear.objects.filter(pk__in=stale[start:start + imports.CHUNK]).delete()
-        created = AboveScaleYear.objects.bulk_create(
-            [AboveScaleYear(enterprise_id=e, year=y) for e, y in sorted(wanted - set(have))], batch_size=2000
-        )
-        record_bulk_changes((a, ChangeAction.CREATE, None, snapshot(a)) for a in created)
+        for chunk in imports.chunks(stale):
+            AboveScaleYear.objects.filter(pk__in=chunk).delete()
+        by_pk = {e.pk: e for e in by_key.values()}  # instances, so that naming a row fetches nothing
+        created = [AboveScaleYear(enterprise=by_pk[e], year=y) for e, y in sorted(wanted - set(have))]
+        bulk.insert_instances(AboveScaleYear, created)
+        record_created(created)
 
     def _write_certificates(self, rows, by_key):
         wanted = {
             r.values["high_tech_number"]: (by_key[r.values["uscc"]].pk, r.values["high_tech_issued_on"])
             for r in rows if r.values.get("high_tech_number")
         }
-        existing = {c.number: c for c in HighTechCertificate.objects.filter(number__in=list(wanted))}
+        existing = {
+            c.number: c for chunk in imports.chunks(list(wanted))
+            for c in HighTechCertificate.objects.filter(number__in=chunk)
+        }
         creates, updates = [], []
         for number, (enterprise_id, issued_on) in wanted.items():
             certificate = existing.get(number)
@@ -184,31 +186,30 @@ class EnterpriseImporter(imports.ModelImporter):
             elif (certificate.enterprise_id, certificate.issued_on) != (enterprise_id, issued_on):
                 certificate.enterprise_id, certificate.issued_on = enterprise_id, issued_on
                 updates.append(certificate)
-        HighTechCertificate.objects.bulk_create(creates, batch_size=2000)
-        HighTechCertificate.objects.bulk_update(updates, ["enterprise", "issued_on"], batch_size=2000)
-        record_bulk_changes((c, ChangeAction.CREATE, None, snapshot(c)) for c in creates)
+        bulk.insert_instances(HighTechCertificate, creates)
+        HighTechCertificate.objects.bulk_update(updates, ["enterprise", "issued_on"], batch_size=imports.BATCH)
+        record_created(creates)
 
-    def _write_tags(self, rows, by_key):
+    def _write_tags(self, rows, by_key, known):
         names = {r.values["uscc"]: split_list(r.values.get("tags")) for r in rows}
         all_names = {n for tag_names in names.values() for n in tag_names}
         existing = dict(Tag.objects.filter(name__in=all_names).values_list("name", "pk"))
-        created = Tag.objects.bulk_create([Tag(name=n) for n in sorted(all_names - set(existing))])
-        record_bulk_changes((t, ChangeAction.CREATE, None, snapshot(t)) for t in created)
+        created = [Tag(name=n) for n in sorted(all_names - set(existing))]
+        bulk.insert_instances(Tag, created)
+        record_created(created)
         existing.update({t.name: t.pk for t in created})
         through = Enterprise.tags.through
-        ids = [by_key[code].pk for code in names]
-        for start in range(0, len(ids), imports.CHUNK):
-            through.objects.filter(enterprise_id__in=ids[start:start + imports.CHUNK]).delete()
-        through.objects.bulk_create(
-            [through(enterprise_id=by_key[code].pk, tag_id=existing[n]) for code, tag_names in names.items()
-             for n in dict.fromkeys(tag_names)],
-            batch_size=5000,
-        )
+        for chunk in imports.chunks(known):
+            through.objects.filter(enterprise_id__in=chunk).delete()
+        bulk.insert_rows(through, ["enterprise_id", "tag_id"], [
+            (by_key[code].pk, existing[n]) for code, tag_names in names.items() for n in dict.fromkeys(tag_names)
+        ])
 
-    def _write_contacts(self, rows, by_key):
+    def _write_contacts(self, rows, by_key, known):
         first = {}
-        for contact in Contact.objects.filter(enterprise_id__in=[e.pk for e in by_key.values()]).order_by("pk"):
-            first.setdefault(contact.enterprise_id, contact)
+        for chunk in imports.chunks(known):
+            for contact in Contact.objects.filter(enterprise_id__in=chunk).order_by("pk"):
+                first.setdefault(contact.enterprise_id, contact)
         creates, updates = [], []
         for row in rows:
             values = row.values
@@ -229,9 +230,9 @@ class EnterpriseImporter(imports.ModelImporter):
                 contact.phone = phone
             if (contact.name, contact.title, contact.phone) != before:
                 updates.append(contact)
-        Contact.objects.bulk_create(creates, batch_size=2000)
-        Contact.objects.bulk_update(updates, ["name", "title", "phone"], batch_size=2000)
-        record_bulk_changes((c, ChangeAction.CREATE, None, snapshot(c)) for c in creates)
+        bulk.insert_instances(Contact, creates)
+        Contact.objects.bulk_update(updates, ["name", "title", "phone"], batch_size=imports.BATCH)
+        record_created(creates)
 
     def export_rows(self, queryset, user=None):
         may_see_phone = user is None or user.has_perm("enterprises.view_contact_phone")
@@ -286,10 +287,8 @@ class LandParcelImporter(imports.ModelImporter):
     def resolve(self, rows):
         codes = {r.values["holder_uscc"] for r in rows if r.values.get("holder_uscc")}
         holders = {}
-        code_list = list(codes)
-        for start in range(0, len(code_list), imports.CHUNK):
-            holders.update(Enterprise.objects.filter(uscc__in=code_list[start:start + imports.CHUNK])
-                           .values_list("uscc", "pk"))
+        for chunk in imports.chunks(list(codes)):
+            holders.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
         errors = []
         for row in rows:
             values = row.values
