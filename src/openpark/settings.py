@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "openpark.core",
     "openpark.enterprises",
+    "openpark.economy",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from openpark.core import views as core_views
 api_patterns = [
     path("core/", include("openpark.core.api.urls")),
     path("enterprises/", include("openpark.enterprises.api.urls")),
+    path("economy/", include("openpark.economy.api.urls")),
     path("auth/token/", obtain_auth_token, name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("core/", include("openpark.core.urls")),
     path("enterprises/", include("openpark.enterprises.urls")),
+    path("economy/", include("openpark.economy.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

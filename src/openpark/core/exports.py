@@ -1,10 +1,15 @@
 """Export of a list to xlsx, with the list's own column headers (units included)."""
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 
 import xlsxwriter
+from django.http import HttpResponse
+from django.utils.encoding import escape_uri_path
 
 from .columns import Column
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def write_xlsx(columns: list[Column], objects: Iterable, sheet_name: str, progress=None) -> bytes:
@@ -22,3 +27,25 @@ def write_xlsx(columns: list[Column], objects: Iterable, sheet_name: str, progre
             progress(row)
     workbook.close()
     return buffer.getvalue()
+
+
+def table_xlsx(sheet_name: str, headers: list[str], rows: Iterable[Iterable]) -> bytes:
+    """A plain table (a dashboard's figures, say) as xlsx: one header row, then the rows."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet(sheet_name[:31])
+    header = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    for col, label in enumerate(headers):
+        sheet.write_string(0, col, label, header)
+        sheet.set_column(col, col, max(10, min(40, len(label) * 2 + 2)))
+    for row, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            sheet.write(row, col, float(value) if isinstance(value, Decimal) else ("" if value is None else value))
+    workbook.close()
+    return buffer.getvalue()
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response

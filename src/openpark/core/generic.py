@@ -19,17 +19,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms import modelform_factory
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.encoding import escape_uri_path
 from django.utils.text import capfirst
 from django.views import View
 
 from . import progress
 from .columns import build_columns
-from .exports import write_xlsx
+from .exports import write_xlsx, xlsx_response
 from .forms import ScopedModelForm
 from .models import ChangeRecord
 from .scoping import scope_queryset
@@ -243,15 +242,7 @@ class ObjectListView(PagesView):
             )
             messages.info(self.request, "数据较多，已转为后台导出，完成后可在此页下载。")
             return HttpResponseRedirect(run.get_absolute_url())
-        content = self.pages.export_bytes(queryset, user=self.request.user)
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{escape_uri_path(self.pages.export_filename())}"
-        )
-        return response
+        return xlsx_response(self.pages.export_bytes(queryset, user=self.request.user), self.pages.export_filename())
 
 
 class ObjectDetailView(PagesView):

@@ -3,16 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.urls import NoReverseMatch
-from django.utils.encoding import escape_uri_path
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from . import navigation, progress
 from .filters import ChangeRecordFilterSet, GridFilterSet
 from .forms import GridForm
+from .exports import xlsx_response
 from .generic import ModelPages, ObjectDetailView
 from .models import ChangeRecord, Grid, ImportJob, TaskRun
 from .roles import ROLES, ROLES_BY_SLUG
@@ -239,15 +239,7 @@ def import_template(request, name):
     from .importing import template_xlsx
 
     importer = _importer_or_404(name)
-    return _xlsx_response(template_xlsx(importer.spec), f"{importer.spec.title}导入模板.xlsx")
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
-    return response
+    return xlsx_response(template_xlsx(importer.spec), f"{importer.spec.title}导入模板.xlsx")
 
 
 def _own_job(request, pk):

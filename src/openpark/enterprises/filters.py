@@ -5,7 +5,7 @@ from django.utils import timezone
 from openpark.core.filters import SearchFilterSet
 
 from .choices import EnterpriseStatus, LandRight, LandUse
-from .industry import normalise_industry_code
+from .industry import industry_lookup
 from .models import AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone
 
 YES_NO = [("1", "是"), ("0", "否")]
@@ -41,12 +41,7 @@ class EnterpriseFilterSet(SearchFilterSet):
         return int(self.form.cleaned_data.get("year") or default_year())
 
     def filter_industry(self, queryset, name, value):
-        code = normalise_industry_code(value)
-        if not code:
-            return queryset
-        if code.isalpha():
-            return queryset.filter(industry__section=code)
-        return queryset.filter(industry__code__startswith=code)
+        return queryset.filter(**industry_lookup(value))
 
     def filter_above_scale(self, queryset, name, value):
         ids = AboveScaleYear.objects.filter(year=self.chosen_year()).values("enterprise_id")

@@ -41,3 +41,14 @@ def load_table(industry_model) -> int:
         batch_size=500,
     )
     return len(rows)
+
+
+def industry_lookup(value, prefix: str = "") -> dict:
+    """Filter keywords for enterprises in an industry given as a section letter ("C") or a code
+    prefix ("36", "C3670"); `prefix` is the path to the enterprise ("enterprise__"). Empty: no filter."""
+    code = normalise_industry_code(value)
+    if not code:
+        return {}
+    if code.isalpha():
+        return {f"{prefix}industry__section": code}
+    return {f"{prefix}industry_id__startswith": code}

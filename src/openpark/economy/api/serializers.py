@@ -1,0 +1,43 @@
+from rest_framework import serializers
+
+from openpark.core.api.serializers import ScopedModelSerializer
+
+from ..choices import GrowthBasis, ScopeKind
+from ..models import CityFigure, Fact, Indicator
+
+
+class IndicatorSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["id", "code", "name", "unit", "definition", "department", "frequency", "source",
+                  "alarm_threshold", "excellent_threshold", "higher_is_better", "order"]
+
+
+class FactSerializer(ScopedModelSerializer):
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    indicator_code = serializers.CharField(source="indicator.code", read_only=True)
+
+    class Meta:
+        model = Fact
+        fields = ["id", "enterprise", "enterprise_uscc", "indicator", "indicator_code", "year", "month", "value",
+                  "updated_at"]
+
+
+class CityFigureSerializer(ScopedModelSerializer):
+    class Meta:
+        model = CityFigure
+        fields = ["id", "indicator", "year", "month", "value", "note"]
+
+
+class FiguresQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1990, max_value=2100, label="年份")
+    month = serializers.IntegerField(min_value=1, max_value=12, required=False, label="截至月份")
+    scope = serializers.ChoiceField(choices=ScopeKind.choices, default=ScopeKind.ALL, label="企业范围")
+    scope_value = serializers.CharField(required=False, default="", allow_blank=True, label="范围取值")
+    basis = serializers.ChoiceField(choices=GrowthBasis.choices, default=GrowthBasis.SAME_ENTERPRISES,
+                                    label="增速口径")
+
+    def validate(self, data):
+        if data["scope"] in (ScopeKind.ZONE, ScopeKind.CHAIN, ScopeKind.INDUSTRY) and not data["scope_value"]:
+            raise serializers.ValidationError({"scope_value": "按片区、产业链或行业统计时须填写范围取值。"})
+        return data

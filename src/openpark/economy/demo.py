@@ -1,0 +1,242 @@
+"""Demo data of the economy app: enterprise facts for 2020–2022, monthly (1—N月累计) and annual.
+
+Generated deterministically so that the park figures of 2021, computed by `services` from these
+enterprise-level values, are exactly the published ones (`chengnan-facts.yaml`, economy_2021):
+each published total is spread over the enterprises that report it, and last year's values of
+the enterprises present in both years are scaled so that the 同口径 growth is the published one.
+Only 规上 enterprises report the statistics office's indicators; tax and power data cover every
+enterprise; fixed-asset investment covers 规上 enterprises and the utilities.
+"""
+import random
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from openpark.core.bulk import insert_instances
+from openpark.core.changes import record_created
+from openpark.core.facts import park_facts
+from openpark.enterprises.models import AboveScaleYear, Enterprise
+
+from .indicators import HIGH_TECH_OUTPUT
+from .models import CityFigure, Fact, Indicator
+
+SEED = 20220131
+YEARS = (2020, 2021, 2022)
+PUBLISHED_YEAR = 2021
+CENT = Decimal("0.01")
+WAN_PER_YI = Decimal(10000)
+# Share of a year's output made in each month (the Spring Festival falls in January–February).
+SEASON = (0.065, 0.055, 0.085, 0.083, 0.085, 0.088, 0.083, 0.082, 0.088, 0.087, 0.092, 0.107)
+# Indicators that follow 工业总产值 by a ratio drawn per enterprise: (code, low, high).
+FOLLOW_OUTPUT = (
+    ("industrial_value_added", 0.18, 0.32), ("energy_consumption", 0.02, 0.12),
+    ("electricity_consumption", 0.004, 0.02), ("rd_expenditure", 0.01, 0.05),
+    ("export_value", 0.0, 0.45), ("pollutant_emissions", 0.00002, 0.0002),
+)
+
+
+def cents(value) -> Decimal:
+    return Decimal(value).quantize(CENT, ROUND_HALF_UP)
+
+
+def spread(rng: random.Random, keys: list, total: Decimal, weights: dict | None = None) -> dict:
+    """`total` split over `keys` in cents, by the given weights or random ones; sums exactly."""
+    if not keys:
+        return {}
+    weights = weights or {k: rng.lognormvariate(0, 0.9) for k in keys}
+    scale = Decimal(total) / Decimal(sum(weights[k] for k in keys))
+    values = {k: cents(Decimal(weights[k]) * scale) for k in keys}
+    largest = max(keys, key=lambda k: values[k])
+    values[largest] += Decimal(total) - sum(values.values())
+    return values
+
+
+def previous_year(rng: random.Random, current: dict, previous_keys: list, growth_pct: Decimal | None) -> dict:
+    """Last year's values: for keys in both years, scaled so that their sum grows by exactly
+    `growth_pct` (random growth when None); keys only in last year get values of their own."""
+    both = [k for k in previous_keys if k in current]
+    weights = {k: float(current[k]) / rng.uniform(0.85, 1.7) for k in both}
+    if growth_pct is None:
+        total = cents(sum(weights.values()))
+    else:
+        total = cents(sum(current[k] for k in both) / (1 + Decimal(growth_pct) / 100))
+    values = spread(rng, both, total, weights)
+    median = sorted(current.values())[len(current) // 2] if current else Decimal(100)
+    values.update({k: cents(float(median) * rng.uniform(0.3, 1.5)) for k in previous_keys if k not in current})
+    return values
+
+
+def next_year(rng: random.Random, current: dict, next_keys: list) -> dict:
+    median = sorted(current.values())[len(current) // 2] if current else Decimal(100)
+    return {
+        k: cents(float(current[k]) * rng.uniform(0.92, 1.3)) if k in current else cents(float(median) * rng.uniform(0.3, 1.2))
+        for k in next_keys
+    }
+
+
+def yearly(rng, sets: dict[int, list], total_2021: Decimal, growth_2021: Decimal | None) -> dict[int, dict]:
+    """Values of one indicator for 2020–2022 over each year's reporting set."""
+    values = {PUBLISHED_YEAR: spread(rng, sets[PUBLISHED_YEAR], total_2021)}
+    values[2020] = previous_year(rng, values[PUBLISHED_YEAR], sets[2020], growth_2021)
+    values[2022] = next_year(rng, values[PUBLISHED_YEAR], sets[2022])
+    return values
+
+
+def cumulative(rng: random.Random, annual: Decimal, months: tuple[int, ...]) -> dict[int, Decimal]:
+    """1—N月累计 values that end in December at the annual value."""
+    weights = [w * rng.uniform(0.85, 1.15) for w in SEASON]
+    total, running, result = sum(weights), 0.0, {}
+    for month in range(1, 13):
+        running += weights[month - 1]
+        if month in months:
+            result[month] = annual if month == 12 else cents(float(annual) * running / total)
+    return result
+
+
+class Generator:
+    """All facts of the demo park, keyed by (enterprise code, indicator code, year) → annual value."""
+
+    def __init__(self, enterprises: dict[str, Enterprise], above_scale: dict[int, list[str]]):
+        self.rng = random.Random(SEED)
+        self.enterprises = enterprises
+        self.reporting = {y: sorted(above_scale.get(y, [])) for y in YEARS}
+        self.values: dict[str, dict[int, dict]] = {}
+
+    def published(self, code: str) -> tuple[Decimal, Decimal | None]:
+        figure = park_facts()["economy_2021"][code]
+        growth = figure.get("growth_pct")
+        return Decimal(str(figure["value"])) * WAN_PER_YI, Decimal(str(growth)) if growth is not None else None
+
+    def generate(self) -> dict[str, dict[int, dict]]:
+        for code in ("gross_industrial_output", "main_business_revenue", "profit"):
+            self.values[code] = yearly(self.rng, self.reporting, *self.published(code))
+        self._profit_and_tax()
+        self._investment()
+        self._high_tech_output()
+        for code, low, high in FOLLOW_OUTPUT:
+            self.values[code] = self._follow("gross_industrial_output", low, high)
+        self.values["average_employees"] = {
+            y: {k: Decimal(max(20, int(float(v) / self.rng.uniform(60, 160)))) for k, v in values.items()}
+            for y, values in self.values["gross_industrial_output"].items()
+        }
+        self._tax_paid()
+        return self.values
+
+    def _follow(self, source: str, low: float, high: float) -> dict[int, dict]:
+        ratio = {}
+        result = defaultdict(dict)
+        for year, values in self.values[source].items():
+            for key, value in values.items():
+                ratio.setdefault(key, self.rng.uniform(low, high))
+                result[year][key] = cents(float(value) * ratio[key] * self.rng.uniform(0.95, 1.05))
+        return dict(result)
+
+    def _profit_and_tax(self) -> None:
+        """利税 = 利润 + taxes: the taxes are spread so that both 利税 and its growth are as published."""
+        total, growth = self.published("profit_and_tax")
+        profit = self.values["profit"]
+        taxes = {PUBLISHED_YEAR: spread(self.rng, self.reporting[PUBLISHED_YEAR], total - sum(profit[PUBLISHED_YEAR].values()))}
+        both = [k for k in self.reporting[2020] if k in taxes[PUBLISHED_YEAR]]
+        with_tax_2021 = sum(profit[PUBLISHED_YEAR][k] + taxes[PUBLISHED_YEAR][k] for k in both)
+        taxes_2020 = cents(with_tax_2021 / (1 + growth / 100)) - sum(profit[2020][k] for k in both)
+        taxes[2020] = spread(self.rng, both, taxes_2020, {k: float(taxes[PUBLISHED_YEAR][k]) for k in both})
+        taxes[2022] = next_year(self.rng, taxes[PUBLISHED_YEAR], self.reporting[2022])
+        self.values["taxes"] = taxes
+        self.values["profit_and_tax"] = {
+            y: {k: profit[y][k] + taxes[y].get(k, Decimal(0)) for k in profit[y]} for y in YEARS
+        }
+
+    def _investment(self) -> None:
+        """固定资产投资 of 规上 enterprises and the utilities; 制造业投资 is that of section C."""
+        total, growth = self.published("fixed_asset_investment")
+        manufacturing, _ = self.published("manufacturing_investment")
+        utilities = [k for k, e in self.enterprises.items() if e.industry and e.industry.section != "C"]
+        sets = {y: sorted(set(self.reporting[y]) | set(utilities)) for y in YEARS}
+        is_manufacturing = {k: k not in utilities for k in self.enterprises}
+        current = {
+            **spread(self.rng, [k for k in sets[PUBLISHED_YEAR] if is_manufacturing[k]], manufacturing),
+            **spread(self.rng, [k for k in sets[PUBLISHED_YEAR] if not is_manufacturing[k]], total - manufacturing),
+        }
+        investment = {PUBLISHED_YEAR: current, 2020: previous_year(self.rng, current, sets[2020], growth),
+                      2022: next_year(self.rng, current, sets[2022])}
+        self.values["fixed_asset_investment"] = investment
+        self.values["manufacturing_investment"] = {
+            y: {k: v for k, v in values.items() if is_manufacturing[k]} for y, values in investment.items()
+        }
+        self.values["technical_renovation_investment"] = {
+            y: {k: cents(float(v) * self.rng.uniform(0.1, 0.5)) for k, v in values.items() if is_manufacturing[k]}
+            for y, values in investment.items()
+        }
+
+    def _high_tech_output(self) -> None:
+        """高新技术产业产值: part of each enterprise's output, 59 % of the park's in 2021."""
+        share = Decimal(park_facts()["economy_2021"]["high_tech_output_share_pct"]) / 100
+        output = self.values["gross_industrial_output"]
+        result = {}
+        for year, values in output.items():
+            weights = {k: float(v) * self.rng.uniform(0.25, 0.95) for k, v in values.items()}
+            target = sum(values.values()) * share if year == PUBLISHED_YEAR else cents(sum(weights.values()))
+            result[year] = spread(self.rng, list(values), cents(target), weights)
+            assert all(result[year][k] <= values[k] for k in values), "high-tech output above output"
+        self.values[HIGH_TECH_OUTPUT] = result
+
+    def _tax_paid(self) -> None:
+        """实缴税收 of every enterprise: the taxes of 规上 ones, a small amount for the others."""
+        taxes = self.values.pop("taxes")
+        result = defaultdict(dict)
+        for year in YEARS:
+            for key in self.enterprises:
+                paid = taxes[year].get(key)
+                result[year][key] = cents(float(paid) * self.rng.uniform(0.8, 1.0)) if paid else cents(self.rng.uniform(5, 300))
+        self.values["tax_paid"] = dict(result)
+
+
+def months_of(frequency: str) -> tuple[int, ...]:
+    if frequency == "monthly":
+        return tuple(range(1, 13))
+    if frequency == "quarterly":
+        return (3, 6, 9, 12)
+    return ()
+
+
+def load(out) -> None:
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    if Fact.all_objects.exists():
+        out.write(f"经济指标数据：已有 {Fact.all_objects.count()} 条，未重复生成。")
+        return
+    enterprises = {e.uscc: e for e in Enterprise.objects.select_related("industry")}
+    above_scale = defaultdict(list)
+    for code, year in AboveScaleYear.objects.values_list("enterprise__uscc", "year"):
+        above_scale[year].append(code)
+    values = Generator(enterprises, above_scale).generate()
+    rng = random.Random(SEED + 1)
+    facts = []
+    for indicator_code in sorted(values):
+        indicator = indicators[indicator_code]
+        months = months_of(indicator.frequency)
+        for year in YEARS:
+            for key in sorted(values[indicator_code][year]):
+                annual = values[indicator_code][year][key]
+                common = {"enterprise": enterprises[key], "indicator": indicator, "year": year}
+                facts.append(Fact(**common, month=None, value=annual))
+                facts += [Fact(**common, month=m, value=v) for m, v in cumulative(rng, annual, months).items()]
+    insert_instances(Fact, facts)
+    record_created(facts)
+    city = _city_figures(indicators, values)
+    out.write(f"经济指标数据：新建 {len(facts)} 条（{YEARS[0]}—{YEARS[-1]} 年，月度累计与年度）；全市参考值 {len(city)} 条。")
+
+
+def _city_figures(indicators: dict, values: dict) -> list[CityFigure]:
+    """The city's figures the park's share is read against: the park makes about one seventh of
+    the city's industrial output and one tenth of its tax revenue."""
+    shares = park_facts()["park"]["share_of_city"]
+    figures = []
+    for code, share in (("gross_industrial_output", shares["industrial_sales"]),
+                        ("tax_paid", shares["general_budget_revenue"])):
+        denominator = Decimal(str(share).split("/")[1])
+        for year in YEARS:
+            park = sum(values[code][year].values())
+            figures.append(CityFigure(indicator=indicators[code], year=year, value=cents(park * denominator),
+                                      note=f"演示数据：园区约占全市 {share}"))
+    insert_instances(CityFigure, figures)
+    record_created(figures)
+    return figures

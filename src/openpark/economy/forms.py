@@ -1,0 +1,61 @@
+from django import forms
+
+from openpark.core.forms import ScopedModelForm
+from openpark.enterprises.choices import TagKind
+from openpark.enterprises.models import Tag, Zone
+
+from .choices import GrowthBasis, ScopeKind
+from .models import CityFigure, Fact, Indicator
+from .services import Scope
+
+
+class IndicatorForm(ScopedModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "unit", "definition", "department", "frequency", "source",
+                  "alarm_threshold", "excellent_threshold", "higher_is_better", "order"]
+
+
+class FactForm(ScopedModelForm):
+    class Meta:
+        model = Fact
+        fields = ["enterprise", "indicator", "year", "month", "value"]
+
+
+class CityFigureForm(ScopedModelForm):
+    class Meta:
+        model = CityFigure
+        fields = ["indicator", "year", "month", "value", "note"]
+
+
+class DashboardForm(forms.Form):
+    """The period, scope and growth basis the dashboard shows."""
+
+    year = forms.IntegerField(label="年份", min_value=1990, max_value=2100)
+    month = forms.IntegerField(label="截至月份", min_value=1, max_value=12, required=False,
+                               help_text="留空为年度数据")
+    scope = forms.ChoiceField(label="企业范围", choices=ScopeKind.choices, initial=ScopeKind.ALL, required=False)
+    zone = forms.ModelChoiceField(label="片区", queryset=Zone.objects.all(), required=False)
+    chain = forms.ModelChoiceField(label="产业链", queryset=Tag.objects.filter(kind=TagKind.CHAIN), required=False)
+    industry = forms.CharField(label="行业代码", required=False, max_length=6, help_text="门类字母或代码前缀，如 C、36")
+    basis = forms.ChoiceField(label="增速口径", choices=GrowthBasis.choices, initial=GrowthBasis.SAME_ENTERPRISES,
+                              required=False)
+    indicator = forms.ModelChoiceField(label="分析指标", queryset=Indicator.objects.all(), required=False,
+                                       to_field_name="code")
+
+    SCOPE_FIELDS = {ScopeKind.ZONE: "zone", ScopeKind.CHAIN: "chain", ScopeKind.INDUSTRY: "industry"}
+
+    def clean(self):
+        data = super().clean()
+        data["scope"] = data.get("scope") or ScopeKind.ALL
+        data["basis"] = data.get("basis") or GrowthBasis.SAME_ENTERPRISES
+        needed = self.SCOPE_FIELDS.get(data["scope"])
+        if needed and not data.get(needed):
+            self.add_error(needed, f"按{ScopeKind(data['scope']).label}统计时须选择或填写{self.fields[needed].label}。")
+        return data
+
+    def chosen_scope(self) -> Scope:
+        data = self.cleaned_data
+        needed = self.SCOPE_FIELDS.get(data["scope"])
+        value = data.get(needed) if needed else ""
+        return Scope(data["scope"], str(getattr(value, "pk", value) or ""))

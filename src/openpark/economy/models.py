@@ -1,0 +1,104 @@
+"""经济运行: indicator definitions, enterprise facts by period, and city reference figures.
+
+A fact is one enterprise's value of one indicator for one period. Monthly (and quarterly) data
+are cumulative from January: month N holds 1—N月累计. A fact without a month is the annual
+figure (年报). Park figures are always computed from facts (see `services`), never stored.
+"""
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openpark.core.models import DomainModel
+from openpark.enterprises.models import Enterprise
+
+from .choices import Frequency, Source
+
+VALUE = {"max_digits": 18, "decimal_places": 2}
+MONTH = [MinValueValidator(1), MaxValueValidator(12)]
+YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
+
+
+class Indicator(DomainModel):
+    code = models.SlugField(_("指标代码"), max_length=50, unique=True)
+    name = models.CharField(_("指标名称"), max_length=50, unique=True)
+    unit = models.CharField(_("计量单位"), max_length=20)
+    definition = models.TextField(_("指标解释"), blank=True)
+    department = models.CharField(_("责任部门"), max_length=50, blank=True)
+    frequency = models.CharField(_("频次"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+    source = models.CharField(_("数据来源"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    alarm_threshold = models.DecimalField(
+        _("预警阈值（同比增速%）"), max_digits=7, decimal_places=2, null=True, blank=True,
+        help_text=_("同比增速越过此值即预警：越高越好的指标低于此值，越低越好的指标高于此值。"),
+    )
+    excellent_threshold = models.DecimalField(
+        _("优秀阈值（同比增速%）"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    higher_is_better = models.BooleanField(_("越高越好"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("经济指标")
+        verbose_name_plural = _("经济指标")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）"
+
+
+class Fact(DomainModel):
+    scope_enterprise_field = "enterprise"
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="facts", verbose_name=_("企业"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="facts", verbose_name=_("指标"))
+    year = models.PositiveSmallIntegerField(_("年份"), validators=YEAR)
+    month = models.PositiveSmallIntegerField(
+        _("截至月份"), null=True, blank=True, validators=MONTH, help_text=_("1—N月累计；年度数据留空。")
+    )
+    value = models.DecimalField(_("数值"), **VALUE)
+
+    class Meta:
+        verbose_name = _("企业指标数据")
+        verbose_name_plural = _("企业指标数据")
+        ordering = ["-year", "-month", "indicator__order", "enterprise__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "indicator", "year", "month"],
+                                    condition=Q(month__isnull=False), name="unique_monthly_fact"),
+            models.UniqueConstraint(fields=["enterprise", "indicator", "year"],
+                                    condition=Q(month__isnull=True), name="unique_annual_fact"),
+        ]
+        indexes = [models.Index(fields=["indicator", "year", "month"], name="fact_period")]
+
+    def __str__(self):
+        return f"{self.enterprise.name} {self.indicator.name} {period_label(self.year, self.month)}"
+
+
+class CityFigure(DomainModel):
+    """A figure of the whole city, entered by hand, against which the park's share is shown."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="city_figures",
+                                  verbose_name=_("指标"))
+    year = models.PositiveSmallIntegerField(_("年份"), validators=YEAR)
+    month = models.PositiveSmallIntegerField(_("截至月份"), null=True, blank=True, validators=MONTH)
+    value = models.DecimalField(_("全市数值"), **VALUE)
+    note = models.CharField(_("来源说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("全市参考值")
+        verbose_name_plural = _("全市参考值")
+        ordering = ["-year", "-month", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "month"], condition=Q(month__isnull=False),
+                                    name="unique_monthly_city_figure"),
+            models.UniqueConstraint(fields=["indicator", "year"], condition=Q(month__isnull=True),
+                                    name="unique_annual_city_figure"),
+        ]
+
+    def __str__(self):
+        return f"全市 {self.indicator.name} {period_label(self.year, self.month)}"
+
+
+def period_label(year: int, month: int | None) -> str:
+    if month is None:
+        return f"{year}年"
+    return f"{year}年1月" if month == 1 else f"{year}年1—{month}月"

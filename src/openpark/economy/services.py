@@ -1,0 +1,248 @@
+"""Park figures for any period, computed from enterprise facts in the database.
+
+Every figure is a sum over the enterprises in a scope (all, 规上 of the year, a zone, an
+industry chain, an industry). Growth compares the same period of the previous year:
+
+- 同口径 (`GrowthBasis.SAME_ENTERPRISES`, the default): both sums run over the enterprises in
+  this year's scope that have a value in both years, so that enterprises entering or leaving the
+  set do not count as growth;
+- 各年自身范围 (`GrowthBasis.OWN_SETS`): this year's scope against last year's scope, each with
+  all its values.
+
+The sums are grouped aggregates in the database (one query per side, whatever the number of
+enterprises); only the arithmetic of `growth` runs in Python.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from openpark.enterprises.industry import industry_lookup
+from openpark.enterprises.models import Enterprise, Industry
+
+from . import growth
+from .choices import GrowthBasis, ScopeKind
+from .indicators import HIGH_TECH_OUTPUT, OUTPUT
+from .models import CityFigure, Fact, Indicator
+
+TOP_N = 20
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which enterprises a figure sums over; `value` is the zone id, chain tag id or industry code."""
+
+    kind: str = ScopeKind.ALL
+    value: str = ""
+
+    def enterprises(self, year: int) -> QuerySet:
+        """The enterprises of the scope in `year` (规上 depends on the year)."""
+        queryset = Enterprise.objects.all()
+        if self.kind == ScopeKind.ABOVE_SCALE:
+            return queryset.above_scale_in(year)
+        if self.kind == ScopeKind.ZONE:
+            return queryset.filter(zone_id=self.value)
+        if self.kind == ScopeKind.CHAIN:
+            return queryset.filter(tags__id=self.value)
+        if self.kind == ScopeKind.INDUSTRY:
+            return queryset.filter(**industry_lookup(self.value))
+        return queryset
+
+    def label(self) -> str:
+        return str(ScopeKind(self.kind).label)
+
+
+def month_lookup(month: int | None) -> dict:
+    return {"month": month} if month else {"month__isnull": True}
+
+
+def facts(year: int, month: int | None, scope: Scope, scope_year: int | None = None) -> QuerySet:
+    """Facts of one period for the enterprises of `scope` in `scope_year` (default: `year`)."""
+    return Fact.objects.filter(
+        year=year, **month_lookup(month),
+        enterprise_id__in=scope.enterprises(scope_year or year).values("pk"),
+    )
+
+
+def _having_value_in(year: int, month: int | None = None, by_month: bool = False) -> Exists:
+    """Whether the same enterprise has a value of the same indicator in `year` (same month)."""
+    other = Fact.objects.filter(enterprise_id=OuterRef("enterprise_id"), indicator_id=OuterRef("indicator_id"), year=year)
+    other = other.filter(month=OuterRef("month")) if by_month else other.filter(**month_lookup(month))
+    return Exists(other)
+
+
+def _sums(queryset: QuerySet, *keys: str) -> dict:
+    rows = queryset.order_by().values(*keys).annotate(total=Sum("value")).values_list(*keys, "total")
+    if len(keys) == 1:
+        return dict(rows)
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+@dataclass
+class Comparison:
+    """The sums of one period and of its base in the previous year, by key."""
+
+    values: dict
+    base_current: dict
+    base_previous: dict
+
+    def growth(self, key) -> Decimal | None:
+        return growth.growth_pct(self.base_current.get(key), self.base_previous.get(key))
+
+
+def compare(year: int, month: int | None, scope: Scope, basis: str, by_month: bool = False) -> Comparison:
+    """Sums by indicator (and by month with `by_month`: every month of the year, 1—N月累计) of
+    `year` and the bases its growth is computed on."""
+    keys = ("indicator_id", "month") if by_month else ("indicator_id",)
+
+    def period(y, scope_year=None):
+        if by_month:
+            return Fact.objects.filter(year=y, month__isnull=False,
+                                       enterprise_id__in=scope.enterprises(scope_year or y).values("pk"))
+        return facts(y, month, scope, scope_year)
+
+    current = period(year)
+    values = _sums(current, *keys)
+    if basis == GrowthBasis.OWN_SETS:
+        return Comparison(values, values, _sums(period(year - 1), *keys))
+    base_current = _sums(current.filter(_having_value_in(year - 1, month, by_month)), *keys)
+    base_previous = _sums(period(year - 1, scope_year=year).filter(_having_value_in(year, month, by_month)), *keys)
+    return Comparison(values, base_current, base_previous)
+
+
+@dataclass
+class ParkFigure:
+    indicator: Indicator
+    value: Decimal | None
+    growth_pct: Decimal | None
+    status: str = ""
+    city_value: Decimal | None = None
+    city_share_pct: Decimal | None = None
+
+    @property
+    def value_yi(self) -> Decimal | None:
+        return growth.to_yi(self.value) if self.indicator.unit == "万元" else None
+
+
+def park_figures(year: int, month: int | None = None, scope: Scope = Scope(),
+                 basis: str = GrowthBasis.SAME_ENTERPRISES) -> list[ParkFigure]:
+    """Each indicator's park figure for the period, with growth, threshold status and city share."""
+    comparison = compare(year, month, scope, basis)
+    cities = dict(CityFigure.objects.filter(year=year, **month_lookup(month)).values_list("indicator_id", "value"))
+    figures = []
+    for indicator in Indicator.objects.all():
+        value = comparison.values.get(indicator.pk)
+        change = comparison.growth(indicator.pk)
+        city = cities.get(indicator.pk)
+        figures.append(ParkFigure(
+            indicator, value, change,
+            growth.status(change, indicator.alarm_threshold, indicator.excellent_threshold, indicator.higher_is_better),
+            city, growth.share_pct(value, city),
+        ))
+    return figures
+
+
+def high_tech_share_pct(year: int, month: int | None = None, places: int = 2) -> Decimal | None:
+    """高新技术产业产值 as a percentage of the 工业总产值 of the year's 规上 enterprises."""
+    sums = _sums(facts(year, month, Scope(ScopeKind.ABOVE_SCALE)).filter(
+        indicator__code__in=[OUTPUT, HIGH_TECH_OUTPUT]), "indicator__code")
+    return growth.share_pct(sums.get(HIGH_TECH_OUTPUT), sums.get(OUTPUT), places)
+
+
+def high_tech_enterprise_count(year: int) -> int:
+    """National high-tech enterprises in the year: holders of a certificate valid in it."""
+    return Enterprise.objects.high_tech_in(year).count()
+
+
+@dataclass
+class MonthlySeries:
+    indicator: Indicator
+    months: list[int] = field(default_factory=list)
+    values: list[Decimal | None] = field(default_factory=list)
+    previous: list[Decimal | None] = field(default_factory=list)
+    growth: list[Decimal | None] = field(default_factory=list)
+
+
+def monthly_series(year: int, scope: Scope = Scope(), basis: str = GrowthBasis.SAME_ENTERPRISES,
+                   indicators=None) -> list[MonthlySeries]:
+    """1—N月累计 of each month of the year, with last year's and the cumulative growth."""
+    comparison = compare(year, None, scope, basis, by_month=True)
+    last_year = _sums(Fact.objects.filter(year=year - 1, month__isnull=False,
+                                          enterprise_id__in=scope.enterprises(year - 1).values("pk")),
+                      "indicator_id", "month")
+    result = []
+    for indicator in indicators if indicators is not None else Indicator.objects.all():
+        series = MonthlySeries(indicator)
+        for month in range(1, 13):
+            key = (indicator.pk, month)
+            if key not in comparison.values and key not in last_year:
+                continue
+            series.months.append(month)
+            series.values.append(comparison.values.get(key))
+            series.previous.append(last_year.get(key))
+            series.growth.append(comparison.growth(key))
+        result.append(series)
+    return result
+
+
+def breakdown(indicator: Indicator, year: int, month: int | None, by: str, scope: Scope = Scope()) -> list[tuple[str, Decimal]]:
+    """The indicator's figure split by zone, industry division (GB/T 4754 大类) or chain."""
+    queryset = facts(year, month, scope).filter(indicator=indicator)
+    if by == "zone":
+        rows = _sums(queryset, "enterprise__zone__name")
+    elif by == "chain":
+        rows = _sums(queryset.filter(enterprise__tags__kind="chain"), "enterprise__tags__name")
+    elif by == "industry":
+        rows = _sums(queryset.annotate(division=Substr("enterprise__industry_id", 1, 2)), "division")
+        names = dict(Industry.objects.filter(code__in=[k for k in rows if k]).values_list("code", "name"))
+        rows = {(f"{code} {names.get(code, '')}".strip() if code else None): total for code, total in rows.items()}
+    else:
+        raise ValueError(f"unknown breakdown: {by}")
+    return sorted(((name or "未填写", total) for name, total in rows.items()), key=lambda row: -row[1])
+
+
+def top_enterprises(indicator: Indicator, year: int, month: int | None, scope: Scope = Scope(), limit: int = TOP_N):
+    """The enterprises with the largest values of the indicator in the period."""
+    return list(
+        facts(year, month, scope).filter(indicator=indicator).select_related("enterprise")
+        .order_by("-value", "enterprise__name")[:limit]
+    )
+
+
+def enterprise_history(enterprise: Enterprise) -> dict:
+    """One enterprise's annual figures by indicator and year, with growth on the year before."""
+    values = {}
+    for indicator_id, year, value in Fact.objects.filter(enterprise=enterprise, month__isnull=True).values_list(
+        "indicator_id", "year", "value"
+    ):
+        values[(indicator_id, year)] = value
+    years = sorted({year for _, year in values})
+    rows = []
+    for indicator in Indicator.objects.filter(pk__in={i for i, _ in values}):
+        cells = [(values.get((indicator.pk, y)), growth.growth_pct(values.get((indicator.pk, y)),
+                                                                  values.get((indicator.pk, y - 1))))
+                 for y in years]
+        rows.append({"indicator": indicator, "cells": cells})
+    return {"years": years, "rows": rows}
+
+
+def summary(year: int, month: int | None = None, scope: Scope = Scope(),
+            basis: str = GrowthBasis.SAME_ENTERPRISES) -> dict:
+    """The park's key figures as plain JSON values, keyed by indicator code."""
+    result = {}
+    for figure in park_figures(year, month, scope, basis):
+        if figure.value is None:
+            continue
+        result[figure.indicator.code] = {
+            "name": figure.indicator.name, "unit": figure.indicator.unit,
+            "value": _number(figure.value), "growth_pct": _number(figure.growth_pct),
+        }
+    share = high_tech_share_pct(year, month, places=0)
+    result["high_tech_output_share_pct"] = int(share) if share is not None else None
+    result["high_tech_enterprises"] = high_tech_enterprise_count(year)
+    return result
+
+
+def _number(value: Decimal | None):
+    return None if value is None else float(value.quantize(growth.CENT))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "economy"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    *views.indicator_pages.urls(),
+    *views.fact_pages.urls(),
+    *views.city_figure_pages.urls(),
+]

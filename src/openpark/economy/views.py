@@ -1,0 +1,126 @@
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.core.exports import table_xlsx, xlsx_response
+from openpark.core.generic import ModelPages
+from openpark.core.scoping import is_park_wide
+from openpark.enterprises.views import enterprise_pages
+
+from . import filters, forms, services
+from .indicators import OUTPUT
+from .models import CityFigure, Fact, Indicator, period_label
+
+BREAKDOWNS = {"zone": "按片区", "industry": "按行业大类", "chain": "按产业链"}
+STATUS_LABELS = {"alarm": "预警", "excellent": "优秀", "normal": "正常", "": ""}
+
+indicator_pages = ModelPages(
+    Indicator, filterset_class=filters.IndicatorFilterSet, form_class=forms.IndicatorForm,
+    list_columns=["order", "code", "name", "unit", "frequency", "department", "source", "alarm_threshold",
+                  "excellent_threshold", "higher_is_better"],
+)
+fact_pages = ModelPages(
+    Fact, filterset_class=filters.FactFilterSet, form_class=forms.FactForm,
+    list_columns=["enterprise", "indicator", "year", "month", "value", "updated_at"],
+    select_related=["enterprise", "indicator"],
+)
+city_figure_pages = ModelPages(
+    CityFigure, filterset_class=filters.CityFigureFilterSet, form_class=forms.CityFigureForm,
+    list_columns=["indicator", "year", "month", "value", "note"], select_related=["indicator"],
+    prefix="city-figures/",
+)
+
+
+def default_year() -> int:
+    """The latest year with facts, else the current year."""
+    return Fact.objects.aggregate(latest=Max("year"))["latest"] or timezone.localdate().year
+
+
+def _figure_rows(figures):
+    for f in figures:
+        yield (f.indicator.name, f.indicator.unit, f.value, f.growth_pct, STATUS_LABELS[f.status],
+               f.city_value, f.city_share_pct)
+
+
+FIGURE_HEADERS = ["指标", "单位", "数值", "同比增速（%）", "状态", "全市数值", "占全市比重（%）"]
+
+
+@login_required
+@permission_required("economy.view_fact", raise_exception=True)
+def dashboard(request):
+    if not is_park_wide(request.user):
+        raise PermissionDenied("园区经济运行数据仅向园区管理人员开放。")
+    params = request.GET.copy()
+    params.setdefault("year", str(default_year()))
+    form = forms.DashboardForm(params)
+    context = {"title": "经济运行看板", "form": form,
+               "breadcrumbs": [("首页", reverse("home")), ("经济运行看板", "")]}
+    if not form.is_valid():
+        return render(request, "economy/dashboard.html", context, status=400)
+    data = form.cleaned_data
+    year, month, basis = data["year"], data.get("month"), data["basis"]
+    scope = form.chosen_scope()
+    indicator = data.get("indicator") or Indicator.objects.filter(code=OUTPUT).first() or Indicator.objects.first()
+    figures = services.park_figures(year, month, scope, basis)
+    period = period_label(year, month)
+    export = request.GET.get("export")
+    if export:
+        return _export(export, figures, indicator, year, month, scope, period)
+    series = services.monthly_series(year, scope, basis, [indicator]) if indicator else []
+    context.update({
+        "period": period, "scope": scope, "indicator": indicator, "figures": figures,
+        "key_figures": [f for f in figures if f.value is not None][:6],
+        "alarms": [f for f in figures if f.status == "alarm"],
+        "high_tech_share": services.high_tech_share_pct(year, month, places=0),
+        "high_tech_count": services.high_tech_enterprise_count(year),
+        "top": services.top_enterprises(indicator, year, month, scope) if indicator else [],
+        "breakdowns": {key: services.breakdown(indicator, year, month, key, scope) for key in BREAKDOWNS}
+        if indicator else {},
+        "breakdown_labels": BREAKDOWNS,
+        "chart": _chart_data(series[0], year, indicator) if series else None,
+        "export_query": request.GET.urlencode(),
+    })
+    return render(request, "economy/dashboard.html", context)
+
+
+def _chart_data(series, year: int, indicator) -> dict:
+    as_number = lambda values: [None if v is None else float(v) for v in values]  # noqa: E731
+    return {
+        "months": [f"1—{m}月" if m > 1 else "1月" for m in series.months],
+        "current": as_number(series.values), "previous": as_number(series.previous),
+        "growth": as_number(series.growth), "year": year, "name": indicator.name, "unit": indicator.unit,
+    }
+
+
+def _export(kind: str, figures, indicator, year, month, scope, period):
+    if kind == "figures":
+        data = table_xlsx("园区经济指标", FIGURE_HEADERS, _figure_rows(figures))
+        return xlsx_response(data, f"园区经济指标-{period}.xlsx")
+    if kind == "top":
+        rows = [(i, f.enterprise.name, f.enterprise.uscc, f.value)
+                for i, f in enumerate(services.top_enterprises(indicator, year, month, scope), start=1)]
+        data = table_xlsx("企业排名", ["排名", "企业", "统一社会信用代码", f"{indicator.name}（{indicator.unit}）"], rows)
+        return xlsx_response(data, f"{indicator.name}前{services.TOP_N}名-{period}.xlsx")
+    if kind in BREAKDOWNS:
+        rows = services.breakdown(indicator, year, month, kind, scope)
+        data = table_xlsx(BREAKDOWNS[kind], [BREAKDOWNS[kind][1:], f"{indicator.name}（{indicator.unit}）"], rows)
+        return xlsx_response(data, f"{indicator.name}{BREAKDOWNS[kind]}-{period}.xlsx")
+    raise PermissionDenied(f"不支持导出“{kind}”。")
+
+
+def economy_panel(request, enterprise):
+    """The enterprise's annual indicators over the years, with growth, on its detail page."""
+    if not request.user.has_perm("economy.view_fact"):
+        return None
+    history = services.enterprise_history(enterprise)
+    return {
+        "key": "economy", "title": "经济指标", "template": "economy/panels/economy.html",
+        "context": {"history": history, "enterprise": enterprise,
+                    "facts_url": reverse("economy:fact_list") + f"?enterprise={enterprise.pk}"},
+    }
+
+
+enterprise_pages.panels.append(economy_panel)

@@ -1,0 +1,28 @@
+// The economic dashboard's trend chart: 1—N月累计 of this year and last year, and the
+// cumulative growth on a second axis. Data come from the page (json_script "trend-data").
+(function () {
+  "use strict";
+  var holder = document.getElementById("trend-chart");
+  var source = document.getElementById("trend-data");
+  if (!holder || !source || typeof echarts === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  if (!data || !data.months.length) { return; }
+  var chart = echarts.init(holder);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    legend: { data: [data.year + "年", (data.year - 1) + "年", "累计增速"] },
+    grid: { left: 60, right: 50, bottom: 30, top: 40, containLabel: true },
+    xAxis: { type: "category", data: data.months },
+    yAxis: [
+      { type: "value", name: data.unit },
+      { type: "value", name: "%", splitLine: { show: false } }
+    ],
+    series: [
+      { name: data.year + "年", type: "line", data: data.current, smooth: true },
+      { name: (data.year - 1) + "年", type: "line", data: data.previous, smooth: true, lineStyle: { type: "dashed" } },
+      { name: "累计增速", type: "bar", yAxisIndex: 1, data: data.growth, barMaxWidth: 18, itemStyle: { opacity: 0.5 } }
+    ]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+  holder.dataset.rendered = "1";
+}());
