@@ -10,6 +10,7 @@ class MenuItem:
     label: str
     url_name: str
     permission: str | None  # "app_label.codename"; None: every signed-in user
+    park_wide: bool = False  # park-wide figures: not for users scoped to their enterprises or grids
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,17 @@ def register(module: Module) -> None:
 
 def modules_for(user) -> list[dict]:
     """The modules and items the user may open, in menu order, with resolved URLs."""
+    from .scoping import is_park_wide
+
     if not user.is_authenticated:
         return []
+    park_wide = is_park_wide(user)
     menu = []
     for module in sorted(_modules.values(), key=lambda m: m.order):
         items = [
             {"label": item.label, "url": reverse(item.url_name)}
             for item in module.items
-            if item.permission is None or user.has_perm(item.permission)
+            if (item.permission is None or user.has_perm(item.permission)) and (park_wide or not item.park_wide)
         ]
         if items:
             menu.append({"key": module.key, "label": module.label, "items": items})

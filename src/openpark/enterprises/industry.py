@@ -51,4 +51,4 @@ def industry_lookup(value, prefix: str = "") -> dict:
         return {}
     if code.isalpha():
         return {f"{prefix}industry__section": code}
-    return {f"{prefix}industry_id__startswith": code}
+    return {f"{prefix}industry__code__startswith": code}
