@@ -83,3 +83,9 @@ def ship(model) -> int:
     ]
     model._default_manager.bulk_create(missing)
     return len(missing)
+
+# The headline figures of the dashboard, in the order parks publish them.
+KEY_INDICATORS = (
+    "gross_industrial_output", "main_business_revenue", "profit_and_tax", "profit", "fixed_asset_investment",
+    "manufacturing_investment",
+)

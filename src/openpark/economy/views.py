@@ -11,7 +11,7 @@ from openpark.core.scoping import is_park_wide
 from openpark.enterprises.views import enterprise_pages
 
 from . import filters, forms, services
-from .indicators import OUTPUT
+from .indicators import KEY_INDICATORS, OUTPUT
 from .models import CityFigure, Fact, Indicator, period_label
 
 BREAKDOWNS = {"zone": "按片区", "industry": "按行业大类", "chain": "按产业链"}
@@ -72,7 +72,7 @@ def dashboard(request):
     series = services.monthly_series(year, scope, basis, [indicator]) if indicator else []
     context.update({
         "period": period, "scope": scope, "indicator": indicator, "figures": figures,
-        "key_figures": [f for f in figures if f.value is not None][:6],
+        "key_figures": _key_figures(figures),
         "alarms": [f for f in figures if f.status == "alarm"],
         "high_tech_share": services.high_tech_share_pct(year, month, places=0),
         "high_tech_count": services.high_tech_enterprise_count(year),
@@ -84,6 +84,11 @@ def dashboard(request):
         "export_query": request.GET.urlencode(),
     })
     return render(request, "economy/dashboard.html", context)
+
+
+def _key_figures(figures) -> list:
+    by_code = {f.indicator.code: f for f in figures if f.value is not None}
+    return [by_code[code] for code in KEY_INDICATORS if code in by_code]
 
 
 def _chart_data(series, year: int, indicator) -> dict:

@@ -1,0 +1,97 @@
+"""Dashboard, lists, panel and API: permissions, scope, validation and exports."""
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from openpark.economy.models import Fact, Indicator
+from tests.enterprises.helpers import read_xlsx
+from tests.factories import EnterpriseFactory, bind_enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def facts():
+    output = Indicator.objects.get(code="gross_industrial_output")
+    own, other = EnterpriseFactory(name="本企业"), EnterpriseFactory(name="别家企业")
+    for enterprise, values in ((own, (100, 110)), (other, (200, 300))):
+        for year, value in zip((2020, 2021), values):
+            Fact.objects.create(enterprise=enterprise, indicator=output, year=year, value=D(value))
+    return own, other
+
+
+def rows_of(response) -> list[list]:
+    return read_xlsx(response.content)
+
+
+def test_dashboard_shows_figures_and_exports_them(make_user, client_for, facts):
+    client = client_for(make_user("economy"))
+    response = client.get(reverse("economy:dashboard"), {"year": 2021})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "0.04<small>亿元</small>" in page and "+36.67%" in page  # 300 → 410 万元
+    exported = client.get(reverse("economy:dashboard"), {"year": 2021, "export": "figures"})
+    assert exported["Content-Disposition"].startswith("attachment")
+    rows = rows_of(exported)
+    assert rows[0][:4] == ["指标", "单位", "数值", "同比增速（%）"]
+    assert ["工业总产值", "万元", 410.0, 36.67] == rows[1][:4]
+    top = rows_of(client.get(reverse("economy:dashboard"), {"year": 2021, "export": "top"}))
+    assert [r[1] for r in top[1:]] == ["别家企业", "本企业"]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"year": "二〇二一"}, "输入整数"),
+    ({"year": 2021, "month": 13}, "12"),
+    ({"year": 2021, "scope": "zone"}, "须选择或填写片区"),
+])
+def test_dashboard_rejects_bad_parameters_in_chinese(make_user, client_for, params, message):
+    response = client_for(make_user("leader")).get(reverse("economy:dashboard"), params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_scoped_users_do_not_see_park_figures(make_user, client_for, api_for, facts):
+    own, other = facts
+    user = make_user("enterprise")
+    bind_enterprise(user, own)
+    assert client_for(user).get(reverse("economy:dashboard")).status_code == 403
+    assert api_for(user).get("/api/economy/figures/", {"year": 2021}).status_code == 403
+    listed = api_for(user).get("/api/economy/facts/").json()["results"]
+    assert {row["enterprise"] for row in listed} == {own.pk}
+    other_fact = Fact.objects.filter(enterprise=other).first()
+    assert api_for(user).get(f"/api/economy/facts/{other_fact.pk}/").status_code == 404
+    assert client_for(user).get(reverse("economy:fact_detail", args=[other_fact.pk])).status_code == 404
+
+
+def test_figures_api_validates_in_chinese(make_user, api_for):
+    response = api_for(make_user("leader")).get("/api/economy/figures/", {"year": 2021, "scope": "chain"})
+    assert response.status_code == 400
+    assert "范围取值" in str(response.json())
+
+
+def test_facts_api_filters(make_user, api_for, facts):
+    own, _ = facts
+    api = api_for(make_user("economy"))
+    rows = api.get("/api/economy/facts/", {"year": 2021, "enterprise": own.pk}).json()["results"]
+    assert [(r["enterprise_uscc"], r["indicator_code"], r["value"]) for r in rows] == [
+        (own.uscc, "gross_industrial_output", "110.00")
+    ]
+    assert api.get("/api/economy/indicators/").json()["count"] == 16
+
+
+def test_enterprise_page_has_an_economy_panel(make_user, client_for, facts):
+    own, _ = facts
+    page = client_for(make_user("economy")).get(own.get_absolute_url()).content.decode()
+    assert "经济指标" in page and "工业总产值（万元）" in page and "10.00" in page  # 100 → 110: +10 %
+
+
+def test_fact_changes_are_recorded(make_user, client_for, facts):
+    own, _ = facts
+    fact = Fact.objects.get(enterprise=own, year=2021)
+    client = client_for(make_user("economy"))
+    response = client.post(reverse("economy:fact_edit", args=[fact.pk]), {
+        "enterprise": own.pk, "indicator": fact.indicator_id, "year": 2021, "month": "", "value": "120.5"})
+    assert response.status_code == 302
+    history = client.get(reverse("economy:fact_history", args=[fact.pk])).content.decode()
+    assert "120.50" in history or "120.5" in history
