@@ -73,10 +73,15 @@ def _having_value_in(year: int, month: int | None = None, by_month: bool = False
 
 
 def _sums(queryset: QuerySet, *keys: str) -> dict:
+    """{key: sum of value}, to the cent (SQLite returns the sums with its own scale)."""
     rows = queryset.order_by().values(*keys).annotate(total=Sum("value")).values_list(*keys, "total")
     if len(keys) == 1:
-        return dict(rows)
-    return {tuple(row[:-1]): row[-1] for row in rows}
+        return {row[0]: _cents(row[1]) for row in rows}
+    return {tuple(row[:-1]): _cents(row[-1]) for row in rows}
+
+
+def _cents(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(growth.CENT)
 
 
 @dataclass
