@@ -20,7 +20,7 @@
     series: [
       { name: data.year + "年", type: "line", data: data.current, smooth: true },
       { name: (data.year - 1) + "年", type: "line", data: data.previous, smooth: true, lineStyle: { type: "dashed" } },
-      { name: "累计增速", type: "bar", yAxisIndex: 1, data: data.growth, barMaxWidth: 18, itemStyle: { opacity: 0.5 } }
+      { name: "累计增速", type: "line", yAxisIndex: 1, data: data.growth, lineStyle: { type: "dotted" }, symbol: "diamond" }
     ]
   });
   window.addEventListener("resize", function () { chart.resize(); });
