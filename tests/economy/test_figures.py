@@ -111,6 +111,9 @@ def test_monthly_facts_are_cumulative(firms, output):
     assert series.values == [D(20), D(50), D(97)]
     assert series.previous == [D(10), D(25), D(45)]
     assert series.growth == [D("100.00"), D("100.00"), D("100.00")]
+    [own] = services.monthly_series(2021, basis=OWN, indicators=[series.indicator])
+    assert own.previous == series.previous
+    assert own.growth == [D("100.00"), D("100.00"), D("115.56")]  # March: 45 → 97, B included
     assert figure("gross_industrial_output", 2021).value is None  # no annual figure was given
 
 

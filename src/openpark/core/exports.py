@@ -12,14 +12,20 @@ from .columns import Column
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _sheet_with_header(workbook, sheet_name: str, labels: list[str]):
+    """A worksheet with the header row written and the columns sized to their labels."""
+    sheet = workbook.add_worksheet(sheet_name[:31])
+    header = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    for col, label in enumerate(labels):
+        sheet.write_string(0, col, label, header)
+        sheet.set_column(col, col, max(10, min(40, len(label) * 2 + 2)))
+    return sheet
+
+
 def write_xlsx(columns: list[Column], objects: Iterable, sheet_name: str, progress=None) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
-    sheet = workbook.add_worksheet(sheet_name[:31])
-    header = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
-    for col, column in enumerate(columns):
-        sheet.write_string(0, col, column.label, header)
-        sheet.set_column(col, col, max(10, min(40, len(column.label) * 2 + 2)))
+    sheet = _sheet_with_header(workbook, sheet_name, [column.label for column in columns])
     for row, obj in enumerate(objects, start=1):
         for col, column in enumerate(columns):
             sheet.write(row, col, column.export(obj))
@@ -33,11 +39,7 @@ def table_xlsx(sheet_name: str, headers: list[str], rows: Iterable[Iterable]) ->
     """A plain table (a dashboard's figures, say) as xlsx: one header row, then the rows."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer)
-    sheet = workbook.add_worksheet(sheet_name[:31])
-    header = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
-    for col, label in enumerate(headers):
-        sheet.write_string(0, col, label, header)
-        sheet.set_column(col, col, max(10, min(40, len(label) * 2 + 2)))
+    sheet = _sheet_with_header(workbook, sheet_name, headers)
     for row, values in enumerate(rows, start=1):
         for col, value in enumerate(values):
             sheet.write(row, col, float(value) if isinstance(value, Decimal) else ("" if value is None else value))

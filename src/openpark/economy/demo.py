@@ -146,12 +146,13 @@ class Generator:
         }
 
     def _investment(self) -> None:
-        """固定资产投资 of 规上 enterprises and the utilities; 制造业投资 is that of section C."""
+        """固定资产投资 of 规上 enterprises and of those outside manufacturing (the utilities);
+        制造业投资 is that of section C."""
         total, growth = self.published("fixed_asset_investment")
         manufacturing, _ = self.published("manufacturing_investment")
-        utilities = [k for k, e in self.enterprises.items() if e.industry and e.industry.section != "C"]
-        sets = {y: sorted(set(self.reporting[y]) | set(utilities)) for y in YEARS}
-        is_manufacturing = {k: k not in utilities for k in self.enterprises}
+        outside = [k for k, e in self.enterprises.items() if e.industry and e.industry.section != "C"]
+        sets = {y: sorted(set(self.reporting[y]) | set(outside)) for y in YEARS}
+        is_manufacturing = {k: k not in outside for k in self.enterprises}
         current = {
             **spread(self.rng, [k for k in sets[PUBLISHED_YEAR] if is_manufacturing[k]], manufacturing),
             **spread(self.rng, [k for k in sets[PUBLISHED_YEAR] if not is_manufacturing[k]], total - manufacturing),

@@ -23,10 +23,11 @@ from openpark.enterprises.models import Enterprise, Industry
 
 from . import growth
 from .choices import GrowthBasis, ScopeKind
-from .indicators import HIGH_TECH_OUTPUT, OUTPUT
+from .indicators import HIGH_TECH_OUTPUT, OUTPUT, WAN_YUAN
 from .models import CityFigure, Fact, Indicator
 
 TOP_N = 20
+SCOPES_WITH_VALUE = (ScopeKind.ZONE, ScopeKind.CHAIN, ScopeKind.INDUSTRY)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class Scope:
 
     kind: str = ScopeKind.ALL
     value: str = ""
+
+    @property
+    def lacks_value(self) -> bool:
+        """A zone, chain or industry scope without saying which one."""
+        return self.kind in SCOPES_WITH_VALUE and not self.value
 
     def enterprises(self, year: int) -> QuerySet:
         """The enterprises of the scope in `year` (规上 depends on the year)."""
@@ -57,11 +63,13 @@ def month_lookup(month: int | None) -> dict:
     return {"month": month} if month else {"month__isnull": True}
 
 
-def facts(year: int, month: int | None, scope: Scope, scope_year: int | None = None) -> QuerySet:
-    """Facts of one period for the enterprises of `scope` in `scope_year` (default: `year`)."""
+def facts(year: int, month: int | None, scope: Scope, scope_year: int | None = None,
+          every_month: bool = False) -> QuerySet:
+    """Facts of one period (or, with `every_month`, of every month of the year) for the
+    enterprises of `scope` in `scope_year` (default: `year`)."""
+    period = {"month__isnull": False} if every_month else month_lookup(month)
     return Fact.objects.filter(
-        year=year, **month_lookup(month),
-        enterprise_id__in=scope.enterprises(scope_year or year).values("pk"),
+        year=year, **period, enterprise_id__in=scope.enterprises(scope_year or year).values("pk"),
     )
 
 
@@ -102,10 +110,7 @@ def compare(year: int, month: int | None, scope: Scope, basis: str, by_month: bo
     keys = ("indicator_id", "month") if by_month else ("indicator_id",)
 
     def period(y, scope_year=None):
-        if by_month:
-            return Fact.objects.filter(year=y, month__isnull=False,
-                                       enterprise_id__in=scope.enterprises(scope_year or y).values("pk"))
-        return facts(y, month, scope, scope_year)
+        return facts(y, month, scope, scope_year, every_month=by_month)
 
     current = period(year)
     values = _sums(current, *keys)
@@ -127,7 +132,7 @@ class ParkFigure:
 
     @property
     def value_yi(self) -> Decimal | None:
-        return growth.to_yi(self.value) if self.indicator.unit == "万元" else None
+        return growth.to_yi(self.value) if self.indicator.unit == WAN_YUAN else None
 
 
 def park_figures(year: int, month: int | None = None, scope: Scope = Scope(),
@@ -173,9 +178,10 @@ def monthly_series(year: int, scope: Scope = Scope(), basis: str = GrowthBasis.S
                    indicators=None) -> list[MonthlySeries]:
     """1—N月累计 of each month of the year, with last year's and the cumulative growth."""
     comparison = compare(year, None, scope, basis, by_month=True)
-    last_year = _sums(Fact.objects.filter(year=year - 1, month__isnull=False,
-                                          enterprise_id__in=scope.enterprises(year - 1).values("pk")),
-                      "indicator_id", "month")
+    if basis == GrowthBasis.OWN_SETS:
+        last_year = comparison.base_previous  # already last year's own set
+    else:
+        last_year = _sums(facts(year - 1, None, scope, every_month=True), "indicator_id", "month")
     result = []
     for indicator in indicators if indicators is not None else Indicator.objects.all():
         series = MonthlySeries(indicator)

@@ -64,11 +64,11 @@ def dashboard(request):
     year, month, basis = data["year"], data.get("month"), data["basis"]
     scope = form.chosen_scope()
     indicator = data.get("indicator") or Indicator.objects.filter(code=OUTPUT).first() or Indicator.objects.first()
-    figures = services.park_figures(year, month, scope, basis)
     period = period_label(year, month)
     export = request.GET.get("export")
     if export:
-        return _export(export, figures, indicator, year, month, scope, period)
+        return _export(export, indicator, year, month, scope, basis, period)
+    figures = services.park_figures(year, month, scope, basis)
     series = services.monthly_series(year, scope, basis, [indicator]) if indicator else []
     context.update({
         "period": period, "scope": scope, "indicator": indicator, "figures": figures,
@@ -100,8 +100,9 @@ def _chart_data(series, year: int, indicator) -> dict:
     }
 
 
-def _export(kind: str, figures, indicator, year, month, scope, period):
+def _export(kind: str, indicator, year, month, scope, basis, period):
     if kind == "figures":
+        figures = services.park_figures(year, month, scope, basis)
         data = table_xlsx("园区经济指标", FIGURE_HEADERS, _figure_rows(figures))
         return xlsx_response(data, f"园区经济指标-{period}.xlsx")
     if kind == "top":

@@ -4,6 +4,7 @@ from openpark.core.api.serializers import ScopedModelSerializer
 
 from ..choices import GrowthBasis, ScopeKind
 from ..models import CityFigure, Fact, Indicator
+from ..services import Scope
 
 
 class IndicatorSerializer(ScopedModelSerializer):
@@ -38,6 +39,6 @@ class FiguresQuerySerializer(serializers.Serializer):
                                     label="增速口径")
 
     def validate(self, data):
-        if data["scope"] in (ScopeKind.ZONE, ScopeKind.CHAIN, ScopeKind.INDUSTRY) and not data["scope_value"]:
+        if Scope(data["scope"], data["scope_value"]).lacks_value:
             raise serializers.ValidationError({"scope_value": "按片区、产业链或行业统计时须填写范围取值。"})
         return data

@@ -21,9 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args, year, month, basis, scope, scope_value, json: bool, **options):
         if month is not None and not 1 <= month <= 12:
             raise CommandError("月份应在 1—12 之间。")
-        if scope in (ScopeKind.ZONE, ScopeKind.CHAIN, ScopeKind.INDUSTRY) and not scope_value:
+        chosen = services.Scope(scope, scope_value)
+        if chosen.lacks_value:
             raise CommandError("按片区、产业链或行业统计时须填写 --scope-value。")
-        result = services.summary(year, month, services.Scope(scope, scope_value), basis)
+        result = services.summary(year, month, chosen, basis)
         if json:
             self.stdout.write(_dumps(result))
             return
