@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from openpark.economy.models import Fact, Indicator
-from tests.enterprises.helpers import read_xlsx
+from tests.sheets import read_xlsx
 from tests.factories import EnterpriseFactory, bind_enterprise
 
 pytestmark = pytest.mark.django_db

@@ -3,14 +3,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from openpark.core.models import ChangeRecord, ImportJob, TaskRun
-from openpark.enterprises.models import AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, Tag, Zone
+from openpark.enterprises.models import AboveScaleYear, Contact, Enterprise, LandParcel, Tag, Zone
 from tests.factories import EnterpriseFactory
+from tests.sheets import confirm, latest_job, read_xlsx, upload as upload_to, xlsx
 
-from .helpers import code, read_xlsx, xlsx
+from .helpers import code
 
 ENTERPRISES = "enterprises.enterprise"
 PARCELS = "enterprises.landparcel"
@@ -39,16 +39,7 @@ def good_rows():
 
 
 def upload(client, importer, content, name="企业.xlsx"):
-    return client.post(reverse("core:import_start", args=[importer]),
-                       {"file": SimpleUploadedFile(name, content)})
-
-
-def latest_job():
-    return ImportJob.objects.latest("created_at")
-
-
-def confirm(client, job):
-    return client.post(reverse("core:importjob_confirm", args=[job.pk]))
+    return upload_to(client, importer, content, name)
 
 
 def test_good_file_is_checked_previewed_then_written(economy):

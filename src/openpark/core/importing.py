@@ -24,7 +24,7 @@ from .codes import normalise_code
 
 __all__ = [
     "CellError", "Column", "ImportFileError", "ImportSpec", "ParseResult", "ParsedRow", "error_report_xlsx",
-    "export_xlsx", "match_columns", "normalise_header", "parse_cell", "parse_rows", "read_workbook",
+    "export_xlsx", "header_keys", "match_columns", "normalise_header", "parse_cell", "parse_rows", "read_workbook",
     "split_unit", "template_xlsx", "unit_factor",
 ]
 
@@ -81,6 +81,9 @@ class ImportSpec:
     title: str
     columns: tuple[Column, ...]
     key: str
+    # False when one key may appear on several rows (one enterprise, several periods); the importer
+    # then checks for repeated rows itself.
+    unique_key: bool = True
 
     def __post_init__(self):
         fields = [column.field for column in self.columns]
@@ -100,11 +103,7 @@ class ImportSpec:
         lookup: dict[str, Column] = {}
         for column in self.columns:
             for name in (column.label, *column.synonyms):
-                keys = {_header_key(name)}
-                bare, unit = split_unit(name)
-                if unit and _known_unit(unit):
-                    keys.add(bare)
-                for key in keys:
+                for key in header_keys(name):
                     if lookup.setdefault(key, column) is not column:
                         raise ValueError(f"ImportSpec {self.name!r}: header {name!r} names two columns")
         return lookup
@@ -217,6 +216,15 @@ def _compact(text) -> str:
     """normalise_header without lower-casing."""
     text = unicodedata.normalize("NFKC", _text(text)).translate(_INVISIBLE)
     return "".join(text.split())
+
+
+def header_keys(name) -> set[str]:
+    """The normalised headers a column name answers to: the name, and without its unit if it has a known one."""
+    keys = {_header_key(name)}
+    bare, unit = split_unit(name)
+    if unit and _known_unit(unit):
+        keys.add(bare)
+    return keys
 
 
 def _header_key(text) -> str:
@@ -679,7 +687,7 @@ def _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result) -> No
         if not filled:
             continue  # blank rows, and footers outside the spec columns ("填表人：…")
         errors.extend(missing)
-        key = values.get(key_field)
+        key = values.get(key_field) if spec.unique_key else None
         if key is not None:
             duplicate = _duplicate_key(seen_keys, key, cells[key_position], sheet, number, spec)
             if duplicate:

@@ -7,7 +7,6 @@ keep a preview) and apply (the same checks again, then one transaction of bulk w
 with any error writes nothing; its report is the uploaded workbook with an error column.
 """
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils import timezone
 from . import bulk, importing
 from .changes import record_bulk_changes, record_created, snapshot_texts
 from .choices import ChangeAction
+from .columns import display_value
 
 CHUNK = 5000  # rows per IN (...) lookup, well under SQLite's variable limit
 PREVIEW_ROWS = 20
@@ -31,7 +31,7 @@ def chunks(items: list, size: int = CHUNK):
 
 
 def register(importer: "ModelImporter") -> "ModelImporter":
-    registry[importer.spec.name] = importer
+    registry[importer.name] = importer
     return importer
 
 
@@ -65,10 +65,26 @@ class ModelImporter:
     spec: importing.ImportSpec
     model = None
     key_field: str = ""
+    # A form of choices made at upload (e.g. the period of the data); its cleaned data must be
+    # JSON-safe, as it is kept on the ImportJob and handed to `plan` as `options`.
+    options_form = None
+    notes = ""  # what the import page says about this sheet beyond the general steps
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    def describe_options(self, options: dict) -> str:
+        """The choices made at upload, in words, for the import page."""
+        return ""
 
     # Reading and checking ---------------------------------------------------------------------
 
-    def plan(self, data: bytes, filename: str) -> Plan:
+    def plan(self, data: bytes, filename: str, options: dict | None = None) -> Plan:
         sheets = importing.read_workbook(data, filename)
         result = importing.parse_rows(sheets, self.spec)
         errors = list(result.errors)
@@ -95,10 +111,16 @@ class ModelImporter:
         """The first rows as they will be saved, for the page before confirming."""
         headers = [c.header for c in plan.columns]
         rows = [
-            [_display(row.values.get(c.field), c) for c in plan.columns]
+            [display(row.values.get(c.field), c) for c in plan.columns]
             for row in plan.rows[:PREVIEW_ROWS]
         ]
         return {"headers": headers, "rows": rows, **plan.counts(self.spec.key)}
+
+    def preview_summary(self, preview: dict) -> str:
+        return f"共 {preview['total']} 行，将新建 {preview['create']} 行、更新 {preview['update']} 行"
+
+    def result_summary(self, counts: dict) -> str:
+        return f"新建 {counts['create']} 行，更新 {counts['update']} 行，未变 {counts['unchanged']} 行"
 
     # Writing --------------------------------------------------------------------------------
 
@@ -170,9 +192,9 @@ class ModelImporter:
         """Write rows of related models (names, certificates, tags …); default: nothing.
         `by_key` maps each natural key of the file to its saved instance."""
 
-    def apply(self, data: bytes, filename: str) -> tuple[Plan, dict | None]:
+    def apply(self, data: bytes, filename: str, options: dict | None = None) -> tuple[Plan, dict | None]:
         """Check again and, if the file is clean, write it all in one transaction."""
-        plan = self.plan(data, filename)
+        plan = self.plan(data, filename, options)
         if not plan.ok:
             return plan, None
         with transaction.atomic():
@@ -190,15 +212,10 @@ class ModelImporter:
         return importing.export_xlsx(self.spec, self.export_rows(queryset, user))
 
 
-def _display(value, column) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, date):
-        return value.isoformat()
+def display(value, column: importing.Column | None = None) -> str:
+    """A parsed cell as the preview shows it."""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    if column.kind == "choice":
+    if column is not None and column.kind == "choice" and value is not None:
         return dict(column.choices).get(value, str(value))
-    return str(value)
+    return display_value(value)

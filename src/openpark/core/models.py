@@ -343,6 +343,7 @@ class ImportJob(models.Model):
     )
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
     filename = models.CharField(_("文件名"), max_length=200)
+    options = models.JSONField(_("导入选项"), default=dict, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=ImportState.choices, default=ImportState.CHECKING)
     preview = models.JSONField(_("预览"), null=True, blank=True)
     errors = models.JSONField(_("错误"), null=True, blank=True)

@@ -68,7 +68,7 @@ def check_import(run_id: str, job_id: str) -> None:
     with acting_as(job.user, source="task:core.check_import"), Progress(run_id) as progress:
         progress.update(0, 2, "正在读取和检查文件…")
         try:
-            plan = importer.plan(data, job.filename)
+            plan = importer.plan(data, job.filename, job.options)
         except ImportFileError as exc:
             job.state, job.errors, job.error_count = ImportState.INVALID, [{"sheet": "", "row": 0, "column": "", "value": "", "reason": str(exc)}], 1
             job.save()
@@ -93,7 +93,7 @@ def apply_import(run_id: str, job_id: str) -> None:
     with acting_as(job.user, source=f"import:{job.filename}"[:100]), Progress(run_id) as progress:
         progress.update(0, 2, "正在写入…")
         try:
-            plan, counts = importer.apply(data, job.filename)
+            plan, counts = importer.apply(data, job.filename, job.options)
         except Exception:
             job.state = ImportState.FAILED
             job.save()
@@ -105,6 +105,6 @@ def apply_import(run_id: str, job_id: str) -> None:
         job.state, job.result = ImportState.DONE, counts
         job.save()
         progress.finish(
-            message=f"已导入：新建 {counts['create']} 行，更新 {counts['update']} 行，未变 {counts['unchanged']} 行。",
+            message=f"已导入：{importer.result_summary(counts)}。",
             result=counts,
         )

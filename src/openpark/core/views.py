@@ -201,8 +201,10 @@ def _import_breadcrumbs(importer, *tail):
 def import_start(request, name):
     importer = _importer_or_404(name)
     _require_import_permission(request.user, importer)
+    data = request.POST if request.method == "POST" else None
+    options_form = importer.options_form(data) if importer.options_form else None
     context = {
-        "importer": importer, "title": f"批量导入{importer.spec.title}",
+        "importer": importer, "title": f"批量导入{importer.title}", "options_form": options_form,
         "breadcrumbs": _import_breadcrumbs(importer, ("批量导入", "")),
         "extensions": "、".join(IMPORT_EXTENSIONS),
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
@@ -211,10 +213,14 @@ def import_start(request, name):
         return render(request, "core/import_start.html", context)
     upload = request.FILES.get("file")
     problem = _upload_problem(upload)
-    if problem:
-        messages.error(request, problem)
+    if problem or (options_form is not None and not options_form.is_valid()):
+        if problem:
+            messages.error(request, problem)
         return render(request, "core/import_start.html", context, status=400)
-    job = ImportJob.objects.create(importer=name, user=request.user, file=upload, filename=upload.name[:200])
+    job = ImportJob.objects.create(
+        importer=name, user=request.user, file=upload, filename=upload.name[:200],
+        options=options_form.cleaned_data if options_form is not None else {},
+    )
     from .tasks import check_import
 
     job.check_run = progress.start(check_import, f"检查导入文件 {job.filename}", request.user, str(job.pk))
@@ -239,7 +245,7 @@ def import_template(request, name):
     from .importing import template_xlsx
 
     importer = _importer_or_404(name)
-    return xlsx_response(template_xlsx(importer.spec), f"{importer.spec.title}导入模板.xlsx")
+    return xlsx_response(template_xlsx(importer.spec), f"{importer.title}导入模板.xlsx")
 
 
 def _own_job(request, pk):
@@ -250,10 +256,15 @@ def _own_job(request, pk):
 @login_required
 def importjob_detail(request, pk):
     job, importer = _own_job(request, pk)
-    context = {"job": job, "importer": importer, "run": job.current_run}
+    context = {
+        "job": job, "importer": importer, "run": job.current_run,
+        "options": importer.describe_options(job.options),
+        "preview_summary": importer.preview_summary(job.preview) if job.preview else "",
+        "result_summary": importer.result_summary(job.result) if job.result else "",
+    }
     if request.headers.get("HX-Request"):
         return render(request, "core/includes/import_job.html", context)
-    context.update(title=f"导入{importer.spec.title}：{job.filename}",
+    context.update(title=f"导入{importer.title}：{job.filename}",
                    breadcrumbs=_import_breadcrumbs(importer, ("批量导入", reverse("core:import_start", args=[job.importer])), (job.filename, "")))
     return render(request, "core/importjob_detail.html", context)
 

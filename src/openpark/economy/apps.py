@@ -9,6 +9,8 @@ class EconomyConfig(AppConfig):
 
     def ready(self):
         from openpark.core import navigation
+
+        from . import importers  # noqa: F401  (registers the fact importer)
         from openpark.core.navigation import MenuItem, Module
 
         navigation.register(Module("economy", "经济运行", 20, (

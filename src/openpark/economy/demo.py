@@ -16,7 +16,7 @@ from openpark.core.changes import record_created
 from openpark.core.facts import park_facts
 from openpark.enterprises.models import AboveScaleYear, Enterprise
 
-from .indicators import HIGH_TECH_OUTPUT, ship
+from .indicators import HIGH_TECH_OUTPUT, ship, ship_aliases
 from .models import CityFigure, Fact, Indicator
 
 SEED = 20220131
@@ -201,6 +201,7 @@ def months_of(frequency: str) -> tuple[int, ...]:
 
 def load(out) -> None:
     ship(Indicator)  # a flushed database (browser tests) has lost the migration's rows
+    ship_aliases(Indicator)
     indicators = {i.code: i for i in Indicator.objects.all()}
     if Fact.all_objects.exists():
         out.write(f"经济指标数据：已有 {Fact.all_objects.count()} 条，未重复生成。")

@@ -5,21 +5,60 @@ from openpark.enterprises.choices import TagKind
 from openpark.enterprises.models import Tag, Zone
 
 from .choices import GrowthBasis, ScopeKind
+from .headers import header_clashes, split_aliases
 from .models import CityFigure, Fact, Indicator
+from .periods import FIRST_YEAR, LAST_YEAR, frequency_problem, period_label
 from .services import Scope
 
 
 class IndicatorForm(ScopedModelForm):
     class Meta:
         model = Indicator
-        fields = ["code", "name", "unit", "definition", "department", "frequency", "source",
+        fields = ["code", "name", "unit", "aliases", "definition", "department", "frequency", "source",
                   "alarm_threshold", "excellent_threshold", "higher_is_better", "order"]
+
+    def clean(self):
+        data = super().clean()
+        names = [data["name"]] if data.get("name") else []
+        names += split_aliases(data.get("aliases") or "")
+        others = Indicator.objects.exclude(pk=self.instance.pk)
+        for name, owner in header_clashes(names, others):
+            field = "name" if name == data.get("name") else "aliases"
+            self.add_error(field, f"“{name}”已是{owner}的列名，导入时无法区分，请换一个名称。")
+        return data
 
 
 class FactForm(ScopedModelForm):
     class Meta:
         model = Fact
         fields = ["enterprise", "indicator", "year", "month", "value"]
+
+    def clean(self):
+        data = super().clean()
+        indicator = data.get("indicator")
+        if indicator is not None:
+            problem = frequency_problem(indicator.frequency, data.get("month"), indicator.name)
+            if problem:
+                self.add_error("month", f"{problem}。")
+        return data
+
+
+class FactImportOptionsForm(forms.Form):
+    """The period of a fact sheet, when the sheet does not say it on every row."""
+
+    year = forms.IntegerField(label="数据年份", min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False,
+                              help_text="不选则按文件中的“年份”“月份”或“报告期”列。")
+    month = forms.TypedChoiceField(
+        label="截至月份", required=False, coerce=int, empty_value=None,
+        choices=[("", "年度数据（不分月）"), *((m, period_label(2000, m).removeprefix("2000年") + "累计")
+                                            for m in range(1, 13))],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("month") and not data.get("year"):
+            self.add_error("year", "选择了截至月份，须同时选择数据年份。")
+        return data
 
 
 class CityFigureForm(ScopedModelForm):

@@ -23,6 +23,7 @@ class Definition:
     higher_is_better: bool = True
     source: str = "manual"
     order: int = 0
+    aliases: str = ""
 
 
 def _d(value: str) -> Decimal:
@@ -65,7 +66,28 @@ SHIPPED: tuple[Definition, ...] = (
     Definition("high_tech_output", "高新技术产业产值", WAN_YUAN, "monthly", "科技局",
                "按高新技术产业统计目录核定的产品产值，1—N月累计。"),
 )
-SHIPPED = tuple(Definition(**{**d.__dict__, "order": (i + 1) * 10}) for i, d in enumerate(SHIPPED))
+# Other column names the departments' sheets use for each indicator.
+ALIASES = {
+    "gross_industrial_output": "工业总产值（当年价）、总产值、工业产值",
+    "main_business_revenue": "主营业务收入、营业收入合计、销售收入",
+    "profit": "利润总额",
+    "profit_and_tax": "利税总额",
+    "tax_paid": "实缴税金、入库税收、实缴税额、纳税总额",
+    "industrial_value_added": "增加值",
+    "fixed_asset_investment": "固投、固定资产投资额",
+    "manufacturing_investment": "制造业投资额",
+    "technical_renovation_investment": "技术改造投资、工业技改投资",
+    "energy_consumption": "综合能源消费量、能源消费量、能耗",
+    "electricity_consumption": "总用电量、工业用电量、用电",
+    "pollutant_emissions": "污染物排放量、排放量",
+    "rd_expenditure": "研发经费、研发投入、R&D经费内部支出",
+    "average_employees": "从业人员平均人数、平均职工人数、平均从业人数",
+    "export_value": "出口总额、自营出口额",
+    "high_tech_output": "高新技术产业产值（当年价）、高新产值",
+}
+SHIPPED = tuple(
+    Definition(**{**d.__dict__, "order": (i + 1) * 10, "aliases": ALIASES[d.code]}) for i, d in enumerate(SHIPPED)
+)
 
 OUTPUT = "gross_industrial_output"
 HIGH_TECH_OUTPUT = "high_tech_output"
@@ -73,7 +95,8 @@ HIGH_TECH_OUTPUT = "high_tech_output"
 
 def ship(model) -> int:
     """Create the shipped indicators that are missing (by code) with `model` (a migration's
-    historical model or the real one); existing ones, perhaps edited by the park, stay as they are."""
+    historical model or the real one); existing ones, perhaps edited by the park, stay as they are.
+    Their other names come with `ship_aliases`, as the field came in a later migration."""
     have = set(model._default_manager.values_list("code", flat=True))
     missing = [
         model(code=d.code, name=d.name, unit=d.unit, frequency=d.frequency, department=d.department,
@@ -83,6 +106,14 @@ def ship(model) -> int:
     ]
     model._default_manager.bulk_create(missing)
     return len(missing)
+
+
+def ship_aliases(model) -> int:
+    """Give the shipped indicators their other names where the park has set none."""
+    updated = 0
+    for definition in SHIPPED:
+        updated += model._default_manager.filter(code=definition.code, aliases="").update(aliases=definition.aliases)
+    return updated
 
 # The headline figures of the dashboard, in the order parks publish them.
 KEY_INDICATORS = (

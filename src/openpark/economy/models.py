@@ -13,16 +13,21 @@ from openpark.core.models import DomainModel
 from openpark.enterprises.models import Enterprise
 
 from .choices import Frequency, Source
+from .periods import FIRST_YEAR, LAST_YEAR, period_label
 
 VALUE = {"max_digits": 18, "decimal_places": 2}
 MONTH = [MinValueValidator(1), MaxValueValidator(12)]
-YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
+YEAR = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 
 class Indicator(DomainModel):
     code = models.SlugField(_("指标代码"), max_length=50, unique=True)
     name = models.CharField(_("指标名称"), max_length=50, unique=True)
     unit = models.CharField(_("计量单位"), max_length=20)
+    aliases = models.CharField(
+        _("其他名称"), max_length=200, blank=True,
+        help_text=_("导入时也认作此指标的列名，用顿号或逗号分隔，如“主营业务收入、销售收入”。"),
+    )
     definition = models.TextField(_("指标解释"), blank=True)
     department = models.CharField(_("责任部门"), max_length=50, blank=True)
     frequency = models.CharField(_("频次"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
@@ -97,8 +102,3 @@ class CityFigure(DomainModel):
     def __str__(self):
         return f"全市 {self.indicator.name} {period_label(self.year, self.month)}"
 
-
-def period_label(year: int, month: int | None) -> str:
-    if month is None:
-        return f"{year}年"
-    return f"{year}年1月" if month == 1 else f"{year}年1—{month}月"

@@ -11,8 +11,10 @@ from openpark.core.scoping import is_park_wide
 from openpark.enterprises.views import enterprise_pages
 
 from . import filters, forms, services
+from .importers import fact_importer
 from .indicators import KEY_INDICATORS, OUTPUT
-from .models import CityFigure, Fact, Indicator, period_label
+from .models import CityFigure, Fact, Indicator
+from .periods import period_label
 
 BREAKDOWNS = {"zone": "按片区", "industry": "按行业大类", "chain": "按产业链"}
 STATUS_LABELS = {"alarm": "预警", "excellent": "优秀", "normal": "正常", "": ""}
@@ -25,7 +27,7 @@ indicator_pages = ModelPages(
 fact_pages = ModelPages(
     Fact, filterset_class=filters.FactFilterSet, form_class=forms.FactForm,
     list_columns=["enterprise", "indicator", "year", "month", "value", "updated_at"],
-    select_related=["enterprise", "indicator"],
+    select_related=["enterprise", "indicator"], importer=fact_importer,
 )
 city_figure_pages = ModelPages(
     CityFigure, filterset_class=filters.CityFigureFilterSet, form_class=forms.CityFigureForm,

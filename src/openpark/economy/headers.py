@@ -1,0 +1,77 @@
+"""The columns of the fact sheet: who the row is, its period, and one column per indicator,
+named by the indicator's name and its other names (aliases)."""
+import dataclasses
+import re
+
+from openpark.core.importing import Column, ImportSpec, header_keys
+from openpark.enterprises.importers import ENTERPRISE_SPEC
+
+INDICATOR_FIELD = "indicator:"
+ALIAS_SEPARATORS = re.compile(r"[、,，;；]")
+USCC_COLUMN = ENTERPRISE_SPEC.key_column
+NAME_COLUMN = dataclasses.replace(
+    next(c for c in ENTERPRISE_SPEC.columns if c.field == "name"), field="enterprise_name", required=False
+)
+BASE_COLUMNS = (
+    USCC_COLUMN,
+    NAME_COLUMN,
+    Column("year", "年份", synonyms=("年度", "统计年度")),
+    Column("month", "月份", synonyms=("截至月份", "统计月份", "月度")),
+    Column("period", "报告期", synonyms=("统计期", "统计期间", "所属期", "期间")),
+)
+
+
+def split_aliases(text: str) -> list[str]:
+    return [part.strip() for part in ALIAS_SEPARATORS.split(text) if part.strip()]
+
+
+def _names(indicator) -> list[str]:
+    return [indicator.name, *split_aliases(indicator.aliases)]
+
+
+def _base_keys() -> dict[str, str]:
+    return {key: f"“{column.label}”列" for column in BASE_COLUMNS for name in (column.label, *column.synonyms)
+            for key in header_keys(name)}
+
+
+def indicator_columns(indicators) -> list[Column]:
+    """A decimal column per indicator. A name that an earlier column already answers to is left
+    out (the indicator form refuses such names; this keeps a definition edited elsewhere from
+    breaking every import)."""
+    taken = set(_base_keys())
+    columns = []
+    for indicator in indicators:
+        names = [name for name in _names(indicator) if not header_keys(name) & taken]
+        if not names:
+            continue
+        for name in names:
+            taken |= header_keys(name)
+        columns.append(Column(f"{INDICATOR_FIELD}{indicator.code}", names[0], kind="decimal", unit=indicator.unit,
+                              synonyms=tuple(names[1:]), decimal_places=2))
+    return columns
+
+
+def fact_spec(indicators) -> ImportSpec:
+    return ImportSpec(
+        name="economy.fact", title="企业指标数据", key="uscc", unique_key=False,
+        columns=BASE_COLUMNS + tuple(indicator_columns(indicators)),
+    )
+
+
+def header_clashes(names: list[str], other_indicators) -> list[tuple[str, str]]:
+    """(name, what already answers to it) for each of `names` that a fact sheet could not tell apart
+    from a base column, another indicator, or another of `names`."""
+    owners = _base_keys()
+    for indicator in other_indicators:
+        for name in _names(indicator):
+            for key in header_keys(name):
+                owners.setdefault(key, f"指标“{indicator.name}”")
+    clashes = []
+    for name in names:
+        keys = header_keys(name)
+        owner = next((owners[key] for key in keys if key in owners), None)
+        if owner is not None:
+            clashes.append((name, owner))
+        for key in keys:
+            owners.setdefault(key, f"本指标的“{name}”")
+    return clashes
