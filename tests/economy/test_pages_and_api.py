@@ -95,3 +95,8 @@ def test_fact_changes_are_recorded(make_user, client_for, facts):
     assert response.status_code == 302
     history = client.get(reverse("economy:fact_history", args=[fact.pk])).content.decode()
     assert "120.50" in history or "120.5" in history
+
+
+def test_unknown_export_is_a_bad_request(make_user, client_for, facts):
+    response = client_for(make_user("economy")).get(reverse("economy:dashboard"), {"year": 2021, "export": "all"})
+    assert response.status_code == 400

@@ -23,7 +23,7 @@ from openpark.enterprises.models import Enterprise, Industry
 
 from . import growth
 from .choices import GrowthBasis, ScopeKind
-from .indicators import HIGH_TECH_OUTPUT, OUTPUT, WAN_YUAN
+from .indicators import HIGH_TECH_OUTPUT, KEY_INDICATORS, OUTPUT, WAN_YUAN
 from .models import CityFigure, Fact, Indicator
 
 TOP_N = 20
@@ -236,6 +236,41 @@ def enterprise_history(enterprise: Enterprise) -> dict:
                  for y in years]
         rows.append({"indicator": indicator, "cells": cells})
     return {"years": years, "rows": rows}
+
+
+BREAKDOWNS = {"zone": "按片区", "industry": "按行业大类", "chain": "按产业链"}
+
+
+@dataclass
+class Dashboard:
+    """Everything the economic dashboard shows for a period, a scope and one analysed indicator."""
+
+    figures: list[ParkFigure]
+    series: MonthlySeries | None
+    high_tech_share_pct: Decimal | None
+    high_tech_count: int
+    top: list
+    breakdowns: dict[str, list[tuple[str, Decimal]]]
+
+    @property
+    def key_figures(self) -> list[ParkFigure]:
+        by_code = {f.indicator.code: f for f in self.figures if f.value is not None}
+        return [by_code[code] for code in KEY_INDICATORS if code in by_code]
+
+    @property
+    def alarms(self) -> list[ParkFigure]:
+        return [f for f in self.figures if f.status == "alarm"]
+
+
+def dashboard(year: int, month: int | None, scope: Scope, basis: str, indicator: Indicator | None) -> Dashboard:
+    return Dashboard(
+        figures=park_figures(year, month, scope, basis),
+        series=monthly_series(year, scope, basis, [indicator])[0] if indicator else None,
+        high_tech_share_pct=high_tech_share_pct(year, month, places=0),
+        high_tech_count=high_tech_enterprise_count(year),
+        top=top_enterprises(indicator, year, month, scope) if indicator else [],
+        breakdowns={key: breakdown(indicator, year, month, key, scope) for key in BREAKDOWNS} if indicator else {},
+    )
 
 
 def summary(year: int, month: int | None = None, scope: Scope = Scope(),

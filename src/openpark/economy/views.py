@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Max
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,11 +12,10 @@ from openpark.enterprises.views import enterprise_pages
 
 from . import filters, forms, services
 from .importers import fact_importer
-from .indicators import KEY_INDICATORS, OUTPUT
+from .indicators import OUTPUT
 from .models import CityFigure, Fact, Indicator
 from .periods import period_label
 
-BREAKDOWNS = {"zone": "按片区", "industry": "按行业大类", "chain": "按产业链"}
 STATUS_LABELS = {"alarm": "预警", "excellent": "优秀", "normal": "正常", "": ""}
 
 indicator_pages = ModelPages(
@@ -70,27 +69,14 @@ def dashboard(request):
     export = request.GET.get("export")
     if export:
         return _export(export, indicator, year, month, scope, basis, period)
-    figures = services.park_figures(year, month, scope, basis)
-    series = services.monthly_series(year, scope, basis, [indicator]) if indicator else []
+    board = services.dashboard(year, month, scope, basis, indicator)
     context.update({
-        "period": period, "scope": scope, "indicator": indicator, "figures": figures,
-        "key_figures": _key_figures(figures),
-        "alarms": [f for f in figures if f.status == "alarm"],
-        "high_tech_share": services.high_tech_share_pct(year, month, places=0),
-        "high_tech_count": services.high_tech_enterprise_count(year),
-        "top": services.top_enterprises(indicator, year, month, scope) if indicator else [],
-        "breakdowns": {key: services.breakdown(indicator, year, month, key, scope) for key in BREAKDOWNS}
-        if indicator else {},
-        "breakdown_labels": BREAKDOWNS,
-        "chart": _chart_data(series[0], year, indicator) if series else None,
+        "period": period, "scope": scope, "indicator": indicator, "board": board,
+        "breakdown_labels": services.BREAKDOWNS,
+        "chart": _chart_data(board.series, year, indicator) if board.series else None,
         "export_query": request.GET.urlencode(),
     })
     return render(request, "economy/dashboard.html", context)
-
-
-def _key_figures(figures) -> list:
-    by_code = {f.indicator.code: f for f in figures if f.value is not None}
-    return [by_code[code] for code in KEY_INDICATORS if code in by_code]
 
 
 def _chart_data(series, year: int, indicator) -> dict:
@@ -112,11 +98,11 @@ def _export(kind: str, indicator, year, month, scope, basis, period):
                 for i, f in enumerate(services.top_enterprises(indicator, year, month, scope), start=1)]
         data = table_xlsx("企业排名", ["排名", "企业", "统一社会信用代码", f"{indicator.name}（{indicator.unit}）"], rows)
         return xlsx_response(data, f"{indicator.name}前{services.TOP_N}名-{period}.xlsx")
-    if kind in BREAKDOWNS:
+    if kind in services.BREAKDOWNS:
         rows = services.breakdown(indicator, year, month, kind, scope)
-        data = table_xlsx(BREAKDOWNS[kind], [BREAKDOWNS[kind][1:], f"{indicator.name}（{indicator.unit}）"], rows)
-        return xlsx_response(data, f"{indicator.name}{BREAKDOWNS[kind]}-{period}.xlsx")
-    raise PermissionDenied(f"不支持导出“{kind}”。")
+        data = table_xlsx(services.BREAKDOWNS[kind], [services.BREAKDOWNS[kind][1:], f"{indicator.name}（{indicator.unit}）"], rows)
+        return xlsx_response(data, f"{indicator.name}{services.BREAKDOWNS[kind]}-{period}.xlsx")
+    raise BadRequest(f"不支持导出“{kind}”。")
 
 
 def economy_panel(request, enterprise):
