@@ -41,7 +41,7 @@ from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import setup_django
 SEED = 20261129
 TARGET_RATIO = 10.0
 TARGET_SECONDS = 30.0
@@ -89,33 +89,6 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 # ---------------------------------------------------------------- Django, on a temporary database
-
-
-def setup_django(data_dir: str) -> None:
-    """Django on a fresh SQLite file in data_dir, migrated; query logging off, as in production."""
-    os.environ["OPENPARK_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)  # never the dev (or any other) database
-    os.environ.setdefault("DEBUG", "1")  # only so that settings need no SECRET_KEY
-    os.environ["DJANGO_SETTINGS_MODULE"] = "openpark.settings"
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-    from django.conf import settings
-
-    django.setup()
-    database = Path(settings.DATABASES["default"]["NAME"]).resolve()
-    if not database.is_relative_to(Path(data_dir).resolve()):
-        raise SystemExit(f"refusing to run: the database {database} is not in the temporary directory")
-    settings.DEBUG = False  # DEBUG would log every query, a cost production does not pay
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    from openpark.core.context import acting_as
-    from openpark.core.facts import park_facts
-    from openpark.enterprises.models import Zone
-
-    with acting_as(source="benchmark"):
-        for order, name in enumerate(park_facts()["park"]["zones"], start=1):
-            Zone.objects.create(name=name, order=order)
 
 
 def zone_names() -> list[str]:
