@@ -13,6 +13,8 @@ def test_dashboard_renders_the_published_figures(browser, live_server, demo_park
     log_in(page, live_server.url, "leader")
     page.goto(live_server.url + "/economy/?year=2021")
     page.wait_for_selector("#trend-chart[data-rendered='1'] canvas")
+    for key in ("zone", "industry", "chain"):
+        page.wait_for_selector(f"#breakdown-chart-{key}[data-rendered='1'] canvas")
     cards = page.locator("#key-figures").inner_text()
     for text in ("221.95", "+27.44%", "59%", "56"):
         assert text in cards, text

@@ -26,3 +26,26 @@
   window.addEventListener("resize", function () { chart.resize(); });
   holder.dataset.rendered = "1";
 }());
+
+// The breakdowns by zone, industry and chain: one horizontal bar chart each, largest first
+// (json_script "breakdown-data", keyed like the holders' data-breakdown).
+(function () {
+  "use strict";
+  var source = document.getElementById("breakdown-data");
+  if (!source || typeof echarts === "undefined") { return; }
+  var all = JSON.parse(source.textContent) || {};
+  document.querySelectorAll("[data-breakdown]").forEach(function (holder) {
+    var data = all[holder.dataset.breakdown];
+    if (!data || !data.names.length) { return; }
+    var chart = echarts.init(holder);
+    chart.setOption({
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
+      xAxis: { type: "value", name: data.unit },
+      yAxis: { type: "category", data: data.names.slice().reverse(), axisLabel: { width: 120, overflow: "truncate" } },
+      series: [{ type: "bar", data: data.values.slice().reverse() }]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    holder.dataset.rendered = "1";
+  });
+}());
