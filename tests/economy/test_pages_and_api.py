@@ -100,3 +100,32 @@ def test_fact_changes_are_recorded(make_user, client_for, facts):
 def test_unknown_export_is_a_bad_request(make_user, client_for, facts):
     response = client_for(make_user("economy")).get(reverse("economy:dashboard"), {"year": 2021, "export": "all"})
     assert response.status_code == 400
+
+
+def test_enterprise_panel_exports_its_table_within_scope(make_user, client_for, facts):
+    own, other = facts
+    user = make_user("enterprise")
+    bind_enterprise(user, own)
+    client = client_for(user)
+    url = reverse("economy:enterprise_history_export", args=[own.pk])
+    assert url in client.get(own.get_absolute_url()).content.decode()
+    rows = rows_of(client.get(url))
+    assert rows[0] == ["指标", "单位", "2020年", "2020年同比（%）", "2021年", "2021年同比（%）"]
+    assert rows[1] == ["工业总产值", "万元", 100.0, "", 110.0, 10.0]
+    assert client.get(reverse("economy:enterprise_history_export", args=[other.pk])).status_code == 404
+
+
+def test_api_refuses_what_the_forms_refuse(make_user, api_for, facts):
+    own, _ = facts
+    api = api_for(make_user("economy"))
+    energy = Indicator.objects.get(code="energy_consumption")
+    response = api.post("/api/economy/facts/", {"enterprise": own.pk, "indicator": energy.pk, "year": 2021,
+                                                "month": 6, "value": "5"}, format="json")
+    assert response.status_code == 400 and "年度指标" in str(response.json())
+    response = api.post("/api/economy/indicators/", {"code": "patents", "name": "专利", "unit": "件",
+                                                     "aliases": "利润总额"}, format="json")
+    assert response.status_code == 400 and "已是指标“利润”的列名" in str(response.json())
+    assert not Fact.objects.filter(indicator=energy).exists() and not Indicator.objects.filter(code="patents").exists()
+    profit = Indicator.objects.get(code="profit")
+    assert api.patch(f"/api/economy/indicators/{profit.pk}/", {"aliases": "利润总额、税前利润"},
+                     format="json").status_code == 200

@@ -5,7 +5,7 @@ from openpark.enterprises.choices import TagKind
 from openpark.enterprises.models import Tag, Zone
 
 from .choices import GrowthBasis, ScopeKind
-from .headers import header_clashes, split_aliases
+from .headers import name_problems
 from .models import CityFigure, Fact, Indicator
 from .periods import FIRST_YEAR, LAST_YEAR, frequency_problem, period_label
 from .services import Scope
@@ -19,12 +19,10 @@ class IndicatorForm(ScopedModelForm):
 
     def clean(self):
         data = super().clean()
-        names = [data["name"]] if data.get("name") else []
-        names += split_aliases(data.get("aliases") or "")
         others = Indicator.objects.exclude(pk=self.instance.pk)
-        for name, owner in header_clashes(names, others):
-            field = "name" if name == data.get("name") else "aliases"
-            self.add_error(field, f"“{name}”已是{owner}的列名，导入时无法区分，请换一个名称。")
+        for field, messages in name_problems(data.get("name"), data.get("aliases"), others).items():
+            for message in messages:
+                self.add_error(field, message)
         return data
 
 

@@ -75,3 +75,13 @@ def header_clashes(names: list[str], other_indicators) -> list[tuple[str, str]]:
         for key in keys:
             owners.setdefault(key, f"本指标的“{name}”")
     return clashes
+
+
+def name_problems(name: str, aliases: str, other_indicators) -> dict[str, list[str]]:
+    """{"name" or "aliases": messages} for an indicator's names that a fact sheet could not tell apart."""
+    names = ([name] if name else []) + split_aliases(aliases or "")
+    problems: dict[str, list[str]] = {}
+    for clash, owner in header_clashes(names, other_indicators):
+        field = "name" if clash == name else "aliases"
+        problems.setdefault(field, []).append(f"“{clash}”已是{owner}的列名，导入时无法区分，请换一个名称。")
+    return problems

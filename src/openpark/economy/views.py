@@ -1,13 +1,16 @@
+from itertools import chain
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Max
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from openpark.core.exports import table_xlsx, xlsx_response
 from openpark.core.generic import ModelPages
-from openpark.core.scoping import is_park_wide
+from openpark.core.scoping import is_park_wide, scope_queryset
+from openpark.enterprises.models import Enterprise
 from openpark.enterprises.views import enterprise_pages
 
 from . import filters, forms, services
@@ -107,6 +110,18 @@ def _export(kind: str, indicator, year, month, scope, basis, period):
     raise BadRequest(f"不支持导出“{kind}”。")
 
 
+@login_required
+@permission_required("economy.view_fact", raise_exception=True)
+def enterprise_history_export(request, pk):
+    """The enterprise panel's table (annual indicators by year, with growth) as xlsx."""
+    enterprise = get_object_or_404(scope_queryset(Enterprise.objects.all(), request.user), pk=pk)
+    history = services.enterprise_history(enterprise)
+    headers = ["指标", "单位", *(h for year in history["years"] for h in (f"{year}年", f"{year}年同比（%）"))]
+    rows = ([row["indicator"].name, row["indicator"].unit, *chain.from_iterable(row["cells"])]
+            for row in history["rows"])
+    return xlsx_response(table_xlsx("年度经济指标", headers, rows), f"{enterprise.name}-年度经济指标.xlsx")
+
+
 def economy_panel(request, enterprise):
     """The enterprise's annual indicators over the years, with growth, on its detail page."""
     if not request.user.has_perm("economy.view_fact"):
@@ -115,6 +130,7 @@ def economy_panel(request, enterprise):
     return {
         "key": "economy", "title": "经济指标", "template": "economy/panels/economy.html",
         "context": {"history": history, "enterprise": enterprise,
+                    "export_url": reverse("economy:enterprise_history_export", args=[enterprise.pk]),
                     "facts_url": reverse("economy:fact_list") + f"?enterprise={enterprise.pk}"},
     }
 

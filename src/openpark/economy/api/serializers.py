@@ -3,15 +3,27 @@ from rest_framework import serializers
 from openpark.core.api.serializers import ScopedModelSerializer
 
 from ..choices import GrowthBasis, ScopeKind
+from ..headers import name_problems
 from ..models import CityFigure, Fact, Indicator
+from ..periods import frequency_problem
 from ..services import Scope
 
 
 class IndicatorSerializer(ScopedModelSerializer):
     class Meta:
         model = Indicator
-        fields = ["id", "code", "name", "unit", "definition", "department", "frequency", "source",
+        fields = ["id", "code", "name", "unit", "aliases", "definition", "department", "frequency", "source",
                   "alarm_threshold", "excellent_threshold", "higher_is_better", "order"]
+
+    def validate(self, data):
+        data = super().validate(data)
+        name = data.get("name", getattr(self.instance, "name", ""))
+        aliases = data.get("aliases", getattr(self.instance, "aliases", ""))
+        others = Indicator.objects.exclude(pk=getattr(self.instance, "pk", None))
+        problems = name_problems(name, aliases, others)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return data
 
 
 class FactSerializer(ScopedModelSerializer):
@@ -22,6 +34,15 @@ class FactSerializer(ScopedModelSerializer):
         model = Fact
         fields = ["id", "enterprise", "enterprise_uscc", "indicator", "indicator_code", "year", "month", "value",
                   "updated_at"]
+
+    def validate(self, data):
+        data = super().validate(data)
+        indicator = data.get("indicator", getattr(self.instance, "indicator", None))
+        month = data.get("month", getattr(self.instance, "month", None))
+        problem = indicator and frequency_problem(indicator.frequency, month, indicator.name)
+        if problem:
+            raise serializers.ValidationError({"month": [f"{problem}。"]})
+        return data
 
 
 class CityFigureSerializer(ScopedModelSerializer):
