@@ -1,4 +1,6 @@
 """The economic dashboard renders the demo park's 2021 figures and its trend chart, offline."""
+from decimal import Decimal
+
 import pytest
 
 from .test_home import log_in
@@ -20,4 +22,30 @@ def test_dashboard_renders_the_published_figures(browser, live_server, demo_park
         assert text in cards, text
     page.screenshot(path=str(artifacts / "economy-dashboard.png"), full_page=True)
     assert all(url.startswith(live_server.url) for url in requests), [u for u in requests if not u.startswith(live_server.url)]
+    page.close()
+
+
+def test_fact_sheet_goes_through_the_import_pages(browser, live_server, demo_park, artifacts, tmp_path):
+    from openpark.economy.models import Fact
+    from openpark.enterprises.models import Enterprise
+    from tests.sheets import xlsx
+
+    enterprise = Enterprise.objects.order_by("uscc").first()
+    sheet = tmp_path / "税务局6月.xlsx"
+    sheet.write_bytes(xlsx([["统一社会信用代码", "企业名称", "实缴税收（元）"], [enterprise.uscc, enterprise.name, 1234567]]))
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    log_in(page, live_server.url, "economy")
+    page.goto(live_server.url + "/economy/")
+    page.goto(live_server.url + "/economy/facts/")
+    page.click("text=批量导入")
+    page.fill("#id_year", "2023")
+    page.select_option("#id_month", "6")
+    page.set_input_files("input[type=file]", str(sheet))
+    page.click("text=上传并检查")
+    page.wait_for_selector("text=数据期间：2023年1—6月（导入时选择）")
+    page.wait_for_selector("text=将新增 1 个数值")
+    page.screenshot(path=str(artifacts / "economy-fact-import.png"), full_page=True)
+    page.click("text=确认导入")
+    page.wait_for_selector("text=导入完成")
+    assert Fact.objects.get(enterprise=enterprise, indicator__code="tax_paid", year=2023, month=6).value == Decimal("123.46")
     page.close()

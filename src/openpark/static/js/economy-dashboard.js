@@ -27,23 +27,26 @@
   holder.dataset.rendered = "1";
 }());
 
-// The breakdowns by zone, industry and chain: one horizontal bar chart each, largest first
-// (json_script "breakdown-data", keyed like the holders' data-breakdown).
+// The breakdowns by zone, industry and chain: one horizontal bar chart each of the largest
+// groups (the table below lists them all); json_script "breakdown-data", keyed like the
+// holders' data-breakdown.
 (function () {
   "use strict";
+  var LARGEST = 10;
   var source = document.getElementById("breakdown-data");
   if (!source || typeof echarts === "undefined") { return; }
   var all = JSON.parse(source.textContent) || {};
   document.querySelectorAll("[data-breakdown]").forEach(function (holder) {
     var data = all[holder.dataset.breakdown];
     if (!data || !data.names.length) { return; }
+    var names = data.names.slice(0, LARGEST), values = data.values.slice(0, LARGEST);
     var chart = echarts.init(holder);
     chart.setOption({
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
-      xAxis: { type: "value", name: data.unit },
-      yAxis: { type: "category", data: data.names.slice().reverse(), axisLabel: { width: 120, overflow: "truncate" } },
-      series: [{ type: "bar", data: data.values.slice().reverse() }]
+      xAxis: { type: "value", name: data.unit, splitNumber: 3, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "category", data: names.slice().reverse(), axisLabel: { width: 120, overflow: "truncate" } },
+      series: [{ type: "bar", data: values.slice().reverse() }]
     });
     window.addEventListener("resize", function () { chart.resize(); });
     holder.dataset.rendered = "1";
