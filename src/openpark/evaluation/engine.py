@@ -1,0 +1,298 @@
+"""The 亩均论英雄 evaluation engine: a scheme applied to a table of enterprises, with numpy.
+
+Pure: no Django, no database. Every step works on whole columns: group membership, 不定等
+rules, each indicator's value, benchmark and score, bonus and penalty, ranks and classes. See
+`scheme` for what a scheme can say, and `evaluate` for the order of the rules.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+from .scheme import INPUT_FIELDS, Group, Indicator, Items, Scheme
+
+UNDETERMINED = "不定等"
+UTILITY_DIVISIONS = ("44", "45", "46")  # GB/T 4754-2017 section D: power, gas, water
+
+
+@dataclass
+class Enterprises:
+    """The engine's input: one row per enterprise, as columns of equal length.
+
+    `values` holds the INPUT_FIELDS as floats, NaN where missing; `flags` the bonus and penalty
+    items (and anything else) as booleans; `exempt` and `exempt_reason` an exemption given with
+    the data (a major project under construction, a relocation …).
+    """
+
+    code: np.ndarray
+    above_scale: np.ndarray
+    industry: np.ndarray
+    production_start: np.ndarray  # datetime64[D], NaT where unknown
+    values: dict[str, np.ndarray]
+    flags: dict[str, np.ndarray] = field(default_factory=dict)
+    exempt: np.ndarray | None = None
+    exempt_reason: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.code)
+
+    @classmethod
+    def from_rows(cls, rows: list[dict]) -> "Enterprises":
+        """From dicts with the keys code, above_scale, industry, production_start (a date),
+        the INPUT_FIELDS, exempt, exempt_reason and any flags; absent keys are missing."""
+        known = {"code", "above_scale", "industry", "production_start", "exempt", "exempt_reason", *INPUT_FIELDS}
+        flag_names = sorted({key for row in rows for key in row} - known)
+        return cls(
+            code=np.array([str(r["code"]) for r in rows], dtype=str),
+            above_scale=np.array([bool(r.get("above_scale")) for r in rows], dtype=bool),
+            industry=np.array([r.get("industry") or "" for r in rows], dtype=str),
+            production_start=np.array([r.get("production_start") for r in rows], dtype="datetime64[D]"),
+            values={name: np.array([_number(r.get(name)) for r in rows], dtype=float) for name in INPUT_FIELDS},
+            flags={name: np.array([bool(r.get(name)) for r in rows], dtype=bool) for name in flag_names},
+            exempt=np.array([bool(r.get("exempt")) for r in rows], dtype=bool),
+            exempt_reason=np.array([r.get("exempt_reason") or "" for r in rows], dtype=object),
+        )
+
+
+def _number(value) -> float:
+    return np.nan if value is None or value == "" else float(value)
+
+
+@dataclass
+class Results:
+    """The engine's output, row for row with the input. Indicator values and scores are NaN
+    where the enterprise's group has no such indicator; totals NaN for excluded enterprises;
+    rank 0 where not ranked; grade "" where excluded."""
+
+    group: np.ndarray
+    values: dict[str, np.ndarray]
+    scores: dict[str, np.ndarray]
+    bonus: np.ndarray
+    penalty: np.ndarray
+    total: np.ndarray
+    rank: np.ndarray
+    grade: np.ndarray
+    reason: np.ndarray
+    benchmarks: dict[tuple[str, str], float] = field(default_factory=dict)  # (group, indicator) -> benchmark
+
+
+def evaluate(data: Enterprises, scheme: Scheme, year: int) -> Results:
+    """Score and classify every enterprise of `data` for `year` under `scheme`.
+
+    1. Each enterprise joins the first group it qualifies for (规上, or 规下 with enough land);
+       the others are excluded, with the reason.
+    2. Among members, the 不定等 rules (named exemptions, exemptions in the data, utilities,
+       recent production) set some aside: they are scored but neither ranked nor graded, and
+       they do not count in any benchmark.
+    3. Each indicator is scored per group; bonus and penalty items are added; the graded are
+       ranked by total and classified.
+    """
+    n = len(data)
+    group = np.full(n, "", dtype=object)
+    reason = np.full(n, "", dtype=object)
+    grade = np.full(n, "", dtype=object)
+    results = Results(
+        group=group, values={key: np.full(n, np.nan) for key in scheme.indicator_keys},
+        scores={key: np.full(n, np.nan) for key in scheme.indicator_keys},
+        bonus=np.full(n, np.nan), penalty=np.full(n, np.nan), total=np.full(n, np.nan),
+        rank=np.zeros(n, dtype=np.int64), grade=grade, reason=reason,
+    )
+    members = _assign_groups(data, scheme, group, reason)
+    undetermined = _undetermined(data, scheme, year, reason) & (group != "")
+    graded_all = (group != "") & ~undetermined
+    grade[undetermined] = UNDETERMINED
+    bonus, penalty = _items(data, scheme.bonus), _items(data, scheme.penalty)
+    for spec, member in zip(scheme.groups, members):
+        graded = member & graded_all
+        total = bonus - penalty
+        for indicator in spec.indicators:
+            values, scores, benchmark = _score(data, indicator, graded, scheme.industry_digits)
+            results.values[indicator.key][member] = values[member]
+            results.scores[indicator.key][member] = scores[member]
+            results.benchmarks[(spec.key, indicator.key)] = benchmark
+            total = total + scores
+        results.bonus[member], results.penalty[member] = bonus[member], penalty[member]
+        results.total[member] = total[member]
+        _rank_and_grade(data, scheme, graded, results)
+    return results
+
+
+def _assign_groups(data: Enterprises, scheme: Scheme, group: np.ndarray, reason: np.ndarray) -> list[np.ndarray]:
+    land = data.values["land"]
+    taken = np.zeros(len(data), dtype=bool)
+    members = []
+    for spec in scheme.groups:
+        candidates = data.above_scale if spec.membership == "above_scale" else ~data.above_scale
+        member = candidates & ~taken
+        if spec.membership == "below_scale":
+            member &= land >= spec.min_land  # NaN compares False: no land, not a member
+            _explain(reason, candidates & ~taken & np.isnan(land), "缺少用地面积，未纳入评价")
+            _explain(reason, candidates & ~taken & (land < spec.min_land),
+                     f"{spec.label}企业用地不足 {spec.min_land:g} 亩，不纳入评价")
+        group[member] = spec.key
+        taken |= member
+        members.append(member)
+    for membership, label in (("above_scale", "规上"), ("below_scale", "规下")):
+        if not any(spec.membership == membership for spec in scheme.groups):
+            is_kind = data.above_scale if membership == "above_scale" else ~data.above_scale
+            _explain(reason, is_kind & ~taken, f"本方案不评价{label}企业")
+    return members
+
+
+def _explain(reason: np.ndarray, mask: np.ndarray, text: str) -> None:
+    """Give `text` as the reason to the rows of `mask` that have none yet."""
+    reason[mask & (reason == "")] = text
+
+
+def _undetermined(data: Enterprises, scheme: Scheme, year: int, reason: np.ndarray) -> np.ndarray:
+    """Rows set aside as 不定等, their reasons written; the first rule that applies gives the reason."""
+    result = np.zeros(len(data), dtype=bool)
+    if scheme.exemptions:
+        named = np.isin(data.code, list(scheme.exemptions))
+        for index in np.flatnonzero(named & (reason == "")):
+            reason[index] = scheme.exemptions[data.code[index]]
+        result |= named
+    if data.exempt is not None:
+        given = data.exempt & (reason == "")
+        if data.exempt_reason is not None:
+            reason[given] = np.where(data.exempt_reason[given] != "", data.exempt_reason[given], "列为不定等")
+        else:
+            reason[given] = "列为不定等"
+        result |= data.exempt
+    if scheme.utilities_undetermined:
+        utility = np.isin(data.industry.astype("U2"), UTILITY_DIVISIONS)
+        _explain(reason, utility, "电力、燃气及水的生产和供应业（GB/T 4754 门类 D），不定等")
+        result |= utility
+    if scheme.new_production_years is not None:
+        last_day = np.datetime64(date(year - scheme.new_production_years, 12, 31), "D")
+        recent = ~np.isnat(data.production_start) & (data.production_start > last_day)
+        _explain(reason, recent, f"{last_day.astype(date):%Y年%m月%d日}后投产，投产未满 {scheme.new_production_years} 年，不定等")
+        result |= recent
+    return result
+
+
+def _items(data: Enterprises, items: Items) -> np.ndarray:
+    points = np.zeros(len(data))
+    for item in items.items:
+        flag = data.flags.get(item.flag)
+        if flag is not None:
+            points += np.where(flag, item.points, 0.0)
+    return points if items.cap is None else np.minimum(points, items.cap)
+
+
+def _score(data: Enterprises, indicator: Indicator, graded: np.ndarray, industry_digits: int):
+    """(values, scores, benchmark) of one indicator over all rows; the benchmark is NaN where it
+    is not one number (industry averages, min–max)."""
+    numerator, denominator = data.values[indicator.numerator], data.values[indicator.denominator]
+    present = ~np.isnan(numerator) & ~np.isnan(denominator)
+    defined = present & (denominator != 0)
+    unbounded = present & (denominator == 0) & (numerator > 0)
+    values = np.full(len(data), np.nan)
+    np.divide(numerator, denominator, out=values, where=defined)
+    values[unbounded] = np.inf
+    ratio, benchmark = _ratio(indicator, values, numerator, denominator, graded, defined, present, data, industry_digits)
+    cap = indicator.cap if indicator.cap is not None else (1.0 if indicator.method == "minmax" else None)
+    scores = np.clip(ratio, indicator.floor, np.inf if cap is None else cap) * indicator.weight
+    if cap is not None:
+        scores[unbounded] = cap * indicator.weight
+    missing = np.isnan(scores)
+    scores[missing] = _missing_score(indicator, scores, graded & ~missing)
+    return values, scores, benchmark
+
+
+def _ratio(indicator, values, numerator, denominator, graded, defined, present, data, industry_digits):
+    """The indicator's score as a fraction of its weight, before cap and floor; NaN where missing."""
+    finite = defined & np.isfinite(values)
+    method = indicator.method
+    benchmark = np.nan
+    if method == "minmax":
+        pool = values[graded & finite]
+        if not pool.size:
+            return np.full(len(values), np.nan), benchmark
+        low, high = pool.min(), pool.max()
+        spread = (values - low if indicator.higher_is_better else high - values)
+        position = np.divide(spread, high - low, out=np.ones_like(values), where=high > low)
+        return np.where(finite, 0.2 + 0.8 * position, np.nan), benchmark
+    if method == "fixed":
+        benchmark = indicator.benchmark
+        reference = np.full(len(values), benchmark)
+    elif method == "best":
+        pool = values[graded & finite]
+        benchmark = (pool.max() if indicator.higher_is_better else pool.min()) if pool.size else np.nan
+        reference = np.full(len(values), benchmark)
+    elif method == "group_average":
+        basis = graded & present
+        total = denominator[basis].sum()
+        benchmark = indicator.k * numerator[basis].sum() / total if total else np.nan
+        reference = np.full(len(values), benchmark)
+    else:  # industry_average
+        reference = indicator.k * _industry_averages(data.industry, numerator, denominator, graded & present,
+                                                     industry_digits)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(finite & (reference != 0), values / reference, np.nan)
+    return (share if indicator.higher_is_better else 2 - share), benchmark
+
+
+def _industry_averages(industry, numerator, denominator, basis, digits) -> np.ndarray:
+    """Per row, Σ numerator / Σ denominator over the basis rows of its industry; NaN without any."""
+    divisions, inverse = np.unique(industry.astype(f"U{digits}"), return_inverse=True)
+    sums_numerator = np.bincount(inverse[basis], weights=numerator[basis], minlength=len(divisions))
+    sums_denominator = np.bincount(inverse[basis], weights=denominator[basis], minlength=len(divisions))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        averages = np.where(sums_denominator != 0, sums_numerator / sums_denominator, np.nan)
+    return averages[inverse]
+
+
+def _missing_score(indicator: Indicator, scores: np.ndarray, having: np.ndarray) -> float:
+    if indicator.missing == "group_average":
+        return float(scores[having].mean()) if having.any() else 0.0
+    if indicator.missing == "penalty":
+        return -indicator.missing_points
+    return 0.0
+
+
+def _rank_and_grade(data: Enterprises, scheme: Scheme, graded: np.ndarray, results: Results) -> None:
+    rows = np.flatnonzero(graded)
+    if not rows.size:
+        return
+    total = results.total[rows]
+    tie_break = results.values[scheme.tie_break][rows]
+    tie_break = np.where(np.isnan(tie_break), -np.inf, tie_break)
+    order = rows[np.lexsort((data.code[rows], -tie_break, -total))]
+    results.rank[order] = np.arange(1, order.size + 1)
+    if scheme.classification == "bands":
+        results.grade[rows] = _banded(scheme, total)
+    else:
+        results.grade[order] = quota_grades(order.size, scheme.quotas)
+
+
+def _banded(scheme: Scheme, total: np.ndarray) -> np.ndarray:
+    grades = np.full(total.size, scheme.bands[-1].grade, dtype=object)
+    for band in reversed(scheme.bands[:-1]):
+        grades[total >= band.min_score] = band.grade
+    return grades
+
+
+def round_half_up(value) -> int:
+    return int(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def quota_grades(n: int, quotas: tuple[tuple[str, float], ...]) -> np.ndarray:
+    """Grades of the positions 1 … n, best first: each class but the last two ends at
+    round(n × the cumulative share); the second to last ends at n − round(n × the last share)."""
+    grades = np.empty(n, dtype=object)
+    shares = [Decimal(str(share)) for _, share in quotas]  # exact: 0.05 × 10 is 0.5, rounded up
+    start, cumulative = 0, Decimal(0)
+    for index, (grade, _) in enumerate(quotas):
+        cumulative += shares[index]
+        if index == len(quotas) - 1:
+            end = n
+        elif index == len(quotas) - 2:
+            end = n - round_half_up(n * shares[-1])
+        else:
+            end = round_half_up(n * cumulative)
+        end = max(start, min(n, end))
+        grades[start:end] = grade
+        start = end
+    return grades
