@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from .scheme import INPUT_FIELDS, Group, Indicator, Items, Scheme
+from .scheme import INPUT_FIELDS, Indicator, Items, Scheme
 
 UNDETERMINED = "不定等"
 UTILITY_DIVISIONS = ("44", "45", "46")  # GB/T 4754-2017 section D: power, gas, water
@@ -77,6 +77,31 @@ class Results:
     benchmarks: dict[tuple[str, str], float] = field(default_factory=dict)  # (group, indicator) -> benchmark
 
 
+class _Labels:
+    """A column of texts kept as numbers while the engine works: comparing and assigning Python
+    strings row by row is what would cost time on a million rows."""
+
+    def __init__(self, n: int):
+        self.ids = np.zeros(n, dtype=np.int32)
+        self.texts = {"": 0}
+
+    def id_of(self, text: str) -> int:
+        return self.texts.setdefault(text, len(self.texts))
+
+    def set(self, mask: np.ndarray, text: str, keep: bool = False) -> None:
+        """Give `text` to the rows of `mask`; with `keep`, only to those that have none yet."""
+        self.ids[mask & (self.ids == 0) if keep else mask] = self.id_of(text)
+
+    def set_rows(self, rows, texts) -> None:
+        """Give each of `rows` its own text, where it has none yet."""
+        for row, text in zip(rows, texts):
+            if self.ids[row] == 0:
+                self.ids[row] = self.id_of(text)
+
+    def column(self) -> np.ndarray:
+        return np.array(list(self.texts), dtype=object)[self.ids]
+
+
 def evaluate(data: Enterprises, scheme: Scheme, year: int) -> Results:
     """Score and classify every enterprise of `data` for `year` under `scheme`.
 
@@ -89,36 +114,35 @@ def evaluate(data: Enterprises, scheme: Scheme, year: int) -> Results:
        ranked by total and classified.
     """
     n = len(data)
-    group = np.full(n, "", dtype=object)
-    reason = np.full(n, "", dtype=object)
-    grade = np.full(n, "", dtype=object)
+    group, reason, grade = _Labels(n), _Labels(n), _Labels(n)
     results = Results(
-        group=group, values={key: np.full(n, np.nan) for key in scheme.indicator_keys},
+        group=None, values={key: np.full(n, np.nan) for key in scheme.indicator_keys},
         scores={key: np.full(n, np.nan) for key in scheme.indicator_keys},
         bonus=np.full(n, np.nan), penalty=np.full(n, np.nan), total=np.full(n, np.nan),
-        rank=np.zeros(n, dtype=np.int64), grade=grade, reason=reason,
+        rank=np.zeros(n, dtype=np.int64), grade=None, reason=None,
     )
     members = _assign_groups(data, scheme, group, reason)
-    undetermined = _undetermined(data, scheme, year, reason) & (group != "")
-    graded_all = (group != "") & ~undetermined
-    grade[undetermined] = UNDETERMINED
+    in_a_group = group.ids != 0
+    undetermined = _undetermined(data, scheme, year, reason, in_a_group)
+    grade.set(undetermined, UNDETERMINED)
     bonus, penalty = _items(data, scheme.bonus), _items(data, scheme.penalty)
     for spec, member in zip(scheme.groups, members):
-        graded = member & graded_all
-        total = bonus - penalty
+        rows = np.flatnonzero(member)
+        graded = ~undetermined[rows]
+        total = bonus[rows] - penalty[rows]
         for indicator in spec.indicators:
-            values, scores, benchmark = _score(data, indicator, graded, scheme.industry_digits)
-            results.values[indicator.key][member] = values[member]
-            results.scores[indicator.key][member] = scores[member]
+            values, scores, benchmark = _score(data, rows, indicator, graded, scheme.industry_digits)
+            results.values[indicator.key][rows] = values
+            results.scores[indicator.key][rows] = scores
             results.benchmarks[(spec.key, indicator.key)] = benchmark
-            total = total + scores
-        results.bonus[member], results.penalty[member] = bonus[member], penalty[member]
-        results.total[member] = total[member]
-        _rank_and_grade(data, scheme, graded, results)
+            total += scores
+        results.bonus[rows], results.penalty[rows], results.total[rows] = bonus[rows], penalty[rows], total
+        _rank_and_grade(data, scheme, rows[graded], results, grade)
+    results.group, results.reason, results.grade = group.column(), reason.column(), grade.column()
     return results
 
 
-def _assign_groups(data: Enterprises, scheme: Scheme, group: np.ndarray, reason: np.ndarray) -> list[np.ndarray]:
+def _assign_groups(data: Enterprises, scheme: Scheme, group: _Labels, reason: _Labels) -> list[np.ndarray]:
     land = data.values["land"]
     taken = np.zeros(len(data), dtype=bool)
     members = []
@@ -127,47 +151,40 @@ def _assign_groups(data: Enterprises, scheme: Scheme, group: np.ndarray, reason:
         member = candidates & ~taken
         if spec.membership == "below_scale":
             member &= land >= spec.min_land  # NaN compares False: no land, not a member
-            _explain(reason, candidates & ~taken & np.isnan(land), "缺少用地面积，未纳入评价")
-            _explain(reason, candidates & ~taken & (land < spec.min_land),
-                     f"{spec.label}企业用地不足 {spec.min_land:g} 亩，不纳入评价")
-        group[member] = spec.key
+            reason.set(candidates & ~taken & np.isnan(land), "缺少用地面积，未纳入评价", keep=True)
+            reason.set(candidates & ~taken & (land < spec.min_land),
+                       f"{spec.label}企业用地不足 {spec.min_land:g} 亩，不纳入评价", keep=True)
+        group.set(member, spec.key)
         taken |= member
         members.append(member)
     for membership, label in (("above_scale", "规上"), ("below_scale", "规下")):
         if not any(spec.membership == membership for spec in scheme.groups):
             is_kind = data.above_scale if membership == "above_scale" else ~data.above_scale
-            _explain(reason, is_kind & ~taken, f"本方案不评价{label}企业")
+            reason.set(is_kind & ~taken, f"本方案不评价{label}企业", keep=True)
     return members
 
 
-def _explain(reason: np.ndarray, mask: np.ndarray, text: str) -> None:
-    """Give `text` as the reason to the rows of `mask` that have none yet."""
-    reason[mask & (reason == "")] = text
-
-
-def _undetermined(data: Enterprises, scheme: Scheme, year: int, reason: np.ndarray) -> np.ndarray:
-    """Rows set aside as 不定等, their reasons written; the first rule that applies gives the reason."""
+def _undetermined(data: Enterprises, scheme: Scheme, year: int, reason: _Labels, in_a_group: np.ndarray) -> np.ndarray:
+    """Members set aside as 不定等, their reasons written; the first rule that applies gives the reason."""
     result = np.zeros(len(data), dtype=bool)
     if scheme.exemptions:
-        named = np.isin(data.code, list(scheme.exemptions))
-        for index in np.flatnonzero(named & (reason == "")):
-            reason[index] = scheme.exemptions[data.code[index]]
-        result |= named
+        named = np.flatnonzero(np.isin(data.code, list(scheme.exemptions)) & in_a_group)
+        reason.set_rows(named, (scheme.exemptions[data.code[index]] for index in named))
+        result[named] = True
     if data.exempt is not None:
-        given = data.exempt & (reason == "")
-        if data.exempt_reason is not None:
-            reason[given] = np.where(data.exempt_reason[given] != "", data.exempt_reason[given], "列为不定等")
-        else:
-            reason[given] = "列为不定等"
-        result |= data.exempt
+        given = np.flatnonzero(data.exempt & in_a_group)
+        texts = data.exempt_reason[given] if data.exempt_reason is not None else [""] * given.size
+        reason.set_rows(given, (text or "列为不定等" for text in texts))
+        result[given] = True
     if scheme.utilities_undetermined:
-        utility = np.isin(data.industry.astype("U2"), UTILITY_DIVISIONS)
-        _explain(reason, utility, "电力、燃气及水的生产和供应业（GB/T 4754 门类 D），不定等")
+        utility = np.isin(data.industry.astype("U2"), UTILITY_DIVISIONS) & in_a_group
+        reason.set(utility, "电力、燃气及水的生产和供应业（GB/T 4754 门类 D），不定等", keep=True)
         result |= utility
     if scheme.new_production_years is not None:
         last_day = np.datetime64(date(year - scheme.new_production_years, 12, 31), "D")
-        recent = ~np.isnat(data.production_start) & (data.production_start > last_day)
-        _explain(reason, recent, f"{last_day.astype(date):%Y年%m月%d日}后投产，投产未满 {scheme.new_production_years} 年，不定等")
+        recent = ~np.isnat(data.production_start) & (data.production_start > last_day) & in_a_group
+        reason.set(recent, f"{last_day.astype(date):%Y年%m月%d日}后投产，投产未满 {scheme.new_production_years} 年，不定等",
+                   keep=True)
         result |= recent
     return result
 
@@ -181,17 +198,19 @@ def _items(data: Enterprises, items: Items) -> np.ndarray:
     return points if items.cap is None else np.minimum(points, items.cap)
 
 
-def _score(data: Enterprises, indicator: Indicator, graded: np.ndarray, industry_digits: int):
-    """(values, scores, benchmark) of one indicator over all rows; the benchmark is NaN where it
-    is not one number (industry averages, min–max)."""
-    numerator, denominator = data.values[indicator.numerator], data.values[indicator.denominator]
+def _score(data: Enterprises, rows: np.ndarray, indicator: Indicator, graded: np.ndarray, industry_digits: int):
+    """(values, scores, benchmark) of one indicator for the group's `rows` (`graded` marks those
+    ranked); the benchmark is NaN where it is not one number (industry averages, min–max)."""
+    numerator, denominator = data.values[indicator.numerator][rows], data.values[indicator.denominator][rows]
     present = ~np.isnan(numerator) & ~np.isnan(denominator)
     defined = present & (denominator != 0)
     unbounded = present & (denominator == 0) & (numerator > 0)
-    values = np.full(len(data), np.nan)
+    values = np.full(rows.size, np.nan)
     np.divide(numerator, denominator, out=values, where=defined)
     values[unbounded] = np.inf
-    ratio, benchmark = _ratio(indicator, values, numerator, denominator, graded, defined, present, data, industry_digits)
+    industry = data.industry[rows] if indicator.method == "industry_average" else None
+    ratio, benchmark = _ratio(indicator, values, numerator, denominator, graded, defined, present, industry,
+                              industry_digits)
     cap = indicator.cap if indicator.cap is not None else (1.0 if indicator.method == "minmax" else None)
     scores = np.clip(ratio, indicator.floor, np.inf if cap is None else cap) * indicator.weight
     if cap is not None:
@@ -201,7 +220,7 @@ def _score(data: Enterprises, indicator: Indicator, graded: np.ndarray, industry
     return values, scores, benchmark
 
 
-def _ratio(indicator, values, numerator, denominator, graded, defined, present, data, industry_digits):
+def _ratio(indicator, values, numerator, denominator, graded, defined, present, industry, industry_digits):
     """The indicator's score as a fraction of its weight, before cap and floor; NaN where missing."""
     finite = defined & np.isfinite(values)
     method = indicator.method
@@ -216,18 +235,18 @@ def _ratio(indicator, values, numerator, denominator, graded, defined, present, 
         return np.where(finite, 0.2 + 0.8 * position, np.nan), benchmark
     if method == "fixed":
         benchmark = indicator.benchmark
-        reference = np.full(len(values), benchmark)
+        reference = benchmark
     elif method == "best":
         pool = values[graded & finite]
         benchmark = (pool.max() if indicator.higher_is_better else pool.min()) if pool.size else np.nan
-        reference = np.full(len(values), benchmark)
+        reference = benchmark
     elif method == "group_average":
         basis = graded & present
         total = denominator[basis].sum()
         benchmark = indicator.k * numerator[basis].sum() / total if total else np.nan
-        reference = np.full(len(values), benchmark)
+        reference = benchmark
     else:  # industry_average
-        reference = indicator.k * _industry_averages(data.industry, numerator, denominator, graded & present,
+        reference = indicator.k * _industry_averages(industry, numerator, denominator, graded & present,
                                                      industry_digits)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(finite & (reference != 0), values / reference, np.nan)
@@ -252,26 +271,60 @@ def _missing_score(indicator: Indicator, scores: np.ndarray, having: np.ndarray)
     return 0.0
 
 
-def _rank_and_grade(data: Enterprises, scheme: Scheme, graded: np.ndarray, results: Results) -> None:
-    rows = np.flatnonzero(graded)
+def _rank_and_grade(data: Enterprises, scheme: Scheme, rows: np.ndarray, results: Results, grade: _Labels) -> None:
+    """Rank the graded `rows` of a group: total descending, then the tie-break indicator's value
+    descending, then the code ascending; then classify."""
     if not rows.size:
         return
     total = results.total[rows]
     tie_break = results.values[scheme.tie_break][rows]
     tie_break = np.where(np.isnan(tie_break), -np.inf, tie_break)
-    order = rows[np.lexsort((data.code[rows], -tie_break, -total))]
-    results.rank[order] = np.arange(1, order.size + 1)
+    order = _within_ties(np.argsort(-total), total, tie_break, data.code[rows])
+    ranked = rows[order]
+    results.rank[ranked] = np.arange(1, ranked.size + 1)
     if scheme.classification == "bands":
-        results.grade[rows] = _banded(scheme, total)
-    else:
-        results.grade[order] = quota_grades(order.size, scheme.quotas)
+        for band_grade, mask in _banded(scheme, total):
+            grade.ids[rows[mask]] = grade.id_of(band_grade)
+        return
+    grades = quota_grades(ranked.size, scheme.quotas)
+    start = 0
+    for letter, end in _runs(grades):
+        grade.ids[ranked[start:end]] = grade.id_of(letter)
+        start = end
 
 
-def _banded(scheme: Scheme, total: np.ndarray) -> np.ndarray:
-    grades = np.full(total.size, scheme.bands[-1].grade, dtype=object)
-    for band in reversed(scheme.bands[:-1]):
-        grades[total >= band.min_score] = band.grade
-    return grades
+def _within_ties(order: np.ndarray, total: np.ndarray, tie_break: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """`order` (by total) with each run of equal totals ordered by the tie-break value descending,
+    then by code. Sorting every row by three keys would cost more than the whole evaluation;
+    equal totals are few."""
+    t = total[order]
+    tied = t[1:] == t[:-1]
+    if not tied.any():
+        return order
+    edges = np.diff(np.concatenate(([0], tied.astype(np.int8), [0])))
+    order = order.copy()
+    for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) + 1):
+        run = order[start:end]
+        order[start:end] = run[np.lexsort((codes[run], -tie_break[run]))]
+    return order
+
+
+def _runs(grades: np.ndarray):
+    """(grade, end) of each run of equal grades."""
+    if not grades.size:
+        return
+    changes = np.flatnonzero(grades[1:] != grades[:-1]) + 1
+    for end in (*changes, grades.size):
+        yield grades[end - 1], int(end)
+
+
+def _banded(scheme: Scheme, total: np.ndarray):
+    """(grade, mask of `total`) for each band: the first band whose minimum the total reaches."""
+    left = np.ones(total.size, dtype=bool)
+    for band in scheme.bands:
+        mask = left if band.min_score is None else left & (total >= band.min_score)
+        yield band.grade, mask
+        left &= ~mask
 
 
 def round_half_up(value) -> int:
