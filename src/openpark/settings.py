@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "openpark.core",
     "openpark.enterprises",
     "openpark.economy",
+    "openpark.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -370,3 +370,43 @@ class ImportJob(models.Model):
     @property
     def current_run(self):
         return self.apply_run or self.check_run
+
+
+class StateChange(models.Model):
+    """One transition of an object with a life cycle (see `openpark.core.states`): from which
+    state to which, by whom, when, and why. Append-only, like the change record."""
+
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("用户"),
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("对象类型")
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    transition = models.CharField(_("操作"), max_length=50)
+    from_state = models.CharField(_("原状态"), max_length=30)
+    to_state = models.CharField(_("新状态"), max_length=30)
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
+        ordering = ["time", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "time"])]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.transition}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("状态变更记录不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("状态变更记录不可删除。")

@@ -43,7 +43,7 @@ ROLES: tuple[Role, ...] = (
             **_all(EDIT, "enterprises", "economy", "evaluation"),
             "core.grid": VIEW, "core.changerecord": VIEW,
         },
-        extra=("enterprises.view_contact_phone",),
+        extra=("enterprises.view_contact_phone", "evaluation.publish_run"),
     ),
     Role(
         "investment", "招商", "产业链与目标企业、线索、走访、项目全生命周期", True,

@@ -1,0 +1,93 @@
+"""State machines: a model with a life cycle declares its transitions in one place, and only
+`StateMachine.apply` changes its state.
+
+A transition names the states it leaves from, the state it goes to, the permission it needs and
+whether it needs a note. Applying it checks all that, saves the object (so the change record has
+the before and after) and writes a `StateChange` with who, when and the note. A model guards its
+state field with `StateMachine.guard` in `save`, so that no form, import or API can change the
+state by writing the field.
+"""
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from .context import current_actor
+from .models import StateChange
+
+
+class TransitionError(ValueError):
+    """A transition that cannot be made now; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str
+    needs_note: bool = False
+
+
+class StateMachine:
+    def __init__(self, field: str, labels: dict[str, str], transitions: tuple[Transition, ...]):
+        self.field = field
+        self.labels = labels
+        self.transitions = {t.name: t for t in transitions}
+
+    def state(self, obj) -> str:
+        return getattr(obj, self.field)
+
+    def available(self, obj, user) -> list[Transition]:
+        """The transitions the user may make from the object's state now."""
+        return [t for t in self.transitions.values()
+                if self.state(obj) in t.sources and user.has_perm(t.permission)]
+
+    def apply(self, obj, name: str, user, note: str = "", **changes) -> StateChange:
+        """Make the transition, with any other field changes it brings; TransitionError or
+        PermissionDenied when it cannot be made, and then nothing changes."""
+        transition = self.check(obj, name, user, note)
+        current, note = self.state(obj), (note or "").strip()
+        with transaction.atomic():
+            for field, value in changes.items():
+                setattr(obj, field, value)
+            setattr(obj, self.field, transition.target)
+            obj._state_transition = transition.name
+            try:
+                obj.save()
+            finally:
+                obj._state_transition = None
+            actor = user or current_actor().resolved_user()
+            return StateChange.objects.create(
+                user=actor if getattr(actor, "pk", None) else None, username=getattr(actor, "username", ""),
+                content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+                transition=transition.name, from_state=current, to_state=transition.target, note=note,
+            )
+
+    def check(self, obj, name: str, user, note: str = "") -> Transition:
+        """The transition, if it can be made now by the user (None: the system); TransitionError
+        or PermissionDenied otherwise. Callers doing work before `apply` check first."""
+        transition = self.transitions.get(name)
+        if transition is None:
+            raise TransitionError(f"没有“{name}”这种操作。")
+        current = self.state(obj)
+        if current not in transition.sources:
+            raise TransitionError(f"当前状态为“{self.labels.get(current, current)}”，不能{transition.label}。")
+        if user is not None and not user.has_perm(transition.permission):
+            raise PermissionDenied(f"您没有{transition.label}的权限。")
+        if transition.needs_note and not (note or "").strip():
+            raise TransitionError(f"{transition.label}须填写说明。")
+        return transition
+
+    def guard(self, obj) -> None:
+        """Refuse a save that changes the state outside a transition (call from the model's save)."""
+        loaded = getattr(obj, "_loaded_values", None)
+        if loaded is None or getattr(obj, "_state_transition", None):
+            return
+        if loaded.get(self.field) != self.state(obj):
+            raise TransitionError(f"状态只能通过规定的操作改变（{self.field}）。")
+
+    def history(self, obj):
+        return StateChange.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))

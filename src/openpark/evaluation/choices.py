@@ -1,0 +1,24 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunState(models.TextChoices):
+    DRAFT = "draft", _("新建")
+    GATHERED = "gathered", _("已采集数据")
+    COMPUTED = "computed", _("已计算")
+    PUBLISHED = "published", _("已发布")
+
+
+class Grade(models.TextChoices):
+    A = "A", _("A 类")
+    B = "B", _("B 类")
+    C = "C", _("C 类")
+    D = "D", _("D 类")
+    UNDETERMINED = "不定等", _("不定等")
+
+
+class Movement(models.TextChoices):
+    UP = "up", _("升档")
+    DOWN = "down", _("降档")
+    SAME = "same", _("不变")
+    OTHER = "other", _("无法比较")

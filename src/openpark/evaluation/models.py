@@ -1,0 +1,166 @@
+"""亩均论英雄 in the platform: scheme versions, runs, and each enterprise's result in a run.
+
+A run gathers each enterprise's inputs for its year from the platform (economic facts, land,
+规上 and high-tech status), computes them with the engine under one scheme version, takes
+manual adjustments (定档调档) with reasons, and is then published: a published run and its
+results never change. Results are derived rows: written in bulk by gathering and computing,
+and recorded in the change log when adjusted.
+"""
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from openpark.core.models import ChangeLoggedModel, DomainModel
+from openpark.core.states import StateMachine, Transition
+from openpark.economy.periods import FIRST_YEAR, LAST_YEAR
+from openpark.enterprises.models import Enterprise
+
+from . import scheme as schemes
+from .choices import Grade, RunState
+
+AMOUNT = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
+
+
+class SchemeVersion(DomainModel):
+    """One version of an evaluation scheme: its JSON (see `openpark.evaluation.scheme`). A version
+    that a run has used is never changed again; editing it makes the next version."""
+
+    name = models.SlugField(_("方案代码"), max_length=50)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    title = models.CharField(_("方案名称"), max_length=200)
+    definition = models.JSONField(_("方案内容"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    shipped = models.BooleanField(_("系统预置"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("评价方案")
+        verbose_name_plural = _("评价方案")
+        ordering = ["name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="unique_scheme_version")]
+
+    def __str__(self):
+        return f"{self.title}（{self.name} 第 {self.version} 版）"
+
+    def parsed(self) -> schemes.Scheme:
+        return schemes.parse(self.definition)
+
+    @property
+    def in_use(self) -> bool:
+        return self.pk is not None and Run.all_objects.filter(scheme=self).exists()
+
+    def clean(self):
+        try:
+            self.parsed()
+        except schemes.SchemeError as exc:
+            raise ValidationError({"definition": str(exc)}) from None
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.in_use and getattr(self, "_loaded_values", {}).get("definition") != self.definition:
+            raise ValidationError("该方案版本已被评价批次使用，不能修改；请另存为新版本。")
+        super().save(*args, **kwargs)
+
+
+RUN_MACHINE = StateMachine("state", dict(RunState.choices), (
+    Transition("gather", "采集数据", (RunState.DRAFT, RunState.GATHERED, RunState.COMPUTED), RunState.GATHERED,
+               "evaluation.change_run"),
+    Transition("compute", "计算", (RunState.GATHERED, RunState.COMPUTED), RunState.COMPUTED, "evaluation.change_run"),
+    Transition("publish", "发布", (RunState.COMPUTED,), RunState.PUBLISHED, "evaluation.publish_run"),
+))
+
+
+class Run(DomainModel):
+    """One evaluation of a year under one scheme version (评价批次)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("评价年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)])
+    scheme = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="runs", verbose_name=_("评价方案"))
+    title = models.CharField(_("名称"), max_length=200)
+    state = models.CharField(_("状态"), max_length=20, choices=RunState.choices, default=RunState.DRAFT,
+                             editable=False)
+    summary = models.JSONField(_("统计"), default=dict, blank=True, editable=False)
+    note = models.TextField(_("说明"), blank=True)
+
+    machine = RUN_MACHINE
+
+    class Meta:
+        verbose_name = _("评价批次")
+        verbose_name_plural = _("评价批次")
+        ordering = ["-year", "-id"]
+        permissions = [("publish_run", "发布评价批次")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == RunState.PUBLISHED
+
+    def save(self, *args, **kwargs):
+        self.machine.guard(self)
+        if getattr(self, "_loaded_values", {}).get("state") == RunState.PUBLISHED:
+            raise ValidationError("已发布的评价批次不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise ValidationError("已发布的评价批次不能删除。")
+        return super().delete(*args, **kwargs)
+
+
+class Result(ChangeLoggedModel):
+    """One enterprise in one run: the inputs gathered, and what the engine made of them."""
+
+    scope_enterprise_field = "enterprise"
+    INPUTS = ("land", "tax", "revenue", "value_added", "energy", "electricity", "emissions", "rd", "employees")
+
+    run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="results", verbose_name=_("评价批次"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="evaluation_results",
+                                   verbose_name=_("企业"))
+    above_scale = models.BooleanField(_("规上"), default=False)
+    industry_code = models.CharField(_("行业代码"), max_length=6, blank=True)
+    production_started_on = models.DateField(_("投产日期"), null=True, blank=True)
+    land = models.DecimalField(_("用地面积（亩）"), **AMOUNT)
+    tax = models.DecimalField(_("实缴税收（万元）"), **AMOUNT)
+    revenue = models.DecimalField(_("营业收入（万元）"), **AMOUNT)
+    value_added = models.DecimalField(_("工业增加值（万元）"), **AMOUNT)
+    energy = models.DecimalField(_("综合能耗（吨标准煤）"), **AMOUNT)
+    electricity = models.DecimalField(_("用电量（万千瓦时）"), **AMOUNT)
+    emissions = models.DecimalField(_("主要污染物排放量（吨）"), **AMOUNT)
+    rd = models.DecimalField(_("研发经费（万元）"), **AMOUNT)
+    employees = models.DecimalField(_("年平均职工人数"), **AMOUNT)
+    flags = models.JSONField(_("加减分项"), default=dict, blank=True)
+    missing = models.JSONField(_("缺少的数据"), default=list, blank=True)
+    group = models.CharField(_("组别"), max_length=20, blank=True)
+    values = models.JSONField(_("指标值"), default=dict, blank=True)
+    scores = models.JSONField(_("指标得分"), default=dict, blank=True)
+    bonus = models.FloatField(_("加分"), null=True, blank=True)
+    penalty = models.FloatField(_("减分"), null=True, blank=True)
+    total = models.FloatField(_("总分"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("组内排名"), null=True, blank=True)
+    computed_grade = models.CharField(_("计算等级"), max_length=10, blank=True)
+    grade = models.CharField(_("等级"), max_length=10, blank=True, choices=Grade.choices)
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+    adjustment_reason = models.TextField(_("调档理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("评价结果")
+        verbose_name_plural = _("评价结果")
+        ordering = ["run", "group", "rank", "enterprise__uscc"]
+        constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="unique_result_per_run")]
+        indexes = [models.Index(fields=["run", "grade"], name="result_run_grade")]
+
+    def __str__(self):
+        return f"{self.run} · {self.enterprise.name}"
+
+    @property
+    def adjusted(self) -> bool:
+        return self.grade != self.computed_grade
+
+    def save(self, *args, **kwargs):
+        if self.run.is_published:
+            raise ValidationError("评价批次已发布，结果不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("评价结果随批次重新采集或计算而更新，不能单独删除。")

@@ -1,0 +1,272 @@
+"""Runs in the platform: gather each enterprise's inputs for the year, compute them with the
+engine, adjust (定档调档), publish, and compare two runs.
+
+Gathering and computing are bulk paths: columns are fetched with `values_list`, the engine works
+on numpy columns, and the results go back with `insert_rows`, whatever the number of enterprises.
+"""
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from openpark.core import imports
+from openpark.core.bulk import insert_rows
+from openpark.economy.models import Fact
+from openpark.enterprises.choices import EnterpriseStatus
+from openpark.enterprises.models import AboveScaleYear, Enterprise
+from openpark.enterprises.services import land_areas
+
+from . import scheme as schemes
+from .choices import Grade, Movement, RunState
+from .engine import Enterprises, Results, evaluate
+from .models import Result, Run
+
+# The economic indicators each input comes from (annual values; 1—12月 where the annual is missing).
+FACT_INPUTS = {
+    "tax": "tax_paid", "revenue": "main_business_revenue", "value_added": "industrial_value_added",
+    "energy": "energy_consumption", "electricity": "electricity_consumption", "emissions": "pollutant_emissions",
+    "rd": "rd_expenditure", "employees": "average_employees",
+}
+INPUT_COLUMNS = ("above_scale", "industry_code", "production_started_on", *Result.INPUTS, "flags")
+GRADE_ORDER = {Grade.A: 4, Grade.B: 3, Grade.C: 2, Grade.D: 1}
+
+
+def ship_presets(model) -> int:
+    """Create the shipped schemes that are missing (by name and version) with `model`."""
+    have = set(model._default_manager.values_list("name", "version"))
+    missing = []
+    for name in schemes.PRESETS:
+        data = schemes.preset(name)
+        if (data["name"], data["version"]) not in have:
+            missing.append(model(name=data["name"], version=data["version"], title=data["title"], definition=data,
+                                 note=data.get("source", ""), shipped=True))
+    model._default_manager.bulk_create(missing)
+    return len(missing)
+
+
+# ---------------------------------------------------------------- gathering
+
+
+@dataclass
+class Gathered:
+    enterprises: int
+    missing: Counter  # input name -> enterprises lacking it
+
+
+def gather(run: Run, user=None) -> Gathered:
+    """Take each enterprise's inputs for the run's year from the platform, replacing what the
+    run held; the run becomes 已采集数据."""
+    Run.machine.check(run, "gather", user)
+    scheme = run.scheme.parsed()
+    rows = _inputs(run.year)
+    needed = _needed_inputs(scheme)
+    for row in rows:
+        group = "above_scale" if row["above_scale"] else "below_scale"
+        row["missing"] = [name for name in needed.get(group, ()) if row[name] is None]
+    with transaction.atomic():
+        Run.all_objects.select_for_update().filter(pk=run.pk).first()
+        _clear(run)
+        insert_rows(Result, ["run_id", "enterprise_id", *INPUT_COLUMNS, "missing"],
+                    [(run.pk, row["enterprise_id"], *(row[c] for c in INPUT_COLUMNS), row["missing"]) for row in rows])
+        missing = Counter(name for row in rows for name in row["missing"])
+        summary = {"enterprises": len(rows), "missing": dict(missing)}
+        Run.machine.apply(run, "gather", user, note=f"采集 {len(rows)} 家企业的数据", summary=summary)
+    return Gathered(len(rows), missing)
+
+
+def _needed_inputs(scheme: schemes.Scheme) -> dict[str, list[str]]:
+    """Membership ("above_scale"/"below_scale") -> the inputs its group's indicators use, land first."""
+    needed = {}
+    for group in scheme.groups:
+        names = ["land"] + [field for i in group.indicators for field in (i.numerator, i.denominator)]
+        needed.setdefault(group.membership, list(dict.fromkeys(names)))
+    return needed
+
+
+def _inputs(year: int) -> list[dict]:
+    """One dict per enterprise in the park that year (not 注销), with the engine's inputs."""
+    enterprises = Enterprise.objects.exclude(status=EnterpriseStatus.DEREGISTERED).values_list(
+        "pk", "industry_id", "production_started_on")
+    above = set(AboveScaleYear.objects.filter(year=year).values_list("enterprise_id", flat=True))
+    high_tech = set(Enterprise.objects.high_tech_in(year).values_list("pk", flat=True))
+    land = land_areas(year)
+    facts = _fact_inputs(year)
+    rows = []
+    for pk, industry, started in enterprises:
+        values = facts.get(pk, {})
+        rows.append({
+            "enterprise_id": pk, "above_scale": pk in above, "industry_code": industry or "",
+            "production_started_on": started, "land": land.get(pk),
+            **{name: values.get(name) for name in FACT_INPUTS},
+            "flags": {"high_tech": True} if pk in high_tech else {},
+        })
+    return rows
+
+
+def _fact_inputs(year: int) -> dict[int, dict[str, Decimal]]:
+    """{enterprise: {input: value}} from the year's annual facts, and 1—12月 where there is no annual value."""
+    by_code = {code: name for name, code in FACT_INPUTS.items()}
+    values: dict[int, dict[str, Decimal]] = {}
+    facts = Fact.objects.filter(year=year, indicator__code__in=by_code).filter(month__isnull=True)
+    for enterprise, code, value in facts.values_list("enterprise_id", "indicator__code", "value").iterator(2000):
+        values.setdefault(enterprise, {})[by_code[code]] = value
+    december = Fact.objects.filter(year=year, month=12, indicator__code__in=by_code)
+    for enterprise, code, value in december.values_list("enterprise_id", "indicator__code", "value").iterator(2000):
+        values.setdefault(enterprise, {}).setdefault(by_code[code], value)
+    return values
+
+
+def _clear(run: Run) -> None:
+    if run.is_published:
+        raise ValidationError("已发布的评价批次不能重新采集或计算。")
+    # Results are derived rows, rewritten whole by gathering and computing: one DELETE, no per-row
+    # records (the run's state change records what was done).
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Result._meta.db_table)} WHERE run_id = %s", [run.pk])
+
+
+# ---------------------------------------------------------------- computing
+
+
+def compute(run: Run, user=None) -> dict:
+    """Evaluate the gathered inputs with the run's scheme and store the results, keeping the
+    manual adjustments made before; the run becomes 已计算. Returns the counts by grade."""
+    if run.state == RunState.DRAFT:
+        raise ValidationError("尚未采集数据，不能计算。")
+    Run.machine.check(run, "compute", user)
+    scheme = run.scheme.parsed()
+    stored = list(Result.objects.filter(run=run).order_by("pk").values_list(
+        "enterprise_id", "enterprise__uscc", *INPUT_COLUMNS, "missing", "grade", "computed_grade",
+        "adjustment_reason"))
+    if not stored:
+        raise ValidationError("尚未采集数据，不能计算。")
+    data = _engine_input(stored)
+    results = evaluate(data, scheme, run.year)
+    rows = _result_rows(run, stored, results, scheme)
+    with transaction.atomic():
+        Run.all_objects.select_for_update().filter(pk=run.pk).first()
+        _clear(run)
+        insert_rows(Result, RESULT_COLUMNS, rows)
+        counts = dict(Counter(row[RESULT_COLUMNS.index("grade")] or "未纳入" for row in rows))
+        summary = {**run.summary, "grades": counts}
+        Run.machine.apply(run, "compute", user, note="按方案计算：" + "，".join(f"{k} {v}" for k, v in counts.items()),
+                          summary=summary)
+    return counts
+
+
+RESULT_COLUMNS = ["run_id", "enterprise_id", *INPUT_COLUMNS, "missing", "group", "values", "scores", "bonus",
+                  "penalty", "total", "rank", "computed_grade", "grade", "reason", "adjustment_reason"]
+
+
+def _engine_input(stored: list[tuple]) -> Enterprises:
+    columns = list(zip(*stored))
+    at = {name: index for index, name in enumerate(["enterprise_id", "uscc", *INPUT_COLUMNS])}
+    flags = columns[at["flags"]]
+    flag_names = sorted({name for row in flags for name in row})
+    return Enterprises(
+        code=np.array(columns[at["uscc"]], dtype=str),
+        above_scale=np.array(columns[at["above_scale"]], dtype=bool),
+        industry=np.array(columns[at["industry_code"]], dtype=str),
+        production_start=np.array(columns[at["production_started_on"]], dtype="datetime64[D]"),
+        values={name: np.array([np.nan if v is None else float(v) for v in columns[at[name]]])
+                for name in Result.INPUTS},
+        flags={name: np.array([bool(row.get(name)) for row in flags]) for name in flag_names},
+    )
+
+
+def _result_rows(run: Run, stored: list[tuple], results: Results, scheme: schemes.Scheme) -> list[tuple]:
+    keys = scheme.indicator_keys
+    rows = []
+    for index, row in enumerate(stored):
+        enterprise, _code, *inputs = row[:2 + len(INPUT_COLUMNS)]
+        missing, grade, computed_grade, adjustment = row[2 + len(INPUT_COLUMNS):]
+        new_grade = results.grade[index]
+        kept = adjustment and grade != computed_grade  # a manual class survives recomputing
+        group = results.group[index]
+        rows.append((
+            run.pk, enterprise, *inputs, missing, group,
+            {k: _json_number(results.values[k][index]) for k in keys if group and not np.isnan(results.values[k][index])},
+            {k: _json_number(results.scores[k][index]) for k in keys if group and not np.isnan(results.scores[k][index])},
+            _number(results.bonus[index]), _number(results.penalty[index]), _number(results.total[index]),
+            int(results.rank[index]) or None, new_grade, grade if kept else new_grade, results.reason[index],
+            adjustment if kept else "",
+        ))
+    return rows
+
+
+def _number(value) -> float | None:
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def _json_number(value) -> float | str:
+    """A JSON-safe number: an unbounded value (zero denominator) is kept as the text "inf"."""
+    value = float(value)
+    return value if np.isfinite(value) else "inf"
+
+
+# ---------------------------------------------------------------- adjusting, publishing, comparing
+
+
+def adjust(result: Result, grade: str, reason: str) -> Result:
+    """定档调档: give the result another class, with the reason; recorded in the change log."""
+    reason = (reason or "").strip()
+    if result.run.state != RunState.COMPUTED:
+        raise ValidationError("只有已计算、未发布的评价批次可以调档。")
+    if not result.group:
+        raise ValidationError("未纳入评价的企业不能定档。")
+    if grade not in Grade.values:
+        raise ValidationError(f"等级只能是 {'、'.join(Grade.values)}。")
+    if not reason:
+        raise ValidationError("调档须填写理由。")
+    result.grade, result.adjustment_reason = grade, reason
+    result.save(update_fields=["grade", "adjustment_reason"])
+    return result
+
+
+def publish(run: Run, user, note: str = "") -> None:
+    with transaction.atomic():
+        counts = dict(Counter(Result.objects.filter(run=run).values_list("grade", flat=True)))
+        Run.machine.apply(run, "publish", user, note=note or "发布评价结果",
+                          summary={**run.summary, "published_grades": counts})
+
+
+@dataclass
+class Move:
+    enterprise_id: int
+    uscc: str
+    name: str
+    before: str
+    after: str
+    movement: str
+
+
+def compare(earlier: Run, later: Run) -> list[Move]:
+    """Each enterprise of either run with its class in both, and whether it moved up or down."""
+    before = dict(Result.objects.filter(run=earlier).values_list("enterprise_id", "grade"))
+    after = dict(Result.objects.filter(run=later).values_list("enterprise_id", "grade"))
+    ids = sorted(set(before) | set(after))
+    names = {}
+    for chunk in imports.chunks(ids):
+        names.update({pk: (code, name) for pk, code, name in
+                      Enterprise.all_objects.filter(pk__in=chunk).values_list("pk", "uscc", "name")})
+    moves = []
+    for pk in ids:
+        old, new = before.get(pk, ""), after.get(pk, "")
+        moves.append(Move(pk, *names[pk], old, new, _movement(old, new)))
+    return moves
+
+
+def _movement(old: str, new: str) -> str:
+    if old not in GRADE_ORDER or new not in GRADE_ORDER:
+        return Movement.OTHER
+    if GRADE_ORDER[new] > GRADE_ORDER[old]:
+        return Movement.UP
+    return Movement.DOWN if GRADE_ORDER[new] < GRADE_ORDER[old] else Movement.SAME
+
+
+def default_title(year: int, scheme_title: str) -> str:
+    return f"{year} 年度亩均效益评价（{scheme_title}）"

@@ -1,0 +1,38 @@
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from openpark.core.context import acting_as
+from openpark.core.progress import Progress
+
+
+def _run_and_user(run_id: int, user_id: int | None):
+    from .models import Run
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return Run.objects.get(pk=run_id), user
+
+
+@shared_task(name="evaluation.gather")
+def gather_run(task_id: str, run_id: int, user_id: int | None) -> None:
+    """Gather a run's inputs from the platform in the background."""
+    from . import services
+
+    run, user = _run_and_user(run_id, user_id)
+    with acting_as(user, source="task:evaluation.gather"), Progress(task_id) as progress:
+        progress.update(0, 1, "正在采集企业数据…")
+        gathered = services.gather(run, user)
+        lacking = sum(1 for _ in gathered.missing)
+        progress.finish(message=f"已采集 {gathered.enterprises} 家企业的数据，{lacking} 项数据有缺失。",
+                        result={"enterprises": gathered.enterprises, "missing": dict(gathered.missing)})
+
+
+@shared_task(name="evaluation.compute")
+def compute_run(task_id: str, run_id: int, user_id: int | None) -> None:
+    """Compute a run with its scheme in the background."""
+    from . import services
+
+    run, user = _run_and_user(run_id, user_id)
+    with acting_as(user, source="task:evaluation.compute"), Progress(task_id) as progress:
+        progress.update(0, 1, "正在计算…")
+        counts = services.compute(run, user)
+        progress.finish(message="计算完成：" + "，".join(f"{k} {v}" for k, v in counts.items()), result=counts)

@@ -1,0 +1,164 @@
+"""Runs in the platform: gather from facts and land, compute, adjust, publish and freeze, compare."""
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from openpark.core.models import ChangeRecord, StateChange
+from openpark.core.states import TransitionError
+from openpark.economy.models import Fact, Indicator
+from openpark.enterprises.models import AboveScaleYear, LandParcel
+from openpark.evaluation import services
+from openpark.evaluation.models import Result, Run, SchemeVersion
+from tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+INPUTS = {"tax_paid": "tax", "main_business_revenue": "revenue", "industrial_value_added": "value_added",
+          "energy_consumption": "energy", "pollutant_emissions": "emissions", "rd_expenditure": "rd",
+          "average_employees": "employees"}
+
+
+def enterprise_with(year, land, above=True, **values):
+    enterprise = EnterpriseFactory(industry_id="3670")
+    LandParcel.objects.create(certificate_no=f"苏(2020)靖江市不动产权第{enterprise.pk:07d}号", area_mu=D(land),
+                              holder=enterprise)
+    if above:
+        AboveScaleYear.objects.create(enterprise=enterprise, year=year)
+    for code, name in INPUTS.items():
+        if values.get(name) is not None:
+            Fact.objects.create(enterprise=enterprise, indicator=Indicator.objects.get(code=code), year=year,
+                                value=D(values[name]))
+    return enterprise
+
+
+@pytest.fixture
+def park():
+    full = dict(revenue=1000, value_added=300, energy=50, emissions=2, rd=30, employees=30)
+    return [
+        enterprise_with(2021, 10, tax=100, **full),
+        enterprise_with(2021, 20, tax=100, **{**full, "revenue": 1500}),
+        enterprise_with(2021, 10, tax=40, **{**full, "emissions": None}),
+        enterprise_with(2021, 2, above=False, tax=5, revenue=50),
+    ]
+
+
+@pytest.fixture
+def run(make_user):
+    scheme = SchemeVersion.objects.get(name="jiangsu-6", version=1)
+    return Run.objects.create(year=2021, scheme=scheme, title="2021 年度亩均评价")
+
+
+@pytest.fixture
+def economy(make_user):
+    return make_user("economy")
+
+
+def test_presets_ship_with_the_database():
+    assert set(SchemeVersion.objects.values_list("name", flat=True)) == {"jiangsu-6", "huangyan-2022", "huaian-2024"}
+    assert all(s.shipped for s in SchemeVersion.objects.all())
+
+
+def test_gather_compute_adjust_publish(park, run, economy):
+    gathered = services.gather(run, economy)
+    assert gathered.enterprises == 4 and gathered.missing == {"emissions": 1}
+    run.refresh_from_db()
+    assert run.state == "gathered"
+    third = Result.objects.get(run=run, enterprise=park[2])
+    assert third.missing == ["emissions"] and third.land == D(10) and third.tax == D(40)
+
+    counts = services.compute(run, economy)
+    assert counts == {"A": 1, "B": 1, "C": 1, "未纳入": 1}  # n = 3: A, B, C; the 2 亩 规下 firm is out
+    first = Result.objects.get(run=run, enterprise=park[0])
+    assert first.group == "above" and first.rank == 1 and first.grade == first.computed_grade == "A"
+    assert first.scores["tax_per_mu"] == pytest.approx(min(10 / (240 / 40), 1.5) * 40)
+    assert Result.objects.get(run=run, enterprise=park[3]).reason == "规下企业用地不足 3 亩，不纳入评价"
+
+    services.adjust(first, "B", "安全生产约谈，降一档")
+    record = ChangeRecord.objects.filter(content_type__model="result", object_id=str(first.pk)).get()
+    assert record.before["grade"] == "A" and record.after["grade"] == "B"
+    services.compute(run, economy)  # recomputing keeps the manual class
+    first = Result.objects.get(run=run, enterprise=park[0])
+    assert (first.grade, first.computed_grade, first.adjustment_reason) == ("B", "A", "安全生产约谈，降一档")
+
+    services.publish(run, economy, note="经管委会审定")
+    run.refresh_from_db()
+    assert run.state == "published" and run.summary["published_grades"]["B"] == 2
+    assert list(StateChange.objects.filter(object_id=str(run.pk)).values_list("transition", flat=True)) == [
+        "gather", "compute", "compute", "publish"]
+
+
+def test_a_published_run_never_changes(park, run, economy):
+    services.gather(run, economy)
+    services.compute(run, economy)
+    services.publish(run, economy)
+    result = Result.objects.filter(run=run, group="above").first()
+    with pytest.raises(ValidationError, match="只有已计算、未发布"):
+        services.adjust(result, "D", "理由")
+    result.grade = "D"
+    with pytest.raises(ValidationError, match="已发布"):
+        result.save()
+    with pytest.raises(TransitionError, match="当前状态为“已发布”，不能采集数据"):
+        services.gather(run, economy)
+    with pytest.raises(TransitionError, match="不能计算"):
+        services.compute(run, economy)
+    run.title = "改个名字"
+    with pytest.raises(ValidationError, match="已发布的评价批次不能修改"):
+        run.save()
+    assert Result.objects.get(pk=result.pk).grade != "D"
+
+
+def test_transitions_check_state_and_permission(park, run, make_user, economy):
+    with pytest.raises(ValidationError, match="尚未采集数据"):
+        services.compute(run, economy)
+    services.gather(run, economy)
+    with pytest.raises(TransitionError, match="当前状态为“已采集数据”，不能发布"):
+        services.publish(run, economy)
+    services.compute(run, economy)
+    with pytest.raises(PermissionDenied):
+        services.publish(run, make_user("leader"))
+    run.state = "published"
+    with pytest.raises(TransitionError, match="状态只能通过规定的操作改变"):
+        run.save()
+
+
+def test_adjustment_needs_a_reason_and_a_class(park, run, economy):
+    services.gather(run, economy)
+    services.compute(run, economy)
+    result = Result.objects.filter(run=run, group="above").first()
+    with pytest.raises(ValidationError, match="须填写理由"):
+        services.adjust(result, "B", " ")
+    with pytest.raises(ValidationError, match="等级只能是"):
+        services.adjust(result, "E", "理由")
+    outside = Result.objects.get(run=run, group="")
+    with pytest.raises(ValidationError, match="未纳入评价"):
+        services.adjust(outside, "C", "理由")
+
+
+def next_year_with_tax(enterprise, tax):
+    """The enterprise's 2021 facts again for 2022, with another tax, and 规上 again."""
+    AboveScaleYear.objects.create(enterprise=enterprise, year=2022)
+    for fact in Fact.objects.filter(enterprise=enterprise, year=2021).select_related("indicator"):
+        value = D(tax) if fact.indicator.code == "tax_paid" else fact.value
+        Fact.objects.create(enterprise=enterprise, indicator=fact.indicator, year=2022, value=value)
+
+
+def test_compare_two_runs(park, economy):
+    scheme = SchemeVersion.objects.get(name="jiangsu-6")
+    for enterprise, tax in zip(park[:3], (20, 100, 200)):
+        next_year_with_tax(enterprise, tax)
+    runs = [Run.objects.create(year=year, scheme=scheme, title=str(year)) for year in (2021, 2022)]
+    for run in runs:
+        services.gather(run, economy)
+        services.compute(run, economy)
+    moves = {m.enterprise_id: (m.before, m.after, m.movement) for m in services.compare(*runs)}
+    assert moves[park[0].pk] == ("A", "C", "down")
+    assert moves[park[2].pk] == ("C", "A", "up")
+    assert moves[park[3].pk] == ("", "", "other")
+
+
+def test_scheme_versions_in_use_are_frozen(park, run, economy):
+    services.gather(run, economy)
+    scheme = run.scheme
+    scheme.definition = {**scheme.definition, "title": "改过的方案"}
+    with pytest.raises(ValidationError, match="另存为新版本"):
+        scheme.save()
