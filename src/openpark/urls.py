@@ -10,6 +10,7 @@ api_patterns = [
     path("core/", include("openpark.core.api.urls")),
     path("enterprises/", include("openpark.enterprises.api.urls")),
     path("economy/", include("openpark.economy.api.urls")),
+    path("evaluation/", include("openpark.evaluation.api.urls")),
     path("auth/token/", obtain_auth_token, name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("core/", include("openpark.core.urls")),
     path("enterprises/", include("openpark.enterprises.urls")),
     path("economy/", include("openpark.economy.urls")),
+    path("evaluation/", include("openpark.evaluation.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

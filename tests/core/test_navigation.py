@@ -6,15 +6,17 @@ from openpark.core.roles import ROLES
 TASKS = "我的后台任务"
 ENTERPRISE_FILE = ["企业名录", "企业地图", "土地台账", "片区", "园中园"]
 ECONOMY = ["经济看板", "企业指标数据", "指标定义", "全市参考值"]
+EVALUATION = ["评价批次", "评价结果", "评价方案"]
 EXPECTED_MENU = {
-    "leader": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "网格": ["网格"], "系统": ["变更记录", TASKS]},
-    "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "网格": ["网格"], "系统": ["变更记录", TASKS]},
+    "leader": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "网格": ["网格"], "系统": ["变更记录", TASKS]},
+    "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "网格": ["网格"], "系统": ["变更记录", TASKS]},
     "investment": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "系统": [TASKS]},
     "environment": {"一企一档": ENTERPRISE_FILE, "系统": [TASKS]},
     "industry": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "系统": [TASKS]},
     "community": {"一企一档": ENTERPRISE_FILE, "网格": ["网格"], "系统": [TASKS]},
     "grid": {"网格": ["网格"], "系统": [TASKS]},
-    "enterprise": {"一企一档": ENTERPRISE_FILE, "经济运行": ["企业指标数据", "指标定义"], "系统": [TASKS]},
+    "enterprise": {"一企一档": ENTERPRISE_FILE, "经济运行": ["企业指标数据", "指标定义"], "亩均评价": ["评价结果"],
+                   "系统": [TASKS]},
     "admin": {"一企一档": ["企业名录", "企业地图"], "网格": ["网格"], "系统": ["变更记录", TASKS, "账号管理"]},
 }
 

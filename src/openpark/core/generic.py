@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms import modelform_factory
@@ -322,8 +322,12 @@ class ObjectDeleteView(PagesView):
 
     def post(self, request, pk):
         obj = self.get_object()
-        with transaction.atomic():
-            obj.delete()
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ValidationError as exc:  # the model refuses (a published run, say)
+            messages.error(request, "；".join(exc.messages))
+            return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, f"已删除{self.pages.opts.verbose_name}“{obj}”。")
         return HttpResponseRedirect(reverse(self.pages.url_name("list")))
 

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.urls import NoReverseMatch
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -121,8 +122,10 @@ def taskrun_detail(request, pk):
     run = get_object_or_404(TaskRun.objects.visible_to(request.user), pk=pk)
     if request.headers.get("HX-Request"):
         return render(request, "core/includes/task_progress.html", {"run": run})
+    back = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     return render(request, "core/taskrun_detail.html", {
-        "run": run, "title": run.label,
+        "run": run, "title": run.label, "next_url": back if safe else "",
         "breadcrumbs": [("首页", reverse("home")), ("我的后台任务", reverse("core:taskrun_list")), (run.label, "")],
     })
 

@@ -157,6 +157,18 @@ class Result(ChangeLoggedModel):
     def adjusted(self) -> bool:
         return self.grade != self.computed_grade
 
+    @property
+    def group_label(self) -> str:
+        return {"above": "规上", "below": "规下"}.get(self.group, "未纳入")
+
+    group_label.fget.short_description = _("组别")
+
+    @property
+    def uscc(self) -> str:
+        return self.enterprise.uscc
+
+    uscc.fget.short_description = _("统一社会信用代码")
+
     def save(self, *args, **kwargs):
         if self.run.is_published:
             raise ValidationError("评价批次已发布，结果不能修改。")

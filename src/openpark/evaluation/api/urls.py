@@ -1,0 +1,10 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("schemes", views.SchemeVersionViewSet)
+router.register("runs", views.RunViewSet)
+router.register("results", views.ResultViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,85 @@
+import json
+
+from django import forms
+
+from openpark.core.forms import ScopedModelForm
+
+from . import scheme as schemes
+from .choices import Grade
+from .models import Run, SchemeVersion
+
+
+class SchemeJSONField(forms.JSONField):
+    """The scheme as indented JSON text, checked by `scheme.parse`."""
+
+    widget = forms.Textarea(attrs={"rows": 30, "class": "code", "spellcheck": "false"})
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError("不是有效的 JSON：请检查括号、逗号和引号。") from None
+
+
+class SchemeVersionForm(ScopedModelForm):
+    definition = SchemeJSONField(label="方案内容（JSON）",
+                                 help_text="组别、指标、计分方法、加减分项、不定等规则和分类规则，格式见系统文档。")
+
+    class Meta:
+        model = SchemeVersion
+        fields = ["name", "version", "title", "definition", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and self.instance.in_use and "definition" in self.changed_data:
+            raise forms.ValidationError("该方案版本已被评价批次使用，不能修改；请用“另存为新版本”。")
+        if data.get("definition") is not None:
+            try:
+                schemes.parse(data["definition"])
+            except schemes.SchemeError as exc:
+                self.add_error("definition", str(exc))
+        return data
+
+
+class RunForm(ScopedModelForm):
+    title = forms.CharField(label="名称", max_length=200, required=False, help_text="留空则按年度和方案自动命名。")
+
+    class Meta:
+        model = Run
+        fields = ["year", "scheme", "title", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and self.instance.is_published:
+            raise forms.ValidationError("已发布的评价批次不能修改。")
+        if self.instance.pk and self.instance.state != "draft" and "scheme" in self.changed_data:
+            self.add_error("scheme", "已采集或计算的批次不能更换方案；请新建批次。")
+        if not data.get("title") and data.get("year") and data.get("scheme"):
+            data["title"] = f"{data['year']} 年度亩均效益评价（{data['scheme'].title}）"
+        return data
+
+
+class AdjustForm(forms.Form):
+    grade = forms.ChoiceField(label="调整为", choices=Grade.choices)
+    reason = forms.CharField(label="调档理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class PublishForm(forms.Form):
+    note = forms.CharField(label="发布说明", required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CompareForm(forms.Form):
+    earlier = forms.ModelChoiceField(label="较早的批次", queryset=Run.objects.exclude(state="draft"))
+    later = forms.ModelChoiceField(label="较晚的批次", queryset=Run.objects.exclude(state="draft"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("earlier") and data.get("earlier") == data.get("later"):
+            raise forms.ValidationError("请选择两个不同的批次。")
+        return data

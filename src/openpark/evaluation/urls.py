@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    *views.run_pages.urls(),
+    path("runs/<int:pk>/<slug:action>/", views.run_action, name="run_action"),
+    path("compare/", views.compare, name="compare"),
+    *views.result_pages.urls(),
+    path("results/<int:pk>/adjust/", views.adjust_result, name="result_adjust"),
+    *views.scheme_pages.urls(),
+    path("schemes/<int:pk>/new-version/", views.new_scheme_version, name="schemeversion_new_version"),
+]

@@ -1,0 +1,187 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from openpark.core import progress
+from openpark.core.exports import table_xlsx, xlsx_response
+from openpark.core.generic import ModelPages
+from openpark.core.scoping import is_park_wide, scope_queryset
+from openpark.core.states import TransitionError
+from openpark.enterprises.views import enterprise_pages
+
+from . import filters, forms, services, tasks
+from .choices import Movement
+from .models import Result, Run, SchemeVersion
+from .scheme import INPUT_FIELDS, SchemeError
+
+MOVE_HEADERS = ["统一社会信用代码", "企业名称", "较早等级", "较晚等级", "变化"]
+
+
+def scheme_panel(request, scheme):
+    try:
+        parsed = scheme.parsed()
+    except SchemeError as exc:
+        return {"key": "scheme", "title": "方案内容", "template": "evaluation/panels/scheme.html",
+                "context": {"error": str(exc)}}
+    return {"key": "scheme", "title": "方案内容", "template": "evaluation/panels/scheme.html",
+            "context": {"scheme": parsed, "inputs": INPUT_FIELDS, "object": scheme,
+                        "can_copy": request.user.has_perm("evaluation.add_schemeversion")}}
+
+
+def run_panel(request, run):
+    results = Result.objects.filter(run=run)
+    return {"key": "run", "title": "评价过程", "template": "evaluation/panels/run.html", "context": {
+        "run": run, "transitions": run.machine.available(run, request.user),
+        "history": run.machine.history(run), "publish_form": forms.PublishForm(),
+        "grades": sorted((run.summary.get("grades") or {}).items()),
+        "missing": sorted((run.summary.get("missing") or {}).items(), key=lambda item: -item[1]),
+        "input_labels": INPUT_FIELDS, "lacking": results.exclude(missing=[]).count(),
+        "results_url": reverse("evaluation:result_list") + f"?run={run.pk}",
+    }}
+
+
+def result_panel(request, result):
+    scheme = result.run.scheme.parsed()
+    rows = []
+    for key in scheme.indicator_keys:
+        if key in result.scores:
+            indicator = scheme.indicator(key)
+            rows.append((indicator.name, indicator.unit, result.values.get(key), result.scores[key], indicator.weight))
+    can_adjust = request.user.has_perm("evaluation.change_result") and result.run.state == "computed" and result.group
+    return {"key": "result", "title": "指标得分", "template": "evaluation/panels/result.html", "context": {
+        "result": result, "rows": rows, "adjust_form": forms.AdjustForm(initial={"grade": result.grade}),
+        "can_adjust": can_adjust,
+    }}
+
+
+def enterprise_panel(request, enterprise):
+    """The enterprise's classes over the years, on its detail page."""
+    if not request.user.has_perm("evaluation.view_result"):
+        return None
+    results = (Result.objects.filter(enterprise=enterprise, run__is_deleted=False).select_related("run")
+               .order_by("-run__year", "-run__pk"))
+    return {"key": "evaluation", "title": "亩均评价", "template": "evaluation/panels/enterprise.html",
+            "context": {"results": results}}
+
+
+scheme_pages = ModelPages(
+    SchemeVersion, filterset_class=filters.SchemeVersionFilterSet, form_class=forms.SchemeVersionForm,
+    list_columns=["name", "version", "title", "shipped", "note"], panels=[scheme_panel], prefix="schemes/",
+    detail_fields=["name", "version", "title", "shipped", "note", "updated_at"],
+)
+run_pages = ModelPages(
+    Run, filterset_class=filters.RunFilterSet, form_class=forms.RunForm,
+    list_columns=["title", "year", "scheme", "state", "updated_at"], panels=[run_panel], prefix="runs/",
+    detail_fields=["title", "year", "scheme", "state", "note", "updated_at"], select_related=["scheme"],
+)
+result_pages = ModelPages(
+    Result, filterset_class=filters.ResultFilterSet, actions=("list", "detail", "history"), prefix="results/",
+    list_columns=["run", "enterprise", "group_label", "total", "rank", "grade", "computed_grade", "reason"],
+    export_columns=["run", "uscc", "enterprise", "group_label", "land", "tax", "revenue", "value_added", "energy",
+                    "electricity", "emissions", "rd", "employees", "bonus", "penalty", "total", "rank",
+                    "computed_grade", "grade", "reason", "adjustment_reason"],
+    detail_fields=["run", "enterprise", "group_label", "above_scale", "industry_code", "production_started_on",
+                   "land", "tax", "revenue", "value_added", "energy", "electricity", "emissions", "rd", "employees",
+                   "bonus", "penalty", "total", "rank", "computed_grade", "grade", "reason", "adjustment_reason"],
+    select_related=["run", "enterprise"], panels=[result_panel], default_sort="rank",
+)
+enterprise_pages.panels.append(enterprise_panel)
+
+
+def _run_for(request, pk) -> Run:
+    if not is_park_wide(request.user):
+        raise PermissionDenied("评价批次仅向园区管理人员开放。")
+    return get_object_or_404(Run.objects.select_related("scheme"), pk=pk)
+
+
+@login_required
+@require_POST
+def run_action(request, pk, action):
+    """Gather or compute in the background, or publish; the page shows the progress."""
+    run = _run_for(request, pk)
+    try:
+        if action in ("gather", "compute"):
+            run.machine.check(run, action, request.user)
+            task = tasks.gather_run if action == "gather" else tasks.compute_run
+            label = run.machine.transitions[action].label
+            task_run = progress.start(task, f"{label}：{run}", request.user, run.pk, request.user.pk)
+            messages.info(request, f"已开始{label}，完成后刷新本页查看结果。")
+            return redirect(task_run.get_absolute_url() + f"?next={run.get_absolute_url()}")
+        if action == "publish":
+            form = forms.PublishForm(request.POST)
+            note = form.cleaned_data["note"] if form.is_valid() else ""
+            services.publish(run, request.user, note)
+            messages.success(request, "评价结果已发布，此后不能再修改。")
+            return redirect(run)
+        raise TransitionError(f"没有“{action}”这种操作。")
+    except (TransitionError, ValidationError) as exc:
+        messages.error(request, _message(exc))
+        return redirect(run)
+
+
+def _message(exc) -> str:
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+@login_required
+@require_POST
+@permission_required("evaluation.change_result", raise_exception=True)
+def adjust_result(request, pk):
+    result = get_object_or_404(scope_queryset(Result.objects.select_related("run"), request.user), pk=pk)
+    form = forms.AdjustForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "调档失败：须选择等级并填写理由。")
+        return redirect(result)
+    try:
+        with transaction.atomic():
+            services.adjust(result, form.cleaned_data["grade"], form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"已调整为 {result.grade}，已记入变更历史。")
+    return redirect(result)
+
+
+@login_required
+@require_POST
+@permission_required("evaluation.add_schemeversion", raise_exception=True)
+def new_scheme_version(request, pk):
+    """另存为新版本: a copy of the version with the next number, to edit."""
+    source = get_object_or_404(SchemeVersion.objects.all(), pk=pk)
+    latest = SchemeVersion.all_objects.filter(name=source.name).aggregate(latest=Max("version"))["latest"]
+    copy = SchemeVersion.objects.create(name=source.name, version=latest + 1, title=source.title,
+                                        definition={**source.definition, "version": latest + 1},
+                                        note=f"由第 {source.version} 版复制")
+    messages.success(request, f"已建立第 {copy.version} 版，可以修改。")
+    return redirect(reverse("evaluation:schemeversion_edit", args=[copy.pk]))
+
+
+@login_required
+@permission_required("evaluation.view_run", raise_exception=True)
+def compare(request):
+    if not is_park_wide(request.user):
+        raise PermissionDenied("评价批次仅向园区管理人员开放。")
+    chosen = "earlier" in request.GET  # a link with only ?later= just preselects it
+    form = forms.CompareForm(request.GET if chosen else None, initial=request.GET.dict())
+    context = {"title": "评价批次对比", "form": form,
+               "breadcrumbs": [("首页", reverse("home")), ("评价批次", reverse("evaluation:run_list")), ("对比", "")]}
+    if not form.is_bound:
+        return render(request, "evaluation/compare.html", context)
+    if not form.is_valid():
+        return render(request, "evaluation/compare.html", context, status=400)
+    earlier, later = form.cleaned_data["earlier"], form.cleaned_data["later"]
+    moves = services.compare(earlier, later)
+    labels = {key: str(label) for key, label in Movement.choices}
+    if request.GET.get("export") == "xlsx":
+        rows = [(m.uscc, m.name, m.before, m.after, labels[m.movement]) for m in moves]
+        return xlsx_response(table_xlsx("等级变化", MOVE_HEADERS, rows), f"评价对比-{earlier.year}-{later.year}.xlsx")
+    counts = {labels[key]: sum(1 for m in moves if m.movement == key) for key in Movement.values}
+    shown = [m for m in moves if m.movement in (Movement.UP, Movement.DOWN)]
+    context.update(earlier=earlier, later=later, counts=counts, moves=shown, labels=labels,
+                   export_query=request.GET.urlencode())
+    return render(request, "evaluation/compare.html", context)

@@ -1,0 +1,163 @@
+"""Evaluation pages and API: runs step by step, results with filters and export, adjustments,
+the scheme editor, comparisons, and who may see what."""
+import json
+
+import pytest
+from django.urls import reverse
+
+from openpark.evaluation.models import Result, Run, SchemeVersion
+from tests.factories import bind_enterprise
+from tests.sheets import read_xlsx
+
+from .test_runs import park  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(make_user, client_for):
+    return client_for(make_user("economy", username="jingfa"))
+
+
+def new_run(client, year=2021):
+    scheme = SchemeVersion.objects.get(name="jiangsu-6")
+    response = client.post(reverse("evaluation:run_add"), {"year": year, "scheme": scheme.pk, "title": "", "note": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Run.objects.latest("pk")
+
+
+def act(client, run, action, **data):
+    return client.post(reverse("evaluation:run_action", args=[run.pk, action]), data)
+
+
+def test_run_through_the_pages(staff, park):  # noqa: F811
+    run = new_run(staff)
+    assert run.title == "2021 年度亩均效益评价（江苏“6+X”资源集约利用综合评价（规上六项指标））"
+    act(staff, run, "gather")
+    page = staff.get(run.get_absolute_url()).content.decode()
+    assert "已采集数据" in page and "主要污染物排放量" in page  # one enterprise lacks it
+    act(staff, run, "compute")
+    run.refresh_from_db()
+    assert run.state == "computed" and run.summary["grades"] == {"A": 1, "B": 1, "C": 1, "未纳入": 1}
+    listed = staff.get(reverse("evaluation:result_list"), {"run": run.pk, "grade": "A"}).content.decode()
+    assert park[0].name in listed and park[1].name not in listed
+    exported = read_xlsx(staff.get(reverse("evaluation:result_list"), {"run": run.pk, "export": "xlsx"}).content)
+    assert exported[0][:4] == ["评价批次", "统一社会信用代码", "企业", "组别"] and len(exported) == 5
+
+    result = Result.objects.get(run=run, enterprise=park[1])
+    response = staff.post(reverse("evaluation:result_adjust", args=[result.pk]), {"grade": "A", "reason": "重大技改投产"})
+    assert response.status_code == 302
+    result.refresh_from_db()
+    assert result.grade == "A" and result.computed_grade == "B"
+    assert "已调档：计算等级 B → A" in staff.get(result.get_absolute_url()).content.decode()
+
+    act(staff, run, "publish", note="管委会审定")
+    run.refresh_from_db()
+    assert run.state == "published"
+    page = staff.get(run.get_absolute_url()).content.decode()
+    assert "发布" in page and "管委会审定" in page and 'action="/evaluation/runs/' not in page
+    response = staff.post(reverse("evaluation:result_adjust", args=[result.pk]), {"grade": "C", "reason": "再调"})
+    result.refresh_from_db()
+    assert result.grade == "A"
+    assert "只有已计算、未发布的评价批次可以调档" in staff.get(result.get_absolute_url()).content.decode()
+    response = staff.post(reverse("evaluation:run_delete", args=[run.pk]))
+    assert Run.objects.filter(pk=run.pk).exists()
+    assert staff.post(reverse("evaluation:run_edit", args=[run.pk]), {"year": 2021, "scheme": run.scheme_id,
+                                                                       "title": "改名"}).status_code == 200
+    run.refresh_from_db()
+    assert run.title != "改名"
+
+
+def test_actions_out_of_order_are_refused_with_a_reason(staff, park):  # noqa: F811
+    run = new_run(staff)
+    response = act(staff, run, "compute")
+    assert response.status_code == 302
+    assert "当前状态为“新建”，不能计算" in staff.get(run.get_absolute_url()).content.decode()
+    act(staff, run, "publish")
+    assert "当前状态为“新建”，不能发布" in staff.get(run.get_absolute_url()).content.decode()
+    act(staff, run, "explode")
+    run.refresh_from_db()
+    assert run.state == "draft"
+
+
+def test_leaders_view_but_cannot_run_or_publish(staff, make_user, client_for, park):  # noqa: F811
+    run = new_run(staff)
+    act(staff, run, "gather")
+    act(staff, run, "compute")
+    leader = client_for(make_user("leader"))
+    page = leader.get(run.get_absolute_url()).content.decode()
+    assert "等级分布" in page and 'action="/evaluation/runs/' not in page
+    act(leader, run, "publish")
+    run.refresh_from_db()
+    assert run.state == "computed"
+
+
+def test_enterprise_users_see_only_their_own_result(staff, make_user, client_for, api_for, park):  # noqa: F811
+    run = new_run(staff)
+    act(staff, run, "gather")
+    act(staff, run, "compute")
+    user = make_user("enterprise")
+    bind_enterprise(user, park[0])
+    client = client_for(user)
+    listed = client.get(reverse("evaluation:result_list")).content.decode()
+    assert park[0].name in listed and park[1].name not in listed
+    assert client.get(run.get_absolute_url()).status_code == 404
+    results = api_for(user).get("/api/evaluation/results/").json()["results"]
+    assert [r["enterprise_uscc"] for r in results] == [park[0].uscc]
+    other = Result.objects.get(run=run, enterprise=park[1])
+    assert client.get(other.get_absolute_url()).status_code == 404
+    assert api_for(user).get("/api/evaluation/runs/").json()["count"] == 0
+    assert "亩均评价" in client.get(park[0].get_absolute_url()).content.decode()
+
+
+def test_api_lists_runs_and_filters_results(staff, make_user, api_for, park):  # noqa: F811
+    run = new_run(staff)
+    act(staff, run, "gather")
+    act(staff, run, "compute")
+    api = api_for(make_user("leader"))
+    assert api.get("/api/evaluation/runs/").json()["results"][0]["state"] == "computed"
+    rows = api.get("/api/evaluation/results/", {"run": run.pk, "group": "above", "ordering": "rank"}).json()["results"]
+    assert [r["rank"] for r in rows] == [1, 2, 3] and rows[0]["scores"]["tax_per_mu"] > 0
+    assert api.get("/api/evaluation/schemes/").json()["count"] == 3
+    assert api.post("/api/evaluation/runs/", {}).status_code == 403  # leaders only read
+    assert api_for(make_user("economy")).post("/api/evaluation/runs/", {}).status_code == 405  # runs start on the page
+
+
+def test_scheme_editor_checks_the_json_and_versions_used_schemes(staff, park):  # noqa: F811
+    scheme = SchemeVersion.objects.get(name="huaian-2024")
+    broken = json.dumps({**scheme.definition, "groups": []}, ensure_ascii=False)
+    response = staff.post(reverse("evaluation:schemeversion_edit", args=[scheme.pk]),
+                          {"name": scheme.name, "version": 1, "title": scheme.title, "definition": broken})
+    assert response.status_code == 200 and "方案至少要有一个组别" in response.content.decode()
+    response = staff.post(reverse("evaluation:schemeversion_edit", args=[scheme.pk]),
+                          {"name": scheme.name, "version": 1, "title": scheme.title, "definition": "{不是 JSON"})
+    assert "不是有效的 JSON" in response.content.decode()
+
+    run = new_run(staff)
+    act(staff, run, "gather")
+    used = run.scheme
+    edited = json.dumps({**used.definition, "title": "新标题"}, ensure_ascii=False)
+    response = staff.post(reverse("evaluation:schemeversion_edit", args=[used.pk]),
+                          {"name": used.name, "version": used.version, "title": used.title, "definition": edited})
+    assert "另存为新版本" in response.content.decode()
+    response = staff.post(reverse("evaluation:schemeversion_new_version", args=[used.pk]))
+    copy = SchemeVersion.objects.get(name=used.name, version=2)
+    assert response["Location"] == reverse("evaluation:schemeversion_edit", args=[copy.pk])
+    page = staff.get(copy.get_absolute_url()).content.decode()
+    assert "亩均税收" in page and "1.5" in page
+
+
+def test_compare_page_and_export(staff, park):  # noqa: F811
+    first, second = new_run(staff), new_run(staff)
+    for run in (first, second):
+        act(staff, run, "gather")
+        act(staff, run, "compute")
+    page = staff.get(reverse("evaluation:compare"), {"later": second.pk})
+    assert page.status_code == 200
+    page = staff.get(reverse("evaluation:compare"), {"earlier": first.pk, "later": second.pk}).content.decode()
+    assert "升档 0 家，降档 0 家，不变 3 家，无法比较 1 家" in page
+    exported = read_xlsx(staff.get(reverse("evaluation:compare"),
+                                   {"earlier": first.pk, "later": second.pk, "export": "xlsx"}).content)
+    assert exported[0] == ["统一社会信用代码", "企业名称", "较早等级", "较晚等级", "变化"] and len(exported) == 5
+    same = staff.get(reverse("evaluation:compare"), {"earlier": first.pk, "later": first.pk})
+    assert same.status_code == 400 and "请选择两个不同的批次" in same.content.decode()
