@@ -100,14 +100,17 @@ class ModelPages:
 
     # Querysets -------------------------------------------------------------------------------
 
+    def scoped(self, user):
+        """Every row the user may see at all (lists, details and their actions); subclasses narrow it."""
+        return scope_queryset(self.model.objects.all(), user)
+
     def base_queryset(self, user):
-        manager = getattr(self.model, "objects")
-        queryset = manager.all()
+        queryset = self.scoped(user)
         related = [c.name for c in {*self.columns, *self.export_columns} if c.related]
         related += self.select_related
         if related:
             queryset = queryset.select_related(*related)
-        return scope_queryset(queryset, user)
+        return queryset
 
     def filterset(self, user, params):
         if self.filterset_class is None:
@@ -165,8 +168,7 @@ class PagesView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
-        queryset = scope_queryset(self.model.objects.all(), self.request.user)
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return get_object_or_404(self.pages.scoped(self.request.user), pk=self.kwargs["pk"])
 
     @property
     def model(self):

@@ -176,3 +176,18 @@ class Result(ChangeLoggedModel):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("评价结果随批次重新采集或计算而更新，不能单独删除。")
+
+
+class GradePolicy(DomainModel):
+    """What a class brings to an enterprise (prices, land, support), printed in its report."""
+
+    grade = models.CharField(_("等级"), max_length=10, choices=Grade.choices, unique=True)
+    text = models.TextField(_("政策说明"))
+
+    class Meta:
+        verbose_name = _("等级政策")
+        verbose_name_plural = _("等级政策")
+        ordering = ["grade"]
+
+    def __str__(self):
+        return f"{self.get_grade_display()}政策"

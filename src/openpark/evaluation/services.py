@@ -14,15 +14,17 @@ from django.db import connection, transaction
 
 from openpark.core import imports
 from openpark.core.bulk import insert_rows
+from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.economy.models import Fact
 from openpark.enterprises.choices import EnterpriseStatus
 from openpark.enterprises.models import AboveScaleYear, Enterprise
 from openpark.enterprises.services import land_areas
 
+from . import report
 from . import scheme as schemes
 from .choices import Grade, Movement, RunState
 from .engine import Enterprises, Results, evaluate
-from .models import Result, Run
+from .models import GradePolicy, Result, Run
 
 # The economic indicators each input comes from (annual values; 1—12月 where the annual is missing).
 FACT_INPUTS = {
@@ -43,6 +45,25 @@ def ship_presets(model) -> int:
         if (data["name"], data["version"]) not in have:
             missing.append(model(name=data["name"], version=data["version"], title=data["title"], definition=data,
                                  note=data.get("source", ""), shipped=True))
+    model._default_manager.bulk_create(missing)
+    return len(missing)
+
+
+DEFAULT_POLICIES = {
+    Grade.A: "优先保障用地、用能、排污权等要素；电价、水价、气价不实行差别化加价；城镇土地使用税按规定给予减免；"
+             "优先推荐申报各级扶持资金和荣誉。",
+    Grade.B: "正常保障用地、用能等要素；不实行差别化加价；鼓励通过技术改造、提质增效争创 A 类。",
+    Grade.C: "适度控制新增要素供给；按规定实行差别化电价、水价；由挂钩部门帮扶制定提升计划。",
+    Grade.D: "不得新增工业用地；实行差别化电价、水价、气价加价；纳入低效用地整治，可选择提升改造、"
+             "兼并重组、退租还产或有序退出，园区提供退出帮扶。",
+    Grade.UNDETERMINED: "本年度参评但不定等（公用事业、投产未满两年或列入名单的企业），不适用差别化政策。",
+}
+
+
+def ship_grade_policies(model) -> int:
+    """Create the default policy text of each class that has none, with `model`."""
+    have = set(model._default_manager.values_list("grade", flat=True))
+    missing = [model(grade=grade, text=text) for grade, text in DEFAULT_POLICIES.items() if grade not in have]
     model._default_manager.bulk_create(missing)
     return len(missing)
 
@@ -270,3 +291,72 @@ def _movement(old: str, new: str) -> str:
 
 def default_title(year: int, scheme_title: str) -> str:
     return f"{year} 年度亩均效益评价（{scheme_title}）"
+
+
+# ---------------------------------------------------------------- who sees which results
+
+
+def visible_results(queryset, user):
+    """Results the user may see: park staff all; an enterprise its own, once the run is published."""
+    queryset = scope_queryset(queryset, user)
+    return queryset if is_park_wide(user) else queryset.filter(run__state=RunState.PUBLISHED)
+
+
+# ---------------------------------------------------------------- the enterprise report
+
+
+def report_data(result: Result) -> "report.ReportData":
+    """Everything the enterprise's 体检报告 shows: its figures against its group and industry,
+    its class and the policies it brings, what the next class would take, and its history."""
+    run = result.run
+    scheme = run.scheme.parsed()
+    peers = list(Result.objects.filter(run=run, group=result.group, rank__isnull=False)
+                 .values_list("scores", "industry_code")) if result.group else []
+    division = result.industry_code[:scheme.industry_digits]
+    lines = []
+    for key in scheme.indicator_keys:
+        if key not in result.scores:
+            continue
+        indicator = scheme.indicator(key)
+        lines.append(report.IndicatorLine(
+            indicator.name, indicator.unit, _float(result.values.get(key)), result.scores[key], indicator.weight,
+            _mean(scores.get(key) for scores, _ in peers),
+            _mean(scores.get(key) for scores, code in peers if code[:scheme.industry_digits] == division),
+        ))
+    target = extra = released = None
+    if result.rank:
+        answer = next_class_of(result)
+        target, extra, released = answer.target, answer.extra_tax, answer.land_released
+    policy = GradePolicy.objects.filter(grade=result.grade).values_list("text", flat=True).first() or ""
+    history = list(Result.objects.filter(enterprise=result.enterprise, run__state=RunState.PUBLISHED)
+                   .order_by("run__year", "run__pk").values_list("run__year", "grade"))
+    return report.ReportData(
+        enterprise=result.enterprise.name, code=result.enterprise.uscc, year=run.year, scheme=run.scheme.title,
+        group=result.group_label if result.group else "", total=result.total, rank=result.rank, graded=len(peers),
+        grade=result.grade, reason=result.reason, indicators=lines, bonus=result.bonus or 0.0,
+        penalty=result.penalty or 0.0, policy=policy, target=target, extra_tax=extra, land_released=released,
+        history=history,
+        adjustment=f"计算等级 {result.computed_grade}，调整为 {result.grade}：{result.adjustment_reason}"
+        if result.adjusted else "",
+    )
+
+
+def next_class_of(result: Result):
+    """`whatif.next_class` for a result, over the stored inputs of its group in its run."""
+    from .whatif import next_class
+
+    stored = list(Result.objects.filter(run=result.run, group=result.group).order_by("pk").values_list(
+        "enterprise_id", "enterprise__uscc", *INPUT_COLUMNS))
+    index = next(i for i, row in enumerate(stored) if row[0] == result.enterprise_id)
+    return next_class(_engine_input(stored), result.run.scheme.parsed(), result.run.year, index)
+
+
+def _float(value) -> float | None:
+    if value is None:
+        return None
+    return float("inf") if value == "inf" else float(value)
+
+
+def _mean(values) -> float | None:
+    numbers = [v for v in values if isinstance(v, (int, float))]
+    return sum(numbers) / len(numbers) if numbers else None

@@ -6,10 +6,13 @@ app_name = "evaluation"
 
 urlpatterns = [
     *views.run_pages.urls(),
+    path("runs/<int:pk>/reports/", views.run_reports, name="run_reports"),
     path("runs/<int:pk>/<slug:action>/", views.run_action, name="run_action"),
     path("compare/", views.compare, name="compare"),
     *views.result_pages.urls(),
     path("results/<int:pk>/adjust/", views.adjust_result, name="result_adjust"),
+    path("results/<int:pk>/report.pdf", views.result_report, name="result_report"),
     *views.scheme_pages.urls(),
     path("schemes/<int:pk>/new-version/", views.new_scheme_version, name="schemeversion_new_version"),
+    *views.policy_pages.urls(),
 ]

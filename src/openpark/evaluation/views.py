@@ -1,8 +1,11 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -10,13 +13,13 @@ from django.views.decorators.http import require_POST
 from openpark.core import progress
 from openpark.core.exports import table_xlsx, xlsx_response
 from openpark.core.generic import ModelPages
-from openpark.core.scoping import is_park_wide, scope_queryset
+from openpark.core.scoping import is_park_wide
 from openpark.core.states import TransitionError
 from openpark.enterprises.views import enterprise_pages
 
-from . import filters, forms, services, tasks
+from . import filters, forms, report, services, tasks
 from .choices import Movement
-from .models import Result, Run, SchemeVersion
+from .models import GradePolicy, Result, Run, SchemeVersion
 from .scheme import INPUT_FIELDS, SchemeError
 
 MOVE_HEADERS = ["统一社会信用代码", "企业名称", "较早等级", "较晚等级", "变化"]
@@ -63,8 +66,8 @@ def enterprise_panel(request, enterprise):
     """The enterprise's classes over the years, on its detail page."""
     if not request.user.has_perm("evaluation.view_result"):
         return None
-    results = (Result.objects.filter(enterprise=enterprise, run__is_deleted=False).select_related("run")
-               .order_by("-run__year", "-run__pk"))
+    results = (services.visible_results(Result.objects.filter(enterprise=enterprise, run__is_deleted=False), request.user)
+               .select_related("run").order_by("-run__year", "-run__pk"))
     return {"key": "evaluation", "title": "亩均评价", "template": "evaluation/panels/enterprise.html",
             "context": {"results": results}}
 
@@ -79,7 +82,13 @@ run_pages = ModelPages(
     list_columns=["title", "year", "scheme", "state", "updated_at"], panels=[run_panel], prefix="runs/",
     detail_fields=["title", "year", "scheme", "state", "note", "updated_at"], select_related=["scheme"],
 )
-result_pages = ModelPages(
+class ResultPages(ModelPages):
+    def scoped(self, user):
+        """Enterprise users see their results once the run is published."""
+        return services.visible_results(Result.objects.all(), user)
+
+
+result_pages = ResultPages(
     Result, filterset_class=filters.ResultFilterSet, actions=("list", "detail", "history"), prefix="results/",
     list_columns=["run", "enterprise", "group_label", "total", "rank", "grade", "computed_grade", "reason"],
     export_columns=["run", "uscc", "enterprise", "group_label", "land", "tax", "revenue", "value_added", "energy",
@@ -89,6 +98,10 @@ result_pages = ModelPages(
                    "land", "tax", "revenue", "value_added", "energy", "electricity", "emissions", "rd", "employees",
                    "bonus", "penalty", "total", "rank", "computed_grade", "grade", "reason", "adjustment_reason"],
     select_related=["run", "enterprise"], panels=[result_panel], default_sort="rank",
+)
+policy_pages = ModelPages(
+    GradePolicy, list_columns=["grade", "text"], form_fields=["grade", "text"], prefix="policies/",
+    actions=("list", "detail", "add", "edit", "history"),
 )
 enterprise_pages.panels.append(enterprise_panel)
 
@@ -132,7 +145,7 @@ def _message(exc) -> str:
 @require_POST
 @permission_required("evaluation.change_result", raise_exception=True)
 def adjust_result(request, pk):
-    result = get_object_or_404(scope_queryset(Result.objects.select_related("run"), request.user), pk=pk)
+    result = get_object_or_404(result_pages.scoped(request.user).select_related("run"), pk=pk)
     form = forms.AdjustForm(request.POST)
     if not form.is_valid():
         messages.error(request, "调档失败：须选择等级并填写理由。")
@@ -185,3 +198,30 @@ def compare(request):
     context.update(earlier=earlier, later=later, counts=counts, moves=shown, labels=labels,
                    export_query=request.GET.urlencode())
     return render(request, "evaluation/compare.html", context)
+
+
+@login_required
+@permission_required("evaluation.view_result", raise_exception=True)
+def result_report(request, pk):
+    """The enterprise's 亩均效益体检报告 (PDF): staff for any enterprise, an enterprise for its own."""
+    result = get_object_or_404(result_pages.scoped(request.user).select_related("run__scheme", "enterprise"), pk=pk)
+    content = report.render(services.report_data(result))
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = report_filename(result)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def report_filename(result) -> str:
+    return f"{result.enterprise.name}-{result.run.year}年度亩均效益体检报告.pdf"
+
+
+@login_required
+@require_POST
+def run_reports(request, pk):
+    """Every evaluated enterprise's report of the run, as one zip, made in the background."""
+    run = _run_for(request, pk)
+    if not request.user.has_perm("evaluation.view_result"):
+        raise PermissionDenied("您没有查看评价结果的权限。")
+    task_run = progress.start(tasks.report_zip, f"生成体检报告：{run}", request.user, run.pk, request.user.pk)
+    return redirect(task_run.get_absolute_url() + f"?next={run.get_absolute_url()}")

@@ -1,6 +1,6 @@
 from openpark.core.api.viewsets import ScopedReadOnlyViewSet
 
-from .. import filters
+from .. import filters, services
 from ..models import Result, Run, SchemeVersion
 from . import serializers
 
@@ -26,3 +26,6 @@ class ResultViewSet(ScopedReadOnlyViewSet):
     serializer_class = serializers.ResultSerializer
     filterset_class = filters.ResultFilterSet
     ordering_fields = ["total", "rank", "grade"]
+
+    def get_queryset(self):
+        return services.visible_results(super().get_queryset(), self.request.user)
