@@ -49,3 +49,22 @@ def test_fact_sheet_goes_through_the_import_pages(browser, live_server, demo_par
     page.wait_for_selector("text=导入完成")
     assert Fact.objects.get(enterprise=enterprise, indicator__code="tax_paid", year=2023, month=6).value == Decimal("123.46")
     page.close()
+
+
+def test_evaluation_charts_render_for_the_demo_park(browser, live_server, demo_park, artifacts):
+    from openpark.evaluation.models import Result, Run
+
+    run = Run.objects.get(year=2021)
+    result = Result.objects.filter(run=run, grade="C").order_by("rank").first()
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    log_in(page, live_server.url, "economy")
+    page.goto(live_server.url + run.get_absolute_url())
+    for chart in ("histogram", "group", "zone", "industry"):
+        page.wait_for_selector(f"#{chart}-chart[data-rendered='1'] canvas")
+    page.screenshot(path=str(artifacts / "evaluation-run.png"), full_page=True)
+    page.goto(live_server.url + result.get_absolute_url())
+    page.wait_for_selector("#radar-chart[data-rendered='1'] canvas")
+    body = page.locator("body").inner_text()
+    assert result.enterprise.name in body and "历年等级" in body and "组内平均得分" in body
+    page.screenshot(path=str(artifacts / "evaluation-result.png"), full_page=True)
+    page.close()

@@ -168,3 +168,28 @@ def test_compare_page_and_export(staff, park):  # noqa: F811
     assert exported[0] == ["统一社会信用代码", "企业名称", "较早等级", "较晚等级", "变化"] and len(exported) == 5
     same = staff.get(reverse("evaluation:compare"), {"earlier": first.pk, "later": first.pk})
     assert same.status_code == 400 and "请选择两个不同的批次" in same.content.decode()
+
+
+def test_distribution_and_radar_data(staff, park):  # noqa: F811
+    run = new_run(staff)
+    act(staff, run, "gather")
+    act(staff, run, "compute")
+    run.refresh_from_db()
+    counts = services.distribution(run)
+    assert counts["by_group"] == {"规上": {"A": 1, "B": 1, "C": 1, "D": 0, "不定等": 0}}
+    assert sum(counts["histogram"]["groups"]["规上"]) == 3
+    totals = sorted(Result.objects.filter(run=run, group="above").values_list("total", flat=True))
+    edges = counts["histogram"]["edges"]
+    assert edges[0] == "0–10" and len(edges) == int(totals[-1] // 10) + 1
+    page = staff.get(Result.objects.get(run=run, enterprise=park[0]).get_absolute_url()).content.decode()
+    assert 'id="radar-data"' in page and "组内平均得分" in page and "echarts.min.js" in page
+    assert 'id="distribution-data"' in staff.get(run.get_absolute_url()).content.decode()
+
+
+def test_published_run_page_offers_no_edit_or_delete(staff, park):  # noqa: F811
+    run = new_run(staff)
+    for action in ("gather", "compute", "publish"):
+        act(staff, run, action)
+    page = staff.get(run.get_absolute_url()).content.decode()
+    assert "已发布" in page and 'href="edit/"' not in page and 'href="delete/"' not in page
+    assert "已计算 → 已发布" in page

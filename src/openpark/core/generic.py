@@ -253,10 +253,15 @@ class ObjectDetailView(PagesView):
     def get(self, request, pk):
         obj = self.get_object()
         panels = [panel for panel in (build(request, obj) for build in self.pages.panels) if panel]
+        frozen = getattr(obj, "is_frozen", False)  # a model's records that no one may change any more
         return render(request, self.template_name, self.context(
             object=obj,
+            can_edit=self.can("edit") and not frozen,
+            can_delete=self.can("delete") and not frozen,
             fields=self.detail_rows(obj),
             panels=panels,
+            # Static scripts the panels need (a chart library, say), each once, in order.
+            scripts=list(dict.fromkeys(script for panel in panels for script in panel.get("scripts", ()))),
             breadcrumbs=self.breadcrumbs((str(obj), "")),
             title=str(obj),
         ))

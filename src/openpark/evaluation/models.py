@@ -96,6 +96,10 @@ class Run(DomainModel):
     def is_published(self) -> bool:
         return self.state == RunState.PUBLISHED
 
+    @property
+    def is_frozen(self) -> bool:
+        return self.is_published
+
     def save(self, *args, **kwargs):
         self.machine.guard(self)
         if getattr(self, "_loaded_values", {}).get("state") == RunState.PUBLISHED:

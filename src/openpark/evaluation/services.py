@@ -17,7 +17,7 @@ from openpark.core.bulk import insert_rows
 from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.economy.models import Fact
 from openpark.enterprises.choices import EnterpriseStatus
-from openpark.enterprises.models import AboveScaleYear, Enterprise
+from openpark.enterprises.models import AboveScaleYear, Enterprise, Industry
 from openpark.enterprises.services import land_areas
 
 from . import report
@@ -293,6 +293,50 @@ def default_title(year: int, scheme_title: str) -> str:
     return f"{year} 年度亩均效益评价（{scheme_title}）"
 
 
+# ---------------------------------------------------------------- distributions
+
+GROUP_LABELS = {"above": "规上", "below": "规下"}
+HISTOGRAM_STEP = 10
+LARGEST_INDUSTRIES = 12
+
+
+def distribution(run: Run) -> dict:
+    """What the run's charts show: a histogram of the graded totals per group, and the classes
+    per group, per zone and per industry division (the largest ones)."""
+    rows = list(Result.objects.filter(run=run).exclude(group="").values_list(
+        "group", "grade", "total", "rank", "enterprise__zone__name", "industry_code"))
+    graded = [row for row in rows if row[3]]
+    histogram = {}
+    top = max((row[2] for row in graded), default=0)
+    edges = np.arange(0, max(top, HISTOGRAM_STEP) + HISTOGRAM_STEP, HISTOGRAM_STEP)
+    for key, label in GROUP_LABELS.items():
+        totals = [row[2] for row in graded if row[0] == key]
+        if totals:
+            counts, _ = np.histogram(totals, bins=edges)
+            histogram[label] = counts.tolist()
+    names = dict(Industry.objects.filter(code__in={row[5][:2] for row in rows if row[5]})
+                 .values_list("code", "name"))
+    by_industry = _grade_counts(rows, lambda row: f"{row[5][:2]} {names.get(row[5][:2], '')}".strip() if row[5]
+                                else "未填写")
+    largest = sorted(by_industry, key=lambda name: -sum(by_industry[name].values()))[:LARGEST_INDUSTRIES]
+    return {
+        "grades": Grade.values,
+        "histogram": {"edges": [f"{int(a)}–{int(b)}" for a, b in zip(edges[:-1], edges[1:])], "groups": histogram},
+        "by_group": _grade_counts(rows, lambda row: GROUP_LABELS.get(row[0], row[0])),
+        "by_zone": _grade_counts(rows, lambda row: row[4] or "未填写"),
+        "by_industry": {name: by_industry[name] for name in largest},
+    }
+
+
+def _grade_counts(rows, key) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        bucket = counts.setdefault(key(row), dict.fromkeys(Grade.values, 0))
+        if row[1] in bucket:
+            bucket[row[1]] += 1
+    return dict(sorted(counts.items()))
+
+
 # ---------------------------------------------------------------- who sees which results
 
 
@@ -309,20 +353,7 @@ def report_data(result: Result) -> "report.ReportData":
     """Everything the enterprise's 体检报告 shows: its figures against its group and industry,
     its class and the policies it brings, what the next class would take, and its history."""
     run = result.run
-    scheme = run.scheme.parsed()
-    peers = list(Result.objects.filter(run=run, group=result.group, rank__isnull=False)
-                 .values_list("scores", "industry_code")) if result.group else []
-    division = result.industry_code[:scheme.industry_digits]
-    lines = []
-    for key in scheme.indicator_keys:
-        if key not in result.scores:
-            continue
-        indicator = scheme.indicator(key)
-        lines.append(report.IndicatorLine(
-            indicator.name, indicator.unit, _float(result.values.get(key)), result.scores[key], indicator.weight,
-            _mean(scores.get(key) for scores, _ in peers),
-            _mean(scores.get(key) for scores, code in peers if code[:scheme.industry_digits] == division),
-        ))
+    lines, graded = indicator_lines(result)
     target = extra = released = None
     if result.rank:
         answer = next_class_of(result)
@@ -332,13 +363,40 @@ def report_data(result: Result) -> "report.ReportData":
                    .order_by("run__year", "run__pk").values_list("run__year", "grade"))
     return report.ReportData(
         enterprise=result.enterprise.name, code=result.enterprise.uscc, year=run.year, scheme=run.scheme.title,
-        group=result.group_label if result.group else "", total=result.total, rank=result.rank, graded=len(peers),
+        group=result.group_label if result.group else "", total=result.total, rank=result.rank, graded=graded,
         grade=result.grade, reason=result.reason, indicators=lines, bonus=result.bonus or 0.0,
         penalty=result.penalty or 0.0, policy=policy, target=target, extra_tax=extra, land_released=released,
         history=history,
         adjustment=f"计算等级 {result.computed_grade}，调整为 {result.grade}：{result.adjustment_reason}"
         if result.adjusted else "",
     )
+
+
+def indicator_lines(result: Result) -> tuple[list["report.IndicatorLine"], int]:
+    """The result's indicators with the average scores of the graded enterprises of its group and
+    of its industry division in the group; and how many are graded in the group."""
+    scheme = result.run.scheme.parsed()
+    peers = list(Result.objects.filter(run=result.run, group=result.group, rank__isnull=False)
+                 .values_list("scores", "industry_code")) if result.group else []
+    digits = scheme.industry_digits
+    division = result.industry_code[:digits]
+    lines = []
+    for key in scheme.indicator_keys:
+        if key not in result.scores:
+            continue
+        indicator = scheme.indicator(key)
+        lines.append(report.IndicatorLine(
+            indicator.name, indicator.unit, _float(result.values.get(key)), result.scores[key], indicator.weight,
+            _mean(scores.get(key) for scores, _ in peers),
+            _mean(scores.get(key) for scores, code in peers if code[:digits] == division),
+        ))
+    return lines, len(peers)
+
+
+def class_history(enterprise, user) -> list[tuple[int, str, str]]:
+    """(year, run, class) of the enterprise in every run the user may see, oldest first."""
+    results = visible_results(Result.objects.filter(enterprise=enterprise, run__is_deleted=False), user)
+    return list(results.order_by("run__year", "run__pk").values_list("run__year", "run__title", "grade"))
 
 
 def next_class_of(result: Result):

@@ -23,6 +23,7 @@ from .models import GradePolicy, Result, Run, SchemeVersion
 from .scheme import INPUT_FIELDS, SchemeError
 
 MOVE_HEADERS = ["统一社会信用代码", "企业名称", "较早等级", "较晚等级", "变化"]
+CHART_SCRIPTS = ("vendor/echarts/echarts.min.js", "js/evaluation-charts.js")
 
 
 def scheme_panel(request, scheme):
@@ -38,9 +39,13 @@ def scheme_panel(request, scheme):
 
 def run_panel(request, run):
     results = Result.objects.filter(run=run)
-    return {"key": "run", "title": "评价过程", "template": "evaluation/panels/run.html", "context": {
+    return {"key": "run", "title": "评价过程", "template": "evaluation/panels/run.html", "scripts": CHART_SCRIPTS,
+            "context": {
+        "distribution": services.distribution(run) if run.state in ("computed", "published") else None,
         "run": run, "transitions": run.machine.available(run, request.user),
-        "history": run.machine.history(run), "publish_form": forms.PublishForm(),
+        "history": [(change, run.machine.labels.get(change.from_state, change.from_state),
+                     run.machine.labels.get(change.to_state, change.to_state)) for change in run.machine.history(run)],
+        "publish_form": forms.PublishForm(),
         "grades": sorted((run.summary.get("grades") or {}).items()),
         "missing": sorted((run.summary.get("missing") or {}).items(), key=lambda item: -item[1]),
         "input_labels": INPUT_FIELDS, "lacking": results.exclude(missing=[]).count(),
@@ -49,17 +54,24 @@ def run_panel(request, run):
 
 
 def result_panel(request, result):
-    scheme = result.run.scheme.parsed()
-    rows = []
-    for key in scheme.indicator_keys:
-        if key in result.scores:
-            indicator = scheme.indicator(key)
-            rows.append((indicator.name, indicator.unit, result.values.get(key), result.scores[key], indicator.weight))
+    lines, graded = services.indicator_lines(result)
     can_adjust = request.user.has_perm("evaluation.change_result") and result.run.state == "computed" and result.group
-    return {"key": "result", "title": "指标得分", "template": "evaluation/panels/result.html", "context": {
-        "result": result, "rows": rows, "adjust_form": forms.AdjustForm(initial={"grade": result.grade}),
-        "can_adjust": can_adjust,
+    radar = {
+        "names": [line.name for line in lines],
+        "series": [[_share(getattr(line, field), line.weight) for line in lines]
+                   for field in ("score", "group_average", "industry_average")],
+    }
+    return {"key": "result", "title": "指标得分", "template": "evaluation/panels/result.html", "scripts": CHART_SCRIPTS,
+            "context": {
+        "result": result, "lines": lines, "graded": graded, "radar": radar,
+        "history": services.class_history(result.enterprise, request.user),
+        "adjust_form": forms.AdjustForm(initial={"grade": result.grade}), "can_adjust": can_adjust,
     }}
+
+
+def _share(score, weight) -> float | None:
+    """A score as a percentage of its weight, for the radar's common scale."""
+    return None if score is None or not weight else round(max(0.0, score / weight) * 100, 1)
 
 
 def enterprise_panel(request, enterprise):

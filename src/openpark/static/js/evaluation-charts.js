@@ -1,0 +1,65 @@
+// Charts of the 亩均 evaluation: an enterprise's radar against its group and industry
+// (json_script "radar-data"), and a run's distributions (json_script "distribution-data").
+(function () {
+  "use strict";
+  if (typeof echarts === "undefined") { return; }
+
+  function data(id) {
+    var source = document.getElementById(id);
+    return source ? JSON.parse(source.textContent) : null;
+  }
+
+  function draw(holder, option) {
+    var chart = echarts.init(holder);
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+    holder.dataset.rendered = "1";
+  }
+
+  var radar = data("radar-data"), radarHolder = document.getElementById("radar-chart");
+  if (radar && radarHolder && radar.names.length) {
+    var names = ["本企业", "组内平均", "行业平均"];
+    draw(radarHolder, {
+      tooltip: {},
+      legend: { data: names, bottom: 0 },
+      radar: { indicator: radar.names.map(function (name) { return { name: name, max: 150 }; }), radius: "62%" },
+      series: [{
+        type: "radar",
+        data: radar.series.map(function (values, i) {
+          return { name: names[i], value: values.map(function (v) { return v === null ? 0 : v; }) };
+        })
+      }]
+    });
+  }
+
+  var distribution = data("distribution-data");
+  if (!distribution) { return; }
+  var titles = { histogram: "总分分布（家）", by_group: "各组等级（家）", by_zone: "各片区等级（家）", by_industry: "各行业等级（家）" };
+  document.querySelectorAll("[data-chart]").forEach(function (holder) {
+    var key = holder.dataset.chart;
+    if (key === "histogram") {
+      var groups = Object.keys(distribution.histogram.groups);
+      draw(holder, {
+        title: { text: titles[key], textStyle: { fontSize: 13 } },
+        tooltip: { trigger: "axis" }, legend: { data: groups, right: 0 },
+        grid: { left: 40, right: 10, bottom: 40, top: 40 },
+        xAxis: { type: "category", data: distribution.histogram.edges, axisLabel: { rotate: 45, fontSize: 10 } },
+        yAxis: { type: "value" },
+        series: groups.map(function (g) { return { name: g, type: "bar", data: distribution.histogram.groups[g] }; })
+      });
+      return;
+    }
+    var counts = distribution[key], categories = Object.keys(counts);
+    draw(holder, {
+      title: { text: titles[key], textStyle: { fontSize: 13 } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }, legend: { data: distribution.grades, right: 0 },
+      grid: { left: 10, right: 10, bottom: 10, top: 40, containLabel: true },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", data: categories, axisLabel: { width: 110, overflow: "truncate" } },
+      series: distribution.grades.map(function (grade) {
+        return { name: grade, type: "bar", stack: "grades",
+                 data: categories.map(function (c) { return counts[c][grade]; }) };
+      })
+    });
+  });
+}());
