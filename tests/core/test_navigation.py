@@ -6,7 +6,7 @@ from openpark.core.roles import ROLES
 TASKS = "我的后台任务"
 ENTERPRISE_FILE = ["企业名录", "企业地图", "土地台账", "片区", "园中园"]
 ECONOMY = ["经济看板", "企业指标数据", "指标定义", "全市参考值"]
-EVALUATION = ["评价批次", "评价结果", "评价方案"]
+EVALUATION = ["评价批次", "评价结果", "低效用地", "处置案", "评价方案", "等级政策"]
 EXPECTED_MENU = {
     "leader": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "网格": ["网格"], "系统": ["变更记录", TASKS]},
     "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "网格": ["网格"], "系统": ["变更记录", TASKS]},

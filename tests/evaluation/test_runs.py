@@ -104,6 +104,12 @@ def test_a_published_run_never_changes(park, run, economy):
     run.title = "改个名字"
     with pytest.raises(ValidationError, match="已发布的评价批次不能修改"):
         run.save()
+    fresh = Run.objects.get(pk=run.pk)
+    fresh.note = "补充说明"
+    with pytest.raises(ValidationError, match="已发布的评价批次不能修改"):
+        fresh.save()
+    with pytest.raises(ValidationError, match="不能删除"):
+        fresh.delete()
     assert Result.objects.get(pk=result.pk).grade != "D"
 
 

@@ -82,11 +82,13 @@ class StateMachine:
         return transition
 
     def guard(self, obj) -> None:
-        """Refuse a save that changes the state outside a transition (call from the model's save)."""
-        loaded = getattr(obj, "_loaded_values", None)
-        if loaded is None or getattr(obj, "_state_transition", None):
+        """Refuse a save that changes the state outside a transition (call from the model's save).
+        The state is compared with the database's, not with what was loaded: an instance may have
+        gone through transitions since."""
+        if obj.pk is None or getattr(obj, "_state_transition", None):
             return
-        if loaded.get(self.field) != self.state(obj):
+        stored = type(obj)._default_manager.filter(pk=obj.pk).values_list(self.field, flat=True).first()
+        if stored is not None and stored != self.state(obj):
             raise TransitionError(f"状态只能通过规定的操作改变（{self.field}）。")
 
     def history(self, obj):

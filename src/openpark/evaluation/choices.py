@@ -22,3 +22,19 @@ class Movement(models.TextChoices):
     DOWN = "down", _("降档")
     SAME = "same", _("不变")
     OTHER = "other", _("无法比较")
+
+
+class DisposalRoute(models.TextChoices):
+    RETURN = "return", _("退租还产")
+    REDEVELOP = "redevelop", _("二次开发")
+    JOINT = "joint", _("联合开发")
+    RELOCATE = "relocate", _("搬迁")
+    MERGE = "merge", _("兼并重组")
+    UPGRADE = "upgrade", _("提升改造")
+
+
+class DisposalState(models.TextChoices):
+    OPEN = "open", _("待处置")
+    IN_PROGRESS = "in_progress", _("处置中")
+    DONE = "done", _("已完成")
+    CANCELLED = "cancelled", _("已撤销")

@@ -1,10 +1,23 @@
 """Demo data of the evaluation app: the demo park evaluated with jiangsu-6 for 2021 and 2022,
 from its own facts and land, both runs published."""
-from .models import Run, SchemeVersion
-from .services import compute, gather, publish, ship_presets
+from datetime import date
+from decimal import Decimal
+
+from .choices import DisposalRoute
+from .models import DisposalCase, DisposalProgress, LowEfficiencyRule, Run, SchemeVersion
+from .services import compute, gather, low_efficiency, publish, ship_presets
 
 DEMO_YEARS = (2021, 2022)
 DEMO_SCHEME = "jiangsu-6"
+DEMO_CASES = 8
+OFFICERS = ("王建国", "李敏", "张伟", "陈静")
+# (route, deadline, what happened: "" open, "start" in progress with a note, "finish" done)
+CASE_PLANS = (
+    (DisposalRoute.RETURN, date(2027, 6, 30), "start"), (DisposalRoute.REDEVELOP, date(2027, 12, 31), "start"),
+    (DisposalRoute.JOINT, date(2027, 12, 31), ""), (DisposalRoute.UPGRADE, date(2023, 12, 31), "finish"),
+    (DisposalRoute.MERGE, date(2027, 9, 30), ""), (DisposalRoute.RELOCATE, date(2028, 6, 30), "start"),
+    (DisposalRoute.UPGRADE, date(2027, 3, 31), ""), (DisposalRoute.RETURN, date(2024, 6, 30), "finish"),
+)
 
 
 def load(out) -> None:
@@ -21,3 +34,25 @@ def load(out) -> None:
         publish(run, None, note="演示数据")
         lines.append(f"{year} 年 " + "，".join(f"{grade} {count}" for grade, count in sorted(counts.items())))
     out.write("亩均评价：已发布 " + "；".join(lines) + "。")
+    cases = _disposal_cases(run)
+    out.write(f"低效用地：{len(low_efficiency(run, LowEfficiencyRule.current()))} 家，建立处置案 {cases} 件。")
+
+
+def _disposal_cases(run: Run) -> int:
+    """Disposal cases for the lowest of the latest run's low-efficiency enterprises, at various stages."""
+    rows = low_efficiency(run, LowEfficiencyRule.current())[:DEMO_CASES]
+    for number, (row, (route, deadline, step)) in enumerate(zip(rows, CASE_PLANS)):
+        case = DisposalCase.objects.create(
+            enterprise_id=row.enterprise_id, year=run.year, route=route, deadline=deadline,
+            area_mu=Decimal(str(row.land)).quantize(Decimal("0.01")), officer=OFFICERS[number % len(OFFICERS)],
+            tax_per_mu_before=Decimal(str(row.tax_per_mu)).quantize(Decimal("0.01")),
+            note=f"{run.year} 年亩均税收 {row.tax_per_mu:.2f} 万元/亩，{row.reasons}。",
+        )
+        if step:
+            DisposalCase.machine.apply(case, "start", None, note="挂钩部门已约谈企业")
+            DisposalProgress.objects.create(case=case, on=date(run.year + 1, 3, 15), text="已约谈企业负责人，明确处置方向。",
+                                            author="演示数据")
+        if step == "finish":
+            DisposalCase.machine.apply(case, "finish", None, note="处置完成，已复核",
+                                       tax_per_mu_after=case.tax_per_mu_before * 3 + Decimal("5"))
+    return len(rows)

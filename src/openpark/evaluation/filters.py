@@ -5,8 +5,8 @@ from openpark.economy.filters import YEAR_INPUT
 from openpark.enterprises.industry import industry_lookup
 from openpark.enterprises.models import Zone
 
-from .choices import Grade, RunState
-from .models import Result, Run, SchemeVersion
+from .choices import DisposalRoute, DisposalState, Grade, RunState
+from .models import DisposalCase, Result, Run, SchemeVersion
 
 GROUPS = (("above", "规上"), ("below", "规下"))
 
@@ -61,3 +61,16 @@ class ResultFilterSet(SearchFilterSet):
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(**industry_lookup(value, prefix="enterprise__"))
+
+
+class DisposalCaseFilterSet(SearchFilterSet):
+    search_fields = ("enterprise__name", "enterprise__uscc", "officer", "note")
+
+    year = django_filters.NumberFilter(label="认定年度", widget=YEAR_INPUT)
+    route = django_filters.ChoiceFilter(choices=DisposalRoute.choices, label="处置方式")
+    state = django_filters.ChoiceFilter(choices=DisposalState.choices, label="状态")
+    zone = django_filters.ModelChoiceFilter(field_name="enterprise__zone", queryset=Zone.objects.all(), label="片区")
+
+    class Meta:
+        model = DisposalCase
+        fields = []

@@ -6,7 +6,7 @@ from openpark.core.forms import ScopedModelForm
 
 from . import scheme as schemes
 from .choices import Grade
-from .models import Run, SchemeVersion
+from .models import DisposalCase, Run, SchemeVersion
 
 
 class SchemeJSONField(forms.JSONField):
@@ -83,3 +83,36 @@ class CompareForm(forms.Form):
         if data.get("earlier") and data.get("earlier") == data.get("later"):
             raise forms.ValidationError("请选择两个不同的批次。")
         return data
+
+
+class DisposalCaseForm(ScopedModelForm):
+    class Meta:
+        model = DisposalCase
+        fields = ["enterprise", "year", "route", "area_mu", "deadline", "officer", "tax_per_mu_before",
+                  "tax_per_mu_after", "note"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        data = super().clean()
+        enterprise, area = data.get("enterprise"), data.get("area_mu")
+        if enterprise is not None and area is not None and data.get("year"):
+            from openpark.enterprises.services import land_area
+
+            held = land_area(enterprise, data["year"])
+            if area > held:
+                self.add_error("area_mu", f"涉及面积不能超过该企业 {data['year']} 年的用地面积 {held} 亩。")
+        return data
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProgressForm(forms.Form):
+    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label="进展", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LowEfficiencyForm(forms.Form):
+    run = forms.ModelChoiceField(label="评价批次", queryset=Run.objects.exclude(state="draft"), required=False,
+                                 help_text="默认为最近发布的批次")

@@ -6,6 +6,8 @@ manual adjustments (定档调档) with reasons, and is then published: a publish
 results never change. Results are derived rows: written in bulk by gathering and computing,
 and recorded in the change log when adjusted.
 """
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,7 +19,7 @@ from openpark.economy.periods import FIRST_YEAR, LAST_YEAR
 from openpark.enterprises.models import Enterprise
 
 from . import scheme as schemes
-from .choices import Grade, RunState
+from .choices import DisposalRoute, DisposalState, Grade, RunState
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
 
@@ -56,8 +58,10 @@ class SchemeVersion(DomainModel):
             raise ValidationError({"definition": str(exc)}) from None
 
     def save(self, *args, **kwargs):
-        if self.pk is not None and self.in_use and getattr(self, "_loaded_values", {}).get("definition") != self.definition:
-            raise ValidationError("该方案版本已被评价批次使用，不能修改；请另存为新版本。")
+        if self.pk is not None and self.in_use:
+            stored = SchemeVersion.all_objects.filter(pk=self.pk).values_list("definition", flat=True).first()
+            if stored != self.definition:
+                raise ValidationError("该方案版本已被评价批次使用，不能修改；请另存为新版本。")
         super().save(*args, **kwargs)
 
 
@@ -102,7 +106,7 @@ class Run(DomainModel):
 
     def save(self, *args, **kwargs):
         self.machine.guard(self)
-        if getattr(self, "_loaded_values", {}).get("state") == RunState.PUBLISHED:
+        if self.pk is not None and Run.all_objects.filter(pk=self.pk, state=RunState.PUBLISHED).exists():
             raise ValidationError("已发布的评价批次不能修改。")
         super().save(*args, **kwargs)
 
@@ -174,7 +178,7 @@ class Result(ChangeLoggedModel):
     uscc.fget.short_description = _("统一社会信用代码")
 
     def save(self, *args, **kwargs):
-        if self.run.is_published:
+        if Run.all_objects.filter(pk=self.run_id, state=RunState.PUBLISHED).exists():
             raise ValidationError("评价批次已发布，结果不能修改。")
         super().save(*args, **kwargs)
 
@@ -195,3 +199,100 @@ class GradePolicy(DomainModel):
 
     def __str__(self):
         return f"{self.get_grade_display()}政策"
+
+
+class LowEfficiencyRule(ChangeLoggedModel):
+    """When land counts as used inefficiently: 亩均税收 under a fixed amount, or under a share of
+    its industry's average. One row, edited on its page."""
+
+    tax_per_mu_below = models.DecimalField(_("亩均税收低于（万元/亩）"), max_digits=8, decimal_places=2,
+                                           default=5, validators=[MinValueValidator(0)])
+    industry_share_below = models.DecimalField(
+        _("或低于行业平均的比例"), max_digits=4, decimal_places=2, default=Decimal("0.5"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)], help_text=_("0.5 即行业平均亩均税收的 50%。"))
+    growth_target_pct = models.DecimalField(_("园区亩均税收增幅目标（%）"), max_digits=5, decimal_places=2, default=15)
+
+    class Meta:
+        verbose_name = _("低效用地认定标准")
+        verbose_name_plural = _("低效用地认定标准")
+
+    def __str__(self):
+        return f"亩均税收低于 {self.tax_per_mu_below} 万元/亩，或低于行业平均的 {self.industry_share_below:.0%}"
+
+    @classmethod
+    def current(cls) -> "LowEfficiencyRule":
+        rule = cls.objects.order_by("pk").first()
+        return rule if rule is not None else cls.objects.create()
+
+
+DISPOSAL_MACHINE = StateMachine("state", dict(DisposalState.choices), (
+    Transition("start", "开始处置", (DisposalState.OPEN,), DisposalState.IN_PROGRESS, "evaluation.change_disposalcase"),
+    Transition("finish", "完成处置", (DisposalState.IN_PROGRESS,), DisposalState.DONE, "evaluation.change_disposalcase",
+               needs_note=True),
+    Transition("cancel", "撤销", (DisposalState.OPEN, DisposalState.IN_PROGRESS), DisposalState.CANCELLED,
+               "evaluation.change_disposalcase", needs_note=True),
+    Transition("reopen", "重新处置", (DisposalState.DONE, DisposalState.CANCELLED), DisposalState.IN_PROGRESS,
+               "evaluation.change_disposalcase", needs_note=True),
+))
+
+
+class DisposalCase(DomainModel):
+    """The disposal of one low-efficiency enterprise's land (低效用地处置)."""
+
+    scope_enterprise_field = "enterprise"
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="disposal_cases",
+                                   verbose_name=_("企业"))
+    year = models.PositiveSmallIntegerField(_("认定年度"), validators=[MinValueValidator(FIRST_YEAR),
+                                                                  MaxValueValidator(LAST_YEAR)])
+    route = models.CharField(_("处置方式"), max_length=20, choices=DisposalRoute.choices)
+    area_mu = models.DecimalField(_("涉及面积（亩）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    deadline = models.DateField(_("完成期限"))
+    officer = models.CharField(_("责任人"), max_length=50)
+    state = models.CharField(_("状态"), max_length=20, choices=DisposalState.choices, default=DisposalState.OPEN,
+                             editable=False)
+    tax_per_mu_before = models.DecimalField(_("处置前亩均税收（万元/亩）"), max_digits=12, decimal_places=2, null=True,
+                                            blank=True)
+    tax_per_mu_after = models.DecimalField(_("处置后亩均税收（万元/亩）"), max_digits=12, decimal_places=2, null=True,
+                                           blank=True)
+    note = models.TextField(_("情况说明"), blank=True)
+
+    machine = DISPOSAL_MACHINE
+
+    class Meta:
+        verbose_name = _("低效用地处置")
+        verbose_name_plural = _("低效用地处置")
+        ordering = ["deadline", "pk"]
+
+    def __str__(self):
+        return f"{self.enterprise.name} {self.get_route_display()}（{self.year} 年认定）"
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.state in (DisposalState.OPEN, DisposalState.IN_PROGRESS) and self.deadline < timezone.localdate()
+
+    overdue.fget.short_description = _("已逾期")
+
+    def save(self, *args, **kwargs):
+        self.machine.guard(self)
+        super().save(*args, **kwargs)
+
+
+class DisposalProgress(ChangeLoggedModel):
+    """A progress note on a disposal case."""
+
+    case = models.ForeignKey(DisposalCase, on_delete=models.PROTECT, related_name="progress",
+                             verbose_name=_("处置案"))
+    on = models.DateField(_("日期"))
+    text = models.TextField(_("进展"))
+    author = models.CharField(_("填写人"), max_length=150, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("处置进展")
+        verbose_name_plural = _("处置进展")
+        ordering = ["on", "pk"]
+
+    def __str__(self):
+        return f"{self.on} {self.text[:20]}"

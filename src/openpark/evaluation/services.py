@@ -11,6 +11,7 @@ from decimal import Decimal
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Sum
 
 from openpark.core import imports
 from openpark.core.bulk import insert_rows
@@ -22,9 +23,9 @@ from openpark.enterprises.services import land_areas
 
 from . import report
 from . import scheme as schemes
-from .choices import Grade, Movement, RunState
+from .choices import DisposalState, Grade, Movement, RunState
 from .engine import Enterprises, Results, evaluate
-from .models import GradePolicy, Result, Run
+from .models import DisposalCase, DisposalProgress, GradePolicy, Result, Run
 
 # The economic indicators each input comes from (annual values; 1—12月 where the annual is missing).
 FACT_INPUTS = {
@@ -418,3 +419,83 @@ def _float(value) -> float | None:
 def _mean(values) -> float | None:
     numbers = [v for v in values if isinstance(v, (int, float))]
     return sum(numbers) / len(numbers) if numbers else None
+
+
+# ---------------------------------------------------------------- low-efficiency land
+
+
+@dataclass
+class LowEfficiency:
+    enterprise_id: int
+    uscc: str
+    name: str
+    industry: str
+    land: float
+    tax: float | None
+    tax_per_mu: float
+    industry_average: float | None
+    below_fixed: bool
+    below_share: bool
+    case_id: int | None = None
+
+    @property
+    def reasons(self) -> str:
+        parts = []
+        if self.below_fixed:
+            parts.append("低于固定标准")
+        if self.below_share:
+            parts.append("低于行业平均的比例")
+        if self.tax is None:
+            parts.append("无税收记录，按 0 计")
+        return "；".join(parts)
+
+
+def low_efficiency(run: Run, rule) -> list[LowEfficiency]:
+    """The enterprises of the run whose 亩均税收 (tax / land, missing tax as 0) is under the rule's
+    fixed amount, or under its share of the industry division's Σ tax / Σ land; lowest first."""
+    rows = list(Result.objects.filter(run=run, land__gt=0).order_by("pk").values_list(
+        "enterprise_id", "enterprise__uscc", "enterprise__name", "industry_code", "land", "tax"))
+    if not rows:
+        return []
+    digits = run.scheme.parsed().industry_digits
+    ids, codes, names, industries, land, tax = zip(*rows)
+    land = np.array(land, dtype=float)
+    taxes = np.array([np.nan if t is None else float(t) for t in tax])
+    paid = np.nan_to_num(taxes)
+    per_mu = paid / land
+    divisions, inverse = np.unique(np.array(industries, dtype=str).astype(f"U{digits}"), return_inverse=True)
+    averages = (np.bincount(inverse, weights=paid) / np.bincount(inverse, weights=land))[inverse]
+    below_fixed = per_mu < float(rule.tax_per_mu_below)
+    below_share = per_mu < float(rule.industry_share_below) * averages
+    low = np.flatnonzero(below_fixed | below_share)
+    cases = dict(DisposalCase.objects.filter(year=run.year, enterprise_id__in=[ids[i] for i in low])
+                 .exclude(state=DisposalState.CANCELLED).values_list("enterprise_id", "pk"))
+    found = [LowEfficiency(ids[i], codes[i], names[i], industries[i], float(land[i]),
+                           None if np.isnan(taxes[i]) else float(taxes[i]), float(per_mu[i]), float(averages[i]),
+                           bool(below_fixed[i]), bool(below_share[i]), cases.get(ids[i])) for i in low]
+    return sorted(found, key=lambda row: (row.tax_per_mu, row.uscc))
+
+
+def park_tax_per_mu(run: Run) -> float | None:
+    """The park's 亩均税收 in the run: Σ tax / Σ land over the enterprises with land."""
+    sums = Result.objects.filter(run=run, land__gt=0).aggregate(land=Sum("land"), tax=Sum("tax"))
+    return float(sums["tax"] or 0) / float(sums["land"]) if sums["land"] else None
+
+
+def park_growth(run: Run) -> tuple[float | None, float | None, float | None]:
+    """(this year's park 亩均税收, last year's from its latest run, growth in percent)."""
+    current = park_tax_per_mu(run)
+    earlier_runs = Run.objects.filter(year=run.year - 1).exclude(state=RunState.DRAFT).order_by("-pk")
+    earlier = earlier_runs.filter(state=RunState.PUBLISHED).first() or earlier_runs.first()
+    previous = park_tax_per_mu(earlier) if earlier else None
+    growth = (current / previous - 1) * 100 if current is not None and previous else None
+    return current, previous, growth
+
+
+def add_progress(case: DisposalCase, on, text: str, user) -> DisposalProgress:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("进展内容不能为空。")
+    if case.state in (DisposalState.DONE, DisposalState.CANCELLED):
+        raise ValidationError("处置案已办结或撤销，如需继续请先“重新处置”。")
+    return DisposalProgress.objects.create(case=case, on=on, text=text, author=getattr(user, "username", ""))

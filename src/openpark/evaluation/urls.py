@@ -15,4 +15,9 @@ urlpatterns = [
     *views.scheme_pages.urls(),
     path("schemes/<int:pk>/new-version/", views.new_scheme_version, name="schemeversion_new_version"),
     *views.policy_pages.urls(),
+    path("low-efficiency/", views.low_efficiency, name="low_efficiency"),
+    *views.rule_pages.urls(),
+    *views.disposal_pages.urls(),
+    path("disposals/<int:pk>/progress/", views.disposal_progress, name="disposal_progress"),
+    path("disposals/<int:pk>/<slug:action>/", views.disposal_action, name="disposal_action"),
 ]

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openpark.core import progress
@@ -18,8 +19,8 @@ from openpark.core.states import TransitionError
 from openpark.enterprises.views import enterprise_pages
 
 from . import filters, forms, report, services, tasks
-from .choices import Movement
-from .models import GradePolicy, Result, Run, SchemeVersion
+from .choices import Movement, RunState
+from .models import DisposalCase, GradePolicy, LowEfficiencyRule, Result, Run, SchemeVersion
 from .scheme import INPUT_FIELDS, SchemeError
 
 MOVE_HEADERS = ["统一社会信用代码", "企业名称", "较早等级", "较晚等级", "变化"]
@@ -110,6 +111,28 @@ result_pages = ResultPages(
                    "land", "tax", "revenue", "value_added", "energy", "electricity", "emissions", "rd", "employees",
                    "bonus", "penalty", "total", "rank", "computed_grade", "grade", "reason", "adjustment_reason"],
     select_related=["run", "enterprise"], panels=[result_panel], default_sort="rank",
+)
+def disposal_panel(request, case):
+    return {"key": "disposal", "title": "处置进展", "template": "evaluation/panels/disposal.html", "context": {
+        "case": case, "transitions": case.machine.available(case, request.user),
+        "history": [(change, case.machine.labels.get(change.from_state, change.from_state),
+                     case.machine.labels.get(change.to_state, change.to_state)) for change in case.machine.history(case)],
+        "progress": case.progress.all(), "transition_form": forms.TransitionForm(),
+        "progress_form": forms.ProgressForm(initial={"on": timezone.localdate()}),
+        "can_change": request.user.has_perm("evaluation.change_disposalcase"),
+    }}
+
+
+disposal_pages = ModelPages(
+    DisposalCase, filterset_class=filters.DisposalCaseFilterSet, form_class=forms.DisposalCaseForm,
+    list_columns=["enterprise", "year", "route", "area_mu", "deadline", "officer", "state", "overdue",
+                  "tax_per_mu_before", "tax_per_mu_after"],
+    panels=[disposal_panel], prefix="disposals/", select_related=["enterprise"],
+)
+rule_pages = ModelPages(
+    LowEfficiencyRule, list_columns=["tax_per_mu_below", "industry_share_below", "growth_target_pct"],
+    form_fields=["tax_per_mu_below", "industry_share_below", "growth_target_pct"], prefix="low-efficiency/rule/",
+    actions=("list", "detail", "edit", "history"),
 )
 policy_pages = ModelPages(
     GradePolicy, list_columns=["grade", "text"], form_fields=["grade", "text"], prefix="policies/",
@@ -237,3 +260,78 @@ def run_reports(request, pk):
         raise PermissionDenied("您没有查看评价结果的权限。")
     task_run = progress.start(tasks.report_zip, f"生成体检报告：{run}", request.user, run.pk, request.user.pk)
     return redirect(task_run.get_absolute_url() + f"?next={run.get_absolute_url()}")
+
+
+LOW_HEADERS = ["统一社会信用代码", "企业名称", "行业代码", "用地面积（亩）", "实缴税收（万元）", "亩均税收（万元/亩）",
+               "行业平均亩均税收（万元/亩）", "认定理由", "处置案"]
+
+
+@login_required
+@permission_required("evaluation.view_disposalcase", raise_exception=True)
+def low_efficiency(request):
+    """低效用地: the enterprises under the rule in a run, the park's 亩均税收 against its target."""
+    if not is_park_wide(request.user):
+        raise PermissionDenied("低效用地清单仅向园区管理人员开放。")
+    form = forms.LowEfficiencyForm(request.GET or None)
+    context = {"title": "低效用地", "form": form,
+               "breadcrumbs": [("首页", reverse("home")), ("低效用地", "")]}
+    if form.is_bound and not form.is_valid():
+        return render(request, "evaluation/low_efficiency.html", context, status=400)
+    run = (form.cleaned_data.get("run") if form.is_bound else None) or _latest_run()
+    rule = LowEfficiencyRule.current()
+    context.update(run=run, rule=rule)
+    if run is None:
+        return render(request, "evaluation/low_efficiency.html", context)
+    rows = services.low_efficiency(run, rule)
+    if request.GET.get("export") == "xlsx":
+        table = [(r.uscc, r.name, r.industry, r.land, r.tax, round(r.tax_per_mu, 4), round(r.industry_average, 4),
+                  r.reasons, "已建" if r.case_id else "") for r in rows]
+        return xlsx_response(table_xlsx("低效用地", LOW_HEADERS, table), f"低效用地-{run.year}.xlsx")
+    current, previous, growth = services.park_growth(run)
+    context.update(rows=rows, current=current, previous=previous, growth=growth,
+                   met=growth is not None and growth >= float(rule.growth_target_pct),
+                   export_query=request.GET.urlencode(), can_add=request.user.has_perm("evaluation.add_disposalcase"),
+                   rule_url=reverse("evaluation:lowefficiencyrule_detail", args=[rule.pk]))
+    return render(request, "evaluation/low_efficiency.html", context)
+
+
+def _latest_run():
+    runs = Run.objects.exclude(state=RunState.DRAFT).order_by("-year", "-pk")
+    return runs.filter(state=RunState.PUBLISHED).first() or runs.first()
+
+
+def _case_for(request, pk) -> DisposalCase:
+    return get_object_or_404(disposal_pages.scoped(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def disposal_action(request, pk, action):
+    case = _case_for(request, pk)
+    form = forms.TransitionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        case.machine.apply(case, action, request.user, note)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已{case.machine.transitions[action].label}。")
+    return redirect(case)
+
+
+@login_required
+@require_POST
+@permission_required("evaluation.change_disposalcase", raise_exception=True)
+def disposal_progress(request, pk):
+    case = _case_for(request, pk)
+    form = forms.ProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "进展未保存：须填写日期和进展内容。")
+        return redirect(case)
+    try:
+        services.add_progress(case, form.cleaned_data["on"], form.cleaned_data["text"], request.user)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "已记录进展。")
+    return redirect(case)
