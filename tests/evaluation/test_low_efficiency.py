@@ -106,3 +106,15 @@ def test_overdue_cases_are_flagged(firms):
 
 def test_scoped_users_cannot_see_the_list(make_user, client_for):
     assert client_for(make_user("enterprise")).get(reverse("evaluation:low_efficiency")).status_code == 403
+
+
+def test_disposal_api(firms, make_user, api_for):
+    api = api_for(make_user("economy"))
+    created = api.post("/api/evaluation/disposals/", {
+        "enterprise": firms[1].pk, "year": 2021, "route": "joint", "area_mu": "5", "deadline": "2027-12-31",
+        "officer": "陈静", "state": "done"}, format="json")
+    assert created.status_code == 201 and created.json()["state"] == "open"  # the state is not writable
+    assert api.get("/api/evaluation/disposals/", {"route": "joint"}).json()["count"] == 1
+    bad = api.post("/api/evaluation/disposals/", {"enterprise": firms[1].pk, "year": 2021, "route": "burn"},
+                   format="json")
+    assert bad.status_code == 400 and bad.json()["errors"]["route"] == ["“burn” 不是合法选项。"]

@@ -177,6 +177,12 @@ class Result(ChangeLoggedModel):
 
     uscc.fget.short_description = _("统一社会信用代码")
 
+    @property
+    def missing_label(self) -> str:
+        return "、".join(schemes.INPUT_FIELDS.get(name, name) for name in self.missing)
+
+    missing_label.fget.short_description = _("缺少的数据")
+
     def save(self, *args, **kwargs):
         if Run.all_objects.filter(pk=self.run_id, state=RunState.PUBLISHED).exists():
             raise ValidationError("评价批次已发布，结果不能修改。")

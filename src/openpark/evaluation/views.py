@@ -103,10 +103,11 @@ class ResultPages(ModelPages):
 
 result_pages = ResultPages(
     Result, filterset_class=filters.ResultFilterSet, actions=("list", "detail", "history"), prefix="results/",
-    list_columns=["run", "enterprise", "group_label", "total", "rank", "grade", "computed_grade", "reason"],
+    list_columns=["run", "enterprise", "group_label", "total", "rank", "grade", "computed_grade", "reason",
+                  "missing_label"],
     export_columns=["run", "uscc", "enterprise", "group_label", "land", "tax", "revenue", "value_added", "energy",
                     "electricity", "emissions", "rd", "employees", "bonus", "penalty", "total", "rank",
-                    "computed_grade", "grade", "reason", "adjustment_reason"],
+                    "computed_grade", "grade", "reason", "adjustment_reason", "missing_label"],
     detail_fields=["run", "enterprise", "group_label", "above_scale", "industry_code", "production_started_on",
                    "land", "tax", "revenue", "value_added", "energy", "electricity", "emissions", "rd", "employees",
                    "bonus", "penalty", "total", "rank", "computed_grade", "grade", "reason", "adjustment_reason"],

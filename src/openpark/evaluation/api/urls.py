@@ -6,5 +6,6 @@ router = DefaultRouter()
 router.register("schemes", views.SchemeVersionViewSet)
 router.register("runs", views.RunViewSet)
 router.register("results", views.ResultViewSet)
+router.register("disposals", views.DisposalCaseViewSet)
 
 urlpatterns = router.urls

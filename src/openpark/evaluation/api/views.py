@@ -1,7 +1,7 @@
-from openpark.core.api.viewsets import ScopedReadOnlyViewSet
+from openpark.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 from .. import filters, services
-from ..models import Result, Run, SchemeVersion
+from ..models import DisposalCase, Result, Run, SchemeVersion
 from . import serializers
 
 
@@ -29,3 +29,11 @@ class ResultViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         return services.visible_results(super().get_queryset(), self.request.user)
+
+
+class DisposalCaseViewSet(ScopedModelViewSet):
+    """Disposal cases of low-efficiency land; the state changes only through the case page's actions."""
+
+    queryset = DisposalCase.objects.select_related("enterprise")
+    serializer_class = serializers.DisposalCaseSerializer
+    filterset_class = filters.DisposalCaseFilterSet
