@@ -168,3 +168,22 @@ def test_scheme_versions_in_use_are_frozen(park, run, economy):
     scheme.definition = {**scheme.definition, "title": "改过的方案"}
     with pytest.raises(ValidationError, match="另存为新版本"):
         scheme.save()
+
+
+def test_tags_become_flags_and_relocation_an_exemption(park, economy):
+    from openpark.enterprises.models import Tag
+
+    park[0].tags.add(Tag.objects.create(name="专精特新"))
+    park[1].status = "relocated"
+    park[1].save()
+    definition = SchemeVersion.objects.get(name="jiangsu-6").definition
+    bonus = {"cap": 5, "items": [{"flag": "tag:专精特新", "label": "专精特新企业", "points": 3}]}
+    scheme = SchemeVersion.objects.create(name="jiangsu-6-plus", version=1, title="带加分项",
+                                          definition={**definition, "name": "jiangsu-6-plus", "bonus": bonus})
+    run = Run.objects.create(year=2021, scheme=scheme, title="加分")
+    services.gather(run, economy)
+    services.compute(run, economy)
+    first, second = (Result.objects.get(run=run, enterprise=e) for e in park[:2])
+    assert first.flags == {"tag:专精特新": True} and first.bonus == 3
+    assert first.total == pytest.approx(sum(first.scores.values()) + 3)
+    assert (second.grade, second.reason, second.rank) == ("不定等", "企业搬迁中，不定等", None)

@@ -138,6 +138,8 @@ class Result(ChangeLoggedModel):
     rd = models.DecimalField(_("研发经费（万元）"), **AMOUNT)
     employees = models.DecimalField(_("年平均职工人数"), **AMOUNT)
     flags = models.JSONField(_("加减分项"), default=dict, blank=True)
+    exempt = models.BooleanField(_("列为不定等"), default=False)
+    exempt_reason = models.CharField(_("不定等原因"), max_length=200, blank=True)
     missing = models.JSONField(_("缺少的数据"), default=list, blank=True)
     group = models.CharField(_("组别"), max_length=20, blank=True)
     values = models.JSONField(_("指标值"), default=dict, blank=True)

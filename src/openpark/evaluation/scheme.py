@@ -11,7 +11,10 @@ Conventions:
   (20 + 80 × (x − min)/(max − min) percent of the weight).
 - A lower-is-better indicator scores (2 − value / benchmark) × weight under benchmark methods.
 - Missing data: `zero` scores 0, `group_average` scores the average score of the group's graded
-  enterprises that have the indicator, `penalty` scores −points.
+  enterprises that have the indicator, `penalty` scores −points (a deduction, below the floor).
+- Bonus and penalty items name a flag of the input. In the platform the flags are "high_tech"
+  (a high-tech certificate valid in the year) and "tag:<标签>" for each tag of the enterprise,
+  e.g. "tag:专精特新"; in a file, a yes/no column per item.
 """
 import json
 from dataclasses import dataclass, field

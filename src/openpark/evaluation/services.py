@@ -33,7 +33,10 @@ FACT_INPUTS = {
     "energy": "energy_consumption", "electricity": "electricity_consumption", "emissions": "pollutant_emissions",
     "rd": "rd_expenditure", "employees": "average_employees",
 }
-INPUT_COLUMNS = ("above_scale", "industry_code", "production_started_on", *Result.INPUTS, "flags")
+INPUT_COLUMNS = ("above_scale", "industry_code", "production_started_on", *Result.INPUTS, "flags", "exempt",
+                 "exempt_reason")
+# Enterprises whose status sets them aside as 不定等 (evaluated, not graded), with the reason.
+EXEMPT_STATUSES = {EnterpriseStatus.RELOCATED: "企业搬迁中，不定等"}
 GRADE_ORDER = {Grade.A: 4, Grade.B: 3, Grade.C: 2, Grade.D: 1}
 
 
@@ -111,21 +114,34 @@ def _needed_inputs(scheme: schemes.Scheme) -> dict[str, list[str]]:
 def _inputs(year: int) -> list[dict]:
     """One dict per enterprise in the park that year (not 注销), with the engine's inputs."""
     enterprises = Enterprise.objects.exclude(status=EnterpriseStatus.DEREGISTERED).values_list(
-        "pk", "industry_id", "production_started_on")
+        "pk", "industry_id", "production_started_on", "status")
     above = set(AboveScaleYear.objects.filter(year=year).values_list("enterprise_id", flat=True))
-    high_tech = set(Enterprise.objects.high_tech_in(year).values_list("pk", flat=True))
+    flags = _flags(year)
     land = land_areas(year)
     facts = _fact_inputs(year)
     rows = []
-    for pk, industry, started in enterprises:
+    for pk, industry, started, status in enterprises:
         values = facts.get(pk, {})
         rows.append({
             "enterprise_id": pk, "above_scale": pk in above, "industry_code": industry or "",
             "production_started_on": started, "land": land.get(pk),
             **{name: values.get(name) for name in FACT_INPUTS},
-            "flags": {"high_tech": True} if pk in high_tech else {},
+            "flags": flags.get(pk, {}), "exempt": status in EXEMPT_STATUSES,
+            "exempt_reason": EXEMPT_STATUSES.get(status, ""),
         })
     return rows
+
+
+def _flags(year: int) -> dict[int, dict[str, bool]]:
+    """The flags a scheme's bonus and penalty items can name: "high_tech" (a certificate valid in
+    the year) and "tag:<标签>" for each of the enterprise's tags (专精特新, 绿色工厂 …)."""
+    flags: dict[int, dict[str, bool]] = {}
+    for pk in Enterprise.objects.high_tech_in(year).values_list("pk", flat=True):
+        flags.setdefault(pk, {})["high_tech"] = True
+    for pk, name in Enterprise.tags.through.objects.filter(tag__is_deleted=False).values_list("enterprise_id",
+                                                                                              "tag__name"):
+        flags.setdefault(pk, {})[f"tag:{name}"] = True
+    return flags
 
 
 def _fact_inputs(year: int) -> dict[int, dict[str, Decimal]]:
@@ -196,6 +212,8 @@ def _engine_input(stored: list[tuple]) -> Enterprises:
         values={name: np.array([np.nan if v is None else float(v) for v in columns[at[name]]])
                 for name in Result.INPUTS},
         flags={name: np.array([bool(row.get(name)) for row in flags]) for name in flag_names},
+        exempt=np.array(columns[at["exempt"]], dtype=bool),
+        exempt_reason=np.array(columns[at["exempt_reason"]], dtype=object),
     )
 
 
