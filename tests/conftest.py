@@ -12,6 +12,16 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fresh_calendar():
+    """The working-day calendar is cached per process; a rolled-back test must not leave its days."""
+    from openpark.core.calendars import calendar
+
+    calendar.cache_clear()
+    yield
+    calendar.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def chinese():
     """Messages outside a request in Chinese too, as the platform runs."""
     with translation.override("zh-hans"):

@@ -9,12 +9,13 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import calendars, navigation
         from . import changes  # noqa: F401  (connects the change-record signals)
-        from . import navigation
         from .navigation import MenuItem, Module
         from .roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="openpark_sync_roles")
+        calendars.connect()
         navigation.register(Module("grids", "网格", 80, (
             MenuItem("网格", "core:grid_list", "core.view_grid"),
         )))
@@ -22,4 +23,5 @@ class CoreConfig(AppConfig):
             MenuItem("变更记录", "core:changerecord_list", "core.view_changerecord"),
             MenuItem("我的后台任务", "core:taskrun_list", None),
             MenuItem("账号管理", "admin:core_user_changelist", "core.change_user"),
+            MenuItem("工作日历", "core:calendarday_list", "core.change_calendarday"),
         )))

@@ -410,3 +410,34 @@ class StateChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("状态变更记录不可删除。")
+
+
+class CalendarYear(ChangeLoggedModel):
+    """A year whose official holidays and 调休 days are in the calendar table."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
+
+    class Meta:
+        verbose_name = _("工作日历年份")
+        verbose_name_plural = _("工作日历年份")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year} 年"
+
+
+class CalendarDay(ChangeLoggedModel):
+    """A day that differs from the Monday-to-Friday rule: a holiday, or a weekend day worked."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("上班"), default=False)
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day} {self.name}（{'上班' if self.is_workday else '放假'}）"

@@ -75,6 +75,7 @@ ROLES: tuple[Role, ...] = (
         {
             # Viewing enterprises lets the administrator bind enterprise accounts to them.
             "core.user": EDIT, "core.grid": EDIT, "core.enterprisebinding": EDIT,
+            "core.calendarday": EDIT, "core.calendaryear": EDIT,
             "enterprises.enterprise": VIEW,
             "core.gridbinding": EDIT, "core.changerecord": VIEW, "auth.group": VIEW,
             "authtoken.token": EDIT, "authtoken.tokenproxy": EDIT,

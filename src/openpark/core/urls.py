@@ -6,6 +6,8 @@ app_name = "core"
 
 urlpatterns = [
     *views.grid_pages.urls(),
+    *views.calendar_day_pages.urls(),
+    *views.calendar_year_pages.urls(),
     *views.change_pages.urls(),
     path("tasks/", views.taskrun_list, name="taskrun_list"),
     path("tasks/<uuid:pk>/", views.taskrun_detail, name="taskrun_detail"),

@@ -15,7 +15,7 @@ from .filters import ChangeRecordFilterSet, GridFilterSet
 from .forms import GridForm
 from .exports import xlsx_response
 from .generic import ModelPages, ObjectDetailView
-from .models import ChangeRecord, Grid, ImportJob, TaskRun
+from .models import CalendarDay, CalendarYear, ChangeRecord, Grid, ImportJob, TaskRun
 from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import bound_ids, role_names, scope_queryset
 
@@ -98,6 +98,13 @@ grid_pages = ModelPages(
     Grid, filterset_class=GridFilterSet, form_class=GridForm,
     list_columns=["code", "name", "updated_at"],
     detail_fields=["code", "name", "boundary", "created_at", "updated_at"],
+)
+calendar_day_pages = ModelPages(
+    CalendarDay, list_columns=["day", "is_workday", "name"], form_fields=["day", "is_workday", "name"],
+    prefix="calendar/days/", default_sort="-day",
+)
+calendar_year_pages = ModelPages(
+    CalendarYear, list_columns=["year", "note"], form_fields=["year", "note"], prefix="calendar/years/",
 )
 change_pages = ModelPages(
     ChangeRecord, filterset_class=ChangeRecordFilterSet, actions=("list", "detail"),
