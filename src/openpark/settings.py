@@ -7,6 +7,7 @@ Environment variables:
   DATABASE_URL     sqlite:///path or postgres://user@host:port/name (default: data/openpark.sqlite3).
   REDIS_URL        moves Celery from in-process (eager) execution to workers.
   OPENPARK_DATA_DIR  where the SQLite file and uploaded media live (default: ./data).
+  STALE_PROJECT_DAYS  days without recorded progress after which a project is flagged (default 30).
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "openpark.enterprises",
     "openpark.economy",
     "openpark.evaluation",
+    "openpark.investment",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +242,8 @@ if MAP_TILE_CRS not in {"wgs84", "gcj02"}:
 
 # Lists above this many rows are exported by a background task instead of in the request.
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))
+# A project in progress with no recorded progress for longer than this is flagged as stale.
+STALE_PROJECT_DAYS = int(os.environ.get("STALE_PROJECT_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

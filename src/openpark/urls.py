@@ -11,6 +11,7 @@ api_patterns = [
     path("enterprises/", include("openpark.enterprises.api.urls")),
     path("economy/", include("openpark.economy.api.urls")),
     path("evaluation/", include("openpark.evaluation.api.urls")),
+    path("investment/", include("openpark.investment.api.urls")),
     path("auth/token/", obtain_auth_token, name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("enterprises/", include("openpark.enterprises.urls")),
     path("economy/", include("openpark.economy.urls")),
     path("evaluation/", include("openpark.evaluation.urls")),
+    path("investment/", include("openpark.investment.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

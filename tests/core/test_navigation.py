@@ -7,16 +7,17 @@ TASKS = "我的后台任务"
 ENTERPRISE_FILE = ["企业名录", "企业地图", "土地台账", "片区", "园中园"]
 ECONOMY = ["经济看板", "企业指标数据", "指标定义", "全市参考值"]
 EVALUATION = ["评价批次", "评价结果", "低效用地", "处置案", "评价方案", "等级政策"]
+INVESTMENT = ["招商项目", "项目问题", "招商线索", "走访洽谈", "目标企业", "产业链", "招商顾问", "办理时限"]
 EXPECTED_MENU = {
-    "leader": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "网格": ["网格"], "系统": ["变更记录", TASKS]},
-    "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "网格": ["网格"], "系统": ["变更记录", TASKS]},
-    "investment": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "系统": [TASKS]},
+    "leader": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
+    "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
+    "investment": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "招商引资": INVESTMENT, "系统": [TASKS]},
     "environment": {"一企一档": ENTERPRISE_FILE, "系统": [TASKS]},
     "industry": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "系统": [TASKS]},
     "community": {"一企一档": ENTERPRISE_FILE, "网格": ["网格"], "系统": [TASKS]},
     "grid": {"网格": ["网格"], "系统": [TASKS]},
     "enterprise": {"一企一档": ENTERPRISE_FILE, "经济运行": ["企业指标数据", "指标定义"], "亩均评价": ["评价结果"],
-                   "系统": [TASKS]},
+                   "招商引资": ["招商项目"], "系统": [TASKS]},
     "admin": {"一企一档": ["企业名录", "企业地图"], "网格": ["网格"], "系统": ["变更记录", TASKS, "账号管理", "工作日历"]},
 }
 
@@ -51,7 +52,8 @@ def test_user_with_two_roles_sees_both_and_can_switch(make_user, client_for):
     response = client.get("/", follow=True)
     # The first role in the declared order is the landing page.
     assert response.request["PATH_INFO"] == reverse("role_home", args=["investment"])
-    assert menu_of(response) == {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "网格": ["网格"], "系统": [TASKS]}
+    assert menu_of(response) == {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "招商引资": ["招商项目"], "网格": ["网格"],
+                                 "系统": [TASKS]}
     assert reverse("role_home", args=["grid"]) in response.content.decode()
     assert client.get(reverse("role_home", args=["grid"])).status_code == 200
 

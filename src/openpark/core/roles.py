@@ -68,7 +68,7 @@ ROLES: tuple[Role, ...] = (
     ),
     Role(
         "enterprise", "企业用户", "查看和确认本企业数据，下载本企业评价报告", False,
-        _all(VIEW, "enterprises", "economy", "evaluation"),
+        {**_all(VIEW, "enterprises", "economy", "evaluation"), "investment.project": VIEW},
     ),
     Role(
         "admin", "系统管理员", "账号、角色、网格与绑定、系统配置", True,

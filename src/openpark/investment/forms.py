@@ -1,0 +1,51 @@
+from django import forms
+
+from openpark.core.forms import ScopedModelForm
+
+from .models import Lead, Problem, Project, Visit
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ProjectForm(ScopedModelForm):
+    class Meta:
+        model = Project
+        fields = ["name", "investor", "investor_enterprise", "chain", "link", "zone", "lead", "total_investment",
+                  "fixed_asset_investment", "foreign_investment", "land_mu", "expected_output", "expected_tax",
+                  "linked_leader", "linked_department", "industrial", "support_kind", "support_amount",
+                  "support_share", "note"]
+
+
+class LeadForm(ScopedModelForm):
+    class Meta:
+        model = Lead
+        fields = ["received_on", "source", "investor", "intended_project", "officer", "adviser", "target", "note"]
+        widgets = {"received_on": DATE}
+
+
+class VisitForm(ScopedModelForm):
+    class Meta:
+        model = Visit
+        fields = ["held_on", "kind", "place", "participants", "outcome", "next_step", "next_due", "lead", "target"]
+        widgets = {"held_on": DATE, "next_due": DATE}
+
+
+class ProblemForm(ScopedModelForm):
+    class Meta:
+        model = Problem
+        fields = ["project", "description", "owner", "raised_on", "deadline", "resolution", "resolved_on"]
+        widgets = {"raised_on": DATE, "deadline": DATE, "resolved_on": DATE}
+
+    def save(self, commit=True):
+        if self.instance.pk is None:
+            self.instance.stage = self.cleaned_data["project"].stage
+        return super().save(commit)
+
+
+class AdvanceForm(forms.Form):
+    on = forms.DateField(label="实际日期", widget=DATE, required=False, help_text="留空为今天")
+    note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label="解决情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

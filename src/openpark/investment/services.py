@@ -1,0 +1,120 @@
+"""Projects through their stages, problems and their escalation, stale projects and the "1230"
+deadlines; and what ships with the platform (the demo park's chains, the 1230 rules)."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import STAGE_ORDER, LinkStatus, Stage
+from .models import Chain, ChainLink, DeadlineRule, Problem, Project, StageDate
+
+# The demo park's chains and their links, upstream to downstream, with the work each needs.
+SHIPPED_CHAINS = {
+    "汽车配件": (("铸锻件毛坯", LinkStatus.WEAK), ("精密机加工", LinkStatus.STRONG), ("汽车电子", LinkStatus.MISSING),
+                ("总成装配", LinkStatus.EXTEND)),
+    "工程机械": (("钢材与铸件", LinkStatus.STRONG), ("液压件", LinkStatus.MISSING), ("传动与结构件", LinkStatus.WEAK),
+                ("整机制造", LinkStatus.EXTEND)),
+    "电机电器": (("硅钢与铜材", LinkStatus.WEAK), ("电机制造", LinkStatus.STRONG), ("电气控制", LinkStatus.WEAK),
+                ("智能电器", LinkStatus.EXTEND)),
+    "新能源": (("电池材料", LinkStatus.MISSING), ("电芯与储能", LinkStatus.EXTEND), ("电力电子", LinkStatus.WEAK)),
+    "新材料": (("化工原料", LinkStatus.STRONG), ("高分子材料", LinkStatus.WEAK), ("复合材料", LinkStatus.MISSING)),
+    "智能制造": (("工业软件", LinkStatus.MISSING), ("智能装备", LinkStatus.WEAK), ("系统集成", LinkStatus.EXTEND)),
+}
+# The Jiangsu "1230" standard: working days from application.
+SHIPPED_RULES = (
+    ("registration", "企业开办（工商登记）", 1, False),
+    ("real_estate", "不动产登记", 2, False),
+    ("construction_permit", "工业项目施工许可", 30, True),
+)
+
+
+def ship(chain_model, link_model, rule_model) -> None:
+    """Create the shipped chains, links and deadline rules that are missing (models may be historical)."""
+    for order, (name, links) in enumerate(SHIPPED_CHAINS.items(), start=1):
+        chain, _ = chain_model._default_manager.get_or_create(name=name, defaults={"order": order * 10})
+        for position, (link, status) in enumerate(links, start=1):
+            link_model._default_manager.get_or_create(chain=chain, name=link,
+                                                      defaults={"order": position * 10, "status": status})
+    for order, (code, name, days, industrial) in enumerate(SHIPPED_RULES, start=1):
+        rule_model._default_manager.get_or_create(code=code, defaults={
+            "name": name, "working_days": days, "industrial_only": industrial, "order": order * 10})
+
+
+def ship_all() -> None:
+    ship(Chain, ChainLink, DeadlineRule)
+
+
+def advance(project: Project, transition: str, user, note: str = "", on=None) -> None:
+    """Move the project through a transition on day `on` (default today), which becomes the stage's
+    actual date and the project's latest progress."""
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError("实际日期不能晚于今天。")
+    if on < project.stage_changed_on:
+        raise ValidationError(f"实际日期不能早于进入当前阶段的日期（{project.stage_changed_on}）。")
+    with transaction.atomic():
+        project.machine.apply(project, transition, user, note, stage_changed_on=on, last_progress_on=on)
+        if project.stage != Stage.TERMINATED:
+            StageDate.objects.update_or_create(project=project, stage=project.stage, defaults={"actual_on": on})
+
+
+def record_progress(project: Project, on=None) -> None:
+    """Something happened on the project (a problem raised or solved, a plan changed): not stale."""
+    on = on or timezone.localdate()
+    if on > project.last_progress_on:
+        Project.objects.filter(pk=project.pk).update(last_progress_on=on)
+        project.last_progress_on = on
+
+
+def raise_problem(project: Project, description: str, owner: str, deadline, raised_on=None) -> Problem:
+    if project.stage == Stage.TERMINATED:
+        raise ValidationError("项目已终止，不能再提出问题。")
+    problem = Problem(project=project, stage=project.stage, description=description, owner=owner,
+                      deadline=deadline, raised_on=raised_on or timezone.localdate())
+    problem.full_clean()
+    problem.save()
+    record_progress(project, problem.raised_on)
+    return problem
+
+
+def escalate(problem: Problem) -> Problem:
+    """上报挂钩领导: the problem goes on the linked leader's list."""
+    if problem.resolved_on:
+        raise ValidationError("问题已解决，无需上报。")
+    if not problem.project.linked_leader:
+        raise ValidationError("该项目没有挂钩领导，请先在项目中填写。")
+    if problem.escalated_on is None:
+        problem.escalated_on = timezone.localdate()
+        problem.save(update_fields=["escalated_on", "updated_at"])
+    return problem
+
+
+def resolve(problem: Problem, resolution: str, on=None) -> Problem:
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError("请说明解决情况。")
+    problem.resolution, problem.resolved_on = resolution, on or timezone.localdate()
+    problem.full_clean()
+    problem.save()
+    record_progress(problem.project, problem.resolved_on)
+    return problem
+
+
+def stale_days() -> int:
+    return getattr(settings, "STALE_PROJECT_DAYS", 30)
+
+
+def stale_projects(today=None):
+    """Projects in progress with no recorded progress for more than the configured days."""
+    today = today or timezone.localdate()
+    limit = today - timezone.timedelta(days=stale_days())
+    return Project.objects.exclude(stage__in=[Stage.PRODUCING, Stage.TERMINATED]).filter(last_progress_on__lt=limit)
+
+
+def overdue_problems(today=None):
+    return Problem.objects.filter(resolved_on__isnull=True, deadline__lt=today or timezone.localdate())
+
+
+def reached(stage: str) -> list[str]:
+    """The stages a project has passed through once it is in `stage` (终止 says nothing)."""
+    return list(STAGE_ORDER[:STAGE_ORDER.index(stage) + 1]) if stage in STAGE_ORDER else []

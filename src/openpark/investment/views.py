@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from openpark.core.generic import ModelPages
+from openpark.core.states import TransitionError
+from openpark.enterprises.views import enterprise_pages
+
+from . import filters, forms, services
+from .models import (
+    Adviser, Chain, ChainLink, DeadlineRule, LandTask, Lead, Problem, Project, ProjectDeadline, StageDate,
+    TargetCompany, TeamMember, Visit,
+)
+
+
+def _message(exc) -> str:
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def chain_panel(request, chain):
+    return {"key": "links", "title": "环节（上游 → 下游）", "template": "investment/panels/chain.html",
+            "context": {"links": chain.links.prefetch_related("enterprises").all()}}
+
+
+def link_panel(request, link):
+    projects = link.projects.exclude(stage__in=["producing", "terminated"])
+    return {"key": "link", "title": "环节上的企业与在建项目", "template": "investment/panels/link.html",
+            "context": {"enterprises": link.enterprises.all(), "projects": projects, "targets": link.targets.all()}}
+
+
+def project_panel(request, project):
+    stage_dates = {d.stage: d for d in project.stage_dates.all()}
+    return {"key": "project", "title": "项目进程", "template": "investment/panels/project.html", "context": {
+        "project": project, "transitions": project.machine.available(project, request.user),
+        "advance_form": forms.AdvanceForm(), "stages": [(value, label, stage_dates.get(value))
+                                                        for value, label in project.machine.labels.items()
+                                                        if value != "terminated"],
+        "history": [(change, project.machine.labels.get(change.from_state, change.from_state),
+                     project.machine.labels.get(change.to_state, change.to_state))
+                    for change in project.machine.history(project)],
+        "problems": project.problems.all(), "team": project.team.all(), "land_tasks": project.land_tasks.all(),
+        "deadlines": project.deadlines.select_related("rule"), "stale": project.is_stale(services.stale_days()),
+        "stale_days": services.stale_days(),
+    }}
+
+
+def problem_panel(request, problem):
+    return {"key": "problem", "title": "处理", "template": "investment/panels/problem.html",
+            "context": {"problem": problem, "resolve_form": forms.ResolveForm(),
+                        "can_change": request.user.has_perm("investment.change_problem")}}
+
+
+def enterprise_projects_panel(request, enterprise):
+    if not request.user.has_perm("investment.view_project"):
+        return None
+    return {"key": "projects", "title": "招商项目", "template": "investment/panels/enterprise.html",
+            "context": {"projects": enterprise.projects.all()}}
+
+
+chain_pages = ModelPages(Chain, filterset_class=filters.ChainFilterSet, list_columns=["order", "name", "leader"],
+                         form_fields=["name", "leader", "order", "note"], panels=[chain_panel])
+link_pages = ModelPages(ChainLink, filterset_class=filters.ChainLinkFilterSet, prefix="links/",
+                        list_columns=["chain", "order", "name", "status"], select_related=["chain"],
+                        form_fields=["chain", "name", "order", "status", "enterprises", "note"], panels=[link_panel])
+adviser_pages = ModelPages(Adviser, filterset_class=filters.AdviserFilterSet,
+                           list_columns=["name", "kind", "organisation", "appointed_on"],
+                           form_fields=["name", "kind", "organisation", "appointed_on", "note"])
+target_pages = ModelPages(TargetCompany, filterset_class=filters.TargetCompanyFilterSet, prefix="targets/",
+                          list_columns=["year", "name", "company_type", "link", "officer", "contact_status"],
+                          form_fields=["year", "name", "company_type", "link", "officer", "contact_status", "note"],
+                          select_related=["link__chain"])
+lead_pages = ModelPages(Lead, filterset_class=filters.LeadFilterSet, form_class=forms.LeadForm,
+                        list_columns=["received_on", "source", "investor", "intended_project", "officer", "adviser"])
+visit_pages = ModelPages(Visit, filterset_class=filters.VisitFilterSet, form_class=forms.VisitForm,
+                         list_columns=["held_on", "kind", "place", "participants", "next_step", "next_due"])
+project_pages = ModelPages(
+    Project, filterset_class=filters.ProjectFilterSet, form_class=forms.ProjectForm,
+    list_columns=["name", "investor", "chain", "zone", "stage", "total_investment", "linked_leader",
+                  "last_progress_on"], select_related=["chain", "zone"], panels=[project_panel],
+)
+problem_pages = ModelPages(Problem, filterset_class=filters.ProblemFilterSet, form_class=forms.ProblemForm,
+                           list_columns=["project", "stage", "description", "owner", "deadline", "overdue",
+                                         "escalated_on", "resolved_on"], select_related=["project"],
+                           panels=[problem_panel])
+team_pages = ModelPages(TeamMember, list_columns=["project", "name", "role", "organisation"], prefix="team/",
+                        form_fields=["project", "name", "role", "organisation"], select_related=["project"])
+land_task_pages = ModelPages(LandTask, list_columns=["project", "kind", "status", "planned_on", "done_on"],
+                             form_fields=["project", "kind", "status", "planned_on", "done_on"], prefix="land-tasks/",
+                             select_related=["project"])
+stage_date_pages = ModelPages(StageDate, list_columns=["project", "stage", "planned_on", "actual_on"],
+                              form_fields=["project", "stage", "planned_on"], prefix="stage-dates/",
+                              actions=("list", "detail", "add", "edit", "history"), select_related=["project"])
+rule_pages = ModelPages(DeadlineRule, filterset_class=filters.DeadlineRuleFilterSet, prefix="deadline-rules/",
+                        list_columns=["order", "code", "name", "working_days", "industrial_only"],
+                        form_fields=["code", "name", "working_days", "industrial_only", "order"])
+deadline_pages = ModelPages(ProjectDeadline, prefix="deadlines/",
+                            list_columns=["project", "rule", "applied_on", "due_on", "done_on", "overdue"],
+                            form_fields=["project", "rule", "applied_on", "done_on"],
+                            select_related=["project", "rule"])
+enterprise_pages.panels.append(enterprise_projects_panel)
+
+
+@login_required
+@require_POST
+def advance(request, pk, transition):
+    project = get_object_or_404(project_pages.scoped(request.user), pk=pk)
+    form = forms.AdvanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "日期格式有误。")
+        return redirect(project)
+    try:
+        services.advance(project, transition, request.user, form.cleaned_data["note"], form.cleaned_data["on"])
+    except (TransitionError, ValidationError) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"项目已进入“{project.get_stage_display()}”。")
+    return redirect(project)
+
+
+@login_required
+@require_POST
+@permission_required("investment.change_problem", raise_exception=True)
+def escalate(request, pk):
+    problem = get_object_or_404(problem_pages.scoped(request.user), pk=pk)
+    try:
+        services.escalate(problem)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"已上报挂钩领导 {problem.project.linked_leader}。")
+    return redirect(problem)
+
+
+@login_required
+@require_POST
+@permission_required("investment.change_problem", raise_exception=True)
+def resolve(request, pk):
+    problem = get_object_or_404(problem_pages.scoped(request.user), pk=pk)
+    form = forms.ResolveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("请说明解决情况。")
+        services.resolve(problem, form.cleaned_data["resolution"])
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "问题已解决。")
+    return redirect(problem)

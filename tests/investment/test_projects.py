@@ -1,0 +1,145 @@
+"""Projects through their life cycle, problems and escalation, stale projects, the "1230"
+deadlines on the official calendar, and who may see and change what."""
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.core.states import TransitionError
+from openpark.investment import services
+from openpark.investment.models import Chain, ChainLink, DeadlineRule, Project, ProjectDeadline, StageDate
+from tests.factories import EnterpriseFactory, bind_enterprise
+
+pytestmark = pytest.mark.django_db
+FORWARD = ["to_negotiating", "to_signed", "to_land", "to_started", "to_completed", "to_producing"]
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("investment", username="zhaoshang")
+
+
+@pytest.fixture
+def project():
+    chain = Chain.objects.get(name="汽车配件")
+    return Project.objects.create(name="精密齿轮项目", investor="某某精工", chain=chain,
+                                  link=chain.links.get(name="精密机加工"), total_investment=D(50000),
+                                  linked_leader="王主任", stage_changed_on=date(2026, 1, 5),
+                                  last_progress_on=date(2026, 1, 5))
+
+
+def test_the_demo_park_chains_and_the_1230_rules_ship():
+    assert list(Chain.objects.values_list("name", flat=True)) == ["汽车配件", "工程机械", "电机电器", "新能源", "新材料",
+                                                                  "智能制造"]
+    assert list(ChainLink.objects.filter(chain__name="工程机械").values_list("name", flat=True)) == [
+        "钢材与铸件", "液压件", "传动与结构件", "整机制造"]
+    assert list(DeadlineRule.objects.values_list("working_days", flat=True)) == [1, 2, 30]
+
+
+def test_every_stage_in_order_each_with_its_date(project, staff):
+    for offset, transition in enumerate(FORWARD, start=1):
+        services.advance(project, transition, staff, note=transition, on=date(2026, 1, 5) + timedelta(days=offset * 10))
+    assert project.stage == "producing" and project.stage_changed_on == date(2026, 3, 6)
+    actual = dict(StageDate.objects.filter(project=project).values_list("stage", "actual_on"))
+    assert actual["signed"] == date(2026, 1, 25) and actual["producing"] == date(2026, 3, 6)
+    assert [c.transition for c in project.machine.history(project)] == FORWARD
+
+
+def test_forbidden_transitions_change_nothing(project, staff, make_user):
+    with pytest.raises(TransitionError, match="当前状态为“线索”，不能进入签约"):
+        services.advance(project, "to_signed", staff)
+    with pytest.raises(TransitionError, match="终止须填写说明"):
+        services.advance(project, "terminate", staff)
+    with pytest.raises(PermissionDenied):
+        services.advance(project, "to_negotiating", make_user("leader"))
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        services.advance(project, "to_negotiating", staff, on=timezone.localdate() + timedelta(days=1))
+    with pytest.raises(ValidationError, match="不能早于进入当前阶段的日期"):
+        services.advance(project, "to_negotiating", staff, on=date(2025, 12, 31))
+    project.refresh_from_db()
+    assert project.stage == "lead"
+    services.advance(project, "terminate", staff, note="投资方战略调整")
+    with pytest.raises(TransitionError, match="当前状态为“终止”"):
+        services.advance(project, "to_negotiating", staff)
+    project.stage = "lead"
+    with pytest.raises(TransitionError, match="状态只能通过规定的操作改变"):
+        project.save()
+
+
+def test_problems_escalate_resolve_and_keep_the_project_moving(project):
+    problem = services.raise_problem(project, "用电增容未落实", "供电所张科", date(2026, 2, 1), raised_on=date(2026, 1, 20))
+    assert problem.stage == "lead" and project.last_progress_on == date(2026, 1, 20)
+    assert problem.overdue  # past its deadline and unresolved
+    assert services.overdue_problems().filter(pk=problem.pk).exists()
+    services.escalate(problem)
+    assert problem.escalated_on == timezone.localdate()
+    with pytest.raises(ValidationError, match="请说明解决情况"):
+        services.resolve(problem, " ")
+    services.resolve(problem, "已完成增容")
+    assert not problem.overdue and project.last_progress_on == timezone.localdate()
+    with pytest.raises(ValidationError, match="问题已解决"):
+        services.escalate(problem)
+    project.linked_leader = ""
+    other = services.raise_problem(project, "环评排队", "环保局", timezone.localdate() + timedelta(days=5))
+    with pytest.raises(ValidationError, match="没有挂钩领导"):
+        services.escalate(other)
+
+
+def test_stale_projects(project, settings):
+    settings.STALE_PROJECT_DAYS = 30
+    today = date(2026, 2, 5)
+    assert project.days_without_progress(today) == 31 and project.is_stale(30, today)
+    assert list(services.stale_projects(today)) == [project]
+    assert not project.is_stale(30, date(2026, 2, 4))
+    Project.objects.filter(pk=project.pk).update(stage="producing")
+    assert not services.stale_projects(today).exists()
+
+
+def test_1230_deadlines_count_working_days_across_national_day(project):
+    registration = DeadlineRule.objects.get(code="registration")
+    deadline = ProjectDeadline.objects.create(project=project, rule=registration, applied_on=date(2023, 9, 28))
+    assert deadline.due_on == date(2023, 10, 7)  # the holiday runs to 6 October; Saturday 7 is worked
+    assert deadline.working_days_left(date(2023, 10, 6)) == 1
+    assert deadline.overdue  # long past and never done
+    permit = DeadlineRule.objects.get(code="construction_permit")
+    project.industrial = False
+    with pytest.raises(ValidationError, match="只适用于工业项目"):
+        ProjectDeadline(project=project, rule=permit, applied_on=date(2023, 9, 28)).full_clean()
+
+
+def test_who_sees_and_changes_projects(project, staff, make_user, client_for, api_for):
+    investor = EnterpriseFactory(name="某某精工有限公司")
+    Project.objects.filter(pk=project.pk).update(investor_enterprise=investor)
+    other = Project.objects.create(name="别家项目", investor="别家", chain=project.chain, total_investment=D(1000))
+    user = make_user("enterprise")
+    bind_enterprise(user, investor)
+    assert [p["name"] for p in api_for(user).get("/api/investment/projects/").json()["results"]] == ["精密齿轮项目"]
+    assert client_for(user).get(other.get_absolute_url()).status_code == 404
+    assert "招商项目" in client_for(user).get(investor.get_absolute_url()).content.decode()
+    assert api_for(user).post("/api/investment/projects/", {}).status_code == 403
+    leader = make_user("leader")
+    assert api_for(leader).get("/api/investment/projects/").json()["count"] == 2
+    assert api_for(leader).patch(f"/api/investment/projects/{project.pk}/", {"name": "改"}).status_code == 403
+    client = client_for(staff)
+    response = client.post(reverse("investment:project_advance", args=[project.pk, "to_negotiating"]), {"note": "首次洽谈"})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.stage == "negotiating"
+    response = api_for(staff).patch(f"/api/investment/projects/{project.pk}/", {"stage": "producing"}, format="json")
+    project.refresh_from_db()
+    assert response.status_code == 200 and project.stage == "negotiating"  # the stage is read-only
+
+
+def test_project_form_checks(staff, client_for):
+    chain = Chain.objects.get(name="汽车配件")
+    wrong_link = ChainLink.objects.get(chain__name="新能源", name="电池材料")
+    response = client_for(staff).post(reverse("investment:project_add"), {
+        "name": "测试", "investor": "某公司", "chain": chain.pk, "link": wrong_link.pk, "total_investment": "100",
+        "fixed_asset_investment": "200", "industrial": "on", "support_kind": "equity"})
+    page = response.content.decode()
+    assert response.status_code == 200 and not Project.objects.exists()
+    for message in ("所选环节不属于所选产业链", "固定资产投资不能超过总投资", "股权投资须填写共建金额和持股比例"):
+        assert message in page
