@@ -52,7 +52,7 @@ def test_user_with_two_roles_sees_both_and_can_switch(make_user, client_for):
     response = client.get("/", follow=True)
     # The first role in the declared order is the landing page.
     assert response.request["PATH_INFO"] == reverse("role_home", args=["investment"])
-    assert menu_of(response) == {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "招商引资": ["招商项目"], "网格": ["网格"],
+    assert menu_of(response) == {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "招商引资": INVESTMENT, "网格": ["网格"],
                                  "系统": [TASKS]}
     assert reverse("role_home", args=["grid"]) in response.content.decode()
     assert client.get(reverse("role_home", args=["grid"])).status_code == 200

@@ -11,8 +11,6 @@ from openpark.evaluation.models import Result, Run, SchemeVersion
 from tests.factories import bind_enterprise
 from tests.sheets import read_xlsx
 
-from .test_runs import park  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 
 
@@ -32,7 +30,7 @@ def act(client, run, action, **data):
     return client.post(reverse("evaluation:run_action", args=[run.pk, action]), data)
 
 
-def test_run_through_the_pages(staff, park):  # noqa: F811
+def test_run_through_the_pages(staff, park):
     run = new_run(staff)
     assert run.title == "2021 年度亩均效益评价（江苏“6+X”资源集约利用综合评价（规上六项指标））"
     act(staff, run, "gather")
@@ -70,7 +68,7 @@ def test_run_through_the_pages(staff, park):  # noqa: F811
     assert run.title != "改名"
 
 
-def test_actions_out_of_order_are_refused_with_a_reason(staff, park):  # noqa: F811
+def test_actions_out_of_order_are_refused_with_a_reason(staff, park):
     run = new_run(staff)
     response = act(staff, run, "compute")
     assert response.status_code == 302
@@ -82,7 +80,7 @@ def test_actions_out_of_order_are_refused_with_a_reason(staff, park):  # noqa: F
     assert run.state == "draft"
 
 
-def test_leaders_view_but_cannot_run_or_publish(staff, make_user, client_for, park):  # noqa: F811
+def test_leaders_view_but_cannot_run_or_publish(staff, make_user, client_for, park):
     run = new_run(staff)
     act(staff, run, "gather")
     act(staff, run, "compute")
@@ -94,7 +92,7 @@ def test_leaders_view_but_cannot_run_or_publish(staff, make_user, client_for, pa
     assert run.state == "computed"
 
 
-def test_enterprise_users_see_only_their_own_result(staff, make_user, client_for, api_for, park):  # noqa: F811
+def test_enterprise_users_see_only_their_own_result(staff, make_user, client_for, api_for, park):
     run = new_run(staff)
     act(staff, run, "gather")
     act(staff, run, "compute")
@@ -117,7 +115,7 @@ def test_enterprise_users_see_only_their_own_result(staff, make_user, client_for
     assert "亩均评价" in client.get(park[0].get_absolute_url()).content.decode()
 
 
-def test_api_lists_runs_and_filters_results(staff, make_user, api_for, park):  # noqa: F811
+def test_api_lists_runs_and_filters_results(staff, make_user, api_for, park):
     run = new_run(staff)
     act(staff, run, "gather")
     act(staff, run, "compute")
@@ -130,7 +128,7 @@ def test_api_lists_runs_and_filters_results(staff, make_user, api_for, park):  #
     assert api_for(make_user("economy")).post("/api/evaluation/runs/", {}).status_code == 405  # runs start on the page
 
 
-def test_scheme_editor_checks_the_json_and_versions_used_schemes(staff, park):  # noqa: F811
+def test_scheme_editor_checks_the_json_and_versions_used_schemes(staff, park):
     scheme = SchemeVersion.objects.get(name="huaian-2024")
     broken = json.dumps({**scheme.definition, "groups": []}, ensure_ascii=False)
     response = staff.post(reverse("evaluation:schemeversion_edit", args=[scheme.pk]),
@@ -154,7 +152,7 @@ def test_scheme_editor_checks_the_json_and_versions_used_schemes(staff, park):  
     assert "亩均税收" in page and "1.5" in page
 
 
-def test_compare_page_and_export(staff, park):  # noqa: F811
+def test_compare_page_and_export(staff, park):
     first, second = new_run(staff), new_run(staff)
     for run in (first, second):
         act(staff, run, "gather")
@@ -170,7 +168,7 @@ def test_compare_page_and_export(staff, park):  # noqa: F811
     assert same.status_code == 400 and "请选择两个不同的批次" in same.content.decode()
 
 
-def test_distribution_and_radar_data(staff, park):  # noqa: F811
+def test_distribution_and_radar_data(staff, park):
     run = new_run(staff)
     act(staff, run, "gather")
     act(staff, run, "compute")
@@ -186,7 +184,7 @@ def test_distribution_and_radar_data(staff, park):  # noqa: F811
     assert 'id="distribution-data"' in staff.get(run.get_absolute_url()).content.decode()
 
 
-def test_published_run_page_offers_no_edit_or_delete(staff, park):  # noqa: F811
+def test_published_run_page_offers_no_edit_or_delete(staff, park):
     run = new_run(staff)
     for action in ("gather", "compute", "publish"):
         act(staff, run, action)

@@ -12,13 +12,11 @@ from openpark.evaluation import services
 from openpark.evaluation.models import GradePolicy, Result, Run, SchemeVersion
 from tests.factories import bind_enterprise
 
-from .test_runs import park  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(park, make_user):  # noqa: F811
+def published(park, make_user):
     economy = make_user("economy")
     run = Run.objects.create(year=2021, scheme=SchemeVersion.objects.get(name="jiangsu-6"), title="2021 年度亩均评价")
     services.gather(run, economy)
@@ -42,7 +40,7 @@ def download(client, result):
     return response.content
 
 
-def test_report_content(published, park, make_user, client_for):  # noqa: F811
+def test_report_content(published, park, make_user, client_for):
     result = Result.objects.get(run=published, enterprise=park[1])  # B: one class to go
     text = text_of(download(client_for(make_user("leader")), result))
     answer = services.next_class_of(result)
@@ -53,7 +51,7 @@ def test_report_content(published, park, make_user, client_for):  # noqa: F811
     assert "历年评价等级" in text
 
 
-def test_enterprise_users_download_only_their_own(published, park, make_user, client_for):  # noqa: F811
+def test_enterprise_users_download_only_their_own(published, park, make_user, client_for):
     user = make_user("enterprise")
     bind_enterprise(user, park[0])
     client = client_for(user)
@@ -65,7 +63,7 @@ def test_enterprise_users_download_only_their_own(published, park, make_user, cl
     assert client.post(reverse("evaluation:run_reports", args=[published.pk])).status_code == 403
 
 
-def test_all_reports_of_a_run_as_a_zip(published, park, make_user, client_for):  # noqa: F811
+def test_all_reports_of_a_run_as_a_zip(published, park, make_user, client_for):
     client = client_for(make_user("economy"))
     response = client.post(reverse("evaluation:run_reports", args=[published.pk]))
     assert response.status_code == 302
@@ -77,7 +75,7 @@ def test_all_reports_of_a_run_as_a_zip(published, park, make_user, client_for): 
         assert park[0].name in text_of(archive.read(f"{park[0].name}-2021年度亩均效益体检报告.pdf"))
 
 
-def test_policy_texts_are_editable_and_printed(published, park, make_user, client_for):  # noqa: F811
+def test_policy_texts_are_editable_and_printed(published, park, make_user, client_for):
     client = client_for(make_user("economy"))
     policy = GradePolicy.objects.get(grade="A")
     response = client.post(reverse("evaluation:gradepolicy_edit", args=[policy.pk]),

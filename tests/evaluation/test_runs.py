@@ -32,17 +32,6 @@ def enterprise_with(year, land, above=True, **values):
 
 
 @pytest.fixture
-def park():
-    full = dict(revenue=1000, value_added=300, energy=50, emissions=2, rd=30, employees=30)
-    return [
-        enterprise_with(2021, 10, tax=100, **full),
-        enterprise_with(2021, 20, tax=100, **{**full, "revenue": 1500}),
-        enterprise_with(2021, 10, tax=40, **{**full, "emissions": None}),
-        enterprise_with(2021, 2, above=False, tax=5, revenue=50),
-    ]
-
-
-@pytest.fixture
 def run(make_user):
     scheme = SchemeVersion.objects.get(name="jiangsu-6", version=1)
     return Run.objects.create(year=2021, scheme=scheme, title="2021 年度亩均评价")
