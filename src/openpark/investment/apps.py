@@ -12,6 +12,7 @@ class InvestmentConfig(AppConfig):
         from openpark.core.navigation import MenuItem, Module
 
         navigation.register(Module("investment", "招商引资", 40, (
+            MenuItem("项目总览", "investment:pipeline", "investment.view_project", park_wide=True),
             MenuItem("招商项目", "investment:project_list", "investment.view_project"),
             MenuItem("项目问题", "investment:problem_list", "investment.view_problem", park_wide=True),
             MenuItem("招商线索", "investment:lead_list", "investment.view_lead", park_wide=True),

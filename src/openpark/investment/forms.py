@@ -1,6 +1,7 @@
 from django import forms
 
 from openpark.core.forms import ScopedModelForm
+from openpark.economy.periods import FIRST_YEAR, LAST_YEAR
 
 from .models import Lead, Problem, Project, Visit
 
@@ -49,3 +50,9 @@ class AdvanceForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(label="解决情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SinceForm(forms.Form):
+    DEFAULT = 2017  # the year the park's published totals start from
+
+    since = forms.IntegerField(label="累计起始年份", min_value=FIRST_YEAR, max_value=LAST_YEAR, initial=DEFAULT)

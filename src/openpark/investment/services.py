@@ -1,8 +1,12 @@
 """Projects through their stages, problems and their escalation, stale projects and the "1230"
 deadlines; and what ships with the platform (the demo park's chains, the 1230 rules)."""
+from collections import Counter
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from .choices import STAGE_ORDER, LinkStatus, Stage
@@ -118,3 +122,68 @@ def overdue_problems(today=None):
 def reached(stage: str) -> list[str]:
     """The stages a project has passed through once it is in `stage` (终止 says nothing)."""
     return list(STAGE_ORDER[:STAGE_ORDER.index(stage) + 1]) if stage in STAGE_ORDER else []
+
+
+# ---------------------------------------------------------------- the pipeline
+
+YI = 10000  # 万元 per 亿元
+BIG_PROJECTS = (1_000_000, 500_000)  # 100亿 and 50亿, in 万元
+AGE_BUCKETS = ((30, "30 天以内"), (90, "31—90 天"), (180, "91—180 天"), (None, "180 天以上"))
+SUMMARY_STAGES = {"signed": Stage.SIGNED, "started": Stage.STARTED, "completed": Stage.COMPLETED}
+
+
+def reached_since(stage: str, since: int):
+    """Projects that reached `stage` on or after 1 January of `since` (whatever they are now)."""
+    return Project.objects.filter(stage_dates__stage=stage, stage_dates__actual_on__year__gte=since).distinct()
+
+
+def summary(since: int) -> dict:
+    """Count and total investment (亿元) of the projects that reached 签约, 开工 and 竣工 since `since`."""
+    result = {}
+    for key, stage in SUMMARY_STAGES.items():
+        projects = reached_since(stage, since)
+        total = projects.aggregate(total=Sum("total_investment"))["total"] or Decimal(0)
+        result[key] = {"count": projects.count(), "investment_yi": float((total / YI).quantize(Decimal("0.01")))}
+    return result
+
+
+def pipeline(today=None) -> dict:
+    """What the pipeline page shows: projects and investment by stage, by year of signing, by
+    chain and by zone; conversion from each stage to the next; age in the current stage; the
+    projects of 50亿 and 100亿 and above."""
+    today = today or timezone.localdate()
+    projects = list(Project.objects.values_list("pk", "stage", "total_investment", "chain__name", "zone__name",
+                                                "stage_changed_on"))
+    signed_on = dict(StageDate.objects.filter(stage=Stage.SIGNED, actual_on__isnull=False)
+                     .values_list("project_id", "actual_on"))
+    reached_counts = Counter(stage for stage in StageDate.objects.filter(actual_on__isnull=False)
+                             .values_list("stage", flat=True))
+    reached_counts[Stage.LEAD] = len(projects)
+
+    def grouped(key):
+        groups: dict = {}
+        for row in projects:
+            count, total = groups.get(key(row), (0, Decimal(0)))
+            groups[key(row)] = (count + 1, total + row[2])
+        return {name: {"count": count, "investment_yi": float(total / YI)} for name, (count, total) in groups.items()}
+
+    labels = dict(Stage.choices)
+    by_stage = grouped(lambda row: row[1])
+    age = Counter()
+    for row in projects:
+        if row[1] not in (Stage.PRODUCING, Stage.TERMINATED):
+            days = (today - row[5]).days
+            age[next(label for limit, label in AGE_BUCKETS if limit is None or days <= limit)] += 1
+    return {
+        "by_stage": [(labels[stage], by_stage.get(stage, {"count": 0, "investment_yi": 0.0}))
+                     for stage in (*STAGE_ORDER, Stage.TERMINATED)],
+        "by_year": dict(sorted(grouped(lambda row: signed_on[row[0]].year if row[0] in signed_on else "未签约").items(),
+                               key=lambda item: str(item[0]))),
+        "by_chain": grouped(lambda row: row[3]),
+        "by_zone": grouped(lambda row: row[4] or "未定"),
+        "conversion": [(labels[a], labels[b], reached_counts[a], reached_counts[b],
+                        round(reached_counts[b] / reached_counts[a] * 100, 1) if reached_counts[a] else None)
+                       for a, b in zip(STAGE_ORDER, STAGE_ORDER[1:])],
+        "age": [(label, age[label]) for _, label in AGE_BUCKETS],
+        "big": list(Project.objects.filter(total_investment__gte=BIG_PROJECTS[1]).order_by("-total_investment")),
+    }

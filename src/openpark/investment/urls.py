@@ -5,6 +5,7 @@ from . import views
 app_name = "investment"
 
 urlpatterns = [
+    path("", views.pipeline, name="pipeline"),
     *views.project_pages.urls(),
     path("projects/<int:pk>/stage/<slug:transition>/", views.advance, name="project_advance"),
     *views.problem_pages.urls(),

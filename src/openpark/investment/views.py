@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openpark.core.generic import ModelPages
+from openpark.core.scoping import is_park_wide
 from openpark.core.states import TransitionError
 from openpark.enterprises.views import enterprise_pages
 
@@ -148,3 +150,21 @@ def resolve(request, pk):
     else:
         messages.success(request, "问题已解决。")
     return redirect(problem)
+
+
+@login_required
+@permission_required("investment.view_project", raise_exception=True)
+def pipeline(request):
+    """The pipeline: projects and investment by stage, year, chain and zone; conversion; age in
+    stage; the largest projects; what is stuck (stale projects, overdue problems)."""
+    if not is_park_wide(request.user):
+        raise PermissionDenied("项目总览仅向园区管理人员开放。")
+    form = forms.SinceForm(request.GET or None)
+    since = form.cleaned_data["since"] if form.is_bound and form.is_valid() else forms.SinceForm.DEFAULT
+    return render(request, "investment/pipeline.html", {
+        "title": "招商项目总览", "breadcrumbs": [("首页", reverse("home")), ("招商项目总览", "")],
+        "form": form, "since": since, "totals": services.summary(since),
+        "pipeline": services.pipeline(), "stale": services.stale_projects().select_related("chain"),
+        "stale_days": services.stale_days(),
+        "overdue": services.overdue_problems().select_related("project"),
+    })

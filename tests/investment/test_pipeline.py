@@ -1,0 +1,81 @@
+"""The pipeline's sums, the investment summary command, and the demo park's published totals."""
+import io
+import json
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.core.facts import park_facts
+from openpark.investment import services
+from openpark.investment.models import Chain, Project, TargetCompany
+from openpark.investment.services import advance
+
+pytestmark = pytest.mark.django_db
+
+
+def command(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def make(name, amount, steps, chain="汽车配件", make_user=None):
+    project = Project.objects.create(name=name, investor="某公司", chain=Chain.objects.get(name=chain),
+                                     total_investment=D(amount), stage_changed_on=date(2018, 1, 1))
+    for number, step in enumerate(steps, start=1):
+        advance(project, step, None, note=step, on=date(2018, 1, 1 + number))
+    return project
+
+
+@pytest.fixture
+def projects():
+    forward = ["to_negotiating", "to_signed", "to_land", "to_started", "to_completed"]
+    return [
+        make("甲", 1_200_000, forward),  # 120亿, completed
+        make("乙", 30_000, forward[:4]),  # started
+        make("丙", 500_000, forward[:2], chain="新能源"),  # signed, 50亿
+        make("丁", 8_000, forward[:1]),  # negotiating
+        make("戊", 2_000, ["to_negotiating", "terminate"]),
+    ]
+
+
+def test_summary_counts_what_reached_each_stage(projects):
+    assert services.summary(2017) == {
+        "signed": {"count": 3, "investment_yi": 173.0},  # 120 + 3 + 50
+        "started": {"count": 2, "investment_yi": 123.0},
+        "completed": {"count": 1, "investment_yi": 120.0},
+    }
+    assert services.summary(2019)["signed"]["count"] == 0
+    assert json.loads(command("investment_summary", "--since", "2017", "--json"))["started"] == {
+        "count": 2, "investment": 123.0}
+    with pytest.raises(CommandError, match="起始年份应在"):
+        command("investment_summary", "--since", "1800")
+
+
+def test_pipeline_sums(projects):
+    board = services.pipeline(today=date(2018, 3, 1))
+    by_stage = dict(board["by_stage"])
+    assert by_stage["竣工"] == {"count": 1, "investment_yi": 120.0} and by_stage["终止"]["count"] == 1
+    assert board["by_chain"]["新能源"] == {"count": 1, "investment_yi": 50.0}
+    conversion = {(a, b): (n, m) for a, b, n, m, _ in board["conversion"]}
+    assert conversion[("线索", "在谈")] == (5, 5) and conversion[("在谈", "签约")] == (5, 3)
+    assert [p.name for p in board["big"]] == ["甲", "丙"]
+    assert dict(board["age"]) == {"30 天以内": 0, "31—90 天": 4, "91—180 天": 0, "180 天以上": 0}  # all but 戊
+
+
+def test_the_demo_park_shows_the_published_totals(make_user, client_for):
+    command("load_demo")
+    published = park_facts()["projects_since_2017"]
+    figures = json.loads(command("investment_summary", "--since", "2017", "--json"))
+    assert figures == {key: {"count": value["count"], "investment": float(value["investment"])}
+                       for key, value in published.items()}
+    assert TargetCompany.objects.filter(year=timezone.localdate().year).count() == 30
+    page = client_for(make_user("leader")).get(reverse("investment:pipeline")).content.decode()
+    assert "149" in page and "532.00" in page and "195.00" in page and "90.00" in page
+    assert services.stale_projects().exists() and services.overdue_problems().exists()
+    assert "百亿级" in page
+    assert "未重复生成" in command("load_demo")
