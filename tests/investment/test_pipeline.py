@@ -13,6 +13,7 @@ from openpark.core.facts import park_facts
 from openpark.investment import services
 from openpark.investment.models import Chain, Project, TargetCompany
 from openpark.investment.services import advance
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,39 @@ def test_the_demo_park_shows_the_published_totals(make_user, client_for):
     assert services.stale_projects().exists() and services.overdue_problems().exists()
     assert "百亿级" in page
     assert "未重复生成" in command("load_demo")
+
+
+def test_chain_map_and_link_pages(projects, make_user, client_for):
+    client = client_for(make_user("investment"))
+    link = projects[1].chain.links.get(name="精密机加工")
+    Project.objects.filter(pk=projects[1].pk).update(link=link)
+    link.enterprises.add(EnterpriseFactory(name="精工机械有限公司"))
+    page = client.get(reverse("investment:chain_map")).content.decode()
+    assert page.count('class="panel chain-row"') == 6 and "企业 1 · 在建项目 1" in page
+    assert page.index("铸锻件毛坯") < page.index("精密机加工") < page.index("汽车电子")  # upstream first
+    detail = client.get(link.get_absolute_url()).content.decode()
+    assert "精工机械有限公司" in detail and "乙" in detail
+
+
+def test_target_progress_against_the_year_goal(make_user, client_for):
+    link = Chain.objects.get(name="新能源").links.first()
+    for number, status in enumerate(["none", "contacted", "visited", "negotiating", "signed", "signed"]):
+        TargetCompany.objects.create(year=2026, name=f"目标{number}", company_type="listed", link=link, officer="王磊",
+                                     contact_status=status)
+    progress = services.target_progress(2026)
+    assert progress == {"goal": 30, "listed": 6,
+                        "reached": {"contacted": 5, "visited": 4, "negotiating": 3, "signed": 2}}
+    page = client_for(make_user("leader")).get(reverse("investment:target_progress"), {"year": 2026}).content.decode()
+    assert "年度目标 <strong>30</strong> 家" in page and "已列入名单 <strong>6</strong> 家" in page
+
+
+def test_overdue_problems_on_the_leaders_home_page(projects, make_user, client_for):
+    leader = make_user("leader", full_name="周明")
+    Project.objects.filter(pk=projects[1].pk).update(linked_leader="周明")
+    projects[1].refresh_from_db()
+    problem = services.raise_problem(projects[1], "用地指标待调剂", "规划科", date(2018, 2, 1), raised_on=date(2018, 1, 20))
+    services.escalate(problem)
+    page = client_for(leader).get(reverse("role_home", args=["leader"])).content.decode()
+    assert "招商项目：逾期问题与停滞项目" in page and "上报给我的" in page and "用地指标待调剂" in page
+    enterprise_user = make_user("enterprise")
+    assert "逾期问题" not in client_for(enterprise_user).get(reverse("role_home", args=["enterprise"])).content.decode()

@@ -45,3 +45,13 @@ def modules_for(user) -> list[dict]:
         if items:
             menu.append({"key": module.key, "label": module.label, "items": items})
     return menu
+
+
+# Sections other apps add to the role home pages: callables (request, role) returning
+# {"title", "template", "context"}, or None where the section has nothing for this user.
+home_sections: list = []
+
+
+def register_home_section(section) -> None:
+    if section not in home_sections:
+        home_sections.append(section)

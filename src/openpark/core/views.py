@@ -64,6 +64,8 @@ def role_home(request, slug):
         "breadcrumbs": [("首页", "")],
     }
     context.update(_home_panels(user))
+    context["sections"] = [section for section in (build(request, role) for build in navigation.home_sections)
+                           if section]
     return render(request, "core/home.html", context)
 
 

@@ -56,3 +56,7 @@ class SinceForm(forms.Form):
     DEFAULT = 2017  # the year the park's published totals start from
 
     since = forms.IntegerField(label="累计起始年份", min_value=FIRST_YEAR, max_value=LAST_YEAR, initial=DEFAULT)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=FIRST_YEAR, max_value=LAST_YEAR)

@@ -187,3 +187,36 @@ def pipeline(today=None) -> dict:
         "age": [(label, age[label]) for _, label in AGE_BUCKETS],
         "big": list(Project.objects.filter(total_investment__gte=BIG_PROJECTS[1]).order_by("-total_investment")),
     }
+
+
+
+# ---------------------------------------------------------------- chains and targets
+
+CONTACT_ORDER = ("none", "contacted", "visited", "negotiating", "signed")
+
+
+def chain_map() -> list[dict]:
+    """Every chain with its links upstream to downstream: status, enterprises, projects in progress."""
+    in_progress = Project.objects.exclude(stage__in=[Stage.PRODUCING, Stage.TERMINATED])
+    counts = Counter(in_progress.exclude(link=None).values_list("link_id", flat=True))
+    enterprises = Counter(ChainLink.enterprises.through.objects.values_list("chainlink_id", flat=True))
+    chains = []
+    for chain in Chain.objects.prefetch_related("links"):
+        links = [{"link": link, "enterprises": enterprises[link.pk], "projects": counts[link.pk]}
+                 for link in chain.links.all()]
+        chains.append({"chain": chain, "links": links})
+    return chains
+
+
+def target_progress(year: int) -> dict:
+    """The year's target companies against the target count: how many reached each contact step."""
+    from openpark.core.facts import park_facts
+
+    from .models import TargetCompany
+
+    statuses = Counter(TargetCompany.objects.filter(year=year).values_list("contact_status", flat=True))
+    goal = park_facts()["investment_attraction"]["target_companies_per_year"]
+    reached = {}
+    for index, status in enumerate(CONTACT_ORDER[1:], start=1):
+        reached[status] = sum(statuses[s] for s in CONTACT_ORDER[index:])
+    return {"goal": goal, "listed": sum(statuses.values()), "reached": reached}

@@ -6,6 +6,8 @@ app_name = "investment"
 
 urlpatterns = [
     path("", views.pipeline, name="pipeline"),
+    path("chains/map/", views.chain_map, name="chain_map"),
+    path("targets/progress/", views.target_progress, name="target_progress"),
     *views.project_pages.urls(),
     path("projects/<int:pk>/stage/<slug:transition>/", views.advance, name="project_advance"),
     *views.problem_pages.urls(),

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openpark.core.generic import ModelPages
@@ -11,6 +12,7 @@ from openpark.core.states import TransitionError
 from openpark.enterprises.views import enterprise_pages
 
 from . import filters, forms, services
+from .choices import ContactStatus, LinkStatus
 from .models import (
     Adviser, Chain, ChainLink, DeadlineRule, LandTask, Lead, Problem, Project, ProjectDeadline, StageDate,
     TargetCompany, TeamMember, Visit,
@@ -167,4 +169,48 @@ def pipeline(request):
         "pipeline": services.pipeline(), "stale": services.stale_projects().select_related("chain"),
         "stale_days": services.stale_days(),
         "overdue": services.overdue_problems().select_related("project"),
+    })
+
+
+def stuck_section(request, role):
+    """On the leaders' and investment staff's home pages: problems past their deadline (those
+    escalated to this user first) and stale projects."""
+    user = request.user
+    if not (user.has_perm("investment.view_problem") and is_park_wide(user)):
+        return None
+    overdue = list(services.overdue_problems().select_related("project").order_by("deadline"))
+    mine = [p for p in overdue if p.escalated_on and user.full_name and p.project.linked_leader == user.full_name]
+    stale = services.stale_projects()
+    if not overdue and not stale.exists():
+        return None
+    return {"key": "investment-stuck", "title": "招商项目：逾期问题与停滞项目", "template": "investment/home_section.html",
+            "context": {"mine": mine, "overdue": [p for p in overdue if p not in mine][:10], "overdue_count": len(overdue),
+                        "stale_count": stale.count(), "stale_days": services.stale_days(),
+                        "pipeline_url": reverse("investment:pipeline")}}
+
+
+
+@login_required
+@permission_required("investment.view_chain", raise_exception=True)
+def chain_map(request):
+    """Every chain and its links, coloured by status; a link opens its enterprises and projects."""
+    return render(request, "investment/chain_map.html", {
+        "title": "产业链图谱", "breadcrumbs": [("首页", reverse("home")), ("产业链图谱", "")],
+        "chains": services.chain_map(), "statuses": LinkStatus.choices,
+    })
+
+
+@login_required
+@permission_required("investment.view_targetcompany", raise_exception=True)
+def target_progress(request):
+    form = forms.YearForm(request.GET or None)
+    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else timezone.localdate().year
+    progress = services.target_progress(year)
+    labels = dict(ContactStatus.choices)
+    rows = [(labels[status], count, round(count / progress["goal"] * 100) if progress["goal"] else None)
+            for status, count in progress["reached"].items()]
+    return render(request, "investment/target_progress.html", {
+        "title": f"{year} 年链长制目标企业进度", "form": form, "year": year, "progress": progress, "rows": rows,
+        "breadcrumbs": [("首页", reverse("home")), ("目标企业", reverse("investment:targetcompany_list")), ("进度", "")],
+        "list_url": reverse("investment:targetcompany_list") + f"?year={year}",
     })
