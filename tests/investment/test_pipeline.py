@@ -116,3 +116,32 @@ def test_overdue_problems_on_the_leaders_home_page(projects, make_user, client_f
     assert "招商项目：逾期问题与停滞项目" in page and "上报给我的" in page and "用地指标待调剂" in page
     enterprise_user = make_user("enterprise")
     assert "逾期问题" not in client_for(enterprise_user).get(reverse("role_home", args=["enterprise"])).content.decode()
+
+
+def test_projects_import_and_export_round_trip(projects, make_user, client_for):
+    from tests.sheets import confirm, latest_job, read_xlsx, upload, xlsx
+
+    client = client_for(make_user("investment"))
+    exported = client.get(reverse("investment:project_list"), {"export": "xlsx"}).content
+    rows = read_xlsx(exported)
+    assert rows[0][:3] == ["项目编号", "项目名称", "投资方"] and len(rows) == 6
+    upload(client, "investment.project", exported, name="项目.xlsx")
+    job = latest_job()
+    assert job.state == "ready", job.errors
+    confirm(client, job)
+    job.refresh_from_db()
+    assert job.result == {"create": 0, "update": 0, "unchanged": 5}
+
+    header = rows[0]
+    changed = [list(row) for row in rows[:2]]
+    changed[1][header.index("阶段")] = "投产"
+    new = ["XM2026-0900", "新能源储能项目", "某储能公司", "", "新能源", "电池材料", "", 80000, "", "", "", "", "", "",
+           "", "是", ""]
+    upload(client, "investment.project", xlsx([header, changed[1], new[:len(header)]]), name="项目.xlsx")
+    job = latest_job()
+    assert job.state == "invalid" and "阶段只能在项目页面按流程推进" in job.errors[0]["reason"]
+    upload(client, "investment.project", xlsx([header, new[:len(header)]]), name="项目.xlsx")
+    job = latest_job()
+    confirm(client, job)
+    created = Project.objects.get(code="XM2026-0900")
+    assert created.stage == "lead" and created.link.name == "电池材料" and created.total_investment == 80000

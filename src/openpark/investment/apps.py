@@ -11,6 +11,7 @@ class InvestmentConfig(AppConfig):
         from openpark.core import navigation
         from openpark.core.navigation import MenuItem, Module
 
+        from . import importers  # noqa: F401  (registers the project importer)
         from .views import stuck_section
 
         navigation.register_home_section(stuck_section)

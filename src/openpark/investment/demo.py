@@ -89,6 +89,7 @@ class _Builder:
         self.dates: list[tuple[int, str, date]] = []  # (project index, stage, actual date)
         self.plans: list[tuple[int, str, date]] = []
         self.terminated: set[int] = set()
+        self.numbers: dict[int, int] = {}  # project numbers given, by year
 
     def signed_projects(self) -> None:
         for group, (count, total_yi, finals) in enumerate(GROUPS):
@@ -144,6 +145,9 @@ class _Builder:
             day = min(day + timedelta(days=self.rng.randint(30, 90)), self.today - timedelta(days=1))
             self.terminated.add(number)
         project.stage_changed_on = day
+        year = (signed or self.dates[-len(stages)][2]).year
+        self.numbers[year] = self.numbers.get(year, 0) + 1
+        project.code = f"XM{year}-{self.numbers[year]:04d}"
         # Projects under way have recent progress, some of them more than 30 days ago (stale).
         in_progress = final not in (Stage.PRODUCING, Stage.TERMINATED)
         project.last_progress_on = self.today - timedelta(days=self.rng.randint(1, 55)) if in_progress else day

@@ -11,7 +11,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class ProjectForm(ScopedModelForm):
     class Meta:
         model = Project
-        fields = ["name", "investor", "investor_enterprise", "chain", "link", "zone", "lead", "total_investment",
+        fields = ["code", "name", "investor", "investor_enterprise", "chain", "link", "zone", "lead", "total_investment",
                   "fixed_asset_investment", "foreign_investment", "land_mu", "expected_output", "expected_tax",
                   "linked_leader", "linked_department", "industrial", "support_kind", "support_amount",
                   "support_share", "note"]

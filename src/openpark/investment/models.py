@@ -175,6 +175,8 @@ class Project(DomainModel):
 
     scope_enterprise_field = "investor_enterprise"
 
+    code = models.CharField(_("项目编号"), max_length=30, unique=True, blank=True,
+                            help_text=_("留空则自动编号，如 XM2026-0001。"))
     name = models.CharField(_("项目名称"), max_length=200)
     investor = models.CharField(_("投资方"), max_length=200)
     investor_enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, null=True, blank=True,
@@ -228,6 +230,8 @@ class Project(DomainModel):
 
     def save(self, *args, **kwargs):
         self.machine.guard(self)
+        if not self.code:
+            self.code = next_code()
         super().save(*args, **kwargs)
 
     def days_without_progress(self, today=None) -> int:
@@ -235,6 +239,15 @@ class Project(DomainModel):
 
     def is_stale(self, days: int, today=None) -> bool:
         return self.stage not in (Stage.PRODUCING, Stage.TERMINATED) and self.days_without_progress(today) > days
+
+
+def next_code(year: int | None = None) -> str:
+    """The next free project number of the year: XM2026-0001, XM2026-0002 …"""
+    year = year or timezone.localdate().year
+    prefix = f"XM{year}-"
+    taken = Project.all_objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(code[len(prefix):]) for code in taken if code[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
 class StageDate(ChangeLoggedModel):

@@ -12,6 +12,7 @@ from openpark.core.states import TransitionError
 from openpark.enterprises.views import enterprise_pages
 
 from . import filters, forms, services
+from .importers import project_importer
 from .choices import ContactStatus, LinkStatus
 from .models import (
     Adviser, Chain, ChainLink, DeadlineRule, LandTask, Lead, Problem, Project, ProjectDeadline, StageDate,
@@ -81,8 +82,9 @@ visit_pages = ModelPages(Visit, filterset_class=filters.VisitFilterSet, form_cla
                          list_columns=["held_on", "kind", "place", "participants", "next_step", "next_due"])
 project_pages = ModelPages(
     Project, filterset_class=filters.ProjectFilterSet, form_class=forms.ProjectForm,
-    list_columns=["name", "investor", "chain", "zone", "stage", "total_investment", "linked_leader",
+    list_columns=["code", "name", "investor", "chain", "zone", "stage", "total_investment", "linked_leader",
                   "last_progress_on"], select_related=["chain", "zone"], panels=[project_panel],
+    importer=project_importer,
 )
 problem_pages = ModelPages(Problem, filterset_class=filters.ProblemFilterSet, form_class=forms.ProblemForm,
                            list_columns=["project", "stage", "description", "owner", "deadline", "overdue",

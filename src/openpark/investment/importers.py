@@ -1,0 +1,122 @@
+"""The project sheet (招商项目): import, and the export that imports back unchanged.
+
+A project's stage moves only through its transitions, so a sheet may create projects at 线索
+and update their figures, but cannot change a stage: a row whose 阶段 differs from the stored
+one is refused with the reason.
+"""
+from openpark.core import imports
+from openpark.core.importing import CellError, Column, ImportSpec
+from openpark.enterprises.importers import choices_of
+from openpark.enterprises.models import Enterprise, Zone
+
+from .choices import Stage
+from .models import Chain, ChainLink, Project
+
+PROJECT_SPEC = ImportSpec(
+    name="investment.project",
+    title="招商项目",
+    key="code",
+    columns=(
+        Column("code", "项目编号", kind="code", required=True, max_length=30, synonyms=("编号",)),
+        Column("name", "项目名称", required=True, max_length=200, synonyms=("项目",)),
+        Column("investor", "投资方", required=True, max_length=200, synonyms=("投资主体", "投资单位")),
+        Column("investor_uscc", "投资方统一社会信用代码", kind="uscc", synonyms=("投资方信用代码",)),
+        Column("chain", "产业链", required=True, max_length=50),
+        Column("link", "环节", max_length=50, synonyms=("产业链环节",)),
+        Column("zone", "片区", max_length=100, synonyms=("所在片区",)),
+        Column("total_investment", "总投资", kind="decimal", unit="万元", required=True, decimal_places=2),
+        Column("fixed_asset_investment", "固定资产投资", kind="decimal", unit="万元", decimal_places=2,
+               synonyms=("固投",)),
+        Column("foreign_investment", "外资", kind="decimal", unit="万美元", decimal_places=2, synonyms=("利用外资",)),
+        Column("land_mu", "用地需求", kind="decimal", unit="亩", decimal_places=2, synonyms=("用地面积",)),
+        Column("expected_output", "预计年产值", kind="decimal", unit="万元", decimal_places=2),
+        Column("expected_tax", "预计年税收", kind="decimal", unit="万元", decimal_places=2),
+        Column("linked_leader", "挂钩领导", max_length=50),
+        Column("linked_department", "挂钩部门", max_length=100),
+        Column("industrial", "工业项目", kind="bool"),
+        Column("stage", "阶段", kind="choice", choices=choices_of(Stage), synonyms=("项目阶段",)),
+    ),
+)
+PLAIN_FIELDS = ("code", "name", "investor", "total_investment", "fixed_asset_investment", "foreign_investment",
+                "land_mu", "expected_output", "expected_tax", "linked_leader", "linked_department", "industrial")
+BLANK_TEXT = {"linked_leader", "linked_department"}
+
+
+class ProjectImporter(imports.ModelImporter):
+    spec = PROJECT_SPEC
+    model = Project
+    key_field = "code"
+
+    def resolve(self, rows):
+        chains = dict(Chain.objects.values_list("name", "pk"))
+        links = {(chain, name): pk for pk, chain, name in ChainLink.objects.values_list("pk", "chain_id", "name")}
+        zones = dict(Zone.objects.values_list("name", "pk"))
+        codes = [r.values["investor_uscc"] for r in rows if r.values.get("investor_uscc")]
+        investors = {}
+        for chunk in imports.chunks(codes):
+            investors.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
+        stages = dict(Project.all_objects.filter(code__in=[r.values["code"] for r in rows]).values_list("code", "stage"))
+        errors = []
+        for row in rows:
+            errors += self._resolve_row(row, chains, links, zones, investors, stages)
+        return errors
+
+    def _resolve_row(self, row, chains, links, zones, investors, stages) -> list[CellError]:
+        values, errors = row.values, []
+
+        def fail(column, value, reason):
+            errors.append(CellError(row.sheet, row.row, column, value, reason))
+
+        values["chain_id"] = chains.get(values["chain"])
+        if values["chain_id"] is None:
+            fail("产业链", values["chain"], f"没有名为“{values['chain']}”的产业链（可选：{'、'.join(chains)}）")
+        if values.get("link"):
+            values["link_id"] = links.get((values["chain_id"], values["link"]))
+            if values["link_id"] is None and values["chain_id"] is not None:
+                fail("环节", values["link"], f"产业链“{values['chain']}”中没有“{values['link']}”环节")
+        elif "link" in values:
+            values["link_id"] = None
+        if "zone" in values:
+            values["zone_id"] = zones.get(values["zone"]) if values["zone"] else None
+            if values["zone"] and values["zone_id"] is None:
+                fail("片区", values["zone"], f"没有名为“{values['zone']}”的片区")
+        if values.get("investor_uscc"):
+            values["investor_enterprise_id"] = investors.get(values["investor_uscc"])
+            if values["investor_enterprise_id"] is None:
+                fail("投资方统一社会信用代码", values["investor_uscc"], "园区企业中没有这个统一社会信用代码；投资方未注册时请留空")
+        stored = stages.get(values["code"], Stage.LEAD)
+        if values.get("stage") and values["stage"] != stored:
+            fail("阶段", values["stage"], f"阶段只能在项目页面按流程推进（当前为“{Stage(stored).label}”）；导入不改变阶段")
+        fixed, total = values.get("fixed_asset_investment"), values.get("total_investment")
+        if fixed is not None and total is not None and fixed > total:
+            fail("固定资产投资", fixed, "固定资产投资不能超过总投资")
+        return errors
+
+    def assign(self, instance, values):
+        for name in PLAIN_FIELDS:
+            if name in values:
+                value = values[name]
+                if value is None and name in BLANK_TEXT:
+                    value = ""
+                if value is None and name == "industrial":
+                    value = True
+                setattr(instance, name, value)
+        for name in ("chain_id", "link_id", "zone_id", "investor_enterprise_id"):
+            if name in values:
+                setattr(instance, name, values[name])
+        if instance.pk is None and not instance.code:
+            from .models import next_code
+
+            instance.code = next_code()
+
+    def export_rows(self, queryset, user=None):
+        for project in queryset.select_related("chain", "link", "zone", "investor_enterprise").iterator(chunk_size=2000):
+            yield {
+                **{name: getattr(project, name) for name in PLAIN_FIELDS},
+                "investor_uscc": project.investor_enterprise.uscc if project.investor_enterprise_id else "",
+                "chain": project.chain.name, "link": project.link.name if project.link_id else "",
+                "zone": project.zone.name if project.zone_id else "", "stage": project.stage,
+            }
+
+
+project_importer = imports.register(ProjectImporter())
