@@ -145,3 +145,18 @@ def test_projects_import_and_export_round_trip(projects, make_user, client_for):
     confirm(client, job)
     created = Project.objects.get(code="XM2026-0900")
     assert created.stage == "lead" and created.link.name == "电池材料" and created.total_investment == 80000
+
+
+def test_advisers_show_their_leads_and_projects_their_investor(projects, make_user, client_for):
+    from openpark.investment.models import Adviser, Lead
+
+    adviser = Adviser.objects.create(name="赵志远", kind="chief")
+    Lead.objects.create(source="adviser", investor="上海某集团", intended_project="汽车电子项目", officer="王磊",
+                        adviser=adviser)
+    client = client_for(make_user("investment"))
+    assert "上海某集团：汽车电子项目" in client.get(adviser.get_absolute_url()).content.decode()
+    investor = EnterpriseFactory(name="某某精工有限公司")
+    Project.objects.filter(pk=projects[0].pk).update(investor_enterprise=investor)
+    page = client.get(projects[0].get_absolute_url()).content.decode()
+    assert f'href="{investor.get_absolute_url()}" id="investor-link"' in page
+    assert "甲" in client.get(investor.get_absolute_url()).content.decode()

@@ -51,6 +51,11 @@ def project_panel(request, project):
     }}
 
 
+def adviser_panel(request, adviser):
+    return {"key": "leads", "title": "引荐的线索", "template": "investment/panels/adviser.html",
+            "context": {"leads": adviser.leads.all()}}
+
+
 def problem_panel(request, problem):
     return {"key": "problem", "title": "处理", "template": "investment/panels/problem.html",
             "context": {"problem": problem, "resolve_form": forms.ResolveForm(),
@@ -71,7 +76,7 @@ link_pages = ModelPages(ChainLink, filterset_class=filters.ChainLinkFilterSet, p
                         form_fields=["chain", "name", "order", "status", "enterprises", "note"], panels=[link_panel])
 adviser_pages = ModelPages(Adviser, filterset_class=filters.AdviserFilterSet,
                            list_columns=["name", "kind", "organisation", "appointed_on"],
-                           form_fields=["name", "kind", "organisation", "appointed_on", "note"])
+                           form_fields=["name", "kind", "organisation", "appointed_on", "note"], panels=[adviser_panel])
 target_pages = ModelPages(TargetCompany, filterset_class=filters.TargetCompanyFilterSet, prefix="targets/",
                           list_columns=["year", "name", "company_type", "link", "officer", "contact_status"],
                           form_fields=["year", "name", "company_type", "link", "officer", "contact_status", "note"],
