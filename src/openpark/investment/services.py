@@ -1,6 +1,7 @@
 """Projects through their stages, problems and their escalation, stale projects and the "1230"
 deadlines; and what ships with the platform (the demo park's chains, the 1230 rules)."""
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -111,7 +112,7 @@ def stale_days() -> int:
 def stale_projects(today=None):
     """Projects in progress with no recorded progress for more than the configured days."""
     today = today or timezone.localdate()
-    limit = today - timezone.timedelta(days=stale_days())
+    limit = today - timedelta(days=stale_days())
     return Project.objects.exclude(stage__in=[Stage.PRODUCING, Stage.TERMINATED]).filter(last_progress_on__lt=limit)
 
 
