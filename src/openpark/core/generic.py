@@ -156,6 +156,11 @@ class ModelPages:
         )
 
 
+def error_message(exc) -> str:
+    """What a refused action tells the user: a ValidationError's messages, or the error's text."""
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
 class PagesView(LoginRequiredMixin, View):
     pages: ModelPages = None
     action: str = ""
@@ -333,7 +338,7 @@ class ObjectDeleteView(PagesView):
             with transaction.atomic():
                 obj.delete()
         except ValidationError as exc:  # the model refuses (a published run, say)
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, error_message(exc))
             return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, f"已删除{self.pages.opts.verbose_name}“{obj}”。")
         return HttpResponseRedirect(reverse(self.pages.url_name("list")))

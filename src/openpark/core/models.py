@@ -205,7 +205,27 @@ class ImmutableQuerySet(models.QuerySet):
         raise PermissionError("变更记录不可删除。")
 
 
-class ChangeRecord(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record the application writes once and never changes or deletes (`record_label` names it
+    in the refusal)."""
+
+    record_label = "记录"
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(f"{self.record_label}不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self.record_label}不可删除。")
+
+
+class ChangeRecord(AppendOnlyModel):
     """One create, update or delete of a recorded model: who, when, and the values around it.
 
     Append-only: the application can neither change nor delete a record.
@@ -228,7 +248,7 @@ class ChangeRecord(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
 
-    objects = ImmutableQuerySet.as_manager()
+    record_label = "变更记录"
 
     class Meta:
         verbose_name = _("变更记录")
@@ -239,14 +259,6 @@ class ChangeRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("变更记录不可修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("变更记录不可删除。")
 
     def get_absolute_url(self):
         return reverse("core:changerecord_detail", args=[self.pk])
@@ -372,7 +384,7 @@ class ImportJob(models.Model):
         return self.apply_run or self.check_run
 
 
-class StateChange(models.Model):
+class StateChange(AppendOnlyModel):
     """One transition of an object with a life cycle (see `openpark.core.states`): from which
     state to which, by whom, when, and why. Append-only, like the change record."""
 
@@ -391,7 +403,7 @@ class StateChange(models.Model):
     to_state = models.CharField(_("新状态"), max_length=30)
     note = models.TextField(_("说明"), blank=True)
 
-    objects = ImmutableQuerySet.as_manager()
+    record_label = "状态变更记录"
 
     class Meta:
         verbose_name = _("状态变更")
@@ -402,14 +414,6 @@ class StateChange(models.Model):
 
     def __str__(self):
         return f"{self.transition}: {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("状态变更记录不可修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("状态变更记录不可删除。")
 
 
 class CalendarYear(ChangeLoggedModel):

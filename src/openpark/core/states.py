@@ -93,3 +93,8 @@ class StateMachine:
 
     def history(self, obj):
         return StateChange.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+
+    def history_rows(self, obj) -> list[tuple[StateChange, str, str]]:
+        """(change, from-state label, to-state label) of each transition, for the pages."""
+        return [(change, self.labels.get(change.from_state, change.from_state),
+                 self.labels.get(change.to_state, change.to_state)) for change in self.history(obj)]

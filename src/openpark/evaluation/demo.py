@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from .choices import DisposalRoute
 from .models import DisposalCase, DisposalProgress, LowEfficiencyRule, Run, SchemeVersion
-from .services import compute, gather, low_efficiency, publish, ship_presets
+from .services import compute, counts_text, gather, low_efficiency, publish, ship_presets
 
 DEMO_YEARS = (2021, 2022)
 DEMO_SCHEME = "jiangsu-6"
@@ -32,7 +32,7 @@ def load(out) -> None:
         gather(run)
         counts = compute(run)
         publish(run, None, note="演示数据")
-        lines.append(f"{year} 年 " + "，".join(f"{grade} {count}" for grade, count in sorted(counts.items())))
+        lines.append(f"{year} 年 {counts_text(dict(sorted(counts.items())))}")
     out.write("亩均评价：已发布 " + "；".join(lines) + "。")
     cases = _disposal_cases(run)
     out.write(f"低效用地：{len(low_efficiency(run, LowEfficiencyRule.current()))} 家，建立处置案 {cases} 件。")

@@ -190,9 +190,14 @@ def compute(run: Run, user=None) -> dict:
         insert_rows(Result, RESULT_COLUMNS, rows)
         counts = dict(Counter(row[RESULT_COLUMNS.index("grade")] or "未纳入" for row in rows))
         summary = {**run.summary, "grades": counts}
-        Run.machine.apply(run, "compute", user, note="按方案计算：" + "，".join(f"{k} {v}" for k, v in counts.items()),
+        Run.machine.apply(run, "compute", user, note=f"按方案计算：{counts_text(counts)}",
                           summary=summary)
     return counts
+
+
+def counts_text(counts: dict) -> str:
+    """Grade counts in words, in the given order: "A 45，B 90，…"."""
+    return "，".join(f"{grade} {count}" for grade, count in counts.items())
 
 
 RESULT_COLUMNS = ["run_id", "enterprise_id", *INPUT_COLUMNS, "missing", "group", "values", "scores", "bonus",

@@ -21,8 +21,7 @@ def gather_run(task_id: str, run_id: int, user_id: int | None) -> None:
     with acting_as(user, source="task:evaluation.gather"), Progress(task_id) as progress:
         progress.update(0, 1, "正在采集企业数据…")
         gathered = services.gather(run, user)
-        lacking = sum(1 for _ in gathered.missing)
-        progress.finish(message=f"已采集 {gathered.enterprises} 家企业的数据，{lacking} 项数据有缺失。",
+        progress.finish(message=f"已采集 {gathered.enterprises} 家企业的数据，{len(gathered.missing)} 项数据有缺失。",
                         result={"enterprises": gathered.enterprises, "missing": dict(gathered.missing)})
 
 
@@ -35,7 +34,7 @@ def compute_run(task_id: str, run_id: int, user_id: int | None) -> None:
     with acting_as(user, source="task:evaluation.compute"), Progress(task_id) as progress:
         progress.update(0, 1, "正在计算…")
         counts = services.compute(run, user)
-        progress.finish(message="计算完成：" + "，".join(f"{k} {v}" for k, v in counts.items()), result=counts)
+        progress.finish(message=f"计算完成：{services.counts_text(counts)}", result=counts)
 
 
 @shared_task(name="evaluation.report_zip")

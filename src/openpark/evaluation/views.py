@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from openpark.core import progress
 from openpark.core.exports import table_xlsx, xlsx_response
-from openpark.core.generic import ModelPages
+from openpark.core.generic import ModelPages, error_message
 from openpark.core.scoping import is_park_wide
 from openpark.core.states import TransitionError
 from openpark.enterprises.views import enterprise_pages
@@ -44,8 +44,7 @@ def run_panel(request, run):
             "context": {
         "distribution": services.distribution(run) if run.state in ("computed", "published") else None,
         "run": run, "transitions": run.machine.available(run, request.user),
-        "history": [(change, run.machine.labels.get(change.from_state, change.from_state),
-                     run.machine.labels.get(change.to_state, change.to_state)) for change in run.machine.history(run)],
+        "history": run.machine.history_rows(run),
         "publish_form": forms.PublishForm(),
         "grades": sorted((run.summary.get("grades") or {}).items()),
         "missing": sorted((run.summary.get("missing") or {}).items(), key=lambda item: -item[1]),
@@ -116,8 +115,7 @@ result_pages = ResultPages(
 def disposal_panel(request, case):
     return {"key": "disposal", "title": "处置进展", "template": "evaluation/panels/disposal.html", "context": {
         "case": case, "transitions": case.machine.available(case, request.user),
-        "history": [(change, case.machine.labels.get(change.from_state, change.from_state),
-                     case.machine.labels.get(change.to_state, change.to_state)) for change in case.machine.history(case)],
+        "history": case.machine.history_rows(case),
         "progress": case.progress.all(), "transition_form": forms.TransitionForm(),
         "progress_form": forms.ProgressForm(initial={"on": timezone.localdate()}),
         "can_change": request.user.has_perm("evaluation.change_disposalcase"),
@@ -169,12 +167,9 @@ def run_action(request, pk, action):
             return redirect(run)
         raise TransitionError(f"没有“{action}”这种操作。")
     except (TransitionError, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_message(exc))
         return redirect(run)
 
-
-def _message(exc) -> str:
-    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 @login_required
@@ -190,7 +185,7 @@ def adjust_result(request, pk):
         with transaction.atomic():
             services.adjust(result, form.cleaned_data["grade"], form.cleaned_data["reason"])
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_message(exc))
     else:
         messages.success(request, f"已调整为 {result.grade}，已记入变更历史。")
     return redirect(result)
@@ -332,7 +327,7 @@ def disposal_progress(request, pk):
     try:
         services.add_progress(case, form.cleaned_data["on"], form.cleaned_data["text"], request.user)
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_message(exc))
     else:
         messages.success(request, "已记录进展。")
     return redirect(case)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openpark.core.generic import ModelPages
+from openpark.core.generic import ModelPages, error_message
 from openpark.core.scoping import is_park_wide
 from openpark.core.states import TransitionError
 from openpark.enterprises.views import enterprise_pages
@@ -19,9 +19,6 @@ from .models import (
     TargetCompany, TeamMember, Visit,
 )
 
-
-def _message(exc) -> str:
-    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 def chain_panel(request, chain):
@@ -42,9 +39,7 @@ def project_panel(request, project):
         "advance_form": forms.AdvanceForm(), "stages": [(value, label, stage_dates.get(value))
                                                         for value, label in project.machine.labels.items()
                                                         if value != "terminated"],
-        "history": [(change, project.machine.labels.get(change.from_state, change.from_state),
-                     project.machine.labels.get(change.to_state, change.to_state))
-                    for change in project.machine.history(project)],
+        "history": project.machine.history_rows(project),
         "problems": project.problems.all(), "team": project.team.all(), "land_tasks": project.land_tasks.all(),
         "deadlines": project.deadlines.select_related("rule"), "stale": project.is_stale(services.stale_days()),
         "stale_days": services.stale_days(),
@@ -124,7 +119,7 @@ def advance(request, pk, transition):
     try:
         services.advance(project, transition, request.user, form.cleaned_data["note"], form.cleaned_data["on"])
     except (TransitionError, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_message(exc))
     else:
         messages.success(request, f"项目已进入“{project.get_stage_display()}”。")
     return redirect(project)
@@ -138,7 +133,7 @@ def escalate(request, pk):
     try:
         services.escalate(problem)
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_message(exc))
     else:
         messages.success(request, f"已上报挂钩领导 {problem.project.linked_leader}。")
     return redirect(problem)
@@ -155,7 +150,7 @@ def resolve(request, pk):
             raise ValidationError("请说明解决情况。")
         services.resolve(problem, form.cleaned_data["resolution"])
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_message(exc))
     else:
         messages.success(request, "问题已解决。")
     return redirect(problem)
