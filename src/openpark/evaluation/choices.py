@@ -38,3 +38,7 @@ class DisposalState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("处置中")
     DONE = "done", _("已完成")
     CANCELLED = "cancelled", _("已撤销")
+
+
+# The groups of the shipped schemes (a scheme's own groups may add others).
+GROUP_LABELS = {"above": "规上", "below": "规下"}

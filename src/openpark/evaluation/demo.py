@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from .choices import DisposalRoute
 from .models import DisposalCase, DisposalProgress, LowEfficiencyRule, Run, SchemeVersion
-from .services import compute, counts_text, gather, low_efficiency, publish, ship_presets
+from .services import compute, counts_text, default_title, gather, low_efficiency, publish, ship_presets
 
 DEMO_YEARS = (2021, 2022)
 DEMO_SCHEME = "jiangsu-6"
@@ -28,7 +28,7 @@ def load(out) -> None:
     scheme = SchemeVersion.objects.filter(name=DEMO_SCHEME).order_by("-version").first()
     lines = []
     for year in DEMO_YEARS:
-        run = Run.objects.create(year=year, scheme=scheme, title=f"{year} 年度亩均效益评价（{scheme.title}）")
+        run = Run.objects.create(year=year, scheme=scheme, title=default_title(year, scheme.title))
         gather(run)
         counts = compute(run)
         publish(run, None, note="演示数据")

@@ -5,10 +5,10 @@ from openpark.economy.filters import YEAR_INPUT
 from openpark.enterprises.industry import industry_lookup
 from openpark.enterprises.models import Zone
 
-from .choices import DisposalRoute, DisposalState, Grade, RunState
+from .choices import GROUP_LABELS, DisposalRoute, DisposalState, Grade, RunState
 from .models import DisposalCase, Result, Run, SchemeVersion
 
-GROUPS = (("above", "规上"), ("below", "规下"))
+GROUPS = tuple(GROUP_LABELS.items())
 
 
 class SchemeVersionFilterSet(SearchFilterSet):

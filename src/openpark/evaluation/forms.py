@@ -7,6 +7,7 @@ from openpark.core.forms import ScopedModelForm
 from . import scheme as schemes
 from .choices import Grade
 from .models import DisposalCase, Run, SchemeVersion
+from .services import default_title
 
 
 class SchemeJSONField(forms.JSONField):
@@ -60,7 +61,7 @@ class RunForm(ScopedModelForm):
         if self.instance.pk and self.instance.state != "draft" and "scheme" in self.changed_data:
             self.add_error("scheme", "已采集或计算的批次不能更换方案；请新建批次。")
         if not data.get("title") and data.get("year") and data.get("scheme"):
-            data["title"] = f"{data['year']} 年度亩均效益评价（{data['scheme'].title}）"
+            data["title"] = default_title(data["year"], data["scheme"].title)
         return data
 
 

@@ -19,7 +19,7 @@ from openpark.economy.periods import FIRST_YEAR, LAST_YEAR
 from openpark.enterprises.models import Enterprise
 
 from . import scheme as schemes
-from .choices import DisposalRoute, DisposalState, Grade, RunState
+from .choices import GROUP_LABELS, DisposalRoute, DisposalState, Grade, RunState
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
 
@@ -169,7 +169,7 @@ class Result(ChangeLoggedModel):
 
     @property
     def group_label(self) -> str:
-        return {"above": "规上", "below": "规下"}.get(self.group, "未纳入")
+        return GROUP_LABELS.get(self.group, "未纳入")
 
     group_label.fget.short_description = _("组别")
 

@@ -23,7 +23,7 @@ from openpark.enterprises.services import land_areas
 
 from . import report
 from . import scheme as schemes
-from .choices import DisposalState, Grade, Movement, RunState
+from .choices import GROUP_LABELS, DisposalState, Grade, Movement, RunState
 from .engine import Enterprises, Results, evaluate
 from .models import DisposalCase, DisposalProgress, GradePolicy, Result, Run
 
@@ -319,7 +319,6 @@ def default_title(year: int, scheme_title: str) -> str:
 
 # ---------------------------------------------------------------- distributions
 
-GROUP_LABELS = {"above": "规上", "below": "规下"}
 HISTOGRAM_STEP = 10
 LARGEST_INDUSTRIES = 12
 

@@ -120,10 +120,6 @@ def overdue_problems(today=None):
     return Problem.objects.filter(resolved_on__isnull=True, deadline__lt=today or timezone.localdate())
 
 
-def reached(stage: str) -> list[str]:
-    """The stages a project has passed through once it is in `stage` (终止 says nothing)."""
-    return list(STAGE_ORDER[:STAGE_ORDER.index(stage) + 1]) if stage in STAGE_ORDER else []
-
 
 # ---------------------------------------------------------------- the pipeline
 
