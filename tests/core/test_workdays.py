@@ -48,3 +48,10 @@ def test_administrators_extend_the_calendar(db, make_user, client_for):
     assert not calendar().is_workday(date(2027, 10, 4))  # the cache was refreshed
     assert not calendar().add_working_days(date(2027, 9, 30), 1).provisional
     assert client_for(make_user("economy")).get(reverse("core:calendarday_add")).status_code == 403
+
+
+def test_a_day_already_in_the_calendar_is_refused(db, make_user, client_for):
+    client = client_for(make_user("admin"))
+    response = client.post(reverse("core:calendarday_add"), {"day": "2023-10-02", "name": "国庆节"})
+    assert response.status_code == 200 and "已存在" in response.content.decode()
+    assert CalendarDay.objects.filter(day=date(2023, 10, 2)).count() == 1

@@ -118,3 +118,15 @@ def test_disposal_api(firms, make_user, api_for):
     bad = api.post("/api/evaluation/disposals/", {"enterprise": firms[1].pk, "year": 2021, "route": "burn"},
                    format="json")
     assert bad.status_code == 400 and bad.json()["errors"]["route"] == ["“burn” 不是合法选项。"]
+
+
+def test_rule_page_refuses_bad_thresholds(make_user, client_for):
+    rule = LowEfficiencyRule.current()
+    client = client_for(make_user("economy"))
+    response = client.post(reverse("evaluation:lowefficiencyrule_edit", args=[rule.pk]),
+                           {"tax_per_mu_below": "-1", "industry_share_below": "1.5", "growth_target_pct": "15"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "大于或等于0" in page and "小于或等于1" in page
+    rule.refresh_from_db()
+    assert rule.tax_per_mu_below == D("5.00")
+    assert client_for(make_user("leader")).get(reverse("evaluation:lowefficiencyrule_edit", args=[rule.pk])).status_code == 403

@@ -143,3 +143,29 @@ def test_project_form_checks(staff, client_for):
     assert response.status_code == 200 and not Project.objects.exists()
     for message in ("所选环节不属于所选产业链", "固定资产投资不能超过总投资", "股权投资须填写共建金额和持股比例"):
         assert message in page
+
+
+@pytest.mark.parametrize("url, data, message", [
+    ("investment:lead_add", {"received_on": "2026-01-05", "source": "adviser", "investor": "某公司",
+                             "intended_project": "某项目", "officer": "王磊"}, "来源为“招商顾问”时须选择引荐顾问"),
+    ("investment:visit_add", {"held_on": "2026-03-01", "kind": "trip", "place": "苏州", "participants": "招商局",
+                              "outcome": "洽谈", "next_step": "回访", "next_due": "2026-02-01"}, "下一步期限不能早于走访日期"),
+    ("investment:visit_add", {"held_on": "2026-03-01", "kind": "trip", "place": "苏州", "participants": "招商局",
+                              "outcome": "洽谈", "next_due": "2026-04-01"}, "请同时填写下一步工作"),
+    ("investment:deadlinerule_add", {"code": "registration", "name": "重复", "working_days": 3, "order": 1},
+     "已存在"),
+])
+def test_bad_input_on_the_investment_forms_is_explained_and_not_saved(staff, client_for, url, data, message):
+    from openpark.core.models import ChangeRecord
+
+    before = ChangeRecord.objects.count()
+    response = client_for(staff).post(reverse(url), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert ChangeRecord.objects.count() == before
+
+
+def test_leaders_cannot_add_investment_records(make_user, client_for):
+    client = client_for(make_user("leader"))
+    for url in ("investment:lead_add", "investment:visit_add", "investment:project_add", "investment:chain_add"):
+        assert client.get(reverse(url)).status_code == 403
+    assert client.get(reverse("investment:lead_list")).status_code == 200
