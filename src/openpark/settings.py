@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -197,7 +196,7 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "openpark.core.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["openpark.core.api.permissions.ModelPermissions"],
@@ -239,6 +238,14 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "wgs84").lower()
 if MAP_TILE_CRS not in {"wgs84", "gcj02"}:
     raise ImproperlyConfigured("MAP_TILE_CRS must be wgs84 or gcj02.")
+
+# API tokens made by `POST /api/auth/token/` expire after this many days (0: never); the page
+# that makes tokens offers it as the default.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+# One-way digests (API tokens): sha256, or sm3 (国密) where the deployment asks for it.
+OPENPARK_DIGEST_ALGORITHM = os.environ.get("OPENPARK_DIGEST_ALGORITHM", "sha256").lower()
+if OPENPARK_DIGEST_ALGORITHM not in {"sha256", "sm3"}:
+    raise ImproperlyConfigured("OPENPARK_DIGEST_ALGORITHM must be sha256 or sm3.")
 
 # Lists above this many rows are exported by a background task instead of in the request.
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from openpark.core import views as core_views
+from openpark.core.api import views as core_api_views
 
 api_patterns = [
     path("core/", include("openpark.core.api.urls")),
@@ -12,7 +12,7 @@ api_patterns = [
     path("economy/", include("openpark.economy.api.urls")),
     path("evaluation/", include("openpark.evaluation.api.urls")),
     path("investment/", include("openpark.investment.api.urls")),
-    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("auth/token/", core_api_views.ObtainTokenView.as_view(), name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -44,7 +44,7 @@ def test_token_login_and_use(editor):
 def test_token_login_with_wrong_password_is_chinese(editor):
     response = APIClient().post("/api/auth/token/", {"username": "api_editor", "password": "nope"}, format="json")
     assert response.status_code == 400
-    assert "无法使用提供的认证信息登录" in response.json()["detail"]
+    assert "用户名或密码不正确" in response.json()["detail"]
 
 
 def test_bad_token_is_401_in_chinese(db):
@@ -52,7 +52,7 @@ def test_bad_token_is_401_in_chinese(db):
     api.credentials(HTTP_AUTHORIZATION="Token deadbeef")
     response = api.get(ENTERPRISES)
     assert response.status_code == 401
-    assert response.json() == {"detail": "认证令牌无效。", "code": "authentication_failed"}
+    assert response.json() == {"detail": "令牌无效或已过期。", "code": "authentication_failed"}
 
 
 def test_validation_errors_are_json_in_chinese_and_write_nothing(editor, api_for):

@@ -1,12 +1,24 @@
+"""The admin site, where the system administrator manages accounts and their bindings.
+
+Under 三员分立 the system administrator sees and changes only accounts that are neither
+superusers nor administrators (their own included), cannot delete accounts (they are disabled
+instead, so that the records keep their author), and changes roles only through 角色授权, which
+asks a second administrator to approve business roles (see `openpark.core.accounts`).
+"""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.urls import reverse
+from django.utils.html import format_html
 
-from .models import ChangeRecord, EnterpriseBinding, Grid, GridBinding, User
+from .accounts import manageable_users, may_manage
+from .models import ApiToken, ChangeRecord, EnterpriseBinding, Grid, GridBinding, User
+from .roles import ROLES
+from .scoping import role_names
 
 admin.site.site_header = "OpenPark 系统管理"
 admin.site.site_title = "OpenPark 系统管理"
-admin.site.index_title = "账号、角色与绑定"
+admin.site.index_title = "账号与绑定"
 
 
 class EnterpriseBindingInline(admin.TabularInline):
@@ -41,16 +53,50 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("full_name", "phone", "email")}),
-        ("角色与权限", {"fields": ("is_active", "is_staff", "groups")}),
+        ("状态与角色", {"fields": ("is_active", "roles")}),
         ("重要日期", {"fields": ("last_login", "date_joined")}),
     )
-    list_display = ["username", "full_name", "is_active", "is_staff", "last_login"]
+    superuser_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("full_name", "phone", "email")}),
+        ("状态与角色", {"fields": ("is_active", "is_staff", "is_superuser", "roles")}),
+        ("重要日期", {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ["roles", "last_login", "date_joined"]
+    list_display = ["username", "full_name", "role_list", "is_active", "last_login"]
     list_filter = ["is_active", "groups"]
     search_fields = ["username", "full_name"]
     inlines = [EnterpriseBindingInline, GridBindingInline]
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and request.user.is_superuser:
+            return self.superuser_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_queryset(self, request):
+        return manageable_users(request.user, super().get_queryset(request).prefetch_related("groups"))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_manage(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj is not None else []
+
+    @admin.display(description="角色")
+    def role_list(self, obj):
+        names = role_names(obj)
+        return "、".join(role.name for role in ROLES if role.name in names) or "—"
+
+    @admin.display(description="角色")
+    def roles(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("core:rolegrant_add") + f"?user={obj.pk}"
+        return format_html('{}　<a href="{}">授予或收回角色</a>', self.role_list(obj), url)
 
 
 @admin.register(Grid)
@@ -59,12 +105,7 @@ class GridAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-@admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
-    list_display = ["time", "username", "action", "content_type", "object_repr"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "username", "request_id"]
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -73,3 +114,19 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(ReadOnlyAdmin):
+    list_display = ["time", "username", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "username", "request_id"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are made by their owners on 接口令牌; here only their names and prefixes show."""
+
+    list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at"]
+    fields = list_display
+    search_fields = ["user__username", "name", "prefix"]

@@ -20,6 +20,26 @@ from .context import current_actor
 from .models import ChangeLoggedModel, ChangeRecord
 
 
+def visible_content_type_ids(user) -> list[int] | None:
+    """The object types whose change records `user` may read: those whose records they may view;
+    None for every type (auditors and superusers)."""
+    if user.has_perm("core.view_all_changes"):
+        return None
+    return [ct.pk for ct in ContentType.objects.all() if user.has_perm(f"{ct.app_label}.view_{ct.model}")]
+
+
+def visible_change_records(queryset, user):
+    """Change records limited to the object types the user may view: a change shows no more than
+    the object itself would. Records are not scoped to enterprises or grids, so a scoped user
+    reads them only through the history pages of their own objects."""
+    from .scoping import is_park_wide
+
+    if not is_park_wide(user):
+        return queryset.none()
+    ids = visible_content_type_ids(user)
+    return queryset if ids is None else queryset.filter(content_type_id__in=ids)
+
+
 def _recorded_fields(model) -> list[models.Field]:
     exclude = model.change_log_exclude
     return [f for f in model._meta.concrete_fields if f.name not in exclude]
@@ -152,13 +172,18 @@ def record_save(sender, instance, created, raw=False, **kwargs):
     if raw or not isinstance(instance, ChangeLoggedModel):
         return
     after = snapshot(instance)
+    secrets = instance.secret_changes()
     if created:
         action, before = ChangeAction.CREATE, None
+        after.update(secrets)
     else:
         action = getattr(instance, "_change_action", ChangeAction.UPDATE)
         before = loaded_snapshot(instance)
-        if before == after:
+        if before == after and not secrets:
             return
+        if secrets:
+            before = {**(before or {}), **{name: "" for name in secrets}}
+            after.update(secrets)
     instance._change_action = ChangeAction.UPDATE
     build_record(instance, action, before, after).save()
     _remember_loaded(instance)

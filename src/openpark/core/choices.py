@@ -23,3 +23,14 @@ class ImportState(models.TextChoices):
     IMPORTING = "importing", _("导入中")
     DONE = "done", _("已导入")
     FAILED = "failed", _("失败")
+
+
+class GrantAction(models.TextChoices):
+    GRANT = "grant", _("授予")
+    REVOKE = "revoke", _("收回")
+
+
+class GrantState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已生效")
+    REJECTED = "rejected", _("已驳回")

@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from .choices import ChangeAction
-from .models import ChangeRecord, Grid
+from .choices import ChangeAction, GrantAction, GrantState
+from .models import ChangeRecord, Grid, RoleGrant
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -38,9 +38,13 @@ class ContentTypeFilter(django_filters.ModelChoiceFilter):
 
 
 def _recorded_types(request=None):
-    return ContentType.objects.filter(
-        pk__in=ChangeRecord.objects.values("content_type").distinct()
-    ).order_by("app_label", "model")
+    from .changes import visible_content_type_ids
+
+    types = ContentType.objects.filter(pk__in=ChangeRecord.objects.values("content_type").distinct())
+    visible = visible_content_type_ids(request.user) if request is not None else []
+    if visible is not None:
+        types = types.filter(pk__in=visible)
+    return types.order_by("app_label", "model")
 
 
 class ChangeRecordFilterSet(SearchFilterSet):
@@ -67,3 +71,14 @@ class GridFilterSet(SearchFilterSet):
     class Meta:
         model = Grid
         fields = []
+
+
+class RoleGrantFilterSet(SearchFilterSet):
+    search_fields = ("user__username", "user__full_name", "reason")
+
+    state = django_filters.ChoiceFilter(choices=GrantState.choices, label="状态")
+    action = django_filters.ChoiceFilter(choices=GrantAction.choices, label="操作")
+
+    class Meta:
+        model = RoleGrant
+        fields = ["state", "action"]

@@ -1,7 +1,13 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
 
+from .accounts import grant_problem, manageable_users
+from .choices import GrantAction
 from .models import Grid
+from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import scope_queryset
+from .tokens import MAX_DAYS
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -27,3 +33,52 @@ class GridForm(ScopedModelForm):
     class Meta:
         model = Grid
         fields = ["code", "name", "boundary"]
+
+
+class RoleGrantForm(forms.Form):
+    """Give a role to an account, or take it away; the rules are `openpark.core.accounts`'."""
+
+    user = forms.ModelChoiceField(queryset=None, label="账号")
+    role = forms.ChoiceField(label="角色")
+    action = forms.ChoiceField(label="操作", choices=GrantAction.choices, initial=GrantAction.GRANT)
+    reason = forms.CharField(label="事由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        users = manageable_users(actor, get_user_model().objects.filter(is_active=True)).exclude(pk=actor.pk)
+        self.fields["user"].queryset = users.order_by("username")
+        self.fields["user"].label_from_instance = lambda u: f"{u.full_name}（{u.username}）" if u.full_name else u.username
+        self.fields["role"].choices = [
+            (role.slug, role.name) for role in ROLES if actor.is_superuser or not role.administrative
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        role = ROLES_BY_SLUG[data["role"]]
+        problem = grant_problem(self.actor, data["user"], role, data["action"])
+        if problem:
+            raise forms.ValidationError(problem)
+        return data
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label="审批意见", required=False, max_length=1000,
+                           widget=forms.TextInput(attrs={"placeholder": "审批意见（驳回时必填）"}))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label="用途", max_length=100, help_text="如：统计局数据对接")
+    days = forms.IntegerField(label="有效天数", min_value=1, max_value=MAX_DAYS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.API_TOKEN_DAYS or 90
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("请填写令牌用途。")
+        return name

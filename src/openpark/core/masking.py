@@ -1,4 +1,11 @@
-"""Masking personal data for roles that may not see it in full."""
+"""Masking personal data for roles that may not see it in full.
+
+A model names its sensitive fields and the permission that shows them in full
+(`ChangeLoggedModel.sensitive_fields`); `mask_values` applies that to any dict of the model's
+values, so a change record, an export or an API response masks the same fields the same way.
+"""
+
+HIDDEN = "******"
 
 
 def mask_phone(phone: str) -> str:
@@ -13,3 +20,33 @@ def mask_phone(phone: str) -> str:
 
 def is_masked(value: str) -> bool:
     return "*" in (value or "")
+
+
+def mask_value(name: str, value):
+    if value in (None, ""):
+        return value
+    return mask_phone(str(value)) if "phone" in name else HIDDEN
+
+
+def hidden_fields(model, user) -> set[str]:
+    """The sensitive fields of `model` that `user` may not see in full."""
+    sensitive = getattr(model, "sensitive_fields", None) or {}
+    return {name for name, permission in sensitive.items() if not user.has_perm(permission)}
+
+
+def mask_values(model, values: dict | None, user) -> dict | None:
+    """A copy of `values` (field name -> value) with the fields hidden from `user` masked."""
+    if not values or model is None:
+        return values
+    hidden = hidden_fields(model, user)
+    if not hidden:
+        return values
+    return {name: mask_value(name, value) if name in hidden else value for name, value in values.items()}
+
+
+def visible_value(instance, name: str, user):
+    """One field of `instance` as `user` may see it: in full, or masked."""
+    value = getattr(instance, name)
+    if user is None or name not in hidden_fields(type(instance), user):
+        return value
+    return mask_value(name, value)

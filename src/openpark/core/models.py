@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
-from .choices import ChangeAction, ImportState, TaskState
+from .choices import ChangeAction, GrantAction, GrantState, ImportState, TaskState
 
 
 class ChangeLoggedModel(models.Model):
@@ -25,6 +25,9 @@ class ChangeLoggedModel(models.Model):
 
     # Fields left out of the before/after values (secrets, bookkeeping).
     change_log_exclude: frozenset[str] = frozenset({"updated_at"})
+    # Personal data shown masked to users without the named permission, wherever the values
+    # appear: pages, change records, exports and the API ({field: "app_label.codename"}).
+    sensitive_fields: dict[str, str] = {}
 
     class Meta:
         abstract = True
@@ -37,6 +40,10 @@ class ChangeLoggedModel(models.Model):
 
     def get_absolute_url(self):
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+
+    def secret_changes(self) -> dict[str, str]:
+        """Secrets this save changes, as {field: words}; recorded as changed, never by value."""
+        return {}
 
     def get_history_url(self):
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}_history", args=[self.pk])
@@ -107,6 +114,7 @@ def _default_to_all_objects(sender, **kwargs):
 
 class User(ChangeLoggedModel, AbstractUser):
     change_log_exclude = frozenset({"password", "last_login", "updated_at"})
+    sensitive_fields = {"phone": "core.view_user_phone"}
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
@@ -114,6 +122,12 @@ class User(ChangeLoggedModel, AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        permissions = [("view_user_phone", _("查看用户完整手机号"))]
+
+    def secret_changes(self) -> dict[str, str]:
+        """Secrets changed by this save, named but never valued, for the change record: a new
+        password is recorded as set, never the password or its hash."""
+        return {"password": "（已设置新密码）"} if self._password is not None else {}
 
     def __str__(self):
         return self.full_name or self.username
@@ -256,6 +270,7 @@ class ChangeRecord(AppendOnlyModel):
         ordering = ["-time", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
         default_permissions = ("view",)
+        permissions = [("view_all_changes", _("查阅全部变更记录（审计）"))]
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
@@ -263,19 +278,28 @@ class ChangeRecord(AppendOnlyModel):
     def get_absolute_url(self):
         return reverse("core:changerecord_detail", args=[self.pk])
 
-    def changed_fields(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for every field whose value differs."""
-        before, after = self.before or {}, self.after or {}
+    def values_for(self, user) -> tuple[dict, dict]:
+        """The values before and after, with the fields the user may not see in full masked."""
+        from .masking import mask_values
+
+        model = self.content_type.model_class()
+        return mask_values(model, self.before, user), mask_values(model, self.after, user)
+
+    def changed_fields(self, user=None) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field whose value differs; masked for `user` unless
+        no user is given (code that reads the record, never a page or the API)."""
+        before, after = self.values_for(user) if user is not None else (self.before, self.after)
+        before, after = before or {}, after or {}
         names = list(dict.fromkeys([*before, *after]))
         return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
 
-    def changed_fields_labelled(self) -> list[tuple[str, object, object]]:
-        """As `changed_fields`, with each field named by its verbose name where the model has it."""
+    def changed_fields_labelled(self, user) -> list[tuple[str, object, object]]:
+        """As `changed_fields` for `user`, each field named by its verbose name where the model has it."""
         model = self.content_type.model_class()
-        labels = {}
+        labels = {"password": "密码"}
         if model is not None:
-            labels = {f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
-        return [(labels.get(n, n), b, a) for n, b, a in self.changed_fields()]
+            labels.update({f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")})
+        return [(labels.get(n, n), b, a) for n, b, a in self.changed_fields(user)]
 
     @property
     def object_type(self) -> str:
@@ -445,3 +469,85 @@ class CalendarDay(ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.day} {self.name}（{'上班' if self.is_workday else '放假'}）"
+
+
+def _role_choices():
+    from .roles import ROLES
+
+    return [(role.slug, role.name) for role in ROLES]
+
+
+class RoleGrant(ChangeLoggedModel):
+    """A role given to or taken from an account. Business roles asked for by a system
+    administrator wait for a second administrator's approval; see `openpark.core.accounts`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("账号"),
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=_role_choices)
+    action = models.CharField(_("操作"), max_length=10, choices=GrantAction.choices, default=GrantAction.GRANT)
+    state = models.CharField(_("状态"), max_length=10, choices=GrantState.choices, default=GrantState.PENDING,
+                             editable=False)
+    reason = models.TextField(_("事由"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人"),
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("审批人"),
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        ordering = ["-requested_at", "-id"]
+        permissions = [
+            ("approve_rolegrant", _("审批角色授权")),
+            ("grant_role_directly", _("直接授予业务角色（安全管理员）")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}{self.user}「{self.get_role_display()}」"
+
+    def get_absolute_url(self):
+        return reverse("core:rolegrant_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        from .accounts import GRANT_STATES
+
+        GRANT_STATES.guard(self)
+        super().save(*args, **kwargs)
+
+
+class ApiToken(ChangeLoggedModel):
+    """A key for machine access to the API. Only its digest is stored: the key is shown once,
+    when it is made, and cannot be read back by anyone."""
+
+    change_log_exclude = frozenset({"digest", "last_used_at"})
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("账号"),
+    )
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(_("令牌前缀"), max_length=8, editable=False)
+    digest = models.CharField(_("摘要"), max_length=128, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.prefix}…）"
+
+    def get_absolute_url(self):
+        return reverse("core:apitoken_list")
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -13,8 +13,8 @@ DOMAIN_APPS = (
     "enterprises", "economy", "evaluation", "investment", "environment", "transformation",
     "community", "cockpit",
 )
-# Nobody adds, changes or deletes change records through the application.
-READ_ONLY_MODELS = {"core.changerecord"}
+# Nobody adds, changes or deletes these records through the application.
+READ_ONLY_MODELS = {"core.changerecord", "core.statechange"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class Role:
     park_wide: bool
     access: dict[str, str] = field(default_factory=dict)
     extra: tuple[str, ...] = ()  # other permissions, as "app_label.codename"
+    # One of the three administrators of 三员分立 (system, security, audit): granted only by a
+    # superuser, and its holders' accounts are out of reach of the other administrators.
+    administrative: bool = False
 
 
 def _all(level: str, *apps: str) -> dict[str, str]:
@@ -71,20 +74,39 @@ ROLES: tuple[Role, ...] = (
         {**_all(VIEW, "enterprises", "economy", "evaluation"), "investment.project": VIEW},
     ),
     Role(
-        "admin", "系统管理员", "账号、角色、网格与绑定、系统配置", True,
+        "admin", "系统管理员", "账号、网格与绑定、工作日历；申请授予业务角色", True,
         {
             # Viewing enterprises lets the administrator bind enterprise accounts to them.
             "core.user": EDIT, "core.grid": EDIT, "core.enterprisebinding": EDIT,
             "core.calendarday": EDIT, "core.calendaryear": EDIT,
             "enterprises.enterprise": VIEW,
-            "core.gridbinding": EDIT, "core.changerecord": VIEW, "auth.group": VIEW,
-            "authtoken.token": EDIT, "authtoken.tokenproxy": EDIT,
+            "core.gridbinding": EDIT, "auth.group": VIEW, "core.rolegrant": VIEW,
         },
+        extra=("core.add_rolegrant", "core.approve_rolegrant", "core.view_user_phone"),
+        administrative=True,
+    ),
+    Role(
+        "security", "安全管理员", "授予和收回业务角色、审批授权申请、吊销接口令牌", True,
+        {"core.rolegrant": VIEW, "core.apitoken": VIEW},
+        extra=("core.add_rolegrant", "core.approve_rolegrant", "core.grant_role_directly",
+               "core.view_user", "core.delete_apitoken"),
+        administrative=True,
+    ),
+    Role(
+        "audit", "审计管理员", "查阅变更记录、状态变更、授权记录和登录记录（只读）", True,
+        {
+            "core.changerecord": VIEW, "core.statechange": VIEW, "core.rolegrant": VIEW,
+            "core.apitoken": VIEW, "axes.accessattempt": VIEW, "axes.accesslog": VIEW,
+        },
+        extra=("core.view_all_changes",),
+        administrative=True,
     ),
 )
 ROLES_BY_NAME = {role.name: role for role in ROLES}
 ROLES_BY_SLUG = {role.slug: role for role in ROLES}
 PARK_WIDE_ROLE_NAMES = frozenset(role.name for role in ROLES if role.park_wide)
+ADMINISTRATIVE_ROLE_NAMES = frozenset(role.name for role in ROLES if role.administrative)
+BUSINESS_ROLES = tuple(role for role in ROLES if not role.administrative)
 
 _ACTIONS = {VIEW: ("view",), EDIT: ("view", "add", "change", "delete")}
 

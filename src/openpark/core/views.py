@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.views.decorators.http import require_POST
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.template import loader
@@ -10,12 +11,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from . import navigation, progress
-from .filters import ChangeRecordFilterSet, GridFilterSet
-from .forms import GridForm
+from . import accounts, navigation, progress, tokens
+from .choices import GrantState
+from .filters import ChangeRecordFilterSet, GridFilterSet, RoleGrantFilterSet
+from .forms import ApiTokenForm, DecisionForm, GridForm, RoleGrantForm
+from .changes import visible_change_records
 from .exports import xlsx_response
-from .generic import ModelPages, ObjectDetailView
-from .models import CalendarDay, CalendarYear, ChangeRecord, Grid, ImportJob, TaskRun
+from .generic import ModelPages, ObjectDetailView, PagesView, error_message
+from .models import ApiToken, CalendarDay, CalendarYear, ChangeRecord, Grid, ImportJob, RoleGrant, TaskRun
+from .states import TransitionError
 from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import bound_ids, role_names, scope_queryset
 
@@ -25,13 +29,20 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def account_locked(request, credentials=None, *args, **kwargs):
-    """django-axes calls this when an account is locked after repeated failures."""
+def lockout_message() -> str:
     from django.conf import settings
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return f"由于连续多次登录失败，登录已被暂时锁定，请 {minutes} 分钟后再试，或联系系统管理员解锁。"
+
+
+def account_locked(request, credentials=None, *args, **kwargs):
+    """django-axes calls this when a login is locked after repeated failures; the page and the
+    API give the same message."""
+    if _wants_json(request):
+        return JsonResponse({"detail": lockout_message(), "code": "locked"}, status=429)
     return render(
-        request, "registration/locked.html", {"minutes": minutes, "title": "账号已锁定"}, status=429
+        request, "registration/locked.html", {"message": lockout_message(), "title": "账号已锁定"}, status=429
     )
 
 
@@ -88,7 +99,7 @@ def _home_panels(user) -> dict:
         if bound_ids(user)[1]:
             panels["my_grids"] = grids
     if user.has_perm("core.view_changerecord"):
-        panels["recent_changes"] = ChangeRecord.objects.select_related("content_type")[:8]
+        panels["recent_changes"] = visible_change_records(ChangeRecord.objects.select_related("content_type"), user)[:8]
     return panels
 
 
@@ -108,7 +119,12 @@ calendar_day_pages = ModelPages(
 calendar_year_pages = ModelPages(
     CalendarYear, list_columns=["year", "note"], form_fields=["year", "note"], prefix="calendar/years/",
 )
-change_pages = ModelPages(
+class ChangeRecordPages(ModelPages):
+    def scoped(self, user):
+        return visible_change_records(ChangeRecord.objects.all(), user)
+
+
+change_pages = ChangeRecordPages(
     ChangeRecord, filterset_class=ChangeRecordFilterSet, actions=("list", "detail"),
     list_columns=["time", "actor", "action", "object_type", "object_repr", "request_id"],
     detail_fields=["time", "actor", "source", "request_id", "object_type", "object_id",
@@ -307,3 +323,121 @@ def importjob_report(request, pk):
         raise Http404("没有错误报告。")
     return FileResponse(job.error_report.open("rb"), as_attachment=True,
                         filename=job.error_report.name.rsplit("/", 1)[-1])
+
+
+# Role grants (三员分立) -------------------------------------------------------------------------
+
+
+def rolegrant_panel(request, grant):
+    pending = grant.state == GrantState.PENDING
+    why_not = accounts.decide_problem(request.user, grant) if pending else ""
+    return {"key": "decision", "title": "审批", "template": "core/panels/rolegrant.html", "context": {
+        "grant": grant, "can_decide": pending and not why_not, "why_not": why_not,
+        "form": DecisionForm(), "history": accounts.GRANT_STATES.history_rows(grant),
+    }}
+
+
+class RoleGrantAddView(PagesView):
+    template_name = "core/object_form.html"
+
+    def render_form(self, form):
+        title = "授予或收回角色"
+        return render(self.request, self.template_name, self.context(
+            form=form, title=title, breadcrumbs=self.breadcrumbs((title, "")),
+        ))
+
+    def get(self, request):
+        initial = {k: v for k, v in request.GET.items() if k in ("user", "role", "action")}
+        return self.render_form(RoleGrantForm(actor=request.user, initial=initial))
+
+    def post(self, request):
+        form = RoleGrantForm(request.POST, actor=request.user)
+        if not form.is_valid():
+            return self.render_form(form)
+        data = form.cleaned_data
+        try:
+            grant = accounts.request_grant(request.user, data["user"], data["role"], data["action"], data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_form(form)
+        if grant.state == GrantState.PENDING:
+            messages.info(request, "申请已提交，须由另一位管理员（安全管理员或其他系统管理员）审批后生效。")
+        else:
+            messages.success(request, f"已生效：{grant}。")
+        return redirect(grant)
+
+
+rolegrant_pages = ModelPages(
+    RoleGrant, filterset_class=RoleGrantFilterSet, actions=("list", "detail", "add"),
+    views={"add": RoleGrantAddView}, prefix="role-grants/",
+    list_columns=["requested_at", "user", "role", "action", "state", "requested_by", "decided_by", "decided_at"],
+    detail_fields=["user", "role", "action", "state", "reason", "requested_by", "requested_at", "decided_by",
+                   "decided_at"],
+    select_related=["user", "requested_by", "decided_by"], panels=[rolegrant_panel],
+)
+
+
+@login_required
+@require_POST
+def rolegrant_decide(request, pk, decision):
+    grant = get_object_or_404(rolegrant_pages.scoped(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    decide = {"approve": accounts.approve, "reject": accounts.reject}.get(decision)
+    if decide is None:
+        raise Http404("没有这种审批操作。")
+    try:
+        decide(request.user, grant, note)
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        messages.error(request, error_message(exc))
+    else:
+        messages.success(request, "已批准，授权生效。" if decision == "approve" else "已驳回。")
+    return redirect(grant)
+
+
+# API tokens ----------------------------------------------------------------------------------
+
+
+def _tokens_context(request, form) -> dict:
+    user = request.user
+    context = {
+        "title": "接口令牌", "form": form, "breadcrumbs": [("首页", reverse("home")), ("接口令牌", "")],
+        "own": ApiToken.objects.filter(user=user),
+    }
+    if user.has_perm("core.view_apitoken"):
+        others = ApiToken.objects.exclude(user=user).select_related("user")
+        context["others"] = Paginator(others, 50).get_page(request.GET.get("page"))
+        context["can_revoke_others"] = user.has_perm("core.delete_apitoken")
+    return context
+
+
+@login_required
+def apitoken_list(request):
+    return render(request, "core/apitoken_list.html", _tokens_context(request, ApiTokenForm()))
+
+
+@login_required
+@require_POST
+def apitoken_add(request):
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return render(request, "core/apitoken_list.html", _tokens_context(request, form), status=400)
+    token, key = tokens.issue(request.user, form.cleaned_data["name"], form.cleaned_data["days"])
+    return render(request, "core/apitoken_created.html", {
+        "title": "新令牌", "token": token, "key": key,
+        "breadcrumbs": [("首页", reverse("home")), ("接口令牌", reverse("core:apitoken_list")), ("新令牌", "")],
+    })
+
+
+@login_required
+@require_POST
+def apitoken_revoke(request, pk):
+    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+    user = request.user
+    if token.user_id != user.pk and not (
+        user.has_perm("core.delete_apitoken") and accounts.may_manage(user, token.user)
+    ):
+        raise Http404("没有这个令牌。")
+    token.delete()
+    messages.success(request, f"已吊销令牌“{token}”。")
+    return redirect("core:apitoken_list")

@@ -6,7 +6,7 @@ from django.utils import timezone
 from openpark.core import bulk, imports
 from openpark.core.changes import record_created
 from openpark.core.importing import CellError, Column, ImportSpec
-from openpark.core.masking import is_masked, mask_phone
+from openpark.core.masking import is_masked, visible_value
 
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import normalise_industry_code
@@ -235,14 +235,12 @@ class EnterpriseImporter(imports.ModelImporter):
         record_created(creates)
 
     def export_rows(self, queryset, user=None):
-        may_see_phone = user is None or user.has_perm("enterprises.view_contact_phone")
         queryset = queryset.select_related("zone", "subpark").prefetch_related(
             "above_scale_years", "high_tech_certificates", "tags", "contacts"
         )
         for enterprise in queryset.iterator(chunk_size=2000):
             certificate = max(enterprise.high_tech_certificates.all(), key=lambda c: c.issued_on, default=None)
             contact = min(enterprise.contacts.all(), key=lambda c: c.pk, default=None)
-            phone = contact.phone if contact else ""
             yield {
                 **{name: getattr(enterprise, name) for name in DIRECT_FIELDS},
                 "industry": enterprise.industry_id or "",
@@ -254,7 +252,7 @@ class EnterpriseImporter(imports.ModelImporter):
                 "tags": ",".join(t.name for t in enterprise.tags.all()),
                 "contact_name": contact.name if contact else "",
                 "contact_title": contact.title if contact else "",
-                "contact_phone": phone if may_see_phone else mask_phone(phone),
+                "contact_phone": visible_value(contact, "phone", user) if contact else "",
             }
 
 

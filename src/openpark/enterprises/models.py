@@ -264,6 +264,7 @@ class Contact(ChangeLoggedModel):
     the permission `enterprises.view_contact_phone`."""
 
     scope_enterprise_field = "enterprise"
+    sensitive_fields = {"phone": "enterprises.view_contact_phone"}
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("企业")

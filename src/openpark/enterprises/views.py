@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from openpark.core.generic import ModelPages
-from openpark.core.masking import mask_phone
+from openpark.core.masking import visible_value
 
 from . import filters, forms
 from .importers import enterprise_importer, parcel_importer
@@ -33,9 +33,8 @@ def basic_panel(request, enterprise):
 
 
 def contacts_panel(request, enterprise):
-    may_see = request.user.has_perm("enterprises.view_contact_phone")
     contacts = [
-        {"contact": c, "phone": c.phone if may_see else mask_phone(c.phone)} for c in enterprise.contacts.all()
+        {"contact": c, "phone": visible_value(c, "phone", request.user)} for c in enterprise.contacts.all()
     ]
     return {
         "key": "contacts", "title": "联系人", "template": "enterprises/panels/contacts.html",

@@ -72,6 +72,13 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
     def get_content_type(self, obj) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None:
+            data["before"], data["after"] = instance.values_for(request.user)
+        return data
+
 
 class TaskRunSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True)

@@ -1,9 +1,16 @@
-from rest_framework import permissions, viewsets
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from .. import tokens
+from ..changes import visible_change_records
 from ..filters import ChangeRecordFilterSet, GridFilterSet
 from ..models import ChangeRecord, Grid, TaskRun
 from .serializers import ChangeRecordSerializer, GridSerializer, TaskRunSerializer
-from .viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from .viewsets import ScopedModelViewSet
 
 
 class GridViewSet(ScopedModelViewSet):
@@ -13,11 +20,16 @@ class GridViewSet(ScopedModelViewSet):
     ordering_fields = ["code", "name", "updated_at"]
 
 
-class ChangeRecordViewSet(ScopedReadOnlyViewSet):
+class ChangeRecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """Change records of the object types the user may view, sensitive values masked."""
+
     queryset = ChangeRecord.objects.select_related("content_type")
     serializer_class = ChangeRecordSerializer
     filterset_class = ChangeRecordFilterSet
     ordering_fields = ["time"]
+
+    def get_queryset(self):
+        return visible_change_records(super().get_queryset(), self.request.user)
 
 
 class TaskRunViewSet(viewsets.ReadOnlyModelViewSet):
@@ -30,3 +42,40 @@ class TaskRunViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label="用户名", max_length=150)
+    password = serializers.CharField(label="密码", max_length=4096, trim_whitespace=False,
+                                     style={"input_type": "password"})
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(label="令牌（仅此一次返回）")
+    expires_at = serializers.DateTimeField(label="到期时间", allow_null=True)
+
+
+class ObtainTokenView(APIView):
+    """Exchange a user name and password for a new API token. The token is returned once and
+    only its digest is kept; repeated failures lock the login as on the login page."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    def post(self, request):
+        from ..views import account_locked
+
+        credentials = TokenRequestSerializer(data=request.data)
+        credentials.is_valid(raise_exception=True)
+        django_request = request._request
+        try:
+            user = authenticate(django_request, **credentials.validated_data)
+        except DjangoPermissionDenied:  # the lock of django-axes
+            user = None
+        if getattr(django_request, "axes_locked_out", False):
+            return account_locked(django_request)
+        if user is None:
+            raise exceptions.ValidationError({"non_field_errors": ["用户名或密码不正确。"]})
+        token, key = tokens.issue(user, "接口登录")
+        return Response({"token": key, "expires_at": token.expires_at})

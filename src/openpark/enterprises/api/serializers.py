@@ -1,9 +1,10 @@
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from openpark.core.api.serializers import ScopedModelSerializer
-from openpark.core.masking import mask_phone
+from openpark.core.masking import visible_value
 
 from ..industry import normalise_industry_code
 from ..models import Contact, Enterprise, Industry, LandParcel, ParcelUse, SubPark, Tag, Zone
@@ -54,9 +55,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
     def get_phone(self, contact) -> str:
         request = self.context.get("request")
-        if request is not None and request.user.has_perm("enterprises.view_contact_phone"):
-            return contact.phone
-        return mask_phone(contact.phone)
+        return visible_value(contact, "phone", request.user if request is not None else AnonymousUser())
 
 
 class EnterpriseSerializer(ScopedModelSerializer):
