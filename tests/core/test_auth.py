@@ -60,12 +60,50 @@ def test_lock_is_per_account(client, make_user, settings):
     assert login(client, "zhao", PASSWORD).status_code == 302
 
 
+def login_from(client, address, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_nobody_locks_an_account_from_elsewhere(client, make_user, settings):
+    make_user("leader", username="wang")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login_from(client, "10.0.0.66", "wang", "wrong-password")
+    assert login_from(client, "10.0.0.66", "wang", PASSWORD).status_code == 429
+    assert login_from(client, "10.0.0.7", "wang", PASSWORD).status_code == 302
+
+
+def test_an_address_guessing_across_accounts_is_locked(client, make_user, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = settings.AXES_FAILURE_LIMIT * 2
+    make_user("leader", username="zhou")
+    for n in range(settings.AXES_ADDRESS_FAILURE_LIMIT):
+        login_from(client, "10.0.0.66", f"guess{n}", "wrong-password")
+    locked = login_from(client, "10.0.0.66", "zhou", PASSWORD)
+    assert locked.status_code == 429 and "_auth_user_id" not in client.session
+    assert login_from(client, "10.0.0.7", "zhou", PASSWORD).status_code == 302
+
+
+def test_a_locked_api_login_answers_429_with_the_pages_message(client, make_user, settings):
+    from rest_framework.test import APIClient
+
+    make_user("leader", username="qian")
+    api = APIClient()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert api.post("/api/auth/token/", {"username": "qian", "password": "nope"}).status_code == 400
+    locked = api.post("/api/auth/token/", {"username": "qian", "password": "nope"})
+    assert locked.status_code == 429
+    again = api.post("/api/auth/token/", {"username": "qian", "password": PASSWORD})
+    assert again.status_code == 429 and "token" not in again.json()
+    page = login(client, "qian", PASSWORD).content.decode()
+    assert again.json()["detail"] in page and "分钟后再试" in again.json()["detail"]
+
+
 @pytest.mark.parametrize(
     "password, fragment",
     [
         ("Ab1-xyz", "至少需要 8 个字符"),
         ("8264019735", "只包含数字"),
         ("zhangsan01", "用户名相同"),
+        ("        ", "不能全是空格"),
     ],
 )
 def test_password_rules(db, make_user, password, fragment):

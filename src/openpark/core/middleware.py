@@ -1,15 +1,15 @@
-from .context import acting_request, request_id_from
+from .context import acting_request, request_id_for
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (kept from X-Request-ID when well-formed) and makes the request
-    the actor of every change made while it is served."""
+    """Gives each request an id (a trusted proxy's X-Request-ID, or a new one) and makes the
+    request the actor of every change made while it is served."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.id = request_id_from(request.headers.get("X-Request-ID"))
+        request.id = request_id_for(request)
         with acting_request(request):
             response = self.get_response(request)
         response["X-Request-ID"] = request.id

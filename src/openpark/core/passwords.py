@@ -22,3 +22,14 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
     def get_help_text(self):
         return f"密码至少需要 {self.min_length} 个字符。"
+
+
+class NotBlankValidator:
+    """A password of spaces alone is no password."""
+
+    def validate(self, password, user=None):
+        if not (password or "").strip():
+            raise ValidationError("密码不能全是空格。", code="password_blank")
+
+    def get_help_text(self):
+        return "密码不能全是空格。"

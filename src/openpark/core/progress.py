@@ -2,13 +2,27 @@
 updates, so the page shows it whether the task runs eagerly or on a Celery worker."""
 import logging
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .choices import TaskState
+from .importing import ImportFileError
 from .models import TaskRun
+from .states import TransitionError
 
 logger = logging.getLogger(__name__)
+
+# Errors whose message is written for the user, in Chinese; any other error's text (a database
+# driver's, say) goes to the log only.
+USER_FACING_ERRORS = (ValidationError, PermissionDenied, TransitionError, ImportFileError)
+
+
+def failure_message(exc: BaseException, run_id) -> str:
+    if isinstance(exc, USER_FACING_ERRORS):
+        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return f"任务失败：{text}"[:500]
+    return f"任务失败：处理时发生内部错误，详情已记入系统日志（任务编号 {run_id}），请稍后重试或联系管理员。"
 
 
 def start(task, label: str, user, *args) -> TaskRun:
@@ -28,9 +42,10 @@ def _send(task, run: TaskRun, args) -> None:
     except Exception as exc:
         # In eager mode a failing task has already recorded its failure on the run; a broker
         # that cannot be reached leaves it pending, so say so.
-        logger.exception("task %s failed", task.name)
+        logger.exception("task %s (run %s) failed to start: %s", task.name, run.pk, exc)
         TaskRun.objects.filter(pk=run.pk, state=TaskState.PENDING).update(
-            state=TaskState.FAILURE, finished_at=timezone.now(), message=f"任务未能启动：{exc}"[:500]
+            state=TaskState.FAILURE, finished_at=timezone.now(),
+            message="任务未能启动：后台任务服务暂不可用，请稍后重试或联系管理员。",
         )
 
 
@@ -46,8 +61,8 @@ class Progress:
 
     def __exit__(self, exc_type, exc, tb):
         if exc is not None:
-            self._save(state=TaskState.FAILURE, finished_at=timezone.now(),
-                       message=f"任务失败：{exc}"[:500])
+            logger.error("task run %s failed", self.run.pk, exc_info=(exc_type, exc, tb))
+            self._save(state=TaskState.FAILURE, finished_at=timezone.now(), message=failure_message(exc, self.run.pk))
             return False
         self._save(state=TaskState.SUCCESS, finished_at=timezone.now(), current=self.run.total)
         return False

@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,8 @@ from .exports import xlsx_response
 from .generic import ModelPages, ObjectDetailView, PagesView, error_message
 from .models import ApiToken, CalendarDay, CalendarYear, ChangeRecord, Grid, ImportJob, RoleGrant, TaskRun
 from .states import TransitionError
+
+logger = logging.getLogger(__name__)
 from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import bound_ids, role_names, scope_queryset
 
@@ -185,6 +189,17 @@ def error_500(request):
         return JsonResponse({"detail": "服务器内部错误，请稍后重试或联系管理员。", "code": "server_error"}, status=500)
     # No request context: whatever failed (the database, say) must not fail this page too.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+CSRF_MESSAGE = "安全校验失败：页面可能已过期，请返回并刷新页面后重试。"
+
+
+def csrf_failure(request, reason=""):
+    """Django calls this when a form's CSRF check fails; the reason goes to the log only."""
+    logger.warning("CSRF failure on %s: %s", request.path, reason)
+    if _wants_json(request):
+        return JsonResponse({"detail": CSRF_MESSAGE, "code": "csrf_failed"}, status=403)
+    return render(request, "403.html", {"title": "安全校验失败", "reason": CSRF_MESSAGE}, status=403)
 
 
 def error_400(request, exception=None):

@@ -28,6 +28,11 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        from ..views import CSRF_MESSAGE
+
+        logger.warning("API CSRF failure: %s", exc.detail)
+        exc = exceptions.PermissionDenied(CSRF_MESSAGE, code="csrf_failed")
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("API error", exc_info=exc)
