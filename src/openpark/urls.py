@@ -22,6 +22,7 @@ urlpatterns = [
     path("home/<slug:slug>/", core_views.role_home, name="role_home"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("core/", include("openpark.core.urls")),
     path("enterprises/", include("openpark.enterprises.urls")),
     path("economy/", include("openpark.economy.urls")),

@@ -118,3 +118,23 @@ def test_password_not_username_ignores_case(db, make_user):
     with pytest.raises(ValidationError):
         password_validation.validate_password("parkadmin2026", user)
     password_validation.validate_password("Tide-Harbour-47", user)
+
+
+def test_users_change_their_own_password_recorded_without_it(client_for, make_user):
+    from openpark.core.models import ChangeRecord
+
+    user = make_user("grid")
+    client = client_for(user)
+    short = client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": "short", "new_password2": "short"})
+    assert short.status_code == 200 and "至少需要 8 个字符" in short.content.decode()
+    wrong = client.post(reverse("password_change"), {
+        "old_password": "nope", "new_password1": "Tide-Harbour-47", "new_password2": "Tide-Harbour-47"})
+    assert wrong.status_code == 200
+    done = client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": "Tide-Harbour-47", "new_password2": "Tide-Harbour-47"})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Tide-Harbour-47")
+    record = ChangeRecord.objects.filter(content_type__model="user", object_id=str(user.pk)).latest("id")
+    assert record.username == user.username and "Tide-Harbour-47" not in str(record.after)

@@ -19,7 +19,9 @@ EXPECTED_MENU = {
     "grid": {"网格": ["网格"], "系统": [TASKS]},
     "enterprise": {"一企一档": ENTERPRISE_FILE, "经济运行": ["企业指标数据", "指标定义"], "亩均评价": ["评价结果"],
                    "招商引资": ["招商项目"], "系统": [TASKS]},
-    "admin": {"一企一档": ["企业名录", "企业地图"], "网格": ["网格"], "系统": ["变更记录", TASKS, "账号管理", "工作日历"]},
+    "admin": {"一企一档": ["企业名录", "企业地图"], "网格": ["网格"], "系统": [TASKS, "账号管理", "角色授权", "工作日历"]},
+    "security": {"系统": [TASKS, "角色授权"]},
+    "audit": {"系统": ["变更记录", TASKS, "角色授权", "登录记录"]},
 }
 
 
@@ -62,6 +64,11 @@ def test_user_with_two_roles_sees_both_and_can_switch(make_user, client_for):
 def test_role_home_of_a_role_not_held_is_404(make_user, client_for):
     client = client_for(make_user("grid"))
     assert client.get(reverse("role_home", args=["leader"])).status_code == 404
+
+
+def test_every_user_reaches_their_password_and_tokens(make_user, client_for):
+    html = client_for(make_user("grid")).get("/", follow=True).content.decode()
+    assert f'href="{reverse("password_change")}"' in html and f'href="{reverse("core:apitoken_list")}"' in html
 
 
 def test_user_without_role_gets_a_notice(make_user, client_for):

@@ -140,3 +140,16 @@ def test_auditors_read_every_record_and_change_nothing(make_user, staff, client_
     assert client.get("/core/role-grants/add/").status_code == 403
     assert client.get("/enterprises/enterprises/").status_code == 403
     assert Group.objects.get(name="审计管理员").permissions.filter(codename__startswith="change_").count() == 0
+
+
+def test_auditors_read_logins_and_failures_others_may_not(make_user, client_for):
+    from django.test import Client
+
+    make_user("leader", username="denglu")
+    Client().post("/accounts/login/", {"username": "denglu", "password": PASSWORD})
+    Client().post("/accounts/login/", {"username": "denglu", "password": "wrong-password"})
+    html = client_for(make_user("audit")).get("/core/logins/").content.decode()
+    logins, failures = html.split('id="logins"')[1], html.split('id="failures"')[1]
+    assert "denglu" in logins and "denglu" in failures
+    for role in ("admin", "security", "leader"):
+        assert client_for(make_user(role)).get("/core/logins/").status_code == 403

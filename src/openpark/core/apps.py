@@ -23,5 +23,7 @@ class CoreConfig(AppConfig):
             MenuItem("变更记录", "core:changerecord_list", "core.view_changerecord"),
             MenuItem("我的后台任务", "core:taskrun_list", None),
             MenuItem("账号管理", "admin:core_user_changelist", "core.change_user"),
+            MenuItem("角色授权", "core:rolegrant_list", "core.view_rolegrant"),
+            MenuItem("登录记录", "core:login_records", "axes.view_accesslog"),
             MenuItem("工作日历", "core:calendarday_list", "core.change_calendarday"),
         )))

@@ -11,6 +11,7 @@ urlpatterns = [
     *views.change_pages.urls(),
     *views.rolegrant_pages.urls(),
     path("role-grants/<int:pk>/<slug:decision>/", views.rolegrant_decide, name="rolegrant_decide"),
+    path("logins/", views.login_records, name="login_records"),
     path("tokens/", views.apitoken_list, name="apitoken_list"),
     path("tokens/add/", views.apitoken_add, name="apitoken_add"),
     path("tokens/<int:pk>/revoke/", views.apitoken_revoke, name="apitoken_revoke"),

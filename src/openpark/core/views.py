@@ -11,7 +11,7 @@ from django.template import loader
 from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from . import accounts, navigation, progress, tokens
 from .choices import GrantState
@@ -31,6 +31,16 @@ from .scoping import bound_ids, role_names, scope_queryset
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("home")
+    extra_context = {"title": "修改密码"}
+
+    def form_valid(self, form):
+        messages.success(self.request, "密码已修改。")
+        return super().form_valid(form)
 
 
 def lockout_message() -> str:
@@ -456,3 +466,21 @@ def apitoken_revoke(request, pk):
     token.delete()
     messages.success(request, f"已吊销令牌“{token}”。")
     return redirect("core:apitoken_list")
+
+
+# Login records (audit) -----------------------------------------------------------------------
+
+
+@login_required
+def login_records(request):
+    """Logins, logouts and failed logins, for auditors (django-axes keeps them)."""
+    from axes.models import AccessAttempt, AccessLog
+
+    if not request.user.has_perm("axes.view_accesslog"):
+        raise PermissionDenied("只有审计管理员可以查阅登录记录。")
+    return render(request, "core/login_records.html", {
+        "title": "登录记录",
+        "breadcrumbs": [("首页", reverse("home")), ("登录记录", "")],
+        "logins": Paginator(AccessLog.objects.order_by("-attempt_time"), 50).get_page(request.GET.get("page")),
+        "failures": AccessAttempt.objects.order_by("-attempt_time")[:200],
+    })
