@@ -104,7 +104,7 @@ def test_running_task_polls_with_htmx(editor, client_for):
     assert "<html" not in partial and "（3 / 10）" in partial
 
 
-def test_failed_task_shows_its_reason(editor, client_for, settings, monkeypatch):
+def test_failed_task_says_so_in_chinese_and_logs_the_reason(editor, client_for, settings, monkeypatch, caplog):
     from openpark.core.generic import pages_registry
 
     settings.EXPORT_SYNC_LIMIT = 0
@@ -117,8 +117,9 @@ def test_failed_task_shows_its_reason(editor, client_for, settings, monkeypatch)
     monkeypatch.setattr(pages, "export_bytes", broken)
     response = client_for(editor).get(reverse(LIST), {"export": "xlsx"}, follow=True)
     run = TaskRun.objects.get()
-    assert run.state == "failure" and "磁盘已满" in run.message
+    assert run.state == "failure" and "内部错误" in run.message and str(run.pk) in run.message
     assert "失败" in response.content.decode()
+    assert "磁盘已满" in caplog.text
 
 
 def test_add_with_bad_input_shows_chinese_errors_and_writes_nothing(editor, client_for):
