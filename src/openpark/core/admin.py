@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from .models import ChangeRecord, EnterpriseBinding, Grid, GridBinding, User
+from .models import ChangeRecord, EnterpriseBinding, Grid, GridBinding, ImportColumnMapping, User
 
 admin.site.site_header = "OpenPark 系统管理"
 admin.site.site_title = "OpenPark 系统管理"
@@ -73,3 +73,12 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportColumnMapping)
+class ImportColumnMappingAdmin(admin.ModelAdmin):
+    """Column names remembered from confirmed imports; deleting one makes the next file ask again."""
+
+    list_display = ["importer", "header", "field"]
+    list_filter = ["importer"]
+    search_fields = ["header", "field"]
