@@ -26,13 +26,17 @@ def test_dashboard_renders_the_published_figures(browser, live_server, demo_park
 
 
 def test_fact_sheet_goes_through_the_import_pages(browser, live_server, demo_park, artifacts, tmp_path):
+    """A department's sheet with a column named unlike any indicator and a remark column: the first
+    is named by hand, the second ignored knowingly, and only then is the sheet imported."""
+    from openpark.core.models import ImportColumnMapping, ImportJob
     from openpark.economy.models import Fact
     from openpark.enterprises.models import Enterprise
     from tests.sheets import xlsx
 
     enterprise = Enterprise.objects.order_by("uscc").first()
     sheet = tmp_path / "税务局6月.xlsx"
-    sheet.write_bytes(xlsx([["统一社会信用代码", "企业名称", "实缴税收（元）"], [enterprise.uscc, enterprise.name, 1234567]]))
+    sheet.write_bytes(xlsx([["统一社会信用代码", "企业名称", "税务实缴（元）", "备注"],
+                            [enterprise.uscc, enterprise.name, 1234567, "已核对"]]))
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     log_in(page, live_server.url, "economy")
     page.goto(live_server.url + "/economy/")
@@ -42,12 +46,22 @@ def test_fact_sheet_goes_through_the_import_pages(browser, live_server, demo_par
     page.select_option("#id_month", "6")
     page.set_input_files("input[type=file]", str(sheet))
     page.click("text=上传并检查")
-    page.wait_for_selector("text=数据期间：2023年1—6月（导入时选择）")
+    page.wait_for_selector("text=文件中没有可识别的指标列")
+    assert "以下 2 列未能识别" in page.locator("#import-columns").inner_text()
+
+    page.select_option("#id_column-0", "indicator:tax_paid")
+    page.click("text=按所选对应关系重新检查")
     page.wait_for_selector("text=将新增 1 个数值")
+    page.wait_for_selector("text=“税务实缴（元）” → 实缴税收（万元）（本次指定）")
+    assert "以下 1 列未能识别" in page.locator("#import-columns").inner_text()
     page.screenshot(path=str(artifacts / "economy-fact-import.png"), full_page=True)
+    page.click("text=确认导入")  # the box is not ticked: nothing is sent
+    assert ImportJob.objects.get().state == "ready"
+    page.check("input[name=ignore_unmatched]")
     page.click("text=确认导入")
     page.wait_for_selector("text=导入完成")
     assert Fact.objects.get(enterprise=enterprise, indicator__code="tax_paid", year=2023, month=6).value == Decimal("123.46")
+    assert ImportColumnMapping.objects.get().field == "indicator:tax_paid"
     page.close()
 
 

@@ -14,6 +14,7 @@ from openpark.core import uscc
 from openpark.core.importing import (
     CellError,
     Column,
+    ColumnHint,
     ImportFileError,
     ImportSpec,
     error_report_xlsx,
@@ -450,6 +451,12 @@ def test_missing_required_column_is_reported_and_rows_still_checked():
     assert [(e.row, e.reason) for e in result.errors] == [(1, "缺少必填列“企业名称”"), (2, "“x”不是数字")]
 
 
+def test_rows_of_a_sheet_missing_a_required_column_are_not_handed_on():
+    """What reads the rows next may rely on every required value being there."""
+    result = parse_rows([("表1", [["统一社会信用代码", "营业收入"], [CODE_A, "12"]])], SPEC)
+    assert result.rows == [] and [e.reason for e in result.errors] == ["缺少必填列“企业名称”"]
+
+
 def test_duplicate_key_in_the_file_and_across_sheets():
     sheets = [
         ("一月", [HEADER, good_row(CODE_A), good_row(CODE_B), good_row(" 9111 0000 6000 3734 1l ")]),
@@ -470,9 +477,20 @@ def test_sheets_without_header_are_skipped():
 
 
 def test_no_header_anywhere():
-    result = parse_rows([("表1", [["企业名称", "地址"], ["甲", "某路"]])], SPEC)
-    assert result.rows == []
+    result = parse_rows([("表1", [["名单", "地址"], ["甲", "某路"]])], SPEC)
+    assert result.rows == [] and result.unmatched == []
     assert result.errors == [CellError("", 0, "", "", "未找到表头：第一行应包含“统一社会信用代码”等列名")]
+
+
+def test_without_a_known_key_column_the_row_naming_most_columns_is_the_header():
+    """So that the user learns which columns were not recognised, and can name the key column."""
+    rows = [["说明"], ["统一代码", "企业名称", "地址"], [CODE_A, "甲", "某路"]]
+    result = parse_rows([("表1", rows)], SPEC)
+    assert result.rows == []
+    assert [(e.row, e.reason) for e in result.errors] == [(2, "缺少必填列“统一社会信用代码”")]
+    assert [(c.row, c.header, c.samples) for c in result.unmatched] == [(2, "统一代码", [CODE_A]), (2, "地址", ["某路"])]
+    mapped = parse_rows([("表1", rows)], SPEC, {"统一代码": "uscc"})
+    assert mapped.ok and mapped.rows[0].values == {"uscc": CODE_A, "name": "甲"}
 
 
 def test_ragged_csv_rows():
@@ -644,8 +662,9 @@ def test_template():
     assert instructions[1] == ["统一社会信用代码", "是", "统一社会信用代码", "", "", "信用代码、社会信用代码"]
     assert instructions[3] == ["营业收入（万元）", "否", "数字", "万元", "", "主营业务收入、销售收入"]
     assert instructions[9] == ["企业规模", "否", "可选值", "", "大型、中型、小型", ""]
-    # the template itself imports as an empty file
-    assert parse_rows(read_workbook(data, "t.xlsx"), SPEC).errors == []
+    # the template itself reads, and is refused only for having no data rows
+    errors = parse_rows(read_workbook(data, "t.xlsx"), SPEC).errors
+    assert [(e.sheet, e.row, e.reason) for e in errors] == [("企业名录", 1, "工作表“企业名录”只有表头，没有数据行")]
 
 
 def test_corrected_error_report_can_be_uploaded_again():
@@ -657,3 +676,103 @@ def test_corrected_error_report_can_be_uploaded_again():
     fixed[1][1][3][0] = CODE_C
     result = parse_rows(fixed, SPEC)
     assert result.ok and [r.values["uscc"] for r in result.rows] == [CODE_A, CODE_B, CODE_C]
+
+
+# ---------------------------------------------------------------- columns no field answers to
+
+HINTED = ImportSpec(
+    name="tests.hinted", title="企业名录", key="uscc", columns=SPEC.columns[:2],
+    hints=(ColumnHint(("用地面积", "占地面积"), "用地面积请在土地台账中导入", importer="tests.land"),),
+)
+
+
+def test_columns_that_match_no_field_are_listed_with_a_few_values():
+    rows = [
+        ["统一社会信用代码", "企业名称", "用地面积（平方米）", "备注", None, None, "企业名称"],
+        [CODE_A, "甲", -5, "说明一", None, None, "甲"],
+        [CODE_B, "乙", "十亩", "说明一", None, None, "乙"],
+        [CODE_C, "丙", 12.5, "", "无列名的值", None, "丙"],
+        [uscc.with_check_digit("91320282MA2000002"), "丁", 7, "很长的说明" * 10, None, None, "丁"],
+    ]
+    result = parse_rows([("表1", rows)], HINTED)
+    listed = [(c.sheet, c.row, c.letter, c.header, c.samples, c.count) for c in result.unmatched]
+    assert listed == [
+        ("表1", 1, "C", "用地面积（平方米）", ["-5", "十亩", "12.5"], 4),
+        ("表1", 1, "D", "备注", ["说明一", ("很长的说明" * 6)[:29] + "…"], 3),
+        ("表1", 1, "E", "", ["无列名的值"], 1),
+    ]  # F has neither header nor values; G repeats a matched column, which is an error of its own
+    assert [c.hint and c.hint.message for c in result.unmatched] == ["用地面积请在土地台账中导入", None, None]
+    assert result.unmatched[0].hint.importer == "tests.land"
+    assert [e.reason for e in result.errors] == ["列“企业名称”重复"]
+
+
+def test_a_clean_file_has_no_unmatched_columns_and_a_header_with_no_values_is_still_listed():
+    assert parse_rows([("表1", [HEADER, good_row()])], SPEC).unmatched == []
+    result = parse_rows([("表1", [["统一社会信用代码", "企业名称", "占地面积"], [CODE_A, "甲"]])], HINTED)
+    assert result.ok and [(c.header, c.samples, c.count, c.hint.message) for c in result.unmatched] == [
+        ("占地面积", [], 0, "用地面积请在土地台账中导入")]
+
+
+def test_unmatched_columns_are_listed_per_sheet():
+    sheets = [("一月", [["统一社会信用代码", "企业名称", "备注"], [CODE_A, "甲", "x"]]),
+              ("二月", [["统一社会信用代码", "企业名称", "备注"], [CODE_B, "乙", "y"]])]
+    assert [(c.sheet, c.header, c.samples) for c in parse_rows(sheets, SPEC).unmatched] == [
+        ("一月", "备注", ["x"]), ("二月", "备注", ["y"])]
+
+
+def test_a_column_map_names_unknown_headers_for_one_file():
+    rows = [["统一社会信用代码", "公司全称", "营收（元）", "备注"], [CODE_A, "甲", 12_345_600, "x"]]
+    result = parse_rows([("表1", rows)], SPEC, {"公司全称": "name", "营收（元）": "revenue"})
+    assert result.ok and result.rows[0].values == {"uscc": CODE_A, "name": "甲", "revenue": Decimal("1234.56")}
+    assert result.mapped == [("公司全称", "name"), ("营收（元）", "revenue")]
+    assert [c.header for c in result.unmatched] == ["备注"]
+    # the map is by name, whatever the spacing, and a unit given once converts any other unit next time
+    again = parse_rows([("表1", [["统一社会信用代码", "公司 全称", "营收（万元）"], [CODE_A, "甲", 3]])], SPEC,
+                       {"公司全称": "name", "营收（元）": "revenue"})
+    assert again.ok and again.rows[0].values["revenue"] == Decimal(3) and again.unmatched == []
+
+
+def test_a_column_map_never_overrides_the_spec_and_ignores_unknown_fields():
+    rows = [["统一社会信用代码", "企业名称", "备注"], [CODE_A, "甲", "x"]]
+    result = parse_rows([("表1", rows)], SPEC, {"企业名称": "industry", "备注": "no_such_field", "": "name"})
+    assert result.ok and result.rows[0].values == {"uscc": CODE_A, "name": "甲"} and result.mapped == []
+    assert [c.header for c in result.unmatched] == ["备注"]
+
+
+def test_mapping_two_headers_to_one_field_is_a_duplicate_column():
+    rows = [["统一社会信用代码", "公司全称", "企业全称"], [CODE_A, "甲", "甲"]]
+    result = parse_rows([("表1", rows)], SPEC, {"公司全称": "name", "企业全称": "name"})
+    assert [e.reason for e in result.errors] == ["列“企业全称”与列“公司全称”重复"]
+
+
+# ---------------------------------------------------------------- sheets with no data
+
+
+def test_a_sheet_with_only_its_header_is_an_error():
+    result = parse_rows([("表1", [HEADER, ["", ""], [None]])], SPEC)
+    assert result.rows == []
+    assert [(e.sheet, e.row, e.reason) for e in result.errors] == [("表1", 1, "工作表“表1”只有表头，没有数据行")]
+
+
+def test_a_sheet_whose_values_are_all_in_unknown_columns_says_so():
+    result = parse_rows([("表1", [["统一社会信用代码", "企业名称", "公司代码"], ["", "", CODE_A]])], SPEC)
+    assert [e.reason for e in result.errors] == [
+        "工作表“表1”中识别出的列没有任何数据：数据都在未能识别的列中，请为这些列指定对应字段"]
+
+
+def test_an_empty_extra_sheet_is_skipped_but_a_header_only_one_is_not():
+    data = [("数据", [HEADER, good_row()]), ("Sheet2", []), ("Sheet3", [[None, ""]])]
+    assert parse_rows(data, SPEC).ok
+    result = parse_rows([("数据", [HEADER, good_row()]), ("七月", [HEADER])], SPEC)
+    assert [e.reason for e in result.errors] == ["工作表“七月”只有表头，没有数据行"]
+
+
+@pytest.mark.parametrize("sheets", [{"Sheet1": []}, {"Sheet1": [[None, "  "], ["", None]], "Sheet2": []}])
+def test_a_workbook_whose_every_sheet_is_empty_is_refused(sheets):
+    with pytest.raises(ImportFileError, match="文件中没有任何数据"):
+        read_workbook(xlsx(sheets), "空.xlsx")
+
+
+def test_a_csv_of_blank_lines_is_refused():
+    with pytest.raises(ImportFileError, match="文件中没有任何数据"):
+        read_workbook(b"\r\n,,\r\n \r\n", "空.csv")

@@ -227,3 +227,62 @@ def test_only_the_economy_role_may_import_facts(make_user, client_for):
         assert client.get(reverse("core:import_start", args=[FACTS])).status_code == 403
     page = client_for(make_user("economy")).get(reverse("economy:fact_list")).content.decode()
     assert reverse("core:import_start", args=[FACTS]) in page
+
+
+def test_columns_that_are_no_indicator_are_listed_and_must_be_confirmed(economy, firms):
+    a, b, _ = firms
+    rows = [
+        ["统一社会信用代码", "企业名称", "年份", "工业总产值", "行业", "备注", "用地面积"],
+        [a.uscc, a.name, 2021, 100, "C3484", "已核", -3],
+        [b.uscc, b.name, 2021, 200, "", "", "十亩"],
+    ]
+    upload(economy, FACTS, xlsx(rows))
+    job = latest_job()
+    assert job.state == "ready"
+    listed = [(c["header"], c["samples"], c["hint"].split("（")[0]) for c in job.preview["unmatched"]]
+    assert listed == [
+        ("行业", ["C3484"], "“行业代码”是企业的基本信息，请在企业名录中导入"),
+        ("备注", ["已核"], ""),
+        ("用地面积", ["-3", "十亩"], "用地面积请在土地台账中导入"),
+    ]
+    page = economy.get(job.get_absolute_url()).content.decode()
+    assert "以下 3 列未能识别" in page and reverse("core:import_start", args=["enterprises.enterprise"]) in page
+
+    confirm(economy, job)
+    job.refresh_from_db()
+    assert job.state == "ready" and not Fact.objects.exists()
+    economy.post(reverse("core:importjob_confirm", args=[job.pk]), {"ignore_unmatched": "1"})
+    job.refresh_from_db()
+    assert job.state == "done" and job.result["create"] == 2
+    assert stored(a, "gross_industrial_output", month=None) == 100
+
+
+def test_a_column_named_as_an_indicator_by_hand_is_imported_and_remembered(economy, firms):
+    from openpark.core.models import ImportColumnMapping
+
+    a, b, _ = firms
+    rows = [["统一社会信用代码", "税务实缴金额（元）"], [a.uscc, 1_234_567]]
+    upload(economy, FACTS, xlsx(rows), year=2021, month=6)
+    job = latest_job()
+    assert job.state == "invalid" and "文件中没有可识别的指标列" in job.errors[0]["reason"]
+    assert ["indicator:tax_paid", "实缴税收（万元）"] in job.preview["choices"]
+    economy.post(reverse("core:importjob_columns", args=[job.pk]), {"column-0": "indicator:tax_paid"})
+    job.refresh_from_db()
+    assert job.state == "ready", job.errors
+    assert job.preview["mapped"] == [{"header": "税务实缴金额（元）", "field": "indicator:tax_paid",
+                                      "label": "实缴税收（万元）", "remembered": False}]
+    confirm(economy, job)
+    assert stored(a, "tax_paid") == D("123.46")  # 元 converted to 万元
+    assert ImportColumnMapping.objects.get(importer=FACTS).field == "indicator:tax_paid"
+
+    job = imported(economy, [["统一社会信用代码", "税务实缴金额（万元）"], [b.uscc, 7]], year=2021, month=6)
+    assert job.preview["mapped"][0]["remembered"] is True and stored(b, "tax_paid") == 7
+
+
+@pytest.mark.parametrize("rows, reason", [
+    ([["统一社会信用代码", "工业总产值"]], "工作表“Sheet1”只有表头，没有数据行"),
+    ([], "文件中没有任何数据"),
+])
+def test_a_fact_sheet_without_data_rows_is_an_error(economy, firms, rows, reason):
+    errors = rejected(economy, rows, year=2021)
+    assert reason in errors[0]["reason"] and not Fact.objects.exists()

@@ -291,3 +291,156 @@ def test_reimporting_a_deleted_enterprise_restores_it(economy):
     actions = list(ChangeRecord.objects.filter(content_type__model="enterprise", object_id=str(enterprise.pk))
                    .order_by("id").values_list("action", flat=True))
     assert actions == ["create", "delete", "restore"]
+
+
+# Columns that no field reads ---------------------------------------------------------------------
+
+
+def with_column(rows, header, values):
+    return [row + [value] for row, value in zip(rows, [header, *values])]
+
+
+def map_columns(client, job, **choices):
+    return client.post(reverse("core:importjob_columns", args=[job.pk]), choices)
+
+
+def confirm_ignoring(client, job):
+    return client.post(reverse("core:importjob_confirm", args=[job.pk]), {"ignore_unmatched": "1"})
+
+
+def test_an_unread_column_is_listed_with_its_hint_and_nothing_is_written_until_it_is_confirmed(economy):
+    rows = with_column(good_rows(), "用地面积（亩）", [-5, "十亩", 12])
+    upload(economy, ENTERPRISES, xlsx(rows))
+    job = latest_job()
+    assert job.state == "ready"
+    [column] = job.preview["unmatched"]
+    assert (column["sheet"], column["letter"], column["header"], column["samples"], column["count"]) == (
+        "Sheet1", "M", "用地面积（亩）", ["-5", "十亩", "12"], 3)
+    assert column["hint"].startswith("用地面积请在土地台账中导入") and column["hint_importer"] == PARCELS
+    page = economy.get(job.get_absolute_url()).content.decode()
+    assert "以下 1 列未能识别，其中的数据不会导入" in page and "-5、十亩、12" in page
+    assert "用地面积请在土地台账中导入（一企一档 → 土地台账 → 批量导入）" in page
+    assert reverse("core:import_start", args=[PARCELS]) in page
+    assert "我确认忽略以上列" in page and 'name="ignore_unmatched"' in page
+
+    refused = economy.post(reverse("core:importjob_confirm", args=[job.pk]), follow=True).content.decode()
+    assert "文件中有 1 列未能识别，其中的数据不会导入" in refused and "我确认忽略以上列" in refused
+    job.refresh_from_db()
+    assert job.state == "ready" and "ignored_columns" not in job.options
+    assert not Enterprise.all_objects.exists() and not TaskRun.objects.filter(name="core.apply_import").exists()
+
+    confirm_ignoring(economy, job)
+    job.refresh_from_db()
+    assert job.state == "done" and job.result == {"create": 3, "update": 0, "unchanged": 0}
+    assert job.options["ignored_columns"] == [["Sheet1", 12, "用地面积（亩）"]]
+    assert Enterprise.objects.count() == 3
+
+
+def test_applying_refuses_columns_not_confirmed_as_ignored(zone):
+    """The rule is the importer's, whatever calls it: the page only asks first."""
+    from openpark.enterprises.importers import enterprise_importer
+
+    rows = with_column(good_rows()[:2], "注册资本", ["500万"])
+    plan, counts = enterprise_importer.apply(xlsx(rows), "企业.xlsx", {})
+    assert counts is None and not Enterprise.all_objects.exists()
+    assert [(e.row, e.column, "未能识别" in e.reason) for e in plan.errors] == [(1, "注册资本", True)]
+    plan, counts = enterprise_importer.apply(xlsx(rows), "企业.xlsx", {"ignored_columns": [["Sheet1", 12, "注册资本"]]})
+    assert counts == {"create": 1, "update": 0, "unchanged": 0}
+
+
+def test_a_column_named_by_hand_imports_and_is_remembered_for_the_next_file(economy, zone):
+    from openpark.core.models import ImportColumnMapping
+
+    rows = [["统一社会信用代码", "公司全称", "所在片区"], [code(1), "靖江甲机械有限公司", "道口经济区"]]
+    upload(economy, ENTERPRISES, xlsx(rows))
+    job = latest_job()
+    assert job.state == "invalid" and [e["reason"] for e in job.errors] == ["缺少必填列“企业名称”"]
+    assert [c["header"] for c in job.preview["unmatched"]] == ["公司全称"]
+    page = economy.get(job.get_absolute_url()).content.decode()
+    assert "“公司全称”对应" in page and '<option value="name">企业名称</option>' in page
+    assert '<option value="zone">' not in page  # 所在片区 is in the file already
+
+    response = map_columns(economy, job, **{"column-0": "name"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == "ready" and job.options["column_map"] == {"公司全称": "name"}
+    assert job.preview["unmatched"] == [] and job.preview["mapped"] == [
+        {"header": "公司全称", "field": "name", "label": "企业名称", "remembered": False}]
+    assert "“公司全称” → 企业名称（本次指定）" in economy.get(job.get_absolute_url()).content.decode()
+    assert not ImportColumnMapping.objects.exists()  # remembered once the import is confirmed
+
+    confirm(economy, job)
+    assert Enterprise.objects.get(uscc=code(1)).name == "靖江甲机械有限公司"
+    mapping = ImportColumnMapping.objects.get()
+    assert (mapping.importer, mapping.header, mapping.field) == (ENTERPRISES, "公司全称", "name")
+    record = ChangeRecord.objects.get(content_type__model="importcolumnmapping")
+    assert record.action == "create" and record.user.username == "jingfa"
+
+    rows = [["统一社会信用代码", "公司 全称"], [code(2), "靖江乙电机有限公司"]]
+    upload(economy, ENTERPRISES, xlsx(rows))
+    job = latest_job()
+    assert job.state == "ready" and job.preview["mapped"][0]["remembered"] is True
+    assert "“公司 全称” → 企业名称（按以往导入时确认的对应关系自动识别）" in economy.get(job.get_absolute_url()).content.decode()
+    confirm(economy, job)
+    assert Enterprise.objects.get(uscc=code(2)).name == "靖江乙电机有限公司"
+
+
+def test_a_remembered_name_set_to_ignore_is_forgotten_once_confirmed(economy):
+    from openpark.core.models import ImportColumnMapping
+
+    rows = [["统一社会信用代码", "企业名称", "企业住址"], [code(1), "靖江甲机械有限公司", "园区路1号"]]
+    upload(economy, ENTERPRISES, xlsx(rows))
+    map_columns(economy, latest_job(), **{"column-0": "address"})
+    confirm(economy, latest_job())
+    assert Enterprise.objects.get().address == "园区路1号" and ImportColumnMapping.objects.count() == 1
+
+    rows[1][2] = "园区路2号"
+    upload(economy, ENTERPRISES, xlsx(rows))
+    job = latest_job()
+    assert job.preview["mapped"][0]["remembered"] is True
+    map_columns(economy, job, **{"column-0": ""})
+    job.refresh_from_db()
+    assert job.state == "ready" and [c["header"] for c in job.preview["unmatched"]] == ["企业住址"]
+    confirm_ignoring(economy, job)
+    assert Enterprise.objects.get().address == "园区路1号" and not ImportColumnMapping.objects.exists()
+    assert ChangeRecord.objects.filter(content_type__model="importcolumnmapping", action="delete").count() == 1
+
+
+@pytest.mark.parametrize("choices, message", [
+    ({"column-0": "name", "column-1": "name"}, "列“公司全称”和列“企业全称”不能都对应“企业名称”"),
+    ({"column-0": "no_such_field"}, "选择一个有效的选项"),
+    ({}, "对应关系没有变化"),
+])
+def test_a_bad_column_naming_is_explained_and_changes_nothing(economy, choices, message):
+    rows = [["统一社会信用代码", "公司全称", "企业全称"], [code(1), "甲", "甲"]]
+    upload(economy, ENTERPRISES, xlsx(rows))
+    job = latest_job()
+    before = (job.state, job.options, job.check_run_id)
+    response = map_columns(economy, job, **choices)
+    assert response.status_code == 400 and message in response.content.decode()
+    job.refresh_from_db()
+    assert (job.state, job.options, job.check_run_id) == before
+
+
+def test_columns_cannot_be_named_once_the_file_is_imported(economy):
+    rows = with_column(good_rows(), "备注", ["a", "b", "c"])
+    upload(economy, ENTERPRISES, xlsx(rows))
+    job = latest_job()
+    confirm_ignoring(economy, job)
+    page = map_columns(economy, job, **{"column-0": "address"})
+    job.refresh_from_db()
+    assert page.status_code == 302 and job.state == "done" and "column_map" not in job.options
+
+
+@pytest.mark.parametrize("rows, reason", [
+    ([HEADER], "工作表“Sheet1”只有表头，没有数据行"),
+    ([HEADER, [""] * len(HEADER)], "工作表“Sheet1”只有表头，没有数据行"),
+    ([], "文件中没有任何数据"),
+])
+def test_a_sheet_without_data_rows_and_an_empty_workbook_are_errors(economy, rows, reason):
+    upload(economy, ENTERPRISES, xlsx(rows))
+    job = latest_job()
+    assert job.state == "invalid" and reason in job.errors[0]["reason"]
+    assert "确认导入" not in economy.get(job.get_absolute_url()).content.decode()
+    confirm(economy, job)
+    assert not Enterprise.all_objects.exists()

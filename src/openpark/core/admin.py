@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .accounts import manageable_users, may_manage
-from .models import ApiToken, ChangeRecord, EnterpriseBinding, Grid, GridBinding, User
+from .models import ApiToken, ChangeRecord, EnterpriseBinding, Grid, GridBinding, ImportColumnMapping, User
 from .roles import ROLES
 from .scoping import role_names
 
@@ -130,3 +130,12 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at"]
     fields = list_display
     search_fields = ["user__username", "name", "prefix"]
+
+
+@admin.register(ImportColumnMapping)
+class ImportColumnMappingAdmin(admin.ModelAdmin):
+    """Column names remembered from confirmed imports; deleting one makes the next file ask again."""
+
+    list_display = ["importer", "header", "field"]
+    list_filter = ["importer"]
+    search_fields = ["header", "field"]

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 
 from .accounts import grant_problem, manageable_users
 from .choices import GrantAction
+from .importing import header_key
 from .models import Grid
 from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import scope_queryset
@@ -33,6 +34,62 @@ class GridForm(ScopedModelForm):
     class Meta:
         model = Grid
         fields = ["code", "name", "boundary"]
+
+
+IGNORE = ""
+
+
+def mappable_headers(preview: dict) -> list[tuple[str, str, list[str]]]:
+    """(header, field it is read as or IGNORE, sample values) for each header of an import's file that
+    may be named by hand: those no field answers to, then those read through a column map. Values
+    under no header cannot be named; a header on several sheets is named once."""
+    seen, headers = set(), []
+    unmatched = [(c["header"], IGNORE, c["samples"]) for c in preview.get("unmatched") or []]
+    mapped = [(m["header"], m["field"], []) for m in preview.get("mapped") or []]
+    for header, current, samples in unmatched + mapped:
+        key = header_key(header)
+        if key and key not in seen:
+            seen.add(key)
+            headers.append((header, current, samples))
+    return headers
+
+
+class ColumnMappingForm(forms.Form):
+    """The field each nameable column of an import's file holds, or 忽略; the choices are the
+    importer's fields that no header of the file names by itself."""
+
+    def __init__(self, preview: dict, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = mappable_headers(preview)
+        self.labels = dict(map(tuple, preview.get("choices") or []))
+        choices = [(IGNORE, "忽略（不导入）"), *self.labels.items()]
+        for number, (header, current, samples) in enumerate(self.headers):
+            self.fields[f"column-{number}"] = forms.ChoiceField(
+                label=f"“{header}”对应", choices=choices, required=False, initial=current,
+                help_text=f"示例值：{'、'.join(samples)}" if samples else "",
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        taken = {}
+        for number, (header, _, _) in enumerate(self.headers):
+            name = data.get(f"column-{number}")
+            if not name:
+                continue
+            if name in taken:
+                raise forms.ValidationError(
+                    f"列“{taken[name]}”和列“{header}”不能都对应“{self.labels[name]}”，请只为其中一列选择该字段。")
+            taken[name] = header
+        if all((data.get(f"column-{n}") or IGNORE) == current for n, (_, current, _) in enumerate(self.headers)):
+            raise forms.ValidationError("对应关系没有变化：请为未识别的列选择对应字段后再重新检查。")
+        return data
+
+    def column_map(self) -> dict[str, str]:
+        """{header key: field, or IGNORE} as chosen, for the job's options."""
+        return {header_key(header): self.cleaned_data.get(f"column-{number}") or IGNORE
+                for number, (header, _, _) in enumerate(self.headers)}
 
 
 class RoleGrantForm(forms.Form):

@@ -11,6 +11,7 @@ import string
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property, lru_cache
@@ -18,14 +19,15 @@ from pathlib import PurePath
 
 import xlsxwriter
 from python_calamine import CalamineWorkbook, PasswordError
+from xlsxwriter.utility import xl_col_to_name
 
 from . import uscc
 from .codes import normalise_code
 
 __all__ = [
-    "CellError", "Column", "ImportFileError", "ImportSpec", "ParseResult", "ParsedRow", "error_report_xlsx",
-    "export_xlsx", "header_keys", "match_columns", "normalise_header", "parse_cell", "parse_rows", "read_workbook",
-    "split_unit", "template_xlsx", "unit_factor",
+    "CellError", "Column", "ColumnHint", "ImportFileError", "ImportSpec", "ParseResult", "ParsedRow",
+    "UnmatchedColumn", "error_report_xlsx", "export_xlsx", "header_key", "header_keys", "match_columns",
+    "normalise_header", "parse_cell", "parse_rows", "read_workbook", "split_unit", "template_xlsx", "unit_factor",
 ]
 
 KINDS = {
@@ -47,6 +49,8 @@ HEADER_SEARCH_ROWS = 10
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (xlsx, ods) and OLE2 (xls): a workbook named .csv
 _ONE = Decimal(1)
+SAMPLE_VALUES = 3  # values quoted for a column that matches no field
+SAMPLE_LENGTH = 30
 
 
 # ---------------------------------------------------------------- spec
@@ -76,6 +80,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class ColumnHint:
+    """Where the values of a column this sheet does not take belong, e.g. 用地面积 on the enterprise
+    sheet: the land ledger. `importer` names the import that takes them, for a link."""
+
+    headers: tuple[str, ...]
+    message: str
+    importer: str = ""
+
+
+@dataclass(frozen=True)
 class ImportSpec:
     name: str
     title: str
@@ -84,6 +98,8 @@ class ImportSpec:
     # False when one key may appear on several rows (one enterprise, several periods); the importer
     # then checks for repeated rows itself.
     unique_key: bool = True
+    # Shown next to a column that matches no field; a header that is also a column's name never gets one.
+    hints: tuple[ColumnHint, ...] = ()
 
     def __post_init__(self):
         fields = [column.field for column in self.columns]
@@ -108,6 +124,40 @@ class ImportSpec:
                         raise ValueError(f"ImportSpec {self.name!r}: header {name!r} names two columns")
         return lookup
 
+    @cached_property
+    def _hints(self) -> dict[str, ColumnHint]:
+        """Normalised header name -> hint; the first hint naming a header wins."""
+        hints: dict[str, ColumnHint] = {}
+        for hint in self.hints:
+            for name in hint.headers:
+                for key in header_keys(name):
+                    hints.setdefault(key, hint)
+        return hints
+
+    def hint_for(self, header) -> ColumnHint | None:
+        """The hint for a header that matches no column, if the spec has one."""
+        for key in header_keys(header):
+            if key in self._hints:
+                return self._hints[key]
+        return None
+
+    def lookup_with(self, column_map: dict[str, str] | None) -> dict[str, Column]:
+        """The header lookup with `column_map` (header -> field, chosen by the user for one file) added
+        as extra synonyms. Entries naming no column, or a header a column already answers to, are
+        left out: the spec's own names always win."""
+        if not column_map:
+            return self._lookup
+        by_field = {column.field: column for column in self.columns}
+        lookup = dict(self._lookup)
+        for header, name in column_map.items():
+            column = by_field.get(name)
+            keys = header_keys(header) - {""}
+            if column is None or not keys or keys & self._lookup.keys():
+                continue
+            for key in keys:
+                lookup.setdefault(key, column)
+        return lookup
+
 
 @dataclass
 class CellError:
@@ -126,10 +176,31 @@ class ParsedRow:
 
 
 @dataclass
+class UnmatchedColumn:
+    """A column of the file that no field answers to: its values would not be imported."""
+
+    sheet: str
+    row: int  # the header's spreadsheet row number
+    index: int  # 0-based position in the sheet
+    header: str  # as written; "" for values under no header
+    samples: list[str]  # the first few distinct values, as the user sees them
+    count: int  # non-blank cells below the header
+    hint: ColumnHint | None = None
+
+    @property
+    def letter(self) -> str:
+        """The spreadsheet column letter ("A", "AB")."""
+        return xl_col_to_name(self.index)
+
+
+@dataclass
 class ParseResult:
     rows: list[ParsedRow]
     errors: list[CellError]
     columns: list[Column]
+    unmatched: list[UnmatchedColumn] = dataclass_field(default_factory=list)
+    # (header as written, field) for each header matched through the column map rather than by name
+    mapped: list[tuple[str, str]] = dataclass_field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -156,9 +227,13 @@ def read_workbook(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
         sheets = [(PurePath(filename).stem, _read_csv(data))]
     else:
         sheets = _read_calamine(data)
-    if not any(rows for _, rows in sheets):
-        raise ImportFileError("文件中没有任何数据。")
+    if not any(_has_value(rows) for _, rows in sheets):
+        raise ImportFileError("文件中没有任何数据：每张工作表都是空的。")
     return sheets
+
+
+def _has_value(rows: list[list]) -> bool:
+    return any(_blank_to_none(cell) is not None for row in rows for cell in row)
 
 
 def _read_calamine(data: bytes) -> list[tuple[str, list[list]]]:
@@ -220,14 +295,14 @@ def _compact(text) -> str:
 
 def header_keys(name) -> set[str]:
     """The normalised headers a column name answers to: the name, and without its unit if it has a known one."""
-    keys = {_header_key(name)}
+    keys = {header_key(name)}
     bare, unit = split_unit(name)
     if unit and _known_unit(unit):
         keys.add(bare)
     return keys
 
 
-def _header_key(text) -> str:
+def header_key(text) -> str:
     """normalise_header, also dropping required/optional marks such as "*" and "（必填）"."""
     return _REQUIRED_MARK.sub("", normalise_header(text))
 
@@ -295,24 +370,26 @@ def unit_factor(from_unit: str, to_unit: str) -> Decimal | None:
 
 
 def match_columns(
-    header_row: list, spec: ImportSpec, sheet: str, row: int = 1
+    header_row: list, spec: ImportSpec, sheet: str, row: int = 1, lookup: dict[str, Column] | None = None
 ) -> tuple[dict[int, tuple[Column, Decimal]], list[CellError]]:
     """File column index -> (column, unit factor); errors for missing required, duplicate and unconvertible columns.
 
-    row is the header's spreadsheet row number, used in the errors.
+    row is the header's spreadsheet row number, used in the errors; lookup, the header names to
+    match (`ImportSpec.lookup_with`), by default the spec's own.
     """
+    lookup = spec._lookup if lookup is None else lookup
     mapping: dict[int, tuple[Column, Decimal]] = {}
     errors: list[CellError] = []
     seen: dict[str, str] = {}
     for index, cell in enumerate(header_row):
-        match = _match_header(cell, spec)
+        match = _match_header(cell, lookup)
         if match is None:
             continue
         column, unit = match
         text = _header_text(cell)
         if column.field in seen:
             first = seen[column.field]
-            reason = f"列“{text}”重复" if _header_key(first) == _header_key(text) else f"列“{text}”与列“{first}”重复"
+            reason = f"列“{text}”重复" if header_key(first) == header_key(text) else f"列“{text}”与列“{first}”重复"
             errors.append(CellError(sheet, row, text, cell, reason))
             continue
         seen[column.field] = text
@@ -327,12 +404,11 @@ def match_columns(
     return mapping, errors
 
 
-def _match_header(cell, spec: ImportSpec) -> tuple[Column, str] | None:
+def _match_header(cell, lookup: dict[str, Column]) -> tuple[Column, str] | None:
     """(column, unit as written) for a header cell, or None for blank and unknown headers."""
-    key = _header_key(cell)
+    key = header_key(cell)
     if not key:
         return None
-    lookup = spec._lookup
     name, unit = _split_unit_raw(cell)
     bare = name.translate(_ASCII_LOWER)
     if unit and bare in lookup:
@@ -609,27 +685,110 @@ _CONVERTERS = {
 # ---------------------------------------------------------------- rows
 
 
-def parse_rows(sheets: list[tuple[str, list[list]]], spec: ImportSpec) -> ParseResult:
-    """Every sheet with a header row; only rows without errors are returned, and all errors are collected."""
+def parse_rows(
+    sheets: list[tuple[str, list[list]]], spec: ImportSpec, column_map: dict[str, str] | None = None
+) -> ParseResult:
+    """Every sheet with a header row; only rows without errors are returned, and all errors are collected.
+
+    column_map (header -> field) names, for this file, columns whose headers the spec does not know.
+    Columns that no field answers to are listed in `unmatched`, with a few of their values.
+    """
+    lookup = spec.lookup_with(column_map)
     result = ParseResult(rows=[], errors=[], columns=[])
     seen_keys: dict[object, tuple[str, int]] = {}
-    found = False
-    for sheet, rows in sheets:
-        header_index = None if _generated(rows) else _find_header(rows, spec)
-        if header_index is None:
-            continue
-        found = True
-        mapping, errors = match_columns(rows[header_index], spec, sheet, header_index + 1)
-        result.errors.extend(errors)
-        for index, (column, _) in mapping.items():
-            if column not in result.columns:
-                result.columns.append(column)
-        plan = _plan(rows[header_index], mapping)
-        _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result)
-    if not found:
+    headers = _header_rows(sheets, spec, lookup)
+    for sheet, rows, header_index in headers:
+        _parse_table(sheet, rows, header_index, spec, lookup, seen_keys, result)
+    if not headers:
         reason = f"未找到表头：第一行应包含“{spec.key_column.label}”等列名"
         result.errors.append(CellError("", 0, "", "", reason))
     return result
+
+
+def _header_rows(sheets, spec: ImportSpec, lookup: dict[str, Column]) -> list[tuple[str, list[list], int]]:
+    """(sheet, rows, header row index) of each sheet to read: those whose header names the key column.
+
+    When no sheet does, the sheets' rows naming the most columns, so that the user is told which
+    columns were not recognised (the key among them) and can name them, rather than only that no
+    header was found."""
+    tables = [(sheet, rows) for sheet, rows in sheets if not _generated(rows)]
+    found = [(sheet, rows, index) for sheet, rows in tables
+             if (index := _find_header(rows, spec.key_column, lookup)) is not None]
+    if found:
+        return found
+    return [(sheet, rows, index) for sheet, rows in tables if (index := _best_header(rows, lookup)) is not None]
+
+
+def _parse_table(sheet, rows, header_index, spec, lookup, seen_keys, result: ParseResult) -> None:
+    header_row = rows[header_index]
+    mapping, errors = match_columns(header_row, spec, sheet, header_index + 1, lookup)
+    result.errors.extend(errors)
+    for index, (column, _) in mapping.items():
+        if column not in result.columns:
+            result.columns.append(column)
+    if lookup is not spec._lookup:
+        _note_mapped(header_row, mapping, spec, result)
+    unmatched = _unmatched_columns(sheet, rows, header_index, lookup, spec)
+    result.unmatched += unmatched
+    present = {column.field for column, _ in mapping.values()}
+    # Without a required column the rows are still checked, but not handed on: the file cannot be
+    # imported, and what comes next may rely on every required value being there.
+    complete = all(column.field in present for column in spec.columns if column.required)
+    plan = _plan(header_row, mapping)
+    data_rows = _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result, keep_rows=complete)
+    if data_rows == 0:
+        if any(column.count for column in unmatched):
+            reason = f"工作表“{sheet}”中识别出的列没有任何数据：数据都在未能识别的列中，请为这些列指定对应字段"
+        else:
+            reason = f"工作表“{sheet}”只有表头，没有数据行"
+        result.errors.append(CellError(sheet, header_index + 1, "", "", reason))
+
+
+def _note_mapped(header_row: list, mapping: dict[int, tuple[Column, Decimal]], spec: ImportSpec, result) -> None:
+    """Record the headers matched through the column map (the spec's own names would not match them)."""
+    noted = {header for header, _ in result.mapped}
+    for index, (column, _) in sorted(mapping.items()):
+        text = _header_text(header_row[index])
+        if _match_header(text, spec._lookup) is None and text not in noted:
+            result.mapped.append((text, column.field))
+            noted.add(text)
+
+
+def _unmatched_columns(sheet, rows, header_index, lookup, spec: ImportSpec) -> list[UnmatchedColumn]:
+    """The columns no field answers to, left to right: those with a header, and those with values
+    under no header. A column with neither is not one."""
+    header_row = rows[header_index]
+    below = range(header_index + 1, len(rows))
+    width = max(len(header_row), max((len(rows[i]) for i in below), default=0))
+    unmatched = []
+    for index in range(width):
+        cell = header_row[index] if index < len(header_row) else None
+        if _match_header(cell, lookup) is not None:
+            continue
+        header = _header_text(cell)
+        samples, count = _column_values(rows, below, index)
+        if header or count:
+            unmatched.append(UnmatchedColumn(sheet, header_index + 1, index, header, samples, count,
+                                             spec.hint_for(header) if header else None))
+    return unmatched
+
+
+def _column_values(rows: list[list], below: range, index: int) -> tuple[list[str], int]:
+    """(the first few distinct values, how many cells are filled) of one column below its header."""
+    samples: list[str] = []
+    count = 0
+    for number in below:
+        row = rows[number]
+        value = _blank_to_none(row[index]) if index < len(row) else None
+        if value is None:
+            continue
+        count += 1
+        if len(samples) < SAMPLE_VALUES:
+            text = _text(value)
+            text = text if len(text) <= SAMPLE_LENGTH else text[: SAMPLE_LENGTH - 1] + "…"
+            if text not in samples:
+                samples.append(text)
+    return samples, count
 
 
 def _generated(rows: list[list]) -> bool:
@@ -638,14 +797,24 @@ def _generated(rows: list[list]) -> bool:
     return any(first[: len(titles)] == titles for titles in (ERROR_TITLES, INSTRUCTIONS_TITLES))
 
 
-def _find_header(rows: list[list], spec: ImportSpec) -> int | None:
-    key = spec.key_column
+def _find_header(rows: list[list], key: Column, lookup: dict[str, Column]) -> int | None:
+    """The first row naming the key column, among the first rows."""
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         for cell in row:
-            match = _match_header(cell, spec)
+            match = _match_header(cell, lookup)
             if match is not None and match[0] is key:
                 return index
     return None
+
+
+def _best_header(rows: list[list], lookup: dict[str, Column]) -> int | None:
+    """The first of the first rows naming the most columns; None when none names any."""
+    best, best_count = None, 0
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        count = sum(1 for cell in row if _match_header(cell, lookup) is not None)
+        if count > best_count:
+            best, best_count = index, count
+    return best
 
 
 def _plan(header_row: list, mapping: dict[int, tuple[Column, Decimal]]) -> list[tuple]:
@@ -656,10 +825,12 @@ def _plan(header_row: list, mapping: dict[int, tuple[Column, Decimal]]) -> list[
     ]
 
 
-def _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result) -> None:
-    """Rows below the header into result; seen_keys (key -> first sheet and row) is shared by all sheets."""
+def _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result, keep_rows=True) -> int:
+    """Rows below the header into result; seen_keys (key -> first sheet and row) is shared by all sheets.
+    Returns how many data rows there were (rows with a value in a column of the spec)."""
     key_field = spec.key
     key_position = next((position for position, name, *_ in plan if name == key_field), None)
+    data_rows = 0
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
         width = len(cells)
@@ -686,6 +857,7 @@ def _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result) -> No
             values[name] = value
         if not filled:
             continue  # blank rows, and footers outside the spec columns ("填表人：…")
+        data_rows += 1
         errors.extend(missing)
         key = values.get(key_field) if spec.unique_key else None
         if key is not None:
@@ -694,8 +866,9 @@ def _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result) -> No
                 errors.append(duplicate)
         if errors:
             result.errors.extend(errors)
-        else:
+        elif keep_rows:
             result.rows.append(ParsedRow(sheet, number, values))
+    return data_rows
 
 
 def _duplicate_key(seen_keys, key, raw, sheet, number, spec) -> CellError | None:

@@ -5,6 +5,11 @@ how references are resolved) and registers it. An import runs in two steps, each
 task the user can follow: check (read, parse, resolve, count what will be created and updated,
 keep a preview) and apply (the same checks again, then one transaction of bulk writes). A file
 with any error writes nothing; its report is the uploaded workbook with an error column.
+
+A column whose header no field answers to is never dropped without a word: the check lists it,
+and the import is applied only once the user has either named the field it holds (a column map,
+kept in the job's options and remembered for the importer's next files once confirmed) or
+confirmed that it is to be ignored.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +26,12 @@ CHUNK = 5000  # rows per IN (...) lookup, well under SQLite's variable limit
 PREVIEW_ROWS = 20
 BATCH = 2000  # rows per UPDATE statement
 
+# Keys of an import job's options that belong to the framework rather than to an importer's form.
+COLUMN_MAP = "column_map"  # {header key: field, or "" to ignore}: chosen by hand on the job page
+REMEMBERED_MAP = "remembered_map"  # {header key: field}: the remembered names, as they were at the check
+IGNORED_COLUMNS = "ignored_columns"  # [[sheet, column index, header], ...]: confirmed as ignored
+UNACKNOWLEDGED = "此列未能识别，其中的数据不会导入：须先在导入页面为其指定对应字段，或确认忽略该列"
+
 registry: dict[str, "ModelImporter"] = {}
 
 
@@ -36,6 +47,15 @@ def register(importer: "ModelImporter") -> "ModelImporter":
 
 
 @dataclass
+class MappedColumn:
+    """A header read as a field through the column map: named by hand for this file, or remembered."""
+
+    header: str
+    field: str
+    remembered: bool
+
+
+@dataclass
 class Plan:
     """What an import will do, worked out before anything is written."""
 
@@ -44,6 +64,9 @@ class Plan:
     columns: list[importing.Column]
     existing: dict = field(default_factory=dict)
     sheets: list = field(default_factory=list, repr=False)
+    spec: importing.ImportSpec | None = field(default=None, repr=False)
+    unmatched: list[importing.UnmatchedColumn] = field(default_factory=list)
+    mapped: list[MappedColumn] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -85,14 +108,16 @@ class ModelImporter:
     # Reading and checking ---------------------------------------------------------------------
 
     def plan(self, data: bytes, filename: str, options: dict | None = None) -> Plan:
+        spec = self.spec
         sheets = importing.read_workbook(data, filename)
-        result = importing.parse_rows(sheets, self.spec)
+        result = importing.parse_rows(sheets, spec, column_map(options))
         errors = list(result.errors)
         errors += self.resolve(result.rows)
         bad = {(e.sheet, e.row) for e in errors}
         rows = [row for row in result.rows if (row.sheet, row.row) not in bad]
-        existing = self.existing([row.values[self.spec.key] for row in rows])
-        return Plan(rows=rows, errors=errors, columns=result.columns, existing=existing, sheets=sheets)
+        existing = self.existing([row.values[spec.key] for row in rows])
+        return Plan(rows=rows, errors=errors, columns=result.columns, existing=existing, sheets=sheets, spec=spec,
+                    unmatched=result.unmatched, mapped=mapped_columns(result, options))
 
     def resolve(self, rows: list[importing.ParsedRow]) -> list[importing.CellError]:
         """Check references against the database in bulk; return an error per bad cell."""
@@ -108,13 +133,29 @@ class ModelImporter:
         return found
 
     def preview(self, plan: Plan) -> dict:
-        """The first rows as they will be saved, for the page before confirming."""
+        """The first rows as they will be saved, for the page before confirming, and the columns
+        read through the column map or not read at all (`columns_preview`)."""
         headers = [c.header for c in plan.columns]
         rows = [
             [display(row.values.get(c.field), c) for c in plan.columns]
             for row in plan.rows[:PREVIEW_ROWS]
         ]
-        return {"headers": headers, "rows": rows, **plan.counts(self.spec.key)}
+        return {"headers": headers, "rows": rows, **plan.counts((plan.spec or self.spec).key), **self.columns_preview(plan)}
+
+    def columns_preview(self, plan: Plan) -> dict:
+        """What the job page shows and asks about the file's columns, JSON-safe: the columns no field
+        answers to (`unmatched`), those read through the column map (`mapped`), and the fields
+        a column may be named as (`choices`: those no header of the file names by itself)."""
+        spec = plan.spec or self.spec
+        by_field = {column.field: column for column in spec.columns}
+        mapped_fields = {m.field for m in plan.mapped}
+        named = {column.field for column in plan.columns} - mapped_fields
+        return {
+            "unmatched": [_unmatched_dict(column) for column in plan.unmatched],
+            "mapped": [{"header": m.header, "field": m.field, "label": by_field[m.field].header,
+                        "remembered": m.remembered} for m in plan.mapped],
+            "choices": [[column.field, column.header] for column in spec.columns if column.field not in named],
+        }
 
     def preview_summary(self, preview: dict) -> str:
         return f"共 {preview['total']} 行，将新建 {preview['create']} 行、更新 {preview['update']} 行"
@@ -193,12 +234,15 @@ class ModelImporter:
         `by_key` maps each natural key of the file to its saved instance."""
 
     def apply(self, data: bytes, filename: str, options: dict | None = None) -> tuple[Plan, dict | None]:
-        """Check again and, if the file is clean, write it all in one transaction."""
+        """Check again and, if the file is clean and every column it does not read has been confirmed
+        as ignored, write it all in one transaction, and remember the columns named by hand."""
         plan = self.plan(data, filename, options)
+        plan.errors += unacknowledged_columns(plan, options)
         if not plan.ok:
             return plan, None
         with transaction.atomic():
             counts = self.write(plan)
+            remember_columns(self.name, options)
         return plan, counts
 
     # Export ---------------------------------------------------------------------------------
@@ -210,6 +254,76 @@ class ModelImporter:
 
     def export_bytes(self, queryset, user=None) -> bytes:
         return importing.export_xlsx(self.spec, self.export_rows(queryset, user))
+
+
+# Column maps --------------------------------------------------------------------------------------
+
+
+def column_map(options: dict | None) -> dict[str, str]:
+    """The header -> field map a file is read with: the remembered names, overridden by those chosen
+    by hand ("" chosen by hand means "ignore", and drops a remembered name for this file)."""
+    options = options or {}
+    merged = {**options.get(REMEMBERED_MAP, {}), **options.get(COLUMN_MAP, {})}
+    return {header: name for header, name in merged.items() if name}
+
+
+def mapped_columns(result: importing.ParseResult, options: dict | None) -> list[MappedColumn]:
+    chosen = {header for header, name in ((options or {}).get(COLUMN_MAP) or {}).items() if name}
+    return [MappedColumn(header, name, remembered=importing.header_key(header) not in chosen)
+            for header, name in result.mapped]
+
+
+def remembered_map(importer_name: str) -> dict[str, str]:
+    """{header key: field} of the names remembered for an importer."""
+    from .models import ImportColumnMapping
+
+    return dict(ImportColumnMapping.objects.filter(importer=importer_name).values_list("header", "field"))
+
+
+def remember_columns(importer_name: str, options: dict | None) -> None:
+    """Remember the names chosen by hand for a confirmed import, for the importer's next files; a
+    remembered name set to "ignore" is forgotten. Each change is in the change record."""
+    from .models import ImportColumnMapping
+
+    chosen = {header: name for header, name in ((options or {}).get(COLUMN_MAP) or {}).items()
+              if len(header) <= ImportColumnMapping._meta.get_field("header").max_length}
+    if not chosen:
+        return
+    known = {m.header: m for m in ImportColumnMapping.objects.filter(importer=importer_name, header__in=list(chosen))}
+    for header, name in chosen.items():
+        mapping = known.get(header)
+        if not name:
+            if mapping is not None:
+                mapping.delete()
+        elif mapping is None:
+            ImportColumnMapping.objects.create(importer=importer_name, header=header, field=name)
+        elif mapping.field != name:
+            mapping.field = name
+            mapping.save()
+
+
+def acknowledged_columns(unmatched: list[dict]) -> list[list]:
+    """The IGNORED_COLUMNS option for the unmatched columns of a job's preview."""
+    return [[column["sheet"], column["index"], column["header"]] for column in unmatched]
+
+
+def unacknowledged_columns(plan: Plan, options: dict | None) -> list[importing.CellError]:
+    """An error for each column the file does not read and that was not confirmed as ignored."""
+    acknowledged = {tuple(item) for item in (options or {}).get(IGNORED_COLUMNS) or []}
+    return [
+        importing.CellError(column.sheet, column.row, column.header or f"第 {column.letter} 列", "", UNACKNOWLEDGED)
+        for column in plan.unmatched if (column.sheet, column.index, column.header) not in acknowledged
+    ]
+
+
+def _unmatched_dict(column: importing.UnmatchedColumn) -> dict:
+    hint = column.hint
+    return {
+        "sheet": column.sheet, "row": column.row, "index": column.index, "letter": column.letter,
+        "header": column.header, "samples": column.samples, "count": column.count,
+        "hint": hint.message if hint else "",
+        "hint_importer": hint.importer if hint and hint.importer in registry else "",
+    }
 
 
 def display(value, column: importing.Column | None = None) -> str:

@@ -408,6 +408,33 @@ class ImportJob(models.Model):
         return self.apply_run or self.check_run
 
 
+class ImportColumnMapping(ChangeLoggedModel):
+    """A column header that a user named by hand, on confirming an import, as holding one field of
+    that import; later files of the same import read the header that way (see `core.imports`)."""
+
+    importer = models.CharField(_("导入类型"), max_length=100)
+    header = models.CharField(_("列名"), max_length=200, help_text=_("规范化后的列名（去空格、全角转半角）"))
+    field = models.CharField(_("对应字段"), max_length=100)
+
+    class Meta:
+        verbose_name = _("导入列对应关系")
+        verbose_name_plural = _("导入列对应关系")
+        ordering = ["importer", "header"]
+        constraints = [models.UniqueConstraint(fields=["importer", "header"], name="import_column_mapping_unique")]
+
+    def __str__(self):
+        return f"{self.importer}：{self.header} → {self.field}"
+
+    def get_absolute_url(self):
+        try:
+            return reverse("admin:core_importcolumnmapping_change", args=[self.pk])
+        except NoReverseMatch:
+            return ""
+
+    def get_history_url(self):
+        return ""
+
+
 class StateChange(AppendOnlyModel):
     """One transition of an object with a life cycle (see `openpark.core.states`): from which
     state to which, by whom, when, and why. Append-only, like the change record."""

@@ -60,13 +60,20 @@ def _load(job_id):
 
 @shared_task(name="core.check_import")
 def check_import(run_id: str, job_id: str) -> None:
-    """Read and check an uploaded file; keep a preview, or the errors and their report."""
+    """Read and check an uploaded file; keep a preview, or the errors and their report. The names
+    remembered for the importer's columns are applied, and kept with the job, so that applying it
+    reads the file exactly as it was checked."""
     from .choices import ImportState
     from .importing import ImportFileError
+    from .imports import REMEMBERED_MAP, remembered_map
 
     job, importer, data = _load(job_id)
     with acting_as(job.user, source="task:core.check_import"), Progress(run_id) as progress:
         progress.update(0, 2, "正在读取和检查文件…")
+        job.options = {key: value for key, value in job.options.items() if key != REMEMBERED_MAP}
+        remembered = remembered_map(importer.name)
+        if remembered:
+            job.options[REMEMBERED_MAP] = remembered
         try:
             plan = importer.plan(data, job.filename, job.options)
         except ImportFileError as exc:
@@ -78,10 +85,17 @@ def check_import(run_id: str, job_id: str) -> None:
         if plan.ok:
             job.state, job.preview = ImportState.READY, importer.preview(plan)
             job.save()
-            progress.finish(message=f"检查通过：{len(plan.rows)} 行，待确认导入。")
+            progress.finish(message=f"检查通过：{len(plan.rows)} 行，{_unmatched_note(plan)}待确认导入。")
         else:
+            job.preview = importer.columns_preview(plan)
             _record_errors(job, plan)
             progress.finish(message=f"发现 {len(plan.errors)} 处错误，未导入任何数据。")
+
+
+def _unmatched_note(plan) -> str:
+    if not plan.unmatched:
+        return ""
+    return f"另有 {len(plan.unmatched)} 列未能识别（须指定对应字段或确认忽略），"
 
 
 @shared_task(name="core.apply_import")

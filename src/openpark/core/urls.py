@@ -22,5 +22,6 @@ urlpatterns = [
     path("imports/<str:name>/template/", views.import_template, name="import_template"),
     path("import-jobs/<uuid:pk>/", views.importjob_detail, name="importjob_detail"),
     path("import-jobs/<uuid:pk>/confirm/", views.importjob_confirm, name="importjob_confirm"),
+    path("import-jobs/<uuid:pk>/columns/", views.importjob_columns, name="importjob_columns"),
     path("import-jobs/<uuid:pk>/report/", views.importjob_report, name="importjob_report"),
 ]

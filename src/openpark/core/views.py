@@ -306,25 +306,46 @@ def _own_job(request, pk):
     return job, _importer_or_404(job.importer)
 
 
+def _job_context(job, importer, column_form=None) -> dict:
+    from .choices import ImportState
+    from .forms import ColumnMappingForm
+
+    checked = job.state in (ImportState.READY, ImportState.INVALID) and job.preview
+    if column_form is None and checked:
+        column_form = ColumnMappingForm(job.preview)
+    preview = job.preview or {}
+    return {
+        "job": job, "importer": importer, "run": job.current_run,
+        "options": importer.describe_options(job.options),
+        "preview_summary": importer.preview_summary(preview) if job.state == ImportState.READY and preview else "",
+        "result_summary": importer.result_summary(job.result) if job.result else "",
+        "unmatched": (preview.get("unmatched") or []) if checked else [],
+        "mapped": (preview.get("mapped") or []) if checked else [],
+        "column_form": column_form if column_form is not None and column_form.headers else None,
+    }
+
+
+def _render_job(request, job, importer, column_form=None, status=200):
+    context = _job_context(job, importer, column_form)
+    if request.headers.get("HX-Request"):
+        return render(request, "core/includes/import_job.html", context, status=status)
+    context.update(title=f"导入{importer.title}：{job.filename}",
+                   breadcrumbs=_import_breadcrumbs(importer, ("批量导入", reverse("core:import_start", args=[job.importer])), (job.filename, "")))
+    return render(request, "core/importjob_detail.html", context, status=status)
+
+
 @login_required
 def importjob_detail(request, pk):
     job, importer = _own_job(request, pk)
-    context = {
-        "job": job, "importer": importer, "run": job.current_run,
-        "options": importer.describe_options(job.options),
-        "preview_summary": importer.preview_summary(job.preview) if job.preview else "",
-        "result_summary": importer.result_summary(job.result) if job.result else "",
-    }
-    if request.headers.get("HX-Request"):
-        return render(request, "core/includes/import_job.html", context)
-    context.update(title=f"导入{importer.title}：{job.filename}",
-                   breadcrumbs=_import_breadcrumbs(importer, ("批量导入", reverse("core:import_start", args=[job.importer])), (job.filename, "")))
-    return render(request, "core/importjob_detail.html", context)
+    return _render_job(request, job, importer)
 
 
 @login_required
 def importjob_confirm(request, pk):
+    """Apply a checked file. Columns the file has and no field reads must have been confirmed as
+    ignored, with the "我确认忽略以上列" box ticked alongside."""
     from .choices import ImportState
+    from .imports import IGNORED_COLUMNS, acknowledged_columns
     from .tasks import apply_import
 
     job, importer = _own_job(request, pk)
@@ -334,10 +355,47 @@ def importjob_confirm(request, pk):
     if job.state != ImportState.READY:
         messages.error(request, "该文件当前不能导入（需先通过检查，且只能导入一次）。")
         return redirect(job)
+    unmatched = (job.preview or {}).get("unmatched") or []
+    if unmatched and request.POST.get("ignore_unmatched") != "1":
+        messages.error(request, f"文件中有 {len(unmatched)} 列未能识别，其中的数据不会导入。请为这些列指定对应字段后重新检查，"
+                                "或勾选“我确认忽略以上列”后再确认导入。")
+        return redirect(job)
+    job.options = {**job.options, IGNORED_COLUMNS: acknowledged_columns(unmatched)}
     job.state = ImportState.IMPORTING
-    job.save(update_fields=["state"])
+    job.save(update_fields=["state", "options"])
     job.apply_run = progress.start(apply_import, f"导入 {job.filename}", request.user, str(job.pk))
     job.save(update_fields=["apply_run"])
+    return redirect(job)
+
+
+@login_required
+def importjob_columns(request, pk):
+    """Name by hand the fields that columns of a checked file hold, then check the file again with
+    those names (kept in the job's options; remembered for the next files once the import is confirmed)."""
+    from .choices import ImportState
+    from .forms import ColumnMappingForm
+    from .imports import COLUMN_MAP, IGNORED_COLUMNS
+    from .tasks import check_import
+
+    job, importer = _own_job(request, pk)
+    _require_import_permission(request.user, importer)
+    if request.method != "POST":
+        return redirect(job)
+    form = ColumnMappingForm(job.preview or {}, request.POST)
+    if job.state not in (ImportState.READY, ImportState.INVALID) or not form.headers:
+        messages.error(request, "该文件当前不能指定列的对应字段（只能在检查完成后、导入之前指定）。")
+        return redirect(job)
+    if not form.is_valid():
+        return _render_job(request, job, importer, form, status=400)
+    options = {**job.options, COLUMN_MAP: {**job.options.get(COLUMN_MAP, {}), **form.column_map()}}
+    options.pop(IGNORED_COLUMNS, None)
+    if job.error_report:
+        job.error_report.delete(save=False)
+    job.options, job.state, job.preview, job.errors, job.error_count = options, ImportState.CHECKING, None, None, 0
+    job.apply_run = None
+    job.save()
+    job.check_run = progress.start(check_import, f"重新检查导入文件 {job.filename}", request.user, str(job.pk))
+    job.save(update_fields=["check_run"])
     return redirect(job)
 
 

@@ -3,8 +3,8 @@ named by the indicator's name and its other names (aliases)."""
 import dataclasses
 import re
 
-from openpark.core.importing import Column, ImportSpec, header_keys
-from openpark.enterprises.importers import ENTERPRISE_SPEC
+from openpark.core.importing import Column, ColumnHint, ImportSpec, header_keys
+from openpark.enterprises.importers import ENTERPRISE_SPEC, LAND_AREA_HINT
 
 INDICATOR_FIELD = "indicator:"
 ALIAS_SEPARATORS = re.compile(r"[、,，;；]")
@@ -18,6 +18,15 @@ BASE_COLUMNS = (
     Column("year", "年份", synonyms=("年度", "统计年度")),
     Column("month", "月份", synonyms=("截至月份", "统计月份", "月度")),
     Column("period", "报告期", synonyms=("统计期", "统计期间", "所属期", "期间")),
+)
+
+# A column named like an enterprise's attribute (行业, 片区 …) or its land belongs to another sheet.
+FACT_HINTS = (
+    *(ColumnHint((column.label, *column.synonyms),
+                 f"“{column.label}”是企业的基本信息，请在企业名录中导入（一企一档 → 企业名录 → 批量导入）",
+                 importer="enterprises.enterprise")
+      for column in ENTERPRISE_SPEC.columns if column.field not in ("uscc", "name")),
+    LAND_AREA_HINT,
 )
 
 
@@ -54,7 +63,7 @@ def indicator_columns(indicators) -> list[Column]:
 def fact_spec(indicators) -> ImportSpec:
     return ImportSpec(
         name="economy.fact", title="企业指标数据", key="uscc", unique_key=False,
-        columns=BASE_COLUMNS + tuple(indicator_columns(indicators)),
+        columns=BASE_COLUMNS + tuple(indicator_columns(indicators)), hints=FACT_HINTS,
     )
 
 

@@ -67,7 +67,7 @@ class FactImporter(imports.ModelImporter):
     def plan(self, data, filename, options=None) -> "FactPlan":
         spec = self.spec
         sheets = importing.read_workbook(data, filename)
-        result = importing.parse_rows(sheets, spec)
+        result = importing.parse_rows(sheets, spec, imports.column_map(options))
         indicators = self._indicators_in(result.columns)
         errors = list(result.errors)
         if not indicators and not any(e.row == 0 for e in errors):
@@ -80,7 +80,8 @@ class FactImporter(imports.ModelImporter):
         bad = {(e.sheet, e.row) for e in errors}
         rows = [row for row in result.rows if (row.sheet, row.row) not in bad]
         stored = _stored(rows, indicators) if not errors else {}
-        return FactPlan(rows=rows, errors=errors, columns=result.columns, sheets=sheets,
+        return FactPlan(rows=rows, errors=errors, columns=result.columns, sheets=sheets, spec=spec,
+                        unmatched=result.unmatched, mapped=imports.mapped_columns(result, options),
                         indicators=indicators, stored=stored)
 
     @staticmethod
@@ -120,7 +121,7 @@ class FactImporter(imports.ModelImporter):
              *(imports.display(row.values.get(name)) for name in indicators)]
             for row in plan.rows[:imports.PREVIEW_ROWS]
         ]
-        return {"headers": headers, "rows": rows, **self._counts(plan, self.changes(plan))}
+        return {"headers": headers, "rows": rows, **self._counts(plan, self.changes(plan)), **self.columns_preview(plan)}
 
     def preview_summary(self, preview: dict) -> str:
         return f"共 {preview['total']} 行（{preview['enterprises']} 家企业），将{_effect(preview)}"

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from openpark.core import bulk, imports
 from openpark.core.changes import record_created
-from openpark.core.importing import CellError, Column, ImportSpec
+from openpark.core.importing import CellError, Column, ColumnHint, ImportSpec
 from openpark.core.masking import is_masked, visible_value
 
 from .choices import EnterpriseStatus, LandRight, LandUse
@@ -26,10 +26,25 @@ def split_list(text: str | None) -> list[str]:
     return [part for part in LIST_SEPARATORS.split(text or "") if part]
 
 
+# Where values that other sheets of the park take belong, for the sheets that do not take them.
+LAND_AREA_HINT = ColumnHint(
+    ("用地面积", "占地面积", "土地面积", "宗地面积", "用地", "占地"),
+    "用地面积请在土地台账中导入（一企一档 → 土地台账 → 批量导入），企业的用地面积由其地块计算",
+    importer="enterprises.landparcel",
+)
+ECONOMY_HINT = ColumnHint(
+    ("营业收入", "主营业务收入", "销售收入", "工业总产值", "总产值", "工业产值", "产值", "实缴税收", "税收", "纳税总额",
+     "利润", "利润总额", "利税", "用电量", "综合能耗", "能耗", "工业增加值", "固定资产投资", "研发经费", "R&D经费",
+     "从业人员", "年平均职工人数", "职工人数", "出口额"),
+    "经济指标请在企业指标数据中导入（经济运行 → 企业指标数据 → 批量导入）",
+    importer="economy.fact",
+)
+
 ENTERPRISE_SPEC = ImportSpec(
     name="enterprises.enterprise",
     title="企业名录",
     key="uscc",
+    hints=(LAND_AREA_HINT, ECONOMY_HINT),
     columns=(
         Column("uscc", "统一社会信用代码", kind="uscc", required=True,
                synonyms=("社会信用代码", "信用代码", "纳税人识别号", "企业代码")),
