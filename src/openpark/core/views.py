@@ -5,10 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.generic import RedirectView
 
 from . import navigation, progress
 from .filters import ChangeRecordFilterSet, GridFilterSet
@@ -307,3 +309,10 @@ def importjob_report(request, pk):
         raise Http404("没有错误报告。")
     return FileResponse(job.error_report.open("rb"), as_attachment=True,
                         filename=job.error_report.name.rsplit("/", 1)[-1])
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on pages that name no icon (the Django admin's)."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
