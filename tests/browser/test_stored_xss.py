@@ -114,6 +114,7 @@ def test_names_reach_maps_and_charts_as_text(browser, live_server, demo_park, ar
 
     # 企业地图: zone labels, sub-park tooltips, enterprise popups and the legend, by zone and by chain.
     page.goto(live_server.url + "/enterprises/map/")
+    page.wait_for_selector("#map[data-ready=true]")
     for colouring, legend_name in (("zone", NAMES["zone"]), ("chain", NAMES["tag"])):
         page.select_option("#map-colour", colouring)
         page.wait_for_selector("#map[data-ready=true]")

@@ -83,3 +83,14 @@ def test_pages_with_libraries_render_with_the_manifest(production_static, client
     response = client.get(reverse(url_name))
     assert response.status_code == 200
     assert re.search(r'/static/[^"]+\.[0-9a-f]{12}\.(js|css)"', response.content.decode())
+
+
+@pytest.mark.django_db
+def test_admin_pages_name_the_icon_and_favicon_ico_leads_to_it(production_static, client):
+    from openpark.core.models import User
+
+    favicon = "/static/" + manifest(production_static)["favicon.svg"]
+    client.force_login(User.objects.create_superuser("root", password="Root@Chengnan2026"))
+    assert f'<link rel="icon" href="{favicon}"' in client.get(reverse("admin:index")).content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == favicon

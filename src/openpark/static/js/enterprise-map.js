@@ -57,10 +57,14 @@
     element.dataset.ready = "true";
   }
 
+  var latest = 0;  // a slower answer to an earlier choice must not replace the latest one
   function load() {
+    var request = ++latest;
     element.dataset.ready = "false";
     var url = element.dataset.url + "?colour=" + encodeURIComponent(colour.value) + "&year=" + encodeURIComponent(year.value);
-    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(draw);
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+      if (request === latest) { draw(data); }
+    });
   }
 
   colour.addEventListener("change", load);
