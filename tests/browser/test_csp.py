@@ -29,14 +29,13 @@ def same_site(base_url, urls):
             and not urlsplit(url).path.endswith((".xlsx", ".pdf", ".zip"))]
 
 
-def visit(page, watch, url) -> int:
+def visit(page, watch, url) -> None:
     response = page.goto(url)
     if page.locator("#map").count():
         page.wait_for_selector("#map[data-ready=true]")
     watch.collect()
     if response.status >= 400:
         watch.problems.append(f"{url}: HTTP {response.status}")
-    return response.status
 
 
 def edited_apps(role) -> set[str]:
@@ -44,9 +43,9 @@ def edited_apps(role) -> set[str]:
 
 
 def visit_menu_pages(page, watch, base_url, role, seen: set[str], edited: set[str]) -> None:
-    """The role's home, its menu pages, and the first record and add form of each list. A page
-    that an earlier role opened is opened again only by the first role that edits its app (and
-    so sees its add form)."""
+    """The role's home, its menu pages, and each list's first record (with its history), add form
+    and import form. A page that an earlier role opened is opened again only by the first role
+    that edits its app (and so sees its add and import forms)."""
     seen.add(page.url)
     watch.collect()
     apps = edited_apps(role)
