@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install migrate run clean
+.PHONY: demo test production-check install migrate run clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: migrate
 
 test: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+# The README's production start (DEBUG=0, collectstatic, gunicorn) on a throw-away data folder.
+production-check: install
+	$(BIN)/python scripts/production-check
 
 clean:
 	rm -rf $(VENV) data test-artifacts src/*.egg-info

@@ -22,9 +22,21 @@ cp "$NM/echarts/dist/echarts.min.js" "$NM/echarts/LICENSE" "$NM/echarts/NOTICE" 
 cp "$NM/echarts/licenses/LICENSE-d3" "$DEST/echarts/licenses/"
 cp "$NM/zrender/LICENSE" "$DEST/echarts/licenses/LICENSE-zrender"
 
-# leaflet
+# leaflet (leaflet.js names its source map, which collectstatic's manifest storage must find)
 rm -rf "$DEST/leaflet" && mkdir -p "$DEST/leaflet/images"
-cp "$NM/leaflet/dist/leaflet.js" "$NM/leaflet/dist/leaflet.css" "$NM/leaflet/LICENSE" "$DEST/leaflet/"
+cp "$NM/leaflet/dist/leaflet.js" "$NM/leaflet/dist/leaflet.js.map" "$NM/leaflet/dist/leaflet.css" \
+   "$NM/leaflet/LICENSE" "$DEST/leaflet/"
 cp "$NM/leaflet/dist/images/"*.png "$DEST/leaflet/images/"
+
+# Every source map a vendored file names must be there too, or `collectstatic` fails in
+# production (whitenoise's CompressedManifestStaticFilesStorage resolves these references).
+missing=0
+for file in $(grep -rlE 'sourceMappingURL=' "$DEST" --include='*.js' --include='*.css'); do
+    for map in $(grep -oE 'sourceMappingURL=[^ *"]+' "$file" | sed 's/^sourceMappingURL=//'); do
+        case "$map" in data:*) continue ;; esac
+        [ -f "$(dirname "$file")/$map" ] || { echo "$file names $map, which is missing" >&2; missing=1; }
+    done
+done
+[ "$missing" -eq 0 ] || exit 1
 
 echo "vendored: htmx.org $(node -p "require('$NM/htmx.org/package.json').version" 2>/dev/null || echo '?'), echarts $(node -p "require('$NM/echarts/package.json').version" 2>/dev/null || echo '?'), leaflet $(node -p "require('$NM/leaflet/package.json').version" 2>/dev/null || echo '?') -> $DEST"

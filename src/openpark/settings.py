@@ -11,9 +11,11 @@ Environment variables:
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "openpark.core",
     "openpark.enterprises",
     "openpark.economy",
@@ -76,12 +79,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "openpark.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openpark.core.middleware.PrivateResponsesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -271,6 +277,59 @@ API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 OPENPARK_DIGEST_ALGORITHM = os.environ.get("OPENPARK_DIGEST_ALGORITHM", "sha256").lower()
 if OPENPARK_DIGEST_ALGORITHM not in {"sha256", "sm3"}:
     raise ImproperlyConfigured("OPENPARK_DIGEST_ALGORITHM must be sha256 or sm3.")
+
+def tile_sources(url_template: str) -> list[str]:
+    """The CSP sources of a tile URL template: "https://{s}.tiles.example/{z}/{x}/{y}.png" gives
+    "https://*.tiles.example"; a template on the platform's own host needs none."""
+    parts = urlsplit(url_template)
+    if not parts.netloc:
+        return []
+    host = re.sub(r"\{[a-z]+\}", "*", parts.netloc)
+    return [f"{parts.scheme}://{host}" if parts.scheme else host]
+
+
+# Content-Security-Policy (django-csp): scripts and styles only from the app's own static files,
+# never inline, so that a user's text that slips into a page cannot run. Leaflet and ECharts set
+# styles through the CSSOM, which style-src does not govern; the basemap's tiles, when configured,
+# are the only images from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *tile_sources(MAP_TILE_URL)],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Powerful browser features are off; geolocation stays on for the platform's own pages (a grid
+# worker reports a problem with the phone's location), fullscreen for its maps.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 # Lists above this many rows are exported by a background task instead of in the request.
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))

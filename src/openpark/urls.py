@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from openpark.core import views as core_views
 from openpark.core.api import views as core_api_views
+from openpark.core.api.docs import api_docs
 
 api_patterns = [
     path("core/", include("openpark.core.api.urls")),
@@ -14,11 +15,12 @@ api_patterns = [
     path("investment/", include("openpark.investment.api.urls")),
     path("auth/token/", core_api_views.ObtainTokenView.as_view(), name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("docs/", api_docs, name="api_docs"),
 ]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("favicon.ico", core_views.FaviconView.as_view(), name="favicon"),
     path("home/<slug:slug>/", core_views.role_home, name="role_home"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

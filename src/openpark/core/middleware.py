@@ -1,3 +1,5 @@
+from django.utils.cache import add_never_cache_headers
+
 from .context import acting_request, request_id_for
 
 
@@ -13,4 +15,20 @@ class RequestContextMiddleware:
         with acting_request(request):
             response = self.get_response(request)
         response["X-Request-ID"] = request.id
+        return response
+
+
+class PrivateResponsesNotStoredMiddleware:
+    """Answers to a signed-in user, and every API answer, carry Cache-Control: no-store, so that
+    neither a shared proxy nor the browser's cache keeps enterprise data after the session ends."""
+
+    API_PREFIX = "/api/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(self.API_PREFIX) or request.user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -8,10 +8,12 @@ from django.views.decorators.http import require_POST
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.views.generic import RedirectView
 
 from . import accounts, navigation, progress, tokens
 from .choices import GrantState
@@ -542,3 +544,10 @@ def login_records(request):
         "logins": Paginator(AccessLog.objects.order_by("-attempt_time"), 50).get_page(request.GET.get("page")),
         "failures": AccessAttempt.objects.order_by("-attempt_time")[:200],
     })
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on pages that name no icon (the Django admin's)."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")

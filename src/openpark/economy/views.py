@@ -78,7 +78,8 @@ def dashboard(request):
         "breakdown_labels": services.BREAKDOWNS,
         "chart": _chart_data(board.series, year, indicator) if board.series else None,
         "breakdown_chart": {key: {"names": [name for name, _ in rows], "values": [float(v) for _, v in rows],
-                                  "unit": indicator.unit} for key, rows in board.breakdowns.items()},
+                                  "name": indicator.name, "unit": indicator.unit}
+                              for key, rows in board.breakdowns.items()},
         "export_query": request.GET.urlencode(),
     })
     return render(request, "economy/dashboard.html", context)

@@ -1,9 +1,11 @@
 // The enterprise map: boundaries and coloured points from /enterprises/map/data/, no basemap needed.
+// Every name reaches Leaflet through OpenPark.escapeHtml (openpark.js).
 (function () {
   "use strict";
   var element = document.getElementById("map");
   if (!element) { return; }
   var map = L.map(element, { preferCanvas: true });
+  element.leafletMap = map;  // for other scripts on the page (and the browser tests) to work with
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
   }
@@ -11,11 +13,20 @@
   var legend = document.getElementById("map-legend");
   var colour = document.getElementById("map-colour");
   var year = document.getElementById("map-year");
+  var escapeHtml = OpenPark.escapeHtml;
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text;
-    return div.innerHTML;
+  function popup(properties) {
+    return '<a href="' + escapeHtml(properties.url) + '">' + escapeHtml(properties.name) + "</a><br>" +
+      escapeHtml(properties.category);
+  }
+
+  function legendItem(item) {
+    var entry = OpenPark.node("span", "legend-item");
+    var swatch = OpenPark.node("i");
+    swatch.style.backgroundColor = item.colour;
+    entry.appendChild(swatch);
+    entry.appendChild(document.createTextNode(item.label + "（" + item.count + "）"));
+    return entry;
   }
 
   function draw(data) {
@@ -23,30 +34,37 @@
     var bounds = L.featureGroup().addTo(layers);
     L.geoJSON(data.zones, {
       style: { color: "#1d5fa8", weight: 2, fillOpacity: 0.05 },
-      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "zone-label" }); }
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(escapeHtml(f.properties.name), { permanent: true, direction: "center", className: "zone-label" });
+      }
     }).addTo(bounds);
-    L.geoJSON(data.subparks, { style: { color: "#e07b00", weight: 1, dashArray: "4 3", fillOpacity: 0.03 } }).addTo(bounds);
+    L.geoJSON(data.subparks, {
+      style: { color: "#e07b00", weight: 1, dashArray: "4 3", fillOpacity: 0.03 },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(escapeHtml(f.properties.name), { sticky: true, className: "subpark-label" });
+      }
+    }).addTo(bounds);
     L.geoJSON(data.enterprises, {
       pointToLayer: function (f, latlng) {
         return L.circleMarker(latlng, { radius: 5, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9 });
       },
-      onEachFeature: function (f, layer) {
-        layer.bindPopup('<a href="' + f.properties.url + '">' + escapeHtml(f.properties.name) + "</a><br>" + escapeHtml(f.properties.category));
-      }
+      onEachFeature: function (f, layer) { layer.bindPopup(popup(f.properties)); }
     }).addTo(bounds);
     if (bounds.getLayers().length && bounds.getBounds().isValid()) { map.fitBounds(bounds.getBounds(), { padding: [20, 20] }); }
     else { map.setView([32.0, 120.27], 12); }
-    legend.innerHTML = data.legend.map(function (item) {
-      return '<span class="legend-item"><i style="background:' + item.colour + '"></i>' + escapeHtml(item.label) + "（" + item.count + "）</span>";
-    }).join("");
+    legend.replaceChildren.apply(legend, data.legend.map(legendItem));
     element.dataset.points = data.enterprises.features.length;
     element.dataset.ready = "true";
   }
 
+  var latest = 0;  // a slower answer to an earlier choice must not replace the latest one
   function load() {
+    var request = ++latest;
     element.dataset.ready = "false";
     var url = element.dataset.url + "?colour=" + encodeURIComponent(colour.value) + "&year=" + encodeURIComponent(year.value);
-    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(draw);
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+      if (request === latest) { draw(data); }
+    });
   }
 
   colour.addEventListener("change", load);

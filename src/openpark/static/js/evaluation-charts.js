@@ -1,5 +1,6 @@
 // Charts of the 亩均 evaluation: an enterprise's radar against its group and industry
 // (json_script "radar-data"), and a run's distributions (json_script "distribution-data").
+// Tooltips come from openpark.js (names shown as text); the rest of a chart is drawn on canvas.
 (function () {
   "use strict";
   if (typeof echarts === "undefined") { return; }
@@ -20,7 +21,11 @@
   if (radar && radarHolder && radar.names.length) {
     var names = ["本企业", "组内平均", "行业平均"];
     draw(radarHolder, {
-      tooltip: {},
+      // Confined, an item tooltip has no arrow (ECharts draws it as markup with an inline style).
+      tooltip: {
+        confine: true,
+        formatter: OpenPark.radarTooltip(radar.names, function (param) { return radar.series[param.dataIndex]; })
+      },
       legend: { data: names, bottom: 0 },
       radar: { indicator: radar.names.map(function (name) { return { name: name, max: 150 }; }), radius: "62%" },
       series: [{
@@ -41,7 +46,7 @@
       var groups = Object.keys(distribution.histogram.groups);
       draw(holder, {
         title: { text: titles[key], textStyle: { fontSize: 13 } },
-        tooltip: { trigger: "axis" }, legend: { data: groups, right: 0 },
+        tooltip: { trigger: "axis", formatter: OpenPark.axisTooltip() }, legend: { data: groups, right: 0 },
         grid: { left: 40, right: 10, bottom: 40, top: 40 },
         xAxis: { type: "category", data: distribution.histogram.edges, axisLabel: { rotate: 45, fontSize: 10 } },
         yAxis: { type: "value" },
@@ -52,7 +57,8 @@
     var counts = distribution[key], categories = Object.keys(counts);
     draw(holder, {
       title: { text: titles[key], textStyle: { fontSize: 13 } },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }, legend: { data: distribution.grades, right: 0 },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: OpenPark.axisTooltip() },
+      legend: { data: distribution.grades, right: 0 },
       grid: { left: 10, right: 10, bottom: 10, top: 40, containLabel: true },
       xAxis: { type: "value" },
       yAxis: { type: "category", data: categories, axisLabel: { width: 110, overflow: "truncate" } },

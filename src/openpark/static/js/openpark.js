@@ -1,0 +1,94 @@
+// OpenPark's own script, loaded on every page before any other. It is the one way users' text
+// (names of zones, enterprises, chains, indicators...) reaches Leaflet and ECharts, and it asks
+// for confirmation where a button says data-confirm, so that no page needs an inline script
+// (the Content-Security-Policy allows none).
+var OpenPark = (function () {
+  "use strict";
+
+  var HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" };
+
+  // Text made safe to hand to anything that takes HTML (Leaflet's tooltips and popups): it shows
+  // literally, whatever it contains.
+  function escapeHtml(text) {
+    var plain = text === null || text === undefined ? "" : String(text);
+    return plain.replace(/[&<>"']/g, function (character) { return HTML_ESCAPES[character]; });
+  }
+
+  // An element holding text as text (never parsed as HTML).
+  function node(tag, className, text) {
+    var element = document.createElement(tag);
+    if (className) { element.className = className; }
+    if (text !== undefined && text !== null) { element.textContent = String(text); }
+    return element;
+  }
+
+  // A number as people read it: thousands separators, at most two decimals; "—" when missing.
+  function formatNumber(value) {
+    if (value === null || value === undefined || value === "" || isNaN(value)) { return "—"; }
+    return Number(value).toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+  }
+
+  // An ECharts tooltip as DOM nodes. ECharts inserts a node returned by a formatter as it is, so
+  // names are shown as text, and the markers are coloured through the CSSOM: ECharts' own
+  // tooltip markup carries inline style attributes, which the CSP refuses.
+  function tooltipBox(title, rows) {
+    var box = node("div", "chart-tip");
+    if (title !== undefined && title !== null && title !== "") { box.appendChild(node("div", "chart-tip-title", title)); }
+    rows.forEach(function (row) {
+      var line = node("div", "chart-tip-row");
+      var marker = node("span", "chart-tip-marker");
+      if (typeof row.colour === "string") { marker.style.backgroundColor = row.colour; }
+      line.appendChild(marker);
+      line.appendChild(node("span", "chart-tip-label", row.label));
+      line.appendChild(node("span", "chart-tip-value", row.value));
+      box.appendChild(line);
+    });
+    return box;
+  }
+
+  function defaultValueText(param) { return formatNumber(param.value); }
+
+  // Formatter of a tooltip with trigger "axis": the category, then each series and its value.
+  // valueText(param) gives a value's text (default: the number).
+  function axisTooltip(valueText) {
+    var text = valueText || defaultValueText;
+    return function (params) {
+      var list = Array.isArray(params) ? params : [params];
+      return tooltipBox(list.length ? list[0].axisValueLabel : "", list.map(function (param) {
+        return { colour: param.color, label: param.seriesName, value: text(param) };
+      }));
+    };
+  }
+
+  // Formatter of a radar's tooltip (trigger "item"): the line's name, then each axis and its value.
+  // valuesOf(param) gives the line's values as they should read (default: those drawn).
+  function radarTooltip(axisNames, valuesOf) {
+    return function (param) {
+      var values = valuesOf ? valuesOf(param) : param.value;
+      return tooltipBox(param.name, axisNames.map(function (name, i) {
+        return { colour: param.color, label: name, value: formatNumber(values[i]) };
+      }));
+    };
+  }
+
+  // <button data-confirm="确定……？"> (or a form or link with it) asks before it acts.
+  function confirmed(element) {
+    return !element || window.confirm(element.getAttribute("data-confirm"));
+  }
+
+  document.addEventListener("submit", function (event) {
+    var asking = (event.submitter && event.submitter.closest("[data-confirm]")) ||
+                 event.target.closest("form[data-confirm]");
+    if (!confirmed(asking)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-confirm]");
+    if (!confirmed(link)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+
+  return {
+    escapeHtml: escapeHtml, node: node, formatNumber: formatNumber,
+    axisTooltip: axisTooltip, radarTooltip: radarTooltip
+  };
+}());
