@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+
 from openpark.core import tokens
 
 from .test_settings import PRODUCTION, settings_value
