@@ -91,10 +91,46 @@ class DomainModel(ChangeLoggedModel):
         return (1, {self._meta.label: 1})
 
     def restore(self):
-        self.is_deleted = False
-        self.deleted_at = None
+        """Bring a soft-deleted record back, recorded as a RESTORE change.
+
+        Refused with a ValidationError, changing nothing, when the record no longer fits: it is
+        frozen, a record it belongs to is deleted, a unique value or constraint is now held by a
+        live record, or its own rules (`clean`) fail against today's data."""
+        if getattr(self, "is_frozen", False):
+            raise ValidationError(f"该{self._meta.verbose_name}已冻结，不能恢复。")
+        deleted_at = self.deleted_at
+        self.is_deleted, self.deleted_at = False, None
+        try:
+            self.check_restorable()
+        except ValidationError:
+            self.is_deleted, self.deleted_at = True, deleted_at
+            raise
         self._change_action = ChangeAction.RESTORE
         self.save(update_fields=["is_deleted", "deleted_at", "updated_at"])
+
+    def check_restorable(self) -> None:
+        """The checks of `restore`, run on the record as it would be live again."""
+        messages = self._deleted_parents()
+        for check in (self.validate_unique, self.validate_constraints, self.clean):
+            try:
+                check()
+            except ValidationError as exc:
+                messages.extend(exc.messages)
+        if messages:
+            raise ValidationError(list(dict.fromkeys(messages)))
+
+    def _deleted_parents(self) -> list[str]:
+        messages = []
+        for field in self._meta.concrete_fields:
+            parent_model = field.related_model if field.many_to_one or field.one_to_one else None
+            value = getattr(self, field.attname, None) if parent_model else None
+            if value is None or not getattr(parent_model, "soft_delete", False):
+                continue
+            lookup = {field.target_field.name: value, "is_deleted": True}
+            parent = parent_model.all_objects.filter(**lookup).first()
+            if parent is not None:
+                messages.append(f"所属{field.verbose_name}“{parent}”已删除，请先恢复它。")
+        return messages
 
 
 @receiver(class_prepared)

@@ -14,7 +14,7 @@ from . import navigation, progress
 from .filters import ChangeRecordFilterSet, GridFilterSet
 from .forms import GridForm
 from .exports import xlsx_response
-from .generic import ModelPages, ObjectDetailView
+from .generic import ModelPages, ObjectDetailView, object_history_url
 from .models import CalendarDay, CalendarYear, ChangeRecord, Grid, ImportJob, TaskRun
 from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import bound_ids, role_names, scope_queryset
@@ -95,6 +95,9 @@ def _home_panels(user) -> dict:
 class ChangeRecordDetailView(ObjectDetailView):
     template_name = "core/changerecord_detail.html"
 
+    def context(self, **extra) -> dict:
+        return super().context(history_url=object_history_url(extra["object"]), **extra)
+
 
 grid_pages = ModelPages(
     Grid, filterset_class=GridFilterSet, form_class=GridForm,
@@ -114,6 +117,7 @@ change_pages = ModelPages(
     detail_fields=["time", "actor", "source", "request_id", "object_type", "object_id",
                    "object_repr", "action"],
     views={"detail": ChangeRecordDetailView}, prefix="changes/", select_related=["content_type"],
+    links={"object_repr": object_history_url},
 )
 
 
