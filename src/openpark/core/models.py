@@ -352,6 +352,8 @@ class TaskRun(models.Model):
     message = models.CharField(_("消息"), max_length=500, blank=True)
     result = models.JSONField(_("结果"), null=True, blank=True)
     result_file = models.FileField(_("结果文件"), upload_to="task-results/%Y/%m/", blank=True)
+    # Set when housekeeping removed the result file (see `openpark.core.housekeeping`).
+    file_removed_at = models.DateTimeField(_("文件清理时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -401,6 +403,8 @@ class ImportJob(models.Model):
     check_run = models.ForeignKey(TaskRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     apply_run = models.ForeignKey(TaskRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # Set when housekeeping removed the uploaded file or the error report of an abandoned import.
+    file_removed_at = models.DateTimeField(_("文件清理时间"), null=True, blank=True, editable=False)
 
     objects = OwnedQuerySet.as_manager()
 

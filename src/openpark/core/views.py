@@ -147,7 +147,7 @@ def taskrun_detail(request, pk):
 def taskrun_download(request, pk):
     run = get_object_or_404(TaskRun.objects.visible_to(request.user), pk=pk)
     if not run.result_file:
-        raise Http404("该任务没有结果文件。")
+        raise Http404("结果文件已清理。" if run.file_removed_at else "该任务没有结果文件。")
     return FileResponse(run.result_file.open("rb"), as_attachment=True,
                         filename=run.result_file.name.rsplit("/", 1)[-1])
 
@@ -296,6 +296,9 @@ def importjob_confirm(request, pk):
         return redirect(job)
     if job.state != ImportState.READY:
         messages.error(request, "该文件当前不能导入（需先通过检查，且只能导入一次）。")
+        return redirect(job)
+    if not job.file:
+        messages.error(request, "上传的文件已清理，不能再导入，请重新上传。")
         return redirect(job)
     job.state = ImportState.IMPORTING
     job.save(update_fields=["state"])
