@@ -191,12 +191,17 @@ def test_restore_refuses_a_damaged_backup_and_names_the_file(small_backup, new_d
     assert not (tmp_path / "new-media").exists()
 
     media_file.write_bytes(MEDIA_BYTES)
-    database_file = small_backup / backups.read_manifest(small_backup)["database_file"]
+    database_file = small_backup / backups.DATABASE_FILES[connection.vendor]
     content = bytearray(database_file.read_bytes())
     content[len(content) // 2] ^= 0xFF
     database_file.write_bytes(bytes(content))
     with pytest.raises(CommandError, match=f"文件 {database_file.name} 已损坏"):
         run("restore", str(small_backup))
+    manifest = backups.read_manifest(small_backup)
+    manifest["files"]["../../etc/passwd"] = "0" * 64
+    (small_backup / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(CommandError, match="备份目录以外的文件"):
+        run("restore", str(small_backup), verify_only=True)
     (small_backup / "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="manifest.json 已损坏"):
         run("restore", str(small_backup))

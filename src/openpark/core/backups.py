@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 logger = logging.getLogger(__name__)
@@ -398,7 +398,14 @@ def read_manifest(backup: Path) -> dict:
         raise BackupError(f"备份格式版本 {manifest['format']} 不受支持（本程序支持版本 {FORMAT_VERSION}）。")
     if manifest["engine"] not in DATABASE_FILES:
         raise BackupError(f"备份清单中的数据库类型“{manifest['engine']}”无法识别。")
+    if not isinstance(manifest["files"], dict) or not all(map(_inside_backup, manifest["files"])):
+        raise BackupError(f"备份清单 {MANIFEST_NAME} 列出了备份目录以外的文件，不能使用。")
     return manifest
+
+
+def _inside_backup(name) -> bool:
+    path = PurePosixPath(name) if isinstance(name, str) else None
+    return path is not None and not path.is_absolute() and ".." not in path.parts and name != MANIFEST_NAME
 
 
 def damaged_files(backup: Path, manifest: dict) -> list[str]:
@@ -527,7 +534,7 @@ def restore_backup(backup: Path, database: dict, media_root: Path) -> RestoreRes
     problems = target_problems(database, media_root)
     if problems:
         raise BackupError("；".join(problems) + "。未做任何更改。")
-    database_file = backup / manifest["database_file"] if "database_file" in manifest else backup / DATABASE_FILES[engine]
+    database_file = backup / DATABASE_FILES[engine]
     if engine == "sqlite":
         if _is_sqlite_memory(str(database["NAME"])):
             raise BackupError("SQLite 内存数据库不能作为恢复目标，请配置数据库文件路径。")
