@@ -245,7 +245,7 @@ class PagesView(LoginRequiredMixin, View):
             "can_edit": self.can("edit"),
             "can_delete": self.can("delete"),
             "can_history": self.can("history"),
-            "can_restore": self.pages.restorable and self.can("restore"),
+            "can_restore": self.can("restore"),
             "can_import": self.pages.importer is not None and self.can("add") and self.can("edit"),
             **extra,
         }
