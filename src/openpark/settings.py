@@ -8,6 +8,8 @@ Environment variables:
   REDIS_URL        moves Celery from in-process (eager) execution to workers.
   OPENPARK_DATA_DIR  where the SQLite file and uploaded media live (default: ./data).
   STALE_PROJECT_DAYS  days without recorded progress after which a project is flagged (default 30).
+  HOUSEKEEPING_TASK_FILE_DAYS, HOUSEKEEPING_UPLOAD_DAYS  days after which task result files and
+                   the uploads of unfinished imports are removed (default 30 and 7).
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os
@@ -18,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -261,6 +264,9 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "3600"))
+CELERY_BEAT_SCHEDULE = {
+    "housekeeping": {"task": "core.housekeeping", "schedule": crontab(hour=3, minute=30)},
+}
 
 # The map has no basemap by default (intranets have no internet). A park with a tile server sets
 # its URL template; MAP_TILE_CRS "gcj02" converts the stored WGS-84 coordinates for such a basemap.
@@ -335,6 +341,10 @@ PERMISSIONS_POLICY = {
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))
 # A project in progress with no recorded progress for longer than this is flagged as stale.
 STALE_PROJECT_DAYS = int(os.environ.get("STALE_PROJECT_DAYS", "30"))
+# Housekeeping removes background task result files, and the uploads and error reports of imports
+# that were never finished, after this many days (see openpark.core.housekeeping).
+HOUSEKEEPING_TASK_FILE_DAYS = int(os.environ.get("HOUSEKEEPING_TASK_FILE_DAYS", "30"))
+HOUSEKEEPING_UPLOAD_DAYS = int(os.environ.get("HOUSEKEEPING_UPLOAD_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,5 @@
 """Generic pages for a model: list (filters, sorting, paging, export), detail, add, edit,
-delete and history. An app declares them in a few lines:
+delete, history and, for soft-deleted records, restore. An app declares them in a few lines:
 
     enterprise_pages = ModelPages(
         Enterprise, filterset_class=EnterpriseFilterSet, form_class=EnterpriseForm,
@@ -8,7 +8,9 @@ delete and history. An app declares them in a few lines:
     urlpatterns = enterprise_pages.urls()
 
 Every page checks the model permission of the action and limits rows to the user's scope, so an
-object outside it answers 404, whatever the URL.
+object outside it answers 404, whatever the URL. A soft-deleted record keeps its history page,
+where a user who may delete records of the model may restore it; the list shows the deleted rows
+with `?deleted=1`.
 """
 from urllib.parse import urlencode
 
@@ -27,6 +29,7 @@ from django.utils.text import capfirst
 from django.views import View
 
 from . import progress
+from .choices import ChangeAction
 from .columns import build_columns
 from .exports import write_xlsx, xlsx_response
 from .forms import ScopedModelForm
@@ -36,7 +39,7 @@ from .scoping import scope_queryset
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 # Query parameters of a list page that are not filters.
-LIST_CONTROLS = {"page", "per_page", "sort", "export"}
+LIST_CONTROLS = {"page", "per_page", "sort", "export", "deleted"}
 
 pages_registry: dict[str, "ModelPages"] = {}
 
@@ -49,7 +52,7 @@ class ModelPages:
     def __init__(self, model, *, filterset_class=None, form_class=None, list_columns=("__str__",),
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
                  default_sort=None, views=None, prefix=None, select_related=(), panels=(),
-                 importer=None):
+                 importer=None, links=None):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -67,6 +70,8 @@ class ModelPages:
         # Other apps append theirs, so that an enterprise's page shows every module's part.
         self.panels = list(panels)
         self.importer = importer
+        # Cells that link somewhere else than the row's page: {column name: obj -> url or ""}.
+        self.links = dict(links or {})
         self.prefix = prefix or f"{self.opts.model_name}s/"
         pages_registry[self.key] = self
 
@@ -78,9 +83,20 @@ class ModelPages:
         return f"{self.opts.app_label}:{self.opts.model_name}_{action}"
 
     def permission(self, action: str) -> str:
+        # Restoring undoes a deletion, so it is the deleters' decision: someone who may only edit
+        # must not bring back what they could not have removed.
         codename = {"list": "view", "detail": "view", "history": "view", "add": "add",
-                    "edit": "change", "delete": "delete"}[action]
+                    "edit": "change", "delete": "delete", "restore": "delete"}[action]
         return f"{self.opts.app_label}.{codename}_{self.opts.model_name}"
+
+    @property
+    def soft_deletable(self) -> bool:
+        """Whether deleted rows of the model stay, to be found and restored."""
+        return getattr(self.model, "soft_delete", False) and hasattr(self.model, "all_objects")
+
+    @property
+    def restorable(self) -> bool:
+        return self.soft_deletable and "delete" in self.actions and "history" in self.actions
 
     def urls(self) -> list:
         routes = {
@@ -90,12 +106,13 @@ class ModelPages:
             "edit": ("<int:pk>/edit/", ObjectEditView),
             "delete": ("<int:pk>/delete/", ObjectDeleteView),
             "history": ("<int:pk>/history/", ObjectHistoryView),
+            "restore": ("<int:pk>/restore/", ObjectRestoreView),
         }
         return [
             path(self.prefix + route, self.views.get(action, view).as_view(pages=self, action=action),
                  name=f"{self.opts.model_name}_{action}")
             for action, (route, view) in routes.items()
-            if action in self.actions
+            if action in self.actions or action == "restore" and self.restorable
         ]
 
     # Querysets -------------------------------------------------------------------------------
@@ -104,19 +121,36 @@ class ModelPages:
         """Every row the user may see at all (lists, details and their actions); subclasses narrow it."""
         return scope_queryset(self.model.objects.all(), user)
 
-    def base_queryset(self, user):
-        queryset = self.scoped(user)
+    def scoped_deleted(self, user):
+        """The soft-deleted rows of the user's scope. A subclass that narrows `scoped` narrows
+        this the same way."""
+        if not self.soft_deletable:
+            return self.model._default_manager.none()
+        return scope_queryset(self.model.all_objects.filter(is_deleted=True), user)
+
+    def with_deleted(self, user):
+        """Live and deleted rows of the user's scope: what history pages and restore look in."""
+        if not self.soft_deletable:
+            return self.scoped(user)
+        return self.scoped(user) | self.scoped_deleted(user)
+
+    def base_queryset(self, user, deleted: bool = False):
+        queryset = self.scoped_deleted(user) if deleted else self.scoped(user)
         related = [c.name for c in {*self.columns, *self.export_columns} if c.related]
         related += self.select_related
         if related:
             queryset = queryset.select_related(*related)
         return queryset
 
+    def lists_deleted(self, params) -> bool:
+        """Whether a list page's parameters ask for the deleted rows (`?deleted=1`)."""
+        return self.soft_deletable and "history" in self.actions and params.get("deleted") == "1"
+
     def filterset(self, user, params):
         if self.filterset_class is None:
             return None
         data = {k: v for k, v in params.items() if k not in LIST_CONTROLS}
-        return self.filterset_class(data, queryset=self.base_queryset(user))
+        return self.filterset_class(data, queryset=self.base_queryset(user, self.lists_deleted(params)))
 
     def sort_key(self, params) -> str:
         wanted = params.get("sort", "")
@@ -129,7 +163,7 @@ class ModelPages:
         """The rows a list page shows for these parameters: scoped, filtered and sorted."""
         filterset = self.filterset(user, params)
         if filterset is None:
-            queryset = self.base_queryset(user)
+            queryset = self.base_queryset(user, self.lists_deleted(params))
         elif filterset.is_valid():
             queryset = filterset.qs
         else:
@@ -146,6 +180,18 @@ class ModelPages:
     def export_filename(self) -> str:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return f"{self.opts.verbose_name_plural}-{stamp}.xlsx"
+
+    def row_cells(self, obj, deleted: bool = False) -> list[tuple[str, str]]:
+        """(text, link) of each list column; the first links to the row's page (a deleted row's
+        page is its history)."""
+        cells = []
+        for index, column in enumerate(self.columns):
+            if index == 0:
+                url = obj.get_history_url() if deleted else obj.get_absolute_url()
+            else:
+                url = self.links[column.name](obj) if column.name in self.links else ""
+            cells.append((column.display(obj), url))
+        return cells
 
     def export_bytes(self, queryset, progress=None, user=None) -> bytes:
         if self.importer is not None:  # the import layout, so that the file can go round
@@ -188,9 +234,8 @@ class PagesView(LoginRequiredMixin, View):
         return crumbs + list(tail)
 
     def can(self, action: str) -> bool:
-        return action in self.pages.actions and self.request.user.has_perm(
-            self.pages.permission(action)
-        )
+        offered = self.pages.restorable if action == "restore" else action in self.pages.actions
+        return offered and self.request.user.has_perm(self.pages.permission(action))
 
     def context(self, **extra) -> dict:
         return {
@@ -200,6 +245,7 @@ class PagesView(LoginRequiredMixin, View):
             "can_edit": self.can("edit"),
             "can_delete": self.can("delete"),
             "can_history": self.can("history"),
+            "can_restore": self.can("restore"),
             "can_import": self.pages.importer is not None and self.can("add") and self.can("edit"),
             **extra,
         }
@@ -220,17 +266,22 @@ class ObjectListView(PagesView):
         filterset = self.pages.filterset(request.user, params)
         if filterset is not None and not filterset.is_valid():
             messages.error(request, "筛选条件有误：" + _filter_errors(filterset))
+        deleted = self.pages.lists_deleted(params)
+        plural = capfirst(str(self.pages.opts.verbose_name_plural))
         context = self.context(
             page=page,
-            rows=[(obj, [c.display(obj) for c in self.pages.columns]) for obj in page.object_list],
+            rows=[(obj, self.pages.row_cells(obj, deleted)) for obj in page.object_list],
             columns=self.pages.columns,
+            deleted=deleted,
+            # Deleted rows are found from the list by those who may see their history.
+            offers_deleted=self.pages.soft_deletable and self.can("history"),
             filter_form=filterset.form if filterset is not None else None,
             sort=self.pages.sort_key(params),
             query_without=lambda *names: _query_without(params, *names),
             per_page=per_page,
             page_sizes=PAGE_SIZES,
-            breadcrumbs=self.breadcrumbs(),
-            title=capfirst(str(self.pages.opts.verbose_name_plural)),
+            breadcrumbs=self.breadcrumbs(("已删除", "")) if deleted else self.breadcrumbs(),
+            title=f"已删除的{plural}" if deleted else plural,
         )
         context["querystring"] = _query_without(params, "page")
         context["sort_querystring"] = _query_without(params, "page", "sort")
@@ -345,7 +396,13 @@ class ObjectDeleteView(PagesView):
 
 
 class ObjectHistoryView(PagesView):
+    """The change records of one record; a soft-deleted record's too, saying when and by whom it
+    was deleted, with 恢复 for those who may restore it."""
+
     template_name = "core/object_history.html"
+
+    def get_object(self):
+        return get_object_or_404(self.pages.with_deleted(self.request.user), pk=self.kwargs["pk"])
 
     def get(self, request, pk):
         obj = self.get_object()
@@ -353,10 +410,52 @@ class ObjectHistoryView(PagesView):
             content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)
         ).select_related("user", "content_type")
         page = Paginator(records, DEFAULT_PAGE_SIZE).get_page(request.GET.get("page"))
+        deleted = getattr(obj, "is_deleted", False)
+        if deleted:
+            list_url = reverse(self.pages.url_name("list")) + "?deleted=1" if "list" in self.pages.actions else ""
+            crumbs = self.breadcrumbs(("已删除", list_url), (str(obj), ""), ("变更历史", ""))
+        else:
+            crumbs = self.breadcrumbs((str(obj), obj.get_absolute_url()), ("变更历史", ""))
+        can_restore = deleted and self.can("restore") and not getattr(obj, "is_frozen", False)
         return render(request, self.template_name, self.context(
-            object=obj, page=page, title=f"{obj} 的变更历史",
-            breadcrumbs=self.breadcrumbs((str(obj), obj.get_absolute_url()), ("变更历史", "")),
+            object=obj, page=page, title=f"{obj} 的变更历史", deleted=deleted,
+            deletion=records.filter(action=ChangeAction.DELETE).first() if deleted else None,
+            can_restore=can_restore,
+            restore_url=reverse(self.pages.url_name("restore"), args=[obj.pk]) if can_restore else "",
+            breadcrumbs=crumbs,
         ))
+
+
+class ObjectRestoreView(PagesView):
+    """Restore a soft-deleted record (POST), recorded as a RESTORE change; refused, with the
+    reason, when the record no longer fits (see `DomainModel.restore`)."""
+
+    def get_object(self):
+        return get_object_or_404(self.pages.with_deleted(self.request.user), pk=self.kwargs["pk"])
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        name = self.pages.opts.verbose_name
+        if not obj.is_deleted:
+            messages.info(request, f"{name}“{obj}”没有被删除，无需恢复。")
+            return HttpResponseRedirect(obj.get_absolute_url())
+        try:
+            with transaction.atomic():
+                obj.restore()
+        except ValidationError as exc:
+            messages.error(request, f"不能恢复{name}“{obj}”：{error_message(exc)}")
+            return HttpResponseRedirect(obj.get_history_url())
+        messages.success(request, f"已恢复{name}“{obj}”。")
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+
+def object_history_url(record: ChangeRecord) -> str:
+    """The history page of a change record's object, where its pages have one ("" otherwise):
+    a deleted object has no other page."""
+    pages = pages_registry.get(f"{record.content_type.app_label}.{record.content_type.model}")
+    if pages is None or "history" not in pages.actions or not record.object_id.isdigit():
+        return ""
+    return reverse(pages.url_name("history"), args=[record.object_id])
 
 
 def _int_param(value, default: int) -> int:

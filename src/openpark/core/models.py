@@ -98,10 +98,46 @@ class DomainModel(ChangeLoggedModel):
         return (1, {self._meta.label: 1})
 
     def restore(self):
-        self.is_deleted = False
-        self.deleted_at = None
+        """Bring a soft-deleted record back, recorded as a RESTORE change.
+
+        Refused with a ValidationError, changing nothing, when the record no longer fits: it is
+        frozen, a record it belongs to is deleted, a unique value or constraint is now held by a
+        live record, or its own rules (`clean`) fail against today's data."""
+        if getattr(self, "is_frozen", False):
+            raise ValidationError(f"该{self._meta.verbose_name}已冻结，不能恢复。")
+        deleted_at = self.deleted_at
+        self.is_deleted, self.deleted_at = False, None
+        try:
+            self.check_restorable()
+        except ValidationError:
+            self.is_deleted, self.deleted_at = True, deleted_at
+            raise
         self._change_action = ChangeAction.RESTORE
         self.save(update_fields=["is_deleted", "deleted_at", "updated_at"])
+
+    def check_restorable(self) -> None:
+        """The checks of `restore`, run on the record as it would be live again."""
+        messages = self._deleted_parents()
+        for check in (self.validate_unique, self.validate_constraints, self.clean):
+            try:
+                check()
+            except ValidationError as exc:
+                messages.extend(exc.messages)
+        if messages:
+            raise ValidationError(list(dict.fromkeys(messages)))
+
+    def _deleted_parents(self) -> list[str]:
+        messages = []
+        for field in self._meta.concrete_fields:
+            parent_model = field.related_model if field.many_to_one or field.one_to_one else None
+            value = getattr(self, field.attname, None) if parent_model else None
+            if value is None or not getattr(parent_model, "soft_delete", False):
+                continue
+            lookup = {field.target_field.name: value, "is_deleted": True}
+            parent = parent_model.all_objects.filter(**lookup).first()
+            if parent is not None:
+                messages.append(f"所属{field.verbose_name}“{parent}”已删除，请先恢复它。")
+        return messages
 
 
 @receiver(class_prepared)
@@ -340,6 +376,8 @@ class TaskRun(models.Model):
     message = models.CharField(_("消息"), max_length=500, blank=True)
     result = models.JSONField(_("结果"), null=True, blank=True)
     result_file = models.FileField(_("结果文件"), upload_to="task-results/%Y/%m/", blank=True)
+    # Set when housekeeping removed the result file (see `openpark.core.housekeeping`).
+    file_removed_at = models.DateTimeField(_("文件清理时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -389,6 +427,8 @@ class ImportJob(models.Model):
     check_run = models.ForeignKey(TaskRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     apply_run = models.ForeignKey(TaskRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # Set when housekeeping removed the uploaded file or the error report of an abandoned import.
+    file_removed_at = models.DateTimeField(_("文件清理时间"), null=True, blank=True, editable=False)
 
     objects = OwnedQuerySet.as_manager()
 

@@ -122,3 +122,13 @@ def apply_import(run_id: str, job_id: str) -> None:
             message=f"已导入：{importer.result_summary(counts)}。",
             result=counts,
         )
+
+
+@shared_task(name="core.housekeeping")
+def housekeeping() -> dict:
+    """Daily (Celery beat): remove old task result files and abandoned uploads."""
+    from .housekeeping import remove_stale_files
+
+    result = remove_stale_files()
+    return {"task_files": result.task_files, "import_files": result.import_files,
+            "orphan_files": result.orphan_files}

@@ -21,7 +21,7 @@ from .filters import ChangeRecordFilterSet, GridFilterSet, RoleGrantFilterSet
 from .forms import ApiTokenForm, DecisionForm, GridForm, RoleGrantForm
 from .changes import visible_change_records
 from .exports import xlsx_response
-from .generic import ModelPages, ObjectDetailView, PagesView, error_message
+from .generic import ModelPages, ObjectDetailView, PagesView, error_message, object_history_url
 from .models import ApiToken, CalendarDay, CalendarYear, ChangeRecord, Grid, ImportJob, RoleGrant, TaskRun
 from .states import TransitionError
 
@@ -122,6 +122,9 @@ def _home_panels(user) -> dict:
 class ChangeRecordDetailView(ObjectDetailView):
     template_name = "core/changerecord_detail.html"
 
+    def context(self, **extra) -> dict:
+        return super().context(history_url=object_history_url(extra["object"]), **extra)
+
 
 grid_pages = ModelPages(
     Grid, filterset_class=GridFilterSet, form_class=GridForm,
@@ -146,6 +149,7 @@ change_pages = ChangeRecordPages(
     detail_fields=["time", "actor", "source", "request_id", "object_type", "object_id",
                    "object_repr", "action"],
     views={"detail": ChangeRecordDetailView}, prefix="changes/", select_related=["content_type"],
+    links={"object_repr": object_history_url},
 )
 
 
@@ -175,7 +179,7 @@ def taskrun_detail(request, pk):
 def taskrun_download(request, pk):
     run = get_object_or_404(TaskRun.objects.visible_to(request.user), pk=pk)
     if not run.result_file:
-        raise Http404("该任务没有结果文件。")
+        raise Http404("结果文件已清理。" if run.file_removed_at else "该任务没有结果文件。")
     return FileResponse(run.result_file.open("rb"), as_attachment=True,
                         filename=run.result_file.name.rsplit("/", 1)[-1])
 
@@ -356,6 +360,9 @@ def importjob_confirm(request, pk):
         return redirect(job)
     if job.state != ImportState.READY:
         messages.error(request, "该文件当前不能导入（需先通过检查，且只能导入一次）。")
+        return redirect(job)
+    if not job.file:
+        messages.error(request, "上传的文件已清理，不能再导入，请重新上传。")
         return redirect(job)
     unmatched = (job.preview or {}).get("unmatched") or []
     if unmatched and request.POST.get("ignore_unmatched") != "1":
