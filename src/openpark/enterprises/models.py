@@ -228,7 +228,10 @@ class AboveScaleYear(ChangeLoggedModel):
         verbose_name = _("规上年份")
         verbose_name_plural = _("规上年份")
         ordering = ["year"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="unique_above_scale_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="unique_above_scale_year",
+                                    violation_error_message="该企业这一年已登记为规上。"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} {self.year}年规上"
