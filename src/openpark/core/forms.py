@@ -60,7 +60,6 @@ class YearField(forms.IntegerField):
     """A year of periods, evaluations and targets (FIRST_YEAR–LAST_YEAR)."""
 
     default_error_messages = {
-        "invalid": "年份应为数字。",
         "min_value": "年份不能早于 %(limit_value)s 年。",
         "max_value": "年份不能晚于 %(limit_value)s 年。",
     }

@@ -130,5 +130,6 @@ def enterprise_map_data(request):
     try:
         year = year_field.clean(request.GET.get("year")) or filters.default_year()
     except ValidationError as exc:
-        return JsonResponse({"detail": "；".join(exc.messages)}, status=400)
+        detail = "年份应为数字。" if getattr(exc, "code", None) == "invalid" else "；".join(exc.messages)
+        return JsonResponse({"detail": detail}, status=400)
     return JsonResponse(map_layers(request.user, colouring, year, settings.MAP_TILE_CRS))
