@@ -99,7 +99,7 @@ json_values = st.recursive(
     max_leaves=8,
 )
 # Raw bodies that are not JSON, or JSON that Python reads but the platform must refuse.
-RAW_BODIES = ["[" * 100000, '{"a": NaN}', "{", "\x00", '{"year": ' + "9" * 5000 + "}", "[1e400]", "null", "1"]
+RAW_BODIES = ["[" * 100000, '{"a": NaN}', "{\x00", '{"year": ' + "9" * 5000 + "}", "[1e400]"]
 
 
 def build_park(user=None) -> dict:
