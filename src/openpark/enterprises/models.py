@@ -358,5 +358,10 @@ class ParcelUse(ChangeLoggedModel):
             raise ValidationError({"ended_on": "止租日期不能早于起租日期。"})
 
 
-def industry_for(code: str) -> Industry | None:
-    return Industry.objects.filter(pk=normalise_industry_code(code)).first()
+def industry_for(value) -> Industry | None:
+    """The industry of a code as people type it ("C3670", "3670", "c 3670"); None for anything
+    that cannot be a GB/T 4754 code (which also keeps NUL characters away from PostgreSQL)."""
+    code = normalise_industry_code(value)
+    if not (code.isascii() and code.isalnum() and len(code) <= Industry._meta.pk.max_length):
+        return None
+    return Industry.objects.filter(pk=code).first()
