@@ -8,7 +8,8 @@ from django.db.models import Q
 
 from .choices import ChangeAction
 from .fields import IdRangeChoiceMixin
-from .limits import FIRST_YEAR, ID_MAX, LAST_YEAR
+from .forms import YearField
+from .limits import ID_MAX
 from .models import ChangeRecord, Grid
 
 
@@ -32,13 +33,7 @@ class BoundedNumberField(forms.DecimalField):
 class YearFilter(django_filters.NumberFilter):
     """A year of periods, evaluations and targets (FIRST_YEAR–LAST_YEAR); others are refused."""
 
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", FIRST_YEAR)
-        kwargs.setdefault("max_value", LAST_YEAR)
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": FIRST_YEAR, "max": LAST_YEAR}))
-        super().__init__(*args, **kwargs)
+    field_class = YearField
 
 
 # The form fields of django-filter's own filters that read ids or numbers, and the bounded ones
