@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 from django.utils import timezone
 
 from openpark.core.filters import SearchFilterSet, YearFilter
