@@ -146,8 +146,8 @@ def build_park(user=None) -> dict:
                                        area_mu=D("5"), deadline=date(2026, 12, 31), officer="李四")
     evaluation.add_progress(case, date(2022, 3, 1), "已约谈企业负责人。", user)
 
-    chain = Chain.objects.order_by("pk").first() or Chain.objects.create(name="新能源")
-    link = ChainLink.objects.filter(chain=chain).first() or ChainLink.objects.create(chain=chain, name="电池")
+    chain = Chain.objects.order_by("pk").first()  # the shipped chains and their links
+    link = ChainLink.objects.filter(chain=chain).first()
     link.enterprises.add(first)
     adviser = Adviser.objects.create(name="王五", organisation="某研究院")
     target = TargetCompany.objects.create(year=2026, name="某新能源公司", company_type="private", link=link, officer="赵六")
@@ -161,7 +161,7 @@ def build_park(user=None) -> dict:
     TeamMember.objects.create(project=project, name="孙八")
     LandTask.objects.create(project=project, kind="demolition")
     investment.raise_problem(project, "拆迁进度慢", "周九", date(2026, 12, 1), raised_on=date(2026, 1, 1))
-    rule = DeadlineRule.objects.order_by("pk").first() or DeadlineRule.objects.create(code="r1", name="立项", working_days=5)
+    rule = DeadlineRule.objects.order_by("pk").first()
     ProjectDeadline.objects.create(project=project, rule=rule, applied_on=date(2026, 4, 1))
     task = TaskRun.objects.create(name="test", label="测试任务", user=user)
     sheet = f"统一社会信用代码,企业名称\n{_uscc(999999)},靖江新企业有限公司\n".encode()

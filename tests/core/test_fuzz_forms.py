@@ -16,7 +16,7 @@ from ..factories import UserFactory
 from ..fuzz import SWEEP, build_park, form_text, fuzz_settings
 
 # Per user: random examples per form, and whether every field is swept with SWEEP's values too.
-RUNS = {"superuser": (8, True), "economy": (4, False)}
+RUNS = {"superuser": (6, True), "economy": (4, False)}
 
 # Patterns the crawl leaves alone: logging out ends it; the others serve files that only a
 # finished background task leaves.

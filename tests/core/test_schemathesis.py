@@ -26,7 +26,7 @@ from ..fuzz import build_park, fuzz_settings
 EXAMPLES_PER_OPERATION = 3
 # The administrator's run also sends some of schemathesis' coverage cases (boundary values and
 # each kind of invalid value for every parameter), spread over the whole list of each operation.
-COVERAGE_CASES_PER_OPERATION = 12
+COVERAGE_CASES_PER_OPERATION = 10
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
 
 

@@ -4,7 +4,8 @@ from openpark.core.forms import ScopedModelForm
 
 from .industry import normalise_industry_code
 from .models import (
-    AboveScaleYear, Contact, Enterprise, HighTechCertificate, Industry, LandParcel, ParcelUse, SubPark, Zone, industry_for,
+    AboveScaleYear, Contact, Enterprise, HighTechCertificate, Industry, LandParcel, ParcelUse, SubPark, Zone,
+    industry_for,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
