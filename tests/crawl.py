@@ -150,9 +150,10 @@ def view_name(url: str) -> str | None:
         return None
 
 
-def crawl(client, user, check, extra_urls=()) -> tuple[set[str], list[Form]]:
+def crawl(client, user, check, extra_urls=()) -> tuple[set[str], list[Form], list[str]]:
     """Visit the pages reachable from the resolver (and `extra_urls`); `check(response, url)`
-    judges each answer. Returns the view names visited and the forms found (each once)."""
+    judges each answer. Returns the view names visited, the forms found (each once) and the
+    paths of the pages visited."""
     queue = [*start_urls(user), *extra_urls]
     seen_paths: set[str] = set()
     per_pattern: dict[str, int] = {}
@@ -182,4 +183,4 @@ def crawl(client, user, check, extra_urls=()) -> tuple[set[str], list[Form]]:
         for form in parser.forms:
             if not urlsplit(form.action).path.startswith(SKIPPED_PREFIXES):
                 forms.setdefault(form.key, form)
-    return visited, list(forms.values())
+    return visited, list(forms.values()), sorted(seen_paths)

@@ -23,6 +23,17 @@ RUNS = {"superuser": (6, True), "economy": (4, False)}
 NOT_CRAWLED = {"logout", "core:taskrun_download", "core:importjob_report"}
 
 
+# Query parameters pages read outside their forms (paging, sorting, exports, periods, return
+# addresses), each page sent every set once.
+PAGE_PARAMETERS = [
+    {"page": "99999999999999999999", "per_page": "-1", "sort": "-\x00"},
+    {"page": "abc", "per_page": "1e400", "sort": "-updated_at", "export": "xlsx"},
+    {"year": "99999", "month": "13", "since": "-1", "export": "figures", "colour": "high_tech"},
+    {"year": "0", "export": "top", "scope": "zone", "zone": "99999999999999999999"},
+    {"next": "//evil.example/", "colour": "\x00", "format": "json", "earlier": "1", "later": "1e400"},
+]
+
+
 def upload_files():
     return st.builds(
         lambda name, content: SimpleUploadedFile(name, content),
@@ -117,7 +128,13 @@ def test_no_form_answers_with_a_server_error(client, role):
         if response.status_code >= 500:
             server_errors.append(f"GET {url}: {response.status_code}")
 
-    visited, forms = crawl(client, user, check, [park["task"].get_absolute_url(), park["job"].get_absolute_url()])
+    visited, forms, paths = crawl(client, user, check, [park["task"].get_absolute_url(),
+                                                        park["job"].get_absolute_url()])
+    for path in paths:
+        for params in PAGE_PARAMETERS:
+            with transaction.atomic():
+                check(client.get(path, params), f"{path}?{params}")
+                transaction.set_rollback(True)
     assert not server_errors, server_errors
 
     failures = []
