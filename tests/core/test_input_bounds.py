@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from openpark.core.api.errors import is_chinese
+from openpark.core.text import is_chinese
 from openpark.core.limits import check_json_value, id_out_of_range, parse_json_text, validate_date_range
 from openpark.core.models import Grid
 from tests.factories import EnterpriseFactory

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from openpark.core.api.errors import is_chinese
+from openpark.core.text import is_chinese
 from openpark.core.scoping import scope_queryset
 
 from ..factories import PASSWORD, UserFactory, bind_enterprise

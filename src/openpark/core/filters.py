@@ -1,10 +1,10 @@
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
 
 from .choices import ChangeAction
 from .fields import IdRangeChoiceMixin

@@ -13,6 +13,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..text import is_chinese
+
 logger = logging.getLogger(__name__)
 
 # What each kind of refusal says when the message at hand is not in Chinese.
@@ -33,10 +35,6 @@ SUSPICIOUS_DETAILS = {
     TooManyFieldsSent: "请求的字段过多。",
     TooManyFilesSent: "请求的文件过多。",
 }
-
-
-def is_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in str(text))
 
 
 def _first_message(errors) -> str:

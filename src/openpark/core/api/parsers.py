@@ -6,6 +6,8 @@ from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+from ..text import is_chinese
+
 
 def _refuse_constant(name):
     raise ValueError(f"JSON 不允许 {name}")
@@ -34,4 +36,4 @@ def _reason(exc: ValueError) -> str:
         return f"第 {exc.lineno} 行第 {exc.colno} 列有误"
     if "digits" in str(exc):
         return "数字位数过多"
-    return str(exc) if any("\u4e00" <= ch <= "\u9fff" for ch in str(exc)) else "格式有误"
+    return str(exc) if is_chinese(exc) else "格式有误"
