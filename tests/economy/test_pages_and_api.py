@@ -1,4 +1,5 @@
 """Dashboard, lists, panel and API: permissions, scope, validation and exports."""
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -129,3 +130,31 @@ def test_api_refuses_what_the_forms_refuse(make_user, api_for, facts):
     profit = Indicator.objects.get(code="profit")
     assert api.patch(f"/api/economy/indicators/{profit.pk}/", {"aliases": "利润总额、税前利润"},
                      format="json").status_code == 200
+
+
+@pytest.mark.parametrize("url, body", [
+    ("/api/economy/facts/", {"indicator": "tax_paid", "year": 2021, "value": "1"}),
+    ("/api/economy/facts/", {"indicator": "gross_industrial_output", "year": 2021, "month": 6, "value": "1"}),
+    ("/api/economy/city-figures/", {"indicator": "tax_paid", "year": 2021, "value": "1"}),
+    ("/api/economy/city-figures/", {"indicator": "gross_industrial_output", "year": 2021, "month": 6, "value": "1"}),
+], ids=["annual fact", "monthly fact", "annual city figure", "monthly city figure"])
+def test_a_second_figure_for_the_same_period_is_refused_in_chinese(make_user, api_for, url, body):
+    """The conditional unique constraints (annual: no month) are checked by the API too."""
+    enterprise = EnterpriseFactory()
+    body = {**body, "indicator": Indicator.objects.get(code=body["indicator"]).pk}
+    if "facts" in url:
+        body["enterprise"] = enterprise.pk
+    api = api_for(make_user("economy"))
+    assert api.post(url, body, format="json").status_code == 201
+    response = api.post(url, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("提交的数据有误：该") and "已存在" in response.json()["detail"]
+    assert re.fullmatch(r"[^a-z_]+", response.json()["detail"])  # no English field or constraint names
+
+
+def test_a_second_monthly_fact_on_the_page_is_explained_in_chinese(make_user, client_for):
+    enterprise, indicator = EnterpriseFactory(), Indicator.objects.get(code="gross_industrial_output")
+    Fact.objects.create(enterprise=enterprise, indicator=indicator, year=2021, month=6, value=D(1))
+    response = client_for(make_user("economy")).post(reverse("economy:fact_add"), {
+        "enterprise": enterprise.pk, "indicator": indicator.pk, "year": 2021, "month": 6, "value": "2"})
+    assert response.context["form"].non_field_errors() == ["该企业该指标这一年这一截至月份的数据已存在。"]

@@ -5,7 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from openpark.enterprises.models import AboveScaleYear, Contact, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone
+from openpark.enterprises.models import (
+    AboveScaleYear, Contact, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone, industry_for,
+)
 from tests.factories import EnterpriseFactory, bind_enterprise
 
 LIST = "enterprises:enterprise_list"
@@ -183,3 +185,39 @@ def test_enterprise_user_sees_only_its_own_land_and_contacts(make_user, client_f
     assert client.get(LandParcel.objects.get(certificate_no="O-2").get_absolute_url()).status_code == 404
     assert client.get(park["parts"].get_absolute_url()).status_code == 404
     assert names(client.get(reverse(LIST))) == ["乙电机"]
+
+
+@pytest.mark.parametrize("params", [{"colour": "high_tech", "year": 99999}, {"colour": "above_scale", "year": -5}])
+def test_map_data_refuses_years_out_of_range(make_user, client_for, park, params):
+    """Before: year 99999 reached a date lookup (ValueError: year 99999 is out of range)."""
+    response = client_for(make_user("leader")).get(reverse("enterprises:map_data"), params)
+    assert response.status_code == 400 and response.json()["detail"].startswith("年份不能")
+
+
+def test_list_refuses_a_year_out_of_range_for_high_tech_and_above_scale(make_user, client_for, park):
+    response = client_for(make_user("leader")).get(reverse(LIST), {"year": 99999, "high_tech": "1"})
+    assert response.status_code == 200 and "年份：年份不能晚于 2100 年。" in response.content.decode()
+
+
+def test_enterprise_form_refuses_tags_with_ids_beyond_64_bits(make_user, client_for, park):
+    """Before: SQLite could not compare a 20-digit id (OverflowError)."""
+    response = client_for(make_user("economy")).post(reverse("enterprises:enterprise_add"), {
+        "uscc": "91321282MA1XYZ0001", "name": "新企业", "status": "operating", "tags": ["99999999999999999999"]})
+    assert response.context["form"].errors["tags"] == ["所选记录不存在（编号超出范围）。"]
+
+
+@pytest.mark.parametrize("code", ["C36\x00", "３６７０\x00", "36-70"])
+def test_industry_codes_that_cannot_be_codes_are_refused_without_a_query(code, django_assert_num_queries, db):
+    """Before: a NUL character reached PostgreSQL ("cannot contain NUL (0x00) bytes")."""
+    with django_assert_num_queries(0):
+        assert industry_for(code) is None
+
+
+def test_enterprise_form_and_api_refuse_an_industry_with_a_nul_character(make_user, client_for, api_for, park):
+    user = make_user("economy")
+    response = client_for(user).post(reverse("enterprises:enterprise_add"), {
+        "uscc": "91321282MA1XYZ0001", "name": "新企业", "status": "operating", "industry": "C36\x0070"})
+    assert "不是 GB/T 4754-2017 中的行业代码" in str(response.context["form"].errors["industry"])
+    response = api_for(user).patch(f"/api/enterprises/enterprises/{park['parts'].pk}/", {"industry": "36\x00"},
+                                   format="json")
+    assert response.status_code == 400 and "不是 GB/T 4754-2017 中的行业代码" in response.json()["detail"]

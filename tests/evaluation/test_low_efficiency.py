@@ -130,3 +130,14 @@ def test_rule_page_refuses_bad_thresholds(make_user, client_for):
     rule.refresh_from_db()
     assert rule.tax_per_mu_below == D("5.00")
     assert client_for(make_user("leader")).get(reverse("evaluation:lowefficiencyrule_edit", args=[rule.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("year, message", [("20222", "确保该值小于或等于2100"), ("99999999999999999999", "2100"),
+                                           ("1989", "1990")])
+def test_disposal_form_refuses_years_out_of_range_before_computing_land(firms, make_user, client_for, year, message):
+    """Before: the form's own check computed the enterprise's land on 31 December 20222 (ValueError)."""
+    response = client_for(make_user("economy")).post(reverse("evaluation:disposalcase_add"), {
+        "enterprise": firms[1].pk, "year": year, "route": "upgrade", "area_mu": "5", "deadline": "2027-06-30",
+        "officer": "王建国"})
+    assert response.status_code == 200 and message in str(response.context["form"].errors["year"])
+    assert not DisposalCase.objects.exists()

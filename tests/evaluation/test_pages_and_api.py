@@ -128,6 +128,22 @@ def test_api_lists_runs_and_filters_results(staff, make_user, api_for, park):
     assert api_for(make_user("economy")).post("/api/evaluation/runs/", {}).status_code == 405  # runs start on the page
 
 
+@pytest.mark.parametrize("definition, message", [
+    ("[" * 5000 + "]" * 5000, "JSON 的嵌套层数过多"),
+    ('{"name": "x", "groups": [{"indicators": [{"weight": NaN}]}]}', "不是有效的 JSON"),
+    ('{"name": "x", "groups": [{"indicators": [{"weight": ' + "9" * 400 + "}]}]}", "数值过大"),
+    ('{"name": "x", "groups": [], "undetermined": [1]}', "“undetermined”应为对象"),
+], ids=["deep nesting", "NaN", "400-digit weight", "wrong shape"])
+def test_scheme_editor_refuses_json_python_reads_but_the_platform_cannot_store(staff, definition, message):
+    """Before: RecursionError, NaN saved (PostgreSQL's jsonb refuses it), OverflowError, AttributeError."""
+    scheme = SchemeVersion.objects.get(name="huaian-2024")
+    response = staff.post(reverse("evaluation:schemeversion_edit", args=[scheme.pk]),
+                          {"name": scheme.name, "version": 1, "title": scheme.title, "definition": definition})
+    assert response.status_code == 200 and message in str(response.context["form"].errors["definition"])
+    scheme.refresh_from_db()
+    assert scheme.definition["groups"]
+
+
 def test_scheme_editor_checks_the_json_and_versions_used_schemes(staff, park):
     scheme = SchemeVersion.objects.get(name="huaian-2024")
     broken = json.dumps({**scheme.definition, "groups": []}, ensure_ascii=False)

@@ -131,3 +131,22 @@ def test_schemes_are_checked_and_every_problem_named():
         assert part in message, message
     with pytest.raises(SchemeError, match="没有名为“zhejiang”的预置方案"):
         preset("zhejiang")
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda s: s["groups"][0]["indicators"][0].update(weight=10**400), "“weight”应为绝对值不超过"),
+    (lambda s: s["groups"][0]["indicators"][0].update(weight=float("nan")), "“weight”应为绝对值不超过"),
+    (lambda s: s["groups"][0]["indicators"][0].update(cap=float("inf")), "“cap”应为绝对值不超过"),
+    (lambda s: s.update(undetermined=[1]), "方案的“undetermined”应为对象"),
+    (lambda s: s.update(classification="quota"), "方案的“classification”应为对象"),
+    (lambda s: s.update(bonus=5), "方案的“bonus”应为对象"),
+    (lambda s: s["groups"][0]["indicators"][0].update(method="fixed"), "的“method”应为对象"),
+    (lambda s: s["undetermined"].update(new_production_years=10**9), "“new_production_years”不能大于 50"),
+], ids=["400-digit weight", "NaN", "infinite cap", "undetermined", "classification", "bonus", "method", "years"])
+def test_numbers_too_large_and_parts_of_the_wrong_shape_are_named(change, message):
+    """Before: OverflowError (a 400-digit weight as a float), AttributeError (a list where an
+    object belongs), or NaN accepted into the stored scheme."""
+    scheme = preset("jiangsu-6")
+    change(scheme)
+    with pytest.raises(SchemeError, match=message):
+        parse(scheme)

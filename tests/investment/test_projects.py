@@ -169,3 +169,21 @@ def test_leaders_cannot_add_investment_records(make_user, client_for):
     for url in ("investment:lead_add", "investment:visit_add", "investment:project_add", "investment:chain_add"):
         assert client.get(reverse(url)).status_code == 403
     assert client.get(reverse("investment:lead_list")).status_code == 200
+
+
+def test_a_deadline_applied_for_in_9999_is_refused_not_counted(project, staff, client_for, api_for):
+    """Before: saved, then its due day (past 9999-12-31) failed every page and answer that shows it."""
+    rule = DeadlineRule.objects.create(code="thirty", name="三十个工作日", working_days=30)
+    data = {"project": project.pk, "rule": rule.pk, "applied_on": "9999-12-30"}
+    response = client_for(staff).post(reverse("investment:projectdeadline_add"), data)
+    assert "日期须在 1900-01-01 至 2100-12-31 之间" in str(response.context["form"].errors["applied_on"])
+    response = api_for(staff).post("/api/investment/deadlines/", data, format="json")
+    assert response.status_code == 400 and "日期须在" in response.json()["detail"]
+    assert not ProjectDeadline.objects.exists()
+
+
+def test_link_form_refuses_enterprise_ids_beyond_64_bits(make_user, client_for):
+    chain = Chain.objects.get(name="汽车配件")
+    response = client_for(make_user("economy", "investment")).post(reverse("investment:chainlink_add"), {
+        "chain": chain.pk, "name": "新环节", "order": 9, "status": "weak", "enterprises": ["99999999999999999999"]})
+    assert response.context["form"].errors["enterprises"] == ["所选记录不存在（编号超出范围）。"]

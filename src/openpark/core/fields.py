@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from . import uscc
 from .codes import normalise_code
+from .limits import check_json_value, id_out_of_range, parse_json_text
 
 
 def validate_uscc(value: str) -> None:
@@ -68,3 +69,83 @@ class USCCField(models.CharField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": USCCFormField, **kwargs})
+
+
+# Ids and JSON values, checked before they reach the database (see `openpark.core.limits`). --
+
+ID_OUT_OF_RANGE = "所选记录不存在（编号超出范围）。"
+
+
+class IdRangeChoiceMixin:
+    """A choice of a record by id that refuses ids no id column can hold, instead of failing in
+    the database (SQLite: "Python int too large to convert to SQLite INTEGER")."""
+
+    def to_python(self, value):
+        if self.to_field_name is None and id_out_of_range(value):
+            raise ValidationError(ID_OUT_OF_RANGE, code="invalid_choice")
+        return super().to_python(value)
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for item in value:
+                if id_out_of_range(item):
+                    raise ValidationError(ID_OUT_OF_RANGE, code="invalid_choice")
+        return super()._check_values(value)
+
+
+class IdModelChoiceField(IdRangeChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class IdModelMultipleChoiceField(IdRangeChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class SafeJSONFormField(forms.JSONField):
+    """JSON text read strictly: no NaN or Infinity, no deep nesting, no NUL characters, no
+    numbers too large to store."""
+
+    def to_python(self, value):
+        if self.disabled or value in self.empty_values:
+            return super().to_python(value)
+        if isinstance(value, str) and not isinstance(value, forms.fields.JSONString):
+            value = parse_json_text(value)
+            return forms.fields.JSONString(value) if isinstance(value, str) else value
+        check_json_value(value)
+        return value
+
+    def bound_data(self, data, initial):
+        if self.disabled:
+            return initial
+        if data is None:
+            return None
+        try:
+            return parse_json_text(data)
+        except ValidationError:
+            return forms.fields.InvalidJSONInput(data)
+
+
+class IdPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    default_error_messages = {"out_of_range": ID_OUT_OF_RANGE}
+
+    def to_internal_value(self, data):
+        if self.pk_field is None and id_out_of_range(data):
+            self.fail("out_of_range")
+        return super().to_internal_value(data)
+
+
+class SafeJSONSerializerField(serializers.JSONField):
+    """As SafeJSONFormField, for the API (the JSON body itself is read by `api.parsers`)."""
+
+    def to_internal_value(self, data):
+        if getattr(data, "is_json_string", False) or (self.binary and isinstance(data, (str, bytes))):
+            text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+            try:
+                return parse_json_text(text)
+            except ValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        try:
+            check_json_value(data)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return super().to_internal_value(data)

@@ -2,17 +2,63 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
 
 from .choices import ChangeAction, GrantAction, GrantState
+from .fields import IdRangeChoiceMixin
+from .forms import YearField
+from .limits import ID_MAX
 from .models import ChangeRecord, Grid, RoleGrant
 
 
+class IdFilterChoiceField(IdRangeChoiceMixin, django_filters.fields.ModelChoiceField):
+    pass
+
+
+class IdFilterMultipleChoiceField(IdRangeChoiceMixin, django_filters.fields.ModelMultipleChoiceField):
+    pass
+
+
+class BoundedNumberField(forms.DecimalField):
+    """A number to filter by, within the range of the database's integer columns."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and abs(value) > ID_MAX:
+            raise ValidationError(f"数值超出范围（绝对值不能超过 {ID_MAX}）。", code="out_of_range")
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year of periods, evaluations and targets (FIRST_YEAR–LAST_YEAR); others are refused."""
+
+    field_class = YearField
+
+
+# The form fields of django-filter's own filters that read ids or numbers, and the bounded ones
+# every platform FilterSet uses instead (see SearchFilterSet.get_filters).
+BOUNDED_FIELD_CLASSES = {
+    django_filters.fields.ModelChoiceField: IdFilterChoiceField,
+    django_filters.fields.ModelMultipleChoiceField: IdFilterMultipleChoiceField,
+    forms.DecimalField: BoundedNumberField,
+}
+
+
 class SearchFilterSet(django_filters.FilterSet):
-    """A FilterSet with a free-text `q` over the fields named in `search_fields`."""
+    """The base of every FilterSet: a free-text `q` over the fields named in `search_fields`, and
+    record ids and numbers refused with a Chinese message when no database column can hold them
+    (instead of an error from the database)."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="search", label="搜索")
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for filter_ in filters.values():
+            filter_.field_class = BOUNDED_FIELD_CLASSES.get(filter_.field_class, filter_.field_class)
+        return filters
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -27,7 +73,7 @@ class SearchFilterSet(django_filters.FilterSet):
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
-class ContentTypeChoiceField(django_filters.fields.ModelChoiceField):
+class ContentTypeChoiceField(IdFilterChoiceField):
     def label_from_instance(self, obj):
         model = obj.model_class()
         return str(model._meta.verbose_name) if model is not None else obj.model
@@ -82,3 +128,9 @@ class RoleGrantFilterSet(SearchFilterSet):
     class Meta:
         model = RoleGrant
         fields = ["state", "action"]
+
+
+class FilterBackend(DjangoFilterBackend):
+    """The API's filter backend: a view's `filterset_fields` make a SearchFilterSet too."""
+
+    filterset_base = SearchFilterSet

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import geo
 from .choices import ChangeAction, GrantAction, GrantState, ImportState, TaskState
+from .limits import validate_date_range
 
 
 class ChangeLoggedModel(models.Model):
@@ -148,6 +149,19 @@ def _default_to_all_objects(sender, **kwargs):
         sender._meta.default_manager_name = "all_objects"
 
 
+@receiver(class_prepared)
+def _bound_dates(sender, **kwargs):
+    """Every date field of the platform's models refuses dates outside FIRST_DATE–LAST_DATE, so
+    that forms, the API, imports and the admin all refuse a date like 9999-12-31 (whose next
+    working day does not exist). Added as a default validator, it changes no migration."""
+    if not sender.__module__.startswith("openpark."):
+        return
+    for field in sender._meta.local_fields:
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField) \
+                and validate_date_range not in field.default_validators:
+            field.default_validators = [*field.default_validators, validate_date_range]
+
+
 class User(ChangeLoggedModel, AbstractUser):
     change_log_exclude = frozenset({"password", "last_login", "updated_at"})
     sensitive_fields = {"phone": "core.view_user_phone"}
@@ -220,7 +234,8 @@ class EnterpriseBinding(ChangeLoggedModel):
         verbose_name = _("企业账号绑定")
         verbose_name_plural = _("企业账号绑定")
         constraints = [
-            models.UniqueConstraint(fields=["user", "enterprise"], name="unique_enterprise_binding")
+            models.UniqueConstraint(fields=["user", "enterprise"], name="unique_enterprise_binding",
+                                    violation_error_message="该用户已绑定此企业。")
         ]
 
     def __str__(self):
@@ -241,7 +256,10 @@ class GridBinding(ChangeLoggedModel):
     class Meta:
         verbose_name = _("网格员绑定")
         verbose_name_plural = _("网格员绑定")
-        constraints = [models.UniqueConstraint(fields=["user", "grid"], name="unique_grid_binding")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "grid"], name="unique_grid_binding",
+                                    violation_error_message="该用户已绑定此网格。"),
+        ]
 
     def __str__(self):
         return f"{self.user} → {self.grid}"

@@ -27,13 +27,19 @@ def failure_message(exc: BaseException, run_id) -> str:
 
 def start(task, label: str, user, *args) -> TaskRun:
     """Create the run and hand it to Celery; `task` receives the run id as its first argument."""
-    run = TaskRun.objects.create(name=task.name, label=label, user=user)
+    run = TaskRun.objects.create(name=task.name, label=_fit(label, TaskRun._meta.get_field("label").max_length),
+                                 user=user)
     if task.app.conf.task_always_eager:
         _send(task, run, args)  # in-process: it sees this transaction's rows as they are
     else:
         transaction.on_commit(lambda: _send(task, run, args))  # a worker sees committed rows only
     run.refresh_from_db()
     return run
+
+
+def _fit(text: str, length: int) -> str:
+    """A label built from what a user typed (a file name, say) cut to the column's length."""
+    return text if len(text) <= length else text[:length - 1] + "…"
 
 
 def _send(task, run: TaskRun, args) -> None:

@@ -1,14 +1,12 @@
 import django_filters
 from django import forms
 
-from openpark.core.filters import SearchFilterSet
+from openpark.core.filters import SearchFilterSet, YearFilter
 from openpark.enterprises.industry import industry_lookup
 from openpark.enterprises.models import Zone
 
 from .choices import Frequency, Source
 from .models import CityFigure, Fact, Indicator
-
-YEAR_INPUT = forms.NumberInput(attrs={"min": 1990, "max": 2100})
 
 
 class IndicatorFilterSet(SearchFilterSet):
@@ -26,7 +24,7 @@ class FactFilterSet(SearchFilterSet):
     search_fields = ("enterprise__name", "enterprise__uscc")
 
     indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
-    year = django_filters.NumberFilter(label="年份", widget=YEAR_INPUT)
+    year = YearFilter(label="年份")
     month = django_filters.NumberFilter(label="截至月份", widget=forms.NumberInput(attrs={"min": 1, "max": 12}))
     annual = django_filters.BooleanFilter(field_name="month", lookup_expr="isnull", label="仅年度数据")
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业编号",
@@ -47,7 +45,7 @@ class CityFigureFilterSet(SearchFilterSet):
     search_fields = ("indicator__name", "note")
 
     indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
-    year = django_filters.NumberFilter(label="年份", widget=YEAR_INPUT)
+    year = YearFilter(label="年份")
 
     class Meta:
         model = CityFigure

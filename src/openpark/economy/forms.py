@@ -1,13 +1,14 @@
 from django import forms
 
-from openpark.core.forms import ScopedModelForm
+from openpark.core.fields import IdModelChoiceField
+from openpark.core.forms import ScopedModelForm, YearField
 from openpark.enterprises.choices import TagKind
 from openpark.enterprises.models import Tag, Zone
 
 from .choices import GrowthBasis, ScopeKind
 from .headers import name_problems
 from .models import CityFigure, Fact, Indicator
-from .periods import FIRST_YEAR, LAST_YEAR, frequency_problem, period_label
+from .periods import frequency_problem, period_label
 from .services import Scope
 
 
@@ -44,8 +45,8 @@ class FactForm(ScopedModelForm):
 class FactImportOptionsForm(forms.Form):
     """The period of a fact sheet, when the sheet does not say it on every row."""
 
-    year = forms.IntegerField(label="数据年份", min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False,
-                              help_text="不选则按文件中的“年份”“月份”或“报告期”列。")
+    year = YearField(label="数据年份", required=False,
+                     help_text="不选则按文件中的“年份”“月份”或“报告期”列。")
     month = forms.TypedChoiceField(
         label="截至月份", required=False, coerce=int, empty_value=None,
         choices=[("", "年度数据（不分月）"), *((m, period_label(2000, m).removeprefix("2000年") + "累计")
@@ -68,12 +69,12 @@ class CityFigureForm(ScopedModelForm):
 class DashboardForm(forms.Form):
     """The period, scope and growth basis the dashboard shows."""
 
-    year = forms.IntegerField(label="年份", min_value=1990, max_value=2100)
+    year = YearField(label="年份")
     month = forms.IntegerField(label="截至月份", min_value=1, max_value=12, required=False,
                                help_text="留空为年度数据")
     scope = forms.ChoiceField(label="企业范围", choices=ScopeKind.choices, initial=ScopeKind.ALL, required=False)
-    zone = forms.ModelChoiceField(label="片区", queryset=Zone.objects.all(), required=False)
-    chain = forms.ModelChoiceField(label="产业链", queryset=Tag.objects.filter(kind=TagKind.CHAIN), required=False)
+    zone = IdModelChoiceField(label="片区", queryset=Zone.objects.all(), required=False)
+    chain = IdModelChoiceField(label="产业链", queryset=Tag.objects.filter(kind=TagKind.CHAIN), required=False)
     industry = forms.CharField(label="行业代码", required=False, max_length=6, help_text="门类字母或代码前缀，如 C、36")
     basis = forms.ChoiceField(label="增速口径", choices=GrowthBasis.choices, initial=GrowthBasis.SAME_ENTERPRISES,
                               required=False)

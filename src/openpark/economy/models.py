@@ -68,9 +68,11 @@ class Fact(DomainModel):
         ordering = ["-year", "-month", "indicator__order", "enterprise__name"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "indicator", "year", "month"],
-                                    condition=Q(month__isnull=False), name="unique_monthly_fact"),
+                                    condition=Q(month__isnull=False), name="unique_monthly_fact",
+                                    violation_error_message="该企业该指标这一年这一截至月份的数据已存在。"),
             models.UniqueConstraint(fields=["enterprise", "indicator", "year"],
-                                    condition=Q(month__isnull=True), name="unique_annual_fact"),
+                                    condition=Q(month__isnull=True), name="unique_annual_fact",
+                                    violation_error_message="该企业该指标这一年的年度数据已存在。"),
         ]
         indexes = [models.Index(fields=["indicator", "year", "month"], name="fact_period")]
 
@@ -94,9 +96,11 @@ class CityFigure(DomainModel):
         ordering = ["-year", "-month", "indicator__order"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year", "month"], condition=Q(month__isnull=False),
-                                    name="unique_monthly_city_figure"),
+                                    name="unique_monthly_city_figure",
+                                    violation_error_message="该指标这一年这一截至月份的全市参考值已存在。"),
             models.UniqueConstraint(fields=["indicator", "year"], condition=Q(month__isnull=True),
-                                    name="unique_annual_city_figure"),
+                                    name="unique_annual_city_figure",
+                                    violation_error_message="该指标这一年的全市年度参考值已存在。"),
         ]
 
     def __str__(self):

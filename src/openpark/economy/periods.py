@@ -7,9 +7,10 @@ meaning: a month range must start in January, because monthly values are cumulat
 import re
 import unicodedata
 
+from openpark.core.limits import FIRST_YEAR, LAST_YEAR
+
 from .choices import Frequency
 
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 QUARTER_ENDS = (3, 6, 9, 12)
 ANNUAL_WORDS = frozenset({"", "全年", "年报", "年度"})
 _DASHES = str.maketrans({"—": "-", "–": "-", "~": "-", "～": "-", "至": "-", "到": "-", "－": "-"})

@@ -1,8 +1,7 @@
 import django_filters
-from django import forms
 from django.utils import timezone
 
-from openpark.core.filters import SearchFilterSet
+from openpark.core.filters import SearchFilterSet, YearFilter
 
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import industry_lookup
@@ -26,7 +25,7 @@ class EnterpriseFilterSet(SearchFilterSet):
     industry = django_filters.CharFilter(method="filter_industry", label="行业代码",
                                          help_text="门类字母或代码前缀，如 C、36、C3670")
     tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=Tag.objects.all(), label="标签")
-    year = django_filters.NumberFilter(method="keep", label="年份", widget=forms.NumberInput(attrs={"min": 1990, "max": 2100}))
+    year = YearFilter(method="keep", label="年份")
     above_scale = django_filters.ChoiceFilter(choices=YES_NO, method="filter_above_scale", label="规上")
     high_tech = django_filters.ChoiceFilter(choices=YES_NO, method="filter_high_tech", label="高新技术企业")
 

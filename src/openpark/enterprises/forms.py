@@ -3,7 +3,10 @@ from django import forms
 from openpark.core.forms import ScopedModelForm
 
 from .industry import normalise_industry_code
-from .models import AboveScaleYear, Contact, Enterprise, HighTechCertificate, Industry, LandParcel, ParcelUse, SubPark, Zone
+from .models import (
+    AboveScaleYear, Contact, Enterprise, HighTechCertificate, Industry, LandParcel, ParcelUse, SubPark, Zone,
+    industry_for,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -19,21 +22,20 @@ class IndustryCodeField(forms.ModelChoiceField):
         super().__init__(queryset=Industry.objects.all(), **kwargs)
 
     def to_python(self, value):
-        code = normalise_industry_code(value)
-        if not code:
+        if not normalise_industry_code(value):
             return None
-        try:
-            return Industry.objects.get(pk=code)
-        except Industry.DoesNotExist:
+        industry = industry_for(value)
+        if industry is None:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                        params={"value": value}) from None
+                                        params={"value": value})
+        return industry
 
     def prepare_value(self, value):
         if isinstance(value, Industry):
             return value.display_code
         if value and not isinstance(value, str):
             return value
-        industry = Industry.objects.filter(pk=normalise_industry_code(value)).first() if value else None
+        industry = industry_for(value) if value else None
         return industry.display_code if industry else value
 
 

@@ -228,7 +228,10 @@ class AboveScaleYear(ChangeLoggedModel):
         verbose_name = _("规上年份")
         verbose_name_plural = _("规上年份")
         ordering = ["year"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="unique_above_scale_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="unique_above_scale_year",
+                                    violation_error_message="该企业这一年已登记为规上。"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} {self.year}年规上"
@@ -356,5 +359,10 @@ class ParcelUse(ChangeLoggedModel):
             raise ValidationError({"ended_on": "止租日期不能早于起租日期。"})
 
 
-def industry_for(code: str) -> Industry | None:
-    return Industry.objects.filter(pk=normalise_industry_code(code)).first()
+def industry_for(value) -> Industry | None:
+    """The industry of a code as people type it ("C3670", "3670", "c 3670"); None for anything
+    that cannot be a GB/T 4754 code (which also keeps NUL characters away from PostgreSQL)."""
+    code = normalise_industry_code(value)
+    if not (code.isascii() and code.isalnum() and len(code) <= Industry._meta.pk.max_length):
+        return None
+    return Industry.objects.filter(pk=code).first()

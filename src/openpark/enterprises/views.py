@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from openpark.core.forms import YearField
 from openpark.core.generic import ModelPages
 from openpark.core.masking import visible_value
 
@@ -123,8 +125,10 @@ def enterprise_map_data(request):
     colouring = request.GET.get("colour", "status")
     if colouring not in COLOURINGS:
         return JsonResponse({"detail": f"不支持按“{colouring}”着色。"}, status=400)
+    year_field = YearField(required=False)
     try:
-        year = int(request.GET.get("year") or filters.default_year())
-    except ValueError:
-        return JsonResponse({"detail": "年份应为数字。"}, status=400)
+        year = year_field.clean(request.GET.get("year")) or filters.default_year()
+    except ValidationError as exc:
+        detail = "年份应为数字。" if getattr(exc, "code", None) == "invalid" else "；".join(exc.messages)
+        return JsonResponse({"detail": detail}, status=400)
     return JsonResponse(map_layers(request.user, colouring, year, settings.MAP_TILE_CRS))

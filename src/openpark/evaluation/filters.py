@@ -1,7 +1,6 @@
 import django_filters
 
-from openpark.core.filters import SearchFilterSet
-from openpark.economy.filters import YEAR_INPUT
+from openpark.core.filters import SearchFilterSet, YearFilter
 from openpark.enterprises.industry import industry_lookup
 from openpark.enterprises.models import Zone
 
@@ -22,7 +21,7 @@ class SchemeVersionFilterSet(SearchFilterSet):
 class RunFilterSet(SearchFilterSet):
     search_fields = ("title", "note")
 
-    year = django_filters.NumberFilter(label="评价年度", widget=YEAR_INPUT)
+    year = YearFilter(label="评价年度")
     state = django_filters.ChoiceFilter(choices=RunState.choices, label="状态")
 
     class Meta:
@@ -66,7 +65,7 @@ class ResultFilterSet(SearchFilterSet):
 class DisposalCaseFilterSet(SearchFilterSet):
     search_fields = ("enterprise__name", "enterprise__uscc", "officer", "note")
 
-    year = django_filters.NumberFilter(label="认定年度", widget=YEAR_INPUT)
+    year = YearFilter(label="认定年度")
     route = django_filters.ChoiceFilter(choices=DisposalRoute.choices, label="处置方式")
     state = django_filters.ChoiceFilter(choices=DisposalState.choices, label="状态")
     zone = django_filters.ModelChoiceFilter(field_name="enterprise__zone", queryset=Zone.objects.all(), label="片区")

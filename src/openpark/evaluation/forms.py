@@ -2,6 +2,7 @@ import json
 
 from django import forms
 
+from openpark.core.fields import IdModelChoiceField, SafeJSONFormField
 from openpark.core.forms import ScopedModelForm
 
 from . import scheme as schemes
@@ -10,8 +11,8 @@ from .models import DisposalCase, Run, SchemeVersion
 from .services import default_title
 
 
-class SchemeJSONField(forms.JSONField):
-    """The scheme as indented JSON text, checked by `scheme.parse`."""
+class SchemeJSONField(SafeJSONFormField):
+    """The scheme as indented JSON text, read strictly and checked by `scheme.parse`."""
 
     widget = forms.Textarea(attrs={"rows": 30, "class": "code", "spellcheck": "false"})
 
@@ -19,12 +20,6 @@ class SchemeJSONField(forms.JSONField):
         if isinstance(value, str):
             return value
         return json.dumps(value, ensure_ascii=False, indent=2)
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            raise forms.ValidationError("不是有效的 JSON：请检查括号、逗号和引号。") from None
 
 
 class SchemeVersionForm(ScopedModelForm):
@@ -76,8 +71,8 @@ class PublishForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    earlier = forms.ModelChoiceField(label="较早的批次", queryset=Run.objects.exclude(state="draft"))
-    later = forms.ModelChoiceField(label="较晚的批次", queryset=Run.objects.exclude(state="draft"))
+    earlier = IdModelChoiceField(label="较早的批次", queryset=Run.objects.exclude(state="draft"))
+    later = IdModelChoiceField(label="较晚的批次", queryset=Run.objects.exclude(state="draft"))
 
     def clean(self):
         data = super().clean()
@@ -115,5 +110,5 @@ class ProgressForm(forms.Form):
 
 
 class LowEfficiencyForm(forms.Form):
-    run = forms.ModelChoiceField(label="评价批次", queryset=Run.objects.exclude(state="draft"), required=False,
+    run = IdModelChoiceField(label="评价批次", queryset=Run.objects.exclude(state="draft"), required=False,
                                  help_text="默认为最近发布的批次")

@@ -39,7 +39,10 @@ class SchemeVersion(DomainModel):
         verbose_name = _("评价方案")
         verbose_name_plural = _("评价方案")
         ordering = ["name", "-version"]
-        constraints = [models.UniqueConstraint(fields=["name", "version"], name="unique_scheme_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="unique_scheme_version",
+                                    violation_error_message="该方案代码的这一版本已存在。"),
+        ]
 
     def __str__(self):
         return f"{self.title}（{self.name} 第 {self.version} 版）"
@@ -157,7 +160,10 @@ class Result(ChangeLoggedModel):
         verbose_name = _("评价结果")
         verbose_name_plural = _("评价结果")
         ordering = ["run", "group", "rank", "enterprise__uscc"]
-        constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="unique_result_per_run")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "enterprise"], name="unique_result_per_run",
+                                    violation_error_message="该企业在此评价批次中已有结果。"),
+        ]
         indexes = [models.Index(fields=["run", "grade"], name="result_run_grade")]
 
     def __str__(self):

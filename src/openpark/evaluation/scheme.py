@@ -30,6 +30,8 @@ METHODS = ("fixed", "group_average", "industry_average", "best", "minmax")
 MISSING_RULES = ("zero", "group_average", "penalty")
 CLASSES = ("A", "B", "C", "D")
 PRESETS = ("jiangsu-6", "huangyan-2022", "huaian-2024")
+MAX_PRODUCTION_YEARS = 50  # 投产不满 N 年不定等: N counts back from the evaluated year
+MAX_NUMBER = 1e9  # no weight, benchmark or score of a scheme comes near; larger ones overflow the scores
 
 
 class SchemeError(ValueError):
@@ -136,7 +138,7 @@ class _Reader:
     def fail(self, message: str) -> None:
         self.problems.append(message)
 
-    def number(self, data: dict, key: str, where: str, default=None, required=False, minimum=None):
+    def number(self, data: dict, key: str, where: str, default=None, required=False, minimum=None, maximum=None):
         value = data.get(key, default)
         if value is None:
             if required:
@@ -145,8 +147,14 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(f"{where}的“{key}”应为数字")
             return default
+        if not -MAX_NUMBER <= value <= MAX_NUMBER:  # also NaN and infinity
+            self.fail(f"{where}的“{key}”应为绝对值不超过 {MAX_NUMBER:g} 的数字")
+            return default
         if minimum is not None and value < minimum:
             self.fail(f"{where}的“{key}”不能小于 {minimum}")
+        if maximum is not None and value > maximum:
+            self.fail(f"{where}的“{key}”不能大于 {maximum}")
+            return default
         return float(value)
 
     def text(self, data: dict, key: str, where: str, default: str = "", choices=None) -> str:
@@ -165,27 +173,35 @@ class _Reader:
         keys = [g.key for g in groups]
         if len(set(keys)) != len(keys):
             self.fail("组别的 key 重复")
-        classification = data.get("classification") or {}
+        classification = self.mapping(data, "classification", "方案")
+        undetermined = self.mapping(data, "undetermined", "方案")
         mode = self.text(classification, "mode", "分类规则", default="quota", choices=("quota", "bands"))
         scheme = Scheme(
             name=self.text(data, "name", "方案"),
             version=int(self.number(data, "version", "方案", default=1, minimum=1) or 1),
             title=self.text(data, "title", "方案", default=data.get("name") or "评价方案"),
             groups=groups,
-            bonus=self.item_list(data.get("bonus") or {}, "加分项"),
-            penalty=self.item_list(data.get("penalty") or {}, "减分项"),
-            utilities_undetermined=bool((data.get("undetermined") or {}).get("utilities", True)),
-            new_production_years=self.new_production_years(data.get("undetermined") or {}),
-            exemptions=self.exemptions(data.get("undetermined") or {}),
+            bonus=self.item_list(self.mapping(data, "bonus", "方案"), "加分项"),
+            penalty=self.item_list(self.mapping(data, "penalty", "方案"), "减分项"),
+            utilities_undetermined=bool(undetermined.get("utilities", True)),
+            new_production_years=self.new_production_years(undetermined),
+            exemptions=self.exemptions(undetermined),
             classification=mode,
             quotas=self.quotas(classification) if mode == "quota" else (),
             bands=self.bands(classification) if mode == "bands" else (),
             tie_break=classification.get("tie_break", "tax_per_mu"),
-            industry_digits=int(self.number(data, "industry_digits", "方案", default=2, minimum=1) or 2),
+            industry_digits=int(self.number(data, "industry_digits", "方案", default=2, minimum=1, maximum=4) or 2),
         )
         if groups and scheme.tie_break not in scheme.indicator_keys:
             self.fail(f"排名并列时依据的指标“{scheme.tie_break}”不在方案的指标中")
         return scheme
+
+    def mapping(self, data: dict, key: str, where: str) -> dict:
+        value = data.get(key) or {}
+        if not isinstance(value, dict):
+            self.fail(f"{where}的“{key}”应为对象")
+            return {}
+        return value
 
     def items(self, data: dict, key: str, where: str) -> list:
         value = data.get(key) or []
@@ -210,9 +226,9 @@ class _Reader:
         )
 
     def indicator(self, data: dict, where: str) -> Indicator:
-        method = data.get("method") or {}
+        method = self.mapping(data, "method", where)
         kind = self.text(method, "kind", f"{where}的计分方法", choices=METHODS)
-        missing = data.get("missing") or {}
+        missing = self.mapping(data, "missing", where)
         indicator = Indicator(
             key=self.text(data, "key", where), name=self.text(data, "name", where),
             numerator=self.text(data, "numerator", where, choices=tuple(INPUT_FIELDS)),
@@ -245,7 +261,8 @@ class _Reader:
         return Items(items, self.number(data, "cap", where, minimum=0))
 
     def new_production_years(self, data: dict) -> int | None:
-        value = self.number(data, "new_production_years", "不定等规则", default=2.0, minimum=0)
+        value = self.number(data, "new_production_years", "不定等规则", default=2.0, minimum=0,
+                            maximum=MAX_PRODUCTION_YEARS)
         return None if data.get("new_production_years", 2) is None else int(value)
 
     def exemptions(self, data: dict) -> dict[str, str]:

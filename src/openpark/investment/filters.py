@@ -1,7 +1,6 @@
 import django_filters
 
-from openpark.core.filters import SearchFilterSet
-from openpark.economy.filters import YEAR_INPUT
+from openpark.core.filters import SearchFilterSet, YearFilter
 from openpark.enterprises.models import Zone
 
 from .choices import CompanyType, ContactStatus, LeadSource, Stage, VisitKind
@@ -35,7 +34,7 @@ class AdviserFilterSet(SearchFilterSet):
 
 class TargetCompanyFilterSet(SearchFilterSet):
     search_fields = ("name", "officer")
-    year = django_filters.NumberFilter(label="年度", widget=YEAR_INPUT)
+    year = YearFilter(label="年度")
     company_type = django_filters.ChoiceFilter(choices=CompanyType.choices, label="企业类型")
     contact_status = django_filters.ChoiceFilter(choices=ContactStatus.choices, label="对接状态")
     chain = django_filters.ModelChoiceFilter(field_name="link__chain", queryset=Chain.objects.all(), label="产业链")

@@ -1,7 +1,6 @@
 from django import forms
 
-from openpark.core.forms import ScopedModelForm
-from openpark.economy.periods import FIRST_YEAR, LAST_YEAR
+from openpark.core.forms import ScopedModelForm, YearField
 
 from .models import Lead, Problem, Project, Visit
 
@@ -55,8 +54,8 @@ class ResolveForm(forms.Form):
 class SinceForm(forms.Form):
     DEFAULT = 2017  # the year the park's published totals start from
 
-    since = forms.IntegerField(label="累计起始年份", min_value=FIRST_YEAR, max_value=LAST_YEAR, initial=DEFAULT)
+    since = YearField(label="累计起始年份", initial=DEFAULT)
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    year = YearField(label="年度")

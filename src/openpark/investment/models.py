@@ -56,7 +56,10 @@ class ChainLink(DomainModel):
         verbose_name = _("产业链环节")
         verbose_name_plural = _("产业链环节")
         ordering = ["chain__order", "chain__name", "order"]
-        constraints = [models.UniqueConstraint(fields=["chain", "name"], name="unique_link_per_chain")]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "name"], name="unique_link_per_chain",
+                                    violation_error_message="该产业链已有同名环节。"),
+        ]
 
     def __str__(self):
         return f"{self.chain.name} · {self.name}"
@@ -96,7 +99,10 @@ class TargetCompany(DomainModel):
         verbose_name = _("目标企业")
         verbose_name_plural = _("目标企业")
         ordering = ["-year", "name"]
-        constraints = [models.UniqueConstraint(fields=["year", "name"], name="unique_target_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "name"], name="unique_target_per_year",
+                                    violation_error_message="这一年度已有同名目标企业。"),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.year}）"
@@ -263,7 +269,10 @@ class StageDate(ChangeLoggedModel):
         verbose_name = _("阶段日期")
         verbose_name_plural = _("阶段日期")
         ordering = ["project", "stage"]
-        constraints = [models.UniqueConstraint(fields=["project", "stage"], name="unique_stage_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "stage"], name="unique_stage_date",
+                                    violation_error_message="该项目这一阶段的日期已登记。"),
+        ]
 
     def __str__(self):
         return f"{self.project} {self.get_stage_display()}"
@@ -334,7 +343,10 @@ class LandTask(DomainModel):
         verbose_name = _("用地准备")
         verbose_name_plural = _("用地准备")
         ordering = ["project", "kind"]
-        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="unique_land_task")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="unique_land_task",
+                                    violation_error_message="该项目已有这一用地准备事项。"),
+        ]
 
     def __str__(self):
         return f"{self.project} {self.get_kind_display()}"
@@ -376,7 +388,10 @@ class ProjectDeadline(DomainModel):
         verbose_name = _("项目办理时限")
         verbose_name_plural = _("项目办理时限")
         ordering = ["project", "rule__order"]
-        constraints = [models.UniqueConstraint(fields=["project", "rule"], name="unique_project_deadline")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "rule"], name="unique_project_deadline",
+                                    violation_error_message="该项目已有这一办理事项的时限。"),
+        ]
 
     def __str__(self):
         return f"{self.project} {self.rule.name}"

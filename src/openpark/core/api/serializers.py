@@ -1,18 +1,24 @@
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError as DjangoValidationError
+from django.db import models
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
-from ..fields import USCCField, USCCSerializerField
+from ..fields import IdPrimaryKeyRelatedField, SafeJSONSerializerField, USCCField, USCCSerializerField
 from ..models import ChangeRecord, Grid, TaskRun
 from ..scoping import scope_queryset
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):
-    """Related records can be chosen only among live rows in the requesting user's scope, and a
-    model's own `clean()` runs, so the API validates as the pages do."""
+    """Related records can be chosen only among live rows in the requesting user's scope, and the
+    model's own rules run as on the pages: `clean()`, uniqueness and every constraint of its
+    Meta (with the constraint's Chinese message, so DRF's own unique-together check is off)."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         USCCField: USCCSerializerField,
+        models.JSONField: SafeJSONSerializerField,
     }
+    serializer_related_field = IdPrimaryKeyRelatedField
 
     def get_fields(self):
         fields = super().get_fields()
@@ -29,26 +35,45 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             target.queryset = queryset
         return fields
 
-    def validate(self, attrs):
-        from django.core.exceptions import ValidationError as DjangoValidationError
+    def get_validators(self):
+        return []
 
+    def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
         instance = self.instance or model()
+        concrete = {f.name for f in model._meta.concrete_fields}
         for name, value in attrs.items():
-            if name in {f.name for f in model._meta.concrete_fields}:
+            if name in concrete:
                 setattr(instance, name, value)
         try:
-            instance.clean()
-            instance.validate_unique()
+            validate_model(instance, exclude=concrete - self._writable_sources())
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            ) from exc
+            errors = dict(exc.message_dict)
+            if NON_FIELD_ERRORS in errors:
+                errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+            raise serializers.ValidationError(errors) from exc
         for field in model._meta.concrete_fields:
             if field.name in attrs:
                 attrs[field.name] = getattr(instance, field.name)
         return attrs
+
+    def _writable_sources(self) -> set[str]:
+        return {field.source for field in self.fields.values() if not field.read_only}
+
+
+def validate_model(instance, exclude: set[str]) -> None:
+    """`Model.full_clean` without the field checks the serializer has made: `clean()`, then
+    uniqueness and the Meta constraints over the fields not excluded. Raises every error found."""
+    errors = {}
+    for check in (instance.clean, lambda: instance.validate_unique(exclude=exclude),
+                  lambda: instance.validate_constraints(exclude=exclude)):
+        try:
+            check()
+        except DjangoValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise DjangoValidationError(errors)
 
 
 class GridSerializer(ScopedModelSerializer):

@@ -6,8 +6,7 @@ from rest_framework import serializers
 from openpark.core.api.serializers import ScopedModelSerializer
 from openpark.core.masking import visible_value
 
-from ..industry import normalise_industry_code
-from ..models import Contact, Enterprise, Industry, LandParcel, ParcelUse, SubPark, Tag, Zone
+from ..models import Contact, Enterprise, Industry, LandParcel, ParcelUse, SubPark, Tag, Zone, industry_for
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -17,10 +16,10 @@ class IndustryCodeRelatedField(serializers.RelatedField):
     default_error_messages = {"does_not_exist": "“{value}”不是 GB/T 4754-2017 中的行业代码。"}
 
     def to_internal_value(self, data):
-        try:
-            return Industry.objects.get(pk=normalise_industry_code(data))
-        except Industry.DoesNotExist:
+        industry = industry_for(data) if isinstance(data, (str, int)) else None
+        if industry is None:
             self.fail("does_not_exist", value=data)
+        return industry
 
     def to_representation(self, value):
         return value.pk

@@ -1,0 +1,171 @@
+"""Shared parts of the fuzz tests (tests/core/test_fuzz_*.py): a park with a record of every model,
+the hostile values sent into forms and the API, and the settings that keep runs short and
+repeatable."""
+import os
+from datetime import date
+from decimal import Decimal as D
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from openpark.core import progress
+from openpark.core.models import CalendarDay, CalendarYear, Grid, ImportJob, TaskRun
+from openpark.core.tasks import check_import
+from openpark.economy.models import CityFigure, Fact, Indicator
+from openpark.enterprises.models import (
+    AboveScaleYear, Contact, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone,
+)
+from openpark.evaluation import services as evaluation
+from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Run, SchemeVersion
+from openpark.investment import services as investment
+from openpark.investment.models import (
+    Adviser, Chain, ChainLink, DeadlineRule, LandTask, Lead, Project, ProjectDeadline, StageDate, TargetCompany,
+    TeamMember, Visit,
+)
+
+from .factories import EnterpriseFactory, _uscc
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Bounded and repeatable: the same examples on every run, none remembered between runs.
+    FUZZ_EXAMPLES multiplies the number of examples for a longer search by hand."""
+    return settings(
+        max_examples=examples * int(os.environ.get("FUZZ_EXAMPLES", "1")), derandomize=True, database=None,
+        deadline=None, suppress_health_check=list(HealthCheck), print_blob=False,
+    )
+
+
+# Text a person could not type but a client can send.
+NASTY_TEXT = [
+    "", " ", "\x00", "企业\x00名称", "\x01\x02\x1b\x7f", "\u202e反向", "\ufeff", "😀" * 3, "ﷺ" * 20,
+    "<script>alert(1)</script>", "' OR 1=1 --", "x" * 5000, "９９９", "Ⅻ", "١٢٣",
+]
+NASTY_NUMBERS = [
+    "0", "-1", "1.5", "-0", "99999999999999999999", "-99999999999999999999", "9223372036854775808",
+    "9" * 400, "1" + "0" * 5000, "1e400", "-1e400", "1E+999999", "1e-999999", "NaN", "Infinity", "-Infinity",
+    "0x10", "1_000", "１２", "2021.0",
+]
+NASTY_DATES = [
+    "99999-01-01", "9999-12-31", "0001-01-01", "0000-00-00", "2021-02-30", "1899-12-31", "2101-01-01",
+    "-2021-01-01", "2021-13-01", "20222",
+]
+HUGE_WEIGHT = '{"groups": [{"indicators": [{"weight": ' + "9" * 400 + "}]}]}"
+WRONG_SHAPES = '{"undetermined": [1], "classification": "x", "bonus": 5}'
+NASTY_JSON = [
+    "[" * 5000 + "]" * 5000, '{"a": NaN}', "Infinity", "1e400", "[1e400, 2]", '"\\u0000"', '{"\\u0000": 1}',
+    '{"type": "Polygon", "coordinates": [[[1e400, 32], [120, 32], [120, 33], [1e400, 32]]]}',
+    '{"type": "Point", "coordinates": [120.1, 32.0]}', '{"type": "Point", "coordinates": "x"}',
+    '{"type": "FeatureCollection", "features": [1]}', "null", "[]", "{}", "{", "1" * 5000,
+    HUGE_WEIGHT,
+    '{"groups": [{"indicators": [{"weight": 1e308, "method": {"kind": "fixed", "value": 1e-308}}]}]}',
+    WRONG_SHAPES,
+]
+FORM_VALUES = NASTY_TEXT + NASTY_NUMBERS + NASTY_DATES + NASTY_JSON
+
+# For each kind of form field, the values that most often break a server: every field of every
+# form receives each of these once, besides the random examples.
+SWEEP = {
+    "choice": ["99999999999999999999", "-1", "\x00"],  # an id, a choice: select, checkbox, radio
+    "number": ["99999999999999999999", "1E+999999", "-1e400", "20222"],
+    "date": ["99999-01-01", "9999-12-31", "0001-01-01"],
+    "textarea": ["[" * 5000 + "]" * 5000, '{"a": NaN}', "[1e400]", HUGE_WEIGHT, WRONG_SHAPES, "a\x00b"],
+    "text": ["a\x00b", "x" * 5000, "99999999999999999999", "9999-12-31"],
+}
+SWEEP["hidden"] = SWEEP["search"] = SWEEP["email"] = SWEEP["tel"] = SWEEP["text"]
+SWEEP["select"] = SWEEP["checkbox"] = SWEEP["radio"] = SWEEP["choice"]
+
+printable = st.characters(exclude_categories=("Cs",))
+form_text = st.one_of(
+    st.sampled_from(FORM_VALUES),
+    st.text(printable, max_size=30),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+)
+
+# JSON values for API bodies: wrong types, extremes, and structures where scalars are expected.
+json_scalars = st.one_of(
+    st.sampled_from(NASTY_TEXT + NASTY_NUMBERS + NASTY_DATES),
+    st.none(), st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.sampled_from([2**63, -(2**63) - 1, 10**400, 1e308, -1e308, 5e-324, -0.0]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(printable, max_size=30),
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(printable, max_size=5), children,
+                                                                       max_size=3),
+    max_leaves=8,
+)
+# Raw bodies that are not JSON, or JSON that Python reads but the platform must refuse.
+RAW_BODIES = ["[" * 100000, '{"a": NaN}', "{\x00", '{"year": ' + "9" * 5000 + "}", "[1e400]"]
+
+
+def build_park(user=None) -> dict:
+    """One record of every model that has pages or an API, linked as in a real park (with the
+    rows the migrations ship: indicators, schemes, chains, deadline rules, grade policies)."""
+    enterprises = [EnterpriseFactory(industry_id="3670", longitude=D("120.1"), latitude=D("32.0")) for _ in range(3)]
+    first, second, _ = enterprises
+    zone = Zone.objects.create(name="城南片区", boundary={
+        "type": "Polygon", "coordinates": [[[120, 32], [120.2, 32], [120.2, 32.2], [120, 32]]]})
+    subpark = SubPark.objects.create(name="智能制造园", zone=zone)
+    tag = Tag.objects.create(name="专精特新")
+    first.zone, first.subpark = zone, subpark
+    first.save()
+    first.tags.add(tag)
+    parcel = LandParcel.objects.create(certificate_no="苏(2020)靖江市不动产权第0000001号", area_mu=D("30"), holder=first,
+                                       acquired_on=date(2015, 5, 1))
+    for enterprise in enterprises[1:]:
+        LandParcel.objects.create(certificate_no=f"苏(2020)靖江市不动产权第{enterprise.pk:07d}号", area_mu=D("10"),
+                                  holder=enterprise)
+    ParcelUse.objects.create(parcel=parcel, enterprise=second, area_mu=D("5"), started_on=date(2019, 1, 1))
+    Contact.objects.create(enterprise=first, name="张三", title="总经理", phone="13800138000")
+    HighTechCertificate.objects.create(enterprise=first, number="GR202032000001", issued_on=date(2020, 12, 2))
+    for enterprise in enterprises:
+        AboveScaleYear.objects.create(enterprise=enterprise, year=2021)
+        for code, value in (("tax_paid", 100), ("main_business_revenue", 1000), ("gross_industrial_output", 1200),
+                            ("energy_consumption", 50), ("average_employees", 30)):
+            Fact.objects.create(enterprise=enterprise, indicator=Indicator.objects.get(code=code), year=2021,
+                                value=D(value))
+    Fact.objects.create(enterprise=first, indicator=Indicator.objects.get(code="gross_industrial_output"), year=2021,
+                        month=6, value=D("500"))
+    CityFigure.objects.create(indicator=Indicator.objects.get(code="tax_paid"), year=2021, value=D("100000"))
+    Grid.objects.create(code="G-001", name="城南一网格")
+    CalendarYear.objects.get_or_create(year=2030, defaults={"note": "测试"})
+    CalendarDay.objects.get_or_create(day=date(2030, 1, 1), defaults={"name": "元旦"})
+
+    scheme = SchemeVersion.objects.order_by("pk").first()
+    runs = [Run.objects.create(year=2021, scheme=scheme, title=f"2021 年度亩均评价 {n}") for n in (1, 2)]
+    for run in runs:
+        evaluation.gather(run)
+        evaluation.compute(run)
+    Run.objects.create(year=2021, scheme=scheme, title="草稿批次")
+    LowEfficiencyRule.current()
+    case = DisposalCase.objects.create(enterprise=first, year=2021, route="redevelop",
+                                       area_mu=D("5"), deadline=date(2026, 12, 31), officer="李四")
+    evaluation.add_progress(case, date(2022, 3, 1), "已约谈企业负责人。", user)
+
+    chain = Chain.objects.order_by("pk").first()  # the shipped chains and their links
+    link = ChainLink.objects.filter(chain=chain).first()
+    link.enterprises.add(first)
+    adviser = Adviser.objects.create(name="王五", organisation="某研究院")
+    target = TargetCompany.objects.create(year=2026, name="某新能源公司", company_type="private", link=link, officer="赵六")
+    lead = Lead.objects.create(source="adviser", investor="某集团", intended_project="电池项目", officer="赵六",
+                               adviser=adviser, target=target)
+    Visit.objects.create(held_on=date(2026, 3, 1), kind="trip", place="上海", participants="赵六", outcome="达成意向",
+                         lead=lead, target=target)
+    project = Project.objects.create(name="电池项目", investor="某集团", investor_enterprise=first, chain=chain, link=link,
+                                     zone=zone, lead=lead, total_investment=D("50000"), linked_leader="钱七")
+    StageDate.objects.create(project=project, stage="signed", planned_on=date(2026, 6, 1))
+    TeamMember.objects.create(project=project, name="孙八")
+    LandTask.objects.create(project=project, kind="demolition")
+    investment.raise_problem(project, "拆迁进度慢", "周九", date(2026, 12, 1), raised_on=date(2026, 1, 1))
+    rule = DeadlineRule.objects.order_by("pk").first()
+    ProjectDeadline.objects.create(project=project, rule=rule, applied_on=date(2026, 4, 1))
+    task = TaskRun.objects.create(name="test", label="测试任务", user=user)
+    sheet = f"统一社会信用代码,企业名称\n{_uscc(999999)},靖江新企业有限公司\n".encode()
+    job = ImportJob.objects.create(importer="enterprises.enterprise", user=user, filename="企业.csv",
+                                   file=SimpleUploadedFile("企业.csv", sheet))
+    progress.start(check_import, "检查导入文件", user, str(job.pk))  # ready to confirm
+    return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job}
