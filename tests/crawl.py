@@ -136,9 +136,10 @@ def start_urls(user) -> list[str]:
     for pages in pages_registry.values():
         obj = pages.scoped(user).order_by("pk").first()
         for action in pages.actions:
-            kwargs = {"pk": obj.pk} if action in ("detail", "edit", "delete", "history") else {}
-            if kwargs and obj is None:
+            needs_row = action in ("detail", "edit", "delete", "history")
+            if needs_row and obj is None:
                 continue
+            kwargs = {"pk": obj.pk} if needs_row else {}
             urls.append(reverse(pages.url_name(action), kwargs=kwargs))
     return urls
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from openpark.core import progress
+from openpark.core import accounts, progress, tokens
 from openpark.core.models import CalendarDay, CalendarYear, Grid, ImportJob, TaskRun
 from openpark.core.tasks import check_import
 from openpark.economy.models import CityFigure, Fact, Indicator
@@ -25,7 +25,7 @@ from openpark.investment.models import (
     TeamMember, Visit,
 )
 
-from .factories import EnterpriseFactory, _uscc
+from .factories import EnterpriseFactory, UserFactory, _uscc
 
 
 def fuzz_settings(examples: int) -> settings:
@@ -164,8 +164,12 @@ def build_park(user=None) -> dict:
     rule = DeadlineRule.objects.order_by("pk").first()
     ProjectDeadline.objects.create(project=project, rule=rule, applied_on=date(2026, 4, 1))
     task = TaskRun.objects.create(name="test", label="测试任务", user=user)
-    sheet = f"统一社会信用代码,企业名称\n{_uscc(999999)},靖江新企业有限公司\n".encode()
+    sheet = f"统一社会信用代码,企业名称,备注\n{_uscc(999999)},靖江新企业有限公司,新设\n".encode()
     job = ImportJob.objects.create(importer="enterprises.enterprise", user=user, filename="企业.csv",
                                    file=SimpleUploadedFile("企业.csv", sheet))
-    progress.start(check_import, "检查导入文件", user, str(job.pk))  # ready to confirm
+    progress.start(check_import, "检查导入文件", user, str(job.pk))  # ready to confirm, 备注 unread
+    staff = UserFactory(username="fuzz_staff")
+    accounts.request_grant(UserFactory(roles=["admin"]), staff, "leader", "grant", "待审批的授权")
+    if user is not None:
+        tokens.issue(user, "对接")
     return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job}

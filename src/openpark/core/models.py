@@ -478,7 +478,10 @@ class ImportColumnMapping(ChangeLoggedModel):
         verbose_name = _("导入列对应关系")
         verbose_name_plural = _("导入列对应关系")
         ordering = ["importer", "header"]
-        constraints = [models.UniqueConstraint(fields=["importer", "header"], name="import_column_mapping_unique")]
+        constraints = [models.UniqueConstraint(
+            fields=["importer", "header"], name="import_column_mapping_unique",
+            violation_error_message=_("这一列的对应关系已经记住了。"),
+        )]
 
     def __str__(self):
         return f"{self.importer}：{self.header} → {self.field}"
