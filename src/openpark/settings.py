@@ -179,7 +179,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "openpark.core.lockout.LoginLockHandler"
 AXES_CLIENT_IP_CALLABLE = "openpark.core.context.client_address"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the lock's counters; every failure stays in the failure log
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "openpark.core.views.account_locked"
 AXES_VERBOSE = False
 

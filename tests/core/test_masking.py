@@ -68,3 +68,13 @@ def test_user_phones_are_masked_for_auditors(make_user, api_for):
     make_user("leader", phone="13700001111")
     text = str(api_for(make_user("audit")).get("/api/core/changes/").json())
     assert "13700001111" not in text and "137****1111" in text
+
+
+def test_the_object_type_filter_offers_the_types_the_role_may_read(contact, make_user, client_for):
+    def offered(role):
+        html = client_for(make_user(role)).get(reverse("core:changerecord_list")).content.decode()
+        return html.split('name="content_type"')[1].split("</select>")[0]
+
+    audit, leader = offered("audit"), offered("leader")
+    assert "联系人" in audit and "用户" in audit
+    assert "联系人" in leader and ">用户<" not in leader

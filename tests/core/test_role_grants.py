@@ -146,8 +146,8 @@ def test_auditors_read_logins_and_failures_others_may_not(make_user, client_for)
     from django.test import Client
 
     make_user("leader", username="denglu")
-    Client().post("/accounts/login/", {"username": "denglu", "password": PASSWORD})
     Client().post("/accounts/login/", {"username": "denglu", "password": "wrong-password"})
+    Client().post("/accounts/login/", {"username": "denglu", "password": PASSWORD})  # resets the lock, not the log
     html = client_for(make_user("audit")).get("/core/logins/").content.decode()
     logins, failures = html.split('id="logins"')[1], html.split('id="failures"')[1]
     assert "denglu" in logins and "denglu" in failures

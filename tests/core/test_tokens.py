@@ -28,6 +28,7 @@ def test_the_api_login_returns_a_key_that_is_stored_only_as_a_digest(make_user):
     response = APIClient().post("/api/auth/token/", {"username": "jingfa", "password": PASSWORD}, format="json")
     assert response.status_code == 200
     key = response.json()["token"]
+    assert response.json()["expires_at"].endswith("+08:00")  # Beijing time, as everywhere
     stored = ApiToken.objects.get(user=user)
     assert key not in (stored.digest, stored.prefix) and stored.prefix == key[:8]
     assert stored.digest.startswith("sha256$") and key not in everything_recorded()

@@ -7,11 +7,15 @@ asks a second administrator to approve business roles (see `openpark.core.accoun
 """
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django import forms
+from django.contrib.auth.forms import ReadOnlyPasswordHashField, UserChangeForm, UserCreationForm
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 
 from .accounts import manageable_users, may_manage
+from .limits import ID_MAX
 from .models import ApiToken, ChangeRecord, EnterpriseBinding, Grid, GridBinding, ImportColumnMapping, User
 from .roles import ROLES
 from .scoping import role_names
@@ -38,7 +42,17 @@ class UserAddForm(UserCreationForm):
         fields = ("username", "full_name")
 
 
+class PasswordStateWidget(forms.Widget):
+    """Whether a password is set, and where to reset it; never the hash, its salt or algorithm."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        state = "已设置" if value and not value.startswith(UNUSABLE_PASSWORD_PREFIX) else "未设置（不能登录）"
+        return format_html('<div>{}　<a class="button" href="../password/">重置密码</a></div>', state)
+
+
 class UserEditForm(UserChangeForm):
+    password = ReadOnlyPasswordHashField(label="密码", widget=PasswordStateWidget, help_text="")
+
     class Meta(UserChangeForm.Meta):
         model = User
 
@@ -76,6 +90,12 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         return manageable_users(request.user, super().get_queryset(request).prefetch_related("groups"))
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and User.objects.filter(pk=_as_id(object_id)).exists():
+            raise PermissionDenied("系统管理员不能查看或修改超级管理员和管理员的账号。")
+        return obj
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or may_manage(request.user, obj))
@@ -97,6 +117,14 @@ class UserAdmin(BaseUserAdmin):
             return "—"
         url = reverse("core:rolegrant_add") + f"?user={obj.pk}"
         return format_html('{}　<a href="{}">授予或收回角色</a>', self.role_list(obj), url)
+
+
+def _as_id(object_id) -> int:
+    try:
+        value = int(object_id)
+    except (TypeError, ValueError):
+        return 0
+    return value if 0 < value <= ID_MAX else 0
 
 
 @admin.register(Grid)

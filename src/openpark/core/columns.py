@@ -55,6 +55,8 @@ def display_value(value) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
+    if getattr(value, "is_deleted", False):  # a link to a record deleted since
+        return f"{value}（已删除）"
     return str(value)
 
 

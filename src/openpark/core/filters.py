@@ -8,7 +8,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from .choices import ChangeAction, GrantAction, GrantState
 from .fields import IdRangeChoiceMixin
-from .forms import YearField
+from .forms import DateInput, YearField
 from .limits import ID_MAX
 from .models import ChangeRecord, Grid, RoleGrant
 
@@ -70,7 +70,7 @@ class SearchFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = DateInput()
 
 
 class ContentTypeChoiceField(IdFilterChoiceField):

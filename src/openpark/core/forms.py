@@ -14,6 +14,15 @@ from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import scope_queryset
 from .tokens import MAX_DAYS
 
+class DateInput(forms.DateInput):
+    """A browser date picker, which takes and gives ISO dates whatever the language's format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 FORM_FIELD_CLASSES = (
     (models.ManyToManyField, IdModelMultipleChoiceField),
     (models.ForeignKey, IdModelChoiceField),
@@ -51,7 +60,7 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if queryset is None:
                 continue
@@ -60,7 +69,28 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
                 queryset = queryset.filter(is_deleted=False)
             if user is not None:
                 queryset = scope_queryset(queryset, user)
-            field.queryset = queryset
+            field.queryset = queryset | model._default_manager.filter(pk__in=self._current_ids(name))
+            field.label_from_instance = _with_state(field.label_from_instance)
+
+    def _current_ids(self, name) -> list:
+        """The records the instance links to now, offered even if deleted since, so that saving
+        the form unchanged never drops a link."""
+        if self.instance.pk is None or name not in {f.name for f in self.instance._meta.get_fields()}:
+            return []
+        field = self.instance._meta.get_field(name)
+        if field.many_to_many:
+            return list(getattr(self.instance, name).values_list("pk", flat=True))
+        if field.many_to_one or field.one_to_one:
+            current = getattr(self.instance, field.attname)
+            return [current] if current is not None else []
+        return []
+
+
+def _with_state(label):
+    def label_from_instance(obj) -> str:
+        return f"{label(obj)}（已删除）" if getattr(obj, "is_deleted", False) else label(obj)
+
+    return label_from_instance
 
 
 class YearField(forms.IntegerField):

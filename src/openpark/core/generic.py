@@ -12,6 +12,7 @@ object outside it answers 404, whatever the URL. A soft-deleted record keeps its
 where a user who may delete records of the model may restore it; the list shows the deleted rows
 with `?deleted=1`.
 """
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -150,7 +151,9 @@ class ModelPages:
         if self.filterset_class is None:
             return None
         data = {k: v for k, v in params.items() if k not in LIST_CONTROLS}
-        return self.filterset_class(data, queryset=self.base_queryset(user, self.lists_deleted(params)))
+        # Filters whose choices depend on the user read `request.user`, in a task as on a page.
+        return self.filterset_class(data, queryset=self.base_queryset(user, self.lists_deleted(params)),
+                                    request=SimpleNamespace(user=user))
 
     def sort_key(self, params) -> str:
         wanted = params.get("sort", "")
@@ -378,8 +381,9 @@ class ObjectDeleteView(PagesView):
 
     def get(self, request, pk):
         obj = self.get_object()
+        references = obj.live_references() if hasattr(obj, "live_references") else []
         return render(request, self.template_name, self.context(
-            object=obj, title=f"删除{self.pages.opts.verbose_name}",
+            object=obj, title=f"删除{self.pages.opts.verbose_name}", references=references,
             breadcrumbs=self.breadcrumbs((str(obj), obj.get_absolute_url()), ("删除", "")),
         ))
 

@@ -98,6 +98,22 @@ class DomainModel(ChangeLoggedModel):
         self.save(update_fields=["is_deleted", "deleted_at", "updated_at"])
         return (1, {self._meta.label: 1})
 
+    def live_references(self) -> list[tuple[str, int]]:
+        """(kind of record, how many) of the live records that refer to this one and are not
+        part of it (links that a deletion leaves pointing at a deleted record)."""
+        found = []
+        for relation in self._meta.related_objects:
+            if relation.on_delete is models.CASCADE and not relation.many_to_many:
+                continue  # a part of this record, deleted and restored with it
+            model = relation.related_model
+            rows = model._default_manager.filter(**{relation.field.name: self})
+            if hasattr(model, "is_deleted"):
+                rows = rows.filter(is_deleted=False)
+            count = rows.count()
+            if count:
+                found.append((str(model._meta.verbose_name), count))
+        return found
+
     def restore(self):
         """Bring a soft-deleted record back, recorded as a RESTORE change.
 
@@ -347,13 +363,19 @@ class ChangeRecord(AppendOnlyModel):
         names = list(dict.fromkeys([*before, *after]))
         return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
 
-    def changed_fields_labelled(self, user) -> list[tuple[str, object, object]]:
-        """As `changed_fields` for `user`, each field named by its verbose name where the model has it."""
+    def changed_fields_labelled(self, user) -> list[tuple[str, str, str]]:
+        """As `changed_fields` for `user`, as people read them: each field by its verbose name,
+        each value by its label or name (`openpark.core.recorded`). A field that goes from nothing
+        to nothing (an empty field of a new record) is left out."""
+        from .recorded import RecordedValues
+
         model = self.content_type.model_class()
         labels = {"password": "密码"}
         if model is not None:
             labels.update({f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")})
-        return [(labels.get(n, n), b, a) for n, b, a in self.changed_fields(user)]
+        values = RecordedValues(model)
+        rows = [(labels.get(n, n), values.show(n, b), values.show(n, a)) for n, b, a in self.changed_fields(user)]
+        return [(label, before, after) for label, before, after in rows if before != after]
 
     @property
     def object_type(self) -> str:

@@ -97,6 +97,7 @@ ROLES: tuple[Role, ...] = (
         {
             "core.changerecord": VIEW, "core.statechange": VIEW, "core.rolegrant": VIEW,
             "core.apitoken": VIEW, "axes.accessattempt": VIEW, "axes.accesslog": VIEW,
+            "axes.accessfailurelog": VIEW,
         },
         extra=("core.view_all_changes",),
         administrative=True,

@@ -541,7 +541,7 @@ def apitoken_revoke(request, pk):
 @login_required
 def login_records(request):
     """Logins, logouts and failed logins, for auditors (django-axes keeps them)."""
-    from axes.models import AccessAttempt, AccessLog
+    from axes.models import AccessFailureLog, AccessLog
 
     if not request.user.has_perm("axes.view_accesslog"):
         raise PermissionDenied("只有审计管理员可以查阅登录记录。")
@@ -549,7 +549,8 @@ def login_records(request):
         "title": "登录记录",
         "breadcrumbs": [("首页", reverse("home")), ("登录记录", "")],
         "logins": Paginator(AccessLog.objects.order_by("-attempt_time"), 50).get_page(request.GET.get("page")),
-        "failures": AccessAttempt.objects.order_by("-attempt_time")[:200],
+        "failures": Paginator(AccessFailureLog.objects.order_by("-attempt_time"), 50).get_page(
+            request.GET.get("failures_page")),
     })
 
 

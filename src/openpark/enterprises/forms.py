@@ -1,6 +1,6 @@
 from django import forms
 
-from openpark.core.forms import ScopedModelForm
+from openpark.core.forms import DateInput, ScopedModelForm
 
 from .industry import normalise_industry_code
 from .models import (
@@ -8,7 +8,7 @@ from .models import (
     industry_for,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class IndustryCodeField(forms.ModelChoiceField):

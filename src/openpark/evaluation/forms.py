@@ -3,7 +3,7 @@ import json
 from django import forms
 
 from openpark.core.fields import IdModelChoiceField, SafeJSONFormField
-from openpark.core.forms import ScopedModelForm
+from openpark.core.forms import DateInput, ScopedModelForm
 
 from . import scheme as schemes
 from .choices import Grade
@@ -86,7 +86,7 @@ class DisposalCaseForm(ScopedModelForm):
         model = DisposalCase
         fields = ["enterprise", "year", "route", "area_mu", "deadline", "officer", "tax_per_mu_before",
                   "tax_per_mu_after", "note"]
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"deadline": DateInput()}
 
     def clean(self):
         data = super().clean()
@@ -105,7 +105,7 @@ class TransitionForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="日期", widget=DateInput())
     text = forms.CharField(label="进展", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

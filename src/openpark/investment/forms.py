@@ -1,10 +1,10 @@
 from django import forms
 
-from openpark.core.forms import ScopedModelForm, YearField
+from openpark.core.forms import DateInput, ScopedModelForm, YearField
 
 from .models import Lead, Problem, Project, Visit
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class ProjectForm(ScopedModelForm):

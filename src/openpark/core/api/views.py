@@ -78,4 +78,4 @@ class ObtainTokenView(APIView):
         if user is None:
             raise exceptions.ValidationError({"non_field_errors": ["用户名或密码不正确。"]})
         token, key = tokens.issue(user, "接口登录")
-        return Response({"token": key, "expires_at": token.expires_at})
+        return Response(TokenResponseSerializer({"token": key, "expires_at": token.expires_at}).data)

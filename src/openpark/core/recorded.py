@@ -1,0 +1,79 @@
+"""Recorded values (a change record's before and after, as stored JSON) as people read them:
+a choice by its label, a link by the name of what it points to, 是/否, times in Asia/Shanghai,
+lists joined with 、 — never a code, an id, True/False or a UTC ISO string."""
+import json
+from datetime import date, datetime
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+JSON_SHOWN = 120  # characters of a JSON value (a boundary, a scheme) shown before "…"
+
+
+class RecordedValues:
+    """Shows the recorded values of one model; names of linked records are read once each."""
+
+    def __init__(self, model):
+        self.model = model
+        self._names: dict[tuple, str] = {}
+
+    def field(self, name):
+        if self.model is None:
+            return None
+        try:
+            return self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+
+    def show(self, name: str, value) -> str:
+        if value is None or value == "" or value == []:
+            return ""
+        field = self.field(name)
+        if field is None:
+            return _plain(value)
+        if field.choices:
+            labels = {str(key): str(label) for key, label in field.flatchoices}
+            return labels.get(str(value), str(value))
+        if isinstance(field, models.BooleanField):
+            return "是" if value else "否"
+        if field.is_relation:
+            ids = value if isinstance(value, list) else [value]
+            return "、".join(self._name(field.related_model, pk) for pk in ids)
+        if isinstance(field, models.DateTimeField):
+            return _local_time(value)
+        return _plain(value)
+
+    def _name(self, model, pk) -> str:
+        key = (model, pk)
+        if key not in self._names:
+            obj = model._default_manager.filter(pk=pk).first()
+            self._names[key] = _with_state(obj) if obj is not None else f"（已不存在，编号 {pk}）"
+        return self._names[key]
+
+
+def _with_state(obj) -> str:
+    return f"{obj}（已删除）" if getattr(obj, "is_deleted", False) else str(obj)
+
+
+def _local_time(value) -> str:
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        return str(value)
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _plain(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return text if len(text) <= JSON_SHOWN else text[:JSON_SHOWN] + "…"
+    if isinstance(value, str) and parse_date(value) is not None and len(value) == 10:
+        return value
+    if isinstance(value, (date, datetime)):
+        return _local_time(value) if isinstance(value, datetime) else value.isoformat()
+    return str(value)
