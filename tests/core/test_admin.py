@@ -98,7 +98,8 @@ def test_admin_resets_a_business_users_password_recorded_without_the_secret(admi
     assert user.check_password("New-Harbour-2026")
     record = ChangeRecord.objects.filter(content_type__model="user", object_id=str(user.pk)).latest("id")
     assert record.username == "sysadmin"
-    assert record.changed_fields() == [("password", "", "（已设置新密码）")]
+    assert ("password", "", "（已设置新密码）") in record.changed_fields()
+    assert ("must_change_password", False, True) in record.changed_fields()
     assert "New-Harbour-2026" not in str(record.after) and user.password not in str(record.after)
 
 

@@ -5,6 +5,7 @@ own database and data folder), as an operator would run it after losing a server
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -249,3 +250,21 @@ def test_table_checksums_do_not_depend_on_row_order_but_on_every_value():
     changed = [(1, "企业", None, b"\x00\x02"), (2, "园区", 3.5, b"")]
     assert backups.table_stats(rows)["checksum"] != backups.table_stats(changed)["checksum"]
     assert backups.table_stats([])["rows"] == 0
+
+
+def test_restore_refuses_links_that_would_bring_in_files_from_elsewhere(small_backup, new_database, tmp_path):
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    (outside / "secret.txt").write_text("不属于备份")
+    manifest = backups.read_manifest(small_backup)
+    media = small_backup / "media"
+    for name in [n for n in manifest["files"] if n.startswith("media/")]:
+        del manifest["files"][name]
+    shutil.rmtree(media)
+    media.symlink_to(outside, target_is_directory=True)
+    (small_backup / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(CommandError, match="media 是符号链接"):
+        run("restore", str(small_backup), verify_only=True)
+    with pytest.raises(backups.BackupError, match="符号链接"):
+        backups.restore_backup(small_backup, new_database, tmp_path / "new-media")
+    assert not (tmp_path / "new-media").exists()

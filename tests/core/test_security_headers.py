@@ -100,3 +100,10 @@ def test_a_configured_tile_server_may_serve_the_map_images(tmp_path):
     assert policy == ["'self'", "https://*.tiles.park.example.cn"]
     same_host = {**PRODUCTION, "MAP_TILE_URL": "/tiles/{z}/{x}/{y}.png"}
     assert settings_value('settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]', same_host, tmp_path) == ["'self'"]
+
+
+@pytest.mark.django_db
+def test_the_api_answers_json_even_to_a_browser(client, make_user):
+    client.force_login(make_user("economy"))
+    response = client.get("/api/enterprises/zones/", HTTP_ACCEPT="text/html,application/xhtml+xml")
+    assert response["Content-Type"].startswith("application/json")

@@ -187,3 +187,19 @@ def test_link_form_refuses_enterprise_ids_beyond_64_bits(make_user, client_for):
     response = client_for(make_user("economy", "investment")).post(reverse("investment:chainlink_add"), {
         "chain": chain.pk, "name": "新环节", "order": 9, "status": "weak", "enterprises": ["99999999999999999999"]})
     assert response.context["form"].errors["enterprises"] == ["所选记录不存在（编号超出范围）。"]
+
+
+def test_an_investor_sees_its_projects_stages_not_the_parks_internal_work(project, staff, make_user, client_for):
+    investor = EnterpriseFactory(name="某某精工有限公司")
+    Project.objects.filter(pk=project.pk).update(investor_enterprise=investor)
+    services.raise_problem(project, "内部：企业资金链紧张", "周九", date(2026, 12, 1), raised_on=date(2026, 1, 1))
+    client_for(staff).post(reverse("investment:project_advance", args=[project.pk, "to_negotiating"]),
+                           {"note": "内部备注：对方报价偏高"})
+    user = make_user("enterprise")
+    bind_enterprise(user, investor)
+    html = client_for(user).get(project.get_absolute_url()).content.decode()
+    assert "stage-dates" in html
+    for internal in ("资金链紧张", "内部备注", 'id="problems"', 'id="team"', "提出问题", "添加专班成员"):
+        assert internal not in html, internal
+    park = client_for(make_user("leader")).get(project.get_absolute_url()).content.decode()
+    assert "资金链紧张" in park and "内部备注" in park

@@ -47,6 +47,12 @@ def manageable_users(actor, queryset):
     return queryset.filter(is_superuser=False).exclude(groups__name__in=ADMINISTRATIVE_ROLE_NAMES)
 
 
+def may_revoke_token(actor, token) -> bool:
+    """Revoking protects, so a security administrator may revoke any account's token, another
+    administrator's too; a superuser's only a superuser."""
+    return actor.has_perm("core.delete_apitoken") and (actor.is_superuser or not token.user.is_superuser)
+
+
 def grant_problem(actor, target, role: Role, action: str) -> str:
     """Why `actor` may not give `role` to `target` (or take it away), or "" when they may."""
     if not actor.has_perm("core.add_rolegrant"):
@@ -64,11 +70,13 @@ def grant_problem(actor, target, role: Role, action: str) -> str:
         return "" if role.name in held else f"该账号没有“{role.name}”角色。"
     if role.name in held:
         return f"该账号已有“{role.name}”角色。"
-    return _incompatibility(held, role)
+    return _incompatibility(target, held, role)
 
 
-def _incompatibility(held: frozenset[str], role: Role) -> str:
+def _incompatibility(target, held: frozenset[str], role: Role) -> str:
     administrative = held & ADMINISTRATIVE_ROLE_NAMES
+    if role.administrative and target.must_change_password:
+        return "该账号的密码由他人设置，须本人登录并修改密码后，才能授予管理员角色。"
     if role.administrative and administrative:
         return "系统管理员、安全管理员和审计管理员不能由同一账号兼任。"
     if role.administrative and held:

@@ -56,6 +56,13 @@ class UserEditForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
 
+    def clean_username(self):
+        """Names differing only in case would let one account pass for another."""
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("已有同名账号（不区分大小写）。")
+        return username
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):

@@ -257,6 +257,18 @@ def _files_under(root: Path):
                 yield path.relative_to(root)
 
 
+def _links_under(root: Path) -> list[str]:
+    """Symbolic links anywhere in a folder (files or folders), relative to it: a backup holds
+    none, and one in a restored backup could bring in files from elsewhere."""
+    links = []
+    for folder, dirs, names in os.walk(root):
+        for name in sorted([*dirs, *names]):
+            path = Path(folder) / name
+            if path.is_symlink():
+                links.append(path.relative_to(root).as_posix())
+    return sorted(links)
+
+
 def _copy_tree(source: Path, target: Path) -> int:
     count = 0
     for relative in _files_under(source):
@@ -415,8 +427,12 @@ def damaged_files(backup: Path, manifest: dict) -> list[str]:
     listed = manifest["files"]
     if DATABASE_FILES[manifest["engine"]] not in listed:
         problems.append(f"清单中没有数据库文件 {DATABASE_FILES[manifest['engine']]}")
+    for name in _links_under(backup):
+        problems.append(f"{name} 是符号链接，备份中只能有普通文件")
     for name, expected in sorted(listed.items()):
         path = backup / name
+        if any(part.is_symlink() for part in (path, *path.parents) if backup in (part, *part.parents)):
+            continue  # reported above
         if not path.is_file():
             problems.append(f"缺少文件 {name}")
         elif sha256_of(path) != expected:

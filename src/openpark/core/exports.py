@@ -3,11 +3,11 @@ import io
 from collections.abc import Iterable
 from decimal import Decimal
 
-import xlsxwriter
 from django.http import HttpResponse
 from django.utils.encoding import escape_uri_path
 
 from .columns import Column
+from .importing import safe_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,7 +24,7 @@ def _sheet_with_header(workbook, sheet_name: str, labels: list[str]):
 
 def write_xlsx(columns: list[Column], objects: Iterable, sheet_name: str, progress=None) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    workbook = safe_workbook(buffer, constant_memory=True)
     sheet = _sheet_with_header(workbook, sheet_name, [column.label for column in columns])
     for row, obj in enumerate(objects, start=1):
         for col, column in enumerate(columns):
@@ -38,7 +38,7 @@ def write_xlsx(columns: list[Column], objects: Iterable, sheet_name: str, progre
 def table_xlsx(sheet_name: str, headers: list[str], rows: Iterable[Iterable]) -> bytes:
     """A plain table (a dashboard's figures, say) as xlsx: one header row, then the rows."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer)
+    workbook = safe_workbook(buffer)
     sheet = _sheet_with_header(workbook, sheet_name, headers)
     for row, values in enumerate(rows, start=1):
         for col, value in enumerate(values):

@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -100,7 +99,7 @@ class ChangeRecordFilterSet(SearchFilterSet):
                                           widget=DATE_INPUT)
     date_to = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label="截止日期",
                                         widget=DATE_INPUT)
-    user = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all(), label="用户")
+    username = django_filters.CharFilter(field_name="username", lookup_expr="icontains", label="操作人（用户名）")
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label="操作")
     content_type = ContentTypeFilter(queryset=_recorded_types, label="对象类型")
     object_id = django_filters.CharFilter(label="对象编号")
@@ -108,7 +107,7 @@ class ChangeRecordFilterSet(SearchFilterSet):
 
     class Meta:
         model = ChangeRecord
-        fields = ["user", "action", "content_type", "object_id", "request_id"]
+        fields = ["username", "action", "content_type", "object_id", "request_id"]
 
 
 class GridFilterSet(SearchFilterSet):

@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms.models import ModelFormMetaclass
 
@@ -216,3 +218,26 @@ class ApiTokenForm(forms.Form):
         if not name:
             raise forms.ValidationError("请填写令牌用途。")
         return name
+
+
+class CheckedPasswordChangeForm(PasswordChangeForm):
+    """Changing one's password: the old password is checked through the login's lock, so it can
+    no more be guessed here than on the login page."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old = self.cleaned_data["old_password"]
+        try:
+            checked = authenticate(self.request, username=self.user.get_username(), password=old)
+        except PermissionDenied:  # locked by django-axes
+            checked = None
+        if getattr(self.request, "axes_locked_out", False):
+            from .views import lockout_message
+
+            raise forms.ValidationError(lockout_message(), code="locked")
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old

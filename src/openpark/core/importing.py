@@ -902,10 +902,16 @@ class _Formats:
         self.text = workbook.add_format({"num_format": "@"})
 
 
+def safe_workbook(target, **options) -> xlsxwriter.Workbook:
+    """An xlsx workbook in which text stays text: a name typed as "=HYPERLINK(…)" or a URL is
+    written as the string it is, never as a formula or a link that runs when the file is opened."""
+    return xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False, **options})
+
+
 def _new_workbook() -> tuple[io.BytesIO, xlsxwriter.Workbook, _Formats]:
     buffer = io.BytesIO()
     # Not "in_memory": xlsxwriter then silently turns constant_memory off and holds every cell until close().
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    workbook = safe_workbook(buffer, constant_memory=True)
     return buffer, workbook, _Formats(workbook)
 
 

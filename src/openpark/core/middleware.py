@@ -1,3 +1,8 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from .context import acting_request, request_id_for
@@ -32,3 +37,29 @@ class PrivateResponsesNotStoredMiddleware:
         if request.path_info.startswith(self.API_PREFIX) or request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+PASSWORD_CHANGE_MESSAGE = "您的密码由管理员设置，请先修改密码再继续使用。"
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password someone else set (see `User.save`) reaches nothing but the password
+    change page and logging out until they choose their own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.must_change_password and not self._allowed(request.path_info):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": PASSWORD_CHANGE_MESSAGE, "code": "password_change_required"},
+                                    status=403)
+            messages.warning(request, PASSWORD_CHANGE_MESSAGE)
+            return redirect("password_change")
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(path: str) -> bool:
+        return path in {reverse("password_change"), reverse("logout")} or path.startswith(
+            (settings.STATIC_URL, "/favicon.ico"))

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -182,13 +183,48 @@ class User(ChangeLoggedModel, AbstractUser):
     change_log_exclude = frozenset({"password", "last_login", "updated_at"})
     sensitive_fields = {"phone": "core.view_user_phone"}
 
+    # Login names in ASCII, so that no name can pass for another's with look-alike letters.
+    username_validator = ASCIIUsernameValidator()
+    username = models.CharField(
+        _("用户名"), max_length=150, unique=True, validators=[username_validator],
+        help_text=_("150 个字符以内，只能使用英文字母、数字和 @/./+/-/_。"),
+        error_messages={"unique": _("该用户名已被使用。")},
+    )
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, editable=False,
+        help_text=_("密码由他人设置（新建账号或重置密码）时，本人须在下次登录时先修改密码。"),
+    )
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         permissions = [("view_user_phone", _("查看用户完整手机号"))]
+
+    def save(self, *args, **kwargs):
+        """A password set by someone else (an administrator creating the account or resetting
+        it) must be changed by its owner at the next login, and ends the account's API tokens:
+        whoever set it knows it, and must not be able to act as the owner unnoticed."""
+        set_by_other = self._password_set_by_other()
+        if set_by_other is not None and set_by_other != self.must_change_password:
+            self.must_change_password = set_by_other
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "must_change_password"}
+        super().save(*args, **kwargs)
+        if set_by_other:
+            for token in self.api_tokens.all():
+                token.delete()
+
+    def _password_set_by_other(self) -> bool | None:
+        """Whether this save sets a password chosen by another signed-in user; None when it sets
+        none, or outside a signed-in user's request (commands, the login's own rehash)."""
+        if self._password is None:
+            return None
+        from .context import current_actor
+
+        actor = current_actor().resolved_user()
+        return None if actor is None else actor.pk != self.pk
 
     def secret_changes(self) -> dict[str, str]:
         """Secrets changed by this save, named but never valued, for the change record: a new

@@ -1,11 +1,13 @@
 import logging
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.views.decorators.http import require_POST
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.templatetags.static import static
@@ -18,7 +20,7 @@ from django.views.generic import RedirectView
 from . import accounts, navigation, progress, tokens
 from .choices import GrantState
 from .filters import ChangeRecordFilterSet, GridFilterSet, RoleGrantFilterSet
-from .forms import ApiTokenForm, DecisionForm, GridForm, RoleGrantForm
+from .forms import ApiTokenForm, CheckedPasswordChangeForm, DecisionForm, GridForm, RoleGrantForm
 from .changes import visible_change_records
 from .exports import xlsx_response
 from .generic import ModelPages, ObjectDetailView, PagesView, error_message, object_history_url
@@ -37,8 +39,12 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
+    form_class = CheckedPasswordChangeForm
     success_url = reverse_lazy("home")
     extra_context = {"title": "修改密码"}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         messages.success(self.request, "密码已修改。")
@@ -459,7 +465,18 @@ class RoleGrantAddView(PagesView):
         return redirect(grant)
 
 
-rolegrant_pages = ModelPages(
+class RoleGrantPages(ModelPages):
+    def scoped(self, user):
+        """A system administrator sees the grants of the accounts it may manage, and its own
+        requests; the security and audit administrators see every grant."""
+        grants = super().scoped(user)
+        if user.has_perm("core.grant_role_directly") or user.has_perm("core.view_all_changes"):
+            return grants
+        managed = accounts.manageable_users(user, get_user_model().objects.all())
+        return grants.filter(Q(user__in=managed) | Q(requested_by=user))
+
+
+rolegrant_pages = RoleGrantPages(
     RoleGrant, filterset_class=RoleGrantFilterSet, actions=("list", "detail", "add"),
     views={"add": RoleGrantAddView}, prefix="role-grants/",
     list_columns=["requested_at", "user", "role", "action", "state", "requested_by", "decided_by", "decided_at"],
@@ -526,9 +543,7 @@ def apitoken_add(request):
 def apitoken_revoke(request, pk):
     token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
     user = request.user
-    if token.user_id != user.pk and not (
-        user.has_perm("core.delete_apitoken") and accounts.may_manage(user, token.user)
-    ):
+    if token.user_id != user.pk and not accounts.may_revoke_token(user, token):
         raise Http404("没有这个令牌。")
     token.delete()
     messages.success(request, f"已吊销令牌“{token}”。")

@@ -5,7 +5,6 @@ import math
 from pathlib import Path
 
 import numpy as np
-import xlsxwriter
 
 from openpark.core import importing
 from openpark.core.importing import Column, ImportSpec
@@ -95,7 +94,7 @@ def write_results(path: Path, headers: list[str], rows: list[list]) -> None:
         writer.writerows([["" if cell is None else cell for cell in row] for row in rows])
         path.write_text(buffer.getvalue(), encoding="utf-8-sig")  # with a BOM, so that Excel reads UTF-8
         return
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook = importing.safe_workbook(str(path), constant_memory=True)
     sheet = workbook.add_worksheet("评价结果")
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
     for col, header in enumerate(headers):

@@ -32,17 +32,28 @@ def link_panel(request, link):
             "context": {"enterprises": link.enterprises.all(), "projects": projects, "targets": link.targets.all()}}
 
 
+# The parts of a project's page, each shown to those who may view its records: an investor
+# enterprise sees its project's stages, not the park's internal problems, team or notes.
+PROJECT_PARTS = {"problems": "problem", "team": "teammember", "land_tasks": "landtask",
+                 "deadlines": "projectdeadline", "stage_dates": "stagedate"}
+
+
 def project_panel(request, project):
+    user = request.user
     stage_dates = {d.stage: d for d in project.stage_dates.all()}
+    may_view = {part: user.has_perm(f"investment.view_{model}") for part, model in PROJECT_PARTS.items()}
+    may_add = {part: user.has_perm(f"investment.add_{model}") for part, model in PROJECT_PARTS.items()}
     return {"key": "project", "title": "项目进程", "template": "investment/panels/project.html", "context": {
-        "project": project, "transitions": project.machine.available(project, request.user),
+        "project": project, "transitions": project.machine.available(project, user),
         "advance_form": forms.AdvanceForm(), "stages": [(value, label, stage_dates.get(value))
                                                         for value, label in project.machine.labels.items()
                                                         if value != "terminated"],
-        "history": project.machine.history_rows(project),
-        "problems": project.problems.all(), "team": project.team.all(), "land_tasks": project.land_tasks.all(),
-        "deadlines": project.deadlines.select_related("rule"), "stale": project.is_stale(services.stale_days()),
-        "stale_days": services.stale_days(),
+        "history": project.machine.history_rows(project) if is_park_wide(user) else None,
+        "problems": project.problems.all() if may_view["problems"] else None,
+        "team": project.team.all() if may_view["team"] else None,
+        "land_tasks": project.land_tasks.all() if may_view["land_tasks"] else None,
+        "deadlines": project.deadlines.select_related("rule") if may_view["deadlines"] else None,
+        "may_add": may_add, "stale": project.is_stale(services.stale_days()), "stale_days": services.stale_days(),
     }}
 
 

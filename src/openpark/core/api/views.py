@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, serializers, viewsets
@@ -77,5 +78,9 @@ class ObtainTokenView(APIView):
             return account_locked(django_request)
         if user is None:
             raise exceptions.ValidationError({"non_field_errors": ["用户名或密码不正确。"]})
+        if user.must_change_password:
+            raise exceptions.PermissionDenied("您的密码由管理员设置，请先登录网页修改密码，再申请令牌。")
+        django_request.user = user  # the token's change record, and the login record, name the user
+        user_logged_in.send(sender=type(user), request=django_request, user=user)
         token, key = tokens.issue(user, "接口登录")
         return Response(TokenResponseSerializer({"token": key, "expires_at": token.expires_at}).data)
