@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views import View
 
-from . import progress
+from . import progress, registry
 from .choices import ChangeAction
 from .columns import build_columns
 from .exports import write_xlsx, xlsx_response
@@ -42,18 +42,20 @@ DEFAULT_PAGE_SIZE = 50
 # Query parameters of a list page that are not filters.
 LIST_CONTROLS = {"page", "per_page", "sort", "export", "deleted"}
 
-pages_registry: dict[str, "ModelPages"] = {}
+pages_registry = registry.registry  # the declarations, by model label
 
 
 class ModelPages:
-    """The pages of one model, and what they share: columns, filters, form and permissions."""
+    """The one declaration of a model (see `openpark.core.registry`): its pages and what they
+    share (columns, filters, form, permissions), its API endpoint (`api=Api(...)`), its menu
+    entry (`menu=Menu(...)`) and the fields the global search and the type-ahead look in."""
 
     actions = ("list", "detail", "add", "edit", "delete", "history")
 
     def __init__(self, model, *, filterset_class=None, form_class=None, list_columns=("__str__",),
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
                  default_sort=None, views=None, prefix=None, select_related=(), panels=(),
-                 importer=None, links=None):
+                 importer=None, links=None, api=None, menu=None, search_fields=None):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -74,7 +76,13 @@ class ModelPages:
         # Cells that link somewhere else than the row's page: {column name: obj -> url or ""}.
         self.links = dict(links or {})
         self.prefix = prefix or f"{self.opts.model_name}s/"
-        pages_registry[self.key] = self
+        self.api = api
+        self.menu = menu
+        # Where the global search and the type-ahead look; by default the list's own search.
+        self.search_fields = tuple(
+            search_fields if search_fields is not None else getattr(filterset_class, "search_fields", ())
+        )
+        registry.register(self)
 
     @property
     def key(self) -> str:

@@ -1,6 +1,8 @@
-"""The main menu. Each app registers its modules in its AppConfig.ready(); a user sees a module
-only when one of their roles grants the permission it names."""
-from dataclasses import dataclass
+"""The main menu. Each app registers its modules in its AppConfig.ready(), with the items that are
+not a model's list (a dashboard, a map); a declared model brings its own item (`Menu` of
+`openpark.core.registry`). A user sees an item only when one of their roles grants its
+permission, and a module only when it has an item for them."""
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 
@@ -11,6 +13,7 @@ class MenuItem:
     url_name: str
     permission: str | None  # "app_label.codename"; None: every signed-in user
     park_wide: bool = False  # park-wide figures: not for users scoped to their enterprises or grids
+    order: int | None = None  # among the module's items; by default the place it is listed at
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,20 @@ def register(module: Module) -> None:
     _modules[module.key] = module
 
 
+def module_items(module: Module) -> list[MenuItem]:
+    """The module's own items and those its declared models bring, in order."""
+    from .registry import declarations
+
+    items = [item if item.order is not None else replace(item, order=(index + 1) * 10)
+             for index, item in enumerate(module.items)]
+    for declaration in declarations():
+        menu = declaration.menu
+        if menu is not None and menu.module == module.key:
+            items.append(MenuItem(menu.label, declaration.url_name("list"), declaration.permission("list"),
+                                  menu.park_wide, menu.order))
+    return sorted(items, key=lambda item: item.order)
+
+
 def modules_for(user) -> list[dict]:
     """The modules and items the user may open, in menu order, with resolved URLs."""
     from .scoping import is_park_wide
@@ -39,7 +56,7 @@ def modules_for(user) -> list[dict]:
     for module in sorted(_modules.values(), key=lambda m: m.order):
         items = [
             {"label": item.label, "url": reverse(item.url_name)}
-            for item in module.items
+            for item in module_items(module)
             if (item.permission is None or user.has_perm(item.permission)) and (park_wide or not item.park_wide)
         ]
         if items:

@@ -1,15 +1,12 @@
 from django.urls import path
 
 from . import views
+from .registry import page_urls
 
 app_name = "core"
 
 urlpatterns = [
-    *views.grid_pages.urls(),
-    *views.calendar_day_pages.urls(),
-    *views.calendar_year_pages.urls(),
-    *views.change_pages.urls(),
-    *views.rolegrant_pages.urls(),
+    *page_urls("core"),
     path("role-grants/<int:pk>/<slug:decision>/", views.rolegrant_decide, name="rolegrant_decide"),
     path("logins/", views.login_records, name="login_records"),
     path("tokens/", views.apitoken_list, name="apitoken_list"),

@@ -18,12 +18,12 @@ from django.urls import reverse, reverse_lazy
 from django.views.generic import RedirectView
 
 from . import accounts, navigation, progress, tokens
+from .registry import declared
 from .choices import GrantState
-from .filters import ChangeRecordFilterSet, GridFilterSet, RoleGrantFilterSet
-from .forms import ApiTokenForm, CheckedPasswordChangeForm, DecisionForm, GridForm, RoleGrantForm
+from .forms import ApiTokenForm, CheckedPasswordChangeForm, DecisionForm, RoleGrantForm
 from .changes import visible_change_records
 from .exports import xlsx_response
-from .generic import ModelPages, ObjectDetailView, PagesView, error_message, object_history_url
+from .generic import ObjectDetailView, PagesView, error_message, object_history_url
 from .models import ApiToken, CalendarDay, CalendarYear, ChangeRecord, Grid, ImportJob, RoleGrant, TaskRun
 from .states import TransitionError
 
@@ -130,33 +130,6 @@ class ChangeRecordDetailView(ObjectDetailView):
 
     def context(self, **extra) -> dict:
         return super().context(history_url=object_history_url(extra["object"]), **extra)
-
-
-grid_pages = ModelPages(
-    Grid, filterset_class=GridFilterSet, form_class=GridForm,
-    list_columns=["code", "name", "updated_at"],
-    detail_fields=["code", "name", "boundary", "created_at", "updated_at"],
-)
-calendar_day_pages = ModelPages(
-    CalendarDay, list_columns=["day", "is_workday", "name"], form_fields=["day", "is_workday", "name"],
-    prefix="calendar/days/", default_sort="-day",
-)
-calendar_year_pages = ModelPages(
-    CalendarYear, list_columns=["year", "note"], form_fields=["year", "note"], prefix="calendar/years/",
-)
-class ChangeRecordPages(ModelPages):
-    def scoped(self, user):
-        return visible_change_records(ChangeRecord.objects.all(), user)
-
-
-change_pages = ChangeRecordPages(
-    ChangeRecord, filterset_class=ChangeRecordFilterSet, actions=("list", "detail"),
-    list_columns=["time", "actor", "action", "object_type", "object_repr", "request_id"],
-    detail_fields=["time", "actor", "source", "request_id", "object_type", "object_id",
-                   "object_repr", "action"],
-    views={"detail": ChangeRecordDetailView}, prefix="changes/", select_related=["content_type"],
-    links={"object_repr": object_history_url},
-)
 
 
 @login_required
@@ -465,31 +438,10 @@ class RoleGrantAddView(PagesView):
         return redirect(grant)
 
 
-class RoleGrantPages(ModelPages):
-    def scoped(self, user):
-        """A system administrator sees the grants of the accounts it may manage, and its own
-        requests; the security and audit administrators see every grant."""
-        grants = super().scoped(user)
-        if user.has_perm("core.grant_role_directly") or user.has_perm("core.view_all_changes"):
-            return grants
-        managed = accounts.manageable_users(user, get_user_model().objects.all())
-        return grants.filter(Q(user__in=managed) | Q(requested_by=user))
-
-
-rolegrant_pages = RoleGrantPages(
-    RoleGrant, filterset_class=RoleGrantFilterSet, actions=("list", "detail", "add"),
-    views={"add": RoleGrantAddView}, prefix="role-grants/",
-    list_columns=["requested_at", "user", "role", "action", "state", "requested_by", "decided_by", "decided_at"],
-    detail_fields=["user", "role", "action", "state", "reason", "requested_by", "requested_at", "decided_by",
-                   "decided_at"],
-    select_related=["user", "requested_by", "decided_by"], panels=[rolegrant_panel],
-)
-
-
 @login_required
 @require_POST
 def rolegrant_decide(request, pk, decision):
-    grant = get_object_or_404(rolegrant_pages.scoped(request.user), pk=pk)
+    grant = get_object_or_404(declared(RoleGrant).scoped(request.user), pk=pk)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     decide = {"approve": accounts.approve, "reject": accounts.reject}.get(decision)

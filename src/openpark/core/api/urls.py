@@ -1,10 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from ..registry import api_router
 from . import views
 
-router = DefaultRouter()
-router.register("grids", views.GridViewSet)
-router.register("changes", views.ChangeRecordViewSet)
+router = api_router("core")
 router.register("tasks", views.TaskRunViewSet, basename="taskrun")
 
 urlpatterns = router.urls

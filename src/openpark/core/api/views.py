@@ -7,30 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import tokens
-from ..changes import visible_change_records
-from ..filters import ChangeRecordFilterSet, GridFilterSet
-from ..models import ChangeRecord, Grid, TaskRun
-from .serializers import ChangeRecordSerializer, GridSerializer, TaskRunSerializer
-from .viewsets import ScopedModelViewSet
-
-
-class GridViewSet(ScopedModelViewSet):
-    queryset = Grid.objects.all()
-    serializer_class = GridSerializer
-    filterset_class = GridFilterSet
-    ordering_fields = ["code", "name", "updated_at"]
-
-
-class ChangeRecordViewSet(viewsets.ReadOnlyModelViewSet):
-    """Change records of the object types the user may view, sensitive values masked."""
-
-    queryset = ChangeRecord.objects.select_related("content_type")
-    serializer_class = ChangeRecordSerializer
-    filterset_class = ChangeRecordFilterSet
-    ordering_fields = ["time"]
-
-    def get_queryset(self):
-        return visible_change_records(super().get_queryset(), self.request.user)
+from ..models import TaskRun
+from .serializers import TaskRunSerializer
 
 
 class TaskRunViewSet(viewsets.ReadOnlyModelViewSet):

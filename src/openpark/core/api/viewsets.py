@@ -28,3 +28,27 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return scope_queryset(super().get_queryset(), self.request.user)
+
+
+class DeclaredQueryset:
+    """The rows of a declared model's endpoint: the same as its pages' (`ModelPages.scoped`), so
+    a page and the API can never disagree on who sees what."""
+
+    declaration = None
+
+    def get_queryset(self):
+        api = self.declaration.api
+        queryset = self.declaration.scoped(self.request.user)
+        if api.select_related:
+            queryset = queryset.select_related(*api.select_related)
+        if api.prefetch_related:
+            queryset = queryset.prefetch_related(*api.prefetch_related)
+        return queryset.order_by(*(queryset.query.order_by or self.declaration.opts.ordering or ["pk"]))
+
+
+class DeclaredViewSet(DeclaredQueryset, ScopedModelViewSet):
+    pass
+
+
+class DeclaredReadOnlyViewSet(DeclaredQueryset, ScopedReadOnlyViewSet):
+    pass
