@@ -97,12 +97,13 @@ def test_unknown_api_path_is_json_404(editor, client_for):
 
 
 def test_unexpected_error_is_json_500_in_chinese(editor, api_for, monkeypatch):
-    from openpark.enterprises.api.views import EnterpriseViewSet
+    from openpark.core.registry import declared, viewset_for
+    from openpark.enterprises.models import Enterprise
 
     def broken(self):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(EnterpriseViewSet, "get_queryset", broken)
+    monkeypatch.setattr(viewset_for(declared(Enterprise)), "get_queryset", broken)
     response = api_for(editor).get(ENTERPRISES)
     assert response.status_code == 500
     assert response.json()["detail"] == "服务器内部错误，请稍后重试或联系管理员。"

@@ -69,8 +69,8 @@ class ModelPages:
             self.actions = tuple(actions)
         self.views = views or {}
         self.select_related = tuple(select_related)
-        # Detail panels: callables (request, obj) -> {"title", "template", "context"} or None.
-        # Other apps append theirs, so that an enterprise's page shows every module's part.
+        # Detail panels: callables (request, obj) -> {"title", "template", "context"} or None;
+        # other apps add theirs with `registry.add_panel`, so an enterprise's page shows every module's part.
         self.panels = list(panels)
         self.importer = importer
         # Cells that link somewhere else than the row's page: {column name: obj -> url or ""}.
@@ -87,6 +87,10 @@ class ModelPages:
     @property
     def key(self) -> str:
         return self.opts.label_lower
+
+    @property
+    def all_panels(self) -> list:
+        return [*self.panels, *registry.added_panels(self)]
 
     def url_name(self, action: str) -> str:
         return f"{self.opts.app_label}:{self.opts.model_name}_{action}"
@@ -319,7 +323,7 @@ class ObjectDetailView(PagesView):
 
     def get(self, request, pk):
         obj = self.get_object()
-        panels = [panel for panel in (build(request, obj) for build in self.pages.panels) if panel]
+        panels = [panel for panel in (build(request, obj) for build in self.pages.all_panels) if panel]
         frozen = getattr(obj, "is_frozen", False)  # a model's records that no one may change any more
         return render(request, self.template_name, self.context(
             object=obj,

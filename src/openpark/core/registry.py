@@ -58,8 +58,23 @@ class Menu:
     park_wide: bool = False  # park-wide figures: not for users scoped to their enterprises or grids
 
 
+_added_panels: dict[str, list] = {}
+
+
 def register(declaration) -> None:
     registry[declaration.key] = declaration
+
+
+def add_panel(model, panel) -> None:
+    """Show another app's panel on a model's page (an enterprise's economy, its 亩均 classes):
+    `panel(request, obj)` returns {"key", "title", "template", "context"} or None."""
+    panels = _added_panels.setdefault(model._meta.label_lower, [])
+    if panel not in panels:
+        panels.append(panel)
+
+
+def added_panels(declaration) -> list:
+    return _added_panels.get(declaration.key, [])
 
 
 def declarations(app_label: str | None = None) -> list:

@@ -11,7 +11,6 @@ from openpark.core.exports import table_xlsx, xlsx_response
 from openpark.core.generic import ModelPages
 from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.enterprises.models import Enterprise
-from openpark.enterprises.views import enterprise_pages
 
 from . import filters, forms, services
 from .importers import fact_importer
@@ -136,4 +135,3 @@ def economy_panel(request, enterprise):
     }
 
 
-enterprise_pages.panels.append(economy_panel)

@@ -11,12 +11,8 @@ class EnterprisesConfig(AppConfig):
         from openpark.core import navigation
         from openpark.core.navigation import MenuItem, Module
 
-        from . import importers  # noqa: F401  (registers the importers)
+        from . import declarations, importers  # noqa: F401  (the declared models, the importers)
 
         navigation.register(Module("enterprises", "一企一档", 10, (
-            MenuItem("企业名录", "enterprises:enterprise_list", "enterprises.view_enterprise"),
-            MenuItem("企业地图", "enterprises:map", "enterprises.view_enterprise"),
-            MenuItem("土地台账", "enterprises:landparcel_list", "enterprises.view_landparcel"),
-            MenuItem("片区", "enterprises:zone_list", "enterprises.view_zone"),
-            MenuItem("园中园", "enterprises:subpark_list", "enterprises.view_subpark"),
+            MenuItem("企业地图", "enterprises:map", "enterprises.view_enterprise", order=20),
         )))

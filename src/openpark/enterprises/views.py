@@ -6,14 +6,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from openpark.core.forms import YearField
-from openpark.core.generic import ModelPages
 from openpark.core.masking import visible_value
 
 from . import filters, forms
-from .importers import enterprise_importer, parcel_importer
 from .services import land_areas
 from .map import COLOURINGS, map_layers
-from .models import AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark, Zone
+from .models import ParcelUse
 
 LAND_YEARS = 3  # land area shown for this many recent years on an enterprise's page
 
@@ -61,49 +59,6 @@ def land_panel(request, enterprise):
             "enterprise": enterprise,
         },
     }
-
-
-enterprise_pages = ModelPages(
-    Enterprise, filterset_class=filters.EnterpriseFilterSet, form_class=forms.EnterpriseForm,
-    list_columns=["uscc", "name", "status", "industry", "zone", "subpark", "updated_at"],
-    detail_fields=["uscc", "name", "status", "registered_on", "production_started_on", "industry", "zone",
-                   "subpark", "address", "longitude", "latitude", "linked_leader", "linked_department",
-                   "updated_at"],
-    panels=[basic_panel, land_panel, contacts_panel],
-    importer=enterprise_importer,
-)
-zone_pages = ModelPages(
-    Zone, filterset_class=filters.ZoneFilterSet, form_class=forms.ZoneForm,
-    list_columns=["name", "order", "updated_at"], detail_fields=["name", "order", "boundary"],
-)
-subpark_pages = ModelPages(
-    SubPark, filterset_class=filters.SubParkFilterSet, form_class=forms.SubParkForm,
-    list_columns=["name", "zone", "order"], detail_fields=["name", "zone", "order", "boundary"],
-)
-parcel_pages = ModelPages(
-    LandParcel, filterset_class=filters.LandParcelFilterSet, form_class=forms.LandParcelForm,
-    list_columns=["certificate_no", "area_mu", "land_use", "right_type", "holder", "holder_name", "acquired_on"],
-    detail_fields=["certificate_no", "area_mu", "land_use", "right_type", "holder", "holder_name",
-                   "acquired_on", "released_on", "address", "geometry"],
-    importer=parcel_importer,
-)
-contact_pages = ModelPages(
-    Contact, filterset_class=filters.ContactFilterSet, form_class=forms.ContactForm,
-    list_columns=["enterprise", "name", "title"], detail_fields=["enterprise", "name", "title"],
-)
-certificate_pages = ModelPages(
-    HighTechCertificate, filterset_class=filters.HighTechCertificateFilterSet,
-    form_class=forms.HighTechCertificateForm, list_columns=["number", "enterprise", "issued_on"],
-    prefix="high-tech-certificates/",
-)
-above_scale_pages = ModelPages(
-    AboveScaleYear, filterset_class=filters.AboveScaleYearFilterSet, form_class=forms.AboveScaleYearForm,
-    list_columns=["enterprise", "year"], prefix="above-scale-years/",
-)
-parcel_use_pages = ModelPages(
-    ParcelUse, filterset_class=filters.ParcelUseFilterSet, form_class=forms.ParcelUseForm,
-    list_columns=["parcel", "enterprise", "area_mu", "started_on", "ended_on"], prefix="parcel-uses/",
-)
 
 
 @login_required

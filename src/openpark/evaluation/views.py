@@ -16,7 +16,6 @@ from openpark.core.exports import table_xlsx, xlsx_response
 from openpark.core.generic import ModelPages, error_message
 from openpark.core.scoping import is_park_wide
 from openpark.core.states import TransitionError
-from openpark.enterprises.views import enterprise_pages
 
 from . import filters, forms, report, services, tasks
 from .choices import Movement, RunState
@@ -137,7 +136,6 @@ policy_pages = ModelPages(
     GradePolicy, list_columns=["grade", "text"], form_fields=["grade", "text"], prefix="policies/",
     actions=("list", "detail", "add", "edit", "history"),
 )
-enterprise_pages.panels.append(enterprise_panel)
 
 
 def _run_for(request, pk) -> Run:

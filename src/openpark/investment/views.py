@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from openpark.core.generic import ModelPages, error_message
 from openpark.core.scoping import is_park_wide
 from openpark.core.states import TransitionError
-from openpark.enterprises.views import enterprise_pages
 
 from . import filters, forms, services
 from .importers import project_importer
@@ -116,7 +115,6 @@ deadline_pages = ModelPages(ProjectDeadline, prefix="deadlines/",
                             list_columns=["project", "rule", "applied_on", "due_on", "done_on", "overdue"],
                             form_fields=["project", "rule", "applied_on", "done_on"],
                             select_related=["project", "rule"])
-enterprise_pages.panels.append(enterprise_projects_panel)
 
 
 @login_required

@@ -1,10 +1,12 @@
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError as DjangoValidationError
 from django.db import models
+from django.contrib.auth.models import AnonymousUser
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from ..fields import IdPrimaryKeyRelatedField, SafeJSONSerializerField, USCCField, USCCSerializerField
 from ..models import ChangeRecord, Grid, TaskRun
+from ..masking import hidden_fields, is_masked, mask_value
 from ..scoping import scope_queryset
 
 
@@ -38,8 +40,18 @@ class ScopedModelSerializer(serializers.ModelSerializer):
     def get_validators(self):
         return []
 
+    def to_representation(self, instance):
+        """Sensitive fields (the model's `sensitive_fields`) masked for users without the right,
+        as on the pages and in the exports."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        user = request.user if request is not None else AnonymousUser()
+        for name in hidden_fields(type(instance), user) & data.keys():
+            data[name] = mask_value(name, data[name])
+        return data
+
     def validate(self, attrs):
-        attrs = super().validate(attrs)
+        attrs = self._without_masked_values(super().validate(attrs))
         model = self.Meta.model
         instance = self.instance or model()
         concrete = {f.name for f in model._meta.concrete_fields}
@@ -57,6 +69,14 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if field.name in attrs:
                 attrs[field.name] = getattr(instance, field.name)
         return attrs
+
+    def _without_masked_values(self, attrs: dict) -> dict:
+        """A masked value sent back (a record read and written whole) keeps the stored one."""
+        request = self.context.get("request")
+        if self.instance is None or request is None:
+            return attrs
+        hidden = hidden_fields(self.Meta.model, request.user)
+        return {name: value for name, value in attrs.items() if not (name in hidden and is_masked(value))}
 
     def _writable_sources(self) -> set[str]:
         return {field.source for field in self.fields.values() if not field.read_only}

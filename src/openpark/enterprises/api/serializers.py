@@ -1,12 +1,10 @@
-from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from openpark.core.api.serializers import ScopedModelSerializer
-from openpark.core.masking import visible_value
 
-from ..models import Contact, Enterprise, Industry, LandParcel, ParcelUse, SubPark, Tag, Zone, industry_for
+from ..models import Contact, Enterprise, Industry, LandParcel, ParcelUse, Tag, industry_for
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -31,30 +29,13 @@ class IndustrySerializer(serializers.ModelSerializer):
         fields = ["code", "display_code", "level", "name", "section", "parent"]
 
 
-class ZoneSerializer(ScopedModelSerializer):
-    class Meta:
-        model = Zone
-        fields = ["id", "name", "order", "boundary", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
-
-
-class SubParkSerializer(ScopedModelSerializer):
-    class Meta:
-        model = SubPark
-        fields = ["id", "name", "zone", "order", "boundary", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
-
-
-class ContactSerializer(serializers.ModelSerializer):
-    phone = serializers.SerializerMethodField()
+class ContactSerializer(ScopedModelSerializer):
+    """An enterprise's contacts within its record; the phone masked as everywhere (see
+    ScopedModelSerializer)."""
 
     class Meta:
         model = Contact
         fields = ["id", "name", "title", "phone"]
-
-    def get_phone(self, contact) -> str:
-        request = self.context.get("request")
-        return visible_value(contact, "phone", request.user if request is not None else AnonymousUser())
 
 
 class EnterpriseSerializer(ScopedModelSerializer):
