@@ -8,34 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openpark.core.exports import table_xlsx, xlsx_response
-from openpark.core.generic import ModelPages
 from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.enterprises.models import Enterprise
 
 from . import filters, forms, services
-from .importers import fact_importer
 from .indicators import OUTPUT
 from .models import CityFigure, Fact, Indicator
 from .periods import period_label
 
 STATUS_LABELS = {"alarm": "预警", "excellent": "优秀", "normal": "正常", "": ""}
-
-indicator_pages = ModelPages(
-    Indicator, filterset_class=filters.IndicatorFilterSet, form_class=forms.IndicatorForm,
-    list_columns=["order", "code", "name", "unit", "frequency", "department", "source", "alarm_threshold",
-                  "excellent_threshold", "higher_is_better"],
-)
-fact_pages = ModelPages(
-    Fact, filterset_class=filters.FactFilterSet, form_class=forms.FactForm,
-    list_columns=["enterprise", "indicator", "year", "month", "value", "updated_at"],
-    select_related=["enterprise", "indicator"], importer=fact_importer,
-)
-city_figure_pages = ModelPages(
-    CityFigure, filterset_class=filters.CityFigureFilterSet, form_class=forms.CityFigureForm,
-    list_columns=["indicator", "year", "month", "value", "note"], select_related=["indicator"],
-    prefix="city-figures/",
-)
-
 
 def default_year() -> int:
     """The latest year with facts, else the current year."""

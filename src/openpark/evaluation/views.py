@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from openpark.core import progress
 from openpark.core.exports import table_xlsx, xlsx_response
-from openpark.core.generic import ModelPages, error_message
+from openpark.core.generic import error_message
+from openpark.core.registry import declared
 from openpark.core.scoping import is_park_wide
 from openpark.core.states import TransitionError
 
@@ -83,34 +84,6 @@ def enterprise_panel(request, enterprise):
             "context": {"results": results}}
 
 
-scheme_pages = ModelPages(
-    SchemeVersion, filterset_class=filters.SchemeVersionFilterSet, form_class=forms.SchemeVersionForm,
-    list_columns=["name", "version", "title", "shipped", "note"], panels=[scheme_panel], prefix="schemes/",
-    detail_fields=["name", "version", "title", "shipped", "note", "updated_at"],
-)
-run_pages = ModelPages(
-    Run, filterset_class=filters.RunFilterSet, form_class=forms.RunForm,
-    list_columns=["title", "year", "scheme", "state", "updated_at"], panels=[run_panel], prefix="runs/",
-    detail_fields=["title", "year", "scheme", "state", "note", "updated_at"], select_related=["scheme"],
-)
-class ResultPages(ModelPages):
-    def scoped(self, user):
-        """Enterprise users see their results once the run is published."""
-        return services.visible_results(Result.objects.all(), user)
-
-
-result_pages = ResultPages(
-    Result, filterset_class=filters.ResultFilterSet, actions=("list", "detail", "history"), prefix="results/",
-    list_columns=["run", "enterprise", "group_label", "total", "rank", "grade", "computed_grade", "reason",
-                  "missing_label"],
-    export_columns=["run", "uscc", "enterprise", "group_label", "land", "tax", "revenue", "value_added", "energy",
-                    "electricity", "emissions", "rd", "employees", "bonus", "penalty", "total", "rank",
-                    "computed_grade", "grade", "reason", "adjustment_reason", "missing_label"],
-    detail_fields=["run", "enterprise", "group_label", "above_scale", "industry_code", "production_started_on",
-                   "land", "tax", "revenue", "value_added", "energy", "electricity", "emissions", "rd", "employees",
-                   "bonus", "penalty", "total", "rank", "computed_grade", "grade", "reason", "adjustment_reason"],
-    select_related=["run", "enterprise"], panels=[result_panel], default_sort="rank",
-)
 def disposal_panel(request, case):
     return {"key": "disposal", "title": "处置进展", "template": "evaluation/panels/disposal.html", "context": {
         "case": case, "transitions": case.machine.available(case, request.user),
@@ -119,23 +92,6 @@ def disposal_panel(request, case):
         "progress_form": forms.ProgressForm(initial={"on": timezone.localdate()}),
         "can_change": request.user.has_perm("evaluation.change_disposalcase"),
     }}
-
-
-disposal_pages = ModelPages(
-    DisposalCase, filterset_class=filters.DisposalCaseFilterSet, form_class=forms.DisposalCaseForm,
-    list_columns=["enterprise", "year", "route", "area_mu", "deadline", "officer", "state", "overdue",
-                  "tax_per_mu_before", "tax_per_mu_after"],
-    panels=[disposal_panel], prefix="disposals/", select_related=["enterprise"],
-)
-rule_pages = ModelPages(
-    LowEfficiencyRule, list_columns=["tax_per_mu_below", "industry_share_below", "growth_target_pct"],
-    form_fields=["tax_per_mu_below", "industry_share_below", "growth_target_pct"], prefix="low-efficiency/rule/",
-    actions=("list", "detail", "edit", "history"),
-)
-policy_pages = ModelPages(
-    GradePolicy, list_columns=["grade", "text"], form_fields=["grade", "text"], prefix="policies/",
-    actions=("list", "detail", "add", "edit", "history"),
-)
 
 
 def _run_for(request, pk) -> Run:
@@ -174,7 +130,7 @@ def run_action(request, pk, action):
 @require_POST
 @permission_required("evaluation.change_result", raise_exception=True)
 def adjust_result(request, pk):
-    result = get_object_or_404(result_pages.scoped(request.user).select_related("run"), pk=pk)
+    result = get_object_or_404(declared(Result).scoped(request.user).select_related("run"), pk=pk)
     form = forms.AdjustForm(request.POST)
     if not form.is_valid():
         messages.error(request, "调档失败：须选择等级并填写理由。")
@@ -233,7 +189,7 @@ def compare(request):
 @permission_required("evaluation.view_result", raise_exception=True)
 def result_report(request, pk):
     """The enterprise's 亩均效益体检报告 (PDF): staff for any enterprise, an enterprise for its own."""
-    result = get_object_or_404(result_pages.scoped(request.user).select_related("run__scheme", "enterprise"), pk=pk)
+    result = get_object_or_404(declared(Result).scoped(request.user).select_related("run__scheme", "enterprise"), pk=pk)
     content = report.render(services.report_data(result))
     response = HttpResponse(content, content_type="application/pdf")
     filename = report_filename(result)
@@ -295,7 +251,7 @@ def _latest_run():
 
 
 def _case_for(request, pk) -> DisposalCase:
-    return get_object_or_404(disposal_pages.scoped(request.user), pk=pk)
+    return get_object_or_404(declared(DisposalCase).scoped(request.user), pk=pk)
 
 
 @login_required

@@ -1,11 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+
+from openpark.core.registry import api_router
 
 from . import views
 
-router = DefaultRouter()
-router.register("indicators", views.IndicatorViewSet)
-router.register("facts", views.FactViewSet)
-router.register("city-figures", views.CityFigureViewSet)
+router = api_router("economy")
 
 urlpatterns = [path("figures/", views.FiguresView.as_view(), name="economy_figures"), *router.urls]

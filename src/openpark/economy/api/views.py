@@ -5,31 +5,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from openpark.core.api.viewsets import ScopedModelViewSet
 from openpark.core.scoping import is_park_wide
 
-from .. import filters, services
-from ..models import CityFigure, Fact, Indicator
+from .. import services
 from . import serializers
-
-
-class IndicatorViewSet(ScopedModelViewSet):
-    queryset = Indicator.objects.all()
-    serializer_class = serializers.IndicatorSerializer
-    filterset_class = filters.IndicatorFilterSet
-
-
-class FactViewSet(ScopedModelViewSet):
-    queryset = Fact.objects.select_related("enterprise", "indicator")
-    serializer_class = serializers.FactSerializer
-    filterset_class = filters.FactFilterSet
-    ordering_fields = ["year", "month", "value", "updated_at"]
-
-
-class CityFigureViewSet(ScopedModelViewSet):
-    queryset = CityFigure.objects.select_related("indicator")
-    serializer_class = serializers.CityFigureSerializer
-    filterset_class = filters.CityFigureFilterSet
 
 
 class FiguresView(APIView):

@@ -1,11 +1,5 @@
-from rest_framework.routers import DefaultRouter
+from openpark.core.registry import api_router
 
-from . import views
-
-router = DefaultRouter()
-router.register("schemes", views.SchemeVersionViewSet)
-router.register("runs", views.RunViewSet)
-router.register("results", views.ResultViewSet)
-router.register("disposals", views.DisposalCaseViewSet)
+router = api_router("evaluation")
 
 urlpatterns = router.urls
