@@ -130,6 +130,7 @@ def _make_viewset(declaration) -> type:
     }
     if api.ordering:
         attrs["ordering_fields"] = list(api.ordering)
+    attrs["__module__"] = f"{declaration.opts.app_config.name}.declarations"
     return type(f"{declaration.model.__name__}ViewSet", (base,), attrs)
 
 
@@ -148,7 +149,9 @@ def _make_serializer(declaration) -> type:
             del meta["exclude"]
             meta["fields"] = "__all__"
         meta["read_only_fields"] = list(api.read_only_fields)
-    return type(f"{declaration.model.__name__}Serializer", (ScopedModelSerializer,), {"Meta": type("Meta", (), meta)})
+    return type(f"{declaration.model.__name__}Serializer", (ScopedModelSerializer,), {
+        "Meta": type("Meta", (), meta), "__module__": f"{declaration.opts.app_config.name}.declarations",
+    })
 
 
 # Search -----------------------------------------------------------------------------------------

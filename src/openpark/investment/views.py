@@ -6,12 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openpark.core.generic import ModelPages, error_message
+from openpark.core.generic import error_message
+from openpark.core.registry import declared
 from openpark.core.scoping import is_park_wide
 from openpark.core.states import TransitionError
 
 from . import filters, forms, services
-from .importers import project_importer
 from .choices import ContactStatus, LinkStatus
 from .models import (
     Adviser, Chain, ChainLink, DeadlineRule, LandTask, Lead, Problem, Project, ProjectDeadline, StageDate,
@@ -74,53 +74,10 @@ def enterprise_projects_panel(request, enterprise):
             "context": {"projects": enterprise.projects.all()}}
 
 
-chain_pages = ModelPages(Chain, filterset_class=filters.ChainFilterSet, list_columns=["order", "name", "leader"],
-                         form_fields=["name", "leader", "order", "note"], panels=[chain_panel])
-link_pages = ModelPages(ChainLink, filterset_class=filters.ChainLinkFilterSet, prefix="links/",
-                        list_columns=["chain", "order", "name", "status"], select_related=["chain"],
-                        form_fields=["chain", "name", "order", "status", "enterprises", "note"], panels=[link_panel])
-adviser_pages = ModelPages(Adviser, filterset_class=filters.AdviserFilterSet,
-                           list_columns=["name", "kind", "organisation", "appointed_on"],
-                           form_fields=["name", "kind", "organisation", "appointed_on", "note"], panels=[adviser_panel])
-target_pages = ModelPages(TargetCompany, filterset_class=filters.TargetCompanyFilterSet, prefix="targets/",
-                          list_columns=["year", "name", "company_type", "link", "officer", "contact_status"],
-                          form_fields=["year", "name", "company_type", "link", "officer", "contact_status", "note"],
-                          select_related=["link__chain"])
-lead_pages = ModelPages(Lead, filterset_class=filters.LeadFilterSet, form_class=forms.LeadForm,
-                        list_columns=["received_on", "source", "investor", "intended_project", "officer", "adviser"])
-visit_pages = ModelPages(Visit, filterset_class=filters.VisitFilterSet, form_class=forms.VisitForm,
-                         list_columns=["held_on", "kind", "place", "participants", "next_step", "next_due"])
-project_pages = ModelPages(
-    Project, filterset_class=filters.ProjectFilterSet, form_class=forms.ProjectForm,
-    list_columns=["code", "name", "investor", "chain", "zone", "stage", "total_investment", "linked_leader",
-                  "last_progress_on"], select_related=["chain", "zone"], panels=[project_panel],
-    importer=project_importer,
-)
-problem_pages = ModelPages(Problem, filterset_class=filters.ProblemFilterSet, form_class=forms.ProblemForm,
-                           list_columns=["project", "stage", "description", "owner", "deadline", "overdue",
-                                         "escalated_on", "resolved_on"], select_related=["project"],
-                           panels=[problem_panel])
-team_pages = ModelPages(TeamMember, list_columns=["project", "name", "role", "organisation"], prefix="team/",
-                        form_fields=["project", "name", "role", "organisation"], select_related=["project"])
-land_task_pages = ModelPages(LandTask, list_columns=["project", "kind", "status", "planned_on", "done_on"],
-                             form_fields=["project", "kind", "status", "planned_on", "done_on"], prefix="land-tasks/",
-                             select_related=["project"])
-stage_date_pages = ModelPages(StageDate, list_columns=["project", "stage", "planned_on", "actual_on"],
-                              form_fields=["project", "stage", "planned_on"], prefix="stage-dates/",
-                              actions=("list", "detail", "add", "edit", "history"), select_related=["project"])
-rule_pages = ModelPages(DeadlineRule, filterset_class=filters.DeadlineRuleFilterSet, prefix="deadline-rules/",
-                        list_columns=["order", "code", "name", "working_days", "industrial_only"],
-                        form_fields=["code", "name", "working_days", "industrial_only", "order"])
-deadline_pages = ModelPages(ProjectDeadline, prefix="deadlines/",
-                            list_columns=["project", "rule", "applied_on", "due_on", "done_on", "overdue"],
-                            form_fields=["project", "rule", "applied_on", "done_on"],
-                            select_related=["project", "rule"])
-
-
 @login_required
 @require_POST
 def advance(request, pk, transition):
-    project = get_object_or_404(project_pages.scoped(request.user), pk=pk)
+    project = get_object_or_404(declared(Project).scoped(request.user), pk=pk)
     form = forms.AdvanceForm(request.POST)
     if not form.is_valid():
         messages.error(request, "日期格式有误。")
@@ -138,7 +95,7 @@ def advance(request, pk, transition):
 @require_POST
 @permission_required("investment.change_problem", raise_exception=True)
 def escalate(request, pk):
-    problem = get_object_or_404(problem_pages.scoped(request.user), pk=pk)
+    problem = get_object_or_404(declared(Problem).scoped(request.user), pk=pk)
     try:
         services.escalate(problem)
     except ValidationError as exc:
@@ -152,7 +109,7 @@ def escalate(request, pk):
 @require_POST
 @permission_required("investment.change_problem", raise_exception=True)
 def resolve(request, pk):
-    problem = get_object_or_404(problem_pages.scoped(request.user), pk=pk)
+    problem = get_object_or_404(declared(Problem).scoped(request.user), pk=pk)
     form = forms.ResolveForm(request.POST)
     try:
         if not form.is_valid():

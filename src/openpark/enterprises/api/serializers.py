@@ -29,7 +29,7 @@ class IndustrySerializer(serializers.ModelSerializer):
         fields = ["code", "display_code", "level", "name", "section", "parent"]
 
 
-class ContactSerializer(ScopedModelSerializer):
+class EnterpriseContactSerializer(ScopedModelSerializer):
     """An enterprise's contacts within its record; the phone masked as everywhere (see
     ScopedModelSerializer)."""
 
@@ -44,7 +44,7 @@ class EnterpriseSerializer(ScopedModelSerializer):
     above_scale_years = serializers.SerializerMethodField()
     high_tech_certificates = serializers.SerializerMethodField()
     former_names = serializers.SerializerMethodField()
-    contacts = ContactSerializer(many=True, read_only=True)
+    contacts = EnterpriseContactSerializer(many=True, read_only=True)
 
     class Meta:
         model = Enterprise
