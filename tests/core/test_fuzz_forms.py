@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from openpark.core.generic import pages_registry
+from openpark.core.registry import searchable
 
 from ..crawl import crawl, project_patterns, view_name
 from ..factories import UserFactory
@@ -150,8 +151,9 @@ def test_no_form_answers_with_a_server_error(client, role):
         if response.status_code >= 500:
             server_errors.append(f"GET {url}: {response.status_code}")
 
+    type_ahead = [reverse("core:autocomplete", args=[d.key]) + "?q=%00' OR 1=1" for d in searchable(user)]
     visited, forms, paths = crawl(client, user, check, [park["task"].get_absolute_url(),
-                                                        park["job"].get_absolute_url()])
+                                                        park["job"].get_absolute_url(), *type_ahead])
     visited |= delete_and_restore_one_of_each(client, user, check)
     for path in paths:
         for params in PAGE_PARAMETERS:

@@ -15,6 +15,7 @@ from .models import Grid
 from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import scope_queryset
 from .tokens import MAX_DAYS
+from .widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 class DateInput(forms.DateInput):
     """A browser date picker, which takes and gives ISO dates whatever the language's format."""
@@ -73,6 +74,7 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
                 queryset = scope_queryset(queryset, user)
             field.queryset = queryset | model._default_manager.filter(pk__in=self._current_ids(name))
             field.label_from_instance = _with_state(field.label_from_instance)
+            _type_ahead(field, model)
 
     def _current_ids(self, name) -> list:
         """The records the instance links to now, offered even if deleted since, so that saving
@@ -86,6 +88,21 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
             current = getattr(self.instance, field.attname)
             return [current] if current is not None else []
         return []
+
+
+def _type_ahead(field, model) -> None:
+    """Links to a declared, searchable model are chosen by typing, not from a list of every row."""
+    from .registry import declaration_for
+
+    declaration = declaration_for(model)
+    if declaration is None or not declaration.search_fields:
+        return
+    multiple = isinstance(field, forms.ModelMultipleChoiceField)
+    widget_class = AutocompleteSelectMultiple if multiple else AutocompleteSelect
+    widget = widget_class(model, attrs=field.widget.attrs)
+    widget.choices = field.choices
+    widget.is_required = field.required
+    field.widget = widget
 
 
 def _with_state(label):

@@ -9,6 +9,8 @@ urlpatterns = [
     *page_urls("core"),
     path("role-grants/<int:pk>/<slug:decision>/", views.rolegrant_decide, name="rolegrant_decide"),
     path("logins/", views.login_records, name="login_records"),
+    path("search/", views.search, name="search"),
+    path("autocomplete/<str:label>/", views.autocomplete, name="autocomplete"),
     path("tokens/", views.apitoken_list, name="apitoken_list"),
     path("tokens/add/", views.apitoken_add, name="apitoken_add"),
     path("tokens/<int:pk>/revoke/", views.apitoken_revoke, name="apitoken_revoke"),

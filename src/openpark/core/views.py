@@ -17,7 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.generic import RedirectView
 
-from . import accounts, navigation, progress, tokens
+from urllib.parse import urlencode
+
+from . import accounts, navigation, progress, registry, tokens
 from .registry import declared
 from .choices import GrantState
 from .forms import ApiTokenForm, CheckedPasswordChangeForm, DecisionForm, RoleGrantForm
@@ -526,3 +528,45 @@ class FaviconView(RedirectView):
 
     def get_redirect_url(self, *args, **kwargs):
         return static("favicon.svg")
+
+
+# Search and type-ahead -------------------------------------------------------------------------
+
+AUTOCOMPLETE_LIMIT = 20
+
+
+@login_required
+def autocomplete(request, label):
+    """Rows of a declared model matching `q` (or the chosen `ids`), among those the user may see:
+    the type-ahead of forms that link to it."""
+    model = registry.model_by_label(label)
+    declaration = registry.declaration_for(model) if model is not None else None
+    if declaration is None or not declaration.search_fields:
+        raise Http404("没有这种记录。")
+    if not request.user.has_perm(declaration.permission("list")):
+        raise PermissionDenied("您没有查看此类记录的权限。")
+    rows = declaration.scoped(request.user)
+    text = request.GET.get("q", "").strip()[:100]
+    if text:
+        rows = rows.filter(registry.search_filter(declaration, text)).distinct()
+    found = list(rows[: AUTOCOMPLETE_LIMIT + 1])
+    return JsonResponse({
+        "results": [{"id": row.pk, "text": str(row)} for row in found[:AUTOCOMPLETE_LIMIT]],
+        "more": len(found) > AUTOCOMPLETE_LIMIT,
+    })
+
+
+@login_required
+def search(request):
+    """The global search: every kind of record the user may see, by the fields its declaration
+    names (an enterprise by name, former name or code; a project by name or number)."""
+    text = request.GET.get("q", "").strip()[:100]
+    groups = [
+        {"title": str(d.opts.verbose_name_plural), "rows": rows, "more": more,
+         "more_url": f"{reverse(d.url_name('list'))}?{urlencode({'q': text})}"}
+        for d, rows, more in registry.search(request.user, text)
+    ]
+    return render(request, "core/search.html", {
+        "title": f"搜索“{text}”" if text else "搜索", "text": text, "groups": groups,
+        "breadcrumbs": [("首页", reverse("home")), ("搜索", "")],
+    })

@@ -66,7 +66,7 @@ class VisitFilterSet(SearchFilterSet):
 
 
 class ProjectFilterSet(SearchFilterSet):
-    search_fields = ("name", "investor", "linked_leader")
+    search_fields = ("code", "name", "investor", "linked_leader")
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label="阶段")
     chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), label="产业链")
     zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label="片区")

@@ -1,12 +1,13 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import tokens
+from .. import registry, tokens
 from ..models import TaskRun
 from .serializers import TaskRunSerializer
 
@@ -62,3 +63,19 @@ class ObtainTokenView(APIView):
         user_logged_in.send(sender=type(user), request=django_request, user=user)
         token, key = tokens.issue(user, "接口登录")
         return Response(TokenResponseSerializer({"token": key, "expires_at": token.expires_at}).data)
+
+
+class SearchView(APIView):
+    """The global search: every kind of record the user may see whose declared search fields
+    contain `q`, a few of each with a link to their list."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="查找的文字")], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        text = request.query_params.get("q", "").strip()[:100]
+        return Response({"results": [
+            {"kind": d.key, "label": str(d.opts.verbose_name_plural), "more": more,
+             "items": [{"id": row.pk, "text": str(row), "url": row.get_absolute_url()} for row in rows]}
+            for d, rows, more in registry.search(request.user, text)
+        ]})

@@ -87,6 +87,48 @@ var OpenPark = (function () {
     if (!confirmed(link)) { event.preventDefault(); event.stopImmediatePropagation(); }
   }, true);
 
+  // <select data-autocomplete="/core/autocomplete/…/"> holds only the chosen records; typing in
+  // the box before it asks the server for matches, among the rows the user may see.
+  function typeAhead(select) {
+    var box = node("input", "type-ahead");
+    box.type = "search";
+    box.placeholder = select.getAttribute("data-placeholder") || "";
+    box.setAttribute("aria-label", box.placeholder);
+    select.parentNode.insertBefore(box, select);
+    var pending = null;
+
+    function show(results) {
+      var keep = Array.prototype.filter.call(select.options, function (option) {
+        return option.selected || option.value === "";
+      });
+      var kept = {};
+      keep.forEach(function (option) { kept[option.value] = true; });
+      while (select.options.length) { select.remove(0); }
+      keep.forEach(function (option) { select.add(option); });
+      results.forEach(function (row) {
+        if (!kept[String(row.id)]) { select.add(new Option(row.text, row.id)); }
+      });
+      select.dataset.loaded = String(results.length);
+    }
+
+    function ask() {
+      var url = select.getAttribute("data-autocomplete") + "?q=" + encodeURIComponent(box.value.trim());
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (data) { show(data.results || []); });
+    }
+
+    box.addEventListener("input", function () {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(ask, 250);
+    });
+    select.addEventListener("focus", function () { if (!select.dataset.loaded) { ask(); } });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-autocomplete]").forEach(typeAhead);
+  });
+
   return {
     escapeHtml: escapeHtml, node: node, formatNumber: formatNumber,
     axisTooltip: axisTooltip, radarTooltip: radarTooltip

@@ -1,0 +1,40 @@
+"""Form widgets of the platform."""
+from django import forms
+from django.urls import reverse
+
+from .limits import ID_MAX
+
+
+class AutocompleteMixin:
+    """A select of linked records that renders only the chosen ones: the page types ahead
+    against `/core/autocomplete/<model>/` (openpark.js), so no page lists every enterprise.
+    The form field's queryset still decides what may be chosen."""
+
+    def __init__(self, model, attrs=None, choices=()):
+        super().__init__(attrs=attrs, choices=choices)
+        self.model_label = model._meta.label_lower
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-autocomplete"] = reverse("core:autocomplete", args=[self.model_label])
+        attrs.setdefault("data-placeholder", "输入名称或代码查找…")
+        return attrs
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = {str(v) for v in value if v not in (None, "")}
+        options = []
+        if not self.allow_multiple_selected and not self.is_required:
+            options.append(self.create_option(name, "", "---------", not chosen, 0))
+        field = self.choices.field
+        ids = [int(v) for v in chosen if v.isdigit() and int(v) <= ID_MAX]
+        for obj in field.queryset.filter(pk__in=ids) if ids else ():
+            options.append(self.create_option(name, obj.pk, field.label_from_instance(obj), True, len(options)))
+        return [(None, options, 0)]
+
+
+class AutocompleteSelect(AutocompleteMixin, forms.Select):
+    pass
+
+
+class AutocompleteSelectMultiple(AutocompleteMixin, forms.SelectMultiple):
+    pass
