@@ -29,7 +29,7 @@ run: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	OPENPARK_ROUTE_COVERAGE=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 # The README's production start (DEBUG=0, collectstatic, gunicorn) on a throw-away data folder.
 production-check: install

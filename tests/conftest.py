@@ -4,6 +4,8 @@ from rest_framework.test import APIClient
 
 from .factories import EnterpriseFactory, GridFactory, UserFactory, bind_enterprise, bind_grid
 
+pytest_plugins = ["tests.route_coverage"]
+
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):

@@ -30,7 +30,7 @@ def test_demo_leader_logs_in_and_sees_home(browser, live_server, demo_park, arti
     page.wait_for_url(f"{live_server.url}/enterprises/enterprises/")
     assert "共 300 条" in page.locator("#object-table").inner_text()
     # Filtering swaps only the table in place (htmx) and keeps the URL shareable.
-    page.fill("input[name=q]", "恒通")
+    page.fill(".filters input[name=q]", "恒通")
     page.click(".filters button[type=submit]")
     page.wait_for_url("**q=%E6%81%92%E9%80%9A**")
     rows = page.locator("table.objects tbody tr")
@@ -51,4 +51,31 @@ def test_phone_width_is_usable(browser, live_server, demo_park, artifacts):
     assert page.locator(".mainnav").is_visible()
     assert page.locator(".mainnav >> text=网格").first.is_visible()
     page.screenshot(path=str(artifacts / "home-grid-phone.png"), full_page=True)
+    page.close()
+
+
+def test_the_top_bar_search_and_a_type_ahead(browser, live_server, demo_park):
+    """The global search finds an enterprise by name; a contact's enterprise is chosen by typing,
+    the form listing only what the server found."""
+    from openpark.enterprises.models import Contact, Enterprise
+
+    target = Enterprise.objects.filter(name__contains="恒通").order_by("pk").first()
+    contact = Contact.objects.order_by("pk").first()
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    log_in(page, live_server.url, "economy")
+    page.fill(".global-search input[name=q]", "恒通")
+    page.press(".global-search input[name=q]", "Enter")
+    page.wait_for_url("**/core/search/?q=*")
+    assert target.name in page.locator("main").inner_text()
+
+    page.goto(f"{live_server.url}/enterprises/contacts/{contact.pk}/edit/")
+    select = page.locator("select[name=enterprise]")
+    assert select.locator("option").count() == 1
+    page.fill("input.type-ahead", "恒通")
+    page.wait_for_selector(f"select[name=enterprise] option[value='{target.pk}']", state="attached")
+    select.select_option(str(target.pk))
+    page.click("form.edit-form button[type=submit]")
+    page.wait_for_url(f"**/enterprises/contacts/{contact.pk}/")
+    contact.refresh_from_db()
+    assert contact.enterprise_id == target.pk
     page.close()

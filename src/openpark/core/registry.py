@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Q
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 registry: dict[str, "ModelPages"] = {}  # noqa: F821  (label_lower -> declaration)
 
@@ -95,9 +95,9 @@ def page_urls(app_label: str) -> list:
     return [route for declaration in declarations(app_label) for route in declaration.urls()]
 
 
-def api_router(app_label: str, router: DefaultRouter | None = None) -> DefaultRouter:
+def api_router(app_label: str, router: SimpleRouter | None = None) -> SimpleRouter:
     """A router with the API endpoint of every model the app declares with `api=`."""
-    router = router or DefaultRouter()
+    router = router or SimpleRouter()
     for declaration in declarations(app_label):
         if declaration.api is not None:
             router.register(declaration.api.route, viewset_for(declaration), basename=declaration.opts.model_name)

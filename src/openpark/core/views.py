@@ -285,6 +285,7 @@ def import_template(request, name):
     from .importing import template_xlsx
 
     importer = _importer_or_404(name)
+    _require_import_permission(request.user, importer)
     return xlsx_response(template_xlsx(importer.spec), f"{importer.title}导入模板.xlsx")
 
 

@@ -24,7 +24,8 @@ link_pages = ModelPages(
     ChainLink, filterset_class=filters.ChainLinkFilterSet, prefix="links/",
     list_columns=["chain", "order", "name", "status"], select_related=["chain"],
     form_fields=["chain", "name", "order", "status", "enterprises", "note"], panels=[link_panel],
-    api=Api("links", serializer=serializers.ChainLinkSerializer, select_related=("chain",)),
+    api=Api("links", serializer=serializers.ChainLinkSerializer, select_related=("chain",),
+            prefetch_related=("enterprises",)),
 )
 adviser_pages = ModelPages(
     Adviser, filterset_class=filters.AdviserFilterSet, list_columns=["name", "kind", "organisation", "appointed_on"],
