@@ -69,7 +69,8 @@ def test_sheet_with_several_indicators_for_a_period_chosen_at_upload(economy, fi
 
     confirm(economy, job)
     job.refresh_from_db()
-    assert job.result == {"total": 2, "enterprises": 2, "create": 5, "update": 0, "delete": 0, "unchanged": 0}
+    assert job.result == {"total": 2, "enterprises": 2, "create": 5, "update": 0, "restore": 0, "delete": 0,
+                          "unchanged": 0}
     assert stored(a, "gross_industrial_output") == D("1200.50")
     assert stored(a, "main_business_revenue") == D("1000.00")
     assert stored(b, "main_business_revenue") == D("2500.50")
@@ -143,7 +144,8 @@ def test_reimporting_a_period_replaces_its_values_and_records_each_change(econom
         [b.uscc, 200, 185, 20],
     ]
     job = imported(economy, again, year=2021, month=6)
-    assert job.result == {"total": 2, "enterprises": 2, "create": 0, "update": 2, "delete": 1, "unchanged": 3}
+    assert job.result == {"total": 2, "enterprises": 2, "create": 0, "update": 2, "restore": 0, "delete": 1,
+                          "unchanged": 3}
     assert stored(a, "gross_industrial_output") == 110 and stored(a, "main_business_revenue") == 90
     assert stored(a, "profit") is None and stored(b, "main_business_revenue") == 185
     for fact in (other_period, other_indicator, untouched_firm):
@@ -157,7 +159,7 @@ def test_reimporting_a_period_replaces_its_values_and_records_each_change(econom
         ("delete", "10.00", "10.00"), ("update", "100.00", "110.00"), ("update", "180.00", "185.00")]
 
     job = imported(economy, first, year=2021, month=6)
-    assert job.result["update"] == 3 and stored(a, "profit") == 10
+    assert (job.result["update"], job.result["restore"]) == (2, 1) and stored(a, "profit") == 10
     assert ChangeRecord.objects.filter(content_type__model="fact", action="restore").count() == 1
 
 
@@ -218,7 +220,8 @@ def test_exported_facts_import_back_unchanged(economy, firms):
     assert rows[0][:5] == ["统一社会信用代码", "企业名称", "年份", "月份", "报告期"]
     assert len(rows) == 4  # a 2021, a 2021-06, b 2021-06
     job = imported(economy, rows)
-    assert job.result == {"total": 3, "enterprises": 2, "create": 0, "update": 0, "delete": 0, "unchanged": 4}
+    assert job.result == {"total": 3, "enterprises": 2, "create": 0, "update": 0, "restore": 0, "delete": 0,
+                          "unchanged": 4}
 
 
 def test_only_the_economy_role_may_import_facts(make_user, client_for):
