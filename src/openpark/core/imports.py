@@ -80,7 +80,8 @@ class MappedColumn:
 class Record:
     """One stored record as a row of the file asks for it. Most sheets hold one record a row; the
     fact sheet one per indicator column. `delete`: the file asks for the stored record to go (a
-    blank cell of the fact sheet); nothing happens when there is none."""
+    blank cell of the fact sheet), soft-deleted as domain records are; nothing happens when there
+    is none."""
 
     row: importing.ParsedRow
     values: dict
@@ -168,13 +169,14 @@ class LinkChanges:
 
 
 def _link_saved_parents(instances) -> None:
-    """Set the foreign keys of rows that point to records saved since they were planned."""
+    """Set the foreign keys of rows that point to records saved since they were planned (through the
+    relation, as setting the id alone would forget the record and fetch it again to name the row)."""
     for instance in instances:
         for relation in instance._meta.concrete_fields:
             if relation.many_to_one and getattr(instance, relation.attname) is None and relation.is_cached(instance):
                 parent = relation.get_cached_value(instance)
                 if parent is not None:
-                    setattr(instance, relation.attname, parent.pk)
+                    setattr(instance, relation.name, parent)
 
 
 @dataclass
@@ -200,6 +202,11 @@ class Plan:
     def present(self) -> set[str]:
         """The fields of the spec that the file has a column for."""
         return {column.field for column in self.columns}
+
+    @cached_property
+    def headers(self) -> dict[str, str]:
+        """{field: header} of the spec's columns."""
+        return {column.field: column.header for column in self.spec.columns}
 
     def of(self, *actions: Action) -> list[RowChange]:
         return [change for change in self.changes if change.action in actions]
@@ -299,11 +306,11 @@ class ModelImporter:
         repeats = matching.repeated_keys((key, record.row.sheet, record.row.row) for key, record in keyed)
         if repeats:
             records = {(record.row.sheet, record.row.row): record for _, record in keyed}
-            plan.errors += [self.repeated_error(records[repeat.again], repeat.first) for repeat in repeats]
+            plan.errors += [self.repeated_error(plan, records[repeat.again], repeat.first) for repeat in repeats]
             again = {repeat.again for repeat in repeats}
             keyed = [(key, record) for key, record in keyed if (record.row.sheet, record.row.row) not in again]
         stored = self.existing([key for key, _ in keyed])
-        changes = (self.change(record, key, stored.get(key)) for key, record in keyed)
+        changes = (self.change(plan, record, key, stored.get(key)) for key, record in keyed)
         plan.changes = [change for change in changes if change is not None]
         plan.errors += self.check_changes(plan)
         if plan.ok:
@@ -326,16 +333,16 @@ class ModelImporter:
                     found[key] = obj
         return found
 
-    def repeated_error(self, record: Record, first: tuple[str, int]) -> importing.CellError:
+    def repeated_error(self, plan: Plan, record: Record, first: tuple[str, int]) -> importing.CellError:
         sheet, row = first
         where = matching.where_text(sheet, row, record.row.sheet)
-        spec = self.spec
+        spec = plan.spec
         return importing.CellError(record.row.sheet, record.row.row, spec.key_column.label,
-                                   record.values.get(spec.key, ""), f"{self.describe_key(record)}与{where}重复")
+                                   record.values.get(spec.key, ""), f"{self.describe_key(plan, record)}与{where}重复")
 
-    def describe_key(self, record: Record) -> str:
+    def describe_key(self, plan: Plan, record: Record) -> str:
         """The record's natural key in words, e.g. 统一社会信用代码“9132…”."""
-        labels = {column.field: column.label for column in self.spec.columns}
+        labels = {column.field: column.label for column in plan.spec.columns}
         parts = []
         for name, value in zip(self.natural_key, self.key_of(record.values)):
             label = labels.get(name) or str(self.model._meta.get_field(name).verbose_name)
@@ -343,13 +350,13 @@ class ModelImporter:
             parts.append(f"{label}“{'' if shown is None else shown}”")
         return "、".join(parts)
 
-    def change(self, record: Record, key: tuple, stored) -> RowChange | None:
+    def change(self, plan: Plan, record: Record, key: tuple, stored) -> RowChange | None:
         """What the record does to the stored one (None: no such record, or nothing to do)."""
         if record.delete:
             if stored is None or getattr(stored, "is_deleted", False):
                 return None
             keyed = set(self.natural_key)
-            deleted = [FieldChange(self.field_label(f, record), getattr(stored, attname), None, f)
+            deleted = [FieldChange(self.field_label(plan, f, record), getattr(stored, attname), None, f)
                        for f, attname in self._compared
                        if f.name not in keyed and (f.name in record.values or attname in record.values)]
             return RowChange(record, key, Action.DELETE, stored, deleted)
@@ -361,7 +368,7 @@ class ModelImporter:
         self.assign(stored, record.values)
         if was_deleted:
             stored.is_deleted, stored.deleted_at = False, None
-        fields = self.changed_fields(stored, record)
+        fields = self.changed_fields(plan, stored, record)
         action = Action.RESTORE if was_deleted else Action.UPDATE if fields else Action.UNCHANGED
         return RowChange(record, key, action, stored, fields)
 
@@ -371,20 +378,15 @@ class ModelImporter:
         exclude = set(self.model.change_log_exclude) | BOOKKEEPING
         return [(f, f.attname) for f in self.model._meta.concrete_fields if not f.primary_key and f.name not in exclude]
 
-    def changed_fields(self, instance, record: Record) -> list[FieldChange]:
+    def changed_fields(self, plan: Plan, instance, record: Record) -> list[FieldChange]:
         """The fields whose values differ from those the instance was read with."""
         loaded = instance._loaded_values
-        return [FieldChange(self.field_label(f, record), loaded[attname], getattr(instance, attname), f)
+        return [FieldChange(self.field_label(plan, f, record), loaded[attname], getattr(instance, attname), f)
                 for f, attname in self._compared if loaded[attname] != getattr(instance, attname)]
 
-    def field_label(self, model_field: models.Field, record: Record) -> str:
+    def field_label(self, plan: Plan, model_field: models.Field, record: Record) -> str:
         """The name a changed field goes by: its column's header, else the field's own name."""
-        column = self._columns_by_field.get(model_field.name)
-        return column.header if column is not None else str(model_field.verbose_name)
-
-    @cached_property
-    def _columns_by_field(self) -> dict[str, importing.Column]:
-        return {column.field: column for column in self.spec.columns}
+        return plan.headers.get(model_field.name) or str(model_field.verbose_name)
 
     # Counting and showing -----------------------------------------------------------------------
 
@@ -503,11 +505,6 @@ class ModelImporter:
         creates = [change.instance for change in plan.of(Action.CREATE)]
         saved = [change for change in plan.changes if change.action != Action.CREATE and change.saves_instance]
         now = timezone.now()
-        if not self._soft_deletes:
-            gone = [change for change in saved if change.action == Action.DELETE]
-            saved = [change for change in saved if change.action != Action.DELETE]
-            for chunk in chunks([change.instance.pk for change in gone]):
-                self.model._default_manager.filter(pk__in=chunk).delete()
         for change in saved:
             if change.action == Action.DELETE:
                 change.instance.is_deleted, change.instance.deleted_at = True, now
@@ -526,10 +523,6 @@ class ModelImporter:
         record_created(creates)
         self.write_related(plan)
         return self.counts(plan)
-
-    @cached_property
-    def _soft_deletes(self) -> bool:
-        return any(f.name == "is_deleted" for f in self.model._meta.concrete_fields)
 
     def _updated_fields(self, saved: list[RowChange]) -> list[str]:
         """The fields the saved records change, and the bookkeeping ones."""

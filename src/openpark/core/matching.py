@@ -132,7 +132,3 @@ def lookup_batches(keys: Iterable[tuple], limit: int) -> Iterator[list[Component
 def _components(batch: list[set], nulls: list[bool]) -> list[Component]:
     return [Component(sorted(values), null) for values, null in zip(batch, nulls)]
 
-
-def changed(before: dict, after: dict, names: Iterable[str]) -> list[str]:
-    """The names whose values differ (by equality, so 1.50 and 1.5 are the same number)."""
-    return [name for name in names if before.get(name) != after.get(name)]

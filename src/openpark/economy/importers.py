@@ -76,7 +76,7 @@ class FactImporter(imports.ModelImporter):
                 yield imports.Record(row, {"enterprise": enterprise, "indicator": indicator, "year": year,
                                            "month": month, "value": value}, delete=value is None)
 
-    def describe_key(self, record) -> str:
+    def describe_key(self, plan, record) -> str:
         return f"同一企业同一期间（{period_label(record.values['year'], record.values['month'])}）"
 
     # Counting and showing ------------------------------------------------------------------------
@@ -88,10 +88,10 @@ class FactImporter(imports.ModelImporter):
         values = change.record.values
         return f"{values['enterprise'].name} {period_label(values['year'], values['month'])}"
 
-    def field_label(self, model_field, record) -> str:
+    def field_label(self, plan, model_field, record) -> str:
         if model_field.name == "value":
             return _header(record.values["indicator"])
-        return super().field_label(model_field, record)
+        return super().field_label(plan, model_field, record)
 
     def preview_headers(self, plan) -> list[str]:
         return [USCC_COLUMN.label, "企业名称", "期间", *(_header(i) for i in plan.indicators.values())]

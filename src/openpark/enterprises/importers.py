@@ -163,39 +163,7 @@ class EnterpriseImporter(imports.ModelImporter):
         if "tags" in present:
             plan.related += _tags(changes, known)
         if "contact_name" in present:
-            plan.related.append(self._contacts(changes, known))
-
-    def _contacts(self, changes, known) -> RelatedChanges:
-        """The first contact of each enterprise is the one the sheet's 联系人 columns describe."""
-        first = {}
-        for chunk in imports.chunks(known):
-            for contact in Contact.objects.filter(enterprise_id__in=chunk).order_by("pk"):
-                first.setdefault(contact.enterprise_id, contact)
-        contacts = RelatedChanges(Contact, update_fields=tuple(CONTACT_FIELDS.values()))
-        labels = {column.field: column.header for column in self.spec.columns}
-        for change in changes:
-            values = change.record.values
-            if not values.get("contact_name"):
-                continue
-            contact = first.get(change.instance.pk) if change.instance.pk is not None else None
-            if contact is None:
-                contact = Contact(enterprise=change.instance)
-                _assign_contact(contact, values)
-                contacts.creates.append(contact)
-                before = {}
-            else:
-                _assign_contact(contact, values)
-                before = contact._loaded_values
-            fields = [
-                FieldChange(labels[column], before.get(name), getattr(contact, name), Contact._meta.get_field(name))
-                for column, name in CONTACT_FIELDS.items() if (before.get(name) or "") != getattr(contact, name)
-            ]
-            if before and fields:
-                contacts.updates.append(contact)
-            if change.action != Action.CREATE:
-                for field in fields:
-                    change.add_related(field)
-        return contacts
+            plan.related.append(_contacts(changes, known, plan.headers))
 
     def export_rows(self, queryset, user=None):
         queryset = queryset.select_related("zone", "subpark").prefetch_related(
@@ -324,6 +292,37 @@ def _tags(changes, known) -> list:
         if change.action != Action.CREATE:
             change.add_related(FieldChange("标签", "、".join(name for _, name in before), "、".join(after)))
     return [new_tags, links]
+
+
+def _contacts(changes, known, headers) -> RelatedChanges:
+    """The first contact of each enterprise is the one the sheet's 联系人 columns describe."""
+    first = {}
+    for chunk in imports.chunks(known):
+        for contact in Contact.objects.filter(enterprise_id__in=chunk).order_by("pk"):
+            first.setdefault(contact.enterprise_id, contact)
+    contacts = RelatedChanges(Contact, update_fields=tuple(CONTACT_FIELDS.values()))
+    for change in changes:
+        values = change.record.values
+        if not values.get("contact_name"):
+            continue
+        contact = first.get(change.instance.pk) if change.instance.pk is not None else None
+        if contact is None:
+            contact = Contact(enterprise=change.instance)
+            contacts.creates.append(contact)
+            before = {}
+        else:
+            before = contact._loaded_values
+        _assign_contact(contact, values)
+        fields = [
+            FieldChange(headers[column], before.get(name), getattr(contact, name), Contact._meta.get_field(name))
+            for column, name in CONTACT_FIELDS.items() if (before.get(name) or "") != getattr(contact, name)
+        ]
+        if before and fields:
+            contacts.updates.append(contact)
+        if change.action != Action.CREATE:
+            for field in fields:
+                change.add_related(field)
+    return contacts
 
 
 def _assign_contact(contact, values) -> None:
