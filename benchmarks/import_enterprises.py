@@ -234,7 +234,7 @@ class Phases:
         self._undo.clear()
 
 
-def bulk_import(path: Path, importer, profile_dir: Path | None) -> dict:
+def bulk_import(path: Path, importer, profile_dir: Path | None, label: str = "") -> dict:
     from openpark.core import importing, imports
     from openpark.core.context import acting_as
 
@@ -261,9 +261,9 @@ def bulk_import(path: Path, importer, profile_dir: Path | None) -> dict:
     if counts is None:
         raise SystemExit(f"{path.name}: {len(plan.errors)} errors, first: {plan.errors[:3]}")
     if profiler:
-        out = profile_dir / f"{path.stem}.prof"
+        out = profile_dir / f"{label or path.stem}.prof"
         profiler.dump_stats(out)
-        print(f"\n-- profile of {path.name} ({out}), by own time --")
+        print(f"\n-- profile of {label or path.name} ({out}), by own time --")
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     return {"rows": len(plan.rows), "seconds": seconds, "counts": counts, "phases": dict(phases.seconds)}
 
@@ -495,7 +495,7 @@ def main() -> None:
         records = change_records() - records
         database_mb = Path(connection.settings_dict["NAME"]).stat().st_size / 1e6
         print(f"Re-import of the same {args.rows:,} enterprises (nothing changes) …", flush=True)
-        again = bulk_import(paths[0], enterprise_importer, None)
+        again = bulk_import(paths[0], enterprise_importer, profile_dir, "re-import")
 
         bulk_rows = enterprises["rows"] + parcels["rows"]
         bulk_seconds = enterprises["seconds"] + parcels["seconds"]

@@ -317,21 +317,8 @@ class ModelImporter:
             self.plan_related(plan)
 
     def existing(self, keys: list[tuple]) -> dict:
-        """{natural key: instance} for the keys already in the database, deleted rows included: one
-        query per batch of keys (each key field IN its values, IS NULL where a key has None)."""
-        manager = getattr(self.model, "all_objects", None) or self.model._default_manager
-        attnames = [attname for _, attname in self._key_attnames]
-        wanted = set(keys)
-        found = {}
-        for batch in matching.lookup_batches(wanted, CHUNK):
-            query = Q()
-            for attname, component in zip(attnames, batch):
-                query &= _component_filter(attname, component)
-            for obj in manager.filter(query):
-                key = tuple(getattr(obj, attname) for attname in attnames)
-                if key in wanted:
-                    found[key] = obj
-        return found
+        """{natural key: instance} for the keys already in the database, deleted rows included."""
+        return stored_by_key(self.model, self.natural_key, keys)
 
     def repeated_error(self, plan: Plan, record: Record, first: tuple[str, int]) -> importing.CellError:
         sheet, row = first
@@ -560,6 +547,31 @@ class ModelImporter:
 
 CHANGE_ACTIONS = {Action.UPDATE: ChangeAction.UPDATE, Action.RESTORE: ChangeAction.RESTORE,
                   Action.DELETE: ChangeAction.DELETE}
+
+
+def stored_by_key(model, fields: tuple[str, ...], keys: Iterable[tuple]) -> dict:
+    """{key: instance} of the stored records of `model` whose `fields` (model fields; a foreign key
+    by its id) hold one of `keys`, soft-deleted ones included: one query per batch of keys (each
+    field IN its values, IS NULL where a key has None), never one per key."""
+    manager = getattr(model, "all_objects", None) or model._default_manager
+    attnames = [model._meta.get_field(name).attname for name in fields]
+    wanted = set(keys)
+    found = {}
+    for batch in matching.lookup_batches(wanted, CHUNK):
+        query = Q()
+        for attname, component in zip(attnames, batch):
+            query &= _component_filter(attname, component)
+        for obj in manager.filter(query):
+            key = tuple(getattr(obj, attname) for attname in attnames)
+            if key in wanted:
+                found[key] = obj
+    return found
+
+
+def rows_of(queryset, field: str, ids: list):
+    """The rows of `queryset` whose `field` (e.g. "enterprise_id") is one of `ids`, read in chunks."""
+    for chunk in chunks(ids):
+        yield from queryset.filter(**{f"{field}__in": chunk})
 
 
 def _component_filter(attname: str, component: matching.Component) -> Q:

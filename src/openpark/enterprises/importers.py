@@ -217,9 +217,8 @@ def _former_names(changes) -> RelatedChanges:
 
 def _years(changes, known) -> RelatedChanges:
     stored = defaultdict(dict)
-    for chunk in imports.chunks(known):
-        for year in AboveScaleYear.objects.filter(enterprise_id__in=chunk):
-            stored[year.enterprise_id][year.year] = year
+    for year in imports.rows_of(AboveScaleYear.objects.all(), "enterprise_id", known):
+        stored[year.enterprise_id][year.year] = year
     years = RelatedChanges(AboveScaleYear)
     for change in changes:
         wanted = set(change.record.values.get("above_scale_years") or [])
@@ -242,15 +241,13 @@ def _certificates(changes, known) -> RelatedChanges:
         number = change.record.values.get("high_tech_number")
         if number:
             wanted[number] = (change, change.record.values["high_tech_issued_on"])
-    by_number = {certificate.number: certificate for chunk in imports.chunks(sorted(wanted))
-                 for certificate in HighTechCertificate.objects.filter(number__in=chunk)}
+    by_number = imports.stored_by_key(HighTechCertificate, ("number",), [(number,) for number in wanted])
     latest = {}
-    for chunk in imports.chunks(known):
-        for certificate in HighTechCertificate.objects.filter(enterprise_id__in=chunk).order_by("issued_on", "pk"):
-            latest[certificate.enterprise_id] = certificate
+    for certificate in imports.rows_of(HighTechCertificate.objects.order_by("issued_on", "pk"), "enterprise_id", known):
+        latest[certificate.enterprise_id] = certificate
     certificates = RelatedChanges(HighTechCertificate, update_fields=("enterprise", "issued_on"))
     for number, (change, issued_on) in wanted.items():
-        enterprise, certificate = change.instance, by_number.get(number)
+        enterprise, certificate = change.instance, by_number.get((number,))
         if certificate is None:
             certificates.creates.append(HighTechCertificate(number=number, enterprise=enterprise, issued_on=issued_on))
         elif (certificate.enterprise_id, certificate.issued_on) != (enterprise.pk, issued_on):
@@ -273,15 +270,13 @@ def _tags(changes, known) -> list:
     """The tags named in the file, new ones created, and the links of each enterprise whose tags change."""
     names = {id(change): list(dict.fromkeys(split_list(change.record.values.get("tags")))) for change in changes}
     wanted = sorted({name for tag_names in names.values() for name in tag_names})
-    tags = {tag.name: tag for chunk in imports.chunks(wanted) for tag in Tag.objects.filter(name__in=chunk)}
+    tags = {tag.name: tag for tag in imports.rows_of(Tag.objects.all(), "name", wanted)}
     new_tags = RelatedChanges(Tag, creates=[Tag(name=name) for name in wanted if name not in tags])
     tags.update((tag.name, tag) for tag in new_tags.creates)
     linked = defaultdict(list)
-    through = Enterprise.tags.through
-    for chunk in imports.chunks(known):
-        rows = through.objects.filter(enterprise_id__in=chunk).order_by("tag__name")
-        for enterprise_id, tag_id, name in rows.values_list("enterprise_id", "tag_id", "tag__name"):
-            linked[enterprise_id].append((tag_id, name))
+    stored = Enterprise.tags.through.objects.order_by("tag__name").values_list("enterprise_id", "tag_id", "tag__name")
+    for enterprise_id, tag_id, name in imports.rows_of(stored, "enterprise_id", known):
+        linked[enterprise_id].append((tag_id, name))
     links = LinkChanges(Enterprise, "tags")
     for change in changes:
         after = names[id(change)]
@@ -297,9 +292,8 @@ def _tags(changes, known) -> list:
 def _contacts(changes, known, headers) -> RelatedChanges:
     """The first contact of each enterprise is the one the sheet's 联系人 columns describe."""
     first = {}
-    for chunk in imports.chunks(known):
-        for contact in Contact.objects.filter(enterprise_id__in=chunk).order_by("pk"):
-            first.setdefault(contact.enterprise_id, contact)
+    for contact in imports.rows_of(Contact.objects.order_by("pk"), "enterprise_id", known):
+        first.setdefault(contact.enterprise_id, contact)
     contacts = RelatedChanges(Contact, update_fields=tuple(CONTACT_FIELDS.values()))
     for change in changes:
         values = change.record.values
