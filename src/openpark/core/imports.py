@@ -171,9 +171,13 @@ class LinkChanges:
 def _link_saved_parents(instances) -> None:
     """Set the foreign keys of rows that point to records saved since they were planned (through the
     relation, as setting the id alone would forget the record and fetch it again to name the row)."""
+    relations: dict[type, list] = {}
     for instance in instances:
-        for relation in instance._meta.concrete_fields:
-            if relation.many_to_one and getattr(instance, relation.attname) is None and relation.is_cached(instance):
+        model = type(instance)
+        if model not in relations:
+            relations[model] = [f for f in model._meta.concrete_fields if f.many_to_one]
+        for relation in relations[model]:
+            if getattr(instance, relation.attname) is None and relation.is_cached(instance):
                 parent = relation.get_cached_value(instance)
                 if parent is not None:
                     setattr(instance, relation.name, parent)

@@ -110,23 +110,28 @@ def lookup_batches(keys: Iterable[tuple], limit: int) -> Iterator[list[Component
     Keys are sorted first, so that a batch holds neighbouring keys (one enterprise's facts)."""
     batch: list[set] = []
     nulls: list[bool] = []
-    size = 0
-    for key in sorted(set(keys), key=null_last):
+    for key in _sorted(set(keys)):
         if not batch:
             batch, nulls = [set() for _ in key], [False] * len(key)
-        new = sum(1 for value, seen in zip(key, batch) if value is not None and value not in seen)
-        if size and size + new > limit:
+        new = [index for index, value in enumerate(key) if value is not None and value not in batch[index]]
+        if new and sum(map(len, batch)) + len(new) > limit:
             yield _components(batch, nulls)
-            batch, nulls, size = [set() for _ in key], [False] * len(key), 0
-            new = sum(1 for value in key if value is not None)
-        for index, value in enumerate(key):
-            if value is None:
-                nulls[index] = True
-            else:
-                batch[index].add(value)
-        size += new
+            batch, nulls = [set() for _ in key], [False] * len(key)
+            new = [index for index, value in enumerate(key) if value is not None]
+        for index in new:
+            batch[index].add(key[index])
+        if None in key:
+            for index, value in enumerate(key):
+                nulls[index] = nulls[index] or value is None
     if batch:
         yield _components(batch, nulls)
+
+
+def _sorted(keys: set) -> list:
+    try:
+        return sorted(keys)
+    except TypeError:  # None and a value in one place: the slower order that puts None last
+        return sorted(keys, key=null_last)
 
 
 def _components(batch: list[set], nulls: list[bool]) -> list[Component]:
