@@ -9,7 +9,9 @@
    enterprise, its area given in 平方米 so that the unit conversion runs, the holder being the
    enterprise's 统一社会信用代码.
 2. Imports both with the platform's bulk path, `enterprise_importer.apply(...)` then
-   `parcel_importer.apply(...)`, each timed as a whole: read + parse + check + write + change record.
+   `parcel_importer.apply(...)`, each timed as a whole: read + parse + check + match + write + change
+   record; then imports the enterprise file again, which changes nothing (every row matched to its
+   stored enterprise and compared, related rows included).
 3. Baseline, in the same run: the first --baseline-rows rows of the same data, imported "the naive
    way" (one `save()` per row, the change record written by the normal signals, as the pages do)
    into a second fresh database, in a subprocess of this script so that it gets its own settings.
@@ -232,7 +234,7 @@ class Phases:
         self._undo.clear()
 
 
-def bulk_import(path: Path, importer, profile_dir: Path | None) -> dict:
+def bulk_import(path: Path, importer, profile_dir: Path | None, label: str = "") -> dict:
     from openpark.core import importing, imports
     from openpark.core.context import acting_as
 
@@ -240,7 +242,7 @@ def bulk_import(path: Path, importer, profile_dir: Path | None) -> dict:
     phases = Phases()
     phases.wrap(importing, "read_workbook", "read")
     phases.wrap(importing, "parse_rows", "parse")
-    for name in ("resolve", "existing", "write", "write_related"):
+    for name in ("resolve", "match", "existing", "plan_related", "write", "write_related"):
         phases.wrap(importer, name, name)
     phases.wrap(imports, "record_bulk_changes", "record")
     phases.wrap(imports, "record_created", "record")
@@ -259,9 +261,9 @@ def bulk_import(path: Path, importer, profile_dir: Path | None) -> dict:
     if counts is None:
         raise SystemExit(f"{path.name}: {len(plan.errors)} errors, first: {plan.errors[:3]}")
     if profiler:
-        out = profile_dir / f"{path.stem}.prof"
+        out = profile_dir / f"{label or path.stem}.prof"
         profiler.dump_stats(out)
-        print(f"\n-- profile of {path.name} ({out}), by own time --")
+        print(f"\n-- profile of {label or path.name} ({out}), by own time --")
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     return {"rows": len(plan.rows), "seconds": seconds, "counts": counts, "phases": dict(phases.seconds)}
 
@@ -269,8 +271,10 @@ def bulk_import(path: Path, importer, profile_dir: Path | None) -> dict:
 def describe_phases(seconds: dict) -> str:
     get = lambda name: seconds.get(name, 0.0)  # noqa: E731
     return (f"read {get('read'):.1f} s, parse {get('parse'):.1f} s, resolve {get('resolve'):.1f} s, "
-            f"existing {get('existing'):.1f} s, write {get('write'):.1f} s (of which the change record of the "
-            f"file's rows {get('record'):.1f} s, related rows with their change record {get('write_related'):.1f} s)")
+            f"match {get('match'):.1f} s (of which the lookup of stored rows {get('existing'):.1f} s, planning "
+            f"related rows {get('plan_related'):.1f} s), write {get('write'):.1f} s (of which the change record of "
+            f"the file's rows {get('record'):.1f} s, related rows with their change record "
+            f"{get('write_related'):.1f} s)")
 
 
 def naive_enterprises(path: Path, autocommit: bool) -> dict:
@@ -490,6 +494,8 @@ def main() -> None:
         parcels = bulk_import(paths[1], parcel_importer, profile_dir)
         records = change_records() - records
         database_mb = Path(connection.settings_dict["NAME"]).stat().st_size / 1e6
+        print(f"Re-import of the same {args.rows:,} enterprises (nothing changes) …", flush=True)
+        again = bulk_import(paths[0], enterprise_importer, profile_dir, "re-import")
 
         bulk_rows = enterprises["rows"] + parcels["rows"]
         bulk_seconds = enterprises["seconds"] + parcels["seconds"]
@@ -500,6 +506,8 @@ def main() -> None:
         print(f"  {records:,} change records; database {database_mb:.0f} MB")
         for name, result in (("enterprises", enterprises), ("land parcels", parcels)):
             print(f"  {name} by step: {describe_phases(result['phases'])}")
+        print(line("re-import, unchanged", again["rows"], again["seconds"]), again["counts"])
+        print(f"  by step: {describe_phases(again['phases'])}")
 
         ratio, ratios, same = None, {}, None
         if baseline:
@@ -527,6 +535,7 @@ def main() -> None:
         print("\nSummary")
         print(line("bulk: enterprises", enterprises["rows"], enterprises["seconds"]))
         print(line("bulk: enterprises + land", bulk_rows, bulk_seconds))
+        print(line("bulk: re-import, unchanged", again["rows"], again["seconds"]))
         if baseline:
             print(line("naive: enterprises + land", naive_rows, naive_seconds))
             print("  ratio bulk / naive (rows/s): " + ", ".join(f"{k} {v:.1f}×" for k, v in ratios.items())
@@ -544,6 +553,7 @@ def main() -> None:
         if args.json:
             Path(args.json).write_text(json.dumps({
                 "machine": machine, "rows": args.rows, "bulk": {"enterprises": enterprises, "parcels": parcels},
+                "reimport": again,
                 "baseline_rows": baseline_rows, "baseline": baseline, "same_data": same, "ratios": ratios,
                 "ratio": ratio, "bulk_seconds": bulk_seconds, "change_records": records,
             }, indent=2, ensure_ascii=False, default=str))

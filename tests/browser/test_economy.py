@@ -27,7 +27,8 @@ def test_dashboard_renders_the_published_figures(browser, live_server, demo_park
 
 def test_fact_sheet_goes_through_the_import_pages(browser, live_server, demo_park, artifacts, tmp_path):
     """A department's sheet with a column named unlike any indicator and a remark column: the first
-    is named by hand, the second ignored knowingly, and only then is the sheet imported."""
+    is named by hand, the second ignored knowingly, and only then is the sheet imported. Its
+    correction then shows the value it changes, before → after, and imports that."""
     from openpark.core.models import ImportColumnMapping, ImportJob
     from openpark.economy.models import Fact
     from openpark.enterprises.models import Enterprise
@@ -62,6 +63,24 @@ def test_fact_sheet_goes_through_the_import_pages(browser, live_server, demo_par
     page.wait_for_selector("text=导入完成")
     assert Fact.objects.get(enterprise=enterprise, indicator__code="tax_paid", year=2023, month=6).value == Decimal("123.46")
     assert ImportColumnMapping.objects.get().field == "indicator:tax_paid"
+
+    # The corrected sheet of the same month: the remembered column, and the one value it changes.
+    sheet.write_bytes(xlsx([["统一社会信用代码", "企业名称", "税务实缴（元）"],
+                            [enterprise.uscc, enterprise.name, 2000000]]))
+    page.goto(live_server.url + "/economy/facts/")
+    page.click("text=批量导入")
+    page.fill("#id_year", "2023")
+    page.select_option("#id_month", "6")
+    page.set_input_files("input[type=file]", str(sheet))
+    page.click("text=上传并检查")
+    page.wait_for_selector("text=将新增 0 个数值、修改 1 个数值、删除 0 个数值，0 个不变")
+    changes = page.locator("table.import-changes").inner_text()
+    assert f"{enterprise.name} 2023年1—6月" in changes and "实缴税收（万元）：123.46 → 200" in changes
+    assert page.locator("text=下载全部变更明细（xlsx）").is_visible()
+    page.screenshot(path=str(artifacts / "economy-fact-reimport.png"), full_page=True)
+    page.click("text=确认导入")
+    page.wait_for_selector("text=导入完成")
+    assert Fact.objects.get(enterprise=enterprise, indicator__code="tax_paid", year=2023, month=6).value == 200
     page.close()
 
 

@@ -40,11 +40,13 @@ def task_run(user, age_days: float) -> TaskRun:
     return TaskRun.objects.get(pk=run.pk)
 
 
-def import_job(user, state: str, age_days: float, report: bool = False) -> ImportJob:
+def import_job(user, state: str, age_days: float, report: bool = False, changes: bool = False) -> ImportJob:
     job = ImportJob.objects.create(importer=IMPORTER, user=user, state=state, filename="企业名单.xlsx",
                                    file=ContentFile(b"PK-upload", name="企业名单.xlsx"))
     if report:
         job.error_report.save("企业名单-错误报告.xlsx", ContentFile(b"PK-report"), save=True)
+    if changes:
+        job.changes_report.save("企业名单-变更明细.xlsx", ContentFile(b"PK-changes"), save=True)
     ImportJob.objects.filter(pk=job.pk).update(created_at=days_ago(age_days))
     return ImportJob.objects.get(pk=job.pk)
 
@@ -72,23 +74,29 @@ def test_old_task_results_are_removed_and_the_row_says_so(editor, client_for, se
 
 def test_abandoned_uploads_go_and_finished_imports_keep_their_file(editor, client_for, settings):
     settings.HOUSEKEEPING_UPLOAD_DAYS = 7
-    ready = import_job(editor, ImportState.READY, 8)
+    ready = import_job(editor, ImportState.READY, 8, changes=True)
     invalid = import_job(editor, ImportState.INVALID, 8, report=True)
     checking = import_job(editor, ImportState.CHECKING, 30)
-    done = import_job(editor, ImportState.DONE, 30)
+    done = import_job(editor, ImportState.DONE, 30, changes=True)
     importing = import_job(editor, ImportState.IMPORTING, 30)
-    recent = import_job(editor, ImportState.READY, 6)
-    names = {job.pk: (job.file.name, job.error_report.name) for job in ImportJob.objects.all()}
+    recent = import_job(editor, ImportState.READY, 6, changes=True)
+    names = {job.pk: (job.file.name, job.error_report.name, job.changes_report.name) for job in ImportJob.objects.all()}
 
-    assert "未完成导入的上传文件和错误报告 4 个" in housekeeping()
+    assert "未完成导入的上传文件、错误报告和变更明细 6 个" in housekeeping()
 
     for job in (ready, invalid, checking):
         job.refresh_from_db()
-        assert (job.file.name, job.error_report.name) == ("", "") and job.file_removed_at is not None
+        assert (job.file.name, job.error_report.name, job.changes_report.name) == ("", "", "")
+        assert job.file_removed_at is not None
         assert not any(stored(settings, name).exists() for name in names[job.pk] if name)
+    done.refresh_from_db()
+    assert done.changes_report.name == "" and not stored(settings, names[done.pk][2]).exists()
     for job in (done, importing, recent):
         job.refresh_from_db()
-        assert job.file_removed_at is None and stored(settings, job.file.name).read_bytes() == b"PK-upload"
+        assert stored(settings, job.file.name).read_bytes() == b"PK-upload"
+    for job in (importing, recent):
+        assert job.file_removed_at is None
+    assert stored(settings, recent.changes_report.name).read_bytes() == b"PK-changes"
     assert ImportJob.objects.count() == 6
 
     client = client_for(editor)

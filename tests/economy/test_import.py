@@ -69,7 +69,8 @@ def test_sheet_with_several_indicators_for_a_period_chosen_at_upload(economy, fi
 
     confirm(economy, job)
     job.refresh_from_db()
-    assert job.result == {"total": 2, "enterprises": 2, "create": 5, "update": 0, "delete": 0, "unchanged": 0}
+    assert job.result == {"total": 2, "enterprises": 2, "create": 5, "update": 0, "restore": 0, "delete": 0,
+                          "unchanged": 0}
     assert stored(a, "gross_industrial_output") == D("1200.50")
     assert stored(a, "main_business_revenue") == D("1000.00")
     assert stored(b, "main_business_revenue") == D("2500.50")
@@ -143,7 +144,8 @@ def test_reimporting_a_period_replaces_its_values_and_records_each_change(econom
         [b.uscc, 200, 185, 20],
     ]
     job = imported(economy, again, year=2021, month=6)
-    assert job.result == {"total": 2, "enterprises": 2, "create": 0, "update": 2, "delete": 1, "unchanged": 3}
+    assert job.result == {"total": 2, "enterprises": 2, "create": 0, "update": 2, "restore": 0, "delete": 1,
+                          "unchanged": 3}
     assert stored(a, "gross_industrial_output") == 110 and stored(a, "main_business_revenue") == 90
     assert stored(a, "profit") is None and stored(b, "main_business_revenue") == 185
     for fact in (other_period, other_indicator, untouched_firm):
@@ -157,7 +159,7 @@ def test_reimporting_a_period_replaces_its_values_and_records_each_change(econom
         ("delete", "10.00", "10.00"), ("update", "100.00", "110.00"), ("update", "180.00", "185.00")]
 
     job = imported(economy, first, year=2021, month=6)
-    assert job.result["update"] == 3 and stored(a, "profit") == 10
+    assert (job.result["update"], job.result["restore"]) == (2, 1) and stored(a, "profit") == 10
     assert ChangeRecord.objects.filter(content_type__model="fact", action="restore").count() == 1
 
 
@@ -218,7 +220,8 @@ def test_exported_facts_import_back_unchanged(economy, firms):
     assert rows[0][:5] == ["统一社会信用代码", "企业名称", "年份", "月份", "报告期"]
     assert len(rows) == 4  # a 2021, a 2021-06, b 2021-06
     job = imported(economy, rows)
-    assert job.result == {"total": 3, "enterprises": 2, "create": 0, "update": 0, "delete": 0, "unchanged": 4}
+    assert job.result == {"total": 3, "enterprises": 2, "create": 0, "update": 0, "restore": 0, "delete": 0,
+                          "unchanged": 4}
 
 
 def test_only_the_economy_role_may_import_facts(make_user, client_for):
@@ -286,3 +289,88 @@ def test_a_column_named_as_an_indicator_by_hand_is_imported_and_remembered(econo
 def test_a_fact_sheet_without_data_rows_is_an_error(economy, firms, rows, reason):
     errors = rejected(economy, rows, year=2021)
     assert reason in errors[0]["reason"] and not Fact.objects.exists()
+
+
+# What a re-import changes, value by value -------------------------------------------------------
+
+
+def change_lines(preview):
+    return [(c["label"], c["action_label"], [f"{f['label']}：{f['before']} → {f['after']}" for f in c["fields"]])
+            for c in preview["changes"]]
+
+
+def test_the_preview_shows_each_value_before_and_after_by_enterprise_and_indicator(economy, firms):
+    a, b, _ = firms
+    imported(economy, [["统一社会信用代码", "工业总产值", "利润"], [a.uscc, 100, 10], [b.uscc, 200, 20]],
+             year=2021, month=6)
+    upload(economy, FACTS, xlsx([["统一社会信用代码", "工业总产值", "利润"], [a.uscc, 110, ""], [b.uscc, 200, 20]]),
+           year=2021, month=6)
+    job = latest_job()
+    output, profit = (f"{i.name}（{i.unit}）" for i in (indicator("gross_industrial_output"), indicator("profit")))
+    assert change_lines(job.preview) == [
+        (f"{a.name} 2021年1—6月", "更新", [f"{output}：100 → 110"]),
+        (f"{a.name} 2021年1—6月", "删除", [f"{profit}：10 → （空）"]),
+    ]
+    page = economy.get(job.get_absolute_url()).content.decode()
+    assert "将新增 0 个数值、修改 1 个数值、删除 1 个数值（文件中留空的原有数值），2 个不变" in page
+    assert f"{output}：100 → 110" in page and "新建的记录" not in page
+    confirm(economy, job)
+    job.refresh_from_db()
+    assert {key: job.result[key] for key in ("create", "update", "restore", "delete", "unchanged")} == {
+        "create": 0, "update": 1, "restore": 0, "delete": 1, "unchanged": 2}
+
+
+def test_a_soft_deleted_fact_brought_back_by_a_reimport_is_counted_as_restored(economy, firms):
+    a = firms[0]
+    rows = [["统一社会信用代码", "工业总产值", "利润"], [a.uscc, 100, 10]]
+    imported(economy, rows, year=2021, month=6)
+    fact = Fact.objects.get(indicator__code="profit")
+    fact.delete()
+
+    upload(economy, FACTS, xlsx(rows), year=2021, month=6)
+    job = latest_job()
+    assert (job.preview["restore"], job.preview["update"], job.preview["unchanged"]) == (1, 0, 1)
+    assert change_lines(job.preview)[0][:2] == (f"{a.name} 2021年1—6月", "恢复")
+    page = economy.get(job.get_absolute_url()).content.decode()
+    assert "将新增 0 个数值、修改 0 个数值、恢复 1 个数值、删除 0 个数值，1 个不变" in page
+    confirm(economy, job)
+    job.refresh_from_db()
+    assert (job.result["restore"], job.result["update"], job.result["unchanged"]) == (1, 0, 1)
+    fact.refresh_from_db()
+    assert not fact.is_deleted and fact.value == 10
+    assert ChangeRecord.objects.filter(content_type__model="fact", object_id=str(fact.pk)).latest("id").action == "restore"
+    assert Fact.all_objects.filter(indicator__code="profit").count() == 1
+
+
+def test_an_annual_value_is_matched_to_the_annual_fact_and_never_to_a_monthly_one(economy, firms):
+    a = firms[0]
+    output = indicator("gross_industrial_output")
+    monthly = Fact.objects.create(enterprise=a, indicator=output, year=2021, month=6, value=D(150))
+    annual = Fact.objects.create(enterprise=a, indicator=output, year=2021, month=None, value=D(300))
+    job = imported(economy, [["统一社会信用代码", "报告期", "工业总产值"], [a.uscc, "2021年度", 310]])
+    assert (job.result["create"], job.result["update"]) == (0, 1)
+    monthly.refresh_from_db(), annual.refresh_from_db()
+    assert (monthly.value, annual.value) == (150, 310)
+
+
+def test_one_enterprise_and_period_on_two_sheets_is_refused_naming_both_rows(economy, firms):
+    import io
+
+    import xlsxwriter
+
+    a = firms[0]
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    for name, rows in (("年报", [["统一社会信用代码", "报告期", "工业总产值"], [firms[1].uscc, "2021年度", 5],
+                                 [a.uscc, "2021年度", 300]]),
+                       ("补报", [["统一社会信用代码", "年份", "月份", "工业总产值"], [a.uscc, 2021, "", 310]])):
+        sheet = workbook.add_worksheet(name)
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+    workbook.close()
+    upload(economy, FACTS, buffer.getvalue())
+    job = latest_job()
+    assert job.state == "invalid"
+    assert [(e["sheet"], e["row"], e["column"], e["reason"]) for e in job.errors] == [
+        ("补报", 2, "统一社会信用代码", "同一企业同一期间（2021年）与工作表“年报”第 3 行重复")]
+    assert not Fact.objects.exists()

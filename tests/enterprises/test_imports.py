@@ -38,6 +38,16 @@ def good_rows():
     ]
 
 
+def counts(create=0, update=0, restore=0, unchanged=0, delete=0):
+    """The counts of an import of the enterprise sheet, as the preview and the result give them."""
+    return {"total": create + update + restore + unchanged, "create": create, "update": update, "restore": restore,
+            "unchanged": unchanged, "delete": delete}
+
+
+def counts_of(preview):
+    return {key: preview[key] for key in ("total", "create", "update", "restore", "unchanged", "delete")}
+
+
 def upload(client, importer, content, name="企业.xlsx"):
     return upload_to(client, importer, content, name)
 
@@ -48,12 +58,12 @@ def test_good_file_is_checked_previewed_then_written(economy):
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.state == "ready" and not Enterprise.objects.exists()
     page = economy.get(job.get_absolute_url()).content.decode()
-    assert "检查通过：共 3 行，将新建 3 行、更新 0 行" in page
+    assert "检查通过：共 3 行：新建 3 行、更新 0 行、未变 0 行" in page
     assert "靖江甲机械有限公司" in page and "2015-03-05" in page and "2015-02-28" not in page
 
     confirm(economy, job)
     job.refresh_from_db()
-    assert job.state == "done" and job.result == {"create": 3, "update": 0, "unchanged": 0}
+    assert job.state == "done" and job.result == counts(create=3)
     first = Enterprise.objects.get(uscc=code(1))
     assert (first.registered_on, first.status, first.industry_id, first.zone.name) == (
         date(2015, 3, 5), "operating", "3484", "道口经济区")
@@ -76,10 +86,10 @@ def test_reimport_updates_by_code_and_keeps_the_former_name(economy):
     rows[1][0] = " " + code(1).lower()  # the same code, typed differently
     upload(economy, ENTERPRISES, xlsx(rows))
     job = latest_job()
-    assert job.preview["create"] == 0 and job.preview["update"] == 3
+    assert counts_of(job.preview) == counts(update=1, unchanged=2)
     confirm(economy, job)
     job.refresh_from_db()
-    assert job.result == {"create": 0, "update": 1, "unchanged": 2}
+    assert job.result == counts(update=1, unchanged=2)
     renamed = Enterprise.objects.get(uscc=code(1))
     assert renamed.name == "靖江甲重工有限公司"
     assert list(renamed.former_names.values_list("name", flat=True)) == ["靖江甲机械有限公司"]
@@ -174,7 +184,7 @@ def test_export_then_import_changes_nothing(economy, make_user, client_for):
     assert job.state == "ready"
     confirm(economy, job)
     job.refresh_from_db()
-    assert job.result == {"create": 0, "update": 0, "unchanged": 3}
+    assert job.result == counts(unchanged=3)
     assert ChangeRecord.objects.count() == before
     assert Contact.objects.get().phone == "13812345678"
 
@@ -285,7 +295,7 @@ def test_reimporting_a_deleted_enterprise_restores_it(economy):
     enterprise.delete()
     upload(economy, ENTERPRISES, xlsx(good_rows()[:2]))
     job = latest_job()
-    assert job.preview["update"] == 1
+    assert counts_of(job.preview) == counts(restore=1)
     confirm(economy, job)
     assert Enterprise.objects.filter(pk=enterprise.pk).exists()
     actions = list(ChangeRecord.objects.filter(content_type__model="enterprise", object_id=str(enterprise.pk))
@@ -331,7 +341,7 @@ def test_an_unread_column_is_listed_with_its_hint_and_nothing_is_written_until_i
 
     confirm_ignoring(economy, job)
     job.refresh_from_db()
-    assert job.state == "done" and job.result == {"create": 3, "update": 0, "unchanged": 0}
+    assert job.state == "done" and job.result == counts(create=3)
     assert job.options["ignored_columns"] == [["Sheet1", 12, "用地面积（亩）"]]
     assert Enterprise.objects.count() == 3
 
@@ -341,11 +351,11 @@ def test_applying_refuses_columns_not_confirmed_as_ignored(zone):
     from openpark.enterprises.importers import enterprise_importer
 
     rows = with_column(good_rows()[:2], "注册资本", ["500万"])
-    plan, counts = enterprise_importer.apply(xlsx(rows), "企业.xlsx", {})
-    assert counts is None and not Enterprise.all_objects.exists()
+    plan, result = enterprise_importer.apply(xlsx(rows), "企业.xlsx", {})
+    assert result is None and not Enterprise.all_objects.exists()
     assert [(e.row, e.column, "未能识别" in e.reason) for e in plan.errors] == [(1, "注册资本", True)]
-    plan, counts = enterprise_importer.apply(xlsx(rows), "企业.xlsx", {"ignored_columns": [["Sheet1", 12, "注册资本"]]})
-    assert counts == {"create": 1, "update": 0, "unchanged": 0}
+    plan, result = enterprise_importer.apply(xlsx(rows), "企业.xlsx", {"ignored_columns": [["Sheet1", 12, "注册资本"]]})
+    assert result == counts(create=1)
 
 
 def test_a_column_named_by_hand_imports_and_is_remembered_for_the_next_file(economy, zone):

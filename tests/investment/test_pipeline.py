@@ -130,7 +130,7 @@ def test_projects_import_and_export_round_trip(projects, make_user, client_for):
     assert job.state == "ready", job.errors
     confirm(client, job)
     job.refresh_from_db()
-    assert job.result == {"create": 0, "update": 0, "unchanged": 5}
+    assert job.result == {"total": 5, "create": 0, "update": 0, "restore": 0, "unchanged": 5, "delete": 0}
 
     header = rows[0]
     changed = [list(row) for row in rows[:2]]

@@ -2,9 +2,9 @@
 
 - Background task results (`TaskRun.result_file`, under task-results/) older than
   `HOUSEKEEPING_TASK_FILE_DAYS`.
-- Uploads of imports that never finished (checking, invalid or ready: the user left them) and
-  error reports, older than `HOUSEKEEPING_UPLOAD_DAYS`. A finished import keeps its file, the
-  record of what was imported.
+- Uploads of imports that never finished (checking, invalid or ready: the user left them), and
+  error reports and changes reports, older than `HOUSEKEEPING_UPLOAD_DAYS`. A finished import
+  keeps its file, the record of what was imported.
 - Files under those folders that no row references, older than the same ages.
 
 A removed file's field is cleared and `file_removed_at` set, so the row stays and its page says
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 TASK_RESULTS_FOLDER = "task-results"
 IMPORTS_FOLDER = "imports"
 UNFINISHED_IMPORTS = (ImportState.CHECKING, ImportState.INVALID, ImportState.READY)
+REPORTS = ("error_report", "changes_report")  # made by the check; removed after the uploads' age
 
 
 @dataclass
@@ -42,7 +43,7 @@ class HousekeepingResult:
         return self.task_files + self.import_files + self.orphan_files
 
     def summary(self) -> str:
-        return (f"已清理后台任务结果文件 {self.task_files} 个、未完成导入的上传文件和错误报告 "
+        return (f"已清理后台任务结果文件 {self.task_files} 个、未完成导入的上传文件、错误报告和变更明细 "
                 f"{self.import_files} 个、无记录引用的文件 {self.orphan_files} 个。")
 
 
@@ -88,21 +89,22 @@ def _remove_task_results(cutoff: datetime, now: datetime, storage) -> int:
 def _remove_abandoned_uploads(cutoff: datetime, now: datetime, storage) -> int:
     old = ImportJob.objects.filter(created_at__lt=cutoff)
     removed = 0
-    abandoned = old.filter(state__in=UNFINISHED_IMPORTS).filter(~Q(file="") | ~Q(error_report=""))
-    for pk, upload, report in abandoned.values_list("pk", "file", "error_report"):
-        removed += _delete(storage, upload) + _delete(storage, report)
-        ImportJob.objects.filter(pk=pk).update(file="", error_report="", file_removed_at=now)
-    reports = old.exclude(state__in=UNFINISHED_IMPORTS).exclude(error_report="")
-    for pk, report in reports.values_list("pk", "error_report"):
-        removed += _delete(storage, report)
-        ImportJob.objects.filter(pk=pk).update(error_report="", file_removed_at=now)
+    abandoned = old.filter(state__in=UNFINISHED_IMPORTS).filter(
+        ~Q(file="") | ~Q(error_report="") | ~Q(changes_report=""))
+    for pk, upload, *reports in abandoned.values_list("pk", "file", *REPORTS):
+        removed += sum(_delete(storage, name) for name in (upload, *reports))
+        ImportJob.objects.filter(pk=pk).update(file="", file_removed_at=now, **dict.fromkeys(REPORTS, ""))
+    finished = old.exclude(state__in=UNFINISHED_IMPORTS).filter(~Q(error_report="") | ~Q(changes_report=""))
+    for pk, *reports in finished.values_list("pk", *REPORTS):
+        removed += sum(_delete(storage, name) for name in reports)
+        ImportJob.objects.filter(pk=pk).update(file_removed_at=now, **dict.fromkeys(REPORTS, ""))
     return removed
 
 
 def _referenced_names() -> set[str]:
     names = set(TaskRun.objects.exclude(result_file="").values_list("result_file", flat=True))
-    for upload, report in ImportJob.objects.values_list("file", "error_report"):
-        names.update(name for name in (upload, report) if name)
+    for files in ImportJob.objects.values_list("file", *REPORTS):
+        names.update(name for name in files if name)
     return names
 
 

@@ -1,30 +1,48 @@
 """Importing spreadsheets into models: the Django side of `openpark.core.importing`.
 
-An app declares a `ModelImporter` per importable model in its `importers.py` (the column map and
-how references are resolved) and registers it. An import runs in two steps, each a background
-task the user can follow: check (read, parse, resolve, count what will be created and updated,
-keep a preview) and apply (the same checks again, then one transaction of bulk writes). A file
-with any error writes nothing; its report is the uploaded workbook with an error column.
+An app declares a `ModelImporter` per importable model in its `importers.py` (the column map, the
+natural key, and how references are resolved) and registers it. An import runs in two steps, each
+a background task the user can follow: check (read, parse, resolve, match every record to the
+stored one and work out exactly what changes, keep a preview) and apply (the same again, then one
+transaction of bulk writes that applies that plan). A file with any error writes nothing; its
+report is the uploaded workbook with an error column.
+
+The plan is the one place where an import decides what it does: each record of the file is matched
+to the stored record with its natural key (`ModelImporter.key`, one or several fields, soft-deleted
+records included) and becomes a `RowChange` (create, update with the fields that differ, restore,
+delete, or unchanged); rows of related models are planned the same way (`RelatedChanges`,
+`LinkChanges`). The preview counts and shows that plan, and the write applies it, so the two agree.
 
 A column whose header no field answers to is never dropped without a word: the check lists it,
 and the import is applied only once the user has either named the field it holds (a column map,
 kept in the job's options and remembered for the importer's next files once confirmed) or
 confirmed that it is to be ignored.
 """
+import io
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from . import bulk, importing
-from .changes import record_bulk_changes, record_created, snapshot_texts
+from . import bulk, importing, matching
+from .changes import loaded_snapshot, record_bulk_changes, record_created, snapshot_texts
 from .choices import ChangeAction
 from .columns import display_value
+from .masking import hidden_fields, mask_value
+from .matching import Action
 
-CHUNK = 5000  # rows per IN (...) lookup, well under SQLite's variable limit
-PREVIEW_ROWS = 20
+CHUNK = 5000  # values per lookup query, well under SQLite's variable limit
+PREVIEW_ROWS = 20  # changed and created records shown on the job page; the changes report has them all
 BATCH = 2000  # rows per UPDATE statement
+EMPTY = "（空）"
+BOOKKEEPING = frozenset({"created_at", "updated_at", "is_deleted", "deleted_at"})
+CHANGES_SHEET = "变更明细"
+CHANGES_TITLES = ("工作表", "行号", "记录", "操作", "字段", "原值", "新值")
 
 # Keys of an import job's options that belong to the framework rather than to an importer's form.
 COLUMN_MAP = "column_map"  # {header key: field, or "" to ignore}: chosen by hand on the job page
@@ -55,6 +73,116 @@ class MappedColumn:
     remembered: bool
 
 
+# The plan ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Record:
+    """One stored record as a row of the file asks for it. Most sheets hold one record a row; the
+    fact sheet one per indicator column. `delete`: the file asks for the stored record to go (a
+    blank cell of the fact sheet), soft-deleted as domain records are; nothing happens when there
+    is none."""
+
+    row: importing.ParsedRow
+    values: dict
+    delete: bool = False
+
+
+@dataclass(slots=True)
+class FieldChange:
+    """One field's value before and after the import (before is None for a new record). `field`, the
+    model field, says how values read (labels, names, masking); without it they read as they are."""
+
+    label: str
+    before: object
+    after: object
+    field: models.Field | None = None
+
+
+@dataclass(slots=True)
+class RowChange:
+    """What the import does to one record: `instance` is the new record, or the stored one with the
+    file's values assigned (not saved); `fields` the fields of the instance that change, `related`
+    the columns written to related rows (规上年份, 联系人 …) that change. The stored values before
+    are those the instance was read with (`changes.loaded_snapshot`)."""
+
+    record: Record
+    key: tuple
+    action: Action
+    instance: models.Model
+    fields: list[FieldChange] = field(default_factory=list)
+    related: list[FieldChange] = field(default_factory=list)
+
+    def add_related(self, change: FieldChange) -> None:
+        """A related row of this record changes: the record counts as updated."""
+        self.related.append(change)
+        if self.action == Action.UNCHANGED:
+            self.action = Action.UPDATE
+
+    @property
+    def saves_instance(self) -> bool:
+        return self.action in (Action.CREATE, Action.RESTORE, Action.DELETE) or bool(self.fields)
+
+
+@dataclass
+class RelatedChanges:
+    """Rows of a related model that the import creates, updates and deletes. Updated and deleted rows
+    were read from the database, so `changes.loaded_snapshot(row)` gives their values before and the
+    row itself those after. A new row may point to a record the same import creates: its link is
+    set once that record is saved."""
+
+    model: type
+    creates: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+    deletes: list = field(default_factory=list)
+    update_fields: tuple[str, ...] = ()
+
+    def write(self) -> None:
+        _link_saved_parents(self.creates + self.updates)
+        bulk.insert_instances(self.model, self.creates)
+        if self.updates:
+            self.model._default_manager.bulk_update(self.updates, self.update_fields, batch_size=BATCH)
+        for chunk in chunks([row.pk for row in self.deletes]):
+            self.model._default_manager.filter(pk__in=chunk).delete()
+        record_created(self.creates)
+
+
+@dataclass
+class LinkChanges:
+    """Many-to-many links the import sets: for each owner whose links change, the ids linked before
+    and the records linked after (which may be created by the same import)."""
+
+    model: type
+    field: str  # the many-to-many field of `model`, e.g. "tags"
+    owners: list[tuple[models.Model, list, list]] = field(default_factory=list)  # (owner, before ids, after)
+
+    def write(self) -> None:
+        relation = self.model._meta.get_field(self.field)
+        through = relation.remote_field.through
+        source = through._meta.get_field(relation.m2m_field_name()).attname
+        target = through._meta.get_field(relation.m2m_reverse_field_name()).attname
+        for chunk in chunks([owner.pk for owner, _, _ in self.owners if owner.pk is not None]):
+            through.objects.filter(**{f"{source}__in": chunk}).delete()
+        bulk.insert_rows(through, [source, target], [
+            (owner.pk, linked.pk) for owner, _, after in self.owners for linked in after
+        ])
+
+
+def _link_saved_parents(instances) -> None:
+    """Set the foreign keys of rows that point to records saved since they were planned (through the
+    relation, as setting the id alone would forget the record and fetch it again to name the row)."""
+    relations: dict[type, list] = {}
+    for instance in instances:
+        model = type(instance)
+        if model not in relations:
+            relations[model] = [f for f in model._meta.concrete_fields if f.many_to_one]
+        for relation in relations[model]:
+            if getattr(instance, relation.attname) is None and relation.is_cached(instance):
+                parent = relation.get_cached_value(instance)
+                if parent is not None:
+                    setattr(instance, relation.name, parent)
+
+
 @dataclass
 class Plan:
     """What an import will do, worked out before anything is written."""
@@ -62,36 +190,52 @@ class Plan:
     rows: list[importing.ParsedRow]
     errors: list[importing.CellError]
     columns: list[importing.Column]
-    existing: dict = field(default_factory=dict)
     sheets: list = field(default_factory=list, repr=False)
     spec: importing.ImportSpec | None = field(default=None, repr=False)
     unmatched: list[importing.UnmatchedColumn] = field(default_factory=list)
     mapped: list[MappedColumn] = field(default_factory=list)
+    options: dict = field(default_factory=dict)
+    changes: list[RowChange] = field(default_factory=list, repr=False)
+    related: list = field(default_factory=list, repr=False)  # RelatedChanges and LinkChanges, in writing order
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
-    def counts(self, key: str) -> dict[str, int]:
-        updates = sum(1 for row in self.rows if row.values[key] in self.existing)
-        return {"total": len(self.rows), "create": len(self.rows) - updates, "update": updates}
+    @property
+    def present(self) -> set[str]:
+        """The fields of the spec that the file has a column for."""
+        return {column.field for column in self.columns}
+
+    @cached_property
+    def headers(self) -> dict[str, str]:
+        """{field: header} of the spec's columns."""
+        return {column.field: column.header for column in self.spec.columns}
+
+    def of(self, *actions: Action) -> list[RowChange]:
+        return [change for change in self.changes if change.action in actions]
 
 
 class ModelImporter:
     """The column map of one model and how its rows are written.
 
-    Subclasses set `spec`, `model` and `key_field` (the model field holding the natural key),
-    and override `resolve` to turn references (codes, names) into ids in bulk, `assign` for
-    fields that are not plain model fields, and `write_related` for related rows.
+    Subclasses set `spec`, `model` and `key` (the model fields whose values together identify a
+    stored record, e.g. ("uscc",) or ("enterprise", "indicator", "year", "month"); None is a value
+    of a key like any other), and override `resolve` to turn references (codes, names) into ids in
+    bulk, `assign` for fields that are not plain model fields, and `plan_related` for related rows.
+    The framework matches records to stored ones in bulk, refuses a key the file has twice, and
+    counts and shows what changes.
     """
 
     spec: importing.ImportSpec
     model = None
-    key_field: str = ""
+    key: tuple[str, ...] = ()
+    plan_class = Plan
     # A form of choices made at upload (e.g. the period of the data); its cleaned data must be
     # JSON-safe, as it is kept on the ImportJob and handed to `plan` as `options`.
     options_form = None
     notes = ""  # what the import page says about this sheet beyond the general steps
+    count_unit = "行"
 
     @property
     def name(self) -> str:
@@ -111,36 +255,152 @@ class ModelImporter:
         spec = self.spec
         sheets = importing.read_workbook(data, filename)
         result = importing.parse_rows(sheets, spec, column_map(options))
-        errors = list(result.errors)
-        errors += self.resolve(result.rows)
-        bad = {(e.sheet, e.row) for e in errors}
-        rows = [row for row in result.rows if (row.sheet, row.row) not in bad]
-        existing = self.existing([row.values[spec.key] for row in rows])
-        return Plan(rows=rows, errors=errors, columns=result.columns, existing=existing, sheets=sheets, spec=spec,
-                    unmatched=result.unmatched, mapped=mapped_columns(result, options))
+        plan = self.plan_class(rows=result.rows, errors=list(result.errors), columns=result.columns, sheets=sheets,
+                               spec=spec, unmatched=result.unmatched, mapped=mapped_columns(result, options),
+                               options=options or {})
+        plan.errors += self.check(plan)
+        bad = {(e.sheet, e.row) for e in plan.errors}
+        plan.rows = [row for row in plan.rows if (row.sheet, row.row) not in bad]
+        self.match(plan)
+        return plan
+
+    def check(self, plan: Plan) -> list[importing.CellError]:
+        """Check the parsed rows against the database; an error per bad cell. By default `resolve`."""
+        return self.resolve(plan.rows)
 
     def resolve(self, rows: list[importing.ParsedRow]) -> list[importing.CellError]:
         """Check references against the database in bulk; return an error per bad cell."""
         return []
 
-    def existing(self, keys: list) -> dict:
-        """{natural key: instance} for the keys already in the database, deleted rows included."""
-        found = {}
-        manager = self.model.all_objects if hasattr(self.model, "all_objects") else self.model._default_manager
-        for chunk in chunks(keys):
-            for obj in manager.filter(**{f"{self.key_field}__in": chunk}):
-                found[getattr(obj, self.key_field)] = obj
-        return found
+    def records(self, plan: Plan) -> Iterable[Record]:
+        """The records the file holds: by default one per row, with the row's values."""
+        return (Record(row, row.values) for row in plan.rows)
 
-    def preview(self, plan: Plan) -> dict:
-        """The first rows as they will be saved, for the page before confirming, and the columns
-        read through the column map or not read at all (`columns_preview`)."""
-        headers = [c.header for c in plan.columns]
-        rows = [
-            [display(row.values.get(c.field), c) for c in plan.columns]
-            for row in plan.rows[:PREVIEW_ROWS]
-        ]
-        return {"headers": headers, "rows": rows, **plan.counts((plan.spec or self.spec).key), **self.columns_preview(plan)}
+    def check_changes(self, plan: Plan) -> list[importing.CellError]:
+        """Check what the import would change (e.g. a value that only a transition may change)."""
+        return []
+
+    def plan_related(self, plan: Plan) -> None:
+        """Plan the rows of related models (names, certificates, tags …) into `plan.related`, and
+        add to each `RowChange` the related columns that change (`RowChange.add_related`)."""
+
+    # Matching ---------------------------------------------------------------------------------
+
+    @property
+    def natural_key(self) -> tuple[str, ...]:
+        return self.key or (self.spec.key,)
+
+    @cached_property
+    def _key_attnames(self) -> tuple[tuple[str, str], ...]:
+        return tuple((name, self.model._meta.get_field(name).attname) for name in self.natural_key)
+
+    def key_of(self, values: dict) -> tuple:
+        """A record's natural key, from its values by field name (a record or an id) or attname."""
+        key = []
+        for name, attname in self._key_attnames:
+            value = values[name] if name in values else values.get(attname)
+            key.append(value.pk if isinstance(value, models.Model) else value)
+        return tuple(key)
+
+    def match(self, plan: Plan) -> None:
+        """Match each record of the file to the stored one and work out what changes, into
+        `plan.changes` (records that change nothing and ask for nothing are left out), then the
+        related rows. A key the file has twice is an error naming both rows."""
+        keyed = [(self.key_of(record.values), record) for record in self.records(plan)]
+        repeats = matching.repeated_keys((key, record.row.sheet, record.row.row) for key, record in keyed)
+        if repeats:
+            records = {(record.row.sheet, record.row.row): record for _, record in keyed}
+            plan.errors += [self.repeated_error(plan, records[repeat.again], repeat.first) for repeat in repeats]
+            again = {repeat.again for repeat in repeats}
+            keyed = [(key, record) for key, record in keyed if (record.row.sheet, record.row.row) not in again]
+        stored = self.existing([key for key, _ in keyed])
+        changes = (self.change(plan, record, key, stored.get(key)) for key, record in keyed)
+        plan.changes = [change for change in changes if change is not None]
+        plan.errors += self.check_changes(plan)
+        if plan.ok:
+            self.plan_related(plan)
+
+    def existing(self, keys: list[tuple]) -> dict:
+        """{natural key: instance} for the keys already in the database, deleted rows included."""
+        return stored_by_key(self.model, self.natural_key, keys)
+
+    def repeated_error(self, plan: Plan, record: Record, first: tuple[str, int]) -> importing.CellError:
+        sheet, row = first
+        where = matching.where_text(sheet, row, record.row.sheet)
+        spec = plan.spec
+        return importing.CellError(record.row.sheet, record.row.row, spec.key_column.label,
+                                   record.values.get(spec.key, ""), f"{self.describe_key(plan, record)}与{where}重复")
+
+    def describe_key(self, plan: Plan, record: Record) -> str:
+        """The record's natural key in words, e.g. 统一社会信用代码“9132…”."""
+        labels = {column.field: column.label for column in plan.spec.columns}
+        parts = []
+        for name, value in zip(self.natural_key, self.key_of(record.values)):
+            label = labels.get(name) or str(self.model._meta.get_field(name).verbose_name)
+            shown = record.values.get(name, value)
+            parts.append(f"{label}“{'' if shown is None else shown}”")
+        return "、".join(parts)
+
+    def change(self, plan: Plan, record: Record, key: tuple, stored) -> RowChange | None:
+        """What the record does to the stored one (None: no such record, or nothing to do)."""
+        if record.delete:
+            if stored is None or getattr(stored, "is_deleted", False):
+                return None
+            keyed = set(self.natural_key)
+            deleted = [FieldChange(self.field_label(plan, f, record), getattr(stored, attname), None, f)
+                       for f, attname in self._compared
+                       if f.name not in keyed and (f.name in record.values or attname in record.values)]
+            return RowChange(record, key, Action.DELETE, stored, deleted)
+        if stored is None:
+            instance = self.model()
+            self.assign(instance, record.values)
+            return RowChange(record, key, Action.CREATE, instance)
+        was_deleted = getattr(stored, "is_deleted", False)
+        self.assign(stored, record.values)
+        if was_deleted:
+            stored.is_deleted, stored.deleted_at = False, None
+        fields = self.changed_fields(plan, stored, record)
+        action = Action.RESTORE if was_deleted else Action.UPDATE if fields else Action.UNCHANGED
+        return RowChange(record, key, action, stored, fields)
+
+    @cached_property
+    def _compared(self) -> list[tuple[models.Field, str]]:
+        """(field, attname) of the fields whose changes an import shows and records."""
+        exclude = set(self.model.change_log_exclude) | BOOKKEEPING
+        return [(f, f.attname) for f in self.model._meta.concrete_fields if not f.primary_key and f.name not in exclude]
+
+    def changed_fields(self, plan: Plan, instance, record: Record) -> list[FieldChange]:
+        """The fields whose values differ from those the instance was read with."""
+        loaded = instance._loaded_values
+        return [FieldChange(self.field_label(plan, f, record), loaded[attname], getattr(instance, attname), f)
+                for f, attname in self._compared if loaded[attname] != getattr(instance, attname)]
+
+    def field_label(self, plan: Plan, model_field: models.Field, record: Record) -> str:
+        """The name a changed field goes by: its column's header, else the field's own name."""
+        return plan.headers.get(model_field.name) or str(model_field.verbose_name)
+
+    # Counting and showing -----------------------------------------------------------------------
+
+    def counts(self, plan: Plan) -> dict[str, int]:
+        return {"total": len(plan.rows), **matching.Counts.of(change.action for change in plan.changes).as_dict()}
+
+    def preview(self, plan: Plan, user=None) -> dict:
+        """What the job page shows before confirming, JSON-safe: the counts; the first changed records
+        with each changed field before → after (`changes`, of `changes_total`); the first rows
+        that create records, as they will be saved (`headers`, `rows`); and the columns read
+        through the column map or not read at all (`columns_preview`)."""
+        changed = plan.of(Action.UPDATE, Action.RESTORE, Action.DELETE)
+        shown = ShownValues(changed[:PREVIEW_ROWS], user)
+        created_rows = list({id(c.record.row): c.record.row for c in plan.of(Action.CREATE)}.values())
+        return {
+            **self.counts(plan),
+            "changes": [self.change_dict(change, shown) for change in changed[:PREVIEW_ROWS]],
+            "changes_total": len(changed),
+            "headers": self.preview_headers(plan),
+            "rows": [self.preview_row(plan, row) for row in created_rows[:PREVIEW_ROWS]],
+            "created_rows": len(created_rows),
+            **self.columns_preview(plan),
+        }
 
     def columns_preview(self, plan: Plan) -> dict:
         """What the job page shows and asks about the file's columns, JSON-safe: the columns no field
@@ -157,11 +417,64 @@ class ModelImporter:
             "choices": [[column.field, column.header] for column in spec.columns if column.field not in named],
         }
 
+    def preview_headers(self, plan: Plan) -> list[str]:
+        return [c.header for c in plan.columns]
+
+    def preview_row(self, plan: Plan, row: importing.ParsedRow) -> list[str]:
+        """A row of the file as it will be saved."""
+        return [display(row.values.get(c.field), c) for c in plan.columns]
+
+    def record_label(self, change: RowChange) -> str:
+        """The record a change is about, e.g. 靖江甲机械有限公司（913212…）."""
+        text = str(change.instance)
+        key = "、".join(str(value) for value in change.key if value is not None)
+        return text if text == key else f"{text}（{key}）"
+
+    def change_dict(self, change: RowChange, shown: "ShownValues") -> dict:
+        return {
+            "sheet": change.record.row.sheet, "row": change.record.row.row, "label": self.record_label(change),
+            "action": str(change.action), "action_label": matching.ACTION_LABELS[change.action],
+            "fields": [{"label": f.label, "before": shown.show(f, f.before), "after": shown.show(f, f.after)}
+                       for f in change.fields + change.related],
+        }
+
+    def changes_xlsx(self, plan: Plan, user=None) -> bytes | None:
+        """Every record the import creates, changes or deletes, a line per changed field with its
+        value before and after; None when the import changes nothing."""
+        listed = [change for change in plan.changes if change.action != Action.UNCHANGED]
+        if not listed:
+            return None
+        shown = ShownValues(listed, user)
+        buffer = io.BytesIO()
+        workbook = importing.safe_workbook(buffer, constant_memory=True)
+        sheet = workbook.add_worksheet(CHANGES_SHEET)
+        bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+        for col, title in enumerate(CHANGES_TITLES):
+            sheet.write_string(0, col, title, bold)
+        sheet.set_column(0, 1, 10)
+        sheet.set_column(2, 2, 40)
+        sheet.set_column(4, 6, 24)
+        sheet.freeze_panes(1, 0)
+        line = 1
+        for change in listed:
+            head = (change.record.row.sheet, change.record.row.row, self.record_label(change),
+                    matching.ACTION_LABELS[change.action])
+            for fields in [(f.label, shown.show(f, f.before), shown.show(f, f.after))
+                           for f in change.fields + change.related] or [("", "", "")]:
+                for col, value in enumerate(head + fields):
+                    if isinstance(value, int):
+                        sheet.write_number(line, col, value)
+                    else:
+                        sheet.write_string(line, col, value)
+                line += 1
+        workbook.close()
+        return buffer.getvalue()
+
     def preview_summary(self, preview: dict) -> str:
-        return f"共 {preview['total']} 行，将新建 {preview['create']} 行、更新 {preview['update']} 行"
+        return f"共 {preview['total']} 行：{matching.describe_counts(preview, self.count_unit)}"
 
     def result_summary(self, counts: dict) -> str:
-        return f"新建 {counts['create']} 行，更新 {counts['update']} 行，未变 {counts['unchanged']} 行"
+        return matching.describe_counts(counts, self.count_unit)
 
     # Writing --------------------------------------------------------------------------------
 
@@ -171,67 +484,47 @@ class ModelImporter:
             if name in self.model_fields:
                 setattr(instance, name, value)
 
-    @property
+    @cached_property
     def model_fields(self) -> set[str]:
         return {f.attname for f in self.model._meta.concrete_fields} | {
             f.name for f in self.model._meta.concrete_fields
         }
 
     def write(self, plan: Plan) -> dict[str, int]:
-        """Create and update in bulk, record every change, in the caller's transaction."""
-        creates, found, by_key = [], [], {}
-        for row in plan.rows:
-            key = row.values[self.spec.key]
-            instance = plan.existing.get(key)
-            if instance is None:
-                instance = self.model()
-                self.assign(instance, row.values)
-                creates.append(instance)
-            else:
-                found.append((instance, row.values))
-            by_key[key] = instance
-        updates, changes = self._updates(found)
+        """Apply the plan in bulk, recording every change, in the caller's transaction; return the
+        counts, the same as the preview's."""
+        creates = [change.instance for change in plan.of(Action.CREATE)]
+        saved = [change for change in plan.changes if change.action != Action.CREATE and change.saves_instance]
         now = timezone.now()
-        for instance in creates + updates:
+        for change in saved:
+            if change.action == Action.DELETE:
+                change.instance.is_deleted, change.instance.deleted_at = True, now
+        for instance in creates + [change.instance for change in saved]:
             if hasattr(instance, "updated_at"):
                 instance.updated_at = now
         bulk.insert_instances(self.model, creates)
-        if updates:
-            self.model.all_objects.bulk_update(updates, self.updated_fields(plan), batch_size=BATCH)
-        record_bulk_changes(changes)
+        if saved:
+            self.model._default_manager.bulk_update([change.instance for change in saved],
+                                                    self._updated_fields(saved), batch_size=BATCH)
+        afters = snapshot_texts(change.instance for change in saved)
+        record_bulk_changes(
+            (change.instance, CHANGE_ACTIONS[change.action], loaded_snapshot(change.instance), after)
+            for change, after in zip(saved, afters)
+        )
         record_created(creates)
-        self.write_related(plan, by_key)
-        return {"create": len(creates), "update": len(updates), "unchanged": len(plan.rows) - len(creates) - len(updates)}
+        self.write_related(plan)
+        return self.counts(plan)
 
-    def _updates(self, found: list[tuple]) -> tuple[list, list]:
-        """Assign the file's values to the instances found; (changed instances, their changes)."""
-        befores = snapshot_texts(instance for instance, _ in found)
-        restored = []
-        for instance, values in found:
-            was_deleted = getattr(instance, "is_deleted", False)
-            self.assign(instance, values)
-            if was_deleted:
-                instance.is_deleted, instance.deleted_at = False, None
-            restored.append(was_deleted)
-        afters = snapshot_texts(instance for instance, _ in found)
-        updates, changes = [], []
-        for (instance, _), before, after, was_deleted in zip(found, befores, afters, restored):
-            if after != before:
-                updates.append(instance)
-                action = ChangeAction.RESTORE if was_deleted else ChangeAction.UPDATE
-                changes.append((instance, action, before, after))
-        return updates, changes
+    def _updated_fields(self, saved: list[RowChange]) -> list[str]:
+        """The fields the saved records change, and the bookkeeping ones."""
+        names = {f.field.name for change in saved for f in change.fields}
+        names |= BOOKKEEPING & {f.name for f in self.model._meta.concrete_fields}
+        return sorted(names - {"created_at"})
 
-    def updated_fields(self, plan: Plan) -> list[str]:
-        """The model fields an update may touch: those in the file, and the bookkeeping ones."""
-        in_file = {c.field for c in plan.columns}
-        names = {f.name for f in self.model._meta.concrete_fields if f.name in in_file or f.attname in in_file}
-        names |= {"updated_at", "is_deleted", "deleted_at"} & {f.name for f in self.model._meta.concrete_fields}
-        return sorted(names - {self.key_field})
-
-    def write_related(self, plan: Plan, by_key: dict) -> None:
-        """Write rows of related models (names, certificates, tags …); default: nothing.
-        `by_key` maps each natural key of the file to its saved instance."""
+    def write_related(self, plan: Plan) -> None:
+        """Write the related rows planned by `plan_related`, in order."""
+        for related in plan.related:
+            related.write()
 
     def apply(self, data: bytes, filename: str, options: dict | None = None) -> tuple[Plan, dict | None]:
         """Check again and, if the file is clean and every column it does not read has been confirmed
@@ -254,6 +547,80 @@ class ModelImporter:
 
     def export_bytes(self, queryset, user=None) -> bytes:
         return importing.export_xlsx(self.spec, self.export_rows(queryset, user))
+
+
+CHANGE_ACTIONS = {Action.UPDATE: ChangeAction.UPDATE, Action.RESTORE: ChangeAction.RESTORE,
+                  Action.DELETE: ChangeAction.DELETE}
+
+
+def stored_by_key(model, fields: tuple[str, ...], keys: Iterable[tuple]) -> dict:
+    """{key: instance} of the stored records of `model` whose `fields` (model fields; a foreign key
+    by its id) hold one of `keys`, soft-deleted ones included: one query per batch of keys (each
+    field IN its values, IS NULL where a key has None), never one per key."""
+    manager = getattr(model, "all_objects", None) or model._default_manager
+    attnames = [model._meta.get_field(name).attname for name in fields]
+    wanted = set(keys)
+    found = {}
+    for batch in matching.lookup_batches(wanted, CHUNK):
+        query = Q()
+        for attname, component in zip(attnames, batch):
+            query &= _component_filter(attname, component)
+        for obj in manager.filter(query):
+            key = tuple(getattr(obj, attname) for attname in attnames)
+            if key in wanted:
+                found[key] = obj
+    return found
+
+
+def rows_of(queryset, field: str, ids: list):
+    """The rows of `queryset` whose `field` (e.g. "enterprise_id") is one of `ids`, read in chunks."""
+    for chunk in chunks(ids):
+        yield from queryset.filter(**{f"{field}__in": chunk})
+
+
+def _component_filter(attname: str, component: matching.Component) -> Q:
+    if not component.values:
+        return Q(**{f"{attname}__isnull": True})
+    query = Q(**{f"{attname}__in": component.values})
+    return query | Q(**{f"{attname}__isnull": True}) if component.null else query
+
+
+class ShownValues:
+    """Values of field changes as people read them: a choice by its label, a link by the name of
+    what it points to (read once for all the changes), 是/否, dates, numbers without trailing
+    zeros, （空） for nothing; a sensitive field masked for a user without the right to see it."""
+
+    def __init__(self, changes: Iterable[RowChange], user=None):
+        self.user = user
+        wanted = defaultdict(set)
+        for change in changes:
+            for f in change.fields + change.related:
+                if f.field is not None and f.field.many_to_one:
+                    wanted[f.field.related_model].update(v for v in (f.before, f.after) if v is not None)
+        self.names: dict[tuple, str] = {}
+        for model, pks in wanted.items():
+            for chunk in chunks(sorted(pks)):
+                for obj in model._default_manager.filter(pk__in=chunk):
+                    self.names[(model, obj.pk)] = display_value(obj)
+
+    def show(self, change: FieldChange, value) -> str:
+        if value is None or value == "":
+            return EMPTY
+        model_field = change.field
+        if model_field is None:
+            return display(value)
+        if model_field.name in self._hidden(model_field.model):
+            return mask_value(model_field.name, value)
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if model_field.many_to_one:
+            return self.names.get((model_field.related_model, value), f"（已不存在，编号 {value}）")
+        return display(value)
+
+    def _hidden(self, model) -> set[str]:
+        if self.user is None:
+            return set(getattr(model, "sensitive_fields", None) or {})
+        return hidden_fields(model, self.user)
 
 
 # Column maps --------------------------------------------------------------------------------------
@@ -330,6 +697,8 @@ def display(value, column: importing.Column | None = None) -> str:
     """A parsed cell as the preview shows it."""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    if isinstance(value, (list, tuple)):
+        return "、".join(display(item) for item in value)
     if column is not None and column.kind == "choice" and value is not None:
         return dict(column.choices).get(value, str(value))
     return display_value(value)

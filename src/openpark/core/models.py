@@ -499,6 +499,8 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("错误"), null=True, blank=True)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     error_report = models.FileField(_("错误报告"), upload_to="imports/%Y/%m/", blank=True)
+    # Every record a checked file creates, changes or deletes, each changed field before and after.
+    changes_report = models.FileField(_("变更明细"), upload_to="imports/%Y/%m/", blank=True)
     result = models.JSONField(_("导入结果"), null=True, blank=True)
     check_run = models.ForeignKey(TaskRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     apply_run = models.ForeignKey(TaskRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

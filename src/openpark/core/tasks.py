@@ -83,13 +83,24 @@ def check_import(run_id: str, job_id: str) -> None:
             return
         progress.update(1, 2, "正在生成预览…")
         if plan.ok:
-            job.state, job.preview = ImportState.READY, importer.preview(plan)
+            job.state, job.preview = ImportState.READY, importer.preview(plan, job.user)
+            _keep_changes_report(job, importer.changes_xlsx(plan, job.user))
             job.save()
             progress.finish(message=f"检查通过：{len(plan.rows)} 行，{_unmatched_note(plan)}待确认导入。")
         else:
             job.preview = importer.columns_preview(plan)
             _record_errors(job, plan)
             progress.finish(message=f"发现 {len(plan.errors)} 处错误，未导入任何数据。")
+
+
+def _keep_changes_report(job, content: bytes | None) -> None:
+    from django.core.files.base import ContentFile
+
+    if job.changes_report:
+        job.changes_report.delete(save=False)
+    if content is not None:
+        stem = job.filename.rsplit(".", 1)[0]
+        job.changes_report.save(f"{stem}-变更明细.xlsx", ContentFile(content), save=False)
 
 
 def _unmatched_note(plan) -> str:

@@ -23,4 +23,5 @@ urlpatterns = [
     path("import-jobs/<uuid:pk>/confirm/", views.importjob_confirm, name="importjob_confirm"),
     path("import-jobs/<uuid:pk>/columns/", views.importjob_columns, name="importjob_columns"),
     path("import-jobs/<uuid:pk>/report/", views.importjob_report, name="importjob_report"),
+    path("import-jobs/<uuid:pk>/changes/", views.importjob_changes, name="importjob_changes"),
 ]

@@ -380,8 +380,9 @@ def importjob_columns(request, pk):
         return _render_job(request, job, importer, form, status=400)
     options = {**job.options, COLUMN_MAP: {**job.options.get(COLUMN_MAP, {}), **form.column_map()}}
     options.pop(IGNORED_COLUMNS, None)
-    if job.error_report:
-        job.error_report.delete(save=False)
+    for report in (job.error_report, job.changes_report):
+        if report:
+            report.delete(save=False)
     job.options, job.state, job.preview, job.errors, job.error_count = options, ImportState.CHECKING, None, None, 0
     job.apply_run = None
     job.save()
@@ -397,6 +398,16 @@ def importjob_report(request, pk):
         raise Http404("没有错误报告。")
     return FileResponse(job.error_report.open("rb"), as_attachment=True,
                         filename=job.error_report.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def importjob_changes(request, pk):
+    """The changes report of a checked file: every record it creates, changes or deletes."""
+    job, importer = _own_job(request, pk)
+    if not job.changes_report:
+        raise Http404("没有变更明细。")
+    return FileResponse(job.changes_report.open("rb"), as_attachment=True,
+                        filename=job.changes_report.name.rsplit("/", 1)[-1])
 
 
 # Role grants (三员分立) -------------------------------------------------------------------------

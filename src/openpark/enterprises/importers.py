@@ -1,12 +1,14 @@
 """Column maps of the enterprise file (企业名录) and the land ledger (土地台账)."""
 import re
+from collections import defaultdict
 
 from django.utils import timezone
 
-from openpark.core import bulk, imports
-from openpark.core.changes import record_created
+from openpark.core import imports
 from openpark.core.importing import CellError, Column, ColumnHint, ImportSpec
+from openpark.core.imports import FieldChange, LinkChanges, RelatedChanges
 from openpark.core.masking import is_masked, visible_value
+from openpark.core.matching import Action, repeated_keys, where_text
 
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import normalise_industry_code
@@ -84,7 +86,7 @@ BLANK_TEXT = {"address", "linked_leader", "linked_department"}
 class EnterpriseImporter(imports.ModelImporter):
     spec = ENTERPRISE_SPEC
     model = Enterprise
-    key_field = "uscc"
+    key = ("uscc",)
 
     def resolve(self, rows):
         industries = set(Industry.objects.values_list("code", flat=True))
@@ -93,7 +95,7 @@ class EnterpriseImporter(imports.ModelImporter):
         errors = []
         for row in rows:
             errors += self._resolve_row(row, industries, zones, subparks)
-        return errors
+        return errors + _repeated_certificates(rows)
 
     def _resolve_row(self, row, industries, zones, subparks) -> list[CellError]:
         values, errors = row.values, []
@@ -135,8 +137,6 @@ class EnterpriseImporter(imports.ModelImporter):
         return errors
 
     def assign(self, instance, values):
-        if instance.pk and values.get("name") and values["name"] != instance.name:
-            instance._former_name = instance.name
         for name in DIRECT_FIELDS:
             if name in values:
                 value = values[name]
@@ -149,105 +149,21 @@ class EnterpriseImporter(imports.ModelImporter):
             if name in values:
                 setattr(instance, name, values[name])
 
-    def write_related(self, plan, by_key):
-        rows, present = plan.rows, {c.field for c in plan.columns}
-        today = timezone.localdate()
-        renamed = [e for e in by_key.values() if getattr(e, "_former_name", None)]
-        if renamed:
-            names = [FormerName(enterprise=e, name=e._former_name, used_until=today) for e in renamed]
-            bulk.insert_instances(FormerName, names)
-            record_created(names)
+    # Related rows: planned here, written by the framework ----------------------------------------
+
+    def plan_related(self, plan):
+        present, changes = plan.present, plan.changes
         # Only enterprises that were there before this import can have related rows to compare.
-        known = [by_key[key].pk for key in plan.existing if key in by_key]
+        known = [change.instance.pk for change in changes if change.instance.pk is not None]
+        plan.related.append(_former_names(changes))
         if "above_scale_years" in present:
-            self._write_years(rows, by_key, known)
+            plan.related.append(_years(changes, known))
         if "high_tech_number" in present:
-            self._write_certificates(rows, by_key)
+            plan.related.append(_certificates(changes, known))
         if "tags" in present:
-            self._write_tags(rows, by_key, known)
+            plan.related += _tags(changes, known)
         if "contact_name" in present:
-            self._write_contacts(rows, by_key, known)
-
-    def _write_years(self, rows, by_key, known):
-        wanted = {(by_key[r.values["uscc"]].pk, y) for r in rows for y in r.values.get("above_scale_years") or []}
-        have = {
-            (enterprise_id, year): pk
-            for chunk in imports.chunks(known)
-            for pk, enterprise_id, year in AboveScaleYear.objects.filter(enterprise_id__in=chunk)
-            .values_list("pk", "enterprise_id", "year")
-        }
-        stale = [pk for key, pk in have.items() if key not in wanted]
-        for chunk in imports.chunks(stale):
-            AboveScaleYear.objects.filter(pk__in=chunk).delete()
-        by_pk = {e.pk: e for e in by_key.values()}  # instances, so that naming a row fetches nothing
-        created = [AboveScaleYear(enterprise=by_pk[e], year=y) for e, y in sorted(wanted - set(have))]
-        bulk.insert_instances(AboveScaleYear, created)
-        record_created(created)
-
-    def _write_certificates(self, rows, by_key):
-        wanted = {
-            r.values["high_tech_number"]: (by_key[r.values["uscc"]].pk, r.values["high_tech_issued_on"])
-            for r in rows if r.values.get("high_tech_number")
-        }
-        existing = {
-            c.number: c for chunk in imports.chunks(list(wanted))
-            for c in HighTechCertificate.objects.filter(number__in=chunk)
-        }
-        creates, updates = [], []
-        for number, (enterprise_id, issued_on) in wanted.items():
-            certificate = existing.get(number)
-            if certificate is None:
-                creates.append(HighTechCertificate(number=number, enterprise_id=enterprise_id, issued_on=issued_on))
-            elif (certificate.enterprise_id, certificate.issued_on) != (enterprise_id, issued_on):
-                certificate.enterprise_id, certificate.issued_on = enterprise_id, issued_on
-                updates.append(certificate)
-        bulk.insert_instances(HighTechCertificate, creates)
-        HighTechCertificate.objects.bulk_update(updates, ["enterprise", "issued_on"], batch_size=imports.BATCH)
-        record_created(creates)
-
-    def _write_tags(self, rows, by_key, known):
-        names = {r.values["uscc"]: split_list(r.values.get("tags")) for r in rows}
-        all_names = {n for tag_names in names.values() for n in tag_names}
-        existing = dict(Tag.objects.filter(name__in=all_names).values_list("name", "pk"))
-        created = [Tag(name=n) for n in sorted(all_names - set(existing))]
-        bulk.insert_instances(Tag, created)
-        record_created(created)
-        existing.update({t.name: t.pk for t in created})
-        through = Enterprise.tags.through
-        for chunk in imports.chunks(known):
-            through.objects.filter(enterprise_id__in=chunk).delete()
-        bulk.insert_rows(through, ["enterprise_id", "tag_id"], [
-            (by_key[code].pk, existing[n]) for code, tag_names in names.items() for n in dict.fromkeys(tag_names)
-        ])
-
-    def _write_contacts(self, rows, by_key, known):
-        first = {}
-        for chunk in imports.chunks(known):
-            for contact in Contact.objects.filter(enterprise_id__in=chunk).order_by("pk"):
-                first.setdefault(contact.enterprise_id, contact)
-        creates, updates = [], []
-        for row in rows:
-            values = row.values
-            if not values.get("contact_name"):
-                continue
-            enterprise = by_key[values["uscc"]]
-            contact = first.get(enterprise.pk)
-            phone = values.get("contact_phone") or ""
-            if contact is None:
-                creates.append(Contact(enterprise=enterprise, name=values["contact_name"],
-                                       title=values.get("contact_title") or "",
-                                       phone="" if is_masked(phone) else phone))
-                continue
-            before = (contact.name, contact.title, contact.phone)
-            contact.name = values["contact_name"]
-            contact.title = values.get("contact_title") or ""
-            if not is_masked(phone):  # a masked export going round keeps the stored number
-                contact.phone = phone
-            if (contact.name, contact.title, contact.phone) != before:
-                updates.append(contact)
-        bulk.insert_instances(Contact, creates)
-        Contact.objects.bulk_update(updates, ["name", "title", "phone"], batch_size=imports.BATCH)
-        record_created(creates)
+            plan.related.append(_contacts(changes, known, plan.headers))
 
     def export_rows(self, queryset, user=None):
         queryset = queryset.select_related("zone", "subpark").prefetch_related(
@@ -269,6 +185,153 @@ class EnterpriseImporter(imports.ModelImporter):
                 "contact_title": contact.title if contact else "",
                 "contact_phone": visible_value(contact, "phone", user) if contact else "",
             }
+
+
+
+# The related rows of the enterprise sheet ---------------------------------------------------------
+
+CONTACT_FIELDS = {"contact_name": "name", "contact_title": "title", "contact_phone": "phone"}
+
+
+def _repeated_certificates(rows) -> list[CellError]:
+    """A certificate belongs to one enterprise: its number twice in the file is an error."""
+    numbers = ((row.values["high_tech_number"], row.sheet, row.row) for row in rows if row.values.get("high_tech_number"))
+    return [
+        CellError(repeat.again[0], repeat.again[1], "高新技术企业证书编号", repeat.key,
+                  f"高新技术企业证书编号“{repeat.key}”与{where_text(*repeat.first, repeat.again[0])}重复")
+        for repeat in repeated_keys(numbers)
+    ]
+
+
+def _former_names(changes) -> RelatedChanges:
+    """A renamed enterprise keeps its old name as a former name, used until today."""
+    today = timezone.localdate()
+    names = RelatedChanges(FormerName)
+    for change in changes:
+        enterprise = change.instance
+        if change.action != Action.CREATE and enterprise._loaded_values["name"] != enterprise.name:
+            names.creates.append(FormerName(enterprise=enterprise, name=enterprise._loaded_values["name"],
+                                            used_until=today))
+    return names
+
+
+def _years(changes, known) -> RelatedChanges:
+    stored = defaultdict(dict)
+    for year in imports.rows_of(AboveScaleYear.objects.all(), "enterprise_id", known):
+        stored[year.enterprise_id][year.year] = year
+    years = RelatedChanges(AboveScaleYear)
+    for change in changes:
+        wanted = set(change.record.values.get("above_scale_years") or [])
+        have = stored.get(change.instance.pk, {}) if change.instance.pk is not None else {}
+        added, removed = sorted(wanted - have.keys()), sorted(have.keys() - wanted)
+        if not (added or removed):
+            continue
+        years.creates += [AboveScaleYear(enterprise=change.instance, year=year) for year in added]
+        years.deletes += [have[year] for year in removed]
+        if change.action != Action.CREATE:
+            change.add_related(FieldChange("规上年份", _joined(have), _joined(wanted)))
+    return years
+
+
+def _certificates(changes, known) -> RelatedChanges:
+    """A certificate named in the file is created, or moved to the row's enterprise and given the
+    row's date; the enterprise's other certificates stay. Shown against its latest certificate."""
+    wanted = {}
+    for change in changes:
+        number = change.record.values.get("high_tech_number")
+        if number:
+            wanted[number] = (change, change.record.values["high_tech_issued_on"])
+    by_number = imports.stored_by_key(HighTechCertificate, ("number",), [(number,) for number in wanted])
+    latest = {}
+    for certificate in imports.rows_of(HighTechCertificate.objects.order_by("issued_on", "pk"), "enterprise_id", known):
+        latest[certificate.enterprise_id] = certificate
+    certificates = RelatedChanges(HighTechCertificate, update_fields=("enterprise", "issued_on"))
+    for number, (change, issued_on) in wanted.items():
+        enterprise, certificate = change.instance, by_number.get((number,))
+        if certificate is None:
+            certificates.creates.append(HighTechCertificate(number=number, enterprise=enterprise, issued_on=issued_on))
+        elif (certificate.enterprise_id, certificate.issued_on) != (enterprise.pk, issued_on):
+            certificate.enterprise, certificate.issued_on = enterprise, issued_on
+            certificates.updates.append(certificate)
+        else:
+            continue
+        if change.action != Action.CREATE:
+            before = latest.get(enterprise.pk)
+            change.add_related(FieldChange("高新技术企业证书", before and _certificate_text(before.number, before.issued_on),
+                                           _certificate_text(number, issued_on)))
+    return certificates
+
+
+def _certificate_text(number: str, issued_on) -> str:
+    return f"{number}（发证日期 {issued_on:%Y-%m-%d}）"
+
+
+def _tags(changes, known) -> list:
+    """The tags named in the file, new ones created, and the links of each enterprise whose tags change."""
+    names = {id(change): list(dict.fromkeys(split_list(change.record.values.get("tags")))) for change in changes}
+    wanted = sorted({name for tag_names in names.values() for name in tag_names})
+    tags = {tag.name: tag for tag in imports.rows_of(Tag.objects.all(), "name", wanted)}
+    new_tags = RelatedChanges(Tag, creates=[Tag(name=name) for name in wanted if name not in tags])
+    tags.update((tag.name, tag) for tag in new_tags.creates)
+    linked = defaultdict(list)
+    stored = Enterprise.tags.through.objects.order_by("tag__name").values_list("enterprise_id", "tag_id", "tag__name")
+    for enterprise_id, tag_id, name in imports.rows_of(stored, "enterprise_id", known):
+        linked[enterprise_id].append((tag_id, name))
+    links = LinkChanges(Enterprise, "tags")
+    for change in changes:
+        after = names[id(change)]
+        before = linked.get(change.instance.pk, []) if change.instance.pk is not None else []
+        if set(after) == {name for _, name in before}:
+            continue
+        links.owners.append((change.instance, [tag_id for tag_id, _ in before], [tags[name] for name in after]))
+        if change.action != Action.CREATE:
+            change.add_related(FieldChange("标签", "、".join(name for _, name in before), "、".join(after)))
+    return [new_tags, links]
+
+
+def _contacts(changes, known, headers) -> RelatedChanges:
+    """The first contact of each enterprise is the one the sheet's 联系人 columns describe."""
+    first = {}
+    for contact in imports.rows_of(Contact.objects.order_by("pk"), "enterprise_id", known):
+        first.setdefault(contact.enterprise_id, contact)
+    contacts = RelatedChanges(Contact, update_fields=tuple(CONTACT_FIELDS.values()))
+    for change in changes:
+        values = change.record.values
+        if not values.get("contact_name"):
+            continue
+        contact = first.get(change.instance.pk) if change.instance.pk is not None else None
+        if contact is None:
+            contact = Contact(enterprise=change.instance)
+            contacts.creates.append(contact)
+            before = {}
+        else:
+            before = contact._loaded_values
+        _assign_contact(contact, values)
+        fields = [
+            FieldChange(headers[column], before.get(name), getattr(contact, name), Contact._meta.get_field(name))
+            for column, name in CONTACT_FIELDS.items() if (before.get(name) or "") != getattr(contact, name)
+        ]
+        if before and fields:
+            contacts.updates.append(contact)
+        if change.action != Action.CREATE:
+            for field in fields:
+                change.add_related(field)
+    return contacts
+
+
+def _assign_contact(contact, values) -> None:
+    """The sheet's contact columns onto the contact; columns the file lacks leave their field alone,
+    and a masked phone (an export going round) keeps the stored number."""
+    contact.name = values["contact_name"]
+    if "contact_title" in values:
+        contact.title = values["contact_title"] or ""
+    phone = values.get("contact_phone") or ""
+    if "contact_phone" in values and not is_masked(phone):
+        contact.phone = phone
+
+
+def _joined(years) -> str:
+    return "、".join(str(year) for year in sorted(years))
 
 
 PARCEL_SPEC = ImportSpec(
@@ -295,7 +358,7 @@ PARCEL_SPEC = ImportSpec(
 class LandParcelImporter(imports.ModelImporter):
     spec = PARCEL_SPEC
     model = LandParcel
-    key_field = "certificate_no"
+    key = ("certificate_no",)
 
     def resolve(self, rows):
         codes = {r.values["holder_uscc"] for r in rows if r.values.get("holder_uscc")}

@@ -45,7 +45,7 @@ BLANK_TEXT = {"linked_leader", "linked_department"}
 class ProjectImporter(imports.ModelImporter):
     spec = PROJECT_SPEC
     model = Project
-    key_field = "code"
+    key = ("code",)
 
     def resolve(self, rows):
         chains = dict(Chain.objects.values_list("name", "pk"))
@@ -55,13 +55,23 @@ class ProjectImporter(imports.ModelImporter):
         investors = {}
         for chunk in imports.chunks(codes):
             investors.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
-        stages = dict(Project.all_objects.filter(code__in=[r.values["code"] for r in rows]).values_list("code", "stage"))
         errors = []
         for row in rows:
-            errors += self._resolve_row(row, chains, links, zones, investors, stages)
+            errors += self._resolve_row(row, chains, links, zones, investors)
         return errors
 
-    def _resolve_row(self, row, chains, links, zones, investors, stages) -> list[CellError]:
+    def check_changes(self, plan):
+        """A stage moves only through the project's transitions: a row may restate the stored stage
+        (a new project's is 线索), not change it."""
+        errors = []
+        for change in plan.changes:
+            values, stored = change.record.values, change.instance.stage
+            if values.get("stage") and values["stage"] != stored:
+                errors.append(CellError(change.record.row.sheet, change.record.row.row, "阶段", values["stage"],
+                                        f"阶段只能在项目页面按流程推进（当前为“{Stage(stored).label}”）；导入不改变阶段"))
+        return errors
+
+    def _resolve_row(self, row, chains, links, zones, investors) -> list[CellError]:
         values, errors = row.values, []
 
         def fail(column, value, reason):
@@ -84,9 +94,6 @@ class ProjectImporter(imports.ModelImporter):
             values["investor_enterprise_id"] = investors.get(values["investor_uscc"])
             if values["investor_enterprise_id"] is None:
                 fail("投资方统一社会信用代码", values["investor_uscc"], "园区企业中没有这个统一社会信用代码；投资方未注册时请留空")
-        stored = stages.get(values["code"], Stage.LEAD)
-        if values.get("stage") and values["stage"] != stored:
-            fail("阶段", values["stage"], f"阶段只能在项目页面按流程推进（当前为“{Stage(stored).label}”）；导入不改变阶段")
         fixed, total = values.get("fixed_asset_investment"), values.get("total_investment")
         if fixed is not None and total is not None and fixed > total:
             fail("固定资产投资", fixed, "固定资产投资不能超过总投资")
