@@ -63,7 +63,7 @@ def _note_routes(request):
             route = response.resolver_match.route  # lazy: a path no route matches raises here
         except Exception:
             route = None
-        if route:
+        if route is not None:
             _seen.add(normalise(route))
         return response
 

@@ -165,6 +165,7 @@ def test_api_filters_and_industry_codes(make_user, api_for, park):
     assert response.status_code == 400 and "C9999" in response.json()["errors"]["industry"][0]
     assert api.get("/api/enterprises/zones/").json()["count"] == 2
     assert api.get("/api/enterprises/industries/", {"level": 1}).json()["count"] == 20
+    assert api.get("/api/enterprises/industries/3670/").json()["name"] == "汽车零部件及配件制造"
 
 
 def test_api_masks_phones_without_the_permission(make_user, api_for, park):
