@@ -63,3 +63,15 @@ def test_a_form_lists_only_the_chosen_enterprise_not_every_one(make_user, client
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.enterprise == enterprises[7]
+
+
+def test_control_characters_in_a_search_are_dropped_not_sent_to_the_database(make_user, client_for):
+    EnterpriseFactory(name="精工ab机械")
+    client = client_for(make_user("economy"))
+    page = client.get(reverse("core:search"), {"q": "a\x00b"})
+    assert page.status_code == 200 and page.context["text"] == "ab"
+    assert any("精工ab机械" in rows for rows in groups(page).values())
+    api = client.get("/api/core/search/", {"q": "a\x00b"}).json()
+    assert [item["text"] for group in api["results"] for item in group["items"]] == ["精工ab机械"]
+    typed = client.get(reverse("core:autocomplete", args=["enterprises.enterprise"]), {"q": "\x00ab\x07"})
+    assert [row["text"] for row in typed.json()["results"]] == ["精工ab机械"]

@@ -157,6 +157,14 @@ def _make_serializer(declaration) -> type:
 # Search -----------------------------------------------------------------------------------------
 
 SEARCH_LIMIT = 8  # rows of each kind a search shows
+SEARCH_TEXT_LENGTH = 100
+
+
+def search_text(raw) -> str:
+    """What a search box sent, as the database can compare it: control characters (a NUL byte
+    cannot be stored in a PostgreSQL text) dropped, blanks trimmed, the length bounded."""
+    text = "".join(ch for ch in str(raw or "") if ch.isprintable() or ch == " ")
+    return text.strip()[:SEARCH_TEXT_LENGTH]
 
 
 def searchable(user) -> list:
@@ -175,7 +183,7 @@ def search_filter(declaration, text: str) -> Q:
 def search(user, text: str, limit: int = SEARCH_LIMIT) -> list[tuple]:
     """(declaration, rows, more) for each kind of record matching `text` among what the user may
     see; a kind with no match is left out."""
-    text = (text or "").strip()
+    text = search_text(text)
     if not text:
         return []
     found = []

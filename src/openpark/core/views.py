@@ -558,7 +558,7 @@ def autocomplete(request, label):
     if not request.user.has_perm(declaration.permission("list")):
         raise PermissionDenied("您没有查看此类记录的权限。")
     rows = declaration.scoped(request.user)
-    text = request.GET.get("q", "").strip()[:100]
+    text = registry.search_text(request.GET.get("q"))
     if text:
         rows = rows.filter(registry.search_filter(declaration, text)).distinct()
     found = list(rows[: AUTOCOMPLETE_LIMIT + 1])
@@ -572,7 +572,7 @@ def autocomplete(request, label):
 def search(request):
     """The global search: every kind of record the user may see, by the fields its declaration
     names (an enterprise by name, former name or code; a project by name or number)."""
-    text = request.GET.get("q", "").strip()[:100]
+    text = registry.search_text(request.GET.get("q"))
     groups = [
         {"title": str(d.opts.verbose_name_plural), "rows": rows, "more": more,
          "more_url": f"{reverse(d.url_name('list'))}?{urlencode({'q': text})}"}

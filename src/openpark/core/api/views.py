@@ -73,7 +73,7 @@ class SearchView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("q", str, description="查找的文字")], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        text = request.query_params.get("q", "").strip()[:100]
+        text = registry.search_text(request.query_params.get("q"))
         return Response({"results": [
             {"kind": d.key, "label": str(d.opts.verbose_name_plural), "more": more,
              "items": [{"id": row.pk, "text": str(row), "url": row.get_absolute_url()} for row in rows]}
