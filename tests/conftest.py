@@ -1,4 +1,8 @@
+import os
+
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -28,6 +32,31 @@ def chinese():
     """Messages outside a request in Chinese too, as the platform runs."""
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.fixture(scope="module")
+def demo_park(request, django_db_setup, django_db_blocker):
+    """The demo park, loaded once for a test module inside a transaction that is rolled back when
+    the module ends; each test runs in a savepoint of it (the `db` fixture), so what one test
+    changes is gone before the next. Every test of the module must see the park, so the module
+    asks for it with `pytestmark = pytest.mark.usefixtures("demo_park", "db")`."""
+    asked = [mark for mark in request.node.iter_markers("usefixtures") if "demo_park" in mark.args]
+    if not asked:
+        pytest.fail(f"{request.node.name}: ask for the demo park for the whole module (pytestmark)")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with open(os.devnull, "w") as quiet:
+                call_command("load_demo", stdout=quiet)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture

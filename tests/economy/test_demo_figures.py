@@ -22,9 +22,7 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def demo_park(db):
-    run("load_demo")
+pytestmark = pytest.mark.usefixtures("demo_park", "db")
 
 
 def yi(wan: float) -> D:
@@ -40,7 +38,7 @@ def assert_published(summary: dict):
     assert summary["high_tech_enterprises"] == PUBLISHED["national_high_tech_enterprises"] == 56
 
 
-def test_2021_figures_through_the_command_the_api_and_the_dashboard(demo_park, make_user, api_for, client_for):
+def test_2021_figures_through_the_command_the_api_and_the_dashboard(make_user, api_for, client_for):
     assert_published(json.loads(run("economy_summary", "--year", "2021", "--json")))
 
     leader = make_user("leader")
@@ -54,7 +52,7 @@ def test_2021_figures_through_the_command_the_api_and_the_dashboard(demo_park, m
         assert text in page, text
 
 
-def test_monthly_and_annual_facts_agree_and_are_cumulative(demo_park):
+def test_monthly_and_annual_facts_agree_and_are_cumulative():
     years = set(Fact.objects.values_list("year", flat=True))
     assert years == {2020, 2021, 2022}
     december = dict(Fact.objects.filter(indicator__code="profit", month=12).values_list("enterprise_id", "value"))
@@ -68,13 +66,13 @@ def test_monthly_and_annual_facts_agree_and_are_cumulative(demo_park):
     assert all(values == sorted(values) and len(values) == 12 for values in by_enterprise.values())
 
 
-def test_load_demo_twice_adds_no_facts(demo_park):
+def test_load_demo_twice_adds_no_facts():
     count = Fact.objects.count()
     assert "未重复生成" in run("load_demo")
     assert Fact.objects.count() == count
 
 
-def test_generated_values_are_deterministic(demo_park):
+def test_generated_values_are_deterministic():
     enterprises = {e.uscc: e for e in Enterprise.objects.select_related("industry")}
     above_scale = {}
     for code, year in AboveScaleYear.objects.values_list("enterprise__uscc", "year"):

@@ -9,11 +9,10 @@ from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Result, 
 from openpark.evaluation.services import low_efficiency
 from tests.economy.test_demo_figures import run as command
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("demo_park", "db")
 
 
 def test_demo_has_two_published_runs_that_follow_the_quotas():
-    command("load_demo")
     runs = list(Run.objects.order_by("year"))
     assert [(r.year, r.state, r.scheme.name) for r in runs] == [(2021, "published", "jiangsu-6"),
                                                                (2022, "published", "jiangsu-6")]

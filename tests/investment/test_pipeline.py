@@ -1,4 +1,4 @@
-"""The pipeline's sums, the investment summary command, and the demo park's published totals."""
+"""The pipeline's sums and the investment summary command."""
 import io
 import json
 from datetime import date
@@ -7,9 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
 
-from openpark.core.facts import park_facts
 from openpark.investment import services
 from openpark.investment.models import Chain, Project, TargetCompany
 from openpark.investment.services import advance
@@ -66,20 +64,6 @@ def test_pipeline_sums(projects):
     assert conversion[("线索", "在谈")] == (5, 5) and conversion[("在谈", "签约")] == (5, 3)
     assert [p.name for p in board["big"]] == ["甲", "丙"]
     assert dict(board["age"]) == {"30 天以内": 0, "31—90 天": 4, "91—180 天": 0, "180 天以上": 0}  # all but 戊
-
-
-def test_the_demo_park_shows_the_published_totals(make_user, client_for):
-    command("load_demo")
-    published = park_facts()["projects_since_2017"]
-    figures = json.loads(command("investment_summary", "--since", "2017", "--json"))
-    assert figures == {key: {"count": value["count"], "investment": float(value["investment"])}
-                       for key, value in published.items()}
-    assert TargetCompany.objects.filter(year=timezone.localdate().year).count() == 30
-    page = client_for(make_user("leader")).get(reverse("investment:pipeline")).content.decode()
-    assert "149" in page and "532.00" in page and "195.00" in page and "90.00" in page
-    assert services.stale_projects().exists() and services.overdue_problems().exists()
-    assert "百亿级" in page
-    assert "未重复生成" in command("load_demo")
 
 
 def test_chain_map_and_link_pages(projects, make_user, client_for):
