@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test production-check install migrate run clean
+.PHONY: demo test lint production-check install migrate run clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ run: migrate
 
 test: install
 	OPENPARK_ROUTE_COVERAGE=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks scripts/production-check
 
 # The README's production start (DEBUG=0, collectstatic, gunicorn) on a throw-away data folder.
 production-check: install
