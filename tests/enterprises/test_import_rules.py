@@ -1,0 +1,44 @@
+"""The enterprise sheet runs the model's own rules on every row, before anything is written: a value
+the page and the API refuse is refused by the import with the same words, and nothing is stored."""
+import pytest
+from django.urls import reverse
+
+from openpark.enterprises.models import Enterprise
+from tests.sheets import latest_job, upload, xlsx
+
+from .helpers import code
+
+OUTSIDE_CHINA = "坐标 [500.0, 32.0] 不在中国境内，请检查经纬度是否写反。"
+
+
+@pytest.fixture
+def economy(make_user):
+    return make_user("economy")
+
+
+def test_a_longitude_out_of_range_is_refused_by_the_page_the_api_and_the_import_alike(economy, client_for, api_for):
+    page = client_for(economy).post(reverse("enterprises:enterprise_add"), {
+        "uscc": code(1), "name": "靖江甲机械有限公司", "status": "operating", "longitude": "500", "latitude": "32"})
+    assert page.status_code == 200 and OUTSIDE_CHINA in page.context["form"].errors["longitude"]
+
+    api = api_for(economy).post("/api/enterprises/enterprises/", {
+        "uscc": code(1), "name": "靖江甲机械有限公司", "longitude": "500", "latitude": "32"}, format="json")
+    assert api.status_code == 400 and api.json()["errors"]["longitude"] == [OUTSIDE_CHINA]
+
+    rows = [["统一社会信用代码", "企业名称", "经度", "纬度"],
+            [code(2), "靖江乙电机有限公司", 120.2, 32.0],
+            [code(1), "靖江甲机械有限公司", 500, 32]]
+    upload(client_for(economy), "enterprises.enterprise", xlsx(rows))
+    job = latest_job()
+    assert job.state == "invalid"
+    assert [(e["row"], e["column"], e["reason"]) for e in job.errors] == [(3, "经度", OUTSIDE_CHINA)]
+    assert not Enterprise.all_objects.exists()  # all or nothing: the good row is not written either
+
+
+def test_the_land_ledger_refuses_a_release_before_the_acquisition_with_the_model_s_words(economy, client_for):
+    rows = [["不动产权证号", "面积（亩）", "权利人名称", "取得日期", "注销或收回日期"],
+            ["苏（2019）靖江市不动产权第0000001号", 10, "靖江城投", "2019-05-06", "2018-01-01"]]
+    upload(client_for(economy), "enterprises.landparcel", xlsx(rows))
+    job = latest_job()
+    assert [(e["row"], e["column"], e["reason"]) for e in job.errors] == [
+        (2, "注销或收回日期", "注销或收回日期不能早于取得日期。")]
