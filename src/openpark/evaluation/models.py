@@ -289,6 +289,16 @@ class DisposalCase(DomainModel):
 
     overdue.fget.short_description = _("已逾期")
 
+    def clean(self):
+        super().clean()
+        if self.enterprise_id is None or self.area_mu is None or not FIRST_YEAR <= (self.year or 0) <= LAST_YEAR:
+            return
+        from openpark.enterprises.services import land_area
+
+        held = land_area(self.enterprise, self.year)
+        if self.area_mu > held:
+            raise ValidationError({"area_mu": f"涉及面积不能超过该企业 {self.year} 年的用地面积 {held} 亩。"})
+
     def save(self, *args, **kwargs):
         self.machine.guard(self)
         super().save(*args, **kwargs)
