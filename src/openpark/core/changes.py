@@ -156,7 +156,7 @@ def soft_delete_queryset(queryset) -> tuple[int, dict]:
         return 0, {}
     befores = [snapshot(row) for row in rows]
     now = timezone.now()
-    queryset.model.all_objects.filter(pk__in=[row.pk for row in rows]).update(
+    queryset.model.all_objects.filter(pk__in=[row.pk for row in rows]).update_unguarded(
         is_deleted=True, deleted_at=now, updated_at=now
     )
     for row in rows:
