@@ -35,6 +35,7 @@ from .changes import loaded_snapshot, record_bulk_changes, record_created, snaps
 from .choices import ChangeAction
 from .columns import display_value
 from .masking import hidden_fields, mask_value
+from .models import ChangeLoggedModel
 from .matching import Action
 
 CHUNK = 5000  # values per lookup query, well under SQLite's variable limit
@@ -146,6 +147,10 @@ class RelatedChanges:
         for chunk in chunks([row.pk for row in self.deletes]):
             self.model._default_manager.filter(pk__in=chunk).delete()
         record_created(self.creates)
+        if self.updates and issubclass(self.model, ChangeLoggedModel):
+            afters = snapshot_texts(self.updates)
+            record_bulk_changes((row, ChangeAction.UPDATE, loaded_snapshot(row), after)
+                                for row, after in zip(self.updates, afters))
 
 
 @dataclass
@@ -167,6 +172,10 @@ class LinkChanges:
         bulk.insert_rows(through, [source, target], [
             (owner.pk, linked.pk) for owner, _, after in self.owners for linked in after
         ])
+        record_bulk_changes(
+            (owner, ChangeAction.UPDATE, {self.field: sorted(before)}, {self.field: sorted(l.pk for l in after)})
+            for owner, before, after in self.owners if sorted(before) != sorted(l.pk for l in after)
+        )
 
 
 def _link_saved_parents(instances) -> None:
@@ -198,6 +207,7 @@ class Plan:
     options: dict = field(default_factory=dict)
     changes: list[RowChange] = field(default_factory=list, repr=False)
     related: list = field(default_factory=list, repr=False)  # RelatedChanges and LinkChanges, in writing order
+    file_headers: dict = field(default_factory=dict, repr=False)  # {(sheet, field): header as the file writes it}
 
     @property
     def ok(self) -> bool:
@@ -258,7 +268,7 @@ class ModelImporter:
         result = importing.parse_rows(sheets, spec, column_map(options))
         plan = self.plan_class(rows=result.rows, errors=list(result.errors), columns=result.columns, sheets=sheets,
                                spec=spec, unmatched=result.unmatched, mapped=mapped_columns(result, options),
-                               options=options or {})
+                               options=options or {}, file_headers=result.headers)
         plan.errors += self.check(plan)
         bad = {(e.sheet, e.row) for e in plan.errors}
         plan.rows = [row for row in plan.rows if (row.sheet, row.row) not in bad]
@@ -357,7 +367,7 @@ class ModelImporter:
         about the record as a whole)."""
         if name == NON_FIELD_ERRORS:
             return importing.CellError(record.row.sheet, record.row.row, "", "", message)
-        column = plan.headers.get(name)
+        column = plan.file_headers.get((record.row.sheet, name)) or plan.headers.get(name)
         if column is None:
             column = str(self.model._meta.get_field(name).verbose_name) if name in self.model_fields else name
         return importing.CellError(record.row.sheet, record.row.row, column, record.values.get(name, ""), message)
