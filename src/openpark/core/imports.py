@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import bulk, importing, matching
-from .changes import loaded_snapshot, record_bulk_changes, record_created, snapshot_texts
+from .changes import loaded_snapshot, read_parents, record_bulk_changes, record_created, snapshot_texts
 from .choices import ChangeAction
 from .columns import display_value
 from .masking import hidden_fields, mask_value
@@ -172,9 +172,11 @@ class LinkChanges:
         bulk.insert_rows(through, [source, target], [
             (owner.pk, linked.pk) for owner, _, after in self.owners for linked in after
         ])
+        # Recorded as a change of each owner stored before the import (a new one is recorded as created).
         record_bulk_changes(
             (owner, ChangeAction.UPDATE, {self.field: sorted(before)}, {self.field: sorted(l.pk for l in after)})
-            for owner, before, after in self.owners if sorted(before) != sorted(l.pk for l in after)
+            for owner, before, after in self.owners
+            if hasattr(owner, "_loaded_values") and sorted(before) != sorted(l.pk for l in after)
         )
 
 
@@ -618,19 +620,7 @@ class ModelRules:
         self.exclude = set(exclude) | links
 
     def read_parents(self, instances) -> None:
-        """Put the records the instances link to in their caches, one query per linked model."""
-        for field in self.model._meta.concrete_fields:
-            if not field.many_to_one:
-                continue
-            wanted = [i for i in instances if getattr(i, field.attname) is not None and not field.is_cached(i)]
-            ids = sorted({getattr(i, field.attname) for i in wanted}, key=str)
-            found = {}
-            for chunk in chunks(ids):
-                found.update((obj.pk, obj) for obj in field.related_model._base_manager.filter(pk__in=chunk))
-            for instance in wanted:
-                parent = found.get(getattr(instance, field.attname))
-                if parent is not None:
-                    field.set_cached_value(instance, parent)
+        read_parents(self.model, instances)
 
     def clean(self, instance) -> list[tuple[str, str]]:
         """(field or NON_FIELD_ERRORS, message) of every rule the instance breaks."""

@@ -46,8 +46,11 @@ class ChangeLoggedQuerySet(models.QuerySet):
     update.alters_data = True
 
     def delete(self):
+        from .changes import recording_in_bulk
+
         self.refuse_frozen("删除")
-        return super().delete()
+        with recording_in_bulk():
+            return super().delete()
 
     delete.alters_data = True
 
@@ -65,6 +68,9 @@ class ChangeLoggedModel(models.Model):
     # such a record, updating or deleting it through a queryset, and the admin all refuse.
     frozen_when: models.Q | None = None
     frozen_message = "该{name}已冻结，不能{action}。"
+    # False for derived rows rewritten whole by a computation, whose deletion the computation's own
+    # record tells (then Django deletes them fast, with no record per row).
+    record_deletions = True
 
     objects = ChangeLoggedQuerySet.as_manager()
 
@@ -92,8 +98,11 @@ class ChangeLoggedModel(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
+        from .changes import recording_in_bulk
+
         self.refuse_if_frozen("删除")
-        return super().delete(*args, **kwargs)
+        with recording_in_bulk():
+            return super().delete(*args, **kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -122,6 +122,7 @@ class Result(ChangeLoggedModel):
 
     frozen_when = models.Q(run__state=RunState.PUBLISHED)
     frozen_message = "评价批次已发布，结果不能{action}。"
+    record_deletions = False  # rewritten whole by gathering and computing, which the run's state changes record
 
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="results", verbose_name=_("评价批次"))
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="evaluation_results",
