@@ -185,7 +185,7 @@ def test_frozen_records_are_not_restorable(editor, client_for):
     html = client.get(history(run)).content.decode()
     assert "此评价批次已删除" in html and restore_url(run) not in html
     response = client.post(restore_url(run), follow=True)
-    assert "已冻结，不能恢复" in response.content.decode()
+    assert "已发布的评价批次不能恢复" in response.content.decode()
     assert Run.all_objects.get(pk=run.pk).is_deleted
 
 

@@ -204,3 +204,50 @@ def test_writing_new_enterprises_and_their_related_rows_costs_the_same_queries_f
     queries(0, 5)  # the first import also creates the tag and reads the content types
     assert queries(5, 10) == queries(15, 40)
     assert AboveScaleYear.objects.count() == 110 and Contact.objects.count() == 55
+
+
+def certified(rows: list[list], issued_on: str = "2020-12-01") -> list[list]:
+    return [rows[0] + ["高新技术企业证书编号", "高新技术企业发证日期"]] + [
+        row + [f"GR2020320{n:05d}", issued_on] for n, row in enumerate(rows[1:])]
+
+
+FIELDS = {"issued_on", "name", "tags", "enterprise"}
+
+
+def test_a_reimport_records_the_certificates_contacts_and_tag_links_it_changes(economy):
+    imported(economy, certified(sheet(2)))
+    rows = certified(sheet(2))
+    rows[1][-1] = "2021-11-30"  # the certificate's date
+    rows[1][HEADER.index("联系人")] = "李强"
+    rows[1][HEADER.index("标签")] = "工程机械，专精特新"
+    before = ChangeRecord.objects.count()
+    imported(economy, rows)
+
+    enterprise = Enterprise.objects.get(uscc=code(0))
+    new = list(ChangeRecord.objects.order_by("pk")[before:])
+    changed = {(r.content_type.model, r.action, r.object_repr): [f for f in r.changed_fields() if f[0] in FIELDS]
+               for r in new}
+    tags = dict(Tag.objects.values_list("name", "pk"))
+    assert changed == {
+        ("hightechcertificate", "update", "GR202032000000"): [("issued_on", "2020-12-01", "2021-11-30")],
+        ("contact", "update", "李强"): [("name", "联系人0", "李强")],
+        ("tag", "create", "专精特新"): [("name", None, "专精特新")],
+        ("enterprise", "update", enterprise.name): [("tags", [tags["工程机械"]], sorted(tags.values()))],
+    }
+
+
+def test_reimporting_changed_related_rows_costs_the_same_queries_for_5_as_for_20(economy):
+    imported(economy, certified(sheet(40)))
+
+    def queries(count, day):
+        rows = certified(sheet(40), issued_on=f"2021-06-{day}")
+        for row in rows[1:count + 1]:
+            row[HEADER.index("联系人")] += f"（{day}）"
+            row[HEADER.index("标签")] = f"专精特新{day}"
+        with CaptureQueriesContext(connection) as captured:
+            plan, result = enterprise_importer.apply(xlsx(rows), "企业.xlsx")
+        assert result["update"] == 40
+        return len(captured)
+
+    queries(5, 10)  # the first re-import reads the content types
+    assert queries(5, 20) == queries(20, 30)

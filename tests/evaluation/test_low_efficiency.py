@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from openpark.core.states import TransitionError
@@ -118,6 +119,20 @@ def test_disposal_api(firms, make_user, api_for):
     bad = api.post("/api/evaluation/disposals/", {"enterprise": firms[1].pk, "year": 2021, "route": "burn"},
                    format="json")
     assert bad.status_code == 400 and bad.json()["errors"]["route"] == ["“burn” 不是合法选项。"]
+
+
+def test_the_api_refuses_an_area_larger_than_the_enterprise_s_land_as_the_form_does(firms, make_user, api_for):
+    api = api_for(make_user("economy"))
+    refused = api.post("/api/evaluation/disposals/", {
+        "enterprise": firms[1].pk, "year": 2021, "route": "upgrade", "area_mu": "12", "deadline": "2027-06-30",
+        "officer": "王建国"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["area_mu"] == ["涉及面积不能超过该企业 2021 年的用地面积 10.0000 亩。"]
+    assert not DisposalCase.objects.exists()
+    case = DisposalCase(enterprise=firms[1], year=2021, route="upgrade", area_mu=D(12), deadline=date(2027, 6, 30),
+                        officer="王建国")
+    with pytest.raises(ValidationError, match="用地面积 10.0000 亩"):
+        case.full_clean()
 
 
 def test_rule_page_refuses_bad_thresholds(make_user, client_for):

@@ -176,3 +176,40 @@ def test_tags_become_flags_and_relocation_an_exemption(park, economy):
     assert first.flags == {"tag:专精特新": True} and first.bonus == 3
     assert first.total == pytest.approx(sum(first.scores.values()) + 3)
     assert (second.grade, second.reason, second.rank) == ("不定等", "企业搬迁中，不定等", None)
+
+
+def published(run):
+    Run.all_objects.filter(pk=run.pk).update(state="published")
+    return Run.objects.get(pk=run.pk)
+
+
+def test_a_published_run_refuses_queryset_deletes_and_updates(run):
+    run = published(run)
+    with pytest.raises(ValidationError, match="已发布的评价批次不能删除"):
+        Run.objects.filter(year=2021).delete()
+    with pytest.raises(ValidationError, match="已发布的评价批次不能修改"):
+        Run.objects.filter(year=2021).update(title="改个名字")
+    run.refresh_from_db()
+    assert not run.is_deleted and run.title == "2021 年度亩均评价"
+    draft = Run.objects.create(year=2022, scheme=run.scheme, title="2022 草稿")
+    assert Run.objects.filter(year=2022).delete() == (1, {"evaluation.Run": 1})
+    assert Run.all_objects.get(pk=draft.pk).is_deleted
+
+
+def test_the_admin_neither_deletes_nor_changes_a_published_run(run, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="x-Harbour-77"))
+    run = published(run)
+    draft = Run.objects.create(year=2022, scheme=run.scheme, title="2022 草稿")
+    response = client.post(reverse("admin:evaluation_run_changelist"), {
+        "action": "delete_selected", "_selected_action": [run.pk, draft.pk], "post": "yes"}, follow=True)
+    assert "已发布的评价批次不能删除：2021 年度亩均评价" in response.content.decode()
+    assert not Run.all_objects.get(pk=run.pk).is_deleted and not Run.all_objects.get(pk=draft.pk).is_deleted
+    assert client.get(reverse("admin:evaluation_run_delete", args=[run.pk])).status_code == 403
+    client.post(reverse("admin:evaluation_run_change", args=[run.pk]), {"title": "改个名字", "year": 2021})
+    assert Run.objects.get(pk=run.pk).title == "2021 年度亩均评价"
+    client.post(reverse("admin:evaluation_run_changelist"), {
+        "action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"})
+    assert Run.all_objects.get(pk=draft.pk).is_deleted

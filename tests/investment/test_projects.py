@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from openpark.core.states import TransitionError
 from openpark.investment import services
-from openpark.investment.models import Chain, ChainLink, DeadlineRule, Project, ProjectDeadline, StageDate
+from openpark.investment.models import Chain, ChainLink, DeadlineRule, Problem, Project, ProjectDeadline, StageDate
 from tests.factories import EnterpriseFactory, bind_enterprise
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,30 @@ def test_problems_escalate_resolve_and_keep_the_project_moving(project):
     other = services.raise_problem(project, "环评排队", "环保局", timezone.localdate() + timedelta(days=5))
     with pytest.raises(ValidationError, match="没有挂钩领导"):
         services.escalate(other)
+
+
+TERMINATED = "项目已终止，不能再提出问题。"
+
+
+def test_no_problem_is_raised_on_a_terminated_project_by_the_page_the_api_or_the_service(
+        project, staff, client_for, api_for):
+    problem = {"project": project.pk, "description": "环评排队", "owner": "环保局", "raised_on": "2026-01-20",
+               "deadline": "2026-02-01"}
+    created = api_for(staff).post("/api/investment/problems/", problem, format="json")
+    assert created.status_code == 201 and created.json()["stage"] == "lead"
+    assert Problem.objects.get().stage == "lead"  # the API stores the project's stage, as the page does
+    services.advance(project, "terminate", staff, note="投资方战略调整")
+
+    page = client_for(staff).post(reverse("investment:problem_add"), problem)
+    assert page.status_code == 200 and page.context["form"].errors["project"] == [TERMINATED]
+    refused = api_for(staff).post("/api/investment/problems/", problem, format="json")
+    assert refused.status_code == 400 and refused.json()["errors"]["project"] == [TERMINATED]
+    with pytest.raises(ValidationError, match=TERMINATED):
+        services.raise_problem(project, "环评排队", "环保局", date(2026, 2, 1), raised_on=date(2026, 1, 20))
+    assert Problem.objects.count() == 1
+    earlier = Problem.objects.get()
+    earlier.resolution, earlier.resolved_on = "已办结", date(2026, 1, 25)
+    earlier.full_clean()  # a problem raised before the end may still be resolved
 
 
 def test_stale_projects(project, settings):

@@ -5,7 +5,7 @@ superusers nor administrators (their own included), cannot delete accounts (they
 instead, so that the records keep their author), and changes roles only through 角色授权, which
 asks a second administrator to approve business roles (see `openpark.core.accounts`).
 """
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django import forms
 from django.contrib.auth.forms import ReadOnlyPasswordHashField, UserChangeForm, UserCreationForm
@@ -138,6 +138,39 @@ def _as_id(object_id) -> int:
 class GridAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "is_deleted", "updated_at"]
     search_fields = ["code", "name"]
+
+
+class FrozenRecordsAdmin(admin.ModelAdmin):
+    """The admin of a model with frozen records (`ChangeLoggedModel.frozen_when`): a frozen record
+    opens read-only, cannot be deleted, and "delete selected" refuses a choice that holds one."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_frozen)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_frozen)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            action, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_refusing_frozen(action), name, description)
+        return actions
+
+
+def _refusing_frozen(action):
+    def delete_selected(modeladmin, request, queryset):
+        frozen = list(queryset.frozen()[:FROZEN_NAMED])
+        if frozen:
+            names = "、".join(str(obj) for obj in frozen)
+            modeladmin.message_user(request, f"{queryset.model.frozen_refusal('删除').rstrip('。')}：{names}", messages.ERROR)
+            return None
+        return action(modeladmin, request, queryset)
+
+    return delete_selected
+
+
+FROZEN_NAMED = 10  # frozen records a refusal names
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,17 +1,24 @@
 """The change record: every create, update and delete of a `ChangeLoggedModel`.
 
-Single saves are recorded by the signal handlers below. Bulk paths (imports, queryset deletes)
-call `record_bulk_changes` with the before and after values they already hold, so that a bulk
-write costs one more bulk insert, not a query per row.
+Single saves are recorded by the signal handlers below, connected per recorded model (`connect`),
+so that Django still deletes the rows of every other model fast. Bulk paths (imports) call
+`record_bulk_changes` with the before and after values they already hold, and deletions inside
+`recording_in_bulk` (every queryset delete and hard delete of a recorded model, with its
+cascades) are recorded at its end in one bulk insert, so that a bulk write costs one more bulk
+insert, not a query per row.
 """
 import json
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
 from operator import attrgetter
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from . import bulk
@@ -131,7 +138,7 @@ def record_bulk_changes(changes) -> int:
         return content_type[model]
 
     rows = [
-        (content_type_id(type(instance)), str(instance.pk), str(instance)[:200], action,
+        (content_type_id(getattr(instance, "recorded_model", type(instance))), str(instance.pk), str(instance)[:200], action,
          _json_text(before), _json_text(after))
         for instance, action, before, after in changes
     ]
@@ -156,7 +163,7 @@ def soft_delete_queryset(queryset) -> tuple[int, dict]:
         return 0, {}
     befores = [snapshot(row) for row in rows]
     now = timezone.now()
-    queryset.model.all_objects.filter(pk__in=[row.pk for row in rows]).update(
+    queryset.model.all_objects.filter(pk__in=[row.pk for row in rows]).update_unguarded(
         is_deleted=True, deleted_at=now, updated_at=now
     )
     for row in rows:
@@ -167,7 +174,92 @@ def soft_delete_queryset(queryset) -> tuple[int, dict]:
     return len(rows), {queryset.model._meta.label: len(rows)}
 
 
-@receiver(post_save)
+@dataclass(frozen=True)
+class Gone:
+    """A deleted record as its change record names it (Django clears a deleted instance's key)."""
+
+    recorded_model: type
+    pk: object
+    text: str
+
+    def __str__(self):
+        return self.text
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def recording_in_bulk():
+    """Deletions recorded inside are written at the end, in one bulk insert; the records they
+    link to (named in each record) are read once for all. Nested uses join the outer one."""
+    if getattr(_batch, "deleted", None) is not None:
+        yield
+        return
+    _batch.deleted = []
+    try:
+        yield
+        deleted = _batch.deleted
+    finally:
+        _batch.deleted = None
+    _record_deleted(deleted)
+
+
+def _record_deleted(deleted: list) -> None:
+    by_model: dict[type, list] = {}
+    for instance, _, _ in deleted:
+        by_model.setdefault(type(instance), []).append(instance)
+    for model, instances in by_model.items():
+        read_parents(model, instances)
+    record_bulk_changes(
+        (Gone(type(instance), pk, _text(instance, pk)), ChangeAction.DELETE, before, None)
+        for instance, pk, before in deleted
+    )
+
+
+def _text(instance, pk) -> str:
+    try:
+        return str(instance)
+    except ObjectDoesNotExist:  # it named a record deleted with it
+        return f"{instance._meta.verbose_name} {pk}"
+
+
+def read_parents(model, instances) -> None:
+    """Put the records the instances link to in their caches, one query per linked model, so that
+    naming or checking each instance reads none."""
+    for field in model._meta.concrete_fields:
+        if not field.many_to_one:
+            continue
+        wanted = [i for i in instances if getattr(i, field.attname) is not None and not field.is_cached(i)]
+        ids = list({getattr(i, field.attname) for i in wanted})
+        found = {}
+        for start in range(0, len(ids), PARENTS_CHUNK):
+            chunk = ids[start:start + PARENTS_CHUNK]
+            found.update((obj.pk, obj) for obj in field.related_model._base_manager.filter(pk__in=chunk))
+        for instance in wanted:
+            parent = found.get(getattr(instance, field.attname))
+            if parent is not None:
+                field.set_cached_value(instance, parent)
+
+
+PARENTS_CHUNK = 5000
+
+
+def connect() -> None:
+    """Connect the change record's receivers to each recorded model (and the many-to-many links of
+    each), never to all senders: a model with a delete receiver loses Django's fast delete."""
+    for model in apps.get_models():
+        if not issubclass(model, ChangeLoggedModel):
+            continue
+        uid = model._meta.label_lower
+        post_save.connect(record_save, sender=model, dispatch_uid=f"change-record-save-{uid}")
+        if model.record_deletions:
+            post_delete.connect(record_delete, sender=model, dispatch_uid=f"change-record-delete-{uid}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(record_m2m, sender=through, dispatch_uid=f"change-record-m2m-{through._meta.label_lower}")
+
+
 def record_save(sender, instance, created, raw=False, **kwargs):
     if raw or not isinstance(instance, ChangeLoggedModel):
         return
@@ -189,12 +281,13 @@ def record_save(sender, instance, created, raw=False, **kwargs):
     _remember_loaded(instance)
 
 
-@receiver(post_delete)
 def record_delete(sender, instance, **kwargs):
-    if not isinstance(instance, ChangeLoggedModel):
-        return
     before = loaded_snapshot(instance) or snapshot(instance)
-    build_record(instance, ChangeAction.DELETE, before, None).save()
+    pending = getattr(_batch, "deleted", None)
+    if pending is None:
+        build_record(instance, ChangeAction.DELETE, before, None).save()
+    else:
+        pending.append((instance, instance.pk, before))
 
 
 def _m2m_field_name(instance, through) -> str | None:
@@ -204,7 +297,6 @@ def _m2m_field_name(instance, through) -> str | None:
     return None
 
 
-@receiver(m2m_changed)
 def record_m2m(sender, instance, action, reverse, **kwargs):
     """Record changes of a many-to-many field (a user's roles, say) as an update of its owner."""
     if reverse or not isinstance(instance, ChangeLoggedModel):

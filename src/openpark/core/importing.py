@@ -201,6 +201,8 @@ class ParseResult:
     unmatched: list[UnmatchedColumn] = dataclass_field(default_factory=list)
     # (header as written, field) for each header matched through the column map rather than by name
     mapped: list[tuple[str, str]] = dataclass_field(default_factory=list)
+    # {(sheet, field): header as written}, to name a field's column as the file does
+    headers: dict[tuple[str, str], str] = dataclass_field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -726,6 +728,7 @@ def _parse_table(sheet, rows, header_index, spec, lookup, seen_keys, result: Par
     for index, (column, _) in mapping.items():
         if column not in result.columns:
             result.columns.append(column)
+        result.headers[(sheet, column.field)] = _header_text(header_row[index])
     if lookup is not spec._lookup:
         _note_mapped(header_row, mapping, spec, result)
     unmatched = _unmatched_columns(sheet, rows, header_index, lookup, spec)

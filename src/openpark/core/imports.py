@@ -25,15 +25,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from . import bulk, importing, matching
-from .changes import loaded_snapshot, record_bulk_changes, record_created, snapshot_texts
+from .changes import loaded_snapshot, read_parents, record_bulk_changes, record_created, snapshot_texts
 from .choices import ChangeAction
 from .columns import display_value
 from .masking import hidden_fields, mask_value
+from .models import ChangeLoggedModel
 from .matching import Action
 
 CHUNK = 5000  # values per lookup query, well under SQLite's variable limit
@@ -145,6 +147,10 @@ class RelatedChanges:
         for chunk in chunks([row.pk for row in self.deletes]):
             self.model._default_manager.filter(pk__in=chunk).delete()
         record_created(self.creates)
+        if self.updates and issubclass(self.model, ChangeLoggedModel):
+            afters = snapshot_texts(self.updates)
+            record_bulk_changes((row, ChangeAction.UPDATE, loaded_snapshot(row), after)
+                                for row, after in zip(self.updates, afters))
 
 
 @dataclass
@@ -166,6 +172,12 @@ class LinkChanges:
         bulk.insert_rows(through, [source, target], [
             (owner.pk, linked.pk) for owner, _, after in self.owners for linked in after
         ])
+        # Recorded as a change of each owner stored before the import (a new one is recorded as created).
+        record_bulk_changes(
+            (owner, ChangeAction.UPDATE, {self.field: sorted(before)}, {self.field: sorted(l.pk for l in after)})
+            for owner, before, after in self.owners
+            if hasattr(owner, "_loaded_values") and sorted(before) != sorted(l.pk for l in after)
+        )
 
 
 def _link_saved_parents(instances) -> None:
@@ -197,6 +209,7 @@ class Plan:
     options: dict = field(default_factory=dict)
     changes: list[RowChange] = field(default_factory=list, repr=False)
     related: list = field(default_factory=list, repr=False)  # RelatedChanges and LinkChanges, in writing order
+    file_headers: dict = field(default_factory=dict, repr=False)  # {(sheet, field): header as the file writes it}
 
     @property
     def ok(self) -> bool:
@@ -257,7 +270,7 @@ class ModelImporter:
         result = importing.parse_rows(sheets, spec, column_map(options))
         plan = self.plan_class(rows=result.rows, errors=list(result.errors), columns=result.columns, sheets=sheets,
                                spec=spec, unmatched=result.unmatched, mapped=mapped_columns(result, options),
-                               options=options or {})
+                               options=options or {}, file_headers=result.headers)
         plan.errors += self.check(plan)
         bad = {(e.sheet, e.row) for e in plan.errors}
         plan.rows = [row for row in plan.rows if (row.sheet, row.row) not in bad]
@@ -316,9 +329,50 @@ class ModelImporter:
         stored = self.existing([key for key, _ in keyed])
         changes = (self.change(plan, record, key, stored.get(key)) for key, record in keyed)
         plan.changes = [change for change in changes if change is not None]
+        plan.errors += self.check_rules(plan)
         plan.errors += self.check_changes(plan)
         if plan.ok:
             self.plan_related(plan)
+
+    # The model's rules ------------------------------------------------------------------------
+
+    # Fields whose values the import sets only when it writes (a code numbered on save, say): the
+    # model's field checks leave them out, as a form leaves out the fields it does not show.
+    rule_exclude: frozenset[str] = frozenset()
+
+    def check_rules(self, plan: Plan) -> list[importing.CellError]:
+        """The model's own rules, as the page and the API run them, on every record the import
+        creates, changes or restores, before anything is written: each field's checks, `clean()`,
+        uniqueness and the unique constraints. Records are checked in memory (the records they link
+        to are read once for all, uniqueness in bulk), so the cost does not grow with the rows."""
+        checked = plan.of(Action.CREATE, Action.UPDATE, Action.RESTORE)
+        if not checked:
+            return []
+        rules = ModelRules(self.model, set(self.natural_key), self.rule_exclude)
+        rules.read_parents([change.instance for change in checked])
+        errors = []
+        for change in checked:
+            problems = rules.clean(change.instance)
+            errors += [self.rule_error(plan, change.record, name, message) for name, message in problems]
+            if not problems and change.action != Action.CREATE:
+                change.fields = self.changed_fields(plan, change.instance, change.record)
+                if change.action == Action.UPDATE and not change.fields:
+                    change.action = Action.UNCHANGED
+        failed = {(e.sheet, e.row) for e in errors}
+        valid = [change for change in checked if (change.record.row.sheet, change.record.row.row) not in failed]
+        for change, name, message in rules.unique_problems(valid):
+            errors.append(self.rule_error(plan, change.record, name, message))
+        return errors
+
+    def rule_error(self, plan: Plan, record: Record, name: str, message: str) -> importing.CellError:
+        """A refusal by the model's rules, under the column of the field it names (none for a rule
+        about the record as a whole)."""
+        if name == NON_FIELD_ERRORS:
+            return importing.CellError(record.row.sheet, record.row.row, "", "", message)
+        column = plan.file_headers.get((record.row.sheet, name)) or plan.headers.get(name)
+        if column is None:
+            column = str(self.model._meta.get_field(name).verbose_name) if name in self.model_fields else name
+        return importing.CellError(record.row.sheet, record.row.row, column, record.values.get(name, ""), message)
 
     def existing(self, keys: list[tuple]) -> dict:
         """{natural key: instance} for the keys already in the database, deleted rows included."""
@@ -551,6 +605,62 @@ class ModelImporter:
 
 CHANGE_ACTIONS = {Action.UPDATE: ChangeAction.UPDATE, Action.RESTORE: ChangeAction.RESTORE,
                   Action.DELETE: ChangeAction.DELETE}
+
+
+class ModelRules:
+    """A model's rules run on many unsaved instances, as `Model.full_clean` runs them on one, without
+    a query per instance: the records they link to are read once for all (so that `clean()` finds
+    them), links are not checked one by one (an importer resolves them in bulk), and uniqueness is
+    checked in bulk against the stored records and among the instances themselves."""
+
+    def __init__(self, model, natural_key: set[str], exclude=frozenset()):
+        self.model = model
+        self.natural_key = natural_key
+        links = {f.name for f in model._meta.concrete_fields if f.is_relation}
+        self.exclude = set(exclude) | links
+
+    def read_parents(self, instances) -> None:
+        read_parents(self.model, instances)
+
+    def clean(self, instance) -> list[tuple[str, str]]:
+        """(field or NON_FIELD_ERRORS, message) of every rule the instance breaks."""
+        errors = {}
+        for check in (lambda: instance.clean_fields(exclude=self.exclude), instance.clean):
+            try:
+                check()
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+        return [(name, str(message)) for name, messages in errors.items()
+                for message in ValidationError(messages).messages]
+
+    def unique_sets(self) -> list[tuple[tuple[str, ...], str | None]]:
+        """(fields, constraint message or None for a unique field) of each uniqueness rule that the
+        natural key does not already make sure of."""
+        opts = self.model._meta
+        sets = [((f.name,), None) for f in opts.concrete_fields if f.unique and not f.primary_key]
+        for constraint in opts.total_unique_constraints:
+            sets.append((tuple(constraint.fields), str(constraint.violation_error_message)))
+        return [(fields, message) for fields, message in sets if set(fields) != self.natural_key]
+
+    def unique_problems(self, changes) -> list[tuple]:
+        """(change, field, message) for each instance holding a unique value that a stored record or
+        an earlier instance of the same import holds."""
+        problems = []
+        for fields, message in self.unique_sets():
+            attnames = [self.model._meta.get_field(name).attname for name in fields]
+            keyed = [(tuple(getattr(c.instance, a) for a in attnames), c) for c in changes]
+            keyed = [(key, change) for key, change in keyed if None not in key]
+            stored = stored_by_key(self.model, fields, [key for key, _ in keyed])
+            holders = {key: obj.pk for key, obj in stored.items()}
+            for key, change in keyed:
+                holder = holders.setdefault(key, change.instance.pk or id(change))
+                if holder != (change.instance.pk or id(change)):
+                    text = message or self._unique_message(change.instance, fields)
+                    problems.append((change, fields[0] if len(fields) == 1 else NON_FIELD_ERRORS, text))
+        return problems
+
+    def _unique_message(self, instance, fields) -> str:
+        return ValidationError(instance.unique_error_message(self.model, fields)).messages[0]
 
 
 def stored_by_key(model, fields: tuple[str, ...], keys: Iterable[tuple]) -> dict:

@@ -6,7 +6,7 @@ record for every create, update and delete (see `openpark.core.changes`).
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -22,6 +22,39 @@ from .choices import ChangeAction, GrantAction, GrantState, ImportState, TaskSta
 from .limits import validate_date_range
 
 
+class FrozenRecordError(ValidationError):
+    """A change refused because the record is frozen (see `ChangeLoggedModel.frozen_when`)."""
+
+
+class ChangeLoggedQuerySet(models.QuerySet):
+    """Rows of a recorded model. Frozen rows (the model's `frozen_when`) refuse `update` and
+    `delete` here too, so that no bulk path, the admin's "delete selected" included, changes them."""
+
+    def frozen(self):
+        """The rows of this queryset that are frozen."""
+        condition = self.model.frozen_when
+        return self.none() if condition is None else self.filter(condition)
+
+    def refuse_frozen(self, action: str) -> None:
+        if self.model.frozen_when is not None and self.frozen().exists():
+            raise FrozenRecordError(self.model.frozen_refusal(action))
+
+    def update(self, **kwargs):
+        self.refuse_frozen("修改")
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        from .changes import recording_in_bulk
+
+        self.refuse_frozen("删除")
+        with recording_in_bulk():
+            return super().delete()
+
+    delete.alters_data = True
+
+
 class ChangeLoggedModel(models.Model):
     """Every save and delete of a subclass is written to the change record."""
 
@@ -30,9 +63,46 @@ class ChangeLoggedModel(models.Model):
     # Personal data shown masked to users without the named permission, wherever the values
     # appear: pages, change records, exports and the API ({field: "app_label.codename"}).
     sensitive_fields: dict[str, str] = {}
+    # Records that no one may change any more (a published run, a closed case): the condition on
+    # the stored row, as a Q, and the refusal, with {action} for 修改 or 删除. Saving or deleting
+    # such a record, updating or deleting it through a queryset, and the admin all refuse.
+    frozen_when: models.Q | None = None
+    frozen_message = "该{name}已冻结，不能{action}。"
+    # False for derived rows rewritten whole by a computation, whose deletion the computation's own
+    # record tells (then Django deletes them fast, with no record per row).
+    record_deletions = True
+
+    objects = ChangeLoggedQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def frozen_refusal(cls, action: str) -> str:
+        return cls.frozen_message.format(name=cls._meta.verbose_name, action=action)
+
+    @property
+    def is_frozen(self) -> bool:
+        """Whether the record as stored is frozen (a model may answer from memory instead)."""
+        if self.frozen_when is None or self.pk is None:
+            return False
+        return type(self)._base_manager.filter(self.frozen_when, pk=self.pk).exists()
+
+    def refuse_if_frozen(self, action: str) -> None:
+        if self.frozen_when is not None and self.pk is not None and \
+                type(self)._base_manager.filter(self.frozen_when, pk=self.pk).exists():
+            raise FrozenRecordError(self.frozen_refusal(action))
+
+    def save(self, *args, **kwargs):
+        self.refuse_if_frozen("修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from .changes import recording_in_bulk
+
+        self.refuse_if_frozen("删除")
+        with recording_in_bulk():
+            return super().delete(*args, **kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -51,12 +121,19 @@ class ChangeLoggedModel(models.Model):
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}_history", args=[self.pk])
 
 
-class DomainQuerySet(models.QuerySet):
+class DomainQuerySet(ChangeLoggedQuerySet):
     def delete(self):
         """Soft-delete every row, recording each one; a queryset never hard-deletes domain data."""
         from .changes import soft_delete_queryset
 
+        self.refuse_frozen("删除")
         return soft_delete_queryset(self)
+
+    delete.alters_data = True
+
+    def update_unguarded(self, **kwargs):
+        """`update` for the platform's own bookkeeping, once the caller has refused frozen rows."""
+        return models.QuerySet.update(self, **kwargs)
 
 
 class ActiveManager(models.Manager.from_queryset(DomainQuerySet)):
@@ -93,6 +170,7 @@ class DomainModel(ChangeLoggedModel):
     def delete(self, using=None, keep_parents=False):
         if not self.soft_delete:
             return super().delete(using=using, keep_parents=keep_parents)
+        self.refuse_if_frozen("删除")
         self.is_deleted = True
         self.deleted_at = timezone.now()
         self._change_action = ChangeAction.DELETE
@@ -121,8 +199,8 @@ class DomainModel(ChangeLoggedModel):
         Refused with a ValidationError, changing nothing, when the record no longer fits: it is
         frozen, a record it belongs to is deleted, a unique value or constraint is now held by a
         live record, or its own rules (`clean`) fail against today's data."""
-        if getattr(self, "is_frozen", False):
-            raise ValidationError(f"该{self._meta.verbose_name}已冻结，不能恢复。")
+        if self.is_frozen:
+            raise FrozenRecordError(self.frozen_refusal("恢复"))
         deleted_at = self.deleted_at
         self.is_deleted, self.deleted_at = False, None
         try:
@@ -180,6 +258,8 @@ def _bound_dates(sender, **kwargs):
 
 
 class User(ChangeLoggedModel, AbstractUser):
+    objects = UserManager()
+
     change_log_exclude = frozenset({"password", "last_login", "updated_at"})
     sensitive_fields = {"phone": "core.view_user_phone"}
 

@@ -130,10 +130,6 @@ class EnterpriseImporter(imports.ModelImporter):
                 fail("规上年份", values["above_scale_years"], "应为年份，多个年份用逗号分隔，如 2020,2021")
         if values.get("high_tech_number") and not values.get("high_tech_issued_on"):
             fail("高新技术企业发证日期", "", "填写了高新技术企业证书编号，须同时填写发证日期")
-        if (values.get("longitude") is None) != (values.get("latitude") is None) and (
-            "longitude" in values or "latitude" in values
-        ):
-            fail("经度", values.get("longitude"), "经度和纬度须同时填写或同时留空")
         return errors
 
     def assign(self, instance, values):
@@ -379,9 +375,6 @@ class LandParcelImporter(imports.ModelImporter):
                                         "须填写权利人统一社会信用代码或权利人名称"))
             else:
                 values["holder_id"] = None
-            if values.get("acquired_on") and values.get("released_on") and values["released_on"] < values["acquired_on"]:
-                errors.append(CellError(row.sheet, row.row, "注销或收回日期", values["released_on"],
-                                        "注销或收回日期不能早于取得日期"))
         return errors
 
     def assign(self, instance, values):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from openpark.core.admin import FrozenRecordsAdmin
+
 from .models import Run, SchemeVersion
 
 
@@ -9,6 +11,6 @@ class SchemeVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Run)
-class RunAdmin(admin.ModelAdmin):
+class RunAdmin(FrozenRecordsAdmin):
     list_display = ["title", "year", "state", "is_deleted"]
     readonly_fields = ["state", "summary"]

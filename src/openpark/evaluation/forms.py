@@ -88,17 +88,6 @@ class DisposalCaseForm(ScopedModelForm):
                   "tax_per_mu_after", "note"]
         widgets = {"deadline": DateInput()}
 
-    def clean(self):
-        data = super().clean()
-        enterprise, area = data.get("enterprise"), data.get("area_mu")
-        if enterprise is not None and area is not None and data.get("year"):
-            from openpark.enterprises.services import land_area
-
-            held = land_area(enterprise, data["year"])
-            if area > held:
-                self.add_error("area_mu", f"涉及面积不能超过该企业 {data['year']} 年的用地面积 {held} 亩。")
-        return data
-
 
 class TransitionForm(forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -89,6 +89,8 @@ class Run(DomainModel):
     note = models.TextField(_("说明"), blank=True)
 
     machine = RUN_MACHINE
+    frozen_when = models.Q(state=RunState.PUBLISHED)
+    frozen_message = "已发布的评价批次不能{action}。"
 
     class Meta:
         verbose_name = _("评价批次")
@@ -109,14 +111,7 @@ class Run(DomainModel):
 
     def save(self, *args, **kwargs):
         self.machine.guard(self)
-        if self.pk is not None and Run.all_objects.filter(pk=self.pk, state=RunState.PUBLISHED).exists():
-            raise ValidationError("已发布的评价批次不能修改。")
         super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.is_published:
-            raise ValidationError("已发布的评价批次不能删除。")
-        return super().delete(*args, **kwargs)
 
 
 class Result(ChangeLoggedModel):
@@ -124,6 +119,10 @@ class Result(ChangeLoggedModel):
 
     scope_enterprise_field = "enterprise"
     INPUTS = ("land", "tax", "revenue", "value_added", "energy", "electricity", "emissions", "rd", "employees")
+
+    frozen_when = models.Q(run__state=RunState.PUBLISHED)
+    frozen_message = "评价批次已发布，结果不能{action}。"
+    record_deletions = False  # rewritten whole by gathering and computing, which the run's state changes record
 
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="results", verbose_name=_("评价批次"))
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="evaluation_results",
@@ -190,6 +189,10 @@ class Result(ChangeLoggedModel):
         return "、".join(schemes.INPUT_FIELDS.get(name, name) for name in self.missing)
 
     missing_label.fget.short_description = _("缺少的数据")
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.run.is_published
 
     def save(self, *args, **kwargs):
         if Run.all_objects.filter(pk=self.run_id, state=RunState.PUBLISHED).exists():
@@ -288,6 +291,16 @@ class DisposalCase(DomainModel):
         return self.state in (DisposalState.OPEN, DisposalState.IN_PROGRESS) and self.deadline < timezone.localdate()
 
     overdue.fget.short_description = _("已逾期")
+
+    def clean(self):
+        super().clean()
+        if self.enterprise_id is None or self.area_mu is None or not FIRST_YEAR <= (self.year or 0) <= LAST_YEAR:
+            return
+        from openpark.enterprises.services import land_area
+
+        held = land_area(self.enterprise, self.year)
+        if self.area_mu > held:
+            raise ValidationError({"area_mu": f"涉及面积不能超过该企业 {self.year} 年的用地面积 {held} 亩。"})
 
     def save(self, *args, **kwargs):
         self.machine.guard(self)

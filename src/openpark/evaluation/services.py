@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 
 from openpark.core import imports
@@ -160,10 +160,9 @@ def _fact_inputs(year: int) -> dict[int, dict[str, Decimal]]:
 def _clear(run: Run) -> None:
     if run.is_published:
         raise ValidationError("已发布的评价批次不能重新采集或计算。")
-    # Results are derived rows, rewritten whole by gathering and computing: one DELETE, no per-row
-    # records (the run's state change records what was done).
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Result._meta.db_table)} WHERE run_id = %s", [run.pk])
+    # Results are derived rows, rewritten whole by gathering and computing: one fast DELETE, no
+    # per-row records (the run's state change records what was done; see Result.record_deletions).
+    Result.objects.filter(run=run).delete()
 
 
 # ---------------------------------------------------------------- computing

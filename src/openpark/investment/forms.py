@@ -36,11 +36,6 @@ class ProblemForm(ScopedModelForm):
         fields = ["project", "description", "owner", "raised_on", "deadline", "resolution", "resolved_on"]
         widgets = {"raised_on": DATE, "deadline": DATE, "resolved_on": DATE}
 
-    def save(self, commit=True):
-        if self.instance.pk is None:
-            self.instance.stage = self.cleaned_data["project"].stage
-        return super().save(commit)
-
 
 class AdvanceForm(forms.Form):
     on = forms.DateField(label="实际日期", widget=DATE, required=False, help_text="留空为今天")

@@ -94,9 +94,6 @@ class ProjectImporter(imports.ModelImporter):
             values["investor_enterprise_id"] = investors.get(values["investor_uscc"])
             if values["investor_enterprise_id"] is None:
                 fail("投资方统一社会信用代码", values["investor_uscc"], "园区企业中没有这个统一社会信用代码；投资方未注册时请留空")
-        fixed, total = values.get("fixed_asset_investment"), values.get("total_investment")
-        if fixed is not None and total is not None and fixed > total:
-            fail("固定资产投资", fixed, "固定资产投资不能超过总投资")
         return errors
 
     def assign(self, instance, values):

@@ -317,6 +317,8 @@ class Problem(DomainModel):
         return f"{self.project}：{self.description[:30]}"
 
     def clean(self):
+        if self._state.adding and self.project_id is not None and self.project.stage == Stage.TERMINATED:
+            raise ValidationError({"project": "项目已终止，不能再提出问题。"})
         if self.resolved_on and not self.resolution.strip():
             raise ValidationError({"resolution": "填写了解决日期，请说明解决情况。"})
         if self.deadline and self.raised_on and self.deadline < self.raised_on:
@@ -327,6 +329,12 @@ class Problem(DomainModel):
         return self.resolved_on is None and self.deadline < timezone.localdate()
 
     overdue.fget.short_description = _("已逾期")
+
+    def save(self, *args, **kwargs):
+        """A problem is raised at the stage its project is in, whichever path raises it."""
+        if self._state.adding and not self.stage:
+            self.stage = self.project.stage
+        super().save(*args, **kwargs)
 
 
 class LandTask(DomainModel):

@@ -72,9 +72,7 @@ def record_progress(project: Project, on=None) -> None:
 
 
 def raise_problem(project: Project, description: str, owner: str, deadline, raised_on=None) -> Problem:
-    if project.stage == Stage.TERMINATED:
-        raise ValidationError("项目已终止，不能再提出问题。")
-    problem = Problem(project=project, stage=project.stage, description=description, owner=owner,
+    problem = Problem(project=project, description=description, owner=owner,
                       deadline=deadline, raised_on=raised_on or timezone.localdate())
     problem.full_clean()
     problem.save()
