@@ -3,7 +3,8 @@ no superuser, no other administrator, no roles by hand, no deleting accounts (ä¸
 import pytest
 from django.contrib.auth.models import Group
 
-from openpark.core.models import ChangeRecord, EnterpriseBinding, User
+from openpark.core.models import ChangeRecord, User
+from openpark.enterprises.models import EnterpriseBinding
 from tests.factories import PASSWORD, EnterpriseFactory
 
 

@@ -91,4 +91,6 @@ def test_enterprise_home_lists_its_own_enterprise(enterprise_user, enterprises, 
     html = response.content.decode()
     assert enterprises[0].name in html
     assert enterprises[1].name not in html
-    assert response.context["enterprise_count"] == 1
+    cards = {card["key"]: card for card in response.context["scope_cards"]}
+    assert cards["enterprises.enterprise"]["count"] == 1 and cards["enterprises.enterprise"]["label"] == "企业（家）"
+    assert [mine["title"] for mine in response.context["my_records"]] == ["我的企业"]

@@ -77,7 +77,7 @@ ROLES: tuple[Role, ...] = (
         "admin", "系统管理员", "账号、网格与绑定、工作日历；申请授予业务角色", True,
         {
             # Viewing enterprises lets the administrator bind enterprise accounts to them.
-            "core.user": EDIT, "core.grid": EDIT, "core.enterprisebinding": EDIT,
+            "core.user": EDIT, "core.grid": EDIT, "enterprises.enterprisebinding": EDIT,
             "core.calendarday": EDIT, "core.calendaryear": EDIT,
             "enterprises.enterprise": VIEW,
             "core.gridbinding": EDIT, "auth.group": VIEW, "core.rolegrant": VIEW,

@@ -1,4 +1,5 @@
 """一企一档: the enterprise record, its zones, land, contacts and tags."""
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -366,3 +367,29 @@ def industry_for(value) -> Industry | None:
     if not (code.isascii() and code.isalnum() and len(code) <= Industry._meta.pk.max_length):
         return None
     return Industry.objects.filter(pk=code).first()
+
+
+class EnterpriseBinding(ChangeLoggedModel):
+    """An enterprise user may see the records of the enterprises bound to them (the enterprise
+    scope). The table keeps the name it had when core held the model, so that upgrading an
+    installation moves no data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_bindings",
+        verbose_name=_("用户"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="user_bindings", verbose_name=_("企业"),
+    )
+
+    class Meta:
+        db_table = "core_enterprisebinding"
+        verbose_name = _("企业账号绑定")
+        verbose_name_plural = _("企业账号绑定")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "enterprise"], name="unique_enterprise_binding",
+                                    violation_error_message="该用户已绑定此企业。")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.enterprise}"
