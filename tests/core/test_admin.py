@@ -28,6 +28,7 @@ def edit_form(user, **values):
     return {
         "username": user.username, "full_name": user.full_name, "phone": "", "email": "", "is_active": "on",
         "enterprise_bindings-TOTAL_FORMS": "0", "enterprise_bindings-INITIAL_FORMS": "0",
+        "contract_bindings-TOTAL_FORMS": "0", "contract_bindings-INITIAL_FORMS": "0",
         "grid_bindings-TOTAL_FORMS": "0", "grid_bindings-INITIAL_FORMS": "0",
         **values,
     }

@@ -55,7 +55,7 @@ ROLES: tuple[Role, ...] = (
     ),
     Role(
         "environment", "环保", "排口、整治、污染源、巡河、水质、企业环境档案、环保管家检查", True,
-        {**_all(VIEW, "enterprises", "cockpit"), "environment": EDIT},
+        {**_all(VIEW, "enterprises", "cockpit"), "environment": EDIT, "enterprises.servicecontract": EDIT},
     ),
     Role(
         "industry", "工信", "智改数转认定与目标", True,
@@ -74,10 +74,16 @@ ROLES: tuple[Role, ...] = (
         {**_all(VIEW, "enterprises", "economy", "evaluation"), "investment.project": VIEW},
     ),
     Role(
+        # A contracted third party: sees the enterprises its contract covers while it runs.
+        "steward", "环保管家", "按服务合同查看所服务企业的档案，开展环保检查", False,
+        {"enterprises": VIEW, "environment": EDIT},
+    ),
+    Role(
         "admin", "系统管理员", "账号、网格与绑定、工作日历；申请授予业务角色", True,
         {
             # Viewing enterprises lets the administrator bind enterprise accounts to them.
             "core.user": EDIT, "core.grid": EDIT, "enterprises.enterprisebinding": EDIT,
+            "enterprises.contractbinding": EDIT, "enterprises.servicecontract": VIEW,
             "core.calendarday": EDIT, "core.calendaryear": EDIT,
             "enterprises.enterprise": VIEW,
             "core.gridbinding": EDIT, "auth.group": VIEW, "core.rolegrant": VIEW,

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from openpark.core.admin import add_binding_inline
 
-from .models import Enterprise, EnterpriseBinding
+from .models import ContractBinding, Enterprise, EnterpriseBinding
 
 
 @admin.register(Enterprise)
@@ -18,4 +18,10 @@ class EnterpriseBindingInline(admin.TabularInline):
     autocomplete_fields = ["enterprise"]
 
 
+class ContractBindingInline(admin.TabularInline):
+    model = ContractBinding
+    extra = 0
+
+
 add_binding_inline(EnterpriseBindingInline)
+add_binding_inline(ContractBindingInline)

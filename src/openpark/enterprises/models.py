@@ -393,3 +393,62 @@ class EnterpriseBinding(ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.user} → {self.enterprise}"
+
+
+class ServiceContract(DomainModel):
+    """A contract under which a third party serves the park's enterprises (a 环保管家 company, say):
+    the accounts bound to it see the enterprises it covers, and their records, while it runs."""
+
+    number = models.CharField(_("合同编号"), max_length=50, unique=True)
+    contractor = models.CharField(_("服务单位"), max_length=200)
+    service = models.CharField(_("服务内容"), max_length=100)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    enterprises = models.ManyToManyField(
+        Enterprise, blank=True, related_name="service_contracts", verbose_name=_("覆盖企业"),
+    )
+
+    class Meta:
+        verbose_name = _("服务合同")
+        verbose_name_plural = _("服务合同")
+        ordering = ["-starts_on", "number"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start",
+                                   violation_error_message="结束日期不能早于开始日期。"),
+        ]
+
+    def __str__(self):
+        return f"{self.contractor} · {self.service}（{self.number}）"
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+
+    def covered_enterprises(self) -> str:
+        return "、".join(enterprise.name for enterprise in self.enterprises.all())
+
+    covered_enterprises.short_description = _("覆盖企业")
+
+
+class ContractBinding(ChangeLoggedModel):
+    """An account of a contracted third party, bound to its contract (the contract scope)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contract_bindings",
+        verbose_name=_("用户"),
+    )
+    contract = models.ForeignKey(
+        ServiceContract, on_delete=models.CASCADE, related_name="user_bindings", verbose_name=_("服务合同"),
+    )
+
+    class Meta:
+        verbose_name = _("服务合同账号绑定")
+        verbose_name_plural = _("服务合同账号绑定")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "contract"], name="unique_contract_binding",
+                                    violation_error_message="该用户已绑定此服务合同。")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.contract}"
