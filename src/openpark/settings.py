@@ -5,7 +5,7 @@ Environment variables:
   SECRET_KEY       required when DEBUG is off (outside the test suite).
   ALLOWED_HOSTS    comma-separated host names (default: localhost names when DEBUG is on).
   DATABASE_URL     sqlite:///path or postgres://user@host:port/name (default: data/openpark.sqlite3).
-  REDIS_URL        moves Celery from in-process (eager) execution to workers.
+  REDIS_URL        moves Celery from in-process (eager) execution to workers, and the cache to Redis.
   OPENPARK_DATA_DIR  where the SQLite file and uploaded media live (default: ./data).
   STALE_PROJECT_DAYS  days without recorded progress after which a project is flagged (default 30).
   HOUSEKEEPING_TASK_FILE_DAYS, HOUSEKEEPING_UPLOAD_DAYS  days after which task result files and
@@ -266,8 +266,29 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Celery: eager (in-process) unless REDIS_URL names a broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def caches(redis_url: str, data_dir: Path, testing: bool) -> dict:
+    """The cache every process shares (the working-day calendar reads through it): Redis when
+    REDIS_URL is set; otherwise files in the data folder, which every process of the host shares
+    and which need no set-up step (a database cache would need `createcachetable` before the first
+    start, in every installation, restore and test run). A deployment over several hosts sets
+    REDIS_URL, which its Celery workers need anyway. The test suite keeps its cache per process:
+    parallel test workers have separate databases."""
+    if redis_url:
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    elif testing:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "openpark"}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                   "LOCATION": str(data_dir / "cache")}
+    return {"default": {**backend, "KEY_PREFIX": "openpark"}}
+
+
+CACHES = caches(REDIS_URL, DATA_DIR, TESTING)
+
+# Celery: eager (in-process) unless REDIS_URL names a broker.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
