@@ -295,7 +295,13 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "3600"))
+# The periodic checks. Celery beat sends them to the workers; an installation without a broker runs
+# them all, in process, with `manage.py run_periodic_checks` from cron. Tasks are named, not imported.
 CELERY_BEAT_SCHEDULE = {
+    # Deadlines in working days: mark what is overdue, warn of what is due soon.
+    "deadlines": {"task": "core.check_deadlines", "schedule": crontab(minute=10)},
+    # High-tech certificates in their last year, service contracts about to end.
+    "expiries": {"task": "enterprises.check_expiries", "schedule": crontab(hour=6, minute=0)},
     "housekeeping": {"task": "core.housekeeping", "schedule": crontab(hour=3, minute=30)},
 }
 
