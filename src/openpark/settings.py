@@ -10,6 +10,8 @@ Environment variables:
   STALE_PROJECT_DAYS  days without recorded progress after which a project is flagged (default 30).
   HOUSEKEEPING_TASK_FILE_DAYS, HOUSEKEEPING_UPLOAD_DAYS  days after which task result files and
                    the uploads of unfinished imports are removed (default 30 and 7).
+  OPENPARK_BACKUP_DIR  where archives of change records are written (default: <data dir>/backups).
+  CHANGE_RECORD_RETENTION_DAYS  change records older than this are archived by `archive_changes` (default 1095).
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os
@@ -382,6 +384,10 @@ STALE_PROJECT_DAYS = int(os.environ.get("STALE_PROJECT_DAYS", "30"))
 # that were never finished, after this many days (see openpark.core.housekeeping).
 HOUSEKEEPING_TASK_FILE_DAYS = int(os.environ.get("HOUSEKEEPING_TASK_FILE_DAYS", "30"))
 HOUSEKEEPING_UPLOAD_DAYS = int(os.environ.get("HOUSEKEEPING_UPLOAD_DAYS", "7"))
+# Where the platform writes its own archives (`archive_changes` into its changes/ folder).
+BACKUP_DIR = Path(os.environ.get("OPENPARK_BACKUP_DIR", DATA_DIR / "backups"))
+# `archive_changes` moves change records older than this many days to an archive file.
+CHANGE_RECORD_RETENTION_DAYS = int(os.environ.get("CHANGE_RECORD_RETENTION_DAYS", "1095"))
 
 LOGGING = {
     "version": 1,
