@@ -19,12 +19,14 @@ def media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fresh_calendar():
-    """The working-day calendar is cached per process; a rolled-back test must not leave its days."""
-    from openpark.core.calendars import calendar
+    """The working-day calendar is cached; a rolled-back test must not leave its days."""
+    from openpark.core import calendars
 
-    calendar.cache_clear()
+    calendars.forget()
+    calendars.forget_in_this_process()
     yield
-    calendar.cache_clear()
+    calendars.forget()
+    calendars.forget_in_this_process()
 
 
 @pytest.fixture(autouse=True)

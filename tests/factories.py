@@ -1,10 +1,10 @@
 import factory
 from django.contrib.auth.models import Group
 
-from openpark.core.models import EnterpriseBinding, Grid, GridBinding, User
+from openpark.core.models import Grid, GridBinding, User
 from openpark.core.roles import ROLES_BY_SLUG
 from openpark.core.uscc import with_check_digit
-from openpark.enterprises.models import Enterprise
+from openpark.enterprises.models import Enterprise, EnterpriseBinding
 
 PASSWORD = "Passw0rd-for-tests"
 

@@ -15,7 +15,7 @@ from openpark.core.models import CalendarDay, CalendarYear, Grid, ImportJob, Tas
 from openpark.core.tasks import check_import
 from openpark.economy.models import CityFigure, Fact, Indicator
 from openpark.enterprises.models import (
-    AboveScaleYear, Contact, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone,
+    AboveScaleYear, Contact, HighTechCertificate, LandParcel, ParcelUse, ServiceContract, SubPark, Tag, Zone,
 )
 from openpark.evaluation import services as evaluation
 from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Run, SchemeVersion
@@ -132,6 +132,9 @@ def build_park(user=None) -> dict:
                         month=6, value=D("500"))
     CityFigure.objects.create(indicator=Indicator.objects.get(code="tax_paid"), year=2021, value=D("100000"))
     Grid.objects.create(code="G-001", name="城南一网格")
+    contract = ServiceContract.objects.create(number="HBGJ-2026-001", contractor="某环保科技有限公司", service="环保管家",
+                                              starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+    contract.enterprises.add(first)
     CalendarYear.objects.get_or_create(year=2030, defaults={"note": "测试"})
     CalendarDay.objects.get_or_create(day=date(2030, 1, 1), defaults={"name": "元旦"})
 

@@ -5,11 +5,13 @@ Environment variables:
   SECRET_KEY       required when DEBUG is off (outside the test suite).
   ALLOWED_HOSTS    comma-separated host names (default: localhost names when DEBUG is on).
   DATABASE_URL     sqlite:///path or postgres://user@host:port/name (default: data/openpark.sqlite3).
-  REDIS_URL        moves Celery from in-process (eager) execution to workers.
+  REDIS_URL        moves Celery from in-process (eager) execution to workers, and the cache to Redis.
   OPENPARK_DATA_DIR  where the SQLite file and uploaded media live (default: ./data).
   STALE_PROJECT_DAYS  days without recorded progress after which a project is flagged (default 30).
   HOUSEKEEPING_TASK_FILE_DAYS, HOUSEKEEPING_UPLOAD_DAYS  days after which task result files and
                    the uploads of unfinished imports are removed (default 30 and 7).
+  OPENPARK_BACKUP_DIR  where archives of change records are written (default: <data dir>/backups).
+  CHANGE_RECORD_RETENTION_DAYS  change records older than this are archived by `archive_changes` (default 1095).
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os
@@ -266,15 +268,42 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Celery: eager (in-process) unless REDIS_URL names a broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def caches(redis_url: str, data_dir: Path, testing: bool) -> dict:
+    """The cache every process shares (the working-day calendar reads through it): Redis when
+    REDIS_URL is set; otherwise files in the data folder, which every process of the host shares
+    and which need no set-up step (a database cache would need `createcachetable` before the first
+    start, in every installation, restore and test run). A deployment over several hosts sets
+    REDIS_URL, which its Celery workers need anyway. The test suite keeps its cache per process:
+    parallel test workers have separate databases."""
+    if redis_url:
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    elif testing:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "openpark"}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                   "LOCATION": str(data_dir / "cache")}
+    return {"default": {**backend, "KEY_PREFIX": "openpark"}}
+
+
+CACHES = caches(REDIS_URL, DATA_DIR, TESTING)
+
+# Celery: eager (in-process) unless REDIS_URL names a broker.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "3600"))
+# The periodic checks. Celery beat sends them to the workers; an installation without a broker runs
+# them all, in process, with `manage.py run_periodic_checks` from cron. Tasks are named, not imported.
 CELERY_BEAT_SCHEDULE = {
+    # Deadlines in working days: mark what is overdue, warn of what is due soon.
+    "deadlines": {"task": "core.check_deadlines", "schedule": crontab(minute=10)},
+    # High-tech certificates in their last year, service contracts about to end.
+    "expiries": {"task": "enterprises.check_expiries", "schedule": crontab(hour=6, minute=0)},
     "housekeeping": {"task": "core.housekeeping", "schedule": crontab(hour=3, minute=30)},
 }
 
@@ -355,6 +384,10 @@ STALE_PROJECT_DAYS = int(os.environ.get("STALE_PROJECT_DAYS", "30"))
 # that were never finished, after this many days (see openpark.core.housekeeping).
 HOUSEKEEPING_TASK_FILE_DAYS = int(os.environ.get("HOUSEKEEPING_TASK_FILE_DAYS", "30"))
 HOUSEKEEPING_UPLOAD_DAYS = int(os.environ.get("HOUSEKEEPING_UPLOAD_DAYS", "7"))
+# Where the platform writes its own archives (`archive_changes` into its changes/ folder).
+BACKUP_DIR = Path(os.environ.get("OPENPARK_BACKUP_DIR", DATA_DIR / "backups"))
+# `archive_changes` moves change records older than this many days to an archive file.
+CHANGE_RECORD_RETENTION_DAYS = int(os.environ.get("CHANGE_RECORD_RETENTION_DAYS", "1095"))
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,8 @@ no superuser, no other administrator, no roles by hand, no deleting accounts (ä¸
 import pytest
 from django.contrib.auth.models import Group
 
-from openpark.core.models import ChangeRecord, EnterpriseBinding, User
+from openpark.core.models import ChangeRecord, User
+from openpark.enterprises.models import EnterpriseBinding
 from tests.factories import PASSWORD, EnterpriseFactory
 
 
@@ -27,6 +28,7 @@ def edit_form(user, **values):
     return {
         "username": user.username, "full_name": user.full_name, "phone": "", "email": "", "is_active": "on",
         "enterprise_bindings-TOTAL_FORMS": "0", "enterprise_bindings-INITIAL_FORMS": "0",
+        "contract_bindings-TOTAL_FORMS": "0", "contract_bindings-INITIAL_FORMS": "0",
         "grid_bindings-TOTAL_FORMS": "0", "grid_bindings-INITIAL_FORMS": "0",
         **values,
     }

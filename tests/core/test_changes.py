@@ -195,5 +195,5 @@ def test_change_list_is_closed_to_roles_without_audit_permission(make_user, clie
 def test_change_api_lists_records(editor, api_for):
     EnterpriseFactory()
     data = api_for(editor).get("/api/core/changes/", {"action": "create"}).json()
-    assert data["count"] >= 1
+    assert "count" not in data and data["results"]
     assert data["results"][0]["content_type"] == "enterprises.enterprise"

@@ -4,7 +4,8 @@ from django.urls import reverse
 from openpark.core.roles import ROLES
 
 TASKS = "我的后台任务"
-ENTERPRISE_FILE = ["企业名录", "企业地图", "土地台账", "片区", "园中园"]
+SCOPED_ENTERPRISE_FILE = ["企业名录", "企业地图", "土地台账", "片区", "园中园"]
+ENTERPRISE_FILE = [*SCOPED_ENTERPRISE_FILE, "服务合同"]
 ECONOMY = ["经济看板", "企业指标数据", "指标定义", "全市参考值"]
 EVALUATION = ["评价批次", "评价结果", "低效用地", "处置案", "评价方案", "等级政策"]
 INVESTMENT = ["项目总览", "招商项目", "项目问题", "招商线索", "走访洽谈", "目标企业进度", "目标企业", "产业链图谱", "产业链",
@@ -17,9 +18,10 @@ EXPECTED_MENU = {
     "industry": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "系统": [TASKS]},
     "community": {"一企一档": ENTERPRISE_FILE, "网格": ["网格"], "系统": [TASKS]},
     "grid": {"网格": ["网格"], "系统": [TASKS]},
-    "enterprise": {"一企一档": ENTERPRISE_FILE, "经济运行": ["企业指标数据", "指标定义"], "亩均评价": ["评价结果"],
+    "steward": {"一企一档": SCOPED_ENTERPRISE_FILE, "系统": [TASKS]},
+    "enterprise": {"一企一档": SCOPED_ENTERPRISE_FILE, "经济运行": ["企业指标数据", "指标定义"], "亩均评价": ["评价结果"],
                    "招商引资": ["招商项目"], "系统": [TASKS]},
-    "admin": {"一企一档": ["企业名录", "企业地图"], "网格": ["网格"], "系统": [TASKS, "账号管理", "角色授权", "工作日历"]},
+    "admin": {"一企一档": ["企业名录", "企业地图", "服务合同"], "网格": ["网格"], "系统": [TASKS, "账号管理", "角色授权", "工作日历"]},
     "security": {"系统": [TASKS, "角色授权"]},
     "audit": {"系统": ["变更记录", TASKS, "角色授权", "登录记录"]},
 }
@@ -91,4 +93,6 @@ def test_enterprise_home_lists_its_own_enterprise(enterprise_user, enterprises, 
     html = response.content.decode()
     assert enterprises[0].name in html
     assert enterprises[1].name not in html
-    assert response.context["enterprise_count"] == 1
+    cards = {card["key"]: card for card in response.context["scope_cards"]}
+    assert cards["enterprises.enterprise"]["count"] == 1 and cards["enterprises.enterprise"]["label"] == "企业（家）"
+    assert [mine["title"] for mine in response.context["my_records"]] == ["我的企业"]

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 
 from openpark.core.roles import EDIT, ROLES, VIEW, Role, permission_codenames, sync_role_permissions
 
-ROLE_NAMES = ["园区领导", "经发", "招商", "环保", "工信", "党建社区", "网格员", "企业用户", "系统管理员", "安全管理员", "审计管理员"]
+ROLE_NAMES = ["园区领导", "经发", "招商", "环保", "工信", "党建社区", "网格员", "企业用户", "环保管家", "系统管理员", "安全管理员", "审计管理员"]
 
 
 @pytest.mark.django_db

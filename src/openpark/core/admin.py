@@ -16,7 +16,7 @@ from django.utils.html import format_html
 
 from .accounts import manageable_users, may_manage
 from .limits import ID_MAX
-from .models import ApiToken, ChangeRecord, EnterpriseBinding, Grid, GridBinding, ImportColumnMapping, User
+from .models import ApiToken, ChangeRecord, Grid, GridBinding, ImportColumnMapping, User
 from .roles import ROLES
 from .scoping import role_names
 
@@ -25,15 +25,19 @@ admin.site.site_title = "OpenPark 系统管理"
 admin.site.index_title = "账号与绑定"
 
 
-class EnterpriseBindingInline(admin.TabularInline):
-    model = EnterpriseBinding
-    extra = 0
-    autocomplete_fields = ["enterprise"]
-
-
 class GridBindingInline(admin.TabularInline):
     model = GridBinding
     extra = 0
+
+
+# The bindings edited on an account's page; each app that holds a binding adds its own
+# (`add_binding_inline`), ahead of the grid's.
+binding_inlines: list = [GridBindingInline]
+
+
+def add_binding_inline(inline) -> None:
+    if inline not in binding_inlines:
+        binding_inlines.insert(len(binding_inlines) - 1, inline)
 
 
 class UserAddForm(UserCreationForm):
@@ -87,7 +91,9 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "role_list", "is_active", "last_login"]
     list_filter = ["is_active", "groups"]
     search_fields = ["username", "full_name"]
-    inlines = [EnterpriseBindingInline, GridBindingInline]
+
+    def get_inlines(self, request, obj):
+        return binding_inlines
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and request.user.is_superuser:

@@ -13,10 +13,12 @@ class CoreConfig(AppConfig):
         from . import changes, declarations  # noqa: F401  (the declared models)
         from .navigation import MenuItem, Module
         from .roles import sync_role_permissions
+        from .scoping import GRID_SCOPE, register_scope
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="openpark_sync_roles")
         calendars.connect()
         changes.connect()
+        register_scope(GRID_SCOPE)
         navigation.register(Module("grids", "网格", 80, ()))
         navigation.register(Module("system", "系统", 90, (
             MenuItem("我的后台任务", "core:taskrun_list", None, order=20),

@@ -45,6 +45,7 @@ change_pages = ChangeRecordPages(
     api=Api("changes", serializer=ChangeRecordSerializer, read_only=True, ordering=("time",),
             select_related=("content_type",)),
     menu=Menu("system", "变更记录", order=10),
+    count_rows=False,
 )
 
 

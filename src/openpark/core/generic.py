@@ -35,6 +35,7 @@ from .columns import build_columns
 from .exports import write_xlsx, xlsx_response
 from .forms import ScopedModelForm
 from .models import ChangeRecord
+from .paging import UncountedPage
 from .scoping import scope_queryset
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -55,7 +56,7 @@ class ModelPages:
     def __init__(self, model, *, filterset_class=None, form_class=None, list_columns=("__str__",),
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
                  default_sort=None, views=None, prefix=None, select_related=(), panels=(),
-                 importer=None, links=None, api=None, menu=None, search_fields=None):
+                 importer=None, links=None, api=None, menu=None, search_fields=None, count_rows=True):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -78,6 +79,9 @@ class ModelPages:
         self.prefix = prefix or f"{self.opts.model_name}s/"
         self.api = api
         self.menu = menu
+        # A table that grows without end (the change records) pages without counting its rows,
+        # on the list page and in the API (`openpark.core.paging`).
+        self.count_rows = count_rows
         # Where the global search and the type-ahead look; by default the list's own search.
         self.search_fields = tuple(
             search_fields if search_fields is not None else getattr(filterset_class, "search_fields", ())
@@ -277,7 +281,10 @@ class ObjectListView(PagesView):
             return self.export(queryset)
         per_page = _int_param(params.get("per_page"), DEFAULT_PAGE_SIZE)
         per_page = per_page if per_page in PAGE_SIZES else DEFAULT_PAGE_SIZE
-        page = Paginator(queryset, per_page).get_page(params.get("page"))
+        if self.pages.count_rows:
+            page = Paginator(queryset, per_page).get_page(params.get("page"))
+        else:
+            page = UncountedPage(queryset, params.get("page"), per_page)
         filterset = self.pages.filterset(request.user, params)
         if filterset is not None and not filterset.is_valid():
             messages.error(request, "筛选条件有误：" + _filter_errors(filterset))
@@ -307,7 +314,8 @@ class ObjectListView(PagesView):
         from .tasks import export_list
 
         settings_limit = _export_sync_limit()
-        if queryset.count() > settings_limit:
+        # Counting stops past the limit: a long table is not counted to learn that it is long.
+        if queryset.order_by()[:settings_limit + 1].count() > settings_limit:
             params = {k: v for k, v in self.request.GET.items() if k != "export"}
             run = progress.start(
                 export_list, f"导出{self.pages.opts.verbose_name_plural}", self.request.user,

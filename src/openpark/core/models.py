@@ -350,30 +350,6 @@ class Grid(DomainModel):
                 raise ValidationError({"boundary": str(exc)}) from exc
 
 
-class EnterpriseBinding(ChangeLoggedModel):
-    """An enterprise user may see the records of the enterprises bound to them."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_bindings",
-        verbose_name=_("用户"),
-    )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="user_bindings",
-        verbose_name=_("企业"),
-    )
-
-    class Meta:
-        verbose_name = _("企业账号绑定")
-        verbose_name_plural = _("企业账号绑定")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "enterprise"], name="unique_enterprise_binding",
-                                    violation_error_message="该用户已绑定此企业。")
-        ]
-
-    def __str__(self):
-        return f"{self.user} → {self.enterprise}"
-
-
 class GridBinding(ChangeLoggedModel):
     """A grid worker may see the records of the grids bound to them."""
 

@@ -130,6 +130,10 @@ def _make_viewset(declaration) -> type:
     }
     if api.ordering:
         attrs["ordering_fields"] = list(api.ordering)
+    if not declaration.count_rows:
+        from .paging import UncountedPagination
+
+        attrs["pagination_class"] = UncountedPagination
     attrs["__module__"] = f"{declaration.opts.app_config.name}.declarations"
     return type(f"{declaration.model.__name__}ViewSet", (base,), attrs)
 

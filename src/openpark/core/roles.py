@@ -1,14 +1,23 @@
 """The roles of the platform, declared in one place.
 
-A role is a Django group. `access` names, per app label, whether the role may only view ("view")
-or also add, change and delete ("edit") that app's records; "model:<app>.<model>" entries narrow
-it to one model. Permissions of apps that are added later are granted when their migrations run
-(see `sync_role_permissions`, connected to post_migrate). Park-wide roles see every record;
-the others see only what their bindings allow (see `openpark.core.scoping`).
+A role is a Django group. `access` names, per app label or per model ("<app>.<model>"), what the
+role may do with those records:
+
+- "view": only see them; "edit": see, add, change and delete them;
+- one action, or a tuple of actions, for exactly those (with "view", since nobody acts on records
+  they cannot see): "add", "change", "delete", and the name of any transition of the model's state
+  machine (`Transition.permission`), e.g. `{"core.grid": "add"}` (may file, may not change) or
+  `{"evaluation.run": ("view", "compute", "publish")}`. On an app, a transition name applies to
+  the app's models that have that transition.
+
+Permissions of apps that are added later are granted when their migrations run (see
+`sync_role_permissions`, connected to post_migrate). Park-wide roles see every record; the others
+see only what their bindings allow (see `openpark.core.scoping`).
 """
 from dataclasses import dataclass, field
 
 VIEW, EDIT = "view", "edit"
+MODEL_ACTIONS = ("view", "add", "change", "delete")
 DOMAIN_APPS = (
     "enterprises", "economy", "evaluation", "investment", "environment", "transformation",
     "community", "cockpit",
@@ -23,7 +32,7 @@ class Role:
     name: str
     duty: str
     park_wide: bool
-    access: dict[str, str] = field(default_factory=dict)
+    access: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     extra: tuple[str, ...] = ()  # other permissions, as "app_label.codename"
     # One of the three administrators of 三员分立 (system, security, audit): granted only by a
     # superuser, and its holders' accounts are out of reach of the other administrators.
@@ -55,7 +64,7 @@ ROLES: tuple[Role, ...] = (
     ),
     Role(
         "environment", "环保", "排口、整治、污染源、巡河、水质、企业环境档案、环保管家检查", True,
-        {**_all(VIEW, "enterprises", "cockpit"), "environment": EDIT},
+        {**_all(VIEW, "enterprises", "cockpit"), "environment": EDIT, "enterprises.servicecontract": EDIT},
     ),
     Role(
         "industry", "工信", "智改数转认定与目标", True,
@@ -74,10 +83,16 @@ ROLES: tuple[Role, ...] = (
         {**_all(VIEW, "enterprises", "economy", "evaluation"), "investment.project": VIEW},
     ),
     Role(
+        # A contracted third party: sees the enterprises its contract covers while it runs.
+        "steward", "环保管家", "按服务合同查看所服务企业的档案，开展环保检查", False,
+        {"enterprises": VIEW, "environment": EDIT},
+    ),
+    Role(
         "admin", "系统管理员", "账号、网格与绑定、工作日历；申请授予业务角色", True,
         {
             # Viewing enterprises lets the administrator bind enterprise accounts to them.
-            "core.user": EDIT, "core.grid": EDIT, "core.enterprisebinding": EDIT,
+            "core.user": EDIT, "core.grid": EDIT, "enterprises.enterprisebinding": EDIT,
+            "enterprises.contractbinding": EDIT, "enterprises.servicecontract": VIEW,
             "core.calendarday": EDIT, "core.calendaryear": EDIT,
             "enterprises.enterprise": VIEW,
             "core.gridbinding": EDIT, "auth.group": VIEW, "core.rolegrant": VIEW,
@@ -109,21 +124,50 @@ PARK_WIDE_ROLE_NAMES = frozenset(role.name for role in ROLES if role.park_wide)
 ADMINISTRATIVE_ROLE_NAMES = frozenset(role.name for role in ROLES if role.administrative)
 BUSINESS_ROLES = tuple(role for role in ROLES if not role.administrative)
 
-_ACTIONS = {VIEW: ("view",), EDIT: ("view", "add", "change", "delete")}
+LEVELS = {VIEW: ("view",), EDIT: MODEL_ACTIONS}
 
 
-def permission_codenames(role: Role, models_by_app: dict[str, list[str]]) -> set[tuple[str, str]]:
-    """(app_label, codename) pairs a role holds, given the models each app has."""
+def actions_of(level: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The actions an `access` value grants: a level's, or those named with "view"."""
+    if isinstance(level, str):
+        return LEVELS.get(level, ("view", level))
+    return tuple(dict.fromkeys(("view", *level)))
+
+
+def transition_permission(app_label: str, model_name: str, name: str) -> str | None:
+    """The permission ("app_label.codename") of the model's transition `name`, if it has one."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+    machine = getattr(model, "machine", None)
+    transition = machine.transitions.get(name) if machine is not None else None
+    return transition.permission if transition is not None else None
+
+
+def permission_codenames(role: Role, models_by_app: dict[str, list[str]],
+                         transitions=transition_permission) -> set[tuple[str, str]]:
+    """(app_label, codename) pairs a role holds, given the models each app has; `transitions`
+    finds the permission of a model's transition by name. A transition named for one model that
+    the model does not have is a mistake in the declaration, and raises."""
     wanted: set[tuple[str, str]] = set()
     for target, level in role.access.items():
         app_label, _, model_name = target.partition(".")
         model_names = [model_name] if model_name else models_by_app.get(app_label, [])
         for name in model_names:
-            if f"{app_label}.{name}" in READ_ONLY_MODELS:
-                actions = ("view",)
-            else:
-                actions = _ACTIONS[level]
-            wanted.update((app_label, f"{action}_{name}") for action in actions)
+            read_only = f"{app_label}.{name}" in READ_ONLY_MODELS
+            for action in actions_of(level):
+                if action in MODEL_ACTIONS:
+                    if action == "view" or not read_only:
+                        wanted.add((app_label, f"{action}_{name}"))
+                    continue
+                permission = transitions(app_label, name, action)
+                if permission is not None:
+                    wanted.add(tuple(permission.split(".", 1)))
+                elif model_name:
+                    raise ValueError(f"角色“{role.name}”：{target} 没有“{action}”这种操作。")
     wanted.update(tuple(permission.split(".", 1)) for permission in role.extra)
     return wanted
 

@@ -1,14 +1,53 @@
 """Record scope: which rows of a model a user may see, for pages and API alike.
 
-Park-wide roles (and superusers) see everything. An enterprise user sees the rows linked to the
-enterprises bound to them, a grid worker the rows linked to their grids; a user with both
-bindings sees the union. A model with no link of the kind a user is scoped by shows them nothing.
-Bound ids are read once per user object and filtered as a plain `IN` list, so a list page costs
-no extra subquery per row.
+Park-wide roles (and superusers) see everything. Everyone else sees the rows their bindings reach,
+through the scopes registered here: each scope names the binding it reads (the ids a user is bound
+to) and the model attribute that says how a model's rows lead to those ids. Core registers the
+grid scope (`scope_grid_field`); the enterprises app registers the enterprise scope
+(`scope_enterprise_field`) and the contract scope of third parties (a 环保管家 sees the enterprises
+its contract covers, while the contract runs), which reaches rows by the same enterprise path. A
+user with several bindings sees the union; a model with no path of the kind a user is scoped by
+shows them nothing. Bound ids are read once per user object and filtered as a plain `IN` list, so
+a list page costs no extra subquery per row.
 """
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from .roles import PARK_WIDE_ROLE_NAMES
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One way a user is limited to some rows: `bound_ids(user)` reads the user's bindings (the
+    ids they reach), and a model's `path_attribute` (e.g. `scope_enterprise_field = "enterprise"`)
+    is the lookup from its rows to those ids; a model without it is outside the scope."""
+
+    name: str
+    path_attribute: str
+    bound_ids: Callable[[object], list[int]]
+    model: str  # the label of the model the bound ids are of ("core.grid")
+    label: str  # those records as people call them ("网格")
+    unit: str = "个"  # their counting word ("企业（家）")
+
+    def path(self, model) -> str | None:
+        return getattr(model, self.path_attribute, None)
+
+
+_scopes: dict[str, Scope] = {}
+
+
+def register_scope(scope: Scope) -> None:
+    _scopes[scope.name] = scope
+
+
+def scopes() -> list[Scope]:
+    return list(_scopes.values())
+
+
+def scope_named(name: str) -> Scope:
+    return _scopes[name]
 
 
 def role_names(user) -> frozenset[str]:
@@ -27,19 +66,13 @@ def is_park_wide(user) -> bool:
     )
 
 
-def bound_ids(user) -> tuple[list[int], list[int]]:
-    """(enterprise ids, grid ids) bound to the user, read once per user object."""
+def bound_ids(user) -> dict[str, list[int]]:
+    """{scope name: ids the user is bound to} for every registered scope, read once per user object."""
+    if not user.is_authenticated:
+        return {scope.name: [] for scope in scopes()}
     cached = getattr(user, "_openpark_bound_ids", None)
     if cached is None:
-        enterprises = list(
-            user.enterprise_bindings.filter(enterprise__is_deleted=False).values_list(
-                "enterprise_id", flat=True
-            )
-        )
-        grids = list(
-            user.grid_bindings.filter(grid__is_deleted=False).values_list("grid_id", flat=True)
-        )
-        cached = user._openpark_bound_ids = (enterprises, grids)
+        cached = user._openpark_bound_ids = {scope.name: list(scope.bound_ids(user)) for scope in scopes()}
     return cached
 
 
@@ -47,14 +80,15 @@ def scope_q(model, user) -> Q | None:
     """The filter limiting `model` to the user's scope; None when the user sees every row."""
     if is_park_wide(user):
         return None
-    enterprise_ids, grid_ids = bound_ids(user) if user.is_authenticated else ([], [])
+    ids_by_path: dict[str, set[int]] = {}
+    bound = bound_ids(user)
+    for scope in scopes():
+        path = scope.path(model)
+        if path and bound.get(scope.name):
+            ids_by_path.setdefault(path, set()).update(bound[scope.name])
     condition = Q(pk__in=[])
-    enterprise_path = getattr(model, "scope_enterprise_field", None)
-    grid_path = getattr(model, "scope_grid_field", None)
-    if enterprise_path and enterprise_ids:
-        condition |= Q(**{f"{enterprise_path}__in": enterprise_ids})
-    if grid_path and grid_ids:
-        condition |= Q(**{f"{grid_path}__in": grid_ids})
+    for path, ids in ids_by_path.items():
+        condition |= Q(**{f"{path}__in": sorted(ids)})
     return condition
 
 
@@ -62,3 +96,10 @@ def scope_queryset(queryset: QuerySet, user) -> QuerySet:
     """Limit any queryset to what `user` may see."""
     condition = scope_q(queryset.model, user)
     return queryset if condition is None else queryset.filter(condition)
+
+
+def grid_ids(user) -> list[int]:
+    return list(user.grid_bindings.filter(grid__is_deleted=False).values_list("grid_id", flat=True))
+
+
+GRID_SCOPE = Scope("grid", "scope_grid_field", grid_ids, "core.grid", "网格")

@@ -31,7 +31,7 @@ from .states import TransitionError
 
 logger = logging.getLogger(__name__)
 from .roles import ROLES, ROLES_BY_SLUG
-from .scoping import bound_ids, role_names, scope_queryset
+from .scoping import bound_ids, role_names, scope_queryset, scopes
 
 
 class LoginView(auth_views.LoginView):
@@ -105,23 +105,27 @@ def role_home(request, slug):
 
 
 def _home_panels(user) -> dict:
-    """The figures and lists a home page shows, each only when the user may see it."""
-    from openpark.enterprises.models import Enterprise
-
-    from .models import Grid
-
-    panels = {}
-    if user.has_perm("enterprises.view_enterprise"):
-        enterprises = scope_queryset(Enterprise.objects.all(), user)
-        panels["enterprise_count"] = enterprises.count()
-        enterprise_ids, grid_ids = bound_ids(user)
-        if enterprise_ids:
-            panels["my_enterprises"] = enterprises.filter(pk__in=enterprise_ids)
-    if user.has_perm("core.view_grid"):
-        grids = scope_queryset(Grid.objects.all(), user)
-        panels["grid_count"] = grids.count()
-        if bound_ids(user)[1]:
-            panels["my_grids"] = grids
+    """The figures and lists a home page shows, each only when the user may see it: for each kind
+    of record a scope binds users to (enterprises, grids), how many the user sees and, when the
+    user is bound to some, which."""
+    panels = {"scope_cards": [], "my_records": []}
+    bound = bound_ids(user)
+    by_model: dict[str, list] = {}
+    for scope in scopes():
+        by_model.setdefault(scope.model, []).append(scope)
+    for model_label, model_scopes in by_model.items():
+        declaration = registry.registry.get(model_label)
+        if declaration is None or not user.has_perm(declaration.permission("list")):
+            continue
+        rows = scope_queryset(declaration.model.objects.all(), user)
+        first = model_scopes[0]
+        panels["scope_cards"].append({
+            "key": model_label, "count": rows.count(), "url": reverse(declaration.url_name("list")),
+            "label": f"{first.label}（{first.unit}）",
+        })
+        mine = sorted({pk for scope in model_scopes for pk in bound.get(scope.name, [])})
+        if mine:
+            panels["my_records"].append({"title": f"我的{first.label}", "rows": rows.filter(pk__in=mine)})
     if user.has_perm("core.view_changerecord"):
         panels["recent_changes"] = visible_change_records(ChangeRecord.objects.select_related("content_type"), user)[:8]
     return panels

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Enterprise
+from openpark.core.admin import add_binding_inline
+
+from .models import ContractBinding, Enterprise, EnterpriseBinding
 
 
 @admin.register(Enterprise)
@@ -8,3 +10,18 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ["uscc", "name", "is_deleted", "updated_at"]
     list_filter = ["is_deleted"]
     search_fields = ["uscc", "name"]
+
+
+class EnterpriseBindingInline(admin.TabularInline):
+    model = EnterpriseBinding
+    extra = 0
+    autocomplete_fields = ["enterprise"]
+
+
+class ContractBindingInline(admin.TabularInline):
+    model = ContractBinding
+    extra = 0
+
+
+add_binding_inline(EnterpriseBindingInline)
+add_binding_inline(ContractBindingInline)

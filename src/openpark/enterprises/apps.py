@@ -9,9 +9,17 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self):
         from openpark.core import navigation
+        from openpark.core.demo_users import register_demo_binding
         from openpark.core.navigation import MenuItem, Module
+        from openpark.core.scoping import register_scope
 
         from . import declarations, importers  # noqa: F401  (the declared models, the importers)
+        from .scopes import CONTRACT_SCOPE, ENTERPRISE_SCOPE, bind_demo_contract, bind_first_enterprise
+
+        register_scope(ENTERPRISE_SCOPE)
+        register_scope(CONTRACT_SCOPE)
+        register_demo_binding("enterprise", bind_first_enterprise)
+        register_demo_binding("steward", bind_demo_contract)
 
         navigation.register(Module("enterprises", "一企一档", 10, (
             MenuItem("企业地图", "enterprises:map", "enterprises.view_enterprise", order=20),

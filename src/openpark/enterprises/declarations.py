@@ -5,7 +5,9 @@ from openpark.core.registry import Api, Menu
 from . import filters, forms
 from .api import serializers
 from .importers import enterprise_importer, parcel_importer
-from .models import AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark, Zone
+from .models import (
+    AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, ServiceContract, SubPark, Zone,
+)
 from .views import basic_panel, contacts_panel, land_panel
 
 MODULE = "enterprises"
@@ -67,4 +69,13 @@ parcel_use_pages = ModelPages(
     ParcelUse, filterset_class=filters.ParcelUseFilterSet, form_class=forms.ParcelUseForm,
     list_columns=["parcel", "enterprise", "area_mu", "started_on", "ended_on"], prefix="parcel-uses/",
     api=Api("parcel-uses", serializer=serializers.ParcelUseSerializer),
+)
+contract_pages = ModelPages(
+    ServiceContract, filterset_class=filters.ServiceContractFilterSet, form_class=forms.ServiceContractForm,
+    list_columns=["number", "contractor", "service", "starts_on", "ends_on"],
+    detail_fields=["number", "contractor", "service", "starts_on", "ends_on", "covered_enterprises", "updated_at"],
+    prefix="service-contracts/",
+    api=Api("service-contracts", fields=("number", "contractor", "service", "starts_on", "ends_on", "enterprises",
+                                         "created_at", "updated_at"), prefetch_related=("enterprises",)),
+    menu=Menu(MODULE, "服务合同", order=60, park_wide=True),
 )

@@ -5,7 +5,9 @@ from openpark.core.filters import SearchFilterSet, YearFilter
 
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import industry_lookup
-from .models import AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone
+from .models import (
+    AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, ServiceContract, SubPark, Tag, Zone,
+)
 
 YES_NO = [("1", "是"), ("0", "否")]
 
@@ -119,4 +121,12 @@ class ParcelUseFilterSet(EnterpriseLinkFilterSet):
 
     class Meta:
         model = ParcelUse
+        fields = []
+
+
+class ServiceContractFilterSet(SearchFilterSet):
+    search_fields = ("number", "contractor", "service")
+
+    class Meta:
+        model = ServiceContract
         fields = []

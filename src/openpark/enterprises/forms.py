@@ -4,8 +4,8 @@ from openpark.core.forms import DateInput, ScopedModelForm
 
 from .industry import normalise_industry_code
 from .models import (
-    AboveScaleYear, Contact, Enterprise, HighTechCertificate, Industry, LandParcel, ParcelUse, SubPark, Zone,
-    industry_for,
+    AboveScaleYear, Contact, Enterprise, HighTechCertificate, Industry, LandParcel, ParcelUse, ServiceContract, SubPark,
+    Zone, industry_for,
 )
 
 DATE = DateInput()
@@ -114,3 +114,10 @@ class ParcelUseForm(ScopedModelForm):
         model = ParcelUse
         fields = ["parcel", "enterprise", "area_mu", "started_on", "ended_on"]
         widgets = {"started_on": DATE, "ended_on": DATE}
+
+
+class ServiceContractForm(ScopedModelForm):
+    class Meta:
+        model = ServiceContract
+        fields = ["number", "contractor", "service", "starts_on", "ends_on", "enterprises"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}

@@ -1,4 +1,5 @@
 """一企一档: the enterprise record, its zones, land, contacts and tags."""
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -366,3 +367,88 @@ def industry_for(value) -> Industry | None:
     if not (code.isascii() and code.isalnum() and len(code) <= Industry._meta.pk.max_length):
         return None
     return Industry.objects.filter(pk=code).first()
+
+
+class EnterpriseBinding(ChangeLoggedModel):
+    """An enterprise user may see the records of the enterprises bound to them (the enterprise
+    scope). The table keeps the name it had when core held the model, so that upgrading an
+    installation moves no data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_bindings",
+        verbose_name=_("用户"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="user_bindings", verbose_name=_("企业"),
+    )
+
+    class Meta:
+        db_table = "core_enterprisebinding"
+        verbose_name = _("企业账号绑定")
+        verbose_name_plural = _("企业账号绑定")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "enterprise"], name="unique_enterprise_binding",
+                                    violation_error_message="该用户已绑定此企业。")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.enterprise}"
+
+
+class ServiceContract(DomainModel):
+    """A contract under which a third party serves the park's enterprises (a 环保管家 company, say):
+    the accounts bound to it see the enterprises it covers, and their records, while it runs."""
+
+    number = models.CharField(_("合同编号"), max_length=50, unique=True)
+    contractor = models.CharField(_("服务单位"), max_length=200)
+    service = models.CharField(_("服务内容"), max_length=100)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    enterprises = models.ManyToManyField(
+        Enterprise, blank=True, related_name="service_contracts", verbose_name=_("覆盖企业"),
+    )
+
+    class Meta:
+        verbose_name = _("服务合同")
+        verbose_name_plural = _("服务合同")
+        ordering = ["-starts_on", "number"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start",
+                                   violation_error_message="结束日期不能早于开始日期。"),
+        ]
+
+    def __str__(self):
+        return f"{self.contractor} · {self.service}（{self.number}）"
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+
+    def covered_enterprises(self) -> str:
+        return "、".join(enterprise.name for enterprise in self.enterprises.all())
+
+    covered_enterprises.short_description = _("覆盖企业")
+
+
+class ContractBinding(ChangeLoggedModel):
+    """An account of a contracted third party, bound to its contract (the contract scope)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contract_bindings",
+        verbose_name=_("用户"),
+    )
+    contract = models.ForeignKey(
+        ServiceContract, on_delete=models.CASCADE, related_name="user_bindings", verbose_name=_("服务合同"),
+    )
+
+    class Meta:
+        verbose_name = _("服务合同账号绑定")
+        verbose_name_plural = _("服务合同账号绑定")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "contract"], name="unique_contract_binding",
+                                    violation_error_message="该用户已绑定此服务合同。")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.contract}"

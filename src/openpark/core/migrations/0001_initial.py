@@ -17,7 +17,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
-        ('enterprises', '0001_initial'),
     ]
 
     operations = [
@@ -138,19 +137,6 @@ class Migration(migrations.Migration):
                 'ordering': ['-time', '-id'],
                 'default_permissions': ('view',),
                 'indexes': [models.Index(fields=['content_type', 'object_id', '-time'], name='core_change_content_b89101_idx')],
-            },
-        ),
-        migrations.CreateModel(
-            name='EnterpriseBinding',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='user_bindings', to='enterprises.enterprise', verbose_name='企业')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enterprise_bindings', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
-            ],
-            options={
-                'verbose_name': '企业账号绑定',
-                'verbose_name_plural': '企业账号绑定',
-                'constraints': [models.UniqueConstraint(fields=('user', 'enterprise'), name='unique_enterprise_binding')],
             },
         ),
         migrations.CreateModel(

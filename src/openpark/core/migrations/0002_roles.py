@@ -23,7 +23,6 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0001_initial"),
-        ("enterprises", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

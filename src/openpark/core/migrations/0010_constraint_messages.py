@@ -11,11 +11,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterConstraint(
-            model_name='enterprisebinding',
-            name='unique_enterprise_binding',
-            constraint=models.UniqueConstraint(fields=('user', 'enterprise'), name='unique_enterprise_binding', violation_error_message='该用户已绑定此企业。'),
-        ),
-        migrations.AlterConstraint(
             model_name='gridbinding',
             name='unique_grid_binding',
             constraint=models.UniqueConstraint(fields=('user', 'grid'), name='unique_grid_binding', violation_error_message='该用户已绑定此网格。'),
