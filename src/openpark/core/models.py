@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.validators import ASCIIUsernameValidator
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -699,3 +700,89 @@ class ApiToken(ChangeLoggedModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class WorkflowQuerySet(models.QuerySet):
+    def of(self, obj):
+        """The rows about one object."""
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+
+    def of_many(self, model, pks):
+        return self.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks])
+
+
+class Deadline(models.Model):
+    """A time limit in working days a transition started (see `openpark.core.workflows`): the object
+    should leave `state` by `due_on`. Met when it does; overdue after `due_on` while it has not.
+    `soon_notified_at` and `overdue_notified_at` make each notice go out once."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("对象类型"))
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("开始的操作"), max_length=50)
+    state = models.CharField(_("等待离开的状态"), max_length=30)
+    label = models.CharField(_("事项"), max_length=100)
+    working_days = models.PositiveSmallIntegerField(_("时限（工作日）"))
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("开始人"))
+    due_on = models.DateField(_("到期日"), db_index=True)
+    provisional = models.BooleanField(_("按周一至周五暂算"), default=False)
+    met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    soon_notified_at = models.DateTimeField(_("到期提醒时间"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("逾期标记时间"), null=True, blank=True)
+
+    objects = WorkflowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("办理时限")
+        verbose_name_plural = _("办理时限")
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.label}（{self.working_days} 个工作日，{self.due_on:%Y-%m-%d} 到期）"
+
+    @property
+    def overdue(self) -> bool:
+        """Past its day: still waiting after `due_on`, or met after it."""
+        if self.met_at is not None:
+            return timezone.localdate(self.met_at) > self.due_on
+        return timezone.localdate() > self.due_on
+
+
+class Escalation(models.Model):
+    """上报/督办: an object put before a named person, with a note; they answer it (批示), which
+    closes it. Both are on the object's timeline."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("对象类型"))
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="escalations_raised",
+                                  verbose_name=_("上报人"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="escalations_received", verbose_name=_("督办人"))
+    note = models.TextField(_("上报说明"))
+    created_at = models.DateTimeField(_("上报时间"), default=timezone.now)
+    answer = models.TextField(_("批示"), blank=True)
+    answered_at = models.DateTimeField(_("批示时间"), null=True, blank=True)
+
+    objects = WorkflowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("上报督办")
+        verbose_name_plural = _("上报督办")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"]),
+                   models.Index(fields=["assignee", "answered_at"])]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.raised_by} → {self.assignee}：{self.note[:30]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, workflow_views
 from .registry import page_urls
 
 app_name = "core"
@@ -10,6 +10,8 @@ urlpatterns = [
     path("role-grants/<int:pk>/<slug:decision>/", views.rolegrant_decide, name="rolegrant_decide"),
     path("logins/", views.login_records, name="login_records"),
     path("search/", views.search, name="search"),
+    path("todo/", workflow_views.todo, name="todo"),
+    path("todo/<int:pk>/answer/", workflow_views.todo_answer, name="todo_answer"),
     path("autocomplete/<str:label>/", views.autocomplete, name="autocomplete"),
     path("tokens/", views.apitoken_list, name="apitoken_list"),
     path("tokens/add/", views.apitoken_add, name="apitoken_add"),

@@ -1,9 +1,10 @@
 from django.urls import path
 
 from ..registry import api_router
-from . import views
+from . import views, workflows
 
 router = api_router("core")
 router.register("tasks", views.TaskRunViewSet, basename="taskrun")
+router.register("todo", workflows.TodoViewSet, basename="todo")
 
 urlpatterns = [path("search/", views.SearchView.as_view(), name="api_search"), *router.urls]
