@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openpark.core.context_processors.menu",
+                "openpark.core.context_processors.notifications",
             ],
         },
     },

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from ..registry import api_router
-from . import views
+from . import attachments, notifications, views
 
 router = api_router("core")
 router.register("tasks", views.TaskRunViewSet, basename="taskrun")
+router.register("attachments", attachments.AttachmentViewSet, basename="attachment")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 urlpatterns = [path("search/", views.SearchView.as_view(), name="api_search"), *router.urls]
