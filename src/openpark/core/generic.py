@@ -55,7 +55,7 @@ class ModelPages:
     def __init__(self, model, *, filterset_class=None, form_class=None, list_columns=("__str__",),
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
                  default_sort=None, views=None, prefix=None, select_related=(), panels=(),
-                 importer=None, links=None, api=None, menu=None, search_fields=None):
+                 importer=None, links=None, api=None, menu=None, search_fields=None, attachments=False):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -78,6 +78,9 @@ class ModelPages:
         self.prefix = prefix or f"{self.opts.model_name}s/"
         self.api = api
         self.menu = menu
+        # Records take files and photos (`openpark.core.attachments`): a panel on the detail page,
+        # the API's /api/core/attachments/?object=<app.model>:<id>.
+        self.attachments = attachments
         # Where the global search and the type-ahead look; by default the list's own search.
         self.search_fields = tuple(
             search_fields if search_fields is not None else getattr(filterset_class, "search_fields", ())
@@ -90,6 +93,10 @@ class ModelPages:
 
     @property
     def all_panels(self) -> list:
+        if self.attachments:
+            from .attachment_views import attachments_panel
+
+            return [*self.panels, *registry.added_panels(self), attachments_panel]
         return [*self.panels, *registry.added_panels(self)]
 
     def url_name(self, action: str) -> str:

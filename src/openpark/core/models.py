@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
-from .choices import ChangeAction, GrantAction, GrantState, ImportState, TaskState
+from .choices import ChangeAction, GrantAction, GrantState, ImportState, NotificationKind, TaskState
 from .limits import validate_date_range
 
 
@@ -786,3 +786,93 @@ class Escalation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+
+class Attachment(DomainModel):
+    """A file or photo kept as evidence on any record (`content_type` + `object_id`). Made only by
+    `openpark.core.attachments.attach`, which checks the type by content and the size, and stores
+    images re-encoded without their EXIF data (GPS position, camera). Seen by whoever may see the
+    record it belongs to; deleting it is soft and recorded, as for other domain records."""
+
+    # The stored files are named in the record by their name, size and digest, not their paths.
+    change_log_exclude = frozenset({"updated_at", "file", "thumbnail"})
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("对象类型")
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/", max_length=200)
+    thumbnail = models.FileField(_("缩略图"), upload_to="attachments/%Y/%m/", max_length=200, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    mime_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256 摘要"), max_length=64)
+    purpose = models.CharField(_("用途"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("上传人"),
+    )
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_object")]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("core:attachment_download", args=[self.pk])
+
+    def get_history_url(self):
+        return ""
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime_type.startswith("image/")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def mark_read(self) -> int:
+        return self.unread().update(read_at=timezone.now())
+
+
+class Notification(models.Model):
+    """An in-app message to one person (a case dispatched to them, an escalation, a deadline coming
+    or passed, a leader's instruction), made by `openpark.core.notifications.notify`."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        verbose_name=_("接收人"),
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=NotificationKind.choices,
+                            default=NotificationKind.OTHER)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("对象类型"),
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
