@@ -282,6 +282,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "3600"))
 CELERY_BEAT_SCHEDULE = {
     "housekeeping": {"task": "core.housekeeping", "schedule": crontab(hour=3, minute=30)},
+    "check-deadlines": {"task": "core.check_deadlines", "schedule": crontab(hour=8, minute=0)},
 }
 
 # The map has no basemap by default (intranets have no internet). A park with a tile server sets

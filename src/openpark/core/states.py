@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from .context import current_actor
 from .models import StateChange
@@ -78,7 +79,7 @@ class StateMachine:
             actor = user or current_actor().resolved_user()
             actor = actor if getattr(actor, "pk", None) else None
             change = StateChange.objects.create(
-                user=actor, username=getattr(actor, "username", ""),
+                time=timezone.now(), user=actor, username=getattr(actor, "username", ""),
                 content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
                 transition=transition.name, from_state=current, to_state=transition.target, note=note,
             )

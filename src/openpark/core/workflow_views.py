@@ -117,7 +117,8 @@ class ObjectEscalateView(PagesView):
 
     def get(self, request, pk):
         obj = self.get_object()
-        found = workflows.candidates(self.pages, obj, registry.search_text(request.GET.get("q")))
+        found = workflows.candidates(self.pages, obj, registry.search_text(request.GET.get("q")),
+                                     exclude=request.user)
         return JsonResponse({"results": [{"id": user.pk, "text": workflows.user_label(user)} for user in found],
                              "more": False})
 

@@ -127,13 +127,15 @@ def may_view(user, declaration, obj) -> bool:
             and declaration.scoped(user).filter(pk=obj.pk).exists())
 
 
-def candidates(declaration, obj, text: str = "", limit: int = CANDIDATE_LIMIT) -> list:
+def candidates(declaration, obj, text: str = "", limit: int = CANDIDATE_LIMIT, exclude=None) -> list:
     """Users who may see the object, whose name or username contains `text`: the database narrows
     to active users of a role holding the view permission, each is then checked as the page would."""
     app_label, codename = declaration.permission("detail").split(".", 1)
     holds = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label) | Q(
         user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
     users = get_user_model().objects.filter(Q(is_superuser=True) | holds, is_active=True)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
     if text:
         users = users.filter(Q(full_name__icontains=text) | Q(username__icontains=text))
     found = []
@@ -191,9 +193,17 @@ def answer(escalation: Escalation, user, text: str) -> Escalation:
 
 
 def todo(user):
-    """The user's 待办: what was put before them and is not answered yet, with its objects."""
+    """The user's 待办: what was put before them and is not answered yet, with its objects (one
+    query per kind of object, with what their names need)."""
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    from . import registry
+
+    targets = [d.model._base_manager.select_related(*d.select_related) for d in registry.declarations()
+               if d.has_workflow]
     return (Escalation.objects.filter(assignee=user, answered_at__isnull=True)
-            .select_related("raised_by", "content_type").prefetch_related("target").order_by("created_at", "pk"))
+            .select_related("raised_by", "content_type").prefetch_related(GenericPrefetch("target", targets))
+            .order_by("created_at", "pk"))
 
 
 def _notify(recipients, **kwargs) -> None:
@@ -250,10 +260,8 @@ def _deadline_entries(deadline: Deadline) -> list[Entry]:
 
 
 def _evidence_entries(obj) -> list[Entry]:
-    try:
-        from .attachments import attachments_of
-    except ImportError:
-        return []
+    from .attachments import attachments_of
+
     return [Entry(a.created_at, "evidence", _who(a.uploaded_by), f"上传{a.purpose or '附件'}：{a.original_name}",
                   url=a.get_absolute_url()) for a in attachments_of(obj)]
 
