@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openpark.core.context_processors.menu",
+                "openpark.core.context_processors.notifications",
             ],
         },
     },
@@ -267,6 +268,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Attachments (`openpark.core.attachments`): the largest file accepted, in bytes.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Where notifications go besides the inbox (`openpark.core.senders`): dotted paths of senders.
+NOTIFICATION_SENDERS = env_list("NOTIFICATION_SENDERS", ["openpark.core.senders.LoggingSender"])
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

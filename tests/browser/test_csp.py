@@ -133,15 +133,15 @@ def test_publishing_a_run_asks_first_without_inline_script(browser, live_server,
         return reply
 
     page.once("dialog", answer(False))
-    page.click("#run-actions button[data-confirm]")
+    page.click("#workflow-actions button[data-confirm]")
     assert asked == ["发布后结果不能再修改，确定发布？"]
     run.refresh_from_db()
     assert run.state == "computed"
 
     page.once("dialog", answer(True))
     with page.expect_navigation():
-        page.click("#run-actions button[data-confirm]")
-    assert "评价结果已发布" in page.locator(".messages").inner_text()
+        page.click("#workflow-actions button[data-confirm]")
+    assert "已发布" in page.locator(".messages").inner_text()
     run.refresh_from_db()
     assert run.state == "published" and len(asked) == 2
     assert watch.collect() == [], "\n".join(watch.problems)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpark.core.states import TransitionError
 from openpark.evaluation import services
 from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Run, SchemeVersion
+from tests.core.test_workflows import photo
 from tests.sheets import read_xlsx
 
 from .test_runs import enterprise_with
@@ -78,15 +79,16 @@ def test_low_efficiency_page_export_and_a_case_through_its_life(firms, gathered,
     assert response.status_code == 302 and case.state == "open"
     assert "查看" in client.get(reverse("evaluation:low_efficiency")).content.decode()
 
-    client.post(reverse("evaluation:disposal_action", args=[case.pk, "finish"]), {"note": "完成"})
+    client.post(reverse("evaluation:disposalcase_transition", args=[case.pk, "finish"]), {"note": "完成"})
     case.refresh_from_db()
     assert case.state == "open"  # not from 待处置
-    client.post(reverse("evaluation:disposal_action", args=[case.pk, "start"]), {"note": ""})
+    client.post(reverse("evaluation:disposalcase_transition", args=[case.pk, "start"]), {"note": ""})
     client.post(reverse("evaluation:disposal_progress", args=[case.pk]), {"on": "2027-01-10", "text": "已签订技改协议"})
-    client.post(reverse("evaluation:disposal_action", args=[case.pk, "finish"]), {"note": ""})
+    client.post(reverse("evaluation:disposalcase_transition", args=[case.pk, "finish"]), {"note": ""})
     case.refresh_from_db()
     assert case.state == "in_progress"  # finishing needs a note
-    client.post(reverse("evaluation:disposal_action", args=[case.pk, "finish"]), {"note": "技改投产，复核通过"})
+    client.post(reverse("evaluation:disposalcase_transition", args=[case.pk, "finish"]),
+                {"note": "技改投产，复核通过", "evidence": photo()})
     case.refresh_from_db()
     page = client.get(case.get_absolute_url()).content.decode()
     assert case.state == "done" and "已签订技改协议" in page and "处置中 → 已完成（技改投产，复核通过）" in page

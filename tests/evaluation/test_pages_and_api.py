@@ -27,7 +27,7 @@ def new_run(client, year=2021):
 
 
 def act(client, run, action, **data):
-    return client.post(reverse("evaluation:run_action", args=[run.pk, action]), data)
+    return client.post(reverse("evaluation:run_transition", args=[run.pk, action]), data)
 
 
 def test_run_through_the_pages(staff, park):
@@ -71,11 +71,10 @@ def test_run_through_the_pages(staff, park):
 def test_actions_out_of_order_are_refused_with_a_reason(staff, park):
     run = new_run(staff)
     response = act(staff, run, "compute")
-    assert response.status_code == 302
-    assert "当前状态为“新建”，不能计算" in staff.get(run.get_absolute_url()).content.decode()
-    act(staff, run, "publish")
-    assert "当前状态为“新建”，不能发布" in staff.get(run.get_absolute_url()).content.decode()
-    act(staff, run, "explode")
+    assert response.status_code == 400  # the run's page again, with the reason
+    assert "当前状态为“新建”，不能计算" in response.content.decode() and 'id="workflow"' in response.content.decode()
+    assert "当前状态为“新建”，不能发布" in act(staff, run, "publish").content.decode()
+    assert act(staff, run, "explode").status_code == 404
     run.refresh_from_db()
     assert run.state == "draft"
 
@@ -87,7 +86,7 @@ def test_leaders_view_but_cannot_run_or_publish(staff, make_user, client_for, pa
     leader = client_for(make_user("leader"))
     page = leader.get(run.get_absolute_url()).content.decode()
     assert "等级分布" in page and not any(f"/{action}/" in page for action in ("gather", "compute", "publish"))
-    act(leader, run, "publish")
+    assert act(leader, run, "publish").status_code == 403
     run.refresh_from_db()
     assert run.state == "computed"
 

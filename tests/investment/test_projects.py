@@ -148,7 +148,7 @@ def test_who_sees_and_changes_projects(project, staff, make_user, client_for, ap
     assert api_for(leader).get("/api/investment/projects/").json()["count"] == 2
     assert api_for(leader).patch(f"/api/investment/projects/{project.pk}/", {"name": "改"}).status_code == 403
     client = client_for(staff)
-    response = client.post(reverse("investment:project_advance", args=[project.pk, "to_negotiating"]), {"note": "首次洽谈"})
+    response = client.post(reverse("investment:project_transition", args=[project.pk, "to_negotiating"]), {"note": "首次洽谈"})
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.stage == "negotiating"
@@ -217,7 +217,7 @@ def test_an_investor_sees_its_projects_stages_not_the_parks_internal_work(projec
     investor = EnterpriseFactory(name="某某精工有限公司")
     Project.objects.filter(pk=project.pk).update(investor_enterprise=investor)
     services.raise_problem(project, "内部：企业资金链紧张", "周九", date(2026, 12, 1), raised_on=date(2026, 1, 1))
-    client_for(staff).post(reverse("investment:project_advance", args=[project.pk, "to_negotiating"]),
+    client_for(staff).post(reverse("investment:project_transition", args=[project.pk, "to_negotiating"]),
                            {"note": "内部备注：对方报价偏高"})
     user = make_user("enterprise")
     bind_enterprise(user, investor)

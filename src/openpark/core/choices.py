@@ -34,3 +34,12 @@ class GrantState(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已生效")
     REJECTED = "rejected", _("已驳回")
+
+
+class NotificationKind(models.TextChoices):
+    DISPATCH = "dispatch", _("派单")
+    ESCALATION = "escalation", _("督办/上报")
+    DEADLINE_SOON = "deadline_soon", _("即将到期")
+    OVERDUE = "overdue", _("已逾期")
+    INSTRUCTION = "instruction", _("批示")
+    OTHER = "other", _("其他")

@@ -1,4 +1,7 @@
+from functools import partial
+
 from . import navigation
+from .notifications import unread_count
 from .roles import ROLES_BY_NAME
 from .scoping import role_names
 
@@ -11,3 +14,11 @@ def menu(request):
         "menu": navigation.modules_for(user),
         "user_roles": [ROLES_BY_NAME[n] for n in sorted(role_names(user)) if n in ROLES_BY_NAME],
     }
+
+
+def notifications(request):
+    """The unread count of the top bar's 通知 badge: one count, made only when a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": partial(unread_count, user)}

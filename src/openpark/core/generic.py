@@ -56,7 +56,8 @@ class ModelPages:
     def __init__(self, model, *, filterset_class=None, form_class=None, list_columns=("__str__",),
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
                  default_sort=None, views=None, prefix=None, select_related=(), panels=(),
-                 importer=None, links=None, api=None, menu=None, search_fields=None, count_rows=True):
+                 importer=None, links=None, api=None, menu=None, search_fields=None, count_rows=True,
+                 attachments=False):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -82,6 +83,9 @@ class ModelPages:
         # A table that grows without end (the change records) pages without counting its rows,
         # on the list page and in the API (`openpark.core.paging`).
         self.count_rows = count_rows
+        # Records take files and photos (`openpark.core.attachments`): a panel on the detail page,
+        # the API's /api/core/attachments/?object=<app.model>:<id>.
+        self.attachments = attachments
         # Where the global search and the type-ahead look; by default the list's own search.
         self.search_fields = tuple(
             search_fields if search_fields is not None else getattr(filterset_class, "search_fields", ())
@@ -94,6 +98,10 @@ class ModelPages:
 
     @property
     def all_panels(self) -> list:
+        if self.attachments:
+            from .attachment_views import attachments_panel
+
+            return [*self.panels, *registry.added_panels(self), attachments_panel]
         return [*self.panels, *registry.added_panels(self)]
 
     def url_name(self, action: str) -> str:
@@ -102,8 +110,10 @@ class ModelPages:
     def permission(self, action: str) -> str:
         # Restoring undoes a deletion, so it is the deleters' decision: someone who may only edit
         # must not bring back what they could not have removed.
+        # A transition's own permission is the state machine's; its page needs the object's view.
         codename = {"list": "view", "detail": "view", "history": "view", "add": "add",
-                    "edit": "change", "delete": "delete", "restore": "delete"}[action]
+                    "edit": "change", "delete": "delete", "restore": "delete",
+                    "transition": "view", "escalate": "view"}[action]
         return f"{self.opts.app_label}.{codename}_{self.opts.model_name}"
 
     @property
@@ -115,7 +125,16 @@ class ModelPages:
     def restorable(self) -> bool:
         return self.soft_deletable and "delete" in self.actions and "history" in self.actions
 
+    @property
+    def has_workflow(self) -> bool:
+        """Whether the model has a state machine, whose transitions become actions."""
+        from .workflows import machine_of
+
+        return machine_of(self.model) is not None and "detail" in self.actions
+
     def urls(self) -> list:
+        from .workflow_views import ObjectEscalateView, ObjectTransitionView
+
         routes = {
             "list": ("", ObjectListView),
             "add": ("add/", ObjectEditView),
@@ -124,12 +143,15 @@ class ModelPages:
             "delete": ("<int:pk>/delete/", ObjectDeleteView),
             "history": ("<int:pk>/history/", ObjectHistoryView),
             "restore": ("<int:pk>/restore/", ObjectRestoreView),
+            "transition": ("<int:pk>/transitions/<slug:name>/", ObjectTransitionView),
+            "escalate": ("<int:pk>/escalate/", ObjectEscalateView),
         }
         return [
             path(self.prefix + route, self.views.get(action, view).as_view(pages=self, action=action),
                  name=f"{self.opts.model_name}_{action}")
             for action, (route, view) in routes.items()
             if action in self.actions or action == "restore" and self.restorable
+            or action in ("transition", "escalate") and self.has_workflow
         ]
 
     # Querysets -------------------------------------------------------------------------------
@@ -290,9 +312,15 @@ class ObjectListView(PagesView):
             messages.error(request, "筛选条件有误：" + _filter_errors(filterset))
         deleted = self.pages.lists_deleted(params)
         plural = capfirst(str(self.pages.opts.verbose_name_plural))
+        overdue = set()
+        if self.pages.has_workflow and not deleted:
+            from .deadlines import overdue_ids
+
+            overdue = {int(pk) for pk in overdue_ids(self.model, [obj.pk for obj in page.object_list])}
         context = self.context(
             page=page,
             rows=[(obj, self.pages.row_cells(obj, deleted)) for obj in page.object_list],
+            overdue=overdue,
             columns=self.pages.columns,
             deleted=deleted,
             # Deleted rows are found from the list by those who may see their history.
@@ -331,9 +359,12 @@ class ObjectDetailView(PagesView):
 
     def get(self, request, pk):
         obj = self.get_object()
+        from .workflow_views import workflow_context
+
         panels = [panel for panel in (build(request, obj) for build in self.pages.all_panels) if panel]
         frozen = getattr(obj, "is_frozen", False)  # a model's records that no one may change any more
         return render(request, self.template_name, self.context(
+            **workflow_context(request, self.pages, obj),
             object=obj,
             can_edit=self.can("edit") and not frozen,
             can_delete=self.can("delete") and not frozen,

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import ASCIIUsernameValidator
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
-from .choices import ChangeAction, GrantAction, GrantState, ImportState, TaskState
+from .choices import ChangeAction, GrantAction, GrantState, ImportState, NotificationKind, TaskState
 from .limits import validate_date_range
 
 
@@ -755,3 +756,179 @@ class ApiToken(ChangeLoggedModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class WorkflowQuerySet(models.QuerySet):
+    def of(self, obj):
+        """The rows about one object."""
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+
+    def of_many(self, model, pks):
+        return self.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks])
+
+
+class Deadline(models.Model):
+    """A time limit in working days a transition started (see `openpark.core.workflows`): the object
+    should leave `state` by `due_on`. Met when it does; overdue after `due_on` while it has not.
+    `soon_notified_at` and `overdue_notified_at` make each notice go out once."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("对象类型"))
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("开始的操作"), max_length=50)
+    state = models.CharField(_("等待离开的状态"), max_length=30)
+    label = models.CharField(_("事项"), max_length=100)
+    working_days = models.PositiveSmallIntegerField(_("时限（工作日）"))
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("开始人"))
+    due_on = models.DateField(_("到期日"), db_index=True)
+    provisional = models.BooleanField(_("按周一至周五暂算"), default=False)
+    met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    soon_notified_at = models.DateTimeField(_("到期提醒时间"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("逾期标记时间"), null=True, blank=True)
+
+    objects = WorkflowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("办理时限")
+        verbose_name_plural = _("办理时限")
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.label}（{self.working_days} 个工作日，{self.due_on:%Y-%m-%d} 到期）"
+
+    @property
+    def overdue(self) -> bool:
+        """Past its day: still waiting after `due_on`, or met after it."""
+        if self.met_at is not None:
+            return timezone.localdate(self.met_at) > self.due_on
+        return timezone.localdate() > self.due_on
+
+
+class Escalation(models.Model):
+    """上报/督办: an object put before a named person, with a note; they answer it (批示), which
+    closes it. Both are on the object's timeline."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("对象类型"))
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="escalations_raised",
+                                  verbose_name=_("上报人"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="escalations_received", verbose_name=_("督办人"))
+    note = models.TextField(_("上报说明"))
+    created_at = models.DateTimeField(_("上报时间"), default=timezone.now)
+    answer = models.TextField(_("批示"), blank=True)
+    answered_at = models.DateTimeField(_("批示时间"), null=True, blank=True)
+
+    objects = WorkflowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("上报督办")
+        verbose_name_plural = _("上报督办")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"]),
+                   models.Index(fields=["assignee", "answered_at"])]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.raised_by} → {self.assignee}：{self.note[:30]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
+class Attachment(DomainModel):
+    """A file or photo kept as evidence on any record (`content_type` + `object_id`). Made only by
+    `openpark.core.attachments.attach`, which checks the type by content and the size, and stores
+    images re-encoded without their EXIF data (GPS position, camera). Seen by whoever may see the
+    record it belongs to; deleting it is soft and recorded, as for other domain records."""
+
+    # The stored files are named in the record by their name, size and digest, not their paths.
+    change_log_exclude = frozenset({"updated_at", "file", "thumbnail"})
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("对象类型")
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/", max_length=200)
+    thumbnail = models.FileField(_("缩略图"), upload_to="attachments/%Y/%m/", max_length=200, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    mime_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256 摘要"), max_length=64)
+    purpose = models.CharField(_("用途"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("上传人"),
+    )
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_object")]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("core:attachment_download", args=[self.pk])
+
+    def get_history_url(self):
+        return ""
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime_type.startswith("image/")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def mark_read(self) -> int:
+        return self.unread().update(read_at=timezone.now())
+
+
+class Notification(models.Model):
+    """An in-app message to one person (a case dispatched to them, an escalation, a deadline coming
+    or passed, a leader's instruction), made by `openpark.core.notifications.notify`."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        verbose_name=_("接收人"),
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=NotificationKind.choices,
+                            default=NotificationKind.OTHER)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("对象类型"),
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -118,9 +118,12 @@ def viewset_for(declaration) -> type:
 
 def _make_viewset(declaration) -> type:
     from .api.viewsets import DeclaredReadOnlyViewSet, DeclaredViewSet
+    from .api.workflows import WorkflowActions
 
     api = declaration.api
     base = DeclaredReadOnlyViewSet if api.read_only else DeclaredViewSet
+    # A model with a state machine: each transition at .../<pk>/transitions/<name>/, and 上报/督办.
+    bases = (WorkflowActions, base) if declaration.has_workflow else (base,)
     attrs = {
         "declaration": declaration,
         "queryset": declaration.model.objects.all(),
@@ -135,7 +138,7 @@ def _make_viewset(declaration) -> type:
 
         attrs["pagination_class"] = UncountedPagination
     attrs["__module__"] = f"{declaration.opts.app_config.name}.declarations"
-    return type(f"{declaration.model.__name__}ViewSet", (base,), attrs)
+    return type(f"{declaration.model.__name__}ViewSet", bases, attrs)
 
 
 def _make_serializer(declaration) -> type:

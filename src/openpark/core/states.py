@@ -1,9 +1,13 @@
 """State machines: a model with a life cycle declares its transitions in one place, and only
 `StateMachine.apply` changes its state.
 
-A transition names the states it leaves from, the state it goes to, the permission it needs and
-whether it needs a note. Applying it checks all that, saves the object (so the change record has
-the before and after) and writes a `StateChange` with who, when and the note. A model guards its
+A transition names the states it leaves from, the state it goes to, the permission it needs,
+whether it needs a note or evidence (files attached to the object), and the time limit in working
+days, if any, by which the object should leave the state it enters. Applying it checks all that,
+saves the object (so the change record has the before and after), writes a `StateChange` with who,
+when and the note, ends the deadlines of the state left and starts the transition's own
+(`openpark.core.deadlines`). Pages and the API offer every transition as an action
+(`openpark.core.workflows`). A model guards its
 state field with `StateMachine.guard` in `save`, so that no form, import or API can change the
 state by writing the field.
 """
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from .context import current_actor
 from .models import StateChange
@@ -29,6 +34,15 @@ class Transition:
     target: str
     permission: str
     needs_note: bool = False
+    needs_evidence: bool = False
+    deadline: int | None = None  # working days by which the object should leave `target`
+    deadline_label: str = ""  # what the deadline waits for (default: leaving the target state)
+    # Dotted paths, for a transition that does more than change the state: a function
+    # `(obj, name, user, note, evidence=(), **fields)` that makes it (calling `apply`, or starting a background task
+    # and returning its TaskRun), and a form (a subclass of workflows.TransitionForm) with its fields.
+    perform: str = ""
+    form: str = ""
+    confirm: str = ""  # asked before a transition that cannot be undone
 
 
 class StateMachine:
@@ -45,10 +59,13 @@ class StateMachine:
         return [t for t in self.transitions.values()
                 if self.state(obj) in t.sources and user.has_perm(t.permission)]
 
-    def apply(self, obj, name: str, user, note: str = "", **changes) -> StateChange:
+    def apply(self, obj, name: str, user, note: str = "", evidence=(), **changes) -> StateChange:
         """Make the transition, with any other field changes it brings; TransitionError or
-        PermissionDenied when it cannot be made, and then nothing changes."""
-        transition = self.check(obj, name, user, note)
+        PermissionDenied when it cannot be made, and then nothing changes. `evidence`: what has
+        been attached for it, when the transition needs evidence."""
+        from . import deadlines
+
+        transition = self.check(obj, name, user, note, evidence)
         current, note = self.state(obj), (note or "").strip()
         with transaction.atomic():
             for field, value in changes.items():
@@ -60,15 +77,19 @@ class StateMachine:
             finally:
                 obj._state_transition = None
             actor = user or current_actor().resolved_user()
-            return StateChange.objects.create(
-                user=actor if getattr(actor, "pk", None) else None, username=getattr(actor, "username", ""),
+            actor = actor if getattr(actor, "pk", None) else None
+            change = StateChange.objects.create(
+                time=timezone.now(), user=actor, username=getattr(actor, "username", ""),
                 content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
                 transition=transition.name, from_state=current, to_state=transition.target, note=note,
             )
+            deadlines.after_transition(self, obj, transition, actor, change.time)
+            return change
 
-    def check(self, obj, name: str, user, note: str = "") -> Transition:
+    def check(self, obj, name: str, user, note: str = "", evidence=None) -> Transition:
         """The transition, if it can be made now by the user (None: the system); TransitionError
-        or PermissionDenied otherwise. Callers doing work before `apply` check first."""
+        or PermissionDenied otherwise. Callers doing work before `apply` check first; evidence is
+        checked when given (None: not yet known, as before the files are attached)."""
         transition = self.transitions.get(name)
         if transition is None:
             raise TransitionError(f"没有“{name}”这种操作。")
@@ -79,7 +100,12 @@ class StateMachine:
             raise PermissionDenied(f"您没有{transition.label}的权限。")
         if transition.needs_note and not (note or "").strip():
             raise TransitionError(f"{transition.label}须填写说明。")
+        if transition.needs_evidence and evidence is not None and not evidence:
+            raise TransitionError(f"{transition.label}须上传证明材料。")
         return transition
+
+    def label(self, state: str) -> str:
+        return self.labels.get(state, state)
 
     def guard(self, obj) -> None:
         """Refuse a save that changes the state outside a transition (call from the model's save).

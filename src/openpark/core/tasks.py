@@ -143,3 +143,11 @@ def housekeeping() -> dict:
     result = remove_stale_files()
     return {"task_files": result.task_files, "import_files": result.import_files,
             "orphan_files": result.orphan_files}
+
+
+@shared_task(name="core.check_deadlines")
+def check_deadlines() -> dict:
+    """Each working morning (Celery beat): deadlines coming within a working day, and those passed."""
+    from .deadlines import check
+
+    return check()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, notification_views, views, workflow_views
 from .registry import page_urls
 
 app_name = "core"
@@ -10,6 +10,8 @@ urlpatterns = [
     path("role-grants/<int:pk>/<slug:decision>/", views.rolegrant_decide, name="rolegrant_decide"),
     path("logins/", views.login_records, name="login_records"),
     path("search/", views.search, name="search"),
+    path("todo/", workflow_views.todo, name="todo"),
+    path("todo/<int:pk>/answer/", workflow_views.todo_answer, name="todo_answer"),
     path("autocomplete/<str:label>/", views.autocomplete, name="autocomplete"),
     path("tokens/", views.apitoken_list, name="apitoken_list"),
     path("tokens/add/", views.apitoken_add, name="apitoken_add"),
@@ -24,4 +26,11 @@ urlpatterns = [
     path("import-jobs/<uuid:pk>/columns/", views.importjob_columns, name="importjob_columns"),
     path("import-jobs/<uuid:pk>/report/", views.importjob_report, name="importjob_report"),
     path("import-jobs/<uuid:pk>/changes/", views.importjob_changes, name="importjob_changes"),
+    path("attachments/add/<str:target>/", attachment_views.attachment_add, name="attachment_add"),
+    path("attachments/<int:pk>/download/", attachment_views.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/thumbnail/", attachment_views.attachment_thumbnail, name="attachment_thumbnail"),
+    path("attachments/<int:pk>/delete/", attachment_views.attachment_delete, name="attachment_delete"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
 ]

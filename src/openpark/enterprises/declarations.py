@@ -19,7 +19,7 @@ enterprise_pages = ModelPages(
                    "subpark", "address", "longitude", "latitude", "linked_leader", "linked_department",
                    "updated_at"],
     panels=[basic_panel, land_panel, contacts_panel],
-    importer=enterprise_importer,
+    importer=enterprise_importer, attachments=True,
     api=Api("enterprises", serializer=serializers.EnterpriseSerializer, ordering=("name", "uscc", "registered_on", "updated_at"),
             select_related=("industry",),
             prefetch_related=("tags", "above_scale_years", "high_tech_certificates", "former_names", "contacts")),

@@ -52,7 +52,7 @@ disposal_pages = ModelPages(
     DisposalCase, filterset_class=filters.DisposalCaseFilterSet, form_class=forms.DisposalCaseForm,
     list_columns=["enterprise", "year", "route", "area_mu", "deadline", "officer", "state", "overdue",
                   "tax_per_mu_before", "tax_per_mu_after"],
-    panels=[disposal_panel], prefix="disposals/", select_related=["enterprise"],
+    panels=[disposal_panel], prefix="disposals/", select_related=["enterprise"], attachments=True,
     # The state changes only through the case page's actions.
     api=Api("disposals", serializer=serializers.DisposalCaseSerializer, select_related=("enterprise",)),
     menu=Menu(MODULE, "处置案", order=40, park_wide=True),

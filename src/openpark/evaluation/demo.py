@@ -1,7 +1,13 @@
 """Demo data of the evaluation app: the demo park evaluated with jiangsu-6 for 2021 and 2022,
 from its own facts and land, both runs published."""
+import io
 from datetime import date
 from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from openpark.core.attachments import attach
 
 from .choices import DisposalRoute
 from .models import DisposalCase, DisposalProgress, LowEfficiencyRule, Run, SchemeVersion
@@ -53,6 +59,14 @@ def _disposal_cases(run: Run) -> int:
             DisposalProgress.objects.create(case=case, on=date(run.year + 1, 3, 15), text="已约谈企业负责人，明确处置方向。",
                                             author="演示数据")
         if step == "finish":
-            DisposalCase.machine.apply(case, "finish", None, note="处置完成，已复核",
+            evidence = [attach(case, ContentFile(_photo(), name="验收现场照片.png"), None, purpose="完成处置证明材料")]
+            DisposalCase.machine.apply(case, "finish", None, note="处置完成，已复核", evidence=evidence,
                                        tax_per_mu_after=case.tax_per_mu_before * 3 + Decimal("5"))
     return len(rows)
+
+
+def _photo() -> bytes:
+    """A plain picture standing for the photo of a finished case (完成处置 needs evidence)."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 140, 90)).save(out, "PNG")
+    return out.getvalue()

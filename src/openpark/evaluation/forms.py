@@ -65,11 +65,6 @@ class AdjustForm(forms.Form):
     reason = forms.CharField(label="调档理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
-class PublishForm(forms.Form):
-    note = forms.CharField(label="发布说明", required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class CompareForm(forms.Form):
     earlier = IdModelChoiceField(label="较早的批次", queryset=Run.objects.exclude(state="draft"))
     later = IdModelChoiceField(label="较晚的批次", queryset=Run.objects.exclude(state="draft"))
@@ -87,10 +82,6 @@ class DisposalCaseForm(ScopedModelForm):
         fields = ["enterprise", "year", "route", "area_mu", "deadline", "officer", "tax_per_mu_before",
                   "tax_per_mu_after", "note"]
         widgets = {"deadline": DateInput()}
-
-
-class TransitionForm(forms.Form):
-    note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ProgressForm(forms.Form):

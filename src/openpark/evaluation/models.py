@@ -69,10 +69,13 @@ class SchemeVersion(DomainModel):
 
 
 RUN_MACHINE = StateMachine("state", dict(RunState.choices), (
+    # Gathering and computing run in the background; the task makes the transition when done.
     Transition("gather", "采集数据", (RunState.DRAFT, RunState.GATHERED, RunState.COMPUTED), RunState.GATHERED,
-               "evaluation.change_run"),
-    Transition("compute", "计算", (RunState.GATHERED, RunState.COMPUTED), RunState.COMPUTED, "evaluation.change_run"),
-    Transition("publish", "发布", (RunState.COMPUTED,), RunState.PUBLISHED, "evaluation.publish_run"),
+               "evaluation.change_run", perform="openpark.evaluation.services.start_gather"),
+    Transition("compute", "计算", (RunState.GATHERED, RunState.COMPUTED), RunState.COMPUTED, "evaluation.change_run",
+               perform="openpark.evaluation.services.start_compute", deadline=10, deadline_label="审定发布评价结果"),
+    Transition("publish", "发布", (RunState.COMPUTED,), RunState.PUBLISHED, "evaluation.publish_run",
+               perform="openpark.evaluation.services.publish_transition", confirm="发布后结果不能再修改，确定发布？"),
 ))
 
 
@@ -245,7 +248,7 @@ class LowEfficiencyRule(ChangeLoggedModel):
 DISPOSAL_MACHINE = StateMachine("state", dict(DisposalState.choices), (
     Transition("start", "开始处置", (DisposalState.OPEN,), DisposalState.IN_PROGRESS, "evaluation.change_disposalcase"),
     Transition("finish", "完成处置", (DisposalState.IN_PROGRESS,), DisposalState.DONE, "evaluation.change_disposalcase",
-               needs_note=True),
+               needs_note=True, needs_evidence=True),
     Transition("cancel", "撤销", (DisposalState.OPEN, DisposalState.IN_PROGRESS), DisposalState.CANCELLED,
                "evaluation.change_disposalcase", needs_note=True),
     Transition("reopen", "重新处置", (DisposalState.DONE, DisposalState.CANCELLED), DisposalState.IN_PROGRESS,

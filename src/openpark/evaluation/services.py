@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
-from openpark.core import imports
+from openpark.core import imports, progress
 from openpark.core.bulk import insert_rows
 from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.economy.models import Fact
@@ -269,6 +269,23 @@ def adjust(result: Result, grade: str, reason: str) -> Result:
     result.grade, result.adjustment_reason = grade, reason
     result.save(update_fields=["grade", "adjustment_reason"])
     return result
+
+
+def start_gather(run: Run, name: str, user, note: str = "", evidence=()):
+    """采集数据 from the run's page or the API: a background task, which makes the transition."""
+    from . import tasks
+
+    return progress.start(tasks.gather_run, f"采集数据：{run}", user, run.pk, user.pk)
+
+
+def start_compute(run: Run, name: str, user, note: str = "", evidence=()):
+    from . import tasks
+
+    return progress.start(tasks.compute_run, f"计算：{run}", user, run.pk, user.pk)
+
+
+def publish_transition(run: Run, name: str, user, note: str = "", evidence=()):
+    publish(run, user, note)
 
 
 def publish(run: Run, user, note: str = "") -> None:

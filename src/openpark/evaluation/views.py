@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,6 @@ from openpark.core.exports import table_xlsx, xlsx_response
 from openpark.core.generic import error_message
 from openpark.core.registry import declared
 from openpark.core.scoping import is_park_wide
-from openpark.core.states import TransitionError
 
 from . import filters, forms, report, services, tasks
 from .choices import Movement, RunState
@@ -43,9 +42,7 @@ def run_panel(request, run):
     return {"key": "run", "title": "评价过程", "template": "evaluation/panels/run.html", "scripts": CHART_SCRIPTS,
             "context": {
         "distribution": services.distribution(run) if run.state in ("computed", "published") else None,
-        "run": run, "transitions": run.machine.available(run, request.user),
-        "history": run.machine.history_rows(run),
-        "publish_form": forms.PublishForm(),
+        "run": run,
         "grades": sorted((run.summary.get("grades") or {}).items()),
         "missing": sorted((run.summary.get("missing") or {}).items(), key=lambda item: -item[1]),
         "input_labels": INPUT_FIELDS, "lacking": results.exclude(missing=[]).count(),
@@ -86,9 +83,7 @@ def enterprise_panel(request, enterprise):
 
 def disposal_panel(request, case):
     return {"key": "disposal", "title": "处置进展", "template": "evaluation/panels/disposal.html", "context": {
-        "case": case, "transitions": case.machine.available(case, request.user),
-        "history": case.machine.history_rows(case),
-        "progress": case.progress.all(), "transition_form": forms.TransitionForm(),
+        "case": case, "progress": case.progress.all(),
         "progress_form": forms.ProgressForm(initial={"on": timezone.localdate()}),
         "can_change": request.user.has_perm("evaluation.change_disposalcase"),
     }}
@@ -100,30 +95,9 @@ def _run_for(request, pk) -> Run:
     return get_object_or_404(Run.objects.select_related("scheme"), pk=pk)
 
 
-@login_required
-@require_POST
 def run_action(request, pk, action):
-    """Gather or compute in the background, or publish; the page shows the progress."""
-    run = _run_for(request, pk)
-    try:
-        if action in ("gather", "compute"):
-            run.machine.check(run, action, request.user)
-            task = tasks.gather_run if action == "gather" else tasks.compute_run
-            label = run.machine.transitions[action].label
-            task_run = progress.start(task, f"{label}：{run}", request.user, run.pk, request.user.pk)
-            messages.info(request, f"已开始{label}，完成后刷新本页查看结果。")
-            return redirect(task_run.get_absolute_url() + f"?next={run.get_absolute_url()}")
-        if action == "publish":
-            form = forms.PublishForm(request.POST)
-            note = form.cleaned_data["note"] if form.is_valid() else ""
-            services.publish(run, request.user, note)
-            messages.success(request, "评价结果已发布，此后不能再修改。")
-            return redirect(run)
-        raise TransitionError(f"没有“{action}”这种操作。")
-    except (TransitionError, ValidationError) as exc:
-        messages.error(request, error_message(exc))
-        return redirect(run)
-
+    """The address run actions had before they became the run's transitions: sent on, POST kept."""
+    return HttpResponseRedirect(reverse("evaluation:run_transition", args=[pk, action]), status=307)
 
 
 @login_required
@@ -254,19 +228,9 @@ def _case_for(request, pk) -> DisposalCase:
     return get_object_or_404(declared(DisposalCase).scoped(request.user), pk=pk)
 
 
-@login_required
-@require_POST
 def disposal_action(request, pk, action):
-    case = _case_for(request, pk)
-    form = forms.TransitionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        case.machine.apply(case, action, request.user, note)
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已{case.machine.transitions[action].label}。")
-    return redirect(case)
+    """The address case actions had before they became the case's transitions: sent on, POST kept."""
+    return HttpResponseRedirect(reverse("evaluation:disposalcase_transition", args=[pk, action]), status=307)
 
 
 @login_required

@@ -57,14 +57,14 @@ project_pages = ModelPages(
     Project, filterset_class=filters.ProjectFilterSet, form_class=forms.ProjectForm,
     list_columns=["code", "name", "investor", "chain", "zone", "stage", "total_investment", "linked_leader",
                   "last_progress_on"], select_related=["chain", "zone"], panels=[project_panel],
-    importer=project_importer,
+    importer=project_importer, attachments=True,
     api=Api("projects", serializer=serializers.ProjectSerializer, select_related=("chain", "zone")),
     menu=Menu(MODULE, "招商项目", order=20),
 )
 problem_pages = ModelPages(
     Problem, filterset_class=filters.ProblemFilterSet, form_class=forms.ProblemForm,
     list_columns=["project", "stage", "description", "owner", "deadline", "overdue", "escalated_on", "resolved_on"],
-    select_related=["project"], panels=[problem_panel],
+    select_related=["project"], panels=[problem_panel], attachments=True,
     api=Api("problems", serializer=serializers.ProblemSerializer, select_related=("project",)),
     menu=Menu(MODULE, "项目问题", order=30, park_wide=True),
 )

@@ -1,6 +1,7 @@
 from django import forms
 
 from openpark.core.forms import DateInput, ScopedModelForm, YearField
+from openpark.core.workflows import TransitionForm
 
 from .models import Lead, Problem, Project, Visit
 
@@ -37,9 +38,10 @@ class ProblemForm(ScopedModelForm):
         widgets = {"raised_on": DATE, "deadline": DATE, "resolved_on": DATE}
 
 
-class AdvanceForm(forms.Form):
+class AdvanceForm(TransitionForm):
+    """A project's transition: the day it happened, besides the note."""
+
     on = forms.DateField(label="实际日期", widget=DATE, required=False, help_text="留空为今天")
-    note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ResolveForm(forms.Form):

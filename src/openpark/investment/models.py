@@ -165,14 +165,22 @@ class Visit(DomainModel):
             raise ValidationError({"next_due": "下一步期限不能早于走访日期。"})
 
 
+ADVANCE = {"perform": "openpark.investment.services.advance", "form": "openpark.investment.forms.AdvanceForm"}
+# "1230": an industrial project's construction permit within 30 working days of getting its land.
+STAGE_DEADLINES = {Stage.LAND: (30, "取得施工许可并开工（1230：30 个工作日）")}
+
+
 def _forward(stage: Stage) -> Transition:
     index = STAGE_ORDER.index(stage)
-    return Transition(f"to_{stage.value}", f"进入{stage.label}", (STAGE_ORDER[index - 1],), stage, EDIT_PROJECT)
+    days, label = STAGE_DEADLINES.get(stage, (None, ""))
+    return Transition(f"to_{stage.value}", f"进入{stage.label}", (STAGE_ORDER[index - 1],), stage, EDIT_PROJECT,
+                      deadline=days, deadline_label=label, **ADVANCE)
 
 
 PROJECT_MACHINE = StateMachine("stage", dict(Stage.choices), (
     *(_forward(stage) for stage in STAGE_ORDER[1:]),
-    Transition("terminate", "终止", tuple(STAGE_ORDER), Stage.TERMINATED, EDIT_PROJECT, needs_note=True),
+    Transition("terminate", "终止", tuple(STAGE_ORDER), Stage.TERMINATED, EDIT_PROJECT, needs_note=True,
+               confirm="终止后不能恢复，确定终止该项目？", **ADVANCE),
 ))
 
 

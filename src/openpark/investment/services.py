@@ -49,16 +49,17 @@ def ship_all() -> None:
     ship(Chain, ChainLink, DeadlineRule)
 
 
-def advance(project: Project, transition: str, user, note: str = "", on=None) -> None:
+def advance(project: Project, transition: str, user, note: str = "", on=None, evidence=()) -> None:
     """Move the project through a transition on day `on` (default today), which becomes the stage's
-    actual date and the project's latest progress."""
+    actual date and the project's latest progress (the project's transitions on its page and in the
+    API come here)."""
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError("实际日期不能晚于今天。")
     if on < project.stage_changed_on:
         raise ValidationError(f"实际日期不能早于进入当前阶段的日期（{project.stage_changed_on}）。")
     with transaction.atomic():
-        project.machine.apply(project, transition, user, note, stage_changed_on=on, last_progress_on=on)
+        project.machine.apply(project, transition, user, note, evidence, stage_changed_on=on, last_progress_on=on)
         if project.stage != Stage.TERMINATED:
             StageDate.objects.update_or_create(project=project, stage=project.stage, defaults={"actual_on": on})
 

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,11 +44,9 @@ def project_panel(request, project):
     may_view = {part: user.has_perm(f"investment.view_{model}") for part, model in PROJECT_PARTS.items()}
     may_add = {part: user.has_perm(f"investment.add_{model}") for part, model in PROJECT_PARTS.items()}
     return {"key": "project", "title": "项目进程", "template": "investment/panels/project.html", "context": {
-        "project": project, "transitions": project.machine.available(project, user),
-        "advance_form": forms.AdvanceForm(), "stages": [(value, label, stage_dates.get(value))
+        "project": project, "stages": [(value, label, stage_dates.get(value))
                                                         for value, label in project.machine.labels.items()
                                                         if value != "terminated"],
-        "history": project.machine.history_rows(project) if is_park_wide(user) else None,
         "problems": project.problems.all() if may_view["problems"] else None,
         "team": project.team.all() if may_view["team"] else None,
         "land_tasks": project.land_tasks.all() if may_view["land_tasks"] else None,
@@ -74,21 +73,9 @@ def enterprise_projects_panel(request, enterprise):
             "context": {"projects": enterprise.projects.all()}}
 
 
-@login_required
-@require_POST
 def advance(request, pk, transition):
-    project = get_object_or_404(declared(Project).scoped(request.user), pk=pk)
-    form = forms.AdvanceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "日期格式有误。")
-        return redirect(project)
-    try:
-        services.advance(project, transition, request.user, form.cleaned_data["note"], form.cleaned_data["on"])
-    except (TransitionError, ValidationError) as exc:
-        messages.error(request, error_message(exc))
-    else:
-        messages.success(request, f"项目已进入“{project.get_stage_display()}”。")
-    return redirect(project)
+    """The address stage changes had before they became the project's transitions: sent on, POST kept."""
+    return HttpResponseRedirect(reverse("investment:project_transition", args=[pk, transition]), status=307)
 
 
 @login_required

@@ -1,9 +1,12 @@
 from django.urls import path
 
 from ..registry import api_router
-from . import views
+from . import attachments, notifications, views, workflows
 
 router = api_router("core")
 router.register("tasks", views.TaskRunViewSet, basename="taskrun")
+router.register("attachments", attachments.AttachmentViewSet, basename="attachment")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("todo", workflows.TodoViewSet, basename="todo")
 
 urlpatterns = [path("search/", views.SearchView.as_view(), name="api_search"), *router.urls]

@@ -1,0 +1,47 @@
+"""In-app notifications: a case dispatched to someone, an escalation, a deadline coming or
+passed, a leader's instruction.
+
+`notify` writes one notification per recipient in one insert, whatever their number, and hands
+them to the configured senders (`openpark.core.senders`) once the transaction commits, so that an
+SMS never announces what was rolled back.
+"""
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from . import senders
+from .choices import NotificationKind
+from .models import Notification
+
+
+def notify(recipients, *, kind: str, title: str, body: str = "", url: str = "", obj=None) -> list[Notification]:
+    """Notify each of `recipients` (users or user ids; repeats and inactive users are left out)
+    and return the notifications made."""
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown notification kind: {kind!r}")
+    if obj is not None and not url and hasattr(obj, "get_absolute_url"):
+        url = obj.get_absolute_url()
+    target = {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk} if obj is not None else {}
+    made = Notification.objects.bulk_create([
+        Notification(recipient_id=recipient_id, kind=kind, title=title[:200], body=body, url=url[:500], **target)
+        for recipient_id in _recipient_ids(recipients)
+    ])
+    if made:
+        transaction.on_commit(lambda: senders.deliver(made))
+    return made
+
+
+def _recipient_ids(recipients) -> list[int]:
+    ids = []
+    for recipient in recipients:
+        if recipient is None or getattr(recipient, "is_active", True) is False:
+            continue
+        ids.append(getattr(recipient, "pk", recipient))
+    return list(dict.fromkeys(ids))
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_all_read(user) -> int:
+    return Notification.objects.filter(recipient=user).mark_read()

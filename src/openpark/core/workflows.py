@@ -1,0 +1,272 @@
+"""Workflows as a layer over the state machines (`openpark.core.states`).
+
+For every declared model with a state machine (`machine = StateMachine(...)` on the model):
+- each transition is an action on the object's page (`<prefix><pk>/transitions/<name>/`) and in
+  the API (`POST /api/<app>/<route>/<pk>/transitions/<name>/`), made by `perform`: the same form
+  reads the note, the evidence files and the transition's own fields on both, and the machine
+  decides whether it may be made (400 with the reason, 403 without its permission);
+- the object's page shows its timeline (transitions, notes, evidence, deadlines, escalations)
+  and its overdue mark (`openpark.core.deadlines`);
+- 上报/督办 puts the object before a named person who may see it (`escalate`); they find it in
+  their 待办 and answer it (批示, `answer`).
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Deadline, Escalation, StateChange, TaskRun
+from .states import StateMachine, Transition, TransitionError
+
+CANDIDATE_LIMIT = 10
+NOTE_LENGTH = 2000
+
+
+def machine_of(model) -> StateMachine | None:
+    machine = getattr(model, "machine", None)
+    return machine if isinstance(machine, StateMachine) else None
+
+
+class TransitionForm(forms.Form):
+    """What a transition reads from a page or an API call; a transition with fields of its own
+    (a date, say) names a subclass in `Transition.form`."""
+
+    note = forms.CharField(label="说明", required=False, max_length=NOTE_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label="证明材料", required=False)
+
+    def __init__(self, *args, transition: Transition | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if transition is not None:
+            self.fields["note"].widget.attrs["required"] = transition.needs_note
+            if transition.needs_evidence:
+                self.fields["evidence"].widget.attrs.update(required=True, multiple=True)
+            else:
+                del self.fields["evidence"]
+
+    def extra(self) -> dict:
+        """The transition's own fields, for its `perform`."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("note", "evidence")}
+
+
+def form_class(transition: Transition) -> type[TransitionForm]:
+    return import_string(transition.form) if transition.form else TransitionForm
+
+
+def transition_named(machine: StateMachine, name: str) -> Transition | None:
+    return machine.transitions.get(name)
+
+
+@dataclass
+class Outcome:
+    """What a transition made: the state change, or the background task that will make it."""
+
+    change: StateChange | None = None
+    task: TaskRun | None = None
+
+
+def perform(obj, transition: Transition, user, data, files) -> Outcome:
+    """Make the transition from a page's or the API's request data. Raises ValidationError (bad
+    input), TransitionError (not now, or a note or evidence missing) or PermissionDenied; then
+    nothing has changed."""
+    machine = machine_of(type(obj))
+    form = form_class(transition)(data, files, transition=transition)
+    if not form.is_valid():
+        raise ValidationError([f"{form.fields[name].label}：{'；'.join(errors)}" if name in form.fields else
+                               "；".join(errors) for name, errors in form.errors.items()])
+    note = form.cleaned_data["note"].strip()
+    uploads = files.getlist("evidence") if transition.needs_evidence and hasattr(files, "getlist") else []
+    machine.check(obj, transition.name, user, note, evidence=uploads)
+    with transaction.atomic():
+        evidence = [_attach(obj, upload, user, transition) for upload in uploads]
+        if transition.perform:
+            result = import_string(transition.perform)(obj, transition.name, user, note, evidence=evidence,
+                                                          **form.extra())
+        else:
+            result = machine.apply(obj, transition.name, user, note, evidence=evidence)
+    return Outcome(task=result) if isinstance(result, TaskRun) else Outcome(change=result)
+
+
+def _attach(obj, upload, user, transition):
+    from .attachments import attach
+
+    return attach(obj, upload, user, purpose=f"{transition.label}证明材料")
+
+
+def actions(obj, user) -> list[dict]:
+    """The transitions the user may make now, each with its form, for the page."""
+    machine = machine_of(type(obj))
+    if machine is None:
+        return []
+    return [{"transition": t, "form": form_class(t)(transition=t, auto_id=f"id_{t.name}_%s"),
+             "url": transition_url(obj, t.name)} for t in machine.available(obj, user)]
+
+
+def transition_url(obj, name: str) -> str:
+    return reverse(f"{obj._meta.app_label}:{obj._meta.model_name}_transition", args=[obj.pk, name])
+
+
+def escalate_url(obj) -> str:
+    return reverse(f"{obj._meta.app_label}:{obj._meta.model_name}_escalate", args=[obj.pk])
+
+
+# Escalation ------------------------------------------------------------------------------------
+
+
+def may_view(user, declaration, obj) -> bool:
+    """Whether the user may open the object's page: the view permission, and the object in scope."""
+    return (user.is_active and user.has_perm(declaration.permission("detail"))
+            and declaration.scoped(user).filter(pk=obj.pk).exists())
+
+
+def candidates(declaration, obj, text: str = "", limit: int = CANDIDATE_LIMIT, exclude=None) -> list:
+    """Users who may see the object, whose name or username contains `text`: the database narrows
+    to active users of a role holding the view permission, each is then checked as the page would."""
+    app_label, codename = declaration.permission("detail").split(".", 1)
+    holds = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label) | Q(
+        user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    users = get_user_model().objects.filter(Q(is_superuser=True) | holds, is_active=True)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    if text:
+        users = users.filter(Q(full_name__icontains=text) | Q(username__icontains=text))
+    found = []
+    for user in users.distinct().order_by("full_name", "username")[: limit * 3]:
+        if may_view(user, declaration, obj):
+            found.append(user)
+            if len(found) == limit:
+                break
+    return found
+
+
+def user_label(user) -> str:
+    return f"{user.full_name}（{user.username}）" if getattr(user, "full_name", "") else user.username
+
+
+def escalate(obj, declaration, user, assignee, note: str) -> Escalation:
+    """上报/督办: put the object before `assignee`, who must be able to see it; they are told."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError("请填写上报说明。")
+    if assignee is None or not may_view(assignee, declaration, obj):
+        raise ValidationError("所选人员无权查看该记录，不能向其上报。")
+    if assignee.pk == user.pk:
+        raise ValidationError("不能向自己上报。")
+    from django.contrib.contenttypes.models import ContentType
+
+    with transaction.atomic():
+        escalation = Escalation.objects.create(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+            raised_by=user, assignee=assignee, note=note[:NOTE_LENGTH])
+        _notify([assignee], kind="escalation", title=f"{user_label(user)} 上报：{obj}", body=note,
+                url=obj.get_absolute_url(), obj=obj)
+    return escalation
+
+
+def answer(escalation: Escalation, user, text: str) -> Escalation:
+    """批示: the named person answers; the item closes and whoever raised it is told."""
+    text = (text or "").strip()
+    if escalation.assignee_id != user.pk:
+        raise PermissionDenied("只有被上报人可以批示。")
+    if not escalation.is_open:
+        raise ValidationError("该事项已批示，不能重复批示。")
+    if not text:
+        raise ValidationError("请填写批示内容。")
+    with transaction.atomic():
+        closed = Escalation.objects.filter(pk=escalation.pk, answered_at__isnull=True).update(
+            answer=text[:NOTE_LENGTH], answered_at=timezone.now())
+        if not closed:
+            raise ValidationError("该事项已批示，不能重复批示。")
+        escalation.refresh_from_db()
+        target = escalation.target
+        _notify([escalation.raised_by], kind="instruction", title=f"{user_label(user)} 批示：{target}", body=text,
+                url=target.get_absolute_url() if target is not None else "", obj=target)
+    return escalation
+
+
+def todo(user):
+    """The user's 待办: what was put before them and is not answered yet, with its objects (one
+    query per kind of object, with what their names need)."""
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    from . import registry
+
+    targets = [d.model._base_manager.select_related(*d.select_related) for d in registry.declarations()
+               if d.has_workflow]
+    return (Escalation.objects.filter(assignee=user, answered_at__isnull=True)
+            .select_related("raised_by", "content_type").prefetch_related(GenericPrefetch("target", targets))
+            .order_by("created_at", "pk"))
+
+
+def _notify(recipients, **kwargs) -> None:
+    from .notifications import notify
+
+    notify(recipients, **kwargs)
+
+
+# Timeline --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    time: datetime
+    kind: str  # transition, evidence, deadline, escalation, instruction
+    who: str
+    text: str
+    note: str = ""
+    url: str = ""
+    alarm: bool = False
+
+
+def timeline(obj) -> list[Entry]:
+    """Everything that happened to the object's workflow, oldest first."""
+    machine = machine_of(type(obj))
+    entries = []
+    for change in machine.history(obj).select_related("user") if machine is not None else ():
+        entries.append(Entry(change.time, "transition", _who(change.user, change.username),
+                             f"{machine.label(change.from_state)} → {machine.label(change.to_state)}", change.note))
+    for deadline in Deadline.objects.of(obj).select_related("started_by"):
+        entries.extend(_deadline_entries(deadline))
+    for escalation in Escalation.objects.of(obj).select_related("raised_by", "assignee"):
+        entries.append(Entry(escalation.created_at, "escalation", _who(escalation.raised_by),
+                             f"上报/督办 {user_label(escalation.assignee)}", escalation.note))
+        if escalation.answered_at:
+            entries.append(Entry(escalation.answered_at, "instruction", _who(escalation.assignee), "批示",
+                                 escalation.answer))
+    entries.extend(_evidence_entries(obj))
+    return sorted(entries, key=lambda e: e.time)
+
+
+def _deadline_entries(deadline: Deadline) -> list[Entry]:
+    provisional = "（暂按周一至周五计算）" if deadline.provisional else ""
+    entries = [Entry(deadline.started_at, "deadline", _who(deadline.started_by),
+                     f"开始计时：{deadline.label}，{deadline.working_days} 个工作日，"
+                     f"{deadline.due_on:%Y-%m-%d} 到期{provisional}")]
+    if deadline.met_at:
+        late = "（逾期办结）" if deadline.overdue else ""
+        entries.append(Entry(deadline.met_at, "deadline", "系统", f"{deadline.label}已办结{late}", alarm=bool(late)))
+    elif deadline.overdue:
+        entries.append(Entry(timezone.make_aware(datetime.combine(deadline.due_on, datetime.max.time())),
+                             "deadline", "系统", f"{deadline.label}已逾期", alarm=True))
+    return entries
+
+
+def _evidence_entries(obj) -> list[Entry]:
+    from .attachments import attachments_of
+
+    return [Entry(a.created_at, "evidence", _who(a.uploaded_by), f"上传{a.purpose or '附件'}：{a.original_name}",
+                  url=a.get_absolute_url()) for a in attachments_of(obj)]
+
+
+def _who(user, username: str = "") -> str:
+    if user is not None:
+        return user_label(user)
+    return username or "系统"

@@ -1,0 +1,293 @@
+"""Workflows as a layer over the state machines: every transition an action on the page and in
+the API, deadlines in working days, the timeline, 上报/督办 with its 待办 and 批示."""
+import io
+from datetime import date, datetime
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from openpark.core import deadlines
+from openpark.core.models import Deadline, Escalation, Notification
+from openpark.evaluation.models import DisposalCase
+from openpark.investment import services as investment
+from openpark.investment.models import Chain, Project
+from tests.factories import EnterpriseFactory, bind_enterprise
+
+
+def photo(name="现场照片.png") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 10), (200, 0, 0)).save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def case(db):
+    return DisposalCase.objects.create(enterprise=EnterpriseFactory(name="低效企业"), year=2021, route="upgrade",
+                                       area_mu=D(5), deadline=date(2027, 6, 30), officer="王建国")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("economy", full_name="经发小李")
+
+
+def page_url(case, name):
+    return reverse("evaluation:disposalcase_transition", args=[case.pk, name])
+
+
+def api_url(case, name):
+    return f"/api/evaluation/disposals/{case.pk}/transitions/{name}/"
+
+
+def test_a_case_through_its_page_actions_with_a_note_and_evidence(case, staff, client_for):
+    client = client_for(staff)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-transition="start"' in page and 'data-transition="finish"' not in page
+    response = client.post(page_url(case, "finish"), {"note": "完成"})
+    assert response.status_code == 400 and "当前状态为“待处置”，不能完成处置。" in response.content.decode()
+    assert client.post(page_url(case, "start")).status_code == 302
+    case.refresh_from_db()
+    assert case.state == "in_progress"
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'enctype="multipart/form-data"' in page and "证明材料（必填）" in page
+
+    response = client.post(page_url(case, "finish"), {"note": "", "evidence": photo()})
+    assert response.status_code == 400 and "完成处置须填写说明。" in response.content.decode()
+    response = client.post(page_url(case, "finish"), {"note": "技改投产"})
+    assert response.status_code == 400 and "完成处置须上传证明材料。" in response.content.decode()
+    bad = SimpleUploadedFile("报告.png", b"%PDF-1.4 not an image", content_type="image/png")
+    response = client.post(page_url(case, "finish"), {"note": "技改投产", "evidence": bad})
+    assert response.status_code == 400 and "文件内容与扩展名不符" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == "in_progress" and not case.machine.history(case).filter(to_state="done").exists()
+
+    response = client.post(page_url(case, "finish"), {"note": "技改投产，复核通过", "evidence": photo()})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "done"
+    page = client.get(case.get_absolute_url()).content.decode()
+    timeline = page[page.index('id="timeline"'):]
+    assert "经发小李" in timeline and "待处置 → 处置中" in timeline and "处置中 → 已完成（技改投产，复核通过）" in timeline
+    assert "上传完成处置证明材料：现场照片.png" in timeline
+    assert timeline.index("待处置 → 处置中") < timeline.index("处置中 → 已完成")
+    assert client.post(page_url(case, "explode")).status_code == 404
+
+
+def test_page_actions_refused_without_the_permission_or_outside_the_scope(case, make_user, client_for):
+    assert client_for(make_user("leader")).post(page_url(case, "start")).status_code == 403
+    outsider = make_user("enterprise")
+    bind_enterprise(outsider, EnterpriseFactory())
+    assert client_for(outsider).post(page_url(case, "start")).status_code == 404
+    own = make_user("enterprise")
+    bind_enterprise(own, case.enterprise)
+    assert client_for(own).post(page_url(case, "start")).status_code == 403  # sees it, may not act
+    case.refresh_from_db()
+    assert case.state == "open"
+
+
+def test_a_case_through_the_api(case, staff, make_user, api_for):
+    api = api_for(staff)
+    response = api.post(api_url(case, "finish"), {"note": "完成"}, format="json")
+    assert response.status_code == 400 and "当前状态为“待处置”，不能完成处置。" in str(response.json())
+    response = api.post(api_url(case, "start"), {}, format="json")
+    assert response.status_code == 200
+    assert response.json() == {"state": "in_progress", "state_display": "处置中", "overdue": False, "task": ""}
+    response = api.post(api_url(case, "finish"), {"note": "技改投产"}, format="multipart")
+    assert response.status_code == 400 and "完成处置须上传证明材料。" in str(response.json())
+    response = api.post(api_url(case, "finish"), {"evidence": photo()}, format="multipart")
+    assert response.status_code == 400 and "完成处置须填写说明。" in str(response.json())
+    response = api.post(api_url(case, "finish"), {"note": "技改投产", "evidence": photo()}, format="multipart")
+    assert response.status_code == 200 and response.json()["state"] == "done"
+    assert api.post(api_url(case, "explode"), {}, format="json").status_code == 404
+
+    assert api_for(make_user("leader")).post(api_url(case, "reopen"), {"note": "复查"}).status_code == 403
+    outsider = make_user("enterprise")
+    bind_enterprise(outsider, EnterpriseFactory())
+    assert api_for(outsider).post(api_url(case, "reopen"), {"note": "复查"}).status_code == 404
+    assert api_for(make_user("investment")).post(api_url(case, "reopen"), {"note": "复查"}).status_code == 403
+
+
+def test_the_schema_lists_the_transitions_and_escalation(staff, api_for):
+    paths = api_for(staff).get("/api/schema/", {"format": "json"}).json()["paths"]
+    for route in ("/api/evaluation/disposals/{id}/transitions/{name}/", "/api/evaluation/runs/{id}/transitions/{name}/",
+                  "/api/investment/projects/{id}/transitions/{name}/", "/api/investment/projects/{id}/escalate/",
+                  "/api/core/todo/", "/api/core/todo/{id}/answer/"):
+        assert route in paths, route
+    assert "/api/enterprises/enterprises/{id}/transitions/{name}/" not in paths  # no state machine
+
+
+# Deadlines ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(db):
+    chain = Chain.objects.get(name="汽车配件")
+    return Project.objects.create(name="精密齿轮项目", investor="某某精工", chain=chain, total_investment=D(50000),
+                                  linked_leader="王主任", stage_changed_on=date(2023, 9, 1),
+                                  last_progress_on=date(2023, 9, 1))
+
+
+@pytest.fixture
+def at(monkeypatch):
+    """Set the clock to a local time."""
+    def set_clock(*args):
+        moment = timezone.make_aware(datetime(*args))
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return set_clock
+
+
+def test_a_deadline_counts_working_days_across_national_day(project, make_user, api_for, at):
+    staff = make_user("investment", full_name="招商小王")
+    at(2023, 9, 28, 10, 0)  # a Thursday; 29 September to 6 October off, 7 and 8 October worked
+    for name in ("to_negotiating", "to_signed"):
+        investment.advance(project, name, staff)
+    response = api_for(staff).post(f"/api/investment/projects/{project.pk}/transitions/to_land/", {"note": "已摘牌"},
+                                   format="json")
+    assert response.status_code == 200 and response.json()["state"] == "land"
+    deadline = Deadline.objects.get()
+    # 30 working days: 7 and 8 October count, the holiday does not (weekdays alone would give 9 November).
+    assert deadline.due_on == date(2023, 11, 15) and not deadline.provisional and deadline.state == "land"
+    assert deadline.label == "取得施工许可并开工（1230：30 个工作日）" and deadline.started_by == staff
+
+    at(2023, 11, 16, 9, 0)
+    project.refresh_from_db()
+    assert deadline.overdue and deadlines.is_overdue(project)
+    client = api_for(staff)
+    listed = client.get("/api/investment/projects/").json()  # the API lists it as before
+    assert listed["count"] == 1
+    investment.advance(project, "to_started", staff)  # leaving 供地 meets the deadline, late
+    deadline.refresh_from_db()
+    assert deadline.met_at is not None and deadline.overdue and not deadlines.is_overdue(project)
+
+
+def test_an_overdue_object_is_marked_on_its_list_and_page(project, make_user, client_for, at):
+    staff = make_user("investment")
+    at(2023, 9, 28, 10, 0)
+    for name in ("to_negotiating", "to_signed", "to_land"):
+        investment.advance(project, name, staff)
+    client = client_for(staff)
+    assert "data-overdue" not in client.get(reverse("investment:project_list")).content.decode()
+    at(2023, 11, 16, 9, 0)
+    client = client_for(staff)  # a new session: the first has expired meanwhile
+    assert "data-overdue" in client.get(reverse("investment:project_list")).content.decode()
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert 'id="overdue-badge"' in page and "取得施工许可并开工（1230：30 个工作日）已逾期" in page
+
+
+def test_check_deadlines_notifies_once_when_coming_and_once_when_passed(project, make_user, at):
+    staff = make_user("investment")
+    at(2023, 9, 28, 10, 0)
+    for name in ("to_negotiating", "to_signed", "to_land"):
+        investment.advance(project, name, staff)
+    at(2023, 11, 13, 9, 0)  # two working days before
+    call_command("check_deadlines", stdout=io.StringIO())
+    assert not Notification.objects.exists()
+    at(2023, 11, 14, 9, 0)  # one working day before
+    out = io.StringIO()
+    call_command("check_deadlines", stdout=out)
+    call_command("check_deadlines", stdout=io.StringIO())
+    assert "即将到期 1 项" in out.getvalue()
+    assert list(Notification.objects.values_list("kind", "recipient")) == [("deadline_soon", staff.pk)]
+    at(2023, 11, 16, 9, 0)
+    from openpark.core.tasks import check_deadlines
+
+    assert check_deadlines.delay().get() == {"soon": 0, "overdue": 1}
+    call_command("check_deadlines", stdout=io.StringIO())
+    assert sorted(Notification.objects.values_list("kind", flat=True)) == ["deadline_soon", "overdue"]
+    assert Deadline.objects.get().overdue_notified_at is not None
+
+
+# Escalation --------------------------------------------------------------------------------------
+
+
+def test_escalation_to_the_inbox_and_an_instruction_on_the_timeline(project, make_user, client_for, api_for):
+    staff = make_user("investment", full_name="招商小王")
+    leader = make_user("leader", full_name="王主任")
+    make_user("environment", full_name="王环保")  # may not see projects
+    outsider = make_user("enterprise", full_name="王企业")
+    bind_enterprise(outsider, EnterpriseFactory())
+    client = client_for(staff)
+    url = reverse("investment:project_escalate", args=[project.pk])
+    found = client.get(url, {"q": "王"}).json()["results"]
+    assert [row["text"] for row in found] == [f"王主任（{leader.username}）"]
+
+    response = client.post(url, {"assignee": leader.pk, "note": ""})
+    assert response.status_code == 400 and "请填写上报说明。" in response.content.decode()
+    refused = client.post(url, {"assignee": outsider.pk, "note": "请协调"})
+    assert refused.status_code == 400 and "所选人员无权查看该记录" in refused.content.decode()
+    assert client.post(url, {"assignee": leader.pk, "note": "土地指标需协调"}).status_code == 302
+    assert list(Notification.objects.values_list("kind", "recipient")) == [("escalation", leader.pk)]
+
+    boss = client_for(leader)
+    inbox = boss.get(reverse("core:todo")).content.decode()
+    assert "精密齿轮项目" in inbox and "土地指标需协调" in inbox
+    item = Escalation.objects.get()
+    listed = api_for(leader).get("/api/core/todo/").json()["results"]
+    assert [(row["object"], row["note"]) for row in listed] == [("精密齿轮项目", "土地指标需协调")]
+    assert api_for(staff).get("/api/core/todo/").json()["results"] == []
+    assert client_for(staff).post(reverse("core:todo_answer", args=[item.pk]), {"answer": "同意"}).status_code == 404
+
+    boss = client_for(leader)
+    response = boss.post(reverse("core:todo_answer", args=[item.pk]), {"answer": ""})
+    assert response.status_code == 400 and "请填写批示内容。" in response.content.decode()
+    assert boss.post(reverse("core:todo_answer", args=[item.pk]), {"answer": "请国土分局本周内办结"}).status_code == 302
+    assert "没有待办事项" in boss.get(reverse("core:todo")).content.decode()
+    response = api_for(leader).post(f"/api/core/todo/{item.pk}/answer/", {"answer": "再批"}, format="json")
+    assert response.status_code == 400 and "该事项已批示，不能重复批示。" in str(response.json())
+    assert sorted(Notification.objects.values_list("kind", flat=True)) == ["escalation", "instruction"]
+
+    page = client_for(staff).get(project.get_absolute_url()).content.decode()
+    timeline = page[page.index('id="timeline"'):]
+    assert "上报/督办 王主任" in timeline and "土地指标需协调" in timeline and "批示（请国土分局本周内办结）" in timeline
+
+
+def test_escalation_and_answer_through_the_api(project, make_user, api_for):
+    staff, leader = make_user("investment"), make_user("leader")
+    response = api_for(staff).post(f"/api/investment/projects/{project.pk}/escalate/",
+                                   {"assignee": leader.pk, "note": "请协调"}, format="json")
+    assert response.status_code == 201 and response.json()["note"] == "请协调"
+    assert api_for(make_user("enterprise")).post(f"/api/investment/projects/{project.pk}/escalate/",
+                                                 {"assignee": leader.pk, "note": "x"}).status_code == 403
+    item = Escalation.objects.get()
+    response = api_for(leader).post(f"/api/core/todo/{item.pk}/answer/", {"answer": "同意"}, format="json")
+    assert response.status_code == 200 and response.json()["answer"] == "同意"
+
+
+def test_the_inbox_costs_the_same_queries_for_one_item_or_many(project, make_user, client_for, api_for, case):
+    staff, leader = make_user("investment"), make_user("leader")
+    from openpark.core import workflows
+    from openpark.core.registry import declared
+
+    def counted(path, client):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    workflows.escalate(project, declared(Project), staff, leader, "第一件")
+    page, api = counted(reverse("core:todo"), client_for(leader)), counted("/api/core/todo/", api_for(leader))
+    boss = make_user("economy")
+    for n in range(5):
+        workflows.escalate(Project.objects.create(name=f"项目{n}", investor="某", chain=project.chain,
+                                                  total_investment=D(1)), declared(Project), staff, leader, f"第{n}件")
+        workflows.escalate(case, declared(DisposalCase), boss, leader, f"处置{n}")
+    assert counted(reverse("core:todo"), client_for(leader)) <= page + 1  # one more kind of object
+    assert counted("/api/core/todo/", api_for(leader)) <= api + 1
+
+
+def test_the_old_addresses_send_their_posts_on(case, project, staff, client_for):
+    client = client_for(staff)
+    response = client.post(reverse("evaluation:disposal_action", args=[case.pk, "start"]))
+    assert response.status_code == 307 and response["Location"] == page_url(case, "start")
+    response = client.post(reverse("evaluation:run_action", args=[1, "gather"]))
+    assert response.status_code == 307 and response["Location"] == "/evaluation/runs/1/transitions/gather/"
+    response = client.post(reverse("investment:project_advance", args=[project.pk, "to_negotiating"]))
+    assert response["Location"] == reverse("investment:project_transition", args=[project.pk, "to_negotiating"])
