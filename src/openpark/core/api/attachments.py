@@ -83,6 +83,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     """附件：所属记录可见者可查看和下载，可修改所属记录者可上传和删除。"""
 
     serializer_class = AttachmentSerializer
+    lookup_value_regex = r"\d{1,18}"
     permission_classes = [permissions.IsAuthenticated]
     filter_backends = []
     queryset = Attachment.objects.none()
