@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from openpark.core.attachments import attach, attachments_of
+from openpark.core.attachments import attach, attachments_of, human_size
 from openpark.core.choices import ChangeAction
 from openpark.core.models import Attachment, ChangeRecord
 from tests.factories import EnterpriseFactory
@@ -100,7 +100,7 @@ def test_bad_files_are_refused_in_chinese_and_nothing_is_stored(enterprise, uplo
 
 def test_a_file_over_the_limit_is_refused(enterprise, uploader, settings):
     settings.ATTACHMENT_MAX_BYTES = 1024
-    with pytest.raises(ValidationError, match="附件不能超过 1.0 KB"):
+    with pytest.raises(ValidationError, match="附件不能超过 1 KB"):
         attach(enterprise, upload("大.pdf", PDF + b" " * 2048), uploader)
     assert not Attachment.all_objects.exists() and stored_files(settings) == []
 
@@ -117,3 +117,14 @@ def test_deleting_an_attachment_is_soft_and_recorded(enterprise, uploader):
     assert not attachments_of(enterprise).exists()
     assert Attachment.all_objects.get(pk=attachment.pk).is_deleted
     assert ChangeRecord.objects.filter(object_id=str(attachment.pk), action=ChangeAction.DELETE).exists()
+
+
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(enterprise, uploader, settings, monkeypatch):
+    monkeypatch.setattr("openpark.core.attachments.MAX_IMAGE_PIXELS", 1000)
+    with pytest.raises(ValidationError, match="图片尺寸过大（40×30）"):
+        attach(enterprise, upload("图.png", png_bytes()), uploader)
+    assert stored_files(settings) == []
+
+
+def test_sizes_read_as_people_say_them():
+    assert [human_size(n) for n in (820, 12_800, 20 * 1024 * 1024, 3_355_443)] == ["820 字节", "12.5 KB", "20 MB", "3.2 MB"]

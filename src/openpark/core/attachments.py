@@ -67,12 +67,11 @@ def max_bytes() -> int:
 
 
 def human_size(size: int) -> str:
-    """A size as people read it: "820 字节", "12.5 KB", "3.2 MB"."""
+    """A size as people read it: "820 字节", "12.5 KB", "20 MB"."""
     if size < 1024:
         return f"{size:,} 字节"
-    if size < 1024 * 1024:
-        return f"{size / 1024:,.1f} KB"
-    return f"{size / 1024 / 1024:,.1f} MB"
+    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
+    return f"{value:,.1f}".removesuffix(".0") + f" {unit}"
 
 
 def attach(obj, uploaded_file, user, *, purpose: str = "") -> Attachment:
