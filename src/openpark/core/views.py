@@ -26,7 +26,7 @@ from .forms import ApiTokenForm, CheckedPasswordChangeForm, DecisionForm, RoleGr
 from .changes import visible_change_records
 from .exports import xlsx_response
 from .generic import ObjectDetailView, PagesView, error_message, object_history_url
-from .models import ApiToken, CalendarDay, CalendarYear, ChangeRecord, Grid, ImportJob, RoleGrant, TaskRun
+from .models import ApiToken, CalendarDay, CalendarYear, ChangeRecord, ImportJob, RoleGrant, TaskRun
 from .states import TransitionError
 
 logger = logging.getLogger(__name__)
