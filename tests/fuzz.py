@@ -2,7 +2,7 @@
 the hostile values sent into forms and the API, and the settings that keep runs short and
 repeatable."""
 import os
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 from io import BytesIO
 
@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from openpark.core import accounts, progress, tokens
 from openpark.core.attachments import attach
@@ -136,8 +137,9 @@ def build_park(user=None) -> dict:
                         month=6, value=D("500"))
     CityFigure.objects.create(indicator=Indicator.objects.get(code="tax_paid"), year=2021, value=D("100000"))
     Grid.objects.create(code="G-001", name="城南一网格")
-    contract = ServiceContract.objects.create(number="HBGJ-2026-001", contractor="某环保科技有限公司", service="环保管家",
-                                              starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+    today = timezone.localdate()
+    contract = ServiceContract.objects.create(number="HBGJ-001", contractor="某环保科技有限公司", service="环保管家",
+                                              starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=335))
     contract.enterprises.add(first)
     CalendarYear.objects.get_or_create(year=2030, defaults={"note": "测试"})
     CalendarDay.objects.get_or_create(day=date(2030, 1, 1), defaults={"name": "元旦"})

@@ -84,9 +84,10 @@ def test_the_enterprise_scope_and_binding_are_the_enterprises_apps():
 
     assert scope_named("enterprise").path_attribute == "scope_enterprise_field"
     assert scope_named("grid").path_attribute == "scope_grid_field"
+    assert scope_named("contract").path_attribute == "scope_enterprise_field"
     assert EnterpriseBinding._meta.app_label == "enterprises"
     assert EnterpriseBinding._meta.db_table == "core_enterprisebinding"  # an upgrade keeps the table
-    assert [inline.model.__name__ for inline in binding_inlines] == ["EnterpriseBinding", "GridBinding"]
+    assert [inline.model.__name__ for inline in binding_inlines] == ["EnterpriseBinding", "ContractBinding", "GridBinding"]
 
 
 UPGRADE = """

@@ -19,8 +19,10 @@ from rest_framework.test import APIClient
 
 from openpark.core.registry import declarations, searchable
 from openpark.core.roles import PARK_WIDE_ROLE_NAMES, ROLES
+from openpark.enterprises.models import ContractBinding, ServiceContract
 from tests.factories import EnterpriseFactory, UserFactory, bind_enterprise
 from tests.fuzz import build_park
+from tests.sheets import read_xlsx
 
 BUDGETS_FILE = Path(__file__).resolve().parents[1] / "query_budgets.json"
 PAGE_ACTIONS = ("list", "detail", "add", "edit", "delete", "history")
@@ -157,12 +159,17 @@ def test_import_pages_answer_each_kind_of_user(park, key):
 SCOPED = [d.key for d in DECLARED if getattr(d.model, "scope_enterprise_field", None)]
 
 
-@pytest.fixture
-def scoped_user(park):
-    """An enterprise user bound to an enterprise of the park's first record's; the outsider's rows
-    are foreign to them."""
-    user = UserFactory(roles=["enterprise"])
-    bind_enterprise(user, park["enterprises"][0])
+@pytest.fixture(params=["enterprise", "contract"])
+def scoped_user(request, park):
+    """A user scoped to the park's first enterprise: an enterprise user bound to it, or a 环保管家
+    bound to the park's service contract, which covers it; the outsider's rows are foreign to them."""
+    if request.param == "enterprise":
+        user = UserFactory(roles=["enterprise"])
+        bind_enterprise(user, park["enterprises"][0])
+    else:
+        user = UserFactory(roles=["steward"])
+        contract = ServiceContract.objects.get(enterprises=park["enterprises"][0])
+        ContractBinding.objects.create(user=user, contract=contract)
     return user
 
 
@@ -194,8 +201,9 @@ def test_a_scoped_user_sees_only_its_rows(park, scoped_user, key):
 def test_a_scoped_user_finds_nothing_foreign_in_exports_or_search(park, scoped_user):
     outsider = park["outsider"]
     client = logged_in(scoped_user)
-    export = client.get(reverse("enterprises:enterprise_list") + "?export=xlsx").content
-    assert outsider.uscc.encode() not in export
+    export = read_xlsx(client.get(reverse("enterprises:enterprise_list") + "?export=xlsx").content)
+    exported = {str(cell) for row in export for cell in row}
+    assert outsider.uscc not in exported and park["enterprises"][0].uscc in exported
     found = client.get(reverse("core:search"), {"q": outsider.name}).context["groups"]
     assert not found
     typed = client.get(reverse("core:autocomplete", args=["enterprises.enterprise"]), {"q": outsider.name}).json()

@@ -96,3 +96,8 @@ def test_enterprise_home_lists_its_own_enterprise(enterprise_user, enterprises, 
     cards = {card["key"]: card for card in response.context["scope_cards"]}
     assert cards["enterprises.enterprise"]["count"] == 1 and cards["enterprises.enterprise"]["label"] == "企业（家）"
     assert [mine["title"] for mine in response.context["my_records"]] == ["我的企业"]
+
+
+def test_home_cards_follow_the_menu_order(db, make_user, client_for):
+    response = client_for(make_user("leader")).get(reverse("role_home", args=["leader"]))
+    assert [card["label"] for card in response.context["scope_cards"]] == ["企业（家）", "网格（个）"]

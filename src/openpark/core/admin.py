@@ -5,9 +5,9 @@ superusers nor administrators (their own included), cannot delete accounts (they
 instead, so that the records keep their author), and changes roles only through 角色授权, which
 asks a second administrator to approve business roles (see `openpark.core.accounts`).
 """
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django import forms
 from django.contrib.auth.forms import ReadOnlyPasswordHashField, UserChangeForm, UserCreationForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied

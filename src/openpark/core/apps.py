@@ -9,8 +9,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import calendars, navigation
-        from . import changes, declarations  # noqa: F401  (the declared models)
+        from . import calendars, changes, declarations, navigation  # noqa: F401  (the declared models)
         from .navigation import MenuItem, Module
         from .roles import sync_role_permissions
         from .scoping import GRID_SCOPE, register_scope

@@ -45,6 +45,12 @@ def module_items(module: Module) -> list[MenuItem]:
     return sorted(items, key=lambda item: item.order)
 
 
+def module_order(declaration) -> int:
+    """Where the module of a declared model's menu entry stands in the menu (last without one)."""
+    module = _modules.get(declaration.menu.module) if declaration.menu is not None else None
+    return module.order if module is not None else 1000
+
+
 def modules_for(user) -> list[dict]:
     """The modules and items the user may open, in menu order, with resolved URLs."""
     from .scoping import is_park_wide

@@ -26,7 +26,7 @@ from .forms import ApiTokenForm, CheckedPasswordChangeForm, DecisionForm, RoleGr
 from .changes import visible_change_records
 from .exports import xlsx_response
 from .generic import ObjectDetailView, PagesView, error_message, object_history_url
-from .models import ApiToken, CalendarDay, CalendarYear, ChangeRecord, Grid, ImportJob, RoleGrant, TaskRun
+from .models import ApiToken, CalendarDay, CalendarYear, ChangeRecord, ImportJob, RoleGrant, TaskRun
 from .states import TransitionError
 
 logger = logging.getLogger(__name__)
@@ -121,11 +121,12 @@ def _home_panels(user) -> dict:
         first = model_scopes[0]
         panels["scope_cards"].append({
             "key": model_label, "count": rows.count(), "url": reverse(declaration.url_name("list")),
-            "label": f"{first.label}（{first.unit}）",
+            "label": f"{first.label}（{first.unit}）", "order": navigation.module_order(declaration),
         })
         mine = sorted({pk for scope in model_scopes for pk in bound.get(scope.name, [])})
         if mine:
             panels["my_records"].append({"title": f"我的{first.label}", "rows": rows.filter(pk__in=mine)})
+    panels["scope_cards"].sort(key=lambda card: card["order"])
     if user.has_perm("core.view_changerecord"):
         panels["recent_changes"] = visible_change_records(ChangeRecord.objects.select_related("content_type"), user)[:8]
     return panels

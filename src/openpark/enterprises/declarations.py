@@ -6,7 +6,15 @@ from . import filters, forms
 from .api import serializers
 from .importers import enterprise_importer, parcel_importer
 from .models import (
-    AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, ServiceContract, SubPark, Zone,
+    AboveScaleYear,
+    Contact,
+    Enterprise,
+    HighTechCertificate,
+    LandParcel,
+    ParcelUse,
+    ServiceContract,
+    SubPark,
+    Zone,
 )
 from .views import basic_panel, contacts_panel, land_panel
 

@@ -6,7 +6,16 @@ from openpark.core.filters import SearchFilterSet, YearFilter
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import industry_lookup
 from .models import (
-    AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, ServiceContract, SubPark, Tag, Zone,
+    AboveScaleYear,
+    Contact,
+    Enterprise,
+    HighTechCertificate,
+    LandParcel,
+    ParcelUse,
+    ServiceContract,
+    SubPark,
+    Tag,
+    Zone,
 )
 
 YES_NO = [("1", "是"), ("0", "否")]

@@ -4,8 +4,17 @@ from openpark.core.forms import DateInput, ScopedModelForm
 
 from .industry import normalise_industry_code
 from .models import (
-    AboveScaleYear, Contact, Enterprise, HighTechCertificate, Industry, LandParcel, ParcelUse, ServiceContract, SubPark,
-    Zone, industry_for,
+    AboveScaleYear,
+    Contact,
+    Enterprise,
+    HighTechCertificate,
+    Industry,
+    LandParcel,
+    ParcelUse,
+    ServiceContract,
+    SubPark,
+    Zone,
+    industry_for,
 )
 
 DATE = DateInput()
