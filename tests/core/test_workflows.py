@@ -15,6 +15,7 @@ from PIL import Image
 
 from openpark.core import deadlines
 from openpark.core.models import Deadline, Escalation, Notification
+from openpark.core.registry import declarations
 from openpark.evaluation.models import DisposalCase
 from openpark.investment import services as investment
 from openpark.investment.models import Chain, Project
@@ -291,3 +292,25 @@ def test_the_old_addresses_send_their_posts_on(case, project, staff, client_for)
     assert response.status_code == 307 and response["Location"] == "/evaluation/runs/1/transitions/gather/"
     response = client.post(reverse("investment:project_advance", args=[project.pk, "to_negotiating"]))
     assert response["Location"] == reverse("investment:project_transition", args=[project.pk, "to_negotiating"])
+
+
+WORKFLOWS = sorted((d for d in declarations() if d.has_workflow), key=lambda d: d.key)
+
+
+@pytest.mark.parametrize("decl", WORKFLOWS, ids=lambda d: d.key)
+def test_every_workflow_model_offers_escalation_on_its_page_and_in_the_api(decl, make_user, client_for, api_for):
+    from tests.fuzz import build_park
+
+    root = make_user(is_superuser=True, full_name="管理员甲")
+    build_park(root)
+    leader = make_user("leader", full_name="领导乙")
+    obj = decl.scoped(root).order_by("pk").first()
+    found = client_for(root).get(reverse(decl.url_name("escalate"), args=[obj.pk]), {"q": "领导"}).json()
+    assert [row["id"] for row in found["results"]] == [leader.pk]
+    assert client_for(make_user("enterprise")).get(reverse(decl.url_name("escalate"), args=[obj.pk])).status_code == 403
+    api = api_for(root)
+    route = f"/api/{decl.opts.app_label}/{decl.api.route}/{obj.pk}/escalate/"
+    response = api.post(route, {"assignee": leader.pk}, format="json")
+    assert response.status_code == 400 and "该字段是必填项" in str(response.json())
+    assert api.post(route, {"assignee": leader.pk, "note": "请阅"}, format="json").status_code == 201
+    assert Escalation.objects.filter(assignee=leader).count() == 1

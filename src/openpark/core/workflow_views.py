@@ -69,9 +69,10 @@ def workflow_context(request, pages, obj) -> dict:
     # Notes and escalations are the park's internal work: a user scoped to an enterprise sees the
     # state and the actions open to them, not the timeline.
     internal = may_escalate(request.user)
+    timeline = workflows.timeline(obj) if internal else None
     return {"workflow": {
         "state": machine.label(machine.state(obj)), "actions": workflows.actions(obj, request.user),
-        "overdue": is_overdue(obj), "timeline": workflows.timeline(obj) if internal else None,
+        "overdue": any(e.overdue_now for e in timeline) if internal else is_overdue(obj), "timeline": timeline,
         "escalate_url": escalate_url,
         "escalation_form": EscalationForm(url=escalate_url, auto_id="id_escalate_%s") if internal else None,
     }}

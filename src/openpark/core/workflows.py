@@ -224,6 +224,7 @@ class Entry:
     note: str = ""
     url: str = ""
     alarm: bool = False
+    overdue_now: bool = False  # a deadline still running past its day
 
 
 def timeline(obj) -> list[Entry]:
@@ -255,7 +256,7 @@ def _deadline_entries(deadline: Deadline) -> list[Entry]:
         entries.append(Entry(deadline.met_at, "deadline", "系统", f"{deadline.label}已办结{late}", alarm=bool(late)))
     elif deadline.overdue:
         entries.append(Entry(timezone.make_aware(datetime.combine(deadline.due_on, datetime.max.time())),
-                             "deadline", "系统", f"{deadline.label}已逾期", alarm=True))
+                             "deadline", "系统", f"{deadline.label}已逾期", alarm=True, overdue_now=True))
     return entries
 
 

@@ -83,7 +83,7 @@ class WorkflowActions:
                    400: OpenApiResponse(description="当前状态不能执行，或缺少说明、证明材料"),
                    403: OpenApiResponse(description="没有该操作的权限"), 404: OpenApiResponse(description="未找到")},
     )
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)", url_name="transition",
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/.]+)", url_name="transition",
             permission_classes=[ViewPermission])
     def transition(self, request, pk=None, name=None):
         obj = self.get_object()
