@@ -4,13 +4,17 @@ repeatable."""
 import os
 from datetime import date
 from decimal import Decimal as D
+from io import BytesIO
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openpark.core import accounts, progress, tokens, workflows
+from openpark.core.attachments import attach
+from openpark.core.notifications import notify
 from openpark.core.models import CalendarDay, CalendarYear, Grid, ImportJob, TaskRun
 from openpark.core.registry import declared
 from openpark.core.tasks import check_import
@@ -173,6 +177,15 @@ def build_park(user=None) -> dict:
     progress.start(check_import, "检查导入文件", user, str(job.pk))  # ready to confirm, 备注 unread
     staff = UserFactory(username="fuzz_staff")
     accounts.request_grant(UserFactory(roles=["admin"]), staff, "leader", "grant", "待审批的授权")
+    photo = attach(project, SimpleUploadedFile("现场.png", _png()), user, purpose="现场照片")
     if user is not None:
         tokens.issue(user, "对接")
-    return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job}
+        notify([user], kind="dispatch", title="新派单", body="请处理", obj=project)
+    return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job,
+            "photo": photo}
+
+
+def _png() -> bytes:
+    out = BytesIO()
+    Image.new("RGB", (60, 40), (30, 90, 200)).save(out, "PNG")
+    return out.getvalue()

@@ -178,3 +178,12 @@ def test_the_api_is_scoped_like_the_record(park, api_for):
                                                "file": SimpleUploadedFile("x.pdf", PDF)}, format="multipart")
     assert made.status_code == 403
     assert api.delete(f"/api/core/attachments/{park['our_photo'].pk}/").status_code == 403
+
+
+def test_a_frozen_record_takes_no_new_files_and_loses_none(park, client_for, monkeypatch):
+    monkeypatch.setattr(Project, "is_frozen", True, raising=False)
+    client = client_for(park["staff"])
+    assert upload(client, park["our_project"], "x.pdf", PDF).status_code == 403
+    assert client.post(reverse("core:attachment_delete", args=[park["our_photo"].pk])).status_code == 403
+    page = client.get(park["our_project"].get_absolute_url()).content.decode()
+    assert "现场.jpg" in page and 'enctype="multipart/form-data"' not in page

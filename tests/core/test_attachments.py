@@ -117,3 +117,10 @@ def test_deleting_an_attachment_is_soft_and_recorded(enterprise, uploader):
     assert not attachments_of(enterprise).exists()
     assert Attachment.all_objects.get(pk=attachment.pk).is_deleted
     assert ChangeRecord.objects.filter(object_id=str(attachment.pk), action=ChangeAction.DELETE).exists()
+
+
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(enterprise, uploader, settings, monkeypatch):
+    monkeypatch.setattr("openpark.core.attachments.MAX_IMAGE_PIXELS", 1000)
+    with pytest.raises(ValidationError, match="图片尺寸过大（40×30）"):
+        attach(enterprise, upload("图.png", png_bytes()), uploader)
+    assert stored_files(settings) == []

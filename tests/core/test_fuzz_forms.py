@@ -155,8 +155,9 @@ def test_no_form_answers_with_a_server_error(client, role):
             server_errors.append(f"GET {url}: {response.status_code}")
 
     type_ahead = [reverse("core:autocomplete", args=[d.key]) + "?q=%00' OR 1=1" for d in searchable(user)]
+    thumbnail = reverse("core:attachment_thumbnail", args=[park["photo"].pk])  # an <img>, not a link
     visited, forms, paths = crawl(client, user, check, [park["task"].get_absolute_url(),
-                                                        park["job"].get_absolute_url(), *type_ahead])
+                                                        park["job"].get_absolute_url(), thumbnail, *type_ahead])
     visited |= delete_and_restore_one_of_each(client, user, check)
     for path in paths:
         for params in PAGE_PARAMETERS:

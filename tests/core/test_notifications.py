@@ -5,6 +5,8 @@ import logging
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from openpark.core import senders
 from openpark.core.models import Notification
@@ -66,3 +68,77 @@ def test_senders_get_each_notification_after_the_commit(settings, django_capture
             callback()
     assert sorted(Collecting.sent) == sorted((u.pk, "问题已逾期") for u in users)
     assert "通知发送失败（Failing）" in caplog.text and "通知 已逾期" in caplog.text
+
+
+# The inbox ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_people():
+    me, other = UserFactory(), UserFactory()
+    notify([me], kind="dispatch", title="派给我的工单", body="请于三个工作日内处理", url="/core/search/?q=x")
+    notify([me], kind="instruction", title="<b>领导批示</b>", url="https://evil.example/")
+    notify([other], kind="overdue", title="别人的逾期提醒")
+    return me, other
+
+
+def test_the_inbox_shows_only_ones_own_with_the_unread_badge(two_people, client_for):
+    me, _ = two_people
+    page = client_for(me).get(reverse("core:notification_list")).content.decode()
+    assert "派给我的工单" in page and "别人的逾期提醒" not in page
+    assert "&lt;b&gt;领导批示&lt;/b&gt;" in page and "evil.example" not in page  # escaped, no foreign link
+    assert '<span class="badge" title="2 条未读">2</span>' in page
+    assert "派单" in page and "批示" in page
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(two_people, client_for):
+    me, other = two_people
+    client = client_for(me)
+    mine = Notification.objects.get(recipient=me, kind="dispatch")
+    response = client.post(reverse("core:notification_read", args=[mine.pk]), {"open": "1"})
+    assert response.status_code == 302 and response["Location"] == "/core/search/?q=x"
+    assert unread_count(me) == 1
+    theirs = Notification.objects.get(recipient=other)
+    assert client.post(reverse("core:notification_read", args=[theirs.pk])).status_code == 404
+    assert unread_count(other) == 1
+    unread_page = client.get(reverse("core:notification_list"), {"unread": "1"}).content.decode()
+    assert "领导批示" in unread_page and "派给我的工单" not in unread_page
+
+
+def test_mark_all_read_touches_only_ones_own(two_people, client_for):
+    me, other = two_people
+    response = client_for(me).post(reverse("core:notification_read_all"))
+    assert response.status_code == 302 and unread_count(me) == 0 and unread_count(other) == 1
+    page = client_for(me).get(reverse("core:notification_list")).content.decode()
+    assert "已将 2 条通知标为已读" in page and 'class="badge"' not in page
+
+
+def test_the_api_gives_only_ones_own(two_people, api_for):
+    me, other = two_people
+    api = api_for(me)
+    listed = api.get("/api/core/notifications/").json()["results"]
+    assert {row["title"] for row in listed} == {"派给我的工单", "<b>领导批示</b>"}
+    assert {row["kind_display"] for row in listed} == {"派单", "批示"}
+    assert len(api.get("/api/core/notifications/", {"unread": "1"}).json()["results"]) == 2
+    theirs = Notification.objects.get(recipient=other)
+    assert api.get(f"/api/core/notifications/{theirs.pk}/").status_code == 404
+    assert api.post(f"/api/core/notifications/{theirs.pk}/read/").status_code == 404
+    first = listed[0]["id"]
+    assert api.get(f"/api/core/notifications/{first}/").json()["read_at"] is None
+    assert api.post(f"/api/core/notifications/{first}/read/").json()["read_at"] is not None
+    assert api.post("/api/core/notifications/read-all/").json() == {"marked": 1}
+    assert unread_count(other) == 1
+    assert APIClient().get("/api/core/notifications/").status_code == 401
+
+
+def badge_counts(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum(1 for q in queries if 'FROM "core_notification"' in q["sql"])
+
+
+def test_the_badge_costs_one_query_and_none_for_anonymous_pages(client, client_for):
+    assert badge_counts(client, reverse("login")) == 0
+    user = UserFactory()
+    notify([user], kind="other", title="一条")
+    assert badge_counts(client_for(user), reverse("core:search")) == 1

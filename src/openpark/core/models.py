@@ -809,7 +809,7 @@ class Attachment(DomainModel):
     sha256 = models.CharField(_("SHA-256 摘要"), max_length=64)
     purpose = models.CharField(_("用途"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("上传人"),
     )
 

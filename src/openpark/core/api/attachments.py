@@ -32,21 +32,38 @@ from ..models import Attachment
 OBJECT_HELP = "所属记录，写作“应用.模型:编号”，如 investment.project:12"
 
 
+class ObjectField(serializers.CharField):
+    """The record an attachment belongs to, as "investment.project:12"; read from the attachment,
+    written as (label, id)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", max_length=120, **kwargs)
+
+    def to_representation(self, attachment) -> str:
+        content_type = attachment.content_type
+        return f"{content_type.app_label}.{content_type.model}:{attachment.object_id}"
+
+    def to_internal_value(self, data) -> dict:
+        try:
+            return {"target": parse_object_label(super().to_internal_value(data))}
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
-    object = serializers.SerializerMethodField(label="所属记录", help_text=OBJECT_HELP)
+    object = ObjectField(label="所属记录", help_text=OBJECT_HELP)
+    file = serializers.FileField(label="文件", write_only=True,
+                                 help_text="图片、PDF、Office 文档或 MP4 视频；图片去除 EXIF 后保存")
+    purpose = serializers.CharField(label="用途", max_length=100, required=False, allow_blank=True, default="")
     uploaded_by = serializers.StringRelatedField(label="上传人")
     download_url = serializers.SerializerMethodField(label="下载地址")
     thumbnail_url = serializers.SerializerMethodField(label="缩略图地址")
 
     class Meta:
         model = Attachment
-        fields = ["id", "object", "original_name", "mime_type", "size", "sha256", "purpose", "uploaded_by",
+        fields = ["id", "object", "file", "original_name", "mime_type", "size", "sha256", "purpose", "uploaded_by",
                   "created_at", "download_url", "thumbnail_url"]
-        read_only_fields = fields
-
-    def get_object(self, attachment) -> str:
-        content_type = attachment.content_type
-        return f"{content_type.app_label}.{content_type.model}:{attachment.object_id}"
+        read_only_fields = ["original_name", "mime_type", "size", "sha256", "created_at"]
 
     def get_download_url(self, attachment) -> str:
         return reverse("attachment-download", args=[attachment.pk])
@@ -55,25 +72,13 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("attachment-thumbnail", args=[attachment.pk]) if attachment.thumbnail else ""
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
-    object = serializers.CharField(label="所属记录", help_text=OBJECT_HELP, max_length=120)
-    file = serializers.FileField(label="文件", help_text="图片、PDF、Office 文档或 MP4 视频；图片去除 EXIF 后保存")
-    purpose = serializers.CharField(label="用途", max_length=100, required=False, allow_blank=True, default="")
-
-    def validate_object(self, value):
-        try:
-            return parse_object_label(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
-
-
 OBJECT_PARAMETER = OpenApiParameter("object", str, required=True, description=OBJECT_HELP)
 FILE_RESPONSE = {(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容")}
 
 
 @extend_schema_view(
     list=extend_schema(parameters=[OBJECT_PARAMETER], summary="记录的附件"),
-    create=extend_schema(request={"multipart/form-data": AttachmentUploadSerializer},
+    create=extend_schema(request={"multipart/form-data": AttachmentSerializer},
                          responses={201: AttachmentSerializer}, summary="上传附件"),
     retrieve=extend_schema(summary="附件信息"),
     destroy=extend_schema(summary="删除附件（须有所属记录的修改权限，留有变更记录）"),
@@ -83,6 +88,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     """附件：所属记录可见者可查看和下载，可修改所属记录者可上传和删除。"""
 
     serializer_class = AttachmentSerializer
+    lookup_value_regex = r"\d{1,18}"
     permission_classes = [permissions.IsAuthenticated]
     filter_backends = []
     queryset = Attachment.objects.none()
@@ -104,9 +110,9 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             raise serializers.ValidationError({"object": exc.messages}) from exc
 
     def create(self, request, *args, **kwargs):
-        upload = AttachmentUploadSerializer(data=request.data)
+        upload = self.get_serializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        label, pk = upload.validated_data["object"]
+        label, pk = upload.validated_data["target"]
         _, obj = record_for(request.user, label, pk, CHANGE)
         try:
             with transaction.atomic():

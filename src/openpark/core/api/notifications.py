@@ -31,6 +31,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     """我的通知：只能看到发给自己的通知。"""
 
     serializer_class = NotificationSerializer
+    lookup_value_regex = r"\d{1,18}"
     permission_classes = [permissions.IsAuthenticated]
     filter_backends = []
     queryset = Notification.objects.none()
