@@ -294,7 +294,7 @@ def test_the_old_addresses_send_their_posts_on(case, project, staff, client_for)
     assert response["Location"] == reverse("investment:project_transition", args=[project.pk, "to_negotiating"])
 
 
-WORKFLOWS = sorted((d for d in declarations() if d.has_workflow), key=lambda d: d.key)
+WORKFLOWS = sorted((d for d in declarations() if d.offers_escalation), key=lambda d: d.key)
 
 
 @pytest.mark.parametrize("decl", WORKFLOWS, ids=lambda d: d.key)
@@ -314,3 +314,20 @@ def test_every_workflow_model_offers_escalation_on_its_page_and_in_the_api(decl,
     assert response.status_code == 400 and "该字段是必填项" in str(response.json())
     assert api.post(route, {"assignee": leader.pk, "note": "请阅"}, format="json").status_code == 201
     assert Escalation.objects.filter(assignee=leader).count() == 1
+
+
+def test_a_problem_goes_to_the_linked_leaders_inbox(project, make_user, client_for):
+    staff = make_user("investment", full_name="招商小王")
+    leader = make_user("leader", full_name="王主任")  # the project's linked leader, by name
+    problem = investment.raise_problem(project, "用电增容未落实", "供电所张科", date(2030, 2, 1))
+    client = client_for(staff)
+    response = client.post(reverse("investment:problem_escalate", args=[problem.pk]))
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert problem.escalated_on == timezone.localdate()
+    item = Escalation.objects.get()
+    assert item.assignee == leader and item.note == "上报挂钩领导：用电增容未落实"
+    assert "用电增容未落实" in client_for(leader).get(reverse("core:todo")).content.decode()
+    page = client_for(staff).get(problem.get_absolute_url()).content.decode()
+    assert "上报/督办 王主任" in page[page.index('id="timeline"'):]
+    assert client_for(make_user("leader")).post(reverse("investment:problem_escalate", args=[problem.pk])).status_code == 403

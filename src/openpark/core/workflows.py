@@ -200,7 +200,7 @@ def todo(user):
     from . import registry
 
     targets = [d.model._base_manager.select_related(*d.select_related) for d in registry.declarations()
-               if d.has_workflow]
+               if d.offers_escalation]
     return (Escalation.objects.filter(assignee=user, answered_at__isnull=True)
             .select_related("raised_by", "content_type").prefetch_related(GenericPrefetch("target", targets))
             .order_by("created_at", "pk"))

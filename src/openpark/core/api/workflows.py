@@ -72,7 +72,7 @@ def _refusal(exc) -> exceptions.ValidationError:
     return exceptions.ValidationError({"non_field_errors": messages})
 
 
-class WorkflowActions:
+class TransitionActions:
     """Added to the generated viewset of every declared model with a state machine."""
 
     @extend_schema(
@@ -102,6 +102,11 @@ class WorkflowActions:
         return Response({"state": state, "state_display": machine.label(state), "overdue": is_overdue(obj),
                          "task": outcome.task.get_absolute_url() if outcome.task is not None else ""},
                         status=status.HTTP_202_ACCEPTED if outcome.task is not None else status.HTTP_200_OK)
+
+
+
+class EscalationActions:
+    """Added to the generated viewset of every declared model that offers 上报/督办."""
 
     @extend_schema(summary="上报/督办", request=EscalationRequestSerializer, responses={201: EscalationSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ViewPermission])
