@@ -331,3 +331,17 @@ def test_a_problem_goes_to_the_linked_leaders_inbox(project, make_user, client_f
     page = client_for(staff).get(problem.get_absolute_url()).content.decode()
     assert "上报/督办 王主任" in page[page.index('id="timeline"'):]
     assert client_for(make_user("leader")).post(reverse("investment:problem_escalate", args=[problem.pk])).status_code == 403
+
+
+def test_a_run_gathers_in_the_background_through_the_api(staff, api_for, make_user):
+    from openpark.evaluation.models import Run, SchemeVersion
+
+    run = Run.objects.create(year=2021, scheme=SchemeVersion.objects.get(name="jiangsu-6"), title="2021 年度评价")
+    api = api_for(staff)
+    response = api.post(f"/api/evaluation/runs/{run.pk}/transitions/gather/", {}, format="json")
+    assert response.status_code == 202 and response.json()["task"].startswith("/core/tasks/")
+    run.refresh_from_db()
+    assert run.state == "gathered"  # no broker: the task ran at once
+    response = api.post(f"/api/evaluation/runs/{run.pk}/transitions/publish/", {}, format="json")
+    assert response.status_code == 400 and "当前状态为“已采集数据”，不能发布。" in str(response.json())
+    assert api_for(make_user("enterprise")).post(f"/api/evaluation/runs/{run.pk}/transitions/compute/").status_code == 404

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Deadline, Escalation, StateChange, TaskRun
-from .states import StateMachine, Transition, TransitionError
+from .states import StateMachine, Transition
 
 CANDIDATE_LIMIT = 10
 NOTE_LENGTH = 2000

@@ -11,7 +11,6 @@ from openpark.core.generic import error_message
 from openpark.core.workflow_views import ObjectEscalateView
 from openpark.core.registry import declared
 from openpark.core.scoping import is_park_wide
-from openpark.core.states import TransitionError
 
 from . import filters, forms, services
 from .choices import ContactStatus, LinkStatus
