@@ -345,3 +345,31 @@ def test_a_run_gathers_in_the_background_through_the_api(staff, api_for, make_us
     response = api.post(f"/api/evaluation/runs/{run.pk}/transitions/publish/", {}, format="json")
     assert response.status_code == 400 and "当前状态为“已采集数据”，不能发布。" in str(response.json())
     assert api_for(make_user("enterprise")).post(f"/api/evaluation/runs/{run.pk}/transitions/compute/").status_code == 404
+
+
+TRANSITIONS = [(d, name) for d in sorted((d for d in declarations() if d.has_workflow), key=lambda d: d.key)
+               for name in d.model.machine.transitions]
+
+
+@pytest.mark.parametrize(("decl", "name"), TRANSITIONS, ids=lambda v: v if isinstance(v, str) else v.key)
+def test_every_transition_refuses_the_anonymous_the_unpermitted_and_the_out_of_scope(decl, name, make_user, client,
+                                                                                     client_for, api_for):
+    from rest_framework.test import APIClient
+
+    from tests.fuzz import build_park
+
+    build_park(make_user(is_superuser=True))
+    obj = decl.model.objects.order_by("pk").first()
+    page = reverse(decl.url_name("transition"), args=[obj.pk, name])
+    api = f"/api/{decl.opts.app_label}/{decl.api.route}/{obj.pk}/transitions/{name}/"
+    assert client.post(page).status_code == 302 and APIClient().post(api).status_code == 401
+    leader = make_user("leader")  # views every record, makes no transition
+    assert client_for(leader).post(page, {"note": "x"}).status_code == 403
+    assert api_for(leader).post(api, {"note": "x"}).status_code == 403
+    outsider = make_user("enterprise")  # may view these records, none of this one's enterprise
+    bind_enterprise(outsider, EnterpriseFactory())
+    assert client_for(outsider).post(page, {"note": "x"}).status_code == 404
+    assert api_for(outsider).post(api, {"note": "x"}).status_code == 404
+    state = decl.model.machine.state(obj)
+    obj.refresh_from_db()
+    assert decl.model.machine.state(obj) == state
