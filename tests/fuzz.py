@@ -13,10 +13,11 @@ from PIL import Image
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from openpark.core import accounts, progress, tokens
+from openpark.core import accounts, progress, tokens, workflows
 from openpark.core.attachments import attach
 from openpark.core.notifications import notify
 from openpark.core.models import CalendarDay, CalendarYear, Grid, ImportJob, TaskRun
+from openpark.core.registry import declared
 from openpark.core.tasks import check_import
 from openpark.economy.models import CityFigure, Fact, Indicator
 from openpark.enterprises.models import (
@@ -170,6 +171,8 @@ def build_park(user=None) -> dict:
     TeamMember.objects.create(project=project, name="孙八")
     LandTask.objects.create(project=project, kind="demolition")
     investment.raise_problem(project, "拆迁进度慢", "周九", date(2026, 12, 1), raised_on=date(2026, 1, 1))
+    if user is not None:  # something in the user's 待办, with its 批示 form
+        workflows.escalate(project, declared(Project), UserFactory(roles=["investment"]), user, "请协调拆迁")
     rule = DeadlineRule.objects.order_by("pk").first()
     ProjectDeadline.objects.create(project=project, rule=rule, applied_on=date(2026, 4, 1))
     task = TaskRun.objects.create(name="test", label="测试任务", user=user)

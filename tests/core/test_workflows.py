@@ -15,6 +15,7 @@ from PIL import Image
 
 from openpark.core import deadlines
 from openpark.core.models import Deadline, Escalation, Notification
+from openpark.core.registry import declarations
 from openpark.evaluation.models import DisposalCase
 from openpark.investment import services as investment
 from openpark.investment.models import Chain, Project
@@ -291,3 +292,84 @@ def test_the_old_addresses_send_their_posts_on(case, project, staff, client_for)
     assert response.status_code == 307 and response["Location"] == "/evaluation/runs/1/transitions/gather/"
     response = client.post(reverse("investment:project_advance", args=[project.pk, "to_negotiating"]))
     assert response["Location"] == reverse("investment:project_transition", args=[project.pk, "to_negotiating"])
+
+
+WORKFLOWS = sorted((d for d in declarations() if d.offers_escalation), key=lambda d: d.key)
+
+
+@pytest.mark.parametrize("decl", WORKFLOWS, ids=lambda d: d.key)
+def test_every_workflow_model_offers_escalation_on_its_page_and_in_the_api(decl, make_user, client_for, api_for):
+    from tests.fuzz import build_park
+
+    root = make_user(is_superuser=True, full_name="管理员甲")
+    build_park(root)
+    leader = make_user("leader", full_name="领导乙")
+    obj = decl.scoped(root).order_by("pk").first()
+    found = client_for(root).get(reverse(decl.url_name("escalate"), args=[obj.pk]), {"q": "领导"}).json()
+    assert [row["id"] for row in found["results"]] == [leader.pk]
+    assert client_for(make_user("enterprise")).get(reverse(decl.url_name("escalate"), args=[obj.pk])).status_code == 403
+    api = api_for(root)
+    route = f"/api/{decl.opts.app_label}/{decl.api.route}/{obj.pk}/escalate/"
+    response = api.post(route, {"assignee": leader.pk}, format="json")
+    assert response.status_code == 400 and "该字段是必填项" in str(response.json())
+    assert api.post(route, {"assignee": leader.pk, "note": "请阅"}, format="json").status_code == 201
+    assert Escalation.objects.filter(assignee=leader).count() == 1
+
+
+def test_a_problem_goes_to_the_linked_leaders_inbox(project, make_user, client_for):
+    staff = make_user("investment", full_name="招商小王")
+    leader = make_user("leader", full_name="王主任")  # the project's linked leader, by name
+    problem = investment.raise_problem(project, "用电增容未落实", "供电所张科", date(2030, 2, 1))
+    client = client_for(staff)
+    response = client.post(reverse("investment:problem_escalate", args=[problem.pk]))
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert problem.escalated_on == timezone.localdate()
+    item = Escalation.objects.get()
+    assert item.assignee == leader and item.note == "上报挂钩领导：用电增容未落实"
+    assert "用电增容未落实" in client_for(leader).get(reverse("core:todo")).content.decode()
+    page = client_for(staff).get(problem.get_absolute_url()).content.decode()
+    assert "上报/督办 王主任" in page[page.index('id="timeline"'):]
+    assert client_for(make_user("leader")).post(reverse("investment:problem_escalate", args=[problem.pk])).status_code == 403
+
+
+def test_a_run_gathers_in_the_background_through_the_api(staff, api_for, make_user):
+    from openpark.evaluation.models import Run, SchemeVersion
+
+    run = Run.objects.create(year=2021, scheme=SchemeVersion.objects.get(name="jiangsu-6"), title="2021 年度评价")
+    api = api_for(staff)
+    response = api.post(f"/api/evaluation/runs/{run.pk}/transitions/gather/", {}, format="json")
+    assert response.status_code == 202 and response.json()["task"].startswith("/core/tasks/")
+    run.refresh_from_db()
+    assert run.state == "gathered"  # no broker: the task ran at once
+    response = api.post(f"/api/evaluation/runs/{run.pk}/transitions/publish/", {}, format="json")
+    assert response.status_code == 400 and "当前状态为“已采集数据”，不能发布。" in str(response.json())
+    assert api_for(make_user("enterprise")).post(f"/api/evaluation/runs/{run.pk}/transitions/compute/").status_code == 404
+
+
+TRANSITIONS = [(d, name) for d in sorted((d for d in declarations() if d.has_workflow), key=lambda d: d.key)
+               for name in d.model.machine.transitions]
+
+
+@pytest.mark.parametrize(("decl", "name"), TRANSITIONS, ids=lambda v: v if isinstance(v, str) else v.key)
+def test_every_transition_refuses_the_anonymous_the_unpermitted_and_the_out_of_scope(decl, name, make_user, client,
+                                                                                     client_for, api_for):
+    from rest_framework.test import APIClient
+
+    from tests.fuzz import build_park
+
+    build_park(make_user(is_superuser=True))
+    obj = decl.model.objects.order_by("pk").first()
+    page = reverse(decl.url_name("transition"), args=[obj.pk, name])
+    api = f"/api/{decl.opts.app_label}/{decl.api.route}/{obj.pk}/transitions/{name}/"
+    assert client.post(page).status_code == 302 and APIClient().post(api).status_code == 401
+    leader = make_user("leader")  # views every record, makes no transition
+    assert client_for(leader).post(page, {"note": "x"}).status_code == 403
+    assert api_for(leader).post(api, {"note": "x"}).status_code == 403
+    outsider = make_user("enterprise")  # may view these records, none of this one's enterprise
+    bind_enterprise(outsider, EnterpriseFactory())
+    assert client_for(outsider).post(page, {"note": "x"}).status_code == 404
+    assert api_for(outsider).post(api, {"note": "x"}).status_code == 404
+    state = decl.model.machine.state(obj)
+    obj.refresh_from_db()
+    assert decl.model.machine.state(obj) == state

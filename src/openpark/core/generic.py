@@ -57,7 +57,7 @@ class ModelPages:
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
                  default_sort=None, views=None, prefix=None, select_related=(), panels=(),
                  importer=None, links=None, api=None, menu=None, search_fields=None, count_rows=True,
-                 attachments=False):
+                 attachments=False, escalation=None):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -86,6 +86,8 @@ class ModelPages:
         # Records take files and photos (`openpark.core.attachments`): a panel on the detail page,
         # the API's /api/core/attachments/?object=<app.model>:<id>.
         self.attachments = attachments
+        # 上报/督办 and the timeline (`openpark.core.workflows`): by default for a model with a state machine.
+        self.escalation = escalation
         # Where the global search and the type-ahead look; by default the list's own search.
         self.search_fields = tuple(
             search_fields if search_fields is not None else getattr(filterset_class, "search_fields", ())
@@ -132,6 +134,12 @@ class ModelPages:
 
         return machine_of(self.model) is not None and "detail" in self.actions
 
+    @property
+    def offers_escalation(self) -> bool:
+        """Whether its records may be put before a named person (上报/督办), with a timeline."""
+        wanted = self.has_workflow if self.escalation is None else self.escalation
+        return wanted and "detail" in self.actions
+
     def urls(self) -> list:
         from .workflow_views import ObjectEscalateView, ObjectTransitionView
 
@@ -151,7 +159,7 @@ class ModelPages:
                  name=f"{self.opts.model_name}_{action}")
             for action, (route, view) in routes.items()
             if action in self.actions or action == "restore" and self.restorable
-            or action in ("transition", "escalate") and self.has_workflow
+            or action == "transition" and self.has_workflow or action == "escalate" and self.offers_escalation
         ]
 
     # Querysets -------------------------------------------------------------------------------

@@ -118,12 +118,13 @@ def viewset_for(declaration) -> type:
 
 def _make_viewset(declaration) -> type:
     from .api.viewsets import DeclaredReadOnlyViewSet, DeclaredViewSet
-    from .api.workflows import WorkflowActions
+    from .api.workflows import EscalationActions, TransitionActions
 
     api = declaration.api
     base = DeclaredReadOnlyViewSet if api.read_only else DeclaredViewSet
-    # A model with a state machine: each transition at .../<pk>/transitions/<name>/, and 上报/督办.
-    bases = (WorkflowActions, base) if declaration.has_workflow else (base,)
+    # A model with a state machine: each transition at .../<pk>/transitions/<name>/; 上报/督办 at .../escalate/.
+    bases = ((TransitionActions,) if declaration.has_workflow else ()) + (
+        (EscalationActions,) if declaration.offers_escalation else ()) + (base,)
     attrs = {
         "declaration": declaration,
         "queryset": declaration.model.objects.all(),

@@ -93,11 +93,12 @@ class StateMachine:
         transition = self.transitions.get(name)
         if transition is None:
             raise TransitionError(f"没有“{name}”这种操作。")
+        # Who may act is asked first: someone who may not gets the same answer in every state.
+        if user is not None and not user.has_perm(transition.permission):
+            raise PermissionDenied(f"您没有{transition.label}的权限。")
         current = self.state(obj)
         if current not in transition.sources:
             raise TransitionError(f"当前状态为“{self.labels.get(current, current)}”，不能{transition.label}。")
-        if user is not None and not user.has_perm(transition.permission):
-            raise PermissionDenied(f"您没有{transition.label}的权限。")
         if transition.needs_note and not (note or "").strip():
             raise TransitionError(f"{transition.label}须填写说明。")
         if transition.needs_evidence and evidence is not None and not evidence:

@@ -61,19 +61,22 @@ def workflow_context(request, pages, obj) -> dict:
     """The workflow part of a detail page: the actions the user may take, the escalation form and
     the timeline; empty for a model with no state machine."""
     machine = workflows.machine_of(pages.model)
-    if machine is None:
+    if not pages.offers_escalation and not pages.has_workflow:
         return {}
     from .deadlines import is_overdue
 
-    escalate_url = workflows.escalate_url(obj)
+    escalate_url = workflows.escalate_url(obj) if pages.offers_escalation else ""
     # Notes and escalations are the park's internal work: a user scoped to an enterprise sees the
     # state and the actions open to them, not the timeline.
     internal = may_escalate(request.user)
+    timeline = workflows.timeline(obj) if internal else None
     return {"workflow": {
-        "state": machine.label(machine.state(obj)), "actions": workflows.actions(obj, request.user),
-        "overdue": is_overdue(obj), "timeline": workflows.timeline(obj) if internal else None,
+        "state": machine.label(machine.state(obj)) if machine is not None else "",
+        "actions": workflows.actions(obj, request.user),
+        "overdue": any(e.overdue_now for e in timeline) if internal else is_overdue(obj), "timeline": timeline,
         "escalate_url": escalate_url,
-        "escalation_form": EscalationForm(url=escalate_url, auto_id="id_escalate_%s") if internal else None,
+        "escalation_form": EscalationForm(url=escalate_url, auto_id="id_escalate_%s")
+        if internal and escalate_url else None,
     }}
 
 

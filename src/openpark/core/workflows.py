@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Deadline, Escalation, StateChange, TaskRun
-from .states import StateMachine, Transition, TransitionError
+from .states import StateMachine, Transition
 
 CANDIDATE_LIMIT = 10
 NOTE_LENGTH = 2000
@@ -200,7 +200,7 @@ def todo(user):
     from . import registry
 
     targets = [d.model._base_manager.select_related(*d.select_related) for d in registry.declarations()
-               if d.has_workflow]
+               if d.offers_escalation]
     return (Escalation.objects.filter(assignee=user, answered_at__isnull=True)
             .select_related("raised_by", "content_type").prefetch_related(GenericPrefetch("target", targets))
             .order_by("created_at", "pk"))
@@ -224,6 +224,7 @@ class Entry:
     note: str = ""
     url: str = ""
     alarm: bool = False
+    overdue_now: bool = False  # a deadline still running past its day
 
 
 def timeline(obj) -> list[Entry]:
@@ -255,7 +256,7 @@ def _deadline_entries(deadline: Deadline) -> list[Entry]:
         entries.append(Entry(deadline.met_at, "deadline", "系统", f"{deadline.label}已办结{late}", alarm=bool(late)))
     elif deadline.overdue:
         entries.append(Entry(timezone.make_aware(datetime.combine(deadline.due_on, datetime.max.time())),
-                             "deadline", "系统", f"{deadline.label}已逾期", alarm=True))
+                             "deadline", "系统", f"{deadline.label}已逾期", alarm=True, overdue_now=True))
     return entries
 
 

@@ -59,7 +59,8 @@ def _disposal_cases(run: Run) -> int:
             DisposalProgress.objects.create(case=case, on=date(run.year + 1, 3, 15), text="已约谈企业负责人，明确处置方向。",
                                             author="演示数据")
         if step == "finish":
-            evidence = [attach(case, ContentFile(_photo(), name="验收现场照片.png"), None, purpose="完成处置证明材料")]
+            photo = ContentFile(_photo(), name="验收现场照片.png")
+            evidence = [attach(case, photo, None, purpose="完成处置证明材料")]
             DisposalCase.machine.apply(case, "finish", None, note="处置完成，已复核", evidence=evidence,
                                        tax_per_mu_after=case.tax_per_mu_before * 3 + Decimal("5"))
     return len(rows)

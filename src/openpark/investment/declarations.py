@@ -10,7 +10,9 @@ from .models import (
     Adviser, Chain, ChainLink, DeadlineRule, LandTask, Lead, Problem, Project, ProjectDeadline, StageDate,
     TargetCompany, TeamMember, Visit,
 )
-from .views import adviser_panel, chain_panel, enterprise_projects_panel, link_panel, problem_panel, project_panel
+from .views import (
+    ProblemEscalateView, adviser_panel, chain_panel, enterprise_projects_panel, link_panel, problem_panel, project_panel,
+)
 
 MODULE = "investment"
 
@@ -65,6 +67,7 @@ problem_pages = ModelPages(
     Problem, filterset_class=filters.ProblemFilterSet, form_class=forms.ProblemForm,
     list_columns=["project", "stage", "description", "owner", "deadline", "overdue", "escalated_on", "resolved_on"],
     select_related=["project"], panels=[problem_panel], attachments=True,
+    escalation=True, views={"escalate": ProblemEscalateView},
     api=Api("problems", serializer=serializers.ProblemSerializer, select_related=("project",)),
     menu=Menu(MODULE, "项目问题", order=30, park_wide=True),
 )

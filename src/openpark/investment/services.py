@@ -10,6 +10,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from openpark.core import workflows
+from openpark.core.registry import declared
+
 from .choices import STAGE_ORDER, LinkStatus, Stage
 from .models import Chain, ChainLink, DeadlineRule, Problem, Project, StageDate
 
@@ -81,16 +84,31 @@ def raise_problem(project: Project, description: str, owner: str, deadline, rais
     return problem
 
 
-def escalate(problem: Problem) -> Problem:
-    """上报挂钩领导: the problem goes on the linked leader's list."""
+def escalate(problem: Problem, user=None) -> Problem:
+    """上报挂钩领导: the problem goes on the linked leader's list; raised by `user`, it is also put
+    before the leader's account (found by name, among those who may see it) in their 待办."""
     if problem.resolved_on:
         raise ValidationError("问题已解决，无需上报。")
     if not problem.project.linked_leader:
         raise ValidationError("该项目没有挂钩领导，请先在项目中填写。")
-    if problem.escalated_on is None:
-        problem.escalated_on = timezone.localdate()
-        problem.save(update_fields=["escalated_on", "updated_at"])
+    with transaction.atomic():
+        if problem.escalated_on is None:
+            problem.escalated_on = timezone.localdate()
+            problem.save(update_fields=["escalated_on", "updated_at"])
+        leader = linked_leader_account(problem) if user is not None else None
+        if leader is not None and leader.pk != user.pk:
+            workflows.escalate(problem, declared(Problem), user, leader, f"上报挂钩领导：{problem.description}")
     return problem
+
+
+def linked_leader_account(problem: Problem):
+    """The account of the project's linked leader, named in the project, if one may see the problem."""
+    from django.contrib.auth import get_user_model
+
+    for account in get_user_model().objects.filter(full_name=problem.project.linked_leader, is_active=True):
+        if workflows.may_view(account, declared(Problem), problem):
+            return account
+    return None
 
 
 def resolve(problem: Problem, resolution: str, on=None) -> Problem:

@@ -12,6 +12,5 @@ urlpatterns = [
     path("chains/map/", views.chain_map, name="chain_map"),
     path("targets/progress/", views.target_progress, name="target_progress"),
     path("projects/<int:pk>/stage/<slug:transition>/", views.advance, name="project_advance"),
-    path("problems/<int:pk>/escalate/", views.escalate, name="problem_escalate"),
     path("problems/<int:pk>/resolve/", views.resolve, name="problem_resolve"),
 ]

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openpark.core.generic import error_message
+from openpark.core.workflow_views import ObjectEscalateView
 from openpark.core.registry import declared
 from openpark.core.scoping import is_park_wide
-from openpark.core.states import TransitionError
 
 from . import filters, forms, services
 from .choices import ContactStatus, LinkStatus
@@ -78,18 +78,23 @@ def advance(request, pk, transition):
     return HttpResponseRedirect(reverse("investment:project_transition", args=[pk, transition]), status=307)
 
 
-@login_required
-@require_POST
-@permission_required("investment.change_problem", raise_exception=True)
-def escalate(request, pk):
-    problem = get_object_or_404(declared(Problem).scoped(request.user), pk=pk)
-    try:
-        services.escalate(problem)
-    except ValidationError as exc:
-        messages.error(request, error_message(exc))
-    else:
-        messages.success(request, f"已上报挂钩领导 {problem.project.linked_leader}。")
-    return redirect(problem)
+class ProblemEscalateView(ObjectEscalateView):
+    """A problem's 上报/督办: to a person chosen, or, with no one chosen (上报挂钩领导), to the
+    project's linked leader."""
+
+    def post(self, request, pk):
+        if request.POST.get("assignee"):
+            return super().post(request, pk)
+        if not request.user.has_perm("investment.change_problem"):
+            raise PermissionDenied("您没有处理项目问题的权限。")
+        problem = self.get_object()
+        try:
+            services.escalate(problem, request.user)
+        except ValidationError as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(request, f"已上报挂钩领导 {problem.project.linked_leader}。")
+        return redirect(problem)
 
 
 @login_required

@@ -72,7 +72,7 @@ def _refusal(exc) -> exceptions.ValidationError:
     return exceptions.ValidationError({"non_field_errors": messages})
 
 
-class WorkflowActions:
+class TransitionActions:
     """Added to the generated viewset of every declared model with a state machine."""
 
     @extend_schema(
@@ -83,7 +83,7 @@ class WorkflowActions:
                    400: OpenApiResponse(description="当前状态不能执行，或缺少说明、证明材料"),
                    403: OpenApiResponse(description="没有该操作的权限"), 404: OpenApiResponse(description="未找到")},
     )
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)", url_name="transition",
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/.]+)", url_name="transition",
             permission_classes=[ViewPermission])
     def transition(self, request, pk=None, name=None):
         obj = self.get_object()
@@ -102,6 +102,11 @@ class WorkflowActions:
         return Response({"state": state, "state_display": machine.label(state), "overdue": is_overdue(obj),
                          "task": outcome.task.get_absolute_url() if outcome.task is not None else ""},
                         status=status.HTTP_202_ACCEPTED if outcome.task is not None else status.HTTP_200_OK)
+
+
+
+class EscalationActions:
+    """Added to the generated viewset of every declared model that offers 上报/督办."""
 
     @extend_schema(summary="上报/督办", request=EscalationRequestSerializer, responses={201: EscalationSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ViewPermission])
