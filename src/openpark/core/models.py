@@ -22,6 +22,11 @@ from .choices import ChangeAction, GrantAction, GrantState, ImportState, TaskSta
 from .limits import validate_date_range
 
 
+REASON_OPTIONAL, REASON_REQUIRED = "optional", "required"
+REASON_MISSING = "更正已有数据须填写修改原因。"
+REASON_MAX_LENGTH = 500
+
+
 class FrozenRecordError(ValidationError):
     """A change refused because the record is frozen (see `ChangeLoggedModel.frozen_when`)."""
 
@@ -68,6 +73,10 @@ class ChangeLoggedModel(models.Model):
     # such a record, updating or deleting it through a queryset, and the admin all refuse.
     frozen_when: models.Q | None = None
     frozen_message = "该{name}已冻结，不能{action}。"
+    # Whether an edit of a stored record asks why (a 修改原因 on its form and `reason` in the API),
+    # kept with the change record: None (not asked), REASON_OPTIONAL or REASON_REQUIRED (the
+    # correction of a figure, say).
+    change_reason: str | None = None
     # False for derived rows rewritten whole by a computation, whose deletion the computation's own
     # record tells (then Django deletes them fast, with no record per row).
     record_deletions = True
@@ -447,6 +456,7 @@ class ChangeRecord(AppendOnlyModel):
     action = models.CharField(_("操作"), max_length=10, choices=ChangeAction.choices)
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
+    reason = models.CharField(_("修改原因"), max_length=REASON_MAX_LENGTH, blank=True)
 
     record_label = "变更记录"
 
