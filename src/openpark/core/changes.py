@@ -226,11 +226,11 @@ def _text(instance, pk) -> str:
         return f"{instance._meta.verbose_name} {pk}"
 
 
-def read_parents(model, instances) -> None:
-    """Put the records the instances link to in their caches, one query per linked model, so that
-    naming or checking each instance reads none."""
+def read_parents(model, instances, links=None) -> None:
+    """Put the records the instances link to (through `links`, by default every link) in their
+    caches, one query per link, so that naming or checking each instance reads none."""
     for field in model._meta.concrete_fields:
-        if not field.many_to_one:
+        if not field.many_to_one or links is not None and field.name not in links:
             continue
         wanted = [i for i in instances if getattr(i, field.attname) is not None and not field.is_cached(i)]
         ids = list({getattr(i, field.attname) for i in wanted})

@@ -73,6 +73,9 @@ class ChangeLoggedModel(models.Model):
     # such a record, updating or deleting it through a queryset, and the admin all refuse.
     frozen_when: models.Q | None = None
     frozen_message = "该{name}已冻结，不能{action}。"
+    # The links `clean()` follows (e.g. ("subpark",) to compare its zone): read once for all when
+    # many records are checked together, as an import checks every row.
+    clean_links: tuple[str, ...] = ()
     # Whether an edit of a stored record asks why (a 修改原因 on its form and `reason` in the API),
     # kept with the change record: None (not asked), REASON_OPTIONAL or REASON_REQUIRED (the
     # correction of a figure, say).

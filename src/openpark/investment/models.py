@@ -180,6 +180,7 @@ class Project(DomainModel):
     """An investment project, from 线索 to 投产 (or 终止)."""
 
     scope_enterprise_field = "investor_enterprise"
+    clean_links = ("link",)
 
     code = models.CharField(_("项目编号"), max_length=30, unique=True, blank=True,
                             help_text=_("留空则自动编号，如 XM2026-0001。"))
@@ -297,6 +298,8 @@ class TeamMember(DomainModel):
 
 class Problem(DomainModel):
     """A problem raised on a project at some stage: owner, deadline, escalation, resolution."""
+
+    clean_links = ("project",)
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="problems", verbose_name=_("项目"))
     stage = models.CharField(_("提出阶段"), max_length=20, choices=Stage.choices, editable=False)
