@@ -36,8 +36,8 @@ from .changes import loaded_snapshot, read_parents, record_bulk_changes, record_
 from .choices import ChangeAction
 from .columns import display_value
 from .masking import hidden_fields, mask_value
-from .models import ChangeLoggedModel
 from .matching import Action
+from .models import ChangeLoggedModel
 
 CHUNK = 5000  # values per lookup query, well under SQLite's variable limit
 PREVIEW_ROWS = 20  # changed and created records shown on the job page; the changes report has them all
@@ -151,7 +151,7 @@ class RelatedChanges:
         if self.updates and issubclass(self.model, ChangeLoggedModel):
             afters = snapshot_texts(self.updates)
             record_bulk_changes((row, ChangeAction.UPDATE, loaded_snapshot(row), after)
-                                for row, after in zip(self.updates, afters))
+                                for row, after in zip(self.updates, afters, strict=True))
 
 
 @dataclass
@@ -174,10 +174,10 @@ class LinkChanges:
             (owner.pk, linked.pk) for owner, _, after in self.owners for linked in after
         ])
         # Recorded as a change of each owner stored before the import (a new one is recorded as created).
+        linked = [(owner, sorted(before), sorted(record.pk for record in after)) for owner, before, after in self.owners]
         record_bulk_changes(
-            (owner, ChangeAction.UPDATE, {self.field: sorted(before)}, {self.field: sorted(l.pk for l in after)})
-            for owner, before, after in self.owners
-            if hasattr(owner, "_loaded_values") and sorted(before) != sorted(l.pk for l in after)
+            (owner, ChangeAction.UPDATE, {self.field: before}, {self.field: after})
+            for owner, before, after in linked if hasattr(owner, "_loaded_values") and before != after
         )
 
 
@@ -653,24 +653,24 @@ class ModelRules:
         dates and places on many rows. The key keeps the value's type and text (1.0 and 1.00
         differ in decimal places)."""
         errors = {}
-        for field in self.fields:
-            if field.name in unchanged:
+        for model_field in self.fields:
+            if model_field.name in unchanged:
                 continue
-            raw = getattr(instance, field.attname)
-            if field.blank and raw in field.empty_values:
+            raw = getattr(instance, model_field.attname)
+            if model_field.blank and raw in model_field.empty_values:
                 continue
-            key = (field.attname, type(raw), str(raw)) if isinstance(raw, CACHED_TYPES) else None
+            key = (model_field.attname, type(raw), str(raw)) if isinstance(raw, CACHED_TYPES) else None
             if key in self._passed:
                 cleaned = self._passed[key]
             else:
                 try:
-                    cleaned = field.clean(raw, instance)
+                    cleaned = model_field.clean(raw, instance)
                 except ValidationError as exc:
-                    errors[field.name] = exc.error_list
+                    errors[model_field.name] = exc.error_list
                     continue
                 if key is not None:
                     self._passed[key] = cleaned
-            setattr(instance, field.attname, cleaned)
+            setattr(instance, model_field.attname, cleaned)
         return errors
 
     def unique_sets(self) -> list[tuple[tuple[str, ...], str | None]]:
@@ -678,8 +678,7 @@ class ModelRules:
         natural key does not already make sure of."""
         opts = self.model._meta
         sets = [((f.name,), None) for f in opts.concrete_fields if f.unique and not f.primary_key]
-        for constraint in opts.total_unique_constraints:
-            sets.append((tuple(constraint.fields), str(constraint.violation_error_message)))
+        sets += [(tuple(c.fields), str(c.violation_error_message)) for c in opts.total_unique_constraints]
         return [(fields, message) for fields, message in sets if set(fields) != self.natural_key]
 
     def unique_problems(self, changes) -> list[tuple]:

@@ -21,7 +21,6 @@ from . import geo
 from .choices import ChangeAction, GrantAction, GrantState, ImportState, TaskState
 from .limits import validate_date_range
 
-
 REASON_OPTIONAL, REASON_REQUIRED = "optional", "required"
 REASON_MISSING = "更正已有数据须填写修改原因。"
 REASON_MAX_LENGTH = 500
@@ -89,22 +88,6 @@ class ChangeLoggedModel(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def frozen_refusal(cls, action: str) -> str:
-        return cls.frozen_message.format(name=cls._meta.verbose_name, action=action)
-
-    @property
-    def is_frozen(self) -> bool:
-        """Whether the record as stored is frozen (a model may answer from memory instead)."""
-        if self.frozen_when is None or self.pk is None:
-            return False
-        return type(self)._base_manager.filter(self.frozen_when, pk=self.pk).exists()
-
-    def refuse_if_frozen(self, action: str) -> None:
-        if self.frozen_when is not None and self.pk is not None and \
-                type(self)._base_manager.filter(self.frozen_when, pk=self.pk).exists():
-            raise FrozenRecordError(self.frozen_refusal(action))
-
     def save(self, *args, **kwargs):
         self.refuse_if_frozen("修改")
         super().save(*args, **kwargs)
@@ -131,6 +114,25 @@ class ChangeLoggedModel(models.Model):
 
     def get_history_url(self):
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}_history", args=[self.pk])
+
+    @classmethod
+    def frozen_refusal(cls, action: str) -> str:
+        return cls.frozen_message.format(name=cls._meta.verbose_name, action=action)
+
+    @property
+    def is_frozen(self) -> bool:
+        """Whether the record is frozen, for the pages (a model may answer from memory instead)."""
+        return self.stored_frozen()
+
+    def stored_frozen(self) -> bool:
+        """Whether the record as stored is frozen (whatever this instance holds now)."""
+        if self.frozen_when is None or self.pk is None:
+            return False
+        return type(self)._base_manager.filter(self.frozen_when, pk=self.pk).exists()
+
+    def refuse_if_frozen(self, action: str) -> None:
+        if self.stored_frozen():
+            raise FrozenRecordError(self.frozen_refusal(action))
 
 
 class DomainQuerySet(ChangeLoggedQuerySet):
@@ -270,8 +272,6 @@ def _bound_dates(sender, **kwargs):
 
 
 class User(ChangeLoggedModel, AbstractUser):
-    objects = UserManager()
-
     change_log_exclude = frozenset({"password", "last_login", "updated_at"})
     sensitive_fields = {"phone": "core.view_user_phone"}
 
@@ -288,6 +288,8 @@ class User(ChangeLoggedModel, AbstractUser):
         _("须修改密码"), default=False, editable=False,
         help_text=_("密码由他人设置（新建账号或重置密码）时，本人须在下次登录时先修改密码。"),
     )
+
+    objects = UserManager()  # not the change-logged queryset of ChangeLoggedModel: accounts are created by it
 
     class Meta:
         verbose_name = _("用户")
