@@ -334,10 +334,15 @@ class Problem(DomainModel):
     overdue.fget.short_description = _("已逾期")
 
     def save(self, *args, **kwargs):
-        """A problem is raised at the stage its project is in, whichever path raises it."""
-        if self._state.adding and not self.stage:
+        """A problem is raised at the stage its project is in, and is progress on the project,
+        whichever path raises it."""
+        adding = self._state.adding
+        if adding and not self.stage:
             self.stage = self.project.stage
         super().save(*args, **kwargs)
+        if adding:
+            Project.objects.filter(pk=self.project_id, last_progress_on__lt=self.raised_on).update(
+                last_progress_on=self.raised_on)
 
 
 class LandTask(DomainModel):
