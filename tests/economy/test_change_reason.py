@@ -47,6 +47,7 @@ def test_the_edit_page_asks_for_a_reason_and_refuses_a_correction_without_one(fa
     assert "修改原因：税务局更正申报" in history
     detail = client.get(record.get_absolute_url()).content.decode()
     assert "税务局更正申报" in detail
+    assert "税务局更正申报" in client.get(reverse("core:changerecord_list")).content.decode()
 
 
 def test_the_api_refuses_a_correction_without_a_reason_and_keeps_the_one_given(fact, economy, api_for):
