@@ -242,7 +242,7 @@ def bulk_import(path: Path, importer, profile_dir: Path | None, label: str = "")
     phases = Phases()
     phases.wrap(importing, "read_workbook", "read")
     phases.wrap(importing, "parse_rows", "parse")
-    for name in ("resolve", "match", "existing", "plan_related", "write", "write_related"):
+    for name in ("resolve", "match", "existing", "check_rules", "plan_related", "write", "write_related"):
         phases.wrap(importer, name, name)
     phases.wrap(imports, "record_bulk_changes", "record")
     phases.wrap(imports, "record_created", "record")
@@ -271,7 +271,8 @@ def bulk_import(path: Path, importer, profile_dir: Path | None, label: str = "")
 def describe_phases(seconds: dict) -> str:
     get = lambda name: seconds.get(name, 0.0)  # noqa: E731
     return (f"read {get('read'):.1f} s, parse {get('parse'):.1f} s, resolve {get('resolve'):.1f} s, "
-            f"match {get('match'):.1f} s (of which the lookup of stored rows {get('existing'):.1f} s, planning "
+            f"match {get('match'):.1f} s (of which the lookup of stored rows {get('existing'):.1f} s, the model's "
+            f"rules {get('check_rules'):.1f} s, planning "
             f"related rows {get('plan_related'):.1f} s), write {get('write'):.1f} s (of which the change record of "
             f"the file's rows {get('record'):.1f} s, related rows with their change record "
             f"{get('write_related'):.1f} s)")

@@ -92,10 +92,11 @@ def test_fact_changes_are_recorded(make_user, client_for, facts):
     fact = Fact.objects.get(enterprise=own, year=2021)
     client = client_for(make_user("economy"))
     response = client.post(reverse("economy:fact_edit", args=[fact.pk]), {
-        "enterprise": own.pk, "indicator": fact.indicator_id, "year": 2021, "month": "", "value": "120.5"})
+        "enterprise": own.pk, "indicator": fact.indicator_id, "year": 2021, "month": "", "value": "120.5",
+        "change_reason": "企业更正报表"})
     assert response.status_code == 302
     history = client.get(reverse("economy:fact_history", args=[fact.pk])).content.decode()
-    assert "120.50" in history or "120.5" in history
+    assert ("120.50" in history or "120.5" in history) and "修改原因：企业更正报表" in history
 
 
 def test_unknown_export_is_a_bad_request(make_user, client_for, facts):

@@ -211,7 +211,7 @@ def certified(rows: list[list], issued_on: str = "2020-12-01") -> list[list]:
         row + [f"GR2020320{n:05d}", issued_on] for n, row in enumerate(rows[1:])]
 
 
-FIELDS = {"issued_on", "name", "tags", "enterprise"}
+FIELDS = {"issued_on", "name", "tags", "enterprise"}  # the fields each record is checked on
 
 
 def test_a_reimport_records_the_certificates_contacts_and_tag_links_it_changes(economy):
@@ -220,6 +220,7 @@ def test_a_reimport_records_the_certificates_contacts_and_tag_links_it_changes(e
     rows[1][-1] = "2021-11-30"  # the certificate's date
     rows[1][HEADER.index("联系人")] = "李强"
     rows[1][HEADER.index("标签")] = "工程机械，专精特新"
+    rows[1][HEADER.index("规上年份")] = "2021"
     before = ChangeRecord.objects.count()
     imported(economy, rows)
 
@@ -233,6 +234,7 @@ def test_a_reimport_records_the_certificates_contacts_and_tag_links_it_changes(e
         ("contact", "update", "李强"): [("name", "联系人0", "李强")],
         ("tag", "create", "专精特新"): [("name", None, "专精特新")],
         ("enterprise", "update", enterprise.name): [("tags", [tags["工程机械"]], sorted(tags.values()))],
+        ("abovescaleyear", "delete", f"{enterprise.name} 2020年规上"): [("enterprise", enterprise.pk, None)],
     }
 
 

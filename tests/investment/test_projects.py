@@ -98,6 +98,8 @@ def test_no_problem_is_raised_on_a_terminated_project_by_the_page_the_api_or_the
     created = api_for(staff).post("/api/investment/problems/", problem, format="json")
     assert created.status_code == 201 and created.json()["stage"] == "lead"
     assert Problem.objects.get().stage == "lead"  # the API stores the project's stage, as the page does
+    project.refresh_from_db()
+    assert project.last_progress_on == date(2026, 1, 20)  # a problem raised is progress, on every path
     services.advance(project, "terminate", staff, note="投资方战略调整")
 
     page = client_for(staff).post(reverse("investment:problem_add"), problem)

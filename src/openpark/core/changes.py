@@ -106,9 +106,10 @@ def _actor_values() -> dict:
     }
 
 
-def build_record(instance, action: str, before: dict | None, after: dict | None) -> ChangeRecord:
+def build_record(instance, action: str, before: dict | None, after: dict | None, reason: str = "") -> ChangeRecord:
     return ChangeRecord(
         time=timezone.now(),
+        reason=reason,
         content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=False),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
@@ -125,8 +126,9 @@ def _json_text(values: dict | str | None) -> str | None:
     return _encoder.encode(values)
 
 
-def record_bulk_changes(changes) -> int:
-    """Record many changes in bulk, all by the current actor at one time; return how many.
+def record_bulk_changes(changes, reason: str = "") -> int:
+    """Record many changes in bulk, all by the current actor at one time, for one reason if given;
+    return how many.
 
     `changes` yields (instance, action, before, after), where before and after are snapshots, as
     dicts or as the JSON text of `snapshot_texts`, or None."""
@@ -144,7 +146,7 @@ def record_bulk_changes(changes) -> int:
     ]
     bulk.insert_rows(
         ChangeRecord, ["content_type_id", "object_id", "object_repr", "action", "before", "after"], rows,
-        constants={"time": timezone.now(), **_actor_values()}, raw=["before", "after"],
+        constants={"time": timezone.now(), "reason": reason, **_actor_values()}, raw=["before", "after"],
     )
     return len(rows)
 
@@ -224,11 +226,11 @@ def _text(instance, pk) -> str:
         return f"{instance._meta.verbose_name} {pk}"
 
 
-def read_parents(model, instances) -> None:
-    """Put the records the instances link to in their caches, one query per linked model, so that
-    naming or checking each instance reads none."""
+def read_parents(model, instances, links=None) -> None:
+    """Put the records the instances link to (through `links`, by default every link) in their
+    caches, one query per link, so that naming or checking each instance reads none."""
     for field in model._meta.concrete_fields:
-        if not field.many_to_one:
+        if not field.many_to_one or links is not None and field.name not in links:
             continue
         wanted = [i for i in instances if getattr(i, field.attname) is not None and not field.is_cached(i)]
         ids = list({getattr(i, field.attname) for i in wanted})
@@ -261,7 +263,9 @@ def connect() -> None:
 
 
 def record_save(sender, instance, created, raw=False, **kwargs):
-    if raw or not isinstance(instance, ChangeLoggedModel):
+    """Record a save, with the reason given for it (`instance._change_reason`, set by the form or
+    the API that asked for it)."""
+    if raw:
         return
     after = snapshot(instance)
     secrets = instance.secret_changes()
@@ -277,7 +281,8 @@ def record_save(sender, instance, created, raw=False, **kwargs):
             before = {**(before or {}), **{name: "" for name in secrets}}
             after.update(secrets)
     instance._change_action = ChangeAction.UPDATE
-    build_record(instance, action, before, after).save()
+    reason, instance._change_reason = getattr(instance, "_change_reason", ""), ""
+    build_record(instance, action, before, after, reason).save()
     _remember_loaded(instance)
 
 

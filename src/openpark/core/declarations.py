@@ -37,9 +37,9 @@ class ChangeRecordPages(ModelPages):
 
 change_pages = ChangeRecordPages(
     ChangeRecord, filterset_class=ChangeRecordFilterSet, actions=("list", "detail"),
-    list_columns=["time", "actor", "action", "object_type", "object_repr", "request_id"],
+    list_columns=["time", "actor", "action", "object_type", "object_repr", "reason", "request_id"],
     detail_fields=["time", "actor", "source", "request_id", "object_type", "object_id",
-                   "object_repr", "action"],
+                   "object_repr", "action", "reason"],
     views={"detail": ChangeRecordDetailView}, prefix="changes/", select_related=["content_type"],
     links={"object_repr": object_history_url}, search_fields=(),
     api=Api("changes", serializer=ChangeRecordSerializer, read_only=True, ordering=("time",),

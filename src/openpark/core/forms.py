@@ -11,7 +11,7 @@ from .choices import GrantAction
 from .fields import IdModelChoiceField, IdModelMultipleChoiceField, SafeJSONFormField
 from .importing import header_key
 from .limits import FIRST_YEAR, LAST_YEAR
-from .models import Grid
+from .models import REASON_MAX_LENGTH, REASON_MISSING, REASON_REQUIRED, Grid
 from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import scope_queryset
 from .tokens import MAX_DAYS
@@ -47,6 +47,9 @@ def platform_formfield(db_field, **kwargs):
     return formfield
 
 
+REASON_FIELD = "change_reason"
+
+
 class ScopedModelFormMetaclass(ModelFormMetaclass):
     def __new__(mcs, name, bases, attrs):
         meta = attrs.get("Meta")
@@ -63,6 +66,7 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self._ask_reason()
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if queryset is None:
@@ -75,6 +79,23 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
             field.queryset = queryset | model._default_manager.filter(pk__in=self._current_ids(name))
             field.label_from_instance = _with_state(field.label_from_instance)
             _type_ahead(field, model)
+
+    def _ask_reason(self) -> None:
+        """A 修改原因 on the edit form of a model that asks why its records change (see
+        `ChangeLoggedModel.change_reason`); kept with the change record."""
+        asked = getattr(self._meta.model, "change_reason", None)
+        if asked is None or self.instance.pk is None:
+            return
+        self.fields[REASON_FIELD] = forms.CharField(
+            label="修改原因", required=asked == REASON_REQUIRED, max_length=REASON_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": REASON_MISSING},
+            help_text="如：税务局更正申报。将记入变更历史。",
+        )
+
+    def save(self, commit=True):
+        if REASON_FIELD in self.fields:
+            self.instance._change_reason = (self.cleaned_data.get(REASON_FIELD) or "").strip()
+        return super().save(commit)
 
     def _current_ids(self, name) -> list:
         """The records the instance links to now, offered even if deleted since, so that saving

@@ -22,6 +22,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
@@ -35,8 +36,8 @@ from .changes import loaded_snapshot, read_parents, record_bulk_changes, record_
 from .choices import ChangeAction
 from .columns import display_value
 from .masking import hidden_fields, mask_value
-from .models import ChangeLoggedModel
 from .matching import Action
+from .models import ChangeLoggedModel
 
 CHUNK = 5000  # values per lookup query, well under SQLite's variable limit
 PREVIEW_ROWS = 20  # changed and created records shown on the job page; the changes report has them all
@@ -150,7 +151,7 @@ class RelatedChanges:
         if self.updates and issubclass(self.model, ChangeLoggedModel):
             afters = snapshot_texts(self.updates)
             record_bulk_changes((row, ChangeAction.UPDATE, loaded_snapshot(row), after)
-                                for row, after in zip(self.updates, afters))
+                                for row, after in zip(self.updates, afters, strict=True))
 
 
 @dataclass
@@ -173,10 +174,10 @@ class LinkChanges:
             (owner.pk, linked.pk) for owner, _, after in self.owners for linked in after
         ])
         # Recorded as a change of each owner stored before the import (a new one is recorded as created).
+        linked = [(owner, sorted(before), sorted(record.pk for record in after)) for owner, before, after in self.owners]
         record_bulk_changes(
-            (owner, ChangeAction.UPDATE, {self.field: sorted(before)}, {self.field: sorted(l.pk for l in after)})
-            for owner, before, after in self.owners
-            if hasattr(owner, "_loaded_values") and sorted(before) != sorted(l.pk for l in after)
+            (owner, ChangeAction.UPDATE, {self.field: before}, {self.field: after})
+            for owner, before, after in linked if hasattr(owner, "_loaded_values") and before != after
         )
 
 
@@ -348,11 +349,13 @@ class ModelImporter:
         checked = plan.of(Action.CREATE, Action.UPDATE, Action.RESTORE)
         if not checked:
             return []
-        rules = ModelRules(self.model, set(self.natural_key), self.rule_exclude)
+        # A uscc column is checked as the file is read, by the same function as the field's validator.
+        read_checked = {column.field for column in self.spec.columns if column.kind == "uscc"}
+        rules = ModelRules(self.model, set(self.natural_key), self.rule_exclude | read_checked)
         rules.read_parents([change.instance for change in checked])
         errors = []
         for change in checked:
-            problems = rules.clean(change.instance)
+            problems = rules.clean(change.instance, unchanged=self._unchanged(change))
             errors += [self.rule_error(plan, change.record, name, message) for name, message in problems]
             if not problems and change.action != Action.CREATE:
                 change.fields = self.changed_fields(plan, change.instance, change.record)
@@ -363,6 +366,13 @@ class ModelImporter:
         for change, name, message in rules.unique_problems(valid):
             errors.append(self.rule_error(plan, change.record, name, message))
         return errors
+
+    def _unchanged(self, change: RowChange) -> set[str]:
+        """The fields a stored record keeps as they are: their values passed the rules when stored."""
+        if change.action == Action.CREATE:
+            return set()
+        changed = {f.field.name for f in change.fields if f.field is not None}
+        return {f.name for f, _ in self._compared} - changed
 
     def rule_error(self, plan: Plan, record: Record, name: str, message: str) -> importing.CellError:
         """A refusal by the model's rules, under the column of the field it names (none for a rule
@@ -607,6 +617,9 @@ CHANGE_ACTIONS = {Action.UPDATE: ChangeAction.UPDATE, Action.RESTORE: ChangeActi
                   Action.DELETE: ChangeAction.DELETE}
 
 
+CACHED_TYPES = (str, int, Decimal, date)  # values whose check depends on the value alone
+
+
 class ModelRules:
     """A model's rules run on many unsaved instances, as `Model.full_clean` runs them on one, without
     a query per instance: the records they link to are read once for all (so that `clean()` finds
@@ -618,28 +631,54 @@ class ModelRules:
         self.natural_key = natural_key
         links = {f.name for f in model._meta.concrete_fields if f.is_relation}
         self.exclude = set(exclude) | links
+        self.fields = [f for f in model._meta.concrete_fields if f.name not in self.exclude]
+        self._passed: dict[tuple, object] = {}  # (attname, type, text) -> the value as cleaned
 
     def read_parents(self, instances) -> None:
-        read_parents(self.model, instances)
+        read_parents(self.model, instances, getattr(self.model, "clean_links", ()))
 
-    def clean(self, instance) -> list[tuple[str, str]]:
-        """(field or NON_FIELD_ERRORS, message) of every rule the instance breaks."""
-        errors = {}
-        for check in (lambda: instance.clean_fields(exclude=self.exclude), instance.clean):
-            try:
-                check()
-            except ValidationError as exc:
-                errors = exc.update_error_dict(errors)
+    def clean(self, instance, unchanged=frozenset()) -> list[tuple[str, str]]:
+        """(field or NON_FIELD_ERRORS, message) of every rule the instance breaks; the fields in
+        `unchanged` are not checked one by one (the record's own rules still see them)."""
+        errors = self.clean_fields(instance, unchanged)
+        try:
+            instance.clean()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
         return [(name, str(message)) for name, messages in errors.items()
                 for message in ValidationError(messages).messages]
+
+    def clean_fields(self, instance, unchanged=frozenset()) -> dict[str, list]:
+        """`Model.clean_fields`, each value of a field checked once: a sheet repeats its states,
+        dates and places on many rows. The key keeps the value's type and text (1.0 and 1.00
+        differ in decimal places)."""
+        errors = {}
+        for model_field in self.fields:
+            if model_field.name in unchanged:
+                continue
+            raw = getattr(instance, model_field.attname)
+            if model_field.blank and raw in model_field.empty_values:
+                continue
+            key = (model_field.attname, type(raw), str(raw)) if isinstance(raw, CACHED_TYPES) else None
+            if key in self._passed:
+                cleaned = self._passed[key]
+            else:
+                try:
+                    cleaned = model_field.clean(raw, instance)
+                except ValidationError as exc:
+                    errors[model_field.name] = exc.error_list
+                    continue
+                if key is not None:
+                    self._passed[key] = cleaned
+            setattr(instance, model_field.attname, cleaned)
+        return errors
 
     def unique_sets(self) -> list[tuple[tuple[str, ...], str | None]]:
         """(fields, constraint message or None for a unique field) of each uniqueness rule that the
         natural key does not already make sure of."""
         opts = self.model._meta
         sets = [((f.name,), None) for f in opts.concrete_fields if f.unique and not f.primary_key]
-        for constraint in opts.total_unique_constraints:
-            sets.append((tuple(constraint.fields), str(constraint.violation_error_message)))
+        sets += [(tuple(c.fields), str(c.violation_error_message)) for c in opts.total_unique_constraints]
         return [(fields, message) for fields, message in sets if set(fields) != self.natural_key]
 
     def unique_problems(self, changes) -> list[tuple]:

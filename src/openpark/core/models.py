@@ -22,6 +22,10 @@ from . import geo
 from .choices import ChangeAction, GrantAction, GrantState, ImportState, NotificationKind, TaskState
 from .limits import validate_date_range
 
+REASON_OPTIONAL, REASON_REQUIRED = "optional", "required"
+REASON_MISSING = "更正已有数据须填写修改原因。"
+REASON_MAX_LENGTH = 500
+
 
 class FrozenRecordError(ValidationError):
     """A change refused because the record is frozen (see `ChangeLoggedModel.frozen_when`)."""
@@ -69,6 +73,13 @@ class ChangeLoggedModel(models.Model):
     # such a record, updating or deleting it through a queryset, and the admin all refuse.
     frozen_when: models.Q | None = None
     frozen_message = "该{name}已冻结，不能{action}。"
+    # The links `clean()` follows (e.g. ("subpark",) to compare its zone): read once for all when
+    # many records are checked together, as an import checks every row.
+    clean_links: tuple[str, ...] = ()
+    # Whether an edit of a stored record asks why (a 修改原因 on its form and `reason` in the API),
+    # kept with the change record: None (not asked), REASON_OPTIONAL or REASON_REQUIRED (the
+    # correction of a figure, say).
+    change_reason: str | None = None
     # False for derived rows rewritten whole by a computation, whose deletion the computation's own
     # record tells (then Django deletes them fast, with no record per row).
     record_deletions = True
@@ -77,22 +88,6 @@ class ChangeLoggedModel(models.Model):
 
     class Meta:
         abstract = True
-
-    @classmethod
-    def frozen_refusal(cls, action: str) -> str:
-        return cls.frozen_message.format(name=cls._meta.verbose_name, action=action)
-
-    @property
-    def is_frozen(self) -> bool:
-        """Whether the record as stored is frozen (a model may answer from memory instead)."""
-        if self.frozen_when is None or self.pk is None:
-            return False
-        return type(self)._base_manager.filter(self.frozen_when, pk=self.pk).exists()
-
-    def refuse_if_frozen(self, action: str) -> None:
-        if self.frozen_when is not None and self.pk is not None and \
-                type(self)._base_manager.filter(self.frozen_when, pk=self.pk).exists():
-            raise FrozenRecordError(self.frozen_refusal(action))
 
     def save(self, *args, **kwargs):
         self.refuse_if_frozen("修改")
@@ -120,6 +115,25 @@ class ChangeLoggedModel(models.Model):
 
     def get_history_url(self):
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}_history", args=[self.pk])
+
+    @classmethod
+    def frozen_refusal(cls, action: str) -> str:
+        return cls.frozen_message.format(name=cls._meta.verbose_name, action=action)
+
+    @property
+    def is_frozen(self) -> bool:
+        """Whether the record is frozen, for the pages (a model may answer from memory instead)."""
+        return self.stored_frozen()
+
+    def stored_frozen(self) -> bool:
+        """Whether the record as stored is frozen (whatever this instance holds now)."""
+        if self.frozen_when is None or self.pk is None:
+            return False
+        return type(self)._base_manager.filter(self.frozen_when, pk=self.pk).exists()
+
+    def refuse_if_frozen(self, action: str) -> None:
+        if self.stored_frozen():
+            raise FrozenRecordError(self.frozen_refusal(action))
 
 
 class DomainQuerySet(ChangeLoggedQuerySet):
@@ -259,8 +273,6 @@ def _bound_dates(sender, **kwargs):
 
 
 class User(ChangeLoggedModel, AbstractUser):
-    objects = UserManager()
-
     change_log_exclude = frozenset({"password", "last_login", "updated_at"})
     sensitive_fields = {"phone": "core.view_user_phone"}
 
@@ -277,6 +289,8 @@ class User(ChangeLoggedModel, AbstractUser):
         _("须修改密码"), default=False, editable=False,
         help_text=_("密码由他人设置（新建账号或重置密码）时，本人须在下次登录时先修改密码。"),
     )
+
+    objects = UserManager()  # not the change-logged queryset of ChangeLoggedModel: accounts are created by it
 
     class Meta:
         verbose_name = _("用户")
@@ -424,6 +438,7 @@ class ChangeRecord(AppendOnlyModel):
     action = models.CharField(_("操作"), max_length=10, choices=ChangeAction.choices)
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
+    reason = models.CharField(_("修改原因"), max_length=REASON_MAX_LENGTH, blank=True)
 
     record_label = "变更记录"
 

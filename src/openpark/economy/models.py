@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from openpark.core.models import DomainModel
+from openpark.core.models import REASON_REQUIRED, DomainModel
 from openpark.enterprises.models import Enterprise
 
 from .choices import Frequency, Source
@@ -53,6 +53,7 @@ class Indicator(DomainModel):
 
 class Fact(DomainModel):
     scope_enterprise_field = "enterprise"
+    change_reason = REASON_REQUIRED  # an edited figure is a correction: why is kept with it
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="facts", verbose_name=_("企业"))
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="facts", verbose_name=_("指标"))

@@ -127,6 +127,7 @@ class Enterprise(DomainModel):
     """An enterprise of the park, identified by its 统一社会信用代码: names change, the code does not."""
 
     scope_enterprise_field = "pk"
+    clean_links = ("subpark",)
 
     uscc = USCCField(_("统一社会信用代码"), unique=True)
     name = models.CharField(_("企业名称"), max_length=200, db_index=True)
@@ -333,6 +334,7 @@ class ParcelUse(ChangeLoggedModel):
     """An enterprise using part of a parcel it does not hold (a lease), with the area it uses."""
 
     scope_enterprise_field = "enterprise"
+    clean_links = ("parcel",)
 
     parcel = models.ForeignKey(LandParcel, on_delete=models.CASCADE, related_name="uses", verbose_name=_("地块"))
     enterprise = models.ForeignKey(

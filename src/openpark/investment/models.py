@@ -188,6 +188,7 @@ class Project(DomainModel):
     """An investment project, from 线索 to 投产 (or 终止)."""
 
     scope_enterprise_field = "investor_enterprise"
+    clean_links = ("link",)
 
     code = models.CharField(_("项目编号"), max_length=30, unique=True, blank=True,
                             help_text=_("留空则自动编号，如 XM2026-0001。"))
@@ -306,6 +307,8 @@ class TeamMember(DomainModel):
 class Problem(DomainModel):
     """A problem raised on a project at some stage: owner, deadline, escalation, resolution."""
 
+    clean_links = ("project",)
+
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="problems", verbose_name=_("项目"))
     stage = models.CharField(_("提出阶段"), max_length=20, choices=Stage.choices, editable=False)
     description = models.TextField(_("问题"))
@@ -339,10 +342,15 @@ class Problem(DomainModel):
     overdue.fget.short_description = _("已逾期")
 
     def save(self, *args, **kwargs):
-        """A problem is raised at the stage its project is in, whichever path raises it."""
-        if self._state.adding and not self.stage:
+        """A problem is raised at the stage its project is in, and is progress on the project,
+        whichever path raises it."""
+        adding = self._state.adding
+        if adding and not self.stage:
             self.stage = self.project.stage
         super().save(*args, **kwargs)
+        if adding:
+            Project.objects.filter(pk=self.project_id, last_progress_on__lt=self.raised_on).update(
+                last_progress_on=self.raised_on)
 
 
 class LandTask(DomainModel):

@@ -79,8 +79,8 @@ def raise_problem(project: Project, description: str, owner: str, deadline, rais
     problem = Problem(project=project, description=description, owner=owner,
                       deadline=deadline, raised_on=raised_on or timezone.localdate())
     problem.full_clean()
-    problem.save()
-    record_progress(project, problem.raised_on)
+    problem.save()  # which records the progress on the project
+    project.last_progress_on = max(project.last_progress_on, problem.raised_on)
     return problem
 
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from ..fields import IdPrimaryKeyRelatedField, SafeJSONSerializerField, USCCField, USCCSerializerField
-from ..models import ChangeRecord, Grid, TaskRun
+from ..models import REASON_MAX_LENGTH, REASON_MISSING, REASON_REQUIRED, ChangeRecord, Grid, TaskRun
 from ..masking import hidden_fields, is_masked, mask_value
 from ..scoping import scope_queryset
 
@@ -24,6 +24,10 @@ class ScopedModelSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        if getattr(self.Meta.model, "change_reason", None) is not None:
+            fields["reason"] = serializers.CharField(
+                label="修改原因", write_only=True, required=False, allow_blank=True, max_length=REASON_MAX_LENGTH,
+                help_text="修改已有记录的原因，记入变更记录" + ("（必填）" if self._reason_required() else "。"))
         request = self.context.get("request")
         for field in fields.values():
             target = getattr(field, "child_relation", field)
@@ -50,7 +54,13 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             data[name] = mask_value(name, data[name])
         return data
 
+    def _reason_required(self) -> bool:
+        return getattr(self.Meta.model, "change_reason", None) == REASON_REQUIRED
+
     def validate(self, attrs):
+        self._change_reason = (attrs.pop("reason", "") or "").strip()
+        if self.instance is not None and self._reason_required() and not self._change_reason:
+            raise serializers.ValidationError({"reason": [REASON_MISSING]})
         attrs = self._without_masked_values(super().validate(attrs))
         model = self.Meta.model
         instance = self.instance or model()
@@ -69,6 +79,10 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if field.name in attrs:
                 attrs[field.name] = getattr(instance, field.name)
         return attrs
+
+    def update(self, instance, validated_data):
+        instance._change_reason = getattr(self, "_change_reason", "")
+        return super().update(instance, validated_data)
 
     def _without_masked_values(self, attrs: dict) -> dict:
         """A masked value sent back (a record read and written whole) keeps the stored one."""
@@ -111,7 +125,7 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
         model = ChangeRecord
         fields = [
             "id", "time", "user", "username", "request_id", "source", "content_type",
-            "object_id", "object_repr", "action", "action_display", "before", "after",
+            "object_id", "object_repr", "action", "action_display", "before", "after", "reason",
         ]
 
     def get_content_type(self, obj) -> str:
