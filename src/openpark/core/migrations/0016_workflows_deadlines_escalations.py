@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0018_attachments_and_notifications'),
+        ('core', '0015_attachments_and_notifications'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0013_import_changes_report'),
+        ('core', '0014_records_change_reason'),
     ]
 
     operations = [
