@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Enterprise
+from .models import Chain, Enterprise
 
 
 @admin.register(Enterprise)
@@ -8,3 +8,8 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ["uscc", "name", "is_deleted", "updated_at"]
     list_filter = ["is_deleted"]
     search_fields = ["uscc", "name"]
+
+
+@admin.register(Chain)
+class ChainAdmin(admin.ModelAdmin):
+    list_display = ["name", "leader", "order", "is_deleted"]

@@ -5,8 +5,20 @@ from openpark.core.registry import Api, Menu
 from . import filters, forms
 from .api import serializers
 from .importers import enterprise_importer, parcel_importer
-from .models import AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark, Zone
-from .views import basic_panel, contacts_panel, land_panel
+from .models import (
+    AboveScaleYear,
+    Chain,
+    ChainLink,
+    ChainMembership,
+    Contact,
+    Enterprise,
+    HighTechCertificate,
+    LandParcel,
+    ParcelUse,
+    SubPark,
+    Zone,
+)
+from .views import basic_panel, chain_panel, contacts_panel, land_panel, link_panel
 
 MODULE = "enterprises"
 
@@ -20,7 +32,7 @@ enterprise_pages = ModelPages(
     importer=enterprise_importer,
     api=Api("enterprises", serializer=serializers.EnterpriseSerializer, ordering=("name", "uscc", "registered_on", "updated_at"),
             select_related=("industry",),
-            prefetch_related=("tags", "above_scale_years", "high_tech_certificates", "former_names", "contacts")),
+            prefetch_related=("tags", "chains", "above_scale_years", "high_tech_certificates", "former_names", "contacts")),
     menu=Menu(MODULE, "企业名录", order=10),
 )
 zone_pages = ModelPages(
@@ -67,4 +79,28 @@ parcel_use_pages = ModelPages(
     ParcelUse, filterset_class=filters.ParcelUseFilterSet, form_class=forms.ParcelUseForm,
     list_columns=["parcel", "enterprise", "area_mu", "started_on", "ended_on"], prefix="parcel-uses/",
     api=Api("parcel-uses", serializer=serializers.ParcelUseSerializer),
+)
+
+# The chains are shown in 招商's menu, where they are planned; every app reads them from here.
+CHAIN_MODULE = "investment"
+
+chain_pages = ModelPages(
+    Chain, filterset_class=filters.ChainFilterSet, list_columns=["order", "name", "leader"],
+    form_fields=["name", "leader", "order", "note"], panels=[chain_panel],
+    api=Api("chains", serializer=serializers.ChainSerializer),
+    menu=Menu(CHAIN_MODULE, "产业链", order=90, park_wide=True),
+)
+link_pages = ModelPages(
+    ChainLink, filterset_class=filters.ChainLinkFilterSet, prefix="links/",
+    list_columns=["chain", "order", "name", "status"], select_related=["chain"],
+    form_fields=["chain", "name", "order", "status", "note"], panels=[link_panel],
+    api=Api("links", serializer=serializers.ChainLinkSerializer, select_related=("chain",),
+            prefetch_related=("memberships",)),
+)
+membership_pages = ModelPages(
+    ChainMembership, filterset_class=filters.ChainMembershipFilterSet, prefix="chain-members/",
+    list_columns=["chain", "link", "enterprise"], select_related=["chain", "link__chain", "enterprise"],
+    form_fields=["enterprise", "chain", "link"],
+    api=Api("chain-members", serializer=serializers.ChainMembershipSerializer,
+            select_related=("chain", "link__chain", "enterprise")),
 )

@@ -4,7 +4,15 @@ from openpark.core.forms import DateInput, ScopedModelForm
 
 from .industry import normalise_industry_code
 from .models import (
-    AboveScaleYear, Contact, Enterprise, HighTechCertificate, Industry, LandParcel, ParcelUse, SubPark, Zone,
+    AboveScaleYear,
+    Contact,
+    Enterprise,
+    HighTechCertificate,
+    Industry,
+    LandParcel,
+    ParcelUse,
+    SubPark,
+    Zone,
     industry_for,
 )
 
@@ -47,8 +55,10 @@ class EnterpriseForm(ScopedModelForm):
         fields = [
             "uscc", "name", "registered_on", "status", "industry", "zone", "subpark", "address",
             "longitude", "latitude", "production_started_on", "linked_leader", "linked_department", "tags",
+            "chains",
         ]
-        widgets = {"registered_on": DATE, "production_started_on": DATE, "tags": forms.CheckboxSelectMultiple}
+        widgets = {"registered_on": DATE, "production_started_on": DATE, "tags": forms.CheckboxSelectMultiple,
+                   "chains": forms.CheckboxSelectMultiple}
 
 
 class ZoneForm(ScopedModelForm):

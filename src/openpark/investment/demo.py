@@ -15,11 +15,28 @@ from openpark.core.bulk import insert_instances
 from openpark.core.changes import record_created
 from openpark.core.facts import park_facts
 from openpark.core.models import StateChange
-from openpark.enterprises.models import Enterprise, Zone
+from openpark.enterprises.models import Chain, ChainLink, Enterprise, Zone
 
-from .choices import STAGE_ORDER, AdviserKind, CompanyType, ContactStatus, LeadSource, Stage, VisitKind
+from .choices import (
+    STAGE_ORDER,
+    AdviserKind,
+    CompanyType,
+    ContactStatus,
+    LeadSource,
+    Stage,
+    VisitKind,
+)
 from .models import (
-    Adviser, Chain, ChainLink, DeadlineRule, Lead, Problem, Project, ProjectDeadline, StageDate, TargetCompany, Visit,
+    Adviser,
+    DeadlineRule,
+    Lead,
+    Problem,
+    Project,
+    ProjectDeadline,
+    StageDate,
+    TargetCompany,
+    TargetGoal,
+    Visit,
 )
 from .services import ship_all
 
@@ -56,6 +73,7 @@ def spread(rng: random.Random, count: int, total_wan: int, fixed: tuple = ()) ->
 
 def load(out) -> None:
     ship_all()  # a flushed database (browser tests) has lost the migration's rows
+    _goal(timezone.localdate().year)
     if Project.all_objects.exists():
         out.write(f"招商项目：已有 {Project.all_objects.count()} 个，未重复生成。")
         return
@@ -178,6 +196,14 @@ class _Builder:
 
     def in_progress(self) -> list[Project]:
         return [p for p in self.projects if p.stage not in (Stage.PRODUCING, Stage.TERMINATED)]
+
+
+def _goal(year: int) -> None:
+    """The year's target-company goal, as published; set once, then it is 招商's to change."""
+    if not TargetGoal.all_objects.filter(year=year).exists():
+        goal = TargetGoal(year=year, count=park_facts()["investment_attraction"]["target_companies_per_year"],
+                          note="链长制：每年梳理目标企业（公开报道数）")
+        goal.save()
 
 
 def _targets(rng: random.Random, year: int) -> list[TargetCompany]:

@@ -10,8 +10,12 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from .choices import STAGE_ORDER, LinkStatus, Stage
-from .models import Chain, ChainLink, DeadlineRule, Problem, Project, StageDate
+from openpark.enterprises.chains import chain_counts
+from openpark.enterprises.choices import LinkStatus
+from openpark.enterprises.models import Chain, ChainLink
+
+from .choices import STAGE_ORDER, Stage
+from .models import DeadlineRule, Problem, Project, StageDate
 
 # The demo park's chains and their links, upstream to downstream, with the work each needs.
 SHIPPED_CHAINS = {
@@ -193,26 +197,28 @@ CONTACT_ORDER = ("none", "contacted", "visited", "negotiating", "signed")
 
 
 def chain_map() -> list[dict]:
-    """Every chain with its links upstream to downstream: status, enterprises, projects in progress."""
+    """Every chain with its enterprises (those at no link too) and its links upstream to
+    downstream: status, enterprises, projects in progress."""
     in_progress = Project.objects.exclude(stage__in=[Stage.PRODUCING, Stage.TERMINATED])
     counts = Counter(in_progress.exclude(link=None).values_list("link_id", flat=True))
-    enterprises = Counter(ChainLink.enterprises.through.objects.values_list("chainlink_id", flat=True))
+    members = chain_counts()
     chains = []
     for chain in Chain.objects.prefetch_related("links"):
-        links = [{"link": link, "enterprises": enterprises[link.pk], "projects": counts[link.pk]}
+        count = members.get(chain.pk)
+        links = [{"link": link, "enterprises": count.links[link.pk] if count else 0, "projects": counts[link.pk]}
                  for link in chain.links.all()]
-        chains.append({"chain": chain, "links": links})
+        chains.append({"chain": chain, "links": links, "enterprises": count.enterprises if count else 0,
+                       "unplaced": count.unplaced if count else 0})
     return chains
 
 
 def target_progress(year: int) -> dict:
-    """The year's target companies against the target count: how many reached each contact step."""
-    from openpark.core.facts import park_facts
-
-    from .models import TargetCompany
+    """The year's target companies against the year's goal (None when no goal is set): how many
+    reached each contact step."""
+    from .models import TargetCompany, TargetGoal
 
     statuses = Counter(TargetCompany.objects.filter(year=year).values_list("contact_status", flat=True))
-    goal = park_facts()["investment_attraction"]["target_companies_per_year"]
+    goal = TargetGoal.of_year(year)
     reached = {}
     for index, status in enumerate(CONTACT_ORDER[1:], start=1):
         reached[status] = sum(statuses[s] for s in CONTACT_ORDER[index:])
