@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openpark.core.states import TransitionError
-from openpark.investment import services
 from openpark.enterprises.models import Chain, ChainLink
+from openpark.investment import services
 from openpark.investment.models import DeadlineRule, Project, ProjectDeadline, StageDate
 from tests.factories import EnterpriseFactory, bind_enterprise
 

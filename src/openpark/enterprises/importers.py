@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpark.core import imports
 from openpark.core.importing import CellError, Column, ColumnHint, ImportSpec
 from openpark.core.imports import FieldChange, LinkChanges, RelatedChanges
+from openpark.core.limits import in_year_range
 from openpark.core.masking import is_masked, visible_value
 from openpark.core.matching import Action, repeated_keys, where_text
 
@@ -134,7 +135,7 @@ class EnterpriseImporter(imports.ModelImporter):
                 fail("所在园中园", values["subpark"], "园中园不在所填片区内")
         if "above_scale_years" in values:
             years = split_list(values["above_scale_years"])
-            if all(y.isdigit() and 1990 <= int(y) <= 2100 for y in years):
+            if all(y.isdigit() and in_year_range(int(y)) for y in years):
                 values["above_scale_years"] = sorted({int(y) for y in years})
             else:
                 fail("规上年份", values["above_scale_years"], "应为年份，多个年份用逗号分隔，如 2020,2021")

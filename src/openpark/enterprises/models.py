@@ -2,13 +2,14 @@
 (产业链) with their links (环节), which every app reads: an enterprise is a member of a chain,
 optionally at one of its links."""
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openpark.core import geo
 from openpark.core.fields import CodeField, USCCField
+from openpark.core.limits import year_validators
 from openpark.core.models import (
     ActiveManager,
     ChangeLoggedModel,
@@ -302,9 +303,7 @@ class AboveScaleYear(ChangeLoggedModel):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="above_scale_years", verbose_name=_("企业")
     )
-    year = models.PositiveSmallIntegerField(
-        _("年份"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("年份"), validators=year_validators())
 
     class Meta:
         verbose_name = _("规上年份")

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from openpark.core.forms import YearField
+from openpark.core.limits import FIRST_YEAR, LAST_YEAR
 from openpark.core.masking import visible_value
 
 from . import chains, filters
@@ -86,7 +87,7 @@ def enterprise_map(request):
         "colourings": COLOURINGS,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "year": filters.default_year(),
+        "year": filters.default_year(), "first_year": FIRST_YEAR, "last_year": LAST_YEAR,
     })
 
 

@@ -15,6 +15,7 @@ from openpark.core.bulk import insert_instances
 from openpark.core.changes import record_created
 from openpark.core.facts import park_facts
 from openpark.core.models import StateChange
+from openpark.core.units import WAN_PER_YI
 from openpark.enterprises.models import Chain, ChainLink, Enterprise, Zone
 
 from .choices import (
@@ -41,7 +42,6 @@ from .models import (
 from .services import ship_all
 
 SEED = 20170101
-YI = 10000
 # (how many, total in 亿元, final stages) for the projects that were completed, started only, signed only.
 GROUPS = (
     (106, 90, (Stage.PRODUCING,) * 9 + (Stage.COMPLETED,)),
@@ -111,8 +111,8 @@ class _Builder:
 
     def signed_projects(self) -> None:
         for group, (count, total_yi, finals) in enumerate(GROUPS):
-            fixed = tuple(b * YI for b in BIG) if group == 2 else ()
-            for index, amount in enumerate(spread(self.rng, count, total_yi * YI, fixed)):
+            fixed = tuple(b * WAN_PER_YI for b in BIG) if group == 2 else ()
+            for index, amount in enumerate(spread(self.rng, count, total_yi * WAN_PER_YI, fixed)):
                 final = finals[index % len(finals)]
                 first_year = (2017, 2022, 2023)[group]
                 last_year = (2021, 2023, 2026)[group]

@@ -11,9 +11,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openpark.core.limits import year_validators
 from openpark.core.models import ChangeLoggedModel, DomainModel
 from openpark.core.states import StateMachine, Transition
-from openpark.economy.periods import FIRST_YEAR, LAST_YEAR
 from openpark.enterprises.models import Chain, ChainLink, Enterprise, Zone
 
 from .choices import (
@@ -31,7 +31,7 @@ from .choices import (
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
-YEAR = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+YEAR = year_validators()
 EDIT_PROJECT = "investment.change_project"
 
 

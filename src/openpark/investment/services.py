@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from openpark.core.units import WAN_PER_YI
 from openpark.enterprises.chains import chain_counts
 from openpark.enterprises.choices import LinkStatus
 from openpark.enterprises.models import Chain, ChainLink
@@ -127,7 +128,6 @@ def overdue_problems(today=None):
 
 # ---------------------------------------------------------------- the pipeline
 
-YI = 10000  # 万元 per 亿元
 BIG_PROJECTS = (1_000_000, 500_000)  # 100亿 and 50亿, in 万元
 AGE_BUCKETS = ((30, "30 天以内"), (90, "31—90 天"), (180, "91—180 天"), (None, "180 天以上"))
 SUMMARY_STAGES = {"signed": Stage.SIGNED, "started": Stage.STARTED, "completed": Stage.COMPLETED}
@@ -144,7 +144,7 @@ def summary(since: int) -> dict:
     for key, stage in SUMMARY_STAGES.items():
         projects = reached_since(stage, since)
         total = projects.aggregate(total=Sum("total_investment"))["total"] or Decimal(0)
-        result[key] = {"count": projects.count(), "investment_yi": float((total / YI).quantize(Decimal("0.01")))}
+        result[key] = {"count": projects.count(), "investment_yi": float((total / WAN_PER_YI).quantize(Decimal("0.01")))}
     return result
 
 
@@ -166,7 +166,7 @@ def pipeline(today=None) -> dict:
         for row in projects:
             count, total = groups.get(key(row), (0, Decimal(0)))
             groups[key(row)] = (count + 1, total + row[2])
-        return {name: {"count": count, "investment_yi": float(total / YI)} for name, (count, total) in groups.items()}
+        return {name: {"count": count, "investment_yi": float(total / WAN_PER_YI)} for name, (count, total) in groups.items()}
 
     labels = dict(Stage.choices)
     by_stage = grouped(lambda row: row[1])
