@@ -232,7 +232,7 @@ class ChainLink(DomainModel):
         verbose_name_plural = _("产业链环节")
         ordering = ["chain__order", "chain__name", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["chain", "name"], name="unique_link_per_chain",
+            models.UniqueConstraint(fields=["chain", "name"], name="unique_link_name_per_chain",
                                     violation_error_message="该产业链已有同名环节。"),
         ]
 

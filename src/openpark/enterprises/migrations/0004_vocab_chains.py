@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='chainlink',
-            constraint=models.UniqueConstraint(fields=('chain', 'name'), name='unique_link_per_chain', violation_error_message='该产业链已有同名环节。'),
+            constraint=models.UniqueConstraint(fields=('chain', 'name'), name='unique_link_name_per_chain', violation_error_message='该产业链已有同名环节。'),
         ),
         migrations.AddConstraint(
             model_name='chainmembership',

@@ -1,8 +1,19 @@
-"""The yearly target-company goal (目标企业数) as data that 招商 sets."""
+"""The yearly target-company goal (目标企业数) as data that 招商 sets. Until now every year's goal
+was shown as 30; each year that has target companies keeps that goal, now editable."""
 
 import django.core.validators
 import django.db.models.manager
 from django.db import migrations, models
+
+
+PREVIOUS_GOAL = 30
+
+
+def keep_shown_goals(apps, schema_editor):
+    TargetGoal = apps.get_model("investment", "TargetGoal")
+    years = apps.get_model("investment", "TargetCompany")._default_manager.values_list("year", flat=True).distinct()
+    TargetGoal._default_manager.bulk_create([
+        TargetGoal(year=year, count=PREVIOUS_GOAL, note="升级前的固定目标数，可修改") for year in sorted(set(years))])
 
 
 class Migration(migrations.Migration):
@@ -33,4 +44,5 @@ class Migration(migrations.Migration):
                 ('all_objects', django.db.models.manager.Manager()),
             ],
         ),
+        migrations.RunPython(keep_shown_goals, migrations.RunPython.noop),
     ]
