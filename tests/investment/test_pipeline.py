@@ -108,6 +108,10 @@ def test_chain_map_and_link_pages(projects, make_user, client_for):
     assert page.index("铸锻件毛坯") < page.index("精密机加工") < page.index("汽车电子")  # upstream first
     detail = client.get(link.get_absolute_url()).content.decode()
     assert "精工机械有限公司" in detail and "乙" in detail
+    add = reverse("enterprises:chainmembership_add") + f"?chain={link.chain_id}&amp;link={link.pk}"
+    assert add in detail
+    form = client.get(reverse("enterprises:chainmembership_add"), {"chain": link.chain_id, "link": link.pk})
+    assert f'<option value="{link.pk}" selected>' in form.content.decode()
 
 
 def test_target_progress_against_the_year_goal(make_user, client_for):

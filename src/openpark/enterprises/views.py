@@ -40,13 +40,22 @@ def chain_panel(request, chain):
     links = [(link, count.links[link.pk]) for link in chain.links.all()]
     return {"key": "links", "title": "环节（上游 → 下游）", "template": "enterprises/panels/chain.html",
             "context": {"links": links, "count": count, "unplaced": chain.memberships.filter(
-                link=None, enterprise__is_deleted=False).select_related("enterprise")}}
+                link=None, enterprise__is_deleted=False).select_related("enterprise"),
+                "add_url": _add_member_url(request, chain=chain.pk)}}
 
 
 def link_panel(request, link):
     members = link.memberships.filter(enterprise__is_deleted=False).select_related("enterprise")
     return {"key": "members", "title": "环节上的园区企业", "template": "enterprises/panels/link.html",
-            "context": {"enterprises": [membership.enterprise for membership in members]}}
+            "context": {"enterprises": [membership.enterprise for membership in members],
+                        "add_url": _add_member_url(request, chain=link.chain_id, link=link.pk)}}
+
+
+def _add_member_url(request, **initial) -> str | None:
+    """The membership form with the chain (and link) chosen, for those who may add members."""
+    if not request.user.has_perm("enterprises.add_chainmembership"):
+        return None
+    return reverse("enterprises:chainmembership_add") + "?" + "&".join(f"{k}={v}" for k, v in initial.items())
 
 
 def contacts_panel(request, enterprise):
