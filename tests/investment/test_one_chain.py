@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpark.economy import services as economy
 from openpark.economy.models import Fact, Indicator
 from openpark.enterprises.map import map_layers
-from openpark.enterprises.models import Enterprise
+from openpark.enterprises.models import Chain, Enterprise
 from openpark.evaluation import services as evaluation
 from tests.enterprises.helpers import code
 from tests.sheets import confirm, latest_job, upload, xlsx
@@ -36,4 +36,9 @@ def test_the_sheet_puts_enterprises_in_a_chain_that_every_page_counts_alike(make
     page = client.get(reverse("investment:chain_map")).content.decode()
     row = page[page.index('data-chain="汽车配件"'):]
     row = row[:row.index("</section>")]
-    assert "园区企业 3 家" in row
+    assert "园区企业 3 家" in row and "未分环节 3 家" in row
+    chain = Chain.objects.get(name="汽车配件")
+    listed = client.get(reverse("enterprises:enterprise_list"), {"chain": chain.pk})
+    assert len(listed.context["rows"]) == 3  # every figure links to the page it comes from
+    unplaced = client.get(reverse("enterprises:chainmembership_list"), {"chain": chain.pk, "unplaced": "true"})
+    assert len(unplaced.context["rows"]) == 3
