@@ -6,13 +6,7 @@ import pytest
 from openpark.economy import services
 from openpark.economy.choices import GrowthBasis, ScopeKind
 from openpark.economy.models import CityFigure, Fact, Indicator
-from openpark.enterprises.models import (
-    AboveScaleYear,
-    Chain,
-    ChainMembership,
-    HighTechCertificate,
-    Zone,
-)
+from openpark.enterprises.models import AboveScaleYear, Chain, ChainMembership, HighTechCertificate, Zone
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,17 +6,8 @@ from . import filters, forms
 from .api import serializers
 from .importers import enterprise_importer, parcel_importer
 from .models import (
-    AboveScaleYear,
-    Chain,
-    ChainLink,
-    ChainMembership,
-    Contact,
-    Enterprise,
-    HighTechCertificate,
-    LandParcel,
-    ParcelUse,
-    SubPark,
-    Zone,
+    AboveScaleYear, Chain, ChainLink, ChainMembership, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse,
+    SubPark, Zone,
 )
 from .views import basic_panel, chain_panel, contacts_panel, land_panel, link_panel
 

@@ -12,17 +12,8 @@ from openpark.core.uscc import with_check_digit
 
 from .choices import EnterpriseStatus, LandRight, LandUse, TagKind
 from .models import (
-    AboveScaleYear,
-    Chain,
-    ChainMembership,
-    Contact,
-    Enterprise,
-    HighTechCertificate,
-    LandParcel,
-    ParcelUse,
-    SubPark,
-    Tag,
-    Zone,
+    AboveScaleYear, Chain, ChainMembership, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark,
+    Tag, Zone,
 )
 
 SEED = 20211231

@@ -6,18 +6,8 @@ from openpark.core.filters import SearchFilterSet, YearFilter
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import industry_lookup
 from .models import (
-    AboveScaleYear,
-    Chain,
-    ChainLink,
-    ChainMembership,
-    Contact,
-    Enterprise,
-    HighTechCertificate,
-    LandParcel,
-    ParcelUse,
-    SubPark,
-    Tag,
-    Zone,
+    AboveScaleYear, Chain, ChainLink, ChainMembership, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse,
+    SubPark, Tag, Zone,
 )
 
 YES_NO = [("1", "是"), ("0", "否")]

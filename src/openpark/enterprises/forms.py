@@ -4,15 +4,7 @@ from openpark.core.forms import DateInput, ScopedModelForm
 
 from .industry import normalise_industry_code
 from .models import (
-    AboveScaleYear,
-    Contact,
-    Enterprise,
-    HighTechCertificate,
-    Industry,
-    LandParcel,
-    ParcelUse,
-    SubPark,
-    Zone,
+    AboveScaleYear, Contact, Enterprise, HighTechCertificate, Industry, LandParcel, ParcelUse, SubPark, Zone,
     industry_for,
 )
 

@@ -15,17 +15,8 @@ from .chains import chain_names_by_enterprise, chains_by_name
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import normalise_industry_code
 from .models import (
-    AboveScaleYear,
-    ChainMembership,
-    Contact,
-    Enterprise,
-    FormerName,
-    HighTechCertificate,
-    Industry,
-    LandParcel,
-    SubPark,
-    Tag,
-    Zone,
+    AboveScaleYear, ChainMembership, Contact, Enterprise, FormerName, HighTechCertificate, Industry, LandParcel,
+    SubPark, Tag, Zone,
 )
 
 LIST_SEPARATORS = re.compile(r"[;；,，、\s]+")

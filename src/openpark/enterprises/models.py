@@ -10,12 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from openpark.core import geo
 from openpark.core.fields import CodeField, USCCField
 from openpark.core.limits import year_validators
-from openpark.core.models import (
-    ActiveManager,
-    ChangeLoggedModel,
-    DomainModel,
-    DomainQuerySet,
-)
+from openpark.core.models import ActiveManager, ChangeLoggedModel, DomainModel, DomainQuerySet
 
 from .choices import EnterpriseStatus, LandRight, LandUse, LinkStatus, TagKind
 from .industry import normalise_industry_code

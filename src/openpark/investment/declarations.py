@@ -7,26 +7,10 @@ from . import filters, forms
 from .api import serializers
 from .importers import project_importer
 from .models import (
-    Adviser,
-    DeadlineRule,
-    LandTask,
-    Lead,
-    Problem,
-    Project,
-    ProjectDeadline,
-    StageDate,
-    TargetCompany,
-    TargetGoal,
-    TeamMember,
-    Visit,
+    Adviser, DeadlineRule, LandTask, Lead, Problem, Project, ProjectDeadline, StageDate, TargetCompany, TargetGoal,
+    TeamMember, Visit,
 )
-from .views import (
-    adviser_panel,
-    enterprise_projects_panel,
-    link_panel,
-    problem_panel,
-    project_panel,
-)
+from .views import adviser_panel, enterprise_projects_panel, link_panel, problem_panel, project_panel
 
 MODULE = "investment"
 

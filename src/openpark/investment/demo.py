@@ -18,26 +18,9 @@ from openpark.core.models import StateChange
 from openpark.core.units import WAN_PER_YI
 from openpark.enterprises.models import Chain, ChainLink, Enterprise, Zone
 
-from .choices import (
-    STAGE_ORDER,
-    AdviserKind,
-    CompanyType,
-    ContactStatus,
-    LeadSource,
-    Stage,
-    VisitKind,
-)
+from .choices import STAGE_ORDER, AdviserKind, CompanyType, ContactStatus, LeadSource, Stage, VisitKind
 from .models import (
-    Adviser,
-    DeadlineRule,
-    Lead,
-    Problem,
-    Project,
-    ProjectDeadline,
-    StageDate,
-    TargetCompany,
-    TargetGoal,
-    Visit,
+    Adviser, DeadlineRule, Lead, Problem, Project, ProjectDeadline, StageDate, TargetCompany, TargetGoal, Visit,
 )
 from .services import ship_all
 

@@ -4,16 +4,7 @@ from openpark.core.filters import SearchFilterSet, YearFilter
 from openpark.enterprises.models import Chain, Zone
 
 from .choices import CompanyType, ContactStatus, LeadSource, Stage, VisitKind
-from .models import (
-    Adviser,
-    DeadlineRule,
-    Lead,
-    Problem,
-    Project,
-    TargetCompany,
-    TargetGoal,
-    Visit,
-)
+from .models import Adviser, DeadlineRule, Lead, Problem, Project, TargetCompany, TargetGoal, Visit
 
 
 class AdviserFilterSet(SearchFilterSet):

@@ -17,17 +17,8 @@ from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Chain, ChainLink, Enterprise, Zone
 
 from .choices import (
-    STAGE_ORDER,
-    AdviserKind,
-    CompanyType,
-    ContactStatus,
-    LandTaskKind,
-    LeadSource,
-    Stage,
-    SupportKind,
-    TaskStatus,
-    TeamRole,
-    VisitKind,
+    STAGE_ORDER, AdviserKind, CompanyType, ContactStatus, LandTaskKind, LeadSource, Stage, SupportKind, TaskStatus,
+    TeamRole, VisitKind,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}

@@ -5,16 +5,7 @@ from rest_framework import serializers
 from openpark.core.api.serializers import ScopedModelSerializer
 
 from ..models import (
-    Chain,
-    ChainLink,
-    ChainMembership,
-    Contact,
-    Enterprise,
-    Industry,
-    LandParcel,
-    ParcelUse,
-    Tag,
-    industry_for,
+    Chain, ChainLink, ChainMembership, Contact, Enterprise, Industry, LandParcel, ParcelUse, Tag, industry_for,
 )
 
 

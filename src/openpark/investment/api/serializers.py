@@ -2,17 +2,7 @@ from rest_framework import serializers
 
 from openpark.core.api.serializers import ScopedModelSerializer
 
-from ..models import (
-    Adviser,
-    DeadlineRule,
-    Lead,
-    Problem,
-    Project,
-    ProjectDeadline,
-    TargetCompany,
-    TargetGoal,
-    Visit,
-)
+from ..models import Adviser, DeadlineRule, Lead, Problem, Project, ProjectDeadline, TargetCompany, TargetGoal, Visit
 
 HIDDEN = {"is_deleted", "deleted_at", "created_at"}
 
