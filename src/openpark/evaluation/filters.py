@@ -1,7 +1,6 @@
 import django_filters
 
 from openpark.core.filters import SearchFilterSet, YearFilter
-from openpark.enterprises.chains import live_memberships
 from openpark.enterprises.industry import industry_lookup
 from openpark.enterprises.models import Chain, Zone
 
@@ -43,7 +42,8 @@ class ResultFilterSet(SearchFilterSet):
     zone = django_filters.ModelChoiceFilter(field_name="enterprise__zone", queryset=Zone.objects.all(), label="片区")
     industry = django_filters.CharFilter(method="filter_industry", label="行业代码",
                                          help_text="门类字母或代码前缀，如 C、36、C3670")
-    chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), method="filter_chain", label="产业链")
+    chain = django_filters.ModelChoiceFilter(field_name="enterprise__chains", queryset=Chain.objects.all(),
+                                             distinct=True, label="产业链")
 
     class Meta:
         model = Result
@@ -62,9 +62,6 @@ class ResultFilterSet(SearchFilterSet):
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(**industry_lookup(value, prefix="enterprise__"))
-
-    def filter_chain(self, queryset, name, value):
-        return queryset.filter(enterprise_id__in=live_memberships().filter(chain=value).values("enterprise_id"))
 
 
 class DisposalCaseFilterSet(SearchFilterSet):
