@@ -112,3 +112,8 @@ def grid_user(make_user, grids):
     user = make_user("grid")
     bind_grid(user, grids[0])
     return user
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "upgrade: builds the previous release's demo park and migrates it to this code (in the normal suite)")

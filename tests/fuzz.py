@@ -21,13 +21,14 @@ from openpark.core.registry import declared
 from openpark.core.tasks import check_import
 from openpark.economy.models import CityFigure, Fact, Indicator
 from openpark.enterprises.models import (
-    AboveScaleYear, Contact, HighTechCertificate, LandParcel, ParcelUse, ServiceContract, SubPark, Tag, Zone,
+    AboveScaleYear, Chain, ChainLink, ChainMembership, Contact, HighTechCertificate, LandParcel, ParcelUse,
+    ServiceContract, SubPark, Tag, Zone,
 )
 from openpark.evaluation import services as evaluation
 from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Run, SchemeVersion
 from openpark.investment import services as investment
 from openpark.investment.models import (
-    Adviser, Chain, ChainLink, DeadlineRule, LandTask, Lead, Project, ProjectDeadline, StageDate, TargetCompany,
+    Adviser, DeadlineRule, LandTask, Lead, Project, ProjectDeadline, StageDate, TargetCompany, TargetGoal,
     TeamMember, Visit,
 )
 
@@ -158,7 +159,9 @@ def build_park(user=None) -> dict:
 
     chain = Chain.objects.order_by("pk").first()  # the shipped chains and their links
     link = ChainLink.objects.filter(chain=chain).first()
-    link.enterprises.add(first)
+    ChainMembership.objects.create(enterprise=first, chain=chain, link=link)
+    ChainMembership.objects.create(enterprise=second, chain=chain)
+    TargetGoal.objects.create(year=2026, count=30, note="链长制")
     adviser = Adviser.objects.create(name="王五", organisation="某研究院")
     target = TargetCompany.objects.create(year=2026, name="某新能源公司", company_type="private", link=link, officer="赵六")
     lead = Lead.objects.create(source="adviser", investor="某集团", intended_project="电池项目", officer="赵六",

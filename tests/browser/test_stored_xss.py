@@ -20,7 +20,6 @@ NAMES = {
     "zone": MARKUP + "片区",
     "subpark": MARKUP + "园中园",
     "enterprise": MARKUP + "企业",
-    "tag": MARKUP + "链标签",
     "chain": MARKUP + "产业链",
     "link": MARKUP + "环节",
     "indicator": MARKUP + "产值",
@@ -68,11 +67,9 @@ def name_markup_everywhere():
     named like markup; returns the new run."""
     from openpark.economy.indicators import OUTPUT
     from openpark.economy.models import Indicator
-    from openpark.enterprises.choices import TagKind
-    from openpark.enterprises.models import Enterprise, SubPark, Tag, Zone
+    from openpark.enterprises.models import Chain, Enterprise, SubPark, Zone
     from openpark.evaluation.models import Run, SchemeVersion
     from openpark.evaluation.services import compute, gather
-    from openpark.investment.models import Chain
 
     def rename(obj, name, **more):
         obj.name = name
@@ -84,9 +81,7 @@ def name_markup_everywhere():
     rename(largest_zone, NAMES["zone"])
     rename(SubPark.objects.exclude(boundary=None).first(), NAMES["subpark"])
     rename(Enterprise.objects.exclude(longitude=None).filter(zone=largest_zone).first(), NAMES["enterprise"])
-    chain_tags = Tag.objects.filter(kind=TagKind.CHAIN)
-    rename(max(chain_tags, key=lambda tag: tag.enterprises.count()), NAMES["tag"])
-    chain = Chain.objects.first()
+    chain = max(Chain.objects.all(), key=lambda chain: chain.memberships.count())
     rename(chain, NAMES["chain"])
     rename(chain.links.first(), NAMES["link"])
     rename(Indicator.objects.get(code=OUTPUT), NAMES["indicator"], unit=UNIT)
@@ -115,7 +110,7 @@ def test_names_reach_maps_and_charts_as_text(browser, live_server, demo_park, ar
     # 企业地图: zone labels, sub-park tooltips, enterprise popups and the legend, by zone and by chain.
     page.goto(live_server.url + "/enterprises/map/")
     page.wait_for_selector("#map[data-ready=true]")
-    for colouring, legend_name in (("zone", NAMES["zone"]), ("chain", NAMES["tag"])):
+    for colouring, legend_name in (("zone", NAMES["zone"]), ("chain", NAMES["chain"])):
         page.select_option("#map-colour", colouring)
         page.wait_for_selector("#map[data-ready=true]")
         texts = page.evaluate(OPEN_EVERY_MAP_POPUP)
@@ -130,7 +125,7 @@ def test_names_reach_maps_and_charts_as_text(browser, live_server, demo_park, ar
     page.wait_for_selector("#trend-chart[data-rendered='1'] canvas")
     texts = page.evaluate(SHOW_EVERY_TOOLTIP)
     assert page.evaluate(NO_INJECTED_ELEMENT), texts
-    for name in (NAMES["zone"], NAMES["tag"], NAMES["indicator"], UNIT):
+    for name in (NAMES["zone"], NAMES["chain"], NAMES["indicator"], UNIT):
         assert any(name in text for text in texts), name
     assert NAMES["indicator"] + "：月度累计与累计增速" in page.locator("body").inner_text()
     page.screenshot(path=str(artifacts / "xss-economy.png"), full_page=True)

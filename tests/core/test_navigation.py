@@ -8,7 +8,7 @@ SCOPED_ENTERPRISE_FILE = ["企业名录", "企业地图", "土地台账", "片�
 ENTERPRISE_FILE = [*SCOPED_ENTERPRISE_FILE, "服务合同"]
 ECONOMY = ["经济看板", "企业指标数据", "指标定义", "全市参考值"]
 EVALUATION = ["评价批次", "评价结果", "低效用地", "处置案", "评价方案", "等级政策"]
-INVESTMENT = ["项目总览", "招商项目", "项目问题", "招商线索", "走访洽谈", "目标企业进度", "目标企业", "产业链图谱", "产业链",
+INVESTMENT = ["项目总览", "招商项目", "项目问题", "招商线索", "走访洽谈", "目标企业进度", "目标企业", "目标企业年度目标", "产业链图谱", "产业链",
               "招商顾问", "办理时限"]
 EXPECTED_MENU = {
     "leader": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},

@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 from django.urls import reverse
 
-from openpark.enterprises.models import FormerName
-from openpark.investment.models import Chain, Project
+from openpark.enterprises.models import Chain, FormerName
+from openpark.investment.models import Project
 from tests.factories import EnterpriseFactory, bind_enterprise
 
 

@@ -6,8 +6,7 @@ import pytest
 from openpark.economy import services
 from openpark.economy.choices import GrowthBasis, ScopeKind
 from openpark.economy.models import CityFigure, Fact, Indicator
-from openpark.enterprises.choices import TagKind
-from openpark.enterprises.models import AboveScaleYear, HighTechCertificate, Tag, Zone
+from openpark.enterprises.models import AboveScaleYear, Chain, ChainMembership, HighTechCertificate, Zone
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +80,9 @@ def test_zone_chain_and_industry_scopes(firms, output):
     a.industry_id, b.industry_id = "3670", "4411"
     a.save()
     b.save()
-    chain = Tag.objects.create(name="汽车配件", kind=TagKind.CHAIN)
-    b.tags.add(chain)
+    chain = Chain.objects.get(name="汽车配件")
+    for link in chain.links.all()[:2]:  # at two links of the chain: counted once
+        ChainMembership.objects.create(enterprise=b, chain=chain, link=link)
     fact(a, output, 2021, 10)
     fact(b, output, 2021, 20)
 
@@ -91,6 +91,7 @@ def test_zone_chain_and_industry_scopes(firms, output):
 
     assert value(ScopeKind.ZONE, str(a.zone_id)) == D(10)
     assert value(ScopeKind.CHAIN, str(chain.pk)) == D(20)
+    assert dict(services.breakdown(output, 2021, None, "chain")) == {"汽车配件": D(20)}
     assert value(ScopeKind.INDUSTRY, "C") == D(10)
     assert value(ScopeKind.INDUSTRY, "44") == D(20)
     assert value(ScopeKind.INDUSTRY, "C3670") == D(10)

@@ -9,7 +9,7 @@ import pytest
 
 from openpark.core.models import ChangeRecord
 from openpark.enterprises.importers import enterprise_importer
-from openpark.enterprises.models import AboveScaleYear, Contact, Enterprise, Tag, Zone
+from openpark.enterprises.models import AboveScaleYear, Chain, Contact, Enterprise, Tag, Zone
 from tests.sheets import confirm, latest_job, read_xlsx, upload, xlsx
 
 from .helpers import code
@@ -105,7 +105,8 @@ def test_a_new_above_scale_year_or_a_changed_contact_alone_is_an_update(economy)
     first, second, third = (Enterprise.objects.get(uscc=code(n)) for n in range(3))
     assert list(first.above_scale_years.values_list("year", flat=True)) == [2020, 2021, 2022]
     assert (second.contacts.get().name, second.contacts.get().phone) == ("李强", "13900000000")
-    assert sorted(third.tags.values_list("name", flat=True)) == ["专精特新", "工程机械"]
+    assert list(third.tags.values_list("name", flat=True)) == ["专精特新"]
+    assert list(third.chains.values_list("name", flat=True)) == ["工程机械"]
 
     job = imported(economy, rows)  # the same file again changes nothing
     assert (job.result["update"], job.result["unchanged"]) == (0, 3)
@@ -122,7 +123,8 @@ def test_related_rows_removed_by_the_file_are_shown_and_removed(economy):
     confirm(economy, job)
     enterprise = Enterprise.objects.get()
     assert list(AboveScaleYear.objects.filter(enterprise=enterprise).values_list("year", flat=True)) == [2021]
-    assert not enterprise.tags.exists() and Tag.objects.filter(name="工程机械").exists()
+    assert not enterprise.chains.exists() and Chain.objects.filter(name="工程机械").exists()
+    assert not Tag.objects.filter(name="工程机械").exists()
 
 
 def test_a_contact_phone_is_masked_for_a_user_who_may_not_see_it(make_user, client_for, zones):

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from openpark.enterprises.models import (
-    AboveScaleYear, Contact, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone, industry_for,
+    AboveScaleYear, Chain, ChainMembership, Contact, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone,
+    industry_for,
 )
 from tests.factories import EnterpriseFactory, bind_enterprise
 
@@ -16,16 +17,18 @@ LIST = "enterprises:enterprise_list"
 @pytest.fixture
 def park(db):
     west, east = Zone.objects.create(name="西区"), Zone.objects.create(name="东区")
-    chain = Tag.objects.create(name="汽车配件", kind="chain")
+    chain = Chain.objects.get(name="汽车配件")
+    tag = Tag.objects.create(name="专精特新", kind="srdi")
     parts = EnterpriseFactory(name="甲汽配", industry_id="3670", zone=west, status="operating",
                               longitude=Decimal("120.25"), latitude=Decimal("31.96"))
-    parts.tags.add(chain)
+    parts.tags.add(tag)
+    ChainMembership.objects.create(enterprise=parts, chain=chain)
     motor = EnterpriseFactory(name="乙电机", industry_id="3819", zone=east, status="halted",
                               longitude=Decimal("120.27"), latitude=Decimal("31.96"))
     water = EnterpriseFactory(name="丙水务", industry_id="4610", zone=east)
     AboveScaleYear.objects.create(enterprise=parts, year=2021)
     HighTechCertificate.objects.create(enterprise=motor, number="GR2020001", issued_on=date(2020, 10, 1))
-    return {"west": west, "east": east, "parts": parts, "motor": motor, "water": water, "chain": chain}
+    return {"west": west, "east": east, "parts": parts, "motor": motor, "water": water, "chain": chain, "tag": tag}
 
 
 def names(response):
@@ -38,7 +41,8 @@ def names(response):
     ({"industry": "c3819"}, ["乙电机"]),
     ({"industry": "D"}, ["丙水务"]),
     ({"status": "halted"}, ["乙电机"]),
-    ({"tag": "chain"}, ["甲汽配"]),
+    ({"tag": "tag"}, ["甲汽配"]),
+    ({"chain": "chain"}, ["甲汽配"]),
     ({"year": "2021", "above_scale": "1"}, ["甲汽配"]),
     ({"year": "2021", "above_scale": "0"}, ["丙水务", "乙电机"]),
     ({"year": "2022", "high_tech": "1"}, ["乙电机"]),
@@ -46,7 +50,7 @@ def names(response):
     ({"q": "电机"}, ["乙电机"]),
 ])
 def test_list_filters(make_user, client_for, park, params, expected):
-    params = {k: (park[v].pk if k in ("zone", "tag") else v) for k, v in params.items()}
+    params = {k: (park[v].pk if k in ("zone", "tag", "chain") else v) for k, v in params.items()}
     assert names(client_for(make_user("leader")).get(reverse(LIST), params)) == expected
 
 
@@ -158,7 +162,8 @@ def test_api_filters_and_industry_codes(make_user, api_for, park):
     api = api_for(make_user("economy"))
     data = api.get("/api/enterprises/enterprises/", {"industry": "C36"}).json()
     assert [r["name"] for r in data["results"]] == ["甲汽配"]
-    assert data["results"][0]["industry"] == "3670" and data["results"][0]["tags"] == ["汽车配件"]
+    assert data["results"][0]["industry"] == "3670" and data["results"][0]["tags"] == ["专精特新"]
+    assert data["results"][0]["chains"] == ["汽车配件"]
     response = api.patch(f"/api/enterprises/enterprises/{park['water'].pk}/", {"industry": "C3670"}, format="json")
     assert response.status_code == 200 and response.json()["industry"] == "3670"
     response = api.patch(f"/api/enterprises/enterprises/{park['water'].pk}/", {"industry": "C9999"}, format="json")

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from openpark.enterprises.models import Chain, ChainMembership
 from openpark.investment import services
-from openpark.investment.models import Chain, Project, TargetCompany
+from openpark.investment.models import Project, TargetCompany, TargetGoal
 from openpark.investment.services import advance
 from tests.factories import EnterpriseFactory
 
@@ -70,12 +71,16 @@ def test_chain_map_and_link_pages(projects, make_user, client_for):
     client = client_for(make_user("investment"))
     link = projects[1].chain.links.get(name="精密机加工")
     Project.objects.filter(pk=projects[1].pk).update(link=link)
-    link.enterprises.add(EnterpriseFactory(name="精工机械有限公司"))
+    ChainMembership.objects.create(enterprise=EnterpriseFactory(name="精工机械有限公司"), chain=link.chain, link=link)
     page = client.get(reverse("investment:chain_map")).content.decode()
     assert page.count('class="panel chain-row"') == 6 and "企业 1 · 在建项目 1" in page
     assert page.index("铸锻件毛坯") < page.index("精密机加工") < page.index("汽车电子")  # upstream first
     detail = client.get(link.get_absolute_url()).content.decode()
     assert "精工机械有限公司" in detail and "乙" in detail
+    add = reverse("enterprises:chainmembership_add") + f"?chain={link.chain_id}&amp;link={link.pk}"
+    assert add in detail
+    form = client.get(reverse("enterprises:chainmembership_add"), {"chain": link.chain_id, "link": link.pk})
+    assert f'<option value="{link.pk}" selected>' in form.content.decode()
 
 
 def test_target_progress_against_the_year_goal(make_user, client_for):
@@ -83,11 +88,26 @@ def test_target_progress_against_the_year_goal(make_user, client_for):
     for number, status in enumerate(["none", "contacted", "visited", "negotiating", "signed", "signed"]):
         TargetCompany.objects.create(year=2026, name=f"目标{number}", company_type="listed", link=link, officer="王磊",
                                      contact_status=status)
+    leader, officer = make_user("leader"), make_user("investment")
+    assert services.target_progress(2026)["goal"] is None
+    page = client_for(leader).get(reverse("investment:target_progress"), {"year": 2026}).content.decode()
+    assert "尚未设定 2026 年的目标企业数" in page and "设定年度目标" not in page  # leaders read, 招商 sets
+
+    client = client_for(officer)
+    assert "设定年度目标" in client.get(reverse("investment:target_progress"), {"year": 2026}).content.decode()
+    assert 'value="2026"' in client.get(reverse("investment:targetgoal_add"), {"year": 2026}).content.decode()
+    client.post(reverse("investment:targetgoal_add"), {"year": 2026, "count": 30, "note": "链长制"})
     progress = services.target_progress(2026)
     assert progress == {"goal": 30, "listed": 6,
                         "reached": {"contacted": 5, "visited": 4, "negotiating": 3, "signed": 2}}
-    page = client_for(make_user("leader")).get(reverse("investment:target_progress"), {"year": 2026}).content.decode()
-    assert "年度目标 <strong>30</strong> 家" in page and "已列入名单 <strong>6</strong> 家" in page
+    page = client.get(reverse("investment:target_progress"), {"year": 2026}).content.decode()
+    assert "<strong>30</strong></a> 家" in page and "已列入名单 <strong>6</strong> 家" in page
+
+    goal = TargetGoal.objects.get(year=2026)
+    client.post(reverse("investment:targetgoal_edit", args=[goal.pk]), {"year": 2026, "count": 35, "note": "调高"})
+    assert services.target_progress(2026)["goal"] == 35
+    again = client.post(reverse("investment:targetgoal_add"), {"year": 2026, "count": 1}).content.decode()
+    assert "这一年度已设定目标。" in again and TargetGoal.objects.count() == 1
 
 
 def test_overdue_problems_on_the_leaders_home_page(projects, make_user, client_for):

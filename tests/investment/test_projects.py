@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openpark.core.states import TransitionError
+from openpark.enterprises.models import Chain, ChainLink
 from openpark.investment import services
-from openpark.investment.models import Chain, ChainLink, DeadlineRule, Problem, Project, ProjectDeadline, StageDate
+from openpark.investment.models import DeadlineRule, Problem, Project, ProjectDeadline, StageDate
 from tests.factories import EnterpriseFactory, bind_enterprise
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +193,7 @@ def test_bad_input_on_the_investment_forms_is_explained_and_not_saved(staff, cli
 
 def test_leaders_cannot_add_investment_records(make_user, client_for):
     client = client_for(make_user("leader"))
-    for url in ("investment:lead_add", "investment:visit_add", "investment:project_add", "investment:chain_add"):
+    for url in ("investment:lead_add", "investment:visit_add", "investment:project_add", "enterprises:chain_add"):
         assert client.get(reverse(url)).status_code == 403
     assert client.get(reverse("investment:lead_list")).status_code == 200
 
@@ -208,11 +209,12 @@ def test_a_deadline_applied_for_in_9999_is_refused_not_counted(project, staff, c
     assert not ProjectDeadline.objects.exists()
 
 
-def test_link_form_refuses_enterprise_ids_beyond_64_bits(make_user, client_for):
+def test_membership_form_refuses_enterprise_ids_beyond_64_bits(make_user, client_for):
     chain = Chain.objects.get(name="汽车配件")
-    response = client_for(make_user("economy", "investment")).post(reverse("investment:chainlink_add"), {
-        "chain": chain.pk, "name": "新环节", "order": 9, "status": "weak", "enterprises": ["99999999999999999999"]})
-    assert response.context["form"].errors["enterprises"] == ["所选记录不存在（编号超出范围）。"]
+    response = client_for(make_user("economy", "investment")).post(reverse("enterprises:chainmembership_add"), {
+        "chain": chain.pk, "enterprise": "99999999999999999999"})
+    assert response.status_code == 200 and response.context["form"].errors["enterprise"]
+    assert not chain.memberships.exists()
 
 
 def test_an_investor_sees_its_projects_stages_not_the_parks_internal_work(project, staff, make_user, client_for):

@@ -23,6 +23,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from . import uscc
 from .codes import normalise_code
+from .limits import FIRST_DATE, LAST_DATE
 
 __all__ = [
     "CellError", "Column", "ColumnHint", "ImportFileError", "ImportSpec", "ParseResult", "ParsedRow",
@@ -596,7 +597,7 @@ def _date_from_number(value: float) -> date:
     if value.is_integer() and 10000000 <= value <= 99999999:  # 20210305 typed as a number
         return _date_from_text(str(int(value)))
     # A bare year such as 2021 would otherwise silently become a date in 1905.
-    if 1 <= value <= _MAX_SERIAL and not (value.is_integer() and 1900 <= value <= 2100):
+    if 1 <= value <= _MAX_SERIAL and not (value.is_integer() and FIRST_DATE.year <= value <= LAST_DATE.year):
         return _EXCEL_EPOCH + timedelta(days=int(value))
     raise ValueError
 

@@ -18,7 +18,15 @@ FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2100, 12, 31)  # any date the pla
 JSON_MAX_DEPTH = 64
 JSON_MAX_NUMBER = 10**15
 
-YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+def year_validators() -> list:
+    """The validators of a year field (FIRST_YEAR–LAST_YEAR), a new list for each field."""
+    return [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+def in_year_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
 
 
 def id_out_of_range(value) -> bool:

@@ -3,7 +3,8 @@
 A role is a Django group. `access` names, per app label or per model ("<app>.<model>"), what the
 role may do with those records:
 
-- "view": only see them; "edit": see, add, change and delete them;
+- "view": only see them; "edit": see, add, change and delete them; "none": nothing (a model's own
+  entry wins over its app's, so "none" takes one model of an app away);
 - one action, or a tuple of actions, for exactly those (with "view", since nobody acts on records
   they cannot see): "add", "change", "delete", and the name of any transition of the model's state
   machine (`Transition.permission`), e.g. `{"core.grid": "add"}` (may file, may not change) or
@@ -16,7 +17,7 @@ see only what their bindings allow (see `openpark.core.scoping`).
 """
 from dataclasses import dataclass, field
 
-VIEW, EDIT = "view", "edit"
+VIEW, EDIT, NONE = "view", "edit", "none"
 MODEL_ACTIONS = ("view", "add", "change", "delete")
 DOMAIN_APPS = (
     "enterprises", "economy", "evaluation", "investment", "environment", "transformation",
@@ -43,6 +44,15 @@ def _all(level: str, *apps: str) -> dict[str, str]:
     return {app: level for app in apps}
 
 
+# The industry chains are the enterprises app's models (every app reads them), but the work of 招商:
+# a role has them at the level it has 招商's records.
+CHAIN_MODELS = ("enterprises.chain", "enterprises.chainlink", "enterprises.chainmembership")
+
+
+def _chains(level: str) -> dict[str, str]:
+    return {model: level for model in CHAIN_MODELS}
+
+
 ROLES: tuple[Role, ...] = (
     Role(
         "leader", "园区领导", "驾驶舱：全年指标与目标对比、地图、年度报告", True,
@@ -52,27 +62,28 @@ ROLES: tuple[Role, ...] = (
         "economy", "经发", "企业数据归集、经济运行监测、亩均评价、低效用地处置", True,
         {
             **_all(VIEW, "investment", "environment", "transformation", "cockpit"),
-            **_all(EDIT, "enterprises", "economy", "evaluation"),
+            **_all(EDIT, "enterprises", "economy", "evaluation"), **_chains(VIEW),
             "core.grid": VIEW, "core.changerecord": VIEW,
         },
         extra=("enterprises.view_contact_phone", "evaluation.publish_run"),
     ),
     Role(
         "investment", "招商", "产业链与目标企业、线索、走访、项目全生命周期", True,
-        {**_all(VIEW, "enterprises", "economy", "cockpit"), "investment": EDIT},
+        {**_all(VIEW, "enterprises", "economy", "cockpit"), "investment": EDIT, **_chains(EDIT)},
         extra=("enterprises.view_contact_phone",),
     ),
     Role(
         "environment", "环保", "排口、整治、污染源、巡河、水质、企业环境档案、环保管家检查", True,
-        {**_all(VIEW, "enterprises", "cockpit"), "environment": EDIT, "enterprises.servicecontract": EDIT},
+        {**_all(VIEW, "enterprises", "cockpit"), "environment": EDIT, "enterprises.servicecontract": EDIT,
+         **_chains(NONE)},
     ),
     Role(
         "industry", "工信", "智改数转认定与目标", True,
-        {**_all(VIEW, "enterprises", "economy", "cockpit"), "transformation": EDIT},
+        {**_all(VIEW, "enterprises", "economy", "cockpit"), "transformation": EDIT, **_chains(NONE)},
     ),
     Role(
         "community", "党建社区", "组织、党员、驿站、志愿队伍、活动、积分、随手拍", True,
-        {**_all(VIEW, "enterprises", "cockpit"), "community": EDIT, "core.grid": EDIT},
+        {**_all(VIEW, "enterprises", "cockpit"), "community": EDIT, "core.grid": EDIT, **_chains(NONE)},
     ),
     Role(
         "grid", "网格员", "随手拍上报问题，查看和兑换积分", False,
@@ -80,12 +91,12 @@ ROLES: tuple[Role, ...] = (
     ),
     Role(
         "enterprise", "企业用户", "查看和确认本企业数据，下载本企业评价报告", False,
-        {**_all(VIEW, "enterprises", "economy", "evaluation"), "investment.project": VIEW},
+        {**_all(VIEW, "enterprises", "economy", "evaluation"), "investment.project": VIEW, **_chains(NONE)},
     ),
     Role(
         # A contracted third party: sees the enterprises its contract covers while it runs.
         "steward", "环保管家", "按服务合同查看所服务企业的档案，开展环保检查", False,
-        {"enterprises": VIEW, "environment": EDIT},
+        {"enterprises": VIEW, "environment": EDIT, **_chains(NONE)},
     ),
     Role(
         "admin", "系统管理员", "账号、网格与绑定、工作日历；申请授予业务角色", True,
@@ -124,7 +135,7 @@ PARK_WIDE_ROLE_NAMES = frozenset(role.name for role in ROLES if role.park_wide)
 ADMINISTRATIVE_ROLE_NAMES = frozenset(role.name for role in ROLES if role.administrative)
 BUSINESS_ROLES = tuple(role for role in ROLES if not role.administrative)
 
-LEVELS = {VIEW: ("view",), EDIT: MODEL_ACTIONS}
+LEVELS = {VIEW: ("view",), EDIT: MODEL_ACTIONS, NONE: ()}
 
 
 def actions_of(level: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -152,22 +163,25 @@ def permission_codenames(role: Role, models_by_app: dict[str, list[str]],
     """(app_label, codename) pairs a role holds, given the models each app has; `transitions`
     finds the permission of a model's transition by name. A transition named for one model that
     the model does not have is a mistake in the declaration, and raises."""
-    wanted: set[tuple[str, str]] = set()
+    levels: dict[tuple[str, str], tuple] = {}
     for target, level in role.access.items():
         app_label, _, model_name = target.partition(".")
-        model_names = [model_name] if model_name else models_by_app.get(app_label, [])
-        for name in model_names:
-            read_only = f"{app_label}.{name}" in READ_ONLY_MODELS
-            for action in actions_of(level):
-                if action in MODEL_ACTIONS:
-                    if action == "view" or not read_only:
-                        wanted.add((app_label, f"{action}_{name}"))
-                    continue
-                permission = transitions(app_label, name, action)
-                if permission is not None:
-                    wanted.add(tuple(permission.split(".", 1)))
-                elif model_name:
-                    raise ValueError(f"角色“{role.name}”：{target} 没有“{action}”这种操作。")
+        for name in [model_name] if model_name else models_by_app.get(app_label, []):
+            if model_name or (app_label, name) not in levels:  # a model's own level wins over its app's
+                levels[(app_label, name)] = (level, target, bool(model_name))
+    wanted: set[tuple[str, str]] = set()
+    for (app_label, name), (level, target, named) in levels.items():
+        read_only = f"{app_label}.{name}" in READ_ONLY_MODELS
+        for action in actions_of(level):
+            if action in MODEL_ACTIONS:
+                if action == "view" or not read_only:
+                    wanted.add((app_label, f"{action}_{name}"))
+                continue
+            permission = transitions(app_label, name, action)
+            if permission is not None:
+                wanted.add(tuple(permission.split(".", 1)))
+            elif named:
+                raise ValueError(f"角色“{role.name}”：{target} 没有“{action}”这种操作。")
     wanted.update(tuple(permission.split(".", 1)) for permission in role.extra)
     return wanted
 

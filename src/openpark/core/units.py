@@ -1,6 +1,7 @@
-"""Land units: 1 亩 = 10000/15 m²."""
+"""Units every app shares: money in 万元 (1 亿元 = 10000 万元), land in 亩 (1 亩 = 10000/15 m²)."""
 from decimal import ROUND_HALF_UP, Decimal
 
+WAN_PER_YI = 10000  # 万元 per 亿元
 SQUARE_METRES_PER_MU = Decimal(10000) / Decimal(15)
 
 

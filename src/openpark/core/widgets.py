@@ -4,6 +4,8 @@ from django.urls import reverse
 
 from .limits import ID_MAX
 
+ID_DIGITS = len(str(ID_MAX))  # a longer string of digits is no id (and too long for int())
+
 
 class AutocompleteMixin:
     """A select of linked records that renders only the chosen ones: the page types ahead
@@ -26,7 +28,7 @@ class AutocompleteMixin:
         if not self.allow_multiple_selected and not self.is_required:
             options.append(self.create_option(name, "", "---------", not chosen, 0))
         field = self.choices.field
-        ids = [int(v) for v in chosen if v.isdigit() and int(v) <= ID_MAX]
+        ids = [int(v) for v in chosen if v.isdigit() and len(v) <= ID_DIGITS and int(v) <= ID_MAX]
         for obj in field.queryset.filter(pk__in=ids) if ids else ():
             options.append(self.create_option(name, obj.pk, field.label_from_instance(obj), True, len(options)))
         return [(None, options, 0)]

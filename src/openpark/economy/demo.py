@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from openpark.core.bulk import insert_instances
 from openpark.core.changes import record_created
 from openpark.core.facts import park_facts
+from openpark.core.units import WAN_PER_YI
 from openpark.enterprises.models import AboveScaleYear, Enterprise
 
 from .indicators import HIGH_TECH_OUTPUT, ship, ship_aliases
@@ -23,7 +24,6 @@ SEED = 20220131
 YEARS = (2020, 2021, 2022)
 PUBLISHED_YEAR = 2021
 CENT = Decimal("0.01")
-WAN_PER_YI = Decimal(10000)
 # Share of a year's output made in each month (the Spring Festival falls in January–February).
 SEASON = (0.065, 0.055, 0.085, 0.083, 0.085, 0.088, 0.083, 0.082, 0.088, 0.087, 0.092, 0.107)
 # Indicators that follow 工业总产值 by a ratio drawn per enterprise: (code, low, high).

@@ -2,8 +2,7 @@ from django import forms
 
 from openpark.core.fields import IdModelChoiceField
 from openpark.core.forms import ScopedModelForm, YearField
-from openpark.enterprises.choices import TagKind
-from openpark.enterprises.models import Tag, Zone
+from openpark.enterprises.models import Chain, Zone
 
 from .choices import GrowthBasis, ScopeKind
 from .headers import name_problems
@@ -74,7 +73,7 @@ class DashboardForm(forms.Form):
                                help_text="留空为年度数据")
     scope = forms.ChoiceField(label="企业范围", choices=ScopeKind.choices, initial=ScopeKind.ALL, required=False)
     zone = IdModelChoiceField(label="片区", queryset=Zone.objects.all(), required=False)
-    chain = IdModelChoiceField(label="产业链", queryset=Tag.objects.filter(kind=TagKind.CHAIN), required=False)
+    chain = IdModelChoiceField(label="产业链", queryset=Chain.objects.all(), required=False)
     industry = forms.CharField(label="行业代码", required=False, max_length=6, help_text="门类字母或代码前缀，如 C、36")
     basis = forms.ChoiceField(label="增速口径", choices=GrowthBasis.choices, initial=GrowthBasis.SAME_ENTERPRISES,
                               required=False)

@@ -6,6 +6,8 @@ each year's own set is decided by whoever computes the sums (`services`); here t
 """
 from decimal import ROUND_HALF_UP, Decimal
 
+from openpark.core.units import WAN_PER_YI
+
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -40,4 +42,4 @@ def to_yi(wan: Decimal | None) -> Decimal | None:
     """万元 to 亿元, to 2 decimals, as figures are published."""
     if wan is None:
         return None
-    return (Decimal(wan) / Decimal(10000)).quantize(CENT, ROUND_HALF_UP)
+    return (Decimal(wan) / WAN_PER_YI).quantize(CENT, ROUND_HALF_UP)

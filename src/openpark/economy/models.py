@@ -9,15 +9,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from openpark.core.limits import year_validators
 from openpark.core.models import REASON_REQUIRED, DomainModel
 from openpark.enterprises.models import Enterprise
 
 from .choices import Frequency, Source
-from .periods import FIRST_YEAR, LAST_YEAR, period_label
+from .periods import period_label
 
 VALUE = {"max_digits": 18, "decimal_places": 2}
 MONTH = [MinValueValidator(1), MaxValueValidator(12)]
-YEAR = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+YEAR = year_validators()
 
 
 class Indicator(DomainModel):

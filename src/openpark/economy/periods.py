@@ -7,7 +7,7 @@ meaning: a month range must start in January, because monthly values are cumulat
 import re
 import unicodedata
 
-from openpark.core.limits import FIRST_YEAR, LAST_YEAR
+from openpark.core.limits import FIRST_YEAR, LAST_YEAR, in_year_range
 
 from .choices import Frequency
 
@@ -39,7 +39,7 @@ def parse_year(text) -> int:
 
 
 def _checked_year(year: int) -> int:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    if not in_year_range(year):
         raise ValueError(f"年份 {year} 超出范围（{FIRST_YEAR}—{LAST_YEAR}）")
     return year
 

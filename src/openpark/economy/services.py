@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
+from openpark.enterprises.chains import chain_names_by_enterprise, live_memberships
 from openpark.enterprises.industry import industry_lookup
 from openpark.enterprises.models import Enterprise, Industry
 
@@ -33,7 +34,7 @@ SCOPES_WITH_VALUE = (ScopeKind.ZONE, ScopeKind.CHAIN, ScopeKind.INDUSTRY)
 
 @dataclass(frozen=True)
 class Scope:
-    """Which enterprises a figure sums over; `value` is the zone id, chain tag id or industry code."""
+    """Which enterprises a figure sums over; `value` is the zone id, chain id or industry code."""
 
     kind: str = ScopeKind.ALL
     value: str = ""
@@ -51,7 +52,7 @@ class Scope:
         if self.kind == ScopeKind.ZONE:
             return queryset.filter(zone_id=self.value)
         if self.kind == ScopeKind.CHAIN:
-            return queryset.filter(tags__id=self.value)
+            return queryset.filter(pk__in=self._chain_members())
         if self.kind == ScopeKind.INDUSTRY:
             return queryset.filter(**industry_lookup(self.value))
         return queryset
@@ -65,10 +66,14 @@ class Scope:
         if self.kind == ScopeKind.ZONE:
             return condition & Q(enterprise__zone_id=self.value)
         if self.kind == ScopeKind.CHAIN:
-            return condition & Q(enterprise__tags__id=self.value)
+            return condition & Q(enterprise_id__in=self._chain_members())
         if self.kind == ScopeKind.INDUSTRY:
             return condition & Q(**industry_lookup(self.value, prefix="enterprise__"))
         return condition
+
+    def _chain_members(self) -> QuerySet:
+        """The chain's enterprises as a subquery (an enterprise at two links of it counts once)."""
+        return live_memberships().filter(chain_id=self.value).values("enterprise_id")
 
     @property
     def by_year(self) -> bool:
@@ -240,7 +245,7 @@ def breakdown(indicator: Indicator, year: int, month: int | None, by: str, scope
     if by == "zone":
         rows = _sums(queryset, "enterprise__zone__name")
     elif by == "chain":
-        rows = _sums(queryset.filter(enterprise__tags__kind="chain"), "enterprise__tags__name")
+        rows = _by_chain(_sums(queryset, "enterprise_id"))
     elif by == "industry":
         rows = _sums(queryset.annotate(division=Substr("enterprise__industry_id", 1, 2)), "division")
         names = dict(Industry.objects.filter(code__in=[k for k in rows if k]).values_list("code", "name"))
@@ -248,6 +253,16 @@ def breakdown(indicator: Indicator, year: int, month: int | None, by: str, scope
     else:
         raise ValueError(f"unknown breakdown: {by}")
     return sorted(((name or "未填写", total) for name, total in rows.items()), key=lambda row: -row[1])
+
+
+def _by_chain(by_enterprise: dict) -> dict:
+    """Enterprise sums added up per chain: an enterprise counts once in each of its chains."""
+    rows: dict[str, Decimal] = {}
+    for enterprise_id, names in chain_names_by_enterprise().items():
+        for name in names:
+            if by_enterprise.get(enterprise_id) is not None:
+                rows[name] = rows.get(name, Decimal(0)) + by_enterprise[enterprise_id]
+    return rows
 
 
 def top_enterprises(indicator: Indicator, year: int, month: int | None, scope: Scope = Scope(), limit: int = TOP_N):

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from openpark.core.admin import add_binding_inline
 
-from .models import ContractBinding, Enterprise, EnterpriseBinding
+from .models import Chain, ContractBinding, Enterprise, EnterpriseBinding
 
 
 @admin.register(Enterprise)
@@ -25,3 +25,8 @@ class ContractBindingInline(admin.TabularInline):
 
 add_binding_inline(EnterpriseBindingInline)
 add_binding_inline(ContractBindingInline)
+
+
+@admin.register(Chain)
+class ChainAdmin(admin.ModelAdmin):
+    list_display = ["name", "leader", "order", "is_deleted"]

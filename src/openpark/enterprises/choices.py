@@ -27,6 +27,14 @@ class LandUse(models.TextChoices):
 
 
 class TagKind(models.TextChoices):
-    CHAIN = "chain", _("产业链")
     SRDI = "srdi", _("专精特新")
     OTHER = "other", _("其他")
+
+
+class LinkStatus(models.TextChoices):
+    """What a link of an industry chain needs: 补链, 强链, 延链, or nothing."""
+
+    MISSING = "missing", _("缺失（补链）")
+    WEAK = "weak", _("薄弱（强链）")
+    EXTEND = "extend", _("待延伸（扩链）")
+    STRONG = "strong", _("完整")

@@ -6,17 +6,10 @@ from . import filters, forms
 from .api import serializers
 from .importers import enterprise_importer, parcel_importer
 from .models import (
-    AboveScaleYear,
-    Contact,
-    Enterprise,
-    HighTechCertificate,
-    LandParcel,
-    ParcelUse,
-    ServiceContract,
-    SubPark,
-    Zone,
+    AboveScaleYear, Chain, ChainLink, ChainMembership, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse,
+    ServiceContract, SubPark, Zone,
 )
-from .views import basic_panel, contacts_panel, land_panel
+from .views import basic_panel, chain_panel, contacts_panel, land_panel, link_panel
 
 MODULE = "enterprises"
 
@@ -30,7 +23,7 @@ enterprise_pages = ModelPages(
     importer=enterprise_importer, attachments=True,
     api=Api("enterprises", serializer=serializers.EnterpriseSerializer, ordering=("name", "uscc", "registered_on", "updated_at"),
             select_related=("industry",),
-            prefetch_related=("tags", "above_scale_years", "high_tech_certificates", "former_names", "contacts")),
+            prefetch_related=("tags", "chains", "above_scale_years", "high_tech_certificates", "former_names", "contacts")),
     menu=Menu(MODULE, "企业名录", order=10),
 )
 zone_pages = ModelPages(
@@ -86,4 +79,28 @@ contract_pages = ModelPages(
     api=Api("service-contracts", fields=("number", "contractor", "service", "starts_on", "ends_on", "enterprises",
                                          "created_at", "updated_at"), prefetch_related=("enterprises",)),
     menu=Menu(MODULE, "服务合同", order=60, park_wide=True),
+)
+
+# The chains are shown in 招商's menu, where they are planned; every app reads them from here.
+CHAIN_MODULE = "investment"
+
+chain_pages = ModelPages(
+    Chain, filterset_class=filters.ChainFilterSet, list_columns=["order", "name", "leader"],
+    form_fields=["name", "leader", "order", "note"], panels=[chain_panel],
+    api=Api("chains", serializer=serializers.ChainSerializer),
+    menu=Menu(CHAIN_MODULE, "产业链", order=90, park_wide=True),
+)
+link_pages = ModelPages(
+    ChainLink, filterset_class=filters.ChainLinkFilterSet, prefix="links/",
+    list_columns=["chain", "order", "name", "status"], select_related=["chain"],
+    form_fields=["chain", "name", "order", "status", "note"], panels=[link_panel],
+    api=Api("links", serializer=serializers.ChainLinkSerializer, select_related=("chain",),
+            prefetch_related=("memberships",)),
+)
+membership_pages = ModelPages(
+    ChainMembership, filterset_class=filters.ChainMembershipFilterSet, prefix="chain-members/",
+    list_columns=["chain", "link", "enterprise"], select_related=["chain", "link__chain", "enterprise"],
+    form_fields=["enterprise", "chain", "link"],
+    api=Api("chain-members", serializer=serializers.ChainMembershipSerializer,
+            select_related=("chain", "link__chain", "enterprise")),
 )

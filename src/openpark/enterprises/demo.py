@@ -12,7 +12,8 @@ from openpark.core.uscc import with_check_digit
 
 from .choices import EnterpriseStatus, LandRight, LandUse, TagKind
 from .models import (
-    AboveScaleYear, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark, Tag, Zone,
+    AboveScaleYear, Chain, ChainMembership, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark,
+    Tag, Zone,
 )
 
 SEED = 20211231
@@ -32,7 +33,7 @@ BRANDS = [
     "金川", "瑞丰", "中鼎", "亚星", "万达", "九龙", "东盛", "润禾", "蓝海", "星辰", "嘉和", "明远",
 ]
 FORMS = ["有限公司", "股份有限公司", "制造有限公司", "科技有限公司"]
-# (trade in the name, GB/T 4754 class, chain tag or "")
+# (trade in the name, GB/T 4754 class, industry chain or "")
 TRADES = [
     ("汽车零部件", "3670", "汽车配件"), ("汽车配件", "3670", "汽车配件"), ("内燃机配件", "3412", "汽车配件"),
     ("工程机械", "3514", "工程机械"), ("机械零部件", "3484", "工程机械"), ("泵业", "3441", "工程机械"),
@@ -217,6 +218,7 @@ def _load_details(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> Non
     if not new:
         return
     tags = _load_tags()
+    chains = _load_chains()
     years = [AboveScaleYear(enterprise=d.enterprise, year=y) for d in new for y in d.above_scale_years]
     certificates = [
         HighTechCertificate(enterprise=d.enterprise, number=d.certificate[0], issued_on=d.certificate[1])
@@ -227,19 +229,29 @@ def _load_details(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> Non
         record_created(model.objects.bulk_create(rows, batch_size=1000))
     through = Enterprise.tags.through
     through.objects.bulk_create(
-        [through(enterprise_id=d.enterprise.pk, tag_id=tags[d.chain].pk) for d in new if d.chain]
-        + [through(enterprise_id=d.enterprise.pk, tag_id=tags["专精特新"].pk) for d in new if d.specialised]
+        [through(enterprise_id=d.enterprise.pk, tag_id=tags["专精特新"].pk) for d in new if d.specialised]
     )
+    record_created(ChainMembership.objects.bulk_create(
+        [ChainMembership(enterprise=d.enterprise, chain=chains[d.chain]) for d in new if d.chain]))
     _load_land(new, demos)
 
 
 def _load_tags() -> dict[str, Tag]:
-    wanted = {name: TagKind.CHAIN for _, _, name in TRADES if name}
-    wanted["专精特新"] = TagKind.SRDI
+    wanted = {"专精特新": TagKind.SRDI}
     found = {t.name: t for t in Tag.all_objects.filter(name__in=wanted)}
     created = Tag.objects.bulk_create([Tag(name=n, kind=k) for n, k in wanted.items() if n not in found])
     record_created(created)
     return {**found, **{t.name: t for t in created}}
+
+
+def _load_chains() -> dict[str, Chain]:
+    """The chains the enterprises are in (shipped by a migration, but a flushed database has lost them)."""
+    wanted = list(dict.fromkeys(name for _, _, name in TRADES if name))
+    found = {chain.name: chain for chain in Chain.all_objects.filter(name__in=wanted)}
+    created = Chain.objects.bulk_create([Chain(name=name, order=(i + 1) * 10) for i, name in enumerate(wanted)
+                                         if name not in found])
+    record_created(created)
+    return {**found, **{chain.name: chain for chain in created}}
 
 
 def _load_land(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> None:

@@ -6,16 +6,8 @@ from openpark.core.filters import SearchFilterSet, YearFilter
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import industry_lookup
 from .models import (
-    AboveScaleYear,
-    Contact,
-    Enterprise,
-    HighTechCertificate,
-    LandParcel,
-    ParcelUse,
-    ServiceContract,
-    SubPark,
-    Tag,
-    Zone,
+    AboveScaleYear, Chain, ChainLink, ChainMembership, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse,
+    ServiceContract, SubPark, Tag, Zone,
 )
 
 YES_NO = [("1", "是"), ("0", "否")]
@@ -36,6 +28,8 @@ class EnterpriseFilterSet(SearchFilterSet):
     industry = django_filters.CharFilter(method="filter_industry", label="行业代码",
                                          help_text="门类字母或代码前缀，如 C、36、C3670")
     tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=Tag.objects.all(), label="标签")
+    chain = django_filters.ModelChoiceFilter(field_name="chains", queryset=Chain.objects.all(), label="产业链",
+                                             distinct=True)
     year = YearFilter(method="keep", label="年份")
     above_scale = django_filters.ChoiceFilter(choices=YES_NO, method="filter_above_scale", label="规上")
     high_tech = django_filters.ChoiceFilter(choices=YES_NO, method="filter_high_tech", label="高新技术企业")
@@ -138,4 +132,32 @@ class ServiceContractFilterSet(SearchFilterSet):
 
     class Meta:
         model = ServiceContract
+        fields = []
+
+
+class ChainFilterSet(SearchFilterSet):
+    search_fields = ("name", "leader")
+
+    class Meta:
+        model = Chain
+        fields = []
+
+
+class ChainLinkFilterSet(SearchFilterSet):
+    search_fields = ("name", "chain__name")
+    chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), label="产业链")
+
+    class Meta:
+        model = ChainLink
+        fields = ["status"]
+
+
+class ChainMembershipFilterSet(SearchFilterSet):
+    search_fields = ("enterprise__name", "enterprise__uscc", "chain__name", "link__name")
+    chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), label="产业链")
+    link = django_filters.ModelChoiceFilter(queryset=ChainLink.objects.select_related("chain"), label="环节")
+    unplaced = django_filters.BooleanFilter(field_name="link", lookup_expr="isnull", label="仅未分环节")
+
+    class Meta:
+        model = ChainMembership
         fields = []

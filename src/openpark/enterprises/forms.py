@@ -56,8 +56,10 @@ class EnterpriseForm(ScopedModelForm):
         fields = [
             "uscc", "name", "registered_on", "status", "industry", "zone", "subpark", "address",
             "longitude", "latitude", "production_started_on", "linked_leader", "linked_department", "tags",
+            "chains",
         ]
-        widgets = {"registered_on": DATE, "production_started_on": DATE, "tags": forms.CheckboxSelectMultiple}
+        widgets = {"registered_on": DATE, "production_started_on": DATE, "tags": forms.CheckboxSelectMultiple,
+                   "chains": forms.CheckboxSelectMultiple}
 
 
 class ZoneForm(ScopedModelForm):

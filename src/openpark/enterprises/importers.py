@@ -7,14 +7,16 @@ from django.utils import timezone
 from openpark.core import imports
 from openpark.core.importing import CellError, Column, ColumnHint, ImportSpec
 from openpark.core.imports import FieldChange, LinkChanges, RelatedChanges
+from openpark.core.limits import in_year_range
 from openpark.core.masking import is_masked, visible_value
 from openpark.core.matching import Action, repeated_keys, where_text
 
+from .chains import chain_names_by_enterprise, chains_by_name
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import normalise_industry_code
 from .models import (
-    AboveScaleYear, Contact, Enterprise, FormerName, HighTechCertificate, Industry, LandParcel, SubPark,
-    Tag, Zone,
+    AboveScaleYear, ChainMembership, Contact, Enterprise, FormerName, HighTechCertificate, Industry, LandParcel,
+    SubPark, Tag, Zone,
 )
 
 LIST_SEPARATORS = re.compile(r"[;；,，、\s]+")
@@ -124,7 +126,7 @@ class EnterpriseImporter(imports.ModelImporter):
                 fail("所在园中园", values["subpark"], "园中园不在所填片区内")
         if "above_scale_years" in values:
             years = split_list(values["above_scale_years"])
-            if all(y.isdigit() and 1990 <= int(y) <= 2100 for y in years):
+            if all(y.isdigit() and in_year_range(int(y)) for y in years):
                 values["above_scale_years"] = sorted({int(y) for y in years})
             else:
                 fail("规上年份", values["above_scale_years"], "应为年份，多个年份用逗号分隔，如 2020,2021")
@@ -165,6 +167,7 @@ class EnterpriseImporter(imports.ModelImporter):
         queryset = queryset.select_related("zone", "subpark").prefetch_related(
             "above_scale_years", "high_tech_certificates", "tags", "contacts"
         )
+        chains = chain_names_by_enterprise()
         for enterprise in queryset.iterator(chunk_size=2000):
             certificate = max(enterprise.high_tech_certificates.all(), key=lambda c: c.issued_on, default=None)
             contact = min(enterprise.contacts.all(), key=lambda c: c.pk, default=None)
@@ -176,7 +179,7 @@ class EnterpriseImporter(imports.ModelImporter):
                 "above_scale_years": ",".join(str(a.year) for a in enterprise.above_scale_years.all()),
                 "high_tech_number": certificate.number if certificate else "",
                 "high_tech_issued_on": certificate.issued_on if certificate else None,
-                "tags": ",".join(t.name for t in enterprise.tags.all()),
+                "tags": ",".join([t.name for t in enterprise.tags.all()] + chains.get(enterprise.pk, [])),
                 "contact_name": contact.name if contact else "",
                 "contact_title": contact.title if contact else "",
                 "contact_phone": visible_value(contact, "phone", user) if contact else "",
@@ -263,26 +266,50 @@ def _certificate_text(number: str, issued_on) -> str:
 
 
 def _tags(changes, known) -> list:
-    """The tags named in the file, new ones created, and the links of each enterprise whose tags change."""
+    """The 标签 column names tags and chains: a name of a chain puts the enterprise in that chain
+    (at no link, unless it is there already), any other name is a tag, created if new. Planned: new
+    tags, the tag links of each enterprise whose tags change, and the chain memberships added and
+    removed."""
     names = {id(change): list(dict.fromkeys(split_list(change.record.values.get("tags")))) for change in changes}
     wanted = sorted({name for tag_names in names.values() for name in tag_names})
-    tags = {tag.name: tag for tag in imports.rows_of(Tag.objects.all(), "name", wanted)}
-    new_tags = RelatedChanges(Tag, creates=[Tag(name=name) for name in wanted if name not in tags])
+    chains = chains_by_name(wanted)
+    tags = {tag.name: tag for tag in imports.rows_of(Tag.objects.all(), "name", [n for n in wanted if n not in chains])}
+    new_tags = RelatedChanges(Tag, creates=[Tag(name=name) for name in wanted if name not in tags and name not in chains])
     tags.update((tag.name, tag) for tag in new_tags.creates)
     linked = defaultdict(list)
     stored = Enterprise.tags.through.objects.order_by("tag__name").values_list("enterprise_id", "tag_id", "tag__name")
     for enterprise_id, tag_id, name in imports.rows_of(stored, "enterprise_id", known):
         linked[enterprise_id].append((tag_id, name))
+    members = defaultdict(list)
+    for membership in imports.rows_of(ChainMembership.objects.select_related("chain").order_by("chain__order", "pk"),
+                                      "enterprise_id", known):
+        members[membership.enterprise_id].append(membership)
     links = LinkChanges(Enterprise, "tags")
+    memberships = RelatedChanges(ChainMembership)
     for change in changes:
         after = names[id(change)]
         before = linked.get(change.instance.pk, []) if change.instance.pk is not None else []
-        if set(after) == {name for _, name in before}:
+        in_chains = members.get(change.instance.pk, []) if change.instance.pk is not None else []
+        before_names = [name for _, name in before] + list(dict.fromkeys(m.chain.name for m in in_chains))
+        if set(after) == set(before_names):
             continue
-        links.owners.append((change.instance, [tag_id for tag_id, _ in before], [tags[name] for name in after]))
+        after_tags = [name for name in after if name not in chains]
+        if set(after_tags) != {name for _, name in before}:
+            links.owners.append((change.instance, [tag_id for tag_id, _ in before], [tags[name] for name in after_tags]))
+        _plan_memberships(memberships, change.instance, in_chains, [chains[name] for name in after if name in chains])
         if change.action != Action.CREATE:
-            change.add_related(FieldChange("标签", "、".join(name for _, name in before), "、".join(after)))
-    return [new_tags, links]
+            change.add_related(FieldChange("标签", "、".join(before_names), "、".join(after)))
+    return [new_tags, links, memberships]
+
+
+def _plan_memberships(memberships: RelatedChanges, enterprise, current: list, wanted: list) -> None:
+    """The enterprise ends in the wanted chains: those it leaves lose every membership (at any link),
+    those it joins get one at no link, those it stays in keep theirs."""
+    wanted_ids = {chain.pk for chain in wanted}
+    memberships.deletes += [m for m in current if m.chain_id not in wanted_ids]
+    present = {m.chain_id for m in current}
+    memberships.creates += [ChainMembership(enterprise=enterprise, chain=chain) for chain in wanted
+                            if chain.pk not in present]
 
 
 def _contacts(changes, known, headers) -> RelatedChanges:

@@ -8,7 +8,8 @@ from collections import Counter
 from openpark.core import geo
 from openpark.core.scoping import scope_queryset
 
-from .choices import EnterpriseStatus, TagKind
+from .chains import NOT_IN_CHAIN, first_chain_of
+from .choices import EnterpriseStatus
 from .models import AboveScaleYear, Enterprise, HighTechCertificate, SubPark, Zone
 
 COLOURINGS = {
@@ -43,12 +44,8 @@ def _categories(enterprises: list[Enterprise], colouring: str, year: int) -> dic
             issued_on__year__gte=year - HighTechCertificate.VALID_YEARS + 1,
         ).values_list("enterprise_id", flat=True))
         return {pk: f"{year}年高新技术企业" if pk in high else "非高新技术企业" for pk in ids}
-    chains = {}
-    for enterprise_id, name in Enterprise.tags.through.objects.filter(
-        enterprise_id__in=ids, tag__kind=TagKind.CHAIN
-    ).order_by("tag__name").values_list("enterprise_id", "tag__name"):
-        chains.setdefault(enterprise_id, name)
-    return {pk: chains.get(pk, "不在产业链") for pk in ids}
+    chains = first_chain_of(ids)
+    return {pk: chains.get(pk, NOT_IN_CHAIN) for pk in ids}
 
 
 def _division(enterprise) -> str:

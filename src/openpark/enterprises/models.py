@@ -1,16 +1,19 @@
-"""一企一档: the enterprise record, its zones, land, contacts and tags."""
+"""一企一档: the enterprise record, its zones, land, contacts and tags, and the industry chains
+(产业链) with their links (环节), which every app reads: an enterprise is a member of a chain,
+optionally at one of its links."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openpark.core import geo
 from openpark.core.fields import CodeField, USCCField
+from openpark.core.limits import year_validators
 from openpark.core.models import ActiveManager, ChangeLoggedModel, DomainModel, DomainQuerySet
 
-from .choices import EnterpriseStatus, LandRight, LandUse, TagKind
+from .choices import EnterpriseStatus, LandRight, LandUse, LinkStatus, TagKind
 from .industry import normalise_industry_code
 
 AREA = {"max_digits": 14, "decimal_places": 4}
@@ -97,7 +100,7 @@ class SubPark(BoundedArea):
 
 
 class Tag(DomainModel):
-    """A label on enterprises: an industry chain, 专精特新, and so on."""
+    """A label on enterprises: 专精特新, 绿色工厂 and so on (industry chains are `Chain`s)."""
 
     name = models.CharField(_("标签"), max_length=50, unique=True)
     kind = models.CharField(_("类别"), max_length=20, choices=TagKind.choices, default=TagKind.OTHER)
@@ -155,6 +158,8 @@ class Enterprise(DomainModel):
     linked_leader = models.CharField(_("挂钩领导"), max_length=50, blank=True)
     linked_department = models.CharField(_("挂钩部门"), max_length=100, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="enterprises", verbose_name=_("标签"))
+    chains = models.ManyToManyField("Chain", through="ChainMembership", blank=True, related_name="enterprises",
+                                    verbose_name=_("产业链"))
 
     objects = ActiveManager.from_queryset(EnterpriseQuerySet)()
 
@@ -193,6 +198,79 @@ class Enterprise(DomainModel):
         return any(c.valid_in(year) for c in self.high_tech_certificates.all())
 
 
+class Chain(DomainModel):
+    """An industry chain (产业链) of the park, with its 链长."""
+
+    name = models.CharField(_("产业链"), max_length=50, unique=True)
+    leader = models.CharField(_("链长"), max_length=50, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("产业链")
+        verbose_name_plural = _("产业链")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ChainLink(DomainModel):
+    """A link of a chain (环节), ordered upstream to downstream."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.PROTECT, related_name="links", verbose_name=_("产业链"))
+    name = models.CharField(_("环节"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("上下游顺序"), default=0, help_text=_("从上游到下游递增"))
+    status = models.CharField(_("状态"), max_length=10, choices=LinkStatus.choices, default=LinkStatus.WEAK)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("产业链环节")
+        verbose_name_plural = _("产业链环节")
+        ordering = ["chain__order", "chain__name", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "name"], name="unique_link_name_per_chain",
+                                    violation_error_message="该产业链已有同名环节。"),
+        ]
+
+    def __str__(self):
+        return f"{self.chain.name} · {self.name}"
+
+
+class ChainMembership(ChangeLoggedModel):
+    """An enterprise is in a chain, at one of its links or at none yet (未分环节). An enterprise may
+    sit at several links of a chain, once at each; without a link it is in the chain once."""
+
+    scope_enterprise_field = "enterprise"
+    UNPLACED = "未分环节"
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="chain_memberships",
+                                   verbose_name=_("企业"))
+    chain = models.ForeignKey(Chain, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("产业链"))
+    link = models.ForeignKey(ChainLink, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
+                             verbose_name=_("环节"), help_text=_("不选为未分环节"))
+
+    class Meta:
+        verbose_name = _("产业链企业")
+        verbose_name_plural = _("产业链企业")
+        ordering = ["chain__order", "chain__name", "link__order", "enterprise__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "chain"], condition=models.Q(link__isnull=True),
+                                    name="unique_unplaced_chain_member",
+                                    violation_error_message="该企业已在这条产业链中（未分环节）。"),
+            models.UniqueConstraint(fields=["enterprise", "link"], condition=models.Q(link__isnull=False),
+                                    name="unique_link_member", violation_error_message="该企业已在这个环节中。"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.link or f'{self.chain.name} · {self.UNPLACED}'}"
+
+    def clean(self):
+        super().clean()
+        if self.link_id and self.chain_id and self.link.chain_id != self.chain_id:
+            raise ValidationError({"link": "所选环节不属于所选产业链。"})
+
+
 class FormerName(ChangeLoggedModel):
     """A name the enterprise was known by, and when."""
 
@@ -222,9 +300,7 @@ class AboveScaleYear(ChangeLoggedModel):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="above_scale_years", verbose_name=_("企业")
     )
-    year = models.PositiveSmallIntegerField(
-        _("年份"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("年份"), validators=year_validators())
 
     class Meta:
         verbose_name = _("规上年份")

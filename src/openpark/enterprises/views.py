@@ -6,12 +6,13 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from openpark.core.forms import YearField
+from openpark.core.limits import FIRST_YEAR, LAST_YEAR
 from openpark.core.masking import visible_value
 
-from . import filters, forms
-from .services import land_areas
+from . import chains, filters
 from .map import COLOURINGS, map_layers
 from .models import ParcelUse
+from .services import land_areas
 
 LAND_YEARS = 3  # land area shown for this many recent years on an enterprise's page
 
@@ -26,10 +27,35 @@ def basic_panel(request, enterprise):
             "above_scale_years": [a.year for a in enterprise.above_scale_years.all()],
             "certificates": enterprise.high_tech_certificates.all(),
             "tags": enterprise.tags.all(),
+            "chains": chains.chain_names_by_enterprise([enterprise.pk]).get(enterprise.pk, []),
             "enterprise": enterprise,
             "can_edit": request.user.has_perm("enterprises.change_enterprise"),
         },
     }
+
+
+def chain_panel(request, chain):
+    """A chain's links upstream to downstream with the enterprises at each, and those at no link."""
+    count = chains.chain_counts().get(chain.pk, chains.ChainCount())
+    links = [(link, count.links[link.pk]) for link in chain.links.all()]
+    return {"key": "links", "title": "环节（上游 → 下游）", "template": "enterprises/panels/chain.html",
+            "context": {"links": links, "count": count, "unplaced": chain.memberships.filter(
+                link=None, enterprise__is_deleted=False).select_related("enterprise"),
+                "add_url": _add_member_url(request, chain=chain.pk)}}
+
+
+def link_panel(request, link):
+    members = link.memberships.filter(enterprise__is_deleted=False).select_related("enterprise")
+    return {"key": "members", "title": "环节上的园区企业", "template": "enterprises/panels/link.html",
+            "context": {"enterprises": [membership.enterprise for membership in members],
+                        "add_url": _add_member_url(request, chain=link.chain_id, link=link.pk)}}
+
+
+def _add_member_url(request, **initial) -> str | None:
+    """The membership form with the chain (and link) chosen, for those who may add members."""
+    if not request.user.has_perm("enterprises.add_chainmembership"):
+        return None
+    return reverse("enterprises:chainmembership_add") + "?" + "&".join(f"{k}={v}" for k, v in initial.items())
 
 
 def contacts_panel(request, enterprise):
@@ -70,7 +96,7 @@ def enterprise_map(request):
         "colourings": COLOURINGS,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "year": filters.default_year(),
+        "year": filters.default_year(), "first_year": FIRST_YEAR, "last_year": LAST_YEAR,
     })
 
 

@@ -2,7 +2,7 @@ import django_filters
 
 from openpark.core.filters import SearchFilterSet, YearFilter
 from openpark.enterprises.industry import industry_lookup
-from openpark.enterprises.models import Zone
+from openpark.enterprises.models import Chain, Zone
 
 from .choices import GROUP_LABELS, DisposalRoute, DisposalState, Grade, RunState
 from .models import DisposalCase, Result, Run, SchemeVersion
@@ -42,6 +42,8 @@ class ResultFilterSet(SearchFilterSet):
     zone = django_filters.ModelChoiceFilter(field_name="enterprise__zone", queryset=Zone.objects.all(), label="片区")
     industry = django_filters.CharFilter(method="filter_industry", label="行业代码",
                                          help_text="门类字母或代码前缀，如 C、36、C3670")
+    chain = django_filters.ModelChoiceFilter(field_name="enterprise__chains", queryset=Chain.objects.all(),
+                                             distinct=True, label="产业链")
 
     class Meta:
         model = Result

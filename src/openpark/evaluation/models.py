@@ -13,9 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openpark.core.limits import year_validators
 from openpark.core.models import ChangeLoggedModel, DomainModel
 from openpark.core.states import StateMachine, Transition
-from openpark.economy.periods import FIRST_YEAR, LAST_YEAR
 from openpark.enterprises.models import Enterprise
 
 from . import scheme as schemes
@@ -83,7 +83,7 @@ class Run(DomainModel):
     """One evaluation of a year under one scheme version (评价批次)."""
 
     year = models.PositiveSmallIntegerField(
-        _("评价年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)])
+        _("评价年度"), validators=year_validators())
     scheme = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="runs", verbose_name=_("评价方案"))
     title = models.CharField(_("名称"), max_length=200)
     state = models.CharField(_("状态"), max_length=20, choices=RunState.choices, default=RunState.DRAFT,
@@ -263,8 +263,7 @@ class DisposalCase(DomainModel):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="disposal_cases",
                                    verbose_name=_("企业"))
-    year = models.PositiveSmallIntegerField(_("认定年度"), validators=[MinValueValidator(FIRST_YEAR),
-                                                                  MaxValueValidator(LAST_YEAR)])
+    year = models.PositiveSmallIntegerField(_("认定年度"), validators=year_validators())
     route = models.CharField(_("处置方式"), max_length=20, choices=DisposalRoute.choices)
     area_mu = models.DecimalField(_("涉及面积（亩）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     deadline = models.DateField(_("完成期限"))

@@ -13,8 +13,9 @@ Conventions:
 - Missing data: `zero` scores 0, `group_average` scores the average score of the group's graded
   enterprises that have the indicator, `penalty` scores −points (a deduction, below the floor).
 - Bonus and penalty items name a flag of the input. In the platform the flags are "high_tech"
-  (a high-tech certificate valid in the year) and "tag:<标签>" for each tag of the enterprise,
-  e.g. "tag:专精特新"; in a file, a yes/no column per item.
+  (a high-tech certificate valid in the year), "tag:<标签>" for each tag of the enterprise,
+  e.g. "tag:专精特新", and "chain:<产业链>" for each chain it is in, e.g. "chain:汽车配件" (also
+  named "tag:汽车配件", as when chains were tags); in a file, a yes/no column per item.
 """
 import json
 from dataclasses import dataclass, field

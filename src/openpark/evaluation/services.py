@@ -17,6 +17,7 @@ from openpark.core import imports, progress
 from openpark.core.bulk import insert_rows
 from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.economy.models import Fact
+from openpark.enterprises.chains import chain_names_by_enterprise
 from openpark.enterprises.choices import EnterpriseStatus
 from openpark.enterprises.models import AboveScaleYear, Enterprise, Industry
 from openpark.enterprises.services import land_areas
@@ -134,13 +135,18 @@ def _inputs(year: int) -> list[dict]:
 
 def _flags(year: int) -> dict[int, dict[str, bool]]:
     """The flags a scheme's bonus and penalty items can name: "high_tech" (a certificate valid in
-    the year) and "tag:<标签>" for each of the enterprise's tags (专精特新, 绿色工厂 …)."""
+    the year), "tag:<标签>" for each of the enterprise's tags (专精特新, 绿色工厂 …) and "chain:<产业链>"
+    for each chain it is in."""
     flags: dict[int, dict[str, bool]] = {}
     for pk in Enterprise.objects.high_tech_in(year).values_list("pk", flat=True):
         flags.setdefault(pk, {})["high_tech"] = True
     for pk, name in Enterprise.tags.through.objects.filter(tag__is_deleted=False).values_list("enterprise_id",
                                                                                               "tag__name"):
         flags.setdefault(pk, {})[f"tag:{name}"] = True
+    for pk, names in chain_names_by_enterprise().items():
+        for name in names:
+            # Chains were tags once: a scheme written then names the chain "tag:<产业链>".
+            flags.setdefault(pk, {}).update({f"chain:{name}": True, f"tag:{name}": True})
     return flags
 
 

@@ -1,11 +1,6 @@
 from django.contrib import admin
 
-from .models import Chain, Project
-
-
-@admin.register(Chain)
-class ChainAdmin(admin.ModelAdmin):
-    list_display = ["name", "leader", "order", "is_deleted"]
+from .models import Project
 
 
 @admin.register(Project)

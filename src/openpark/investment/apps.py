@@ -19,5 +19,5 @@ class InvestmentConfig(AppConfig):
             MenuItem("项目总览", "investment:pipeline", "investment.view_project", park_wide=True, order=10),
             MenuItem("目标企业进度", "investment:target_progress", "investment.view_targetcompany", park_wide=True,
                      order=60),
-            MenuItem("产业链图谱", "investment:chain_map", "investment.view_chain", park_wide=True, order=80),
+            MenuItem("产业链图谱", "investment:chain_map", "enterprises.view_chain", park_wide=True, order=80),
         )))

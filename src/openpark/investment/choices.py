@@ -2,13 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class LinkStatus(models.TextChoices):
-    MISSING = "missing", _("缺失（补链）")
-    WEAK = "weak", _("薄弱（强链）")
-    EXTEND = "extend", _("待延伸（扩链）")
-    STRONG = "strong", _("完整")
-
-
 class CompanyType(models.TextChoices):
     CENTRAL_SOE = "central_soe", _("央企（中字头）")
     NATIONAL = "national", _("国字号")

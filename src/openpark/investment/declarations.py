@@ -1,34 +1,19 @@
 """招商引资's declared models (see `openpark.core.registry`)."""
 from openpark.core.generic import ModelPages
 from openpark.core.registry import Api, Menu, add_panel
-from openpark.enterprises.models import Enterprise
+from openpark.enterprises.models import ChainLink, Enterprise
 
 from . import filters, forms
 from .api import serializers
 from .importers import project_importer
 from .models import (
-    Adviser, Chain, ChainLink, DeadlineRule, LandTask, Lead, Problem, Project, ProjectDeadline, StageDate,
-    TargetCompany, TeamMember, Visit,
+    Adviser, DeadlineRule, LandTask, Lead, Problem, Project, ProjectDeadline, StageDate, TargetCompany, TargetGoal,
+    TeamMember, Visit,
 )
-from .views import (
-    ProblemEscalateView, adviser_panel, chain_panel, enterprise_projects_panel, link_panel, problem_panel, project_panel,
-)
+from .views import ProblemEscalateView, adviser_panel, enterprise_projects_panel, link_panel, problem_panel, project_panel
 
 MODULE = "investment"
 
-chain_pages = ModelPages(
-    Chain, filterset_class=filters.ChainFilterSet, list_columns=["order", "name", "leader"],
-    form_fields=["name", "leader", "order", "note"], panels=[chain_panel],
-    api=Api("chains", serializer=serializers.ChainSerializer),
-    menu=Menu(MODULE, "产业链", order=90, park_wide=True),
-)
-link_pages = ModelPages(
-    ChainLink, filterset_class=filters.ChainLinkFilterSet, prefix="links/",
-    list_columns=["chain", "order", "name", "status"], select_related=["chain"],
-    form_fields=["chain", "name", "order", "status", "enterprises", "note"], panels=[link_panel],
-    api=Api("links", serializer=serializers.ChainLinkSerializer, select_related=("chain",),
-            prefetch_related=("enterprises",)),
-)
 adviser_pages = ModelPages(
     Adviser, filterset_class=filters.AdviserFilterSet, list_columns=["name", "kind", "organisation", "appointed_on"],
     form_fields=["name", "kind", "organisation", "appointed_on", "note"], panels=[adviser_panel],
@@ -42,6 +27,12 @@ target_pages = ModelPages(
     select_related=["link__chain"],
     api=Api("targets", serializer=serializers.TargetCompanySerializer),
     menu=Menu(MODULE, "目标企业", order=70, park_wide=True),
+)
+goal_pages = ModelPages(
+    TargetGoal, filterset_class=filters.TargetGoalFilterSet, prefix="target-goals/",
+    list_columns=["year", "count", "note"], form_fields=["year", "count", "note"],
+    api=Api("target-goals", serializer=serializers.TargetGoalSerializer),
+    menu=Menu(MODULE, "目标企业年度目标", order=75, park_wide=True),
 )
 lead_pages = ModelPages(
     Lead, filterset_class=filters.LeadFilterSet, form_class=forms.LeadForm,
@@ -100,3 +91,4 @@ deadline_pages = ModelPages(
     api=Api("deadlines", serializer=serializers.ProjectDeadlineSerializer, select_related=("rule",)),
 )
 add_panel(Enterprise, enterprise_projects_panel)
+add_panel(ChainLink, link_panel)

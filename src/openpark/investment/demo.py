@@ -15,16 +15,16 @@ from openpark.core.bulk import insert_instances
 from openpark.core.changes import record_created
 from openpark.core.facts import park_facts
 from openpark.core.models import StateChange
-from openpark.enterprises.models import Enterprise, Zone
+from openpark.core.units import WAN_PER_YI
+from openpark.enterprises.models import Chain, ChainLink, Enterprise, Zone
 
 from .choices import STAGE_ORDER, AdviserKind, CompanyType, ContactStatus, LeadSource, Stage, VisitKind
 from .models import (
-    Adviser, Chain, ChainLink, DeadlineRule, Lead, Problem, Project, ProjectDeadline, StageDate, TargetCompany, Visit,
+    Adviser, DeadlineRule, Lead, Problem, Project, ProjectDeadline, StageDate, TargetCompany, TargetGoal, Visit,
 )
 from .services import ship_all
 
 SEED = 20170101
-YI = 10000
 # (how many, total in 亿元, final stages) for the projects that were completed, started only, signed only.
 GROUPS = (
     (106, 90, (Stage.PRODUCING,) * 9 + (Stage.COMPLETED,)),
@@ -56,6 +56,7 @@ def spread(rng: random.Random, count: int, total_wan: int, fixed: tuple = ()) ->
 
 def load(out) -> None:
     ship_all()  # a flushed database (browser tests) has lost the migration's rows
+    _goal(timezone.localdate().year)
     if Project.all_objects.exists():
         out.write(f"招商项目：已有 {Project.all_objects.count()} 个，未重复生成。")
         return
@@ -93,8 +94,8 @@ class _Builder:
 
     def signed_projects(self) -> None:
         for group, (count, total_yi, finals) in enumerate(GROUPS):
-            fixed = tuple(b * YI for b in BIG) if group == 2 else ()
-            for index, amount in enumerate(spread(self.rng, count, total_yi * YI, fixed)):
+            fixed = tuple(b * WAN_PER_YI for b in BIG) if group == 2 else ()
+            for index, amount in enumerate(spread(self.rng, count, total_yi * WAN_PER_YI, fixed)):
                 final = finals[index % len(finals)]
                 first_year = (2017, 2022, 2023)[group]
                 last_year = (2021, 2023, 2026)[group]
@@ -178,6 +179,14 @@ class _Builder:
 
     def in_progress(self) -> list[Project]:
         return [p for p in self.projects if p.stage not in (Stage.PRODUCING, Stage.TERMINATED)]
+
+
+def _goal(year: int) -> None:
+    """The year's target-company goal, as published; set once, then it is 招商's to change."""
+    if not TargetGoal.all_objects.filter(year=year).exists():
+        goal = TargetGoal(year=year, count=park_facts()["investment_attraction"]["target_companies_per_year"],
+                          note="链长制：每年梳理目标企业（公开报道数）")
+        goal.save()
 
 
 def _targets(rng: random.Random, year: int) -> list[TargetCompany]:

@@ -1,27 +1,10 @@
 import django_filters
 
 from openpark.core.filters import SearchFilterSet, YearFilter
-from openpark.enterprises.models import Zone
+from openpark.enterprises.models import Chain, Zone
 
 from .choices import CompanyType, ContactStatus, LeadSource, Stage, VisitKind
-from .models import Adviser, Chain, ChainLink, DeadlineRule, Lead, Problem, Project, TargetCompany, Visit
-
-
-class ChainFilterSet(SearchFilterSet):
-    search_fields = ("name", "leader")
-
-    class Meta:
-        model = Chain
-        fields = []
-
-
-class ChainLinkFilterSet(SearchFilterSet):
-    search_fields = ("name", "chain__name")
-    chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), label="产业链")
-
-    class Meta:
-        model = ChainLink
-        fields = ["status"]
+from .models import Adviser, DeadlineRule, Lead, Problem, Project, TargetCompany, TargetGoal, Visit
 
 
 class AdviserFilterSet(SearchFilterSet):
@@ -41,6 +24,15 @@ class TargetCompanyFilterSet(SearchFilterSet):
 
     class Meta:
         model = TargetCompany
+        fields = []
+
+
+class TargetGoalFilterSet(SearchFilterSet):
+    search_fields = ("note",)
+    year = YearFilter(label="年度")
+
+    class Meta:
+        model = TargetGoal
         fields = []
 
 

@@ -1,5 +1,5 @@
-"""招商引资: industry chains and their links, the year's target companies, leads, visits and
-advisers, and projects followed from the first contact to production.
+"""招商引资: the year's target companies, leads, visits and advisers, and projects followed from
+the first contact to production. The industry chains and their links are the enterprises app's.
 
 A project's stage changes only through its state machine (`PROJECT_MACHINE`): each transition
 is logged with who, when and the note, and sets the stage's actual date. Problems raised at any
@@ -11,58 +11,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openpark.core.limits import year_validators
 from openpark.core.models import ChangeLoggedModel, DomainModel
 from openpark.core.states import StateMachine, Transition
-from openpark.economy.periods import FIRST_YEAR, LAST_YEAR
-from openpark.enterprises.models import Enterprise, Zone
+from openpark.enterprises.models import Chain, ChainLink, Enterprise, Zone
 
 from .choices import (
-    STAGE_ORDER, AdviserKind, CompanyType, ContactStatus, LandTaskKind, LeadSource, LinkStatus, Stage, SupportKind,
-    TaskStatus, TeamRole, VisitKind,
+    STAGE_ORDER, AdviserKind, CompanyType, ContactStatus, LandTaskKind, LeadSource, Stage, SupportKind, TaskStatus,
+    TeamRole, VisitKind,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
-YEAR = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+YEAR = year_validators()
 EDIT_PROJECT = "investment.change_project"
-
-
-class Chain(DomainModel):
-    name = models.CharField(_("产业链"), max_length=50, unique=True)
-    leader = models.CharField(_("链长"), max_length=50, blank=True)
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    note = models.TextField(_("说明"), blank=True)
-
-    class Meta:
-        verbose_name = _("产业链")
-        verbose_name_plural = _("产业链")
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class ChainLink(DomainModel):
-    """A link of a chain (环节), ordered upstream to downstream."""
-
-    chain = models.ForeignKey(Chain, on_delete=models.PROTECT, related_name="links", verbose_name=_("产业链"))
-    name = models.CharField(_("环节"), max_length=50)
-    order = models.PositiveSmallIntegerField(_("上下游顺序"), default=0, help_text=_("从上游到下游递增"))
-    status = models.CharField(_("状态"), max_length=10, choices=LinkStatus.choices, default=LinkStatus.WEAK)
-    enterprises = models.ManyToManyField(Enterprise, blank=True, related_name="chain_links",
-                                         verbose_name=_("园区企业"))
-    note = models.TextField(_("说明"), blank=True)
-
-    class Meta:
-        verbose_name = _("产业链环节")
-        verbose_name_plural = _("产业链环节")
-        ordering = ["chain__order", "chain__name", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["chain", "name"], name="unique_link_per_chain",
-                                    violation_error_message="该产业链已有同名环节。"),
-        ]
-
-    def __str__(self):
-        return f"{self.chain.name} · {self.name}"
 
 
 class Adviser(DomainModel):
@@ -106,6 +67,27 @@ class TargetCompany(DomainModel):
 
     def __str__(self):
         return f"{self.name}（{self.year}）"
+
+
+class TargetGoal(DomainModel):
+    """How many target companies (目标企业) the year's 链长制 list aims at, set by 招商."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True, validators=YEAR,
+                                            error_messages={"unique": _("这一年度已设定目标。")})
+    count = models.PositiveSmallIntegerField(_("目标企业数（家）"), validators=[MinValueValidator(1)])
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("目标企业年度目标")
+        verbose_name_plural = _("目标企业年度目标")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year} 年目标企业 {self.count} 家"
+
+    @classmethod
+    def of_year(cls, year: int) -> int | None:
+        return cls.objects.filter(year=year).values_list("count", flat=True).first()
 
 
 class Lead(DomainModel):

@@ -12,9 +12,13 @@ from django.utils import timezone
 
 from openpark.core import workflows
 from openpark.core.registry import declared
+from openpark.core.units import WAN_PER_YI
+from openpark.enterprises.chains import chain_counts
+from openpark.enterprises.choices import LinkStatus
+from openpark.enterprises.models import Chain, ChainLink
 
-from .choices import STAGE_ORDER, LinkStatus, Stage
-from .models import Chain, ChainLink, DeadlineRule, Problem, Project, StageDate
+from .choices import STAGE_ORDER, Stage
+from .models import DeadlineRule, Problem, Project, StageDate
 
 # The demo park's chains and their links, upstream to downstream, with the work each needs.
 SHIPPED_CHAINS = {
@@ -140,7 +144,6 @@ def overdue_problems(today=None):
 
 # ---------------------------------------------------------------- the pipeline
 
-YI = 10000  # 万元 per 亿元
 BIG_PROJECTS = (1_000_000, 500_000)  # 100亿 and 50亿, in 万元
 AGE_BUCKETS = ((30, "30 天以内"), (90, "31—90 天"), (180, "91—180 天"), (None, "180 天以上"))
 SUMMARY_STAGES = {"signed": Stage.SIGNED, "started": Stage.STARTED, "completed": Stage.COMPLETED}
@@ -157,7 +160,7 @@ def summary(since: int) -> dict:
     for key, stage in SUMMARY_STAGES.items():
         projects = reached_since(stage, since)
         total = projects.aggregate(total=Sum("total_investment"))["total"] or Decimal(0)
-        result[key] = {"count": projects.count(), "investment_yi": float((total / YI).quantize(Decimal("0.01")))}
+        result[key] = {"count": projects.count(), "investment_yi": float((total / WAN_PER_YI).quantize(Decimal("0.01")))}
     return result
 
 
@@ -179,7 +182,7 @@ def pipeline(today=None) -> dict:
         for row in projects:
             count, total = groups.get(key(row), (0, Decimal(0)))
             groups[key(row)] = (count + 1, total + row[2])
-        return {name: {"count": count, "investment_yi": float(total / YI)} for name, (count, total) in groups.items()}
+        return {name: {"count": count, "investment_yi": float(total / WAN_PER_YI)} for name, (count, total) in groups.items()}
 
     labels = dict(Stage.choices)
     by_stage = grouped(lambda row: row[1])
@@ -210,26 +213,28 @@ CONTACT_ORDER = ("none", "contacted", "visited", "negotiating", "signed")
 
 
 def chain_map() -> list[dict]:
-    """Every chain with its links upstream to downstream: status, enterprises, projects in progress."""
+    """Every chain with its enterprises (those at no link too) and its links upstream to
+    downstream: status, enterprises, projects in progress."""
     in_progress = Project.objects.exclude(stage__in=[Stage.PRODUCING, Stage.TERMINATED])
     counts = Counter(in_progress.exclude(link=None).values_list("link_id", flat=True))
-    enterprises = Counter(ChainLink.enterprises.through.objects.values_list("chainlink_id", flat=True))
+    members = chain_counts()
     chains = []
     for chain in Chain.objects.prefetch_related("links"):
-        links = [{"link": link, "enterprises": enterprises[link.pk], "projects": counts[link.pk]}
+        count = members.get(chain.pk)
+        links = [{"link": link, "enterprises": count.links[link.pk] if count else 0, "projects": counts[link.pk]}
                  for link in chain.links.all()]
-        chains.append({"chain": chain, "links": links})
+        chains.append({"chain": chain, "links": links, "enterprises": count.enterprises if count else 0,
+                       "unplaced": count.unplaced if count else 0})
     return chains
 
 
 def target_progress(year: int) -> dict:
-    """The year's target companies against the target count: how many reached each contact step."""
-    from openpark.core.facts import park_facts
-
-    from .models import TargetCompany
+    """The year's target companies against the year's goal (None when no goal is set): how many
+    reached each contact step."""
+    from .models import TargetCompany, TargetGoal
 
     statuses = Counter(TargetCompany.objects.filter(year=year).values_list("contact_status", flat=True))
-    goal = park_facts()["investment_attraction"]["target_companies_per_year"]
+    goal = TargetGoal.of_year(year)
     reached = {}
     for index, status in enumerate(CONTACT_ORDER[1:], start=1):
         reached[status] = sum(statuses[s] for s in CONTACT_ORDER[index:])

@@ -11,25 +11,19 @@ from openpark.core.generic import error_message
 from openpark.core.workflow_views import ObjectEscalateView
 from openpark.core.registry import declared
 from openpark.core.scoping import is_park_wide
+from openpark.enterprises.choices import LinkStatus
 
-from . import filters, forms, services
-from .choices import ContactStatus, LinkStatus
+from . import forms, services
+from .choices import ContactStatus
 from .models import (
-    Adviser, Chain, ChainLink, DeadlineRule, LandTask, Lead, Problem, Project, ProjectDeadline, StageDate,
-    TargetCompany, TeamMember, Visit,
+    Problem,
 )
-
-
-
-def chain_panel(request, chain):
-    return {"key": "links", "title": "环节（上游 → 下游）", "template": "investment/panels/chain.html",
-            "context": {"links": chain.links.prefetch_related("enterprises").all()}}
 
 
 def link_panel(request, link):
     projects = link.projects.exclude(stage__in=["producing", "terminated"])
-    return {"key": "link", "title": "环节上的企业与在建项目", "template": "investment/panels/link.html",
-            "context": {"enterprises": link.enterprises.all(), "projects": projects, "targets": link.targets.all()}}
+    return {"key": "link", "title": "环节上的在建项目与目标企业", "template": "investment/panels/link.html",
+            "context": {"projects": projects, "targets": link.targets.all()}}
 
 
 # The parts of a project's page, each shown to those who may view its records: an investor
@@ -151,7 +145,7 @@ def stuck_section(request, role):
 
 
 @login_required
-@permission_required("investment.view_chain", raise_exception=True)
+@permission_required("enterprises.view_chain", raise_exception=True)
 def chain_map(request):
     """Every chain and its links, coloured by status; a link opens its enterprises and projects."""
     return render(request, "investment/chain_map.html", {
@@ -173,4 +167,7 @@ def target_progress(request):
         "title": f"{year} 年链长制目标企业进度", "form": form, "year": year, "progress": progress, "rows": rows,
         "breadcrumbs": [("首页", reverse("home")), ("目标企业", reverse("investment:targetcompany_list")), ("进度", "")],
         "list_url": reverse("investment:targetcompany_list") + f"?year={year}",
+        "goal_url": reverse("investment:targetgoal_list") + f"?year={year}",
+        "may_set_goal": request.user.has_perm("investment.add_targetgoal"),
+        "set_goal_url": reverse("investment:targetgoal_add") + f"?year={year}",
     })

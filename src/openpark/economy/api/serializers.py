@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from openpark.core.api.serializers import ScopedModelSerializer
+from openpark.core.limits import FIRST_YEAR, LAST_YEAR
 
 from ..choices import GrowthBasis, ScopeKind
 from ..headers import name_problems
@@ -52,7 +53,7 @@ class CityFigureSerializer(ScopedModelSerializer):
 
 
 class FiguresQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1990, max_value=2100, label="年份")
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, label="年份")
     month = serializers.IntegerField(min_value=1, max_value=12, required=False, label="截至月份")
     scope = serializers.ChoiceField(choices=ScopeKind.choices, default=ScopeKind.ALL, label="企业范围")
     scope_value = serializers.CharField(required=False, default="", allow_blank=True, label="范围取值")

@@ -4,7 +4,9 @@ from rest_framework import serializers
 
 from openpark.core.api.serializers import ScopedModelSerializer
 
-from ..models import Contact, Enterprise, Industry, LandParcel, ParcelUse, Tag, industry_for
+from ..models import (
+    Chain, ChainLink, ChainMembership, Contact, Enterprise, Industry, LandParcel, ParcelUse, Tag, industry_for,
+)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -41,6 +43,7 @@ class EnterpriseContactSerializer(ScopedModelSerializer):
 class EnterpriseSerializer(ScopedModelSerializer):
     industry = IndustryCodeRelatedField(queryset=Industry.objects.all(), required=False, allow_null=True)
     tags = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tag.objects.all(), required=False)
+    chains = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Chain.objects.all(), required=False)
     above_scale_years = serializers.SerializerMethodField()
     high_tech_certificates = serializers.SerializerMethodField()
     former_names = serializers.SerializerMethodField()
@@ -51,7 +54,7 @@ class EnterpriseSerializer(ScopedModelSerializer):
         fields = [
             "id", "uscc", "name", "registered_on", "status", "industry", "zone", "subpark", "address",
             "longitude", "latitude", "production_started_on", "linked_leader", "linked_department", "tags",
-            "above_scale_years", "high_tech_certificates", "former_names", "contacts", "created_at", "updated_at",
+            "chains", "above_scale_years", "high_tech_certificates", "former_names", "contacts", "created_at", "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -79,3 +82,30 @@ class LandParcelSerializer(ScopedModelSerializer):
         fields = ["id", "certificate_no", "area_mu", "land_use", "right_type", "holder", "holder_name",
                   "acquired_on", "released_on", "address", "geometry", "uses", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+
+
+class ChainSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Chain
+        fields = ["id", "name", "leader", "order", "note", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class ChainLinkSerializer(ScopedModelSerializer):
+    """A link with the enterprises at it (read here, set through the chain memberships)."""
+
+    enterprises = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChainLink
+        fields = ["id", "chain", "name", "order", "status", "note", "enterprises", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+    def get_enterprises(self, link) -> list[int]:
+        return [membership.enterprise_id for membership in link.memberships.all()]
+
+
+class ChainMembershipSerializer(ScopedModelSerializer):
+    class Meta:
+        model = ChainMembership
+        fields = ["id", "enterprise", "chain", "link"]

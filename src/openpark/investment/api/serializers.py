@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from openpark.core.api.serializers import ScopedModelSerializer
 
-from ..models import Adviser, Chain, ChainLink, DeadlineRule, Lead, Problem, Project, ProjectDeadline, TargetCompany, Visit
+from ..models import Adviser, DeadlineRule, Lead, Problem, Project, ProjectDeadline, TargetCompany, TargetGoal, Visit
 
 HIDDEN = {"is_deleted", "deleted_at", "created_at"}
 
@@ -13,22 +13,16 @@ def fields_of(model, *extra) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.name not in HIDDEN] + list(extra)
 
 
-class ChainSerializer(ScopedModelSerializer):
-    class Meta:
-        model = Chain
-        fields = fields_of(Chain)
-
-
-class ChainLinkSerializer(ScopedModelSerializer):
-    class Meta:
-        model = ChainLink
-        fields = fields_of(ChainLink, "enterprises")
-
-
 class AdviserSerializer(ScopedModelSerializer):
     class Meta:
         model = Adviser
         fields = fields_of(Adviser)
+
+
+class TargetGoalSerializer(ScopedModelSerializer):
+    class Meta:
+        model = TargetGoal
+        fields = fields_of(TargetGoal)
 
 
 class TargetCompanySerializer(ScopedModelSerializer):

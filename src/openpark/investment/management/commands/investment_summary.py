@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openpark.economy.periods import FIRST_YEAR, LAST_YEAR
+from openpark.core.limits import FIRST_YEAR, LAST_YEAR, in_year_range
 from openpark.investment.services import summary
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args, since, **options):
-        if not FIRST_YEAR <= since <= LAST_YEAR:
+        if not in_year_range(since):
             raise CommandError(f"起始年份应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间。")
         figures = summary(since)
         if options["json"]:

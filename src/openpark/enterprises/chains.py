@@ -1,0 +1,62 @@
+"""The industry chains (产业链): who is in which chain and at which link, counted once for every
+page that shows it (the chain map, a chain's and a link's page, the enterprise map, the economy's
+breakdown by chain, the evaluation's flags), and the membership an import or a form sets."""
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .models import Chain, ChainMembership
+
+NOT_IN_CHAIN = "不在产业链"
+
+
+def live_memberships():
+    """Memberships of enterprises that are not deleted, in chains that are not deleted."""
+    return ChainMembership.objects.filter(enterprise__is_deleted=False, chain__is_deleted=False)
+
+
+@dataclass
+class ChainCount:
+    enterprises: int = 0  # distinct enterprises in the chain, placed at a link or not
+    unplaced: int = 0  # enterprises in the chain at no link (未分环节)
+    links: Counter = field(default_factory=Counter)  # link id -> enterprises at it
+
+
+def chain_counts() -> dict[int, ChainCount]:
+    """{chain id: its counts}, from one read of the memberships."""
+    members: dict[int, set] = defaultdict(set)
+    counts: dict[int, ChainCount] = defaultdict(ChainCount)
+    for chain_id, link_id, enterprise_id in live_memberships().values_list("chain_id", "link_id", "enterprise_id"):
+        members[chain_id].add(enterprise_id)
+        if link_id is None:
+            counts[chain_id].unplaced += 1
+        else:
+            counts[chain_id].links[link_id] += 1
+    for chain_id, enterprises in members.items():
+        counts[chain_id].enterprises = len(enterprises)
+    return counts
+
+
+def first_chain_of(enterprise_ids) -> dict[int, str]:
+    """{enterprise id: the name of its first chain by the chains' order}, for one colour per enterprise."""
+    found: dict[int, str] = {}
+    rows = live_memberships().filter(enterprise_id__in=list(enterprise_ids)).order_by(
+        "chain__order", "chain__name").values_list("enterprise_id", "chain__name")
+    for enterprise_id, name in rows:
+        found.setdefault(enterprise_id, name)
+    return found
+
+
+def chain_names_by_enterprise(enterprise_ids=None) -> dict[int, list[str]]:
+    """{enterprise id: the names of its chains, each once, in the chains' order}."""
+    rows = live_memberships().order_by("chain__order", "chain__name")
+    if enterprise_ids is not None:
+        rows = rows.filter(enterprise_id__in=list(enterprise_ids))
+    names: dict[int, list[str]] = defaultdict(list)
+    for enterprise_id, name in rows.values_list("enterprise_id", "chain__name"):
+        if name not in names[enterprise_id]:
+            names[enterprise_id].append(name)
+    return names
+
+
+def chains_by_name(names) -> dict[str, Chain]:
+    return {chain.name: chain for chain in Chain.objects.filter(name__in=list(names))}

@@ -1,0 +1,84 @@
+"""The industry chains: membership set on the enterprise's form, in the API and on the membership
+pages, with the same rules and messages everywhere; a chain's members found by the enterprise list
+and the evaluation's results."""
+import pytest
+from django.urls import reverse
+
+from openpark.core.models import ChangeRecord
+from openpark.enterprises.models import Chain, ChainMembership
+from openpark.evaluation.filters import ResultFilterSet
+from openpark.evaluation.models import Result
+from tests.factories import EnterpriseFactory
+from tests.fuzz import build_park
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_enterprise_form_sets_its_chains_and_keeps_their_links(make_user, client_for):
+    parts, machines = Chain.objects.get(name="汽车配件"), Chain.objects.get(name="工程机械")
+    enterprise = EnterpriseFactory(name="靖江甲机械有限公司")
+    link = parts.links.get(name="精密机加工")
+    ChainMembership.objects.create(enterprise=enterprise, chain=parts, link=link)
+    client = client_for(make_user("economy"))
+    form = client.get(reverse("enterprises:enterprise_edit", args=[enterprise.pk])).content.decode()
+    assert "产业链" in form
+    data = {"uscc": enterprise.uscc, "name": enterprise.name, "status": "operating",
+            "chains": [parts.pk, machines.pk]}
+    response = client.post(reverse("enterprises:enterprise_edit", args=[enterprise.pk]), data)
+    assert response.status_code == 302
+    assert set(ChainMembership.objects.filter(enterprise=enterprise).values_list("chain__name", "link__name")) == {
+        ("汽车配件", "精密机加工"), ("工程机械", None)}
+    record = ChangeRecord.objects.filter(content_type__model="enterprise", object_id=str(enterprise.pk)).latest("id")
+    assert "chains" in record.after
+
+    client.post(reverse("enterprises:enterprise_edit", args=[enterprise.pk]), {**data, "chains": [machines.pk]})
+    assert list(enterprise.chains.values_list("name", flat=True)) == ["工程机械"]
+    page = client.get(enterprise.get_absolute_url()).content.decode()
+    assert "<dt>产业链</dt><dd>工程机械</dd>" in page
+
+
+def test_the_api_sets_chains_by_name(make_user, api_for):
+    enterprise = EnterpriseFactory()
+    api = api_for(make_user("economy"))
+    response = api.patch(f"/api/enterprises/enterprises/{enterprise.pk}/", {"chains": ["电机电器"]}, format="json")
+    assert response.status_code == 200 and response.json()["chains"] == ["电机电器"]
+    assert list(enterprise.chain_memberships.values_list("chain__name", "link")) == [("电机电器", None)]
+    wrong = api.patch(f"/api/enterprises/enterprises/{enterprise.pk}/", {"chains": ["没有这条链"]}, format="json")
+    assert wrong.status_code == 400
+
+
+def test_page_and_api_refuse_a_link_of_another_chain_alike(make_user, client_for, api_for):
+    enterprise = EnterpriseFactory()
+    parts = Chain.objects.get(name="汽车配件")
+    other_link = Chain.objects.get(name="新能源").links.first()
+    officer = make_user("investment")
+    data = {"enterprise": enterprise.pk, "chain": parts.pk, "link": other_link.pk}
+    page = client_for(officer).post(reverse("enterprises:chainmembership_add"), data)
+    assert "所选环节不属于所选产业链。" in page.content.decode()
+    api = api_for(officer).post("/api/enterprises/chain-members/", data, format="json")
+    assert api.status_code == 400 and "所选环节不属于所选产业链。" in api.json()["detail"]
+    assert not ChainMembership.objects.exists()
+
+    ChainMembership.objects.create(enterprise=enterprise, chain=parts)
+    again = api_for(officer).post("/api/enterprises/chain-members/", {**data, "link": None}, format="json")
+    assert again.status_code == 400 and "该企业已在这条产业链中（未分环节）。" in str(again.json())
+    at_link = {**data, "link": parts.links.first().pk}
+    assert api_for(officer).post("/api/enterprises/chain-members/", at_link, format="json").status_code == 201
+    assert "该企业已在这个环节中。" in str(api_for(officer).post("/api/enterprises/chain-members/", at_link,
+                                                                 format="json").json())
+
+
+def test_leaders_read_chains_other_offices_do_not_see_them(make_user, client_for):
+    assert client_for(make_user("leader")).get(reverse("enterprises:chain_list")).status_code == 200
+    assert client_for(make_user("environment")).get(reverse("enterprises:chain_list")).status_code == 403
+    assert client_for(make_user("economy")).get(reverse("enterprises:chain_add")).status_code == 403
+
+
+def test_evaluation_results_filter_and_flag_by_chain():
+    park = build_park()
+    first, second, third = park["enterprises"]
+    chain = Chain.objects.order_by("pk").first()
+    results = Result.objects.filter(run=park["runs"][0])
+    chosen = ResultFilterSet({"chain": chain.pk}, queryset=results).qs
+    assert sorted(r.enterprise_id for r in chosen) == sorted([first.pk, second.pk])  # at a link, and at none
+    assert third.pk not in {r.enterprise_id for r in chosen}
