@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0013_import_changes_report"),
-        ("enterprises", "0004_vocab_chains"),
+        ("enterprises", "0006_vocab_chains"),
         ("investment", "0003_constraint_messages"),
     ]
 

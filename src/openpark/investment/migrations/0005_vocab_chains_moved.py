@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0004_vocab_chains'),
+        ('enterprises', '0006_vocab_chains'),
         ('investment', '0004_vocab_chains_to_enterprises'),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0003_constraint_messages'),
+        ('enterprises', '0005_scopes_service_contracts'),
     ]
 
     operations = [
