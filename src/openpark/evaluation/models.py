@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from openpark.core.limits import year_validators
+from openpark.core.limits import in_year_range, year_validators
 from openpark.core.models import ChangeLoggedModel, DomainModel
 from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
@@ -296,7 +296,7 @@ class DisposalCase(DomainModel):
 
     def clean(self):
         super().clean()
-        if self.enterprise_id is None or self.area_mu is None or not FIRST_YEAR <= (self.year or 0) <= LAST_YEAR:
+        if self.enterprise_id is None or self.area_mu is None or not in_year_range(self.year or 0):
             return
         from openpark.enterprises.services import land_area
 
