@@ -172,12 +172,12 @@ def time_views(loads: int) -> dict:
         arguments = view_arguments(label)
         query = page_query(label)
 
-        def page():
+        def page(query=query):
             response = client.get(reverse("economy:dashboard"), query)
             assert response.status_code == 200, response.status_code
 
         results[label] = {
-            "figures": timed(lambda: services.dashboard(*arguments), loads),
+            "figures": timed(lambda arguments=arguments: services.dashboard(*arguments), loads),
             "page": timed(page, loads),
         }
     return results
@@ -410,7 +410,7 @@ def main() -> None:
         return worker(args)
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}")
     results = [run_worker(backend, args) for backend in args.backends.split(",")]
-    met = all([report(result) for result in results])
+    met = all(report(result) for result in results)
     print(f"\nTarget: every dashboard page load under {TARGET_SECONDS:.0f} s, and the same figures as the "
           f"baseline: {'met' if met else 'NOT met'}")
     if args.json:

@@ -30,8 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from openpark.evaluation.engine import UNDETERMINED, UTILITY_DIVISIONS, Enterprises, evaluate  # noqa: E402
-from openpark.evaluation.scheme import INPUT_FIELDS, parse, preset  # noqa: E402
+from openpark.evaluation.engine import UNDETERMINED, UTILITY_DIVISIONS, Enterprises, evaluate
+from openpark.evaluation.scheme import INPUT_FIELDS, parse, preset
 
 SEED = 20261129
 YEAR = 2021
@@ -106,7 +106,7 @@ def baseline(rows: list[dict], scheme, year: int) -> list[dict]:
                 out[index]["grade"] = UNDETERMINED
             else:
                 graded.append(index)
-        totals = {index: 0.0 for index in members}
+        totals = dict.fromkeys(members, 0.0)
         for indicator in spec.indicators:
             sum_numerator = sum_denominator = 0.0
             for index in graded:
@@ -184,7 +184,7 @@ def main() -> None:
     engine_seconds = {}
     for size in sizes:
         part = subset(data, size)
-        engine_seconds[size] = timed(lambda: evaluate(part, scheme, YEAR), args.runs)
+        engine_seconds[size] = timed(lambda part=part: evaluate(part, scheme, YEAR), args.runs)
         print(f"  engine, jiangsu-6: {size:>9,} enterprises {engine_seconds[size]:>8.3f} s "
               f"({size / engine_seconds[size]:,.0f} per second)")
     rows = rows_of(data, args.baseline_rows)
@@ -192,7 +192,7 @@ def main() -> None:
     expected = baseline(rows, scheme, YEAR)
     baseline_seconds = time.perf_counter() - started
     part = subset(data, args.baseline_rows)
-    engine = timed(lambda: evaluate(part, scheme, YEAR), args.runs)
+    engine = timed(lambda part=part: evaluate(part, scheme, YEAR), args.runs)
     results = evaluate(part, scheme, YEAR)
     ratio = baseline_seconds / engine
     grades = {grade: int((results.grade == grade).sum()) for grade in ("A", "B", "C", "D", UNDETERMINED, "")}

@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import reverse
 
 from openpark.core import progress
-from openpark.core.models import TaskRun
 
 DRIVER_TEXT = 'duplicate key value violates unique constraint "economy_fact_unique"'
 

@@ -79,7 +79,7 @@ def fuzz_form(client, form, baseline, run, failures):
     for name, field in form.fields.items() if sweep else ():
         for value in SWEEP.get(field.kind, ()):
             data = {**baseline, name: [value] if field.multiple else value}
-            attempt(failures, form, f"{name}={value[:50]!r}", lambda: send(client, form, data))
+            attempt(failures, form, f"{name}={value[:50]!r}", lambda data=data: send(client, form, data))
 
     @fuzz_settings(examples)
     @given(submissions(form, baseline))

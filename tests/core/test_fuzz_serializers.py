@@ -70,9 +70,9 @@ def fuzz_endpoint(api, method, url, writable, record, failures):
     for name in writable:
         for value in SWEEP[method]:
             body = json.dumps({**record, name: value})
-            attempt(f"{name}={str(value)[:40]!r}", lambda: send(api, method, url, body))
+            attempt(f"{name}={str(value)[:40]!r}", lambda body=body: send(api, method, url, body))
     for body in RAW_BODIES:
-        attempt(f"body {body[:40]!r}", lambda: send(api, method, url, body))
+        attempt(f"body {body[:40]!r}", lambda body=body: send(api, method, url, body))
 
     @fuzz_settings(EXAMPLES)
     @given(st.dictionaries(st.sampled_from(writable), json_values, min_size=1, max_size=3))

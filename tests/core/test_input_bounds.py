@@ -113,7 +113,7 @@ def test_every_constraint_explains_itself_in_chinese():
     constraints = [(model, c) for model in apps.get_models() if model.__module__.startswith("openpark.")
                    for c in model._meta.constraints]
     assert constraints
-    for model, constraint in constraints:
+    for _model, constraint in constraints:
         assert constraint.violation_error_message != constraint.default_violation_error_message, constraint.name
         assert re.search(r"[\u4e00-\u9fff]", str(constraint.violation_error_message)), constraint.name
 

@@ -61,7 +61,7 @@ def test_monthly_and_annual_facts_agree_and_are_cumulative():
     assert annual and all(december.get(k) is not None for k in annual)
     monthly = Fact.objects.filter(indicator__code="gross_industrial_output", year=2021, month__isnull=False)
     by_enterprise = {}
-    for enterprise_id, month, value in monthly.order_by("month").values_list("enterprise_id", "month", "value"):
+    for enterprise_id, _month, value in monthly.order_by("month").values_list("enterprise_id", "month", "value"):
         by_enterprise.setdefault(enterprise_id, []).append(value)
     assert all(values == sorted(values) and len(values) == 12 for values in by_enterprise.values())
 

@@ -168,7 +168,7 @@ def test_csv_in_gbk_with_units_and_synonyms(economy):
 
 
 def test_parcel_holder_must_be_known_or_named(economy):
-    text = "不动产权证号,面积（亩）,权利人统一社会信用代码,权利人名称\nX-1,3,,\nX-2,3,%s,\n" % code(8)
+    text = f"不动产权证号,面积（亩）,权利人统一社会信用代码,权利人名称\nX-1,3,,\nX-2,3,{code(8)},\n"
     upload(economy, PARCELS, text.encode("utf-8"), name="土地台账.csv")
     reasons = [e["reason"] for e in latest_job().errors]
     assert any("须填写权利人" in r for r in reasons) and any("请先导入企业" in r for r in reasons)

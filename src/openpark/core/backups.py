@@ -633,7 +633,7 @@ def migration_notes(backed_up: dict[str, str]) -> list[str]:
     if unknown:
         notes.append("备份中有本程序不认识的数据库迁移（" + "、".join(unknown)
                      + "）：备份来自更新的版本，请安装相同或更新的 OpenPark 后再使用。")
-    leaves = {app: name for app, name in loader.graph.leaf_nodes()}
+    leaves = dict(loader.graph.leaf_nodes())
     behind = [app for app, name in backed_up.items() if app in leaves and leaves[app] != name
               and (app, name) in known]
     missing = [app for app in leaves if app not in backed_up]

@@ -86,9 +86,10 @@ def insert_rows(
     names = list(columns) + constant_names
     size = max(1, min(MAX_BATCH, _max_params(connection) // len(names)))
     quote = connection.ops.quote_name
-    head = "INSERT INTO %s (%s) VALUES " % (quote(opts.db_table), ", ".join(quote(fields[n].column) for n in names))
-    row_sql = "(%s)" % ", ".join(["%s"] * len(names))
-    returning = " RETURNING %s" % quote(opts.pk.column)
+    columns = ", ".join(quote(fields[n].column) for n in names)
+    head = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "
+    row_sql = "(" + ", ".join(["%s"] * len(names)) + ")"
+    returning = f" RETURNING {quote(opts.pk.column)}"
     keys = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):

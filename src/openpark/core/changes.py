@@ -278,7 +278,7 @@ def record_save(sender, instance, created, raw=False, **kwargs):
         if before == after and not secrets:
             return
         if secrets:
-            before = {**(before or {}), **{name: "" for name in secrets}}
+            before = {**(before or {}), **dict.fromkeys(secrets, "")}
             after.update(secrets)
     instance._change_action = ChangeAction.UPDATE
     reason, instance._change_reason = getattr(instance, "_change_reason", ""), ""

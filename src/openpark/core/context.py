@@ -10,7 +10,7 @@ from dataclasses import dataclass
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Actor:
     user: object | None = None
     request_id: str = ""
@@ -25,11 +25,12 @@ class Actor:
         return self.user
 
 
-_current = contextvars.ContextVar("openpark_actor", default=Actor())
+NOBODY = Actor()  # no request, no command: a change made from a shell
+_current = contextvars.ContextVar("openpark_actor", default=None)
 
 
 def current_actor() -> Actor:
-    return _current.get()
+    return _current.get() or NOBODY
 
 
 def request_id_for(request) -> str:

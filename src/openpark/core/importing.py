@@ -108,7 +108,7 @@ class ImportSpec:
             raise ValueError(f"ImportSpec {self.name!r}: duplicate fields")
         if self.key not in fields or not self.key_column.required:
             raise ValueError(f"ImportSpec {self.name!r}: key {self.key!r} must be a required column")
-        self._lookup  # built now so that two columns claiming one header fail when the spec is defined
+        _ = self._lookup  # built now so that two columns claiming one header fail when the spec is defined
 
     @property
     def key_column(self) -> Column:
@@ -258,7 +258,7 @@ def _read_csv(data: bytes) -> list[list]:
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
         raise ImportFileError("无法读取 CSV 文件：格式不正确。") from None
 

@@ -41,7 +41,7 @@ class Role:
 
 
 def _all(level: str, *apps: str) -> dict[str, str]:
-    return {app: level for app in apps}
+    return dict.fromkeys(apps, level)
 
 
 # The industry chains are the enterprises app's models (every app reads them), but the work of 招商:
@@ -50,7 +50,7 @@ CHAIN_MODELS = ("enterprises.chain", "enterprises.chainlink", "enterprises.chain
 
 
 def _chains(level: str) -> dict[str, str]:
-    return {model: level for model in CHAIN_MODELS}
+    return dict.fromkeys(CHAIN_MODELS, level)
 
 
 ROLES: tuple[Role, ...] = (

@@ -1,13 +1,11 @@
 import logging
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.views.decorators.http import require_POST
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.templatetags.static import static
@@ -26,12 +24,12 @@ from .forms import ApiTokenForm, CheckedPasswordChangeForm, DecisionForm, RoleGr
 from .changes import visible_change_records
 from .exports import xlsx_response
 from .generic import ObjectDetailView, PagesView, error_message, object_history_url
-from .models import ApiToken, CalendarDay, CalendarYear, ChangeRecord, ImportJob, RoleGrant, TaskRun
+from .models import ApiToken, ChangeRecord, ImportJob, RoleGrant, TaskRun
+from .roles import ROLES, ROLES_BY_SLUG
+from .scoping import bound_ids, role_names, scope_queryset, scopes
 from .states import TransitionError
 
 logger = logging.getLogger(__name__)
-from .roles import ROLES, ROLES_BY_SLUG
-from .scoping import bound_ids, role_names, scope_queryset, scopes
 
 
 class LoginView(auth_views.LoginView):

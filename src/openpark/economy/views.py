@@ -11,9 +11,9 @@ from openpark.core.exports import table_xlsx, xlsx_response
 from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.enterprises.models import Enterprise
 
-from . import filters, forms, services
+from . import forms, services
 from .indicators import OUTPUT
-from .models import CityFigure, Fact, Indicator
+from .models import Fact, Indicator
 from .periods import period_label
 
 STATUS_LABELS = {"alarm": "预警", "excellent": "优秀", "normal": "正常", "": ""}

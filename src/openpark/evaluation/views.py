@@ -17,9 +17,9 @@ from openpark.core.generic import error_message
 from openpark.core.registry import declared
 from openpark.core.scoping import is_park_wide
 
-from . import filters, forms, report, services, tasks
+from . import forms, report, services, tasks
 from .choices import Movement, RunState
-from .models import DisposalCase, GradePolicy, LowEfficiencyRule, Result, Run, SchemeVersion
+from .models import DisposalCase, LowEfficiencyRule, Result, Run, SchemeVersion
 from .scheme import INPUT_FIELDS, SchemeError
 
 MOVE_HEADERS = ["统一社会信用代码", "企业名称", "较早等级", "较晚等级", "变化"]

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_dumps(result))
             return
-        for code, figure in result.items():
+        for figure in result.values():
             if isinstance(figure, dict):
                 growth = "—" if figure["growth_pct"] is None else f"{figure['growth_pct']:+.2f}%"
                 self.stdout.write(f"{figure['name']}：{figure['value']:,.2f} {figure['unit']}，同比 {growth}")
