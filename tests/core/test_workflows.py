@@ -224,7 +224,7 @@ def test_escalation_to_the_inbox_and_an_instruction_on_the_timeline(project, mak
     response = client.post(url, {"assignee": leader.pk, "note": ""})
     assert response.status_code == 400 and "请填写上报说明。" in response.content.decode()
     refused = client.post(url, {"assignee": outsider.pk, "note": "请协调"})
-    assert refused.status_code == 400 and "所选人员无权查看该记录" in refused.content.decode()
+    assert refused.status_code == 400 and "只能向能查看该记录的园区工作人员上报" in refused.content.decode()
     assert client.post(url, {"assignee": leader.pk, "note": "土地指标需协调"}).status_code == 302
     assert list(Notification.objects.values_list("kind", "recipient")) == [("escalation", leader.pk)]
 

@@ -38,7 +38,7 @@ def object_label(obj) -> str:
 def parse_object_label(text: str) -> tuple[str, int]:
     """("investment.project", 12) from "investment.project:12"; ValidationError otherwise."""
     label, _, pk = (text or "").strip().rpartition(":")
-    if label.count(".") != 1 or not pk.isdigit() or len(pk) > 18:
+    if label.count(".") != 1 or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
         raise ValidationError("记录应写作“应用.模型:编号”，如 investment.project:12。")
     return label.lower(), int(pk)
 

@@ -26,6 +26,7 @@ from .models import Attachment
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photo; more is a decompression bomb, not evidence
+MAX_IMAGE_SIDE = 16_384  # a panorama's width; a longer side (1 × 59 million pixels) only costs time
 THUMBNAIL_SIZE = (320, 320)
 MAX_NAME_LENGTH = 255
 
@@ -156,11 +157,13 @@ def _reencoded(data: bytes, kind: Kind) -> tuple[bytes, bytes]:
     the pixels first, so that the photo stands as it was taken."""
     try:
         with Image.open(BytesIO(data)) as source:
-            if source.width * source.height > MAX_IMAGE_PIXELS:
+            if source.width * source.height > MAX_IMAGE_PIXELS or max(source.size) > MAX_IMAGE_SIDE:
                 raise ValidationError(f"图片尺寸过大（{source.width}×{source.height}），请缩小后再上传。")
             source.load()
             image = ImageOps.exif_transpose(source)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise ValidationError("图片尺寸过大，请缩小后再上传。") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError("图片已损坏或无法读取，请重新导出后再上传。") from exc
     image = _pixels_only(image, kind)
     out = BytesIO()

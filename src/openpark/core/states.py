@@ -68,6 +68,7 @@ class StateMachine:
         transition = self.check(obj, name, user, note, evidence)
         current, note = self.state(obj), (note or "").strip()
         with transaction.atomic():
+            self._lock_unchanged(obj, transition)
             for field, value in changes.items():
                 setattr(obj, field, value)
             setattr(obj, self.field, transition.target)
@@ -85,6 +86,17 @@ class StateMachine:
             )
             deadlines.after_transition(self, obj, transition, actor, change.time)
             return change
+
+    def _lock_unchanged(self, obj, transition: Transition) -> None:
+        """Lock the stored row and make sure its state still allows the transition: two requests
+        making the same transition at once make it once (the second waits for the first, then is
+        refused). SQLite takes the write lock when the transaction begins, to the same effect."""
+        if obj.pk is None:
+            return
+        stored = (type(obj)._base_manager.select_for_update().filter(pk=obj.pk)
+                  .values_list(self.field, flat=True).first())
+        if stored is not None and stored not in transition.sources:
+            raise TransitionError(f"当前状态已是“{self.labels.get(stored, stored)}”，不能{transition.label}，请刷新页面。")
 
     def check(self, obj, name: str, user, note: str = "", evidence=None) -> Transition:
         """The transition, if it can be made now by the user (None: the system); TransitionError

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Deadline, Escalation, StateChange, TaskRun
+from .scoping import is_park_wide
 from .states import StateMachine, Transition
 
 CANDIDATE_LIMIT = 10
@@ -78,6 +79,7 @@ def perform(obj, transition: Transition, user, data, files) -> Outcome:
     input), TransitionError (not now, or a note or evidence missing) or PermissionDenied; then
     nothing has changed."""
     machine = machine_of(type(obj))
+    _check_shape(data)
     form = form_class(transition)(data, files, transition=transition)
     if not form.is_valid():
         raise ValidationError([f"{form.fields[name].label}：{'；'.join(errors)}" if name in form.fields else
@@ -93,6 +95,19 @@ def perform(obj, transition: Transition, user, data, files) -> Outcome:
         else:
             result = machine.apply(obj, transition.name, user, note, evidence=evidence)
     return Outcome(task=result) if isinstance(result, TaskRun) else Outcome(change=result)
+
+
+def _check_shape(data) -> None:
+    """A page sends a form and the API a JSON object whose values are plain values: a list, an
+    object or a bare value in their place is refused before any form reads it."""
+    if data is None:
+        return
+    if not hasattr(data, "get"):
+        raise ValidationError("请求内容应为 JSON 对象，如 {\"note\": \"……\"}。")
+    if not hasattr(data, "getlist"):  # JSON: each field one value
+        nested = sorted(str(name) for name, value in data.items() if isinstance(value, (list, dict)))
+        if nested:
+            raise ValidationError(f"{'、'.join(nested)}：应为单个值，不能是列表或对象。")
 
 
 def _attach(obj, upload, user, transition):
@@ -140,7 +155,7 @@ def candidates(declaration, obj, text: str = "", limit: int = CANDIDATE_LIMIT, e
         users = users.filter(Q(full_name__icontains=text) | Q(username__icontains=text))
     found = []
     for user in users.distinct().order_by("full_name", "username")[: limit * 3]:
-        if may_view(user, declaration, obj):
+        if is_park_wide(user) and may_view(user, declaration, obj):
             found.append(user)
             if len(found) == limit:
                 break
@@ -156,8 +171,8 @@ def escalate(obj, declaration, user, assignee, note: str) -> Escalation:
     note = (note or "").strip()
     if not note:
         raise ValidationError("请填写上报说明。")
-    if assignee is None or not may_view(assignee, declaration, obj):
-        raise ValidationError("所选人员无权查看该记录，不能向其上报。")
+    if assignee is None or not is_park_wide(assignee) or not may_view(assignee, declaration, obj):
+        raise ValidationError("只能向能查看该记录的园区工作人员上报。")
     if assignee.pk == user.pk:
         raise ValidationError("不能向自己上报。")
     from django.contrib.contenttypes.models import ContentType
@@ -178,6 +193,8 @@ def answer(escalation: Escalation, user, text: str) -> Escalation:
         raise PermissionDenied("只有被上报人可以批示。")
     if not escalation.is_open:
         raise ValidationError("该事项已批示，不能重复批示。")
+    if not _may_still_view(user, escalation):
+        raise PermissionDenied("您已无权查看该记录，不能批示。")
     if not text:
         raise ValidationError("请填写批示内容。")
     with transaction.atomic():
@@ -192,6 +209,15 @@ def answer(escalation: Escalation, user, text: str) -> Escalation:
     return escalation
 
 
+def _may_still_view(user, escalation) -> bool:
+    from . import registry
+
+    target = escalation.content_type.model_class()
+    declaration = registry.declaration_for(target) if target is not None else None
+    return declaration is not None and user.has_perm(declaration.permission("detail")) and \
+        declaration.scoped(user).filter(pk=escalation.object_id).exists()
+
+
 def todo(user):
     """The user's 待办: what was put before them and is not answered yet, with its objects (one
     query per kind of object, with what their names need)."""
@@ -199,8 +225,10 @@ def todo(user):
 
     from . import registry
 
-    targets = [d.model._base_manager.select_related(*d.select_related) for d in registry.declarations()
-               if d.offers_escalation]
+    # What the user may no longer see (out of scope, permission gone, deleted) stays listed without
+    # its name: the prefetch finds no object for it, and it cannot be answered.
+    targets = [d.scoped(user).select_related(*d.select_related) if user.has_perm(d.permission("detail"))
+               else d.model.objects.none() for d in registry.declarations() if d.offers_escalation]
     return (Escalation.objects.filter(assignee=user, answered_at__isnull=True)
             .select_related("raised_by", "content_type").prefetch_related(GenericPrefetch("target", targets))
             .order_by("created_at", "pk"))

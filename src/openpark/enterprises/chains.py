@@ -9,6 +9,15 @@ from .models import Chain, ChainMembership
 NOT_IN_CHAIN = "不在产业链"
 
 
+CHAIN_VIEW_PERMISSION = "enterprises.view_chainmembership"
+
+
+def may_see_chains(user) -> bool:
+    """Which chains an enterprise is in is 招商's planning: roles without the memberships see no
+    chain on an enterprise's page, in its API record or among its filters."""
+    return user.has_perm(CHAIN_VIEW_PERMISSION)
+
+
 def live_memberships():
     """Memberships of enterprises that are not deleted, in chains that are not deleted."""
     return ChainMembership.objects.filter(enterprise__is_deleted=False, chain__is_deleted=False)

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from openpark.core.filters import SearchFilterSet, YearFilter
 
+from .chains import may_see_chains
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import industry_lookup
 from .models import (
@@ -37,6 +38,11 @@ class EnterpriseFilterSet(SearchFilterSet):
     class Meta:
         model = Enterprise
         fields = ["uscc"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None and not may_see_chains(self.request.user):
+            self.filters.pop("chain")
 
     def keep(self, queryset, name, value):
         return queryset

@@ -27,7 +27,9 @@ def basic_panel(request, enterprise):
             "above_scale_years": [a.year for a in enterprise.above_scale_years.all()],
             "certificates": enterprise.high_tech_certificates.all(),
             "tags": enterprise.tags.all(),
-            "chains": chains.chain_names_by_enterprise([enterprise.pk]).get(enterprise.pk, []),
+            "show_chains": chains.may_see_chains(request.user),
+            "chains": chains.chain_names_by_enterprise([enterprise.pk]).get(enterprise.pk, [])
+            if chains.may_see_chains(request.user) else [],
             "enterprise": enterprise,
             "can_edit": request.user.has_perm("enterprises.change_enterprise"),
         },
