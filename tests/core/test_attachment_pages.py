@@ -30,8 +30,9 @@ def park(make_user):
     tenant = make_user("enterprise")
     bind_enterprise(tenant, ours)
     our_project, their_project = project_of(ours, "我们的项目"), project_of(theirs, "别人的项目")
-    their_file = attach(their_project, SimpleUploadedFile("别人的合同.pdf", PDF), staff)
-    our_photo = attach(our_project, SimpleUploadedFile("现场.jpg", jpeg_with_exif()), staff)
+    # Both shared with the enterprises: what keeps the tenant from the other file is the scope.
+    their_file = attach(their_project, SimpleUploadedFile("别人的合同.pdf", PDF), staff, shared=True)
+    our_photo = attach(our_project, SimpleUploadedFile("现场.jpg", jpeg_with_exif()), staff, shared=True)
     return {"ours": ours, "theirs": theirs, "staff": staff, "tenant": tenant, "our_project": our_project,
             "their_project": their_project, "their_file": their_file, "our_photo": our_photo}
 

@@ -124,3 +124,36 @@ def test_an_image_with_a_side_longer_than_a_panorama_is_refused(make_user):
     project_owner = EnterpriseFactory()
     with pytest.raises(ValidationError, match="尺寸过大"):
         attach(project_owner, upload("长条.png", png_bytes((20_000, 1)), "image/png"), make_user("economy"))
+
+
+@pytest.mark.django_db
+def test_the_evidence_of_a_transition_stays_and_internal_files_stay_internal(make_user, api_for, client_for):
+    from openpark.core.attachments import attachments_of
+    from openpark.core.models import Attachment
+
+    enterprise = EnterpriseFactory()
+    case = disposal_case(enterprise=enterprise)
+    staff = make_user("economy")
+    api = api_for(staff)
+    assert api.post(f"/api/evaluation/disposals/{case.pk}/transitions/start/", {"note": "开始"}, format="json").status_code == 200
+    finished = api.post(f"/api/evaluation/disposals/{case.pk}/transitions/finish/",
+                        {"note": "完成", "evidence": upload("现场.png", png_bytes(), "image/png")}, format="multipart")
+    assert finished.status_code == 200, finished.content
+    evidence = Attachment.objects.get()
+    assert evidence.evidence
+    refused = api.delete(f"/api/core/attachments/{evidence.pk}/")
+    assert refused.status_code == 400 and "证明材料不能删除" in str(refused.json())
+    page = client_for(staff).post(f"/core/attachments/{evidence.pk}/delete/", follow=True)
+    assert "证明材料不能删除" in page.content.decode()
+    assert Attachment.objects.filter(pk=evidence.pk).exists()
+
+    internal = attach(enterprise, upload("研判.png", png_bytes(), "image/png"), staff, purpose="内部研判")
+    shared = attach(enterprise, upload("通知.png", png_bytes(), "image/png"), staff, purpose="整改通知", shared=True)
+    owner = make_user("enterprise")
+    bind_enterprise(owner, enterprise)
+    assert list(attachments_of(enterprise, owner)) == [shared]
+    listed = api_for(owner).get("/api/core/attachments/", {"object": f"enterprises.enterprise:{enterprise.pk}"}).json()
+    assert [row["id"] for row in listed["results"]] == [shared.pk]
+    assert client_for(owner).get(f"/core/attachments/{internal.pk}/download/").status_code == 404
+    assert client_for(owner).get(f"/core/attachments/{shared.pk}/download/").status_code == 200
+    assert "研判.png" not in client_for(owner).get(enterprise.get_absolute_url()).content.decode()

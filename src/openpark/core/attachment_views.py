@@ -23,6 +23,7 @@ from .attachments import (
     attachments_of,
     human_size,
     max_bytes,
+    sees_internal,
 )
 from .generic import error_message
 from .models import Attachment
@@ -62,6 +63,8 @@ def may_change(user, declaration, obj) -> bool:
 def attachment_for(user, pk: int, action: str = SEE):
     """(attachment, record) for `user`, as `record_for` decides for the record it belongs to."""
     attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
+    if not attachment.shared and not sees_internal(user):
+        raise Http404("未找到该附件。")
     content_type = attachment.content_type
     _, obj = record_for(user, f"{content_type.app_label}.{content_type.model}", attachment.object_id, action)
     return attachment, obj
@@ -91,6 +94,8 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label="文件")
     purpose = forms.CharField(label="用途", max_length=100, required=False,
                               widget=forms.TextInput(attrs={"placeholder": "如：整改前照片、批复文件"}))
+    shared = forms.BooleanField(label="企业可见", required=False,
+                                help_text="勾选后，记录所属企业的账号也能看到；默认只有园区工作人员可见")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +114,7 @@ def attachments_panel(request, obj):
     declaration = registry.declaration_for(type(obj))
     can_change = may_change(request.user, declaration, obj)
     return {"key": "attachments", "title": "附件", "template": "core/panels/attachments.html", "context": {
-        "rows": attachment_rows(attachments_of(obj)),
+        "rows": attachment_rows(attachments_of(obj, request.user)),
         "can_change": can_change,
         "form": AttachmentForm() if can_change else None,
         "add_url": reverse("core:attachment_add", args=[object_label(obj)]),
@@ -136,7 +141,8 @@ def attachment_add(request, target):
     upload = form.cleaned_data["file"]
     try:
         with transaction.atomic():
-            attachment = attach(obj, upload, request.user, purpose=form.cleaned_data["purpose"])
+            attachment = attach(obj, upload, request.user, purpose=form.cleaned_data["purpose"],
+                                shared=form.cleaned_data["shared"])
     except ValidationError as exc:
         messages.error(request, f"未能上传“{upload.name}”：{error_message(exc)}")
     else:
@@ -160,7 +166,11 @@ def attachment_thumbnail(request, pk):
 @require_POST
 def attachment_delete(request, pk):
     attachment, obj = attachment_for(request.user, pk, CHANGE)
-    with transaction.atomic():
-        attachment.delete()
+    try:
+        with transaction.atomic():
+            attachment.delete()
+    except ValidationError as exc:
+        messages.error(request, error_message(exc))
+        return _back_to(obj)
     messages.success(request, f"已删除附件“{attachment.original_name}”。")
     return _back_to(obj)

@@ -75,9 +75,12 @@ def human_size(size: int) -> str:
     return f"{value:,.1f}".removesuffix(".0") + f" {unit}"
 
 
-def attach(obj, uploaded_file, user, *, purpose: str = "") -> Attachment:
+def attach(obj, uploaded_file, user, *, purpose: str = "", evidence: bool = False,
+           shared: bool = False) -> Attachment:
     """Keep `uploaded_file` (a Django UploadedFile or File) as an attachment of `obj`, uploaded by
-    `user` (None for the system). Raises ValidationError, storing nothing, on a refused file."""
+    `user` (None for the system). Raises ValidationError, storing nothing, on a refused file.
+    `evidence`: the proof of a transition, never deleted afterwards; `shared`: shown to the
+    record's enterprise too, not only to park staff."""
     if obj.pk is None:
         raise ValidationError("请先保存记录，再添加附件。")
     name = clean_name(getattr(uploaded_file, "name", "") or "")
@@ -87,18 +90,26 @@ def attach(obj, uploaded_file, user, *, purpose: str = "") -> Attachment:
     attachment = Attachment(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
         original_name=_named_for(name, kind), mime_type=kind.mime, size=len(stored),
-        sha256=hashlib.sha256(stored).hexdigest(), purpose=purpose.strip(),
+        sha256=hashlib.sha256(stored).hexdigest(), purpose=purpose.strip(), evidence=evidence, shared=shared,
         uploaded_by=user if user is not None and user.is_authenticated else None,
     )
     attachment.full_clean(exclude=["file", "thumbnail"])
     return _stored(attachment, stored, thumbnail, kind)
 
 
-def attachments_of(obj):
-    """The live attachments of `obj`, newest first, with their uploaders."""
-    return Attachment.objects.filter(
+def attachments_of(obj, user=None):
+    """The live attachments of `obj`, newest first, with their uploaders; for a user outside the
+    park's staff (an enterprise's account, a contracted third party), only those shared with them."""
+    attachments = Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).select_related("uploaded_by")
+    return attachments if user is None or sees_internal(user) else attachments.filter(shared=True)
+
+
+def sees_internal(user) -> bool:
+    from .scoping import is_park_wide
+
+    return is_park_wide(user)
 
 
 def clean_name(name: str) -> str:

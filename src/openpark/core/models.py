@@ -867,6 +867,9 @@ class Attachment(DomainModel):
 
     # The stored files are named in the record by their name, size and digest, not their paths.
     change_log_exclude = frozenset({"updated_at", "file", "thumbnail"})
+    # The evidence of a transition stays with the record whatever happens after.
+    frozen_when = models.Q(evidence=True)
+    frozen_message = "流程的证明材料不能{action}。"
 
     content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("对象类型")
@@ -879,6 +882,9 @@ class Attachment(DomainModel):
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256 摘要"), max_length=64)
     purpose = models.CharField(_("用途"), max_length=100, blank=True)
+    evidence = models.BooleanField(_("流程证明材料"), default=False, editable=False)
+    shared = models.BooleanField(_("企业可见"), default=False,
+                                 help_text=_("勾选后，记录所属企业的账号也能看到和下载；默认只有园区工作人员可见"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("上传人"),

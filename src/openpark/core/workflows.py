@@ -113,7 +113,7 @@ def _check_shape(data) -> None:
 def _attach(obj, upload, user, transition):
     from .attachments import attach
 
-    return attach(obj, upload, user, purpose=f"{transition.label}证明材料")
+    return attach(obj, upload, user, purpose=f"{transition.label}证明材料", evidence=True)
 
 
 def actions(obj, user) -> list[dict]:

@@ -60,7 +60,7 @@ def _disposal_cases(run: Run) -> int:
                                             author="演示数据")
         if step == "finish":
             photo = ContentFile(_photo(), name="验收现场照片.png")
-            evidence = [attach(case, photo, None, purpose="完成处置证明材料")]
+            evidence = [attach(case, photo, None, purpose="完成处置证明材料", evidence=True)]
             DisposalCase.machine.apply(case, "finish", None, note="处置完成，已复核", evidence=evidence,
                                        tax_per_mu_after=case.tax_per_mu_before * 3 + Decimal("5"))
     return len(rows)

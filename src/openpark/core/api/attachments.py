@@ -61,9 +61,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "object", "file", "original_name", "mime_type", "size", "sha256", "purpose", "uploaded_by",
-                  "created_at", "download_url", "thumbnail_url"]
-        read_only_fields = ["original_name", "mime_type", "size", "sha256", "created_at"]
+        fields = ["id", "object", "file", "original_name", "mime_type", "size", "sha256", "purpose", "shared",
+                  "evidence", "uploaded_by", "created_at", "download_url", "thumbnail_url"]
+        read_only_fields = ["original_name", "mime_type", "size", "sha256", "evidence", "created_at"]
 
     def get_download_url(self, attachment) -> str:
         return reverse("attachment-download", args=[attachment.pk])
@@ -96,7 +96,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def get_queryset(self):
         label, pk = self._object_param()
         _, obj = record_for(self.request.user, label, pk)
-        return attachments_of(obj).select_related("content_type")
+        return attachments_of(obj, self.request.user).select_related("content_type")
 
     def get_object(self):
         wanted = CHANGE if self.action == "destroy" else "detail"
@@ -117,14 +117,18 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         try:
             with transaction.atomic():
                 attachment = attach(obj, upload.validated_data["file"], request.user,
-                                    purpose=upload.validated_data["purpose"])
+                                    purpose=upload.validated_data["purpose"],
+                                    shared=upload.validated_data.get("shared", False))
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"file": exc.messages}) from exc
         return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        with transaction.atomic():
-            instance.delete()
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
     @extend_schema(responses=FILE_RESPONSE, summary="下载附件")
     @action(detail=True, methods=["get"])
