@@ -181,7 +181,7 @@ def escalate(obj, declaration, user, assignee, note: str) -> Escalation:
         escalation = Escalation.objects.create(
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
             raised_by=user, assignee=assignee, note=note[:NOTE_LENGTH])
-        _notify([assignee], kind="escalation", title=f"{user_label(user)} 上报：{obj}", body=note,
+        _notify([assignee], kind="escalation", title=f"{user_label(user)} 提请办理：{obj}", body=note,
                 url=obj.get_absolute_url(), obj=obj)
     return escalation
 
