@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from openpark.core.models import ChangeRecord
+from openpark.enterprises.chains import chain_counts
 from openpark.enterprises.models import Chain, ChainMembership
 from openpark.evaluation.filters import ResultFilterSet
 from openpark.evaluation.models import Result
@@ -63,9 +64,54 @@ def test_page_and_api_refuse_a_link_of_another_chain_alike(make_user, client_for
     again = api_for(officer).post("/api/enterprises/chain-members/", {**data, "link": None}, format="json")
     assert again.status_code == 400 and "该企业已在这条产业链中（未分环节）。" in str(again.json())
     at_link = {**data, "link": parts.links.first().pk}
+    moved = api_for(officer).post("/api/enterprises/chain-members/", at_link, format="json")
+    assert moved.status_code == 400 and "请修改那条记录的环节" in str(moved.json())
+    ChainMembership.objects.filter(enterprise=enterprise, link=None).delete()
     assert api_for(officer).post("/api/enterprises/chain-members/", at_link, format="json").status_code == 201
     assert "该企业已在这个环节中。" in str(api_for(officer).post("/api/enterprises/chain-members/", at_link,
                                                                  format="json").json())
+
+
+def test_an_enterprise_is_in_a_chain_at_its_links_or_unplaced_never_both(make_user, client_for, api_for):
+    enterprise = EnterpriseFactory()
+    parts = Chain.objects.get(name="汽车配件")
+    first, second = parts.links.order_by("order")[:2]
+    ChainMembership.objects.create(enterprise=enterprise, chain=parts, link=first)
+    officer = make_user("investment")
+    unplaced = {"enterprise": enterprise.pk, "chain": parts.pk, "link": ""}
+    page = client_for(officer).post(reverse("enterprises:chainmembership_add"), unplaced)
+    assert "该企业已在这条产业链的环节中，不能再列为未分环节。" in page.content.decode()
+    api = api_for(officer).post("/api/enterprises/chain-members/", {**unplaced, "link": None}, format="json")
+    assert api.status_code == 400 and "该企业已在这条产业链的环节中，不能再列为未分环节。" in str(api.json())
+    assert api_for(officer).post("/api/enterprises/chain-members/", {**unplaced, "link": second.pk},
+                                 format="json").status_code == 201
+    assert not ChainMembership.objects.filter(link=None).exists()
+
+
+def test_a_chain_counts_each_enterprise_once_and_unplaced_only_those_at_no_link(make_user, client_for):
+    parts = Chain.objects.get(name="汽车配件")
+    first, second = parts.links.order_by("order")[:2]
+    twice, placed_and_unplaced, unplaced = EnterpriseFactory.create_batch(3)
+    ChainMembership.objects.bulk_create([
+        ChainMembership(enterprise=twice, chain=parts, link=first),
+        ChainMembership(enterprise=twice, chain=parts, link=second),
+        # written before the rule: kept in the data, counted once and as placed
+        ChainMembership(enterprise=placed_and_unplaced, chain=parts, link=first),
+        ChainMembership(enterprise=placed_and_unplaced, chain=parts),
+        ChainMembership(enterprise=unplaced, chain=parts),
+    ])
+    count = chain_counts()[parts.pk]
+    assert (count.enterprises, count.unplaced, count.links[first.pk], count.links[second.pk]) == (3, 1, 2, 1)
+    page = client_for(make_user("investment")).get(parts.get_absolute_url()).content.decode()
+    assert "园区企业 3 家，其中未分环节 1 家。" in page
+    assert unplaced.name in page and placed_and_unplaced.name not in page
+    listed = client_for(make_user("investment")).get(
+        reverse("enterprises:chainmembership_list") + f"?chain={parts.pk}&unplaced=true").content.decode()
+    assert unplaced.name in listed and placed_and_unplaced.name not in listed
+    chain_map = client_for(make_user("investment")).get(reverse("investment:chain_map")).content.decode()
+    row = chain_map[chain_map.index('data-chain="汽车配件"'):]
+    row = row[:row.index("</section>")]
+    assert "园区企业 3 家</a>" in row and "未分环节 1 家</a>" in row and "企业 2 · " in row
 
 
 def test_leaders_read_chains_other_offices_do_not_see_them(make_user, client_for):

@@ -27,10 +27,21 @@ def test_the_demo_park_shows_its_chains_and_the_years_goal(make_user, client_for
 
     in_chains = Counter(demo.chain for demo in demo_enterprises() if demo.chain)
     names = dict(Chain.objects.values_list("pk", "name"))
-    counts = {names[pk]: count.enterprises for pk, count in chain_counts().items()}
+    found = chain_counts()
+    counts = {names[pk]: count.enterprises for pk, count in found.items()}
     assert set(park_facts()["investment_attraction"]["chains"]) <= set(counts)
     assert counts == dict(in_chains) and sum(counts.values()) == 210
+    assert counts == {"汽车配件": 46, "工程机械": 56, "电机电器": 40, "新能源": 25, "新材料": 23, "智能制造": 20}
+    for pk, count in found.items():  # every member at a link, every link with members, spread evenly
+        links = Chain.objects.get(pk=pk).links.all()
+        at_links = [count.links[link.pk] for link in links]
+        assert count.unplaced == 0 and sum(at_links) == count.enterprises
+        assert min(at_links) > 0 and max(at_links) - min(at_links) <= 1
     chain_map = client_for(make_user("investment")).get(reverse("investment:chain_map")).content.decode()
     for name in park_facts()["investment_attraction"]["chains"]:
         row = chain_map[chain_map.index(f'data-chain="{name}"'):]
-        assert f"园区企业 {in_chains[name]} 家" in row[:row.index("</section>")]
+        row = row[:row.index("</section>")]
+        assert f"园区企业 {in_chains[name]} 家" in row and "未分环节 0 家" in row and "企业 0 ·" not in row
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert chain_counts() == found

@@ -70,13 +70,15 @@ def test_pipeline_sums(projects):
 def test_chain_map_and_link_pages(projects, make_user, client_for):
     client = client_for(make_user("investment"))
     link = projects[1].chain.links.get(name="精密机加工")
-    Project.objects.filter(pk=projects[1].pk).update(link=link)
+    # 在建 is started and not completed: 乙 (开工) counts, 甲 (竣工) and 丁 (在谈) do not
+    Project.objects.filter(pk__in=[projects[0].pk, projects[1].pk, projects[3].pk]).update(link=link)
     ChainMembership.objects.create(enterprise=EnterpriseFactory(name="精工机械有限公司"), chain=link.chain, link=link)
     page = client.get(reverse("investment:chain_map")).content.decode()
     assert page.count('class="panel chain-row"') == 6 and "企业 1 · 在建项目 1" in page
     assert page.index("铸锻件毛坯") < page.index("精密机加工") < page.index("汽车电子")  # upstream first
     detail = client.get(link.get_absolute_url()).content.decode()
-    assert "精工机械有限公司" in detail and "乙" in detail
+    assert "精工机械有限公司" in detail and ">乙</a>（开工）" in detail
+    assert ">甲</a>" not in detail and ">丁</a>" not in detail
     add = reverse("enterprises:chainmembership_add") + f"?chain={link.chain_id}&amp;link={link.pk}"
     assert add in detail
     form = client.get(reverse("enterprises:chainmembership_add"), {"chain": link.chain_id, "link": link.pk})

@@ -33,16 +33,23 @@ class ChainCount:
 def chain_counts() -> dict[int, ChainCount]:
     """{chain id: its counts}, from one read of the memberships."""
     members: dict[int, set] = defaultdict(set)
+    placed: dict[int, set] = defaultdict(set)
     counts: dict[int, ChainCount] = defaultdict(ChainCount)
     for chain_id, link_id, enterprise_id in live_memberships().values_list("chain_id", "link_id", "enterprise_id"):
         members[chain_id].add(enterprise_id)
-        if link_id is None:
-            counts[chain_id].unplaced += 1
-        else:
+        if link_id is not None:
+            placed[chain_id].add(enterprise_id)
             counts[chain_id].links[link_id] += 1
     for chain_id, enterprises in members.items():
         counts[chain_id].enterprises = len(enterprises)
+        counts[chain_id].unplaced = len(enterprises - placed[chain_id])
     return counts
+
+
+def unplaced_memberships(chain):
+    """The chain's 未分环节 memberships of enterprises at none of its links."""
+    placed = live_memberships().filter(chain=chain, link__isnull=False).values("enterprise_id")
+    return live_memberships().filter(chain=chain, link=None).exclude(enterprise_id__in=placed)
 
 
 def first_chain_of(enterprise_ids) -> dict[int, str]:

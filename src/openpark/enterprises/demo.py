@@ -2,6 +2,7 @@
 land, certificates, tags and contacts. Generated deterministically from one seed; loading twice
 creates nothing the second time."""
 import random
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,8 +13,8 @@ from openpark.core.uscc import with_check_digit
 
 from .choices import EnterpriseStatus, LandRight, LandUse, TagKind
 from .models import (
-    AboveScaleYear, Chain, ChainMembership, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse, SubPark,
-    Tag, Zone,
+    AboveScaleYear, Chain, ChainLink, ChainMembership, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse,
+    SubPark, Tag, Zone,
 )
 
 SEED = 20211231
@@ -218,7 +219,6 @@ def _load_details(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> Non
     if not new:
         return
     tags = _load_tags()
-    chains = _load_chains()
     years = [AboveScaleYear(enterprise=d.enterprise, year=y) for d in new for y in d.above_scale_years]
     certificates = [
         HighTechCertificate(enterprise=d.enterprise, number=d.certificate[0], issued_on=d.certificate[1])
@@ -231,9 +231,29 @@ def _load_details(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> Non
     through.objects.bulk_create(
         [through(enterprise_id=d.enterprise.pk, tag_id=tags["专精特新"].pk) for d in new if d.specialised]
     )
-    record_created(ChainMembership.objects.bulk_create(
-        [ChainMembership(enterprise=d.enterprise, chain=chains[d.chain]) for d in new if d.chain]))
+    record_created(ChainMembership.objects.bulk_create(_memberships(new, demos)))
     _load_land(new, demos)
+
+
+def _memberships(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> list[ChainMembership]:
+    """Each new enterprise of a chain at one of its links, in turn upstream to downstream by the
+    enterprise's place among the chain's demo enterprises (the same link however often loaded)."""
+    chains = _load_chains()
+    links = defaultdict(list)
+    for link in ChainLink.objects.filter(chain__in=list(chains.values())).order_by("order", "pk"):
+        links[link.chain_id].append(link)
+    seen, place = Counter(), {}
+    for demo in demos:
+        if demo.chain:
+            place[demo.enterprise.uscc] = seen[demo.chain]
+            seen[demo.chain] += 1
+    memberships = []
+    for demo in (d for d in new if d.chain):
+        chain = chains[demo.chain]
+        at = links[chain.pk] or [None]
+        memberships.append(ChainMembership(enterprise=demo.enterprise, chain=chain,
+                                           link=at[place[demo.enterprise.uscc] % len(at)]))
+    return memberships
 
 
 def _load_tags() -> dict[str, Tag]:
@@ -245,7 +265,11 @@ def _load_tags() -> dict[str, Tag]:
 
 
 def _load_chains() -> dict[str, Chain]:
-    """The chains the enterprises are in (shipped by a migration, but a flushed database has lost them)."""
+    """The chains the enterprises are in and their links (shipped by a migration, but a flushed
+    database has lost them)."""
+    from openpark.investment.services import ship_all  # the shipped chains' links are declared there
+
+    ship_all()
     wanted = list(dict.fromkeys(name for _, _, name in TRADES if name))
     found = {chain.name: chain for chain in Chain.all_objects.filter(name__in=wanted)}
     created = Chain.objects.bulk_create([Chain(name=name, order=(i + 1) * 10) for i, name in enumerate(wanted)

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from openpark.core.filters import SearchFilterSet, YearFilter
@@ -162,8 +163,17 @@ class ChainMembershipFilterSet(SearchFilterSet):
     search_fields = ("enterprise__name", "enterprise__uscc", "chain__name", "link__name")
     chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), label="产业链")
     link = django_filters.ModelChoiceFilter(queryset=ChainLink.objects.select_related("chain"), label="环节")
-    unplaced = django_filters.BooleanFilter(field_name="link", lookup_expr="isnull", label="仅未分环节")
+    unplaced = django_filters.BooleanFilter(method="filter_unplaced", label="仅未分环节")
 
     class Meta:
         model = ChainMembership
         fields = []
+
+    def filter_unplaced(self, queryset, name, value):
+        """未分环节: at no link, and the enterprise at no link of that chain either (as the counts)."""
+        if value is None:
+            return queryset
+        placed = ChainMembership.objects.filter(enterprise=OuterRef("enterprise"), chain=OuterRef("chain"),
+                                                link__isnull=False)
+        unplaced = Q(link__isnull=True) & ~Exists(placed)
+        return queryset.filter(unplaced if value else ~unplaced)

@@ -239,7 +239,8 @@ class ChainLink(DomainModel):
 
 class ChainMembership(ChangeLoggedModel):
     """An enterprise is in a chain, at one of its links or at none yet (未分环节). An enterprise may
-    sit at several links of a chain, once at each; without a link it is in the chain once."""
+    sit at several links of a chain, once at each; without a link it is in the chain once, and then
+    at no link of it."""
 
     scope_enterprise_field = "enterprise"
     UNPLACED = "未分环节"
@@ -269,6 +270,19 @@ class ChainMembership(ChangeLoggedModel):
         super().clean()
         if self.link_id and self.chain_id and self.link.chain_id != self.chain_id:
             raise ValidationError({"link": "所选环节不属于所选产业链。"})
+        self._clean_placed_and_unplaced()
+
+    def _clean_placed_and_unplaced(self):
+        """An enterprise is in a chain either 未分环节 or at its links, never both, so that the
+        chain's count and its links' counts agree."""
+        if not (self.enterprise_id and self.chain_id):
+            return
+        others = ChainMembership.objects.filter(enterprise_id=self.enterprise_id, chain_id=self.chain_id).exclude(
+            pk=self.pk)
+        if self.link_id is None and others.filter(link__isnull=False).exists():
+            raise ValidationError({"link": "该企业已在这条产业链的环节中，不能再列为未分环节。"})
+        if self.link_id is not None and others.filter(link__isnull=True).exists():
+            raise ValidationError({"link": "该企业在这条产业链中为未分环节：请修改那条记录的环节，而不是另加一条。"})
 
 
 class FormerName(ChangeLoggedModel):

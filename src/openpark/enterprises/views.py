@@ -41,8 +41,7 @@ def chain_panel(request, chain):
     count = chains.chain_counts().get(chain.pk, chains.ChainCount())
     links = [(link, count.links[link.pk]) for link in chain.links.all()]
     return {"key": "links", "title": "环节（上游 → 下游）", "template": "enterprises/panels/chain.html",
-            "context": {"links": links, "count": count, "unplaced": chain.memberships.filter(
-                link=None, enterprise__is_deleted=False).select_related("enterprise"),
+            "context": {"links": links, "count": count, "unplaced": chains.unplaced_memberships(chain).select_related("enterprise"),
                 "add_url": _add_member_url(request, chain=chain.pk)}}
 
 

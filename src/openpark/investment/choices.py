@@ -53,6 +53,9 @@ class Stage(models.TextChoices):
 STAGE_ORDER = (Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.LAND, Stage.STARTED, Stage.COMPLETED,
                Stage.PRODUCING)
 
+# 在建: started (开工) and not yet completed (竣工).
+UNDER_CONSTRUCTION = (Stage.STARTED,)
+
 
 class TeamRole(models.TextChoices):
     HEAD = "head", _("专班组长")

@@ -17,7 +17,7 @@ from openpark.enterprises.chains import chain_counts
 from openpark.enterprises.choices import LinkStatus
 from openpark.enterprises.models import Chain, ChainLink
 
-from .choices import STAGE_ORDER, Stage
+from .choices import STAGE_ORDER, UNDER_CONSTRUCTION, Stage
 from .models import DeadlineRule, Problem, Project, StageDate
 
 # The demo park's chains and their links, upstream to downstream, with the work each needs.
@@ -214,9 +214,9 @@ CONTACT_ORDER = ("none", "contacted", "visited", "negotiating", "signed")
 
 def chain_map() -> list[dict]:
     """Every chain with its enterprises (those at no link too) and its links upstream to
-    downstream: status, enterprises, projects in progress."""
-    in_progress = Project.objects.exclude(stage__in=[Stage.PRODUCING, Stage.TERMINATED])
-    counts = Counter(in_progress.exclude(link=None).values_list("link_id", flat=True))
+    downstream: status, enterprises, projects under construction (在建)."""
+    building = Project.objects.filter(stage__in=UNDER_CONSTRUCTION)
+    counts = Counter(building.exclude(link=None).values_list("link_id", flat=True))
     members = chain_counts()
     chains = []
     for chain in Chain.objects.prefetch_related("links"):

@@ -14,14 +14,14 @@ from openpark.core.scoping import is_park_wide
 from openpark.enterprises.choices import LinkStatus
 
 from . import forms, services
-from .choices import ContactStatus
+from .choices import UNDER_CONSTRUCTION, ContactStatus
 from .models import (
     Problem,
 )
 
 
 def link_panel(request, link):
-    projects = link.projects.exclude(stage__in=["producing", "terminated"])
+    projects = link.projects.filter(stage__in=UNDER_CONSTRUCTION)
     return {"key": "link", "title": "环节上的在建项目与目标企业", "template": "investment/panels/link.html",
             "context": {"projects": projects, "targets": link.targets.all()}}
 
