@@ -57,6 +57,13 @@ def test_choosing_a_chain_shows_that_chain(make_user, client_for, facts):
     assert "范围：全部企业；" in page and "0.04<small>亿元</small>" in page
 
 
+def test_dashboard_tables_separate_thousands(make_user, client_for, facts):
+    own, _ = facts
+    Fact.objects.filter(enterprise=own, year=2021).update(value=D("12345.6"))
+    page = client_for(make_user("economy")).get(reverse("economy:dashboard"), {"year": 2021}).content.decode()
+    assert '<td class="num">12,345.60</td>' in page and "12345.6" not in page
+
+
 @pytest.mark.parametrize("params, message", [
     ({"year": "二〇二一"}, "输入整数"),
     ({"year": 2021, "month": 13}, "12"),

@@ -68,7 +68,7 @@ def test_detail_shows_the_whole_file(make_user, client_for, park):
     ParcelUse.objects.create(parcel=let, enterprise=park["motor"], area_mu=Decimal("4"))
     Contact.objects.create(enterprise=parts, name="王伟", title="总经理", phone="13812345678")
     html = client_for(make_user("leader")).get(parts.get_absolute_url()).content.decode()
-    for text in ("基本情况", "汽车配件", "2021", "用地", "L-1", "出租", "乙电机", "2021 年</strong> 26.0000", "联系人", "王伟"):
+    for text in ("基本情况", "汽车配件", "2021", "用地", "L-1", "出租", "乙电机", "2021 年</strong> 26.00", "<td>30.00</td>", "<td>−4.00</td>", "联系人", "王伟"):
         assert text in html, text
     assert "138****5678" in html and "13812345678" not in html
 
