@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from openpark.economy.models import Fact, Indicator
+from openpark.enterprises.models import Chain, ChainMembership
 from tests.sheets import read_xlsx
 from tests.factories import EnterpriseFactory, bind_enterprise
 
@@ -39,6 +40,28 @@ def test_dashboard_shows_figures_and_exports_them(make_user, client_for, facts):
     assert ["工业总产值", "万元", 410.0, 36.67] == rows[1][:4]
     top = rows_of(client.get(reverse("economy:dashboard"), {"year": 2021, "export": "top"}))
     assert [r[1] for r in top[1:]] == ["别家企业", "本企业"]
+
+
+def test_choosing_a_chain_shows_that_chain(make_user, client_for, facts):
+    own, _ = facts
+    chain = Chain.objects.get(name="汽车配件")
+    ChainMembership.objects.create(enterprise=own, chain=chain, link=chain.links.first())
+    client = client_for(make_user("economy"))
+    params = {"year": 2021, "scope": "all", "chain": chain.pk}
+    page = client.get(reverse("economy:dashboard"), params).content.decode()
+    assert "范围：产业链 汽车配件；" in page and "0.01<small>亿元</small>" in page  # 本企业's 110 万元 alone
+    assert '<option value="chain" selected>' in page
+    rows = rows_of(client.get(reverse("economy:dashboard"), {**params, "export": "figures"}))
+    assert rows[1][:3] == ["工业总产值", "万元", 110.0]
+    page = client.get(reverse("economy:dashboard"), {"year": 2021, "scope": "all"}).content.decode()
+    assert "范围：全部企业；" in page and "0.04<small>亿元</small>" in page
+
+
+def test_dashboard_tables_separate_thousands(make_user, client_for, facts):
+    own, _ = facts
+    Fact.objects.filter(enterprise=own, year=2021).update(value=D("12345.6"))
+    page = client_for(make_user("economy")).get(reverse("economy:dashboard"), {"year": 2021}).content.decode()
+    assert '<td class="num">12,345.60</td>' in page and "12345.6" not in page
 
 
 @pytest.mark.parametrize("params, message", [

@@ -68,7 +68,7 @@ def test_detail_shows_the_whole_file(make_user, client_for, park):
     ParcelUse.objects.create(parcel=let, enterprise=park["motor"], area_mu=Decimal("4"))
     Contact.objects.create(enterprise=parts, name="王伟", title="总经理", phone="13812345678")
     html = client_for(make_user("leader")).get(parts.get_absolute_url()).content.decode()
-    for text in ("基本情况", "汽车配件", "2021", "用地", "L-1", "出租", "乙电机", "2021 年</strong> 26.0000", "联系人", "王伟"):
+    for text in ("基本情况", "汽车配件", "2021", "用地", "L-1", "出租", "乙电机", "2021 年</strong> 26.00", "<td>30.00</td>", "<td>−4.00</td>", "联系人", "王伟"):
         assert text in html, text
     assert "138****5678" in html and "13812345678" not in html
 
@@ -227,3 +227,20 @@ def test_enterprise_form_and_api_refuse_an_industry_with_a_nul_character(make_us
     response = api_for(user).patch(f"/api/enterprises/enterprises/{park['parts'].pk}/", {"industry": "36\x00"},
                                    format="json")
     assert response.status_code == 400 and "不是 GB/T 4754-2017 中的行业代码" in response.json()["detail"]
+
+
+def test_parcel_page_shows_area_and_shape_as_people_write_them(make_user, client_for, park):
+    point = LandParcel.objects.create(
+        certificate_no="L-2", area_mu=Decimal("70.5"), holder=park["parts"],
+        geometry={"type": "Point", "coordinates": [120.254143, 31.959654]})
+    square = LandParcel.objects.create(
+        certificate_no="L-3", area_mu=Decimal("1234.1234"), holder=park["parts"],
+        geometry={"type": "Polygon", "coordinates": [[[120.1, 31.9], [120.2, 31.9], [120.2, 32.0], [120.1, 31.9]]]})
+    client = client_for(make_user("leader"))
+    html = client.get(point.get_absolute_url()).content.decode()
+    assert "70.50" in html and "70.5000" not in html
+    assert "点（120.254143, 31.959654）" in html and "coordinates" not in html
+    html = client.get(square.get_absolute_url()).content.decode()
+    assert "1,234.1234" in html and "多边形，3 个顶点" in html and "coordinates" not in html
+    listed = client.get(reverse("enterprises:landparcel_list")).content.decode()
+    assert "70.50" in listed and "70.5000" not in listed

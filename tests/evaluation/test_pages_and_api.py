@@ -1,6 +1,7 @@
 """Evaluation pages and API: runs step by step, results with filters and export, adjustments,
 the scheme editor, comparisons, and who may see what."""
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -206,3 +207,24 @@ def test_published_run_page_offers_no_edit_or_delete(staff, park):
     page = staff.get(run.get_absolute_url()).content.decode()
     assert "已发布" in page and 'href="edit/"' not in page and 'href="delete/"' not in page
     assert "已计算 → 已发布" in page
+
+
+def test_result_scores_and_figures_are_shown_formatted(staff, make_user, client_for, park):
+    run = new_run(staff)
+    act(staff, run, "gather")
+    act(staff, run, "compute")
+    result = Result.objects.get(run=run, enterprise=park[0])
+    Result.objects.filter(pk=result.pk).update(total=98.90976560673049, bonus=1.0, land=Decimal("70.5000"))
+    listed = staff.get(reverse("evaluation:result_list"), {"run": run.pk}).content.decode()
+    assert "98.91" in listed and "98.909" not in listed
+    detail = staff.get(result.get_absolute_url()).content.decode()
+    assert "98.91" in detail and "98.909" not in detail and "70.50" in detail and "70.5000" not in detail
+
+    run.refresh_from_db()
+    services.publish(run, User.objects.get(username="jingfa"))
+    user = make_user("enterprise")
+    bind_enterprise(user, park[0])
+    client = client_for(user)
+    for page in (client.get(reverse("evaluation:result_list")), client.get(result.get_absolute_url())):
+        html = page.content.decode()
+        assert "98.91" in html and "98.909" not in html

@@ -82,6 +82,22 @@ class DashboardForm(forms.Form):
 
     SCOPE_FIELDS = {ScopeKind.ZONE: "zone", ScopeKind.CHAIN: "chain", ScopeKind.INDUSTRY: "industry"}
 
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(self.with_implied_scope(data), *args, **kwargs)
+
+    @classmethod
+    def with_implied_scope(cls, data):
+        """Choosing a single zone, chain or industry under 全部企业 means that scope: without
+        scripts the form sends both selects, and a choice silently ignored would mislead."""
+        if data is None or data.get("scope") not in (None, "", ScopeKind.ALL):
+            return data
+        given = [kind for kind, name in cls.SCOPE_FIELDS.items() if data.get(name)]
+        if len(given) != 1:
+            return data
+        data = data.copy()
+        data["scope"] = given[0]
+        return data
+
     def clean(self):
         data = super().clean()
         data["scope"] = data.get("scope") or ScopeKind.ALL
@@ -96,3 +112,9 @@ class DashboardForm(forms.Form):
         needed = self.SCOPE_FIELDS.get(data["scope"])
         value = data.get(needed) if needed else ""
         return Scope(data["scope"], str(getattr(value, "pk", value) or ""))
+
+    def scope_text(self) -> str:
+        """The scope in words, naming the zone, chain or industry: "产业链 汽车配件"."""
+        kind = ScopeKind(self.cleaned_data["scope"])
+        needed = self.SCOPE_FIELDS.get(kind)
+        return f"{kind.label} {self.cleaned_data[needed]}" if needed else str(kind.label)

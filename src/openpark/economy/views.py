@@ -54,7 +54,7 @@ def dashboard(request):
         return _export(export, indicator, year, month, scope, basis, period)
     board = services.dashboard(year, month, scope, basis, indicator)
     context.update({
-        "period": period, "scope": scope, "indicator": indicator, "board": board,
+        "period": period, "scope": scope, "scope_text": form.scope_text(), "indicator": indicator, "board": board,
         "breakdown_labels": services.BREAKDOWNS,
         "chart": _chart_data(board.series, year, indicator) if board.series else None,
         "breakdown_chart": {key: {"names": [name for name, _ in rows], "values": [float(v) for _, v in rows],

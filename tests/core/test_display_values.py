@@ -1,0 +1,34 @@
+"""How a value looks in list and detail pages: numbers formatted, shapes and lists in words."""
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from openpark.core.columns import display_value
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (98.90976560673049, "98.91"),
+    (1234567.5, "1,234,567.50"),
+    (float("inf"), "∞"),
+    (float("nan"), ""),
+    (Decimal("70.5000"), "70.50"),
+    (Decimal("12.0000"), "12.00"),
+    (Decimal("0.1234"), "0.1234"),
+    (Decimal("120.254143"), "120.254143"),
+    (Decimal("-3.5"), "-3.50"),
+    (2026, "2026"),
+    (True, "是"),
+    ([2020, 2021], "2020、2021"),
+    ({"type": "Point", "coordinates": [120.254143, 31.959654]}, "点（120.254143, 31.959654）"),
+    ({"type": "Polygon", "coordinates": [[[120, 31], [121, 31], [121, 32], [120, 32], [120, 31]]]},
+     "多边形，4 个顶点"),
+    ({"type": "MultiPolygon", "coordinates": [[[[120, 31], [121, 31], [121, 32], [120, 31]]],
+                                             [[[122, 31], [123, 31], [123, 32], [122, 31]]]]},
+     "多边形 2 块，共 6 个顶点"),
+    ({"type": "Feature", "geometry": {"type": "Point", "coordinates": [120.5, 31]}}, "点（120.5, 31）"),
+    ({"tax": 1.5, "land": 2}, "tax：1.50；land：2"),
+    (datetime(2026, 11, 30, 8, 15, tzinfo=timezone.utc), "2026-11-30 16:15"),
+])
+def test_values_are_shown_as_people_read_them(value, shown):
+    assert display_value(value) == shown
