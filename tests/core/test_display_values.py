@@ -1,5 +1,5 @@
 """How a value looks in list and detail pages: numbers formatted, shapes and lists in words."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from decimal import Decimal
 
 import pytest
@@ -28,7 +28,7 @@ from openpark.core.columns import display_value
      "多边形 2 块，共 6 个顶点"),
     ({"type": "Feature", "geometry": {"type": "Point", "coordinates": [120.5, 31]}}, "点（120.5, 31）"),
     ({"tax": 1.5, "land": 2}, "tax：1.50；land：2"),
-    (datetime(2026, 11, 30, 8, 15, tzinfo=timezone.utc), "2026-11-30 16:15"),
+    (datetime(2026, 11, 30, 8, 15, tzinfo=UTC), "2026-11-30 16:15"),
 ])
 def test_values_are_shown_as_people_read_them(value, shown):
     assert display_value(value) == shown
