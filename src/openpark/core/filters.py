@@ -44,6 +44,15 @@ BOUNDED_FIELD_CLASSES = {
 }
 
 
+def contains_any(fields, text: str) -> Q:
+    """Rows where any of `fields` contains `text`: a list's search box, the global search and the
+    type-ahead all look this way."""
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": text})
+    return condition
+
+
 class SearchFilterSet(django_filters.FilterSet):
     """The base of every FilterSet: a free-text `q` over the fields named in `search_fields`, and
     record ids and numbers refused with a Chinese message when no database column can hold them
@@ -61,12 +70,7 @@ class SearchFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
+        return queryset.filter(contains_any(self.search_fields, value)) if value else queryset
 
 
 DATE_INPUT = DateInput()

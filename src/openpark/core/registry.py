@@ -28,6 +28,8 @@ from django.apps import apps
 from django.db.models import Q
 from rest_framework.routers import SimpleRouter
 
+from .filters import contains_any
+
 registry: dict[str, "ModelPages"] = {}  # noqa: F821  (label_lower -> declaration)
 
 
@@ -182,10 +184,7 @@ def searchable(user) -> list:
 
 
 def search_filter(declaration, text: str) -> Q:
-    condition = Q()
-    for field in declaration.search_fields:
-        condition |= Q(**{f"{field}__icontains": text})
-    return condition
+    return contains_any(declaration.search_fields, text)
 
 
 def search(user, text: str, limit: int = SEARCH_LIMIT) -> list[tuple]:

@@ -138,8 +138,18 @@ def escalate_url(obj) -> str:
 
 def may_view(user, declaration, obj) -> bool:
     """Whether the user may open the object's page: the view permission, and the object in scope."""
+    return _may_view_pk(user, declaration, obj.pk)
+
+
+def _may_view_pk(user, declaration, pk) -> bool:
     return (user.is_active and user.has_perm(declaration.permission("detail"))
-            and declaration.scoped(user).filter(pk=obj.pk).exists())
+            and declaration.scoped(user).filter(pk=pk).exists())
+
+
+def may_take_escalation(user, declaration, obj) -> bool:
+    """Whether the object may be put before the user: one of the park's staff who may see it
+    (上报说明 are the park's internal words)."""
+    return is_park_wide(user) and may_view(user, declaration, obj)
 
 
 def candidates(declaration, obj, text: str = "", limit: int = CANDIDATE_LIMIT, exclude=None) -> list:
@@ -155,7 +165,7 @@ def candidates(declaration, obj, text: str = "", limit: int = CANDIDATE_LIMIT, e
         users = users.filter(Q(full_name__icontains=text) | Q(username__icontains=text))
     found = []
     for user in users.distinct().order_by("full_name", "username")[: limit * 3]:
-        if is_park_wide(user) and may_view(user, declaration, obj):
+        if may_take_escalation(user, declaration, obj):
             found.append(user)
             if len(found) == limit:
                 break
@@ -171,7 +181,7 @@ def escalate(obj, declaration, user, assignee, note: str) -> Escalation:
     note = (note or "").strip()
     if not note:
         raise ValidationError("请填写上报说明。")
-    if assignee is None or not is_park_wide(assignee) or not may_view(assignee, declaration, obj):
+    if assignee is None or not may_take_escalation(assignee, declaration, obj):
         raise ValidationError("只能向能查看该记录的园区工作人员上报。")
     if assignee.pk == user.pk:
         raise ValidationError("不能向自己上报。")
@@ -214,8 +224,7 @@ def _may_still_view(user, escalation) -> bool:
 
     target = escalation.content_type.model_class()
     declaration = registry.declaration_for(target) if target is not None else None
-    return declaration is not None and user.has_perm(declaration.permission("detail")) and \
-        declaration.scoped(user).filter(pk=escalation.object_id).exists()
+    return declaration is not None and _may_view_pk(user, declaration, escalation.object_id)
 
 
 def todo(user):

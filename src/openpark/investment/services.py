@@ -106,11 +106,11 @@ def escalate(problem: Problem, user=None) -> Problem:
 
 
 def linked_leader_account(problem: Problem):
-    """The account of the project's linked leader, named in the project, if one may see the problem."""
+    """The account of the project's linked leader, named in the project, if the problem may be put before it."""
     from django.contrib.auth import get_user_model
 
     for account in get_user_model().objects.filter(full_name=problem.project.linked_leader, is_active=True):
-        if workflows.may_view(account, declared(Problem), problem):
+        if workflows.may_take_escalation(account, declared(Problem), problem):
             return account
     return None
 
