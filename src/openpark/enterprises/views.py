@@ -18,6 +18,7 @@ LAND_YEARS = 3  # land area shown for this many recent years on an enterprise's 
 
 
 def basic_panel(request, enterprise):
+    show_chains = chains.may_see_chains(request.user)
     return {
         "key": "basic",
         "title": "基本情况",
@@ -27,9 +28,8 @@ def basic_panel(request, enterprise):
             "above_scale_years": [a.year for a in enterprise.above_scale_years.all()],
             "certificates": enterprise.high_tech_certificates.all(),
             "tags": enterprise.tags.all(),
-            "show_chains": chains.may_see_chains(request.user),
-            "chains": chains.chain_names_by_enterprise([enterprise.pk]).get(enterprise.pk, [])
-            if chains.may_see_chains(request.user) else [],
+            "show_chains": show_chains,
+            "chains": chains.chain_names_by_enterprise([enterprise.pk]).get(enterprise.pk, []) if show_chains else [],
             "enterprise": enterprise,
             "can_edit": request.user.has_perm("enterprises.change_enterprise"),
         },
