@@ -157,3 +157,26 @@ def test_the_evidence_of_a_transition_stays_and_internal_files_stay_internal(mak
     assert client_for(owner).get(f"/core/attachments/{internal.pk}/download/").status_code == 404
     assert client_for(owner).get(f"/core/attachments/{shared.pk}/download/").status_code == 200
     assert "研判.png" not in client_for(owner).get(enterprise.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_enterprise_sheet_names_chains_only_to_roles_that_see_them(make_user):
+    from openpark.enterprises.importers import enterprise_importer
+    from openpark.enterprises.models import Enterprise
+
+    enterprise = EnterpriseFactory()
+    chain = Chain.objects.first()
+    ChainMembership.objects.create(enterprise=enterprise, chain=chain)
+    rows = Enterprise.objects.filter(pk=enterprise.pk)
+    assert [row["tags"] for row in enterprise_importer.export_rows(rows, make_user("economy"))] == [chain.name]
+    assert [row["tags"] for row in enterprise_importer.export_rows(rows, make_user("environment"))] == [""]
+
+
+@pytest.mark.django_db
+def test_a_link_lists_the_same_enterprises_on_its_page_and_in_the_api(make_user, api_for):
+    kept, deleted = EnterpriseFactory(), EnterpriseFactory()
+    link = Chain.objects.first().links.first()
+    for enterprise in (kept, deleted):
+        ChainMembership.objects.create(enterprise=enterprise, chain=link.chain, link=link)
+    deleted.delete()
+    assert api_for(make_user("investment")).get(f"/api/enterprises/links/{link.pk}/").json()["enterprises"] == [kept.pk]

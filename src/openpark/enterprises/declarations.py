@@ -1,9 +1,12 @@
 """一企一档's declared models (see `openpark.core.registry`)."""
+from django.db.models import Prefetch
+
 from openpark.core.generic import ModelPages
 from openpark.core.registry import Api, Menu
 
 from . import filters, forms
 from .api import serializers
+from .chains import live_memberships
 from .importers import enterprise_importer, parcel_importer
 from .models import (
     AboveScaleYear, Chain, ChainLink, ChainMembership, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse,
@@ -95,7 +98,7 @@ link_pages = ModelPages(
     list_columns=["chain", "order", "name", "status"], select_related=["chain"],
     form_fields=["chain", "name", "order", "status", "note"], panels=[link_panel],
     api=Api("links", serializer=serializers.ChainLinkSerializer, select_related=("chain",),
-            prefetch_related=("memberships",)),
+            prefetch_related=(Prefetch("memberships", queryset=live_memberships()),)),
 )
 membership_pages = ModelPages(
     ChainMembership, filterset_class=filters.ChainMembershipFilterSet, prefix="chain-members/",

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openpark.core.limits import in_year_range, year_validators
-from openpark.core.models import ChangeLoggedModel, DomainModel
+from openpark.core.models import ChangeLoggedModel, DomainModel, FrozenRecordError
 from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
 
@@ -198,8 +198,10 @@ class Result(ChangeLoggedModel):
         return self.run.is_published
 
     def save(self, *args, **kwargs):
-        if Run.all_objects.filter(pk=self.run_id, state=RunState.PUBLISHED).exists():
-            raise ValidationError("评价批次已发布，结果不能修改。")
+        # A stored result is refused by the frozen check of every recorded model; a new one has no
+        # stored row to check, so its run is asked here.
+        if self._state.adding and Run.all_objects.filter(pk=self.run_id, state=RunState.PUBLISHED).exists():
+            raise FrozenRecordError(self.frozen_refusal("修改"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
