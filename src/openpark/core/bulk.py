@@ -129,3 +129,12 @@ def insert_instances(model, instances: Sequence, *, using: str | None = None) ->
         instance.pk = key
         instance._state.adding = False
         instance._state.db = using
+
+
+LOOKUP_CHUNK = 5000  # values per lookup query, well under SQLite's variable limit
+
+
+def chunks(items: list, size: int = LOOKUP_CHUNK):
+    """Slices of `items` small enough for one `IN (...)` lookup."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -235,16 +235,13 @@ def read_parents(model, instances, links=None) -> None:
         wanted = [i for i in instances if getattr(i, field.attname) is not None and not field.is_cached(i)]
         ids = list({getattr(i, field.attname) for i in wanted})
         found = {}
-        for start in range(0, len(ids), PARENTS_CHUNK):
-            chunk = ids[start:start + PARENTS_CHUNK]
+        for chunk in bulk.chunks(ids):
             found.update((obj.pk, obj) for obj in field.related_model._base_manager.filter(pk__in=chunk))
         for instance in wanted:
             parent = found.get(getattr(instance, field.attname))
             if parent is not None:
                 field.set_cached_value(instance, parent)
 
-
-PARENTS_CHUNK = 5000
 
 
 def connect() -> None:

@@ -21,7 +21,7 @@ def after_transition(machine, obj, transition, user, when: datetime) -> None:
     """End the deadlines of the state the object left; start the transition's own (once per stay
     in a state: a transition that stays, as a recomputation, keeps the running one)."""
     content_type = ContentType.objects.get_for_model(obj)
-    running = Deadline.objects.filter(content_type=content_type, object_id=str(obj.pk), met_at__isnull=True)
+    running = Deadline.objects.of(obj).filter(met_at__isnull=True)
     running.exclude(state=transition.target).update(met_at=when)
     if transition.deadline is None or running.filter(state=transition.target).exists():
         return
@@ -85,5 +85,4 @@ def _tell(deadline: Deadline, kind: str, title: str, body: str) -> None:
 
     if deadline.target is None or deadline.started_by is None:
         return
-    notify([deadline.started_by], kind=kind, title=title, body=body,
-           url=deadline.target.get_absolute_url(), obj=deadline.target)
+    notify([deadline.started_by], kind=kind, title=title, body=body, obj=deadline.target)

@@ -39,7 +39,8 @@ from .masking import hidden_fields, mask_value
 from .matching import Action
 from .models import ChangeLoggedModel
 
-CHUNK = 5000  # values per lookup query, well under SQLite's variable limit
+CHUNK = bulk.LOOKUP_CHUNK
+chunks = bulk.chunks
 PREVIEW_ROWS = 20  # changed and created records shown on the job page; the changes report has them all
 BATCH = 2000  # rows per UPDATE statement
 EMPTY = "（空）"
@@ -54,12 +55,6 @@ IGNORED_COLUMNS = "ignored_columns"  # [[sheet, column index, header], ...]: con
 UNACKNOWLEDGED = "此列未能识别，其中的数据不会导入：须先在导入页面为其指定对应字段，或确认忽略该列"
 
 registry: dict[str, "ModelImporter"] = {}
-
-
-def chunks(items: list, size: int = CHUNK):
-    """Slices of `items` small enough for one `IN (...)` lookup."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def register(importer: "ModelImporter") -> "ModelImporter":

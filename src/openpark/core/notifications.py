@@ -40,7 +40,7 @@ def _recipient_ids(recipients) -> list[int]:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.filter(recipient=user).unread().count()
 
 
 def mark_all_read(user) -> int:

@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from .bulk import chunks
 from .models import ChangeRecord
 
 logger = logging.getLogger(__name__)
@@ -88,8 +89,8 @@ def _count_lines(path: Path) -> int:
 def _delete(ids: list[int]) -> None:
     """Delete the archived records in bulk; the application's own queryset refuses to."""
     with transaction.atomic():
-        for start in range(0, len(ids), CHUNK):
-            models.QuerySet(ChangeRecord).filter(pk__in=ids[start:start + CHUNK])._raw_delete(ChangeRecord.objects.db)
+        for chunk in chunks(ids, CHUNK):
+            models.QuerySet(ChangeRecord).filter(pk__in=chunk)._raw_delete(ChangeRecord.objects.db)
 
 
 def archive_changes(older_than_days: int, folder: Path, now: datetime | None = None) -> Archived:

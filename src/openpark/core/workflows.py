@@ -191,8 +191,7 @@ def escalate(obj, declaration, user, assignee, note: str) -> Escalation:
         escalation = Escalation.objects.create(
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
             raised_by=user, assignee=assignee, note=note[:NOTE_LENGTH])
-        _notify([assignee], kind="escalation", title=f"{user_label(user)} 提请办理：{obj}", body=note,
-                url=obj.get_absolute_url(), obj=obj)
+        _notify([assignee], kind="escalation", title=f"{user_label(user)} 提请办理：{obj}", body=note, obj=obj)
     return escalation
 
 
@@ -215,7 +214,7 @@ def answer(escalation: Escalation, user, text: str) -> Escalation:
         escalation.refresh_from_db()
         target = escalation.target
         _notify([escalation.raised_by], kind="instruction", title=f"{user_label(user)} 批示：{target}", body=text,
-                url=target.get_absolute_url() if target is not None else "", obj=target)
+                obj=target)
     return escalation
 
 
