@@ -44,3 +44,18 @@ def test_choices_links_and_booleans_show_their_words(make_user):
     assert "城南片区（已删除）" in shown(ChangeRecord.objects.filter(
         content_type__model="enterprise", object_id=str(enterprise.pk), action="update").latest("id"),
         make_user("economy"))["所在片区"][1]
+
+
+def test_a_page_of_records_reads_each_linked_name_once(db, django_assert_num_queries):
+    from openpark.core.models import ChangeRecord
+    from openpark.enterprises.models import Contact
+    from tests.factories import EnterpriseFactory, UserFactory
+
+    enterprise = EnterpriseFactory()
+    for n in range(5):
+        Contact.objects.create(enterprise=enterprise, name=f"联系人{n}")
+    records = list(ChangeRecord.objects.filter(content_type__model="contact").select_related("content_type"))
+    user, shown = UserFactory(is_superuser=True), {}
+    with django_assert_num_queries(1):  # the enterprise's name, once for the five records
+        named = [{label: after for label, _, after in r.changed_fields_labelled(user, shown)} for r in records]
+    assert {row["企业"] for row in named} == {enterprise.name}

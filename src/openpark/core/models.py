@@ -471,17 +471,19 @@ class ChangeRecord(AppendOnlyModel):
         names = list(dict.fromkeys([*before, *after]))
         return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
 
-    def changed_fields_labelled(self, user) -> list[tuple[str, str, str]]:
+    def changed_fields_labelled(self, user, shown: dict | None = None) -> list[tuple[str, str, str]]:
         """As `changed_fields` for `user`, as people read them: each field by its verbose name,
         each value by its label or name (`openpark.core.recorded`). A field that goes from nothing
-        to nothing (an empty field of a new record) is left out."""
+        to nothing (an empty field of a new record) is left out. `shown` ({model: RecordedValues})
+        lets the records of one page share the names they read."""
         from .recorded import RecordedValues
 
         model = self.content_type.model_class()
         labels = {"password": "密码"}
         if model is not None:
             labels.update({f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")})
-        values = RecordedValues(model)
+        shown = {} if shown is None else shown
+        values = shown.setdefault(model, RecordedValues(model))
         rows = [(labels.get(n, n), values.show(n, b), values.show(n, a)) for n, b, a in self.changed_fields(user)]
         return [(label, before, after) for label, before, after in rows if before != after]
 
