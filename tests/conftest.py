@@ -1,11 +1,9 @@
-import os
-
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from . import snapshots
 from .factories import EnterpriseFactory, GridFactory, UserFactory, bind_enterprise, bind_grid
 
 pytest_plugins = ["tests.route_coverage"]
@@ -15,6 +13,7 @@ pytest_plugins = ["tests.route_coverage"]
 def media_in_tmp(settings, tmp_path):
     """Uploaded files (imports, reports) go to the test's own folder, never to ./data."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    snapshots.write_media(settings.MEDIA_ROOT)  # the files of the demo park, when a test has it
 
 
 @pytest.fixture(autouse=True)
@@ -36,29 +35,71 @@ def chinese():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as the migrations leave it, kept as a copy (SQLite) to return to."""
+    if snapshots.available():
+        with django_db_blocker.unblock():
+            snapshots.take("empty")
+
+
 @pytest.fixture(scope="module")
 def demo_park(request, django_db_setup, django_db_blocker):
-    """The demo park, loaded once for a test module inside a transaction that is rolled back when
-    the module ends; each test runs in a savepoint of it (the `db` fixture), so what one test
-    changes is gone before the next. Every test of the module must see the park, so the module
-    asks for it with `pytestmark = pytest.mark.usefixtures("demo_park", "db")`."""
+    """The demo park for a whole test module; each test runs in a transaction of its own (the `db`
+    fixture), so what one test changes is gone before the next. On SQLite the park is a copy of
+    the database made once per session and the module ends by returning to the empty copy; on
+    PostgreSQL it is loaded inside a transaction that is rolled back when the module ends. Every
+    test of the module must see the park, so the module asks for it with
+    `pytestmark = pytest.mark.usefixtures("demo_park", "db")`."""
     asked = [mark for mark in request.node.iter_markers("usefixtures") if "demo_park" in mark.args]
     if not asked:
         pytest.fail(f"{request.node.name}: ask for the demo park for the whole module (pytestmark)")
+    if snapshots.available():
+        with django_db_blocker.unblock():
+            snapshots.restore("demo")
+        yield
+        with django_db_blocker.unblock():
+            snapshots.restore("empty")
+        return
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            with open(os.devnull, "w") as quiet:
-                call_command("load_demo", stdout=quiet)
+            snapshots.use_files(snapshots.load_demo(with_accounts=False))
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
             raise
     yield
+    snapshots.use_files({})
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def empty_afterwards(django_db_setup, django_db_blocker):
+    """After a transactional test (and its flush), the database as the migrations left it, with the
+    rows they ship that the flush removed (SQLite; elsewhere the flush alone)."""
+    yield
+    snapshots.use_files({})
+    if snapshots.available():
+        with django_db_blocker.unblock():
+            snapshots.restore("empty")
+
+
+@pytest.fixture
+def committed_demo_park(empty_afterwards, transactional_db, settings):
+    """The demo park with its accounts, committed, so that a live server or another process sees it."""
+    if snapshots.available():
+        snapshots.restore("demo_accounts")
+    else:
+        from openpark.enterprises.industry import load_table
+        from openpark.enterprises.models import Industry
+
+        load_table(Industry)  # a transactional test starts from empty tables
+        snapshots.use_files(snapshots.load_demo(with_accounts=True))
+    snapshots.write_media(settings.MEDIA_ROOT)
 
 
 @pytest.fixture

@@ -41,16 +41,5 @@ def artifacts():
 
 
 @pytest.fixture
-def demo_park(transactional_db):
-    """The demo park, committed so that the live server sees it. A transactional test empties
-    every table when it ends; roles come back with the post-migrate signal, and the industry
-    table that a migration loads is loaded again here."""
-    from django.core.management import call_command
-
-    from openpark.enterprises.industry import load_table
-    from openpark.enterprises.models import Industry
-
-    load_table(Industry)
-
-    call_command("load_demo", stdout=open(os.devnull, "w"))
-    call_command("create_demo_users", stdout=open(os.devnull, "w"))
+def demo_park(committed_demo_park):
+    """The demo park with its accounts, committed so that the live server sees it."""

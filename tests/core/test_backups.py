@@ -115,13 +115,8 @@ def put_media_file(settings) -> Path:
     return path
 
 
-@committed
-def test_demo_park_restores_into_a_new_installation_with_every_row_and_file(tmp_path, settings, new_database):
-    from openpark.enterprises.industry import load_table
-    from openpark.enterprises.models import Industry
-
-    load_table(Industry)  # a transactional test starts from empty tables
-    run("load_demo")
+def test_demo_park_restores_into_a_new_installation_with_every_row_and_file(committed_demo_park, tmp_path, settings,
+                                                                           new_database):
     put_media_file(settings)
     output = run("backup", output=tmp_path / "backup")
     assert "备份完成" in output
