@@ -23,11 +23,17 @@ def run(args, env_extra, tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
-def settings_value(expression, env_extra, tmp_path):
-    code = f"import json; from django.conf import settings; print(json.dumps({expression}))"
+def settings_values(env_extra, tmp_path, **expressions):
+    """The values of the expressions in a new process with these variables, read in one start."""
+    values = "{" + ", ".join(f"{name!r}: {expression}" for name, expression in expressions.items()) + "}"
+    code = f"import json; from django.conf import settings; print(json.dumps({values}))"
     result = run(["shell", "-c", code], env_extra, tmp_path)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def settings_value(expression, env_extra, tmp_path):
+    return settings_values(env_extra, tmp_path, value=expression)["value"]
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
@@ -43,26 +49,26 @@ def test_secret_key_is_required_when_debug_is_off(tmp_path):
 
 
 def test_defaults_use_a_sqlite_file_in_the_data_folder(tmp_path):
-    name = settings_value('settings.DATABASES["default"]["NAME"]', {"DEBUG": "1"}, tmp_path)
-    assert name == str(tmp_path / "openpark.sqlite3")
-    assert settings_value("settings.CELERY_TASK_ALWAYS_EAGER", {"DEBUG": "1"}, tmp_path) is True
+    values = settings_values({"DEBUG": "1"}, tmp_path, name='settings.DATABASES["default"]["NAME"]',
+                             eager="settings.CELERY_TASK_ALWAYS_EAGER")
+    assert values == {"name": str(tmp_path / "openpark.sqlite3"), "eager": True}
 
 
 def test_database_url_selects_postgresql(tmp_path):
     env = {"DEBUG": "1", "DATABASE_URL": "postgres://park@db.internal:5433/openpark"}
-    db = settings_value('settings.DATABASES["default"]', env, tmp_path)
+    db = settings_values(env, tmp_path, db='settings.DATABASES["default"]')["db"]
     assert (db["ENGINE"], db["HOST"], db["PORT"], db["NAME"], db["USER"]) == (
         "django.db.backends.postgresql", "db.internal", 5433, "openpark", "park")
 
 
 def test_redis_url_moves_celery_to_workers(tmp_path):
     env = {"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/3"}
-    assert settings_value("settings.CELERY_TASK_ALWAYS_EAGER", env, tmp_path) is False
-    assert settings_value("settings.CELERY_BROKER_URL", env, tmp_path) == "redis://127.0.0.1:6379/3"
+    values = settings_values(env, tmp_path, eager="settings.CELERY_TASK_ALWAYS_EAGER", broker="settings.CELERY_BROKER_URL")
+    assert values == {"eager": False, "broker": "redis://127.0.0.1:6379/3"}
 
 
 def test_allowed_hosts_and_debug_from_environment(tmp_path):
     env = {**PRODUCTION, "ALLOWED_HOSTS": "a.example.cn, b.example.cn"}
-    assert settings_value("settings.ALLOWED_HOSTS", env, tmp_path) == ["a.example.cn", "b.example.cn"]
-    assert settings_value("settings.DEBUG", env, tmp_path) is False
-    assert settings_value("settings.SESSION_COOKIE_SECURE", env, tmp_path) is True
+    values = settings_values(env, tmp_path, hosts="settings.ALLOWED_HOSTS", debug="settings.DEBUG",
+                             secure="settings.SESSION_COOKIE_SECURE")
+    assert values == {"hosts": ["a.example.cn", "b.example.cn"], "debug": False, "secure": True}
