@@ -28,8 +28,10 @@ demo: migrate
 run: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Compiled modules are kept (PYTHONDONTWRITEBYTECODE cleared): every worker and every process a test
+# starts would otherwise compile the platform and rewrite the tests' assertions again.
 test: install
-	OPENPARK_ROUTE_COVERAGE=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	PYTHONDONTWRITEBYTECODE= OPENPARK_ROUTE_COVERAGE=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts/production-check

@@ -2,11 +2,8 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 
-from openpark.core.demo_users import demo_password, demo_username
-from openpark.core.models import ChangeRecord, Grid, User
-from openpark.core.roles import ROLES
+from openpark.core.models import ChangeRecord, Grid
 from openpark.core.uscc import validate
 from openpark.enterprises.demo import ENTERPRISE_COUNT, demo_enterprises
 from openpark.enterprises.models import Enterprise
@@ -40,26 +37,6 @@ def test_demo_enterprises_are_deterministic_and_valid():
     assert [(e.uscc, e.name, e.longitude) for e in first] == [(e.uscc, e.name, e.longitude) for e in second]
     assert len({e.uscc for e in first}) == len({e.name for e in first}) == ENTERPRISE_COUNT
     assert all(validate(e.uscc) == e.uscc for e in first)
-
-
-@pytest.mark.django_db
-def test_demo_users_one_per_role_and_can_log_in(client):
-    run("load_demo")
-    output = run("create_demo_users")
-    run("create_demo_users")  # again: no duplicates, same passwords
-    assert User.objects.count() == len(ROLES)
-    for role in ROLES:
-        assert demo_username(role) in output and demo_password(role) in output
-        response = client.post(reverse("login"), {"username": demo_username(role), "password": demo_password(role)})
-        assert response.status_code == 302, role.name
-        landing = client.get(response["Location"], follow=True)
-        assert landing.request["PATH_INFO"] == reverse("role_home", args=[role.slug])
-        client.post(reverse("logout"))
-    enterprise_user = User.objects.get(username="demo_enterprise")
-    assert enterprise_user.enterprise_bindings.count() == 1
-    assert User.objects.get(username="demo_grid").grid_bindings.count() == 1
-    assert User.objects.get(username="demo_admin").is_staff
-    assert not User.objects.filter(is_superuser=True).exists()
 
 
 def test_shipped_facts_are_the_shared_ones():

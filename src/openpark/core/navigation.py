@@ -3,6 +3,7 @@ not a model's list (a dashboard, a map); a declared model brings its own item (`
 `openpark.core.registry`). A user sees an item only when one of their roles grants its
 permission, and a module only when it has an item for them."""
 from dataclasses import dataclass, replace
+from functools import cache
 
 from django.urls import reverse
 
@@ -29,6 +30,7 @@ _modules: dict[str, Module] = {}
 
 def register(module: Module) -> None:
     _modules[module.key] = module
+    _menu_entries.cache_clear()
 
 
 def module_items(module: Module) -> list[MenuItem]:
@@ -59,15 +61,23 @@ def modules_for(user) -> list[dict]:
         return []
     park_wide = is_park_wide(user)
     menu = []
-    for module in sorted(_modules.values(), key=lambda m: m.order):
+    for module, entries in _menu_entries():
         items = [
-            {"label": item.label, "url": reverse(item.url_name)}
-            for item in module_items(module)
+            {"label": item.label, "url": url}
+            for item, url in entries
             if (item.permission is None or user.has_perm(item.permission)) and (park_wide or not item.park_wide)
         ]
         if items:
             menu.append({"key": module.key, "label": module.label, "items": items})
     return menu
+
+
+@cache
+def _menu_entries() -> tuple:
+    """Every module in menu order with its items and their addresses: the same for every request
+    once the apps are ready (a module registered later starts it anew), so made once."""
+    return tuple((module, tuple((item, reverse(item.url_name)) for item in module_items(module)))
+                 for module in sorted(_modules.values(), key=lambda m: m.order))
 
 
 # Sections other apps add to the role home pages: callables (request, role) returning
