@@ -158,3 +158,19 @@ def grid_user(make_user, grids):
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "upgrade: builds the previous release's demo park and migrates it to this code (in the normal suite)")
+
+
+# The longest tests start first within each of pytest-django's groups (tests in a transaction, then
+# transactional ones, which empty the tables, then those without the database), so that the workers
+# finish together rather than one waiting for the other's last long test.
+LONGEST_FIRST = ("test_fuzz_forms.py", "test_csp.py", "test_schemathesis.py", "test_upgrade_in_place.py",
+                 "test_fuzz_serializers.py", "test_settings.py", "test_backups.py")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's grouping, which keeps this order within groups
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
