@@ -1,5 +1,4 @@
 import pytest
-from django.db import transaction
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -61,20 +60,11 @@ def demo_park(request, django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             snapshots.restore("empty")
         return
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
+    with snapshots.rolled_back_at_the_end(django_db_blocker):
+        with django_db_blocker.unblock():
             snapshots.use_files(snapshots.load_demo(with_accounts=False))
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield
-    snapshots.use_files({})
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+        yield
+        snapshots.use_files({})
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ repeatable."""
 import os
 from datetime import date, timedelta
 from decimal import Decimal as D
-from io import BytesIO
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -32,6 +30,7 @@ from openpark.investment.models import (
     TeamMember, Visit,
 )
 
+from .images import png_bytes
 from .factories import EnterpriseFactory, UserFactory, _uscc
 
 
@@ -185,15 +184,9 @@ def build_park(user=None) -> dict:
     progress.start(check_import, "检查导入文件", user, str(job.pk))  # ready to confirm, 备注 unread
     staff = UserFactory(username="fuzz_staff")
     accounts.request_grant(UserFactory(roles=["admin"]), staff, "leader", "grant", "待审批的授权")
-    photo = attach(project, SimpleUploadedFile("现场.png", _png()), user, purpose="现场照片")
+    photo = attach(project, SimpleUploadedFile("现场.png", png_bytes((60, 40), "RGB", (30, 90, 200))), user, purpose="现场照片")
     if user is not None:
         tokens.issue(user, "对接")
         notify([user], kind="dispatch", title="新派单", body="请处理", obj=project)
     return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job,
             "photo": photo}
-
-
-def _png() -> bytes:
-    out = BytesIO()
-    Image.new("RGB", (60, 40), (30, 90, 200)).save(out, "PNG")
-    return out.getvalue()

@@ -9,10 +9,11 @@ own media folder (`write_media`), so that the rows and the files always go toget
 import os
 import sqlite3
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 
 _copies: dict[str, tuple[sqlite3.Connection, dict[str, bytes]]] = {}
@@ -75,3 +76,18 @@ def _build(name: str) -> None:
     take("demo_accounts", files)
     if name not in _copies:
         raise KeyError(name)
+
+
+@contextmanager
+def rolled_back_at_the_end(django_db_blocker):
+    """A transaction around a whole test module, rolled back when the module ends: what the module
+    builds in it is there for each of its tests, which run in savepoints of it (the `db` fixture)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

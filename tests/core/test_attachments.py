@@ -13,28 +13,9 @@ from openpark.core.choices import ChangeAction
 from openpark.core.models import Attachment, ChangeRecord
 from tests.factories import EnterpriseFactory
 
+from tests.images import MAKE, jpeg_with_exif, png_bytes
+
 pytestmark = pytest.mark.django_db
-
-GPS_IFD = 0x8825
-MAKE, MODEL = 0x010F, 0x0110
-
-
-def jpeg_with_exif(size=(1200, 900)) -> bytes:
-    """A photo as a phone takes it: camera and GPS position in its EXIF."""
-    image = Image.new("RGB", size, (200, 30, 30))
-    exif = Image.Exif()
-    exif[MAKE], exif[MODEL] = "Huawei", "P60 Pro"
-    exif[GPS_IFD] = {1: "N", 2: (32.0, 1.0, 30.0), 3: "E", 4: (120.0, 16.0, 12.0)}
-    out = BytesIO()
-    image.save(out, "JPEG", exif=exif.tobytes())
-    return out.getvalue()
-
-
-def png_bytes(size=(40, 30)) -> bytes:
-    out = BytesIO()
-    Image.new("RGBA", size, (0, 128, 0, 128)).save(out, "PNG")
-    return out.getvalue()
-
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200

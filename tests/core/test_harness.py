@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,6 +21,7 @@ from openpark.core.registry import declarations, searchable
 from openpark.core.roles import PARK_WIDE_ROLE_NAMES, ROLES
 from openpark.enterprises.models import ContractBinding, ServiceContract
 from tests.factories import EnterpriseFactory, UserFactory, bind_enterprise
+from tests import snapshots
 from tests.fuzz import build_park
 from tests.sheets import read_xlsx
 
@@ -48,17 +49,12 @@ def declaration(key):
 def park(django_db_setup, django_db_blocker):
     """Built once, inside a transaction rolled back when the module ends; each test runs in a
     savepoint of it, so what a test changes is gone for the next."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
+    with snapshots.rolled_back_at_the_end(django_db_blocker):
+        with django_db_blocker.unblock():
             root = UserFactory(username="harness_root", is_superuser=True, is_staff=True)
             data = build_park(root)
             data["outsider"] = EnterpriseFactory(name="园区外的另一家企业")
-            yield data
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        yield data
 
 
 def permitted_role(decl, action: str) -> str | None:

@@ -14,7 +14,8 @@ from openpark.core.models import StateChange
 from openpark.enterprises.models import ChainMembership, EnterpriseBinding
 from openpark.evaluation.models import DisposalCase
 from openpark.investment.models import Chain
-from tests.core.test_attachments import png_bytes, upload
+from tests.core.test_attachments import upload
+from tests.images import png_bytes
 from tests.factories import EnterpriseFactory, UserFactory, bind_enterprise
 
 

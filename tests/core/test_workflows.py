@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from openpark.core import deadlines
 from openpark.core.models import Deadline, Escalation, Notification
@@ -19,13 +18,12 @@ from openpark.core.registry import declarations
 from openpark.evaluation.models import DisposalCase
 from openpark.investment import services as investment
 from openpark.investment.models import Chain, Project
+from tests.images import png_bytes
 from tests.factories import EnterpriseFactory, bind_enterprise
 
 
 def photo(name="现场照片.png") -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", (20, 10), (200, 0, 0)).save(out, "PNG")
-    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(name, png_bytes((20, 10), "RGB", (200, 0, 0)), content_type="image/png")
 
 
 @pytest.fixture
