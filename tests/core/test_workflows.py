@@ -373,3 +373,33 @@ def test_every_transition_refuses_the_anonymous_the_unpermitted_and_the_out_of_s
     state = decl.model.machine.state(obj)
     obj.refresh_from_db()
     assert decl.model.machine.state(obj) == state
+
+
+def todo_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum(1 for q in queries if 'FROM "core_escalation"' in q["sql"])
+
+
+def test_the_top_bar_and_the_inbox_heading_count_the_open_items(project, case, make_user, client_for):
+    from django.test import Client
+
+    from openpark.core import workflows
+    from openpark.core.registry import declared
+
+    staff, leader = make_user("investment", full_name="招商小王"), make_user("leader", full_name="王主任")
+    page = client_for(leader).get(reverse("core:todo")).content.decode()
+    assert 'title="0 项待办"' not in page and 'id="todo-count"' not in page and ">待办</a>" in page
+    workflows.escalate(project, declared(Project), staff, leader, "第一件")
+    workflows.escalate(case, declared(DisposalCase), make_user("economy"), leader, "第二件")
+    answered = workflows.escalate(project, declared(Project), staff, leader, "已批的一件")
+    workflows.answer(answered, leader, "同意")
+    page = client_for(leader).get(reverse("core:search")).content.decode()
+    assert '<a href="/core/todo/" id="todo-link">待办 <span class="badge" title="2 项待办">2</span></a>' in page
+    page = client_for(leader).get(reverse("core:todo")).content.decode()
+    assert '<h1>待办（<span id="todo-count">2</span> 项）</h1>' in page
+    assert 'title="2 项待办"' in page
+    assert 'title="' not in client_for(staff).get(reverse("core:search")).content.decode().split('id="todo-link"')[1][:40]
+    # one count for a page that shows the bar, none for a page without it
+    assert todo_queries(client_for(leader), reverse("core:search")) == 1
+    assert todo_queries(Client(), reverse("login")) == 0

@@ -242,6 +242,11 @@ def todo(user):
             .order_by("created_at", "pk"))
 
 
+def open_count(user) -> int:
+    """How many items the user's 待办 lists (what `todo` gives): one count."""
+    return Escalation.objects.filter(assignee=user, answered_at__isnull=True).count()
+
+
 def _notify(recipients, **kwargs) -> None:
     from .notifications import notify
 
