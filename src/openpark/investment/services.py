@@ -1,7 +1,8 @@
 """Projects through their stages, problems and their escalation, stale projects and the "1230"
 deadlines; and what ships with the platform (the demo park's chains, the 1230 rules)."""
 from collections import Counter
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -124,6 +125,46 @@ def resolve(problem: Problem, resolution: str, on=None) -> Problem:
     problem.save()
     record_progress(problem.project, problem.resolved_on)
     return problem
+
+
+@dataclass
+class DeadlineRow:
+    """One line of a project's deadline table, whichever kind of deadline it is."""
+
+    name: str
+    started_on: date
+    working_days: int
+    due_on: date
+    provisional: bool
+    done_on: date | None
+    overdue: bool  # still running after its day
+    working_days_left: int | None  # while running
+    url: str = ""
+
+
+def project_deadlines(project: Project, today=None) -> list[DeadlineRow]:
+    """Every deadline of the project in one list, by start: the "1230" items registered on it
+    (`ProjectDeadline`, counted from the application) and those its stage changes started (the
+    workflow's `Deadline`, counted from the change: 供地 → 开工)."""
+    from openpark.core.calendars import calendar
+    from openpark.core.models import Deadline
+
+    today = today or timezone.localdate()
+    days = calendar()
+    rows = []
+    for item in project.deadlines.select_related("rule"):
+        due = days.add_working_days(item.applied_on, item.rule.working_days)
+        rows.append(DeadlineRow(
+            item.rule.name, item.applied_on, item.rule.working_days, due.day, due.provisional, item.done_on,
+            item.done_on is None and due.day < today,
+            None if item.done_on else days.working_days_between(today, due.day), item.get_absolute_url()))
+    for item in Deadline.objects.of(project):
+        done_on = timezone.localdate(item.met_at) if item.met_at else None
+        rows.append(DeadlineRow(
+            item.label, timezone.localdate(item.started_at), item.working_days, item.due_on, item.provisional, done_on,
+            done_on is None and item.due_on < today,
+            None if done_on else days.working_days_between(today, item.due_on)))
+    return sorted(rows, key=lambda row: (row.started_on, row.name))
 
 
 def stale_days() -> int:
