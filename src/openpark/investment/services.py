@@ -90,17 +90,22 @@ def raise_problem(project: Project, description: str, owner: str, deadline, rais
 
 
 def escalate(problem: Problem, user=None) -> Problem:
-    """上报挂钩领导: the problem goes on the linked leader's list; raised by `user`, it is also put
-    before the leader's account (found by name, among those who may see it) in their 待办."""
+    """上报挂钩领导: the problem goes on the linked leader's list; raised by `user`, it is put before
+    the leader's account (found by name, among those who may see it) in their 待办, as any 上报/督办
+    (`workflows.escalate`), so that it is on the problem's and the project's timeline."""
     if problem.resolved_on:
         raise ValidationError("问题已解决，无需上报。")
-    if not problem.project.linked_leader:
+    leader_name = problem.project.linked_leader
+    if not leader_name:
         raise ValidationError("该项目没有挂钩领导，请先在项目中填写。")
+    leader = linked_leader_account(problem) if user is not None else None
+    if user is not None and leader is None:
+        raise ValidationError(f"找不到挂钩领导“{leader_name}”可查看该问题的园区工作人员账号，无法送达其待办；"
+                              "请核对项目中的挂钩领导姓名，或用“上报/督办”选择上报对象。")
     with transaction.atomic():
         if problem.escalated_on is None:
             problem.escalated_on = timezone.localdate()
             problem.save(update_fields=["escalated_on", "updated_at"])
-        leader = linked_leader_account(problem) if user is not None else None
         if leader is not None and leader.pk != user.pk:
             workflows.escalate(problem, declared(Problem), user, leader, f"上报挂钩领导：{problem.description}")
     return problem
