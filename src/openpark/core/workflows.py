@@ -298,6 +298,8 @@ def _source_escalations(queryset) -> list[Entry]:
     """The escalations of a related record, each naming the record and linking to it."""
     records = {str(record.pk): record for record in queryset}
     entries = []
+    if not records:
+        return entries
     for escalation in Escalation.objects.of_many(queryset.model, records).select_related("raised_by", "assignee"):
         record = records[escalation.object_id]
         about, url = f"（{queryset.model._meta.verbose_name}：{record}）", record.get_absolute_url()
