@@ -371,3 +371,82 @@ def test_every_transition_refuses_the_anonymous_the_unpermitted_and_the_out_of_s
     state = decl.model.machine.state(obj)
     obj.refresh_from_db()
     assert decl.model.machine.state(obj) == state
+
+
+def todo_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum(1 for q in queries if 'FROM "core_escalation"' in q["sql"])
+
+
+def test_the_top_bar_and_the_inbox_heading_count_the_open_items(project, case, make_user, client_for):
+    from django.test import Client
+
+    from openpark.core import workflows
+    from openpark.core.registry import declared
+
+    staff, leader = make_user("investment", full_name="招商小王"), make_user("leader", full_name="王主任")
+    page = client_for(leader).get(reverse("core:todo")).content.decode()
+    assert 'title="0 项待办"' not in page and 'id="todo-count"' not in page and ">待办</a>" in page
+    workflows.escalate(project, declared(Project), staff, leader, "第一件")
+    workflows.escalate(case, declared(DisposalCase), make_user("economy"), leader, "第二件")
+    answered = workflows.escalate(project, declared(Project), staff, leader, "已批的一件")
+    workflows.answer(answered, leader, "同意")
+    page = client_for(leader).get(reverse("core:search")).content.decode()
+    assert '<a href="/core/todo/" id="todo-link">待办 <span class="badge" title="2 项待办">2</span></a>' in page
+    page = client_for(leader).get(reverse("core:todo")).content.decode()
+    assert '<h1>待办（<span id="todo-count">2</span> 项）</h1>' in page
+    assert 'title="2 项待办"' in page
+    assert 'title="' not in client_for(staff).get(reverse("core:search")).content.decode().split('id="todo-link"')[1][:40]
+    # one count for a page that shows the bar, none for a page without it
+    assert todo_queries(client_for(leader), reverse("core:search")) == 1
+    assert todo_queries(Client(), reverse("login")) == 0
+
+
+def test_both_escalation_paths_reach_the_inbox_and_the_projects_timeline(project, make_user, client_for):
+    staff = make_user("investment", full_name="招商小王")
+    leader = make_user("leader", full_name="王主任")  # the project's linked leader, by name
+    deputy = make_user("leader", full_name="李副主任")
+    client = client_for(staff)
+    power = investment.raise_problem(project, "用电增容未落实", "供电所张科", date(2030, 2, 1))
+    road = investment.raise_problem(project, "道路配套未完成", "城建局", date(2030, 2, 1))
+    land = investment.raise_problem(project, "用地指标待调剂", "自然资源分局", date(2030, 2, 1))
+    # 上报挂钩领导 on the problem's page; 上报/督办 of another problem to the same leader, and of a
+    # third to someone else; 上报/督办 of the project itself.
+    assert client.post(reverse("investment:problem_escalate", args=[power.pk])).status_code == 302
+    assert client.post(reverse("investment:problem_escalate", args=[road.pk]),
+                       {"assignee": leader.pk, "note": "请协调城建局"}).status_code == 302
+    assert client.post(reverse("investment:problem_escalate", args=[land.pk]),
+                       {"assignee": deputy.pk, "note": "请调剂指标"}).status_code == 302
+    assert client.post(reverse("investment:project_escalate", args=[project.pk]),
+                       {"assignee": leader.pk, "note": "项目整体进度滞后"}).status_code == 302
+
+    inbox = client_for(leader).get(reverse("core:todo")).content.decode()
+    for text in ("上报挂钩领导：用电增容未落实", "请协调城建局", "项目整体进度滞后"):
+        assert text in inbox, text
+    assert "请调剂指标" not in inbox and "请调剂指标" in client_for(deputy).get(reverse("core:todo")).content.decode()
+    # put before the linked leader either way, the problem is marked 上报挂钩领导; not when put before another
+    for problem in (power, road, land):
+        problem.refresh_from_db()
+    assert [p.escalated_on is not None for p in (power, road, land)] == [True, True, False]
+
+    item = Escalation.objects.get(note="请协调城建局")
+    assert client_for(leader).post(reverse("core:todo_answer", args=[item.pk]),
+                                   {"answer": "本周内打通"}).status_code == 302
+    page = client_for(staff).get(project.get_absolute_url()).content.decode()
+    timeline = page[page.index('id="timeline"'):]
+    assert "上报/督办 王主任" in timeline and "项目整体进度滞后" in timeline
+    assert f"上报/督办 王主任（{leader.username}）（项目问题：{power}）" in timeline
+    assert "上报挂钩领导：用电增容未落实" in timeline and "请协调城建局" in timeline and "请调剂指标" in timeline
+    assert f"批示（项目问题：{road}）" in timeline and "本周内打通" in timeline
+    assert f'href="{power.get_absolute_url()}"' in timeline
+
+
+def test_reporting_to_a_linked_leader_without_an_account_is_refused_not_lost(project, make_user, client_for):
+    staff = make_user("investment", full_name="招商小王")
+    problem = investment.raise_problem(project, "用电增容未落实", "供电所张科", date(2030, 2, 1))
+    client = client_for(staff)
+    response = client.post(reverse("investment:problem_escalate", args=[problem.pk]), follow=True)
+    assert "找不到挂钩领导“王主任”可查看该问题的园区工作人员账号" in response.content.decode()
+    problem.refresh_from_db()
+    assert problem.escalated_on is None and not Escalation.objects.exists()

@@ -231,3 +231,36 @@ def test_an_investor_sees_its_projects_stages_not_the_parks_internal_work(projec
         assert internal not in html, internal
     park = client_for(make_user("leader")).get(project.get_absolute_url()).content.decode()
     assert "资金链紧张" in park and "内部备注" in park
+
+
+def test_the_project_page_lists_every_deadline_of_the_project_in_one_table(project, staff, client_for, monkeypatch):
+    """The "1230" items registered on the project and the one its move to 供地 started (the
+    workflow's deadline, on the timeline too) are in the same table, the overdue ones marked."""
+    from datetime import datetime
+
+    from openpark.core.models import Deadline
+
+    moment = timezone.make_aware(datetime(2023, 9, 28, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    project.stage_changed_on = date(2023, 9, 1)
+    for name in ("to_negotiating", "to_signed", "to_land"):
+        services.advance(project, name, staff)
+    started = Deadline.objects.get()
+    assert started.label == "取得施工许可并开工（1230：30 个工作日）" and started.due_on == date(2023, 11, 15)
+    ProjectDeadline.objects.create(project=project, rule=DeadlineRule.objects.get(code="registration"),
+                                   applied_on=date(2023, 9, 20), done_on=date(2023, 9, 21))
+    rows = services.project_deadlines(project)
+    assert [(r.name, r.due_on, r.done_on, r.overdue) for r in rows] == [
+        ("企业开办（工商登记）", date(2023, 9, 21), date(2023, 9, 21), False),
+        ("取得施工许可并开工（1230：30 个工作日）", date(2023, 11, 15), None, False)]
+    page = client_for(staff).get(project.get_absolute_url()).content.decode()
+    table = page[page.index('id="deadlines"'):page.index("</table>", page.index('id="deadlines"'))]
+    assert "企业开办（工商登记）" in table and "取得施工许可并开工（1230：30 个工作日）" in table
+    assert "2023-11-15" in table and "剩 " in table and "已逾期" not in table
+
+    moment = timezone.make_aware(datetime(2023, 11, 16, 9, 0))
+    page = client_for(staff).get(project.get_absolute_url()).content.decode()
+    table = page[page.index('id="deadlines"'):page.index("</table>", page.index('id="deadlines"'))]
+    row = table[table.index("取得施工许可并开工"):]
+    assert '<span class="tag status-alarm">已逾期</span>' in row[:row.index("</tr>")]
+    assert [r.overdue for r in services.project_deadlines(project)] == [False, True]

@@ -2,6 +2,7 @@ from functools import partial
 
 from . import navigation
 from .notifications import unread_count
+from .workflows import open_count
 from .roles import ROLES_BY_NAME
 from .scoping import role_names
 
@@ -17,8 +18,9 @@ def menu(request):
 
 
 def notifications(request):
-    """The unread count of the top bar's 通知 badge: one count, made only when a page shows it."""
+    """The counts of the top bar's 通知 (unread) and 待办 (open items) badges: one count each, made
+    only when a page shows it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": partial(unread_count, user)}
+    return {"unread_notifications": partial(unread_count, user), "open_todo": partial(open_count, user)}

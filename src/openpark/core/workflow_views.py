@@ -69,7 +69,7 @@ def workflow_context(request, pages, obj) -> dict:
     # Notes and escalations are the park's internal work: a user scoped to an enterprise sees the
     # state and the actions open to them, not the timeline.
     internal = may_escalate(request.user)
-    timeline = workflows.timeline(obj) if internal else None
+    timeline = workflows.timeline(obj, request.user) if internal else None
     return {"workflow": {
         "state": machine.label(machine.state(obj)) if machine is not None else "",
         "actions": workflows.actions(obj, request.user),

@@ -191,6 +191,8 @@ def escalate(obj, declaration, user, assignee, note: str) -> Escalation:
         escalation = Escalation.objects.create(
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
             raised_by=user, assignee=assignee, note=note[:NOTE_LENGTH])
+        if hasattr(obj, "after_escalation"):  # what the record itself keeps of it
+            obj.after_escalation(escalation)
         _notify([assignee], kind="escalation", title=f"{user_label(user)} 提请办理：{obj}", body=note, obj=obj)
     return escalation
 
@@ -242,6 +244,11 @@ def todo(user):
             .order_by("created_at", "pk"))
 
 
+def open_count(user) -> int:
+    """How many items the user's 待办 lists (what `todo` gives): one count."""
+    return Escalation.objects.filter(assignee=user, answered_at__isnull=True).count()
+
+
 def _notify(recipients, **kwargs) -> None:
     from .notifications import notify
 
@@ -263,8 +270,10 @@ class Entry:
     overdue_now: bool = False  # a deadline still running past its day
 
 
-def timeline(obj) -> list[Entry]:
-    """Everything that happened to the object's workflow, oldest first."""
+def timeline(obj, user=None) -> list[Entry]:
+    """Everything that happened to the object's workflow, oldest first; with the escalations of
+    the records a model names as part of it (`timeline_sources(user)`: querysets, such as a
+    project's problems, of what the user may see)."""
     machine = machine_of(type(obj))
     entries = []
     for change in machine.history(obj).select_related("user") if machine is not None else ():
@@ -278,8 +287,28 @@ def timeline(obj) -> list[Entry]:
         if escalation.answered_at:
             entries.append(Entry(escalation.answered_at, "instruction", _who(escalation.assignee), "批示",
                                  escalation.answer))
+    sources = getattr(obj, "timeline_sources", None)
+    for queryset in sources(user) if sources is not None and user is not None else ():
+        entries.extend(_source_escalations(queryset))
     entries.extend(_evidence_entries(obj))
     return sorted(entries, key=lambda e: e.time)
+
+
+def _source_escalations(queryset) -> list[Entry]:
+    """The escalations of a related record, each naming the record and linking to it."""
+    records = {str(record.pk): record for record in queryset}
+    entries = []
+    if not records:
+        return entries
+    for escalation in Escalation.objects.of_many(queryset.model, records).select_related("raised_by", "assignee"):
+        record = records[escalation.object_id]
+        about, url = f"（{queryset.model._meta.verbose_name}：{record}）", record.get_absolute_url()
+        entries.append(Entry(escalation.created_at, "escalation", _who(escalation.raised_by),
+                             f"上报/督办 {user_label(escalation.assignee)}{about}", escalation.note, url=url))
+        if escalation.answered_at:
+            entries.append(Entry(escalation.answered_at, "instruction", _who(escalation.assignee), f"批示{about}",
+                                 escalation.answer, url=url))
+    return entries
 
 
 def _deadline_entries(deadline: Deadline) -> list[Entry]:

@@ -9,13 +9,17 @@ a blank cell removes the value kept so far (soft deletion, recorded like every c
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.utils import timezone
+
 from openpark.core import imports
+from openpark.core.changes import loaded_snapshot, record_bulk_changes, snapshot_texts
+from openpark.core.choices import ChangeAction
 from openpark.core.importing import CellError, ImportSpec
 from openpark.enterprises.models import Enterprise
 
 from .forms import FactImportOptionsForm
 from .headers import INDICATOR_FIELD, USCC_COLUMN, fact_spec
-from .models import Fact, Indicator
+from .models import Fact, Indicator, align_annual_and_december
 from .periods import frequency_problem, parse_month, parse_period, parse_year, period_label
 
 @dataclass
@@ -59,7 +63,23 @@ class FactImporter(imports.ModelImporter):
         errors += _unknown_enterprises(plan.rows)
         for row in plan.rows:
             errors += _period_errors(row, plan.indicators, plan.options)
-        return errors
+        return errors + _annual_and_december_errors(plan.rows, plan.indicators)
+
+    def write(self, plan) -> dict[str, int]:
+        """Write the file's facts, then correct the annual or 1—12月累计 fact each written one must
+        agree with (recorded, with the reason)."""
+        counts = super().write(plan)
+        written = [change.instance for change in plan.changes if change.saves_instance]
+        changed = align_annual_and_december(written)
+        if changed:
+            befores, now = [loaded_snapshot(fact) for fact in changed], timezone.now()
+            for fact in changed:
+                fact.updated_at = now
+            Fact.objects.bulk_update(changed, ["value", "updated_at"])
+            record_bulk_changes(((fact, ChangeAction.UPDATE, before, after) for fact, before, after in
+                                 zip(changed, befores, snapshot_texts(changed))),
+                                reason="随导入的数据同步更正（年度数据与 1—12 月累计数应一致）")
+        return counts
 
     @staticmethod
     def _indicators_in(columns) -> dict[str, Indicator]:
@@ -158,6 +178,27 @@ def _period_errors(row, indicators, options) -> list[CellError]:
             problem = frequency_problem(indicator.frequency, period[1], indicator.name)
             if problem and values.get(name) is not None:
                 fail(_header(indicator), values[name], problem)
+    return errors
+
+
+def _annual_and_december_errors(rows, indicators) -> list[CellError]:
+    """A file giving both an enterprise's annual figure and its 1—12月累计 of one year must give
+    the same number."""
+    seen, errors = {}, []
+    for row in rows:
+        period = row.values.get("_period")
+        if period is None or period[1] not in (None, 12) or "_enterprise" not in row.values:
+            continue
+        for name, indicator in indicators.items():
+            value = row.values.get(name)
+            key = (row.values["_enterprise"].pk, indicator.pk, period[0], period[1])
+            other = seen.get((*key[:3], 12 if period[1] is None else None))
+            if value is not None and other is not None and other[1] != value:
+                errors.append(CellError(row.sheet, row.row, _header(indicator), value,
+                                        f"与第 {other[0]} 行{period_label(period[0], 12 if period[1] is None else None)}"
+                                        f"的数值（{other[1]}）不一致：年度数据与 1—12 月累计数应相同"))
+            if value is not None:
+                seen[key] = (row.row, value)
     return errors
 
 

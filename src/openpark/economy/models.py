@@ -3,6 +3,10 @@
 A fact is one enterprise's value of one indicator for one period. Monthly (and quarterly) data
 are cumulative from January: month N holds 1—N月累计. A fact without a month is the annual
 figure (年报). Park figures are always computed from facts (see `services`), never stored.
+
+The annual figure and the 1—12月累计 are one number: whichever of the two is written (on a page,
+in the API, by an import), the other of the same enterprise, indicator and year, if kept, is
+corrected with it (`align_annual_and_december`), so that no two screens disagree.
 """
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -80,6 +84,41 @@ class Fact(DomainModel):
 
     def __str__(self):
         return f"{self.enterprise.name} {self.indicator.name} {period_label(self.year, self.month)}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if not self.is_deleted and (fields is None or "value" in fields):
+            for other in align_annual_and_december([self]):
+                other.save()  # which finds this one agreeing: the correction stops there
+
+
+# The month whose 1—N月累计 is the annual figure, and back.
+SAME_FIGURE = {12: None, None: 12}
+
+
+def align_annual_and_december(facts) -> list[Fact]:
+    """The stored facts that must change for the annual figure and the 1—12月累计 of each
+    enterprise, indicator and year of `facts` (just written) to agree: the written one wins. Each
+    is returned with its new value and the reason for its change record, unsaved; one query."""
+    written = {(f.enterprise_id, f.indicator_id, f.year, f.month): f for f in facts
+               if f.month in SAME_FIGURE and not f.is_deleted and f.value is not None}
+    if not written:
+        return []
+    stored = Fact.objects.filter(
+        Q(month=12) | Q(month__isnull=True), enterprise_id__in={k[0] for k in written},
+        indicator_id__in={k[1] for k in written}, year__in={k[2] for k in written})
+    changed = []
+    for other in stored:
+        key = (other.enterprise_id, other.indicator_id, other.year)
+        source = written.get((*key, SAME_FIGURE[other.month]))
+        if source is None or (*key, other.month) in written or other.value == source.value:
+            continue
+        other.value = source.value
+        other._change_reason = (f"随{period_label(source.year, source.month)}数据同步更正"
+                                "（年度数据与 1—12 月累计数应一致）")
+        changed.append(other)
+    return changed
 
 
 class CityFigure(DomainModel):

@@ -237,6 +237,11 @@ class Project(DomainModel):
     def is_stale(self, days: int, today=None) -> bool:
         return self.stage not in (Stage.PRODUCING, Stage.TERMINATED) and self.days_without_progress(today) > days
 
+    def timeline_sources(self, user):
+        """The project's timeline shows its problems' escalations (上报挂钩领导 and 上报/督办) to
+        whoever may see the problems."""
+        return [self.problems.all()] if user.has_perm("investment.view_problem") else []
+
 
 def next_code(year: int | None = None) -> str:
     """The next free project number of the year: XM2026-0001, XM2026-0002 …"""
@@ -322,6 +327,13 @@ class Problem(DomainModel):
         return self.resolved_on is None and self.deadline < timezone.localdate()
 
     overdue.fget.short_description = _("已逾期")
+
+    def after_escalation(self, escalation) -> None:
+        """Put before the project's linked leader, by whatever path: the problem is 上报挂钩领导."""
+        if self.escalated_on is None and self.project.linked_leader and \
+                escalation.assignee.full_name == self.project.linked_leader:
+            self.escalated_on = timezone.localdate(escalation.created_at)
+            self.save(update_fields=["escalated_on", "updated_at"])
 
     def save(self, *args, **kwargs):
         """A problem is raised at the stage its project is in, and is progress on the project,

@@ -1,7 +1,8 @@
 """Projects through their stages, problems and their escalation, stale projects and the "1230"
 deadlines; and what ships with the platform (the demo park's chains, the 1230 rules)."""
 from collections import Counter
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -89,17 +90,22 @@ def raise_problem(project: Project, description: str, owner: str, deadline, rais
 
 
 def escalate(problem: Problem, user=None) -> Problem:
-    """上报挂钩领导: the problem goes on the linked leader's list; raised by `user`, it is also put
-    before the leader's account (found by name, among those who may see it) in their 待办."""
+    """上报挂钩领导: the problem goes on the linked leader's list; raised by `user`, it is put before
+    the leader's account (found by name, among those who may see it) in their 待办, as any 上报/督办
+    (`workflows.escalate`), so that it is on the problem's and the project's timeline."""
     if problem.resolved_on:
         raise ValidationError("问题已解决，无需上报。")
-    if not problem.project.linked_leader:
+    leader_name = problem.project.linked_leader
+    if not leader_name:
         raise ValidationError("该项目没有挂钩领导，请先在项目中填写。")
+    leader = linked_leader_account(problem) if user is not None else None
+    if user is not None and leader is None:
+        raise ValidationError(f"找不到挂钩领导“{leader_name}”可查看该问题的园区工作人员账号，无法送达其待办；"
+                              "请核对项目中的挂钩领导姓名，或用“上报/督办”选择上报对象。")
     with transaction.atomic():
         if problem.escalated_on is None:
             problem.escalated_on = timezone.localdate()
             problem.save(update_fields=["escalated_on", "updated_at"])
-        leader = linked_leader_account(problem) if user is not None else None
         if leader is not None and leader.pk != user.pk:
             workflows.escalate(problem, declared(Problem), user, leader, f"上报挂钩领导：{problem.description}")
     return problem
@@ -124,6 +130,46 @@ def resolve(problem: Problem, resolution: str, on=None) -> Problem:
     problem.save()
     record_progress(problem.project, problem.resolved_on)
     return problem
+
+
+@dataclass
+class DeadlineRow:
+    """One line of a project's deadline table, whichever kind of deadline it is."""
+
+    name: str
+    started_on: date
+    working_days: int
+    due_on: date
+    provisional: bool
+    done_on: date | None
+    overdue: bool  # still running after its day
+    working_days_left: int | None  # while running
+    url: str = ""
+
+
+def project_deadlines(project: Project, today=None) -> list[DeadlineRow]:
+    """Every deadline of the project in one list, by start: the "1230" items registered on it
+    (`ProjectDeadline`, counted from the application) and those its stage changes started (the
+    workflow's `Deadline`, counted from the change: 供地 → 开工)."""
+    from openpark.core.calendars import calendar
+    from openpark.core.models import Deadline
+
+    today = today or timezone.localdate()
+    days = calendar()
+    rows = []
+    for item in project.deadlines.select_related("rule"):
+        due = days.add_working_days(item.applied_on, item.rule.working_days)
+        rows.append(DeadlineRow(
+            item.rule.name, item.applied_on, item.rule.working_days, due.day, due.provisional, item.done_on,
+            item.done_on is None and due.day < today,
+            None if item.done_on else days.working_days_between(today, due.day), item.get_absolute_url()))
+    for item in Deadline.objects.of(project):
+        done_on = timezone.localdate(item.met_at) if item.met_at else None
+        rows.append(DeadlineRow(
+            item.label, timezone.localdate(item.started_at), item.working_days, item.due_on, item.provisional, done_on,
+            done_on is None and item.due_on < today,
+            None if done_on else days.working_days_between(today, item.due_on)))
+    return sorted(rows, key=lambda row: (row.started_on, row.name))
 
 
 def stale_days() -> int:

@@ -44,7 +44,7 @@ def project_panel(request, project):
         "problems": project.problems.all() if may_view["problems"] else None,
         "team": project.team.all() if may_view["team"] else None,
         "land_tasks": project.land_tasks.all() if may_view["land_tasks"] else None,
-        "deadlines": project.deadlines.select_related("rule") if may_view["deadlines"] else None,
+        "deadlines": services.project_deadlines(project) if may_view["deadlines"] else None,
         "may_add": may_add, "stale": project.is_stale(services.stale_days()), "stale_days": services.stale_days(),
     }}
 
