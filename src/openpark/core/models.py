@@ -916,8 +916,8 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
-    def mark_read(self) -> int:
-        return self.unread().update(read_at=timezone.now())
+    def mark_read(self, when=None) -> int:
+        return self.unread().update(read_at=when or timezone.now())
 
 
 class Notification(models.Model):
