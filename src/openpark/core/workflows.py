@@ -173,6 +173,7 @@ def candidates(declaration, obj, text: str = "", limit: int = CANDIDATE_LIMIT, e
 
 
 def user_label(user) -> str:
+    """A person as the pages name them: 姓名（用户名）, or the user name alone when no name is given."""
     return f"{user.full_name}（{user.username}）" if getattr(user, "full_name", "") else user.username
 
 
