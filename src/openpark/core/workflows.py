@@ -264,8 +264,9 @@ class Entry:
     overdue_now: bool = False  # a deadline still running past its day
 
 
-def timeline(obj) -> list[Entry]:
-    """Everything that happened to the object's workflow, oldest first."""
+def timeline(obj, attachments=None) -> list[Entry]:
+    """Everything that happened to the object's workflow, oldest first. Of its attachments, the
+    evidence of its transitions; `attachments`: those its page has read already, if it has."""
     machine = machine_of(type(obj))
     entries = []
     for change in machine.history(obj).select_related("user") if machine is not None else ():
@@ -279,7 +280,7 @@ def timeline(obj) -> list[Entry]:
         if escalation.answered_at:
             entries.append(Entry(escalation.answered_at, "instruction", _who(escalation.assignee), "批示",
                                  escalation.answer))
-    entries.extend(_evidence_entries(obj))
+    entries.extend(_evidence_entries(obj, attachments))
     return sorted(entries, key=lambda e: e.time)
 
 
@@ -297,11 +298,14 @@ def _deadline_entries(deadline: Deadline) -> list[Entry]:
     return entries
 
 
-def _evidence_entries(obj) -> list[Entry]:
-    from .attachments import attachments_of
+def _evidence_entries(obj, attachments=None) -> list[Entry]:
+    """The evidence of the object's transitions (`Attachment.evidence`), not its other files."""
+    if attachments is None:
+        from .attachments import attachments_of
 
+        attachments = attachments_of(obj).filter(evidence=True)
     return [Entry(a.created_at, "evidence", _who(a.uploaded_by), f"上传{a.purpose or '附件'}：{a.original_name}",
-                  url=a.get_absolute_url()) for a in attachments_of(obj)]
+                  url=a.get_absolute_url()) for a in attachments if a.evidence]
 
 
 def _who(user, username: str = "") -> str:
