@@ -5,10 +5,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from openpark.core.choices import ChangeAction
 from openpark.core.models import ChangeRecord, Grid
-from openpark.core.paging import page_number
+from openpark.core.api.pagination import PageNumberPagination
+from openpark.core.notifications import notify
+from openpark.core.paging import UncountedPagination, page_number
 
 
 @pytest.fixture
@@ -72,3 +76,22 @@ def test_page_numbers_are_read_safely(asked, number):
 def test_other_lists_keep_their_count(db, make_user, client_for):
     response = client_for(make_user("leader")).get(reverse("core:grid_list"))
     assert "共 0 条" in response.content.decode()
+
+
+@pytest.mark.parametrize("asked", [None, "", "abc", "0", "-3", "1", "20", "1000", "1001", "9" * 40])
+def test_the_uncounted_page_size_is_read_as_the_counted_one(asked):
+    request = Request(APIRequestFactory().get("/", {} if asked is None else {"page_size": asked}))
+    assert UncountedPagination().get_page_size(request) == PageNumberPagination().get_page_size(request)
+
+
+def test_a_page_size_above_the_maximum_is_clamped_as_on_the_counted_lists(records, make_user, api_for, monkeypatch):
+    monkeypatch.setattr(PageNumberPagination, "max_page_size", 7)  # the one maximum of every endpoint
+    auditor = make_user("audit")
+    for n in range(12):
+        notify([auditor], kind="other", title=f"通知{n}")
+    api = api_for(auditor)
+    uncounted = api.get("/api/core/changes/", {"page_size": 100}).json()
+    counted = api.get("/api/core/notifications/", {"page_size": 100}).json()
+    assert counted["count"] == 12 and "count" not in uncounted
+    assert len(uncounted["results"]) == len(counted["results"]) == 7
+    assert "page=2" in uncounted["next"] and "page=2" in counted["next"]

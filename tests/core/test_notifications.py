@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from openpark.core import senders
 from openpark.core.models import Notification
-from openpark.core.notifications import notify, unread_count
+from openpark.core.notifications import inbox, mark_read, notify, unread_count
 from tests.factories import EnterpriseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +142,43 @@ def test_the_badge_costs_one_query_and_none_for_anonymous_pages(client, client_f
     user = UserFactory()
     notify([user], kind="other", title="一条")
     assert badge_counts(client_for(user), reverse("core:search")) == 1
+
+
+def test_the_inbox_page_and_the_api_list_and_mark_read_alike(two_people, client_for, api_for):
+    """Both read one's notifications through `openpark.core.notifications` (inbox, mark_read)."""
+    me, other = two_people
+    page, api = client_for(me), api_for(me)
+
+    def page_ids(**params) -> list[int]:
+        return [n.pk for n, _ in page.get(reverse("core:notification_list"), params).context["rows"]]
+
+    def api_ids(**params) -> list[int]:
+        return [row["id"] for row in api.get("/api/core/notifications/", params).json()["results"]]
+
+    assert page_ids() == api_ids() == list(inbox(me).values_list("pk", flat=True)) and len(page_ids()) == 2
+    first, second = page_ids()
+    page.post(reverse("core:notification_read", args=[first]))
+    read_by_page = Notification.objects.get(pk=first).read_at
+    read_by_api = api.post(f"/api/core/notifications/{second}/read/").json()["read_at"]
+    assert read_by_page is not None and read_by_api is not None
+    assert page_ids(unread="1") == api_ids(unread="1") == []
+    # Read again, by the other path: each keeps the time it was first read.
+    api.post(f"/api/core/notifications/{first}/read/")
+    page.post(reverse("core:notification_read", args=[second]))
+    assert Notification.objects.get(pk=first).read_at == read_by_page
+    assert api.get(f"/api/core/notifications/{second}/").json()["read_at"] == read_by_api
+    assert unread_count(me) == 0 and unread_count(other) == 1
+
+
+def test_marking_read_keeps_the_first_time_and_touches_one_row(two_people):
+    me, _ = two_people
+    notification = inbox(me, unread_only=True).first()
+    with CaptureQueriesContext(connection) as queries:
+        assert mark_read(notification).read_at is not None
+    assert len(queries) == 1
+    first_read = notification.read_at
+    stale = Notification.objects.get(pk=notification.pk)
+    stale.read_at = None  # an instance read before someone else marked it
+    assert mark_read(stale).read_at == first_read
+    assert mark_read(notification).read_at == first_read
+    assert inbox(me, unread_only=True).count() == unread_count(me) == 1

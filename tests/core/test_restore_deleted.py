@@ -11,11 +11,16 @@ from django.test.utils import isolate_apps
 from django.urls import reverse
 from django.utils import timezone
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from openpark.core.attachments import attach
 from openpark.core.choices import ChangeAction
-from openpark.core.models import ChangeRecord, DomainModel
+from openpark.core.models import Attachment, ChangeLoggedModel, ChangeRecord, DomainModel
 from openpark.enterprises.models import Enterprise, LandParcel, SubPark, Zone
 from openpark.evaluation.choices import RunState
 from openpark.evaluation.models import Run, SchemeVersion
+from openpark.investment.models import Chain, Project
+from tests.core.test_attachments import PDF
 from tests.factories import EnterpriseFactory
 
 
@@ -207,3 +212,82 @@ def test_change_list_links_a_deletion_to_the_history_page(editor, client_for, de
     deletion = ChangeRecord.objects.get(action=ChangeAction.DELETE)
     detail = client_for(editor).get(deletion.get_absolute_url()).content.decode()
     assert f'href="{history(deleted_enterprise)}"' in detail
+
+
+@pytest.fixture
+def frozen_checks(monkeypatch):
+    """The stored records checked against their model's `frozen_when`, one entry a check."""
+    checked = []
+    check = ChangeLoggedModel.stored_frozen
+
+    def counting(self):
+        if self.pk is not None and self.frozen_when is not None:
+            checked.append((self._meta.label, self.pk))
+        return check(self)
+
+    monkeypatch.setattr(ChangeLoggedModel, "stored_frozen", counting)
+    return checked
+
+
+def delete_url(obj) -> str:
+    return reverse(f"{obj._meta.app_label}:{obj._meta.model_name}_delete", args=[obj.pk])
+
+
+def shown(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_deleting_and_restoring_check_the_frozen_rule_once(editor, client_for, frozen_checks):
+    run = Run.objects.create(year=2021, scheme=SchemeVersion.objects.get(name="jiangsu-6"), title="2021 年评价")
+    client = client_for(editor)
+    frozen_checks.clear()
+    assert client.post(delete_url(run)).status_code == 302
+    assert Run.all_objects.get(pk=run.pk).is_deleted and frozen_checks == [("evaluation.Run", run.pk)]
+    frozen_checks.clear()
+    assert client.post(restore_url(run)).status_code == 302
+    assert not Run.all_objects.get(pk=run.pk).is_deleted and frozen_checks == [("evaluation.Run", run.pk)]
+
+
+def test_a_frozen_record_is_refused_once_on_delete_and_on_restore_and_nothing_changes(editor, client_for,
+                                                                                      frozen_checks):
+    run = Run.objects.create(year=2021, scheme=SchemeVersion.objects.get(name="jiangsu-6"), title="2021 年评价")
+    Run.all_objects.filter(pk=run.pk).update(state=RunState.PUBLISHED)
+    stored = Run.all_objects.filter(pk=run.pk).values().get()
+    changes = ChangeRecord.objects.count()
+    client = client_for(editor)
+
+    refused = client.post(delete_url(run), follow=True)
+    assert shown(refused) == ["已发布的评价批次不能删除。"] and frozen_checks == [("evaluation.Run", run.pk)]
+    assert Run.all_objects.filter(pk=run.pk).values().get() == stored and ChangeRecord.objects.count() == changes
+
+    # Deleted before it was published (by an older release): it stays deleted.
+    Run.all_objects.filter(pk=run.pk).update_unguarded(is_deleted=True, deleted_at=timezone.now())
+    stored = Run.all_objects.filter(pk=run.pk).values().get()
+    frozen_checks.clear()
+    refused = client.post(restore_url(run), follow=True)
+    assert shown(refused) == ["不能恢复评价批次“2021 年评价”：已发布的评价批次不能恢复。"] and frozen_checks == [("evaluation.Run", run.pk)]
+    assert Run.all_objects.filter(pk=run.pk).values().get() == stored and ChangeRecord.objects.count() == changes
+
+
+def test_a_frozen_record_is_refused_once_through_the_api_and_the_model(make_user, api_for, frozen_checks):
+    staff = make_user("investment")
+    project = Project.objects.create(name="证明材料项目", investor="某公司", chain=Chain.objects.order_by("pk").first(),
+                                     total_investment=Decimal(1000))
+    evidence = attach(project, SimpleUploadedFile("批复.pdf", PDF), staff, evidence=True)
+    stored = Attachment.all_objects.filter(pk=evidence.pk).values().get()
+    changes = ChangeRecord.objects.count()
+    frozen_checks.clear()
+    refused = api_for(staff).delete(f"/api/core/attachments/{evidence.pk}/")
+    assert refused.status_code == 400 and "流程的证明材料不能删除。" in refused.content.decode()
+    assert frozen_checks == [("core.Attachment", evidence.pk)]
+    frozen_checks.clear()
+    with pytest.raises(ValidationError) as deleting:
+        evidence.delete()
+    Attachment.all_objects.filter(pk=evidence.pk).update_unguarded(is_deleted=True)
+    with pytest.raises(ValidationError) as restoring:
+        Attachment.all_objects.get(pk=evidence.pk).restore()
+    assert deleting.value.messages == ["流程的证明材料不能删除。"] and restoring.value.messages == ["流程的证明材料不能恢复。"]
+    assert frozen_checks == [("core.Attachment", evidence.pk)] * 2
+    Attachment.all_objects.filter(pk=evidence.pk).update_unguarded(is_deleted=False)
+    assert Attachment.all_objects.filter(pk=evidence.pk).values().get() == stored
+    assert ChangeRecord.objects.count() == changes

@@ -3,7 +3,8 @@ second administrator; nobody grants to themselves; administrator roles come from
 import pytest
 from django.contrib.auth.models import Group
 
-from openpark.core import accounts
+from openpark.core import accounts, workflows
+from openpark.core.forms import RoleGrantForm
 from openpark.core.models import ChangeRecord, RoleGrant, StateChange, User
 from tests.factories import PASSWORD
 
@@ -165,3 +166,12 @@ def test_a_system_admin_sees_only_the_grants_of_accounts_it_manages(sysadmin, st
     listing = client_for(sysadmin).get("/core/role-grants/").content.decode()
     assert "小李" in listing and "审计二" not in listing
     assert "审计二" in client_for(make_user("audit")).get("/core/role-grants/").content.decode()
+
+
+def test_the_grant_form_names_people_as_every_other_page_does(sysadmin, staff, make_user):
+    unnamed = make_user(username="wuming", full_name="")
+    field = RoleGrantForm(actor=sysadmin).fields["user"]
+    assert field.label_from_instance is workflows.user_label  # one definition of a person's label
+    labels = {value: label for value, label in field.choices if value}
+    assert labels[staff.pk] == workflows.user_label(staff) == "小李（xiaoli）"
+    assert labels[unnamed.pk] == workflows.user_label(unnamed) == "wuming"

@@ -1,7 +1,10 @@
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 
-from openpark.core.roles import EDIT, ROLES, VIEW, Role, permission_codenames, sync_role_permissions
+from openpark.core.models import Grid
+from openpark.core.roles import EDIT, ROLES, VIEW, Role, permission_codenames, sync_role_permissions, transition_permission
+from openpark.core.workflows import machine_of
 
 ROLE_NAMES = ["园区领导", "经发", "招商", "环保", "工信", "党建社区", "网格员", "企业用户", "环保管家", "系统管理员", "安全管理员", "审计管理员"]
 
@@ -45,3 +48,26 @@ def test_permission_codenames_for_view_and_edit():
 def test_roles_are_unique():
     assert [r.name for r in ROLES] == ROLE_NAMES
     assert len({r.slug for r in ROLES}) == len(ROLES)
+
+
+def test_transition_permissions_come_from_the_machine_the_workflows_find():
+    machines = 0
+    for model in apps.get_models():
+        machine = machine_of(model)
+        if machine is None:
+            continue
+        machines += 1
+        for name, transition in machine.transitions.items():
+            assert transition_permission(model._meta.app_label, model._meta.model_name, name) == transition.permission
+        assert transition_permission(model._meta.app_label, model._meta.model_name, "no-such-transition") is None
+    assert machines >= 2
+    assert transition_permission("core", "no-such-model", "close") is None
+
+
+def test_a_machine_attribute_that_is_no_state_machine_grants_nothing(monkeypatch):
+    """What is not a state machine to the workflows (no transition pages, no endpoints) is none to the roles."""
+    monkeypatch.setattr(Grid, "machine", "an unrelated attribute", raising=False)
+    assert machine_of(Grid) is None
+    assert transition_permission("core", "grid", "close") is None
+    with pytest.raises(ValueError, match="没有“close”这种操作"):
+        permission_codenames(Role("x", "某角色", "", True, {"core.grid": "close"}), {"core": ["grid"]})

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from openpark.core import deadlines
+from openpark.core import deadlines, workflows
+from openpark.core.attachments import attach
 from openpark.core.models import Deadline, Escalation, Notification
 from openpark.core.registry import declarations
 from openpark.evaluation.models import DisposalCase
@@ -450,3 +451,33 @@ def test_reporting_to_a_linked_leader_without_an_account_is_refused_not_lost(pro
     assert "找不到挂钩领导“王主任”可查看该问题的园区工作人员账号" in response.content.decode()
     problem.refresh_from_db()
     assert problem.escalated_on is None and not Escalation.objects.exists()
+
+
+# The timeline's evidence -------------------------------------------------------------------------
+
+
+def test_the_timeline_lists_the_evidence_only_and_the_page_reads_the_files_once(project, make_user, client_for):
+    staff = make_user("investment")
+    attach(project, photo("现场照片.png"), staff, purpose="现场")  # a file kept on the record, no evidence
+    attach(project, photo("批复.png"), staff, purpose="用地批复", evidence=True)
+    assert [e.text for e in workflows.timeline(project) if e.kind == "evidence"] == ["上传用地批复：批复.png"]
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(staff).get(project.get_absolute_url())
+    assert len([q for q in queries if 'FROM "core_attachment"' in q["sql"]]) == 1
+    timeline = response.context["workflow"]["timeline"]
+    assert [e.text for e in timeline if e.kind == "evidence"] == ["上传用地批复：批复.png"]
+    panel = next(p for p in response.context["panels"] if p["key"] == "attachments")
+    assert {row["attachment"].original_name for row in panel["context"]["rows"]} == {"现场照片.png", "批复.png"}
+    page = response.content.decode()
+    assert "批复.png" in page[page.index('id="timeline"'):] and "上传现场" not in page
+
+
+def test_the_timeline_of_a_record_without_a_files_panel_reads_its_evidence_alone(project, make_user):
+    staff = make_user("investment")
+    attach(project, photo("现场照片.png"), staff)
+    attach(project, photo("批复.png"), staff, purpose="用地批复", evidence=True)
+    with CaptureQueriesContext(connection) as queries:
+        entries = [e.text for e in workflows.timeline(project) if e.kind == "evidence"]
+    assert entries == ["上传用地批复：批复.png"]
+    reads = [q["sql"] for q in queries if 'FROM "core_attachment"' in q["sql"]]
+    assert len(reads) == 1 and '"evidence"' in reads[0]

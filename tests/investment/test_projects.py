@@ -115,6 +115,52 @@ def test_no_problem_is_raised_on_a_terminated_project_by_the_page_the_api_or_the
     earlier.full_clean()  # a problem raised before the end may still be resolved
 
 
+def resolved_by(path, problem, staff, client_for, api_for, on):
+    """Resolve `problem` on day `on` (the resolve page: today) through one of the paths people use;
+    what is stored after."""
+    if path == "resolve page":
+        client_for(staff).post(reverse("investment:problem_resolve", args=[problem.pk]), {"resolution": "已完成增容"})
+    elif path == "edit page":
+        client_for(staff).post(reverse("investment:problem_edit", args=[problem.pk]), {
+            "project": problem.project_id, "description": problem.description, "owner": problem.owner,
+            "raised_on": problem.raised_on, "deadline": problem.deadline, "resolution": "已完成增容",
+            "resolved_on": on})
+    elif path == "api":
+        api_for(staff).patch(f"/api/investment/problems/{problem.pk}/", {"resolution": "已完成增容",
+                                                                         "resolved_on": str(on)}, format="json")
+    else:
+        services.resolve(problem, "已完成增容", on=on)
+    problem = Problem.objects.select_related("project").get(pk=problem.pk)
+    return problem.resolution, problem.resolved_on, problem.project.last_progress_on
+
+
+def test_resolving_a_problem_is_progress_on_its_project_on_the_page_the_api_and_the_service(
+        staff, client_for, api_for):
+    today = timezone.localdate()
+    chain = Chain.objects.get(name="汽车配件")
+    outcomes = {}
+    for path in ("resolve page", "edit page", "api", "service"):
+        project = Project.objects.create(name=f"项目（{path}）", investor="某某精工", chain=chain,
+                                         total_investment=D(50000), stage_changed_on=date(2026, 1, 5),
+                                         last_progress_on=date(2026, 1, 5))
+        problem = services.raise_problem(project, "用电增容未落实", "供电所张科", date(2026, 2, 1),
+                                         raised_on=date(2026, 1, 20))
+        outcomes[path] = resolved_by(path, problem, staff, client_for, api_for, today)
+    assert set(outcomes.values()) == {("已完成增容", today, today)}, outcomes
+
+
+def test_an_edit_that_leaves_the_resolution_is_no_new_progress(project, staff, api_for):
+    problem = services.raise_problem(project, "用电增容未落实", "供电所张科", date(2026, 2, 1), raised_on=date(2026, 1, 20))
+    services.resolve(problem, "已完成增容", on=date(2026, 1, 25))
+    project.refresh_from_db()
+    assert project.last_progress_on == date(2026, 1, 25)
+    Project.objects.filter(pk=project.pk).update(last_progress_on=date(2026, 1, 22))
+    edited = api_for(staff).patch(f"/api/investment/problems/{problem.pk}/", {"owner": "供电所李科"}, format="json")
+    assert edited.status_code == 200
+    project.refresh_from_db()
+    assert project.last_progress_on == date(2026, 1, 22)  # the owner changed; nothing happened on the project
+
+
 def test_stale_projects(project, settings):
     settings.STALE_PROJECT_DAYS = 30
     today = date(2026, 2, 5)

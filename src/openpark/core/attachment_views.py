@@ -20,7 +20,7 @@ from .attachments import (
     ACCEPT_ATTRIBUTE,
     KINDS,
     attach,
-    attachments_of,
+    attachments_on_page,
     human_size,
     max_bytes,
     sees_internal,
@@ -114,7 +114,7 @@ def attachments_panel(request, obj):
     declaration = registry.declaration_for(type(obj))
     can_change = may_change(request.user, declaration, obj)
     return {"key": "attachments", "title": "附件", "template": "core/panels/attachments.html", "context": {
-        "rows": attachment_rows(attachments_of(obj, request.user)),
+        "rows": attachment_rows(attachments_on_page(obj, request.user)),
         "can_change": can_change,
         "form": AttachmentForm() if can_change else None,
         "add_url": reverse("core:attachment_add", args=[object_label(obj)]),

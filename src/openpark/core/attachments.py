@@ -106,6 +106,16 @@ def attachments_of(obj, user=None):
     return attachments if user is None or sees_internal(user) else attachments.filter(shared=True)
 
 
+def attachments_on_page(obj, user) -> list[Attachment]:
+    """The attachments of `obj` that `user` sees (`attachments_of`), read once for every part of
+    the object's page that shows them: the 附件 panel and the timeline's evidence."""
+    read = obj.__dict__.setdefault("_attachments_on_page", {})
+    internal = user is None or sees_internal(user)
+    if internal not in read:
+        read[internal] = list(attachments_of(obj, user))
+    return read[internal]
+
+
 def sees_internal(user) -> bool:
     from .scoping import is_park_wide
 

@@ -16,6 +16,7 @@ from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import scope_queryset
 from .tokens import MAX_DAYS
 from .widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from .workflows import user_label
 
 class DateInput(forms.DateInput):
     """A browser date picker, which takes and gives ISO dates whatever the language's format."""
@@ -222,7 +223,7 @@ class RoleGrantForm(forms.Form):
         self.actor = actor
         users = manageable_users(actor, get_user_model().objects.filter(is_active=True)).exclude(pk=actor.pk)
         self.fields["user"].queryset = users.order_by("username")
-        self.fields["user"].label_from_instance = lambda u: f"{u.full_name}（{u.username}）" if u.full_name else u.username
+        self.fields["user"].label_from_instance = user_label
         self.fields["role"].choices = [
             (role.slug, role.name) for role in ROLES if actor.is_superuser or not role.administrative
         ]

@@ -90,8 +90,18 @@ class ChangeLoggedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.refuse_if_frozen("修改")
+        if not self.__dict__.pop("_frozen_checked", False):
+            self.refuse_if_frozen("修改")
         super().save(*args, **kwargs)
+
+    def save_checked(self, **kwargs) -> None:
+        """`save` for a path that has just refused a frozen record in its own words (删除, 恢复):
+        the record is checked once, and refused with that path's message."""
+        self._frozen_checked = True
+        try:
+            self.save(**kwargs)
+        finally:
+            self.__dict__.pop("_frozen_checked", None)
 
     def delete(self, *args, **kwargs):
         from .changes import recording_in_bulk
@@ -189,7 +199,7 @@ class DomainModel(ChangeLoggedModel):
         self.is_deleted = True
         self.deleted_at = timezone.now()
         self._change_action = ChangeAction.DELETE
-        self.save(update_fields=["is_deleted", "deleted_at", "updated_at"])
+        self.save_checked(update_fields=["is_deleted", "deleted_at", "updated_at"])
         return (1, {self._meta.label: 1})
 
     def live_references(self) -> list[tuple[str, int]]:
@@ -214,8 +224,7 @@ class DomainModel(ChangeLoggedModel):
         Refused with a ValidationError, changing nothing, when the record no longer fits: it is
         frozen, a record it belongs to is deleted, a unique value or constraint is now held by a
         live record, or its own rules (`clean`) fail against today's data."""
-        if self.is_frozen:
-            raise FrozenRecordError(self.frozen_refusal("恢复"))
+        self.refuse_if_frozen("恢复")
         deleted_at = self.deleted_at
         self.is_deleted, self.deleted_at = False, None
         try:
@@ -224,7 +233,7 @@ class DomainModel(ChangeLoggedModel):
             self.is_deleted, self.deleted_at = True, deleted_at
             raise
         self._change_action = ChangeAction.RESTORE
-        self.save(update_fields=["is_deleted", "deleted_at", "updated_at"])
+        self.save_checked(update_fields=["is_deleted", "deleted_at", "updated_at"])
 
     def check_restorable(self) -> None:
         """The checks of `restore`, run on the record as it would be live again."""
@@ -916,8 +925,8 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
-    def mark_read(self) -> int:
-        return self.unread().update(read_at=timezone.now())
+    def mark_read(self, when=None) -> int:
+        return self.unread().update(read_at=when or timezone.now())
 
 
 class Notification(models.Model):

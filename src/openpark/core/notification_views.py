@@ -6,12 +6,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .models import Notification
-from .notifications import mark_all_read
+from .notifications import inbox, mark_all_read, mark_read
 
 PAGE_SIZE = 50
 
@@ -24,10 +22,7 @@ def safe_link(url: str) -> str:
 @login_required
 def notification_list(request):
     unread_only = request.GET.get("unread") == "1"
-    notifications = Notification.objects.filter(recipient=request.user)
-    if unread_only:
-        notifications = notifications.unread()
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(inbox(request.user, unread_only=unread_only), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/notification_list.html", {
         "title": "我的通知", "page": page, "unread_only": unread_only,
         "rows": [(n, safe_link(n.url)) for n in page.object_list],
@@ -40,10 +35,7 @@ def notification_list(request):
 @require_POST
 def notification_read(request, pk):
     """Mark one of one's own notifications read; with `open`, go on to what it is about."""
-    notification = get_object_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    notification = mark_read(get_object_or_404(inbox(request.user), pk=pk))
     link = safe_link(notification.url)
     if request.POST.get("open") and link:
         return HttpResponseRedirect(link)

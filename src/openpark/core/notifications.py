@@ -4,9 +4,13 @@ passed, a leader's instruction.
 `notify` writes one notification per recipient in one insert, whatever their number, and hands
 them to the configured senders (`openpark.core.senders`) once the transaction commits, so that an
 SMS never announces what was rolled back.
+
+Reading them is here too, for the inbox page and the API alike: `inbox` (one's own, or the unread
+ones), `mark_read` (one) and `mark_all_read`; `unread_count` for the top bar's badge.
 """
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 
 from . import senders
 from .choices import NotificationKind
@@ -39,9 +43,28 @@ def _recipient_ids(recipients) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+def inbox(user, *, unread_only: bool = False):
+    """`user`'s own notifications, newest first; only the unread ones with `unread_only`. Nobody
+    reads another's: a notification looked up in here is one's own or not found."""
+    notifications = Notification.objects.filter(recipient=user)
+    return notifications.unread() if unread_only else notifications
+
+
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user).unread().count()
+    return inbox(user, unread_only=True).count()
+
+
+def mark_read(notification: Notification) -> Notification:
+    """Mark one notification read; one read already keeps the time it was first read."""
+    if notification.read_at is None:
+        now = timezone.now()
+        if Notification.objects.filter(pk=notification.pk).mark_read(now):
+            notification.read_at = now
+        else:  # read meanwhile, elsewhere
+            notification.refresh_from_db(fields=["read_at"])
+    return notification
 
 
 def mark_all_read(user) -> int:
-    return Notification.objects.filter(recipient=user).mark_read()
+    """Mark all of `user`'s unread notifications read; how many were."""
+    return inbox(user, unread_only=True).mark_read()

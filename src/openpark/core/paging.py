@@ -3,9 +3,10 @@ one row more than it shows, which says whether a next page exists. The page offe
 下一页, never a total or a last page. `UncountedPage` serves the pages, `UncountedPagination` the API."""
 from collections import OrderedDict
 
-from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from .api.pagination import PageNumberPagination
 
 MAX_PAGE = 10_000_000  # far past any table's end; keeps the offset a number every database takes
 
@@ -51,39 +52,31 @@ class UncountedPage:
         return self.number - 1
 
 
-class UncountedPagination(BasePagination):
-    """`?page=` and `?page_size=` as the other endpoints, answered with `next`, `previous` and
-    `results`, and no `count`."""
+class UncountedPagination(PageNumberPagination):
+    """`?page=` and `?page_size=` as the other endpoints (the page size read, defaulted and capped by
+    the counted pagination's own `get_page_size`), answered with `next`, `previous` and `results`,
+    and no `count`."""
 
-    page_size_query_param = "page_size"
-    max_page_size = 1000
-
-    def page_size(self, request) -> int:
-        from django.conf import settings
-
-        default = settings.REST_FRAMEWORK["PAGE_SIZE"]
-        try:
-            size = int(request.query_params.get(self.page_size_query_param, default))
-        except (TypeError, ValueError):
-            return default
-        return min(size, self.max_page_size) if size > 0 else default
+    display_page_controls = False
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.number = page_number(request.query_params.get("page"))
-        rows, self.more = fetch(queryset, self.number, self.page_size(request))
+        self.number = page_number(request.query_params.get(self.page_query_param))
+        rows, self.more = fetch(queryset, self.number, self.get_page_size(request))
         return rows
 
     def get_next_link(self):
         if not self.more:
             return None
-        return replace_query_param(self.request.build_absolute_uri(), "page", self.number + 1)
+        return replace_query_param(self.request.build_absolute_uri(), self.page_query_param, self.number + 1)
 
     def get_previous_link(self):
         if self.number <= 1:
             return None
         url = self.request.build_absolute_uri()
-        return remove_query_param(url, "page") if self.number == 2 else replace_query_param(url, "page", self.number - 1)
+        if self.number == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.number - 1)
 
     def get_paginated_response(self, data):
         return Response(OrderedDict([("next", self.get_next_link()), ("previous", self.get_previous_link()),
@@ -96,7 +89,7 @@ class UncountedPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": "page", "required": False, "in": "query", "description": "页码（从 1 开始）",
+            {"name": self.page_query_param, "required": False, "in": "query", "description": "页码（从 1 开始）",
              "schema": {"type": "integer"}},
             {"name": self.page_size_query_param, "required": False, "in": "query",
              "description": f"每页条数（至多 {self.max_page_size}）", "schema": {"type": "integer"}},

@@ -146,15 +146,18 @@ def actions_of(level: str | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def transition_permission(app_label: str, model_name: str, name: str) -> str | None:
-    """The permission ("app_label.codename") of the model's transition `name`, if it has one."""
+    """The permission ("app_label.codename") of the model's transition `name`, if it has one; the
+    model's state machine is found as the workflows find it (`openpark.core.workflows.machine_of`)."""
     from django.apps import apps
+
+    from .workflows import machine_of, transition_named  # at call time: workflows imports what imports roles
 
     try:
         model = apps.get_model(app_label, model_name)
     except LookupError:
         return None
-    machine = getattr(model, "machine", None)
-    transition = machine.transitions.get(name) if machine is not None else None
+    machine = machine_of(model)
+    transition = transition_named(machine, name) if machine is not None else None
     return transition.permission if transition is not None else None
 
 

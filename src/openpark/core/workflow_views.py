@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import registry, workflows
+from .attachments import attachments_on_page
 from .generic import ObjectDetailView, PagesView, error_message
 from .models import Escalation
 from .scoping import is_park_wide
@@ -69,7 +70,9 @@ def workflow_context(request, pages, obj) -> dict:
     # Notes and escalations are the park's internal work: a user scoped to an enterprise sees the
     # state and the actions open to them, not the timeline.
     internal = may_escalate(request.user)
-    timeline = workflows.timeline(obj, request.user) if internal else None
+    # The evidence on the timeline is among the files of the 附件 panel, when the page has one: read once.
+    shown = attachments_on_page(obj, request.user) if internal and pages.attachments else None
+    timeline = workflows.timeline(obj, request.user, shown) if internal else None
     return {"workflow": {
         "state": machine.label(machine.state(obj)) if machine is not None else "",
         "actions": workflows.actions(obj, request.user),

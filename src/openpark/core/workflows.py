@@ -173,6 +173,7 @@ def candidates(declaration, obj, text: str = "", limit: int = CANDIDATE_LIMIT, e
 
 
 def user_label(user) -> str:
+    """A person as the pages name them: 姓名（用户名）, or the user name alone when no name is given."""
     return f"{user.full_name}（{user.username}）" if getattr(user, "full_name", "") else user.username
 
 
@@ -270,10 +271,11 @@ class Entry:
     overdue_now: bool = False  # a deadline still running past its day
 
 
-def timeline(obj, user=None) -> list[Entry]:
+def timeline(obj, user=None, attachments=None) -> list[Entry]:
     """Everything that happened to the object's workflow, oldest first; with the escalations of
     the records a model names as part of it (`timeline_sources(user)`: querysets, such as a
-    project's problems, of what the user may see)."""
+    project's problems, of what the user may see). Of its attachments, the evidence of its
+    transitions; `attachments`: those its page has read already, if it has."""
     machine = machine_of(type(obj))
     entries = []
     for change in machine.history(obj).select_related("user") if machine is not None else ():
@@ -290,7 +292,7 @@ def timeline(obj, user=None) -> list[Entry]:
     sources = getattr(obj, "timeline_sources", None)
     for queryset in sources(user) if sources is not None and user is not None else ():
         entries.extend(_source_escalations(queryset))
-    entries.extend(_evidence_entries(obj))
+    entries.extend(_evidence_entries(obj, attachments))
     return sorted(entries, key=lambda e: e.time)
 
 
@@ -325,11 +327,14 @@ def _deadline_entries(deadline: Deadline) -> list[Entry]:
     return entries
 
 
-def _evidence_entries(obj) -> list[Entry]:
-    from .attachments import attachments_of
+def _evidence_entries(obj, attachments=None) -> list[Entry]:
+    """The evidence of the object's transitions (`Attachment.evidence`), not its other files."""
+    if attachments is None:
+        from .attachments import attachments_of
 
+        attachments = attachments_of(obj).filter(evidence=True)
     return [Entry(a.created_at, "evidence", _who(a.uploaded_by), f"上传{a.purpose or '附件'}：{a.original_name}",
-                  url=a.get_absolute_url()) for a in attachments_of(obj)]
+                  url=a.get_absolute_url()) for a in attachments if a.evidence]
 
 
 def _who(user, username: str = "") -> str:

@@ -231,6 +231,13 @@ class Project(DomainModel):
             self.code = next_code()
         super().save(*args, **kwargs)
 
+    def record_progress(self, on) -> None:
+        """Something happened on the project on day `on` (a problem raised or resolved): its latest
+        progress moves up to that day, never back. `Problem.save` calls it, whichever path saves."""
+        Project.objects.filter(pk=self.pk, last_progress_on__lt=on).update(last_progress_on=on)
+        if on > self.last_progress_on:
+            self.last_progress_on = on
+
     def days_without_progress(self, today=None) -> int:
         return ((today or timezone.localdate()) - self.last_progress_on).days
 
@@ -336,15 +343,24 @@ class Problem(DomainModel):
             self.save(update_fields=["escalated_on", "updated_at"])
 
     def save(self, *args, **kwargs):
-        """A problem is raised at the stage its project is in, and is progress on the project,
-        whichever path raises it."""
+        """A problem is raised at the stage its project is in; raising it and resolving it are
+        progress on the project, whichever path saves it (the pages, the API, the services)."""
         adding = self._state.adding
         if adding and not self.stage:
             self.stage = self.project.stage
+        progress = self._progress_on(adding, kwargs.get("update_fields"))
         super().save(*args, **kwargs)
-        if adding:
-            Project.objects.filter(pk=self.project_id, last_progress_on__lt=self.raised_on).update(
-                last_progress_on=self.raised_on)
+        if progress is not None:
+            self.project.record_progress(progress)
+
+    def _progress_on(self, adding: bool, update_fields=None):
+        """The day of the progress this save records: the day the problem is raised, or solved."""
+        days = [self.raised_on] if adding else []
+        resolving = update_fields is None or "resolved_on" in update_fields
+        stored = getattr(self, "_loaded_values", {}).get("resolved_on")
+        if resolving and self.resolved_on and (adding or self.resolved_on != stored):
+            days.append(self.resolved_on)
+        return max(days, default=None)
 
 
 class LandTask(DomainModel):

@@ -72,20 +72,11 @@ def advance(project: Project, transition: str, user, note: str = "", on=None, ev
             StageDate.objects.update_or_create(project=project, stage=project.stage, defaults={"actual_on": on})
 
 
-def record_progress(project: Project, on=None) -> None:
-    """Something happened on the project (a problem raised or solved, a plan changed): not stale."""
-    on = on or timezone.localdate()
-    if on > project.last_progress_on:
-        Project.objects.filter(pk=project.pk).update(last_progress_on=on)
-        project.last_progress_on = on
-
-
 def raise_problem(project: Project, description: str, owner: str, deadline, raised_on=None) -> Problem:
     problem = Problem(project=project, description=description, owner=owner,
                       deadline=deadline, raised_on=raised_on or timezone.localdate())
     problem.full_clean()
     problem.save()  # which records the progress on the project
-    project.last_progress_on = max(project.last_progress_on, problem.raised_on)
     return problem
 
 
@@ -127,8 +118,7 @@ def resolve(problem: Problem, resolution: str, on=None) -> Problem:
         raise ValidationError("请说明解决情况。")
     problem.resolution, problem.resolved_on = resolution, on or timezone.localdate()
     problem.full_clean()
-    problem.save()
-    record_progress(problem.project, problem.resolved_on)
+    problem.save()  # which records the progress on the project
     return problem
 
 

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ..models import Notification
-from ..notifications import mark_all_read
+from ..notifications import inbox, mark_all_read, mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -37,17 +37,13 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Notification.objects.none()
 
     def get_queryset(self):
-        notifications = Notification.objects.filter(recipient=self.request.user)
-        if self.action == "list" and self.request.query_params.get("unread") == "1":
-            notifications = notifications.unread()
-        return notifications
+        unread_only = self.action == "list" and self.request.query_params.get("unread") == "1"
+        return inbox(self.request.user, unread_only=unread_only)
 
     @extend_schema(request=None, responses={200: NotificationSerializer}, summary="标为已读")
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        notification = self.get_object()
-        Notification.objects.filter(pk=notification.pk).mark_read()
-        notification.refresh_from_db(fields=["read_at"])
+        notification = mark_read(self.get_object())
         return Response(self.get_serializer(notification).data)
 
     @extend_schema(request=None, responses={200: ReadAllSerializer}, summary="全部标为已读")
