@@ -8,7 +8,7 @@ from collections import Counter
 from openpark.core import geo
 from openpark.core.scoping import scope_queryset
 
-from .chains import NOT_IN_CHAIN, first_chain_of
+from .chains import NOT_IN_CHAIN, chain_names_by_enterprise
 from .choices import EnterpriseStatus
 from .models import AboveScaleYear, Enterprise, HighTechCertificate, SubPark, Zone
 
@@ -44,8 +44,8 @@ def _categories(enterprises: list[Enterprise], colouring: str, year: int) -> dic
             issued_on__year__gte=year - HighTechCertificate.VALID_YEARS + 1,
         ).values_list("enterprise_id", flat=True))
         return {pk: f"{year}年高新技术企业" if pk in high else "非高新技术企业" for pk in ids}
-    chains = first_chain_of(ids)
-    return {pk: chains.get(pk, NOT_IN_CHAIN) for pk in ids}
+    chains = chain_names_by_enterprise(ids)
+    return {pk: chains[pk][0] if chains.get(pk) else NOT_IN_CHAIN for pk in ids}
 
 
 def _division(enterprise) -> str:
