@@ -108,3 +108,29 @@ def test_a_restricted_field_is_left_out_of_every_generic_path(sees, restricted_t
     api_for(user).patch(f"/api/enterprises/contacts/{contact.pk}/", {"title": "出纳"}, format="json")
     contact.refresh_from_db()
     assert contact.title == ("出纳" if sees else "财务总监")
+
+
+@pytest.mark.parametrize("role,sees", ROLES)
+def test_the_map_colours_by_chain_only_for_roles_that_see_the_chains(role, sees, member, make_user, client_for):
+    enterprise, chain = member
+    Enterprise.objects.filter(pk=enterprise.pk).update(longitude="120.27", latitude="32.01")
+    client = client_for(make_user(role))
+    assert ('<option value="chain">' in client.get(reverse("enterprises:map")).content.decode()) is sees
+    answer = client.get(reverse("enterprises:map_data"), {"colour": "chain"})
+    if sees:
+        assert [row["label"] for row in answer.json()["legend"]] == [chain.name]
+    else:
+        assert answer.status_code == 400 and chain.name not in answer.content.decode()
+    assert client.get(reverse("enterprises:map_data"), {"colour": "zone"}).status_code == 200
+
+
+@pytest.mark.parametrize("role,sees", [("economy", True), ("leader", True), ("enterprise", False)])
+def test_a_filter_through_a_link_to_the_chains_is_withheld_as_well(role, sees, make_user):
+    """The evaluation's results filter by their enterprise's chains (enterprise__chains)."""
+    from types import SimpleNamespace
+
+    from openpark.evaluation.filters import ResultFilterSet
+    from openpark.evaluation.models import Result
+
+    filters = ResultFilterSet({}, queryset=Result.objects.all(), request=SimpleNamespace(user=make_user(role))).filters
+    assert ("chain" in filters) is sees and "zone" in filters

@@ -9,7 +9,7 @@ from .choices import ChangeAction, GrantAction, GrantState
 from .fields import IdRangeChoiceMixin
 from .forms import DateInput, YearField
 from .limits import ID_MAX
-from .masking import is_withheld, withheld_fields
+from .masking import is_withheld
 from .models import ChangeRecord, Grid, RoleGrant
 
 
@@ -65,10 +65,11 @@ class SearchFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        withheld = withheld_fields(self._meta.model, user) if self._meta.model is not None else set()
+        user, model = getattr(self.request, "user", None), self._meta.model
+        if user is None or model is None:
+            return
         for name in [name for name, filter_ in self.filters.items()
-                     if is_withheld(name, withheld) or is_withheld(filter_.field_name, withheld)]:
+                     if is_withheld(model, name, user) or is_withheld(model, filter_.field_name, user)]:
             del self.filters[name]
 
     @classmethod

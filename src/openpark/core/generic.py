@@ -34,7 +34,7 @@ from .choices import ChangeAction
 from .columns import build_columns
 from .exports import write_xlsx, xlsx_response
 from .forms import ScopedModelForm
-from .masking import is_withheld, withheld_fields
+from .masking import is_withheld
 from .models import ChangeRecord
 from .paging import UncountedPage
 from .scoping import scope_queryset
@@ -204,8 +204,7 @@ class ModelPages:
 
     def columns_for(self, user, columns=None) -> list:
         """The list columns (or `columns`) less those on a field `user` may not see."""
-        withheld = withheld_fields(self.model, user)
-        return [c for c in (self.columns if columns is None else columns) if not is_withheld(c.name, withheld)]
+        return [c for c in (self.columns if columns is None else columns) if not is_withheld(self.model, c.name, user)]
 
     def sort_key(self, params, user=None) -> str:
         wanted = params.get("sort", "")

@@ -10,6 +10,7 @@ A model names its restricted fields and the permission that shows them
 the pages (list columns, details, forms), the API serializers, the filters and the exports leave
 those out, so no path shows what another hides.
 """
+from django.core.exceptions import FieldDoesNotExist
 
 HIDDEN = "******"
 
@@ -71,6 +72,18 @@ def may_see_field(user, model, name: str) -> bool:
     return name not in withheld_fields(model, user)
 
 
-def is_withheld(path: str, withheld: set[str]) -> bool:
-    """Whether a field path ("chains", "chains__name") starts at a withheld field."""
-    return bool(withheld) and (path or "").split("__")[0] in withheld
+def is_withheld(model, path: str, user) -> bool:
+    """Whether a field path of `model` ("chains", "enterprise__chains__name") passes through a
+    field `user` may not see, on `model` or on a model it leads to."""
+    if user is None:
+        return False
+    for name in (path or "").split("__"):
+        if name in withheld_fields(model, user):
+            return True
+        try:
+            model = model._meta.get_field(name).related_model
+        except FieldDoesNotExist:
+            return False
+        if model is None:
+            return False
+    return False

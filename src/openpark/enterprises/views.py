@@ -10,7 +10,7 @@ from openpark.core.limits import FIRST_YEAR, LAST_YEAR
 from openpark.core.masking import may_see_field, visible_value
 
 from . import chains, filters
-from .map import COLOURINGS, map_layers
+from .map import colourings_for, map_layers
 from .models import Enterprise, ParcelUse
 from .services import land_areas
 
@@ -94,7 +94,7 @@ def enterprise_map(request):
     return render(request, "enterprises/map.html", {
         "title": "企业地图",
         "breadcrumbs": [("首页", reverse("home")), ("企业地图", "")],
-        "colourings": COLOURINGS,
+        "colourings": colourings_for(request.user),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "year": filters.default_year(), "first_year": FIRST_YEAR, "last_year": LAST_YEAR,
@@ -105,7 +105,7 @@ def enterprise_map(request):
 @permission_required("enterprises.view_enterprise", raise_exception=True)
 def enterprise_map_data(request):
     colouring = request.GET.get("colour", "status")
-    if colouring not in COLOURINGS:
+    if colouring not in colourings_for(request.user):
         return JsonResponse({"detail": f"不支持按“{colouring}”着色。"}, status=400)
     year_field = YearField(required=False)
     try:
