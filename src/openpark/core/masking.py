@@ -68,10 +68,6 @@ def withheld_fields(model, user) -> set[str]:
     return {name for name, permission in restricted.items() if not user.has_perm(permission)}
 
 
-def may_see_field(user, model, name: str) -> bool:
-    return name not in withheld_fields(model, user)
-
-
 def is_withheld(model, path: str, user) -> bool:
     """Whether a field path of `model` ("chains", "enterprise__chains__name") passes through a
     field `user` may not see, on `model` or on a model it leads to."""

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from openpark.core.forms import YearField
 from openpark.core.limits import FIRST_YEAR, LAST_YEAR
-from openpark.core.masking import may_see_field, visible_value
+from openpark.core.masking import is_withheld, visible_value
 
 from . import chains, filters
 from .map import colourings_for, map_layers
@@ -18,7 +18,7 @@ LAND_YEARS = 3  # land area shown for this many recent years on an enterprise's 
 
 
 def basic_panel(request, enterprise):
-    show_chains = may_see_field(request.user, Enterprise, "chains")
+    show_chains = not is_withheld(Enterprise, "chains", request.user)
     return {
         "key": "basic",
         "title": "基本情况",
