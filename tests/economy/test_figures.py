@@ -154,3 +154,19 @@ def test_breakdown_and_top(firms, output):
     assert sum(zones.values()) == D(30)
     with pytest.raises(ValueError):
         services.breakdown(output, 2021, None, "colour")
+
+
+def test_the_breakdown_by_chain_reads_the_memberships_of_the_enterprises_it_sums(firms, output):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    parts, machines = Chain.objects.get(name="汽车配件"), Chain.objects.get(name="工程机械")
+    ChainMembership.objects.create(enterprise=firms["A"], chain=parts)
+    ChainMembership.objects.create(enterprise=firms["A"], chain=machines)
+    ChainMembership.objects.create(enterprise=firms["C"], chain=machines)  # no figure in 2021
+    fact(firms["A"], output, 2021, 10)
+    fact(firms["B"], output, 2021, 20)
+    with CaptureQueriesContext(connection) as queries:
+        assert dict(services.breakdown(output, 2021, None, "chain")) == {"汽车配件": D(10), "工程机械": D(10)}
+    read = [q["sql"] for q in queries.captured_queries if 'FROM "enterprises_chainmembership"' in q["sql"]]
+    assert len(read) == 1 and 'FROM "economy_fact"' in read[0], read

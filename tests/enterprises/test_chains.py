@@ -2,10 +2,12 @@
 pages, with the same rules and messages everywhere; a chain's members found by the enterprise list
 and the evaluation's results."""
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from openpark.core.models import ChangeRecord
-from openpark.enterprises.chains import chain_counts
+from openpark.enterprises.chains import chain_counts, unplaced, unplaced_memberships
 from openpark.enterprises.models import Chain, ChainMembership
 from openpark.evaluation.filters import ResultFilterSet
 from openpark.evaluation.models import Result
@@ -112,6 +114,41 @@ def test_a_chain_counts_each_enterprise_once_and_unplaced_only_those_at_no_link(
     row = chain_map[chain_map.index('data-chain="汽车配件"'):]
     row = row[:row.index("</section>")]
     assert "园区企业 3 家</a>" in row and "未分环节 1 家</a>" in row and "企业 2 · " in row
+
+
+def test_the_membership_filter_and_the_chain_page_tell_unplaced_by_one_definition(make_user, client_for):
+    parts, machines = Chain.objects.get(name="汽车配件"), Chain.objects.get(name="工程机械")
+    link = parts.links.first()
+    placed_and_unplaced, unplaced_only, elsewhere = EnterpriseFactory.create_batch(3)
+    ChainMembership.objects.bulk_create([
+        ChainMembership(enterprise=placed_and_unplaced, chain=parts, link=link),
+        ChainMembership(enterprise=placed_and_unplaced, chain=parts),
+        ChainMembership(enterprise=unplaced_only, chain=parts),
+        ChainMembership(enterprise=elsewhere, chain=machines, link=machines.links.first()),
+        ChainMembership(enterprise=elsewhere, chain=parts),  # placed in another chain: unplaced in this one
+    ])
+    everyone = ChainMembership.objects.filter(chain=parts)
+    assert set(unplaced(everyone)) == set(unplaced_memberships(parts))
+    assert {m.enterprise for m in unplaced_memberships(parts)} == {unplaced_only, elsewhere}
+    assert set(unplaced(everyone, wanted=False)) == set(everyone) - set(unplaced(everyone))
+    client = client_for(make_user("investment"))
+    listed = client.get(reverse("enterprises:chainmembership_list"), {"chain": parts.pk, "unplaced": "true"})
+    assert {obj for obj, _ in listed.context["rows"]} == set(unplaced_memberships(parts))
+    others = client.get(reverse("enterprises:chainmembership_list"), {"chain": parts.pk, "unplaced": "false"})
+    assert {obj for obj, _ in others.context["rows"]} == set(everyone) - set(unplaced_memberships(parts))
+
+
+def test_a_chains_page_reads_only_that_chains_memberships(make_user, client_for):
+    parts, machines = Chain.objects.get(name="汽车配件"), Chain.objects.get(name="工程机械")
+    for chain in (parts, machines):
+        ChainMembership.objects.create(enterprise=EnterpriseFactory(), chain=chain, link=chain.links.first())
+    assert set(chain_counts(parts)) == {parts.pk} and set(chain_counts()) == {parts.pk, machines.pk}
+    assert chain_counts(parts)[parts.pk] == chain_counts()[parts.pk]
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(make_user("investment")).get(parts.get_absolute_url())
+    assert "园区企业 1 家" in page.content.decode()
+    read = [q["sql"] for q in queries.captured_queries if 'FROM "enterprises_chainmembership"' in q["sql"]]
+    assert read and all(f'"enterprises_chainmembership"."chain_id" = {parts.pk}' in sql for sql in read), read
 
 
 def test_leaders_read_chains_other_offices_do_not_see_them(make_user, client_for):

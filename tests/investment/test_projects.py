@@ -40,6 +40,18 @@ def test_the_demo_park_chains_and_the_1230_rules_ship():
     assert list(DeadlineRule.objects.values_list("working_days", flat=True)) == [1, 2, 30]
 
 
+def test_the_chains_ship_with_the_enterprises_and_the_demo_only_puts_enterprises_in_them():
+    from openpark.enterprises.chains import SHIPPED_CHAINS, ship_chains
+    from openpark.enterprises.demo import TRADES, _load_chains
+
+    assert list(Chain.objects.values_list("name", flat=True)) == list(SHIPPED_CHAINS)
+    assert {chain for _, _, chain in TRADES if chain} <= set(SHIPPED_CHAINS)
+    ship_chains()  # what the migration shipped is there: nothing twice
+    assert list(Chain.objects.values_list("name", flat=True)) == list(SHIPPED_CHAINS)
+    assert ChainLink.objects.count() == sum(len(links) for links in SHIPPED_CHAINS.values())
+    assert set(_load_chains()) == {chain for _, _, chain in TRADES if chain}
+
+
 def test_every_stage_in_order_each_with_its_date(project, staff):
     for offset, transition in enumerate(FORWARD, start=1):
         services.advance(project, transition, staff, note=transition, on=date(2026, 1, 5) + timedelta(days=offset * 10))

@@ -9,6 +9,7 @@ from .choices import ChangeAction, GrantAction, GrantState
 from .fields import IdRangeChoiceMixin
 from .forms import DateInput, YearField
 from .limits import ID_MAX
+from .masking import is_withheld
 from .models import ChangeRecord, Grid, RoleGrant
 
 
@@ -54,12 +55,22 @@ def contains_any(fields, text: str) -> Q:
 
 
 class SearchFilterSet(django_filters.FilterSet):
-    """The base of every FilterSet: a free-text `q` over the fields named in `search_fields`, and
+    """The base of every FilterSet: a free-text `q` over the fields named in `search_fields`,
     record ids and numbers refused with a Chinese message when no database column can hold them
-    (instead of an error from the database)."""
+    (instead of an error from the database), and no filter on a field the requesting user may not
+    see (the model's `restricted_fields`): it is not offered, and a value sent for it narrows nothing."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="search", label="搜索")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user, model = getattr(self.request, "user", None), self._meta.model
+        if user is None or model is None:
+            return
+        for name in [name for name, filter_ in self.filters.items()
+                     if is_withheld(model, name, user) or is_withheld(model, filter_.field_name, user)]:
+            del self.filters[name]
 
     @classmethod
     def get_filters(cls):

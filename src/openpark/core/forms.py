@@ -11,6 +11,7 @@ from .choices import GrantAction
 from .fields import IdModelChoiceField, IdModelMultipleChoiceField, SafeJSONFormField
 from .importing import header_key
 from .limits import FIRST_YEAR, LAST_YEAR
+from .masking import withheld_fields
 from .models import REASON_MAX_LENGTH, REASON_MISSING, REASON_REQUIRED, Grid
 from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import scope_queryset
@@ -67,6 +68,8 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        for name in withheld_fields(self._meta.model, user):  # neither shown nor saved
+            self.fields.pop(name, None)
         self._ask_reason()
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)

@@ -34,6 +34,7 @@ from .choices import ChangeAction
 from .columns import build_columns
 from .exports import write_xlsx, xlsx_response
 from .forms import ScopedModelForm
+from .masking import is_withheld
 from .models import ChangeRecord
 from .paging import UncountedPage
 from .scoping import scope_queryset
@@ -201,9 +202,13 @@ class ModelPages:
         return self.filterset_class(data, queryset=self.base_queryset(user, self.lists_deleted(params)),
                                     request=SimpleNamespace(user=user))
 
-    def sort_key(self, params) -> str:
+    def columns_for(self, user, columns=None) -> list:
+        """The list columns (or `columns`) less those on a field `user` may not see."""
+        return [c for c in (self.columns if columns is None else columns) if not is_withheld(self.model, c.name, user)]
+
+    def sort_key(self, params, user=None) -> str:
         wanted = params.get("sort", "")
-        sortable = {c.name for c in self.columns if c.sortable}
+        sortable = {c.name for c in self.columns_for(user) if c.sortable}
         if wanted.lstrip("-") in sortable:
             return wanted
         return self.default_sort or ""
@@ -217,7 +222,7 @@ class ModelPages:
             queryset = filterset.qs
         else:
             queryset = self.model.objects.none()
-        sort = self.sort_key(params)
+        sort = self.sort_key(params, user)
         if sort:
             queryset = queryset.order_by(sort, "pk")
         elif not queryset.query.order_by and not self.opts.ordering:
@@ -230,11 +235,11 @@ class ModelPages:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return f"{self.opts.verbose_name_plural}-{stamp}.xlsx"
 
-    def row_cells(self, obj, deleted: bool = False) -> list[tuple[str, str]]:
-        """(text, link) of each list column; the first links to the row's page (a deleted row's
-        page is its history)."""
+    def row_cells(self, obj, deleted: bool = False, columns=None) -> list[tuple[str, str]]:
+        """(text, link) of each list column (or of `columns`); the first links to the row's page (a
+        deleted row's page is its history)."""
         cells = []
-        for index, column in enumerate(self.columns):
+        for index, column in enumerate(self.columns if columns is None else columns):
             if index == 0:
                 url = obj.get_history_url() if deleted else obj.get_absolute_url()
             else:
@@ -246,7 +251,7 @@ class ModelPages:
         if self.importer is not None:  # the import layout, so that the file can go round
             return self.importer.export_bytes(queryset, user)
         return write_xlsx(
-            self.export_columns, queryset.iterator(chunk_size=2000),
+            self.columns_for(user, self.export_columns), queryset.iterator(chunk_size=2000),
             str(self.opts.verbose_name_plural), progress=progress,
         )
 
@@ -319,6 +324,7 @@ class ObjectListView(PagesView):
         if filterset is not None and not filterset.is_valid():
             messages.error(request, "筛选条件有误：" + _filter_errors(filterset))
         deleted = self.pages.lists_deleted(params)
+        columns = self.pages.columns_for(request.user)
         plural = capfirst(str(self.pages.opts.verbose_name_plural))
         overdue = set()
         if self.pages.has_workflow and not deleted:
@@ -327,14 +333,14 @@ class ObjectListView(PagesView):
             overdue = {int(pk) for pk in overdue_ids(self.model, [obj.pk for obj in page.object_list])}
         context = self.context(
             page=page,
-            rows=[(obj, self.pages.row_cells(obj, deleted)) for obj in page.object_list],
+            rows=[(obj, self.pages.row_cells(obj, deleted, columns)) for obj in page.object_list],
             overdue=overdue,
-            columns=self.pages.columns,
+            columns=columns,
             deleted=deleted,
             # Deleted rows are found from the list by those who may see their history.
             offers_deleted=self.pages.soft_deletable and self.can("history"),
             filter_form=filterset.form if filterset is not None else None,
-            sort=self.pages.sort_key(params),
+            sort=self.pages.sort_key(params, request.user),
             query_without=lambda *names: _query_without(params, *names),
             per_page=per_page,
             page_sizes=PAGE_SIZES,
@@ -389,7 +395,8 @@ class ObjectDetailView(PagesView):
             f.name for f in self.pages.opts.concrete_fields
             if f.name not in {"id", "is_deleted", "deleted_at"}
         ]
-        return [(c.label, c.display(obj)) for c in build_columns(self.model, names)]
+        columns = self.pages.columns_for(self.request.user, build_columns(self.model, names))
+        return [(c.label, c.display(obj)) for c in columns]
 
 
 class ObjectEditView(PagesView):

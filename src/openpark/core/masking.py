@@ -1,9 +1,16 @@
-"""Masking personal data for roles that may not see it in full.
+"""Masking personal data for roles that may not see it in full, and withholding what a role may
+not see at all.
 
 A model names its sensitive fields and the permission that shows them in full
 (`ChangeLoggedModel.sensitive_fields`); `mask_values` applies that to any dict of the model's
 values, so a change record, an export or an API response masks the same fields the same way.
+
+A model names its restricted fields and the permission that shows them
+(`ChangeLoggedModel.restricted_fields`); `withheld_fields` tells which a user may not see, and
+the pages (list columns, details, forms), the API serializers, the filters and the exports leave
+those out, so no path shows what another hides.
 """
+from django.core.exceptions import FieldDoesNotExist
 
 HIDDEN = "******"
 
@@ -50,3 +57,29 @@ def visible_value(instance, name: str, user):
     if user is None or name not in hidden_fields(type(instance), user):
         return value
     return mask_value(name, value)
+
+
+def withheld_fields(model, user) -> set[str]:
+    """The restricted fields of `model` that `user` may not see at all (none without a user: a
+    task or a command that acts for nobody in particular)."""
+    restricted = getattr(model, "restricted_fields", None) or {}
+    if user is None:
+        return set()
+    return {name for name, permission in restricted.items() if not user.has_perm(permission)}
+
+
+def is_withheld(model, path: str, user) -> bool:
+    """Whether a field path of `model` ("chains", "enterprise__chains__name") passes through a
+    field `user` may not see, on `model` or on a model it leads to."""
+    if user is None:
+        return False
+    for name in (path or "").split("__"):
+        if name in withheld_fields(model, user):
+            return True
+        try:
+            model = model._meta.get_field(name).related_model
+        except FieldDoesNotExist:
+            return False
+        if model is None:
+            return False
+    return False

@@ -68,6 +68,10 @@ class ChangeLoggedModel(models.Model):
     # Personal data shown masked to users without the named permission, wherever the values
     # appear: pages, change records, exports and the API ({field: "app_label.codename"}).
     sensitive_fields: dict[str, str] = {}
+    # Fields shown only to users with the named permission and to others not at all, not even
+    # masked: left out of the pages (list columns, details, forms), the API, the filters and the
+    # exports alike ({field: "app_label.codename"}; see `openpark.core.masking.withheld_fields`).
+    restricted_fields: dict[str, str] = {}
     # Records that no one may change any more (a published run, a closed case): the condition on
     # the stored row, as a Q, and the refusal, with {action} for 修改 or 删除. Saving or deleting
     # such a record, updating or deleting it through a queryset, and the admin all refuse.

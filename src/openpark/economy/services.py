@@ -245,7 +245,7 @@ def breakdown(indicator: Indicator, year: int, month: int | None, by: str, scope
     if by == "zone":
         rows = _sums(queryset, "enterprise__zone__name")
     elif by == "chain":
-        rows = _by_chain(_sums(queryset, "enterprise_id"))
+        rows = _by_chain(_sums(queryset, "enterprise_id"), queryset.order_by().values("enterprise_id"))
     elif by == "industry":
         rows = _sums(queryset.annotate(division=Substr("enterprise__industry_id", 1, 2)), "division")
         names = dict(Industry.objects.filter(code__in=[k for k in rows if k]).values_list("code", "name"))
@@ -255,10 +255,11 @@ def breakdown(indicator: Indicator, year: int, month: int | None, by: str, scope
     return sorted(((name or "未填写", total) for name, total in rows.items()), key=lambda row: -row[1])
 
 
-def _by_chain(by_enterprise: dict) -> dict:
-    """Enterprise sums added up per chain: an enterprise counts once in each of its chains."""
+def _by_chain(by_enterprise: dict, enterprise_ids) -> dict:
+    """Enterprise sums added up per chain: an enterprise counts once in each of its chains. Only
+    the memberships of `enterprise_ids` (those summed, as a queryset) are read."""
     rows: dict[str, Decimal] = {}
-    for enterprise_id, names in chain_names_by_enterprise().items():
+    for enterprise_id, names in chain_names_by_enterprise(enterprise_ids).items():
         for name in names:
             if by_enterprise.get(enterprise_id) is not None:
                 rows[name] = rows.get(name, Decimal(0)) + by_enterprise[enterprise_id]

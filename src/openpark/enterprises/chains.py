@@ -4,18 +4,35 @@ breakdown by chain, the evaluation's flags), and the membership an import or a f
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .models import Chain, ChainMembership
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .choices import LinkStatus
+from .models import Chain, ChainLink, ChainMembership
 
 NOT_IN_CHAIN = "不在产业链"
 
+# The demo park's chains and their links, upstream to downstream, with the work each needs.
+SHIPPED_CHAINS = {
+    "汽车配件": (("铸锻件毛坯", LinkStatus.WEAK), ("精密机加工", LinkStatus.STRONG), ("汽车电子", LinkStatus.MISSING),
+                ("总成装配", LinkStatus.EXTEND)),
+    "工程机械": (("钢材与铸件", LinkStatus.STRONG), ("液压件", LinkStatus.MISSING), ("传动与结构件", LinkStatus.WEAK),
+                ("整机制造", LinkStatus.EXTEND)),
+    "电机电器": (("硅钢与铜材", LinkStatus.WEAK), ("电机制造", LinkStatus.STRONG), ("电气控制", LinkStatus.WEAK),
+                ("智能电器", LinkStatus.EXTEND)),
+    "新能源": (("电池材料", LinkStatus.MISSING), ("电芯与储能", LinkStatus.EXTEND), ("电力电子", LinkStatus.WEAK)),
+    "新材料": (("化工原料", LinkStatus.STRONG), ("高分子材料", LinkStatus.WEAK), ("复合材料", LinkStatus.MISSING)),
+    "智能制造": (("工业软件", LinkStatus.MISSING), ("智能装备", LinkStatus.WEAK), ("系统集成", LinkStatus.EXTEND)),
+}
 
-CHAIN_VIEW_PERMISSION = "enterprises.view_chainmembership"
 
-
-def may_see_chains(user) -> bool:
-    """Which chains an enterprise is in is 招商's planning: roles without the memberships see no
-    chain on an enterprise's page, in its API record or among its filters."""
-    return user.has_perm(CHAIN_VIEW_PERMISSION)
+def ship_chains(chain_model=Chain, link_model=ChainLink) -> None:
+    """Create the shipped chains and links that are missing (the models may be historical: a
+    migration ships them)."""
+    for order, (name, links) in enumerate(SHIPPED_CHAINS.items(), start=1):
+        chain, _ = chain_model._default_manager.get_or_create(name=name, defaults={"order": order * 10})
+        for position, (link, status) in enumerate(links, start=1):
+            link_model._default_manager.get_or_create(chain=chain, name=link,
+                                                      defaults={"order": position * 10, "status": status})
 
 
 def live_memberships():
@@ -30,12 +47,13 @@ class ChainCount:
     links: Counter = field(default_factory=Counter)  # link id -> enterprises at it
 
 
-def chain_counts() -> dict[int, ChainCount]:
-    """{chain id: its counts}, from one read of the memberships."""
+def chain_counts(chain=None) -> dict[int, ChainCount]:
+    """{chain id: its counts}, from one read of the memberships (of `chain` alone if given)."""
     members: dict[int, set] = defaultdict(set)
     placed: dict[int, set] = defaultdict(set)
     counts: dict[int, ChainCount] = defaultdict(ChainCount)
-    for chain_id, link_id, enterprise_id in live_memberships().values_list("chain_id", "link_id", "enterprise_id"):
+    rows = live_memberships() if chain is None else live_memberships().filter(chain=chain)
+    for chain_id, link_id, enterprise_id in rows.values_list("chain_id", "link_id", "enterprise_id"):
         members[chain_id].add(enterprise_id)
         if link_id is not None:
             placed[chain_id].add(enterprise_id)
@@ -46,27 +64,28 @@ def chain_counts() -> dict[int, ChainCount]:
     return counts
 
 
+def unplaced(memberships: QuerySet, wanted: bool = True) -> QuerySet:
+    """Those of `memberships` that are 未分环节 (with wanted=False, those that are not): at no
+    link, of an enterprise at no link of that chain either, as the counts tell them."""
+    placed = ChainMembership.objects.filter(enterprise=OuterRef("enterprise"), chain=OuterRef("chain"),
+                                            link__isnull=False)
+    condition = Q(link__isnull=True) & ~Exists(placed)
+    return memberships.filter(condition if wanted else ~condition)
+
+
 def unplaced_memberships(chain):
     """The chain's 未分环节 memberships of enterprises at none of its links."""
-    placed = live_memberships().filter(chain=chain, link__isnull=False).values("enterprise_id")
-    return live_memberships().filter(chain=chain, link=None).exclude(enterprise_id__in=placed)
-
-
-def first_chain_of(enterprise_ids) -> dict[int, str]:
-    """{enterprise id: the name of its first chain by the chains' order}, for one colour per enterprise."""
-    found: dict[int, str] = {}
-    rows = live_memberships().filter(enterprise_id__in=list(enterprise_ids)).order_by(
-        "chain__order", "chain__name").values_list("enterprise_id", "chain__name")
-    for enterprise_id, name in rows:
-        found.setdefault(enterprise_id, name)
-    return found
+    return unplaced(live_memberships().filter(chain=chain))
 
 
 def chain_names_by_enterprise(enterprise_ids=None) -> dict[int, list[str]]:
-    """{enterprise id: the names of its chains, each once, in the chains' order}."""
+    """{enterprise id: the names of its chains, each once, in the chains' order (the first gives
+    an enterprise its colour on the map)}, for the enterprises of `enterprise_ids` (ids, or a
+    queryset of them) or for every enterprise."""
     rows = live_memberships().order_by("chain__order", "chain__name")
     if enterprise_ids is not None:
-        rows = rows.filter(enterprise_id__in=list(enterprise_ids))
+        ids = enterprise_ids if isinstance(enterprise_ids, QuerySet) else list(enterprise_ids)
+        rows = rows.filter(enterprise_id__in=ids)
     names: dict[int, list[str]] = defaultdict(list)
     for enterprise_id, name in rows.values_list("enterprise_id", "chain__name"):
         if name not in names[enterprise_id]:

@@ -11,6 +11,7 @@ from openpark.core.changes import record_created
 from openpark.core.facts import park_facts
 from openpark.core.uscc import with_check_digit
 
+from .chains import ship_chains
 from .choices import EnterpriseStatus, LandRight, LandUse, TagKind
 from .models import (
     AboveScaleYear, Chain, ChainLink, ChainMembership, Contact, Enterprise, HighTechCertificate, LandParcel, ParcelUse,
@@ -265,17 +266,11 @@ def _load_tags() -> dict[str, Tag]:
 
 
 def _load_chains() -> dict[str, Chain]:
-    """The chains the enterprises are in and their links (shipped by a migration, but a flushed
-    database has lost them)."""
-    from openpark.investment.services import ship_all  # the shipped chains' links are declared there
-
-    ship_all()
+    """The chains the enterprises are in, with their links: the shipped ones, which a migration
+    creates but a flushed database has lost."""
+    ship_chains()
     wanted = list(dict.fromkeys(name for _, _, name in TRADES if name))
-    found = {chain.name: chain for chain in Chain.all_objects.filter(name__in=wanted)}
-    created = Chain.objects.bulk_create([Chain(name=name, order=(i + 1) * 10) for i, name in enumerate(wanted)
-                                         if name not in found])
-    record_created(created)
-    return {**found, **{chain.name: chain for chain in created}}
+    return {chain.name: chain for chain in Chain.all_objects.filter(name__in=wanted)}
 
 
 def _load_land(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> None:

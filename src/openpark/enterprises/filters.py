@@ -1,10 +1,9 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from openpark.core.filters import SearchFilterSet, YearFilter
 
-from .chains import may_see_chains
+from .chains import unplaced
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import industry_lookup
 from .models import (
@@ -39,11 +38,6 @@ class EnterpriseFilterSet(SearchFilterSet):
     class Meta:
         model = Enterprise
         fields = ["uscc"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.request is not None and not may_see_chains(self.request.user):
-            self.filters.pop("chain")
 
     def keep(self, queryset, name, value):
         return queryset
@@ -170,10 +164,4 @@ class ChainMembershipFilterSet(SearchFilterSet):
         fields = []
 
     def filter_unplaced(self, queryset, name, value):
-        """未分环节: at no link, and the enterprise at no link of that chain either (as the counts)."""
-        if value is None:
-            return queryset
-        placed = ChainMembership.objects.filter(enterprise=OuterRef("enterprise"), chain=OuterRef("chain"),
-                                                link__isnull=False)
-        unplaced = Q(link__isnull=True) & ~Exists(placed)
-        return queryset.filter(unplaced if value else ~unplaced)
+        return queryset if value is None else unplaced(queryset, wanted=value)

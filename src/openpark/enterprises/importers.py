@@ -8,10 +8,10 @@ from openpark.core import imports
 from openpark.core.importing import CellError, Column, ColumnHint, ImportSpec
 from openpark.core.imports import FieldChange, LinkChanges, RelatedChanges
 from openpark.core.limits import in_year_range
-from openpark.core.masking import is_masked, visible_value
+from openpark.core.masking import is_masked, is_withheld, visible_value
 from openpark.core.matching import Action, repeated_keys, where_text
 
-from .chains import chain_names_by_enterprise, chains_by_name, may_see_chains
+from .chains import chain_names_by_enterprise, chains_by_name
 from .choices import EnterpriseStatus, LandRight, LandUse
 from .industry import normalise_industry_code
 from .models import (
@@ -167,7 +167,7 @@ class EnterpriseImporter(imports.ModelImporter):
         queryset = queryset.select_related("zone", "subpark").prefetch_related(
             "above_scale_years", "high_tech_certificates", "tags", "contacts"
         )
-        chains = chain_names_by_enterprise() if user is None or may_see_chains(user) else {}
+        chains = chain_names_by_enterprise() if not is_withheld(Enterprise, "chains", user) else {}
         for enterprise in queryset.iterator(chunk_size=2000):
             certificate = max(enterprise.high_tech_certificates.all(), key=lambda c: c.issued_on, default=None)
             contact = min(enterprise.contacts.all(), key=lambda c: c.pk, default=None)

@@ -6,9 +6,10 @@ basemap is in GCJ-02, coordinates are converted here, so the stored WGS-84 value
 from collections import Counter
 
 from openpark.core import geo
+from openpark.core.masking import is_withheld
 from openpark.core.scoping import scope_queryset
 
-from .chains import NOT_IN_CHAIN, first_chain_of
+from .chains import NOT_IN_CHAIN, chain_names_by_enterprise
 from .choices import EnterpriseStatus
 from .models import AboveScaleYear, Enterprise, HighTechCertificate, SubPark, Zone
 
@@ -20,10 +21,19 @@ COLOURINGS = {
     "high_tech": "高新技术企业",
     "chain": "产业链",
 }
+# The enterprise's field each colouring shows: one restricted from a role (Enterprise.restricted_fields)
+# is not offered to it.
+COLOURING_FIELDS = {"status": "status", "zone": "zone", "industry": "industry", "above_scale": "above_scale_years",
+                    "high_tech": "high_tech_certificates", "chain": "chains"}
 PALETTE = ["#1d5fa8", "#e07b00", "#2e9d4f", "#c4302b", "#7d4fb3", "#8c5a3c", "#d45fb0", "#6b7785",
            "#b5a100", "#1aa3b8"]
 OTHER_COLOUR = "#9aa5b1"
 NONE_LABEL = "未填写"
+
+
+def colourings_for(user) -> dict[str, str]:
+    """The colourings `user` may choose: those of fields it may see."""
+    return {key: label for key, label in COLOURINGS.items() if not is_withheld(Enterprise, COLOURING_FIELDS[key], user)}
 
 
 def _categories(enterprises: list[Enterprise], colouring: str, year: int) -> dict[int, str]:
@@ -44,8 +54,8 @@ def _categories(enterprises: list[Enterprise], colouring: str, year: int) -> dic
             issued_on__year__gte=year - HighTechCertificate.VALID_YEARS + 1,
         ).values_list("enterprise_id", flat=True))
         return {pk: f"{year}年高新技术企业" if pk in high else "非高新技术企业" for pk in ids}
-    chains = first_chain_of(ids)
-    return {pk: chains.get(pk, NOT_IN_CHAIN) for pk in ids}
+    chains = chain_names_by_enterprise(ids)
+    return {pk: chains[pk][0] if chains.get(pk) else NOT_IN_CHAIN for pk in ids}
 
 
 def _division(enterprise) -> str:

@@ -131,6 +131,9 @@ class Enterprise(DomainModel):
 
     scope_enterprise_field = "pk"
     clean_links = ("subpark",)
+    # Which chains an enterprise is in is 招商's planning: roles without the memberships see no
+    # chain on its page, in its API record, among its filters or in its sheet.
+    restricted_fields = {"chains": "enterprises.view_chainmembership"}
 
     uscc = USCCField(_("统一社会信用代码"), unique=True)
     name = models.CharField(_("企业名称"), max_length=200, db_index=True)

@@ -7,18 +7,18 @@ from django.urls import reverse
 
 from openpark.core.forms import YearField
 from openpark.core.limits import FIRST_YEAR, LAST_YEAR
-from openpark.core.masking import visible_value
+from openpark.core.masking import is_withheld, visible_value
 
 from . import chains, filters
-from .map import COLOURINGS, map_layers
-from .models import ParcelUse
+from .map import colourings_for, map_layers
+from .models import Enterprise, ParcelUse
 from .services import land_areas
 
 LAND_YEARS = 3  # land area shown for this many recent years on an enterprise's page
 
 
 def basic_panel(request, enterprise):
-    show_chains = chains.may_see_chains(request.user)
+    show_chains = not is_withheld(Enterprise, "chains", request.user)
     return {
         "key": "basic",
         "title": "基本情况",
@@ -38,7 +38,7 @@ def basic_panel(request, enterprise):
 
 def chain_panel(request, chain):
     """A chain's links upstream to downstream with the enterprises at each, and those at no link."""
-    count = chains.chain_counts().get(chain.pk, chains.ChainCount())
+    count = chains.chain_counts(chain).get(chain.pk, chains.ChainCount())
     links = [(link, count.links[link.pk]) for link in chain.links.all()]
     return {"key": "links", "title": "环节（上游 → 下游）", "template": "enterprises/panels/chain.html",
             "context": {"links": links, "count": count, "unplaced": chains.unplaced_memberships(chain).select_related("enterprise"),
@@ -94,7 +94,7 @@ def enterprise_map(request):
     return render(request, "enterprises/map.html", {
         "title": "企业地图",
         "breadcrumbs": [("首页", reverse("home")), ("企业地图", "")],
-        "colourings": COLOURINGS,
+        "colourings": colourings_for(request.user),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "year": filters.default_year(), "first_year": FIRST_YEAR, "last_year": LAST_YEAR,
@@ -105,7 +105,7 @@ def enterprise_map(request):
 @permission_required("enterprises.view_enterprise", raise_exception=True)
 def enterprise_map_data(request):
     colouring = request.GET.get("colour", "status")
-    if colouring not in COLOURINGS:
+    if colouring not in colourings_for(request.user):
         return JsonResponse({"detail": f"不支持按“{colouring}”着色。"}, status=400)
     year_field = YearField(required=False)
     try:

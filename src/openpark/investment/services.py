@@ -1,5 +1,6 @@
 """Projects through their stages, problems and their escalation, stale projects and the "1230"
-deadlines; and what ships with the platform (the demo park's chains, the 1230 rules)."""
+deadlines; and what ships with the platform (the 1230 rules; the chains ship with
+`openpark.enterprises.chains`)."""
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,25 +15,12 @@ from django.utils import timezone
 from openpark.core import workflows
 from openpark.core.registry import declared
 from openpark.core.units import WAN_PER_YI
-from openpark.enterprises.chains import chain_counts
-from openpark.enterprises.choices import LinkStatus
+from openpark.enterprises.chains import chain_counts, ship_chains
 from openpark.enterprises.models import Chain, ChainLink
 
 from .choices import STAGE_ORDER, UNDER_CONSTRUCTION, Stage
 from .models import DeadlineRule, Problem, Project, StageDate
 
-# The demo park's chains and their links, upstream to downstream, with the work each needs.
-SHIPPED_CHAINS = {
-    "汽车配件": (("铸锻件毛坯", LinkStatus.WEAK), ("精密机加工", LinkStatus.STRONG), ("汽车电子", LinkStatus.MISSING),
-                ("总成装配", LinkStatus.EXTEND)),
-    "工程机械": (("钢材与铸件", LinkStatus.STRONG), ("液压件", LinkStatus.MISSING), ("传动与结构件", LinkStatus.WEAK),
-                ("整机制造", LinkStatus.EXTEND)),
-    "电机电器": (("硅钢与铜材", LinkStatus.WEAK), ("电机制造", LinkStatus.STRONG), ("电气控制", LinkStatus.WEAK),
-                ("智能电器", LinkStatus.EXTEND)),
-    "新能源": (("电池材料", LinkStatus.MISSING), ("电芯与储能", LinkStatus.EXTEND), ("电力电子", LinkStatus.WEAK)),
-    "新材料": (("化工原料", LinkStatus.STRONG), ("高分子材料", LinkStatus.WEAK), ("复合材料", LinkStatus.MISSING)),
-    "智能制造": (("工业软件", LinkStatus.MISSING), ("智能装备", LinkStatus.WEAK), ("系统集成", LinkStatus.EXTEND)),
-}
 # The Jiangsu "1230" standard: working days from application.
 SHIPPED_RULES = (
     ("registration", "企业开办（工商登记）", 1, False),
@@ -42,12 +30,9 @@ SHIPPED_RULES = (
 
 
 def ship(chain_model, link_model, rule_model) -> None:
-    """Create the shipped chains, links and deadline rules that are missing (models may be historical)."""
-    for order, (name, links) in enumerate(SHIPPED_CHAINS.items(), start=1):
-        chain, _ = chain_model._default_manager.get_or_create(name=name, defaults={"order": order * 10})
-        for position, (link, status) in enumerate(links, start=1):
-            link_model._default_manager.get_or_create(chain=chain, name=link,
-                                                      defaults={"order": position * 10, "status": status})
+    """Create the shipped chains, links and deadline rules that are missing (models may be
+    historical: migration 0002 ships them)."""
+    ship_chains(chain_model, link_model)
     for order, (code, name, days, industrial) in enumerate(SHIPPED_RULES, start=1):
         rule_model._default_manager.get_or_create(code=code, defaults={
             "name": name, "working_days": days, "industrial_only": industrial, "order": order * 10})

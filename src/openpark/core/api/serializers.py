@@ -6,7 +6,7 @@ from rest_framework.settings import api_settings
 
 from ..fields import IdPrimaryKeyRelatedField, SafeJSONSerializerField, USCCField, USCCSerializerField
 from ..models import REASON_MAX_LENGTH, REASON_MISSING, REASON_REQUIRED, ChangeRecord, Grid, TaskRun
-from ..masking import hidden_fields, is_masked, mask_value
+from ..masking import hidden_fields, is_masked, mask_value, withheld_fields
 from ..scoping import scope_queryset
 
 
@@ -23,12 +23,17 @@ class ScopedModelSerializer(serializers.ModelSerializer):
     serializer_related_field = IdPrimaryKeyRelatedField
 
     def get_fields(self):
+        """The model's fields, less those the requesting user may not see at all (the model's
+        `restricted_fields`): neither shown nor taken."""
         fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            for name in withheld_fields(self.Meta.model, request.user):
+                fields.pop(name, None)
         if getattr(self.Meta.model, "change_reason", None) is not None:
             fields["reason"] = serializers.CharField(
                 label="修改原因", write_only=True, required=False, allow_blank=True, max_length=REASON_MAX_LENGTH,
                 help_text="修改已有记录的原因，记入变更记录" + ("（必填）" if self._reason_required() else "。"))
-        request = self.context.get("request")
         for field in fields.values():
             target = getattr(field, "child_relation", field)
             queryset = getattr(target, "queryset", None)

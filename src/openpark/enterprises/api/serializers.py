@@ -4,7 +4,6 @@ from rest_framework import serializers
 
 from openpark.core.api.serializers import ScopedModelSerializer
 
-from ..chains import may_see_chains
 from ..models import (
     Chain, ChainLink, ChainMembership, Contact, Enterprise, Industry, LandParcel, ParcelUse, Tag, industry_for,
 )
@@ -58,13 +57,6 @@ class EnterpriseSerializer(ScopedModelSerializer):
             "chains", "above_scale_years", "high_tech_certificates", "former_names", "contacts", "created_at", "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and not may_see_chains(request.user):
-            fields.pop("chains")
-        return fields
 
     def get_above_scale_years(self, enterprise) -> list[int]:
         return [a.year for a in enterprise.above_scale_years.all()]

@@ -1,4 +1,5 @@
-"""The demo park's chains and links, and the "1230" deadline rules (see investment/services.py)."""
+"""The demo park's chains and links (enterprises/chains.py) and the "1230" deadline rules
+(investment/services.py)."""
 from django.db import migrations
 
 
