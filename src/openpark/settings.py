@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openpark.core.middleware.IdleTimeoutMiddleware",
     "openpark.core.middleware.PrivateResponsesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "openpark.core.middleware.PasswordChangeRequiredMiddleware",
@@ -171,7 +172,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed lifetime
+# The age above is an idle timeout, not a fixed lifetime: IdleTimeoutMiddleware moves a session's
+# expiry forward at most once a minute (a page view reads the session, it does not write it).
+SESSION_TOUCH_SECONDS = 60
 
 # Lock logins after repeated failures (django-axes): a user name from one address after
 # AXES_FAILURE_LIMIT failures, and any login from an address after AXES_ADDRESS_FAILURE_LIMIT

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
@@ -36,6 +38,27 @@ class PrivateResponsesNotStoredMiddleware:
         response = self.get_response(request)
         if request.path_info.startswith(self.API_PREFIX) or request.user.is_authenticated:
             add_never_cache_headers(response)
+        return response
+
+
+class IdleTimeoutMiddleware:
+    """A signed-in session ends SESSION_COOKIE_AGE seconds after its last request: an idle timeout.
+    Its expiry moves forward at most once every SESSION_TOUCH_SECONDS, not on every request (as
+    SESSION_SAVE_EVERY_REQUEST would do), so that opening a page reads the session without writing
+    it; the timeout is exact to within that interval."""
+
+    TOUCHED = "_openpark_touched"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.TOUCHED, 0) >= settings.SESSION_TOUCH_SECONDS:
+                session[self.TOUCHED] = now  # marks the session modified: saved with a new expiry
         return response
 
 
