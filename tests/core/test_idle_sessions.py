@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 PAGE = "/core/todo/"
@@ -22,9 +24,14 @@ def session_writes(client) -> int:
 
 
 def test_pages_opened_within_a_minute_read_the_session_without_writing_it(client, make_user):
-    client.force_login(make_user("economy"))
-    client.get(PAGE)
+    client.force_login(make_user("economy"))  # signing in is the session's first touch
     assert [session_writes(client) for _ in range(3)] == [0, 0, 0]
+
+
+def test_signing_in_through_the_form_saves_the_touch_with_the_session(client, make_user):
+    make_user("economy", username="zhang")
+    client.post(reverse("login"), {"username": "zhang", "password": PASSWORD})
+    assert session_writes(client) == 0
 
 
 def test_the_expiry_moves_forward_once_the_interval_has_passed(client, make_user, monkeypatch, settings):

@@ -10,11 +10,15 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import calendars, changes, declarations, navigation  # noqa: F401  (the declared models)
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import IdleTimeoutMiddleware
         from .navigation import MenuItem, Module
         from .roles import sync_role_permissions
         from .scoping import GRID_SCOPE, register_scope
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="openpark_sync_roles")
+        user_logged_in.connect(IdleTimeoutMiddleware.touched_at_login, dispatch_uid="openpark_session_touched")
         calendars.connect()
         changes.connect()
         register_scope(GRID_SCOPE)

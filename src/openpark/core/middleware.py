@@ -61,6 +61,14 @@ class IdleTimeoutMiddleware:
                 session[self.TOUCHED] = now  # marks the session modified: saved with a new expiry
         return response
 
+    @classmethod
+    def touched_at_login(cls, sender, request=None, **kwargs):
+        """Signing in saves the session: that counts as its first touch (connected to
+        `user_logged_in`; an API token's sign-in has no session and is left alone)."""
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            session[cls.TOUCHED] = int(time.time())
+
 
 PASSWORD_CHANGE_MESSAGE = "您的密码由管理员设置，请先修改密码再继续使用。"
 
