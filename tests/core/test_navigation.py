@@ -42,6 +42,12 @@ def test_each_role_sees_only_its_navigation(make_user, client_for, slug):
     assert response.request["PATH_INFO"] == reverse("role_home", args=[slug])
     assert menu_of(response) == EXPECTED_MENU[slug]
     html = response.content.decode()
+    nav = html[html.index('<nav class="mainnav"'):]
+    nav = nav[:nav.index("</nav>")]
+    for module in response.context["menu"]:
+        for item in module["items"]:  # each item links to its page under its own name
+            assert f'<a href="{item["url"]}">{item["label"]}</a>' in nav
+    assert nav.count("<a ") == sum(len(items) for items in EXPECTED_MENU[slug].values())
     for items in EXPECTED_MENU[slug].values():
         for item in items:
             assert f">{item}</a>" in html

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from django.urls import reverse
+from django.utils.html import format_html_join
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ _modules: dict[str, Module] = {}
 def register(module: Module) -> None:
     _modules[module.key] = module
     _menu_entries.cache_clear()
+    _menu_html.cache_clear()
 
 
 def module_items(module: Module) -> list[MenuItem]:
@@ -70,6 +72,18 @@ def modules_for(user) -> list[dict]:
         if items:
             menu.append({"key": module.key, "label": module.label, "items": items})
     return menu
+
+
+def menu_html(menu: list[dict]) -> str:
+    """The menu's markup. Users with the same items share it: made once for each distinct menu."""
+    return _menu_html(tuple((m["key"], m["label"], tuple((i["url"], i["label"]) for i in m["items"])) for m in menu))
+
+
+@cache
+def _menu_html(menu: tuple) -> str:
+    return format_html_join("\n", '<div class="nav-module" data-module="{}"><span class="nav-module-label">{}</span>'
+                            "<ul>{}</ul></div>", (
+        (key, label, format_html_join("", '<li><a href="{}">{}</a></li>', items)) for key, label, items in menu))
 
 
 @cache
