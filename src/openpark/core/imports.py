@@ -134,6 +134,7 @@ class RelatedChanges:
     updates: list = field(default_factory=list)
     deletes: list = field(default_factory=list)
     update_fields: tuple[str, ...] = ()
+    reason: str = ""  # of the change records of the updated rows, when the file did not write them itself
 
     def write(self) -> None:
         _link_saved_parents(self.creates + self.updates)
@@ -145,8 +146,8 @@ class RelatedChanges:
         record_created(self.creates)
         if self.updates and issubclass(self.model, ChangeLoggedModel):
             afters = snapshot_texts(self.updates)
-            record_bulk_changes((row, ChangeAction.UPDATE, loaded_snapshot(row), after)
-                                for row, after in zip(self.updates, afters, strict=True))
+            record_bulk_changes(((row, ChangeAction.UPDATE, loaded_snapshot(row), after)
+                                 for row, after in zip(self.updates, afters, strict=True)), reason=self.reason)
 
 
 @dataclass

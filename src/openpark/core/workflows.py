@@ -240,14 +240,19 @@ def todo(user):
     # its name: the prefetch finds no object for it, and it cannot be answered.
     targets = [d.scoped(user).select_related(*d.select_related) if user.has_perm(d.permission("detail"))
                else d.model.objects.none() for d in registry.declarations() if d.offers_escalation]
-    return (Escalation.objects.filter(assignee=user, answered_at__isnull=True)
+    return (_open_for(user)
             .select_related("raised_by", "content_type").prefetch_related(GenericPrefetch("target", targets))
             .order_by("created_at", "pk"))
 
 
 def open_count(user) -> int:
     """How many items the user's 待办 lists (what `todo` gives): one count."""
-    return Escalation.objects.filter(assignee=user, answered_at__isnull=True).count()
+    return _open_for(user).count()
+
+
+def _open_for(user):
+    """What was put before the user and is not answered yet."""
+    return Escalation.objects.filter(assignee=user, answered_at__isnull=True)
 
 
 def _notify(recipients, **kwargs) -> None:
@@ -284,11 +289,7 @@ def timeline(obj, user=None, attachments=None) -> list[Entry]:
     for deadline in Deadline.objects.of(obj).select_related("started_by"):
         entries.extend(_deadline_entries(deadline))
     for escalation in Escalation.objects.of(obj).select_related("raised_by", "assignee"):
-        entries.append(Entry(escalation.created_at, "escalation", _who(escalation.raised_by),
-                             f"上报/督办 {user_label(escalation.assignee)}", escalation.note))
-        if escalation.answered_at:
-            entries.append(Entry(escalation.answered_at, "instruction", _who(escalation.assignee), "批示",
-                                 escalation.answer))
+        entries.extend(_escalation_entries(escalation))
     sources = getattr(obj, "timeline_sources", None)
     for queryset in sources(user) if sources is not None and user is not None else ():
         entries.extend(_source_escalations(queryset))
@@ -304,12 +305,18 @@ def _source_escalations(queryset) -> list[Entry]:
         return entries
     for escalation in Escalation.objects.of_many(queryset.model, records).select_related("raised_by", "assignee"):
         record = records[escalation.object_id]
-        about, url = f"（{queryset.model._meta.verbose_name}：{record}）", record.get_absolute_url()
-        entries.append(Entry(escalation.created_at, "escalation", _who(escalation.raised_by),
-                             f"上报/督办 {user_label(escalation.assignee)}{about}", escalation.note, url=url))
-        if escalation.answered_at:
-            entries.append(Entry(escalation.answered_at, "instruction", _who(escalation.assignee), f"批示{about}",
-                                 escalation.answer, url=url))
+        entries.extend(_escalation_entries(escalation, f"（{queryset.model._meta.verbose_name}：{record}）",
+                                           record.get_absolute_url()))
+    return entries
+
+
+def _escalation_entries(escalation, about: str = "", url: str = "") -> list[Entry]:
+    """An escalation and, once answered, its 批示; `about` names the record when it is another's."""
+    entries = [Entry(escalation.created_at, "escalation", _who(escalation.raised_by),
+                     f"上报/督办 {user_label(escalation.assignee)}{about}", escalation.note, url=url)]
+    if escalation.answered_at:
+        entries.append(Entry(escalation.answered_at, "instruction", _who(escalation.assignee), f"批示{about}",
+                             escalation.answer, url=url))
     return entries
 
 

@@ -12,14 +12,12 @@ from itertools import groupby
 from django.utils import timezone
 
 from openpark.core import imports
-from openpark.core.changes import loaded_snapshot, record_bulk_changes, snapshot_texts
-from openpark.core.choices import ChangeAction
 from openpark.core.importing import CellError, ImportSpec
 from openpark.enterprises.models import Enterprise
 
 from .forms import FactImportOptionsForm
 from .headers import INDICATOR_FIELD, USCC_COLUMN, fact_spec
-from .models import Fact, Indicator, align_annual_and_december
+from .models import SAME_FIGURE, Fact, Indicator, align_annual_and_december
 from .periods import frequency_problem, parse_month, parse_period, parse_year, period_label
 
 @dataclass
@@ -70,15 +68,11 @@ class FactImporter(imports.ModelImporter):
         agree with (recorded, with the reason)."""
         counts = super().write(plan)
         written = [change.instance for change in plan.changes if change.saves_instance]
-        changed = align_annual_and_december(written)
-        if changed:
-            befores, now = [loaded_snapshot(fact) for fact in changed], timezone.now()
-            for fact in changed:
-                fact.updated_at = now
-            Fact.objects.bulk_update(changed, ["value", "updated_at"])
-            record_bulk_changes(((fact, ChangeAction.UPDATE, before, after) for fact, before, after in
-                                 zip(changed, befores, snapshot_texts(changed))),
-                                reason="随导入的数据同步更正（年度数据与 1—12 月累计数应一致）")
+        changed, now = align_annual_and_december(written), timezone.now()
+        for fact in changed:
+            fact.updated_at = now
+        imports.RelatedChanges(Fact, updates=changed, update_fields=("value", "updated_at"),
+                               reason="随导入的数据同步更正（年度数据与 1—12 月累计数应一致）").write()
         return counts
 
     @staticmethod
@@ -187,18 +181,19 @@ def _annual_and_december_errors(rows, indicators) -> list[CellError]:
     seen, errors = {}, []
     for row in rows:
         period = row.values.get("_period")
-        if period is None or period[1] not in (None, 12) or "_enterprise" not in row.values:
+        if period is None or period[1] not in SAME_FIGURE or "_enterprise" not in row.values:
             continue
+        year, month = period
         for name, indicator in indicators.items():
             value = row.values.get(name)
-            key = (row.values["_enterprise"].pk, indicator.pk, period[0], period[1])
-            other = seen.get((*key[:3], 12 if period[1] is None else None))
+            key = (row.values["_enterprise"].pk, indicator.pk, year)
+            other = seen.get((*key, SAME_FIGURE[month]))
             if value is not None and other is not None and other[1] != value:
                 errors.append(CellError(row.sheet, row.row, _header(indicator), value,
-                                        f"与第 {other[0]} 行{period_label(period[0], 12 if period[1] is None else None)}"
+                                        f"与第 {other[0]} 行{period_label(year, SAME_FIGURE[month])}"
                                         f"的数值（{other[1]}）不一致：年度数据与 1—12 月累计数应相同"))
             if value is not None:
-                seen[key] = (row.row, value)
+                seen[(*key, month)] = (row.row, value)
     return errors
 
 
