@@ -20,15 +20,19 @@ from .models import Deadline
 def after_transition(machine, obj, transition, user, when: datetime) -> None:
     """End the deadlines of the state the object left; start the transition's own (once per stay
     in a state: a transition that stays, as a recomputation, keeps the running one)."""
-    content_type = ContentType.objects.get_for_model(obj)
     running = Deadline.objects.of(obj).filter(met_at__isnull=True)
     running.exclude(state=transition.target).update(met_at=when)
     if transition.deadline is None or running.filter(state=transition.target).exists():
         return
+    started(machine, obj, transition, user, when).save()
+
+
+def started(machine, obj, transition, user, when: datetime) -> Deadline:
+    """The deadline (unsaved) that `transition`, declared with `deadline=N`, starts for `obj` at `when`."""
     due = calendar().add_working_days(timezone.localdate(when), transition.deadline)
-    Deadline.objects.create(
-        content_type=content_type, object_id=str(obj.pk), transition=transition.name, state=transition.target,
-        label=transition.deadline_label or f"{machine.label(transition.target)}办结",
+    return Deadline(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk), transition=transition.name,
+        state=transition.target, label=transition.deadline_label or f"{machine.label(transition.target)}办结",
         working_days=transition.deadline, started_at=when, started_by=user, due_on=due.day,
         provisional=due.provisional,
     )

@@ -13,18 +13,16 @@ from .chains import NOT_IN_CHAIN, chain_names_by_enterprise
 from .choices import EnterpriseStatus
 from .models import AboveScaleYear, Enterprise, HighTechCertificate, SubPark, Zone
 
+# Each colouring: its label, and the enterprise's field it shows (one restricted from a role by
+# Enterprise.restricted_fields is not offered to that role).
 COLOURINGS = {
-    "status": "经营状态",
-    "zone": "片区",
-    "industry": "行业大类",
-    "above_scale": "规上/规下",
-    "high_tech": "高新技术企业",
-    "chain": "产业链",
+    "status": ("经营状态", "status"),
+    "zone": ("片区", "zone"),
+    "industry": ("行业大类", "industry"),
+    "above_scale": ("规上/规下", "above_scale_years"),
+    "high_tech": ("高新技术企业", "high_tech_certificates"),
+    "chain": ("产业链", "chains"),
 }
-# The enterprise's field each colouring shows: one restricted from a role (Enterprise.restricted_fields)
-# is not offered to it.
-COLOURING_FIELDS = {"status": "status", "zone": "zone", "industry": "industry", "above_scale": "above_scale_years",
-                    "high_tech": "high_tech_certificates", "chain": "chains"}
 PALETTE = ["#1d5fa8", "#e07b00", "#2e9d4f", "#c4302b", "#7d4fb3", "#8c5a3c", "#d45fb0", "#6b7785",
            "#b5a100", "#1aa3b8"]
 OTHER_COLOUR = "#9aa5b1"
@@ -33,7 +31,7 @@ NONE_LABEL = "未填写"
 
 def colourings_for(user) -> dict[str, str]:
     """The colourings `user` may choose: those of fields it may see."""
-    return {key: label for key, label in COLOURINGS.items() if not is_withheld(Enterprise, COLOURING_FIELDS[key], user)}
+    return {key: label for key, (label, shown) in COLOURINGS.items() if not is_withheld(Enterprise, shown, user)}
 
 
 def _categories(enterprises: list[Enterprise], colouring: str, year: int) -> dict[int, str]:

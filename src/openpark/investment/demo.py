@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpark.core.bulk import insert_instances
 from openpark.core.changes import record_created
 from openpark.core.facts import park_facts
-from openpark.core.calendars import calendar
+from openpark.core.deadlines import started as deadlines_started
 from openpark.core.models import Deadline, StateChange
 from openpark.core.units import WAN_PER_YI
 from openpark.enterprises.models import Chain, ChainLink, Enterprise, Zone
@@ -177,23 +177,20 @@ class _Builder:
                                        transition="terminate", from_state=previous[number], to_state=Stage.TERMINATED,
                                        note="投资方调整战略，项目终止", username="演示数据"))
         StateChange.objects.bulk_create(changes)
-        self._running_deadlines(content_type)
+        self._running_deadlines()
 
-    def _running_deadlines(self, content_type) -> None:
+    def _running_deadlines(self) -> None:
         """The deadline each project's last stage change started and it has not met yet (供地 →
         开工 within 30 working days), as the machine starts it when the change is made."""
         entered = {number: (stage, day) for number, stage, day in self.dates}  # the last stage reached
-        days, deadlines = calendar(), []
+        deadlines = []
         for number, (stage, day) in sorted(entered.items()):
-            transition = self.projects[number].machine.transitions.get(f"to_{stage}")
+            project = self.projects[number]
+            transition = project.machine.transitions.get(f"to_{stage}")
             if number in self.terminated or transition is None or transition.deadline is None:
                 continue
-            due = days.add_working_days(day, transition.deadline)
-            deadlines.append(Deadline(
-                content_type=content_type, object_id=str(self.projects[number].pk), transition=transition.name,
-                state=stage, label=transition.deadline_label, working_days=transition.deadline,
-                started_at=timezone.make_aware(datetime.combine(day, time(9))), due_on=due.day,
-                provisional=due.provisional))
+            when = timezone.make_aware(datetime.combine(day, time(9)))
+            deadlines.append(deadlines_started(project.machine, project, transition, None, when))
         Deadline.objects.bulk_create(deadlines)
 
     def in_progress(self) -> list[Project]:
