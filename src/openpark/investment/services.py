@@ -133,11 +133,11 @@ def project_deadlines(project: Project, today=None) -> list[DeadlineRow]:
     days = calendar()
     rows = []
     for item in project.deadlines.select_related("rule"):
-        due = days.add_working_days(item.applied_on, item.rule.working_days)
+        due = item.due()
         rows.append(DeadlineRow(
             item.rule.name, item.applied_on, item.rule.working_days, due.day, due.provisional, item.done_on,
             item.done_on is None and due.day < today,
-            None if item.done_on else days.working_days_between(today, due.day), item.get_absolute_url()))
+            None if item.done_on else item.working_days_left(today), item.get_absolute_url()))
     for item in Deadline.objects.of(project):
         done_on = timezone.localdate(item.met_at) if item.met_at else None
         rows.append(DeadlineRow(
