@@ -62,7 +62,7 @@ def demo_park(request, django_db_setup, django_db_blocker):
         return
     with snapshots.rolled_back_at_the_end(django_db_blocker):
         with django_db_blocker.unblock():
-            snapshots.use_files(snapshots.load_demo(with_accounts=False))
+            snapshots.use_files(snapshots.load_demo())
         yield
         snapshots.use_files({})
 
@@ -88,7 +88,8 @@ def committed_demo_park(empty_afterwards, transactional_db, settings):
         from openpark.enterprises.models import Industry
 
         load_table(Industry)  # a transactional test starts from empty tables
-        snapshots.use_files(snapshots.load_demo(with_accounts=True))
+        snapshots.use_files(snapshots.load_demo())
+        snapshots.add_demo_accounts()
     snapshots.write_media(settings.MEDIA_ROOT)
 
 

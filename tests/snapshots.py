@@ -56,23 +56,28 @@ def write_media(root) -> None:
         path.write_bytes(content)
 
 
-def load_demo(with_accounts: bool) -> dict[str, bytes]:
-    """Load the demo park as `make demo` does, with or without the demo accounts; the files it
-    uploaded, by their path in the media folder."""
+def load_demo() -> dict[str, bytes]:
+    """Load the demo park as `make demo` does; the files it uploaded, by their path in the media folder."""
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-        with open(os.devnull, "w") as quiet:
-            call_command("load_demo", stdout=quiet)
-            if with_accounts:
-                call_command("create_demo_users", stdout=quiet)
+        _quietly("load_demo")
         return {str(path.relative_to(media)): path.read_bytes() for path in Path(media).rglob("*") if path.is_file()}
+
+
+def add_demo_accounts() -> None:
+    """One demo account per role, as `make demo` creates them."""
+    _quietly("create_demo_users")
+
+
+def _quietly(command: str) -> None:
+    with open(os.devnull, "w") as quiet:
+        call_command(command, stdout=quiet)
 
 
 def _build(name: str) -> None:
     restore("empty")
-    files = load_demo(with_accounts=False)
+    files = load_demo()
     take("demo", files)
-    with open(os.devnull, "w") as quiet:
-        call_command("create_demo_users", stdout=quiet)
+    add_demo_accounts()
     take("demo_accounts", files)
     if name not in _copies:
         raise KeyError(name)

@@ -1,21 +1,15 @@
 """The demo accounts: one per role, each able to log in and land on its role's home page."""
-import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from openpark.core.demo_users import demo_password, demo_username
 from openpark.core.models import User
 from openpark.core.roles import ROLES
 
+from tests.core.test_demo import run
+
 pytestmark = pytest.mark.usefixtures("demo_park", "db")
-
-
-def run(*args) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 def test_demo_users_one_per_role_and_can_log_in(client):
