@@ -1,5 +1,5 @@
 """Every page of the platform works under its Content-Security-Policy in Chromium: each role's menu
-pages, the first record (and its history), the add form and the import form of each list, the
+pages, the first record of each list (and one history), the add form and the import form of each list, the
 Django admin's pages and the API docs report no CSP violation, no console error and no script
 error."""
 from urllib.parse import urlsplit
@@ -57,8 +57,8 @@ def edited_apps(role) -> set[str]:
 
 
 def visit_menu_pages(page, watch, base_url, role, seen: set[str], edited: set[str]) -> None:
-    """The role's home, its menu pages, and each list's first record (with its history), add form
-    and import form. A page that an earlier role opened is opened again only by the first role
+    """The role's home, its menu pages, and each list's first record, add form and import form,
+    and one record's history (every history page is the same template on other rows). A page that an earlier role opened is opened again only by the first role
     that edits its app (and so sees its add and import forms)."""
     seen.add(page.url)
     watch.collect()
@@ -77,7 +77,7 @@ def visit_menu_pages(page, watch, base_url, role, seen: set[str], edited: set[st
                 seen.add(extra)
                 visit(page, watch, extra)
                 for history in same_site(base_url, links(page, HISTORY)[:1]):
-                    if history not in seen:
+                    if not any(url.endswith("/history/") for url in seen):
                         seen.add(history)
                         visit(page, watch, history)
 

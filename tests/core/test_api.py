@@ -83,6 +83,22 @@ def test_api_pagination(editor, api_for):
     assert data["next"] and data["previous"]
 
 
+def test_api_next_link_is_an_absolute_address_on_the_host_that_was_asked(editor, api_for, settings):
+    """The README's example follows `next` as it comes: behind the proxy (Host and
+    X-Forwarded-Proto passed on, as the README's nginx block does) it names the park's own address."""
+    EnterpriseFactory.create_batch(3)
+    api = api_for(editor)
+    data = api.get(ENTERPRISES, {"page_size": 2}).json()
+    assert data["next"] == "http://testserver/api/enterprises/enterprises/?page=2&page_size=2"
+    assert [row["uscc"] for row in api.get(data["next"]).json()["results"]]
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["park.example.cn"]
+    behind = api.get(ENTERPRISES, {"page_size": 2}, HTTP_HOST="park.example.cn:8443",
+                     HTTP_X_FORWARDED_PROTO="https").json()
+    assert behind["next"] == "https://park.example.cn:8443/api/enterprises/enterprises/?page=2&page_size=2"
+
+
 def test_api_filters_match_the_page(editor, api_for):
     EnterpriseFactory(name="靖江恒通机械有限公司")
     EnterpriseFactory(name="靖江博瑞电子有限公司")
