@@ -1,3 +1,4 @@
+import django.test.client
 import pytest
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -13,6 +14,18 @@ def media_in_tmp(settings, tmp_path):
     """Uploaded files (imports, reports) go to the test's own folder, never to ./data."""
     settings.MEDIA_ROOT = tmp_path / "media"
     snapshots.write_media(settings.MEDIA_ROOT)  # the files of the demo park, when a test has it
+
+
+def store_page_templates(store, signal, sender, template, context, **kwargs):
+    """The test client keeps a copy of the context of every template a response renders, each
+    form widget's included: a quarter of the time of a page with a form. Tests read the pages'
+    contexts (`response.context["form"]`), never a widget's, so widgets are not kept."""
+    if not (template.name or "").startswith("django/forms/"):
+        keep_every_template(store, signal, sender, template, context, **kwargs)
+
+
+keep_every_template = django.test.client.store_rendered_templates
+django.test.client.store_rendered_templates = store_page_templates
 
 
 @pytest.fixture(autouse=True)
