@@ -195,8 +195,8 @@ CSRF_MESSAGE = "安全校验失败：页面可能已过期，请返回并刷新�
 
 
 def csrf_failure(request, reason=""):
-    """Django calls this when a form's CSRF check fails; the reason goes to the log only."""
-    logger.warning("CSRF failure on %s: %s", request.path, reason)
+    """Django calls this when a form's CSRF check fails; the reason goes to the log only (Django's
+    django.security.csrf logs it, with the path, once)."""
     if _wants_json(request):
         return JsonResponse({"detail": CSRF_MESSAGE, "code": "csrf_failed"}, status=403)
     return render(request, "403.html", {"title": "安全校验失败", "reason": CSRF_MESSAGE}, status=403)
