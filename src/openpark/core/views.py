@@ -87,9 +87,16 @@ def role_home(request, slug):
     role = ROLES_BY_SLUG.get(slug)
     if role is None or role not in user_roles(request.user):
         raise Http404("没有这个角色的首页。")
+    return work_home(request, role)
+
+
+def work_home(request, role):
+    """A role's home page: what the role can do now; a role whose own module is not built yet is
+    told so plainly, rather than shown duties it cannot carry out."""
     user = request.user
     context = {
         "role": role,
+        "planned": navigation.planned_module_of(role),
         "title": f"{role.name}工作台",
         "other_roles": [r for r in user_roles(user) if r != role],
         "modules": navigation.modules_for(user),
