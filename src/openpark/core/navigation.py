@@ -1,7 +1,8 @@
-"""The main menu. Each app registers its modules in its AppConfig.ready(), with the items that are
-not a model's list (a dashboard, a map); a declared model brings its own item (`Menu` of
-`openpark.core.registry`). A user sees an item only when one of their roles grants its
-permission, and a module only when it has an item for them."""
+"""The main menu: the left sidebar, one collapsible group per module. Each app registers its modules
+in its AppConfig.ready(), with the items that are not a model's list (a dashboard, a map); a
+declared model brings its own item (`Menu` of `openpark.core.registry`). A user sees an item only
+when one of their roles grants its permission, and a module only when it has an item for them.
+The modules not built yet are listed as planned; the pages' breadcrumbs are made here too."""
 from dataclasses import dataclass, replace
 from functools import cache
 
