@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "openpark.core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "openpark.core.middleware.ChineseErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "openpark.urls"
@@ -402,7 +403,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused request is logged once, in one line, without a traceback (see core/logs.py); a
+    # logger's filter does not see its children's records, hence django.security's each named.
+    "filters": {"refusals": {"()": "openpark.core.logs.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        **{name: {"filters": ["refusals"]} for name in (
+            "django.request", "django.security", "django.security.csrf", "django.security.DisallowedHost",
+            "django.security.SuspiciousOperation", "django.security.RequestDataTooBig",
+            "django.security.TooManyFieldsSent", "django.security.TooManyFilesSent",
+        )},
+    },
 }

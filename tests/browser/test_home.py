@@ -1,5 +1,6 @@
 """The main flows in a real browser (Debian's Chromium driven by Playwright)."""
 import pytest
+from django.urls import reverse
 
 from openpark.core.demo_users import demo_password, demo_username
 from openpark.core.roles import ROLES_BY_SLUG
@@ -47,10 +48,69 @@ def test_phone_width_is_usable(browser, live_server, demo_park, artifacts):
     no_overflow = "document.documentElement.scrollWidth <= window.innerWidth"
     assert page.evaluate(no_overflow)
     assert not page.locator(".mainnav").is_visible()
-    page.click(".nav-toggle-label")
+    page.click("#nav-toggle")
     assert page.locator(".mainnav").is_visible()
     assert page.locator(".mainnav >> text=网格").first.is_visible()
     page.screenshot(path=str(artifacts / "home-grid-phone.png"), full_page=True)
+    page.close()
+
+
+NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def test_the_sidebar_on_a_desktop(browser, live_server, demo_park, artifacts):
+    """Modules are groups that open and close and stay as left; the page being shown is marked."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    log_in(page, live_server.url, "economy")
+    sidebar = page.locator("#sidebar")
+    assert sidebar.is_visible() and page.locator("#nav-toggle").is_hidden()
+    assert page.locator(".topbar").bounding_box()["height"] == 48
+    box = sidebar.bounding_box()
+    assert box["x"] == 0 and box["width"] < 280  # on the left, beside the page
+    page.click("#sidebar >> text=企业名录")
+    page.wait_for_url(f"{live_server.url}/enterprises/enterprises/")
+    assert page.locator("#sidebar a[aria-current=page]").inner_text() == "企业名录"
+    page.screenshot(path=str(artifacts / "sidebar-desktop.png"))
+
+    page.click("details[data-module=investment] > summary")  # closed, and still closed on the next page
+    assert page.locator("#sidebar >> text=招商线索").is_hidden()
+    page.click("#sidebar >> text=经济看板")
+    page.wait_for_url(f"{live_server.url}/economy/")
+    assert page.locator("#sidebar >> text=招商线索").is_hidden()
+    assert page.locator("#sidebar >> text=评价批次").is_visible()
+    page.click("details[data-module=investment] > summary")
+    assert page.locator("#sidebar >> text=招商线索").is_visible()
+
+    page.click(".user-menu > summary")
+    assert page.locator(".user-menu >> text=修改密码").is_visible()
+    assert page.locator(".user-menu >> text=退出登录").is_visible()
+    page.close()
+
+
+def test_the_sidebar_is_a_drawer_on_a_phone(browser, live_server, demo_park, artifacts):
+    from openpark.enterprises.models import Enterprise
+
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    log_in(page, live_server.url, "economy")
+    page.goto(f"{live_server.url}/enterprises/enterprises/")
+    assert not page.locator("#sidebar").is_visible()
+    assert page.locator(".topbar").bounding_box()["height"] == 48
+    assert page.evaluate(NO_OVERFLOW)
+    page.screenshot(path=str(artifacts / "sidebar-phone-closed.png"))
+    page.click("#nav-toggle")
+    assert page.locator("#sidebar").is_visible()
+    assert page.locator("#nav-toggle").get_attribute("aria-expanded") == "true"
+    assert page.locator("#sidebar a[aria-current=page]").inner_text() == "企业名录"
+    page.screenshot(path=str(artifacts / "sidebar-phone-open.png"))
+    page.click("#nav-toggle")
+    assert not page.locator("#sidebar").is_visible()
+
+    enterprise = Enterprise.objects.order_by("pk").first()
+    for url in (enterprise.get_absolute_url(), reverse("economy:fact_list"), reverse("evaluation:result_list"),
+                reverse("investment:project_list"), reverse("enterprises:landparcel_list")):
+        page.goto(live_server.url + url)
+        assert page.locator("h1").count() == 1, url
+        assert page.evaluate(NO_OVERFLOW), url
     page.close()
 
 

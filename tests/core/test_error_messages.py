@@ -4,7 +4,7 @@ import logging
 import pytest
 from celery import shared_task
 from django.db import IntegrityError
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from openpark.core import progress
@@ -66,3 +66,65 @@ def test_an_api_call_with_a_session_and_no_csrf_token_is_refused_in_chinese(make
     assert response.status_code == 403
     detail = response.json()["detail"]
     assert "CSRF Failed" not in detail and any("\u4e00" <= ch <= "\u9fff" for ch in detail)
+
+
+def refusal_records(caplog):
+    return [r for r in caplog.records if r.name.startswith(("django.request", "django.security", "openpark"))]
+
+
+@override_settings(DEBUG=True)
+def test_a_missing_page_is_chinese_even_in_debug_mode(make_user, client_for):
+    client = client_for(make_user("grid"))
+    for path in ("/no-such-page/", reverse("role_home", args=["leader"])):  # no route; a view's own 404
+        response = client.get(path)
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert "页面不存在" in html and "返回首页" in html
+        assert "Page not found" not in html and "URLconf" not in html and "Django" not in html
+    api = client.get("/api/no-such-endpoint/")
+    assert api.status_code == 404 and api.json() == {"detail": "未找到。", "code": "not_found"}
+
+
+@override_settings(DEBUG=True)
+def test_a_failing_page_is_chinese_in_debug_mode_and_its_traceback_logged(make_user, client_for, monkeypatch,
+                                                                           caplog):
+    from openpark.core import views
+
+    def broken(user):
+        raise RuntimeError("panel exploded")
+
+    monkeypatch.setattr(views, "_home_panels", broken)
+    with caplog.at_level(logging.WARNING):
+        response = client_for(make_user("grid")).get(reverse("role_home", args=["grid"]))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "服务器内部错误" in html and "panel exploded" not in html and "Traceback" not in html
+    errors = [r for r in caplog.records if r.name == "django.request"]
+    assert len(errors) == 1 and errors[0].exc_info is not None and "panel exploded" in caplog.text
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_refused_request_is_logged_once_in_one_line(make_user, client_for, caplog, settings, debug):
+    settings.DEBUG = debug
+    client = client_for(make_user("grid"))
+    expected = {  # path: (status, the log line)
+        reverse("enterprises:enterprise_list"): (403, "Forbidden (Permission denied): /enterprises/enterprises/"),
+        "/no-such-page/": (404, "Not Found: /no-such-page/"),
+    }
+    for path, (status, line) in expected.items():
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            assert client.get(path).status_code == status
+        records = refusal_records(caplog)
+        assert [r.getMessage() for r in records] == [line]
+        assert records[0].exc_info is None and "Traceback" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_csrf_failure_is_logged_once_in_one_line(caplog):
+    with caplog.at_level(logging.INFO):
+        response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    records = refusal_records(caplog)
+    assert len(records) == 1 and records[0].name == "django.security.csrf"
+    assert records[0].getMessage().startswith("Forbidden (CSRF cookie not set.)") and "Traceback" not in caplog.text

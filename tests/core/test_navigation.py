@@ -107,3 +107,106 @@ def test_enterprise_home_lists_its_own_enterprise(enterprise_user, enterprises, 
 def test_home_cards_follow_the_menu_order(db, make_user, client_for):
     response = client_for(make_user("leader")).get(reverse("role_home", args=["leader"]))
     assert [card["label"] for card in response.context["scope_cards"]] == ["企业（家）", "网格（个）"]
+
+
+def sidebar(response) -> str:
+    html = response.content.decode()
+    nav = html[html.index('<nav class="mainnav"'):]
+    return nav[:nav.index("</nav>")]
+
+
+def test_the_sidebar_groups_items_by_module_and_lists_planned_modules(make_user, client_for):
+    nav = sidebar(client_for(make_user("economy")).get(reverse("role_home", args=["economy"])))
+    groups = [("enterprises", "一企一档"), ("economy", "经济运行"), ("evaluation", "亩均评价"), ("investment", "招商引资"),
+              ("grids", "网格"), ("system", "系统")]
+    starts = [nav.index(f'<details class="nav-module" data-module="{key}" open><summary class="nav-module-label">'
+                        f"{label}</summary>") for key, label in groups]
+    assert starts == sorted(starts)  # in menu order
+    enterprises_group = nav[starts[0]:starts[1]]
+    assert ">企业名录</a>" in enterprises_group and ">经济看板</a>" not in enterprises_group
+    planned = nav[nav.index('data-module="planned"'):]
+    assert nav.index('data-module="planned"') > starts[-1]
+    for label in ("智慧环保", "智改数转", "党建与网格", "空间与土地", "园区驾驶舱"):
+        assert f"{label} <small>建设中</small>" in planned
+    assert "<a " not in planned  # nothing to open yet
+    assert 'aria-current' not in nav  # the home page is no item of the menu
+
+
+def test_the_current_page_is_highlighted_in_the_sidebar(make_user, client_for, enterprises):
+    client = client_for(make_user("economy"))
+    list_url = reverse("enterprises:enterprise_list")
+    current = f'<a href="{list_url}" class="current" aria-current="page">企业名录</a>'
+    for url in (list_url, enterprises[0].get_absolute_url(), reverse("enterprises:enterprise_edit", args=[enterprises[0].pk])):
+        nav = sidebar(client.get(url))
+        assert current in nav and nav.count("aria-current") == 1
+        assert '<details class="nav-module has-current" data-module="enterprises" open>' in nav
+    nav = sidebar(client.get(reverse("economy:dashboard")))  # the same menu, another page: its own markup
+    assert current not in nav and f'<a href="{list_url}">企业名录</a>' in nav
+    assert f'<a href="{reverse("economy:dashboard")}" class="current" aria-current="page">经济看板</a>' in nav
+
+
+def test_the_top_bar_holds_search_inbox_and_a_user_menu(make_user, client_for):
+    html = client_for(make_user("investment")).get(reverse("role_home", args=["investment"])).content.decode()
+    topbar = html[html.index('<header class="topbar">'):html.index("</header>")]
+    assert '<button type="button" id="nav-toggle"' in topbar and 'class="global-search"' in topbar
+    assert f'href="{reverse("core:notification_list")}"' in topbar and 'id="todo-link"' in topbar
+    menu = topbar[topbar.index('<details class="account user-menu">'):]
+    for text in ("修改密码", "退出登录", ">招商</a>"):
+        assert text in menu
+    assert "<script" not in html.split("</head>")[1]  # the drawer and the groups work from openpark.js
+
+
+PLANNED_HOMES = {"environment": "智慧环保", "steward": "智慧环保", "industry": "智改数转", "community": "党建与网格",
+                 "grid": "党建与网格"}
+
+
+@pytest.mark.parametrize("slug", [role.slug for role in ROLES])
+def test_a_role_home_says_plainly_when_its_module_is_still_being_built(make_user, client_for, slug):
+    response = client_for(make_user(slug)).get(reverse("role_home", args=[slug]))
+    html = response.content.decode()
+    html = html[html.index('<main class="content">'):]
+    role = response.context["role"]
+    if slug in PLANNED_HOMES:
+        assert f"「{PLANNED_HOMES[slug]}」模块尚在建设中" in html
+        assert role.duty not in html  # no list of duties it cannot carry out yet
+    else:
+        assert "尚在建设中" not in html and role.duty in html
+
+
+def crumbs(response) -> list[tuple[str, str]]:
+    return [tuple(crumb) for crumb in response.context["breadcrumbs"]]
+
+
+def test_module_pages_show_where_they_are(make_user, client_for, enterprises):
+    client = client_for(make_user("economy"))
+    home, list_url = reverse("home"), reverse("enterprises:enterprise_list")
+    enterprise = enterprises[0]
+    assert crumbs(client.get(list_url)) == [("首页", home), ("一企一档", ""), ("企业", list_url)]
+    detail = client.get(enterprise.get_absolute_url())
+    assert crumbs(detail) == [("首页", home), ("一企一档", ""), ("企业", list_url), (enterprise.name, "")]
+    edit = client.get(reverse("enterprises:enterprise_edit", args=[enterprise.pk]))
+    assert crumbs(edit) == [("首页", home), ("一企一档", ""), ("企业", list_url),
+                            (enterprise.name, enterprise.get_absolute_url()), ("编辑", "")]
+    html = edit.content.decode()
+    trail = html[html.index('<nav class="breadcrumbs"'):]
+    trail = trail[:trail.index("</nav>")]
+    assert f'<a href="{home}">首页</a> › <span>一企一档</span> › <a href="{list_url}">企业</a>' in trail
+    hand_written = {  # the pages that are no model's: under their module too
+        reverse("economy:dashboard"): [("首页", home), ("经济运行", ""), ("经济运行看板", "")],
+        reverse("enterprises:map"): [("首页", home), ("一企一档", ""), ("企业地图", "")],
+        reverse("evaluation:low_efficiency"): [("首页", home), ("亩均评价", ""), ("低效用地", "")],
+        reverse("investment:pipeline"): [("首页", home), ("招商引资", ""), ("招商项目总览", "")],
+    }
+    for url, expected in hand_written.items():
+        assert crumbs(client.get(url)) == expected, url
+
+
+def test_the_cockpit_is_in_the_sidebar_of_leaders_once_it_exists(make_user, client_for, settings):
+    leader = client_for(make_user("leader"))
+    assert "园区驾驶舱</a>" not in sidebar(leader.get(reverse("role_home", args=["leader"])))
+    settings.ROOT_URLCONF = "tests.core.cockpit_urls"
+    nav = sidebar(leader.get(reverse("role_home", args=["leader"])))
+    assert nav.index('<a href="/cockpit/">园区驾驶舱</a>') < nav.index('data-module="enterprises"')
+    assert leader.get("/cockpit/").status_code == 200
+    economy = client_for(make_user("economy"))
+    assert "园区驾驶舱</a>" not in sidebar(economy.get(reverse("role_home", args=["economy"])))

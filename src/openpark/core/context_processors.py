@@ -14,7 +14,7 @@ def menu(request):
     menu = navigation.modules_for(user)
     return {
         "menu": menu,
-        "menu_html": navigation.menu_html(menu),
+        "menu_html": navigation.menu_html(menu, navigation.current_item(menu, request.path)),
         "user_roles": [ROLES_BY_NAME[n] for n in sorted(role_names(user)) if n in ROLES_BY_NAME],
     }
 

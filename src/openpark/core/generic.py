@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views import View
 
-from . import progress, registry
+from . import navigation, progress, registry
 from .choices import ChangeAction
 from .columns import build_columns
 from .exports import write_xlsx, xlsx_response
@@ -280,12 +280,10 @@ class PagesView(LoginRequiredMixin, View):
         return self.pages.model
 
     def breadcrumbs(self, *tail) -> list[tuple[str, str]]:
-        crumbs = [("首页", reverse("home"))]
         if "list" in self.pages.actions:
-            crumbs.append(
-                (capfirst(str(self.pages.opts.verbose_name_plural)), reverse(self.pages.url_name("list")))
-            )
-        return crumbs + list(tail)
+            tail = ((capfirst(str(self.pages.opts.verbose_name_plural)), reverse(self.pages.url_name("list"))), *tail)
+        module = self.pages.menu.module if self.pages.menu is not None else None
+        return navigation.breadcrumbs(*tail, module=module)
 
     def can(self, action: str) -> bool:
         offered = self.pages.restorable if action == "restore" else action in self.pages.actions

@@ -2,7 +2,9 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, JsonResponse
+from django.utils.log import log_response
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -94,3 +96,35 @@ class PasswordChangeRequiredMiddleware:
     def _allowed(path: str) -> bool:
         return path in {reverse("password_change"), reverse("logout")} or path.startswith(
             (settings.STATIC_URL, "/favicon.ico"))
+
+
+class ChineseErrorPagesMiddleware:
+    """Last in MIDDLEWARE. With DEBUG on (the demo), Django answers a missing page and a failing one
+    with its English debug pages; users get the platform's Chinese pages instead (the API its
+    Chinese JSON), as without DEBUG. The failure's traceback still goes to the log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # No route matched (the view's own 404s come through process_exception).
+        if settings.DEBUG and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            from .views import error_404
+
+            chinese = error_404(request)
+            chinese._has_been_logged = getattr(response, "_has_been_logged", False)
+            return chinese
+        return response
+
+    def process_exception(self, request, exception):
+        if not settings.DEBUG or isinstance(exception, (PermissionDenied, BadRequest, SuspiciousOperation)):
+            return None  # Django's handlers answer these (handler403 and handler400 in Chinese)
+        from .views import error_404, error_500
+
+        if isinstance(exception, Http404):
+            return error_404(request, exception)
+        response = error_500(request)
+        log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request,
+                     exception=exception)
+        return response

@@ -1,12 +1,14 @@
-"""The main menu. Each app registers its modules in its AppConfig.ready(), with the items that are
-not a model's list (a dashboard, a map); a declared model brings its own item (`Menu` of
-`openpark.core.registry`). A user sees an item only when one of their roles grants its
-permission, and a module only when it has an item for them."""
+"""The main menu: the left sidebar, one collapsible group per module. Each app registers its modules
+in its AppConfig.ready(), with the items that are not a model's list (a dashboard, a map); a
+declared model brings its own item (`Menu` of `openpark.core.registry`). A user sees an item only
+when one of their roles grants its permission, and a module only when it has an item for them.
+The modules not built yet are listed as planned; the pages' breadcrumbs are made here too."""
 from dataclasses import dataclass, replace
 from functools import cache
 
-from django.urls import reverse
-from django.utils.html import format_html_join
+from django.apps import apps
+from django.urls import Resolver404, resolve, reverse
+from django.utils.html import format_html, format_html_join
 
 
 @dataclass(frozen=True)
@@ -71,19 +73,47 @@ def modules_for(user) -> list[dict]:
         ]
         if items:
             menu.append({"key": module.key, "label": module.label, "items": items})
+    if not any(module["key"] == "cockpit" for module in menu):
+        cockpit = cockpit_entry(user)
+        if cockpit is not None:
+            menu.insert(0, cockpit)
     return menu
 
 
-def menu_html(menu: list[dict]) -> str:
-    """The menu's markup. Users with the same items share it: made once for each distinct menu."""
-    return _menu_html(tuple((m["key"], m["label"], tuple((i["url"], i["label"]) for i in m["items"])) for m in menu))
+def menu_html(menu: list[dict], current: str = "") -> str:
+    """The sidebar's markup, the item at `current` (a URL) marked as the page the user is on.
+    Users with the same items share it: made once for each distinct menu and current item."""
+    return _menu_html(tuple((m["key"], m["label"], tuple((i["url"], i["label"]) for i in m["items"])) for m in menu),
+                      current, tuple((p.label, p.duty) for p in planned_modules()))
+
+
+def current_item(menu: list[dict], path: str) -> str:
+    """The URL of the menu item the page at `path` belongs to: the item's own page or one under it
+    (a record of its list, the record's edit page...); the longest such URL wins. "" when none."""
+    urls = [item["url"] for module in menu for item in module["items"] if path.startswith(item["url"])]
+    return max(urls, key=len, default="")
 
 
 @cache
-def _menu_html(menu: tuple) -> str:
-    return format_html_join("\n", '<div class="nav-module" data-module="{}"><span class="nav-module-label">{}</span>'
-                            "<ul>{}</ul></div>", (
-        (key, label, format_html_join("", '<li><a href="{}">{}</a></li>', items)) for key, label, items in menu))
+def _menu_html(menu: tuple, current: str, planned: tuple) -> str:
+    def link(url, label):
+        if url == current:
+            return format_html('<li><a href="{}" class="current" aria-current="page">{}</a></li>', url, label)
+        return format_html('<li><a href="{}">{}</a></li>', url, label)
+
+    def group(key, label, items):
+        holds_current = any(url == current for url, _ in items)
+        return format_html('<details class="nav-module{}" data-module="{}" open><summary class="nav-module-label">{}'
+                           "</summary><ul>{}</ul></details>", " has-current" if holds_current else "", key, label,
+                           format_html_join("", "{}", ((link(url, text),) for url, text in items)))
+
+    groups = format_html_join("\n", "{}", ((group(*module),) for module in menu))
+    if not planned:
+        return groups
+    return format_html('{}\n<details class="nav-module nav-planned" data-module="planned"><summary class="nav-module-label">'
+                       "建设中的模块</summary><ul>{}</ul></details>", groups,
+                       format_html_join("", '<li><span title="{}">{} <small>建设中</small></span></li>', (
+                           (duty, label) for label, duty in planned)))
 
 
 @cache
@@ -102,3 +132,60 @@ home_sections: list = []
 def register_home_section(section) -> None:
     if section not in home_sections:
         home_sections.append(section)
+
+
+@dataclass(frozen=True)
+class PlannedModule:
+    """A module of the platform that is not built yet: the sidebar lists it as planned, and the home
+    page of a role whose work it is says so, until its app is installed."""
+    app: str  # the app label it will have
+    label: str
+    duty: str
+    roles: tuple[str, ...]  # slugs of the roles whose work it holds
+
+
+PLANNED_MODULES = (
+    PlannedModule("environment", "智慧环保", "排口、整治、污染源、巡河、水质、企业环境档案、环保管家检查",
+                  ("environment", "steward")),
+    PlannedModule("transformation", "智改数转", "智改数转认定、改造项目与目标", ("industry",)),
+    PlannedModule("community", "党建与网格", "组织、党员、驿站、志愿队伍、活动、积分、随手拍", ("community", "grid")),
+    PlannedModule("space", "空间与土地", "规划、退二进三、可用土地与项目匹配、飞地项目", ()),
+    # The leaders see every other module meanwhile: their home page is not a planned one.
+    PlannedModule("cockpit", "园区驾驶舱", "全年指标与目标对比、一张图、年度报告", ()),
+)
+
+
+def planned_modules() -> list[PlannedModule]:
+    """The planned modules whose app is not installed yet."""
+    return [module for module in PLANNED_MODULES if not apps.is_installed(f"openpark.{module.app}")]
+
+
+def planned_module_of(role) -> PlannedModule | None:
+    """The module that holds the role's own work when it is not built yet, else None."""
+    return next((module for module in planned_modules() if role.slug in module.roles), None)
+
+
+COCKPIT_PATH = "/cockpit/"
+
+
+def cockpit_entry(user) -> dict | None:
+    """The sidebar's link to the park cockpit, for the park leaders, once the cockpit exists."""
+    from .roles import ROLES_BY_SLUG
+    from .scoping import role_names
+
+    if ROLES_BY_SLUG["leader"].name not in role_names(user):
+        return None
+    try:
+        resolve(COCKPIT_PATH)
+    except Resolver404:
+        return None
+    return {"key": "cockpit", "label": "驾驶舱", "items": [{"label": "园区驾驶舱", "url": COCKPIT_PATH}]}
+
+
+def breadcrumbs(*trail: tuple[str, str | None], module: str | None = None) -> list[tuple[str, str]]:
+    """The path from the home page to the page: 首页, the module (when named; it has no page of its
+    own), then `trail`'s (label, url) pairs, the last one usually without a url (the page itself)."""
+    crumbs = [("首页", reverse("home"))]
+    if module in _modules:
+        crumbs.append((_modules[module].label, ""))
+    return crumbs + [(str(label), url or "") for label, url in trail]

@@ -87,9 +87,16 @@ def role_home(request, slug):
     role = ROLES_BY_SLUG.get(slug)
     if role is None or role not in user_roles(request.user):
         raise Http404("没有这个角色的首页。")
+    return work_home(request, role)
+
+
+def work_home(request, role):
+    """A role's home page: what the role can do now; a role whose own module is not built yet is
+    told so plainly, rather than shown duties it cannot carry out."""
     user = request.user
     context = {
         "role": role,
+        "planned": navigation.planned_module_of(role),
         "title": f"{role.name}工作台",
         "other_roles": [r for r in user_roles(user) if r != role],
         "modules": navigation.modules_for(user),
@@ -195,8 +202,8 @@ CSRF_MESSAGE = "安全校验失败：页面可能已过期，请返回并刷新�
 
 
 def csrf_failure(request, reason=""):
-    """Django calls this when a form's CSRF check fails; the reason goes to the log only."""
-    logger.warning("CSRF failure on %s: %s", request.path, reason)
+    """Django calls this when a form's CSRF check fails; the reason goes to the log only (Django's
+    django.security.csrf logs it, with the path, once)."""
     if _wants_json(request):
         return JsonResponse({"detail": CSRF_MESSAGE, "code": "csrf_failed"}, status=403)
     return render(request, "403.html", {"title": "安全校验失败", "reason": CSRF_MESSAGE}, status=403)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from openpark.core import navigation
 from openpark.core.exports import table_xlsx, xlsx_response
 from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.enterprises.models import Enterprise
@@ -41,7 +42,7 @@ def dashboard(request):
     params.setdefault("year", str(default_year()))
     form = forms.DashboardForm(params)
     context = {"title": "经济运行看板", "form": form,
-               "breadcrumbs": [("首页", reverse("home")), ("经济运行看板", "")]}
+               "breadcrumbs": navigation.breadcrumbs(("经济运行看板", ""), module="economy")}
     if not form.is_valid():
         return render(request, "economy/dashboard.html", context, status=400)
     data = form.cleaned_data

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from openpark.core import navigation
 from openpark.core.forms import YearField
 from openpark.core.limits import FIRST_YEAR, LAST_YEAR
 from openpark.core.masking import is_withheld, visible_value
@@ -93,7 +94,7 @@ def land_panel(request, enterprise):
 def enterprise_map(request):
     return render(request, "enterprises/map.html", {
         "title": "企业地图",
-        "breadcrumbs": [("首页", reverse("home")), ("企业地图", "")],
+        "breadcrumbs": navigation.breadcrumbs(("企业地图", ""), module="enterprises"),
         "colourings": colourings_for(request.user),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openpark.core import progress
+from openpark.core import navigation, progress
 from openpark.core.exports import table_xlsx, xlsx_response
 from openpark.core.generic import error_message
 from openpark.core.registry import declared
@@ -141,7 +141,8 @@ def compare(request):
     chosen = "earlier" in request.GET  # a link with only ?later= just preselects it
     form = forms.CompareForm(request.GET if chosen else None, initial=request.GET.dict())
     context = {"title": "评价批次对比", "form": form,
-               "breadcrumbs": [("首页", reverse("home")), ("评价批次", reverse("evaluation:run_list")), ("对比", "")]}
+               "breadcrumbs": navigation.breadcrumbs(("评价批次", reverse("evaluation:run_list")), ("对比", ""),
+                                                     module="evaluation")}
     if not form.is_bound:
         return render(request, "evaluation/compare.html", context)
     if not form.is_valid():
@@ -198,7 +199,7 @@ def low_efficiency(request):
         raise PermissionDenied("低效用地清单仅向园区管理人员开放。")
     form = forms.LowEfficiencyForm(request.GET or None)
     context = {"title": "低效用地", "form": form,
-               "breadcrumbs": [("首页", reverse("home")), ("低效用地", "")]}
+               "breadcrumbs": navigation.breadcrumbs(("低效用地", ""), module="evaluation")}
     if form.is_bound and not form.is_valid():
         return render(request, "evaluation/low_efficiency.html", context, status=400)
     run = (form.cleaned_data.get("run") if form.is_bound else None) or _latest_run()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openpark.core import navigation
 from openpark.core.generic import error_message
 from openpark.core.workflow_views import ObjectEscalateView
 from openpark.core.registry import declared
@@ -118,7 +119,7 @@ def pipeline(request):
     form = forms.SinceForm(request.GET or None)
     since = form.cleaned_data["since"] if form.is_bound and form.is_valid() else forms.SinceForm.DEFAULT
     return render(request, "investment/pipeline.html", {
-        "title": "招商项目总览", "breadcrumbs": [("首页", reverse("home")), ("招商项目总览", "")],
+        "title": "招商项目总览", "breadcrumbs": navigation.breadcrumbs(("招商项目总览", ""), module="investment"),
         "form": form, "since": since, "totals": services.summary(since),
         "pipeline": services.pipeline(), "stale": services.stale_projects().select_related("chain"),
         "stale_days": services.stale_days(),
@@ -149,7 +150,7 @@ def stuck_section(request, role):
 def chain_map(request):
     """Every chain and its links, coloured by status; a link opens its enterprises and projects."""
     return render(request, "investment/chain_map.html", {
-        "title": "产业链图谱", "breadcrumbs": [("首页", reverse("home")), ("产业链图谱", "")],
+        "title": "产业链图谱", "breadcrumbs": navigation.breadcrumbs(("产业链图谱", ""), module="investment"),
         "chains": services.chain_map(), "statuses": LinkStatus.choices,
     })
 
@@ -165,7 +166,8 @@ def target_progress(request):
             for status, count in progress["reached"].items()]
     return render(request, "investment/target_progress.html", {
         "title": f"{year} 年链长制目标企业进度", "form": form, "year": year, "progress": progress, "rows": rows,
-        "breadcrumbs": [("首页", reverse("home")), ("目标企业", reverse("investment:targetcompany_list")), ("进度", "")],
+        "breadcrumbs": navigation.breadcrumbs(("目标企业", reverse("investment:targetcompany_list")), ("进度", ""),
+                                              module="investment"),
         "list_url": reverse("investment:targetcompany_list") + f"?year={year}",
         "goal_url": reverse("investment:targetgoal_list") + f"?year={year}",
         "may_set_goal": request.user.has_perm("investment.add_targetgoal"),

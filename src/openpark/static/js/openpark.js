@@ -125,8 +125,46 @@ var OpenPark = (function () {
     select.addEventListener("focus", function () { if (!select.dataset.loaded) { ask(); } });
   }
 
+  // The sidebar's module groups stay as the user left them (open or closed), from page to page;
+  // the group of the page being shown is always open.
+  var NAV_STATE = "openpark.nav.closed";
+
+  function closedModules() {
+    try { return JSON.parse(window.localStorage.getItem(NAV_STATE)) || []; } catch (error) { return []; }
+  }
+
+  function rememberModules(sidebar) {
+    var closed = Array.prototype.filter.call(sidebar.querySelectorAll("details[data-module]"), function (group) {
+      return !group.open;
+    }).map(function (group) { return group.getAttribute("data-module"); });
+    try { window.localStorage.setItem(NAV_STATE, JSON.stringify(closed)); } catch (error) { /* private mode */ }
+  }
+
+  function sidebarGroups(sidebar) {
+    var closed = closedModules();
+    sidebar.querySelectorAll("details[data-module]").forEach(function (group) {
+      if (closed.indexOf(group.getAttribute("data-module")) >= 0 && !group.classList.contains("has-current")) {
+        group.open = false;
+      }
+      group.addEventListener("toggle", function () { rememberModules(sidebar); });
+    });
+  }
+
+  // On a phone the sidebar is a drawer that the top bar's ☰ button opens and closes.
+  function drawer(button) {
+    button.addEventListener("click", function () {
+      var open = document.body.classList.toggle("nav-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      button.setAttribute("aria-label", open ? "关闭菜单" : "打开菜单");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select[data-autocomplete]").forEach(typeAhead);
+    var sidebar = document.getElementById("sidebar");
+    if (sidebar) { sidebarGroups(sidebar); }
+    var toggle = document.getElementById("nav-toggle");
+    if (toggle) { drawer(toggle); }
   });
 
   return {
