@@ -161,6 +161,7 @@ def pipeline(request):
         "pipeline": services.pipeline(), "stale": services.stale_projects().select_related("chain"),
         "stale_days": services.stale_days(),
         "overdue": services.overdue_problems().select_related("project"),
+        "may_enter_history": request.user.has_perm(ENTER_HISTORY_PERMISSION),
     })
 
 
