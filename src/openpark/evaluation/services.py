@@ -11,7 +11,7 @@ from decimal import Decimal
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 
 from openpark.core import imports, progress
 from openpark.core.bulk import insert_rows
@@ -34,6 +34,9 @@ FACT_INPUTS = {
     "energy": "energy_consumption", "electricity": "electricity_consumption", "emissions": "pollutant_emissions",
     "rd": "rd_expenditure", "employees": "average_employees",
 }
+# Inputs taken from another indicator where an enterprise lacks the first one: 规下 enterprises
+# report no 营业收入 to the statistics office; their sales are the tax department's 开票销售.
+FALLBACK_INPUTS = {"revenue": "invoiced_sales"}
 INPUT_COLUMNS = ("above_scale", "industry_code", "production_started_on", *Result.INPUTS, "flags", "exempt",
                  "exempt_reason")
 # Enterprises whose status sets them aside as 不定等 (evaluated, not graded), with the reason.
@@ -151,7 +154,8 @@ def _flags(year: int) -> dict[int, dict[str, bool]]:
 
 
 def _fact_inputs(year: int) -> dict[int, dict[str, Decimal]]:
-    """{enterprise: {input: value}} from the year's annual facts, and 1—12月 where there is no annual value."""
+    """{enterprise: {input: value}} from the year's annual facts, and 1—12月 where there is no annual
+    value; then, for an input still missing, from its fallback indicator (`FALLBACK_INPUTS`)."""
     by_code = {code: name for name, code in FACT_INPUTS.items()}
     values: dict[int, dict[str, Decimal]] = {}
     facts = Fact.objects.filter(year=year, indicator__code__in=by_code).filter(month__isnull=True)
@@ -160,6 +164,12 @@ def _fact_inputs(year: int) -> dict[int, dict[str, Decimal]]:
     december = Fact.objects.filter(year=year, month=12, indicator__code__in=by_code)
     for enterprise, code, value in december.values_list("enterprise_id", "indicator__code", "value").iterator(2000):
         values.setdefault(enterprise, {}).setdefault(by_code[code], value)
+    fallback = {code: name for name, code in FALLBACK_INPUTS.items()}
+    # Annual values first, then 1—12月, as above; each only where the first indicator gave nothing.
+    facts = Fact.objects.filter(year=year, indicator__code__in=fallback).filter(Q(month__isnull=True) | Q(month=12))
+    for enterprise, code, value, _month in facts.values_list("enterprise_id", "indicator__code", "value", "month") \
+            .order_by("enterprise_id", F("month").asc(nulls_first=True)).iterator(2000):
+        values.setdefault(enterprise, {}).setdefault(fallback[code], value)
     return values
 
 
