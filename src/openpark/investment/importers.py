@@ -66,6 +66,9 @@ class ProjectImporter(imports.ModelImporter):
     spec = PROJECT_SPEC
     model = Project
     key = ("code",)
+    notes = ("已在推进中的新项目可填写阶段、各阶段日期（线索日期……投产日期）及各阶段所需信息（合同签订日期、合同金额、"
+             "供地地块编号或不动产权证号、施工许可证号和施工许可日期），作为既有项目录入其历史（须有录入既有项目历史的权限）；"
+             "已有项目的阶段只能在项目页面按流程推进。")
 
     def resolve(self, rows):
         chains = dict(Chain.objects.values_list("name", "pk"))
