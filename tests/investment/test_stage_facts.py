@@ -101,3 +101,27 @@ def test_what_a_stage_needs_is_configured_in_one_table(project, staff, monkeypat
     services.advance(project, "to_signed", staff, on=date(2026, 3, 1), land_parcel="JJ2026-07")
     project.refresh_from_db()
     assert project.stage == Stage.SIGNED and project.land_parcel == "JJ2026-07"
+
+
+def test_a_reached_stages_facts_can_be_corrected_not_removed_on_any_path(project, staff, client_for, api_for):
+    services.advance(project, "to_signed", staff, on=date(2026, 3, 1), contract_signed_on=date(2026, 3, 1),
+                     contract_amount=D(48000))
+    project.refresh_from_db()
+    message = "项目已进入“签约”阶段，合同金额不能清空。"
+    api = api_for(staff).patch(f"/api/investment/projects/{project.pk}/", {"contract_amount": None}, format="json")
+    assert api.status_code == 400 and message in api.content.decode()
+    fields = {"name": project.name, "investor": project.investor, "chain": project.chain_id,
+              "total_investment": "50000", "industrial": "on", "contract_signed_on": "2026-03-01",
+              "contract_amount": ""}
+    page = client_for(staff).post(reverse("investment:project_edit", args=[project.pk]), fields)
+    assert page.status_code == 200 and message in page.content.decode()
+    header = ["项目编号", "项目名称", "投资方", "产业链", "总投资（万元）", "合同签订日期", "合同金额（万元）"]
+    upload(client_for(staff), "investment.project",
+           xlsx([header, [project.code, project.name, project.investor, "汽车配件", 50000, "", 48000]]))
+    job = latest_job()
+    assert job.state == "invalid" and [e["reason"] for e in job.errors] == ["项目已进入“签约”阶段，合同签订日期不能清空。"]
+    # A correction is taken.
+    fields["contract_amount"] = "47500"
+    assert client_for(staff).post(reverse("investment:project_edit", args=[project.pk]), fields).status_code == 302
+    project.refresh_from_db()
+    assert project.contract_amount == D(47500)

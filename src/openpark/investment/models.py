@@ -231,8 +231,27 @@ class Project(DomainModel):
             errors["fixed_asset_investment"] = "固定资产投资不能超过总投资。"
         if self.support_kind == SupportKind.EQUITY and (self.support_amount is None or self.support_share is None):
             errors["support_share"] = "股权投资须填写共建金额和持股比例。"
+        errors.update(self._kept_facts())
         if errors:
             raise ValidationError(errors)
+
+    def _kept_facts(self) -> dict[str, str]:
+        """What a stage the project has reached needed (`stages.STAGE_FACTS`) stays: once given, it
+        can be corrected but not removed, by whatever path the project is edited."""
+        from . import stages
+
+        loaded = getattr(self, "_loaded_values", None)
+        if not loaded or self.stage not in STAGE_ORDER:
+            return {}
+        errors = {}
+        for stage in STAGE_ORDER[1:STAGE_ORDER.index(self.stage) + 1]:
+            for fact in stages.STAGE_FACTS.get(stage, ()):
+                if stages.DAY in fact.fields:
+                    continue
+                had = [name for name in fact.fields if stages.filled(loaded.get(name))]
+                if had and not any(stages.filled(getattr(self, name)) for name in fact.fields):
+                    errors[had[0]] = f"项目已进入“{Stage(stage).label}”阶段，{fact.label}不能清空。"
+        return errors
 
     def save(self, *args, **kwargs):
         self.machine.guard(self)

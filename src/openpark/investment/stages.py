@@ -42,7 +42,7 @@ def stage_label(stage: str) -> str:
     return Stage(stage).label
 
 
-def _filled(value) -> bool:
+def filled(value) -> bool:
     return value is not None and (not isinstance(value, str) or value.strip() != "")
 
 
@@ -50,7 +50,7 @@ def missing_facts(stage: str, values: dict) -> list[str]:
     """The labels of what `stage` needs that `values` (the project's facts, and "on": the stage's
     date as given) lacks."""
     return [fact.label for fact in STAGE_FACTS.get(stage, ())
-            if not any(_filled(values.get(name)) for name in fact.fields)]
+            if not any(filled(values.get(name)) for name in fact.fields)]
 
 
 def facts_message(stage: str, missing: list[str]) -> str:
@@ -97,7 +97,7 @@ def history_errors(stage: str, dates: dict[str, date | None], facts: dict, today
         previous = s
     for s in reached:  # a missing date is said above; here the other facts
         missing = [fact.label for fact in STAGE_FACTS.get(s, ()) if DAY not in fact.fields
-                   and not any(_filled(facts.get(name)) for name in fact.fields)]
+                   and not any(filled(facts.get(name)) for name in fact.fields)]
         if missing:
             errors.append(facts_message(s, missing))
     return errors
