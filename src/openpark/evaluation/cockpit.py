@@ -63,7 +63,7 @@ def map_panel(year: int) -> cockpit.Panel:
         period=f"{run.year} 年", url=reverse("enterprises:map"), template="evaluation/cockpit_map.html",
         context={"data_url": reverse("enterprises:map_data"), "colour": "grade", "year": run.year},
         scripts=("vendor/leaflet/leaflet.js", "js/enterprise-map.js"), styles=("vendor/leaflet/leaflet.css",),
-        wide=True)
+        wide=False)
 
 
 def categorise(enterprises: list, year: int) -> dict[int, str]:
