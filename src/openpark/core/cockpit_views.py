@@ -12,7 +12,6 @@ from .scoping import is_park_wide
 
 # The roles whose home page is the cockpit.
 COCKPIT_ROLES = ("leader",)
-WALL_REFRESH_SECONDS = 300
 
 
 def _context(request) -> dict:
@@ -45,6 +44,6 @@ def cockpit_view(request):
 @login_required
 def cockpit_wall(request):
     context = _context(request)
-    refresh = getattr(settings, "COCKPIT_WALL_REFRESH_SECONDS", WALL_REFRESH_SECONDS)
+    refresh = settings.COCKPIT_WALL_REFRESH_SECONDS
     context.update(title="园区驾驶舱", refresh_seconds=refresh, refresh_minutes=max(1, round(refresh / 60)))
     return render(request, "core/cockpit_wall.html", context)
