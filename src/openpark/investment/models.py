@@ -266,13 +266,12 @@ class Project(DomainModel):
         if on > self.last_progress_on:
             self.last_progress_on = on
 
-    @property
-    def lead_on(self):
-        """The day the project became a lead: its 线索 date when entered with its history, else the
-        day its lead was received, else the day it was entered."""
-        dates = {d.stage: d.actual_on for d in self.stage_dates.all()}
-        if dates.get(Stage.LEAD):
-            return dates[Stage.LEAD]
+    def lead_on(self, recorded=None):
+        """The day the project became a lead: `recorded`, its 线索 date when entered with its history
+        (read by the caller with the other stage dates), else the day its lead was received, else
+        the day it was entered."""
+        if recorded is not None:
+            return recorded
         if self.lead_id:
             return self.lead.received_on
         return timezone.localdate(self.created_at) if self.created_at else None

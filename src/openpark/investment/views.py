@@ -66,8 +66,8 @@ def stage_rows(project, stage_dates) -> list[tuple[str, str, object, object]]:
             continue
         dates = stage_dates.get(value)
         actual = dates.actual_on if dates else None
-        if value == Stage.LEAD and actual is None:
-            actual = project.lead_on
+        if value == Stage.LEAD:
+            actual = project.lead_on(actual)
         rows.append((value, label, dates.planned_on if dates else None, actual))
     return rows
 
