@@ -282,3 +282,22 @@ def test_the_security_administrator_sees_accounts_and_grants_roles_directly(make
     assert "张三" in client.get("/core/accounts/").content.decode()
     assert client.post(f"/core/accounts/{staff.pk}/lock/").status_code == 403
     assert client.get(f"/core/accounts/{staff.pk}/edit/").status_code == 403
+
+
+def test_the_list_costs_the_same_queries_for_many_accounts(admin_client, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get("/core/accounts/").status_code == 200
+        return len(captured)
+
+    worker = make_user("grid")
+    GridBinding.objects.create(user=worker, grid=GridFactory())
+    few = queries()
+    for _ in range(8):
+        user = make_user("enterprise", "grid")
+        EnterpriseBinding.objects.create(user=user, enterprise=EnterpriseFactory())
+        GridBinding.objects.create(user=user, grid=GridFactory())
+    assert queries() == few
