@@ -301,3 +301,33 @@ def test_the_list_costs_the_same_queries_for_many_accounts(admin_client, make_us
         EnterpriseBinding.objects.create(user=user, enterprise=EnterpriseFactory())
         GridBinding.objects.create(user=user, grid=GridFactory())
     assert queries() == few
+
+
+def test_the_api_lists_and_locks_accounts_as_the_pages_do(make_user, api_for, staff, system_admin):
+    api = api_for(system_admin)
+    listed = api.get("/api/core/accounts/", {"q": "张", "state": "active"}).json()
+    assert [row["username"] for row in listed["results"]] == ["zhangsan"]
+    assert listed["results"][0]["roles"] == ["经发"] and listed["results"][0]["state"] == "正常"
+    assert api.get(f"/api/core/accounts/{staff.pk}/").json()["username"] == "zhangsan"
+    answer = api.post(f"/api/core/accounts/{staff.pk}/lock/")
+    assert answer.status_code == 200 and answer.json()["state"] == "已锁定"
+    assert not signed_in(login("zhangsan", PASSWORD))
+    assert api.post(f"/api/core/accounts/{staff.pk}/unlock/").json()["is_locked"] is False
+    assert api.post(f"/api/core/accounts/{staff.pk}/deactivate/").json()["state"] == "已停用"
+    assert api.post(f"/api/core/accounts/{staff.pk}/activate/").json()["is_active"] is True
+    # Superusers and administrators are out of reach; other roles are refused; so is oneself.
+    root = User.objects.create_superuser("root", password=PASSWORD)
+    assert api.post(f"/api/core/accounts/{root.pk}/lock/").status_code == 404
+    assert api.post(f"/api/core/accounts/{system_admin.pk}/lock/").status_code == 404
+    other = api_for(make_user("economy"))
+    assert other.get("/api/core/accounts/").status_code == 403
+    refused = other.post(f"/api/core/accounts/{staff.pk}/lock/")
+    assert refused.status_code == 403 and "权限" in refused.json()["detail"]
+    security = api_for(make_user("security"))
+    assert security.get("/api/core/accounts/").status_code == 200
+    refused = security.post(f"/api/core/accounts/{staff.pk}/lock/")
+    assert refused.status_code == 403 and refused.json()["detail"] == "您没有管理账号的权限。"
+    staff.refresh_from_db()
+    assert staff.is_active and not staff.is_locked
+    assert api.post(f"/api/core/accounts/{staff.pk}/lock/").status_code == 200
+    assert api.post(f"/api/core/accounts/{staff.pk}/lock/").json()["detail"] == "该账号已锁定。"
