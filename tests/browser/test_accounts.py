@@ -33,4 +33,9 @@ def test_the_administrator_locks_unlocks_and_resets_an_account(browser, live_ser
     account = User.objects.get(username="demo_economy")
     assert account.must_change_password and account.check_password(password)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    page.goto(f"{live_server.url}/core/accounts/add/")
+    roles = page.locator("#id_roles").inner_text()
+    assert "企业用户" in roles and "安全管理员" not in roles and "系统管理员" not in roles
+    page.screenshot(path=str(artifacts / "account-add.png"), full_page=True)
     page.close()

@@ -87,7 +87,8 @@ def test_the_list_shows_roles_bindings_state_and_local_login_time(admin_client, 
 
 def test_the_administrator_creates_an_account_with_bindings_and_a_temporary_password(admin_client, system_admin):
     enterprise, grid = EnterpriseFactory(), GridFactory()
-    assert admin_client.get("/core/accounts/add/").status_code == 200
+    form = admin_client.get("/core/accounts/add/").content.decode()
+    assert "须由另一位管理员" in form and "企业用户</label>" in form and "安全管理员</label>" not in form
     response = admin_client.post("/core/accounts/add/", {
         "username": "qiye2", "full_name": "王五", "phone": "13800000000", "roles": ["enterprise"],
         "reason": "企业联络员", "binding_enterprise": [enterprise.pk], "binding_grid": [grid.pk],
