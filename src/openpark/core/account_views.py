@@ -89,7 +89,7 @@ def account_list(request):
         "title": "账号管理", "breadcrumbs": _breadcrumbs(), "page": page,
         "rows": [{"user": user, "roles": _role_list(user), "bindings": bindings.get(user.pk, "—"),
                   "status": _status(user, locked)} for user in rows],
-        "roles": [(r.slug, r.name) for r in ROLES], "states": accounts.ACCOUNT_STATES, "q": text, "role": role, "state": state,
+        "roles": [(r.slug, r.name) for r in ROLES if request.user.is_superuser or not r.administrative], "states": accounts.ACCOUNT_STATES, "q": text, "role": role, "state": state,
         "querystring": urlencode({k: v for k, v in (("q", text), ("role", role), ("state", state)) if v}),
         "can_add": request.user.has_perm("core.add_user"),
     })
