@@ -87,7 +87,8 @@ def test_the_list_shows_roles_bindings_state_and_local_login_time(admin_client, 
 
 def test_the_administrator_creates_an_account_with_bindings_and_a_temporary_password(admin_client, system_admin):
     enterprise, grid = EnterpriseFactory(), GridFactory()
-    assert admin_client.get("/core/accounts/add/").status_code == 200
+    form = admin_client.get("/core/accounts/add/").content.decode()
+    assert "须由另一位管理员" in form and "企业用户</label>" in form and "安全管理员</label>" not in form
     response = admin_client.post("/core/accounts/add/", {
         "username": "qiye2", "full_name": "王五", "phone": "13800000000", "roles": ["enterprise"],
         "reason": "企业联络员", "binding_enterprise": [enterprise.pk], "binding_grid": [grid.pk],
@@ -282,3 +283,52 @@ def test_the_security_administrator_sees_accounts_and_grants_roles_directly(make
     assert "张三" in client.get("/core/accounts/").content.decode()
     assert client.post(f"/core/accounts/{staff.pk}/lock/").status_code == 403
     assert client.get(f"/core/accounts/{staff.pk}/edit/").status_code == 403
+
+
+def test_the_list_costs_the_same_queries_for_many_accounts(admin_client, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get("/core/accounts/").status_code == 200
+        return len(captured)
+
+    worker = make_user("grid")
+    GridBinding.objects.create(user=worker, grid=GridFactory())
+    few = queries()
+    for _ in range(8):
+        user = make_user("enterprise", "grid")
+        EnterpriseBinding.objects.create(user=user, enterprise=EnterpriseFactory())
+        GridBinding.objects.create(user=user, grid=GridFactory())
+    assert queries() == few
+
+
+def test_the_api_lists_and_locks_accounts_as_the_pages_do(make_user, api_for, staff, system_admin):
+    api = api_for(system_admin)
+    listed = api.get("/api/core/accounts/", {"q": "张", "state": "active"}).json()
+    assert [row["username"] for row in listed["results"]] == ["zhangsan"]
+    assert listed["results"][0]["roles"] == ["经发"] and listed["results"][0]["state"] == "正常"
+    assert api.get(f"/api/core/accounts/{staff.pk}/").json()["username"] == "zhangsan"
+    answer = api.post(f"/api/core/accounts/{staff.pk}/lock/")
+    assert answer.status_code == 200 and answer.json()["state"] == "已锁定"
+    assert not signed_in(login("zhangsan", PASSWORD))
+    assert api.post(f"/api/core/accounts/{staff.pk}/unlock/").json()["is_locked"] is False
+    assert api.post(f"/api/core/accounts/{staff.pk}/deactivate/").json()["state"] == "已停用"
+    assert api.post(f"/api/core/accounts/{staff.pk}/activate/").json()["is_active"] is True
+    # Superusers and administrators are out of reach; other roles are refused; so is oneself.
+    root = User.objects.create_superuser("root", password=PASSWORD)
+    assert api.post(f"/api/core/accounts/{root.pk}/lock/").status_code == 404
+    assert api.post(f"/api/core/accounts/{system_admin.pk}/lock/").status_code == 404
+    other = api_for(make_user("economy"))
+    assert other.get("/api/core/accounts/").status_code == 403
+    refused = other.post(f"/api/core/accounts/{staff.pk}/lock/")
+    assert refused.status_code == 403 and "权限" in refused.json()["detail"]
+    security = api_for(make_user("security"))
+    assert security.get("/api/core/accounts/").status_code == 200
+    refused = security.post(f"/api/core/accounts/{staff.pk}/lock/")
+    assert refused.status_code == 403 and refused.json()["detail"] == "您没有管理账号的权限。"
+    staff.refresh_from_db()
+    assert staff.is_active and not staff.is_locked
+    assert api.post(f"/api/core/accounts/{staff.pk}/lock/").status_code == 200
+    assert api.post(f"/api/core/accounts/{staff.pk}/lock/").json()["detail"] == "该账号已锁定。"

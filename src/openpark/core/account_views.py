@@ -9,7 +9,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -20,10 +19,9 @@ from .choices import GrantState
 from .forms import AccountForm
 from .generic import error_message
 from .models import ChangeRecord, RoleGrant, User
-from .roles import ROLES, ROLES_BY_SLUG
+from .roles import ROLES
 
 PAGE_SIZE = 50
-STATES = (("active", "正常"), ("locked", "已锁定"), ("inactive", "已停用"))
 RECENT_CHANGES = 20
 
 
@@ -79,21 +77,11 @@ def _bindings_of(users) -> dict[int, str]:
 @login_required
 def account_list(request):
     _require(request.user, "core.view_user")
-    users = accounts.manageable_users(request.user, User.objects.all())
     text = (request.GET.get("q") or "").strip()[:100]
     role = request.GET.get("role") or ""
     state = request.GET.get("state") or ""
-    if text:
-        users = users.filter(Q(username__icontains=text) | Q(full_name__icontains=text))
-    if role in ROLES_BY_SLUG:
-        users = users.filter(groups__name=ROLES_BY_SLUG[role].name)
-    if state == "active":
-        users = users.filter(is_active=True, is_locked=False)
-    elif state == "locked":
-        users = users.filter(is_active=True, is_locked=True)
-    elif state == "inactive":
-        users = users.filter(is_active=False)
-    page = Paginator(users.prefetch_related("groups").order_by("username"), PAGE_SIZE).get_page(request.GET.get("page"))
+    users = accounts.find_accounts(request.user, text, role, state)
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page)
     locked = accounts.login_locked(user.username for user in rows)
     bindings = _bindings_of(rows)
@@ -101,7 +89,7 @@ def account_list(request):
         "title": "账号管理", "breadcrumbs": _breadcrumbs(), "page": page,
         "rows": [{"user": user, "roles": _role_list(user), "bindings": bindings.get(user.pk, "—"),
                   "status": _status(user, locked)} for user in rows],
-        "roles": [(r.slug, r.name) for r in ROLES], "states": STATES, "q": text, "role": role, "state": state,
+        "roles": [(r.slug, r.name) for r in ROLES if request.user.is_superuser or not r.administrative], "states": accounts.ACCOUNT_STATES, "q": text, "role": role, "state": state,
         "querystring": urlencode({k: v for k, v in (("q", text), ("role", role), ("state", state)) if v}),
         "can_add": request.user.has_perm("core.add_user"),
     })

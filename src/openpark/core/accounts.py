@@ -297,6 +297,27 @@ def unlock(actor, target) -> None:
         reset(username=target.username)
 
 
+ACCOUNT_STATES = (("active", "正常"), ("locked", "已锁定"), ("inactive", "已停用"))
+
+
+def find_accounts(actor, text: str = "", role: str = "", state: str = ""):
+    """The accounts `actor` may manage whose name or user name contains `text`, holding the role
+    of slug `role`, in `state` (one of ACCOUNT_STATES); an unknown role or state filters nothing."""
+    from django.db.models import Q
+
+    from .models import User
+
+    users = manageable_users(actor, User.objects.all())
+    if text:
+        users = users.filter(Q(username__icontains=text) | Q(full_name__icontains=text))
+    if role in ROLES_BY_SLUG:
+        users = users.filter(groups__name=ROLES_BY_SLUG[role].name)
+    users = users.filter(**{"active": {"is_active": True, "is_locked": False},
+                            "locked": {"is_active": True, "is_locked": True},
+                            "inactive": {"is_active": False}}.get(state, {}))
+    return users.prefetch_related("groups").order_by("username")
+
+
 def login_locked(usernames) -> set[str]:
     """The user names among `usernames` whose login is locked by repeated failures now."""
     from axes.models import AccessAttempt

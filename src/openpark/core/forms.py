@@ -314,6 +314,8 @@ class AccountForm(forms.Form):
         offered = grantable_roles(actor)
         if offered:
             self.fields["roles"].choices = [(role.slug, role.name) for role in offered]
+            if not actor.has_perm("core.grant_role_directly"):
+                self.fields["roles"].help_text = "授予角色须由另一位管理员（安全管理员或其他系统管理员）审批后生效；收回角色立即生效。"
         else:
             del self.fields["roles"], self.fields["reason"]
         self.bindings = account_bindings()
@@ -321,7 +323,7 @@ class AccountForm(forms.Form):
             model = binding.target_model
             field = IdModelMultipleChoiceField(queryset=model._default_manager.order_by("pk"), required=False,
                                                label=f"绑定{binding.label}")
-            field.help_text = f"仅对“{ROLES_BY_SLUG[binding.role].name}”角色生效：该账号只能看到所绑定{binding.label}的数据。"
+            field.help_text = f"用于“{ROLES_BY_SLUG[binding.role].name}”角色：该账号的数据范围限于所绑定的{binding.label}。"
             _type_ahead(field, model)
             self.fields[f"binding_{binding.key}"] = field
 
