@@ -34,6 +34,7 @@ NOTE = ParagraphStyle("note", parent=SMALL, spaceBefore=1.5 * mm, textColor=colo
 TITLE = ParagraphStyle("title", parent=BODY, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=1 * mm)
 SUBTITLE = ParagraphStyle("subtitle", parent=BODY, fontSize=10, leading=15, alignment=TA_CENTER, spaceAfter=4 * mm,
                           textColor=colors.HexColor("#444444"))
+PARK = ParagraphStyle("park", parent=SUBTITLE, spaceAfter=0)
 HEADING = ParagraphStyle("heading", parent=BODY, fontSize=13, leading=20, spaceBefore=4 * mm, spaceAfter=2 * mm,
                          keepWithNext=True)
 TABLE_STYLE = TableStyle([
@@ -96,10 +97,12 @@ def render(data: ReportData) -> bytes:
 
 def _story(data: ReportData) -> list:
     issued = data.issued_on or date.today()
-    story = [
-        Paragraph(markup(f"{data.year} 年度亩均效益体检报告"), TITLE),
-        Paragraph(markup(f"{data.park + '　' if data.park else ''}出具单位：{data.issuer or '—'}　"
-                         f"出具日期：{issued.year} 年 {issued.month} 月 {issued.day} 日"), SUBTITLE),
+    story = [Paragraph(markup(f"{data.year} 年度亩均效益体检报告"), TITLE)]
+    if data.park:
+        story.append(Paragraph(markup(data.park), PARK))
+    story += [
+        Paragraph(markup(f"出具单位：{data.issuer or '—'}　出具日期：{issued.year} 年 {issued.month} 月 {issued.day} 日"),
+                  SUBTITLE),
         KeepTogether(_table([["企业名称", _cell(data.enterprise)], ["统一社会信用代码", data.code],
                              ["评价方案", _cell(data.scheme)], ["组别", data.group or "未纳入评价"],
                              ["总分", _number(data.total)],

@@ -44,8 +44,8 @@
     draw(barsHolder, {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, formatter: OpenPark.axisTooltip() },
       legend: { data: seriesNames, bottom: 0 },
-      grid: { left: 10, right: 40, bottom: 36, top: 20, containLabel: true },
-      xAxis: { type: "value", min: 0, name: "得分占权重（%）", nameLocation: "middle", nameGap: 24 },
+      grid: { left: 10, right: 50, bottom: 56, top: 20, containLabel: true },
+      xAxis: { type: "value", min: 0, name: "得分占权重（%）", nameLocation: "middle", nameGap: 26 },
       yAxis: { type: "category", data: radar.names, inverse: true },
       series: radar.series.map(function (values, i) {
         return { name: seriesNames[i], type: "bar", data: values.map(function (v) { return v === null ? 0 : v; }),
