@@ -163,3 +163,15 @@ def test_an_adjusted_class_replaces_the_computed_one_everywhere(computed, mixed_
     assert "计算等级" not in header and "调档理由" not in header
     line = next(dict(zip(header, r)) for r in exported[1:] if r[header.index("统一社会信用代码")] == result.enterprise.uscc)
     assert "".join(line["定档调档"].split()) == "定档调档：" + sentence and line["等级"] in (new, f"{new} 类")
+
+
+def test_a_character_the_shipped_font_lacks_is_still_printed_and_markup_is_escaped():
+    from openpark.core.pdf import FALLBACK_FONT, markup
+
+    assert markup("甲&乙<丙>") == "甲&amp;乙&lt;丙&gt;"
+    assert markup("镕") == f'<font name="{FALLBACK_FONT}">镕</font>'  # outside GB 2312
+    data = report.ReportData(enterprise="靖江镕达机械有限公司", code="91321282MA1X000001", year=2021, scheme="测试方案",
+                             group="", total=None, rank=None, graded=0, grade="", reason="用地不足 3 亩，未纳入评价",
+                             indicators=[], issuer="测试管委会")
+    text = "".join(pdf_text(report.render(data)))
+    assert "靖江镕达机械有限公司" in text and "评价等级未定等" in text and "用地不足3亩" in text
