@@ -8,6 +8,7 @@ Environment variables:
   REDIS_URL        moves Celery from in-process (eager) execution to workers, and the cache to Redis.
   OPENPARK_DATA_DIR  where the SQLite file and uploaded media live (default: ./data).
   STALE_PROJECT_DAYS  days without recorded progress after which a project is flagged (default 30).
+  COCKPIT_WALL_REFRESH_SECONDS  how often the cockpit's wall display reloads itself (default 300).
   HOUSEKEEPING_TASK_FILE_DAYS, HOUSEKEEPING_UPLOAD_DAYS  days after which task result files and
                    the uploads of unfinished imports are removed (default 30 and 7).
   OPENPARK_BACKUP_DIR  where archives of change records are written (default: <data dir>/backups).
@@ -153,7 +154,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "openpark.core.accounts.AccountBackend",  # refuses locked accounts too
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -395,6 +396,8 @@ PERMISSIONS_POLICY = {
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))
 # A project in progress with no recorded progress for longer than this is flagged as stale.
 STALE_PROJECT_DAYS = int(os.environ.get("STALE_PROJECT_DAYS", "30"))
+# The cockpit's wall display (/cockpit/wall/) reloads itself every this many seconds.
+COCKPIT_WALL_REFRESH_SECONDS = int(os.environ.get("COCKPIT_WALL_REFRESH_SECONDS", "300"))
 # Housekeeping removes background task result files, and the uploads and error reports of imports
 # that were never finished, after this many days (see openpark.core.housekeeping).
 HOUSEKEEPING_TASK_FILE_DAYS = int(os.environ.get("HOUSEKEEPING_TASK_FILE_DAYS", "30"))
