@@ -20,14 +20,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from openpark.core.pdf import font, markup, numbered_canvas
+from openpark.core.pdf import FONT, font, markup, numbered_canvas
 
 from .scheme import grade_label
 
 RADAR_MINIMUM = 3  # a radar needs three axes or more; with fewer indicators the report draws bars
 SERIES = (("本企业", "#1F5FA8"), ("组内平均", "#E07B24"), ("行业平均", "#5B9E4D"))
 
-FONT = font()
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=12)
 NOTE = ParagraphStyle("note", parent=SMALL, spaceBefore=1.5 * mm, textColor=colors.HexColor("#444444"))
@@ -85,6 +84,7 @@ class ReportData:
 
 
 def render(data: ReportData) -> bytes:
+    font()  # registered on first use, not when the platform starts
     buffer = io.BytesIO()
     issuer = data.issuer or "OpenPark 开源园区治理平台"
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
