@@ -150,6 +150,10 @@ def test_an_adjusted_class_replaces_the_computed_one_everywhere(computed, mixed_
     response = staff.post(reverse("evaluation:result_adjust", args=[result.pk]), {"grade": new, "reason": "重大技改投产"})
     assert response.status_code == 302
     sentence = f"计算所得为{computed_grade}类，经定档调档调整为{new}类。理由：重大技改投产"
+    counts = staff.get(computed.get_absolute_url()).context["panels"]
+    run_panel = next(panel for panel in counts if panel["key"] == "run")["context"]
+    assert dict(run_panel["grades"])[f"{new} 类"] == 1 + computed.summary["grades"].get(new, 0)
+    assert dict(run_panel["grades"])[f"{computed_grade} 类"] == computed.summary["grades"][computed_grade] - 1
     page = "".join(staff.get(result.get_absolute_url()).content.decode().split())
     assert page.count(sentence) == 1 and "计算等级" not in page
     text = "".join(pdf_text(download(staff, result)))
