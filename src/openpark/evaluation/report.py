@@ -89,7 +89,7 @@ def render(data: ReportData) -> bytes:
     issuer = data.issuer or "OpenPark 开源园区治理平台"
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                                  bottomMargin=18 * mm, title=f"{data.enterprise} {data.year} 年度亩均效益体检报告",
-                                 author=issuer, subject="亩均效益体检报告", creator="OpenPark 开源园区治理平台")
+                                 author=issuer, subject="亩均效益体检报告", creator="OpenPark 开源园区治理平台", lang="zh-CN")
     footer = f"{issuer}　{data.enterprise} {data.year} 年度亩均效益体检报告"
     document.build(_story(data), canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()
