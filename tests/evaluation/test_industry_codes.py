@@ -17,7 +17,7 @@ from tests.sheets import read_xlsx, xlsx
 HEADER = ["统一社会信用代码", "企业名称", "是否规上", "行业代码", "投产日期", "用地面积（亩）", "实缴税收（万元）",
           "营业收入（万元）", "工业增加值", "综合能耗", "用电量", "主要污染物排放量", "研发经费", "年平均职工人数"]
 # Section D (44–46) written every way, and two manufacturers of the same division written two ways.
-WRITTEN = ["D4610", " d 4510 ", "Ｄ４４１１", "4620", "C3670", "3670 ", "C3811", "Ｃ３８１９"]
+WRITTEN = ["D4610", " d 4511 ", "Ｄ４４１１", "4620", "C3670", "3670 ", "C3811", "Ｃ３８１９"]
 
 
 def mixed_sheet() -> list[list]:
@@ -54,7 +54,7 @@ def test_the_sheet_and_the_engine_read_codes_as_stored(tmp_path):
     source = tmp_path / "数据.xlsx"
     source.write_bytes(xlsx(mixed_sheet()))
     data, _names = read_input(source, scheme)
-    assert list(data.industry) == ["4610", "4510", "4411", "4620", "3670", "3670", "3811", "3819"]
+    assert list(data.industry) == ["4610", "4511", "4411", "4620", "3670", "3670", "3811", "3819"]
     # Built by hand (as a caller of the engine may), the codes still count as section D.
     raw = Enterprises(code=np.array([_uscc(900), _uscc(901)]), above_scale=np.array([True, True]),
                       industry=np.array(["D4610", "C3670"]), production_start=np.array(["2010-01-01"] * 2,
@@ -71,3 +71,33 @@ def test_an_import_column_of_industry_codes_stores_them_without_section_letter()
     parsed = parse_rows(sheets, spec)
     assert not parsed.errors
     assert [row.values["industry"] for row in parsed.rows] == ["3670", "3670", "3670"]
+
+
+@pytest.mark.django_db
+def test_codes_typed_in_a_form_or_sent_to_the_api_make_section_d_undetermined_in_a_run(make_user, client_for, api_for):
+    from django.urls import reverse
+
+    from openpark.evaluation import services
+    from openpark.evaluation.models import Result, Run, SchemeVersion
+
+    from .test_runs import enterprise_with
+
+    full = {"revenue": 1000, "value_added": 300, "energy": 50, "emissions": 2, "rd": 30, "employees": 30}
+    maker, water, gas = (enterprise_with(2021, 10, tax=tax, **full) for tax in (100, 80, 60))
+    economy = make_user("economy")
+    response = client_for(economy).post(reverse("enterprises:enterprise_edit", args=[water.pk]), {
+        "uscc": water.uscc, "name": water.name, "status": "operating", "industry": " ｄ ４６１０ "})
+    assert response.status_code == 302
+    response = api_for(economy).patch(f"/api/enterprises/enterprises/{gas.pk}/", {"industry": "Ｄ４５１１"}, format="json")
+    assert response.status_code == 200 and response.json()["industry"] == "4511"
+    water.refresh_from_db()
+    assert water.industry_id == "4610"
+
+    run = Run.objects.create(year=2021, scheme=SchemeVersion.objects.get(name="jiangsu-6"), title="2021 年度亩均评价")
+    services.gather(run, economy)
+    services.compute(run, economy)
+    grades = dict(Result.objects.filter(run=run).values_list("enterprise_id", "grade"))
+    assert grades[water.pk] == grades[gas.pk] == "不定等" and grades[maker.pk] in ("A", "B", "C", "D")
+    # The results' industry filter reads the code the same way.
+    listed = client_for(economy).get(reverse("evaluation:result_list"), {"run": run.pk, "industry": "Ｄ ４６"})
+    assert [obj.enterprise_id for obj, _ in listed.context["rows"]] == [water.pk]

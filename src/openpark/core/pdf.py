@@ -50,6 +50,7 @@ def numbered_canvas(footer: str, font_size: float = 8.5):
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or font()  # no unembedded standard font
             super().__init__(*args, **kwargs)
             self._pages = []
 

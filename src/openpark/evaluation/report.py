@@ -14,26 +14,26 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.spider import SpiderChart
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from openpark.core.pdf import font, markup, numbered_canvas
+from openpark.core.pdf import FONT, font, markup, numbered_canvas
 
 from .scheme import grade_label
 
 RADAR_MINIMUM = 3  # a radar needs three axes or more; with fewer indicators the report draws bars
 SERIES = (("本企业", "#1F5FA8"), ("组内平均", "#E07B24"), ("行业平均", "#5B9E4D"))
 
-FONT = font()
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=12)
-SMALL_RIGHT = ParagraphStyle("small-right", parent=SMALL, alignment=TA_RIGHT)
+NOTE = ParagraphStyle("note", parent=SMALL, spaceBefore=1.5 * mm, textColor=colors.HexColor("#444444"))
 TITLE = ParagraphStyle("title", parent=BODY, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=1 * mm)
 SUBTITLE = ParagraphStyle("subtitle", parent=BODY, fontSize=10, leading=15, alignment=TA_CENTER, spaceAfter=4 * mm,
                           textColor=colors.HexColor("#444444"))
+PARK = ParagraphStyle("park", parent=SUBTITLE, spaceAfter=0)
 HEADING = ParagraphStyle("heading", parent=BODY, fontSize=13, leading=20, spaceBefore=4 * mm, spaceAfter=2 * mm,
                          keepWithNext=True)
 TABLE_STYLE = TableStyle([
@@ -84,11 +84,12 @@ class ReportData:
 
 
 def render(data: ReportData) -> bytes:
+    font()  # registered on first use, not when the platform starts
     buffer = io.BytesIO()
     issuer = data.issuer or "OpenPark 开源园区治理平台"
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                                  bottomMargin=18 * mm, title=f"{data.enterprise} {data.year} 年度亩均效益体检报告",
-                                 author=issuer, subject="亩均效益体检报告", creator="OpenPark 开源园区治理平台")
+                                 author=issuer, subject="亩均效益体检报告", creator="OpenPark 开源园区治理平台", lang="zh-CN")
     footer = f"{issuer}　{data.enterprise} {data.year} 年度亩均效益体检报告"
     document.build(_story(data), canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()
@@ -96,10 +97,12 @@ def render(data: ReportData) -> bytes:
 
 def _story(data: ReportData) -> list:
     issued = data.issued_on or date.today()
-    story = [
-        Paragraph(markup(f"{data.year} 年度亩均效益体检报告"), TITLE),
-        Paragraph(markup(f"{data.park + '　' if data.park else ''}出具单位：{data.issuer or '—'}　"
-                         f"出具日期：{issued.year} 年 {issued.month} 月 {issued.day} 日"), SUBTITLE),
+    story = [Paragraph(markup(f"{data.year} 年度亩均效益体检报告"), TITLE)]
+    if data.park:
+        story.append(Paragraph(markup(data.park), PARK))
+    story += [
+        Paragraph(markup(f"出具单位：{data.issuer or '—'}　出具日期：{issued.year} 年 {issued.month} 月 {issued.day} 日"),
+                  SUBTITLE),
         KeepTogether(_table([["企业名称", _cell(data.enterprise)], ["统一社会信用代码", data.code],
                              ["评价方案", _cell(data.scheme)], ["组别", data.group or "未纳入评价"],
                              ["总分", _number(data.total)],
@@ -114,7 +117,7 @@ def _story(data: ReportData) -> list:
     if data.indicators:
         story += [Paragraph("指标得分", HEADING), _indicator_table(data),
                   Paragraph(markup(f"加分 {_number(data.bonus)}，减分 {_number(data.penalty)}。基准值为本指标计分所比照的值"
-                                   "（组内或行业平均、固定值或组内最优）；最低最高值法计分的指标无单一基准值。"), SMALL),
+                                   "（组内或行业平均、固定值或组内最优）；最低最高值法计分的指标无单一基准值。"), NOTE),
                   Spacer(1, 3 * mm), KeepTogether([Paragraph("指标得分对比", HEADING), chart(data.indicators)])]
     story += [KeepTogether([Paragraph("本等级适用的政策", HEADING),
                             Paragraph(markup(data.policy or "（尚未配置本等级的政策说明。）"), BODY)])]
@@ -163,7 +166,7 @@ def chart(lines: list[IndicatorLine]) -> Drawing:
 
 
 def _radar(lines, series) -> Drawing:
-    drawing = Drawing(174 * mm, 82 * mm)
+    drawing = Drawing(174 * mm, 82 * mm, initialFontName=FONT)
     spider = SpiderChart()
     spider.x, spider.y, spider.width, spider.height = 45 * mm, 8 * mm, 70 * mm, 70 * mm
     spider.data = [[value or 0 for value in values] for values in series]
@@ -181,15 +184,16 @@ def _radar(lines, series) -> Drawing:
 
 def _bars(lines, series) -> Drawing:
     height = 16 * mm + 14 * mm * len(lines)
-    drawing = Drawing(174 * mm, height)
+    drawing = Drawing(174 * mm, height, initialFontName=FONT)
     bars = HorizontalBarChart()
     bars.x, bars.y, bars.width, bars.height = 42 * mm, 10 * mm, 120 * mm, height - 16 * mm
-    # Bottom to top in ReportLab: the enterprise's bar above its averages.
-    bars.data = [[value or 0 for value in values] for values in reversed(series)]
+    # ReportLab draws categories and bars bottom to top: the first indicator on top, and in each
+    # the enterprise's bar above its averages.
+    bars.data = [[value or 0 for value in reversed(values)] for values in reversed(series)]
     for index, (_name, colour) in enumerate(reversed(SERIES)):
         bars.bars[index].fillColor = colors.HexColor(colour)
         bars.bars[index].strokeColor = None
-    bars.categoryAxis.categoryNames = [line.name for line in lines]
+    bars.categoryAxis.categoryNames = [line.name for line in reversed(lines)]
     bars.categoryAxis.labels.fontName = FONT
     bars.categoryAxis.labels.fontSize = 8.5
     bars.categoryAxis.labels.dx = -2 * mm

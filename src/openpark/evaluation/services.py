@@ -481,9 +481,10 @@ def _benchmark(stored, division: str) -> float | None:
 
 
 def class_history(enterprise, user) -> list[tuple[int, str, str]]:
-    """(year, run, class) of the enterprise in every run the user may see, oldest first."""
+    """(year, run, class as written: "A 类") of the enterprise in every run the user may see, oldest first."""
     results = visible_results(Result.objects.filter(enterprise=enterprise, run__is_deleted=False), user)
-    return list(results.order_by("run__year", "run__pk").values_list("run__year", "run__title", "grade"))
+    return [(year, title, schemes.grade_label(grade) if grade else "")
+            for year, title, grade in results.order_by("run__year", "run__pk").values_list("run__year", "run__title", "grade")]
 
 
 def next_class_of(result: Result):

@@ -19,8 +19,9 @@ from openpark.core.scoping import is_park_wide
 
 from . import forms, report, services, tasks
 from .choices import Movement, RunState
+from .cockpit import grade_counts
 from .models import DisposalCase, LowEfficiencyRule, Result, Run, SchemeVersion
-from .scheme import INPUT_FIELDS, SchemeError
+from .scheme import INPUT_FIELDS, SchemeError, grade_label
 
 MOVE_HEADERS = ["统一社会信用代码", "企业名称", "较早等级", "较晚等级", "变化"]
 CHART_SCRIPTS = ("vendor/echarts/echarts.min.js", "js/evaluation-charts.js")
@@ -43,11 +44,17 @@ def run_panel(request, run):
             "context": {
         "distribution": services.distribution(run) if run.state in ("computed", "published") else None,
         "run": run,
-        "grades": sorted((run.summary.get("grades") or {}).items()),
+        "grades": _grade_counts(run, results) if run.state in ("computed", "published") else [],
         "missing": sorted((run.summary.get("missing") or {}).items(), key=lambda item: -item[1]),
         "input_labels": INPUT_FIELDS, "lacking": results.exclude(missing=[]).count(),
         "results_url": reverse("evaluation:result_list") + f"?run={run.pk}",
     }}
+
+
+def _grade_counts(run, results) -> list[tuple[str, int]]:
+    """("A 类", n) … ("未纳入", n) as the results stand now: an adjusted class counts as adjusted."""
+    counts = [(grade_label(grade), count) for grade, count in grade_counts(run).items()]
+    return [*counts, ("未纳入", results.filter(grade="").count())]
 
 
 def result_panel(request, result):
@@ -112,7 +119,7 @@ def adjust_result(request, pk):
     except ValidationError as exc:
         messages.error(request, error_message(exc))
     else:
-        messages.success(request, f"已调整为 {result.grade}，已记入变更历史。")
+        messages.success(request, f"已调整为 {grade_label(result.grade)}，已记入变更历史。")
     return redirect(result)
 
 
