@@ -192,7 +192,7 @@ def test_a_tile_from_another_app_shows_for_those_with_its_permission(leader, mak
                              f"{year} 年", "/enterprises/", "<b>说明</b>")
 
     cockpit.register(cockpit.Tile("test-population", "<人口>", 50, "enterprises.view_enterprise", build))
-    cockpit.register(cockpit.Tile("test-hidden", "隐藏", 60, "core.change_user", build))
+    cockpit.register(cockpit.Tile("test-hidden", "隐藏", 60, ("enterprises.view_enterprise", "core.change_user"), build))
     try:
         response = leader.get(reverse("cockpit"))
         assert list(panels(response)) == ["economy", "evaluation", "investment", "test-population", "evaluation-map"]
