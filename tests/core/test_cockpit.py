@@ -128,6 +128,8 @@ def test_the_map_is_coloured_by_class(leader):
     assert legend["未纳入"] == counts[""]
     assert [item["label"] for item in data["legend"]][:4] == ["A 类", "B 类", "C 类", "D 类"]
     assert sum(legend.values()) == len(data["enterprises"]["features"])
+    # The enterprise map offers the same colouring.
+    assert '<option value="grade">亩均等级</option>' in leader.get(reverse("enterprises:map")).content.decode()
 
 
 def test_the_class_colouring_needs_the_evaluation(make_user, client_for):
