@@ -13,6 +13,8 @@ Environment variables:
                    the uploads of unfinished imports are removed (default 30 and 7).
   OPENPARK_BACKUP_DIR  where archives of change records are written (default: <data dir>/backups).
   CHANGE_RECORD_RETENTION_DAYS  change records older than this are archived by `archive_changes` (default 1095).
+  OPENPARK_PARK_NAME  the park's name, printed on its reports (default: the demo park's).
+  OPENPARK_ISSUER  the body that issues the reports (default: the demo park's 管委会).
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os
@@ -152,7 +154,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "openpark.core.accounts.AccountBackend",  # refuses locked accounts too
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -329,6 +331,9 @@ if MAP_TILE_CRS not in {"wgs84", "gcj02"}:
 # API tokens made by `POST /api/auth/token/` expire after this many days (0: never); the page
 # that makes tokens offers it as the default.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+# The park and the body that issues its reports (the 体检报告 names them in its header and footer).
+OPENPARK_PARK_NAME = os.environ.get("OPENPARK_PARK_NAME", "靖江经济技术开发区城南园区")
+OPENPARK_ISSUER = os.environ.get("OPENPARK_ISSUER", "靖江经济技术开发区城南园区管理委员会")
 # One-way digests (API tokens): sha256, or sm3 (国密) where the deployment asks for it.
 OPENPARK_DIGEST_ALGORITHM = os.environ.get("OPENPARK_DIGEST_ALGORITHM", "sha256").lower()
 if OPENPARK_DIGEST_ALGORITHM not in {"sha256", "sm3"}:

@@ -53,22 +53,19 @@ def run_panel(request, run):
 def result_panel(request, result):
     lines, graded = services.indicator_lines(result)
     can_adjust = request.user.has_perm("evaluation.change_result") and result.run.state == "computed" and result.group
-    radar = {
+    chart = {
         "names": [line.name for line in lines],
-        "series": [[_share(getattr(line, field), line.weight) for line in lines]
+        "series": [[report.share(getattr(line, field), line.weight) for line in lines]
                    for field in ("score", "group_average", "industry_average")],
     }
+    # A radar needs three axes or more; with fewer indicators, bars against the averages.
+    chart_kind = "radar" if len(lines) >= report.RADAR_MINIMUM else "bars"
     return {"key": "result", "title": "指标得分", "template": "evaluation/panels/result.html", "scripts": CHART_SCRIPTS,
             "context": {
-        "result": result, "lines": lines, "graded": graded, "radar": radar,
+        "result": result, "lines": lines, "graded": graded, "chart": chart, "chart_kind": chart_kind,
         "history": services.class_history(result.enterprise, request.user),
         "adjust_form": forms.AdjustForm(initial={"grade": result.grade}), "can_adjust": can_adjust,
     }}
-
-
-def _share(score, weight) -> float | None:
-    """A score as a percentage of its weight, for the radar's common scale."""
-    return None if score is None or not weight else round(max(0.0, score / weight) * 100, 1)
 
 
 def enterprise_panel(request, enterprise):

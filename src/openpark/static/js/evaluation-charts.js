@@ -1,5 +1,6 @@
-// Charts of the 亩均 evaluation: an enterprise's radar against its group and industry
-// (json_script "radar-data"), and a run's distributions (json_script "distribution-data").
+// Charts of the 亩均 evaluation: an enterprise's scores against its group and industry
+// (json_script "radar-data"): a radar with three indicators or more (#radar-chart), bars with
+// fewer (#score-bars); and a run's distributions (json_script "distribution-data").
 // Tooltips come from openpark.js (names shown as text); the rest of a chart is drawn on canvas.
 (function () {
   "use strict";
@@ -34,6 +35,22 @@
           return { name: names[i], value: values.map(function (v) { return v === null ? 0 : v; }) };
         })
       }]
+    });
+  }
+
+  var barsHolder = document.getElementById("score-bars");
+  if (radar && barsHolder && radar.names.length) {
+    var seriesNames = ["本企业", "组内平均", "行业平均"];
+    draw(barsHolder, {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, formatter: OpenPark.axisTooltip() },
+      legend: { data: seriesNames, bottom: 0 },
+      grid: { left: 10, right: 40, bottom: 36, top: 20, containLabel: true },
+      xAxis: { type: "value", min: 0, name: "得分占权重（%）", nameLocation: "middle", nameGap: 24 },
+      yAxis: { type: "category", data: radar.names, inverse: true },
+      series: radar.series.map(function (values, i) {
+        return { name: seriesNames[i], type: "bar", data: values.map(function (v) { return v === null ? 0 : v; }),
+                 label: { show: true, position: "right", formatter: "{c}%" } };
+      })
     });
   }
 
