@@ -34,6 +34,7 @@ def test_the_leader_opens_the_cockpit(browser, live_server, demo_park, artifacts
     page.screenshot(path=str(artifacts / "cockpit.png"), full_page=True)
     page.screenshot(path=str(DOCS / "screenshot-cockpit.png"), full_page=True)
 
+    page.set_viewport_size({"width": 1920, "height": 1080})  # a wall display
     page.click("#wall-link")
     page.wait_for_url(f"{live_server.url}/cockpit/wall/")
     page.wait_for_selector("#map[data-ready=true]")

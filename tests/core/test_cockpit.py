@@ -95,6 +95,11 @@ def test_investment_figures_are_the_pipelines(leader):
     this_year = leader.get(reverse("investment:pipeline"), {"since": year}).context["totals"]
     assert shown[f"{year} 年签约"].value == this_year["signed"]["count"]
     assert shown[f"{year} 年签约"].note == f"总投资 {this_year['signed']['investment_yi']:,.2f} 亿元"
+    targets = leader.get(reverse("investment:target_progress"), {"year": cockpit.this_year()}).context["progress"]
+    target = shown[f"{cockpit.this_year()} 年目标企业已签约"]
+    assert target.value == targets["reached"]["signed"]
+    assert target.note == (f"目标 {targets['goal']} 家，已列入 {targets['listed']} 家，"
+                           f"已走访 {targets['reached']['visited']} 家")
     assert shown["停滞项目"].value == since["stale"].count() > 0
     assert shown["逾期未解决问题"].value == since["overdue"].count() > 0
     assert shown["逾期未解决问题"].status == "alarm"
