@@ -34,6 +34,7 @@ def test_the_leader_opens_the_cockpit(browser, live_server, demo_park, artifacts
     page.screenshot(path=str(artifacts / "cockpit.png"), full_page=True)
     page.screenshot(path=str(DOCS / "screenshot-cockpit.png"), full_page=True)
 
+    page.set_viewport_size({"width": 1920, "height": 1080})  # a wall display
     page.click("#wall-link")
     page.wait_for_url(f"{live_server.url}/cockpit/wall/")
     page.wait_for_selector("#map[data-ready=true]")
@@ -48,4 +49,15 @@ def test_the_leader_opens_the_cockpit(browser, live_server, demo_park, artifacts
     assert page.locator("#overdue li a").count() > 0
     assert watch.collect() == []
     assert all(url.startswith(live_server.url) for url in requests), [u for u in requests if not u.startswith(live_server.url)]
+    page.close()
+
+
+def test_the_cockpit_fits_a_phone(browser, live_server, demo_park, artifacts):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "leader")
+    page.wait_for_selector("#map[data-ready=true]")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts / "cockpit-phone.png"), full_page=True)
+    assert watch.collect() == []
     page.close()

@@ -95,6 +95,11 @@ def test_investment_figures_are_the_pipelines(leader):
     this_year = leader.get(reverse("investment:pipeline"), {"since": year}).context["totals"]
     assert shown[f"{year} 年签约"].value == this_year["signed"]["count"]
     assert shown[f"{year} 年签约"].note == f"总投资 {this_year['signed']['investment_yi']:,.2f} 亿元"
+    targets = leader.get(reverse("investment:target_progress"), {"year": cockpit.this_year()}).context["progress"]
+    target = shown[f"{cockpit.this_year()} 年目标企业已签约"]
+    assert target.value == targets["reached"]["signed"]
+    assert target.note == (f"目标 {targets['goal']} 家，已列入 {targets['listed']} 家，"
+                           f"已走访 {targets['reached']['visited']} 家")
     assert shown["停滞项目"].value == since["stale"].count() > 0
     assert shown["逾期未解决问题"].value == since["overdue"].count() > 0
     assert shown["逾期未解决问题"].status == "alarm"
@@ -128,6 +133,8 @@ def test_the_map_is_coloured_by_class(leader):
     assert legend["未纳入"] == counts[""]
     assert [item["label"] for item in data["legend"]][:4] == ["A 类", "B 类", "C 类", "D 类"]
     assert sum(legend.values()) == len(data["enterprises"]["features"])
+    # The enterprise map offers the same colouring.
+    assert '<option value="grade">亩均等级</option>' in leader.get(reverse("enterprises:map")).content.decode()
 
 
 def test_the_class_colouring_needs_the_evaluation(make_user, client_for):
@@ -192,7 +199,7 @@ def test_a_tile_from_another_app_shows_for_those_with_its_permission(leader, mak
                              f"{year} 年", "/enterprises/", "<b>说明</b>")
 
     cockpit.register(cockpit.Tile("test-population", "<人口>", 50, "enterprises.view_enterprise", build))
-    cockpit.register(cockpit.Tile("test-hidden", "隐藏", 60, "core.change_user", build))
+    cockpit.register(cockpit.Tile("test-hidden", "隐藏", 60, ("enterprises.view_enterprise", "core.change_user"), build))
     try:
         response = leader.get(reverse("cockpit"))
         assert list(panels(response)) == ["economy", "evaluation", "investment", "test-population", "evaluation-map"]

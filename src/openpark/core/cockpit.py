@@ -57,7 +57,8 @@ class Tile:
     key: str
     title: str
     order: int
-    permission: str | None  # "app_label.codename"; None: every user who may open the cockpit
+    # "app_label.codename", or several that are all needed; None: every user who may open the cockpit
+    permission: str | tuple[str, ...] | None
     build: Callable[..., Panel | None]  # (year) -> the panel, or None when there is nothing to show
     park_wide: bool = True  # park-wide figures: not for users scoped to their enterprises or grids
 
@@ -84,8 +85,13 @@ def tiles_for(user) -> list[Tile]:
     if not user.is_authenticated:
         return []
     park_wide = is_park_wide(user)
-    return [tile for tile in tiles()
-            if (tile.permission is None or user.has_perm(tile.permission)) and (park_wide or not tile.park_wide)]
+    return [tile for tile in tiles() if user.has_perms(_needed(tile.permission)) and (park_wide or not tile.park_wide)]
+
+
+def _needed(permission) -> tuple[str, ...]:
+    if permission is None:
+        return ()
+    return (permission,) if isinstance(permission, str) else tuple(permission)
 
 
 def panels_for(user, year: int | None = None) -> list[tuple[Tile, Panel]]:

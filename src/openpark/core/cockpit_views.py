@@ -31,7 +31,7 @@ def _context(request) -> dict:
 
 def cockpit_page(request, home: bool = False):
     context = _context(request)
-    context.update(title="园区驾驶舱", is_home=home,
+    context.update(title="园区驾驶舱",
                    breadcrumbs=[("首页", "")] if home else [("首页", reverse("home")), ("园区驾驶舱", "")])
     return render(request, "core/cockpit.html", context)
 

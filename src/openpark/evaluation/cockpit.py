@@ -81,6 +81,7 @@ def categorise(enterprises: list, year: int) -> dict[int, str]:
 
 def register() -> None:
     cockpit.register(cockpit.Tile("evaluation", "亩均评价", 30, "evaluation.view_result", evaluation_panel))
-    cockpit.register(cockpit.Tile("evaluation-map", "企业亩均等级分布", 90, "evaluation.view_result", map_panel))
+    cockpit.register(cockpit.Tile("evaluation-map", "企业亩均等级分布", 90,
+                                  ("evaluation.view_result", "enterprises.view_enterprise"), map_panel))
     enterprise_map.register_colouring(enterprise_map.Colouring(
         "grade", "亩均等级", "evaluation.view_result", categorise, GRADE_COLOURS))

@@ -1,6 +1,6 @@
 """招商's tile on the park cockpit: projects signed, started and completed this year and since 2017,
-with their investment, and what is stuck (stale projects, problems past their deadline), as the
-pipeline page counts them."""
+with their investment, the year's target companies against their goal, and what is stuck (stale
+projects, problems past their deadline), as the pipeline and target pages count them."""
 from django.db.models import Max
 from django.urls import reverse
 
@@ -30,6 +30,13 @@ def investment_panel(year: int) -> cockpit.Panel:
         for key, counted in services.summary(start).items():
             figures.append(cockpit.Figure(f"{prefix}{STAGE_LABELS[key]}", counted["count"], "个", 0, pipeline_url(start),
                                           note=f"总投资 {cockpit.number_text(counted['investment_yi'], 2)} 亿元"))
+    targets = services.target_progress(year)
+    if targets["goal"] or targets["listed"]:
+        goal = f"目标 {cockpit.number_text(targets['goal'])} 家" if targets["goal"] else "未设年度目标"
+        figures.append(cockpit.Figure(
+            f"{year} 年目标企业已签约", targets["reached"]["signed"], "家", 0,
+            reverse("investment:target_progress") + f"?year={year}",
+            note=f"{goal}，已列入 {targets['listed']:,} 家，已走访 {targets['reached']['visited']:,} 家"))
     stale = services.stale_projects().count()
     overdue = services.overdue_problems().count()
     figures += [
