@@ -14,10 +14,12 @@ from openpark.core.columns import display_value
     (float("nan"), ""),
     (Decimal("70.5000"), "70.50"),
     (Decimal("12.0000"), "12.00"),
-    (Decimal("0.1234"), "0.1234"),
-    (Decimal("120.254143"), "120.254143"),
+    (Decimal("0.1234"), "0.12"),
+    (Decimal("177.3246"), "177.32"),
+    (Decimal("1234567.891"), "1,234,567.89"),
     (Decimal("-3.5"), "-3.50"),
     (2026, "2026"),
+    (12345, "12,345"),
     (True, "是"),
     ([2020, 2021], "2020、2021"),
     ({"type": "Point", "coordinates": [120.254143, 31.959654]}, "点（120.254143, 31.959654）"),
@@ -32,3 +34,35 @@ from openpark.core.columns import display_value
 ])
 def test_values_are_shown_as_people_read_them(value, shown):
     assert display_value(value) == shown
+
+
+def field(model, name):
+    return model._meta.get_field(name)
+
+
+def test_a_field_says_whether_a_number_is_a_year_a_count_or_a_position():
+    from openpark.core.models import TaskRun
+    from openpark.enterprises.models import Enterprise
+    from openpark.evaluation.models import Result, Run
+
+    assert display_value(2026, field(Run, "year")) == "2026"
+    assert display_value(1234, field(TaskRun, "total")) == "1,234"
+    assert display_value(Decimal("120.2541430"), field(Enterprise, "longitude")) == "120.254143°"
+    assert display_value(Decimal("18.0452"), field(Result, "tax")) == "18.05"
+
+
+@pytest.mark.parametrize(("value", "places", "shown"), [
+    (1234567.891, 2, "1,234,567.89"), (Decimal("0.5"), 2, "0.50"), (59.7921, 1, "59.8"), (None, 2, ""),
+    ("abc", 2, ""), (float("inf"), 2, "∞"),
+])
+def test_figures_in_templates(value, places, shown):
+    from openpark.core.templatetags.shown import figure
+
+    assert figure(value, places) == shown
+
+
+@pytest.mark.parametrize(("value", "shown"), [(12345, "12,345"), (296.0, "296"), (None, ""), (True, "")])
+def test_counts_in_templates(value, shown):
+    from openpark.core.templatetags.shown import count
+
+    assert count(value) == shown
