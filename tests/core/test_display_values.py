@@ -66,3 +66,19 @@ def test_counts_in_templates(value, shown):
     from openpark.core.templatetags.shown import count
 
     assert count(value) == shown
+
+
+@pytest.mark.parametrize(("value", "column", "shown"), [
+    ([2020, 2021], ("above_scale_years", "规上年份"), "2020、2021"),
+    ((2021,), ("above_scale_years", "规上年份"), "2021"),
+    (["工程机械", "专精特新"], ("tags", "标签"), "工程机械、专精特新"),
+    (Decimal("120.2541430"), ("longitude", "经度", "decimal", "", (), False, (), None, 6), "120.254143°"),
+    (Decimal("12345.6000"), ("tax", "税收", "decimal"), "12,345.60"),
+    (2026, ("year", "年份", "int"), "2026"),
+    (123456, ("employees", "职工人数", "int"), "123,456"),
+    ("relocated", ("status", "经营状态", "choice", "", (), False, (("relocated", "搬迁"),)), "搬迁"),
+])
+def test_the_import_preview_shows_values_as_pages_do(value, column, shown):
+    from openpark.core import importing, imports
+
+    assert imports.display(value, importing.Column(*column)) == shown

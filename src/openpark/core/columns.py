@@ -100,7 +100,8 @@ def is_year(field) -> bool:
         return False
     from .limits import FIRST_YEAR
 
-    return field.name in ("year", "since") or field.name.endswith("_year") or any(
+    name = getattr(field, "name", None) or str(getattr(field, "field", ""))  # a model's or a sheet's
+    return name in ("year", "years", "since") or name.endswith(("_year", "_years")) or any(
         getattr(v, "limit_value", None) == FIRST_YEAR for v in getattr(field, "validators", ()))
 
 
