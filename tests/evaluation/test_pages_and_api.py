@@ -50,7 +50,7 @@ def test_run_through_the_pages(staff, park):
     assert response.status_code == 302
     result.refresh_from_db()
     assert result.grade == "A" and result.computed_grade == "B"
-    assert "已调档：计算等级 B → A" in staff.get(result.get_absolute_url()).content.decode()
+    assert "已调档：计算等级 B 类 → A 类" in staff.get(result.get_absolute_url()).content.decode()
 
     act(staff, run, "publish", note="管委会审定")
     run.refresh_from_db()
@@ -191,6 +191,7 @@ def test_distribution_and_radar_data(staff, park):
     run.refresh_from_db()
     counts = services.distribution(run)
     assert counts["by_group"] == {"规上": {"A": 1, "B": 1, "C": 1, "D": 0, "不定等": 0}}
+    assert [counts["grade_labels"][grade] for grade in counts["grades"]] == ["A 类", "B 类", "C 类", "D 类", "不定等"]
     assert sum(counts["histogram"]["groups"]["规上"]) == 3
     totals = sorted(Result.objects.filter(run=run, group="above").values_list("total", flat=True))
     edges = counts["histogram"]["edges"]

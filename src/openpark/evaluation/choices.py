@@ -42,3 +42,11 @@ class DisposalState(models.TextChoices):
 
 # The groups of the shipped schemes (a scheme's own groups may add others).
 GROUP_LABELS = {"above": "规上", "below": "规下"}
+
+
+def grade_label(code) -> str:
+    """A class code as pages, charts and reports write it: "A" → "A 类"; another text (不定等,
+    未纳入, a scheme's own class) as it is; nothing for nothing."""
+    if code is None or code == "":
+        return ""
+    return str(dict(Grade.choices).get(code, code))
