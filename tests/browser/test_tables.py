@@ -59,6 +59,10 @@ def test_a_wide_list_scrolls_inside_its_frame_on_a_phone(browser, live_server, d
         for table in tables_on(page, url):
             assert table["fits"] or table["scrolls"] in ("auto", "scroll"), (url, table)
     tables = tables_on(page, live_server.url + reverse("evaluation:result_list"))
+    outside = page.evaluate("""() => { const box = document.querySelector(".filters").getBoundingClientRect();
+      return [...document.querySelectorAll(".filters select, .filters input")]
+        .filter(control => control.getBoundingClientRect().right > box.right + 1).map(control => control.name); }""")
+    assert outside == []  # a filter with long choices (the runs' titles) stays inside the filter box
     assert not tables[0]["fits"]  # the results are wider than a phone: they scroll, inside the frame
     page.screenshot(path=str(artifacts / "results-list-phone.png"))
     page.close()
