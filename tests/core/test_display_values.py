@@ -82,3 +82,27 @@ def test_the_import_preview_shows_values_as_pages_do(value, column, shown):
     from openpark.core import importing, imports
 
     assert imports.display(value, importing.Column(*column)) == shown
+
+
+def test_a_count_of_people_is_a_whole_number():
+    from openpark.evaluation.models import Result
+
+    assert display_value(Decimal("85.5000"), field(Result, "employees")) == "86"
+    assert display_value(Decimal("12345.0000"), None, "人") == "12,345"
+    assert display_value(Decimal("12345.6789"), None, "万元") == "12,345.68"
+
+
+def test_an_indicator_counted_in_people_shows_whole_numbers_on_its_list(make_user, client_for):
+    from django.urls import reverse
+
+    from openpark.economy.models import Fact, Indicator
+
+    from ..factories import EnterpriseFactory
+
+    enterprise = EnterpriseFactory()
+    people = Indicator.objects.get(code="average_employees")
+    tax = Indicator.objects.exclude(unit="人").first()
+    Fact.objects.create(enterprise=enterprise, indicator=people, year=2024, value=Decimal("12345.0000"))
+    Fact.objects.create(enterprise=enterprise, indicator=tax, year=2024, value=Decimal("12345.6789"))
+    page = client_for(make_user("economy")).get(reverse("economy:fact_list")).content.decode()
+    assert ">12,345<" in page and ">12,345.68<" in page

@@ -38,7 +38,9 @@ class Column:
         return getattr(obj, self.name)
 
     def display(self, obj) -> str:
-        return display_value(self.raw(obj), self.field)
+        unit_of = getattr(obj, "unit_of", None)  # a figure whose unit the row says (an indicator's value)
+        unit = unit_of(self.name) if unit_of is not None and self.field is not None else ""
+        return display_value(self.raw(obj), self.field, unit)
 
     def export(self, obj):
         """A value xlsxwriter writes natively: numbers stay numbers, the rest becomes text."""
@@ -53,11 +55,13 @@ class Column:
 
 
 POSITION_PLACES = 6  # a longitude or latitude to six decimals: a tenth of a metre
+COUNT_UNITS = frozenset({"人", "家", "个", "户", "名", "项", "件", "次"})  # figures that count people or things
 
 
-def display_value(value, field: models.Field | None = None) -> str:
+def display_value(value, field: models.Field | None = None, unit: str = "") -> str:
     """`value` as people read it; `field`, when the value is one field's, says whether a number is
-    a year (written as is) or a position (its six decimals kept)."""
+    a year (written as is), a position (its six decimals kept) or a count of people (a whole number);
+    so does `unit`, the unit of a figure that its row names (人: a count)."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
@@ -74,7 +78,9 @@ def display_value(value, field: models.Field | None = None) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return _infinite_text(value)
-        return _position_text(value) if is_position(field) else number_text(value)
+        if is_position(field):
+            return _position_text(value)
+        return count_text(value) if unit in COUNT_UNITS or is_count(field) else number_text(value)
     if isinstance(value, (list, tuple)):
         return "、".join(display_value(item) for item in value)
     if isinstance(value, dict):
@@ -103,6 +109,13 @@ def is_year(field) -> bool:
     name = getattr(field, "name", None) or str(getattr(field, "field", ""))  # a model's or a sheet's
     return name in ("year", "years", "since") or name.endswith(("_year", "_years")) or any(
         getattr(v, "limit_value", None) == FIRST_YEAR for v in getattr(field, "validators", ()))
+
+
+def is_count(field) -> bool:
+    """A number of people or things, stored with decimals (an average headcount): its verbose name
+    says so ("年平均职工人数", "…（家）")."""
+    name = str(getattr(field, "verbose_name", "") or "")
+    return name.endswith(("人数", "户数", "家数")) or any(f"（{unit}）" in name for unit in COUNT_UNITS)
 
 
 def is_position(field) -> bool:
