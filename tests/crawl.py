@@ -151,8 +151,10 @@ def view_name(url: str) -> str | None:
         return None
 
 
-def crawl(client, user, check, extra_urls=()) -> tuple[set[str], list[Form], list[str]]:
-    """Visit the pages reachable from the resolver (and `extra_urls`); `check(response, url)`
+def crawl(client, user, check, extra_urls=(), per_pattern_limit=PATHS_PER_PATTERN,
+          skip=lambda name: False) -> tuple[set[str], list[Form], list[str]]:
+    """Visit the pages reachable from the resolver (and `extra_urls`), at most `per_pattern_limit`
+    of each URL pattern, leaving the views whose name `skip` accepts; `check(response, url)`
     judges each answer. Returns the view names visited, the forms found (each once) and the
     paths of the pages visited."""
     queue = [*start_urls(user), *extra_urls]
@@ -167,7 +169,7 @@ def crawl(client, user, check, extra_urls=()) -> tuple[set[str], list[Form], lis
                 parts.path.startswith(SKIPPED_PREFIXES):
             continue
         name = view_name(url)
-        if name is None or per_pattern.get(name, 0) >= PATHS_PER_PATTERN:
+        if name is None or per_pattern.get(name, 0) >= per_pattern_limit or skip(name):
             continue
         seen_paths.add(parts.path)
         per_pattern[name] = per_pattern.get(name, 0) + 1

@@ -240,6 +240,9 @@ SESSION_COOKIE_HTTPONLY = True
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# An empty choice of a list's filter narrows nothing: it reads 全部, not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "openpark.core.api.authentication.TokenAuthentication",

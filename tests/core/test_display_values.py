@@ -14,10 +14,12 @@ from openpark.core.columns import display_value
     (float("nan"), ""),
     (Decimal("70.5000"), "70.50"),
     (Decimal("12.0000"), "12.00"),
-    (Decimal("0.1234"), "0.1234"),
-    (Decimal("120.254143"), "120.254143"),
+    (Decimal("0.1234"), "0.12"),
+    (Decimal("177.3246"), "177.32"),
+    (Decimal("1234567.891"), "1,234,567.89"),
     (Decimal("-3.5"), "-3.50"),
     (2026, "2026"),
+    (12345, "12,345"),
     (True, "是"),
     ([2020, 2021], "2020、2021"),
     ({"type": "Point", "coordinates": [120.254143, 31.959654]}, "点（120.254143, 31.959654）"),
@@ -32,3 +34,75 @@ from openpark.core.columns import display_value
 ])
 def test_values_are_shown_as_people_read_them(value, shown):
     assert display_value(value) == shown
+
+
+def field(model, name):
+    return model._meta.get_field(name)
+
+
+def test_a_field_says_whether_a_number_is_a_year_a_count_or_a_position():
+    from openpark.core.models import TaskRun
+    from openpark.enterprises.models import Enterprise
+    from openpark.evaluation.models import Result, Run
+
+    assert display_value(2026, field(Run, "year")) == "2026"
+    assert display_value(1234, field(TaskRun, "total")) == "1,234"
+    assert display_value(Decimal("120.2541430"), field(Enterprise, "longitude")) == "120.254143°"
+    assert display_value(Decimal("18.0452"), field(Result, "tax")) == "18.05"
+
+
+@pytest.mark.parametrize(("value", "places", "shown"), [
+    (1234567.891, 2, "1,234,567.89"), (Decimal("0.5"), 2, "0.50"), (59.7921, 1, "59.8"), (None, 2, ""),
+    ("abc", 2, ""), (float("inf"), 2, "∞"),
+])
+def test_figures_in_templates(value, places, shown):
+    from openpark.core.templatetags.shown import figure
+
+    assert figure(value, places) == shown
+
+
+@pytest.mark.parametrize(("value", "shown"), [(12345, "12,345"), (296.0, "296"), (None, ""), (True, "")])
+def test_counts_in_templates(value, shown):
+    from openpark.core.templatetags.shown import count
+
+    assert count(value) == shown
+
+
+@pytest.mark.parametrize(("value", "column", "shown"), [
+    ([2020, 2021], ("above_scale_years", "规上年份"), "2020、2021"),
+    ((2021,), ("above_scale_years", "规上年份"), "2021"),
+    (["工程机械", "专精特新"], ("tags", "标签"), "工程机械、专精特新"),
+    (Decimal("120.2541430"), ("longitude", "经度", "decimal", "", (), False, (), None, 6), "120.254143°"),
+    (Decimal("12345.6000"), ("tax", "税收", "decimal"), "12,345.60"),
+    (2026, ("year", "年份", "int"), "2026"),
+    (123456, ("employees", "职工人数", "int"), "123,456"),
+    ("relocated", ("status", "经营状态", "choice", "", (), False, (("relocated", "搬迁"),)), "搬迁"),
+])
+def test_the_import_preview_shows_values_as_pages_do(value, column, shown):
+    from openpark.core import importing, imports
+
+    assert imports.display(value, importing.Column(*column)) == shown
+
+
+def test_a_count_of_people_is_a_whole_number():
+    from openpark.evaluation.models import Result
+
+    assert display_value(Decimal("85.5000"), field(Result, "employees")) == "86"
+    assert display_value(Decimal("12345.0000"), None, "人") == "12,345"
+    assert display_value(Decimal("12345.6789"), None, "万元") == "12,345.68"
+
+
+def test_an_indicator_counted_in_people_shows_whole_numbers_on_its_list(make_user, client_for):
+    from django.urls import reverse
+
+    from openpark.economy.models import Fact, Indicator
+
+    from ..factories import EnterpriseFactory
+
+    enterprise = EnterpriseFactory()
+    people = Indicator.objects.get(code="average_employees")
+    tax = Indicator.objects.exclude(unit="人").first()
+    Fact.objects.create(enterprise=enterprise, indicator=people, year=2024, value=Decimal("12345.0000"))
+    Fact.objects.create(enterprise=enterprise, indicator=tax, year=2024, value=Decimal("12345.6789"))
+    page = client_for(make_user("economy")).get(reverse("economy:fact_list")).content.decode()
+    assert ">12,345<" in page and ">12,345.68<" in page

@@ -65,7 +65,7 @@ def test_sheet_with_several_indicators_for_a_period_chosen_at_upload(economy, fi
     page = economy.get(job.get_absolute_url()).content.decode()
     assert "数据期间：2021年1—6月（导入时选择）" in page
     assert "共 2 行（2 家企业），将新增 5 个数值、修改 0 个数值、删除 0 个数值，0 个不变" in page
-    assert "营业收入（万元）" in page and "2500.5" in page  # 25,004,950 元, in 万元 to the cent
+    assert "营业收入（万元）" in page and "2,500.50" in page  # 25,004,950 元, in 万元 to the cent
 
     confirm(economy, job)
     job.refresh_from_db()
@@ -308,12 +308,12 @@ def test_the_preview_shows_each_value_before_and_after_by_enterprise_and_indicat
     job = latest_job()
     output, profit = (f"{i.name}（{i.unit}）" for i in (indicator("gross_industrial_output"), indicator("profit")))
     assert change_lines(job.preview) == [
-        (f"{a.name} 2021年1—6月", "更新", [f"{output}：100 → 110"]),
-        (f"{a.name} 2021年1—6月", "删除", [f"{profit}：10 → （空）"]),
+        (f"{a.name} 2021年1—6月", "更新", [f"{output}：100.00 → 110.00"]),
+        (f"{a.name} 2021年1—6月", "删除", [f"{profit}：10.00 → （空）"]),
     ]
     page = economy.get(job.get_absolute_url()).content.decode()
     assert "将新增 0 个数值、修改 1 个数值、删除 1 个数值（文件中留空的原有数值），2 个不变" in page
-    assert f"{output}：100 → 110" in page and "新建的记录" not in page
+    assert f"{output}：100.00 → 110.00" in page and "新建的记录" not in page
     confirm(economy, job)
     job.refresh_from_db()
     assert {key: job.result[key] for key in ("create", "update", "restore", "delete", "unchanged")} == {

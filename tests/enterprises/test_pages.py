@@ -241,6 +241,6 @@ def test_parcel_page_shows_area_and_shape_as_people_write_them(make_user, client
     assert "70.50" in html and "70.5000" not in html
     assert "点（120.254143, 31.959654）" in html and "coordinates" not in html
     html = client.get(square.get_absolute_url()).content.decode()
-    assert "1,234.1234" in html and "多边形，3 个顶点" in html and "coordinates" not in html
+    assert "1,234.12" in html and "1,234.1234" not in html and "多边形，3 个顶点" in html and "coordinates" not in html
     listed = client.get(reverse("enterprises:landparcel_list")).content.decode()
     assert "70.50" in listed and "70.5000" not in listed

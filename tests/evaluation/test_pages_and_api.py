@@ -192,6 +192,7 @@ def test_distribution_and_radar_data(staff, park):
     run.refresh_from_db()
     counts = services.distribution(run)
     assert counts["by_group"] == {"规上": {"A": 1, "B": 1, "C": 1, "D": 0, "不定等": 0}}
+    assert [counts["grade_labels"][grade] for grade in counts["grades"]] == ["A 类", "B 类", "C 类", "D 类", "不定等"]
     assert sum(counts["histogram"]["groups"]["规上"]) == 3
     totals = sorted(Result.objects.filter(run=run, group="above").values_list("total", flat=True))
     edges = counts["histogram"]["edges"]

@@ -42,7 +42,7 @@ def test_the_preview_shows_a_projects_changes_as_labels_and_names(staff):
     [change] = job.preview["changes"]
     assert (change["row"], change["label"], change["action_label"]) == (2, "储能电池项目（XM2026-0001）", "更新")
     assert [f"{f['label']}：{f['before']} → {f['after']}" for f in change["fields"]] == [
-        "片区：（空） → 道口经济区", "总投资（万元）：80000 → 95000.5", "工业项目：是 → 否"]
+        "片区：（空） → 道口经济区", "总投资（万元）：80,000.00 → 95,000.50", "工业项目：是 → 否"]
     page = staff.get(job.get_absolute_url()).content.decode()
     assert "检查通过：共 2 行：新建 0 行、更新 1 行、未变 1 行" in page and "工业项目：是 → 否" in page
     confirm(staff, job)

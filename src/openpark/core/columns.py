@@ -1,4 +1,9 @@
-"""Table columns for list pages and exports: header with unit, display value and export value."""
+"""Table columns for list pages and exports: header with unit, display value and export value.
+
+`display_value` is the one home of how a value reads on a page, in a detail panel, a change record,
+an import preview and the text of an export: numbers with thousands separators and two decimals
+(a position keeps the six decimals of its metre), a year as written, 是/否, times in
+Asia/Shanghai, lists joined with 、, shapes in words."""
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,7 +38,9 @@ class Column:
         return getattr(obj, self.name)
 
     def display(self, obj) -> str:
-        return display_value(self.raw(obj))
+        unit_of = getattr(obj, "unit_of", None)  # a figure whose unit the row says (an indicator's value)
+        unit = unit_of(self.name) if unit_of is not None and self.field is not None else ""
+        return display_value(self.raw(obj), self.field, unit)
 
     def export(self, obj):
         """A value xlsxwriter writes natively: numbers stay numbers, the rest becomes text."""
@@ -47,19 +54,33 @@ class Column:
         return display_value(value)
 
 
-def display_value(value) -> str:
+POSITION_PLACES = 6  # a longitude or latitude to six decimals: a tenth of a metre
+COUNT_UNITS = frozenset({"人", "家", "个", "户", "名", "项", "件", "次"})  # figures that count people or things
+
+
+def display_value(value, field: models.Field | None = None, unit: str = "") -> str:
+    """`value` as people read it; `field`, when the value is one field's, says whether a number is
+    a year (written as is), a position (its six decimals kept) or a count of people (a whole number);
+    so does `unit`, the unit of a figure that its row names (人: a count)."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) \
+            else value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
+    if isinstance(value, int):
+        return _integer_text(value, field)
     if isinstance(value, float):
-        return f"{value:,.2f}" if math.isfinite(value) else _infinite_text(value)
+        return number_text(value) if math.isfinite(value) else _infinite_text(value)
     if isinstance(value, Decimal):
-        return _decimal_text(value)
+        if not value.is_finite():
+            return _infinite_text(value)
+        if is_position(field):
+            return _position_text(value)
+        return count_text(value) if unit in COUNT_UNITS or is_count(field) else number_text(value)
     if isinstance(value, (list, tuple)):
         return "、".join(display_value(item) for item in value)
     if isinstance(value, dict):
@@ -69,12 +90,50 @@ def display_value(value) -> str:
     return str(value)
 
 
-def _decimal_text(value: Decimal) -> str:
-    """Thousands separators and the decimals written, at least two: 70.5000 shows as 70.50."""
-    if not value.is_finite():
-        return _infinite_text(value)
-    places = max(2, -value.normalize().as_tuple().exponent)
+def number_text(value, places: int = 2) -> str:
+    """A figure with thousands separators and `places` decimals: 1234567.891 → "1,234,567.89"."""
     return f"{value:,.{places}f}"
+
+
+def count_text(value) -> str:
+    """A count of people or things, a whole number with thousands separators: 12345 → "12,345"."""
+    return f"{int(round(value)):,}"
+
+
+def is_year(field) -> bool:
+    """A year field (2026 reads as a year, not as 2,026): named so, or bounded as the years are."""
+    if field is None:
+        return False
+    from .limits import FIRST_YEAR
+
+    name = getattr(field, "name", None) or str(getattr(field, "field", ""))  # a model's or a sheet's
+    return name in ("year", "years", "since") or name.endswith(("_year", "_years")) or any(
+        getattr(v, "limit_value", None) == FIRST_YEAR for v in getattr(field, "validators", ()))
+
+
+def is_count(field) -> bool:
+    """A number of people or things, stored with decimals (an average headcount): its verbose name
+    says so ("年平均职工人数", "…（家）")."""
+    name = str(getattr(field, "verbose_name", "") or "")
+    return name.endswith(("人数", "户数", "家数")) or any(f"（{unit}）" in name for unit in COUNT_UNITS)
+
+
+def is_position(field) -> bool:
+    """A longitude or latitude: a decimal field of six places or more."""
+    return getattr(field, "decimal_places", None) is not None and field.decimal_places >= POSITION_PLACES
+
+
+def _integer_text(value: int, field) -> str:
+    """A whole number with thousands separators; a year as written. Without its field, a number
+    under 10,000 is written as is, since it may be a year."""
+    if is_year(field) or field is None and abs(value) < 10000:
+        return str(value)
+    return f"{value:,}"
+
+
+def _position_text(value: Decimal) -> str:
+    """A longitude or latitude in degrees, to its six decimals: "120.254143°"."""
+    return format(value.quantize(Decimal(1).scaleb(-POSITION_PLACES)), "f") + "°"
 
 
 def _infinite_text(value) -> str:

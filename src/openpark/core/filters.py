@@ -30,6 +30,14 @@ class BoundedNumberField(forms.DecimalField):
             raise ValidationError(f"数值超出范围（绝对值不能超过 {ID_MAX}）。", code="out_of_range")
 
 
+class AllYesNo(django_filters.widgets.BooleanWidget):
+    """A yes-or-no filter that narrows nothing until asked: 全部, 是, 否."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "全部"), ("true", "是"), ("false", "否")]
+
+
 class YearFilter(django_filters.NumberFilter):
     """A year of periods, evaluations and targets (FIRST_YEAR–LAST_YEAR); others are refused."""
 
@@ -58,7 +66,8 @@ class SearchFilterSet(django_filters.FilterSet):
     """The base of every FilterSet: a free-text `q` over the fields named in `search_fields`,
     record ids and numbers refused with a Chinese message when no database column can hold them
     (instead of an error from the database), and no filter on a field the requesting user may not
-    see (the model's `restricted_fields`): it is not offered, and a value sent for it narrows nothing."""
+    see (the model's `restricted_fields`): it is not offered, and a value sent for it narrows nothing.
+    An empty choice reads 全部 (FILTERS_EMPTY_CHOICE_LABEL), a yes-or-no filter 全部/是/否."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="search", label="搜索")
@@ -77,6 +86,8 @@ class SearchFilterSet(django_filters.FilterSet):
         filters = super().get_filters()
         for filter_ in filters.values():
             filter_.field_class = BOUNDED_FIELD_CLASSES.get(filter_.field_class, filter_.field_class)
+            if isinstance(filter_, django_filters.BooleanFilter):
+                filter_.extra.setdefault("widget", AllYesNo)
         return filters
 
     def search(self, queryset, name, value):

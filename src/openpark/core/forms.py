@@ -216,7 +216,7 @@ class ColumnMappingForm(forms.Form):
 class RoleGrantForm(forms.Form):
     """Give a role to an account, or take it away; the rules are `openpark.core.accounts`'."""
 
-    user = IdModelChoiceField(queryset=None, label="账号")
+    user = IdModelChoiceField(queryset=None, label="账号", empty_label="请选择")
     role = forms.ChoiceField(label="角色")
     action = forms.ChoiceField(label="操作", choices=GrantAction.choices, initial=GrantAction.GRANT)
     reason = forms.CharField(label="事由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

@@ -732,8 +732,8 @@ def _component_filter(attname: str, component: matching.Component) -> Q:
 
 class ShownValues:
     """Values of field changes as people read them: a choice by its label, a link by the name of
-    what it points to (read once for all the changes), 是/否, dates, numbers without trailing
-    zeros, （空） for nothing; a sensitive field masked for a user without the right to see it."""
+    what it points to (read once for all the changes), 是/否, dates, numbers as pages show them,
+    lists joined with 、, （空） for nothing; a sensitive field masked for a user without the right to see it."""
 
     def __init__(self, changes: Iterable[RowChange], user=None):
         self.user = user
@@ -760,7 +760,7 @@ class ShownValues:
             return str(dict(model_field.flatchoices).get(value, value))
         if model_field.many_to_one:
             return self.names.get((model_field.related_model, value), f"（已不存在，编号 {value}）")
-        return display(value)
+        return display(value, model_field)
 
     def _hidden(self, model) -> set[str]:
         if self.user is None:
@@ -838,12 +838,12 @@ def _unmatched_dict(column: importing.UnmatchedColumn) -> dict:
     }
 
 
-def display(value, column: importing.Column | None = None) -> str:
-    """A parsed cell as the preview shows it."""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, (list, tuple)):
-        return "、".join(display(item) for item in value)
-    if column is not None and column.kind == "choice" and value is not None:
+def display(value, column=None) -> str:
+    """A parsed cell (or a field's value before and after) as the preview shows it, as pages show
+    values: a list "2020、2021", a choice by its label, numbers with separators and two decimals
+    (a position with its six), a year as written. `column`: the sheet's column or the model field."""
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(display(item, column) for item in value)
+    if isinstance(column, importing.Column) and column.kind == "choice" and value is not None:
         return dict(column.choices).get(value, str(value))
-    return display_value(value)
+    return display_value(value, column)

@@ -1,13 +1,16 @@
 """Recorded values (a change record's before and after, as stored JSON) as people read them:
 a choice by its label, a link by the name of what it points to, 是/否, times in Asia/Shanghai,
-lists joined with 、 — never a code, an id, True/False or a UTC ISO string."""
-import json
+lists joined with 、, numbers with thousands separators, JSON values in words (a model words its own
+with `recorded_texts`) — never a code, an id, True/False, a Python list or dict or a UTC ISO string."""
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+
+from .columns import display_value
 
 JSON_SHOWN = 120  # characters of a JSON value (a boundary, a scheme) shown before "…"
 
@@ -33,6 +36,9 @@ class RecordedValues:
         field = self.field(name)
         if field is None:
             return _plain(value)
+        words = getattr(self.model, "recorded_texts", {}).get(name)
+        if words is not None:  # a value its model words itself ({field name: function})
+            return _shortened(words(value))
         if field.choices:
             labels = {str(key): str(label) for key, label in field.flatchoices}
             return labels.get(str(value), str(value))
@@ -43,6 +49,10 @@ class RecordedValues:
             return "、".join(self._name(field.related_model, pk) for pk in ids)
         if isinstance(field, models.DateTimeField):
             return _local_time(value)
+        if isinstance(field, (models.DecimalField, models.FloatField, models.IntegerField)):
+            return display_value(_number(value), field)
+        if isinstance(field, models.JSONField):
+            return _shortened(display_value(value))
         return _plain(value)
 
     def _name(self, model, pk) -> str:
@@ -66,12 +76,25 @@ def _local_time(value) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+def _number(value):
+    """A recorded number (a Decimal is recorded as its text) as a number again."""
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    return value
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= JSON_SHOWN else text[:JSON_SHOWN] + "…"
+
+
 def _plain(value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (dict, list)):
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        return text if len(text) <= JSON_SHOWN else text[:JSON_SHOWN] + "…"
+        return _shortened(display_value(value))
     if isinstance(value, str) and parse_date(value) is not None and len(value) == 10:
         return value
     if isinstance(value, (date, datetime)):

@@ -25,13 +25,19 @@ class AutocompleteMixin:
     def optgroups(self, name, value, attrs=None):
         chosen = {str(v) for v in value if v not in (None, "")}
         options = []
-        if not self.allow_multiple_selected and not self.is_required:
-            options.append(self.create_option(name, "", "---------", not chosen, 0))
         field = self.choices.field
+        if not self.allow_multiple_selected and not self.is_required:
+            options.append(self.create_option(name, "", empty_choice_label(field), not chosen, 0))
         ids = [int(v) for v in chosen if v.isdigit() and len(v) <= ID_DIGITS and int(v) <= ID_MAX]
         for obj in field.queryset.filter(pk__in=ids) if ids else ():
             options.append(self.create_option(name, obj.pk, field.label_from_instance(obj), True, len(options)))
         return [(None, options, 0)]
+
+
+def empty_choice_label(field) -> str:
+    """The empty choice as the field names it (a filter's 全部), never Django's "---------"."""
+    label = getattr(field, "empty_label", None)
+    return "请选择" if not label or set(str(label)) == {"-"} else str(label)
 
 
 class AutocompleteSelect(AutocompleteMixin, forms.Select):

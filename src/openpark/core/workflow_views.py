@@ -35,6 +35,7 @@ class CandidateSelect(AutocompleteSelect):
 
 class EscalationForm(forms.Form):
     assignee = forms.ModelChoiceField(label="上报/督办给", queryset=get_user_model().objects.filter(is_active=True),
+                                      empty_label="请选择",
                                       error_messages={"required": "请选择上报对象。",
                                                       "invalid_choice": "所选人员不存在。"})
     note = forms.CharField(label="说明", max_length=workflows.NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),

@@ -72,12 +72,13 @@ class DashboardForm(forms.Form):
     month = forms.IntegerField(label="截至月份", min_value=1, max_value=12, required=False,
                                help_text="留空为年度数据")
     scope = forms.ChoiceField(label="企业范围", choices=ScopeKind.choices, initial=ScopeKind.ALL, required=False)
-    zone = IdModelChoiceField(label="片区", queryset=Zone.objects.all(), required=False)
-    chain = IdModelChoiceField(label="产业链", queryset=Chain.objects.all(), required=False)
+    zone = IdModelChoiceField(label="片区", queryset=Zone.objects.all(), required=False, empty_label="全部")
+    chain = IdModelChoiceField(label="产业链", queryset=Chain.objects.all(), required=False, empty_label="全部")
     industry = forms.CharField(label="行业代码", required=False, max_length=6, help_text="门类字母或代码前缀，如 C、36")
     basis = forms.ChoiceField(label="增速口径", choices=GrowthBasis.choices, initial=GrowthBasis.SAME_ENTERPRISES,
                               required=False)
     indicator = forms.ModelChoiceField(label="分析指标", queryset=Indicator.objects.all(), required=False,
+                                       empty_label="默认",
                                        to_field_name="code")
 
     SCOPE_FIELDS = {ScopeKind.ZONE: "zone", ScopeKind.CHAIN: "chain", ScopeKind.INDUSTRY: "industry"}

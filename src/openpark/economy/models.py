@@ -87,6 +87,10 @@ class Fact(DomainModel):
     def __str__(self):
         return f"{self.enterprise.name} {self.indicator.name} {period_label(self.year, self.month)}"
 
+    def unit_of(self, name: str) -> str:
+        """The unit of a field's figure, as pages show it: the value is in its indicator's unit."""
+        return self.indicator.unit if name == "value" else ""
+
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         fields = kwargs.get("update_fields")
@@ -148,4 +152,8 @@ class CityFigure(DomainModel):
 
     def __str__(self):
         return f"全市 {self.indicator.name} {period_label(self.year, self.month)}"
+
+    def unit_of(self, name: str) -> str:
+        """The unit of a field's figure, as pages show it: the value is in its indicator's unit."""
+        return self.indicator.unit if name == "value" else ""
 

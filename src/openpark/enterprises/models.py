@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openpark.core.columns import display_value
 from openpark.core import geo
 from openpark.core.fields import CodeField, USCCField
 from openpark.core.limits import year_validators
@@ -443,7 +444,7 @@ class ParcelUse(ChangeLoggedModel):
         ordering = ["parcel", "enterprise"]
 
     def __str__(self):
-        return f"{self.enterprise} 使用 {self.parcel} {self.area_mu} 亩"
+        return f"{self.enterprise} 使用 {self.parcel} {display_value(self.area_mu)} 亩"
 
     def clean(self):
         super().clean()

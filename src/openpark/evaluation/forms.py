@@ -66,8 +66,8 @@ class AdjustForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    earlier = IdModelChoiceField(label="较早的批次", queryset=Run.objects.exclude(state="draft"))
-    later = IdModelChoiceField(label="较晚的批次", queryset=Run.objects.exclude(state="draft"))
+    earlier = IdModelChoiceField(label="较早的批次", queryset=Run.objects.exclude(state="draft"), empty_label="请选择")
+    later = IdModelChoiceField(label="较晚的批次", queryset=Run.objects.exclude(state="draft"), empty_label="请选择")
 
     def clean(self):
         data = super().clean()
@@ -91,4 +91,5 @@ class ProgressForm(forms.Form):
 
 class LowEfficiencyForm(forms.Form):
     run = IdModelChoiceField(label="评价批次", queryset=Run.objects.exclude(state="draft"), required=False,
+                             empty_label="最近发布的批次",
                                  help_text="默认为最近发布的批次")

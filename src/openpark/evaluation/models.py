@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openpark.core.columns import count_text, display_value
 from openpark.core.limits import in_year_range, year_validators
 from openpark.core.models import ChangeLoggedModel, DomainModel, FrozenRecordError
 from openpark.core.states import StateMachine, Transition
@@ -80,8 +81,29 @@ RUN_MACHINE = StateMachine("state", dict(RunState.choices), (
 ))
 
 
+def _counts_text(counts: dict, labels: dict) -> str:
+    return "、".join(f"{labels.get(key, key)} {count_text(count)} 家" for key, count in counts.items())
+
+
+def summary_text(summary) -> str:
+    """A run's statistics in words: "企业 296 家；缺少数据：营业收入 173 家；等级：A 类 44 家、…"."""
+    if not isinstance(summary, dict):
+        return display_value(summary)
+    grades = dict(Grade.choices)
+    parts = []
+    if "enterprises" in summary:
+        parts.append(f"企业 {count_text(summary['enterprises'])} 家")
+    for key, title, labels in (("missing", "缺少数据", schemes.INPUT_FIELDS), ("grades", "等级", grades),
+                               ("published_grades", "发布时等级", grades)):
+        if summary.get(key):
+            parts.append(f"{title}：{_counts_text(summary[key], labels)}")
+    return "；".join(parts)
+
+
 class Run(DomainModel):
     """One evaluation of a year under one scheme version (评价批次)."""
+
+    recorded_texts = {"summary": summary_text}
 
     year = models.PositiveSmallIntegerField(
         _("评价年度"), validators=year_validators())
@@ -122,6 +144,10 @@ class Result(ChangeLoggedModel):
     """One enterprise in one run: the inputs gathered, and what the engine made of them."""
 
     scope_enterprise_field = "enterprise"
+    recorded_texts = {
+        "missing": lambda names: "、".join(schemes.INPUT_FIELDS.get(name, name) for name in names or ()),
+        "group": lambda group: GROUP_LABELS.get(group, group),
+    }
     INPUTS = ("land", "tax", "revenue", "value_added", "energy", "electricity", "emissions", "rd", "employees")
 
     frozen_when = models.Q(run__state=RunState.PUBLISHED)
@@ -154,7 +180,7 @@ class Result(ChangeLoggedModel):
     penalty = models.FloatField(_("减分"), null=True, blank=True)
     total = models.FloatField(_("总分"), null=True, blank=True)
     rank = models.PositiveIntegerField(_("组内排名"), null=True, blank=True)
-    computed_grade = models.CharField(_("计算等级"), max_length=10, blank=True)
+    computed_grade = models.CharField(_("计算等级"), max_length=10, blank=True, choices=Grade.choices)
     grade = models.CharField(_("等级"), max_length=10, blank=True, choices=Grade.choices)
     reason = models.CharField(_("说明"), max_length=200, blank=True)
     adjustment_reason = models.TextField(_("调档理由"), blank=True)
@@ -263,7 +289,7 @@ class LowEfficiencyRule(ChangeLoggedModel):
         verbose_name_plural = _("低效用地认定标准")
 
     def __str__(self):
-        return f"亩均税收低于 {self.tax_per_mu_below} 万元/亩，或低于行业平均的 {self.industry_share_below:.0%}"
+        return f"亩均税收低于 {display_value(self.tax_per_mu_below)} 万元/亩，或低于行业平均的 {self.industry_share_below:.0%}"
 
     @classmethod
     def current(cls) -> "LowEfficiencyRule":

@@ -390,6 +390,7 @@ def distribution(run: Run) -> dict:
     largest = sorted(by_industry, key=lambda name: -sum(by_industry[name].values()))[:LARGEST_INDUSTRIES]
     return {
         "grades": Grade.values,
+        "grade_labels": {grade: str(label) for grade, label in Grade.choices},  # the legend's "A 类"
         "histogram": {"edges": [f"{int(a)}–{int(b)}" for a, b in zip(edges[:-1], edges[1:])], "groups": histogram},
         "by_group": _grade_counts(rows, lambda row: GROUP_LABELS.get(row[0], row[0])),
         "by_zone": _grade_counts(rows, lambda row: row[4] or "未填写"),

@@ -18,10 +18,10 @@ from openpark.core.registry import declared
 from openpark.core.scoping import is_park_wide
 
 from . import forms, report, services, tasks
-from .choices import Movement, RunState
+from .choices import Movement, RunState, grade_label
 from .cockpit import grade_counts
 from .models import DisposalCase, LowEfficiencyRule, Result, Run, SchemeVersion
-from .scheme import INPUT_FIELDS, SchemeError, grade_label
+from .scheme import INPUT_FIELDS, SchemeError
 
 MOVE_HEADERS = ["统一社会信用代码", "企业名称", "较早等级", "较晚等级", "变化"]
 CHART_SCRIPTS = ("vendor/echarts/echarts.min.js", "js/evaluation-charts.js")
@@ -155,7 +155,7 @@ def compare(request):
     moves = services.compare(earlier, later)
     labels = {key: str(label) for key, label in Movement.choices}
     if request.GET.get("export") == "xlsx":
-        rows = [(m.uscc, m.name, m.before, m.after, labels[m.movement]) for m in moves]
+        rows = [(m.uscc, m.name, grade_label(m.before), grade_label(m.after), labels[m.movement]) for m in moves]
         return xlsx_response(table_xlsx("等级变化", MOVE_HEADERS, rows), f"评价对比-{earlier.year}-{later.year}.xlsx")
     counts = {labels[key]: sum(1 for m in moves if m.movement == key) for key in Movement.values}
     shown = [m for m in moves if m.movement in (Movement.UP, Movement.DOWN)]

@@ -1,6 +1,9 @@
+"""How values read on pages, each rule at home in `openpark.core.columns`."""
+import math
+
 from django import template
 
-from openpark.core.columns import display_value
+from openpark.core.columns import count_text, display_value, number_text
 
 register = template.Library()
 
@@ -9,3 +12,29 @@ register = template.Library()
 def shown(value) -> str:
     """A value as list and detail pages show it (numbers formatted, labels not codes)."""
     return display_value(value)
+
+
+@register.filter
+def figure(value, places=2) -> str:
+    """A figure (money, an area, a score, a percentage) with thousands separators and two decimals;
+    "" for no figure, so that `|default:"—"` shows the dash."""
+    number = _number(value)
+    if number is None:
+        return ""
+    return number_text(number, int(places)) if math.isfinite(number) else display_value(number)
+
+
+@register.filter
+def count(value) -> str:
+    """A count of people or things: a whole number with thousands separators."""
+    number = _number(value)
+    return "" if number is None or not math.isfinite(number) else count_text(number)
+
+
+def _number(value) -> float | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None

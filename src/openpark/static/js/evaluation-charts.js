@@ -79,12 +79,12 @@
     draw(holder, {
       title: { text: titles[key], textStyle: { fontSize: 13 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: OpenPark.axisTooltip() },
-      legend: { data: distribution.grades, right: 0 },
+      legend: { data: distribution.grades.map(function (grade) { return distribution.grade_labels[grade]; }), right: 0 },
       grid: { left: 10, right: 10, bottom: 10, top: 40, containLabel: true },
       xAxis: { type: "value" },
       yAxis: { type: "category", data: categories, axisLabel: { width: 110, overflow: "truncate" } },
       series: distribution.grades.map(function (grade) {
-        return { name: grade, type: "bar", stack: "grades",
+        return { name: distribution.grade_labels[grade], type: "bar", stack: "grades",
                  data: categories.map(function (c) { return counts[c][grade]; }) };
       })
     });
