@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A result's class and its computed class share one set of choices: one name in the schema.
+    "ENUM_NAME_OVERRIDES": {"GradeEnum": "openpark.evaluation.choices.Grade"},
 }
 
 # Attachments (`openpark.core.attachments`): the largest file accepted, in bytes.

@@ -29,9 +29,11 @@ def _context(request) -> dict:
             "wall_url": reverse("cockpit_wall"), "cockpit_url": reverse("cockpit")}
 
 
-def cockpit_page(request, home: bool = False):
+def cockpit_page(request, home_sections: list | None = None):
+    """The cockpit; as a role's home page (home_sections given) with the sections modules add to it."""
+    home = home_sections is not None
     context = _context(request)
-    context.update(title="园区驾驶舱",
+    context.update(title="园区驾驶舱", sections=home_sections or [],
                    breadcrumbs=[("首页", "")] if home else [("首页", reverse("home")), ("园区驾驶舱", "")])
     return render(request, "core/cockpit.html", context)
 

@@ -88,8 +88,13 @@ def role_home(request, slug):
     if role is None or role not in user_roles(request.user):
         raise Http404("没有这个角色的首页。")
     if role.slug in cockpit_views.COCKPIT_ROLES:
-        return cockpit_views.cockpit_page(request, home=True)
+        return cockpit_views.cockpit_page(request, home_sections=role_sections(request, role))
     return work_home(request, role)
+
+
+def role_sections(request, role) -> list:
+    """The sections other modules add to a role's home page (a leader's escalations, stuck projects)."""
+    return [section for section in (build(request, role) for build in navigation.home_sections) if section]
 
 
 def work_home(request, role):
@@ -106,8 +111,7 @@ def work_home(request, role):
         "breadcrumbs": [("首页", "")],
     }
     context.update(_home_panels(user))
-    context["sections"] = [section for section in (build(request, role) for build in navigation.home_sections)
-                           if section]
+    context["sections"] = role_sections(request, role)
     return render(request, "core/home.html", context)
 
 
