@@ -162,3 +162,15 @@ def test_no_page_shows_a_raw_value(client):
     print(f"{pages} pages in {time.monotonic() - started:.1f} s")
     assert pages > 300  # the walk reached the pages, not only the home page
     assert not findings, f"raw values shown:\n{report}"
+
+
+def test_a_class_reads_a_lei_on_the_results_list(client):
+    """The 等级 and 计算等级 cells say "A 类", never the bare letter."""
+    from django.urls import reverse
+
+    ensure_demo_users()
+    client.force_login(User.objects.get(username=demo_username(ROLES_BY_SLUG["economy"])))
+    html = client.get(reverse("evaluation:result_list"), {"grade": "A"}).content.decode()
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert cells.count("A 类") >= 2 * 10  # both classes of each row of the page
+    assert not {"A", "B", "C", "D"} & set(cells)
