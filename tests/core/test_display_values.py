@@ -106,3 +106,25 @@ def test_an_indicator_counted_in_people_shows_whole_numbers_on_its_list(make_use
     Fact.objects.create(enterprise=enterprise, indicator=tax, year=2024, value=Decimal("12345.6789"))
     page = client_for(make_user("economy")).get(reverse("economy:fact_list")).content.decode()
     assert ">12,345<" in page and ">12,345.68<" in page
+
+
+def test_change_records_word_numbers_and_json_values():
+    from openpark.core.recorded import RecordedValues
+    from openpark.enterprises.models import Enterprise, Zone
+    from openpark.evaluation.models import Result, Run
+
+    run = RecordedValues(Run)
+    assert run.show("summary", {"enterprises": 296, "missing": {"revenue": 173},
+                                "grades": {"A": 44, "不定等": 39}}) == \
+        "企业 296 家；缺少数据：营业收入 173 家；等级：A 类 44 家、不定等 39 家"
+    assert run.show("year", 2021) == "2021"
+    result = RecordedValues(Result)
+    assert result.show("tax", "12345.6789") == "12,345.68"
+    assert result.show("employees", "85.0000") == "85"
+    assert result.show("computed_grade", "B") == "B 类"
+    assert result.show("missing", ["revenue", "tax"]) == "营业收入、实缴税收"
+    assert result.show("group", "above") == "规上"
+    assert RecordedValues(Enterprise).show("longitude", "120.254143") == "120.254143°"
+    shape = {"type": "Polygon", "coordinates": [[[120.245, 31.955], [120.257, 31.955], [120.257, 31.965],
+                                                 [120.245, 31.955]]]}
+    assert RecordedValues(Zone).show("boundary", shape) == "多边形，3 个顶点"
