@@ -183,6 +183,7 @@ def build_park(user=None) -> dict:
                                    file=SimpleUploadedFile("企业.csv", sheet))
     progress.start(check_import, "检查导入文件", user, str(job.pk))  # ready to confirm, 备注 unread
     staff = UserFactory(username="fuzz_staff")
+    UserFactory(username="fuzz_retired", is_active=False, is_locked=True)  # its page offers 启用 and 解锁
     accounts.request_grant(UserFactory(roles=["admin"]), staff, "leader", "grant", "待审批的授权")
     photo = attach(project, SimpleUploadedFile("现场.png", png_bytes((60, 40), "RGB", (30, 90, 200))), user, purpose="现场照片")
     if user is not None:

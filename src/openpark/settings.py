@@ -8,10 +8,13 @@ Environment variables:
   REDIS_URL        moves Celery from in-process (eager) execution to workers, and the cache to Redis.
   OPENPARK_DATA_DIR  where the SQLite file and uploaded media live (default: ./data).
   STALE_PROJECT_DAYS  days without recorded progress after which a project is flagged (default 30).
+  COCKPIT_WALL_REFRESH_SECONDS  how often the cockpit's wall display reloads itself (default 300).
   HOUSEKEEPING_TASK_FILE_DAYS, HOUSEKEEPING_UPLOAD_DAYS  days after which task result files and
                    the uploads of unfinished imports are removed (default 30 and 7).
   OPENPARK_BACKUP_DIR  where archives of change records are written (default: <data dir>/backups).
   CHANGE_RECORD_RETENTION_DAYS  change records older than this are archived by `archive_changes` (default 1095).
+  OPENPARK_PARK_NAME  the park's name, printed on its reports (default: the demo park's).
+  OPENPARK_ISSUER  the body that issues the reports (default: the demo park's 管委会).
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os
@@ -151,7 +154,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "openpark.core.accounts.AccountBackend",  # refuses locked accounts too
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -331,6 +334,9 @@ if MAP_TILE_CRS not in {"wgs84", "gcj02"}:
 # API tokens made by `POST /api/auth/token/` expire after this many days (0: never); the page
 # that makes tokens offers it as the default.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+# The park and the body that issues its reports (the 体检报告 names them in its header and footer).
+OPENPARK_PARK_NAME = os.environ.get("OPENPARK_PARK_NAME", "靖江经济技术开发区城南园区")
+OPENPARK_ISSUER = os.environ.get("OPENPARK_ISSUER", "靖江经济技术开发区城南园区管理委员会")
 # One-way digests (API tokens): sha256, or sm3 (国密) where the deployment asks for it.
 OPENPARK_DIGEST_ALGORITHM = os.environ.get("OPENPARK_DIGEST_ALGORITHM", "sha256").lower()
 if OPENPARK_DIGEST_ALGORITHM not in {"sha256", "sm3"}:
@@ -393,6 +399,8 @@ PERMISSIONS_POLICY = {
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))
 # A project in progress with no recorded progress for longer than this is flagged as stale.
 STALE_PROJECT_DAYS = int(os.environ.get("STALE_PROJECT_DAYS", "30"))
+# The cockpit's wall display (/cockpit/wall/) reloads itself every this many seconds.
+COCKPIT_WALL_REFRESH_SECONDS = int(os.environ.get("COCKPIT_WALL_REFRESH_SECONDS", "300"))
 # Housekeeping removes background task result files, and the uploads and error reports of imports
 # that were never finished, after this many days (see openpark.core.housekeeping).
 HOUSEKEEPING_TASK_FILE_DAYS = int(os.environ.get("HOUSEKEEPING_TASK_FILE_DAYS", "30"))

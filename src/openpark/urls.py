@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from openpark.core import cockpit_views
 from openpark.core import views as core_views
 from openpark.core.api import views as core_api_views
 from openpark.core.api.docs import api_docs
@@ -22,6 +23,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("favicon.ico", core_views.FaviconView.as_view(), name="favicon"),
     path("home/<slug:slug>/", core_views.role_home, name="role_home"),
+    path("cockpit/", cockpit_views.cockpit_view, name="cockpit"),
+    path("cockpit/wall/", cockpit_views.cockpit_wall, name="cockpit_wall"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),

@@ -22,8 +22,9 @@ def log_in(page, base_url, slug):
 def test_demo_leader_logs_in_and_sees_home(browser, live_server, demo_park, artifacts):
     page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     log_in(page, live_server.url, "leader")
-    assert page.locator("h1").inner_text() == "园区领导工作台"
-    assert page.locator(".card .figure").first.inner_text() == "300"
+    assert page.locator("h1").inner_text() == "园区驾驶舱"  # the leaders' home is the park cockpit
+    signed = page.locator(".cockpit-tile[data-tile=investment] .cockpit-figure", has_text="2017 年以来签约")
+    assert signed.locator(".cockpit-value").inner_text().startswith("149")
     assert page.locator(".mainnav").is_visible()
     page.screenshot(path=str(artifacts / "home-leader.png"), full_page=True)
 

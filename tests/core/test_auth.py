@@ -24,7 +24,7 @@ def test_login_lands_on_role_home_and_logout_ends_session(client, make_user):
     assert response.status_code == 302
     response = client.get(response["Location"], follow=True)
     assert response.request["PATH_INFO"] == reverse("role_home", args=["leader"])
-    assert "园区领导工作台" in response.content.decode()
+    assert "<h1>园区驾驶舱</h1>" in response.content.decode()  # the leaders' home is the cockpit
 
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")

@@ -131,7 +131,8 @@ def project(db):
     chain = Chain.objects.get(name="汽车配件")
     return Project.objects.create(name="精密齿轮项目", investor="某某精工", chain=chain, total_investment=D(50000),
                                   linked_leader="王主任", stage_changed_on=date(2023, 9, 1),
-                                  last_progress_on=date(2023, 9, 1))
+                                  last_progress_on=date(2023, 9, 1),
+                                  contract_signed_on=date(2023, 8, 1), contract_amount=D(50000), land_certificate="苏(2026)靖江市不动产权第0000001号", permit_number="320282202601050101", permit_issued_on=date(2023, 9, 1))
 
 
 @pytest.fixture

@@ -50,7 +50,8 @@ def test_run_through_the_pages(staff, park):
     assert response.status_code == 302
     result.refresh_from_db()
     assert result.grade == "A" and result.computed_grade == "B"
-    assert "已调档：计算等级 B 类 → A 类" in staff.get(result.get_absolute_url()).content.decode()
+    page = staff.get(result.get_absolute_url()).content.decode()
+    assert page.count("经定档调档调整为 A 类。理由：重大技改投产") == 1 and "计算等级" not in page
 
     act(staff, run, "publish", note="管委会审定")
     run.refresh_from_db()

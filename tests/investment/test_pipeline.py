@@ -25,7 +25,8 @@ def command(*args) -> str:
 
 def make(name, amount, steps, chain="汽车配件", make_user=None):
     project = Project.objects.create(name=name, investor="某公司", chain=Chain.objects.get(name=chain),
-                                     total_investment=D(amount), stage_changed_on=date(2018, 1, 1))
+                                     total_investment=D(amount), stage_changed_on=date(2018, 1, 1),
+                                     contract_signed_on=date(2017, 12, 1), contract_amount=D(50000), land_certificate="苏(2026)靖江市不动产权第0000001号", permit_number="320282202601050101", permit_issued_on=date(2017, 12, 1))
     for number, step in enumerate(steps, start=1):
         advance(project, step, None, note=step, on=date(2018, 1, 1 + number))
     return project

@@ -29,7 +29,8 @@ def project():
     return Project.objects.create(name="精密齿轮项目", investor="某某精工", chain=chain,
                                   link=chain.links.get(name="精密机加工"), total_investment=D(50000),
                                   linked_leader="王主任", stage_changed_on=date(2026, 1, 5),
-                                  last_progress_on=date(2026, 1, 5))
+                                  last_progress_on=date(2026, 1, 5),
+                                  contract_signed_on=date(2025, 12, 1), contract_amount=D(50000), land_certificate="苏(2026)靖江市不动产权第0000001号", permit_number="320282202601050101", permit_issued_on=date(2026, 1, 5))
 
 
 def test_the_demo_park_chains_and_the_1230_rules_ship():
@@ -154,7 +155,8 @@ def test_resolving_a_problem_is_progress_on_its_project_on_the_page_the_api_and_
     for path in ("resolve page", "edit page", "api", "service"):
         project = Project.objects.create(name=f"项目（{path}）", investor="某某精工", chain=chain,
                                          total_investment=D(50000), stage_changed_on=date(2026, 1, 5),
-                                         last_progress_on=date(2026, 1, 5))
+                                         last_progress_on=date(2026, 1, 5),
+                                  contract_signed_on=date(2025, 12, 1), contract_amount=D(50000), land_certificate="苏(2026)靖江市不动产权第0000001号", permit_number="320282202601050101", permit_issued_on=date(2026, 1, 5))
         problem = services.raise_problem(project, "用电增容未落实", "供电所张科", date(2026, 2, 1),
                                          raised_on=date(2026, 1, 20))
         outcomes[path] = resolved_by(path, problem, staff, client_for, api_for, today)

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from . import calendars, changes, declarations, navigation  # noqa: F401  (the declared models)
         from django.contrib.auth.signals import user_logged_in
 
+        from .accounts import AccountBinding, register_account_binding
         from .middleware import IdleTimeoutMiddleware
         from .navigation import MenuItem, Module
         from .roles import sync_role_permissions
@@ -22,9 +23,10 @@ class CoreConfig(AppConfig):
         calendars.connect()
         changes.connect()
         register_scope(GRID_SCOPE)
+        register_account_binding(AccountBinding("grid", "网格", "core.gridbinding", "grid", "grid"))
         navigation.register(Module("grids", "网格", 80, ()))
         navigation.register(Module("system", "系统", 90, (
             MenuItem("我的后台任务", "core:taskrun_list", None, order=20),
-            MenuItem("账号管理", "admin:core_user_changelist", "core.change_user", order=30),
+            MenuItem("账号管理", "core:account_list", "core.change_user", order=30),
             MenuItem("登录记录", "core:login_records", "axes.view_accesslog", order=50),
         )))

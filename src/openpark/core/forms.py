@@ -283,3 +283,74 @@ class CheckedPasswordChangeForm(PasswordChangeForm):
         if checked is None or checked.pk != self.user.pk:
             raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old
+
+
+class AccountForm(forms.Form):
+    """An account on 账号管理: its name, phone, roles and bindings. Creating one also takes the
+    login name; the password is a temporary one the platform makes (`accounts.temporary_password`).
+    The rules are `openpark.core.accounts`'."""
+
+    username = forms.CharField(label="用户名", max_length=150,
+                               help_text="登录名：英文字母、数字和 @/./+/-/_，不区分大小写，创建后不能修改。")
+    full_name = forms.CharField(label="姓名", max_length=50)
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    roles = forms.MultipleChoiceField(label="角色", required=False, widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label="授权事由", max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}), help_text="授予或收回角色时必填。")
+
+    def __init__(self, *args, actor, instance=None, **kwargs):
+        from .accounts import account_bindings, grantable_roles
+
+        self.actor, self.instance = actor, instance
+        if instance is not None:
+            initial = {"full_name": instance.full_name, "phone": instance.phone,
+                       "roles": [role.slug for role in ROLES if role.name in _held(instance)]}
+            for binding in account_bindings():
+                initial[f"binding_{binding.key}"] = [obj.pk for obj in binding.bound(instance)]
+            kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        if instance is not None:
+            del self.fields["username"]
+        offered = grantable_roles(actor)
+        if offered:
+            self.fields["roles"].choices = [(role.slug, role.name) for role in offered]
+            if not actor.has_perm("core.grant_role_directly"):
+                self.fields["roles"].help_text = "授予角色须由另一位管理员（安全管理员或其他系统管理员）审批后生效；收回角色立即生效。"
+        else:
+            del self.fields["roles"], self.fields["reason"]
+        self.bindings = account_bindings()
+        for binding in self.bindings:
+            model = binding.target_model
+            field = IdModelMultipleChoiceField(queryset=model._default_manager.order_by("pk"), required=False,
+                                               label=f"绑定{binding.label}")
+            field.help_text = f"用于“{ROLES_BY_SLUG[binding.role].name}”角色：该账号的数据范围限于所绑定的{binding.label}。"
+            _type_ahead(field, model)
+            self.fields[f"binding_{binding.key}"] = field
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        User = get_user_model()
+        try:
+            User.username_validator(username)
+        except forms.ValidationError:
+            raise forms.ValidationError("用户名只能使用英文字母、数字和 @/./+/-/_。") from None
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("已有同名账号（不区分大小写）。")
+        return username
+
+
+    def clean(self):
+        data = super().clean()
+        if "roles" not in data:  # no roles offered, or a role that may not be given
+            return data
+        held = {role.slug for role in ROLES if role.name in _held(self.instance)} if self.instance else set()
+        if set(data.get("roles") or ()) != held & {slug for slug, _ in self.fields["roles"].choices} \
+                and not (data.get("reason") or "").strip():
+            self.add_error("reason", "授予或收回角色时，请填写授权事由。")
+        return data
+
+
+def _held(user) -> frozenset[str]:
+    from .scoping import role_names
+
+    return role_names(user)

@@ -206,6 +206,11 @@ class ModelPages:
         """The list columns (or `columns`) less those on a field `user` may not see."""
         return [c for c in (self.columns if columns is None else columns) if not is_withheld(self.model, c.name, user)]
 
+    def list_columns_for(self, user, params) -> list:
+        """The columns a list page shows for these parameters; a declaration may leave out one
+        that a filter makes the same on every row."""
+        return self.columns_for(user)
+
     def sort_key(self, params, user=None) -> str:
         wanted = params.get("sort", "")
         sortable = {c.name for c in self.columns_for(user) if c.sortable}
@@ -322,7 +327,7 @@ class ObjectListView(PagesView):
         if filterset is not None and not filterset.is_valid():
             messages.error(request, "筛选条件有误：" + _filter_errors(filterset))
         deleted = self.pages.lists_deleted(params)
-        columns = self.pages.columns_for(request.user)
+        columns = self.pages.list_columns_for(request.user, params)
         plural = capfirst(str(self.pages.opts.verbose_name_plural))
         overdue = set()
         if self.pages.has_workflow and not deleted:

@@ -22,7 +22,7 @@ from python_calamine import CalamineWorkbook, PasswordError
 from xlsxwriter.utility import xl_col_to_name
 
 from . import uscc
-from .codes import normalise_code
+from .codes import normalise_code, normalise_industry_code
 from .limits import FIRST_DATE, LAST_DATE
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
 KINDS = {
     "text": "文本",
     "code": "代码",
+    "industry": "行业代码",
     "uscc": "统一社会信用代码",
     "decimal": "数字",
     "int": "整数",
@@ -500,6 +501,14 @@ def _code_converter(column: Column, factor: Decimal):
     return convert
 
 
+def _industry_converter(column: Column, factor: Decimal):
+    """A GB/T 4754 code as stored ("C3670", "Ｃ３６７０" and 3670 are "3670")."""
+    def convert(value):
+        return _check_length(column, normalise_industry_code(value))
+
+    return convert
+
+
 # A code already in its stored form: 8 digits, then 10 characters of the GB 32100 alphabet.
 _CANONICAL_USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NP-RTUWXY]{10}")
 _USCC_ALPHABET = {c: i for i, c in enumerate("0123456789ABCDEFGHJKLMNPQRTUWXY")}
@@ -676,6 +685,7 @@ def _choice_converter(column: Column, factor: Decimal):
 _CONVERTERS = {
     "text": _text_converter,
     "code": _code_converter,
+    "industry": _industry_converter,
     "uscc": _uscc_converter,
     "decimal": _decimal_converter,
     "int": _int_converter,
@@ -1053,7 +1063,7 @@ def _write_header(worksheet, spec: ImportSpec, formats: _Formats) -> None:
     for col, column in enumerate(spec.columns):
         worksheet.write_string(0, col, column.header, formats.required if column.required else formats.header)
         # Text columns formatted as text so Excel keeps codes' leading zeros and long digit strings.
-        text_format = formats.text if column.kind in ("text", "code", "uscc") else None
+        text_format = formats.text if column.kind in ("text", "code", "industry", "uscc") else None
         date_format = formats.date if column.kind == "date" else None
         worksheet.set_column(col, col, max(12, min(40, len(column.header) * 2 + 2)), text_format or date_format)
     worksheet.freeze_panes(1, 0)

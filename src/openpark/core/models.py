@@ -302,6 +302,10 @@ class User(ChangeLoggedModel, AbstractUser):
         _("须修改密码"), default=False, editable=False,
         help_text=_("密码由他人设置（新建账号或重置密码）时，本人须在下次登录时先修改密码。"),
     )
+    is_locked = models.BooleanField(
+        _("已锁定"), default=False, editable=False,
+        help_text=_("由系统管理员锁定的账号不能登录，也不能使用接口令牌，直到解锁。"),
+    )
 
     objects = UserManager()  # not the change-logged queryset of ChangeLoggedModel: accounts are created by it
 
@@ -339,12 +343,17 @@ class User(ChangeLoggedModel, AbstractUser):
         password is recorded as set, never the password or its hash."""
         return {"password": "（已设置新密码）"} if self._password is not None else {}
 
+    @property
+    def may_sign_in(self) -> bool:
+        """Whether the account may log in or use its tokens: active and not locked."""
+        return self.is_active and not self.is_locked
+
     def __str__(self):
         return self.full_name or self.username
 
     def get_absolute_url(self):
         try:
-            return reverse("admin:core_user_change", args=[self.pk])
+            return reverse("core:account_detail", args=[self.pk])
         except NoReverseMatch:
             return ""
 

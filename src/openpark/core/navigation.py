@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from django.apps import apps
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 
@@ -150,8 +150,8 @@ PLANNED_MODULES = (
     PlannedModule("transformation", "智改数转", "智改数转认定、改造项目与目标", ("industry",)),
     PlannedModule("community", "党建与网格", "组织、党员、驿站、志愿队伍、活动、积分、随手拍", ("community", "grid")),
     PlannedModule("space", "空间与土地", "规划、退二进三、可用土地与项目匹配、飞地项目", ()),
-    # The leaders see every other module meanwhile: their home page is not a planned one.
-    PlannedModule("cockpit", "园区驾驶舱", "全年指标与目标对比、一张图、年度报告", ()),
+    # The leaders' home page is the cockpit, which exists: the annual report is what is to come.
+    PlannedModule("annual_report", "年度报告", "园区全年指标与目标对比的年度报告，由驾驶舱的数据生成", ()),
 )
 
 
@@ -165,21 +165,15 @@ def planned_module_of(role) -> PlannedModule | None:
     return next((module for module in planned_modules() if role.slug in module.roles), None)
 
 
-COCKPIT_PATH = "/cockpit/"
-
-
 def cockpit_entry(user) -> dict | None:
-    """The sidebar's link to the park cockpit, for the park leaders, once the cockpit exists."""
+    """The sidebar's link to the park cockpit (`openpark.core.cockpit`), for the park leaders."""
+    from .cockpit_views import COCKPIT_ROLES
     from .roles import ROLES_BY_SLUG
     from .scoping import role_names
 
-    if ROLES_BY_SLUG["leader"].name not in role_names(user):
+    if not {ROLES_BY_SLUG[slug].name for slug in COCKPIT_ROLES} & role_names(user):
         return None
-    try:
-        resolve(COCKPIT_PATH)
-    except Resolver404:
-        return None
-    return {"key": "cockpit", "label": "驾驶舱", "items": [{"label": "园区驾驶舱", "url": COCKPIT_PATH}]}
+    return {"key": "cockpit", "label": "驾驶舱", "items": [{"label": "园区驾驶舱", "url": reverse("cockpit")}]}
 
 
 def breadcrumbs(*trail: tuple[str, str | None], module: str | None = None) -> list[tuple[str, str]]:

@@ -70,7 +70,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         "investment", "招商", "产业链与目标企业、线索、走访、项目全生命周期", True,
         {**_all(VIEW, "enterprises", "economy", "cockpit"), "investment": EDIT, **_chains(EDIT)},
-        extra=("enterprises.view_contact_phone",),
+        extra=("enterprises.view_contact_phone", "investment.enter_project_history"),
     ),
     Role(
         "environment", "环保", "排口、整治、污染源、巡河、水质、企业环境档案、环保管家检查", True,

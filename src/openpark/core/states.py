@@ -46,10 +46,14 @@ class Transition:
 
 
 class StateMachine:
-    def __init__(self, field: str, labels: dict[str, str], transitions: tuple[Transition, ...]):
+    def __init__(self, field: str, labels: dict[str, str], transitions: tuple[Transition, ...],
+                 records: dict[str, str] | None = None):
         self.field = field
         self.labels = labels
         self.transitions = {t.name: t for t in transitions}
+        # State changes recorded otherwise than by a transition (a past history entered once, say):
+        # their names and how the timeline calls them.
+        self.records = records or {}
 
     def state(self, obj) -> str:
         return getattr(obj, self.field)
@@ -119,6 +123,11 @@ class StateMachine:
 
     def label(self, state: str) -> str:
         return self.labels.get(state, state)
+
+    def change_text(self, change) -> str:
+        """A recorded state change in words: "线索 → 在谈", or "录入既有项目历史：线索 → 开工"."""
+        text = f"{self.label(change.from_state)} → {self.label(change.to_state)}"
+        return f"{self.records[change.transition]}：{text}" if change.transition in self.records else text
 
     def guard(self, obj) -> None:
         """Refuse a save that changes the state outside a transition (call from the model's save).

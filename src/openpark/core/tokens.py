@@ -28,7 +28,7 @@ def issue(user, name: str, days: int | None = None):
 
 
 def find(key: str):
-    """The live token with this key, or None (unknown, expired, or its account disabled)."""
+    """The live token with this key, or None (unknown, expired, or its account disabled or locked)."""
     from .models import ApiToken
 
     token = (
@@ -36,7 +36,7 @@ def find(key: str):
         .filter(digest__in=crypto.candidate_digests(key or ""))
         .first()
     )
-    if token is None or token.is_expired or not token.user.is_active:
+    if token is None or token.is_expired or not token.user.may_sign_in:
         return None
     _touch(token)
     return token

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attachment_views, notification_views, views, workflow_views
+from . import account_views, attachment_views, notification_views, views, workflow_views
 from .registry import page_urls
 
 app_name = "core"
@@ -8,6 +8,16 @@ app_name = "core"
 urlpatterns = [
     *page_urls("core"),
     path("role-grants/<int:pk>/<slug:decision>/", views.rolegrant_decide, name="rolegrant_decide"),
+    path("accounts/", account_views.account_list, name="account_list"),
+    path("accounts/add/", account_views.account_add, name="account_add"),
+    path("accounts/<int:pk>/", account_views.account_detail, name="account_detail"),
+    path("accounts/<int:pk>/edit/", account_views.account_edit, name="account_edit"),
+    path("accounts/<int:pk>/lock/", account_views.account_action, {"action": "lock"}, name="account_lock"),
+    path("accounts/<int:pk>/unlock/", account_views.account_action, {"action": "unlock"}, name="account_unlock"),
+    path("accounts/<int:pk>/deactivate/", account_views.account_action, {"action": "deactivate"},
+         name="account_deactivate"),
+    path("accounts/<int:pk>/activate/", account_views.account_action, {"action": "activate"}, name="account_activate"),
+    path("accounts/<int:pk>/reset-password/", account_views.account_reset_password, name="account_reset_password"),
     path("logins/", views.login_records, name="login_records"),
     path("search/", views.search, name="search"),
     path("todo/", workflow_views.todo, name="todo"),

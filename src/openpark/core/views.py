@@ -17,7 +17,7 @@ from django.views.generic import RedirectView
 
 from urllib.parse import urlencode
 
-from . import accounts, navigation, progress, registry, tokens
+from . import accounts, cockpit_views, navigation, progress, registry, tokens
 from .registry import declared
 from .choices import GrantState
 from .forms import ApiTokenForm, CheckedPasswordChangeForm, DecisionForm, RoleGrantForm
@@ -87,6 +87,8 @@ def role_home(request, slug):
     role = ROLES_BY_SLUG.get(slug)
     if role is None or role not in user_roles(request.user):
         raise Http404("没有这个角色的首页。")
+    if role.slug in cockpit_views.COCKPIT_ROLES:
+        return cockpit_views.cockpit_page(request, home=True)
     return work_home(request, role)
 
 

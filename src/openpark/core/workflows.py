@@ -285,7 +285,7 @@ def timeline(obj, user=None, attachments=None) -> list[Entry]:
     entries = []
     for change in machine.history(obj).select_related("user") if machine is not None else ():
         entries.append(Entry(change.time, "transition", _who(change.user, change.username),
-                             f"{machine.label(change.from_state)} → {machine.label(change.to_state)}", change.note))
+                             machine.change_text(change), change.note))
     for deadline in Deadline.objects.of(obj).select_related("started_by"):
         entries.extend(_deadline_entries(deadline))
     for escalation in Escalation.objects.of(obj).select_related("raised_by", "assignee"):

@@ -12,8 +12,10 @@ class EconomyConfig(AppConfig):
 
         from openpark.core.navigation import MenuItem, Module
 
+        from . import cockpit
         from . import declarations, importers  # noqa: F401  (the declared models, the fact importer)
 
         navigation.register(Module("economy", "经济运行", 20, (
             MenuItem("经济看板", "economy:dashboard", "economy.view_fact", park_wide=True, order=10),
         )))
+        cockpit.register()

@@ -13,6 +13,13 @@ class Source(models.TextChoices):
     FEED = "feed", _("数据接口")
 
 
+class Reporters(models.TextChoices):
+    """Which enterprises are expected to report an indicator (the coverage's denominator)."""
+
+    ABOVE_SCALE = "above_scale", _("当年规上企业")
+    ALL = "all", _("全部企业")
+
+
 class GrowthBasis(models.TextChoices):
     """How growth on the same period of the previous year is computed."""
 

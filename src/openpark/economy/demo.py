@@ -4,7 +4,8 @@ Generated deterministically so that the park figures of 2021, computed by `servi
 enterprise-level values, are exactly the published ones (`chengnan-facts.yaml`, economy_2021):
 each published total is spread over the enterprises that report it, and last year's values of
 the enterprises present in both years are scaled so that the 同口径 growth is the published one.
-Only 规上 enterprises report the statistics office's indicators; tax and power data cover every
+Only 规上 enterprises report the statistics office's indicators; tax data (实缴税收, and 开票销售,
+the 规下 enterprises' sales) and power data cover every
 enterprise; fixed-asset investment covers 规上 enterprises and the utilities.
 """
 import random
@@ -17,7 +18,7 @@ from openpark.core.facts import park_facts
 from openpark.core.units import WAN_PER_YI
 from openpark.enterprises.models import AboveScaleYear, Enterprise
 
-from .indicators import HIGH_TECH_OUTPUT, ship, ship_aliases
+from .indicators import HIGH_TECH_OUTPUT, INVOICED_SALES, ship, ship_aliases, ship_reporters
 from .models import CityFigure, Fact, Indicator
 
 SEED = 20220131
@@ -100,6 +101,9 @@ class Generator:
         self.enterprises = enterprises
         self.reporting = {y: sorted(above_scale.get(y, [])) for y in YEARS}
         self.values: dict[str, dict[int, dict]] = {}
+        # (indicator, year, enterprise) of the values drawn by `_invoiced_sales_and_power`, whose
+        # months are drawn apart from the others' (see `load`).
+        self.added: set[tuple[str, int, str]] = set()
 
     def published(self, code: str) -> tuple[Decimal, Decimal | None]:
         figure = park_facts()["economy_2021"][code]
@@ -119,6 +123,7 @@ class Generator:
             for y, values in self.values["gross_industrial_output"].items()
         }
         self._tax_paid()
+        self._invoiced_sales_and_power()
         return self.values
 
     def _follow(self, source: str, low: float, high: float) -> dict[int, dict]:
@@ -191,6 +196,28 @@ class Generator:
         self.values["tax_paid"] = dict(result)
 
 
+    def _invoiced_sales_and_power(self) -> None:
+        """开票销售 (the tax department's sales) of every enterprise: about its 营业收入 for 规上 ones,
+        its tax over a tax burden of 3–9 % for the others; and the power of 规下 ones (规上 ones
+        have theirs from their output). Drawn from a generator of their own, so that the figures
+        drawn before stay as published."""
+        rng = random.Random(SEED + 2)
+        revenue, tax, power = (self.values[code] for code in ("main_business_revenue", "tax_paid",
+                                                              "electricity_consumption"))
+        sales = {}
+        for year in YEARS:
+            sales[year] = {}
+            for key in sorted(tax[year]):
+                if key in revenue[year]:
+                    sales[year][key] = cents(float(revenue[year][key]) * rng.uniform(0.95, 1.05))
+                else:
+                    sales[year][key] = cents(float(tax[year][key]) / rng.uniform(0.03, 0.09))
+                    power[year][key] = cents(float(sales[year][key]) * rng.uniform(0.004, 0.02))
+                    self.added.add(("electricity_consumption", year, key))
+                self.added.add((INVOICED_SALES, year, key))
+        self.values[INVOICED_SALES] = sales
+
+
 def months_of(frequency: str) -> tuple[int, ...]:
     if frequency == "monthly":
         return tuple(range(1, 13))
@@ -202,6 +229,7 @@ def months_of(frequency: str) -> tuple[int, ...]:
 def load(out) -> None:
     ship(Indicator)  # a flushed database (browser tests) has lost the migration's rows
     ship_aliases(Indicator)
+    ship_reporters(Indicator)
     indicators = {i.code: i for i in Indicator.objects.all()}
     if Fact.all_objects.exists():
         out.write(f"经济指标数据：已有 {Fact.all_objects.count()} 条，未重复生成。")
@@ -210,8 +238,9 @@ def load(out) -> None:
     above_scale = defaultdict(list)
     for code, year in AboveScaleYear.objects.values_list("enterprise__uscc", "year"):
         above_scale[year].append(code)
-    values = Generator(enterprises, above_scale).generate()
-    rng = random.Random(SEED + 1)
+    generator = Generator(enterprises, above_scale)
+    values = generator.generate()
+    rng, added_rng = random.Random(SEED + 1), random.Random(SEED + 3)
     facts = []
     for indicator_code in sorted(values):
         indicator = indicators[indicator_code]
@@ -219,9 +248,15 @@ def load(out) -> None:
         for year in YEARS:
             for key in sorted(values[indicator_code][year]):
                 annual = values[indicator_code][year][key]
+                registered = enterprises[key].registered_on
+                if registered is not None and year < registered.year:
+                    continue
                 common = {"enterprise": enterprises[key], "indicator": indicator, "year": year}
                 facts.append(Fact(**common, month=None, value=annual))
-                facts += [Fact(**common, month=m, value=v) for m, v in cumulative(rng, annual, months).items()]
+                # No month before the enterprise was registered (the months are drawn all the same).
+                drawn = cumulative(added_rng if (indicator_code, year, key) in generator.added else rng, annual, months)
+                facts += [Fact(**common, month=m, value=v) for m, v in drawn.items()
+                          if registered is None or (year, m) >= (registered.year, registered.month)]
     insert_instances(Fact, facts)
     record_created(facts)
     city = _city_figures(indicators, values)

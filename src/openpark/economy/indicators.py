@@ -24,6 +24,7 @@ class Definition:
     source: str = "manual"
     order: int = 0
     aliases: str = ""
+    reporters: str = "above_scale"  # or "all": who is expected to report it (see choices.Reporters)
 
 
 def _d(value: str) -> Decimal:
@@ -40,7 +41,7 @@ SHIPPED: tuple[Definition, ...] = (
     Definition("profit_and_tax", "利税", WAN_YUAN, "monthly", "统计局",
                "利润总额与应交增值税、税金及附加之和，1—N月累计。", excellent=_d("20")),
     Definition("tax_paid", "实缴税收", WAN_YUAN, "monthly", "税务局",
-               "企业实际入库的各项税收（不含海关代征），1—N月累计。", source="feed"),
+               "企业实际入库的各项税收（不含海关代征），1—N月累计。", source="feed", reporters="all"),
     Definition("industrial_value_added", "工业增加值", WAN_YUAN, "quarterly", "统计局",
                "工业生产活动的最终成果，按季度核算，1—N月累计。", excellent=_d("10")),
     Definition("fixed_asset_investment", "固定资产投资", WAN_YUAN, "monthly", "发改局",
@@ -53,7 +54,7 @@ SHIPPED: tuple[Definition, ...] = (
                "企业年度综合能源消费量，按等价值折算为标准煤。",
                alarm=_d("5"), excellent=_d("-5"), higher_is_better=False),
     Definition("electricity_consumption", "用电量", "万千瓦时", "monthly", "供电公司",
-               "企业用电量，1—N月累计。", alarm=None, excellent=None, source="feed"),
+               "企业用电量，1—N月累计。", alarm=None, excellent=None, source="feed", reporters="all"),
     Definition("pollutant_emissions", "主要污染物排放量", "吨", "annual", "生态环境局",
                "化学需氧量、氨氮、二氧化硫、氮氧化物排放量之和。",
                alarm=_d("0"), excellent=_d("-5"), higher_is_better=False),
@@ -65,6 +66,9 @@ SHIPPED: tuple[Definition, ...] = (
                "企业自营出口额（折人民币），1—N月累计。", alarm=_d("-5")),
     Definition("high_tech_output", "高新技术产业产值", WAN_YUAN, "monthly", "科技局",
                "按高新技术产业统计目录核定的产品产值，1—N月累计。"),
+    Definition("invoiced_sales", "开票销售", WAN_YUAN, "monthly", "税务局",
+               "企业开具增值税发票的销售额（税务部门口径的营业收入），规上、规下企业都有；规下企业的亩均销售收入"
+               "即按此计算，1—N月累计。", source="feed", reporters="all"),
 )
 # Other column names the departments' sheets use for each indicator.
 ALIASES = {
@@ -84,7 +88,9 @@ ALIASES = {
     "average_employees": "从业人员平均人数、平均职工人数、平均从业人数",
     "export_value": "出口总额、自营出口额",
     "high_tech_output": "高新技术产业产值（当年价）、高新产值",
+    "invoiced_sales": "开票销售收入、开票收入、应税销售收入",
 }
+INVOICED_SALES = "invoiced_sales"
 SHIPPED = tuple(
     Definition(**{**d.__dict__, "order": (i + 1) * 10, "aliases": ALIASES[d.code]}) for i, d in enumerate(SHIPPED)
 )
@@ -98,14 +104,23 @@ def ship(model) -> int:
     historical model or the real one); existing ones, perhaps edited by the park, stay as they are.
     Their other names come with `ship_aliases`, as the field came in a later migration."""
     have = set(model._default_manager.values_list("code", flat=True))
+    # A migration before the field came (0002) has no reporters; `ship_reporters` sets them then.
+    with_reporters = any(f.name == "reporters" for f in model._meta.fields)
     missing = [
         model(code=d.code, name=d.name, unit=d.unit, frequency=d.frequency, department=d.department,
               definition=d.definition, alarm_threshold=d.alarm, excellent_threshold=d.excellent,
-              higher_is_better=d.higher_is_better, source=d.source, order=d.order)
+              higher_is_better=d.higher_is_better, source=d.source, order=d.order,
+              **({"reporters": d.reporters} if with_reporters else {}))
         for d in SHIPPED if d.code not in have
     ]
     model._default_manager.bulk_create(missing)
     return len(missing)
+
+
+def ship_reporters(model) -> int:
+    """The shipped indicators that every enterprise reports (tax, power): so marked."""
+    return model._default_manager.filter(code__in=[d.code for d in SHIPPED if d.reporters == "all"]).update(
+        reporters="all")
 
 
 def ship_aliases(model) -> int:

@@ -17,7 +17,7 @@ from openpark.core.limits import year_validators
 from openpark.core.models import REASON_REQUIRED, DomainModel
 from openpark.enterprises.models import Enterprise
 
-from .choices import Frequency, Source
+from .choices import Frequency, Reporters, Source
 from .periods import period_label
 
 VALUE = {"max_digits": 18, "decimal_places": 2}
@@ -45,6 +45,8 @@ class Indicator(DomainModel):
         _("优秀阈值（同比增速%）"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     higher_is_better = models.BooleanField(_("越高越好"), default=True)
+    reporters = models.CharField(_("报送范围"), max_length=20, choices=Reporters.choices, default=Reporters.ABOVE_SCALE,
+                                 help_text=_("应报送此指标的企业：统计部门的指标为当年规上企业，税务、供电的为全部企业。"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:

@@ -12,7 +12,9 @@ industry chain, an industry). Growth compares the same period of the previous ye
 The sums are grouped aggregates in the database (one query per side, whatever the number of
 enterprises); only the arithmetic of `growth` runs in Python.
 """
+from calendar import monthrange
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
@@ -24,7 +26,7 @@ from openpark.enterprises.industry import industry_lookup
 from openpark.enterprises.models import Enterprise, Industry
 
 from . import growth
-from .choices import GrowthBasis, ScopeKind
+from .choices import Frequency, GrowthBasis, Reporters, ScopeKind
 from .indicators import HIGH_TECH_OUTPUT, KEY_INDICATORS, OUTPUT, WAN_YUAN
 from .models import CityFigure, Fact, Indicator
 
@@ -294,6 +296,48 @@ def enterprise_history(enterprise: Enterprise) -> dict:
 BREAKDOWNS = {"zone": "按片区", "industry": "按行业大类", "chain": "按产业链"}
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the enterprises expected to report an indicator for a period have reported it."""
+
+    reported: int
+    expected: int
+
+    @property
+    def text(self) -> str:
+        return f"已报送 {self.reported:,}/{self.expected:,} 家"
+
+    @property
+    def complete(self) -> bool:
+        return self.reported >= self.expected
+
+
+REPORTED_MONTHS = {Frequency.MONTHLY: range(1, 13), Frequency.QUARTERLY: (3, 6, 9, 12), Frequency.ANNUAL: ()}
+
+
+def coverage(year: int, month: int | None = None, scope: Scope = Scope()) -> dict[int, Coverage]:
+    """{indicator id: coverage} for the period: of the scope's enterprises expected to report each
+    indicator (`Indicator.reporters`: that year's 规上 enterprises, or all, registered by the end of
+    the period), how many have a value. An indicator not reported for that month (an annual one
+    for 1—6月) is left out. Three queries, whatever the number of enterprises."""
+    end = date(year, month, monthrange(year, month)[1]) if month else date(year, 12, 31)
+    registered = scope.enterprises(year).filter(Q(registered_on__isnull=True) | Q(registered_on__lte=end))
+    expected = {Reporters.ALL: set(registered.values_list("pk", flat=True)),
+                Reporters.ABOVE_SCALE: set(registered.above_scale_in(year).values_list("pk", flat=True))}
+    reported: dict[int, set] = {}
+    rows = Fact.objects.filter(year=year, **month_lookup(month), enterprise_id__in=expected[Reporters.ALL]) \
+        .order_by().values_list("indicator_id", "enterprise_id").distinct()
+    for indicator_id, enterprise_id in rows:
+        reported.setdefault(indicator_id, set()).add(enterprise_id)
+    result = {}
+    for indicator in Indicator.objects.all():
+        if month and month not in REPORTED_MONTHS.get(indicator.frequency, ()):
+            continue
+        due = expected.get(indicator.reporters, expected[Reporters.ABOVE_SCALE])
+        result[indicator.pk] = Coverage(len(reported.get(indicator.pk, set()) & due), len(due))
+    return result
+
+
 @dataclass
 class Dashboard:
     """Everything the economic dashboard shows for a period, a scope and one analysed indicator."""
@@ -304,6 +348,12 @@ class Dashboard:
     high_tech_count: int
     top: list
     breakdowns: dict[str, list[tuple[str, Decimal]]]
+    coverage: dict[int, Coverage] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[tuple[ParkFigure, Coverage | None]]:
+        """Each figure with the coverage of its indicator, for the table of all indicators."""
+        return [(f, self.coverage.get(f.indicator.pk)) for f in self.figures]
 
     @property
     def key_figures(self) -> list[ParkFigure]:
@@ -323,6 +373,7 @@ def dashboard(year: int, month: int | None, scope: Scope, basis: str, indicator:
         high_tech_count=high_tech_enterprise_count(year),
         top=top_enterprises(indicator, year, month, scope) if indicator else [],
         breakdowns={key: breakdown(indicator, year, month, key, scope) for key in BREAKDOWNS} if indicator else {},
+        coverage=coverage(year, month, scope),
     )
 
 

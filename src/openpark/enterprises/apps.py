@@ -9,6 +9,7 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self):
         from openpark.core import navigation
+        from openpark.core.accounts import AccountBinding, register_account_binding
         from openpark.core.demo_users import register_demo_binding
         from openpark.core.navigation import MenuItem, Module
         from openpark.core.scoping import register_scope
@@ -19,6 +20,10 @@ class EnterprisesConfig(AppConfig):
         register_scope(ENTERPRISE_SCOPE)
         register_scope(CONTRACT_SCOPE)
         register_demo_binding("enterprise", bind_first_enterprise)
+        register_account_binding(AccountBinding(
+            "enterprise", "企业", "enterprises.enterprisebinding", "enterprise", "enterprise"))
+        register_account_binding(AccountBinding(
+            "contract", "服务合同", "enterprises.contractbinding", "contract", "steward"))
         register_demo_binding("steward", bind_demo_contract)
 
         navigation.register(Module("enterprises", "一企一档", 10, (

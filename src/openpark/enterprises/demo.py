@@ -121,6 +121,13 @@ def _position(rng: random.Random, zone_index: int, in_subpark: bool) -> tuple[De
     return Decimal(f"{lon:.6f}"), Decimal(f"{lat:.6f}")
 
 
+def _not_before(registered: date, day: date) -> date:
+    """Nothing happens to an enterprise before it is registered: its production, certificates and
+    land start on its registration day at the earliest (in the same year, so that the years the
+    figures and the evaluation count stay as drawn)."""
+    return max(day, registered)
+
+
 def demo_enterprises() -> list[DemoEnterprise]:
     rng = random.Random(SEED)
     zones, subparks = demo_zones()
@@ -139,7 +146,8 @@ def demo_enterprises() -> list[DemoEnterprise]:
         enterprise = Enterprise(
             uscc=code, name=name, status=_status(rng), industry_id=industry,
             zone=None, subpark=None, registered_on=registered,
-            production_started_on=date(min(registered.year + rng.randint(0, 2), 2021), rng.randint(1, 12), 1),
+            production_started_on=_not_before(registered, date(min(registered.year + rng.randint(0, 2), 2021),
+                                                              rng.randint(1, 12), 1)),
             address=f"靖江市城南园区{rng.choice(['园区路', '新港大道', '城南大道', '江平路', '澄江路'])}{rng.randint(1, 300)}号",
             longitude=longitude, latitude=latitude,
         )
@@ -166,7 +174,8 @@ def _assign_certificates(rng: random.Random, demos: list[DemoEnterprise]) -> Non
     for i, demo in enumerate(candidates[:HIGH_TECH_2021 + 20]):
         year = rng.choice((2019, 2020, 2021)) if i < HIGH_TECH_2021 else rng.choice((2017, 2018, 2022))
         number = f"GR{year}320{rng.randint(10000, 99999)}"
-        demo.certificate = (number, date(year, rng.choice((10, 11, 12)), rng.randint(1, 28)))
+        issued = date(year, rng.choice((10, 11, 12)), rng.randint(1, 28))
+        demo.certificate = (number, _not_before(demo.enterprise.registered_on, issued))
 
 
 def _assign_tenancies(rng: random.Random, demos: list[DemoEnterprise]) -> None:
@@ -283,7 +292,7 @@ def _load_land(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> None:
         parcel = LandParcel(
             certificate_no=parcel_number(index, registered.year), area_mu=demo.area_mu, land_use=LandUse.INDUSTRIAL,
             right_type=LandRight.GRANTED if index % 9 else LandRight.ALLOCATED, holder=demo.enterprise,
-            acquired_on=date(registered.year, registered.month, 1), address=demo.enterprise.address,
+            acquired_on=registered, address=demo.enterprise.address,
             geometry={"type": "Point", "coordinates": [float(demo.enterprise.longitude), float(demo.enterprise.latitude)]},
         )
         parcels.append(parcel)
@@ -303,5 +312,5 @@ def _load_land(new: list[DemoEnterprise], demos: list[DemoEnterprise]) -> None:
         if parcel is None:
             continue
         uses.append(ParcelUse(parcel=parcel, enterprise=demo.enterprise, area_mu=demo.area_mu,
-                              started_on=date(max(demo.enterprise.registered_on.year, 2015), 1, 1)))
+                              started_on=max(demo.enterprise.registered_on, date(2015, 1, 1))))
     record_created(ParcelUse.objects.bulk_create(uses))

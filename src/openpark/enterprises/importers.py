@@ -57,7 +57,7 @@ ENTERPRISE_SPEC = ImportSpec(
         Column("registered_on", "成立日期", kind="date", synonyms=("注册日期", "登记日期", "成立时间")),
         Column("status", "经营状态", kind="choice", choices=choices_of(EnterpriseStatus),
                synonyms=("状态", "登记状态")),
-        Column("industry", "行业代码", kind="code", synonyms=("国民经济行业代码", "国民经济行业", "行业")),
+        Column("industry", "行业代码", kind="industry", synonyms=("国民经济行业代码", "国民经济行业", "行业")),
         Column("zone", "所在片区", max_length=100, synonyms=("片区",)),
         Column("subpark", "所在园中园", max_length=100, synonyms=("园中园",)),
         Column("address", "地址", max_length=200, synonyms=("注册地址", "经营地址", "企业地址")),

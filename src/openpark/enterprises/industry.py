@@ -2,22 +2,11 @@
 import csv
 from pathlib import Path
 
-from openpark.core.codes import normalise_code
+from openpark.core.codes import normalise_industry_code
+
+__all__ = ["industry_lookup", "load_table", "normalise_industry_code", "read_table"]
 
 TABLE = Path(__file__).resolve().parent / "data" / "gbt4754-2017.csv"
-
-
-def normalise_industry_code(value) -> str:
-    """Upper-case, half-width, no spaces; a section letter before a numeric code is dropped.
-
-    A whole number read from a spreadsheet as 3670.0 is "3670"; a lone section letter stays.
-    """
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = normalise_code(value)
-    if len(text) > 1 and text[0].isalpha() and text[1:].isdigit():
-        text = text[1:]
-    return text
 
 
 def read_table() -> list[dict]:

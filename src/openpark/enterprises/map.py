@@ -4,6 +4,8 @@ Everything is served as GeoJSON by the app itself; no tile server is needed. Whe
 basemap is in GCJ-02, coordinates are converted here, so the stored WGS-84 values never change.
 """
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from openpark.core import geo
 from openpark.core.masking import is_withheld
@@ -29,12 +31,37 @@ OTHER_COLOUR = "#9aa5b1"
 NONE_LABEL = "未填写"
 
 
+
+
+@dataclass(frozen=True)
+class Colouring:
+    """A colouring another app brings (the 亩均 class, say): `categorise` gives each enterprise's
+    category for the year (enterprises, year) -> {pk: label}; `colours` fixes the legend's order
+    and colours (categories not in it get the palette's); shown to users with `permission`."""
+    key: str
+    label: str
+    permission: str
+    categorise: Callable[[list, int], dict[int, str]]
+    colours: tuple[tuple[str, str], ...] = ()
+
+
+_colourings: dict[str, Colouring] = {}
+
+
+def register_colouring(colouring: Colouring) -> None:
+    _colourings[colouring.key] = colouring
+
+
 def colourings_for(user) -> dict[str, str]:
-    """The colourings `user` may choose: those of fields it may see."""
-    return {key: label for key, (label, shown) in COLOURINGS.items() if not is_withheld(Enterprise, shown, user)}
+    """The colourings `user` may choose: those of fields it may see, and the registered ones whose
+    permission it holds."""
+    own = {key: label for key, (label, shown) in COLOURINGS.items() if not is_withheld(Enterprise, shown, user)}
+    return own | {key: c.label for key, c in _colourings.items() if user.has_perm(c.permission)}
 
 
 def _categories(enterprises: list[Enterprise], colouring: str, year: int) -> dict[int, str]:
+    if colouring in _colourings:
+        return _colourings[colouring].categorise(enterprises, year)
     ids = [e.pk for e in enterprises]
     if colouring == "status":
         labels = dict(EnterpriseStatus.choices)
@@ -65,9 +92,11 @@ def _division(enterprise) -> str:
     return industry.name
 
 
-def _legend(categories: dict[int, str]) -> dict[str, str]:
-    ranked = [label for label, _ in Counter(categories.values()).most_common()]
-    return {label: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, label in enumerate(ranked)}
+def _legend(categories: dict[int, str], fixed: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+    present = Counter(categories.values())
+    legend = {label: colour for label, colour in fixed if label in present}
+    ranked = [label for label, _ in present.most_common() if label not in legend]
+    return legend | {label: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, label in enumerate(ranked)}
 
 
 def _boundary_features(model, transform) -> list[dict]:
@@ -88,7 +117,7 @@ def map_layers(user, colouring: str, year: int, crs: str = "wgs84") -> dict:
         .select_related("zone", "industry__parent__parent")
     )
     categories = _categories(enterprises, colouring, year)
-    legend = _legend(categories)
+    legend = _legend(categories, _colourings[colouring].colours if colouring in _colourings else ())
     points = [
         {
             "type": "Feature",

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .scheme import grade_label as scheme_grade_label
+
 
 class RunState(models.TextChoices):
     DRAFT = "draft", _("新建")
@@ -45,8 +47,6 @@ GROUP_LABELS = {"above": "规上", "below": "规下"}
 
 
 def grade_label(code) -> str:
-    """A class code as pages, charts and reports write it: "A" → "A 类"; another text (不定等,
-    未纳入, a scheme's own class) as it is; nothing for nothing."""
-    if code is None or code == "":
-        return ""
-    return str(dict(Grade.choices).get(code, code))
+    """A class code as pages, charts and reports write it ("A" → "A 类", from the scheme's one
+    rule); nothing for nothing, so that a page's `|default:"—"` shows the dash."""
+    return scheme_grade_label(code) if code else ""

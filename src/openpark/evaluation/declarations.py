@@ -32,18 +32,29 @@ class ResultPages(ModelPages):
         """Enterprise users see their results once the run is published."""
         return services.visible_results(Result.objects.all(), user)
 
+    def listed_queryset(self, user, params):
+        """Unless a column is chosen to sort by: the latest run first, in it the graded enterprises
+        by group and rank (规上, then 规下), then the 不定等, then those not evaluated."""
+        queryset = super().listed_queryset(user, params)
+        return queryset if self.sort_key(params, user) else queryset.order_by(*services.STANDING_ORDER)
+
+    def list_columns_for(self, user, params) -> list:
+        """With a run chosen, its name would be the same on every row: the column goes."""
+        columns = super().list_columns_for(user, params)
+        return [c for c in columns if c.name != "run"] if params.get("run") else columns
+
 
 result_pages = ResultPages(
     Result, filterset_class=filters.ResultFilterSet, actions=("list", "detail", "history"), prefix="results/",
-    list_columns=["run", "enterprise", "group_label", "total", "rank", "grade", "computed_grade", "reason",
+    list_columns=["run", "enterprise", "group_label", "rank", "total", "grade", "adjusted_label", "reason",
                   "missing_label"],
     export_columns=["run", "uscc", "enterprise", "group_label", "land", "tax", "revenue", "value_added", "energy",
                     "electricity", "emissions", "rd", "employees", "bonus", "penalty", "total", "rank",
-                    "computed_grade", "grade", "reason", "adjustment_reason", "missing_label"],
+                    "grade", "adjustment_text", "reason", "missing_label"],
     detail_fields=["run", "enterprise", "group_label", "above_scale", "industry_code", "production_started_on",
                    "land", "tax", "revenue", "value_added", "energy", "electricity", "emissions", "rd", "employees",
-                   "bonus", "penalty", "total", "rank", "computed_grade", "grade", "reason", "adjustment_reason"],
-    select_related=["run", "enterprise"], panels=[result_panel], default_sort="rank", search_fields=(),
+                   "bonus", "penalty", "total", "rank", "grade", "reason"],
+    select_related=["run", "enterprise"], panels=[result_panel], search_fields=(),
     api=Api("results", serializer=serializers.ResultSerializer, read_only=True, ordering=("total", "rank", "grade"),
             select_related=("enterprise",)),
     menu=Menu(MODULE, "评价结果", order=20),

@@ -4,11 +4,13 @@ Pure: no Django, no database. Every step works on whole columns: group membershi
 rules, each indicator's value, benchmark and score, bonus and penalty, ranks and classes. See
 `scheme` for what a scheme can say, and `evaluate` for the order of the rules.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
+
+from openpark.core.codes import normalise_industry_code
 
 from .scheme import INPUT_FIELDS, Indicator, Items, Scheme
 
@@ -46,13 +48,18 @@ class Enterprises:
         return cls(
             code=np.array([str(r["code"]) for r in rows], dtype=str),
             above_scale=np.array([bool(r.get("above_scale")) for r in rows], dtype=bool),
-            industry=np.array([r.get("industry") or "" for r in rows], dtype=str),
+            industry=industry_codes([r.get("industry") for r in rows]),
             production_start=np.array([r.get("production_start") for r in rows], dtype="datetime64[D]"),
             values={name: np.array([_number(r.get(name)) for r in rows], dtype=float) for name in INPUT_FIELDS},
             flags={name: np.array([bool(r.get(name)) for r in rows], dtype=bool) for name in flag_names},
             exempt=np.array([bool(r.get("exempt")) for r in rows], dtype=bool),
             exempt_reason=np.array([r.get("exempt_reason") or "" for r in rows], dtype=object),
         )
+
+
+def industry_codes(values) -> np.ndarray:
+    """Industry codes as the engine compares them: "D4610", "d 4610" and "４６１０" are "4610"."""
+    return np.array([normalise_industry_code(value) for value in values], dtype=str)
 
 
 def _number(value) -> float:
@@ -75,6 +82,8 @@ class Results:
     grade: np.ndarray
     reason: np.ndarray
     benchmarks: dict[tuple[str, str], float] = field(default_factory=dict)  # (group, indicator) -> benchmark
+    # (group, indicator) -> {industry division: benchmark}, for `industry_average` indicators
+    industry_benchmarks: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
 
 
 class _Labels:
@@ -114,6 +123,7 @@ def evaluate(data: Enterprises, scheme: Scheme, year: int) -> Results:
        ranked by total and classified.
     """
     n = len(data)
+    data = replace(data, industry=industry_codes(data.industry))
     group, reason, grade = _Labels(n), _Labels(n), _Labels(n)
     results = Results(
         group=None, values={key: np.full(n, np.nan) for key in scheme.indicator_keys},
@@ -134,6 +144,9 @@ def evaluate(data: Enterprises, scheme: Scheme, year: int) -> Results:
             values, scores, benchmark = _score(data, rows, indicator, graded, scheme.industry_digits)
             results.values[indicator.key][rows] = values
             results.scores[indicator.key][rows] = scores
+            if isinstance(benchmark, dict):
+                results.industry_benchmarks[(spec.key, indicator.key)] = benchmark
+                benchmark = np.nan
             results.benchmarks[(spec.key, indicator.key)] = benchmark
             total += scores
         results.bonus[rows], results.penalty[rows], results.total[rows] = bonus[rows], penalty[rows], total
@@ -200,7 +213,7 @@ def _items(data: Enterprises, items: Items) -> np.ndarray:
 
 def _score(data: Enterprises, rows: np.ndarray, indicator: Indicator, graded: np.ndarray, industry_digits: int):
     """(values, scores, benchmark) of one indicator for the group's `rows` (`graded` marks those
-    ranked); the benchmark is NaN where it is not one number (industry averages, min–max)."""
+    ranked); the benchmark is {industry division: benchmark} for industry averages, NaN for min–max."""
     numerator, denominator = data.values[indicator.numerator][rows], data.values[indicator.denominator][rows]
     present = ~np.isnan(numerator) & ~np.isnan(denominator)
     defined = present & (denominator != 0)
@@ -246,21 +259,24 @@ def _ratio(indicator, values, numerator, denominator, graded, defined, present, 
         benchmark = indicator.k * numerator[basis].sum() / total if total else np.nan
         reference = benchmark
     else:  # industry_average
-        reference = indicator.k * _industry_averages(industry, numerator, denominator, graded & present,
-                                                     industry_digits)
+        averages, divisions = _industry_averages(industry, numerator, denominator, graded & present, industry_digits)
+        reference = indicator.k * averages
+        benchmark = {division: indicator.k * float(average) for division, average in divisions.items()
+                     if np.isfinite(average)}
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(finite & (reference != 0), values / reference, np.nan)
     return (share if indicator.higher_is_better else 2 - share), benchmark
 
 
-def _industry_averages(industry, numerator, denominator, basis, digits) -> np.ndarray:
-    """Per row, Σ numerator / Σ denominator over the basis rows of its industry; NaN without any."""
+def _industry_averages(industry, numerator, denominator, basis, digits) -> tuple[np.ndarray, dict]:
+    """Per row, Σ numerator / Σ denominator over the basis rows of its industry (NaN without any);
+    and the same by industry division."""
     divisions, inverse = np.unique(industry.astype(f"U{digits}"), return_inverse=True)
     sums_numerator = np.bincount(inverse[basis], weights=numerator[basis], minlength=len(divisions))
     sums_denominator = np.bincount(inverse[basis], weights=denominator[basis], minlength=len(divisions))
     with np.errstate(divide="ignore", invalid="ignore"):
         averages = np.where(sums_denominator != 0, sums_numerator / sums_denominator, np.nan)
-    return averages[inverse]
+    return averages[inverse], dict(zip(divisions.tolist(), averages.tolist()))
 
 
 def _missing_score(indicator: Indicator, scores: np.ndarray, having: np.ndarray) -> float:

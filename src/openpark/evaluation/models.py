@@ -20,6 +20,7 @@ from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
 
 from . import scheme as schemes
+from .scheme import grade_label
 from .choices import GROUP_LABELS, DisposalRoute, DisposalState, Grade, RunState
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
@@ -200,6 +201,29 @@ class Result(ChangeLoggedModel):
     @property
     def adjusted(self) -> bool:
         return self.grade != self.computed_grade
+
+    @property
+    def grade_label(self) -> str:
+        """The class as written everywhere ("A 类"); an adjusted class replaces the computed one."""
+        return grade_label(self.grade)
+
+    grade_label.fget.short_description = _("等级")
+
+    @property
+    def adjustment_text(self) -> str:
+        """The one sentence that states a manual adjustment and its reason (empty if none)."""
+        if not self.adjusted:
+            return ""
+        return (f"定档调档：计算所得为 {grade_label(self.computed_grade)}，经定档调档调整为 {grade_label(self.grade)}。"
+                f"理由：{self.adjustment_reason}")
+
+    adjustment_text.fget.short_description = _("定档调档")
+
+    @property
+    def adjusted_label(self) -> str:
+        return "已调档" if self.adjusted else ""
+
+    adjusted_label.fget.short_description = _("定档调档")
 
     @property
     def group_label(self) -> str:

@@ -35,6 +35,13 @@ MAX_PRODUCTION_YEARS = 50  # 投产不满 N 年不定等: N counts back from the
 MAX_NUMBER = 1e9  # no weight, benchmark or score of a scheme comes near; larger ones overflow the scores
 
 
+def grade_label(grade: str) -> str:
+    """A class as written everywhere: "A 类"; 不定等 as it is; none: 未定等."""
+    if not grade:
+        return "未定等"
+    return f"{grade} 类" if grade in CLASSES else grade
+
+
 class SchemeError(ValueError):
     """A scheme that cannot run; the message lists every problem, in Chinese."""
 

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Case, F, Q, Sum, Value, When
+from django.utils import timezone
 
 from openpark.core import imports, progress
 from openpark.core.bulk import insert_rows
@@ -34,6 +36,9 @@ FACT_INPUTS = {
     "energy": "energy_consumption", "electricity": "electricity_consumption", "emissions": "pollutant_emissions",
     "rd": "rd_expenditure", "employees": "average_employees",
 }
+# Inputs taken from another indicator where an enterprise lacks the first one: 规下 enterprises
+# report no 营业收入 to the statistics office; their sales are the tax department's 开票销售.
+FALLBACK_INPUTS = {"revenue": "invoiced_sales"}
 INPUT_COLUMNS = ("above_scale", "industry_code", "production_started_on", *Result.INPUTS, "flags", "exempt",
                  "exempt_reason")
 # Enterprises whose status sets them aside as 不定等 (evaluated, not graded), with the reason.
@@ -151,7 +156,8 @@ def _flags(year: int) -> dict[int, dict[str, bool]]:
 
 
 def _fact_inputs(year: int) -> dict[int, dict[str, Decimal]]:
-    """{enterprise: {input: value}} from the year's annual facts, and 1—12月 where there is no annual value."""
+    """{enterprise: {input: value}} from the year's annual facts, and 1—12月 where there is no annual
+    value; then, for an input still missing, from its fallback indicator (`FALLBACK_INPUTS`)."""
     by_code = {code: name for name, code in FACT_INPUTS.items()}
     values: dict[int, dict[str, Decimal]] = {}
     facts = Fact.objects.filter(year=year, indicator__code__in=by_code).filter(month__isnull=True)
@@ -160,6 +166,12 @@ def _fact_inputs(year: int) -> dict[int, dict[str, Decimal]]:
     december = Fact.objects.filter(year=year, month=12, indicator__code__in=by_code)
     for enterprise, code, value in december.values_list("enterprise_id", "indicator__code", "value").iterator(2000):
         values.setdefault(enterprise, {}).setdefault(by_code[code], value)
+    fallback = {code: name for name, code in FALLBACK_INPUTS.items()}
+    # Annual values first, then 1—12月, as above; each only where the first indicator gave nothing.
+    facts = Fact.objects.filter(year=year, indicator__code__in=fallback).filter(Q(month__isnull=True) | Q(month=12))
+    for enterprise, code, value, _month in facts.values_list("enterprise_id", "indicator__code", "value", "month") \
+            .order_by("enterprise_id", F("month").asc(nulls_first=True)).iterator(2000):
+        values.setdefault(enterprise, {}).setdefault(fallback[code], value)
     return values
 
 
@@ -194,10 +206,22 @@ def compute(run: Run, user=None) -> dict:
         _clear(run)
         insert_rows(Result, RESULT_COLUMNS, rows)
         counts = dict(Counter(row[RESULT_COLUMNS.index("grade")] or "未纳入" for row in rows))
-        summary = {**run.summary, "grades": counts}
+        summary = {**run.summary, "grades": counts, "benchmarks": _benchmarks(results)}
         Run.machine.apply(run, "compute", user, note=f"按方案计算：{counts_text(counts)}",
                           summary=summary)
     return counts
+
+
+def _benchmarks(results: Results) -> dict:
+    """The benchmarks the run scored against, for the reports: {group: {indicator: number}}, or
+    {group: {indicator: {industry division: number}}} for industry averages; none for min–max."""
+    stored: dict[str, dict] = {}
+    for (group, key), value in results.benchmarks.items():
+        if np.isfinite(value):
+            stored.setdefault(group, {})[key] = float(value)
+    for (group, key), divisions in results.industry_benchmarks.items():
+        stored.setdefault(group, {})[key] = {division: float(value) for division, value in divisions.items()}
+    return stored
 
 
 def counts_text(counts: dict) -> str:
@@ -386,6 +410,16 @@ def _grade_counts(rows, key) -> dict[str, dict[str, int]]:
 # ---------------------------------------------------------------- who sees which results
 
 
+# A results list's standing order: latest run first; in a run the graded by group (规上, 规下, a
+# scheme's other groups) and rank, then the 不定等, then those not evaluated (未纳入).
+STANDING_ORDER = (
+    F("run__year").desc(), F("run_id").desc(),
+    Case(When(rank__isnull=False, then=Value(0)), When(group="", then=Value(2)), default=Value(1)),
+    Case(When(group="above", then=Value(0)), When(group="below", then=Value(1)), default=Value(2)), "group",
+    F("rank").asc(nulls_last=True), F("total").desc(nulls_last=True), "enterprise__uscc",
+)
+
+
 def visible_results(queryset, user):
     """Results the user may see: park staff all; an enterprise its own, once the run is published."""
     queryset = scope_queryset(queryset, user)
@@ -401,7 +435,7 @@ def report_data(result: Result) -> "report.ReportData":
     run = result.run
     lines, graded = indicator_lines(result)
     target = extra = released = None
-    if result.rank:
+    if result.rank and not result.adjusted:  # an adjusted class is not the engine's: nothing to measure from
         answer = next_class_of(result)
         target, extra, released = answer.target, answer.extra_tax, answer.land_released
     policy = GradePolicy.objects.filter(grade=result.grade).values_list("text", flat=True).first() or ""
@@ -412,9 +446,8 @@ def report_data(result: Result) -> "report.ReportData":
         group=result.group_label if result.group else "", total=result.total, rank=result.rank, graded=graded,
         grade=result.grade, reason=result.reason, indicators=lines, bonus=result.bonus or 0.0,
         penalty=result.penalty or 0.0, policy=policy, target=target, extra_tax=extra, land_released=released,
-        history=history,
-        adjustment=f"计算等级 {result.computed_grade}，调整为 {result.grade}：{result.adjustment_reason}"
-        if result.adjusted else "",
+        history=history, adjustment=result.adjustment_text, park=settings.OPENPARK_PARK_NAME,
+        issuer=settings.OPENPARK_ISSUER, issued_on=timezone.localdate(),
     )
 
 
@@ -426,6 +459,7 @@ def indicator_lines(result: Result) -> tuple[list["report.IndicatorLine"], int]:
                  .values_list("scores", "industry_code")) if result.group else []
     digits = scheme.industry_digits
     division = result.industry_code[:digits]
+    benchmarks = (result.run.summary.get("benchmarks") or {}).get(result.group) or {}
     lines = []
     for key in scheme.indicator_keys:
         if key not in result.scores:
@@ -435,14 +469,23 @@ def indicator_lines(result: Result) -> tuple[list["report.IndicatorLine"], int]:
             indicator.name, indicator.unit, _float(result.values.get(key)), result.scores[key], indicator.weight,
             _mean(scores.get(key) for scores, _ in peers),
             _mean(scores.get(key) for scores, code in peers if code[:digits] == division),
+            _benchmark(benchmarks.get(key), division),
         ))
     return lines, len(peers)
 
 
+def _benchmark(stored, division: str) -> float | None:
+    """The benchmark an indicator was scored against: the group's, or that of the result's industry."""
+    if isinstance(stored, dict):
+        stored = stored.get(division)
+    return _float(stored)
+
+
 def class_history(enterprise, user) -> list[tuple[int, str, str]]:
-    """(year, run, class) of the enterprise in every run the user may see, oldest first."""
+    """(year, run, class as written: "A 类") of the enterprise in every run the user may see, oldest first."""
     results = visible_results(Result.objects.filter(enterprise=enterprise, run__is_deleted=False), user)
-    return list(results.order_by("run__year", "run__pk").values_list("run__year", "run__title", "grade"))
+    return [(year, title, schemes.grade_label(grade) if grade else "")
+            for year, title, grade in results.order_by("run__year", "run__pk").values_list("run__year", "run__title", "grade")]
 
 
 def next_class_of(result: Result):

@@ -17,7 +17,7 @@ BASE_COLUMNS = (
            synonyms=("社会信用代码", "信用代码", "纳税人识别号", "企业代码")),
     Column("name", "企业名称", max_length=200, synonyms=("单位名称", "纳税人名称", "名称")),
     Column("above_scale", "是否规上", kind="bool", synonyms=("规上", "是否规模以上", "规模以上")),
-    Column("industry", "行业代码", kind="code", synonyms=("国民经济行业代码", "行业")),
+    Column("industry", "行业代码", kind="industry", synonyms=("国民经济行业代码", "行业")),
     Column("production_start", "投产日期", kind="date", synonyms=("投产时间",)),
     Column("land", "用地面积", kind="decimal", unit="亩", synonyms=("土地面积", "占地面积")),
     Column("tax", "实缴税收", kind="decimal", unit="万元", synonyms=("税收", "实缴税金", "入库税收")),

@@ -19,6 +19,7 @@ from openpark.core.scoping import is_park_wide
 
 from . import forms, report, services, tasks
 from .choices import Movement, RunState, grade_label
+from .cockpit import grade_counts
 from .models import DisposalCase, LowEfficiencyRule, Result, Run, SchemeVersion
 from .scheme import INPUT_FIELDS, SchemeError
 
@@ -43,32 +44,35 @@ def run_panel(request, run):
             "context": {
         "distribution": services.distribution(run) if run.state in ("computed", "published") else None,
         "run": run,
-        "grades": sorted((run.summary.get("grades") or {}).items()),
+        "grades": _grade_counts(run, results) if run.state in ("computed", "published") else [],
         "missing": sorted((run.summary.get("missing") or {}).items(), key=lambda item: -item[1]),
         "input_labels": INPUT_FIELDS, "lacking": results.exclude(missing=[]).count(),
         "results_url": reverse("evaluation:result_list") + f"?run={run.pk}",
     }}
 
 
+def _grade_counts(run, results) -> list[tuple[str, int]]:
+    """("A 类", n) … ("未纳入", n) as the results stand now: an adjusted class counts as adjusted."""
+    counts = [(grade_label(grade), count) for grade, count in grade_counts(run).items()]
+    return [*counts, ("未纳入", results.filter(grade="").count())]
+
+
 def result_panel(request, result):
     lines, graded = services.indicator_lines(result)
     can_adjust = request.user.has_perm("evaluation.change_result") and result.run.state == "computed" and result.group
-    radar = {
+    chart = {
         "names": [line.name for line in lines],
-        "series": [[_share(getattr(line, field), line.weight) for line in lines]
+        "series": [[report.share(getattr(line, field), line.weight) for line in lines]
                    for field in ("score", "group_average", "industry_average")],
     }
+    # A radar needs three axes or more; with fewer indicators, bars against the averages.
+    chart_kind = "radar" if len(lines) >= report.RADAR_MINIMUM else "bars"
     return {"key": "result", "title": "指标得分", "template": "evaluation/panels/result.html", "scripts": CHART_SCRIPTS,
             "context": {
-        "result": result, "lines": lines, "graded": graded, "radar": radar,
+        "result": result, "lines": lines, "graded": graded, "chart": chart, "chart_kind": chart_kind,
         "history": services.class_history(result.enterprise, request.user),
         "adjust_form": forms.AdjustForm(initial={"grade": result.grade}), "can_adjust": can_adjust,
     }}
-
-
-def _share(score, weight) -> float | None:
-    """A score as a percentage of its weight, for the radar's common scale."""
-    return None if score is None or not weight else round(max(0.0, score / weight) * 100, 1)
 
 
 def enterprise_panel(request, enterprise):
@@ -115,7 +119,7 @@ def adjust_result(request, pk):
     except ValidationError as exc:
         messages.error(request, error_message(exc))
     else:
-        messages.success(request, f"已调整为 {result.grade}，已记入变更历史。")
+        messages.success(request, f"已调整为 {grade_label(result.grade)}，已记入变更历史。")
     return redirect(result)
 
 

@@ -11,6 +11,7 @@ class InvestmentConfig(AppConfig):
         from openpark.core import navigation
         from openpark.core.navigation import MenuItem, Module
 
+        from . import cockpit
         from . import declarations, importers  # noqa: F401  (the declared models, the project importer)
         from .views import stuck_section
 
@@ -21,3 +22,4 @@ class InvestmentConfig(AppConfig):
                      order=60),
             MenuItem("产业链图谱", "investment:chain_map", "enterprises.view_chain", park_wide=True, order=80),
         )))
+        cockpit.register()

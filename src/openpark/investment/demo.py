@@ -134,6 +134,7 @@ class _Builder:
             [Stage.LEAD, Stage.NEGOTIATING]
         day = (signed - timedelta(days=self.rng.randint(90, 300))) if signed else \
             self.today - timedelta(days=self.rng.randint(90, 400))
+        reached = {}
         for stage in stages:
             if stage == Stage.SIGNED and signed:
                 day = signed
@@ -143,6 +144,8 @@ class _Builder:
                 day = day + timedelta(days=self.rng.randint(30, 240 if stage == Stage.COMPLETED else 120))
             day = min(day, self.today - timedelta(days=1))
             self.dates.append((number, stage, day))
+            reached[stage] = day
+        self._facts(number, project, reached)
         if final == Stage.TERMINATED:
             day = min(day + timedelta(days=self.rng.randint(30, 90)), self.today - timedelta(days=1))
             self.terminated.add(number)
@@ -156,6 +159,23 @@ class _Builder:
         next_index = STAGE_ORDER.index(final) + 1 if final in STAGE_ORDER else len(STAGE_ORDER)
         if in_progress and next_index < len(STAGE_ORDER):
             self.plans.append((number, STAGE_ORDER[next_index], self.today + timedelta(days=self.rng.randint(30, 240))))
+
+    @staticmethod
+    def _facts(number: int, project: Project, reached: dict) -> None:
+        """What each stage reached needs (`stages.STAGE_FACTS`): the contract signed on the day of
+        signing for the total investment, the land's certificate, the permit a few days before the
+        start (and not before the land). Derived from the dates, not drawn, so that the draws of
+        the projects after it stay as they are."""
+        if Stage.SIGNED in reached:
+            project.contract_signed_on, project.contract_amount = reached[Stage.SIGNED], project.total_investment
+        if Stage.LAND in reached:
+            year = reached[Stage.LAND].year
+            project.land_parcel = f"JJ{year}-{number + 1:03d}"
+            project.land_certificate = f"苏({year})靖江市不动产权第{2000000 + number * 53:07d}号"
+        if Stage.STARTED in reached:
+            started = reached[Stage.STARTED]
+            project.permit_issued_on = max(started - timedelta(days=3), reached[Stage.LAND])
+            project.permit_number = f"320282{project.permit_issued_on:%Y%m%d}{number + 1:04d}"
 
     def save(self) -> None:
         insert_instances(Project, self.projects)

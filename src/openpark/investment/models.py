@@ -24,6 +24,8 @@ from .choices import (
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 YEAR = year_validators()
 EDIT_PROJECT = "investment.change_project"
+ENTER_HISTORY = "enter_history"  # the state change that records an existing project's past, once
+ENTER_HISTORY_PERMISSION = "investment.enter_project_history"
 
 
 class Adviser(DomainModel):
@@ -163,7 +165,7 @@ PROJECT_MACHINE = StateMachine("stage", dict(Stage.choices), (
     *(_forward(stage) for stage in STAGE_ORDER[1:]),
     Transition("terminate", "终止", tuple(STAGE_ORDER), Stage.TERMINATED, EDIT_PROJECT, needs_note=True,
                confirm="终止后不能恢复，确定终止该项目？", **ADVANCE),
-))
+), records={ENTER_HISTORY: "录入既有项目历史"})
 
 
 class Project(DomainModel):
@@ -198,6 +200,12 @@ class Project(DomainModel):
     support_amount = models.DecimalField(_("共建金额（万元）"), null=True, blank=True, **MONEY)
     support_share = models.DecimalField(_("持股比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True,
                                         validators=[MinValueValidator(0), MaxValueValidator(100)])
+    contract_signed_on = models.DateField(_("合同签订日期"), null=True, blank=True)
+    contract_amount = models.DecimalField(_("合同金额（万元）"), null=True, blank=True, **MONEY)
+    land_parcel = models.CharField(_("供地地块编号"), max_length=60, blank=True)
+    land_certificate = models.CharField(_("不动产权证号"), max_length=60, blank=True)
+    permit_number = models.CharField(_("施工许可证号"), max_length=60, blank=True)
+    permit_issued_on = models.DateField(_("施工许可日期"), null=True, blank=True)
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices, default=Stage.LEAD, editable=False)
     stage_changed_on = models.DateField(_("进入当前阶段日期"), default=timezone.localdate, editable=False)
     last_progress_on = models.DateField(_("最近进展日期"), default=timezone.localdate, editable=False)
@@ -209,6 +217,7 @@ class Project(DomainModel):
         verbose_name = _("招商项目")
         verbose_name_plural = _("招商项目")
         ordering = ["-pk"]
+        permissions = [("enter_project_history", _("录入既有项目及其历史"))]
 
     def __str__(self):
         return self.name
@@ -222,8 +231,27 @@ class Project(DomainModel):
             errors["fixed_asset_investment"] = "固定资产投资不能超过总投资。"
         if self.support_kind == SupportKind.EQUITY and (self.support_amount is None or self.support_share is None):
             errors["support_share"] = "股权投资须填写共建金额和持股比例。"
+        errors.update(self._kept_facts())
         if errors:
             raise ValidationError(errors)
+
+    def _kept_facts(self) -> dict[str, str]:
+        """What a stage the project has reached needed (`stages.STAGE_FACTS`) stays: once given, it
+        can be corrected but not removed, by whatever path the project is edited."""
+        from . import stages
+
+        loaded = getattr(self, "_loaded_values", None)
+        if not loaded or self.stage not in STAGE_ORDER:
+            return {}
+        errors = {}
+        for stage in STAGE_ORDER[1:STAGE_ORDER.index(self.stage) + 1]:
+            for fact in stages.STAGE_FACTS.get(stage, ()):
+                if stages.DAY in fact.fields:
+                    continue
+                had = [name for name in fact.fields if stages.filled(loaded.get(name))]
+                if had and not any(stages.filled(getattr(self, name)) for name in fact.fields):
+                    errors[had[0]] = f"项目已进入“{Stage(stage).label}”阶段，{fact.label}不能清空。"
+        return errors
 
     def save(self, *args, **kwargs):
         self.machine.guard(self)
@@ -237,6 +265,16 @@ class Project(DomainModel):
         Project.objects.filter(pk=self.pk, last_progress_on__lt=on).update(last_progress_on=on)
         if on > self.last_progress_on:
             self.last_progress_on = on
+
+    def lead_on(self, recorded=None):
+        """The day the project became a lead: `recorded`, its 线索 date when entered with its history
+        (read by the caller with the other stage dates), else the day its lead was received, else
+        the day it was entered."""
+        if recorded is not None:
+            return recorded
+        if self.lead_id:
+            return self.lead.received_on
+        return timezone.localdate(self.created_at) if self.created_at else None
 
     def days_without_progress(self, today=None) -> int:
         return ((today or timezone.localdate()) - self.last_progress_on).days

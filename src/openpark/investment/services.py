@@ -7,19 +7,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from openpark.core import workflows
+from openpark.core.bulk import insert_instances
+from openpark.core.changes import record_created
 from openpark.core.registry import declared
 from openpark.core.units import WAN_PER_YI
 from openpark.enterprises.chains import chain_counts, ship_chains
 from openpark.enterprises.models import Chain, ChainLink
 
+from . import stages
 from .choices import STAGE_ORDER, UNDER_CONSTRUCTION, Stage
-from .models import DeadlineRule, Problem, Project, StageDate
+from .models import ENTER_HISTORY, ENTER_HISTORY_PERMISSION, DeadlineRule, Problem, Project, StageDate
 
 # The Jiangsu "1230" standard: working days from application.
 SHIPPED_RULES = (
@@ -42,19 +45,81 @@ def ship_all() -> None:
     ship(Chain, ChainLink, DeadlineRule)
 
 
-def advance(project: Project, transition: str, user, note: str = "", on=None, evidence=()) -> None:
+def advance(project: Project, transition: str, user, note: str = "", on=None, evidence=(), **facts) -> None:
     """Move the project through a transition on day `on` (default today), which becomes the stage's
     actual date and the project's latest progress (the project's transitions on its page and in the
-    API come here)."""
+    API come here). `facts`: what the stage needs (`stages.STAGE_FACTS`) given with the move; those
+    already on the project count, and the move is refused while any is missing."""
+    given = {name: value for name, value in facts.items() if name in stages.FACT_FIELDS and value not in (None, "")}
+    target = project.machine.transitions[transition].target if transition in project.machine.transitions else None
+    if target is not None and target != Stage.TERMINATED:
+        stages.check_facts(target, {**{name: getattr(project, name) for name in stages.FACT_FIELDS}, **given,
+                                    stages.DAY: on})
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError("实际日期不能晚于今天。")
     if on < project.stage_changed_on:
         raise ValidationError(f"实际日期不能早于进入当前阶段的日期（{project.stage_changed_on}）。")
+    for name, label in stages.FACT_DATES.items():
+        if given.get(name) and given[name] > timezone.localdate():
+            raise ValidationError(f"{label}（{given[name]:%Y-%m-%d}）晚于今天。")
     with transaction.atomic():
-        project.machine.apply(project, transition, user, note, evidence, stage_changed_on=on, last_progress_on=on)
+        project.machine.apply(project, transition, user, note, evidence, stage_changed_on=on, last_progress_on=on,
+                              **given)
         if project.stage != Stage.TERMINATED:
             StageDate.objects.update_or_create(project=project, stage=project.stage, defaults={"actual_on": on})
+
+
+def history_dates(values: dict) -> dict[str, object]:
+    """{stage: date} from values keyed as the pages, the API and the import name them ("signed_on")."""
+    return {stage: values.get(name) for name, stage in stages.HISTORY_FIELDS.items()}
+
+
+def check_existing(project: Project, stage: str, dates: dict, today=None) -> None:
+    """ValidationError with every reason an existing project's history cannot be entered."""
+    facts = {name: getattr(project, name) for name in stages.FACT_FIELDS}
+    errors = stages.history_errors(stage, dates, facts, today or timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+
+
+def enter_existing(project: Project, stage: str, dates: dict, user) -> Project:
+    """Create a project that is already under way, at `stage`, with the dates it entered each stage
+    (`dates`: {stage: date}) and the facts each stage needs, recorded once on its timeline as an
+    entered history, not as transitions. Only those who may enter project histories may; a
+    history out of order, in the future or missing a fact is refused and nothing is written."""
+    if user is not None and not user.has_perm(ENTER_HISTORY_PERMISSION):
+        raise PermissionDenied("您没有录入既有项目历史的权限。")
+    if project.pk is not None:
+        raise ValidationError("既有项目的历史只能在新建项目时录入一次。")
+    project.full_clean(exclude=["code"] if not project.code else None)
+    check_existing(project, stage, dates)
+    reached = {s: dates[s] for s in STAGE_ORDER if dates.get(s) is not None}
+    with transaction.atomic():
+        project.stage, project.stage_changed_on = stage, reached[stage]
+        project.last_progress_on = reached[stage]
+        project.save()
+        dated = [StageDate(project=project, stage=s, actual_on=day) for s, day in reached.items()]
+        insert_instances(StageDate, dated)
+        record_created(dated)
+        record_history([project], [reached], user)
+    return project
+
+
+def record_history(projects: list[Project], histories: list[dict], user) -> None:
+    """The one timeline entry of each project entered with its history (`ENTER_HISTORY`)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from openpark.core.models import StateChange
+
+    content_type = ContentType.objects.get_for_model(Project)
+    actor = user if getattr(user, "pk", None) else None
+    now = timezone.now()
+    StateChange.objects.bulk_create([
+        StateChange(time=now, user=actor, username=getattr(actor, "username", ""), content_type=content_type,
+                    object_id=str(project.pk), transition=ENTER_HISTORY, from_state=Stage.LEAD,
+                    to_state=project.stage, note=stages.history_note(history))
+        for project, history in zip(projects, histories)])
 
 
 def raise_problem(project: Project, description: str, owner: str, deadline, raised_on=None) -> Problem:

@@ -7,6 +7,7 @@ from . import views
 app_name = "investment"
 
 urlpatterns = [
+    path("projects/existing/", views.existing_project, name="project_existing"),
     *page_urls("investment"),
     path("", views.pipeline, name="pipeline"),
     path("chains/map/", views.chain_map, name="chain_map"),

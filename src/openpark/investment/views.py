@@ -15,10 +15,34 @@ from openpark.core.scoping import is_park_wide
 from openpark.enterprises.choices import LinkStatus
 
 from . import forms, services
-from .choices import UNDER_CONSTRUCTION, ContactStatus
-from .models import (
-    Problem,
-)
+from .choices import UNDER_CONSTRUCTION, ContactStatus, Stage
+from .models import ENTER_HISTORY_PERMISSION, Problem
+
+
+@login_required
+def existing_project(request):
+    """A project already under way, entered with its stage, the day it entered each stage and what
+    each stage needs, recorded once on its timeline (investment staff only)."""
+    if not request.user.has_perm(ENTER_HISTORY_PERMISSION):
+        raise PermissionDenied("您没有录入既有项目历史的权限。")
+    form = forms.ExistingProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            stage, dates = form.history()
+            try:
+                project = services.enter_existing(form.instance, stage, dates, request.user)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"已录入既有项目“{project}”及其历史。")
+                return redirect(project)
+        messages.error(request, "保存失败，请按提示修改后重试。")
+    return render(request, "core/object_form.html", {
+        "title": "录入既有项目", "form": form,
+        "breadcrumbs": navigation.breadcrumbs(("招商项目", reverse("investment:project_list")), ("录入既有项目", ""),
+                                              module="investment"),
+    })
 
 
 def link_panel(request, link):
@@ -33,15 +57,28 @@ PROJECT_PARTS = {"problems": "problem", "team": "teammember", "land_tasks": "lan
                  "deadlines": "projectdeadline", "stage_dates": "stagedate"}
 
 
+def stage_rows(project, stage_dates) -> list[tuple[str, str, object, object]]:
+    """(stage, label, planned date, actual date) of each stage; 线索's actual date is the day the
+    project became a lead (`Project.lead_on`)."""
+    rows = []
+    for value, label in project.machine.labels.items():
+        if value == Stage.TERMINATED:
+            continue
+        dates = stage_dates.get(value)
+        actual = dates.actual_on if dates else None
+        if value == Stage.LEAD:
+            actual = project.lead_on(actual)
+        rows.append((value, label, dates.planned_on if dates else None, actual))
+    return rows
+
+
 def project_panel(request, project):
     user = request.user
     stage_dates = {d.stage: d for d in project.stage_dates.all()}
     may_view = {part: user.has_perm(f"investment.view_{model}") for part, model in PROJECT_PARTS.items()}
     may_add = {part: user.has_perm(f"investment.add_{model}") for part, model in PROJECT_PARTS.items()}
     return {"key": "project", "title": "项目进程", "template": "investment/panels/project.html", "context": {
-        "project": project, "stages": [(value, label, stage_dates.get(value))
-                                                        for value, label in project.machine.labels.items()
-                                                        if value != "terminated"],
+        "project": project, "stages": stage_rows(project, stage_dates),
         "problems": project.problems.all() if may_view["problems"] else None,
         "team": project.team.all() if may_view["team"] else None,
         "land_tasks": project.land_tasks.all() if may_view["land_tasks"] else None,
@@ -124,6 +161,7 @@ def pipeline(request):
         "pipeline": services.pipeline(), "stale": services.stale_projects().select_related("chain"),
         "stale_days": services.stale_days(),
         "overdue": services.overdue_problems().select_related("project"),
+        "may_enter_history": request.user.has_perm(ENTER_HISTORY_PERMISSION),
     })
 
 

@@ -1,5 +1,6 @@
-// Charts of the 亩均 evaluation: an enterprise's radar against its group and industry
-// (json_script "radar-data"), and a run's distributions (json_script "distribution-data").
+// Charts of the 亩均 evaluation: an enterprise's scores against its group and industry
+// (json_script "radar-data"): a radar with three indicators or more (#radar-chart), bars with
+// fewer (#score-bars); and a run's distributions (json_script "distribution-data").
 // Tooltips come from openpark.js (names shown as text); the rest of a chart is drawn on canvas.
 (function () {
   "use strict";
@@ -17,10 +18,13 @@
     holder.dataset.rendered = "1";
   }
 
+  // The report's colours: the enterprise, its group's average, its industry's average.
+  var SERIES_COLOURS = ["#1F5FA8", "#E07B24", "#5B9E4D"];
   var radar = data("radar-data"), radarHolder = document.getElementById("radar-chart");
   if (radar && radarHolder && radar.names.length) {
     var names = ["本企业", "组内平均", "行业平均"];
     draw(radarHolder, {
+      color: SERIES_COLOURS,
       // Confined, an item tooltip has no arrow (ECharts draws it as markup with an inline style).
       tooltip: {
         confine: true,
@@ -34,6 +38,23 @@
           return { name: names[i], value: values.map(function (v) { return v === null ? 0 : v; }) };
         })
       }]
+    });
+  }
+
+  var barsHolder = document.getElementById("score-bars");
+  if (radar && barsHolder && radar.names.length) {
+    var seriesNames = ["本企业", "组内平均", "行业平均"];
+    draw(barsHolder, {
+      color: SERIES_COLOURS,
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, formatter: OpenPark.axisTooltip() },
+      legend: { data: seriesNames, bottom: 0 },
+      grid: { left: 10, right: 50, bottom: 56, top: 20, containLabel: true },
+      xAxis: { type: "value", min: 0, name: "得分占权重（%）", nameLocation: "middle", nameGap: 26 },
+      yAxis: { type: "category", data: radar.names, inverse: true },
+      series: radar.series.map(function (values, i) {
+        return { name: seriesNames[i], type: "bar", data: values.map(function (v) { return v === null ? 0 : v; }),
+                 label: { show: true, position: "right", formatter: "{c}%" } };
+      })
     });
   }
 
