@@ -128,3 +128,12 @@ def test_change_records_word_numbers_and_json_values():
     shape = {"type": "Polygon", "coordinates": [[[120.245, 31.955], [120.257, 31.955], [120.257, 31.965],
                                                  [120.245, 31.955]]]}
     assert RecordedValues(Zone).show("boundary", shape) == "多边形，3 个顶点"
+
+
+@pytest.mark.parametrize(("value", "shown"), [(Decimal("12.3"), "+12.30%"), (-4, "-4.00%"), (0, "0.00%"),
+                                              (1234.567, "+1,234.57%"), (None, "")])
+def test_growth_in_templates_and_tiles(value, shown):
+    from openpark.core.cockpit import signed_pct
+    from openpark.core.templatetags.shown import growth
+
+    assert growth(value) == shown == signed_pct(value)

@@ -95,6 +95,14 @@ def number_text(value, places: int = 2) -> str:
     return f"{value:,.{places}f}"
 
 
+def signed_pct(value) -> str:
+    """Growth in percent with its sign: "+12.30%", "-4.00%", "0.00%"; "" when there is none."""
+    if value is None:
+        return ""
+    value = Decimal(str(value)).quantize(Decimal("0.01"))
+    return f"{'+' if value > 0 else ''}{value:,.2f}%"
+
+
 def count_text(value) -> str:
     """A count of people or things, a whole number with thousands separators: 12345 → "12,345"."""
     return f"{int(round(value)):,}"
