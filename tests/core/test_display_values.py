@@ -137,3 +137,25 @@ def test_growth_in_templates_and_tiles(value, shown):
     from openpark.core.templatetags.shown import growth
 
     assert growth(value) == shown == signed_pct(value)
+
+
+def test_figures_that_differ_beyond_two_decimals_are_told_apart():
+    from openpark.core.columns import distinct_figures
+    from openpark.core.recorded import RecordedValues
+    from openpark.evaluation.models import Result
+
+    assert distinct_figures(Decimal("1234.1234"), Decimal("1234.1244")) == ("1,234.123", "1,234.124")
+    assert distinct_figures(Decimal("5.00001"), Decimal("5.00002")) == ("5.00001", "5.00002")
+    assert distinct_figures(Decimal("1.2"), Decimal("1.3")) == ("1.20", "1.30")
+    values = RecordedValues(Result)
+    assert values.show_change("tax", "18.0452", "18.0461") == ("18.045", "18.046")
+    assert values.show_change("tax", "18.0452", "19") == ("18.05", "19.00")
+    assert values.show_change("group", "above", "below") == ("规上", "规下")
+
+
+def test_the_import_preview_tells_close_figures_apart():
+    from openpark.core.imports import FieldChange, ShownValues
+    from openpark.evaluation.models import Result
+
+    change = FieldChange("实缴税收（万元）", Decimal("18.0452"), Decimal("18.0461"), Result._meta.get_field("tax"))
+    assert ShownValues([]).show_change(change) == ("18.045", "18.046")
