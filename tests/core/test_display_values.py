@@ -159,3 +159,11 @@ def test_the_import_preview_tells_close_figures_apart():
 
     change = FieldChange("实缴税收（万元）", Decimal("18.0452"), Decimal("18.0461"), Result._meta.get_field("tax"))
     assert ShownValues([]).show_change(change) == ("18.045", "18.046")
+
+
+@pytest.mark.parametrize(("value", "unit", "shown"), [(Decimal("12345.0000"), "人", "12,345"),
+                                                      (Decimal("36104.2811"), "万元", "36,104.28"), (None, "人", "")])
+def test_a_figure_in_its_unit(value, unit, shown):
+    from openpark.core.templatetags.shown import figure_in
+
+    assert figure_in(value, unit) == shown
