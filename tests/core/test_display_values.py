@@ -106,3 +106,64 @@ def test_an_indicator_counted_in_people_shows_whole_numbers_on_its_list(make_use
     Fact.objects.create(enterprise=enterprise, indicator=tax, year=2024, value=Decimal("12345.6789"))
     page = client_for(make_user("economy")).get(reverse("economy:fact_list")).content.decode()
     assert ">12,345<" in page and ">12,345.68<" in page
+
+
+def test_change_records_word_numbers_and_json_values():
+    from openpark.core.recorded import RecordedValues
+    from openpark.enterprises.models import Enterprise, Zone
+    from openpark.evaluation.models import Result, Run
+
+    run = RecordedValues(Run)
+    assert run.show("summary", {"enterprises": 296, "missing": {"revenue": 173},
+                                "grades": {"A": 44, "不定等": 39}}) == \
+        "企业 296 家；缺少数据：营业收入 173 家；等级：A 类 44 家、不定等 39 家"
+    assert run.show("year", 2021) == "2021"
+    result = RecordedValues(Result)
+    assert result.show("tax", "12345.6789") == "12,345.68"
+    assert result.show("employees", "85.0000") == "85"
+    assert result.show("computed_grade", "B") == "B 类"
+    assert result.show("missing", ["revenue", "tax"]) == "营业收入、实缴税收"
+    assert result.show("group", "above") == "规上"
+    assert RecordedValues(Enterprise).show("longitude", "120.254143") == "120.254143°"
+    shape = {"type": "Polygon", "coordinates": [[[120.245, 31.955], [120.257, 31.955], [120.257, 31.965],
+                                                 [120.245, 31.955]]]}
+    assert RecordedValues(Zone).show("boundary", shape) == "多边形，3 个顶点"
+
+
+@pytest.mark.parametrize(("value", "shown"), [(Decimal("12.3"), "+12.30%"), (-4, "-4.00%"), (0, "0.00%"),
+                                              (1234.567, "+1,234.57%"), (None, "")])
+def test_growth_in_templates_and_tiles(value, shown):
+    from openpark.core.cockpit import signed_pct
+    from openpark.core.templatetags.shown import growth
+
+    assert growth(value) == shown == signed_pct(value)
+
+
+def test_figures_that_differ_beyond_two_decimals_are_told_apart():
+    from openpark.core.columns import distinct_figures
+    from openpark.core.recorded import RecordedValues
+    from openpark.evaluation.models import Result
+
+    assert distinct_figures(Decimal("1234.1234"), Decimal("1234.1244")) == ("1,234.123", "1,234.124")
+    assert distinct_figures(Decimal("5.00001"), Decimal("5.00002")) == ("5.00001", "5.00002")
+    assert distinct_figures(Decimal("1.2"), Decimal("1.3")) == ("1.20", "1.30")
+    values = RecordedValues(Result)
+    assert values.show_change("tax", "18.0452", "18.0461") == ("18.045", "18.046")
+    assert values.show_change("tax", "18.0452", "19") == ("18.05", "19.00")
+    assert values.show_change("group", "above", "below") == ("规上", "规下")
+
+
+def test_the_import_preview_tells_close_figures_apart():
+    from openpark.core.imports import FieldChange, ShownValues
+    from openpark.evaluation.models import Result
+
+    change = FieldChange("实缴税收（万元）", Decimal("18.0452"), Decimal("18.0461"), Result._meta.get_field("tax"))
+    assert ShownValues([]).show_change(change) == ("18.045", "18.046")
+
+
+@pytest.mark.parametrize(("value", "unit", "shown"), [(Decimal("12345.0000"), "人", "12,345"),
+                                                      (Decimal("36104.2811"), "万元", "36,104.28"), (None, "人", "")])
+def test_a_figure_in_its_unit(value, unit, shown):
+    from openpark.core.templatetags.shown import figure_in
+
+    assert figure_in(value, unit) == shown

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from openpark.core.models import ChangeRecord, TaskRun
@@ -100,6 +101,9 @@ def test_running_task_polls_with_htmx(editor, client_for):
     client = client_for(editor)
     html = client.get(run.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 1s"' in html and "30%" in html
+    # Times in Asia/Shanghai, as people read them, never a UTC ISO string.
+    shown = timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M")
+    assert f"提交于 {shown}" in html and run.created_at.isoformat() not in html
     partial = client.get(run.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and "（3 / 10）" in partial
 

@@ -25,6 +25,7 @@ RAW = {
     "True/False/None": re.compile(r"(?<![\w.])(True|False|None)(?![\w.])"),
     "a Python list or dict": re.compile(r"\[['\"]|\{['\"]|\[\d+(, \d+)+\]"),
     "more than two decimals": re.compile(r"(?<![\d.])\d[\d,]*\.\d{3,}(?![\d.])"),
+    "a figure without thousands separators": re.compile(r"^-?\d{5,}\.\d+$|^-?\d{5,9}$"),
     "a UTC ISO time": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d|\+00:00|\d\d:\d\d:\d\d(\.\d+)?Z"),
 }
 # What a filter's empty choice reads unless it says 全部.
@@ -102,6 +103,8 @@ def findings_in(texts: list[str], codes: set[str]) -> list[str]:
     ("1,234.567", "more than two decimals"),
     ("2026-11-30T08:15:00Z", "a UTC ISO time"),
     ("2026-11-30 08:15:00+00:00", "a UTC ISO time"),
+    ("36104.28", "a figure without thousands separators"),
+    ("123456", "a figure without thousands separators"),
 ])
 def test_the_search_finds_raw_values(text, what):
     assert findings_in([text], set()) and findings_in([text], set())[0].startswith(what)
@@ -109,7 +112,7 @@ def test_the_search_finds_raw_values(text, what):
 
 @pytest.mark.parametrize("text", [
     "2026-11-30 16:15", "1,234,567.50", "98.91", "点（120.254143, 31.959654）", "A 类", "是", "2020、2021",
-    "Noneless", "192.168.1.10", "v1.2.3", "120.254143°",
+    "Noneless", "192.168.1.10", "v1.2.3", "120.254143°", "36,104.28", "2026", "320282201805010001",
 ])
 def test_the_search_leaves_what_people_read(text):
     assert findings_in([text], {"relocated"}) == []
@@ -162,3 +165,15 @@ def test_no_page_shows_a_raw_value(client):
     print(f"{pages} pages in {time.monotonic() - started:.1f} s")
     assert pages > 300  # the walk reached the pages, not only the home page
     assert not findings, f"raw values shown:\n{report}"
+
+
+def test_a_class_reads_a_lei_on_the_results_list(client):
+    """The 等级 and 计算等级 cells say "A 类", never the bare letter."""
+    from django.urls import reverse
+
+    ensure_demo_users()
+    client.force_login(User.objects.get(username=demo_username(ROLES_BY_SLUG["economy"])))
+    html = client.get(reverse("evaluation:result_list"), {"grade": "A"}).content.decode()
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert cells.count("A 类") >= 2 * 10  # both classes of each row of the page
+    assert not {"A", "B", "C", "D"} & set(cells)

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from . import columns
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -116,15 +118,10 @@ def year_shown(year: int, latest: int | None) -> tuple[int | None, str]:
 
 
 def number_text(value, places: int = 0) -> str:
-    """12345.678 → "12,345.68" (places=2); None → "—"."""
+    """12345.678 → "12,345.68" (places=2); None → "—" (the rule's home: `openpark.core.columns`)."""
     if value is None:
         return "—"
-    return f"{Decimal(str(value)):,.{places}f}"
+    return columns.number_text(Decimal(str(value)), places)
 
 
-def signed_pct(value) -> str:
-    """Growth in percent with its sign: "+12.30%", "-4.00%", "0.00%"; "" when there is none."""
-    if value is None:
-        return ""
-    value = Decimal(str(value)).quantize(Decimal("0.01"))
-    return f"{'+' if value > 0 else ''}{value:,.2f}%"
+signed_pct = columns.signed_pct

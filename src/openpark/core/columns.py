@@ -95,6 +95,24 @@ def number_text(value, places: int = 2) -> str:
     return f"{value:,.{places}f}"
 
 
+def distinct_figures(before, after, most: int = 6) -> tuple[str, str]:
+    """Two figures that read the same at two decimals, written with the decimals that tell them
+    apart (at most `most`): a change of 18.0452 to 18.0461 reads "18.045 → 18.046", not "18.05 → 18.05"."""
+    for places in range(2, most + 1):
+        texts = number_text(before, places), number_text(after, places)
+        if texts[0] != texts[1]:
+            return texts
+    return texts
+
+
+def signed_pct(value) -> str:
+    """Growth in percent with its sign: "+12.30%", "-4.00%", "0.00%"; "" when there is none."""
+    if value is None:
+        return ""
+    value = Decimal(str(value)).quantize(Decimal("0.01"))
+    return f"{'+' if value > 0 else ''}{value:,.2f}%"
+
+
 def count_text(value) -> str:
     """A count of people or things, a whole number with thousands separators: 12345 → "12,345"."""
     return f"{int(round(value)):,}"

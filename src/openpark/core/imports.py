@@ -34,7 +34,7 @@ from django.utils import timezone
 from . import bulk, importing, matching
 from .changes import loaded_snapshot, read_parents, record_bulk_changes, record_created, snapshot_texts
 from .choices import ChangeAction
-from .columns import display_value
+from .columns import display_value, distinct_figures, is_position
 from .masking import hidden_fields, mask_value
 from .matching import Action
 from .models import ChangeLoggedModel
@@ -494,8 +494,8 @@ class ModelImporter:
         return {
             "sheet": change.record.row.sheet, "row": change.record.row.row, "label": self.record_label(change),
             "action": str(change.action), "action_label": matching.ACTION_LABELS[change.action],
-            "fields": [{"label": f.label, "before": shown.show(f, f.before), "after": shown.show(f, f.after)}
-                       for f in change.fields + change.related],
+            "fields": [{"label": f.label, "before": before, "after": after}
+                       for f in change.fields + change.related for before, after in [shown.show_change(f)]],
         }
 
     def changes_xlsx(self, plan: Plan, user=None) -> bytes | None:
@@ -519,7 +519,7 @@ class ModelImporter:
         for change in listed:
             head = (change.record.row.sheet, change.record.row.row, self.record_label(change),
                     matching.ACTION_LABELS[change.action])
-            for fields in [(f.label, shown.show(f, f.before), shown.show(f, f.after))
+            for fields in [(f.label, *shown.show_change(f))
                            for f in change.fields + change.related] or [("", "", "")]:
                 for col, value in enumerate(head + fields):
                     if isinstance(value, int):
@@ -761,6 +761,18 @@ class ShownValues:
         if model_field.many_to_one:
             return self.names.get((model_field.related_model, value), f"（已不存在，编号 {value}）")
         return display(value, model_field)
+
+    def show_change(self, change: FieldChange) -> tuple[str, str]:
+        """The value before and after; two figures that differ beyond their two decimals are written
+        with the decimals that tell them apart."""
+        shown = self.show(change, change.before), self.show(change, change.after)
+        numbers = change.before, change.after
+        field = change.field
+        if shown[0] == shown[1] and numbers[0] != numbers[1] and EMPTY not in shown and \
+                all(isinstance(n, (Decimal, float)) for n in numbers) and not is_position(field) and \
+                (field is None or field.name not in self._hidden(field.model)):
+            return distinct_figures(*numbers)
+        return shown
 
     def _hidden(self, model) -> set[str]:
         if self.user is None:

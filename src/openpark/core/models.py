@@ -506,7 +506,7 @@ class ChangeRecord(AppendOnlyModel):
             labels.update({f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")})
         shown = {} if shown is None else shown
         values = shown.setdefault(model, RecordedValues(model))
-        rows = [(labels.get(n, n), values.show(n, b), values.show(n, a)) for n, b, a in self.changed_fields(user)]
+        rows = [(labels.get(n, n), *values.show_change(n, b, a)) for n, b, a in self.changed_fields(user)]
         return [(label, before, after) for label, before, after in rows if before != after]
 
     @property

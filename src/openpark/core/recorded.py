@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from .columns import display_value
+from .columns import display_value, distinct_figures, is_position
 
 JSON_SHOWN = 120  # characters of a JSON value (a boundary, a scheme) shown before "…"
 
@@ -54,6 +54,17 @@ class RecordedValues:
         if isinstance(field, models.JSONField):
             return _shortened(display_value(value))
         return _plain(value)
+
+    def show_change(self, name: str, before, after) -> tuple[str, str]:
+        """A field's value before and after; two figures that differ beyond their two decimals are
+        written with the decimals that tell them apart (18.045 → 18.046, not 18.05 → 18.05)."""
+        shown = self.show(name, before), self.show(name, after)
+        field = self.field(name)
+        numbers = _number(before), _number(after)
+        if shown[0] == shown[1] and before != after and all(isinstance(n, (Decimal, float, int)) for n in numbers) \
+                and isinstance(field, (models.DecimalField, models.FloatField)) and not is_position(field):
+            return distinct_figures(*numbers)
+        return shown
 
     def _name(self, model, pk) -> str:
         key = (model, pk)

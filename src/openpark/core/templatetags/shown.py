@@ -3,7 +3,7 @@ import math
 
 from django import template
 
-from openpark.core.columns import count_text, display_value, number_text
+from openpark.core.columns import COUNT_UNITS, count_text, display_value, number_text, signed_pct
 
 register = template.Library()
 
@@ -38,3 +38,16 @@ def _number(value) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+@register.filter
+def growth(value) -> str:
+    """A growth in percent with its sign and two decimals: "+12.30%"; "" for none."""
+    number = _number(value)
+    return "" if number is None or not math.isfinite(number) else signed_pct(number)
+
+
+@register.filter
+def figure_in(value, unit) -> str:
+    """A figure in its unit: a whole number for people and things (人, 家, 个…), else two decimals."""
+    return count(value) if str(unit) in COUNT_UNITS else figure(value)
