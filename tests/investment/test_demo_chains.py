@@ -1,4 +1,4 @@
-"""The demo park, loaded once here, shows the published chains with the enterprises the demo's
+"""The demo park shows the published chains with the enterprises the demo's
 records put in them (the same figures as when chains were tags) and the year's target-company goal
 as a record seeded from the published figure."""
 import io
@@ -15,11 +15,10 @@ from openpark.enterprises.demo import demo_enterprises
 from openpark.enterprises.models import Chain
 from openpark.investment.models import TargetGoal
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("demo_park", "db")
 
 
 def test_the_demo_park_shows_its_chains_and_the_years_goal(make_user, client_for):
-    call_command("load_demo", stdout=io.StringIO())
     year = timezone.localdate().year
     assert TargetGoal.of_year(year) == park_facts()["investment_attraction"]["target_companies_per_year"] == 30
     progress = client_for(make_user("leader")).get(reverse("investment:target_progress")).content.decode()
