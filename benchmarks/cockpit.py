@@ -26,14 +26,11 @@ import io
 import json
 import os
 import platform
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
-from common import fresh_postgres_database, setup_django
+from common import measure_on_a_throwaway_database, run_worker, setup_django
 
 TARGET_SECONDS = 1.0
 
@@ -110,27 +107,6 @@ def _version(connection) -> str:
         return cursor.fetchone()[0]
 
 
-def worker(args) -> None:
-    data_dir = tempfile.mkdtemp(prefix="openpark-bench-")
-    try:
-        if args.worker == "postgresql":
-            with fresh_postgres_database(args.postgres) as url:
-                measure(args, data_dir, url)
-        else:
-            measure(args, data_dir, None)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
-def run_worker(backend: str, args) -> dict:
-    command = [sys.executable, __file__, "--worker", backend, "--loads", str(args.loads), "--postgres", args.postgres]
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
-    if done.returncode:
-        sys.stderr.write(done.stdout)
-        raise SystemExit(f"the {backend} run failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def report(result: dict) -> bool:
     """Print one database's figures; whether every load of the cockpit met the target."""
     print(f"\n{result['vendor']} {result['version']}: demo park (loaded in {result['load_seconds']:.1f} s)")
@@ -153,9 +129,10 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(args)
+        return measure_on_a_throwaway_database(measure, args)
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}")
-    results = [run_worker(backend, args) for backend in args.backends.split(",")]
+    results = [run_worker(__file__, backend, ["--loads", str(args.loads), "--postgres", args.postgres])
+               for backend in args.backends.split(",")]
     reports = [report(result) for result in results]  # every database's figures printed
     met = all(reports)
     print(f"\nTarget: every load of the cockpit (page and its map data) and of the wall display under "

@@ -1,6 +1,10 @@
 """What the benchmark scripts share: Django on a throw-away database, never the dev one."""
+import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,3 +63,27 @@ def fresh_postgres_database(server_url: str):
         connections.close_all()
         with psycopg.connect(server_url, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def measure_on_a_throwaway_database(measure, args) -> None:
+    """Run `measure(args, data_dir, database_url)` in a throw-away data folder, on a fresh
+    PostgreSQL database when `args.worker` is "postgresql", else on SQLite in that folder."""
+    data_dir = tempfile.mkdtemp(prefix="openpark-bench-")
+    try:
+        if args.worker == "postgresql":
+            with fresh_postgres_database(args.postgres) as url:
+                measure(args, data_dir, url)
+        else:
+            measure(args, data_dir, None)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def run_worker(script: str, backend: str, arguments: list[str]) -> dict:
+    """Run `script` as a worker on one database in a process of its own; the figures it printed
+    last, as JSON."""
+    done = subprocess.run([sys.executable, script, "--worker", backend, *arguments], stdout=subprocess.PIPE, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout)
+        raise SystemExit(f"the {backend} run failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -29,18 +29,15 @@ import json
 import os
 import platform
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from common import fresh_postgres_database, setup_django
+from common import measure_on_a_throwaway_database, run_worker, setup_django
 
 SEED = 20261129
 YEAR = 2022
@@ -318,18 +315,6 @@ def _text(value) -> str | None:
 # ---------------------------------------------------------------- one database, in a subprocess
 
 
-def worker(args) -> None:
-    data_dir = tempfile.mkdtemp(prefix="openpark-bench-")
-    try:
-        if args.worker == "postgresql":
-            with fresh_postgres_database(args.postgres) as url:
-                measure(args, data_dir, url)
-        else:
-            measure(args, data_dir, None)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
 def measure(args, data_dir: str, database_url: str | None) -> None:
     setup_django(data_dir, database_url)
     from django.db import connection
@@ -360,18 +345,6 @@ def _version(connection) -> str:
     with connection.cursor() as cursor:
         cursor.execute("select sqlite_version()" if connection.vendor == "sqlite" else "show server_version")
         return cursor.fetchone()[0]
-
-
-def run_worker(backend: str, args) -> dict:
-    command = [sys.executable, __file__, "--worker", backend, "--enterprises", str(args.enterprises),
-               "--loads", str(args.loads), "--postgres", args.postgres]
-    if not args.baseline:
-        command.append("--no-baseline")
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
-    if done.returncode:
-        sys.stderr.write(done.stdout)
-        raise SystemExit(f"the {backend} run failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # ---------------------------------------------------------------- main
@@ -407,9 +380,11 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(args)
+        return measure_on_a_throwaway_database(measure, args)
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}")
-    results = [run_worker(backend, args) for backend in args.backends.split(",")]
+    arguments = ["--enterprises", str(args.enterprises), "--loads", str(args.loads), "--postgres", args.postgres,
+                 *([] if args.baseline else ["--no-baseline"])]
+    results = [run_worker(__file__, backend, arguments) for backend in args.backends.split(",")]
     met = all(report(result) for result in results)
     print(f"\nTarget: every dashboard page load under {TARGET_SECONDS:.0f} s, and the same figures as the "
           f"baseline: {'met' if met else 'NOT met'}")
