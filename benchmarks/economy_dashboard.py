@@ -6,8 +6,8 @@
 
 For each database, in its own subprocess (so that each gets its own settings):
 
-1. Generates, from a fixed seed, a park of N enterprises (zones, GB/T 4754 classes, six chain
-   tags, 规上 years, 高新 certificates) and their facts for two years: four monthly indicators
+1. Generates, from a fixed seed, a park of N enterprises (zones, GB/T 4754 classes, six
+   chain memberships, 规上 years, 高新 certificates) and their facts for two years: four monthly indicators
    (工业总产值, 营业收入, 实缴税收, 用电量), each with the twelve 1—N月累计 values and the annual
    value, and 高新技术产业产值 for the high-tech enterprises. With 10,000 enterprises that is
    1,047,500 fact rows. Loaded with the platform's bulk insert, timed but not counted below.
@@ -17,7 +17,7 @@ For each database, in its own subprocess (so that each gets its own settings):
    the dashboard runs: `services.dashboard`) and the whole page as a logged-in user gets it
    (form, queries and template, through Django's test client).
 3. Baseline, in the same run: the same figures computed in Python over ORM objects (the facts of
-   both years iterated as model instances, enterprises with their zone, tags and 规上 years),
+   both years iterated as model instances, enterprises with their zone, chains and 规上 years),
    for the default view and the 规上 view. The script checks that both give the same figures.
 4. Prints the figures, the ratio baseline / figures, and whether every page load is under 1 s.
 
@@ -61,11 +61,12 @@ BASELINE_VIEWS = ("年度 · 全部企业 · 同口径", "1—6月 · 规上企�
 
 
 def load_park(enterprises: int) -> dict:
-    """Insert the enterprises, their tags, years, certificates and facts; return the counts."""
+    """Insert the enterprises, their chains, years, certificates and facts; return the counts."""
     from openpark.core.bulk import insert_rows
     from openpark.core.uscc import with_check_digit
     from openpark.economy.models import Fact, Indicator
-    from openpark.enterprises.models import AboveScaleYear, Enterprise, HighTechCertificate, Industry, Tag, Zone
+    from openpark.enterprises.models import (AboveScaleYear, Chain, ChainMembership, Enterprise, HighTechCertificate,
+                                             Industry, Zone)
 
     rng = random.Random(SEED)
     zones = list(Zone.objects.values_list("pk", flat=True))
@@ -75,8 +76,11 @@ def load_park(enterprises: int) -> dict:
          rng.choice(zones) if rng.random() < 0.9 else None, rng.choice(classes))
         for n in range(enterprises)
     ])
-    chains = insert_rows(Tag, ["name", "kind"], [(name, "chain") for name in CHAINS])
-    insert_rows(Enterprise.tags.through, ["enterprise_id", "tag_id"],
+    shipped = dict(Chain.objects.values_list("name", "pk"))
+    missing = [name for name in CHAINS if name not in shipped]
+    shipped.update(zip(missing, insert_rows(Chain, ["name"], [(name,) for name in missing])))
+    chains = [shipped[name] for name in CHAINS]
+    insert_rows(ChainMembership, ["enterprise_id", "chain_id"],
                 [(e, rng.choice(chains)) for e in ids if rng.random() < 0.4])
     above = [e for e in ids if rng.random() < 0.3]
     insert_rows(AboveScaleYear, ["enterprise_id", "year"],
@@ -191,7 +195,7 @@ def baseline(label: str) -> dict:
 
     year, month, scope, basis, analysed = view_arguments(label)
     enterprises = {e.pk: e for e in Enterprise.objects.select_related("zone", "industry")
-                   .prefetch_related("tags", "above_scale_years")}
+                   .prefetch_related("chain_memberships__chain", "above_scale_years")}
     above = {y: {e.pk for e in enterprises.values() if any(a.year == y for a in e.above_scale_years.all())}
              for y in (year - 1, year)}
 
@@ -244,9 +248,8 @@ def baseline(label: str) -> dict:
             enterprise = enterprises[e]
             breakdowns["zone"][enterprise.zone.name if enterprise.zone else "未填写"] += v
             breakdowns["industry"][enterprise.industry_id[:2] if enterprise.industry_id else "未填写"] += v
-            for tag in enterprise.tags.all():
-                if tag.kind == "chain":
-                    breakdowns["chain"][tag.name] += v
+            for membership in enterprise.chain_memberships.all():
+                breakdowns["chain"][membership.chain.name] += v
     return {
         "figures": figures, "series": series, "share": _text(share), "count": len(certified),
         "top": [[e, str(v)] for v, _, e in top],
