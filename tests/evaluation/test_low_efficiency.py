@@ -143,13 +143,13 @@ def test_rule_page_refuses_bad_thresholds(make_user, client_for):
     response = client.post(reverse("evaluation:lowefficiencyrule_edit", args=[rule.pk]),
                            {"tax_per_mu_below": "-1", "industry_share_below": "1.5", "growth_target_pct": "15"})
     page = response.content.decode()
-    assert response.status_code == 200 and "大于或等于0" in page and "小于或等于1" in page
+    assert response.status_code == 200 and "不能小于 0" in page and "不能大于 1" in page
     rule.refresh_from_db()
     assert rule.tax_per_mu_below == D("5.00")
     assert client_for(make_user("leader")).get(reverse("evaluation:lowefficiencyrule_edit", args=[rule.pk])).status_code == 403
 
 
-@pytest.mark.parametrize("year, message", [("20222", "确保该值小于或等于2100"), ("99999999999999999999", "2100"),
+@pytest.mark.parametrize("year, message", [("20222", "不能大于 2100"), ("99999999999999999999", "2100"),
                                            ("1989", "1990")])
 def test_disposal_form_refuses_years_out_of_range_before_computing_land(firms, make_user, client_for, year, message):
     """Before: the form's own check computed the enterprise's land on 31 December 20222 (ValueError)."""

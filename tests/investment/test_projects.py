@@ -303,6 +303,7 @@ def test_the_project_page_lists_every_deadline_of_the_project_in_one_table(proje
     moment = timezone.make_aware(datetime(2023, 9, 28, 10, 0))
     monkeypatch.setattr(timezone, "now", lambda: moment)
     project.stage_changed_on = date(2023, 9, 1)
+    project.contract_signed_on = project.permit_issued_on = date(2023, 9, 1)  # none after the day it moves on
     for name in ("to_negotiating", "to_signed", "to_land"):
         services.advance(project, name, staff)
     started = Deadline.objects.get()

@@ -125,3 +125,46 @@ def test_a_reached_stages_facts_can_be_corrected_not_removed_on_any_path(project
     assert client_for(staff).post(reverse("investment:project_edit", args=[project.pk]), fields).status_code == 302
     project.refresh_from_db()
     assert project.contract_amount == D(47500)
+
+
+@pytest.mark.parametrize("fact, value, message", [
+    ("contract_signed_on", "2099-01-05", "合同签订日期（2099-01-05）晚于今天。"),
+    ("contract_signed_on", "2026-04-01", "合同签订日期（2026-04-01）晚于项目进入“签约”阶段的日期（2026-03-01）。"),
+    ("contract_signed_on", "1950-01-01", "合同签订日期（1950-01-01）早于 1990 年。"),
+    ("contract_amount", "0", "合同金额须大于 0。"),
+    ("contract_amount", "-1", "不能小于 0。"),
+    ("contract_amount", "1000000000000000", "数字总共不能超过 14 位。"),
+])
+def test_a_projects_facts_are_checked_alike_when_edited_on_the_page_in_the_api_and_by_the_import(
+        project, staff, client_for, api_for, fact, value, message):
+    """Editing a project runs the rules entering a stage does: no fact dated after today, before
+    1990 or after the day the project entered the fact's stage, no contract of nothing; a number out
+    of bounds is refused with the same words on every path."""
+    services.advance(project, "to_signed", staff, on=date(2026, 3, 1), contract_signed_on=date(2026, 3, 1),
+                     contract_amount=D(48000))
+    project.refresh_from_db()
+    api = api_for(staff).patch(f"/api/investment/projects/{project.pk}/", {fact: value}, format="json")
+    assert api.status_code == 400 and message in api.content.decode()
+    fields = {"name": project.name, "investor": project.investor, "chain": project.chain_id,
+              "total_investment": "50000", "industrial": "on", "contract_signed_on": "2026-03-01",
+              "contract_amount": "48000", fact: value}
+    page = client_for(staff).post(reverse("investment:project_edit", args=[project.pk]), fields)
+    assert page.status_code == 200 and message in page.content.decode()
+    header = ["项目编号", "项目名称", "投资方", "产业链", "总投资（万元）", "合同签订日期", "合同金额（万元）"]
+    row = {"contract_signed_on": "2026-03-01", "contract_amount": "48000", fact: value}
+    upload(client_for(staff), "investment.project", xlsx([header, [
+        project.code, project.name, project.investor, "汽车配件", 50000, row["contract_signed_on"],
+        row["contract_amount"]]]))
+    job = latest_job()
+    assert job.state == "invalid" and any(message in e["reason"] for e in job.errors), job.errors
+    project.refresh_from_db()
+    assert (project.contract_signed_on, project.contract_amount) == (date(2026, 3, 1), D(48000))
+
+
+def test_a_transition_refuses_a_fact_dated_after_the_day_the_project_moves(project, staff, api_for):
+    refused = api_for(staff).post(f"/api/investment/projects/{project.pk}/transitions/to_signed/", {
+        "on": "2026-03-01", "contract_signed_on": "2026-03-02", "contract_amount": "48000"}, format="json")
+    assert refused.status_code == 400
+    assert "合同签订日期（2026-03-02）晚于项目进入“签约”阶段的日期（2026-03-01）。" in refused.content.decode()
+    project.refresh_from_db()
+    assert project.stage == Stage.NEGOTIATING and project.contract_signed_on is None

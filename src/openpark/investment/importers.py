@@ -7,6 +7,7 @@ the day it entered each stage (线索日期 … 投产日期) and what each stag
 history is entered as on the existing-project page (`services.enter_existing`: the same checks
 and messages, by those who may enter project histories), recorded once on its timeline.
 """
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from openpark.core.bulk import insert_instances
@@ -82,6 +83,12 @@ class ProjectImporter(imports.ModelImporter):
         for row in rows:
             errors += self._resolve_row(row, chains, links, zones, investors)
         return errors
+
+    def existing(self, keys):
+        """The stored projects with their stage dates, which the project's rules read (one query)."""
+        found = super().existing(keys)
+        prefetch_related_objects(list(found.values()), "stage_dates")
+        return found
 
     def check_changes(self, plan):
         """A stage moves only through the project's transitions: a row may restate the stored stage,

@@ -232,8 +232,20 @@ class Project(DomainModel):
         if self.support_kind == SupportKind.EQUITY and (self.support_amount is None or self.support_share is None):
             errors["support_share"] = "股权投资须填写共建金额和持股比例。"
         errors.update(self._kept_facts())
+        errors.update(self._sound_facts(errors))
         if errors:
             raise ValidationError(errors)
+
+    def _sound_facts(self, found: dict) -> dict[str, str]:
+        """The facts' own rules (`stages.fact_errors`), against the days the project entered its
+        stages; a field already refused keeps its first message."""
+        from . import stages
+
+        # all(): the stage dates an import fetched with its projects (prefetch_related), else a query.
+        known = {} if self.pk is None else {d.stage: d.actual_on for d in self.stage_dates.all() if d.actual_on}
+        facts = {name: getattr(self, name) for name in stages.FACT_FIELDS}
+        wrong = stages.fact_errors(facts, known, timezone.localdate())
+        return {name: message for name, message in wrong.items() if name not in found}
 
     def _kept_facts(self) -> dict[str, str]:
         """What a stage the project has reached needed (`stages.STAGE_FACTS`) stays: once given, it

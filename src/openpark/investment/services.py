@@ -60,9 +60,12 @@ def advance(project: Project, transition: str, user, note: str = "", on=None, ev
         raise ValidationError("实际日期不能晚于今天。")
     if on < project.stage_changed_on:
         raise ValidationError(f"实际日期不能早于进入当前阶段的日期（{project.stage_changed_on}）。")
-    for name, label in stages.FACT_DATES.items():
-        if given.get(name) and given[name] > timezone.localdate():
-            raise ValidationError(f"{label}（{given[name]:%Y-%m-%d}）晚于今天。")
+    if target is not None and target != Stage.TERMINATED:
+        known = dict(project.stage_dates.exclude(actual_on=None).values_list("stage", "actual_on"))
+        facts = {**{name: getattr(project, name) for name in stages.FACT_FIELDS}, **given}
+        wrong = stages.fact_errors(facts, {**known, target: on}, timezone.localdate())
+        if wrong:
+            raise ValidationError(list(wrong.values()))
     with transaction.atomic():
         project.machine.apply(project, transition, user, note, evidence, stage_changed_on=on, last_progress_on=on,
                               **given)

@@ -12,6 +12,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from openpark.core.limits import FIRST_YEAR
+
 from .choices import STAGE_ORDER, Stage
 
 DAY = "on"  # the stage's own actual date, among the values a check reads
@@ -36,6 +38,8 @@ STAGE_FACTS: dict[str, tuple[StageFact, ...]] = {
 FACT_FIELDS = ("contract_signed_on", "contract_amount", "land_parcel", "land_certificate", "permit_number",
                "permit_issued_on")
 FACT_DATES = {"contract_signed_on": "合同签订日期", "permit_issued_on": "施工许可日期"}
+# The stage a fact's date cannot come after: the contract is signed by the day the project is 签约.
+FACT_DATE_STAGES = {"contract_signed_on": Stage.SIGNED, "permit_issued_on": Stage.STARTED}
 
 
 def stage_label(stage: str) -> str:
@@ -64,6 +68,29 @@ def check_facts(stage: str, values: dict) -> None:
         raise ValidationError(facts_message(stage, missing))
 
 
+def fact_errors(facts: dict, stage_dates: dict, today: date) -> dict[str, str]:
+    """What is wrong with a project's facts ({field: message}, in Chinese): a contract amount of
+    nothing, a date after today or before FIRST_YEAR, a date later than the day the project entered
+    the stage it belongs to (`stage_dates`: {stage: date} as far as known). Every path that writes
+    facts runs it: the project's own rules (page, API, import), a transition and an entered history."""
+    errors = {}
+    amount = facts.get("contract_amount")
+    if amount is not None and amount <= 0:
+        errors["contract_amount"] = "合同金额须大于 0。"
+    for name, label in FACT_DATES.items():
+        day, stage = facts.get(name), FACT_DATE_STAGES[name]
+        if day is None:
+            continue
+        if day > today:
+            errors[name] = f"{label}（{day:%Y-%m-%d}）晚于今天。"
+        elif day.year < FIRST_YEAR:
+            errors[name] = f"{label}（{day:%Y-%m-%d}）早于 {FIRST_YEAR} 年。"
+        elif stage_dates.get(stage) is not None and day > stage_dates[stage]:
+            errors[name] = (f"{label}（{day:%Y-%m-%d}）晚于项目进入“{stage_label(stage)}”阶段的日期"
+                            f"（{stage_dates[stage]:%Y-%m-%d}）。")
+    return errors
+
+
 def date_field(stage: str) -> str:
     """The name under which a stage's past date comes in (page, API and import)."""
     return f"{stage}_on"
@@ -85,8 +112,9 @@ def history_errors(stage: str, dates: dict[str, date | None], facts: dict, today
                for s in STAGE_ORDER[len(reached):] if dates.get(s) is not None]
     errors += [f"“{stage_label(s)}”阶段的日期（{dates[s]:%Y-%m-%d}）晚于今天。"
                for s in reached if dates.get(s) is not None and dates[s] > today]
-    errors += [f"{label}（{facts[name]:%Y-%m-%d}）晚于今天。" for name, label in FACT_DATES.items()
-               if facts.get(name) is not None and facts[name] > today]
+    errors += [f"“{stage_label(s)}”阶段的日期（{dates[s]:%Y-%m-%d}）早于 {FIRST_YEAR} 年。"
+               for s in reached if dates.get(s) is not None and dates[s].year < FIRST_YEAR]
+    errors += list(fact_errors(facts, dates, today).values())
     previous = None
     for s in reached:
         if dates.get(s) is None:
