@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,12 +36,13 @@ def _breadcrumbs(*tail):
 
 
 def _account(request, pk, action: str | None = None):
-    """The account `pk`, when the user may see it (and `action` it): 403 otherwise."""
+    """The account `pk`, when the user may manage it (and `action` it, else 403). An account one
+    may not manage (a superuser, an administrator) answers 404 as a missing one does, as in the
+    API, so that its id cannot be told from a free one."""
     target = get_object_or_404(User, pk=pk)
-    if action is None:
-        if not accounts.may_manage(request.user, target):
-            raise PermissionDenied("不能查看超级管理员或管理员的账号。")
-    else:
+    if not accounts.may_manage(request.user, target):
+        raise Http404("没有这个账号。")
+    if action is not None:
         accounts.check_account_action(request.user, target, action)
     return target
 
