@@ -82,6 +82,14 @@ def test_inconsistent_histories_are_refused_with_the_reason_and_nothing_is_writt
     assert not Project.all_objects.exists() and not StageDate.objects.exists() and not StateChange.objects.exists()
 
 
+def test_several_reasons_are_listed_one_a_line(staff, client_for):
+    history = {k: v for k, v in HISTORY.items() if k not in ("signed_on", "land_on")}
+    page = client_for(staff).post(EXISTING_URL, {**project_fields(), "stage": "started", **history, **FACTS})
+    text = page.content.decode()
+    assert '<ul class="form-errors"><li>缺少“签约”阶段的实际日期。</li><li>缺少“供地”阶段的实际日期。</li>' in text
+    assert "。；" not in text
+
+
 def test_the_api_enters_an_existing_project_with_its_history(staff, api_for, client_for):
     answer = api_for(staff).post(EXISTING_API, {**project_fields(), "current_stage": "signed", "lead_on": "2021-01-04",
                                                 "negotiating_on": "2021-02-01", "signed_on": "2021-06-30",
