@@ -179,3 +179,28 @@ def test_a_character_the_shipped_font_lacks_is_still_printed_and_markup_is_escap
                              indicators=[], issuer="测试管委会")
     text = "".join(pdf_text(report.render(data)))
     assert "靖江镕达机械有限公司" in text and "评价等级未定等" in text and "用地不足3亩" in text
+
+
+def _shown(pdf: bytes) -> list[tuple[str, str]]:
+    """(text, font) of every piece of text shown in the document."""
+    shown = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: shown.append(
+            (text, str(font.get("/BaseFont")) if font else "")) if text.strip() else None)
+    return shown
+
+
+def test_rare_characters_print_in_the_fallback_font_everywhere_and_beyond_it_as_their_code_point():
+    from openpark.core.pdf import FALLBACK_FONT
+
+    data = report.ReportData(enterprise="靖江堃䶮𠮷机械有限公司", code="91321282MA1X000001", year=2021, scheme="测试方案",
+                             group="堃䶮组", total=90.0, rank=1, graded=3, grade="A", reason="", indicators=[],
+                             issuer="靖江堃管委会", issued_on=date(2026, 12, 1))
+    pdf = report.render(data)
+    shown = _shown(pdf)
+    rare = [(text, font) for text, font in shown if "堃" in text or "䶮" in text]
+    # The name's cell, the group's row, the issuer on the first page, the footer (issuer and name).
+    assert len(rare) >= 5 and all(font.endswith(FALLBACK_FONT) for _text, font in rare), rare
+    text = "".join(pdf_text(pdf))
+    assert "组别堃䶮组" in text and "𠮷" not in text
+    assert text.count("靖江堃䶮U+20BB7机械有限公司") >= 2  # in the table and in the footer
