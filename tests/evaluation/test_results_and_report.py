@@ -181,6 +181,34 @@ def test_a_character_the_shipped_font_lacks_is_still_printed_and_markup_is_escap
     assert "靖江镕达机械有限公司" in text and "评价等级未定等" in text and "用地不足3亩" in text
 
 
+def _footer_words(pdf: bytes, tmp_path) -> list[list[tuple[float, float, str]]]:
+    """(xMin, xMax, word) of the footer line of every page, from poppler's pdftotext -bbox."""
+    path = tmp_path / "报告.pdf"
+    path.write_bytes(pdf)
+    listing = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in listing.split("<page ")[1:]:
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page)
+        pages.append([(float(x0), float(x1), word) for x0, y0, x1, word in words if float(y0) > height - 40])
+    return pages
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils' pdftotext is not installed")
+def test_a_long_footer_is_cut_short_before_the_page_number(tmp_path):
+    data = report.ReportData(enterprise="江苏靖江某某高端装备智能制造科技股份有限公司", code="91321282MA1X000001", year=2021,
+                             scheme="测试方案", group="规上", total=90.0, rank=1, graded=3, grade="A", reason="",
+                             indicators=[], issuer="江苏靖江经济技术开发区管理委员会", issued_on=date(2026, 12, 1))
+    for words in _footer_words(report.render(data), tmp_path):
+        starts = [index for index, (_x0, _x1, word) in enumerate(words) if word == "第"]
+        assert starts, words  # overlapping, the texts run into one another
+        start = starts[0]
+        page_number_starts = words[start][0]
+        assert words[0][2] == "江苏靖江经济技术开发区管理委员会"
+        assert words[start - 1][2].endswith("…")  # shortened, and says so
+        assert all(x1 < page_number_starts for _x0, x1, _word in words[:start])
+
+
 def _shown(pdf: bytes) -> list[tuple[str, str]]:
     """(text, font) of every piece of text shown in the document."""
     shown = []

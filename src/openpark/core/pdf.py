@@ -76,6 +76,16 @@ def width(text, size: float) -> float:
     return sum(pdfmetrics.stringWidth(piece, name, size) for name, piece in runs(text))
 
 
+def fit(text, room: float, size: float) -> str:
+    """`text`, cut short with "…" so that it takes no more than `room` points."""
+    text = str(text)
+    if width(text, size) <= room:
+        return text
+    while text and width(text + "…", size) > room:
+        text = text[:-1]
+    return text + "…" if text else ""
+
+
 def draw_runs(canvas, x: float, y: float, text, size: float) -> None:
     """`text` drawn from (x, y), each run in its font."""
     for name, piece in runs(text):
@@ -86,7 +96,8 @@ def draw_runs(canvas, x: float, y: float, text, size: float) -> None:
 
 def numbered_canvas(footer: str, font_size: float = 8.5):
     """A canvas class for `doc.build(..., canvasmaker=...)` that writes `footer` on the left and
-    "第 n 页 / 共 N 页" on the right of every page, once the number of pages is known."""
+    "第 n 页 / 共 N 页" on the right of every page, once the number of pages is known. The two
+    never overlap: a footer too long for the room the page number leaves is cut short with "…"."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
@@ -108,12 +119,13 @@ def numbered_canvas(footer: str, font_size: float = 8.5):
 
         def _footer(self, total: int):
             page_width, _height = self._pagesize
-            margin, baseline = 18 * 72 / 25.4, 10 * 72 / 25.4
+            margin, baseline, gap = 18 * 72 / 25.4, 10 * 72 / 25.4, 4 * 72 / 25.4
             number = f"第 {self._pageNumber} 页 / 共 {total} 页"
             right = page_width - margin
             self.saveState()
             self.setFillGray(0.35)
-            draw_runs(self, margin, baseline, footer, font_size)
+            room = right - width(number, font_size) - gap - margin
+            draw_runs(self, margin, baseline, fit(footer, room, font_size), font_size)
             draw_runs(self, right - width(number, font_size), baseline, number, font_size)
             self.restoreState()
 
