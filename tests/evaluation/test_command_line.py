@@ -83,3 +83,24 @@ def test_template_and_a_run_as_a_module(tmp_path):
                            "--template", str(template)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert read_xlsx(template.read_bytes())[0][:3] == ["统一社会信用代码", "企业名称", "是否规上"]
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x.example\",\"点此\")", "+1+2", "-3-4", "@SUM(A1)"])
+def test_a_name_that_reads_as_a_formula_is_written_to_csv_as_text(tmp_path, name):
+    rows = sheet_rows()
+    rows[1][1] = name
+    source, target = tmp_path / "数据.csv", tmp_path / "结果.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    assert main(["--scheme", "jiangsu-6", "--year", "2021", "--input", str(source), "--output", str(target)]) == 0
+    with target.open(encoding="utf-8-sig") as handle:
+        written = {row[0]: row for row in csv.reader(handle)}
+    assert written[CODES[0]][1] == "'" + name
+    assert written[CODES[1]][1] == "乙电机有限公司"  # other text as it was
+    assert float(written[CODES[0]][-4])  # numbers stay numbers
+
+
+def test_only_text_that_opens_as_a_formula_is_prefixed():
+    from openpark.core.exports import neutralised
+
+    assert [neutralised(value) for value in ("\t=1", "\r=1", "甲-乙", -3.5, None)] == ["'\t=1", "'\r=1", "甲-乙", -3.5, None]

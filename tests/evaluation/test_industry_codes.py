@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from openpark.core.codes import normalise_industry_code
+from openpark.core.codes import normalise_code, normalise_industry_code
 from openpark.core.importing import Column, ImportSpec, parse_rows, read_workbook
 from openpark.evaluation.engine import Enterprises, evaluate
 from openpark.evaluation.scheme import parse, preset
@@ -101,3 +101,47 @@ def test_codes_typed_in_a_form_or_sent_to_the_api_make_section_d_undetermined_in
     # The results' industry filter reads the code the same way.
     listed = client_for(economy).get(reverse("evaluation:result_list"), {"run": run.pk, "industry": "Ｄ ４６"})
     assert [obj.enterprise_id for obj, _ in listed.context["rows"]] == [water.pk]
+
+
+@pytest.mark.parametrize(("written", "section"), [("Z3670", "C"), ("A3670", "C"), ("ｃ４６１０", "D"), ("C0111", "A")])
+def test_a_section_letter_that_is_not_the_code_s_is_refused(written, section):
+    with pytest.raises(ValueError) as refused:
+        normalise_industry_code(written)
+    assert str(refused.value) == f"行业代码“{normalise_code(written)}”的门类字母应为 {section}。"
+
+
+def test_the_sections_of_the_check_are_those_of_the_shipped_table():
+    from openpark.core.codes import section_of
+    from openpark.enterprises.industry import read_table
+
+    rows = read_table()
+    assert all(section_of(row["code"]) == row["section"] for row in rows if row["level"] > 1)
+    assert all(normalise_industry_code(row["section"] + row["code"]) == row["code"] for row in rows if row["level"] > 1)
+
+
+@pytest.mark.django_db
+def test_a_wrong_section_letter_is_refused_by_the_form_the_api_and_the_import_with_the_same_words(
+        make_user, client_for, api_for):
+    from django.urls import reverse
+
+    from openpark.enterprises.models import Enterprise
+    from tests.factories import EnterpriseFactory
+    from tests.sheets import latest_job, upload
+
+    message = "行业代码“Z3670”的门类字母应为 C。"
+    enterprise = EnterpriseFactory(name="靖江甲机械有限公司", industry_id="3819")
+    economy = make_user("economy")
+    response = client_for(economy).post(reverse("enterprises:enterprise_edit", args=[enterprise.pk]), {
+        "uscc": enterprise.uscc, "name": enterprise.name, "status": "operating", "industry": "Z3670"})
+    assert response.status_code == 200 and response.context["form"].errors["industry"] == [message]
+    response = api_for(economy).patch(f"/api/enterprises/enterprises/{enterprise.pk}/", {"industry": "Z3670"},
+                                      format="json")
+    assert response.status_code == 400 and response.json()["errors"]["industry"] == [message]
+    upload(client_for(economy), "enterprises.enterprise",
+           xlsx([["统一社会信用代码", "企业名称", "行业代码"], [enterprise.uscc, enterprise.name, "Z3670"]]))
+    job = latest_job()
+    assert job.state == "invalid" and [(e["column"], e["reason"]) for e in job.errors] == [("行业代码", message)]
+    assert Enterprise.objects.get(pk=enterprise.pk).industry_id == "3819"  # nothing changed
+    # A filter given such a code finds nothing rather than the class of the digits.
+    listed = client_for(economy).get(reverse("enterprises:enterprise_list"), {"industry": "A3670"})
+    assert listed.status_code == 200 and not list(listed.context["rows"])

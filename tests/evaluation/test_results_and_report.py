@@ -179,3 +179,56 @@ def test_a_character_the_shipped_font_lacks_is_still_printed_and_markup_is_escap
                              indicators=[], issuer="测试管委会")
     text = "".join(pdf_text(report.render(data)))
     assert "靖江镕达机械有限公司" in text and "评价等级未定等" in text and "用地不足3亩" in text
+
+
+def _footer_words(pdf: bytes, tmp_path) -> list[list[tuple[float, float, str]]]:
+    """(xMin, xMax, word) of the footer line of every page, from poppler's pdftotext -bbox."""
+    path = tmp_path / "报告.pdf"
+    path.write_bytes(pdf)
+    listing = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in listing.split("<page ")[1:]:
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page)
+        pages.append([(float(x0), float(x1), word) for x0, y0, x1, word in words if float(y0) > height - 40])
+    return pages
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils' pdftotext is not installed")
+def test_a_long_footer_is_cut_short_before_the_page_number(tmp_path):
+    data = report.ReportData(enterprise="江苏靖江某某高端装备智能制造科技股份有限公司", code="91321282MA1X000001", year=2021,
+                             scheme="测试方案", group="规上", total=90.0, rank=1, graded=3, grade="A", reason="",
+                             indicators=[], issuer="江苏靖江经济技术开发区管理委员会", issued_on=date(2026, 12, 1))
+    for words in _footer_words(report.render(data), tmp_path):
+        starts = [index for index, (_x0, _x1, word) in enumerate(words) if word == "第"]
+        assert starts, words  # overlapping, the texts run into one another
+        start = starts[0]
+        page_number_starts = words[start][0]
+        assert words[0][2] == "江苏靖江经济技术开发区管理委员会"
+        assert words[start - 1][2].endswith("…")  # shortened, and says so
+        assert all(x1 < page_number_starts for _x0, x1, _word in words[:start])
+
+
+def _shown(pdf: bytes) -> list[tuple[str, str]]:
+    """(text, font) of every piece of text shown in the document."""
+    shown = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: shown.append(
+            (text, str(font.get("/BaseFont")) if font else "")) if text.strip() else None)
+    return shown
+
+
+def test_rare_characters_print_in_the_fallback_font_everywhere_and_beyond_it_as_their_code_point():
+    from openpark.core.pdf import FALLBACK_FONT
+
+    data = report.ReportData(enterprise="靖江堃䶮𠮷机械有限公司", code="91321282MA1X000001", year=2021, scheme="测试方案",
+                             group="堃䶮组", total=90.0, rank=1, graded=3, grade="A", reason="", indicators=[],
+                             issuer="靖江堃管委会", issued_on=date(2026, 12, 1))
+    pdf = report.render(data)
+    shown = _shown(pdf)
+    rare = [(text, font) for text, font in shown if "堃" in text or "䶮" in text]
+    # The name's cell, the group's row, the issuer on the first page, the footer (issuer and name).
+    assert len(rare) >= 5 and all(font.endswith(FALLBACK_FONT) for _text, font in rare), rare
+    text = "".join(pdf_text(pdf))
+    assert "组别堃䶮组" in text and "𠮷" not in text
+    assert text.count("靖江堃䶮U+20BB7机械有限公司") >= 2  # in the table and in the footer

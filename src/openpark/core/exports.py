@@ -10,6 +10,18 @@ from .columns import Column
 from .importing import safe_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A text cell starting with one of these opens as a formula in Excel and other spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """A cell as written to a CSV file: text that a spreadsheet would read as a formula
+    ("=HYPERLINK(…)", "+1", "@SUM(…)", a leading tab or carriage return) gets an apostrophe in
+    front, so that it opens as the text it is; numbers and other text are unchanged. (An xlsx
+    file needs no such prefix: `safe_workbook` writes strings as strings.)"""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _sheet_with_header(workbook, sheet_name: str, labels: list[str]):

@@ -31,9 +31,12 @@ class IndustryCodeField(forms.ModelChoiceField):
         super().__init__(queryset=Industry.objects.all(), **kwargs)
 
     def to_python(self, value):
-        if not normalise_industry_code(value):
-            return None
-        industry = industry_for(value)
+        try:
+            if not normalise_industry_code(value):
+                return None
+            industry = industry_for(value)
+        except ValueError as exc:  # a section letter that is not the code's
+            raise forms.ValidationError(str(exc), code="invalid_choice") from None
         if industry is None:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                         params={"value": value})
@@ -44,7 +47,10 @@ class IndustryCodeField(forms.ModelChoiceField):
             return value.display_code
         if value and not isinstance(value, str):
             return value
-        industry = industry_for(value) if value else None
+        try:
+            industry = industry_for(value) if value else None
+        except ValueError:
+            return value  # shown again as typed, with the error under it
         return industry.display_code if industry else value
 
 

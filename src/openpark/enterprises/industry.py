@@ -34,8 +34,12 @@ def load_table(industry_model) -> int:
 
 def industry_lookup(value, prefix: str = "") -> dict:
     """Filter keywords for enterprises in an industry given as a section letter ("C") or a code
-    prefix ("36", "C3670"); `prefix` is the path to the enterprise ("enterprise__"). Empty: no filter."""
-    code = normalise_industry_code(value)
+    prefix ("36", "C3670"); `prefix` is the path to the enterprise ("enterprise__"). Empty: no filter.
+    A section letter that is not the code's ("A3670") matches no enterprise."""
+    try:
+        code = normalise_industry_code(value)
+    except ValueError:
+        return {f"{prefix}industry__in": []}
     if not code:
         return {}
     if code.isalpha():

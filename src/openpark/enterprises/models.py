@@ -458,7 +458,8 @@ class ParcelUse(ChangeLoggedModel):
 
 def industry_for(value) -> Industry | None:
     """The industry of a code as people type it ("C3670", "3670", "c 3670"); None for anything
-    that cannot be a GB/T 4754 code (which also keeps NUL characters away from PostgreSQL)."""
+    that cannot be a GB/T 4754 code (which also keeps NUL characters away from PostgreSQL).
+    ValueError (with the message to show) for a section letter that is not the code's ("Z3670")."""
     code = normalise_industry_code(value)
     if not (code.isascii() and code.isalnum() and len(code) <= Industry._meta.pk.max_length):
         return None

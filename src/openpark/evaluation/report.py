@@ -20,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from openpark.core.pdf import FONT, font, markup, numbered_canvas
+from openpark.core.pdf import FONT, font, markup, needs_markup, numbered_canvas
 
 from .scheme import grade_label
 
@@ -134,7 +134,9 @@ def _cell(text) -> Paragraph:
 
 
 def _table(rows, widths, header=True) -> Table:
-    # The header row repeats on every page the table runs onto; rows are never split.
+    # The header row repeats on every page the table runs onto; rows are never split. A text
+    # with a character the embedded font lacks is set as a Paragraph, in the fonts `markup` gives.
+    rows = [[_cell(cell) if isinstance(cell, str) and needs_markup(cell) else cell for cell in row] for row in rows]
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = TableStyle(TABLE_STYLE.getCommands())
     if not header:

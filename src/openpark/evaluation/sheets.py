@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from openpark.core import importing
+from openpark.core.exports import neutralised
 from openpark.core.importing import Column, ImportSpec
 
 from .engine import Enterprises, Results
@@ -91,7 +92,7 @@ def write_results(path: Path, headers: list[str], rows: list[list]) -> None:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(headers)
-        writer.writerows([["" if cell is None else cell for cell in row] for row in rows])
+        writer.writerows([["" if cell is None else neutralised(cell) for cell in row] for row in rows])
         path.write_text(buffer.getvalue(), encoding="utf-8-sig")  # with a BOM, so that Excel reads UTF-8
         return
     workbook = importing.safe_workbook(str(path), constant_memory=True)

@@ -16,7 +16,10 @@ class IndustryCodeRelatedField(serializers.RelatedField):
     default_error_messages = {"does_not_exist": "“{value}”不是 GB/T 4754-2017 中的行业代码。"}
 
     def to_internal_value(self, data):
-        industry = industry_for(data) if isinstance(data, (str, int)) else None
+        try:
+            industry = industry_for(data) if isinstance(data, (str, int)) else None
+        except ValueError as exc:  # a section letter that is not the code's
+            raise serializers.ValidationError(str(exc)) from None
         if industry is None:
             self.fail("does_not_exist", value=data)
         return industry
