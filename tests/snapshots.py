@@ -6,7 +6,7 @@ loaded each time (`available()` is false).
 
 The park's uploaded files (evidence photos) are kept beside its copy and written into each test's
 own media folder (`write_media`), so that the rows and the files always go together."""
-import os
+import io
 import sqlite3
 import tempfile
 from contextlib import contextmanager
@@ -18,6 +18,7 @@ from django.test import override_settings
 
 _copies: dict[str, tuple[sqlite3.Connection, dict[str, bytes]]] = {}
 _files_in_use: dict[str, bytes] = {}
+_said: dict[str, str] = {}  # what each command said the last time it ran here
 
 
 def available() -> bool:
@@ -68,9 +69,15 @@ def add_demo_accounts() -> None:
     _quietly("create_demo_users")
 
 
+def said(command: str) -> str:
+    """What `command` wrote the last time it built a park here (the first load of the demo park)."""
+    return _said[command]
+
+
 def _quietly(command: str) -> None:
-    with open(os.devnull, "w") as quiet:
-        call_command(command, stdout=quiet)
+    out = io.StringIO()
+    call_command(command, stdout=out)
+    _said[command] = out.getvalue()
 
 
 def _build(name: str) -> None:

@@ -8,6 +8,10 @@ from openpark.core.uscc import validate
 from openpark.enterprises.demo import ENTERPRISE_COUNT, demo_enterprises
 from openpark.enterprises.models import Enterprise
 
+from .. import snapshots
+
+pytestmark = pytest.mark.usefixtures("demo_park", "db")
+
 
 def run(*args) -> str:
     out = io.StringIO()
@@ -15,9 +19,10 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-@pytest.mark.django_db
 def test_load_demo_is_safe_to_run_twice():
-    first = run("load_demo")
+    """The park the tests share was loaded by load_demo (what it said then is kept); loaded again,
+    it adds and records nothing."""
+    first = snapshots.said("load_demo")
     assert f"企业：新建 {ENTERPRISE_COUNT} 家" in first and "网格：新建 6 个" in first
     codes = sorted(Enterprise.objects.values_list("uscc", flat=True))
     records = ChangeRecord.objects.count()
