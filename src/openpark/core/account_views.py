@@ -147,9 +147,9 @@ def account_add(request):
     return _password_page(request, target, password, "账号已创建")
 
 
-def _password_page(request, target, password, headline):
+def _password_page(request, target, password, headline, change_when="首次登录"):
     return render(request, "core/account_password.html", {
-        "title": headline, "account": target, "password": password,
+        "title": headline, "account": target, "password": password, "change_when": change_when,
         "breadcrumbs": _breadcrumbs((str(target), target.get_absolute_url()), (headline, "")),
     })
 
@@ -217,4 +217,4 @@ def account_action(request, pk, action):
 def account_reset_password(request, pk):
     target = _account(request, pk, "reset")
     password = accounts.reset_password(request.user, target)
-    return _password_page(request, target, password, "密码已重置")
+    return _password_page(request, target, password, "密码已重置", change_when="下次登录")
