@@ -195,6 +195,32 @@ def test_reset_shows_a_temporary_password_once_and_forces_a_change(admin_client,
     assert client.get("/enterprises/enterprises/").status_code == 200
 
 
+def test_the_account_page_shows_the_changes_of_its_bindings(admin_client, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openpark.core.accounts import account_bindings
+
+    grid_a, grid_b = GridFactory(), GridFactory()
+    worker = make_user("grid", username="wangge", full_name="网格员甲")
+    other = make_user("grid", username="wangge2", full_name="网格员丙")
+    GridBinding.objects.create(user=other, grid=grid_b)  # another account's binding is not shown
+    admin_client.post(f"/core/accounts/{worker.pk}/edit/", {
+        "full_name": "网格员甲", "roles": ["grid"], "reason": "分配网格", "binding_grid": [grid_a.pk]})
+    admin_client.post(f"/core/accounts/{worker.pk}/edit/", {
+        "full_name": "网格员甲", "roles": ["grid"], "reason": "调整网格", "binding_grid": [grid_b.pk]})
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(f"/core/accounts/{worker.pk}/")
+    bindings = [r for r in response.context["records"] if r.content_type.model == "gridbinding"]
+    assert sorted(r.action for r in bindings) == ["create", "create", "delete"]
+    assert all(str(worker.pk) in (str((r.after or {}).get("user")), str((r.before or {}).get("user")))
+               for r in bindings)
+    page = response.content.decode()
+    assert page.count("绑定网格：") == 3 and str(grid_a) in page and str(grid_b) in page
+    changes = [q for q in queries.captured_queries if "core_changerecord" in q["sql"]]
+    assert len(changes) <= 1 + len(account_bindings())
+
+
 def test_lock_reset_and_deactivate_ask_for_confirmation_first(admin_client, staff):
     """As the platform's dangerous transitions do: the button says data-confirm, openpark.js asks."""
     page = admin_client.get(f"/core/accounts/{staff.pk}/").content.decode()

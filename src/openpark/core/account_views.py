@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -154,13 +155,30 @@ def _password_page(request, target, password, headline, change_when="首次登�
     })
 
 
+def _recent_changes(target) -> list:
+    """The account's latest changes: of the account itself and of its bindings (bound and unbound
+    records alike, which name the account before or after), in one query; a binding's change says
+    what it binds."""
+    bindings = accounts.account_bindings()
+    types = ContentType.objects.get_for_models(User, *(b.binding_model for b in bindings))
+    labels = {types[b.binding_model].pk: b.label for b in bindings}
+    concerns = Q(content_type=types[User], object_id=str(target.pk))
+    for binding in bindings:
+        binding_type = types[binding.binding_model]
+        concerns |= Q(content_type=binding_type, after__user=target.pk) | Q(content_type=binding_type, before__user=target.pk)
+    records = list(ChangeRecord.objects.filter(concerns).order_by("-time", "-id")[:RECENT_CHANGES])
+    for record in records:
+        if record.content_type_id in labels:
+            record.subject = f"绑定{labels[record.content_type_id]}：{record.object_repr}"
+    return records
+
+
 @login_required
 def account_detail(request, pk):
     _require(request.user, "core.view_user")
     target = _account(request, pk)
     locked = accounts.login_locked([target.username])
-    records = ChangeRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(User), object_id=str(target.pk))[:RECENT_CHANGES]
+    records = _recent_changes(target)
     return render(request, "core/account_detail.html", {
         "title": str(target), "account": target, "status": _status(target, locked),
         "login_locked": target.username in locked, "roles": _role_list(target),
