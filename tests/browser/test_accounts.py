@@ -21,6 +21,13 @@ def test_the_administrator_locks_unlocks_and_resets_an_account(browser, live_ser
     page.click("#accounts >> text=演示经发")
     page.screenshot(path=str(artifacts / "account-detail.png"), full_page=True)
 
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("button:has-text('锁定')")  # asks first; declined, nothing happens
+    page.wait_for_timeout(300)
+    assert "确定锁定账号“demo_economy”" in asked[0]
+    assert not User.objects.get(username="demo_economy").is_locked
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click("button:has-text('锁定')")
     assert "账号已锁定" in page.locator("main").inner_text()
     assert User.objects.get(username="demo_economy").is_locked
@@ -29,6 +36,8 @@ def test_the_administrator_locks_unlocks_and_resets_an_account(browser, live_ser
     assert not User.objects.get(username="demo_economy").is_locked
 
     page.click("button:has-text('重置密码')")
+    assert "确定重置账号“demo_economy”的密码" in asked[-1]
+    assert "本人下次登录时须修改此密码" in page.locator("main").inner_text()
     password = page.locator("#temporary-password").inner_text()
     account = User.objects.get(username="demo_economy")
     assert account.must_change_password and account.check_password(password)

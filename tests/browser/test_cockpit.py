@@ -61,3 +61,52 @@ def test_the_cockpit_fits_a_phone(browser, live_server, demo_park, artifacts):
     page.screenshot(path=str(artifacts / "cockpit-phone.png"), full_page=True)
     assert watch.collect() == []
     page.close()
+
+
+# For every figure on the wall: the rectangle of the number's last line and of its unit (<small>).
+FIGURE_LINES = """() => Array.from(document.querySelectorAll('.cockpit-value')).filter(v => v.querySelector('small'))
+  .map(value => {
+    const range = document.createRange();
+    range.selectNodeContents(value.firstChild);
+    const rects = range.getClientRects();
+    const number = rects[rects.length - 1];
+    const unit = value.querySelector('small').getBoundingClientRect();
+    return {text: value.innerText, numberTop: number.top, numberBottom: number.bottom,
+            unitMiddle: (unit.top + unit.bottom) / 2, unitLeft: unit.left, numberRight: number.right};
+  })"""
+
+# The share of the map's width and height the enterprises' points span.
+POINTS_SPAN = """element => {
+  const map = element.leafletMap, xs = [], ys = [];
+  map.eachLayer(layer => {
+    if (layer instanceof L.CircleMarker) { const p = map.latLngToContainerPoint(layer.getLatLng()); xs.push(p.x); ys.push(p.y); }
+  });
+  const size = map.getSize();
+  return {n: xs.length, x: (Math.max(...xs) - Math.min(...xs)) / size.x, y: (Math.max(...ys) - Math.min(...ys)) / size.y,
+          inside: xs.every(x => x >= 0 && x <= size.x) && ys.every(y => y >= 0 && y <= size.y)};
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
+def test_the_wall_fills_the_screen(browser, live_server, demo_park, artifacts, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "leader")
+    page.goto(f"{live_server.url}/cockpit/wall/")
+    page.wait_for_selector("#map[data-ready=true]")
+    page.wait_for_timeout(300)
+    figures = page.evaluate(FIGURE_LINES)
+    assert figures
+    for figure in figures:  # the unit stays on the line of its number
+        assert figure["numberTop"] <= figure["unitMiddle"] <= figure["numberBottom"], figure
+        assert figure["unitLeft"] >= figure["numberRight"] - 1, figure
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    box = page.locator("#map").bounding_box()
+    assert box["height"] >= 0.5 * height
+    assert box["y"] + box["height"] >= 0.85 * height  # no empty bottom third
+    span = page.eval_on_selector("#map", POINTS_SPAN)
+    assert span["n"] > 250 and span["inside"]
+    assert max(span["x"], span["y"]) >= 0.6, span  # the park fills the map
+    page.screenshot(path=str(artifacts / f"cockpit-wall-{width}.png"))
+    assert watch.collect() == []
+    page.close()

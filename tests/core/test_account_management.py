@@ -1,6 +1,7 @@
 """账号管理: the system administrator lists, creates and edits accounts, binds them, locks and
 unlocks, resets passwords and deactivates, inside the application; nobody else may, nobody acts
 on a superuser or another administrator, roles go through 角色授权, and every change is recorded."""
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -96,6 +97,7 @@ def test_the_administrator_creates_an_account_with_bindings_and_a_temporary_pass
     assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
     password = response.context["password"]
     assert password in response.content.decode()
+    assert "本人首次登录时须修改此密码" in response.content.decode()
     created = User.objects.get(username="qiye2")
     assert created.must_change_password and created.check_password(password)
     assert EnterpriseBinding.objects.filter(user=created, enterprise=enterprise).exists()
@@ -177,6 +179,8 @@ def test_a_login_locked_account_shows_as_such_and_is_unlocked(admin_client, staf
 def test_reset_shows_a_temporary_password_once_and_forces_a_change(admin_client, staff, system_admin):
     response = admin_client.post(f"/core/accounts/{staff.pk}/reset-password/")
     assert response.status_code == 200
+    assert "本人下次登录时须修改此密码" in response.content.decode()
+    assert "首次登录" not in response.content.decode()
     password = response.context["password"]
     staff.refresh_from_db()
     assert staff.must_change_password and staff.check_password(password) and not staff.check_password(PASSWORD)
@@ -189,6 +193,42 @@ def test_reset_shows_a_temporary_password_once_and_forces_a_change(admin_client,
     client.post(reverse("password_change"), {
         "old_password": password, "new_password1": "Own-Choice-2026", "new_password2": "Own-Choice-2026"})
     assert client.get("/enterprises/enterprises/").status_code == 200
+
+
+def test_the_account_page_shows_the_changes_of_its_bindings(admin_client, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openpark.core.accounts import account_bindings
+
+    grid_a, grid_b = GridFactory(), GridFactory()
+    worker = make_user("grid", username="wangge", full_name="网格员甲")
+    other = make_user("grid", username="wangge2", full_name="网格员丙")
+    GridBinding.objects.create(user=other, grid=grid_b)  # another account's binding is not shown
+    admin_client.post(f"/core/accounts/{worker.pk}/edit/", {
+        "full_name": "网格员甲", "roles": ["grid"], "reason": "分配网格", "binding_grid": [grid_a.pk]})
+    admin_client.post(f"/core/accounts/{worker.pk}/edit/", {
+        "full_name": "网格员甲", "roles": ["grid"], "reason": "调整网格", "binding_grid": [grid_b.pk]})
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(f"/core/accounts/{worker.pk}/")
+    bindings = [r for r in response.context["records"] if r.content_type.model == "gridbinding"]
+    assert sorted(r.action for r in bindings) == ["create", "create", "delete"]
+    assert all(str(worker.pk) in (str((r.after or {}).get("user")), str((r.before or {}).get("user")))
+               for r in bindings)
+    page = response.content.decode()
+    assert page.count("绑定网格：") == 3 and str(grid_a) in page and str(grid_b) in page
+    changes = [q for q in queries.captured_queries if "core_changerecord" in q["sql"]]
+    assert len(changes) <= 1 + len(account_bindings())
+
+
+def test_lock_reset_and_deactivate_ask_for_confirmation_first(admin_client, staff):
+    """As the platform's dangerous transitions do: the button says data-confirm, openpark.js asks."""
+    page = admin_client.get(f"/core/accounts/{staff.pk}/").content.decode()
+    for path, label in (("lock/", "锁定"), ("reset-password/", "重置密码"), ("deactivate/", "停用")):
+        form = re.search(rf'<form method="post" action="/core/accounts/{staff.pk}/{path}".*?</form>', page, re.S).group(0)
+        button = re.search(r"<button[^>]*>" + label + "</button>", form).group(0)
+        assert 'data-confirm="确定' in button and staff.username in button, button
+    assert "<script>" not in page
 
 
 def test_deactivating_keeps_the_account_and_stops_its_login(admin_client, staff):

@@ -105,6 +105,35 @@ def test_investment_figures_are_the_pipelines(leader):
     assert shown["逾期未解决问题"].status == "alarm"
 
 
+def test_each_count_opens_the_list_of_what_it_counts(leader):
+    panel = panels(leader.get(reverse("cockpit")))["investment"]
+    year = investment_cockpit.latest_year(cockpit.this_year())
+    for prefix in (f"{year} 年", "2017 年以来"):
+        for stage in ("签约", "开工", "竣工"):
+            figure = figures(panel)[f"{prefix}{stage}"]
+            assert figure.url.startswith(reverse("investment:project_list")), figure.url
+            listed = leader.get(figure.url).context["page"].paginator.count
+            assert listed == figure.value, (figure.label, figure.url)
+    assert figures(panel)["2017 年以来签约"].value == 149
+    economy = panels(leader.get(reverse("cockpit")))["economy"]
+    alarms = figures(economy)["预警指标"]
+    assert alarms.url.endswith("#alarms") and alarms.value == 2
+    page = leader.get(alarms.url.split("#")[0]).content.decode()
+    section = re.search(r'<section class="panel" id="alarms">.*?</section>', page, re.S).group(0)
+    assert section.count("<li>") == alarms.value
+
+
+def test_the_project_list_filters_by_stage_reached_since_a_year(leader):
+    url = reverse("investment:project_list")
+    signed = leader.get(url, {"reached": "signed", "reached_since": 2017}).context["page"].paginator.count
+    everything = leader.get(url).context["page"].paginator.count
+    assert 0 < signed < everything
+    later = leader.get(url, {"reached": "signed", "reached_since": 2024}).context["page"].paginator.count
+    assert later < signed
+    refused = leader.get(url, {"reached": "nonsense", "reached_since": 2017})
+    assert refused.context["page"].paginator.count == 0  # a stage that is none lists nothing, as other filters do
+
+
 def test_every_link_of_the_cockpit_opens(leader):
     response = leader.get(reverse("cockpit"))
     urls = {panel.url for panel in panels(response).values()}

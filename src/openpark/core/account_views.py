@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -147,11 +148,29 @@ def account_add(request):
     return _password_page(request, target, password, "账号已创建")
 
 
-def _password_page(request, target, password, headline):
+def _password_page(request, target, password, headline, change_when="首次登录"):
     return render(request, "core/account_password.html", {
-        "title": headline, "account": target, "password": password,
+        "title": headline, "account": target, "password": password, "change_when": change_when,
         "breadcrumbs": _breadcrumbs((str(target), target.get_absolute_url()), (headline, "")),
     })
+
+
+def _recent_changes(target) -> list:
+    """The account's latest changes: of the account itself and of its bindings (bound and unbound
+    records alike, which name the account before or after), in one query; a binding's change says
+    what it binds."""
+    bindings = accounts.account_bindings()
+    types = ContentType.objects.get_for_models(User, *(b.binding_model for b in bindings))
+    labels = {types[b.binding_model].pk: b.label for b in bindings}
+    concerns = Q(content_type=types[User], object_id=str(target.pk))
+    for binding in bindings:
+        binding_type = types[binding.binding_model]
+        concerns |= Q(content_type=binding_type, after__user=target.pk) | Q(content_type=binding_type, before__user=target.pk)
+    records = list(ChangeRecord.objects.filter(concerns).order_by("-time", "-id")[:RECENT_CHANGES])
+    for record in records:
+        if record.content_type_id in labels:
+            record.subject = f"绑定{labels[record.content_type_id]}：{record.object_repr}"
+    return records
 
 
 @login_required
@@ -159,8 +178,7 @@ def account_detail(request, pk):
     _require(request.user, "core.view_user")
     target = _account(request, pk)
     locked = accounts.login_locked([target.username])
-    records = ChangeRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(User), object_id=str(target.pk))[:RECENT_CHANGES]
+    records = _recent_changes(target)
     return render(request, "core/account_detail.html", {
         "title": str(target), "account": target, "status": _status(target, locked),
         "login_locked": target.username in locked, "roles": _role_list(target),
@@ -217,4 +235,4 @@ def account_action(request, pk, action):
 def account_reset_password(request, pk):
     target = _account(request, pk, "reset")
     password = accounts.reset_password(request.user, target)
-    return _password_page(request, target, password, "密码已重置")
+    return _password_page(request, target, password, "密码已重置", change_when="下次登录")

@@ -49,7 +49,9 @@ def economy_panel(year: int) -> cockpit.Panel:
          f"{'低于' if f.indicator.higher_is_better else '高于'}预警阈值 {cockpit.number_text(f.indicator.alarm_threshold, 2)}%",
          dashboard_url(shown, f.indicator.code))
         for f in alarms)
-    shown_figures.append(cockpit.Figure("预警指标", len(alarms), "个", 0, dashboard_url(shown),
+    # the dashboard's section that lists the alarms (there is none when nothing is in alarm)
+    alarms_url = dashboard_url(shown) + ("#alarms" if alarms else "")
+    shown_figures.append(cockpit.Figure("预警指标", len(alarms), "个", 0, alarms_url,
                                         status="alarm" if alarms else ""))
     return cockpit.Panel(tuple(shown_figures), f"{shown} 年", dashboard_url(shown), note, items)
 

@@ -22,13 +22,19 @@ def pipeline_url(since: int) -> str:
     return reverse("investment:pipeline") + f"?since={since}"
 
 
+def reached_url(stage: str, since: int) -> str:
+    """The project list of exactly the projects a figure counts: those that reached `stage` since `since`."""
+    return reverse("investment:project_list") + f"?reached={stage}&reached_since={since}"
+
+
 def investment_panel(year: int) -> cockpit.Panel:
     shown, note = cockpit.year_shown(year, latest_year(year))
     since = SinceForm.DEFAULT
     figures = []
     for start, prefix in (((shown, f"{shown} 年"),) if shown else ()) + ((since, f"{since} 年以来"),):
         for key, counted in services.summary(start).items():
-            figures.append(cockpit.Figure(f"{prefix}{STAGE_LABELS[key]}", counted["count"], "个", 0, pipeline_url(start),
+            figures.append(cockpit.Figure(f"{prefix}{STAGE_LABELS[key]}", counted["count"], "个", 0,
+                                          reached_url(key, start),
                                           note=f"总投资 {cockpit.number_text(counted['investment_yi'], 2)} 亿元"))
     targets = services.target_progress(year)
     if targets["goal"] or targets["listed"]:

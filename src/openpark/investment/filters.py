@@ -3,6 +3,7 @@ import django_filters
 from openpark.core.filters import SearchFilterSet, YearFilter
 from openpark.enterprises.models import Chain, Zone
 
+from .services import reached_since
 from .choices import CompanyType, ContactStatus, LeadSource, Stage, VisitKind
 from .models import Adviser, DeadlineRule, Lead, Problem, Project, TargetCompany, TargetGoal, Visit
 
@@ -63,10 +64,21 @@ class ProjectFilterSet(SearchFilterSet):
     chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), label="产业链")
     zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label="片区")
     investor_enterprise = django_filters.NumberFilter(field_name="investor_enterprise_id", label="投资企业编号")
+    reached = django_filters.ChoiceFilter(choices=Stage.choices, method="filter_reached", label="到达阶段")
+    reached_since = YearFilter(method="filter_reached", label="到达年份起")
 
     class Meta:
         model = Project
         fields = []
+
+    def filter_reached(self, queryset, name, value):
+        """The projects that reached a stage (in or after a year): what the pipeline and the
+        cockpit count as signed, started or completed since that year."""
+        data = self.form.cleaned_data
+        stage, since = data.get("reached"), data.get("reached_since")
+        if name == "reached_since" and stage:
+            return queryset  # read with the stage
+        return queryset.filter(pk__in=reached_since(stage, since).values("pk"))
 
 
 class ProblemFilterSet(SearchFilterSet):

@@ -238,9 +238,15 @@ AGE_BUCKETS = ((30, "30 天以内"), (90, "31—90 天"), (180, "91—180 天"),
 SUMMARY_STAGES = {"signed": Stage.SIGNED, "started": Stage.STARTED, "completed": Stage.COMPLETED}
 
 
-def reached_since(stage: str, since: int):
-    """Projects that reached `stage` on or after 1 January of `since` (whatever they are now)."""
-    return Project.objects.filter(stage_dates__stage=stage, stage_dates__actual_on__year__gte=since).distinct()
+def reached_since(stage: str | None, since: int | None):
+    """Projects that reached `stage` (any stage if None) on or after 1 January of `since` (ever if
+    None), whatever they are now."""
+    reached = {"stage_dates__actual_on__isnull": False}
+    if stage:
+        reached["stage_dates__stage"] = stage
+    if since:
+        reached["stage_dates__actual_on__year__gte"] = since
+    return Project.objects.filter(**reached).distinct()
 
 
 def summary(since: int) -> dict:

@@ -4,7 +4,10 @@
   "use strict";
   var element = document.getElementById("map");
   if (!element) { return; }
-  var map = L.map(element, { preferCanvas: true });
+  // A cockpit map (data-fit="enterprises") fits its enterprises as closely as its size allows and
+  // fits them again when its size changes (a wall display's layout settling, full screen).
+  var fitEnterprises = element.dataset.fit === "enterprises";
+  var map = L.map(element, fitEnterprises ? { preferCanvas: true, zoomSnap: 0.1 } : { preferCanvas: true });
   element.leafletMap = map;  // for other scripts on the page (and the browser tests) to work with
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
@@ -44,17 +47,26 @@
         layer.bindTooltip(escapeHtml(f.properties.name), { sticky: true, className: "subpark-label" });
       }
     }).addTo(bounds);
-    L.geoJSON(data.enterprises, {
+    var points = L.geoJSON(data.enterprises, {
       pointToLayer: function (f, latlng) {
         return L.circleMarker(latlng, { radius: 5, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9 });
       },
       onEachFeature: function (f, layer) { layer.bindPopup(popup(f.properties)); }
     }).addTo(bounds);
-    if (bounds.getLayers().length && bounds.getBounds().isValid()) { map.fitBounds(bounds.getBounds(), { padding: [20, 20] }); }
-    else { map.setView([32.0, 120.27], 12); }
+    fitted = fitEnterprises && points.getLayers().length ? points : bounds;
+    fit();
     legend.replaceChildren.apply(legend, data.legend.map(legendItem));
     element.dataset.points = data.enterprises.features.length;
     element.dataset.ready = "true";
+  }
+
+  var fitted = null;
+  function fit() {
+    if (fitted && fitted.getLayers().length && fitted.getBounds().isValid()) { map.fitBounds(fitted.getBounds(), { padding: [20, 20] }); }
+    else { map.setView([32.0, 120.27], 12); }
+  }
+  if (fitEnterprises && window.ResizeObserver) {
+    new ResizeObserver(function () { map.invalidateSize(false); if (fitted) { fit(); } }).observe(element);
   }
 
   var latest = 0;  // a slower answer to an earlier choice must not replace the latest one
