@@ -160,7 +160,8 @@ def account_detail(request, pk):
     target = _account(request, pk)
     locked = accounts.login_locked([target.username])
     records = ChangeRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(User), object_id=str(target.pk))[:RECENT_CHANGES]
+        content_type=ContentType.objects.get_for_model(User), object_id=str(target.pk),
+    ).select_related("user", "content_type")[:RECENT_CHANGES]
     return render(request, "core/account_detail.html", {
         "title": str(target), "account": target, "status": _status(target, locked),
         "login_locked": target.username in locked, "roles": _role_list(target),
