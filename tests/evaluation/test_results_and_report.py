@@ -143,10 +143,11 @@ def test_a_long_table_repeats_its_header_and_every_page_is_numbered():
     assert all(f"共{len(pages)}页" in text and "测试管委会" in text for text in pages)
 
 
-def test_the_result_page_names_the_industry(computed, mixed_park, staff):
+def test_the_result_page_names_the_industry_and_the_group_once(computed, mixed_park, staff):
     result = Result.objects.get(run=computed, enterprise=mixed_park["above0"])
     page = "".join(staff.get(result.get_absolute_url()).content.decode().split())
     assert "3670汽车零部件及配件制造" in page and "行业代码" not in page
+    assert ">组别<" in page and ">规上<" in page and ">规上</th>" not in page and ">是<" not in page
 
 
 def test_an_adjusted_class_replaces_the_computed_one_everywhere(computed, mixed_park, staff):
