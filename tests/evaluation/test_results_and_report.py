@@ -150,6 +150,14 @@ def test_the_result_page_names_the_industry_and_the_group_once(computed, mixed_p
     assert ">组别<" in page and ">规上<" in page and ">规上</th>" not in page and ">是<" not in page
 
 
+def test_a_share_indicator_reads_as_a_percentage_on_the_page_and_in_the_report(computed, mixed_park, staff):
+    result = Result.objects.get(run=computed, enterprise=mixed_park["above0"])  # 研发经费 30 / 营业收入 1000
+    page = "".join(staff.get(result.get_absolute_url()).content.decode().split())
+    assert '<td>研发经费占比</td><tdclass="num">3.00%</td><tdclass="num">3.00%</td>' in page
+    text = "".join(pdf_text(download(staff, result)))
+    assert "研发经费占比3.00%3.00%" in text and "0.0300" not in text
+
+
 def test_an_adjusted_class_replaces_the_computed_one_everywhere(computed, mixed_park, staff):
     result = Result.objects.get(run=computed, enterprise=mixed_park["above0"])
     computed_grade = result.computed_grade
