@@ -158,6 +158,16 @@ def test_a_share_indicator_reads_as_a_percentage_on_the_page_and_in_the_report(c
     assert "研发经费占比3.00%3.00%" in text and "0.0300" not in text
 
 
+def test_a_scheme_writes_a_fixed_benchmark_by_the_same_rule():
+    from openpark.evaluation.scheme import Indicator
+
+    def fixed(unit):
+        return Indicator("k", "指标", "rd", "revenue", 10, "fixed", benchmark=0.03, unit=unit)
+
+    assert (fixed("").benchmark_text, fixed("%").benchmark_text, fixed("万元/亩").benchmark_text) == (
+        "3.00%", "3.00%", "0.03")
+
+
 def test_an_adjusted_class_replaces_the_computed_one_everywhere(computed, mixed_park, staff):
     result = Result.objects.get(run=computed, enterprise=mixed_park["above0"])
     computed_grade = result.computed_grade

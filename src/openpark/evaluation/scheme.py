@@ -66,6 +66,11 @@ class Indicator:
     missing_points: float = 0.0
     unit: str = ""
 
+    @property
+    def benchmark_text(self) -> str:
+        """The fixed benchmark as written (`indicator_figure`): a share's as a percentage."""
+        return indicator_figure(self.benchmark, self.unit)
+
 
 def indicator_figure(value, unit: str, places: int = 2) -> str:
     """An indicator's value (or benchmark) as pages and reports write it: a share as a percentage
