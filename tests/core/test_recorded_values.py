@@ -1,5 +1,7 @@
 """Change records read as people write: labels, names, 是/否 and Beijing time, never codes, ids,
 True/False or UTC ISO strings."""
+from django.urls import reverse
+
 from openpark.core import accounts
 from openpark.core.models import ChangeRecord
 from openpark.enterprises.models import Enterprise, Zone
@@ -59,3 +61,30 @@ def test_a_page_of_records_reads_each_linked_name_once(db, django_assert_num_que
     with django_assert_num_queries(1):  # the enterprise's name, once for the five records
         named = [{label: after for label, _, after in r.changed_fields_labelled(user, shown)} for r in records]
     assert {row["企业"] for row in named} == {enterprise.name}
+
+
+def test_a_create_record_leaves_out_the_key_the_deletion_flag_and_the_account_flags(make_user):
+    auditor = make_user("audit")
+    enterprise = EnterpriseFactory()
+    created = shown(ChangeRecord.objects.get(content_type__model="enterprise", object_id=str(enterprise.pk),
+                                             action="create"), auditor)
+    assert "ID" not in created and "已删除" not in created
+    staff = make_user("economy", full_name="张伟")
+    account = shown(ChangeRecord.objects.filter(content_type__model="user", object_id=str(staff.pk),
+                                                action="create").earliest("id"), auditor)
+    assert not {"ID", "超级用户状态", "工作人员状态", "有效"} & set(account)
+    assert account["用户名"] == ("", staff.username)
+    Enterprise.objects.get(pk=enterprise.pk).delete()
+    assert shown(latest("enterprise", enterprise.pk), auditor)["已删除"] == ("否", "是")
+
+
+def test_a_change_names_its_user_as_the_pages_name_a_person(make_user, client_for):
+    admin = make_user("admin", full_name="王管理")
+    enterprise = EnterpriseFactory()
+    record = latest("enterprise", enterprise.pk)
+    record.user, record.username = admin, admin.username
+    assert record.actor == f"王管理（{admin.username}）"
+    record.pk = None
+    record.save()
+    page = client_for(make_user("audit")).get(reverse("core:changerecord_list")).content.decode()
+    assert f"王管理（{admin.username}）" in page

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from openpark.economy.models import Fact, Indicator
-from openpark.enterprises.models import Chain, ChainMembership
+from openpark.enterprises.models import AboveScaleYear, Chain, ChainMembership
 from tests.sheets import read_xlsx
 from tests.factories import EnterpriseFactory, bind_enterprise
 
@@ -62,6 +62,18 @@ def test_dashboard_tables_separate_thousands(make_user, client_for, facts):
     Fact.objects.filter(enterprise=own, year=2021).update(value=D("12345.6"))
     page = client_for(make_user("economy")).get(reverse("economy:dashboard"), {"year": 2021}).content.decode()
     assert '<td class="num">12,345.60</td>' in page and "12345.6" not in page
+
+
+def test_dashboard_counts_people_in_whole_numbers_and_writes_shares_with_two_decimals(make_user, client_for, facts):
+    own, other = facts
+    employees, high_tech = (Indicator.objects.get(code=code) for code in ("average_employees", "high_tech_output"))
+    Fact.objects.create(enterprise=own, indicator=employees, year=2021, value=D("24889"))
+    Fact.objects.create(enterprise=other, indicator=high_tech, year=2021, value=D("100"))
+    for enterprise in facts:
+        AboveScaleYear.objects.create(enterprise=enterprise, year=2021)
+    page = client_for(make_user("economy")).get(reverse("economy:dashboard"), {"year": 2021}).content.decode()
+    assert '<td class="num">24,889</td>' in page and "24,889.00" not in page
+    assert "24.39%" in page  # 100 of 410 万元
 
 
 @pytest.mark.parametrize("params, message", [

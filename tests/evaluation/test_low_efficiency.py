@@ -67,6 +67,7 @@ def test_low_efficiency_page_export_and_a_case_through_its_life(firms, gathered,
     client = client_for(make_user("economy", username="jingfa"))
     page = client.get(reverse("evaluation:low_efficiency")).content.decode()
     assert firms[1].name in page and "建立处置案" in page and "9.60" in page
+    assert "<td>3670 汽车零部件及配件制造</td>" in page  # the industry by code and name, as on the enterprise pages
     exported = read_xlsx(client.get(reverse("evaluation:low_efficiency"), {"export": "xlsx"}).content)
     assert exported[0][:3] == ["统一社会信用代码", "企业名称", "行业代码"] and exported[1][0] == firms[1].uscc
 

@@ -143,6 +143,31 @@ def test_a_long_table_repeats_its_header_and_every_page_is_numbered():
     assert all(f"共{len(pages)}页" in text and "测试管委会" in text for text in pages)
 
 
+def test_the_result_page_names_the_industry_and_the_group_once(computed, mixed_park, staff):
+    result = Result.objects.get(run=computed, enterprise=mixed_park["above0"])
+    page = "".join(staff.get(result.get_absolute_url()).content.decode().split())
+    assert "3670汽车零部件及配件制造" in page and "行业代码" not in page
+    assert ">组别<" in page and ">规上<" in page and ">规上</th>" not in page and ">是<" not in page
+
+
+def test_a_share_indicator_reads_as_a_percentage_on_the_page_and_in_the_report(computed, mixed_park, staff):
+    result = Result.objects.get(run=computed, enterprise=mixed_park["above0"])  # 研发经费 30 / 营业收入 1000
+    page = "".join(staff.get(result.get_absolute_url()).content.decode().split())
+    assert '<td>研发经费占比</td><tdclass="num">3.00%</td><tdclass="num">3.00%</td>' in page
+    text = "".join(pdf_text(download(staff, result)))
+    assert "研发经费占比3.00%3.00%" in text and "0.0300" not in text
+
+
+def test_a_scheme_writes_a_fixed_benchmark_by_the_same_rule():
+    from openpark.evaluation.scheme import Indicator
+
+    def fixed(unit):
+        return Indicator("k", "指标", "rd", "revenue", 10, "fixed", benchmark=0.03, unit=unit)
+
+    assert (fixed("").benchmark_text, fixed("%").benchmark_text, fixed("万元/亩").benchmark_text) == (
+        "3.00%", "3.00%", "0.03")
+
+
 def test_an_adjusted_class_replaces_the_computed_one_everywhere(computed, mixed_park, staff):
     result = Result.objects.get(run=computed, enterprise=mixed_park["above0"])
     computed_grade = result.computed_grade

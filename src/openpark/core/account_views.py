@@ -166,7 +166,8 @@ def _recent_changes(target) -> list:
     for binding in bindings:
         binding_type = types[binding.binding_model]
         concerns |= Q(content_type=binding_type, after__user=target.pk) | Q(content_type=binding_type, before__user=target.pk)
-    records = list(ChangeRecord.objects.filter(concerns).order_by("-time", "-id")[:RECENT_CHANGES])
+    records = list(ChangeRecord.objects.filter(concerns).select_related("user", "content_type")
+                   .order_by("-time", "-id")[:RECENT_CHANGES])
     for record in records:
         if record.content_type_id in labels:
             record.subject = f"绑定{labels[record.content_type_id]}：{record.object_repr}"

@@ -40,10 +40,10 @@ change_pages = ChangeRecordPages(
     list_columns=["time", "actor", "action", "object_type", "object_repr", "reason", "request_id"],
     detail_fields=["time", "actor", "source", "request_id", "object_type", "object_id",
                    "object_repr", "action", "reason"],
-    views={"detail": ChangeRecordDetailView}, prefix="changes/", select_related=["content_type"],
+    views={"detail": ChangeRecordDetailView}, prefix="changes/", select_related=["content_type", "user"],
     links={"object_repr": object_history_url}, search_fields=(),
     api=Api("changes", serializer=ChangeRecordSerializer, read_only=True, ordering=("time",),
-            select_related=("content_type",)),
+            select_related=("content_type", "user")),
     menu=Menu("system", "变更记录", order=10),
     count_rows=False,
 )

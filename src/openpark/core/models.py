@@ -60,6 +60,11 @@ class ChangeLoggedQuerySet(models.QuerySet):
     delete.alters_data = True
 
 
+def user_label(user) -> str:
+    """A person as the pages name them: 姓名（用户名）, or the user name alone when no name is given."""
+    return f"{user.full_name}（{user.username}）" if getattr(user, "full_name", "") else user.username
+
+
 class ChangeLoggedModel(models.Model):
     """Every save and delete of a subclass is written to the change record."""
 
@@ -287,6 +292,7 @@ def _bound_dates(sender, **kwargs):
 
 class User(ChangeLoggedModel, AbstractUser):
     change_log_exclude = frozenset({"password", "last_login", "updated_at"})
+    recorded_hidden = frozenset({"is_superuser", "is_staff"})  # kept by Django, never shown
     sensitive_fields = {"phone": "core.view_user_phone"}
 
     # Login names in ASCII, so that no name can pass for another's with look-alike letters.
@@ -506,7 +512,8 @@ class ChangeRecord(AppendOnlyModel):
             labels.update({f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")})
         shown = {} if shown is None else shown
         values = shown.setdefault(model, RecordedValues(model))
-        rows = [(labels.get(n, n), *values.show_change(n, b, a)) for n, b, a in self.changed_fields(user)]
+        rows = [(labels.get(n, n), *values.show_change(n, b, a)) for n, b, a in self.changed_fields(user)
+                if not values.leaves_out(n, self.action, a)]
         return [(label, before, after) for label, before, after in rows if before != after]
 
     @property
@@ -518,7 +525,10 @@ class ChangeRecord(AppendOnlyModel):
 
     @property
     def actor(self) -> str:
-        """The user, or the program that made the change (a command, a task)."""
+        """The user as the pages name a person (`user_label`), or the program that made the change
+        (a command, a task); the user name recorded when the account is gone."""
+        if self.user_id is not None and self.user is not None:
+            return user_label(self.user)
         return self.username or (f"系统（{self.source}）" if self.source else "系统")
 
     actor.fget.short_description = _("操作人")

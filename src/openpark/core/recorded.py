@@ -10,9 +10,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .choices import ChangeAction
 from .columns import display_value, distinct_figures, is_position
 
 JSON_SHOWN = 120  # characters of a JSON value (a boundary, a scheme) shown before "…"
+# State flags a new record holds at their default (not deleted, an account in use): a create
+# record shows them only when they differ from it.
+DEFAULT_FLAGS = ("is_deleted", "is_active")
 
 
 class RecordedValues:
@@ -29,6 +33,17 @@ class RecordedValues:
             return self.model._meta.get_field(name)
         except FieldDoesNotExist:
             return None
+
+    def leaves_out(self, name: str, action: str, after) -> bool:
+        """Whether a recorded field is left out of every change shown: the primary key, the fields
+        its model keeps to itself (`recorded_hidden`, an account's superuser and staff flags) and,
+        on a create record, a state flag at its default."""
+        field = self.field(name)
+        if field is None:
+            return False
+        if field.primary_key or name in getattr(self.model, "recorded_hidden", ()):
+            return True
+        return action == ChangeAction.CREATE and name in DEFAULT_FLAGS and after == field.get_default()
 
     def show(self, name: str, value) -> str:
         if value is None or value == "" or value == []:

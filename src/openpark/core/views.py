@@ -139,7 +139,7 @@ def _home_panels(user) -> dict:
             panels["my_records"].append({"title": f"我的{first.label}", "rows": rows.filter(pk__in=mine)})
     panels["scope_cards"].sort(key=lambda card: card["order"])
     if user.has_perm("core.view_changerecord"):
-        panels["recent_changes"] = visible_change_records(ChangeRecord.objects.select_related("content_type"), user)[:8]
+        panels["recent_changes"] = visible_change_records(ChangeRecord.objects.select_related("content_type", "user"), user)[:8]
     return panels
 
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import Deadline, Escalation, StateChange, TaskRun
+from .models import Deadline, Escalation, StateChange, TaskRun, user_label
 from .scoping import is_park_wide
 from .states import StateMachine, Transition
 
@@ -170,11 +170,6 @@ def candidates(declaration, obj, text: str = "", limit: int = CANDIDATE_LIMIT, e
             if len(found) == limit:
                 break
     return found
-
-
-def user_label(user) -> str:
-    """A person as the pages name them: 姓名（用户名）, or the user name alone when no name is given."""
-    return f"{user.full_name}（{user.username}）" if getattr(user, "full_name", "") else user.username
 
 
 def escalate(obj, declaration, user, assignee, note: str) -> Escalation:

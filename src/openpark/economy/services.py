@@ -369,7 +369,7 @@ def dashboard(year: int, month: int | None, scope: Scope, basis: str, indicator:
     return Dashboard(
         figures=park_figures(year, month, scope, basis),
         series=monthly_series(year, scope, basis, [indicator])[0] if indicator else None,
-        high_tech_share_pct=high_tech_share_pct(year, month, places=0),
+        high_tech_share_pct=high_tech_share_pct(year, month),
         high_tech_count=high_tech_enterprise_count(year),
         top=top_enterprises(indicator, year, month, scope) if indicator else [],
         breakdowns={key: breakdown(indicator, year, month, key, scope) for key in BREAKDOWNS} if indicator else {},

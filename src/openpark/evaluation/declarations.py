@@ -51,7 +51,7 @@ result_pages = ResultPages(
     export_columns=["run", "uscc", "enterprise", "group_label", "land", "tax", "revenue", "value_added", "energy",
                     "electricity", "emissions", "rd", "employees", "bonus", "penalty", "total", "rank",
                     "grade", "adjustment_text", "reason", "missing_label"],
-    detail_fields=["run", "enterprise", "group_label", "above_scale", "industry_code", "production_started_on",
+    detail_fields=["run", "enterprise", "group_label", "industry_label", "production_started_on",
                    "land", "tax", "revenue", "value_added", "energy", "electricity", "emissions", "rd", "employees",
                    "bonus", "penalty", "total", "rank", "grade", "reason"],
     select_related=["run", "enterprise"], panels=[result_panel], search_fields=(),

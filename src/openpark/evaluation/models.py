@@ -17,7 +17,7 @@ from openpark.core.columns import count_text, display_value
 from openpark.core.limits import in_year_range, year_validators
 from openpark.core.models import ChangeLoggedModel, DomainModel, FrozenRecordError
 from openpark.core.states import StateMachine, Transition
-from openpark.enterprises.models import Enterprise
+from openpark.enterprises.models import Enterprise, industry_labels
 
 from . import scheme as schemes
 from .scheme import grade_label
@@ -230,6 +230,13 @@ class Result(ChangeLoggedModel):
         return GROUP_LABELS.get(self.group, "未纳入")
 
     group_label.fget.short_description = _("组别")
+
+    @property
+    def industry_label(self) -> str:
+        """The industry by its code and name, as the enterprise pages show it."""
+        return industry_labels([self.industry_code]).get(self.industry_code, "")
+
+    industry_label.fget.short_description = _("行业")
 
     @property
     def uscc(self) -> str:

@@ -22,7 +22,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from openpark.core.pdf import FONT, font, markup, needs_markup, numbered_canvas
 
-from .scheme import grade_label
+from .scheme import SHARE_UNITS, grade_label, indicator_figure
 
 RADAR_MINIMUM = 3  # a radar needs three axes or more; with fewer indicators the report draws bars
 SERIES = (("本企业", "#1F5FA8"), ("组内平均", "#E07B24"), ("行业平均", "#5B9E4D"))
@@ -55,6 +55,23 @@ class IndicatorLine:
     group_average: float | None
     industry_average: float | None
     benchmark: float | None = None  # the value the indicator was scored against (none for min–max)
+
+    @property
+    def label(self) -> str:
+        """The name with its unit; a share's unit is its percent sign, on each figure."""
+        return f"{self.name}（{self.unit}）" if self.unit not in SHARE_UNITS else self.name
+
+    def figures(self, places: int = 2) -> tuple[str, str]:
+        """The value and the benchmark as written (`indicator_figure`)."""
+        return indicator_figure(self.value, self.unit, places), indicator_figure(self.benchmark, self.unit, places)
+
+    @property
+    def value_text(self) -> str:
+        return self.figures()[0]
+
+    @property
+    def benchmark_text(self) -> str:
+        return self.figures()[1]
 
 
 @dataclass
@@ -149,8 +166,7 @@ def _table(rows, widths, header=True) -> Table:
 def _indicator_table(data: ReportData) -> Table:
     rows = [["指标", "指标值", "基准值", "权重", "得分", "组内平均得分", "行业平均得分"]]
     for line in data.indicators:
-        name = f"{line.name}（{line.unit}）" if line.unit else line.name
-        rows.append([_cell(name), _number(line.value, 4), _number(line.benchmark, 4), _number(line.weight),
+        rows.append([_cell(line.label), *line.figures(4), _number(line.weight),
                      _number(line.score), _number(line.group_average), _number(line.industry_average)])
     return _table(rows, widths=(50 * mm, 22 * mm, 22 * mm, 14 * mm, 18 * mm, 24 * mm, 24 * mm))
 

@@ -12,6 +12,8 @@ Conventions:
 - A lower-is-better indicator scores (2 − value / benchmark) × weight under benchmark methods.
 - Missing data: `zero` scores 0, `group_average` scores the average score of the group's graded
   enterprises that have the indicator, `penalty` scores −points (a deduction, below the floor).
+- An indicator's `unit` names what its value is in ("万元/亩"). An indicator without one, or in
+  "%", divides two amounts of one unit (研发经费 / 营业收入): a share, written as a percentage.
 - Bonus and penalty items name a flag of the input. In the platform the flags are "high_tech"
   (a high-tech certificate valid in the year), "tag:<标签>" for each tag of the enterprise,
   e.g. "tag:专精特新", and "chain:<产业链>" for each chain it is in, e.g. "chain:汽车配件" (also
@@ -32,6 +34,7 @@ MISSING_RULES = ("zero", "group_average", "penalty")
 CLASSES = ("A", "B", "C", "D")
 PRESETS = ("jiangsu-6", "huangyan-2022", "huaian-2024")
 MAX_PRODUCTION_YEARS = 50  # 投产不满 N 年不定等: N counts back from the evaluated year
+SHARE_UNITS = ("", "%")  # the units of an indicator that is a share (see the conventions above)
 MAX_NUMBER = 1e9  # no weight, benchmark or score of a scheme comes near; larger ones overflow the scores
 
 
@@ -62,6 +65,24 @@ class Indicator:
     missing: str = "zero"
     missing_points: float = 0.0
     unit: str = ""
+
+    @property
+    def benchmark_text(self) -> str:
+        """The fixed benchmark as written (`indicator_figure`): a share's as a percentage."""
+        return indicator_figure(self.benchmark, self.unit)
+
+
+def indicator_figure(value, unit: str, places: int = 2) -> str:
+    """An indicator's value (or benchmark) as pages and reports write it: a share as a percentage
+    with two decimals (0.043 → "4.30%"), any other with thousands separators and `places`
+    decimals; "—" for none, "∞" for an infinite one."""
+    if value is None:
+        return "—"
+    if value > 1e300:  # no benchmark to divide by
+        return "∞"
+    if unit in SHARE_UNITS:
+        return f"{value * 100:,.2f}%"
+    return f"{value:,.{places}f}"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.economy.models import Fact
 from openpark.enterprises.chains import chain_names_by_enterprise
 from openpark.enterprises.choices import EnterpriseStatus
-from openpark.enterprises.models import AboveScaleYear, Enterprise, Industry
+from openpark.enterprises.models import AboveScaleYear, Enterprise, Industry, industry_labels
 from openpark.enterprises.services import land_areas
 
 from . import report
@@ -525,6 +525,7 @@ class LowEfficiency:
     below_fixed: bool
     below_share: bool
     case_id: int | None = None
+    industry_label: str = ""  # the industry by code and name
 
     @property
     def reasons(self) -> str:
@@ -558,9 +559,11 @@ def low_efficiency(run: Run, rule) -> list[LowEfficiency]:
     low = np.flatnonzero(below_fixed | below_share)
     cases = dict(DisposalCase.objects.filter(year=run.year, enterprise_id__in=[ids[i] for i in low])
                  .exclude(state=DisposalState.CANCELLED).values_list("enterprise_id", "pk"))
+    labels = industry_labels(industries[i] for i in low)
     found = [LowEfficiency(ids[i], codes[i], names[i], industries[i], float(land[i]),
                            None if np.isnan(taxes[i]) else float(taxes[i]), float(per_mu[i]), float(averages[i]),
-                           bool(below_fixed[i]), bool(below_share[i]), cases.get(ids[i])) for i in low]
+                           bool(below_fixed[i]), bool(below_share[i]), cases.get(ids[i]),
+                           labels.get(industries[i], "")) for i in low]
     return sorted(found, key=lambda row: (row.tax_per_mu, row.uscc))
 
 
