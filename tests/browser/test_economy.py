@@ -18,7 +18,7 @@ def test_dashboard_renders_the_published_figures(browser, live_server, demo_park
     for key in ("zone", "industry", "chain"):
         page.wait_for_selector(f"#breakdown-chart-{key}[data-rendered='1'] canvas")
     cards = page.locator("#key-figures").inner_text()
-    for text in ("221.95", "+27.44%", "59%", "56"):
+    for text in ("221.95", "+27.44%", "59.00%", "56"):
         assert text in cards, text
     page.screenshot(path=str(artifacts / "economy-dashboard.png"), full_page=True)
     assert all(url.startswith(live_server.url) for url in requests), [u for u in requests if not u.startswith(live_server.url)]

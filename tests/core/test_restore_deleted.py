@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openpark.core.attachments import attach
 from openpark.core.choices import ChangeAction
-from openpark.core.models import Attachment, ChangeLoggedModel, ChangeRecord, DomainModel
+from openpark.core.models import Attachment, ChangeLoggedModel, ChangeRecord, DomainModel, user_label
 from openpark.enterprises.models import Enterprise, LandParcel, SubPark, Zone
 from openpark.evaluation.choices import RunState
 from openpark.evaluation.models import Run, SchemeVersion
@@ -53,7 +53,7 @@ def test_deleted_record_history_says_when_and_by_whom_and_offers_restore(editor,
     assert response.status_code == 200
     deletion = ChangeRecord.objects.get(action=ChangeAction.DELETE, object_id=str(deleted_enterprise.pk))
     assert "此企业已删除" in html and editor.username in html
-    assert f"{timezone.localtime(deletion.time):%Y-%m-%d %H:%M} 由 {editor.username} 删除" in html
+    assert f"{timezone.localtime(deletion.time):%Y-%m-%d %H:%M} 由 {user_label(editor)} 删除" in html
     assert f'action="{restore_url(deleted_enterprise)}"' in html and "csrfmiddlewaretoken" in html
 
 

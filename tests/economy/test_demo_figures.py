@@ -48,7 +48,7 @@ def test_2021_figures_through_the_command_the_api_and_the_dashboard(make_user, a
 
     page = client_for(leader).get(reverse("economy:dashboard"), {"year": 2021}).content.decode()
     for text in ("221.95", "+27.44%", "200.69", "+18.28%", "16.70", "+50.81%", "12.40", "+65.62%", "33.20",
-                 "+35.33%", "59%", ">56<"):
+                 "+35.33%", "59.00%", ">56<"):
         assert text in page, text
 
 
