@@ -26,23 +26,13 @@ import io
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 
-from common import measure_on_a_throwaway_database, run_worker, setup_django
+from common import measure_on_a_throwaway_database, run_worker, setup_django, timed
 
 TARGET_SECONDS = 1.0
 
-
-def timed(function, loads: int) -> dict:
-    function()  # warm-up: connection, caches, first parse of templates
-    seconds = []
-    for _ in range(loads):
-        started = time.perf_counter()
-        function()
-        seconds.append(time.perf_counter() - started)
-    return {"median": statistics.median(seconds), "max": max(seconds), "all": seconds}
 
 
 def queries(client, url: str) -> int:

@@ -4,7 +4,9 @@ import os
 import shutil
 import subprocess
 import sys
+import statistics
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,3 +89,14 @@ def run_worker(script: str, backend: str, arguments: list[str]) -> dict:
         sys.stderr.write(done.stdout)
         raise SystemExit(f"the {backend} run failed")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def timed(function, loads: int) -> dict:
+    """`function` run once to warm up, then `loads` times: the median, the slowest and every time."""
+    function()  # warm-up: connection, caches, first parse of templates
+    seconds = []
+    for _ in range(loads):
+        started = time.perf_counter()
+        function()
+        seconds.append(time.perf_counter() - started)
+    return {"median": statistics.median(seconds), "max": max(seconds), "all": seconds}

@@ -29,7 +29,6 @@ import json
 import os
 import platform
 import random
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -37,7 +36,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from common import measure_on_a_throwaway_database, run_worker, setup_django
+from common import measure_on_a_throwaway_database, run_worker, setup_django, timed
 
 SEED = 20261129
 YEAR = 2022
@@ -144,15 +143,6 @@ def page_query(label: str) -> dict:
         query["zone"] = scope.value
     return query
 
-
-def timed(function, loads: int) -> dict:
-    function()  # warm-up: connection, caches, first parse of templates
-    seconds = []
-    for _ in range(loads):
-        started = time.perf_counter()
-        function()
-        seconds.append(time.perf_counter() - started)
-    return {"median": statistics.median(seconds), "max": max(seconds)}
 
 
 def time_views(loads: int) -> dict:
