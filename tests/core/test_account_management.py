@@ -376,3 +376,9 @@ def test_the_api_lists_and_locks_accounts_as_the_pages_do(make_user, api_for, st
     assert staff.is_active and not staff.is_locked
     assert api.post(f"/api/core/accounts/{staff.pk}/lock/").status_code == 200
     assert api.post(f"/api/core/accounts/{staff.pk}/lock/").json()["detail"] == "该账号已锁定。"
+
+
+def test_a_search_with_a_nul_character_is_answered(admin_client):
+    """PostgreSQL refuses NUL in a text; the search drops it rather than failing."""
+    response = admin_client.get("/core/accounts/", {"q": "张\x00三"})
+    assert response.status_code == 200 and "张三" in response.content.decode()

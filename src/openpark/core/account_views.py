@@ -80,7 +80,7 @@ def _bindings_of(users) -> dict[int, str]:
 @login_required
 def account_list(request):
     _require(request.user, "core.view_user")
-    text = (request.GET.get("q") or "").strip()[:100]
+    text = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL
     role = request.GET.get("role") or ""
     state = request.GET.get("state") or ""
     users = accounts.find_accounts(request.user, text, role, state)

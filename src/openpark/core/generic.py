@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.forms import modelform_factory
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -228,8 +229,10 @@ class ModelPages:
         else:
             queryset = self.model.objects.none()
         sort = self.sort_key(params, user)
-        if sort:
-            queryset = queryset.order_by(sort, "pk")
+        if sort:  # rows without a value last either way, on SQLite as on PostgreSQL
+            field = F(sort.lstrip("-"))
+            queryset = queryset.order_by(field.desc(nulls_last=True) if sort.startswith("-") else
+                                         field.asc(nulls_last=True), "pk")
         elif not queryset.query.order_by and not self.opts.ordering:
             queryset = queryset.order_by("pk")
         return queryset
