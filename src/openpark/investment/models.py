@@ -236,15 +236,20 @@ class Project(DomainModel):
         if errors:
             raise ValidationError(errors)
 
+    def stage_days(self) -> dict[str, object]:
+        """{stage: the day the project entered it}, as recorded; all(): the stage dates an import
+        fetched with its projects (prefetch_related), else one query."""
+        if self.pk is None:
+            return {}
+        return {d.stage: d.actual_on for d in self.stage_dates.all() if d.actual_on}
+
     def _sound_facts(self, found: dict) -> dict[str, str]:
         """The facts' own rules (`stages.fact_errors`), against the days the project entered its
         stages; a field already refused keeps its first message."""
         from . import stages
 
-        # all(): the stage dates an import fetched with its projects (prefetch_related), else a query.
-        known = {} if self.pk is None else {d.stage: d.actual_on for d in self.stage_dates.all() if d.actual_on}
         facts = {name: getattr(self, name) for name in stages.FACT_FIELDS}
-        wrong = stages.fact_errors(facts, known, timezone.localdate())
+        wrong = stages.fact_errors(facts, self.stage_days(), timezone.localdate())
         return {name: message for name, message in wrong.items() if name not in found}
 
     def _kept_facts(self) -> dict[str, str]:

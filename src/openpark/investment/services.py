@@ -52,18 +52,17 @@ def advance(project: Project, transition: str, user, note: str = "", on=None, ev
     already on the project count, and the move is refused while any is missing."""
     given = {name: value for name, value in facts.items() if name in stages.FACT_FIELDS and value not in (None, "")}
     target = project.machine.transitions[transition].target if transition in project.machine.transitions else None
-    if target is not None and target != Stage.TERMINATED:
-        stages.check_facts(target, {**{name: getattr(project, name) for name in stages.FACT_FIELDS}, **given,
-                                    stages.DAY: on})
+    moving_on = target is not None and target != Stage.TERMINATED
+    merged = {**{name: getattr(project, name) for name in stages.FACT_FIELDS}, **given}
+    if moving_on:
+        stages.check_facts(target, {**merged, stages.DAY: on})
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError("实际日期不能晚于今天。")
     if on < project.stage_changed_on:
         raise ValidationError(f"实际日期不能早于进入当前阶段的日期（{project.stage_changed_on}）。")
-    if target is not None and target != Stage.TERMINATED:
-        known = dict(project.stage_dates.exclude(actual_on=None).values_list("stage", "actual_on"))
-        facts = {**{name: getattr(project, name) for name in stages.FACT_FIELDS}, **given}
-        wrong = stages.fact_errors(facts, {**known, target: on}, timezone.localdate())
+    if moving_on:
+        wrong = stages.fact_errors(merged, {**project.stage_days(), target: on}, timezone.localdate())
         if wrong:
             raise ValidationError(list(wrong.values()))
     with transaction.atomic():
