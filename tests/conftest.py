@@ -49,18 +49,21 @@ def chinese():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database as the migrations leave it, kept as a copy (SQLite) to return to."""
+    """The test database as the migrations leave it, kept as a copy to return to."""
     if snapshots.available():
         with django_db_blocker.unblock():
             snapshots.take("empty")
+    yield
+    with django_db_blocker.unblock():
+        snapshots.drop_copies()
 
 
 @pytest.fixture(scope="module")
 def demo_park(request, django_db_setup, django_db_blocker):
     """The demo park for a whole test module; each test runs in a transaction of its own (the `db`
-    fixture), so what one test changes is gone before the next. On SQLite the park is a copy of
-    the database made once per session and the module ends by returning to the empty copy; on
-    PostgreSQL it is loaded inside a transaction that is rolled back when the module ends. Every
+    fixture), so what one test changes is gone before the next. The park is a copy of the database
+    made once per session, and the module ends by returning to the empty copy (a file-based SQLite
+    database has no copies: there it is loaded inside a transaction rolled back at the end). Every
     test of the module must see the park, so the module asks for it with
     `pytestmark = pytest.mark.usefixtures("demo_park", "db")`."""
     asked = [mark for mark in request.node.iter_markers("usefixtures") if "demo_park" in mark.args]
@@ -83,7 +86,7 @@ def demo_park(request, django_db_setup, django_db_blocker):
 @pytest.fixture
 def empty_afterwards(django_db_setup, django_db_blocker):
     """After a transactional test (and its flush), the database as the migrations left it, with the
-    rows they ship that the flush removed (SQLite; elsewhere the flush alone)."""
+    rows they ship that the flush removed."""
     yield
     snapshots.use_files({})
     if snapshots.available():

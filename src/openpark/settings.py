@@ -130,6 +130,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'openpark.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A kept connection that the server ended (a restart, a failover) is replaced at the start
+        # of the next request instead of failing it.
+        conn_health_checks=True,
     )
 }
 
