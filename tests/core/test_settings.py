@@ -24,10 +24,14 @@ def run(args, env_extra, tmp_path):
 
 
 def settings_values(env_extra, tmp_path, **expressions):
-    """The values of the expressions in a new process with these variables, read in one start."""
+    """The values of the expressions in a new process with these variables, read in one start. The
+    settings alone are read, as every start reads them, without loading the apps (a fifth of the time)."""
     values = "{" + ", ".join(f"{name!r}: {expression}" for name, expression in expressions.items()) + "}"
     code = f"import json; from django.conf import settings; print(json.dumps({values}))"
-    result = run(["shell", "-c", code], env_extra, tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    env.update({"OPENPARK_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "openpark.settings", **env_extra})
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT,
+                            timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
