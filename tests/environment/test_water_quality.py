@@ -176,7 +176,7 @@ def test_the_vectorised_exceedances_read_the_same():
     table = wq.grade_table({"ammonia_nitrogen": np.array([1.85, 0.5, np.nan]),
                             "total_phosphorus": np.array([0.44, 0.3, 0.01]),
                             "ph": np.array([7.0, 5.0, np.nan])})
-    assert table.exceedance_texts() == ["氨氮(0.85倍)、总磷(1.20倍)", "pH、总磷(0.50倍)", ""]
+    assert table.exceedance_texts().tolist() == ["氨氮(0.85倍)、总磷(1.20倍)", "pH、总磷(0.50倍)", ""]
     assert table.labels().tolist() == ["劣V", "劣V", "I"]
     assert table.grades().tolist() == ["重度污染", "重度污染", "优"]
 

@@ -298,12 +298,18 @@ def _exceeds(parameter: Parameter, water_class) -> object:
     return parameter.counts and water_class > WaterClass.III
 
 
+def _hundredths(multiple):
+    """A multiple in hundredths, rounded half to even: the two decimals a report shows (a float or an array)."""
+    return np.rint(multiple * 100)
+
+
 def exceedance_label(parameter, multiple=None) -> str:
     """"氨氮(0.85倍)"; the name alone for pH and dissolved oxygen, which have no multiple."""
     parameter = parameter_of(parameter)
     if not parameter.has_multiple or multiple is None:
         return parameter.name
-    return f"{parameter.name}({multiple:.2f}倍)"
+    hundredths = int(_hundredths(multiple))
+    return f"{parameter.name}({hundredths // 100}.{hundredths % 100:02d}倍)"
 
 
 EXCEEDANCE_SEPARATOR = "、"
@@ -403,21 +409,26 @@ class GradedTable:
     def grades(self) -> np.ndarray:
         return np.array(GRADES, dtype=object)[self.water_class]
 
-    def exceedance_texts(self) -> list[str]:
-        """超标项目 per sample: "氨氮(0.85倍)、总磷(1.20倍)", or ""."""
-        pieces: list[list[str]] = [[] for _ in range(len(self))]
+    def exceedance_texts(self) -> np.ndarray:
+        """超标项目 per sample: "氨氮(0.85倍)、总磷(1.20倍)", or "" (numpy strings, written as
+        `exceedance_label` writes one)."""
+        text = np.dtypes.StringDType()
+        texts = np.full(len(self), "", dtype=text)
         for parameter in COUNTED:
             if parameter.key not in self.exceeds:
                 continue
             rows = np.flatnonzero(self.exceeds[parameter.key])
+            if not rows.size:
+                continue
             if parameter.has_multiple:
-                for row, multiple in zip(rows.tolist(), self.multiples[parameter.key][rows].tolist()):
-                    pieces[row].append(exceedance_label(parameter, multiple))
+                hundredths = _hundredths(self.multiples[parameter.key][rows]).astype(np.int64)
+                labels = (f"{parameter.name}(" + (hundredths // 100).astype(text) + "."
+                          + np.strings.zfill((hundredths % 100).astype(text), 2) + "倍)")
             else:
-                label = exceedance_label(parameter)
-                for row in rows.tolist():
-                    pieces[row].append(label)
-        return [EXCEEDANCE_SEPARATOR.join(row) for row in pieces]
+                labels = np.full(rows.size, exceedance_label(parameter), dtype=text)
+            before = texts[rows]
+            texts[rows] = np.where(before == "", labels, before + EXCEEDANCE_SEPARATOR + labels)
+        return texts
 
 
 def lake_mask(water_types, n: int) -> np.ndarray:
