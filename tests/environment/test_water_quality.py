@@ -76,7 +76,7 @@ def test_total_phosphorus_takes_lake_limits_for_lakes_and_reservoirs_only():
     table = wq.grade_table({"total_phosphorus": np.array([0.04, 0.04, 0.04])}, np.array(["河流", "水库", ""]))
     assert table.classes["total_phosphorus"].tolist() == [2, 3, 2]
     with pytest.raises(ValueError, match="“海洋”不是有效的水体类型"):
-        wq.water_type("海洋")
+        wq.water_type_of("海洋")
 
 
 # ---------------------------------------------------------------- values as labs write them
@@ -336,7 +336,25 @@ def test_xlsx_in_xlsx_out_with_lab_synonyms_and_units(tmp_path):
     assert result[3][0] == "+1"  # a string in the workbook, never a formula
 
 
+def test_units_in_headers_are_converted_to_the_standards(tmp_path):
+    header = ["样品编号", "汞（µg/L）", "镉(ug/L)", "粪大肠菌群（MPN/100mL）", "氨氮 mg/L", "总磷/mg/L", "pH（无量纲）"]
+    rows = [header,
+            ["W1", 0.05, 1, 20, 0.15, 0.02, 7],  # Hg 0.00005 mg/L, Cd 0.001 mg/L: class I at the limits
+            ["W2", 0.051, "<0.5", 201, 0.15, 0.02, 7],  # Hg just past: III; coliform 2010 个/L: II
+            ["W3", "0.11L", 11, 5000, 0.15, 0.02, 7]]  # Cd 0.011 mg/L: 劣V, 1.20 times its 0.005
+    code, target = run(tmp_path, rows)
+    assert code == 0
+    result = read_csv(target)
+    assert result[0][:7] == ["样品编号", "汞（µg/L）", "镉(ug/L)", "粪大肠菌群（MPN/100mL）", "氨氮(mg/L)", "总磷(mg/L)",
+                             "pH（无量纲）"]
+    assert [row[-3:] for row in result[1:]] == [["I", "优", ""], ["III", "良好", ""], ["劣V", "重度污染", "镉(1.20倍)"]]
+    assert result[2][1:3] == ["0.051", "<0.5"]  # carried as written, in the column's own unit
+    assert wq.unit_scale("粪大肠菌群", "粪大肠菌群（个/100mL）") == 10
+    assert wq.parse_measurement("0.05", wq.unit_scale("汞", "汞(μg/L)")).value == 0.00005
+
+
 @pytest.mark.parametrize(("rows", "message"), [
+    ([["样品编号", "氨氮（mg/kg）"], ["S1", 0.5]], "“氨氮（mg/kg）”列：单位“mg/kg”无法换算为氨氮的单位“mg/L”"),
     ([["样品编号", "氨氮", "颜色"], ["S1", 0.5, "黄"]], "“颜色”列：无法识别的列名（第 C 列）"),
     ([["样品编号", "氨氮", "总磷"], ["S1", 0.5, 0.1], ["S2", "很高", 0.1]], "第 3 行“氨氮”列：“很高”不是数值"),
     ([["编号X", "氨氮"], ["S1", 0.5]], "缺少必填列“样品编号”"),

@@ -50,6 +50,7 @@ import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import Enum, IntEnum
 from fractions import Fraction
 from pathlib import Path
@@ -92,7 +93,7 @@ WATER_TYPE_NAMES = {"河流": WaterType.RIVER, "河道": WaterType.RIVER, "湖�
                     "湖泊": WaterType.LAKE, "水库": WaterType.LAKE}
 
 
-def water_type(value) -> WaterType:
+def water_type_of(value) -> WaterType:
     """河流 or 湖库 from a WaterType or its Chinese name (湖泊 and 水库 are 湖库); empty is 河流."""
     if isinstance(value, WaterType):
         return value
@@ -193,6 +194,7 @@ class Measurement:
     below_detection: bool = False
 
 
+ONE = Decimal(1)
 _DECIMAL = r"(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?"
 _PLAIN = re.compile(rf"[+-]?{_DECIMAL}")
 _BELOW_WORDS = ("nd", "n.d.", "n.d", "未检出", "未检测到", "低于检出限", "小于检出限", "检出限以下", "<dl", "bdl")
@@ -205,9 +207,10 @@ _PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "/", "\\"})
 _JUNK = str.maketrans({",": None, " ": None, "\u3000": None, "\u2212": "-", "＜": "<"})
 
 
-def parse_measurement(value) -> Measurement | None:
+def parse_measurement(value, scale: Decimal = ONE) -> Measurement | None:
     """A cell as a Measurement; None when empty ("", "-", "/"). ValueError (in Chinese) for
-    anything else that is not a number."""
+    anything else that is not a number. `scale` turns the cell's unit into the standard's (0.001
+    for μg/L), in decimal arithmetic so that 0.05 μg/L is exactly the limit 0.00005 mg/L."""
     if value is None or isinstance(value, Measurement):
         return value
     if isinstance(value, bool):
@@ -216,36 +219,38 @@ def parse_measurement(value) -> Measurement | None:
         number = float(value)
         if math.isnan(number):
             return None
-        return _checked(number, value)
+        return Measurement(_checked(format(number, ".15g"), value, scale))
     if not isinstance(value, str):
         raise ValueError(f"“{value}”不是数值")
     text = unicodedata.normalize("NFKC", value).translate(_JUNK).strip().lower()
     if not text or text in _PLACEHOLDERS:
         return None
     if _PLAIN.fullmatch(text):
-        return _checked(float(text), value)
+        return Measurement(_checked(text, value, scale))
     if text in _BELOW_WORDS:
         return Measurement(None, below_detection=True)
     match = _BELOW_WITH_LIMIT.fullmatch(text)
     if match:
-        limit = float(next(group for group in match.groups() if group is not None))
-        return Measurement(_checked(limit, value).value, below_detection=True)
+        limit = next(group for group in match.groups() if group is not None)
+        return Measurement(_checked(limit, value, scale), below_detection=True)
     raise ValueError(f"“{value.strip()}”不是数值（低于检出限可写作 ND、未检出、<0.01 或 0.01L）")
 
 
-def _checked(number: float, written) -> Measurement:
+def _checked(text: str, written, scale: Decimal) -> float:
+    """The number of `text` (Excel's 15 significant digits for a cell that is a number), scaled."""
+    number = float(text) if scale == ONE else float(Decimal(text) * scale)
     if not math.isfinite(number):
         raise ValueError(f"“{written}”不是有限的数值")
     if number < 0:
         raise ValueError(f"“{written}”是负数，浓度不能为负")
-    return Measurement(number)
+    return number
 
 
-def measurement(parameter, value) -> Measurement | None:
+def measurement(parameter, value, scale: Decimal = ONE) -> Measurement | None:
     """`parse_measurement`, with the parameter's own checks: pH between 0 and 14, never below
     detection."""
     parameter = parameter_of(parameter)
-    found = parse_measurement(value)
+    found = parse_measurement(value, scale)
     if found is not None and parameter.rule == RANGE:
         if found.below_detection:
             raise ValueError(f"{parameter.name}不能记为未检出")
@@ -343,7 +348,7 @@ class Assessment:
         return EXCEEDANCE_SEPARATOR.join(item.label for item in self.exceedances)
 
 
-def parameter_class(parameter, value, water_type_=WaterType.RIVER) -> WaterClass | None:
+def parameter_class(parameter, value, water_type=WaterType.RIVER) -> WaterClass | None:
     """The class of one value (a number, "ND", "<0.01", "0.01L" …) of one parameter; None when
     the value is missing."""
     parameter = parameter_of(parameter)
@@ -351,14 +356,14 @@ def parameter_class(parameter, value, water_type_=WaterType.RIVER) -> WaterClass
     if found is None:
         return None
     number = math.nan if found.value is None else found.value
-    lake = water_type(water_type_) is WaterType.LAKE
+    lake = water_type_of(water_type) is WaterType.LAKE
     return WaterClass(int(_classes(parameter, number, found.below_detection, lake)))
 
 
-def assess(values: Mapping, water_type_=WaterType.RIVER) -> Assessment:
+def assess(values: Mapping, water_type=WaterType.RIVER) -> Assessment:
     """Every parameter's class, the sample's class and its exceedances. `values` maps parameters
     (keys or Table 1 names) to values as `parameter_class` takes them."""
-    lake = water_type(water_type_) is WaterType.LAKE
+    lake = water_type_of(water_type) is WaterType.LAKE
     given = {parameter_of(name).key: value for name, value in values.items()}
     classes, exceedances = {}, []
     for parameter in PARAMETERS:
@@ -377,14 +382,14 @@ def assess(values: Mapping, water_type_=WaterType.RIVER) -> Assessment:
     return Assessment(classes, max(counted) if counted else None, exceedances)
 
 
-def sample_class(values: Mapping, water_type_=WaterType.RIVER) -> WaterClass | None:
+def sample_class(values: Mapping, water_type=WaterType.RIVER) -> WaterClass | None:
     """The sample's class: its worst counting parameter's (single-factor method)."""
-    return assess(values, water_type_).water_class
+    return assess(values, water_type).water_class
 
 
-def exceedances(values: Mapping, water_type_=WaterType.RIVER) -> list[Exceedance]:
+def exceedances(values: Mapping, water_type=WaterType.RIVER) -> list[Exceedance]:
     """The counting parameters worse than class III, in Table 1 order, with their multiples."""
-    return assess(values, water_type_).exceedances
+    return assess(values, water_type).exceedances
 
 
 # ---------------------------------------------------------------- many samples at once
@@ -436,9 +441,9 @@ def lake_mask(water_types, n: int) -> np.ndarray:
     if isinstance(water_types, np.ndarray) and water_types.dtype == bool:
         return water_types
     if water_types is None or isinstance(water_types, (str, WaterType)):
-        return np.full(n, water_type(water_types) is WaterType.LAKE)
+        return np.full(n, water_type_of(water_types) is WaterType.LAKE)
     names = np.asarray(water_types, dtype=object)
-    kinds = {name: water_type(name) is WaterType.LAKE for name in set(names.tolist())}
+    kinds = {name: water_type_of(name) is WaterType.LAKE for name in set(names.tolist())}
     return np.fromiter((kinds[name] for name in names.tolist()), dtype=bool, count=len(names))
 
 
@@ -505,14 +510,14 @@ class RiverGrade:
     mean: dict[str, Measurement] = field(default_factory=dict)  # the mean sample (MEAN_METHOD)
 
 
-def river_grade_of_sections(sections: Sequence[Mapping], water_type_=WaterType.RIVER) -> RiverGrade:
+def river_grade_of_sections(sections: Sequence[Mapping], water_type=WaterType.RIVER) -> RiverGrade:
     """水质状况 of a river from its sections' samples (one mapping of values per section): by the
     shares of their classes with more than 5 sections, else by the class of the mean sample."""
-    graded = [assess(section, water_type_).water_class for section in sections]
+    graded = [assess(section, water_type).water_class for section in sections]
     if sum(1 for c in graded if c) >= SHARE_METHOD_MIN_SECTIONS:
         return RiverGrade(river_grade(graded), SHARE_METHOD)
     mean = mean_sample(sections)
-    water_class = assess(mean, water_type_).water_class
+    water_class = assess(mean, water_type).water_class
     if water_class is None:
         raise ValueError("没有可评价的断面：各断面都没有参评项目的监测值")
     return RiverGrade(grade(water_class), MEAN_METHOD, water_class, mean)
@@ -569,6 +574,51 @@ SPEC = ImportSpec(
 OUTPUT_SUFFIXES = (".xlsx", ".csv")
 
 
+# A column's unit (after the name, in brackets) -> what one of it is in the standard's unit.
+CONCENTRATION_UNITS = {"mg/l": "1", "毫克/升": "1", "μg/l": "0.001", "ug/l": "0.001", "微克/升": "0.001",
+                       "ng/l": "0.000001", "纳克/升": "0.000001"}
+COUNT_UNITS = {"个/l": "1", "mpn/l": "1", "cfu/l": "1", "个/100ml": "10", "mpn/100ml": "10", "cfu/100ml": "10"}
+_UNIT_AFTER_NAME = re.compile(r"^(.+?)\s*[/\s]\s*(" + "|".join(
+    re.escape(unit) for unit in sorted({*CONCENTRATION_UNITS, *COUNT_UNITS}, key=len, reverse=True)) + r")$",
+    re.IGNORECASE)
+
+
+def unit_scale(parameter, header: str) -> Decimal:
+    """What one unit of the column's header ("汞（μg/L）") is in the standard's (mg/L; 个/L for
+    faecal coliform). A bracket without a slash is a note ("氨氮(NH3-N)", "pH（无量纲）"), not a
+    unit. ValueError for a unit that cannot be converted."""
+    parameter = parameter_of(parameter)
+    _, unit = importing.split_unit(header)
+    if "/" not in unit:
+        return ONE
+    units = COUNT_UNITS if parameter.unit == "个/L" else CONCENTRATION_UNITS if parameter.unit == "mg/L" else {}
+    if unit not in units:
+        raise ValueError(f"单位“{unit}”无法换算为{parameter.name}的单位“{parameter.unit}”")
+    return Decimal(units[unit])
+
+
+def _units_in_brackets(sheets):
+    """Headers written "氨氮 mg/L" or "氨氮/mg/L" as "氨氮(mg/L)", so that they match their parameter."""
+    fixed = []
+    for sheet, rows in sheets:
+        rows = list(rows)
+        for index in range(min(importing.HEADER_SEARCH_ROWS, len(rows))):
+            cells = [_bracketed(cell) for cell in rows[index]]
+            if cells != rows[index]:
+                rows[index] = cells
+        fixed.append((sheet, rows))
+    return fixed
+
+
+def _bracketed(cell):
+    if not isinstance(cell, str):
+        return cell
+    match = _UNIT_AFTER_NAME.match(unicodedata.normalize("NFKC", cell).strip())
+    if not match or _PLAIN.fullmatch(match.group(1)):  # "0.5 mg/L" is a bad value, not a header
+        return cell
+    return f"{match.group(1)}({match.group(2)})"
+
+
 class InputError(ValueError):
     """The input cannot be graded; the message lists every bad cell, in Chinese."""
 
@@ -586,7 +636,7 @@ class Samples:
 def read_samples(path: Path) -> Samples:
     """The samples of an xlsx, xls, ods or csv file: one a row, parameters as columns. InputError
     naming sheet, row and column of every bad cell and unknown column."""
-    sheets = importing.read_workbook(path.read_bytes(), path.name)
+    sheets = _units_in_brackets(importing.read_workbook(path.read_bytes(), path.name))
     parsed = importing.parse_rows(sheets, SPEC)
     errors = []
     for column in parsed.unmatched:
@@ -598,11 +648,19 @@ def read_samples(path: Path) -> Samples:
             errors.append(_describe(column.sheet, column.row, "", f"{where}有数据但没有列名"))
     errors += [_describe(e.sheet, e.row, e.column, e.reason) for e in parsed.errors]
     fields = [c.field for c in parsed.columns if not c.field.startswith("result_")]
-    header_of = {}
-    for (_, name), text in parsed.headers.items():
+    header_of, sheet_of = {}, {}
+    for (sheet, name), text in parsed.headers.items():
         header_of.setdefault(name, text)
+        sheet_of.setdefault(name, sheet)
     n = len(parsed.rows)
     columns = {p.key: np.full(n, np.nan) for p in PARAMETERS if p.key in fields}
+    scales = {}
+    for key in list(columns):
+        try:
+            scales[key] = unit_scale(key, header_of[key])
+        except ValueError as exc:
+            errors.append(_describe(sheet_of[key], 0, header_of[key], str(exc)))
+            scales[key] = ONE
     below = {key: np.zeros(n, dtype=bool) for key in columns}
     lake = np.zeros(n, dtype=bool)
     rows = []
@@ -612,7 +670,7 @@ def read_samples(path: Path) -> Samples:
             value = row.values.get(name)
             if name in columns:
                 try:
-                    found = measurement(name, value)
+                    found = measurement(name, value, scales[name])
                 except ValueError as exc:
                     errors.append(_describe(row.sheet, row.row, header_of[name], str(exc)))
                     continue
@@ -620,10 +678,11 @@ def read_samples(path: Path) -> Samples:
                     below[name][index] = found.below_detection
                     if found.value is not None:
                         columns[name][index] = found.value
-                    value = value if found.below_detection else found.value
+                    # carried as written: a number in the column's own unit, text below detection
+                    value = value if found.below_detection else parse_measurement(value).value
             elif name == "water_type":
                 try:
-                    value = water_type(value).value
+                    value = water_type_of(value).value
                 except ValueError as exc:
                     errors.append(_describe(row.sheet, row.row, header_of[name], str(exc)))
                     continue
