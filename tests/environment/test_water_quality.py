@@ -397,3 +397,15 @@ def test_a_result_file_can_be_graded_again_and_runs_as_a_module(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "已评价 4 个样品" in done.stdout
     assert read_csv(again) == read_csv(first)
+
+
+def test_a_title_above_the_header_blank_rows_and_samples_without_values(tmp_path):
+    rows = [["七圩港水质监测结果（2026年11月）", "", ""], ["样品编号", "氨氮", "总磷"], ["S1", 0.2, 0.1], ["", "", ""],
+            ["S2", "", ""]]
+    code, target = run(tmp_path, rows, "样品.xlsx")
+    assert code == 0
+    assert read_csv(target) == [["样品编号", "氨氮", "总磷", "水质类别", "水质状况", "超标项目"],
+                                ["S1", "0.2", "0.1", "II", "优", ""], ["S2", "", "", "", "无参评项目", ""]]
+    code, target = run(tmp_path, [["样品编号", "断面名称"], ["S1", "七圩港"]], "无项目.csv", "无项目结果.csv")
+    assert code == 0
+    assert read_csv(target)[1] == ["S1", "七圩港", "", "无参评项目", ""]

@@ -3,6 +3,13 @@
 
     python -m openpark.environment.water_quality --input samples.xlsx --output classes.csv
 
+The command line reads xlsx, xls, ods or csv: one sample a row, 样品编号, an optional 水体类型
+(河流; 湖库, 湖泊 or 水库), and the parameters as columns under their Table 1 names or the lab's
+(COD, CODMn, NH3-N, TP, DO, Cr6+ …), with or without a unit ("氨氮（mg/L）", "汞(μg/L)": μg/L,
+ng/L and counts per 100 mL are converted). It writes the same rows with 水质类别, 水质状况 and
+超标项目 added, as xlsx or csv (UTF-8 with a BOM, formulas neutralised). A file with any bad cell or
+unknown column writes nothing: the message names sheet, row and column, and the exit code is 2.
+
 One table of limits (`PARAMETERS`) and one home for each rule. The rules are written once, with
 operators that work the same on a number and on a numpy array (`_classes`, `_multiples`), so the
 scalar functions (`parameter_class`, `sample_class`, `exceedances`, `assess`) and the vectorised
@@ -27,8 +34,8 @@ The rules, and the choices made where the sources leave room:
   cannot be below detection. A missing value (empty cell, "-", "/") is skipped.
 - Exceedances (超标项目) are the counting parameters worse than class III. Each comes with its
   multiple of the class III limit, 超标倍数 = (C − S) / S, as 环办〔2011〕22号 defines it; that
-  document computes no multiple for water temperature, pH and dissolved oxygen, so those two are
-  listed by name alone. They are listed in Table 1 order: "氨氮(0.85倍)、总磷(1.20倍)".
+  document computes no multiple for water temperature, pH and dissolved oxygen, so pH and
+  dissolved oxygen are listed by name alone. They are listed in Table 1 order: "氨氮(0.85倍)、总磷(1.20倍)".
 - Qualitative grade (水质状况) of a class: I–II 优, III 良好, IV 轻度污染, V 中度污染, 劣V 重度污染.
 - A river (or basin) with more than 5 sections is graded by the shares of its sections' classes
   (`river_grade`): I–III ≥ 90 % 优; 75–90 % 良好; under 75 % with 劣V under 20 % 轻度污染; 劣V 20–40 %
@@ -37,9 +44,10 @@ The rules, and the choices made where the sources leave room:
   concentration over the sections (arithmetic mean), grades that mean as one sample and gives the
   grade of its class. A value below detection counts in the mean as half its detection limit
   (0 when the limit is not written), the usual rule of Chinese monitoring statistics; when every
-  section is below detection the mean is below detection too. (The original text of 环办〔2011〕22号
-  puts a river of exactly 5 sections under the share method; the domain notes, and summaries such
-  as Shenzhen's, say "more than 5". `SHARE_METHOD_MIN_SECTIONS` holds the choice.)
+  section is below detection the mean is below detection too. (Copies of 环办〔2011〕22号 apply the
+  share method from 5 sections up, "5个（含5个）以上"; the domain notes, like summaries such as
+  Shenzhen's, say "more than 5", which is followed here. `SHARE_METHOD_MIN_SECTIONS` holds the
+  choice.)
 """
 import argparse
 import csv
