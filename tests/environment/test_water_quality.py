@@ -249,6 +249,9 @@ def test_scalar_and_vectorised_paths_agree(samples):
     below = {p.key: np.zeros(len(samples), dtype=bool) for p in wq.PARAMETERS}
     for row, (sample, _) in enumerate(samples):
         for key, value in sample.items():
+            if isinstance(value, float):  # a float goes into the column as it is
+                columns[key][row] = value
+                continue
             found = wq.parse_measurement(value)
             if found is not None:
                 below[key][row] = found.below_detection

@@ -227,7 +227,7 @@ def parse_measurement(value, scale: Decimal = ONE) -> Measurement | None:
         number = float(value)
         if math.isnan(number):
             return None
-        return Measurement(_checked(format(number, ".15g"), value, scale))
+        return Measurement(_checked(number, value, scale))
     if not isinstance(value, str):
         raise ValueError(f"“{value}”不是数值")
     text = unicodedata.normalize("NFKC", value).translate(_JUNK).strip().lower()
@@ -244,9 +244,12 @@ def parse_measurement(value, scale: Decimal = ONE) -> Measurement | None:
     raise ValueError(f"“{value.strip()}”不是数值（低于检出限可写作 ND、未检出、<0.01 或 0.01L）")
 
 
-def _checked(text: str, written, scale: Decimal) -> float:
-    """The number of `text` (Excel's 15 significant digits for a cell that is a number), scaled."""
-    number = float(text) if scale == ONE else float(Decimal(text) * scale)
+def _checked(number: float | str, written, scale: Decimal) -> float:
+    """The number (a float, or its text), scaled; a float is scaled as the 15 significant digits
+    Excel shows of it. Unscaled, a float stays exactly as given."""
+    if scale != ONE:
+        number = float(Decimal(format(number, ".15g") if isinstance(number, float) else number) * scale)
+    number = float(number)
     if not math.isfinite(number):
         raise ValueError(f"“{written}”不是有限的数值")
     if number < 0:
