@@ -466,7 +466,11 @@ def grade_table(columns: Mapping[str, np.ndarray], water_types=WaterType.RIVER,
     columns = {parameter_of(name).key: np.asarray(values, dtype=float) for name, values in columns.items()}
     below_detection = {parameter_of(name).key: np.asarray(values, dtype=bool)
                        for name, values in (below_detection or {}).items()}
-    n = len(next(iter(columns.values()))) if columns else 0
+    given = [*columns.values(), *below_detection.values()]
+    if given:
+        n = len(given[0])
+    else:  # no parameter at all: nothing to grade in each sample
+        n = 0 if isinstance(water_types, (str, WaterType, type(None))) else len(water_types)
     lake = lake_mask(water_types, n)
     no = np.zeros(n, dtype=bool)
     classes, multiples, exceeds = {}, {}, {}
@@ -770,17 +774,19 @@ def main(argv=None) -> int:
         if not args.input.is_file():
             raise ImportFileError(f"找不到输入文件：{args.input}")
         samples = read_samples(args.input)
-        table = grade_table(samples.columns, samples.lake, samples.below_detection)
-        if len(table) != len(samples.rows):  # no parameter column at all
-            table = GradedTable({}, np.zeros(len(samples.rows), dtype=np.int8), {})
-        content = output_bytes(suffix, *result_rows(samples, table))
-        args.output.write_bytes(content)
     except InputError as exc:
         print(f"输入文件有误，未作评价：\n{exc}", file=sys.stderr)
         return 2
     except ImportFileError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"无法读取输入文件“{args.input}”：{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    table = grade_table(samples.columns, samples.lake, samples.below_detection)
+    content = output_bytes(suffix, *result_rows(samples, table))
+    try:
+        args.output.write_bytes(content)
     except OSError as exc:
         print(f"无法写出结果文件“{args.output}”：{exc.strerror or exc}", file=sys.stderr)
         return 2
