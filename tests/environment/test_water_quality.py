@@ -1,5 +1,6 @@
 """GB 3838-2002 water-quality grading (`openpark.environment.water_quality`): pure, no database."""
 import csv
+import io
 import math
 import subprocess
 import sys
@@ -7,11 +8,12 @@ import sys
 import numpy as np
 import pytest
 from hypothesis import given, settings
+import xlsxwriter
 from hypothesis import strategies as st
 
 from openpark.environment import water_quality as wq
 from openpark.environment.water_quality import WaterClass, WaterType
-from tests.sheets import read_xlsx, xlsx
+from tests.sheets import read_xlsx
 
 # ---------------------------------------------------------------- each parameter at each class boundary
 
@@ -280,6 +282,18 @@ ROWS = [
 ]
 
 
+def xlsx(rows: list[list]) -> bytes:
+    """A workbook of `rows` as a lab would type them: "=1+1" is the text, not a formula."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False})
+    sheet = workbook.add_worksheet("样品")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
 def run(tmp_path, rows, source_name="样品.csv", target_name="结果.csv"):
     source, target = tmp_path / source_name, tmp_path / target_name
     if source_name.endswith(".xlsx"):
@@ -412,3 +426,13 @@ def test_a_title_above_the_header_blank_rows_and_samples_without_values(tmp_path
     code, target = run(tmp_path, [["样品编号", "断面名称"], ["S1", "七圩港"]], "无项目.csv", "无项目结果.csv")
     assert code == 0
     assert read_csv(target)[1] == ["S1", "七圩港", "", "无参评项目", ""]
+
+
+@pytest.mark.parametrize("sample", ["=1+1", "+86 512", "-2", "@SUM(A1:A9)"])
+def test_a_sample_id_that_spreadsheets_would_run_is_written_as_text(tmp_path, sample):
+    code, target = run(tmp_path, [["样品编号", "氨氮"], [sample, 0.1]])
+    assert code == 0
+    assert read_csv(target)[1][:2] == ["'" + sample, "0.1"]
+    code, target = run(tmp_path, [["样品编号", "氨氮"], [sample, 0.1]], "样品.xlsx", "结果.xlsx")
+    assert code == 0
+    assert read_xlsx(target.read_bytes())[1][:2] == [sample, 0.1]  # a string cell, never a formula
