@@ -22,6 +22,7 @@ from openpark.enterprises.models import (
     AboveScaleYear, Chain, ChainLink, ChainMembership, Contact, HighTechCertificate, LandParcel, ParcelUse,
     ServiceContract, SubPark, Tag, Zone,
 )
+from openpark.environment.models import RiverSegment, WaterBody
 from openpark.evaluation import services as evaluation
 from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Run, SchemeVersion
 from openpark.investment import services as investment
@@ -177,6 +178,10 @@ def build_park(user=None) -> dict:
         workflows.escalate(project, declared(Project), UserFactory(roles=["investment"]), user, "请协调拆迁")
     rule = DeadlineRule.objects.order_by("pk").first()
     ProjectDeadline.objects.create(project=project, rule=rule, applied_on=date(2026, 4, 1))
+    river = WaterBody.objects.create(name="七圩港", kind="canal", level="township", length_km=D("6.5"),
+                                     target_class="III")
+    RiverSegment.objects.create(water_body=river, name="入江段", start_description="新港大道", end_description="长江口门",
+                                length_km=D("1.2"))
     task = TaskRun.objects.create(name="test", label="测试任务", user=user)
     sheet = f"统一社会信用代码,企业名称,备注\n{_uscc(999999)},靖江新企业有限公司,新设\n".encode()
     job = ImportJob.objects.create(importer="enterprises.enterprise", user=user, filename="企业.csv",

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "openpark.economy",
     "openpark.evaluation",
     "openpark.investment",
+    "openpark.environment",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class EnvironmentConfig(AppConfig):
+    name = "openpark.environment"
+    label = "environment"
+    verbose_name = "智慧环保"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from openpark.core import navigation
+        from openpark.core.navigation import Module
+
+        from . import declarations  # noqa: F401  (the declared models)
+
+        navigation.register(Module("environment", "智慧环保", 45, ()))

@@ -1,0 +1,1 @@
+"""Column maps of the environment sheets (水体 …)."""
