@@ -9,7 +9,8 @@ SCOPED_ENTERPRISE_FILE = ["企业名录", "企业地图", "土地台账", "片�
 ENTERPRISE_FILE = [*SCOPED_ENTERPRISE_FILE, "服务合同"]
 ECONOMY = ["经济看板", "企业指标数据", "指标定义", "全市参考值"]
 EVALUATION = ["评价批次", "评价结果", "低效用地", "处置案", "评价方案", "等级政策"]
-ENVIRONMENT = ["水体", "河段"]
+ENVIRONMENT = ["环保总览", "入河排污口", "排口监测记录", "整治方案", "整治措施", "污染源清单", "排口溯源", "排口类别", "水体", "河段"]
+SCOPED_ENVIRONMENT = ["入河排污口", "排口监测记录", "整治方案", "整治措施", "污染源清单", "排口溯源"]
 INVESTMENT = ["项目总览", "招商项目", "项目问题", "招商线索", "走访洽谈", "目标企业进度", "目标企业", "目标企业年度目标", "产业链图谱", "产业链",
               "招商顾问", "办理时限"]
 EXPECTED_MENU = {
@@ -20,9 +21,9 @@ EXPECTED_MENU = {
     "industry": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "系统": [TASKS]},
     "community": {"一企一档": ENTERPRISE_FILE, "网格": ["网格"], "系统": [TASKS]},
     "grid": {"网格": ["网格"], "系统": [TASKS]},
-    "steward": {"一企一档": SCOPED_ENTERPRISE_FILE, "系统": [TASKS]},
+    "steward": {"一企一档": SCOPED_ENTERPRISE_FILE, "智慧环保": SCOPED_ENVIRONMENT, "系统": [TASKS]},
     "enterprise": {"一企一档": SCOPED_ENTERPRISE_FILE, "经济运行": ["企业指标数据", "指标定义"], "亩均评价": ["评价结果"],
-                   "招商引资": ["招商项目"], "系统": [TASKS]},
+                   "招商引资": ["招商项目"], "智慧环保": SCOPED_ENVIRONMENT, "系统": [TASKS]},
     "admin": {"一企一档": ["企业名录", "企业地图", "服务合同"], "网格": ["网格"], "系统": [TASKS, "账号管理", "角色授权", "工作日历"]},
     "security": {"系统": [TASKS, "角色授权"]},
     "audit": {"系统": ["变更记录", TASKS, "角色授权", "登录记录"]},

@@ -9,8 +9,12 @@ class EnvironmentConfig(AppConfig):
 
     def ready(self):
         from openpark.core import navigation
-        from openpark.core.navigation import Module
+        from openpark.core.navigation import MenuItem, Module
 
-        from . import declarations  # noqa: F401  (the declared models)
+        from . import cockpit
+        from . import declarations  # noqa: F401  (the declared models, their importers)
 
-        navigation.register(Module("environment", "智慧环保", 45, ()))
+        navigation.register(Module("environment", "智慧环保", 45, (
+            MenuItem("环保总览", "environment:dashboard", "environment.view_outfall", park_wide=True, order=5),
+        )))
+        cockpit.register()
