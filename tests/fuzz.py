@@ -22,6 +22,9 @@ from openpark.enterprises.models import (
     AboveScaleYear, Chain, ChainLink, ChainMembership, Contact, HighTechCertificate, LandParcel, ParcelUse,
     ServiceContract, SubPark, Tag, Zone,
 )
+from openpark.environment.models import (
+    Measure, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+)
 from openpark.evaluation import services as evaluation
 from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Run, SchemeVersion
 from openpark.investment import services as investment
@@ -177,6 +180,21 @@ def build_park(user=None) -> dict:
         workflows.escalate(project, declared(Project), UserFactory(roles=["investment"]), user, "请协调拆迁")
     rule = DeadlineRule.objects.order_by("pk").first()
     ProjectDeadline.objects.create(project=project, rule=rule, applied_on=date(2026, 4, 1))
+    river = WaterBody.objects.create(name="七圩港", kind="canal", level="township", length_km=D("6.5"),
+                                     target_class="III")
+    segment = RiverSegment.objects.create(water_body=river, name="入江段", start_description="新港大道",
+                                          end_description="长江口门", length_km=D("1.2"))
+    outfall = Outfall.objects.create(code="CN001", name="某企业污水排口", outfall_class=OutfallClass.objects.first(),
+                                     longitude=D("120.25"), latitude=D("32.0"), water_body=river, segment=segment,
+                                     enterprise=first)
+    OutfallSample.objects.create(outfall=outfall, sampled_on=date(2026, 3, 1), cod=D("25"), compliant=True)
+    plan = RemediationPlan.objects.create(outfall=outfall, plan_type="regularise", approved_on=date(2026, 4, 1),
+                                          approved_by="靖江市生态环境局")
+    Measure.objects.create(plan=plan, content="设置标志牌和采样井", owner="企业", deadline=date(2026, 6, 30),
+                           progress=50, status="in_progress")
+    source = PollutionSource.objects.create(name="某企业生产废水", category="industrial", enterprise=first,
+                                            pollutants="化学需氧量、氨氮")
+    Tracing.objects.create(outfall=outfall, source=source, traced_on=date(2026, 3, 15))
     task = TaskRun.objects.create(name="test", label="测试任务", user=user)
     sheet = f"统一社会信用代码,企业名称,备注\n{_uscc(999999)},靖江新企业有限公司,新设\n".encode()
     job = ImportJob.objects.create(importer="enterprises.enterprise", user=user, filename="企业.csv",

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "openpark.economy",
     "openpark.evaluation",
     "openpark.investment",
+    "openpark.environment",
 ]
 
 MIDDLEWARE = [
@@ -343,6 +344,12 @@ API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 OPENPARK_PARK_NAME = os.environ.get("OPENPARK_PARK_NAME", "靖江经济技术开发区城南园区")
 OPENPARK_ISSUER = os.environ.get("OPENPARK_ISSUER", "靖江经济技术开发区城南园区管理委员会")
 # One-way digests (API tokens): sha256, or sm3 (国密) where the deployment asks for it.
+# How the park numbers its outfalls (入河排污口): no national rule exists, so each park sets its own
+# scheme, as a regular expression and the words that describe it to the people typing a code.
+OPENPARK_OUTFALL_CODE_PATTERN = os.environ.get("OPENPARK_OUTFALL_CODE_PATTERN", r"^[A-Z]{2,4}[0-9]{3,6}$")
+OPENPARK_OUTFALL_CODE_DESCRIPTION = os.environ.get(
+    "OPENPARK_OUTFALL_CODE_DESCRIPTION", "2～4 位大写字母加 3～6 位数字，如 CN001")
+
 OPENPARK_DIGEST_ALGORITHM = os.environ.get("OPENPARK_DIGEST_ALGORITHM", "sha256").lower()
 if OPENPARK_DIGEST_ALGORITHM not in {"sha256", "sm3"}:
     raise ImproperlyConfigured("OPENPARK_DIGEST_ALGORITHM must be sha256 or sm3.")

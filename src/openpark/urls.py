@@ -14,6 +14,7 @@ api_patterns = [
     path("economy/", include("openpark.economy.api.urls")),
     path("evaluation/", include("openpark.evaluation.api.urls")),
     path("investment/", include("openpark.investment.api.urls")),
+    path("environment/", include("openpark.environment.api.urls")),
     path("auth/token/", core_api_views.ObtainTokenView.as_view(), name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", api_docs, name="api_docs"),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("economy/", include("openpark.economy.urls")),
     path("evaluation/", include("openpark.evaluation.urls")),
     path("investment/", include("openpark.investment.urls")),
+    path("environment/", include("openpark.environment.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -9,19 +9,21 @@ SCOPED_ENTERPRISE_FILE = ["企业名录", "企业地图", "土地台账", "片�
 ENTERPRISE_FILE = [*SCOPED_ENTERPRISE_FILE, "服务合同"]
 ECONOMY = ["经济看板", "企业指标数据", "指标定义", "全市参考值"]
 EVALUATION = ["评价批次", "评价结果", "低效用地", "处置案", "评价方案", "等级政策"]
+ENVIRONMENT = ["环保总览", "入河排污口", "排口监测记录", "整治方案", "整治措施", "污染源清单", "排口溯源", "排口类别", "水体", "河段"]
+SCOPED_ENVIRONMENT = ["入河排污口", "排口监测记录", "整治方案", "整治措施", "污染源清单", "排口溯源"]
 INVESTMENT = ["项目总览", "招商项目", "项目问题", "招商线索", "走访洽谈", "目标企业进度", "目标企业", "目标企业年度目标", "产业链图谱", "产业链",
               "招商顾问", "办理时限"]
 EXPECTED_MENU = {
-    "leader": {"驾驶舱": ["园区驾驶舱"], "一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
-    "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
+    "leader": {"驾驶舱": ["园区驾驶舱"], "一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
+    "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
     "investment": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "招商引资": INVESTMENT, "系统": [TASKS]},
-    "environment": {"一企一档": ENTERPRISE_FILE, "系统": [TASKS]},
+    "environment": {"一企一档": ENTERPRISE_FILE, "智慧环保": ENVIRONMENT, "系统": [TASKS]},
     "industry": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "系统": [TASKS]},
     "community": {"一企一档": ENTERPRISE_FILE, "网格": ["网格"], "系统": [TASKS]},
     "grid": {"网格": ["网格"], "系统": [TASKS]},
-    "steward": {"一企一档": SCOPED_ENTERPRISE_FILE, "系统": [TASKS]},
+    "steward": {"一企一档": SCOPED_ENTERPRISE_FILE, "智慧环保": SCOPED_ENVIRONMENT, "系统": [TASKS]},
     "enterprise": {"一企一档": SCOPED_ENTERPRISE_FILE, "经济运行": ["企业指标数据", "指标定义"], "亩均评价": ["评价结果"],
-                   "招商引资": ["招商项目"], "系统": [TASKS]},
+                   "招商引资": ["招商项目"], "智慧环保": SCOPED_ENVIRONMENT, "系统": [TASKS]},
     "admin": {"一企一档": ["企业名录", "企业地图", "服务合同"], "网格": ["网格"], "系统": [TASKS, "账号管理", "角色授权", "工作日历"]},
     "security": {"系统": [TASKS, "角色授权"]},
     "audit": {"系统": ["变更记录", TASKS, "角色授权", "登录记录"]},
@@ -127,7 +129,7 @@ def test_the_sidebar_groups_items_by_module_and_lists_planned_modules(make_user,
     assert ">企业名录</a>" in enterprises_group and ">经济看板</a>" not in enterprises_group
     planned = nav[nav.index('data-module="planned"'):]
     assert nav.index('data-module="planned"') > starts[-1]
-    for label in ("智慧环保", "智改数转", "党建与网格", "空间与土地", "年度报告"):
+    for label in ("智改数转", "党建与网格", "空间与土地", "年度报告"):
         assert f"{label} <small>建设中</small>" in planned
     assert "<a " not in planned  # nothing to open yet
     assert 'aria-current' not in nav  # the home page is no item of the menu
@@ -157,7 +159,7 @@ def test_the_top_bar_holds_search_inbox_and_a_user_menu(make_user, client_for):
     assert "<script" not in html.split("</head>")[1]  # the drawer and the groups work from openpark.js
 
 
-PLANNED_HOMES = {"environment": "智慧环保", "steward": "智慧环保", "industry": "智改数转", "community": "党建与网格",
+PLANNED_HOMES = {"industry": "智改数转", "community": "党建与网格",
                  "grid": "党建与网格"}
 
 

@@ -91,7 +91,8 @@ ROLES: tuple[Role, ...] = (
     ),
     Role(
         "enterprise", "企业用户", "查看和确认本企业数据，下载本企业评价报告", False,
-        {**_all(VIEW, "enterprises", "economy", "evaluation"), "investment.project": VIEW, **_chains(NONE)},
+        {**_all(VIEW, "enterprises", "economy", "evaluation", "environment"), "investment.project": VIEW,
+         **_chains(NONE)},
     ),
     Role(
         # A contracted third party: sees the enterprises its contract covers while it runs.

@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from .models import (
+    Measure, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+)
+
+
+@admin.register(WaterBody)
+class WaterBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "level", "target_class", "is_deleted"]
+
+
+@admin.register(RiverSegment)
+class RiverSegmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "water_body", "length_km", "is_deleted"]
+
+
+@admin.register(OutfallClass)
+class OutfallClassAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_storm_water", "order", "is_deleted"]
+
+
+@admin.register(Outfall)
+class OutfallAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "outfall_class", "water_body", "stage", "is_deleted"]
+    readonly_fields = ["stage", "merged_into"]
+
+
+@admin.register(OutfallSample)
+class OutfallSampleAdmin(admin.ModelAdmin):
+    list_display = ["outfall", "kind", "sampled_on", "compliant", "is_deleted"]
+
+
+@admin.register(RemediationPlan)
+class RemediationPlanAdmin(admin.ModelAdmin):
+    list_display = ["outfall", "plan_type", "approved_on", "is_deleted"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["plan", "owner", "deadline", "status", "progress", "is_deleted"]
+
+
+@admin.register(PollutionSource)
+class PollutionSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "enterprise", "is_deleted"]
+
+
+@admin.register(Tracing)
+class TracingAdmin(admin.ModelAdmin):
+    list_display = ["outfall", "source", "method", "traced_on", "is_deleted"]

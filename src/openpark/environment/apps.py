@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class EnvironmentConfig(AppConfig):
+    name = "openpark.environment"
+    label = "environment"
+    verbose_name = "智慧环保"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from openpark.core import navigation
+        from openpark.core.navigation import MenuItem, Module
+
+        from . import cockpit
+        from . import declarations  # noqa: F401  (the declared models, their importers)
+
+        navigation.register(Module("environment", "智慧环保", 45, (
+            MenuItem("环保总览", "environment:dashboard", "environment.view_outfall", park_wide=True, order=5),
+        )))
+        cockpit.register()

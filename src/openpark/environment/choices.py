@@ -1,0 +1,120 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WaterBodyKind(models.TextChoices):
+    YANGTZE = "yangtze", _("长江")
+    RIVER = "river", _("河流")
+    CANAL = "canal", _("港河（沟渠）")
+    LAKE = "lake", _("湖库")
+    OTHER = "other", _("其他")
+
+
+class WaterBodyLevel(models.TextChoices):
+    """The river chief level a water body is managed at (河长制)."""
+
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+    TOWNSHIP = "township", _("乡镇级")
+    VILLAGE = "village", _("村级")
+
+
+class WaterClass(models.TextChoices):
+    """GB 3838-2002 surface water classes (the target a water body should meet)."""
+
+    I = "I", _("Ⅰ类")  # noqa: E741
+    II = "II", _("Ⅱ类")
+    III = "III", _("Ⅲ类")
+    IV = "IV", _("Ⅳ类")
+    V = "V", _("Ⅴ类")
+
+
+class OutletForm(models.TextChoices):
+    OPEN_PIPE = "open_pipe", _("明管")
+    CULVERT = "culvert", _("暗管")
+    PUMP = "pump", _("泵站")
+    SLUICE = "sluice", _("涵闸")
+    OTHER = "other", _("其他")
+
+
+class DischargeMode(models.TextChoices):
+    CONTINUOUS = "continuous", _("连续")
+    INTERMITTENT = "intermittent", _("间歇")
+    SEASONAL = "seasonal", _("季节性")
+
+
+class ApprovalType(models.TextChoices):
+    APPROVED = "approved", _("审批")
+    FILED = "filed", _("备案")
+    UNAPPROVED = "unapproved", _("未审批")
+    NOT_REQUIRED = "not_required", _("无需审批")
+
+
+class UsageStatus(models.TextChoices):
+    IN_USE = "in_use", _("在用")
+    OUT_OF_USE = "out_of_use", _("停用")
+
+
+class OutfallStage(models.TextChoices):
+    """The outfall's life cycle (查、测、溯、治 and close-out, as practised in Jiangsu)."""
+
+    SUSPECTED = "suspected", _("疑似")
+    VERIFIED = "verified", _("已核实")
+    REJECTED = "rejected", _("排除")
+    MONITORED = "monitored", _("已监测")
+    TRACED = "traced", _("已溯源")
+    PLAN_APPROVED = "plan_approved", _("方案已批")
+    IN_REMEDIATION = "in_remediation", _("整治中")
+    PENDING_CLOSEOUT = "pending_closeout", _("待销号")
+    COUNTY_PRECLOSED = "county_preclosed", _("县级预销号")
+    CLOSED = "closed", _("已销号")
+    ABOLISHED = "abolished", _("已取缔")
+    MERGED = "merged", _("已合并")
+
+
+# The stages in the order an outfall goes through them; 排除, 已取缔 and 已合并 end it elsewhere.
+STAGE_ORDER = (OutfallStage.SUSPECTED, OutfallStage.VERIFIED, OutfallStage.MONITORED, OutfallStage.TRACED,
+               OutfallStage.PLAN_APPROVED, OutfallStage.IN_REMEDIATION, OutfallStage.PENDING_CLOSEOUT,
+               OutfallStage.COUNTY_PRECLOSED, OutfallStage.CLOSED)
+ALL_STAGES = (*STAGE_ORDER, OutfallStage.REJECTED, OutfallStage.ABOLISHED, OutfallStage.MERGED)
+# Where an outfall's remediation is over (销号, 取缔, 合并) or was never needed (排除).
+FINISHED_STAGES = (OutfallStage.CLOSED, OutfallStage.ABOLISHED, OutfallStage.MERGED, OutfallStage.REJECTED)
+
+
+class SampleKind(models.TextChoices):
+    MONITORING = "monitoring", _("监测")
+    RETEST = "retest", _("销号复测")
+
+
+class PlanType(models.TextChoices):
+    """一口一策: what is done with the outfall (国办函〔2022〕17号)."""
+
+    ABOLISH = "abolish", _("取缔")
+    MERGE = "merge", _("合并")
+    REGULARISE = "regularise", _("规范整治")
+    KEEP = "keep", _("保留规范化")
+
+
+class MeasureStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("进行中")
+    DONE = "done", _("已完成")
+
+
+class SourceCategory(models.TextChoices):
+    """第二次全国污染源普查 (国办发〔2017〕82号)."""
+
+    INDUSTRIAL = "industrial", _("工业源")
+    AGRICULTURAL = "agricultural", _("农业源")
+    DOMESTIC = "domestic", _("生活源")
+    CENTRALISED = "centralised", _("集中式污染治理设施")
+    MOBILE = "mobile", _("移动源及其他")
+
+
+class TracingMethod(models.TextChoices):
+    SITE_SURVEY = "site_survey", _("现场排查")
+    QUALITY_COMPARISON = "quality_comparison", _("水质比对")
+    NETWORK_SURVEY = "network_survey", _("管网排查")
+    MONITORING = "monitoring", _("溯源监测")
+    OTHER = "other", _("其他")

@@ -1,0 +1,128 @@
+from django import forms
+
+from openpark.core.forms import DateInput, ScopedModelForm
+from openpark.core.workflows import TransitionForm
+
+from .choices import OutfallStage
+from .models import (
+    Measure, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+)
+
+DATE = DateInput()
+GEOMETRY_HELP = "可选：GeoJSON 线（LineString）、点或面，坐标为 WGS-84 [经度, 纬度]。"
+COMPLIANT_CHOICES = (("", "请选择"), ("true", "达标"), ("false", "不达标"))
+
+
+class WaterBodyForm(ScopedModelForm):
+    class Meta:
+        model = WaterBody
+        fields = ["name", "kind", "level", "length_km", "target_class", "geometry", "note"]
+        help_texts = {"geometry": GEOMETRY_HELP}
+        widgets = {"geometry": forms.Textarea(attrs={"rows": 3})}
+
+
+class RiverSegmentForm(ScopedModelForm):
+    class Meta:
+        model = RiverSegment
+        fields = ["water_body", "name", "start_description", "end_description", "length_km", "geometry"]
+        help_texts = {"geometry": GEOMETRY_HELP}
+        widgets = {"geometry": forms.Textarea(attrs={"rows": 3})}
+
+
+class OutfallClassForm(ScopedModelForm):
+    class Meta:
+        model = OutfallClass
+        fields = ["name", "is_storm_water", "order", "note"]
+
+
+OUTFALL_FIELDS = ["code", "name", "outfall_class", "longitude", "latitude", "water_body", "segment", "outlet_form",
+                  "discharge_mode", "approval_type", "enterprise", "responsible_organisation", "usage_status",
+                  "signboard_text", "qr_data", "has_sampling_point", "has_inspection_well", "has_signboard",
+                  "has_video", "has_online_monitoring", "note"]
+
+
+class OutfallForm(ScopedModelForm):
+    class Meta:
+        model = Outfall
+        fields = OUTFALL_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import code_pattern
+
+        if "code" in self.fields:
+            self.fields["code"].help_text = f"本园区编码规则：{code_pattern()[1]}"
+
+
+class OutfallSampleForm(ScopedModelForm):
+    class Meta:
+        model = OutfallSample
+        fields = ["outfall", "kind", "sampled_on", "agency", "cod", "ammonia", "total_phosphorus", "compliant", "note"]
+        widgets = {"sampled_on": DATE}
+
+
+class RemediationPlanForm(ScopedModelForm):
+    class Meta:
+        model = RemediationPlan
+        fields = ["outfall", "plan_type", "approved_on", "approved_by", "summary"]
+        widgets = {"approved_on": DATE}
+
+
+class MeasureForm(ScopedModelForm):
+    class Meta:
+        model = Measure
+        fields = ["plan", "content", "owner", "deadline", "progress", "status", "completed_on"]
+        widgets = {"deadline": DATE, "completed_on": DATE, "content": forms.Textarea(attrs={"rows": 2})}
+
+
+class PollutionSourceForm(ScopedModelForm):
+    class Meta:
+        model = PollutionSource
+        fields = ["name", "category", "enterprise", "responsible_party", "location", "pollutants", "note"]
+
+
+class TracingForm(ScopedModelForm):
+    class Meta:
+        model = Tracing
+        fields = ["outfall", "source", "method", "traced_on", "note"]
+        widgets = {"traced_on": DATE}
+
+
+# The outfall's transitions with fields of their own ---------------------------------------------
+
+
+class MonitorForm(TransitionForm):
+    """登记监测: a sample taken now (date and whether it met the standard) or a monitoring report;
+    neither is needed when a sample is already on record."""
+
+    sampled_on = forms.DateField(label="采样日期", widget=DATE, required=False)
+    compliant = forms.NullBooleanField(label="是否达标", required=False,
+                                       widget=forms.Select(choices=COMPLIANT_CHOICES))
+    report = forms.FileField(label="监测报告", required=False)
+
+
+class CloseoutForm(TransitionForm):
+    """申请销号: the signboard's photo (the evidence) and a compliant re-test."""
+
+    sampled_on = forms.DateField(label="复测采样日期", widget=DATE)
+    compliant = forms.NullBooleanField(label="复测是否达标", widget=forms.Select(choices=COMPLIANT_CHOICES))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "evidence" in self.fields:
+            self.fields["evidence"].label = "标志牌照片"
+
+    def clean_compliant(self):
+        value = self.cleaned_data.get("compliant")
+        if value is None:
+            raise forms.ValidationError("请选择复测是否达标。")
+        return value
+
+
+class MergeForm(TransitionForm):
+    """合并: the outfall it joins."""
+
+    merged_into = forms.ModelChoiceField(
+        label="并入排口",
+        queryset=Outfall.objects.exclude(stage__in=(OutfallStage.MERGED, OutfallStage.ABOLISHED,
+                                                     OutfallStage.REJECTED)))

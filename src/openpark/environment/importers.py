@@ -1,0 +1,234 @@
+"""Column maps of the environment sheets: outfalls (入河排污口名录), remediation measures and the
+pollution-source list, each imported all-or-nothing and exported in the same layout.
+
+An outfall's stage moves only through its transitions: a sheet creates outfalls (as 疑似) and
+updates their particulars, never their stage. Measures are matched by their outfall's code and
+their content; a measure's outfall must already have its plan (一口一策)."""
+from openpark.core import imports
+from openpark.core.importing import CellError, Column, ImportSpec
+from openpark.enterprises.importers import choices_of
+from openpark.enterprises.models import Enterprise
+
+from .choices import ApprovalType, DischargeMode, MeasureStatus, OutletForm, SourceCategory, UsageStatus
+from .models import Measure, Outfall, OutfallClass, PollutionSource, RemediationPlan, RiverSegment, WaterBody
+
+FLAGS = (("has_sampling_point", "采样点"), ("has_inspection_well", "检查井"), ("has_signboard", "标志牌"),
+         ("has_video", "视频监控"), ("has_online_monitoring", "在线监测"))
+
+OUTFALL_SPEC = ImportSpec(
+    name="environment.outfall",
+    title="入河排污口",
+    key="code",
+    columns=(
+        Column("code", "排口编码", kind="code", required=True, max_length=30, synonyms=("排污口编码", "编码", "排口编号")),
+        Column("name", "排口名称", required=True, max_length=100, synonyms=("排污口名称", "名称")),
+        Column("outfall_class", "排口类别", required=True, max_length=50, synonyms=("排污口类别", "类别", "排口类型")),
+        Column("longitude", "经度", kind="decimal", required=True, decimal_places=6),
+        Column("latitude", "纬度", kind="decimal", required=True, decimal_places=6),
+        Column("water_body", "受纳水体", required=True, max_length=100, synonyms=("入河（湖）名称", "水体")),
+        Column("segment", "所在河段", max_length=100, synonyms=("河段",)),
+        Column("outlet_form", "排放口形式", kind="choice", choices=choices_of(OutletForm), synonyms=("排口形式",)),
+        Column("discharge_mode", "排放方式", kind="choice", choices=choices_of(DischargeMode)),
+        Column("approval_type", "设置审批", kind="choice", choices=choices_of(ApprovalType), synonyms=("审批情况",)),
+        Column("enterprise_uscc", "责任企业统一社会信用代码", kind="uscc", synonyms=("企业统一社会信用代码", "信用代码")),
+        Column("responsible_organisation", "其他责任单位", max_length=200, synonyms=("责任单位",)),
+        Column("usage_status", "使用状态", kind="choice", choices=choices_of(UsageStatus)),
+        Column("signboard_text", "标志牌内容", max_length=2000),
+        Column("qr_data", "二维码信息", max_length=500),
+        *(Column(name, label, kind="bool") for name, label in FLAGS),
+        Column("note", "说明", max_length=2000, synonyms=("备注",)),
+    ),
+)
+OUTFALL_PLAIN = ("code", "name", "longitude", "latitude", "outlet_form", "discharge_mode", "approval_type",
+                 "responsible_organisation", "usage_status", "signboard_text", "qr_data", "note",
+                 *(name for name, _ in FLAGS))
+BLANK_TEXT = {"responsible_organisation", "signboard_text", "qr_data", "note", "responsible_party", "location",
+              "pollutants"}
+CHOICE_DEFAULTS = {"outlet_form": OutletForm.OPEN_PIPE, "discharge_mode": DischargeMode.CONTINUOUS,
+                   "approval_type": ApprovalType.UNAPPROVED, "usage_status": UsageStatus.IN_USE}
+
+
+def _assign_plain(instance, values: dict, names) -> None:
+    for name in names:
+        if name not in values:
+            continue
+        value = values[name]
+        if value is None and name in BLANK_TEXT:
+            value = ""
+        if value is None and name in CHOICE_DEFAULTS:
+            value = CHOICE_DEFAULTS[name]
+        if value is None and name.startswith("has_"):
+            value = False
+        setattr(instance, name, value)
+
+
+def _enterprises_by_uscc(rows, column: str = "enterprise_uscc") -> dict[str, int]:
+    codes = [r.values[column] for r in rows if r.values.get(column)]
+    found = {}
+    for chunk in imports.chunks(codes):
+        found.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
+    return found
+
+
+class OutfallImporter(imports.ModelImporter):
+    spec = OUTFALL_SPEC
+    model = Outfall
+    key = ("code",)
+    notes = "新导入的排口状态为“疑似”，其后按流程在排口页面核实、监测、溯源和整治；导入不改变已有排口的状态。"
+
+    def resolve(self, rows):
+        classes = dict(OutfallClass.objects.values_list("name", "pk"))
+        bodies = dict(WaterBody.objects.values_list("name", "pk"))
+        segments = {(body, name): pk for pk, body, name in RiverSegment.objects.values_list("pk", "water_body_id", "name")}
+        enterprises = _enterprises_by_uscc(rows)
+        errors = []
+        for row in rows:
+            errors += self._resolve_row(row, classes, bodies, segments, enterprises)
+        return errors
+
+    @staticmethod
+    def _resolve_row(row, classes, bodies, segments, enterprises) -> list[CellError]:
+        values, errors = row.values, []
+
+        def fail(column, value, reason):
+            errors.append(CellError(row.sheet, row.row, column, value, reason))
+
+        values["outfall_class_id"] = classes.get(values["outfall_class"])
+        if values["outfall_class_id"] is None:
+            fail("排口类别", values["outfall_class"], f"没有名为“{values['outfall_class']}”的排口类别（可选：{'、'.join(classes)}）")
+        values["water_body_id"] = bodies.get(values["water_body"])
+        if values["water_body_id"] is None:
+            fail("受纳水体", values["water_body"], f"没有名为“{values['water_body']}”的水体")
+        if values.get("segment"):
+            values["segment_id"] = segments.get((values["water_body_id"], values["segment"]))
+            if values["segment_id"] is None and values["water_body_id"] is not None:
+                fail("所在河段", values["segment"], f"水体“{values['water_body']}”中没有“{values['segment']}”河段")
+        elif "segment" in values:
+            values["segment_id"] = None
+        if values.get("enterprise_uscc"):
+            values["enterprise_id"] = enterprises.get(values["enterprise_uscc"])
+            if values["enterprise_id"] is None:
+                fail("责任企业统一社会信用代码", values["enterprise_uscc"], "园区企业中没有这个统一社会信用代码")
+        elif "enterprise_uscc" in values:
+            values["enterprise_id"] = None
+        return errors
+
+    def assign(self, instance, values):
+        _assign_plain(instance, values, OUTFALL_PLAIN)
+        for name in ("outfall_class_id", "water_body_id", "segment_id", "enterprise_id"):
+            if name in values:
+                setattr(instance, name, values[name])
+
+    def export_rows(self, queryset, user=None):
+        for outfall in queryset.select_related("outfall_class", "water_body", "segment", "enterprise") \
+                .iterator(chunk_size=2000):
+            yield {
+                **{name: getattr(outfall, name) for name in OUTFALL_PLAIN},
+                "outfall_class": outfall.outfall_class.name, "water_body": outfall.water_body.name,
+                "segment": outfall.segment.name if outfall.segment_id else "",
+                "enterprise_uscc": outfall.enterprise.uscc if outfall.enterprise_id else "",
+            }
+
+
+MEASURE_SPEC = ImportSpec(
+    name="environment.measure",
+    title="整治措施",
+    key="outfall",
+    unique_key=False,
+    columns=(
+        Column("outfall", "排口编码", kind="code", required=True, max_length=30, synonyms=("排污口编码", "排口编号")),
+        Column("content", "措施内容", required=True, max_length=2000, synonyms=("整治措施", "措施")),
+        Column("owner", "责任单位（人）", required=True, max_length=100, synonyms=("责任单位", "责任人")),
+        Column("deadline", "完成时限", kind="date", required=True, synonyms=("时限", "完成期限")),
+        Column("progress", "进度", kind="int", unit="%", synonyms=("完成进度",)),
+        Column("status", "状态", kind="choice", choices=choices_of(MeasureStatus), synonyms=("完成情况",)),
+        Column("completed_on", "完成日期", kind="date"),
+    ),
+)
+MEASURE_PLAIN = ("content", "owner", "deadline", "progress", "status", "completed_on")
+
+
+class MeasureImporter(imports.ModelImporter):
+    spec = MEASURE_SPEC
+    model = Measure
+    key = ("plan", "content")
+    notes = "按排口编码和措施内容对应已有措施；排口须已制定整治方案（一口一策）。"
+
+    def resolve(self, rows):
+        codes = {r.values["outfall"] for r in rows}
+        plans = dict(RemediationPlan.objects.filter(outfall__code__in=codes).values_list("outfall__code", "pk"))
+        known = set(Outfall.objects.filter(code__in=codes).values_list("code", flat=True))
+        errors = []
+        for row in rows:
+            code = row.values["outfall"]
+            row.values["plan_id"] = plans.get(code)
+            if row.values["plan_id"] is None:
+                reason = "该排口尚未制定整治方案" if code in known else "没有这个编码的排口"
+                errors.append(CellError(row.sheet, row.row, "排口编码", code, reason))
+        return errors
+
+    def assign(self, instance, values):
+        _assign_plain(instance, values, MEASURE_PLAIN)
+        if instance.progress is None:
+            instance.progress = 0
+        if not instance.status:
+            instance.status = MeasureStatus.NOT_STARTED
+        if "plan_id" in values:
+            instance.plan_id = values["plan_id"]
+
+    def export_rows(self, queryset, user=None):
+        for measure in queryset.select_related("plan__outfall").iterator(chunk_size=2000):
+            yield {**{name: getattr(measure, name) for name in MEASURE_PLAIN}, "outfall": measure.plan.outfall.code}
+
+
+SOURCE_SPEC = ImportSpec(
+    name="environment.pollutionsource",
+    title="污染源清单",
+    key="name",
+    unique_key=False,
+    columns=(
+        Column("name", "污染源名称", required=True, max_length=200, synonyms=("名称", "污染源")),
+        Column("category", "类别", kind="choice", required=True, choices=choices_of(SourceCategory),
+               synonyms=("污染源类别",)),
+        Column("enterprise_uscc", "所属企业统一社会信用代码", kind="uscc", synonyms=("企业统一社会信用代码", "信用代码")),
+        Column("responsible_party", "责任主体", max_length=200, synonyms=("责任单位",)),
+        Column("location", "位置", max_length=200, synonyms=("地址", "所在位置")),
+        Column("pollutants", "主要污染物", max_length=300, synonyms=("污染物",)),
+        Column("note", "说明", max_length=2000, synonyms=("备注",)),
+    ),
+)
+SOURCE_PLAIN = ("name", "category", "responsible_party", "location", "pollutants", "note")
+
+
+class PollutionSourceImporter(imports.ModelImporter):
+    spec = SOURCE_SPEC
+    model = PollutionSource
+    key = ("name", "category")
+
+    def resolve(self, rows):
+        enterprises = _enterprises_by_uscc(rows)
+        errors = []
+        for row in rows:
+            uscc = row.values.get("enterprise_uscc")
+            if uscc:
+                row.values["enterprise_id"] = enterprises.get(uscc)
+                if row.values["enterprise_id"] is None:
+                    errors.append(CellError(row.sheet, row.row, "所属企业统一社会信用代码", uscc, "园区企业中没有这个统一社会信用代码"))
+            elif "enterprise_uscc" in row.values:
+                row.values["enterprise_id"] = None
+        return errors
+
+    def assign(self, instance, values):
+        _assign_plain(instance, values, SOURCE_PLAIN)
+        if "enterprise_id" in values:
+            instance.enterprise_id = values["enterprise_id"]
+
+    def export_rows(self, queryset, user=None):
+        for source in queryset.select_related("enterprise").iterator(chunk_size=2000):
+            yield {**{name: getattr(source, name) for name in SOURCE_PLAIN},
+                   "enterprise_uscc": source.enterprise.uscc if source.enterprise_id else ""}
+
+
+outfall_importer = imports.register(OutfallImporter())
+measure_importer = imports.register(MeasureImporter())
+source_importer = imports.register(PollutionSourceImporter())
