@@ -11,7 +11,7 @@ from django.db.migrations.loader import MigrationLoader
 import openpark.core
 
 CORE_DIR = Path(openpark.core.__file__).parent
-APPS_ON_CORE = ("enterprises", "economy", "evaluation", "investment")
+APPS_ON_CORE = ("enterprises", "economy", "evaluation", "investment", "environment")
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -29,7 +29,7 @@ def test_no_app_writes_the_year_bounds_itself():
 
 def test_every_year_field_has_the_shared_bounds():
     fields = [field for model in apps.get_models() if model._meta.app_label in
-              {"enterprises", "economy", "evaluation", "investment"}
+              {"enterprises", "economy", "evaluation", "investment", "environment"}
               for field in model._meta.concrete_fields if field.name in YEAR_FIELDS]
     assert len(fields) >= 6
     for field in fields:

@@ -79,6 +79,8 @@ def perform(obj, transition: Transition, user, data, files) -> Outcome:
     input), TransitionError (not now, or a note or evidence missing) or PermissionDenied; then
     nothing has changed."""
     machine = machine_of(type(obj))
+    if user is not None and not user.has_perm(transition.permission):  # before any input is read
+        raise PermissionDenied(f"您没有{transition.label}的权限。")
     _check_shape(data)
     form = form_class(transition)(data, files, transition=transition)
     if not form.is_valid():
