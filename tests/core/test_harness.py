@@ -5,6 +5,7 @@ the permission gets 403, a permitted role gets 200, and a user scoped to one ent
 that enterprise's rows (404 on others, nothing foreign in lists, exports or search). Each page and
 endpoint also keeps to its query budget (tests/query_budgets.json): a page that starts to cost a
 query per row fails here. `UPDATE_QUERY_BUDGETS=1` rewrites the file after a deliberate change."""
+import functools
 import json
 import os
 from pathlib import Path
@@ -54,11 +55,27 @@ def park(django_db_setup, django_db_blocker):
             root = UserFactory(username="harness_root", is_superuser=True, is_staff=True)
             data = build_park(root)
             data["outsider"] = EnterpriseFactory(name="园区外的另一家企业")
+            data["people"] = {slug: _person(slug) for slug in (*(role.slug for role in ROLES), None)}
         yield data
 
 
+def _person(slug: str | None):
+    """A user of the role (None: of no role) and a page client signed in as them, made once for
+    the module: the tests only read, so one signed-in user per role serves them all."""
+    user = UserFactory(roles=[slug] if slug else [])
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+def person(park, slug: str | None):
+    return park["people"][slug]
+
+
+@functools.cache
 def permitted_role(decl, action: str) -> str | None:
-    """A park-wide role that holds the permission of the action, or None."""
+    """A park-wide role that holds the permission of the action, or None (the roles' permissions
+    are kept in step by every migrate, and no test changes them)."""
     codename = decl.permission(action).split(".", 1)[1]
     for role in ROLES:
         if role.name in PARK_WIDE_ROLE_NAMES and Group.objects.get(name=role.name).permissions.filter(
@@ -104,14 +121,14 @@ def test_pages_answer_each_kind_of_user(park, key, action):
     slug = permitted_role(decl, action)
     if slug is None:
         pytest.skip(f"no role may {action} {key}")
-    user = UserFactory(roles=[slug])
+    user, client = person(park, slug)
     url = page_url(decl, action, user)
     if url is None:
         pytest.fail(f"the park has no {key} that the role {slug} may see")
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and reverse("login") in anonymous["Location"], url
-    assert logged_in(UserFactory()).get(url).status_code == 403, url
-    assert logged_in(user).get(url).status_code == 200, url
+    assert person(park, None)[1].get(url).status_code == 403, url
+    assert client.get(url).status_code == 200, url
 
 
 @pytest.mark.django_db
@@ -119,11 +136,11 @@ def test_pages_answer_each_kind_of_user(park, key, action):
 def test_api_answers_each_kind_of_user(park, key, action):
     decl = declaration(key)
     slug = permitted_role(decl, action)
-    user = UserFactory(roles=[slug])
+    user = person(park, slug)[0]
     url = api_url(decl, action, user)
     assert url is not None, f"the park has no {key} that the role {slug} may see"
     assert APIClient().get(url).status_code == 401, url
-    assert api_as(UserFactory()).get(url).status_code == 403, url
+    assert api_as(person(park, None)[0]).get(url).status_code == 403, url
     assert api_as(user).get(url).status_code == 200, url
 
 
@@ -132,10 +149,9 @@ def test_api_answers_each_kind_of_user(park, key, action):
 def test_exports_answer_each_kind_of_user(park, key):
     decl = declaration(key)
     url = reverse(decl.url_name("list")) + "?export=xlsx"
-    user = UserFactory(roles=[permitted_role(decl, "list")])
     assert Client().get(url).status_code == 302
-    assert logged_in(UserFactory()).get(url).status_code == 403
-    response = logged_in(user).get(url)
+    assert person(park, None)[1].get(url).status_code == 403
+    response = person(park, permitted_role(decl, "list"))[1].get(url)
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
@@ -146,8 +162,8 @@ def test_import_pages_answer_each_kind_of_user(park, key):
     for url in (reverse("core:import_start", args=[decl.importer.name]),
                 reverse("core:import_template", args=[decl.importer.name])):
         assert Client().get(url).status_code == 302, url
-        assert logged_in(UserFactory(roles=["leader"])).get(url).status_code == 403, url
-        assert logged_in(UserFactory(roles=[permitted_role(decl, "add")])).get(url).status_code == 200, url
+        assert person(park, "leader")[1].get(url).status_code == 403, url
+        assert person(park, permitted_role(decl, "add"))[1].get(url).status_code == 200, url
 
 
 # Scope ------------------------------------------------------------------------------------------
@@ -227,9 +243,7 @@ def measured(park) -> dict[str, int]:
         for action in ("list", "detail"):
             if action not in decl.actions:
                 continue
-            slug = permitted_role(decl, action)
-            user = UserFactory(roles=[slug])
-            client = logged_in(user)
+            user, client = person(park, permitted_role(decl, action))
             client.get(reverse("home"))  # the session and the user's roles are read once
             url = page_url(decl, action, user)
             counts[f"{decl.key} page {action}"] = count_queries(client, url)
