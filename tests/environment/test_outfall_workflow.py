@@ -116,7 +116,7 @@ def test_close_out_needs_a_signboard_photo_and_a_compliant_retest(way, act, make
     status, text = act(way, outfall, "submit_closeout", {"sampled_on": yesterday(), "compliant": "true"})
     assert status == 400 and "申请销号须上传证明材料。" in text
     status, text = act(way, outfall, "submit_closeout", {"compliant": "true", "evidence": photo("标志牌.png")})
-    assert status == 400 and "复测采样日期" in text
+    assert status == 400 and "请填写复测采样日期。" in text
     status, text = act(way, outfall, "submit_closeout", {"sampled_on": yesterday(), "evidence": photo("标志牌.png")})
     assert status == 400 and "请选择复测是否达标。" in text
     status, text = act(way, outfall, "submit_closeout",
@@ -164,7 +164,7 @@ def test_merge_points_at_the_outfall_it_joined(way, act, make_outfall):
     target = make_outfall("in_remediation", plan_type="regularise")
     outfall = make_outfall("in_remediation", plan_type="merge")
     status, text = act(way, outfall, "merge")
-    assert status == 400 and "并入排口" in text
+    assert status == 400 and "请选择并入排口。" in text
     status, text = act(way, outfall, "merge", {"merged_into": outfall.pk})
     assert status == 400 and "排口不能并入自身。" in text
     gone = make_outfall("merged", merged_into=target)

@@ -104,25 +104,22 @@ class MonitorForm(TransitionForm):
 class CloseoutForm(TransitionForm):
     """申请销号: the signboard's photo (the evidence) and a compliant re-test."""
 
-    sampled_on = forms.DateField(label="复测采样日期", widget=DATE)
-    compliant = forms.NullBooleanField(label="复测是否达标", widget=forms.Select(choices=COMPLIANT_CHOICES))
+    # Both are needed (`services.submit_closeout` says so): they are optional here so that whoever
+    # may not make the transition hears that first, whatever they sent.
+    sampled_on = forms.DateField(label="复测采样日期", widget=DATE, required=False, help_text="必填")
+    compliant = forms.NullBooleanField(label="复测是否达标", required=False, help_text="必填",
+                                       widget=forms.Select(choices=COMPLIANT_CHOICES))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "evidence" in self.fields:
             self.fields["evidence"].label = "标志牌照片"
 
-    def clean_compliant(self):
-        value = self.cleaned_data.get("compliant")
-        if value is None:
-            raise forms.ValidationError("请选择复测是否达标。")
-        return value
-
 
 class MergeForm(TransitionForm):
     """合并: the outfall it joins."""
 
     merged_into = forms.ModelChoiceField(
-        label="并入排口",
+        label="并入排口", required=False, help_text="必填",
         queryset=Outfall.objects.exclude(stage__in=(OutfallStage.MERGED, OutfallStage.ABOLISHED,
                                                      OutfallStage.REJECTED)))
