@@ -77,3 +77,30 @@ def test_a_steward_sees_the_enterprises_its_contract_covers(park, make_user, cli
 
 def test_park_staff_see_every_outfall(park, staff, api_for):
     assert visible(api_for(staff), "outfalls") == 3
+
+
+def test_a_steward_records_an_outfall_of_an_enterprise_it_serves(park, make_user, client_for, api_for, yangtze,
+                                                                   segment):
+    from openpark.environment.models import Outfall, OutfallClass
+
+    (mine, _), (theirs, _) = park["甲公司"], park["乙公司"]
+    today = timezone.localdate()
+    contract = ServiceContract.objects.create(number="HBGJ-2026-002", contractor="某环保科技有限公司", service="环保管家",
+                                              starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=300))
+    contract.enterprises.set([mine])
+    steward = make_user("steward")
+    ContractBinding.objects.create(user=steward, contract=contract)
+    client = client_for(steward)
+    # The water bodies, segments and classes are the park's shared vocabulary: the steward sees them all.
+    typed = client.get(reverse("core:autocomplete", args=["environment.waterbody"]), {"q": "长江"}).json()
+    assert [row["text"] for row in typed["results"]] == ["长江（靖江段）"]
+    assert client.get(yangtze.get_absolute_url()).status_code == 200
+    body = {"code": "CN050", "name": "管家发现的排口", "outfall_class": OutfallClass.objects.first().pk,
+            "longitude": "120.26", "latitude": "31.98", "water_body": yangtze.pk, "segment": segment.pk,
+            "outlet_form": "open_pipe", "discharge_mode": "continuous", "approval_type": "unapproved",
+            "usage_status": "in_use", "enterprise": theirs.pk}
+    response = client.post(reverse("environment:outfall_add"), body)
+    assert response.status_code == 200 and not Outfall.objects.filter(code="CN050").exists()  # not its enterprise
+    body["enterprise"] = mine.pk
+    assert client.post(reverse("environment:outfall_add"), body).status_code == 302
+    assert Outfall.objects.get(code="CN050").enterprise == mine
