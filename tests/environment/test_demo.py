@@ -4,6 +4,7 @@ model's rules."""
 import pytest
 from django.urls import reverse
 
+from openpark.core.deadlines import is_overdue
 from openpark.core.models import Deadline, StateChange
 from openpark.environment import services
 from openpark.environment.models import (
@@ -56,6 +57,8 @@ def test_each_outfall_has_its_history_and_those_in_remediation_their_deadline():
         assert changes[0].from_state == "suspected" and changes[-1].to_state == outfall.stage, outfall.code
     open_deadlines = Deadline.objects.filter(state="in_remediation", met_at__isnull=True)
     assert open_deadlines.count() == 2 and StateChange.objects.filter(to_state="closed").count() == 3
+    late, on_time = Outfall.objects.get(code="CN005"), Outfall.objects.get(code="CN006")
+    assert is_overdue(late) and not is_overdue(on_time)
 
 
 def test_the_dashboard_shows_the_demo(make_user, client_for):
