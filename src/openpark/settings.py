@@ -15,6 +15,8 @@ Environment variables:
   CHANGE_RECORD_RETENTION_DAYS  change records older than this are archived by `archive_changes` (default 1095).
   OPENPARK_PARK_NAME  the park's name, printed on its reports (default: the demo park's).
   OPENPARK_ISSUER  the body that issues the reports (default: the demo park's 管委会).
+  OPENPARK_OUTFALL_CODE_PATTERN, OPENPARK_OUTFALL_CODE_DESCRIPTION  the park's outfall numbering
+                     scheme (a regular expression) and its description in words.
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os

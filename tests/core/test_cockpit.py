@@ -188,7 +188,7 @@ def test_tiles_follow_the_role(role, keys, make_user, client_for):
     assert ("亩均评价" in html.split('<main')[1]) == ("evaluation" in keys)
 
 
-@pytest.mark.parametrize("role", ["admin", "grid"])
+@pytest.mark.parametrize("role", ["community", "admin", "grid"])
 def test_roles_with_nothing_to_see_are_refused(role, make_user, client_for):
     client = client_for(make_user(role))
     assert client.get(reverse("cockpit")).status_code == 403
@@ -232,12 +232,13 @@ def test_a_tile_from_another_app_shows_for_those_with_its_permission(leader, mak
     cockpit.register(cockpit.Tile("test-hidden", "隐藏", 60, ("enterprises.view_enterprise", "core.change_user"), build))
     try:
         response = leader.get(reverse("cockpit"))
-        assert list(panels(response)) == ["economy", "evaluation", "investment", "environment", "test-population", "evaluation-map"]
+        assert list(panels(response)) == ["economy", "evaluation", "investment", "environment", "test-population",
+                                         "evaluation-map"]
         html = response.content.decode()
         assert "12,346<small>人</small>" in html and "同比 -3.46%" in html
         assert "&lt;人口&gt;" in html and "&lt;b&gt;说明&lt;/b&gt;" in html  # escaped
-        environment = client_for(make_user("environment"))
-        assert list(panels(environment.get(reverse("cockpit")))) == ["environment", "test-population"]
+        community = client_for(make_user("community"))
+        assert list(panels(community.get(reverse("cockpit")))) == ["test-population"]
     finally:
         cockpit.unregister("test-population")
         cockpit.unregister("test-hidden")

@@ -12,6 +12,18 @@ from .views import enterprise_outfalls_panel, outfall_panel, source_panel
 
 MODULE = "environment"
 
+
+class ReferencePages(ModelPages):
+    """The park's shared vocabulary (water bodies, their segments, outfall classes): no enterprise's
+    records, so whoever may view them sees them all, a 环保管家 recording an outfall included."""
+
+    def scoped(self, user):
+        return self.model.objects.all()
+
+    def scoped_deleted(self, user):
+        return self.model.all_objects.filter(is_deleted=True)
+
+
 outfall_pages = ModelPages(
     Outfall, filterset_class=filters.OutfallFilterSet, form_class=forms.OutfallForm, prefix="outfalls/",
     list_columns=["code", "name", "outfall_class", "water_body", "responsible_party", "usage_status", "stage"],
@@ -65,20 +77,20 @@ tracing_pages = ModelPages(
             select_related=("outfall", "source")),
     menu=Menu(MODULE, "排口溯源", order=60),
 )
-class_pages = ModelPages(
+class_pages = ReferencePages(
     OutfallClass, filterset_class=filters.OutfallClassFilterSet, form_class=forms.OutfallClassForm,
     prefix="outfall-classes/", list_columns=["order", "name", "is_storm_water"],
     api=Api("outfall-classes", fields=("name", "is_storm_water", "order", "note")),
     menu=Menu(MODULE, "排口类别", order=70, park_wide=True),
 )
-water_body_pages = ModelPages(
+water_body_pages = ReferencePages(
     WaterBody, filterset_class=filters.WaterBodyFilterSet, form_class=forms.WaterBodyForm, prefix="water-bodies/",
     list_columns=["name", "kind", "level", "length_km", "target_class"],
     detail_fields=["name", "kind", "level", "length_km", "target_class", "note"],
     api=Api("water-bodies", fields=("name", "kind", "level", "length_km", "target_class", "geometry", "note")),
     menu=Menu(MODULE, "水体", order=80, park_wide=True),
 )
-segment_pages = ModelPages(
+segment_pages = ReferencePages(
     RiverSegment, filterset_class=filters.RiverSegmentFilterSet, form_class=forms.RiverSegmentForm,
     prefix="segments/",
     list_columns=["water_body", "name", "start_description", "end_description", "length_km"],

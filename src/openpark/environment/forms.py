@@ -13,6 +13,18 @@ GEOMETRY_HELP = "可选：GeoJSON 线（LineString）、点或面，坐标为 WG
 COMPLIANT_CHOICES = (("", "请选择"), ("true", "达标"), ("false", "不达标"))
 
 
+def share_references(form, *names) -> None:
+    """Links to the park's shared vocabulary (`declarations.ReferencePages`) choose among all its
+    live rows, whatever the user's scope, and keep the one already chosen."""
+    for name in names:
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        model = field.queryset.model
+        current = getattr(form.instance, f"{name}_id", None)
+        field.queryset = model.objects.all() | model._default_manager.filter(pk=current)
+
+
 class WaterBodyForm(ScopedModelForm):
     class Meta:
         model = WaterBody
@@ -27,6 +39,10 @@ class RiverSegmentForm(ScopedModelForm):
         fields = ["water_body", "name", "start_description", "end_description", "length_km", "geometry"]
         help_texts = {"geometry": GEOMETRY_HELP}
         widgets = {"geometry": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        share_references(self, "water_body")
 
 
 class OutfallClassForm(ScopedModelForm):
@@ -50,6 +66,7 @@ class OutfallForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         from .models import code_pattern
 
+        share_references(self, "outfall_class", "water_body", "segment")
         if "code" in self.fields:
             self.fields["code"].help_text = f"本园区编码规则：{code_pattern()[1]}"
 
@@ -104,25 +121,22 @@ class MonitorForm(TransitionForm):
 class CloseoutForm(TransitionForm):
     """申请销号: the signboard's photo (the evidence) and a compliant re-test."""
 
-    sampled_on = forms.DateField(label="复测采样日期", widget=DATE)
-    compliant = forms.NullBooleanField(label="复测是否达标", widget=forms.Select(choices=COMPLIANT_CHOICES))
+    # Both are needed (`services.submit_closeout` says so): they are optional here so that whoever
+    # may not make the transition hears that first, whatever they sent.
+    sampled_on = forms.DateField(label="复测采样日期", widget=DATE, required=False, help_text="必填")
+    compliant = forms.NullBooleanField(label="复测是否达标", required=False, help_text="必填",
+                                       widget=forms.Select(choices=COMPLIANT_CHOICES))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "evidence" in self.fields:
             self.fields["evidence"].label = "标志牌照片"
 
-    def clean_compliant(self):
-        value = self.cleaned_data.get("compliant")
-        if value is None:
-            raise forms.ValidationError("请选择复测是否达标。")
-        return value
-
 
 class MergeForm(TransitionForm):
     """合并: the outfall it joins."""
 
     merged_into = forms.ModelChoiceField(
-        label="并入排口",
+        label="并入排口", required=False, help_text="必填",
         queryset=Outfall.objects.exclude(stage__in=(OutfallStage.MERGED, OutfallStage.ABOLISHED,
                                                      OutfallStage.REJECTED)))

@@ -54,6 +54,10 @@ def submit_closeout(outfall: Outfall, name: str, user, note: str = "", evidence=
                     compliant=None):
     """申请销号: the signboard is up (its photo is the evidence) and a re-test is compliant; the
     re-test is kept as a sample of the outfall."""
+    if sampled_on is None:
+        raise ValidationError("请填写复测采样日期。")
+    if compliant is None:
+        raise ValidationError("请选择复测是否达标。")
     if not compliant:
         raise TransitionError("销号复测不达标，不能申请销号；请整改后重新采样复测。")
     with transaction.atomic():
@@ -69,6 +73,8 @@ def abolish(outfall: Outfall, name: str, user, note: str = "", evidence=()):
 
 def merge(outfall: Outfall, name: str, user, note: str = "", evidence=(), merged_into=None):
     """合并: the outfall joins another one, named; its plan must say so."""
+    if merged_into is None:
+        raise ValidationError("请选择并入排口。")
     _check_plan_type(outfall, PlanType.MERGE)
     message = outfall.merge_target_error(merged_into)
     if message:

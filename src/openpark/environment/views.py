@@ -1,10 +1,12 @@
 """智慧环保's pages beyond the declared ones: the dashboard (outfalls by stage, measures by status)
 and the panels on an outfall's page (its plan and measures, samples and the sources traced)."""
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 
 from openpark.core import navigation
+from openpark.core.scoping import is_park_wide
 
 from . import services
 from .choices import ALL_STAGES, MeasureStatus, OutfallStage
@@ -34,6 +36,9 @@ def measure_rows() -> tuple[list[dict], dict]:
 @login_required
 @permission_required("environment.view_outfall", raise_exception=True)
 def dashboard(request):
+    """The park's outfalls by stage and measures by status: park-wide figures, for the park's staff."""
+    if not is_park_wide(request.user):
+        raise PermissionDenied("智慧环保总览仅向园区管理人员开放。")
     stages = stage_rows()
     measures, overdue = measure_rows()
     return render(request, "environment/dashboard.html", {

@@ -1,0 +1,67 @@
+"""The demo park's 智慧环保: 8 inland outfalls into the Yangtze remediated by category, 71
+remediation measures, and the pollution-source list they were traced to; every record keeps the
+model's rules."""
+import pytest
+from django.urls import reverse
+
+from openpark.core.deadlines import is_overdue
+from openpark.core.models import Deadline, StateChange
+from openpark.environment import services
+from openpark.environment.models import (
+    Measure, Outfall, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+)
+
+pytestmark = pytest.mark.usefixtures("demo_park", "db")
+
+
+def test_the_demo_has_the_published_8_outfalls_and_71_measures():
+    assert Outfall.objects.count() == 8
+    assert Measure.objects.count() == 71
+    assert set(Outfall.objects.values_list("water_body__name", flat=True)) == {"长江（靖江段）"}
+    stages = services.outfall_counts_by_stage()
+    assert {stage: count for stage, count in stages.items() if count} == {
+        "closed": 3, "pending_closeout": 1, "in_remediation": 2, "merged": 1, "abolished": 1}
+    assert services.measure_counts_by_status() == {"not_started": 3, "in_progress": 7, "done": 61, "overdue": 3}
+    assert RemediationPlan.objects.count() == 8  # 一口一策
+    assert set(RemediationPlan.objects.values_list("plan_type", flat=True)) == {"keep", "regularise", "merge", "abolish"}
+
+
+def test_the_merged_and_abolished_outfalls_follow_their_plans():
+    merged = Outfall.objects.get(stage="merged")
+    assert merged.plan.plan_type == "merge" and merged.merged_into.code == "CN005"
+    assert merged.merged_into.stage == "in_remediation"
+    abolished = Outfall.objects.get(stage="abolished")
+    assert abolished.plan.plan_type == "abolish" and abolished.usage_status == "out_of_use"
+
+
+def test_water_bodies_sources_and_tracing():
+    assert {"长江（靖江段）", "七圩港"} <= set(WaterBody.objects.values_list("name", flat=True))
+    assert RiverSegment.objects.filter(water_body__name="七圩港").count() == 3
+    assert PollutionSource.objects.count() == 20
+    assert set(PollutionSource.objects.values_list("category", flat=True)) == {
+        "industrial", "agricultural", "domestic", "centralised", "mobile"}
+    traced = set(Tracing.objects.values_list("outfall__code", flat=True))
+    assert traced == set(Outfall.objects.values_list("code", flat=True))  # every outfall traced to its sources
+    assert Outfall.objects.filter(enterprise__isnull=True, responsible_organisation="").exists()  # 属地政府
+
+
+def test_every_demo_record_keeps_the_rules():
+    for model in (WaterBody, RiverSegment, Outfall, OutfallSample, RemediationPlan, Measure, PollutionSource, Tracing):
+        for record in model.objects.all():
+            record.full_clean()
+
+
+def test_each_outfall_has_its_history_and_those_in_remediation_their_deadline():
+    for outfall in Outfall.objects.all():
+        changes = list(outfall.machine.history(outfall).order_by("time", "pk"))
+        assert changes[0].from_state == "suspected" and changes[-1].to_state == outfall.stage, outfall.code
+    open_deadlines = Deadline.objects.filter(state="in_remediation", met_at__isnull=True)
+    assert open_deadlines.count() == 2 and StateChange.objects.filter(to_state="closed").count() == 3
+    late, on_time = Outfall.objects.get(code="CN005"), Outfall.objects.get(code="CN006")
+    assert is_overdue(late) and not is_overdue(on_time)
+
+
+def test_the_dashboard_shows_the_demo(make_user, client_for):
+    response = client_for(make_user("environment")).get(reverse("environment:dashboard"))
+    assert response.context["outfall_total"] == 8 and response.context["measure_total"] == 71
+    assert response.context["overdue"]["count"] == 3

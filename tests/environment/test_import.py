@@ -1,0 +1,109 @@
+"""Importing outfalls, measures and pollution sources: all or nothing, the model's rules on every
+row, and the export that imports back unchanged."""
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from openpark.environment.models import Measure, Outfall, PollutionSource
+from tests.factories import EnterpriseFactory
+from tests.sheets import confirm, latest_job, read_xlsx, upload, xlsx
+
+pytestmark = pytest.mark.django_db
+OUTFALL_HEADER = ["排口编码", "排口名称", "排口类别", "经度", "纬度", "受纳水体", "所在河段", "排放口形式", "设置审批",
+                  "责任企业统一社会信用代码", "其他责任单位", "标志牌"]
+
+
+@pytest.fixture
+def client(staff, client_for):
+    return client_for(staff)
+
+
+def test_outfalls_import_and_go_round(client, yangtze, segment):
+    company = EnterpriseFactory(name="靖江某机械有限公司")
+    rows = [OUTFALL_HEADER,
+            ["CN001", "七圩港口门排口", "其他排口", 120.265, 31.98, "长江（靖江段）", "城南段", "涵闸", "备案", "", "", "是"],
+            ["cn002", "某企业雨水排口", "工业雨水排口", 120.27, 31.97, "长江（靖江段）", "", "暗管", "未审批", company.uscc,
+             "", "否"]]
+    upload(client, "environment.outfall", xlsx(rows))
+    job = latest_job()
+    assert job.state == "ready", job.errors
+    assert job.preview["create"] == 2
+    confirm(client, job)
+    first, second = Outfall.objects.order_by("code")
+    assert (first.code, first.outlet_form, first.approval_type, first.has_signboard, first.stage) == \
+        ("CN001", "sluice", "filed", True, "suspected")
+    assert first.responsible_party == "属地政府" and first.segment == segment
+    assert (second.code, second.enterprise, second.outfall_class.is_storm_water) == ("CN002", company, True)
+
+    exported = client.get(reverse("environment:outfall_list"), {"export": "xlsx"})
+    assert exported.status_code == 200
+    sheet = read_xlsx(exported.content)
+    assert sheet[0][:3] == ["排口编码", "排口名称", "排口类别"] and len(sheet) == 3
+    upload(client, "environment.outfall", exported.content, name="排口.xlsx")
+    job = latest_job()
+    assert job.state == "ready" and job.preview["unchanged"] == 2, job.errors
+
+
+def test_a_bad_outfall_sheet_writes_nothing(client, yangtze, segment):
+    rows = [OUTFALL_HEADER,
+            ["CN001", "好排口", "其他排口", 120.265, 31.98, "长江（靖江段）", "城南段", "涵闸", "备案", "", "", "是"],
+            ["C-2", "编码不对", "其他排口", 120.27, 31.97, "长江（靖江段）", "", "暗管", "未审批", "", "", "否"],
+            ["CN003", "类别不对", "五类排口", 120.27, 31.97, "长江（靖江段）", "", "", "", "", "", ""],
+            ["CN004", "河段不对", "其他排口", 120.27, 31.97, "长江（靖江段）", "入江段", "", "", "", "", ""],
+            ["CN005", "经纬度写反", "其他排口", 31.97, 120.27, "长江（靖江段）", "", "", "", "", "", ""]]
+    upload(client, "environment.outfall", xlsx(rows))
+    job = latest_job()
+    assert job.state == "invalid"
+    reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
+    assert "排口编码格式不符合本园区规则" in reasons[(3, "排口编码")]
+    assert reasons[(4, "排口类别")].startswith("没有名为“五类排口”的排口类别")
+    assert reasons[(5, "所在河段")] == "水体“长江（靖江段）”中没有“入江段”河段"
+    assert "经纬度是否写反" in reasons[(6, "经度")]
+    confirm(client, job)
+    assert not Outfall.all_objects.exists()
+
+
+def test_measures_import_by_outfall_code(client, make_outfall):
+    make_outfall(code="CN001", plan_type="regularise")
+    make_outfall(code="CN002")  # no plan yet
+    header = ["排口编码", "措施内容", "责任单位（人）", "完成时限", "进度（%）", "状态", "完成日期"]
+    bad = [header, ["CN001", "设置标志牌", "企业", "2026-06-30", 80, "已完成", "2026-06-01"],
+           ["CN002", "封堵混接管", "城南办事处", "2026-06-30", 0, "未开始", ""],
+           ["CN404", "清淤", "城南办事处", "2026-06-30", 0, "未开始", ""]]
+    upload(client, "environment.measure", xlsx(bad))
+    job = latest_job()
+    reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
+    assert reasons == {(2, "进度（%）"): "已完成的措施进度应为 100%。", (3, "排口编码"): "该排口尚未制定整治方案",
+                       (4, "排口编码"): "没有这个编码的排口"}
+    confirm(client, job)
+    assert not Measure.all_objects.exists()
+
+    good = [header, ["CN001", "设置标志牌", "企业", "2026-06-30", 100, "已完成", "2026-06-01"],
+            ["CN001", "封堵混接管", "城南办事处", "2026-09-30", 40, "进行中", ""]]
+    upload(client, "environment.measure", xlsx(good))
+    job = latest_job()
+    assert job.state == "ready" and job.preview["create"] == 2, job.errors
+    confirm(client, job)
+    done = Measure.objects.get(content="设置标志牌")
+    assert (done.status, done.progress, done.completed_on) == ("done", 100, date(2026, 6, 1))
+    exported = client.get(reverse("environment:measure_list"), {"export": "xlsx"})
+    upload(client, "environment.measure", exported.content, name="措施.xlsx")
+    assert latest_job().preview["unchanged"] == 2
+
+
+def test_pollution_sources_import_with_the_industrial_rule(client):
+    company = EnterpriseFactory(name="靖江某化工有限公司")
+    header = ["污染源名称", "类别", "所属企业统一社会信用代码", "责任主体", "位置", "主要污染物"]
+    bad = [header, ["化工废水", "工业源", company.uscc, "", "城南工业集中区", "化学需氧量"],
+           ["小作坊散排", "工业源", "", "", "十圩港沿线", "化学需氧量"]]
+    upload(client, "environment.pollutionsource", xlsx(bad))
+    job = latest_job()
+    assert [(e["row"], e["reason"]) for e in job.errors] == [(3, "工业源须关联所属企业或填写责任主体。")]
+    confirm(client, job)
+    assert not PollutionSource.all_objects.exists()
+    bad[2][3] = "城南办事处"
+    upload(client, "environment.pollutionsource", xlsx(bad))
+    confirm(client, latest_job())
+    assert PollutionSource.objects.get(name="化工废水").enterprise == company
+    assert PollutionSource.objects.count() == 2
