@@ -13,14 +13,14 @@ RULES = (
 def seed(apps, schema_editor):
     PatrolRule = apps.get_model("environment", "PatrolRule")
     for level, period, note in RULES:
-        PatrolRule.objects.get_or_create(level=level, defaults={
+        PatrolRule._default_manager.get_or_create(level=level, defaults={
             "times": 1, "period": period, "min_minutes": 30, "min_km": Decimal("2"),
             "active_months": list(range(1, 13)), "note": note,
         })
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("environment", "PatrolRule").objects.filter(level__in=[level for level, _, _ in RULES]).delete()
+    apps.get_model("environment", "PatrolRule")._default_manager.filter(level__in=[level for level, _, _ in RULES]).delete()
 
 
 class Migration(migrations.Migration):
