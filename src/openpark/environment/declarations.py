@@ -104,8 +104,8 @@ from .views import (  # noqa: E402
 CHIEF_FIELDS = ("name", "level", "is_general", "title", "phone", "user", "water_bodies", "segments", "note")
 chief_pages = ModelPages(
     RiverChief, filterset_class=filters.RiverChiefFilterSet, form_class=forms.RiverChiefForm, prefix="river-chiefs/",
-    list_columns=["name", "level", "is_general", "title", "phone"],
-    detail_fields=["name", "level", "is_general", "title", "phone", "user", "note"], select_related=["user"], panels=[chief_panel], importer=chief_importer,
+    list_columns=["name", "level", "is_general", "title"],
+    detail_fields=["name", "level", "is_general", "title", "user", "note"], select_related=["user"], panels=[chief_panel], importer=chief_importer,
     api=Api("river-chiefs", fields=CHIEF_FIELDS, prefetch_related=("water_bodies", "segments")),
     menu=Menu(MODULE, "河长", order=100, park_wide=True),
 )

@@ -359,13 +359,13 @@ class RiverChiefImporter(imports.ModelImporter):
 PATROL_SPEC = ImportSpec(
     name="environment.patrol",
     title="巡河记录",
-    key="chief",
+    key="chief_name",
     unique_key=False,
     columns=(
-        Column("chief", "河长", required=True, max_length=50, synonyms=("河长姓名", "姓名")),
+        Column("chief_name", "河长", required=True, max_length=50, synonyms=("河长姓名", "姓名")),
         Column("chief_level", "河长级别", kind="choice", choices=choices_of(ChiefLevel), synonyms=("级别",)),
-        Column("water_body", "巡查水体", required=True, max_length=100, synonyms=("水体", "河道")),
-        Column("segment", "巡查河段", max_length=100, synonyms=("河段",)),
+        Column("water_body_name", "巡查水体", required=True, max_length=100, synonyms=("水体", "河道")),
+        Column("segment_name", "巡查河段", max_length=100, synonyms=("河段",)),
         Column("started_at", "开始时间", required=True, max_length=30, synonyms=("巡河开始时间",)),
         Column("ended_at", "结束时间", required=True, max_length=30, synonyms=("巡河结束时间",)),
         Column("track", "巡河轨迹（GeoJSON）", max_length=200000, synonyms=("轨迹", "巡河轨迹")),
@@ -427,21 +427,22 @@ class PatrolImporter(imports.ModelImporter):
         def fail(column, value, reason):
             errors.append(CellError(row.sheet, row.row, column, value, reason))
 
-        found = [pk for pk, level in chiefs.get(values["chief"], ())
-                 if not values.get("chief_level") or level == values["chief_level"]]
+        name = values["chief_name"]
+        found = [pk for pk, level in chiefs.get(name, ()) if not values.get("chief_level") or level == values["chief_level"]]
         values["chief_id"] = found[0] if len(found) == 1 else None
         if not found:
-            fail("河长", values["chief"], f"没有名为“{values['chief']}”的河长")
+            fail("河长", name, f"没有名为“{name}”的河长")
         elif len(found) > 1:
-            fail("河长", values["chief"], "有多名同名河长，请填写河长级别")
-        values["water_body_id"] = bodies.get(values["water_body"])
+            fail("河长", name, "有多名同名河长，请填写河长级别")
+        body = values["water_body_name"]
+        values["water_body_id"] = bodies.get(body)
         if values["water_body_id"] is None:
-            fail("巡查水体", values["water_body"], f"没有名为“{values['water_body']}”的水体")
-        if values.get("segment"):
-            values["segment_id"] = segments.get((values["water_body_id"], values["segment"]))
+            fail("巡查水体", body, f"没有名为“{body}”的水体")
+        if values.get("segment_name"):
+            values["segment_id"] = segments.get((values["water_body_id"], values["segment_name"]))
             if values["segment_id"] is None and values["water_body_id"] is not None:
-                fail("巡查河段", values["segment"], f"水体“{values['water_body']}”中没有“{values['segment']}”河段")
-        elif "segment" in values:
+                fail("巡查河段", values["segment_name"], f"水体“{body}”中没有“{values['segment_name']}”河段")
+        elif "segment_name" in values:
             values["segment_id"] = None
         for name, label in (("started_at", "开始时间"), ("ended_at", "结束时间")):
             parsed = parse_time(values[name])
@@ -466,8 +467,9 @@ class PatrolImporter(imports.ModelImporter):
 
         for patrol in queryset.select_related("chief", "water_body", "segment").iterator(chunk_size=2000):
             yield {
-                "chief": patrol.chief.name, "chief_level": patrol.chief.level, "water_body": patrol.water_body.name,
-                "segment": patrol.segment.name if patrol.segment_id else "",
+                "chief_name": patrol.chief.name, "chief_level": patrol.chief.level,
+                "water_body_name": patrol.water_body.name,
+                "segment_name": patrol.segment.name if patrol.segment_id else "",
                 "started_at": f"{timezone.localtime(patrol.started_at):%Y-%m-%d %H:%M}",
                 "ended_at": f"{timezone.localtime(patrol.ended_at):%Y-%m-%d %H:%M}",
                 "track": json.dumps(patrol.track, ensure_ascii=False) if patrol.track else "",

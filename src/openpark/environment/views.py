@@ -87,6 +87,7 @@ from django.core.paginator import Paginator  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from openpark.core.masking import visible_value  # noqa: E402
 from openpark.core.scoping import scope_queryset  # noqa: E402
 
 from .choices import ChiefLevel, ProblemSource, ProblemState  # noqa: E402
@@ -165,6 +166,7 @@ def chief_panel(request, chief):
     """What the chief answers for, this period's duty and the latest patrols."""
     duty = services.chiefs_with_duty(RiverChief.objects.filter(pk=chief.pk)).first()
     return {"key": "chief", "title": "负责河湖与巡河履职", "template": "environment/panels/chief.html", "context": {
+        "phone": visible_value(chief, "phone", request.user),
         "water_bodies": list(chief.water_bodies.all()), "segments": list(chief.segments.select_related("water_body")),
         "duty": duty, "patrols": _latest_patrols(request.user, chief=chief),
         "patrol_url": f"{reverse('environment:patrol_list')}?chief={chief.pk}",
