@@ -2,7 +2,7 @@
 the hostile values sent into forms and the API, and the settings that keep runs short and
 repeatable."""
 import os
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 
 from hypothesis import HealthCheck, settings
@@ -23,7 +23,8 @@ from openpark.enterprises.models import (
     ServiceContract, SubPark, Tag, Zone,
 )
 from openpark.environment.models import (
-    Measure, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+    EnvironmentProblem, Measure, Outfall, OutfallClass, OutfallSample, Patrol, PollutionSource, RemediationPlan,
+    RiverChief, RiverSegment, StewardAssessment, StewardInspection, Tracing, WaterBody,
 )
 from openpark.evaluation import services as evaluation
 from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Run, SchemeVersion
@@ -195,6 +196,19 @@ def build_park(user=None) -> dict:
     source = PollutionSource.objects.create(name="某企业生产废水", category="industrial", enterprise=first,
                                             pollutants="化学需氧量、氨氮")
     Tracing.objects.create(outfall=outfall, source=source, traced_on=date(2026, 3, 15))
+    chief = RiverChief.objects.create(name="周河长", level="township", title="副镇长", phone="13800000001")
+    chief.water_bodies.add(river)
+    patrol = Patrol.objects.create(chief=chief, water_body=river, segment=segment,
+                                   started_at=timezone.make_aware(datetime(2026, 3, 2, 9, 0)),
+                                   ended_at=timezone.make_aware(datetime(2026, 3, 2, 9, 45)),
+                                   track={"type": "LineString", "coordinates": [[120.25, 32.0], [120.25, 32.02]]})
+    EnvironmentProblem.objects.create(source="patrol", patrol=patrol, water_body=river, category="bank",
+                                      description="岸线堆放杂物", found_on=date(2026, 3, 2), deadline=date(2026, 3, 20))
+    inspection = StewardInspection.objects.create(contract=contract, enterprise=first, inspected_on=today - timedelta(days=5),
+                                                  inspectors="李工、王工", summary="危废仓库标识不全")
+    EnvironmentProblem.objects.create(source="steward", inspection=inspection, enterprise=first, category="enterprise",
+                                      description="危废仓库标识不全", found_on=today - timedelta(days=5))
+    StewardAssessment.objects.create(contract=contract, year=today.year, quarter=(today.month - 1) // 3 + 1, score=D("88.5"), assessed_by="园区环保局")
     task = TaskRun.objects.create(name="test", label="测试任务", user=user)
     sheet = f"统一社会信用代码,企业名称,备注\n{_uscc(999999)},靖江新企业有限公司,新设\n".encode()
     job = ImportJob.objects.create(importer="enterprises.enterprise", user=user, filename="企业.csv",

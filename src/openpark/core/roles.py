@@ -76,6 +76,7 @@ ROLES: tuple[Role, ...] = (
         "environment", "环保", "排口、整治、污染源、巡河、水质、企业环境档案、环保管家检查", True,
         {**_all(VIEW, "enterprises", "cockpit"), "environment": EDIT, "enterprises.servicecontract": EDIT,
          **_chains(NONE)},
+        extra=("environment.view_riverchief_phone",),
     ),
     Role(
         "industry", "工信", "智改数转认定与目标", True,

@@ -37,7 +37,14 @@ def bind_first_enterprise(user) -> None:
 
 def bind_demo_contract(user) -> None:
     """The demo 环保管家's binding: a contract of this year covering the first ten enterprises."""
-    from .models import ContractBinding, Enterprise, ServiceContract
+    from .models import ContractBinding
+
+    ContractBinding.objects.get_or_create(user=user, contract=demo_contract())
+
+
+def demo_contract():
+    """The demo park's 环保管家 contract (the demo data's inspections are made under it)."""
+    from .models import Enterprise, ServiceContract
 
     year = timezone.localdate().year
     contract, created = ServiceContract.objects.get_or_create(number=f"HBGJ-{year}-001", defaults={
@@ -47,4 +54,4 @@ def bind_demo_contract(user) -> None:
     })
     if created:
         contract.enterprises.set(Enterprise.objects.order_by("uscc")[:10])
-    ContractBinding.objects.get_or_create(user=user, contract=contract)
+    return contract

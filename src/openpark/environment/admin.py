@@ -49,3 +49,43 @@ class PollutionSourceAdmin(admin.ModelAdmin):
 @admin.register(Tracing)
 class TracingAdmin(admin.ModelAdmin):
     list_display = ["outfall", "source", "method", "traced_on", "is_deleted"]
+
+
+# River chiefs, patrols and problems; the steward's inspections ---------------------------------
+
+from .models import (  # noqa: E402
+    EnvironmentProblem, Patrol, PatrolRule, RiverChief, StewardAssessment, StewardInspection,
+)
+
+
+@admin.register(RiverChief)
+class RiverChiefAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "is_general", "title", "is_deleted"]
+    filter_horizontal = ["water_bodies", "segments"]
+
+
+@admin.register(PatrolRule)
+class PatrolRuleAdmin(admin.ModelAdmin):
+    list_display = ["level", "times", "period", "min_minutes", "min_km", "is_deleted"]
+
+
+@admin.register(Patrol)
+class PatrolAdmin(admin.ModelAdmin):
+    list_display = ["chief", "water_body", "started_at", "duration_minutes", "distance_km", "counts", "is_deleted"]
+    readonly_fields = ["duration_minutes", "counts"]
+
+
+@admin.register(EnvironmentProblem)
+class EnvironmentProblemAdmin(admin.ModelAdmin):
+    list_display = ["category", "source", "found_on", "deadline", "state", "is_deleted"]
+    readonly_fields = ["state"]
+
+
+@admin.register(StewardInspection)
+class StewardInspectionAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "contract", "inspected_on", "is_deleted"]
+
+
+@admin.register(StewardAssessment)
+class StewardAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["contract", "year", "quarter", "score", "is_deleted"]

@@ -118,3 +118,61 @@ class TracingMethod(models.TextChoices):
     NETWORK_SURVEY = "network_survey", _("管网排查")
     MONITORING = "monitoring", _("溯源监测")
     OTHER = "other", _("其他")
+
+
+# River chiefs, patrols and problems (河长制), the steward's inspections (环保管家) -----------------
+
+
+class ChiefLevel(models.TextChoices):
+    """The level of a river chief (河长制): a 总河长 at the top of each level."""
+
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+    TOWNSHIP = "township", _("乡镇级")
+    VILLAGE = "village", _("村级")
+
+
+class PatrolPeriod(models.TextChoices):
+    WEEK = "week", _("每周")
+    MONTH = "month", _("每月")
+
+
+class ProblemSource(models.TextChoices):
+    PATROL = "patrol", _("巡河")
+    STEWARD = "steward", _("管家检查")
+    OTHER = "other", _("其他")
+
+
+class ProblemCategory(models.TextChoices):
+    WATER_BODY = "water_body", _("水体")
+    WATER_SURFACE = "water_surface", _("水面")
+    BANK = "bank", _("岸线")
+    ACTIVITIES = "activities", _("涉水活动")
+    OUTFALL = "outfall", _("排口")
+    SIGNBOARD = "signboard", _("标识牌")
+    STRUCTURES = "structures", _("水工设施")
+    ENTERPRISE = "enterprise", _("企业环境管理")
+    OTHER = "other", _("其他")
+
+
+class ProblemState(models.TextChoices):
+    """A problem's way from its report to its close-out (核查销号)."""
+
+    REPORTED = "reported", _("已上报")
+    ASSIGNED = "assigned", _("已交办")
+    ESCALATED = "escalated", _("已上报上级")
+    IN_PROGRESS = "in_progress", _("整改中")
+    RECTIFIED = "rectified", _("已整改")
+    CLOSED = "closed", _("已销号")
+
+
+# Problems whose rectification is done (awaiting verification) or closed: never overdue.
+PROBLEM_DONE_STATES = (ProblemState.RECTIFIED, ProblemState.CLOSED)
+
+
+class Quarter(models.IntegerChoices):
+    Q1 = 1, _("第一季度")
+    Q2 = 2, _("第二季度")
+    Q3 = 3, _("第三季度")
+    Q4 = 4, _("第四季度")

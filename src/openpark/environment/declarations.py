@@ -101,3 +101,74 @@ segment_pages = ReferencePages(
     menu=Menu(MODULE, "河段", order=90, park_wide=True),
 )
 add_panel(Enterprise, enterprise_outfalls_panel)
+
+
+# River chiefs, patrols and problems (河长制); the steward's inspections (环保管家) ------------------
+
+from .importers import chief_importer, patrol_importer  # noqa: E402
+from .models import (  # noqa: E402
+    EnvironmentProblem, Patrol, PatrolRule, RiverChief, StewardAssessment, StewardInspection,
+)
+from .views import (  # noqa: E402
+    chief_panel, inspection_problems_panel, patrol_problems_panel, segment_rivers_panel, water_body_rivers_panel,
+)
+
+CHIEF_FIELDS = ("name", "level", "is_general", "title", "phone", "user", "water_bodies", "segments", "note")
+chief_pages = ModelPages(
+    RiverChief, filterset_class=filters.RiverChiefFilterSet, form_class=forms.RiverChiefForm, prefix="river-chiefs/",
+    list_columns=["name", "level", "is_general", "title"],
+    detail_fields=["name", "level", "is_general", "title", "user", "note"], select_related=["user"], panels=[chief_panel], importer=chief_importer,
+    api=Api("river-chiefs", fields=CHIEF_FIELDS, prefetch_related=("water_bodies", "segments")),
+    menu=Menu(MODULE, "河长", order=100, park_wide=True),
+)
+patrol_rule_pages = ModelPages(
+    PatrolRule, filterset_class=filters.PatrolRuleFilterSet, form_class=forms.PatrolRuleForm, prefix="patrol-rules/",
+    list_columns=["level", "times", "period", "min_minutes", "min_km", "months"],
+    detail_fields=["level", "times", "period", "min_minutes", "min_km", "months", "note"],
+    api=Api("patrol-rules", fields=("level", "times", "period", "min_minutes", "min_km", "active_months", "note")),
+    menu=Menu(MODULE, "巡河规定", order=110, park_wide=True),
+)
+PATROL_FIELDS = ("chief", "water_body", "segment", "started_at", "ended_at", "duration_minutes", "distance_km",
+                 "counts", "note")
+patrol_pages = ModelPages(
+    Patrol, filterset_class=filters.PatrolFilterSet, form_class=forms.PatrolForm, prefix="patrols/",
+    list_columns=["chief", "water_body", "segment", "started_at", "duration_minutes", "distance_km", "counts"],
+    detail_fields=list(PATROL_FIELDS), select_related=["chief", "water_body", "segment"],
+    panels=[patrol_problems_panel], importer=patrol_importer, attachments=True,
+    api=Api("patrols", fields=(*PATROL_FIELDS, "track"), read_only_fields=("duration_minutes", "counts"),
+            select_related=("chief", "water_body", "segment")),
+    menu=Menu(MODULE, "巡河记录", order=120, park_wide=True),
+)
+problem_pages = ModelPages(
+    EnvironmentProblem, filterset_class=filters.EnvironmentProblemFilterSet, form_class=forms.EnvironmentProblemForm,
+    prefix="problems/",
+    list_columns=["found_on", "category", "description", "source", "water_body", "enterprise", "responsible_unit",
+                  "deadline", "state", "overdue"],
+    detail_fields=[*forms.PROBLEM_FIELDS, "state", "overdue"],
+    select_related=["water_body", "enterprise", "segment", "patrol__chief", "patrol__water_body",
+                    "inspection__enterprise"],
+    attachments=True,
+    api=Api("problems", fields=(*forms.PROBLEM_FIELDS, "state", "overdue"), read_only_fields=("state",),
+            select_related=("water_body", "enterprise", "segment", "patrol", "inspection")),
+    menu=Menu(MODULE, "环境问题", order=130),
+)
+inspection_pages = ModelPages(
+    StewardInspection, filterset_class=filters.StewardInspectionFilterSet, form_class=forms.StewardInspectionForm,
+    prefix="steward-inspections/", list_columns=["inspected_on", "enterprise", "contract", "inspectors"],
+    detail_fields=["contract", "enterprise", "inspected_on", "inspectors", "summary"],
+    select_related=["enterprise", "contract"], panels=[inspection_problems_panel], attachments=True,
+    api=Api("steward-inspections", fields=("contract", "enterprise", "inspected_on", "inspectors", "summary"),
+            select_related=("enterprise", "contract")),
+    menu=Menu(MODULE, "管家检查", order=140),
+)
+assessment_pages = ModelPages(
+    StewardAssessment, filterset_class=filters.StewardAssessmentFilterSet, form_class=forms.StewardAssessmentForm,
+    prefix="steward-assessments/", list_columns=["contract", "year", "quarter", "score", "assessed_by"],
+    detail_fields=["contract", "year", "quarter", "score", "comments", "assessed_by"], select_related=["contract"],
+    attachments=True,
+    api=Api("steward-assessments", fields=("contract", "year", "quarter", "score", "comments", "assessed_by"),
+            select_related=("contract",)),
+    menu=Menu(MODULE, "管家服务考核", order=150, park_wide=True),
+)
+add_panel(WaterBody, water_body_rivers_panel)
+add_panel(RiverSegment, segment_rivers_panel)

@@ -117,6 +117,7 @@ def load(out) -> None:
     ship_classes(OutfallClass)  # a flushed database (browser tests) has lost the migration's rows
     if Outfall.all_objects.exists():
         out.write(f"入河排污口：已有 {Outfall.all_objects.count()} 个，未重复生成。")
+        load_rivers(out)
         return
     today = timezone.localdate()
     bodies, segments = _water_bodies()
@@ -130,6 +131,7 @@ def load(out) -> None:
     _histories(outfalls, days)
     out.write(f"智慧环保：水体 {len(bodies)} 条，入河排污口 {len(outfalls)} 个，整治措施 {len(measures)} 项，"
               f"污染源 {len(sources)} 个，溯源 {len(tracings)} 条，监测记录 {len(samples)} 条。")
+    load_rivers(out)
 
 
 def _save(model, instances: list) -> list:
@@ -275,3 +277,265 @@ def _histories(outfalls, days) -> None:
 
 def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9)))
+
+
+# River chiefs, their patrols and the problems found; the steward's inspections ------------------
+# Chiefs at county, township and village level for the demo water bodies (fictional names), a year
+# of patrols walked along each water body (a few too short to count, some chiefs behind this
+# period), about fifteen problems in every state (some past their deadline), two inspections by
+# the steward with their problems, and one quarterly assessment of its service.
+
+import bisect  # noqa: E402
+import random  # noqa: E402
+
+from openpark.enterprises.scopes import demo_contract  # noqa: E402
+
+from . import patrols as patrol_math  # noqa: E402
+from .choices import ChiefLevel, ProblemCategory, ProblemSource, ProblemState  # noqa: E402
+from .models import (  # noqa: E402
+    EnvironmentProblem, Patrol, PatrolRule, RiverChief, StewardAssessment, StewardInspection,
+)
+
+# Where each water body runs ([longitude, latitude] from its head to its mouth), and its segments
+# as fractions of that line: the tracks are walked along them.
+RIVER_PATHS = {
+    YANGTZE: ((120.215, 31.976), (120.245, 31.978), (120.268, 31.979), (120.292, 31.981), (120.322, 31.983)),
+    "七圩港": ((120.259, 32.046), (120.261, 32.031), (120.263, 32.018), (120.264, 32.004), (120.266, 31.982)),
+    "夹港": ((120.296, 32.058), (120.298, 32.040), (120.299, 32.019), (120.301, 31.999), (120.303, 31.984)),
+    "十圩港": ((120.227, 32.049), (120.229, 32.030), (120.231, 32.008), (120.233, 31.984)),
+    "罗家桥港": ((120.331, 32.036), (120.332, 32.020), (120.334, 32.002), (120.335, 31.989)),
+    "城南河": ((120.238, 32.011), (120.252, 32.010), (120.268, 32.009), (120.284, 32.011)),
+}
+SEGMENT_SPANS = {(YANGTZE, "城南段"): (0.0, 1.0), ("七圩港", "上游段"): (0.0, 0.4), ("七圩港", "城区段"): (0.4, 0.75),
+                 ("七圩港", "入江段"): (0.75, 1.0), ("夹港", "入江段"): (0.7, 1.0)}
+# name, level, 总河长, title, phone, water bodies, segments (water body, segment)
+CHIEFS = (
+    ("陈立明", ChiefLevel.COUNTY, True, "靖江市市长", "13905230001", (YANGTZE,), ()),
+    ("沈国华", ChiefLevel.COUNTY, False, "靖江市副市长", "13905230002", ("七圩港", "夹港"), ()),
+    ("顾建平", ChiefLevel.TOWNSHIP, True, "城南办事处主任", "13905230011", ("七圩港", "十圩港", "城南河"), ()),
+    ("朱晓东", ChiefLevel.TOWNSHIP, False, "城南办事处副主任", "13905230012", ("夹港", "罗家桥港"), ()),
+    ("徐海燕", ChiefLevel.TOWNSHIP, False, "城南办事处副主任", "13905230013", (), ((YANGTZE, "城南段"),)),
+    ("钱永刚", ChiefLevel.VILLAGE, False, "七圩村党总支书记", "13905230021", (), (("七圩港", "上游段"),)),
+    ("孙丽萍", ChiefLevel.VILLAGE, False, "七圩社区居委会主任", "13905230022", (), (("七圩港", "城区段"),)),
+    ("周志强", ChiefLevel.VILLAGE, False, "新港社区居委会主任", "13905230023", (), (("七圩港", "入江段"),)),
+    ("吴春生", ChiefLevel.VILLAGE, False, "夹港村党总支书记", "13905230024", ("夹港",), ()),
+    ("郑美华", ChiefLevel.VILLAGE, False, "十圩村村委会主任", "13905230025", ("十圩港",), ()),
+    ("王德福", ChiefLevel.VILLAGE, False, "罗家桥村党总支书记", "13905230026", ("罗家桥港",), ()),
+    ("李秀英", ChiefLevel.VILLAGE, False, "城南社区居委会主任", "13905230027", ("城南河",), ()),
+)
+# Chiefs who have not patrolled yet this period (so the 巡河履职 page has some behind).
+BEHIND_NOW = ("朱晓东", "吴春生", "王德福")
+SHORT_EVERY = 17  # about one patrol in 17 is too short (minutes or kilometres) to count
+# category, description, advice, state, days since found, deadline in days from found (None: none)
+PATROL_PROBLEMS = (
+    (ProblemCategory.WATER_SURFACE, "河面漂浮垃圾和水草约 50 平方米", "组织保洁船打捞，落实河道保洁长效管护",
+     ProblemState.CLOSED, 300, 7),
+    (ProblemCategory.BANK, "岸坡堆放建筑垃圾", "督促施工单位清运，恢复岸坡绿化", ProblemState.CLOSED, 240, 15),
+    (ProblemCategory.OUTFALL, "排口有黄色浑浊水排出", "立即溯源排查上游企业和管网，采样监测", ProblemState.CLOSED, 200, 10),
+    (ProblemCategory.SIGNBOARD, "河长公示牌字迹褪色，电话无法接通", "更新公示牌内容，核实监督电话", ProblemState.CLOSED, 150, 20),
+    (ProblemCategory.ACTIVITIES, "河道内有人设置地笼捕鱼", "联系渔政部门清理地笼，加强宣传", ProblemState.RECTIFIED, 20, 10),
+    (ProblemCategory.STRUCTURES, "节制闸启闭机锈蚀，闸门漏水", "由水利站维修启闭机、更换止水", ProblemState.RECTIFIED, 30, 25),
+    (ProblemCategory.BANK, "沿河违章搭建简易棚", "报城管部门依法拆除", ProblemState.IN_PROGRESS, 60, 20),
+    (ProblemCategory.WATER_BODY, "局部水体发黑发臭", "排查沿线排口和雨污混接，实施清淤", ProblemState.IN_PROGRESS, 45, 30),
+    (ProblemCategory.WATER_SURFACE, "水葫芦大面积滋生", "组织打捞，设置拦截设施", ProblemState.IN_PROGRESS, 12, 30),
+    (ProblemCategory.OUTFALL, "雨天排口溢流", "核查雨污分流，封堵混接点", ProblemState.ESCALATED, 8, 30),
+    (ProblemCategory.BANK, "护坡局部坍塌", "水利站评估后修复护坡", ProblemState.ASSIGNED, 6, 20),
+    (ProblemCategory.ACTIVITIES, "岸边有人洗涤衣物、倾倒生活污水", "村（社区）入户宣传劝导", ProblemState.REPORTED, 2, None),
+)
+# Problems found by the steward (the first inspection's, then the second's).
+STEWARD_PROBLEMS = (
+    ((ProblemCategory.ENTERPRISE, "危险废物贮存库标识不全，台账记录不完整", "按 HJ 1276 设置标识，完善危废台账",
+      ProblemState.CLOSED, 15),
+     (ProblemCategory.ENTERPRISE, "雨水排口未设置截止阀", "加装截止阀并纳入应急预案", ProblemState.IN_PROGRESS, 20)),
+    ((ProblemCategory.ENTERPRISE, "废气处理设施运行记录缺失", "建立治理设施运行台账，每日记录", ProblemState.REPORTED, 10),),
+)
+PATHS_TO = {
+    ProblemState.REPORTED: (),
+    ProblemState.ASSIGNED: ("assign",),
+    ProblemState.ESCALATED: ("refer",),
+    ProblemState.IN_PROGRESS: ("assign", "start"),
+    ProblemState.RECTIFIED: ("assign", "start", "rectify"),
+    ProblemState.CLOSED: ("assign", "start", "rectify", "close"),
+}
+PATROL_NOTES = ("河面整洁，岸线无异常", "水质清澈，无漂浮物", "排口无异常排放", "沿线无违章搭建", "公示牌完好")
+
+
+def load_rivers(out) -> None:
+    if RiverChief.all_objects.exists():
+        out.write(f"河长：已有 {RiverChief.all_objects.count()} 名，未重复生成。")
+        return
+    bodies = {body.name: body for body in WaterBody.objects.filter(name__in=RIVER_PATHS)}
+    segments = {(s.water_body.name, s.name): s for s in RiverSegment.objects.select_related("water_body")}
+    now = timezone.now()
+    chiefs = _chiefs(bodies, segments)
+    patrols = _patrols(now, chiefs, bodies, segments)
+    problems = _patrol_problems(now, patrols)
+    inspections, steward_problems = _inspections(now)
+    _assessment()
+    _problem_histories([*problems, *steward_problems])
+    out.write(f"河长制：河长 {len(chiefs)} 名，巡河记录 {len(patrols)} 条，环境问题 {len(problems) + len(steward_problems)} 个，"
+              f"管家检查 {len(inspections)} 次。")
+
+
+def _chiefs(bodies, segments) -> list:
+    chiefs = _save(RiverChief, [RiverChief(name=name, level=level, is_general=general, title=title, phone=phone)
+                                for name, level, general, title, phone, _b, _s in CHIEFS])
+    body_links = RiverChief.water_bodies.through
+    segment_links = RiverChief.segments.through
+    body_links.objects.bulk_create([body_links(riverchief=chief, waterbody=bodies[name])
+                                    for chief, row in zip(chiefs, CHIEFS) for name in row[5] if name in bodies])
+    segment_links.objects.bulk_create([segment_links(riverchief=chief, riversegment=segments[key])
+                                       for chief, row in zip(chiefs, CHIEFS) for key in row[6] if key in segments])
+    return chiefs
+
+
+def _patrols(now, chiefs, bodies, segments) -> list:
+    """A year of each chief's patrols: weekly for village chiefs, monthly (and now and then twice)
+    for township chiefs, each quarter for county chiefs; walked along the water body."""
+    rng = random.Random(20261201)
+    rules = {rule.level: rule for rule in PatrolRule.objects.all()}
+    today = timezone.localdate(now)
+    patrols = []
+    for chief, row in zip(chiefs, CHIEFS):
+        places = [(bodies[name], None, (0.0, 1.0)) for name in row[5] if name in bodies]
+        places += [(segments[key].water_body, segments[key], SEGMENT_SPANS.get(key, (0.0, 1.0)))
+                   for key in row[6] if key in segments]
+        if not places:
+            continue
+        for number, day in enumerate(_patrol_days(chief, today, rules, rng)):
+            body, segment, span = places[number % len(places)]
+            start = timezone.make_aware(datetime.combine(day, time(8 + rng.randrange(0, 8), rng.choice((0, 15, 30, 45)))))
+            if start >= now:
+                continue
+            short = number % SHORT_EVERY == SHORT_EVERY - 1
+            km = rng.uniform(1.2, 1.8) if short and number % 2 else rng.uniform(2.3, 4.5)
+            minutes = rng.randint(18, 28) if short and not number % 2 else int(km * 16 + rng.randint(0, 15))
+            patrol = Patrol(chief=chief, water_body=body, segment=segment, started_at=start,
+                            ended_at=start + timedelta(minutes=minutes, seconds=rng.randint(0, 50)),
+                            track=_track(RIVER_PATHS[body.name], span, km, rng), note=rng.choice(PATROL_NOTES))
+            patrol._rules = rules
+            patrol.compute()
+            patrols.append(patrol)
+    return _save(Patrol, patrols)
+
+
+def _patrol_days(chief, today: date, rules, rng) -> list[date]:
+    """The days a chief patrols over the past year, and none yet this period for those behind."""
+    rule = rules.get(chief.level)
+    period = rule.period if rule else "quarter"
+    first = today - timedelta(days=365)
+    days = []
+    if period == "week":
+        monday = first - timedelta(days=first.weekday())
+        while monday <= today:
+            if rng.random() > 0.06:
+                days.append(monday + timedelta(days=rng.randrange(0, 5)))
+            monday += timedelta(days=7)
+    elif period == "month":
+        month = first.replace(day=1)
+        while month <= today:
+            days += [month + timedelta(days=rng.randrange(0, 25)) for _ in range(2 if rng.random() < 0.2 else 1)]
+            month = (month + timedelta(days=32)).replace(day=1)
+    else:
+        days = [first + timedelta(days=offset) for offset in range(20, 365, 90)]
+    start = patrol_math.period_start(period, today) if rule else today
+    if chief.name in BEHIND_NOW:
+        return [day for day in days if day < start]
+    # Everyone else has patrolled this period already: on its first day, or the day before today.
+    days = [day for day in days if day < start] + ([start] if rule else [])
+    return sorted(day for day in days if day <= today)
+
+
+def _track(path, span, km: float, rng) -> dict:
+    """A walk of about `km` along the part `span` of the path (there and back when it is shorter),
+    from a random point of it, with the small wanderings of a walker, as a GeoJSON LineString."""
+    legs = [patrol_math.haversine_km(a, b) for a, b in zip(path, path[1:])]
+    total = sum(legs)
+    low, length = span[0] * total, (span[1] - span[0]) * total
+    offset = rng.uniform(0, length)
+    points, steps = [], max(8, int(km / 0.15))
+    for step in range(steps + 1):
+        walked = (offset + km * step / steps) % (2 * length)
+        lon, lat = _point_at(path, legs, low + (walked if walked <= length else 2 * length - walked))
+        points.append([round(lon + rng.uniform(-0.00015, 0.00015), 6), round(lat + rng.uniform(-0.00015, 0.00015), 6)])
+    return {"type": "LineString", "coordinates": points}
+
+
+def _point_at(path, legs, distance: float):
+    for (a, b), length in zip(zip(path, path[1:]), legs):
+        if distance <= length or length == 0:
+            share = distance / length if length else 0
+            return a[0] + (b[0] - a[0]) * share, a[1] + (b[1] - a[1]) * share
+        distance -= length
+    return path[-1]
+
+
+def _patrol_problems(now, patrols) -> list:
+    """Problems found on patrols some time ago, on the patrol nearest before that day."""
+    today = timezone.localdate(now)
+    ordered = sorted(patrols, key=lambda patrol: patrol.started_at)
+    days = [timezone.localdate(patrol.started_at) for patrol in ordered]
+    problems = []
+    for number, (category, description, advice, state, ago, deadline_days) in enumerate(PATROL_PROBLEMS):
+        index = max(0, bisect.bisect_right(days, today - timedelta(days=ago)) - 1 - number % 4)
+        patrol, found = ordered[index], days[index]
+        problems.append(EnvironmentProblem(
+            source=ProblemSource.PATROL, patrol=patrol, water_body=patrol.water_body, segment=patrol.segment,
+            category=category, description=description, advice=advice, found_on=found, state=state,
+            deadline=found + timedelta(days=deadline_days) if deadline_days else None,
+            responsible_unit="" if state in (ProblemState.REPORTED, ProblemState.ESCALATED) else "城南办事处"))
+    return _save(EnvironmentProblem, problems)
+
+
+def _inspections(now):
+    today = timezone.localdate(now)
+    contract = demo_contract()
+    enterprises = list(contract.enterprises.order_by("uscc")[:2])
+    if not enterprises:
+        return [], []
+    inspections = _save(StewardInspection, [
+        StewardInspection(contract=contract, enterprise=enterprise, inspected_on=max(contract.starts_on, today - timedelta(days=ago)),
+                          inspectors="演示环保科技有限公司 李工、王工", summary=summary)
+        for enterprise, ago, summary in zip(enterprises, (40, 9), ("危废贮存和雨水排口专项检查", "废气治理设施运行检查"))])
+    problems = []
+    for inspection, found in zip(inspections, STEWARD_PROBLEMS):
+        for category, description, advice, state, days in found:
+            problems.append(EnvironmentProblem(
+                source=ProblemSource.STEWARD, inspection=inspection, enterprise=inspection.enterprise,
+                category=category, description=description, advice=advice, found_on=inspection.inspected_on,
+                deadline=inspection.inspected_on + timedelta(days=days), state=state,
+                responsible_unit=inspection.enterprise.name if state != ProblemState.REPORTED else ""))
+    return inspections, _save(EnvironmentProblem, problems)
+
+
+def _assessment() -> None:
+    contract = demo_contract()
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3  # the last quarter that has ended
+    year = today.year if quarter else today.year - 1
+    if quarter == 0 or not contract.starts_on <= date(year, 3 * quarter, 28):
+        return
+    _save(StewardAssessment, [StewardAssessment(contract=contract, year=year, quarter=quarter, score=Decimal("86.50"),
+                                                comments="检查覆盖全部服务企业，问题清单清晰；部分问题整改跟踪不及时。",
+                                                assessed_by="园区生态环境局")])
+
+
+def _problem_histories(problems) -> None:
+    """Each problem's way to its state, a few days a step from when it was found, and the running
+    verification deadline of those rectified."""
+    content_type = ContentType.objects.get_for_model(EnvironmentProblem)
+    machine = EnvironmentProblem.machine
+    changes, deadlines = [], []
+    for problem in problems:
+        state, day = ProblemState.REPORTED, problem.found_on
+        for name in PATHS_TO[problem.state]:
+            transition = machine.transitions[name]
+            day = min(day + timedelta(days=2), timezone.localdate())
+            changes.append(StateChange(content_type=content_type, object_id=str(problem.pk), transition=name,
+                                       from_state=state, to_state=transition.target, note="演示数据",
+                                       username="演示数据", time=_at(day)))
+            state = transition.target
+            if transition.deadline and problem.state == transition.target:
+                deadlines.append(deadlines_started(machine, problem, transition, None, _at(day)))
+    StateChange.objects.bulk_create(changes)
+    Deadline.objects.bulk_create(deadlines)

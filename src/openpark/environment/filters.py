@@ -112,3 +112,103 @@ class TracingFilterSet(SearchFilterSet):
     class Meta:
         model = Tracing
         fields = []
+
+
+# River chiefs, patrols and problems; the steward's inspections ---------------------------------
+
+from openpark.core.filters import YearFilter  # noqa: E402
+from openpark.enterprises.models import ServiceContract  # noqa: E402
+
+from .choices import ChiefLevel, PatrolPeriod, ProblemCategory, ProblemSource, ProblemState, Quarter  # noqa: E402
+from .models import (  # noqa: E402
+    EnvironmentProblem, Patrol, PatrolRule, RiverChief, StewardAssessment, StewardInspection,
+)
+
+
+class RiverChiefFilterSet(SearchFilterSet):
+    search_fields = ("name", "title", "water_bodies__name", "segments__name")
+    level = django_filters.ChoiceFilter(choices=ChiefLevel.choices, label="河长级别")
+    is_general = django_filters.BooleanFilter(label="总河长")
+    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), field_name="water_bodies",
+                                                  label="负责水体")
+    behind = django_filters.BooleanFilter(method="filter_behind", label="本期巡河未达标")
+
+    class Meta:
+        model = RiverChief
+        fields = []
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset).distinct()
+
+    def filter_behind(self, queryset, name, value):
+        from .services import chiefs_with_duty
+
+        if value is None:
+            return queryset
+        ids = chiefs_with_duty().filter(owed__gt=0).values("pk")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+
+class PatrolRuleFilterSet(SearchFilterSet):
+    search_fields = ("note",)
+    period = django_filters.ChoiceFilter(choices=PatrolPeriod.choices, label="周期")
+
+    class Meta:
+        model = PatrolRule
+        fields = []
+
+
+class PatrolFilterSet(SearchFilterSet):
+    search_fields = ("chief__name", "water_body__name", "segment__name", "note")
+    chief = django_filters.ModelChoiceFilter(queryset=RiverChief.objects.all(), label="河长")
+    level = django_filters.ChoiceFilter(choices=ChiefLevel.choices, field_name="chief__level", label="河长级别")
+    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), label="巡查水体")
+    counts = django_filters.BooleanFilter(label="计入履职")
+    started_after = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte", label="开始日期起")
+    started_before = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte", label="开始日期止")
+
+    class Meta:
+        model = Patrol
+        fields = []
+
+
+class EnvironmentProblemFilterSet(SearchFilterSet):
+    search_fields = ("description", "responsible_unit", "enterprise__name", "water_body__name")
+    state = django_filters.ChoiceFilter(choices=ProblemState.choices, label="状态")
+    source = django_filters.ChoiceFilter(choices=ProblemSource.choices, label="来源")
+    category = django_filters.ChoiceFilter(choices=ProblemCategory.choices, label="问题类别")
+    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), label="水体")
+    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="涉及企业")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期")
+    patrol = django_filters.NumberFilter(field_name="patrol_id", label="巡河记录编号")
+    inspection = django_filters.NumberFilter(field_name="inspection_id", label="管家检查编号")
+
+    class Meta:
+        model = EnvironmentProblem
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.overdue() if value else queryset.not_overdue()
+
+
+class StewardInspectionFilterSet(SearchFilterSet):
+    search_fields = ("enterprise__name", "inspectors", "summary", "contract__contractor")
+    contract = django_filters.ModelChoiceFilter(queryset=ServiceContract.objects.all(), label="服务合同")
+    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="被检查企业")
+
+    class Meta:
+        model = StewardInspection
+        fields = []
+
+
+class StewardAssessmentFilterSet(SearchFilterSet):
+    search_fields = ("contract__contractor", "contract__number", "assessed_by", "comments")
+    contract = django_filters.ModelChoiceFilter(queryset=ServiceContract.objects.all(), label="服务合同")
+    year = YearFilter(label="年度")
+    quarter = django_filters.ChoiceFilter(choices=Quarter.choices, label="季度")
+
+    class Meta:
+        model = StewardAssessment
+        fields = []

@@ -140,3 +140,87 @@ class MergeForm(TransitionForm):
         label="并入排口", required=False, help_text="必填",
         queryset=Outfall.objects.exclude(stage__in=(OutfallStage.MERGED, OutfallStage.ABOLISHED,
                                                      OutfallStage.REJECTED)))
+
+
+# River chiefs, patrols and problems; the steward's inspections ---------------------------------
+
+from openpark.environment import patrols as patrol_math  # noqa: E402
+
+from .models import (  # noqa: E402
+    EnvironmentProblem, Patrol, PatrolRule, RiverChief, StewardAssessment, StewardInspection,
+)
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TRACK_HELP = "可选：GeoJSON 线（LineString 或 MultiLineString），坐标为 WGS-84 [经度, 纬度]，至少 2 个点；有轨迹时按轨迹计算距离。"
+
+
+class MonthsField(forms.CharField):
+    """The months a rule is active in, typed as "1-12", "3-11" or "1,3,5-7"; a list of months."""
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return patrol_math.months_text(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return []
+        try:
+            return patrol_math.parse_months(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class RiverChiefForm(ScopedModelForm):
+    class Meta:
+        model = RiverChief
+        fields = ["name", "level", "is_general", "title", "phone", "user", "water_bodies", "segments", "note"]
+
+
+class PatrolRuleForm(ScopedModelForm):
+    active_months = MonthsField(label="适用月份", initial="1-12", help_text="如“1-12”（全年）、“3-11”或“1,3,5-7”。")
+
+    class Meta:
+        model = PatrolRule
+        fields = ["level", "times", "period", "min_minutes", "min_km", "active_months", "note"]
+
+
+class PatrolForm(ScopedModelForm):
+    class Meta:
+        model = Patrol
+        fields = ["chief", "water_body", "segment", "started_at", "ended_at", "track", "distance_km", "note"]
+        help_texts = {"track": TRACK_HELP}
+        widgets = {"started_at": DATETIME, "ended_at": DATETIME, "track": forms.Textarea(attrs={"rows": 3})}
+
+
+PROBLEM_FIELDS = ["source", "patrol", "inspection", "water_body", "segment", "enterprise", "category", "description",
+                  "found_on", "deadline", "advice", "responsible_unit"]
+
+
+class EnvironmentProblemForm(ScopedModelForm):
+    class Meta:
+        model = EnvironmentProblem
+        fields = PROBLEM_FIELDS
+        widgets = {"found_on": DATE, "deadline": DATE, "description": forms.Textarea(attrs={"rows": 3}),
+                   "advice": forms.Textarea(attrs={"rows": 2})}
+
+
+class StewardInspectionForm(ScopedModelForm):
+    class Meta:
+        model = StewardInspection
+        fields = ["contract", "enterprise", "inspected_on", "inspectors", "summary"]
+        widgets = {"inspected_on": DATE}
+
+
+class StewardAssessmentForm(ScopedModelForm):
+    class Meta:
+        model = StewardAssessment
+        fields = ["contract", "year", "quarter", "score", "comments", "assessed_by"]
+
+
+class AssignProblemForm(TransitionForm):
+    """交办: to whom, by when."""
+
+    responsible_unit = forms.CharField(label="责任单位", max_length=200)
+    deadline = forms.DateField(label="整改期限", widget=DATE)

@@ -232,3 +232,250 @@ class PollutionSourceImporter(imports.ModelImporter):
 outfall_importer = imports.register(OutfallImporter())
 measure_importer = imports.register(MeasureImporter())
 source_importer = imports.register(PollutionSourceImporter())
+
+
+# River chiefs and their patrols ----------------------------------------------------------------
+# A chief is matched by name and level; the water bodies and segments they answer for are listed
+# in one cell each ("七圩港、夹港"; a segment as "七圩港·入江段"). A patrol is matched by its chief
+# and start time; its track is a GeoJSON cell, or left empty with the distance walked given instead.
+
+import re as _re  # noqa: E402
+from collections import defaultdict  # noqa: E402
+from datetime import datetime  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from openpark.core.imports import FieldChange, LinkChanges  # noqa: E402
+from openpark.core.masking import is_masked, visible_value  # noqa: E402
+from openpark.core.matching import Action  # noqa: E402
+from openpark.enterprises.importers import split_list  # noqa: E402
+
+from .choices import ChiefLevel  # noqa: E402
+from .models import Patrol, PatrolRule, RiverChief  # noqa: E402
+
+SEGMENT_SEPARATOR = _re.compile(r"\s*[·/／]\s*")
+
+CHIEF_SPEC = ImportSpec(
+    name="environment.riverchief",
+    title="河长名录",
+    key="name",
+    unique_key=False,
+    columns=(
+        Column("name", "姓名", required=True, max_length=50, synonyms=("河长", "河长姓名")),
+        Column("level", "河长级别", kind="choice", required=True, choices=choices_of(ChiefLevel), synonyms=("级别",)),
+        Column("is_general", "总河长", kind="bool", synonyms=("是否总河长",)),
+        Column("title", "职务", max_length=100),
+        Column("phone", "联系电话", max_length=30, synonyms=("电话", "手机")),
+        Column("water_bodies", "负责水体", max_length=2000, synonyms=("水体",)),
+        Column("segments", "负责河段", max_length=2000, synonyms=("河段",)),
+        Column("note", "说明", max_length=2000, synonyms=("备注",)),
+    ),
+)
+
+
+class RiverChiefImporter(imports.ModelImporter):
+    spec = CHIEF_SPEC
+    model = RiverChief
+    key = ("name", "level")
+    notes = "按姓名和级别对应已有河长；负责水体用“、”分隔，负责河段写作“水体·河段”。"
+
+    def resolve(self, rows):
+        bodies = dict(WaterBody.objects.values_list("name", "pk"))
+        segments = {(body, name): pk for pk, body, name in
+                    RiverSegment.objects.values_list("pk", "water_body__name", "name")}
+        errors = []
+        for row in rows:
+            values = row.values
+            if "water_bodies" in values:
+                names = split_list(values["water_bodies"])
+                missing = [name for name in names if name not in bodies]
+                if missing:
+                    errors.append(CellError(row.sheet, row.row, "负责水体", values["water_bodies"],
+                                            f"没有名为“{'、'.join(missing)}”的水体"))
+                values["water_body_ids"] = sorted({bodies[name] for name in names if name in bodies})
+            if "segments" in values:
+                ids, missing = set(), []
+                for item in split_list(values["segments"]):
+                    parts = SEGMENT_SEPARATOR.split(item, maxsplit=1)
+                    pk = segments.get(tuple(parts)) if len(parts) == 2 else None
+                    if pk is None:
+                        missing.append(item)
+                    else:
+                        ids.add(pk)
+                if missing:
+                    errors.append(CellError(row.sheet, row.row, "负责河段", values["segments"],
+                                            f"没有“{'、'.join(missing)}”河段（写作“水体·河段”）"))
+                values["segment_ids"] = sorted(ids)
+        return errors
+
+    def assign(self, instance, values):
+        for name in ("name", "level", "title", "note", "is_general"):
+            if name in values:
+                value = values[name]
+                setattr(instance, name, (False if name == "is_general" else "") if value is None else value)
+        if "phone" in values and not is_masked(values["phone"] or ""):
+            instance.phone = values["phone"] or ""
+
+    def plan_related(self, plan):
+        changes = [change for change in plan.changes if change.action != Action.UNCHANGED or
+                   "water_body_ids" in change.record.values or "segment_ids" in change.record.values]
+        known = [change.instance.pk for change in changes if change.instance.pk is not None]
+        links = []
+        for field, key, label, model in (("water_bodies", "water_body_ids", "负责水体", WaterBody),
+                                         ("segments", "segment_ids", "负责河段", RiverSegment)):
+            through = getattr(RiverChief, field).through
+            target = "waterbody_id" if field == "water_bodies" else "riversegment_id"
+            stored = defaultdict(list)
+            for chief_id, linked_id in imports.rows_of(through.objects.values_list("riverchief_id", target),
+                                                       "riverchief_id", known):
+                stored[chief_id].append(linked_id)
+            wanted_ids = {pk for change in changes for pk in change.record.values.get(key, ())}
+            records = model.objects.in_bulk(sorted(wanted_ids))
+            owned = LinkChanges(RiverChief, field)
+            for change in changes:
+                if key not in change.record.values:
+                    continue
+                before = sorted(stored.get(change.instance.pk, [])) if change.instance.pk is not None else []
+                after = change.record.values[key]
+                if before == after:
+                    continue
+                owned.owners.append((change.instance, before, [records[pk] for pk in after]))
+                if change.action != Action.CREATE:
+                    change.add_related(FieldChange(label, "、".join(str(pk) for pk in before),
+                                                   "、".join(str(records[pk]) for pk in after)))
+            links.append(owned)
+        plan.related += links
+
+    def export_rows(self, queryset, user=None):
+        for chief in queryset.prefetch_related("water_bodies", "segments__water_body").iterator(chunk_size=2000):
+            yield {
+                "name": chief.name, "level": chief.level, "is_general": chief.is_general, "title": chief.title,
+                "phone": visible_value(chief, "phone", user), "note": chief.note,
+                "water_bodies": "、".join(body.name for body in chief.water_bodies.all()),
+                "segments": "、".join(f"{s.water_body.name}·{s.name}" for s in chief.segments.all()),
+            }
+
+
+PATROL_SPEC = ImportSpec(
+    name="environment.patrol",
+    title="巡河记录",
+    key="chief_name",
+    unique_key=False,
+    columns=(
+        Column("chief_name", "河长", required=True, max_length=50, synonyms=("河长姓名", "姓名")),
+        Column("chief_level", "河长级别", kind="choice", choices=choices_of(ChiefLevel), synonyms=("级别",)),
+        Column("water_body_name", "巡查水体", required=True, max_length=100, synonyms=("水体", "河道")),
+        Column("segment_name", "巡查河段", max_length=100, synonyms=("河段",)),
+        Column("started_at", "开始时间", required=True, max_length=30, synonyms=("巡河开始时间",)),
+        Column("ended_at", "结束时间", required=True, max_length=30, synonyms=("巡河结束时间",)),
+        Column("track", "巡河轨迹（GeoJSON）", max_length=200000, synonyms=("轨迹", "巡河轨迹")),
+        Column("distance_km", "距离", kind="decimal", unit="千米", decimal_places=2, synonyms=("巡河距离", "里程")),
+        Column("note", "巡河情况", max_length=2000, synonyms=("说明", "备注")),
+    ),
+)
+TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%dT%H:%M",
+                "%Y-%m-%dT%H:%M:%S")
+
+
+def parse_time(text) -> datetime | None:
+    """A time of a sheet ("2026-11-30 08:05", a date-time cell) in the park's time zone."""
+    if isinstance(text, datetime):
+        value = text
+    else:
+        text = str(text or "").strip()
+        for pattern in TIME_FORMATS:
+            try:
+                value = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+        else:
+            return None
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+class PatrolImporter(imports.ModelImporter):
+    spec = PATROL_SPEC
+    model = Patrol
+    key = ("chief", "started_at")
+    notes = ("按河长和开始时间对应已有巡河记录；时间写作“2026-11-30 08:05”；有轨迹时距离按轨迹计算，"
+             "无轨迹时可填写距离；时长和是否计入履职自动计算。")
+
+    def resolve(self, rows):
+        chiefs = defaultdict(list)
+        for pk, name, level in RiverChief.objects.values_list("pk", "name", "level"):
+            chiefs[name].append((pk, level))
+        bodies = dict(WaterBody.objects.values_list("name", "pk"))
+        segments = {(body, name): pk for pk, body, name in RiverSegment.objects.values_list("pk", "water_body_id", "name")}
+        responsibility = defaultdict(lambda: (set(), set()))
+        for chief_id, body_id in RiverChief.water_bodies.through.objects.values_list("riverchief_id", "waterbody_id"):
+            responsibility[chief_id][0].add(body_id)
+        for chief_id, segment_id in RiverChief.segments.through.objects.values_list("riverchief_id",
+                                                                                   "riversegment_id"):
+            responsibility[chief_id][1].add(segment_id)
+        self._responsibility = dict(responsibility)
+        self._rules = {rule.level: rule for rule in PatrolRule.objects.all()}
+        errors = []
+        for row in rows:
+            errors += self._resolve_row(row, chiefs, bodies, segments)
+        return errors
+
+    @staticmethod
+    def _resolve_row(row, chiefs, bodies, segments) -> list[CellError]:
+        values, errors = row.values, []
+
+        def fail(column, value, reason):
+            errors.append(CellError(row.sheet, row.row, column, value, reason))
+
+        name = values["chief_name"]
+        found = [pk for pk, level in chiefs.get(name, ()) if not values.get("chief_level") or level == values["chief_level"]]
+        values["chief_id"] = found[0] if len(found) == 1 else None
+        if not found:
+            fail("河长", name, f"没有名为“{name}”的河长")
+        elif len(found) > 1:
+            fail("河长", name, "有多名同名河长，请填写河长级别")
+        body = values["water_body_name"]
+        values["water_body_id"] = bodies.get(body)
+        if values["water_body_id"] is None:
+            fail("巡查水体", body, f"没有名为“{body}”的水体")
+        if values.get("segment_name"):
+            values["segment_id"] = segments.get((values["water_body_id"], values["segment_name"]))
+            if values["segment_id"] is None and values["water_body_id"] is not None:
+                fail("巡查河段", values["segment_name"], f"水体“{body}”中没有“{values['segment_name']}”河段")
+        elif "segment_name" in values:
+            values["segment_id"] = None
+        for name, label in (("started_at", "开始时间"), ("ended_at", "结束时间")):
+            parsed = parse_time(values[name])
+            if parsed is None:
+                fail(label, values[name], "时间应写作“2026-11-30 08:05”")
+            values[name] = parsed
+        return errors
+
+    def assign(self, instance, values):
+        for name in ("chief_id", "water_body_id", "segment_id", "started_at", "ended_at", "distance_km"):
+            if name in values:
+                setattr(instance, name, values[name])
+        if "note" in values:
+            instance.note = values["note"] or ""
+        if "track" in values:
+            instance.track = values["track"] or None
+        instance._responsibilities = self._responsibility
+        instance._rules = self._rules
+
+    def export_rows(self, queryset, user=None):
+        import json
+
+        for patrol in queryset.select_related("chief", "water_body", "segment").iterator(chunk_size=2000):
+            yield {
+                "chief_name": patrol.chief.name, "chief_level": patrol.chief.level,
+                "water_body_name": patrol.water_body.name,
+                "segment_name": patrol.segment.name if patrol.segment_id else "",
+                "started_at": f"{timezone.localtime(patrol.started_at):%Y-%m-%d %H:%M}",
+                "ended_at": f"{timezone.localtime(patrol.ended_at):%Y-%m-%d %H:%M}",
+                "track": json.dumps(patrol.track, ensure_ascii=False) if patrol.track else "",
+                "distance_km": patrol.distance_km, "note": patrol.note,
+            }
+
+
+chief_importer = imports.register(RiverChiefImporter())
+patrol_importer = imports.register(PatrolImporter())

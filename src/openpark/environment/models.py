@@ -454,3 +454,424 @@ class Tracing(DomainModel):
     def clean(self):
         if self.traced_on and self.traced_on > timezone.localdate():
             raise ValidationError({"traced_on": "溯源日期不能晚于今天。"})
+
+
+# River chiefs, patrols and problems (河长制); the steward's inspections (环保管家) ------------------
+
+from datetime import date  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from openpark.core.limits import year_validators  # noqa: E402
+from openpark.enterprises.models import ServiceContract  # noqa: E402
+
+from . import patrols as patrol_math  # noqa: E402
+from .choices import (  # noqa: E402
+    PROBLEM_DONE_STATES, ChiefLevel, PatrolPeriod, ProblemCategory, ProblemSource, ProblemState, Quarter,
+)
+
+VIEW_CHIEF_PHONE = "environment.view_riverchief_phone"
+
+
+class RiverChief(DomainModel):
+    """A river chief (河长) at a level, with the segments and water bodies they answer for."""
+
+    sensitive_fields = {"phone": VIEW_CHIEF_PHONE}
+
+    name = models.CharField(_("姓名"), max_length=50)
+    level = models.CharField(_("河长级别"), max_length=10, choices=ChiefLevel.choices)
+    is_general = models.BooleanField(_("总河长"), default=False)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="river_chiefs", verbose_name=_("平台账号"))
+    water_bodies = models.ManyToManyField(WaterBody, blank=True, related_name="chiefs", verbose_name=_("负责水体"))
+    segments = models.ManyToManyField(RiverSegment, blank=True, related_name="chiefs", verbose_name=_("负责河段"))
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("河长")
+        verbose_name_plural = _("河长")
+        ordering = ["level", "name"]
+        permissions = [("view_riverchief_phone", _("查看河长完整电话"))]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "level"], name="unique_river_chief",
+                                    violation_error_message="该级别已有同名河长。"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_level_display()}{'总河长' if self.is_general else '河长'}）"
+
+    def clean(self):
+        self.name = (self.name or "").strip()
+        if self.phone and not re.fullmatch(r"[0-9+\-() ]{5,30}", self.phone.strip()):
+            raise ValidationError({"phone": "联系电话只能包含数字、空格和 + - ( )。"})
+
+    def responsibility(self) -> tuple[set[int], set[int]]:
+        """(ids of the water bodies, ids of the segments) the chief answers for; an importer may
+        have read them for many chiefs at once (`_responsibility`)."""
+        cached = getattr(self, "_responsibility", None)
+        if cached is None:
+            if self.pk is None:
+                return set(), set()
+            cached = (set(self.water_bodies.values_list("pk", flat=True)),
+                      set(self.segments.values_list("pk", flat=True)))
+            self._responsibility = cached
+        return cached
+
+    def covers(self, water_body_id, segment_id) -> bool:
+        """Whether the chief answers for this water body (or segment of it)."""
+        bodies, segments = self.responsibility()
+        if segment_id is not None and segment_id in segments:
+            return True
+        return water_body_id in bodies
+
+
+def _months_validator(value):
+    try:
+        patrol_math.parse_months(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class PatrolRule(DomainModel):
+    """How often chiefs of a level patrol, and what a patrol must be to count (巡河规定)."""
+
+    level = models.CharField(_("河长级别"), max_length=10, choices=ChiefLevel.choices, unique=True,
+                             error_messages={"unique": _("该级别已有巡河规定。")})
+    times = models.PositiveSmallIntegerField(_("巡河次数"), default=1, validators=[MinValueValidator(1),
+                                                                                MaxValueValidator(31)])
+    period = models.CharField(_("周期"), max_length=10, choices=PatrolPeriod.choices, default=PatrolPeriod.MONTH)
+    min_minutes = models.PositiveSmallIntegerField(_("最短时长（分钟）"), default=30,
+                                                   validators=[MaxValueValidator(24 * 60)])
+    min_km = models.DecimalField(_("最短距离（千米）"), max_digits=6, decimal_places=2, default=Decimal("2"),
+                                 validators=[MinValueValidator(0)])
+    active_months = models.JSONField(_("适用月份"), default=list, validators=[_months_validator],
+                                     help_text=_("如“1-12”（全年）、“3-11”或“1,3,5-7”。"))
+    note = models.TextField(_("说明"), blank=True)
+
+    recorded_texts = {"active_months": patrol_math.months_text}
+
+    class Meta:
+        verbose_name = _("巡河规定")
+        verbose_name_plural = _("巡河规定")
+        ordering = ["level"]
+
+    def __str__(self):
+        return f"{self.get_level_display()}河长{self.get_period_display()} {self.times} 次"
+
+    def clean(self):
+        try:
+            self.active_months = patrol_math.parse_months(self.active_months)
+        except ValueError as exc:
+            raise ValidationError({"active_months": str(exc)}) from exc
+
+    @property
+    def months(self) -> str:
+        return patrol_math.months_text(self.active_months)
+
+    months.fget.short_description = _("适用月份")
+
+    def counts(self, minutes, km, month: int) -> bool:
+        return patrol_math.meets_rule(minutes, km, month, self.min_minutes, self.min_km, self.active_months)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .services import recount_patrols
+
+        recount_patrols(self.level)
+
+
+def normalise_track(value) -> dict:
+    """A patrol's track: a GeoJSON LineString or MultiLineString of WGS-84 points, each line of 2
+    points or more; ValueError in Chinese otherwise."""
+    if isinstance(value, str):
+        import json
+
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise ValueError("巡河轨迹不是有效的 GeoJSON。") from exc
+    if isinstance(value, dict) and value.get("type") == "Feature":
+        value = value.get("geometry") or {}
+    if not isinstance(value, dict) or value.get("type") not in ("LineString", "MultiLineString"):
+        raise ValueError("巡河轨迹应为 GeoJSON 的线（LineString 或 MultiLineString）。")
+    return normalise_geometry(value)
+
+
+def _patrol_month(started_at) -> int:
+    return timezone.localtime(started_at).month if timezone.is_aware(started_at) else started_at.month
+
+
+class Patrol(DomainModel):
+    """A chief's patrol of a water body or segment (巡河记录): when, the track walked, and whether it
+    counts under the chief's level's rule. Duration, distance (from the track) and whether it counts
+    are computed whenever it is checked and saved."""
+
+    clean_links = ("chief", "water_body", "segment")
+
+    chief = models.ForeignKey(RiverChief, on_delete=models.PROTECT, related_name="patrols", verbose_name=_("河长"))
+    water_body = models.ForeignKey(WaterBody, on_delete=models.PROTECT, related_name="patrols",
+                                   verbose_name=_("巡查水体"))
+    segment = models.ForeignKey(RiverSegment, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="patrols", verbose_name=_("巡查河段"))
+    started_at = models.DateTimeField(_("开始时间"))
+    ended_at = models.DateTimeField(_("结束时间"))
+    track = models.JSONField(_("巡河轨迹（GeoJSON）"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("时长（分钟）"), default=0, editable=False)
+    distance_km = models.DecimalField(_("距离（千米）"), max_digits=8, decimal_places=2, null=True, blank=True,
+                                      validators=[MinValueValidator(0)],
+                                      help_text=_("有轨迹时按轨迹计算；无轨迹时可填写。"))
+    counts = models.BooleanField(_("计入履职"), default=False, editable=False)
+    note = models.TextField(_("巡河情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("巡河记录")
+        verbose_name_plural = _("巡河记录")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["chief", "started_at"], name="patrol_chief_started")]
+
+    def __str__(self):
+        when = timezone.localtime(self.started_at) if self.started_at and timezone.is_aware(self.started_at) \
+            else self.started_at
+        return f"{self.chief.name} {when:%Y-%m-%d} {self.water_body.name}" if when else self.chief.name
+
+    def clean(self):
+        errors = {}
+        if self.track:
+            try:
+                self.track = normalise_track(self.track)
+            except ValueError as exc:
+                errors["track"] = str(exc)
+        if self.started_at and self.ended_at and self.ended_at <= self.started_at:
+            errors["ended_at"] = "结束时间须晚于开始时间。"
+        if self.started_at and self.started_at > timezone.now():
+            errors["started_at"] = "开始时间不能晚于现在。"
+        if self.segment_id and self.water_body_id and self.segment.water_body_id != self.water_body_id:
+            errors["segment"] = "所选河段不属于所选水体。"
+        if self.chief_id and self.water_body_id and "segment" not in errors and not self._chief_covers():
+            errors["water_body"] = f"{self.chief.name}不负责该水体（河段），请选择其负责的水体或河段。"
+        if errors:
+            raise ValidationError(errors)
+        self.compute()
+
+    def _chief_covers(self) -> bool:
+        """Whether the chief answers for the water body (or segment); an import reads every
+        chief's responsibilities once (`_responsibilities`)."""
+        known = getattr(self, "_responsibilities", None)
+        if known is None:
+            return self.chief.covers(self.water_body_id, self.segment_id)
+        bodies, segments = known.get(self.chief_id, ((), ()))
+        return self.water_body_id in bodies or self.segment_id is not None and self.segment_id in segments
+
+    def compute(self, rule=None) -> None:
+        """Duration, distance from the track, and whether it counts under the level's rule (the
+        rule read once, or given; no rule for the level means every patrol counts)."""
+        if self.started_at and self.ended_at:
+            self.duration_minutes = patrol_math.duration_minutes(self.started_at, self.ended_at)
+        if self.track:
+            self.distance_km = patrol_math.rounded_km(patrol_math.track_km(self.track))
+        if not self.started_at or not self.chief_id:
+            return
+        if rule is None:
+            rules = getattr(self, "_rules", None)
+            rule = rules.get(self.chief.level) if rules is not None else \
+                PatrolRule.objects.filter(level=self.chief.level).first()
+        self.counts = True if rule is None else rule.counts(self.duration_minutes, self.distance_km,
+                                                              _patrol_month(self.started_at))
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None:
+            try:
+                self.track = normalise_track(self.track) if self.track else self.track
+            except ValueError as exc:
+                raise ValidationError({"track": str(exc)}) from exc
+            self.compute()
+        super().save(*args, **kwargs)
+
+
+# The environment problem's workflow: found (on a patrol, by the steward), handed to whoever
+# rectifies it or put before the level above, rectified with a photo, verified and closed.
+EDIT_PROBLEM = "environment.change_environmentproblem"
+VERIFY_DAYS = 5  # working days to verify a rectification (核查) once it is reported done
+P = ProblemState
+
+
+def _problem_step(name, label, sources, target, **options) -> Transition:
+    return Transition(name, label, tuple(sources), target, EDIT_PROBLEM, **options)
+
+
+PROBLEM_MACHINE = StateMachine("state", dict(ProblemState.choices), (
+    _problem_step("assign", "交办", (P.REPORTED,), P.ASSIGNED, perform=f"{SERVICES}.assign_problem",
+                  form=f"{FORMS}.AssignProblemForm"),
+    _problem_step("refer", "上报上级", (P.REPORTED,), P.ESCALATED, needs_note=True),
+    _problem_step("start", "开始整改", (P.ASSIGNED, P.ESCALATED), P.IN_PROGRESS),
+    _problem_step("rectify", "整改完成", (P.IN_PROGRESS,), P.RECTIFIED, needs_evidence=True,
+                  deadline=VERIFY_DAYS, deadline_label=f"核查销号（{VERIFY_DAYS} 个工作日）"),
+    _problem_step("close", "核查销号", (P.RECTIFIED,), P.CLOSED, needs_note=True),
+    _problem_step("send_back", "退回重新整改", (P.RECTIFIED,), P.IN_PROGRESS, needs_note=True),
+))
+
+
+class ProblemQuerySet(DomainQuerySet):
+    def overdue(self, today=None):
+        return self.filter(EnvironmentProblem.overdue_q(today))
+
+    def not_overdue(self, today=None):
+        return self.exclude(EnvironmentProblem.overdue_q(today))
+
+
+class EnvironmentProblem(DomainModel):
+    """A problem found on a patrol, by the steward's inspection or otherwise, and its rectification
+    until it is verified and closed (核查销号)."""
+
+    scope_enterprise_field = "enterprise"
+    clean_links = ("patrol", "inspection", "water_body", "segment")
+
+    source = models.CharField(_("来源"), max_length=10, choices=ProblemSource.choices, default=ProblemSource.OTHER)
+    patrol = models.ForeignKey(Patrol, on_delete=models.PROTECT, null=True, blank=True, related_name="problems",
+                               verbose_name=_("巡河记录"))
+    inspection = models.ForeignKey("StewardInspection", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="problems", verbose_name=_("管家检查"))
+    water_body = models.ForeignKey(WaterBody, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="problems", verbose_name=_("水体"))
+    segment = models.ForeignKey(RiverSegment, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="problems", verbose_name=_("河段"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="environment_problems", verbose_name=_("涉及企业"))
+    category = models.CharField(_("问题类别"), max_length=20, choices=ProblemCategory.choices)
+    description = models.TextField(_("问题描述"))
+    found_on = models.DateField(_("发现日期"), default=timezone.localdate)
+    deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    advice = models.TextField(_("整改建议"), blank=True)
+    responsible_unit = models.CharField(_("责任单位"), max_length=200, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=ProblemState.choices, default=ProblemState.REPORTED,
+                             editable=False)
+
+    machine = PROBLEM_MACHINE
+    all_objects = models.Manager.from_queryset(ProblemQuerySet)()
+    objects = ActiveManager.from_queryset(ProblemQuerySet)()
+
+    class Meta:
+        verbose_name = _("环境问题")
+        verbose_name_plural = _("环境问题")
+        ordering = ["-found_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_category_display()}：{self.description[:30]}"
+
+    # Overdue: not rectified past its deadline. The one rule, as a filter (lists, counts) and on a row.
+    @staticmethod
+    def overdue_q(today=None) -> Q:
+        return Q(deadline__lt=today or timezone.localdate()) & ~Q(state__in=PROBLEM_DONE_STATES)
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.deadline) and self.state not in PROBLEM_DONE_STATES and \
+            self.deadline < timezone.localdate()
+
+    overdue.fget.short_description = _("逾期")
+
+    def clean(self):
+        errors = {}
+        if self.patrol_id:
+            self.source = ProblemSource.PATROL
+            if not self.water_body_id:
+                self.water_body_id = self.patrol.water_body_id
+            if not self.segment_id and self.patrol.segment_id and self.water_body_id == self.patrol.water_body_id:
+                self.segment_id = self.patrol.segment_id
+        if self.inspection_id:
+            self.source = ProblemSource.STEWARD
+            if self.enterprise_id and self.enterprise_id != self.inspection.enterprise_id:
+                errors["enterprise"] = "管家检查发现的问题，涉及企业应为被检查企业。"
+            self.enterprise_id = self.inspection.enterprise_id
+        if self.patrol_id and self.inspection_id:
+            errors["inspection"] = "一个问题只能来自一次巡河或一次管家检查。"
+        if self.source == ProblemSource.PATROL and not self.patrol_id:
+            errors["patrol"] = "来源为巡河的问题须关联巡河记录。"
+        if self.source == ProblemSource.STEWARD and not self.inspection_id:
+            errors["inspection"] = "来源为管家检查的问题须关联管家检查记录。"
+        if self.segment_id and self.water_body_id and self.segment.water_body_id != self.water_body_id:
+            errors["segment"] = "所选河段不属于所选水体。"
+        if self.segment_id and not self.water_body_id:
+            self.water_body_id = self.segment.water_body_id
+        if self.found_on and self.found_on > timezone.localdate():
+            errors["found_on"] = "发现日期不能晚于今天。"
+        if self.deadline and self.found_on and self.deadline < self.found_on:
+            errors["deadline"] = "整改期限不能早于发现日期。"
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.machine.guard(self)
+        super().save(*args, **kwargs)
+
+
+class StewardInspection(DomainModel):
+    """An inspection of an enterprise by the environmental steward (环保管家), under its contract."""
+
+    scope_enterprise_field = "enterprise"
+    clean_links = ("contract", "enterprise")
+
+    contract = models.ForeignKey(ServiceContract, on_delete=models.PROTECT, related_name="inspections",
+                                 verbose_name=_("服务合同"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="steward_inspections",
+                                   verbose_name=_("被检查企业"))
+    inspected_on = models.DateField(_("检查日期"), default=timezone.localdate)
+    inspectors = models.CharField(_("检查人员"), max_length=200)
+    summary = models.TextField(_("检查情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("管家检查")
+        verbose_name_plural = _("管家检查")
+        ordering = ["-inspected_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.enterprise.name} {self.inspected_on} 管家检查"
+
+    def clean(self):
+        errors = {}
+        if self.inspected_on and self.inspected_on > timezone.localdate():
+            errors["inspected_on"] = "检查日期不能晚于今天。"
+        if self.contract_id and self.inspected_on:
+            contract = self.contract
+            if not contract.starts_on <= self.inspected_on <= contract.ends_on:
+                errors["inspected_on"] = (f"检查日期不在服务合同的服务期内（{contract.starts_on} 至 "
+                                          f"{contract.ends_on}）。")
+        if self.contract_id and self.enterprise_id and "inspected_on" not in errors and \
+                not contract.enterprises.filter(pk=self.enterprise_id).exists():
+            errors["enterprise"] = "该企业不在服务合同覆盖的企业中。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class StewardAssessment(DomainModel):
+    """The park's assessment of the steward's service under a contract, for a quarter of a year."""
+
+    clean_links = ("contract",)
+
+    contract = models.ForeignKey(ServiceContract, on_delete=models.PROTECT, related_name="assessments",
+                                 verbose_name=_("服务合同"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=year_validators())
+    quarter = models.PositiveSmallIntegerField(_("季度"), choices=Quarter.choices)
+    score = models.DecimalField(_("考核得分"), max_digits=5, decimal_places=2,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    comments = models.TextField(_("考核意见"), blank=True)
+    assessed_by = models.CharField(_("考核人"), max_length=100)
+
+    class Meta:
+        verbose_name = _("管家服务考核")
+        verbose_name_plural = _("管家服务考核")
+        ordering = ["-year", "-quarter", "contract"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year", "quarter"], name="unique_steward_assessment",
+                                    violation_error_message="该服务合同这一季度已有考核。"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract.contractor} {self.year} 年{self.get_quarter_display()}考核"
+
+    def clean(self):
+        if self.contract_id and self.year and self.quarter:
+            first = date(self.year, 3 * self.quarter - 2, 1)
+            if first > self.contract.ends_on or date(self.year, 3 * self.quarter, 28) < self.contract.starts_on:
+                raise ValidationError({"quarter": "考核季度不在服务合同的服务期内。"})

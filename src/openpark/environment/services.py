@@ -111,3 +111,96 @@ def measure_counts_by_status(today=None) -> dict[str, int]:
 def outfalls_finished(counts: dict[str, int]) -> int:
     """Outfalls whose remediation is over: closed (销号), abolished or merged."""
     return sum(counts[s] for s in (OutfallStage.CLOSED, OutfallStage.ABOLISHED, OutfallStage.MERGED))
+
+
+# River chiefs: patrols counted under their rules, chiefs behind; the problem's transitions -------
+
+from datetime import datetime, time, timedelta  # noqa: E402
+
+from django.db.models import Case, F, IntegerField, Q, Value, When  # noqa: E402
+
+from . import patrols as patrol_math  # noqa: E402
+from .choices import ProblemState  # noqa: E402
+from .models import EnvironmentProblem, Patrol, PatrolRule, RiverChief  # noqa: E402
+
+
+def recount_patrols(level: str) -> int:
+    """Whether each patrol of the level's chiefs counts, again, after its rule changed: read in one
+    query, computed by the rule, the changed ones written in bulk. Returns how many changed."""
+    rule = PatrolRule.objects.filter(level=level).first()
+    rows = Patrol.objects.filter(chief__level=level).values_list("pk", "duration_minutes", "distance_km",
+                                                                 "started_at", "counts")
+    changed = []
+    for pk, minutes, km, started_at, counted in rows.iterator(chunk_size=5000):
+        counts = True if rule is None else rule.counts(minutes, km, timezone.localtime(started_at).month)
+        if counts != counted:
+            changed.append(Patrol(pk=pk, counts=counts))
+    Patrol.objects.bulk_update(changed, ["counts"], batch_size=1000)
+    return len(changed)
+
+
+def patrol_requirements(today=None) -> dict[str, tuple[int, object]]:
+    """{level: (patrols required this period, the period's first day)} of each level whose rule is
+    active this month."""
+    today = today or timezone.localdate()
+    return {rule.level: (rule.times, patrol_math.period_start(rule.period, today))
+            for rule in PatrolRule.objects.all() if today.month in set(rule.active_months or ())}
+
+
+def chiefs_with_duty(queryset=None, today=None):
+    """The chiefs annotated with `required` (patrols their rule asks for this period, 0 when none),
+    `done` (counting patrols since the period began) and `owed` (how many are missing): one
+    aggregated query, whatever the number of chiefs."""
+    today = today or timezone.localdate()
+    requirements = patrol_requirements(today)
+    queryset = RiverChief.objects.all() if queryset is None else queryset
+    if not requirements:
+        return queryset.annotate(required=Value(0, IntegerField()), done=Value(0, IntegerField()),
+                                 owed=Value(0, IntegerField()))
+    required = Case(*(When(level=level, then=Value(times)) for level, (times, _) in requirements.items()),
+                    default=Value(0), output_field=IntegerField())
+    since = Q()
+    for level, (_, start) in requirements.items():
+        since |= Q(level=level, patrols__started_at__gte=_start_of(start))
+    done = Count("patrols", filter=Q(patrols__counts=True, patrols__is_deleted=False,
+                                     patrols__started_at__lt=_start_of(today + timedelta(days=1))) & since)
+    owed = Case(When(required__gt=F("done"), then=F("required") - F("done")), default=Value(0),
+                output_field=IntegerField())
+    return queryset.annotate(required=required, done=done).annotate(owed=owed)
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def chiefs_behind(queryset=None, today=None):
+    """The chiefs who have not yet made the patrols their rule asks for this period."""
+    return chiefs_with_duty(queryset, today).filter(owed__gt=0)
+
+
+def duty_counts(today=None) -> dict[str, int]:
+    """How many chiefs have a patrol duty this period, and how many of them are behind."""
+    chiefs = chiefs_with_duty(today=today).filter(required__gt=0)
+    return {"with_duty": chiefs.count(), "behind": chiefs.filter(owed__gt=0).count()}
+
+
+def problem_counts_by_state(today=None) -> dict[str, int]:
+    counted = dict(EnvironmentProblem.objects.values_list("state").annotate(n=Count("pk"))
+                   .values_list("state", "n"))
+    counts = {state.value: counted.get(state.value, 0) for state in ProblemState}
+    counts["overdue"] = EnvironmentProblem.objects.overdue(today).count()
+    return counts
+
+
+def assign_problem(problem, name: str, user, note: str = "", evidence=(), responsible_unit="", deadline=None):
+    """交办: the problem goes to the unit that rectifies it, by a deadline."""
+    responsible_unit = (responsible_unit or problem.responsible_unit or "").strip()
+    if not responsible_unit:
+        raise TransitionError("交办须填写责任单位。")
+    deadline = deadline or problem.deadline
+    if deadline is None:
+        raise TransitionError("交办须填写整改期限。")
+    if problem.found_on and deadline < problem.found_on:
+        raise TransitionError("整改期限不能早于发现日期。")
+    return problem.machine.apply(problem, name, user, note, evidence, responsible_unit=responsible_unit,
+                                 deadline=deadline)

@@ -8,5 +8,6 @@ app_name = "environment"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("patrol-duty/", views.patrol_duty, name="patrol_duty"),
     *page_urls("environment"),
 ]

@@ -45,7 +45,7 @@ def dashboard(request):
         "title": "智慧环保总览", "breadcrumbs": navigation.breadcrumbs(("智慧环保总览", ""), module="environment"),
         "stages": stages, "outfall_total": sum(row["count"] for row in stages), "outfall_url": reverse(OUTFALL_LIST),
         "measures": measures, "overdue": overdue, "measure_total": sum(row["count"] for row in measures),
-        "measure_url": reverse(MEASURE_LIST),
+        "measure_url": reverse(MEASURE_LIST), **rivers_figures(),
     })
 
 
@@ -84,3 +84,122 @@ def enterprise_outfalls_panel(request, enterprise):
         return None
     return {"key": "outfalls", "title": "入河排污口", "template": "environment/panels/enterprise.html",
             "context": {"outfalls": outfalls}}
+
+
+# River chiefs, patrols and problems; the steward's inspections ---------------------------------
+
+from django.core.paginator import Paginator  # noqa: E402
+from django.db.models import Q  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from openpark.core.masking import visible_value  # noqa: E402
+from openpark.core.scoping import scope_queryset  # noqa: E402
+
+from .choices import ChiefLevel, ProblemSource, ProblemState  # noqa: E402
+from .models import Patrol, RiverChief  # noqa: E402
+
+PROBLEM_LIST = "environment:environmentproblem_list"
+LATEST_PATROLS = 10
+
+
+def rivers_figures() -> dict:
+    """The dashboard's 河长制 part: chiefs behind this period, problems by state and overdue."""
+    duty = services.duty_counts()
+    counts = services.problem_counts_by_state()
+    base = reverse(PROBLEM_LIST)
+    return {
+        "duty": {**duty, "url": reverse("environment:patrol_duty"),
+                 "behind_url": f"{reverse('environment:patrol_duty')}?behind=true"},
+        "problems": [{"label": state.label, "count": counts[state.value], "url": f"{base}?state={state.value}"}
+                     for state in ProblemState],
+        "problem_total": sum(counts[state.value] for state in ProblemState), "problem_url": base,
+        "problems_overdue": {"count": counts["overdue"], "url": f"{base}?overdue=true"},
+    }
+
+
+@login_required
+@permission_required("environment.view_riverchief", raise_exception=True)
+def patrol_duty(request):
+    """巡河履职: each chief whose rule asks for patrols this period, with how many are required, done
+    and still owed; `?behind=true` lists only those behind, `?level=` one level."""
+    chiefs = services.chiefs_with_duty().filter(required__gt=0)
+    level = request.GET.get("level", "")
+    if level in ChiefLevel.values:
+        chiefs = chiefs.filter(level=level)
+    behind = request.GET.get("behind") == "true"
+    if behind:
+        chiefs = chiefs.filter(owed__gt=0)
+    page = Paginator(chiefs.order_by("-owed", "level", "name"), 50).get_page(request.GET.get("page"))
+    requirements = services.patrol_requirements()
+    return render(request, "environment/patrol_duty.html", {
+        "title": "巡河履职", "breadcrumbs": navigation.breadcrumbs(("巡河履职", ""), module="environment"),
+        "page": page, "behind": behind, "level": level, "levels": ChiefLevel.choices,
+        "periods": [(ChiefLevel(lv).label, times, start) for lv, (times, start) in requirements.items()],
+        "counts": services.duty_counts(),
+    })
+
+
+def _latest_patrols(user, **lookup):
+    if not user.has_perm("environment.view_patrol"):
+        return None
+    return list(Patrol.objects.filter(**lookup).select_related("chief", "water_body", "segment")
+                .order_by("-started_at", "-pk")[:LATEST_PATROLS])
+
+
+def water_body_rivers_panel(request, water_body):
+    """The water body's chiefs (of the body or of its segments) and its latest patrols."""
+    if not request.user.has_perm("environment.view_riverchief"):
+        return None
+    chiefs = RiverChief.objects.filter(Q(water_bodies=water_body) | Q(segments__water_body=water_body)).distinct()
+    return {"key": "rivers", "title": "河长与巡河", "template": "environment/panels/rivers.html", "context": {
+        "chiefs": list(chiefs.order_by("level", "name")), "patrols": _latest_patrols(request.user, water_body=water_body),
+        "patrol_url": f"{reverse('environment:patrol_list')}?water_body={water_body.pk}",
+    }}
+
+
+def segment_rivers_panel(request, segment):
+    if not request.user.has_perm("environment.view_riverchief"):
+        return None
+    chiefs = RiverChief.objects.filter(Q(segments=segment) | Q(water_bodies=segment.water_body_id)).distinct()
+    return {"key": "rivers", "title": "河长与巡河", "template": "environment/panels/rivers.html", "context": {
+        "chiefs": list(chiefs.order_by("level", "name")), "patrols": _latest_patrols(request.user, segment=segment),
+        "patrol_url": f"{reverse('environment:patrol_list')}?water_body={segment.water_body_id}",
+    }}
+
+
+def chief_panel(request, chief):
+    """What the chief answers for, this period's duty and the latest patrols."""
+    duty = services.chiefs_with_duty(RiverChief.objects.filter(pk=chief.pk)).first()
+    return {"key": "chief", "title": "负责河湖与巡河履职", "template": "environment/panels/chief.html", "context": {
+        "phone": visible_value(chief, "phone", request.user),
+        "water_bodies": list(chief.water_bodies.all()), "segments": list(chief.segments.select_related("water_body")),
+        "duty": duty, "patrols": _latest_patrols(request.user, chief=chief),
+        "patrol_url": f"{reverse('environment:patrol_list')}?chief={chief.pk}",
+        "may_add_patrol": request.user.has_perm("environment.add_patrol"),
+        "add_patrol_url": f"{reverse('environment:patrol_add')}?chief={chief.pk}",
+    }}
+
+
+def _problems_panel(request, key, problems, add_url) -> dict | None:
+    if not request.user.has_perm("environment.view_environmentproblem"):
+        return None
+    return {"key": key, "title": "发现的问题", "template": "environment/panels/problems.html", "context": {
+        "problems": list(problems.order_by("-found_on", "-pk")),
+        "may_add": request.user.has_perm("environment.add_environmentproblem"), "add_url": add_url,
+    }}
+
+
+def patrol_problems_panel(request, patrol):
+    add_url = (f"{reverse('environment:environmentproblem_add')}?source={ProblemSource.PATROL}&patrol={patrol.pk}"
+               f"&water_body={patrol.water_body_id}&found_on={timezone.localtime(patrol.started_at):%Y-%m-%d}")
+    if patrol.segment_id:
+        add_url += f"&segment={patrol.segment_id}"
+    return _problems_panel(request, "patrol-problems", scope_queryset(patrol.problems.all(), request.user), add_url)
+
+
+def inspection_problems_panel(request, inspection):
+    add_url = (f"{reverse('environment:environmentproblem_add')}?source={ProblemSource.STEWARD}"
+               f"&inspection={inspection.pk}&enterprise={inspection.enterprise_id}"
+               f"&category=enterprise&found_on={inspection.inspected_on:%Y-%m-%d}")
+    return _problems_panel(request, "inspection-problems", scope_queryset(inspection.problems.all(), request.user),
+                           add_url)
