@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .models import (
-    Measure, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody, WaterSample,
 )
 
 
@@ -49,3 +49,24 @@ class PollutionSourceAdmin(admin.ModelAdmin):
 @admin.register(Tracing)
 class TracingAdmin(admin.ModelAdmin):
     list_display = ["outfall", "source", "method", "traced_on", "is_deleted"]
+
+
+# Water-quality monitoring (水质监测) ----------------------------------------------------------------
+
+
+@admin.register(MonitoringSite)
+class MonitoringSiteAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "water_body", "kind", "target_class", "is_active", "is_deleted"]
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 0
+    readonly_fields = ["unit"]
+
+
+@admin.register(WaterSample)
+class WaterSampleAdmin(admin.ModelAdmin):
+    list_display = ["site", "sampled_at", "water_class", "quality_grade", "exceedances", "is_deleted"]
+    readonly_fields = ["water_class", "quality_grade", "exceedances"]
+    inlines = [MeasurementInline]
