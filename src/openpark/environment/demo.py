@@ -269,3 +269,14 @@ def _histories(outfalls, days) -> None:
 
 def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9)))
+
+
+_load_outfalls = load
+
+
+def load(out) -> None:  # noqa: F811
+    """The outfalls' demo, then the water-quality monitoring's (on the water bodies made here)."""
+    from .monitoring_demo import load_monitoring
+
+    _load_outfalls(out)
+    load_monitoring(out)
