@@ -322,7 +322,8 @@ class WaterSampleImporter(imports.ModelImporter):
             except ValueError as exc:
                 sheet = next((s for (s, name) in plan.file_headers if name == key), "")
                 errors.append(CellError(sheet, 0, header, "", str(exc)))
-        if errors:
+        if errors:  # the file is refused as a whole: no row is read
+            plan.rows = []
             return errors
         codes = {row.values[SITE_CODE] for row in plan.rows}
         sites = {site.code: site for site in
