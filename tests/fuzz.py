@@ -2,7 +2,7 @@
 the hostile values sent into forms and the API, and the settings that keep runs short and
 repeatable."""
 import os
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 
 from hypothesis import HealthCheck, settings
@@ -23,7 +23,8 @@ from openpark.enterprises.models import (
     ServiceContract, SubPark, Tag, Zone,
 )
 from openpark.environment.models import (
-    Measure, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan,
+    RiverSegment, Tracing, WaterBody, WaterSample,
 )
 from openpark.evaluation import services as evaluation
 from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Run, SchemeVersion
@@ -195,6 +196,11 @@ def build_park(user=None) -> dict:
     source = PollutionSource.objects.create(name="某企业生产废水", category="industrial", enterprise=first,
                                             pollutants="化学需氧量、氨氮")
     Tracing.objects.create(outfall=outfall, source=source, traced_on=date(2026, 3, 15))
+    site = MonitoringSite.objects.create(code="QW01", name="七圩港入江口", water_body=river, segment=segment,
+                                         longitude=D("120.27"), latitude=D("31.97"))
+    water_sample = WaterSample.objects.create(site=site, sampled_at=timezone.make_aware(datetime(2026, 3, 10, 9, 30)),
+                                              agency="靖江市环境监测站")
+    Measurement.objects.create(sample=water_sample, parameter="ammonia_nitrogen", value=D("1.2"))
     task = TaskRun.objects.create(name="test", label="测试任务", user=user)
     sheet = f"统一社会信用代码,企业名称,备注\n{_uscc(999999)},靖江新企业有限公司,新设\n".encode()
     job = ImportJob.objects.create(importer="enterprises.enterprise", user=user, filename="企业.csv",

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from .models import (
-    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody, WaterSample,
+    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan,
+    RiverSegment, Tracing, WaterBody, WaterSample,
 )
 
 

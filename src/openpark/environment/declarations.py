@@ -7,7 +7,8 @@ from . import filters, forms
 from .api.serializers import WaterSampleSerializer
 from .importers import measure_importer, outfall_importer, source_importer, water_sample_importer
 from .models import (
-    Measure, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody, WaterSample,
+    Measure, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment,
+    Tracing, WaterBody, WaterSample,
 )
 from .views import (
     enterprise_outfalls_panel, outfall_panel, site_panel, source_panel, water_body_grade_panel, water_sample_panel,

@@ -274,7 +274,7 @@ def _at(day: date) -> datetime:
 _load_outfalls = load
 
 
-def load(out) -> None:  # noqa: F811
+def load(out) -> None:
     """The outfalls' demo, then the water-quality monitoring's (on the water bodies made here)."""
     from .monitoring_demo import load_monitoring
 

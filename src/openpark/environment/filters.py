@@ -4,11 +4,12 @@ from openpark.core.filters import DATE_INPUT, SearchFilterSet
 from openpark.enterprises.models import Enterprise
 
 from .choices import (
-    SAMPLE_CLASS_CHOICES, TARGET_CLASS_CHOICES, ApprovalType, MeasureStatus, OutfallStage, PlanType, SampleKind, SourceCategory, TracingMethod, UsageStatus,
-    SiteKind, WaterBodyKind, WaterBodyLevel, WaterClass,
+    SAMPLE_CLASS_CHOICES, TARGET_CLASS_CHOICES, ApprovalType, MeasureStatus, OutfallStage, PlanType, SampleKind,
+    SiteKind, SourceCategory, TracingMethod, UsageStatus, WaterBodyKind, WaterBodyLevel, WaterClass,
 )
 from .models import (
-    Measure, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody, WaterSample,
+    Measure, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment,
+    Tracing, WaterBody, WaterSample,
 )
 
 

@@ -9,7 +9,8 @@ from openpark.core.workflows import TransitionForm
 from . import services, water_quality
 from .choices import OutfallStage
 from .models import (
-    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody, WaterSample,
+    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan,
+    RiverSegment, Tracing, WaterBody, WaterSample,
 )
 
 DATE = DateInput()

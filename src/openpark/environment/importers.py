@@ -19,8 +19,8 @@ from openpark.enterprises.models import Enterprise
 from . import services, water_quality
 from .choices import ApprovalType, DischargeMode, MeasureStatus, OutletForm, SourceCategory, UsageStatus
 from .models import (
-    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, PollutionSource, RemediationPlan, RiverSegment, WaterBody,
-    WaterSample, unit_of_parameter,
+    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, PollutionSource, RemediationPlan, RiverSegment,
+    WaterBody, WaterSample, unit_of_parameter,
 )
 
 FLAGS = (("has_sampling_point", "采样点"), ("has_inspection_well", "检查井"), ("has_signboard", "标志牌"),

@@ -19,7 +19,8 @@ from openpark.enterprises.models import Enterprise
 from . import water_quality
 from .choices import (
     PARAMETER_CHOICES, SAMPLE_CLASS_CHOICES, TARGET_CLASS_CHOICES, ApprovalType, DischargeMode, MeasureStatus,
-    OutfallStage, OutletForm, PlanType, SampleKind, SiteKind, SourceCategory, TracingMethod, UsageStatus, WaterBodyKind, WaterBodyLevel, WaterClass,
+    OutfallStage, OutletForm, PlanType, SampleKind, SiteKind, SourceCategory, TracingMethod, UsageStatus,
+    WaterBodyKind, WaterBodyLevel, WaterClass,
 )
 
 LENGTH = {"max_digits": 10, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
