@@ -23,8 +23,9 @@ from openpark.enterprises.models import (
     ServiceContract, SubPark, Tag, Zone,
 )
 from openpark.environment.models import (
-    EnvironmentProblem, Measure, Outfall, OutfallClass, OutfallSample, Patrol, PollutionSource, RemediationPlan,
-    RiverChief, RiverSegment, StewardAssessment, StewardInspection, Tracing, WaterBody,
+    EnvironmentProblem, Measure, Measurement, MonitoringSite, Outfall, OutfallClass, OutfallSample, Patrol,
+    PollutionSource, RemediationPlan, RiverChief, RiverSegment, StewardAssessment, StewardInspection, Tracing,
+    WaterBody, WaterSample,
 )
 from openpark.evaluation import services as evaluation
 from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Run, SchemeVersion
@@ -209,6 +210,11 @@ def build_park(user=None) -> dict:
     EnvironmentProblem.objects.create(source="steward", inspection=inspection, enterprise=first, category="enterprise",
                                       description="危废仓库标识不全", found_on=today - timedelta(days=5))
     StewardAssessment.objects.create(contract=contract, year=today.year, quarter=(today.month - 1) // 3 + 1, score=D("88.5"), assessed_by="园区环保局")
+    site = MonitoringSite.objects.create(code="QW01", name="七圩港入江口", water_body=river, segment=segment,
+                                         longitude=D("120.27"), latitude=D("31.97"))
+    water_sample = WaterSample.objects.create(site=site, sampled_at=timezone.make_aware(datetime(2026, 3, 10, 9, 30)),
+                                              agency="靖江市环境监测站")
+    Measurement.objects.create(sample=water_sample, parameter="ammonia_nitrogen", value=D("1.2"))
     task = TaskRun.objects.create(name="test", label="测试任务", user=user)
     sheet = f"统一社会信用代码,企业名称,备注\n{_uscc(999999)},靖江新企业有限公司,新设\n".encode()
     job = ImportJob.objects.create(importer="enterprises.enterprise", user=user, filename="企业.csv",

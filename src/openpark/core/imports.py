@@ -261,9 +261,14 @@ class ModelImporter:
 
     # Reading and checking ---------------------------------------------------------------------
 
+    def read_sheets(self, data: bytes, filename: str) -> list:
+        """The file's sheets as (name, rows); an importer whose files write headers its own way
+        (a lab's "氨氮 mg/L") may read them here before the columns are matched."""
+        return importing.read_workbook(data, filename)
+
     def plan(self, data: bytes, filename: str, options: dict | None = None) -> Plan:
         spec = self.spec
-        sheets = importing.read_workbook(data, filename)
+        sheets = self.read_sheets(data, filename)
         result = importing.parse_rows(sheets, spec, column_map(options))
         plan = self.plan_class(rows=result.rows, errors=list(result.errors), columns=result.columns, sheets=sheets,
                                spec=spec, unmatched=result.unmatched, mapped=mapped_columns(result, options),

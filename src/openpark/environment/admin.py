@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from .models import (
-    Measure, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan,
+    RiverSegment, Tracing, WaterBody, WaterSample,
 )
 
 
@@ -89,3 +90,22 @@ class StewardInspectionAdmin(admin.ModelAdmin):
 @admin.register(StewardAssessment)
 class StewardAssessmentAdmin(admin.ModelAdmin):
     list_display = ["contract", "year", "quarter", "score", "is_deleted"]
+# Water-quality monitoring (水质监测) ----------------------------------------------------------------
+
+
+@admin.register(MonitoringSite)
+class MonitoringSiteAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "water_body", "kind", "target_class", "is_active", "is_deleted"]
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 0
+    readonly_fields = ["unit"]
+
+
+@admin.register(WaterSample)
+class WaterSampleAdmin(admin.ModelAdmin):
+    list_display = ["site", "sampled_at", "water_class", "quality_grade", "exceedances", "is_deleted"]
+    readonly_fields = ["water_class", "quality_grade", "exceedances"]
+    inlines = [MeasurementInline]

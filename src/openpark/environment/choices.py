@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import water_quality
+
 
 class WaterBodyKind(models.TextChoices):
     YANGTZE = "yangtze", _("长江")
@@ -176,3 +178,21 @@ class Quarter(models.IntegerChoices):
     Q2 = 2, _("第二季度")
     Q3 = 3, _("第三季度")
     Q4 = 4, _("第四季度")
+# Water-quality monitoring (水质监测) ----------------------------------------------------------------
+
+
+class SiteKind(models.TextChoices):
+    """Who set a monitoring site up (断面/点位的管理级别)."""
+
+    NATIONAL = "national", _("国控")
+    PROVINCIAL = "provincial", _("省控")
+    MUNICIPAL = "municipal", _("市控")
+    PARK = "park", _("园区自设")
+
+
+# Classes as the grader numbers them (1–6, 6 is 劣V) and names them ("III", "劣V"): a site's target
+# is one of I–V, a sample's class any of the six.
+SAMPLE_CLASS_CHOICES = [(number, f"{label}类") for number, label in enumerate(water_quality.CLASS_LABELS) if number]
+TARGET_CLASS_CHOICES = SAMPLE_CLASS_CHOICES[:5]
+# GB 3838-2002 Table 1, by key, under its names there.
+PARAMETER_CHOICES = [(parameter.key, parameter.name) for parameter in water_quality.PARAMETERS]

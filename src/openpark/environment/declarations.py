@@ -4,11 +4,15 @@ from openpark.core.registry import Api, Menu, add_panel
 from openpark.enterprises.models import Enterprise
 
 from . import filters, forms
-from .importers import measure_importer, outfall_importer, source_importer
+from .api.serializers import WaterSampleSerializer
+from .importers import measure_importer, outfall_importer, source_importer, water_sample_importer
 from .models import (
-    Measure, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+    Measure, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment,
+    Tracing, WaterBody, WaterSample,
 )
-from .views import enterprise_outfalls_panel, outfall_panel, source_panel
+from .views import (
+    enterprise_outfalls_panel, outfall_panel, site_panel, source_panel, water_body_grade_panel, water_sample_panel,
+)
 
 MODULE = "environment"
 
@@ -172,3 +176,26 @@ assessment_pages = ModelPages(
 )
 add_panel(WaterBody, water_body_rivers_panel)
 add_panel(RiverSegment, segment_rivers_panel)
+# Water-quality monitoring (水质监测) ----------------------------------------------------------------
+
+SITE_FIELDS = ("code", "name", "water_body", "segment", "longitude", "latitude", "kind", "target_class", "is_active",
+               "note")
+site_pages = ModelPages(
+    MonitoringSite, filterset_class=filters.MonitoringSiteFilterSet, form_class=forms.MonitoringSiteForm,
+    prefix="sites/", list_columns=["code", "name", "water_body", "segment", "kind", "target_class", "is_active"],
+    detail_fields=list(SITE_FIELDS), select_related=["water_body", "segment"], panels=[site_panel],
+    api=Api("sites", fields=SITE_FIELDS, select_related=("water_body", "segment")),
+    menu=Menu(MODULE, "水质监测断面", order=100, park_wide=True),
+)
+water_sample_pages = ModelPages(
+    WaterSample, filterset_class=filters.WaterSampleFilterSet, form_class=forms.WaterSampleForm,
+    prefix="water-samples/",
+    list_columns=["site", "sampled_at", "agency", "water_class", "quality_grade", "exceedances", "worse_than_target"],
+    detail_fields=["site", "sampled_at", "agency", "sampler", "note", "water_class", "quality_grade", "exceedances",
+                   "worse_than_target"],
+    select_related=["site"], panels=[water_sample_panel], importer=water_sample_importer,
+    api=Api("water-samples", serializer=WaterSampleSerializer, select_related=("site",),
+            prefetch_related=("measurements",), ordering=("sampled_at", "updated_at")),
+    menu=Menu(MODULE, "水质采样", order=110, park_wide=True),
+)
+add_panel(WaterBody, water_body_grade_panel)

@@ -539,3 +539,12 @@ def _problem_histories(problems) -> None:
                 deadlines.append(deadlines_started(machine, problem, transition, None, _at(day)))
     StateChange.objects.bulk_create(changes)
     Deadline.objects.bulk_create(deadlines)
+_load_outfalls = load
+
+
+def load(out) -> None:
+    """The outfalls' demo, then the water-quality monitoring's (on the water bodies made here)."""
+    from .monitoring_demo import load_monitoring
+
+    _load_outfalls(out)
+    load_monitoring(out)

@@ -1,14 +1,15 @@
 import django_filters
 
-from openpark.core.filters import SearchFilterSet
+from openpark.core.filters import DATE_INPUT, SearchFilterSet
 from openpark.enterprises.models import Enterprise
 
 from .choices import (
-    ApprovalType, MeasureStatus, OutfallStage, PlanType, SampleKind, SourceCategory, TracingMethod, UsageStatus,
-    WaterBodyKind, WaterBodyLevel, WaterClass,
+    SAMPLE_CLASS_CHOICES, TARGET_CLASS_CHOICES, ApprovalType, MeasureStatus, OutfallStage, PlanType, SampleKind,
+    SiteKind, SourceCategory, TracingMethod, UsageStatus, WaterBodyKind, WaterBodyLevel, WaterClass,
 )
 from .models import (
-    Measure, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+    Measure, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment,
+    Tracing, WaterBody, WaterSample,
 )
 
 
@@ -212,3 +213,49 @@ class StewardAssessmentFilterSet(SearchFilterSet):
     class Meta:
         model = StewardAssessment
         fields = []
+# Water-quality monitoring (水质监测) ----------------------------------------------------------------
+
+
+class MonitoringSiteFilterSet(SearchFilterSet):
+    search_fields = ("code", "name", "water_body__name")
+    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), label="所在水体")
+    kind = django_filters.ChoiceFilter(choices=SiteKind.choices, label="断面类型")
+    target_class = django_filters.ChoiceFilter(choices=TARGET_CLASS_CHOICES, label="水质目标")
+    is_active = django_filters.BooleanFilter(label="在用")
+    latest_class = django_filters.ChoiceFilter(choices=[*SAMPLE_CLASS_CHOICES, (0, "尚无评价结果")],
+                                               method="filter_latest_class", label="最新水质类别")
+
+    class Meta:
+        model = MonitoringSite
+        fields = []
+
+    def filter_latest_class(self, queryset, name, value):
+        if value in (None, ""):
+            return queryset
+        from .services import with_latest_class
+
+        number = int(value)
+        annotated = with_latest_class(queryset)
+        return annotated.filter(latest_class__isnull=True) if number == 0 else annotated.filter(latest_class=number)
+
+
+class WaterSampleFilterSet(SearchFilterSet):
+    search_fields = ("site__code", "site__name", "agency", "sampler")
+    site = django_filters.ModelChoiceFilter(queryset=MonitoringSite.objects.all(), label="监测断面")
+    water_body = django_filters.ModelChoiceFilter(field_name="site__water_body", queryset=WaterBody.objects.all(),
+                                                  label="所在水体")
+    date_from = django_filters.DateFilter(field_name="sampled_at", lookup_expr="date__gte", label="采样日期起",
+                                          widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(field_name="sampled_at", lookup_expr="date__lte", label="采样日期止",
+                                        widget=DATE_INPUT)
+    water_class = django_filters.ChoiceFilter(choices=SAMPLE_CLASS_CHOICES, label="水质类别")
+    worse_than_target = django_filters.BooleanFilter(method="filter_worse_than_target", label="劣于目标")
+
+    class Meta:
+        model = WaterSample
+        fields = []
+
+    def filter_worse_than_target(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.worse_than_target() if value else queryset.not_worse_than_target()

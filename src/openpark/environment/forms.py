@@ -1,11 +1,16 @@
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from openpark.core.forms import DateInput, ScopedModelForm
 from openpark.core.workflows import TransitionForm
 
+from . import services, water_quality
 from .choices import OutfallStage
 from .models import (
-    Measure, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment, Tracing, WaterBody,
+    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan,
+    RiverSegment, Tracing, WaterBody, WaterSample,
 )
 
 DATE = DateInput()
@@ -224,3 +229,91 @@ class AssignProblemForm(TransitionForm):
 
     responsible_unit = forms.CharField(label="责任单位", max_length=200)
     deadline = forms.DateField(label="整改期限", widget=DATE)
+# Water-quality monitoring (水质监测) ----------------------------------------------------------------
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A browser date-and-time picker (local time, Asia/Shanghai)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class MonitoringSiteForm(ScopedModelForm):
+    class Meta:
+        model = MonitoringSite
+        fields = ["code", "name", "water_body", "segment", "longitude", "latitude", "kind", "target_class",
+                  "is_active", "note"]
+
+
+SAMPLE_FIELDS = ["site", "sampled_at", "agency", "sampler", "note"]
+PARAMETER_PREFIX = "p_"
+
+
+def parameter_label(parameter) -> str:
+    return f"{parameter.name}（{parameter.unit}）"
+
+
+class WaterSampleForm(ScopedModelForm):
+    """A sample and its results, one field per parameter of GB 3838-2002 Table 1 written as a lab
+    writes it: a number in the standard's unit, or below the detection limit as "ND", "未检出",
+    "<0.01" or "0.01L". An empty field has no result. Saving grades the sample once."""
+
+    class Meta:
+        model = WaterSample
+        fields = SAMPLE_FIELDS
+        widgets = {"sampled_at": DateTimeInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sampled_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        stored = {}
+        if self.instance.pk is not None:
+            stored = {item.parameter: item for item in self.instance.measurements.all()}
+        self.stored = stored
+        for parameter in water_quality.PARAMETERS:
+            name = PARAMETER_PREFIX + parameter.key
+            self.fields[name] = forms.CharField(
+                label=parameter_label(parameter), required=False, max_length=40,
+                help_text="低于检出限写 ND、未检出、<0.01 或 0.01L" if parameter.key == "dissolved_oxygen" else "")
+            if parameter.key in stored:
+                self.initial.setdefault(name, stored[parameter.key].reading)
+        self.results: dict[str, Measurement] = {}
+
+    def parameter_fields(self):
+        return [self[PARAMETER_PREFIX + parameter.key] for parameter in water_quality.PARAMETERS]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.results = {}
+        for parameter in water_quality.PARAMETERS:
+            name = PARAMETER_PREFIX + parameter.key
+            text = cleaned.get(name)
+            try:
+                found = water_quality.measurement(parameter, text)
+            except ValueError as exc:
+                self.add_error(name, f"{exc}。")
+                continue
+            if found is None:
+                continue
+            item = self.stored.get(parameter.key) or Measurement(parameter=parameter.key)
+            item.below_detection = found.below_detection
+            number = None if found.value is None else Decimal(str(found.value))
+            item.value, item.detection_limit = (None, number) if found.below_detection else (number, None)
+            try:
+                item.clean_fields(exclude=["sample"])
+                item.clean()
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.add_error(name, message)
+                continue
+            self.results[parameter.key] = item
+        return cleaned
+
+    def save(self, commit=True):
+        sample = super().save(commit)
+        if commit:
+            services.save_measurements(sample, self.results, self.stored)
+        return sample

@@ -4,13 +4,24 @@ pollution-source list, each imported all-or-nothing and exported in the same lay
 An outfall's stage moves only through its transitions: a sheet creates outfalls (as 疑似) and
 updates their particulars, never their stage. Measures are matched by their outfall's code and
 their content; a measure's outfall must already have its plan (一口一策)."""
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
 from openpark.core import imports
 from openpark.core.importing import CellError, Column, ImportSpec
+from openpark.core.matching import Action
 from openpark.enterprises.importers import choices_of
 from openpark.enterprises.models import Enterprise
 
+from . import services, water_quality
 from .choices import ApprovalType, DischargeMode, MeasureStatus, OutletForm, SourceCategory, UsageStatus
-from .models import Measure, Outfall, OutfallClass, PollutionSource, RemediationPlan, RiverSegment, WaterBody
+from .models import (
+    Measure, Measurement, MonitoringSite, Outfall, OutfallClass, PollutionSource, RemediationPlan, RiverSegment,
+    WaterBody, WaterSample, unit_of_parameter,
+)
 
 FLAGS = (("has_sampling_point", "采样点"), ("has_inspection_well", "检查井"), ("has_signboard", "标志牌"),
          ("has_video", "视频监控"), ("has_online_monitoring", "在线监测"))
@@ -240,14 +251,10 @@ source_importer = imports.register(PollutionSourceImporter())
 # and start time; its track is a GeoJSON cell, or left empty with the distance walked given instead.
 
 import re as _re  # noqa: E402
-from collections import defaultdict  # noqa: E402
-from datetime import datetime  # noqa: E402
 
-from django.utils import timezone  # noqa: E402
 
 from openpark.core.imports import FieldChange, LinkChanges  # noqa: E402
 from openpark.core.masking import is_masked, visible_value  # noqa: E402
-from openpark.core.matching import Action  # noqa: E402
 from openpark.enterprises.importers import split_list  # noqa: E402
 
 from .choices import ChiefLevel  # noqa: E402
@@ -479,3 +486,208 @@ class PatrolImporter(imports.ModelImporter):
 
 chief_importer = imports.register(RiverChiefImporter())
 patrol_importer = imports.register(PatrolImporter())
+# Water-quality monitoring: a lab's results (水质监测数据) -----------------------------------------
+#
+# The layout of the water-quality command line: one sample a row, the site's code and the time of
+# sampling, then the parameters as columns under their GB 3838-2002 names or the lab's (COD,
+# NH3-N, TP …), with or without a unit ("汞（μg/L）" is converted). The sheet is read, the values
+# parsed and the units converted by the grader itself (`water_quality.read_sheets`, `measurement`,
+# `unit_scale`); a sample is matched by site and time, its results are kept in the standard's unit,
+# and every sample the file creates or changes is graded in bulk.
+
+SITE_CODE = "site_code"
+SAMPLED_AT = "sampled_at"
+SAMPLE_TEXT = ("agency", "sampler", "note")
+# The graded results an export writes after the parameters: read back and left alone.
+RESULT_COLUMNS = (
+    Column("site_name", "断面名称", synonyms=("站点名称", "点位名称")),
+    Column("result_class", "水质类别"),
+    Column("result_grade", "水质状况"),
+    Column("result_exceedances", "超标项目"),
+)
+PARAMETER_COLUMNS = tuple(column for column in water_quality.SPEC.columns if column.field in water_quality.PARAMETER)
+WATER_SAMPLE_SPEC = ImportSpec(
+    name="environment.watersample",
+    title="水质监测数据",
+    key=SITE_CODE,
+    unique_key=False,
+    columns=(
+        Column(SITE_CODE, "站点编码", kind="code", required=True, max_length=30,
+               synonyms=("断面编码", "点位编码", "站点代码", "断面代码", "监测断面编码", "测站编码")),
+        Column(SAMPLED_AT, "采样时间", required=True, synonyms=("采样日期", "监测时间", "监测日期")),
+        Column("agency", "监测单位", max_length=200, synonyms=("检测单位", "实验室")),
+        Column("sampler", "采样人", max_length=100, synonyms=("采样人员",)),
+        Column("note", "备注", max_length=2000, synonyms=("说明",)),
+        *PARAMETER_COLUMNS,
+        *RESULT_COLUMNS,
+    ),
+)
+TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
+                "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y年%m月%d日 %H:%M",
+                "%Y年%m月%d日")
+
+
+def parse_sampled_at(text: str) -> datetime:
+    """A time of sampling as a lab writes it ("2026-03-05 09:30", "2026/3/5", an Excel date), in
+    Asia/Shanghai; ValueError in Chinese otherwise."""
+    text = " ".join(str(text).replace("T", " ").split())
+    for pattern in TIME_FORMATS:
+        try:
+            found = datetime.strptime(text, pattern.replace("T", " "))
+        except ValueError:
+            continue
+        return timezone.make_aware(found)
+    raise ValueError(f"“{text}”不是有效的采样时间（如 2026-03-05 09:30 或 2026-03-05）")
+
+
+class WaterSampleImporter(imports.ModelImporter):
+    spec = WATER_SAMPLE_SPEC
+    model = WaterSample
+    key = ("site", SAMPLED_AT)
+    count_unit = "个样品"
+    notes = ("每行一个样品：站点编码、采样时间和各监测项目（GB 3838-2002 表 1 名称或 COD、NH3-N、TP 等常用名，"
+             "可带单位如“汞（μg/L）”，按标准单位换算保存）；低于检出限写 ND、未检出、<0.01 或 0.01L。"
+             "同一断面同一采样时间的样品更新其结果，留空的项目删除该项结果；导入后按 GB 3838-2002 评价水质类别。")
+
+    def read_sheets(self, data, filename):
+        return water_quality.read_sheets(data, filename)
+
+    def check(self, plan):
+        present = [column.field for column in plan.columns if column.field in water_quality.PARAMETER]
+        headers = {name: plan.file_headers.get((sheet, name)) for (sheet, name) in plan.file_headers}
+        errors, scales = [], {}
+        for key in present:
+            header = headers.get(key) or water_quality.PARAMETER[key].name
+            try:
+                scales[key] = water_quality.unit_scale(key, header)
+            except ValueError as exc:
+                sheet = next((s for (s, name) in plan.file_headers if name == key), "")
+                errors.append(CellError(sheet, 0, header, "", str(exc)))
+        if errors:  # the file is refused as a whole: no row is read
+            plan.rows = []
+            return errors
+        codes = {row.values[SITE_CODE] for row in plan.rows}
+        sites = {site.code: site for site in
+                 MonitoringSite.objects.filter(code__in=codes).select_related("water_body")}
+        plan.sites = sites
+        for row in plan.rows:
+            errors += self._check_row(plan, row, sites, present, scales)
+        return errors
+
+    @staticmethod
+    def _check_row(plan, row, sites, present, scales) -> list[CellError]:
+        values, errors = row.values, []
+
+        def header(name):
+            return plan.file_headers.get((row.sheet, name)) or plan.headers[name]
+
+        site = sites.get(values[SITE_CODE])
+        if site is None:
+            errors.append(CellError(row.sheet, row.row, header(SITE_CODE), values[SITE_CODE], "没有这个编码的监测断面"))
+        else:
+            values["site_id"] = site.pk
+        try:
+            values[SAMPLED_AT] = parse_sampled_at(values[SAMPLED_AT])
+        except ValueError as exc:
+            errors.append(CellError(row.sheet, row.row, header(SAMPLED_AT), values[SAMPLED_AT], str(exc)))
+        readings = {}
+        for key in present:
+            written = values.get(key)
+            try:
+                readings[key] = water_quality.measurement(key, written, scales[key])
+            except ValueError as exc:
+                errors.append(CellError(row.sheet, row.row, header(key), written, str(exc)))
+        values["readings"] = readings
+        return errors
+
+    def assign(self, instance, values):
+        for name in SAMPLE_TEXT:
+            if name in values:
+                setattr(instance, name, values[name] or "")
+        if values.get("site") is not None:
+            instance.site = values["site"]
+        if SAMPLED_AT in values:
+            instance.sampled_at = values[SAMPLED_AT]
+
+    def records(self, plan):
+        sites = getattr(plan, "sites", {})
+        for row in plan.rows:
+            row.values["site"] = sites.get(row.values[SITE_CODE])
+            yield imports.Record(row, row.values)
+
+    def plan_related(self, plan):
+        """Each sample's results: created, changed or (a cell left empty) deleted, in the standard's unit."""
+        known = [change.instance.pk for change in plan.changes if change.instance.pk is not None]
+        stored = defaultdict(dict)
+        for item in imports.rows_of(Measurement.objects.all(), "sample_id", known):
+            stored[item.sample_id][item.parameter] = item
+        related = imports.RelatedChanges(Measurement, update_fields=("value", "below_detection", "detection_limit"))
+        labels = {column.field: column.header for column in PARAMETER_COLUMNS}
+        for change in plan.changes:
+            sample = change.instance
+            have = stored.get(sample.pk, {}) if sample.pk is not None else {}
+            for key, reading in change.record.values["readings"].items():
+                item = have.get(key)
+                if reading is None:
+                    if item is not None:
+                        related.deletes.append(item)
+                        self._show(change, labels[key], item.reading, None)
+                    continue
+                fields = measurement_fields(reading)
+                if item is None:
+                    related.creates.append(Measurement(sample=sample, parameter=key,
+                                                       unit=unit_of_parameter(key), **fields))
+                    self._show(change, labels[key], None, Measurement(**fields).reading)
+                elif any(getattr(item, name) != value for name, value in fields.items()):
+                    before = item.reading
+                    for name, value in fields.items():
+                        setattr(item, name, value)
+                    related.updates.append(item)
+                    self._show(change, labels[key], before, item.reading)
+        plan.related.append(related)
+
+    @staticmethod
+    def _show(change, label, before, after):
+        if change.action != Action.CREATE:
+            change.add_related(imports.FieldChange(label, before, after))
+
+    def write(self, plan):
+        """Grade the new samples before they are inserted, and the stored ones whose results
+        change once theirs are written: both in bulk."""
+        created = [change.instance for change in plan.of(Action.CREATE)]
+        new = {id(sample) for sample in created}
+        services.grade_samples(created, [item for related in plan.related for item in related.creates
+                                         if id(item.sample) in new])
+        counts = super().write(plan)
+        changed = [change.instance.pk for change in plan.changes
+                   if change.action != Action.CREATE and (change.related or change.action == Action.RESTORE)]
+        services.grade_samples_by_id(changed)
+        return counts
+
+    def export_rows(self, queryset, user=None):
+        queryset = queryset.select_related("site").order_by("site__code", "sampled_at", "pk")
+        for chunk in imports.chunks(list(queryset.values_list("pk", flat=True))):
+            samples = list(queryset.filter(pk__in=chunk))
+            results = defaultdict(dict)
+            for item in Measurement.objects.filter(sample_id__in=chunk):
+                results[item.sample_id][item.parameter] = item.reading
+            for sample in samples:
+                yield {
+                    SITE_CODE: sample.site.code, "site_name": sample.site.name,
+                    SAMPLED_AT: timezone.localtime(sample.sampled_at).strftime("%Y-%m-%d %H:%M"),
+                    **{name: getattr(sample, name) for name in SAMPLE_TEXT},
+                    **results[sample.pk],
+                    "result_class": sample.get_water_class_display() if sample.water_class else "",
+                    "result_grade": sample.quality_grade, "result_exceedances": sample.exceedances,
+                }
+
+
+def measurement_fields(reading: water_quality.Measurement) -> dict:
+    """The stored fields of a result the grader has read (its value in the standard's unit)."""
+    number = None if reading.value is None else Decimal(format(reading.value, ".15g"))
+    if reading.below_detection:
+        return {"value": None, "below_detection": True, "detection_limit": number}
+    return {"value": number, "below_detection": False, "detection_limit": None}
+
+
+water_sample_importer = imports.register(WaterSampleImporter())

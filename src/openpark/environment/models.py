@@ -12,13 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openpark.core import geo
-from openpark.core.models import ActiveManager, DomainModel, DomainQuerySet
+from openpark.core.models import ActiveManager, ChangeLoggedModel, DomainModel, DomainQuerySet
 from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
 
+from . import water_quality
 from .choices import (
-    ApprovalType, DischargeMode, MeasureStatus, OutfallStage, OutletForm, PlanType, SampleKind, SourceCategory,
-    TracingMethod, UsageStatus, WaterBodyKind, WaterBodyLevel, WaterClass,
+    PARAMETER_CHOICES, SAMPLE_CLASS_CHOICES, TARGET_CLASS_CHOICES, ApprovalType, DischargeMode, MeasureStatus,
+    OutfallStage, OutletForm, PlanType, SampleKind, SiteKind, SourceCategory, TracingMethod, UsageStatus,
+    WaterBodyKind, WaterBodyLevel, WaterClass,
 )
 
 LENGTH = {"max_digits": 10, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
@@ -875,3 +877,235 @@ class StewardAssessment(DomainModel):
             first = date(self.year, 3 * self.quarter - 2, 1)
             if first > self.contract.ends_on or date(self.year, 3 * self.quarter, 28) < self.contract.starts_on:
                 raise ValidationError({"quarter": "考核季度不在服务合同的服务期内。"})
+# Water-quality monitoring (水质监测) ----------------------------------------------------------------
+
+
+class MonitoringSite(DomainModel):
+    """A monitoring section or point (监测断面/点位) on a water body, with the class it should meet."""
+
+    clean_links = ("water_body", "segment")
+
+    code = models.CharField(_("断面编码"), max_length=30, unique=True,
+                            error_messages={"unique": _("已有相同编码的监测断面。")})
+    name = models.CharField(_("断面名称"), max_length=100)
+    water_body = models.ForeignKey(WaterBody, on_delete=models.PROTECT, related_name="monitoring_sites",
+                                   verbose_name=_("所在水体"))
+    segment = models.ForeignKey(RiverSegment, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="monitoring_sites", verbose_name=_("所在河段"))
+    longitude = models.DecimalField(_("经度"), max_digits=10, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=10, decimal_places=6, null=True, blank=True)
+    kind = models.CharField(_("断面类型"), max_length=20, choices=SiteKind.choices, default=SiteKind.PARK)
+    target_class = models.PositiveSmallIntegerField(_("水质目标"), choices=TARGET_CLASS_CHOICES, null=True, blank=True,
+                                                    help_text=_("不填则取所在水体的水质目标。"))
+    is_active = models.BooleanField(_("在用"), default=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("监测断面")
+        verbose_name_plural = _("监测断面")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def water_type(self) -> water_quality.WaterType:
+        """湖库 limits (total phosphorus) for a site on a lake or reservoir, river limits otherwise."""
+        lake = self.water_body.kind == WaterBodyKind.LAKE
+        return water_quality.WaterType.LAKE if lake else water_quality.WaterType.RIVER
+
+    def clean(self):
+        errors = {}
+        self.code = (self.code or "").strip().upper()
+        self.name = (self.name or "").strip()
+        if (self.longitude is None) != (self.latitude is None):
+            errors["longitude"] = "经度和纬度须同时填写或同时不填。"
+        elif self.longitude is not None:
+            try:
+                geo.check_position([self.longitude, self.latitude])
+            except ValueError as exc:
+                errors["longitude"] = str(exc)
+        if self.segment_id and self.water_body_id and self.segment.water_body_id != self.water_body_id:
+            errors["segment"] = "所选河段不属于所选水体。"
+        if self.target_class is None and self.water_body_id:
+            self.target_class = target_of(self.water_body)
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.target_class is None and self.water_body_id:
+            self.target_class = target_of(self.water_body)
+        super().save(*args, **kwargs)
+
+
+def target_of(water_body: WaterBody) -> int | None:
+    """A water body's target class as a class number (1–5), None when it has none."""
+    labels = [choice for choice, _ in WaterClass.choices]
+    return labels.index(water_body.target_class) + 1 if water_body.target_class in labels else None
+
+
+class WaterSampleQuerySet(DomainQuerySet):
+    def worse_than_target(self):
+        return self.filter(WaterSample.worse_than_target_q())
+
+    def not_worse_than_target(self):
+        return self.exclude(WaterSample.worse_than_target_q())
+
+
+class WaterSample(DomainModel):
+    """A water sample taken at a monitoring site (水质采样), graded by GB 3838-2002 from its
+    measurements (`services.grade_samples`): the class, 水质状况 and 超标项目 are kept on the sample."""
+
+    clean_links = ("site",)
+
+    site = models.ForeignKey(MonitoringSite, on_delete=models.PROTECT, related_name="samples",
+                             verbose_name=_("监测断面"))
+    sampled_at = models.DateTimeField(_("采样时间"))
+    agency = models.CharField(_("监测单位"), max_length=200, blank=True)
+    sampler = models.CharField(_("采样人"), max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    water_class = models.PositiveSmallIntegerField(_("水质类别"), choices=SAMPLE_CLASS_CHOICES, null=True, blank=True,
+                                                   editable=False)
+    quality_grade = models.CharField(_("水质状况"), max_length=10, blank=True, editable=False)
+    exceedances = models.CharField(_("超标项目"), max_length=500, blank=True, editable=False)
+
+    all_objects = models.Manager.from_queryset(WaterSampleQuerySet)()
+    objects = ActiveManager.from_queryset(WaterSampleQuerySet)()
+
+    class Meta:
+        verbose_name = _("水质采样")
+        verbose_name_plural = _("水质采样")
+        ordering = ["-sampled_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "sampled_at"], name="unique_water_sample",
+                                    violation_error_message="该断面在这一采样时间已有采样记录。"),
+        ]
+
+    def __str__(self):
+        return f"{self.site.code} {timezone.localtime(self.sampled_at):%Y-%m-%d %H:%M}"
+
+    # Worse than the site's target class: the one rule, as a filter (lists, counts, alerts) and on a row.
+    @staticmethod
+    def worse_than_target_q() -> Q:
+        return Q(water_class__isnull=False, site__target_class__isnull=False,
+                 water_class__gt=models.F("site__target_class"))
+
+    @property
+    def worse_than_target(self) -> bool:
+        return bool(self.water_class and self.site.target_class and self.water_class > self.site.target_class)
+
+    worse_than_target.fget.short_description = _("劣于目标")
+
+    def clean(self):
+        if self.sampled_at and self.sampled_at > timezone.now():
+            raise ValidationError({"sampled_at": "采样时间不能晚于现在。"})
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_values", None) or {}
+        moved = self.pk is not None and loaded.get("site_id") not in (None, self.site_id)
+        super().save(*args, **kwargs)
+        if moved:  # another site may be on a lake: its results are graded again
+            from .services import grade_samples_by_id
+
+            grade_samples_by_id([self.pk])
+
+
+class Measurement(ChangeLoggedModel):
+    """One parameter's result in a sample, in the unit of GB 3838-2002 (mg/L; 个/L for faecal
+    coliform; pH without a unit). A value below the detection limit is recorded as such, with the
+    limit when the lab gives it. Saving or deleting one grades its sample again."""
+
+    clean_links = ("sample",)
+
+    sample = models.ForeignKey(WaterSample, on_delete=models.CASCADE, related_name="measurements",
+                               verbose_name=_("水质采样"))
+    parameter = models.CharField(_("监测项目"), max_length=30, choices=PARAMETER_CHOICES)
+    value = models.DecimalField(_("监测值"), max_digits=18, decimal_places=8, null=True, blank=True)
+    below_detection = models.BooleanField(_("低于检出限"), default=False)
+    detection_limit = models.DecimalField(_("检出限"), max_digits=18, decimal_places=8, null=True, blank=True,
+                                          validators=[MinValueValidator(0)])
+    unit = models.CharField(_("单位"), max_length=10, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("监测结果")
+        verbose_name_plural = _("监测结果")
+        ordering = ["sample", "parameter"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "parameter"], name="unique_measurement",
+                                    violation_error_message="该采样已有这一项目的监测结果。"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_parameter_display()} {self.reading}"
+
+    @property
+    def reading(self) -> str:
+        """The result as a lab writes it: "0.85", "<0.01" (below the limit), "未检出"."""
+        if self.below_detection:
+            return f"<{plain_number(self.detection_limit)}" if self.detection_limit is not None else "未检出"
+        return plain_number(self.value)
+
+    def as_measurement(self) -> water_quality.Measurement | None:
+        """The grader's reading of this result."""
+        if self.below_detection:
+            limit = None if self.detection_limit is None else float(self.detection_limit)
+            return water_quality.Measurement(limit, below_detection=True)
+        return None if self.value is None else water_quality.Measurement(float(self.value))
+
+    def clean(self):
+        errors = {}
+        parameter = water_quality.PARAMETER.get(self.parameter)
+        if parameter is None:
+            raise ValidationError({"parameter": "不是 GB 3838-2002 表 1 的监测项目。"})
+        self.unit = unit_of_parameter(self.parameter)
+        if self.below_detection:
+            if self.value is not None:
+                errors["value"] = "低于检出限时不填监测值（可填写检出限）。"
+            try:
+                water_quality.measurement(parameter, "ND")
+            except ValueError as exc:
+                errors["below_detection"] = f"{exc}。"
+        else:
+            if self.detection_limit is not None:
+                errors["detection_limit"] = "只有低于检出限的结果才填写检出限。"
+            if self.value is None:
+                errors["value"] = "请填写监测值，或勾选“低于检出限”。"
+            else:
+                try:  # the grader's own checks: not negative, pH between 0 and 14
+                    water_quality.measurement(parameter, str(self.value))
+                except ValueError as exc:
+                    errors["value"] = f"{exc}。"
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.parameter in water_quality.PARAMETER:
+            self.unit = unit_of_parameter(self.parameter)
+        super().save(*args, **kwargs)
+        if not getattr(self, "_grading_later", False):
+            from .services import grade_samples_by_id
+
+            grade_samples_by_id([self.sample_id])
+
+    def delete(self, *args, **kwargs):
+        sample_id = self.sample_id
+        result = super().delete(*args, **kwargs)
+        if not getattr(self, "_grading_later", False):
+            from .services import grade_samples_by_id
+
+            grade_samples_by_id([sample_id])
+        return result
+
+
+def plain_number(value) -> str:
+    """A measured value as written, without trailing zeros: Decimal("0.05000000") is "0.05"."""
+    if value is None:
+        return ""
+    text = format(value.normalize() if hasattr(value, "normalize") else value, "f")
+    return text
+
+
+def unit_of_parameter(key: str) -> str:
+    """The unit a parameter's results are kept in: GB 3838-2002's (mg/L; 个/L; none for pH)."""
+    unit = water_quality.PARAMETER[key].unit
+    return "" if unit == "无量纲" else unit

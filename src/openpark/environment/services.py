@@ -1,15 +1,21 @@
 """What the outfall's transitions do beyond changing its stage, and the park's counts of outfalls
 by stage and of remediation measures by status, which the dashboard and the cockpit tile show."""
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from openpark.core.attachments import attach
+from openpark.core.bulk import chunks
 from openpark.core.states import TransitionError
 
-from .choices import ALL_STAGES, MeasureStatus, OutfallStage, PlanType, SampleKind
-from .models import Measure, Outfall, OutfallSample, RemediationPlan, Tracing
+from . import water_quality
+from .choices import ALL_STAGES, MeasureStatus, OutfallStage, PlanType, SampleKind, WaterBodyKind
+from .models import Measure, Measurement, MonitoringSite, Outfall, OutfallSample, RemediationPlan, Tracing, WaterSample
 
 
 def _sample(outfall: Outfall, kind: str, sampled_on, compliant: bool, note: str) -> OutfallSample:
@@ -204,3 +210,146 @@ def assign_problem(problem, name: str, user, note: str = "", evidence=(), respon
         raise TransitionError("整改期限不能早于发现日期。")
     return problem.machine.apply(problem, name, user, note, evidence, responsible_unit=responsible_unit,
                                  deadline=deadline)
+# Water-quality monitoring: grading samples ---------------------------------------------------------
+
+
+def grade_samples(samples, measurements) -> None:
+    """Grade the samples (unsaved or stored) from their measurements, in bulk through the grader's
+    `grade_table`: set each sample's water_class, quality_grade and exceedances (not saved).
+    `measurements`: Measurement instances, each with its `sample` among `samples` (matched by
+    identity, so new samples may be graded before they are saved). Each sample's site (and its
+    water body) must be loaded: 湖库 takes the lake limits."""
+    index = {id(sample): n for n, sample in enumerate(samples)}
+    n = len(samples)
+    columns, below = {}, {}
+    for item in measurements:
+        row = index[id(item.sample)]
+        reading = item.as_measurement()
+        if reading is None:
+            continue
+        if item.parameter not in columns:
+            columns[item.parameter] = np.full(n, np.nan)
+            below[item.parameter] = np.zeros(n, dtype=bool)
+        if reading.below_detection:
+            below[item.parameter][row] = True
+        if reading.value is not None:
+            columns[item.parameter][row] = reading.value
+    lake = np.fromiter((sample.site.water_type is water_quality.WaterType.LAKE for sample in samples),
+                       dtype=bool, count=n)
+    table = water_quality.grade_table(columns, lake, below)
+    grades, texts = table.grades(), table.exceedance_texts()
+    for row, sample in enumerate(samples):
+        number = int(table.water_class[row])
+        sample.water_class = number or None
+        sample.quality_grade = grades[row] if number else ""
+        sample.exceedances = str(texts[row])
+
+
+GRADED_FIELDS = ("water_class", "quality_grade", "exceedances")
+
+
+def grade_samples_by_id(sample_ids) -> int:
+    """Grade the stored samples again from their stored measurements (after a change to them), in
+    bulk: one read of the samples, one of their measurements, one bulk update; the change record
+    keeps the grades that change. Returns how many samples were graded."""
+    from openpark.core.changes import loaded_snapshot, record_bulk_changes, snapshot_texts
+    from openpark.core.choices import ChangeAction
+
+    ids = sorted({pk for pk in sample_ids if pk is not None})
+    if not ids:
+        return 0
+    samples = [sample for chunk in chunks(ids)
+               for sample in WaterSample.all_objects.filter(pk__in=chunk).select_related("site__water_body")]
+    by_pk = {sample.pk: sample for sample in samples}
+    measurements = [item for chunk in chunks(ids) for item in Measurement.objects.filter(sample_id__in=chunk)]
+    for item in measurements:
+        item.sample = by_pk[item.sample_id]
+    before = {sample.pk: tuple(getattr(sample, name) for name in GRADED_FIELDS) for sample in samples}
+    grade_samples(samples, measurements)
+    changed = [s for s in samples if tuple(getattr(s, name) for name in GRADED_FIELDS) != before[s.pk]]
+    if changed:
+        WaterSample.all_objects.bulk_update(changed, GRADED_FIELDS, batch_size=2000)
+        record_bulk_changes((sample, ChangeAction.UPDATE, loaded_snapshot(sample), after)
+                            for sample, after in zip(changed, snapshot_texts(changed), strict=True))
+    return len(samples)
+
+
+def save_measurements(sample: WaterSample, results: dict, stored: dict) -> None:
+    """Keep a sample's results as a form gives them ({parameter: Measurement}, checked): those
+    emptied are deleted, the others saved, then the sample is graded once."""
+    for key, item in stored.items():
+        if key not in results:
+            item._grading_later = True
+            item.delete()
+    for item in results.values():
+        item.sample = sample
+        item._grading_later = True
+        item.save()
+    grade_samples_by_id([sample.pk])
+
+
+# Water-quality monitoring: where the sites stand -------------------------------------------------
+
+
+def latest_samples(sites) -> dict[int, "WaterSample"]:
+    """{site id: its latest live sample} of the given sites (ids or records), in one query."""
+    ids = [getattr(site, "pk", site) for site in sites]
+    latest = WaterSample.objects.filter(site=OuterRef("pk")).order_by("-sampled_at", "-pk").values("pk")[:1]
+    pks = [pk for pk in MonitoringSite.objects.filter(pk__in=ids).annotate(latest=Subquery(latest))
+           .values_list("latest", flat=True) if pk is not None]
+    return {sample.site_id: sample for sample in WaterSample.objects.filter(pk__in=pks).select_related("site")}
+
+
+def with_latest_class(queryset):
+    """Sites annotated with `latest_class`, the class of their latest live sample (None: none graded yet)."""
+    latest = WaterSample.objects.filter(site=OuterRef("pk")).order_by("-sampled_at", "-pk").values("water_class")[:1]
+    return queryset.annotate(latest_class=Subquery(latest))
+
+
+def sites_by_latest_class() -> dict:
+    """{class number 1–6: how many active sites have it as their latest class, 0: no graded sample}."""
+    counted = dict.fromkeys(range(7), 0)
+    for number in with_latest_class(MonitoringSite.objects.filter(is_active=True)).values_list("latest_class",
+                                                                                                  flat=True):
+        counted[number or 0] += 1
+    return counted
+
+
+def class_trend(site) -> dict:
+    """A site's samples over time, for its trend chart: times, class numbers and labels, its target."""
+    samples = list(site.samples.filter(water_class__isnull=False).order_by("sampled_at", "pk")
+                   .values_list("sampled_at", "water_class", "exceedances"))
+    return {
+        "times": [timezone.localtime(at).strftime("%Y-%m-%d") for at, _, _ in samples],
+        "classes": [number for _, number, _ in samples],
+        "exceedances": [text for _, _, text in samples],
+        "labels": [f"{label}类" for label in water_quality.CLASS_LABELS[1:]],
+        "target": site.target_class,
+    }
+
+
+@dataclass(frozen=True)
+class WaterBodyGrade:
+    sections: int  # active sites with a graded latest sample
+    grade: str
+    method: str
+    water_class: int | None = None  # the class of the mean sample (断面浓度均值法)
+
+
+def water_body_grade(water_body) -> WaterBodyGrade | None:
+    """水质状况 of a water body from the latest samples of its active sites, as the grader judges a
+    river (`river_grade_of_sections`: by the shares of the sections' classes with more than 5,
+    else by the class of their mean); None when no site has a graded sample."""
+    sites = list(MonitoringSite.objects.filter(water_body=water_body, is_active=True).values_list("pk", flat=True))
+    latest = [sample for sample in latest_samples(sites).values() if sample.water_class]
+    if not latest:
+        return None
+    results = defaultdict(dict)
+    for item in Measurement.objects.filter(sample__in=latest):
+        reading = item.as_measurement()
+        if reading is not None:
+            results[item.sample_id][item.parameter] = reading
+    kind = water_quality.WaterType.LAKE if water_body.kind == WaterBodyKind.LAKE else water_quality.WaterType.RIVER
+    graded = water_quality.river_grade_of_sections([results[sample.pk] for sample in latest], kind)
+    number = int(graded.water_class) if graded.water_class else None
+    return WaterBodyGrade(len(latest), graded.grade, graded.method, number)

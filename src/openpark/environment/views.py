@@ -8,8 +8,8 @@ from django.urls import reverse
 from openpark.core import navigation
 from openpark.core.scoping import is_park_wide
 
-from . import services
-from .choices import ALL_STAGES, MeasureStatus, OutfallStage
+from . import services, water_quality
+from .choices import ALL_STAGES, SAMPLE_CLASS_CHOICES, MeasureStatus, OutfallStage
 from .models import GOVERNMENT, Measure
 
 OUTFALL_LIST = "environment:outfall_list"
@@ -45,7 +45,7 @@ def dashboard(request):
         "title": "智慧环保总览", "breadcrumbs": navigation.breadcrumbs(("智慧环保总览", ""), module="environment"),
         "stages": stages, "outfall_total": sum(row["count"] for row in stages), "outfall_url": reverse(OUTFALL_LIST),
         "measures": measures, "overdue": overdue, "measure_total": sum(row["count"] for row in measures),
-        "measure_url": reverse(MEASURE_LIST), **rivers_figures(),
+        "measure_url": reverse(MEASURE_LIST), **rivers_figures(), **monitoring_context(request.user),
     })
 
 
@@ -203,3 +203,79 @@ def inspection_problems_panel(request, inspection):
                f"&category=enterprise&found_on={inspection.inspected_on:%Y-%m-%d}")
     return _problems_panel(request, "inspection-problems", scope_queryset(inspection.problems.all(), request.user),
                            add_url)
+
+
+# Water-quality monitoring (水质监测) ----------------------------------------------------------------
+
+SITE_LIST = "environment:monitoringsite_list"
+WATER_SAMPLE_LIST = "environment:watersample_list"
+TREND_SCRIPTS = ("vendor/echarts/echarts.min.js", "js/water-quality.js")
+PANEL_SAMPLES = 24  # the latest samples listed on a site's page; the sample list has them all
+
+
+def class_label(number) -> str:
+    """"III类", "劣V类"; "" for no class."""
+    return dict(SAMPLE_CLASS_CHOICES).get(number, "")
+
+
+def site_panel(request, site):
+    """A site's latest class, the trend of its class over time and its latest samples."""
+    if not request.user.has_perm("environment.view_watersample"):
+        return None
+    samples = list(site.samples.order_by("-sampled_at", "-pk")[:PANEL_SAMPLES])
+    latest = samples[0] if samples else None
+    return {"key": "monitoring", "title": "水质监测", "template": "environment/panels/site.html",
+            "scripts": TREND_SCRIPTS, "context": {
+                "site": site, "latest": latest, "samples": samples, "trend": services.class_trend(site),
+                "all_url": f"{reverse(WATER_SAMPLE_LIST)}?site={site.pk}",
+                "worse_url": f"{reverse(WATER_SAMPLE_LIST)}?site={site.pk}&worse_than_target=true",
+                "may_add": request.user.has_perm("environment.add_watersample"),
+            }}
+
+
+def water_sample_panel(request, sample):
+    """The sample's results, each with its own class by GB 3838-2002."""
+    water_type = sample.site.water_type
+    rows = []
+    for item in sorted(sample.measurements.all(), key=lambda m: PARAMETER_ORDER[m.parameter]):
+        parameter = water_quality.PARAMETER[item.parameter]
+        graded = water_quality.parameter_class(parameter, item.as_measurement(), water_type)
+        rows.append({"name": parameter.name, "reading": item.reading, "unit": item.unit or "无量纲",
+                     "class": f"{graded.label}类" if graded else "",
+                     "counts": parameter.counts, "exceeds": parameter.counts and graded and graded > 3})
+    return {"key": "measurements", "title": "监测结果", "template": "environment/panels/water_sample.html",
+            "context": {"rows": rows, "sample": sample, "lake": water_type is water_quality.WaterType.LAKE}}
+
+
+PARAMETER_ORDER = {parameter.key: n for n, parameter in enumerate(water_quality.PARAMETERS)}
+
+
+def water_body_grade_panel(request, water_body):
+    """水质状况 of the water body from its sites' latest samples, and how it was judged."""
+    if not request.user.has_perm("environment.view_monitoringsite"):
+        return None
+    graded = services.water_body_grade(water_body)
+    sites = water_body.monitoring_sites.filter(is_active=True).count()
+    return {"key": "river-grade", "title": "水质状况", "template": "environment/panels/river_grade.html",
+            "context": {"graded": graded, "sites": sites, "class_label": class_label(graded and graded.water_class),
+                        "site_url": f"{reverse(SITE_LIST)}?water_body={water_body.pk}"}}
+
+
+def monitoring_rows() -> list[dict]:
+    """Active sites by the class of their latest sample, each with the list of those sites."""
+    counts = services.sites_by_latest_class()
+    base = reverse(SITE_LIST)
+    rows = [{"label": label, "number": number, "count": counts[number], "url": f"{base}?latest_class={number}"}
+            for number, label in SAMPLE_CLASS_CHOICES]
+    rows.append({"label": "尚无评价结果", "number": 0, "count": counts[0], "url": f"{base}?latest_class=0"})
+    return rows
+
+
+def monitoring_context(user) -> dict:
+    """The dashboard's section on water quality, for users who may see the sites."""
+    if not user.has_perm("environment.view_monitoringsite"):
+        return {}
+    rows = monitoring_rows()
+    return {"site_classes": rows, "site_total": sum(row["count"] for row in rows),
+            "site_url": reverse(SITE_LIST),
+            "worse_url": f"{reverse(WATER_SAMPLE_LIST)}?worse_than_target=true"}

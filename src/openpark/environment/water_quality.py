@@ -612,6 +612,12 @@ def unit_scale(parameter, header: str) -> Decimal:
     return Decimal(units[unit])
 
 
+def read_sheets(data: bytes, filename: str) -> list:
+    """The sheets of a lab's workbook (xlsx, xls, ods or csv), headers written "氨氮 mg/L" or
+    "氨氮/mg/L" read as "氨氮(mg/L)": how the command line and the platform's import read a file."""
+    return _units_in_brackets(importing.read_workbook(data, filename))
+
+
 def _units_in_brackets(sheets):
     """Headers written "氨氮 mg/L" or "氨氮/mg/L" as "氨氮(mg/L)", so that they match their parameter."""
     fixed = []
@@ -651,7 +657,7 @@ class Samples:
 def read_samples(path: Path) -> Samples:
     """The samples of an xlsx, xls, ods or csv file: one a row, parameters as columns. InputError
     naming sheet, row and column of every bad cell and unknown column."""
-    sheets = _units_in_brackets(importing.read_workbook(path.read_bytes(), path.name))
+    sheets = read_sheets(path.read_bytes(), path.name)
     parsed = importing.parse_rows(sheets, SPEC)
     errors = []
     for column in parsed.unmatched:
