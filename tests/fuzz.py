@@ -23,9 +23,10 @@ from openpark.enterprises.models import (
     ServiceContract, SubPark, Tag, Zone,
 )
 from openpark.environment.models import (
-    EnvironmentProblem, Measure, Measurement, MonitoringSite, Outfall, OutfallClass, OutfallSample, Patrol,
-    PollutionSource, RemediationPlan, RiverChief, RiverSegment, StewardAssessment, StewardInspection, Tracing,
-    WaterBody, WaterSample,
+    CompletionAcceptance, CreditRating, DischargePermit, EiaApproval, EmergencyPlan, EnvironmentalInspection,
+    EnvironmentProblem, HazardousWasteManifest, Measure, Measurement, MonitoringSite, OnlineMonitor, Outfall,
+    OutfallClass, OutfallSample, Patrol, Penalty, PollutionSource, RemediationPlan, RiverChief, RiverSegment,
+    StewardAssessment, StewardInspection, Tracing, TreatmentFacility, WaterBody, WaterSample,
 )
 from openpark.evaluation import services as evaluation
 from openpark.evaluation.models import DisposalCase, LowEfficiencyRule, Run, SchemeVersion
@@ -215,6 +216,7 @@ def build_park(user=None) -> dict:
     water_sample = WaterSample.objects.create(site=site, sampled_at=timezone.make_aware(datetime(2026, 3, 10, 9, 30)),
                                               agency="靖江市环境监测站")
     Measurement.objects.create(sample=water_sample, parameter="ammonia_nitrogen", value=D("1.2"))
+    build_environment_file(first)
     task = TaskRun.objects.create(name="test", label="测试任务", user=user)
     sheet = f"统一社会信用代码,企业名称,备注\n{_uscc(999999)},靖江新企业有限公司,新设\n".encode()
     job = ImportJob.objects.create(importer="enterprises.enterprise", user=user, filename="企业.csv",
@@ -229,3 +231,28 @@ def build_park(user=None) -> dict:
         notify([user], kind="dispatch", title="新派单", body="请处理", obj=project)
     return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job,
             "photo": photo}
+
+
+def build_environment_file(enterprise) -> None:
+    """One record of each kind of the enterprise's environmental file (一企一档)."""
+    DischargePermit.objects.create(enterprise=enterprise, number=f"{enterprise.uscc}001P", category="key",
+                                   issued_on=date(2024, 5, 1))
+    approval = EiaApproval.objects.create(enterprise=enterprise, project_name="年产 10 万件汽车零部件项目",
+                                          document_number="靖环审〔2020〕8号", authority="泰州市生态环境局",
+                                          approved_on=date(2020, 3, 1), category="report_form")
+    CompletionAcceptance.objects.create(enterprise=enterprise, eia_approval=approval, accepted_on=date(2021, 6, 1))
+    TreatmentFacility.objects.create(enterprise=enterprise, name="污水处理站", kind="wastewater", capacity="200 吨/日",
+                                     commissioned_on=date(2021, 1, 1))
+    OnlineMonitor.objects.create(enterprise=enterprise, outlet_code="DW001", parameters="化学需氧量、氨氮",
+                                 connected=True, installed_on=date(2021, 1, 1))
+    HazardousWasteManifest.objects.create(enterprise=enterprise, number="3212822026000001", waste_code="HW08",
+                                          waste_name="废矿物油", quantity=D("1.250"), receiver="靖江市危废处置中心",
+                                          transferred_on=date(2026, 2, 1))
+    EmergencyPlan.objects.create(enterprise=enterprise, filing_number="321282-2025-001-L", filed_on=date(2025, 1, 1),
+                                 risk_level="general")
+    inspection = EnvironmentalInspection.objects.create(enterprise=enterprise, inspected_on=date(2026, 1, 10),
+                                                        agency="泰州市靖江生态环境局", result="problem",
+                                                        findings="危废台账不全")
+    Penalty.objects.create(enterprise=enterprise, inspection=inspection, decision_number="泰环罚〔2026〕1号",
+                           decided_on=date(2026, 1, 20), amount=D("2.50"), reason="危废台账不全")
+    CreditRating.objects.create(enterprise=enterprise, year=2025, rating="blue")

@@ -109,3 +109,59 @@ class WaterSampleAdmin(admin.ModelAdmin):
     list_display = ["site", "sampled_at", "water_class", "quality_grade", "exceedances", "is_deleted"]
     readonly_fields = ["water_class", "quality_grade", "exceedances"]
     inlines = [MeasurementInline]
+# The enterprise environmental file (一企一档, environmental part) ---------------------------------
+
+from .models import (  # noqa: E402
+    CompletionAcceptance, CreditRating, DischargePermit, EiaApproval, EmergencyPlan, EnvironmentalInspection,
+    HazardousWasteManifest, OnlineMonitor, Penalty, TreatmentFacility,
+)
+
+
+@admin.register(DischargePermit)
+class DischargePermitAdmin(admin.ModelAdmin):
+    list_display = ["number", "enterprise", "category", "issued_on", "expires_on", "is_deleted"]
+
+
+@admin.register(EiaApproval)
+class EiaApprovalAdmin(admin.ModelAdmin):
+    list_display = ["document_number", "enterprise", "project_name", "approved_on", "is_deleted"]
+
+
+@admin.register(CompletionAcceptance)
+class CompletionAcceptanceAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "eia_approval", "accepted_on", "kind", "is_deleted"]
+
+
+@admin.register(TreatmentFacility)
+class TreatmentFacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "enterprise", "kind", "status", "is_deleted"]
+
+
+@admin.register(OnlineMonitor)
+class OnlineMonitorAdmin(admin.ModelAdmin):
+    list_display = ["outlet_code", "enterprise", "connected", "is_deleted"]
+
+
+@admin.register(HazardousWasteManifest)
+class HazardousWasteManifestAdmin(admin.ModelAdmin):
+    list_display = ["number", "enterprise", "waste_code", "quantity", "transferred_on", "is_deleted"]
+
+
+@admin.register(EmergencyPlan)
+class EmergencyPlanAdmin(admin.ModelAdmin):
+    list_display = ["filing_number", "enterprise", "risk_level", "filed_on", "is_deleted"]
+
+
+@admin.register(EnvironmentalInspection)
+class EnvironmentalInspectionAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "inspected_on", "kind", "result", "is_deleted"]
+
+
+@admin.register(Penalty)
+class PenaltyAdmin(admin.ModelAdmin):
+    list_display = ["decision_number", "enterprise", "decided_on", "amount", "status", "is_deleted"]
+
+
+@admin.register(CreditRating)
+class CreditRatingAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "year", "rating", "is_deleted"]

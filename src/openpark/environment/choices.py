@@ -196,3 +196,82 @@ SAMPLE_CLASS_CHOICES = [(number, f"{label}类") for number, label in enumerate(w
 TARGET_CLASS_CHOICES = SAMPLE_CLASS_CHOICES[:5]
 # GB 3838-2002 Table 1, by key, under its names there.
 PARAMETER_CHOICES = [(parameter.key, parameter.name) for parameter in water_quality.PARAMETERS]
+# The enterprise environmental file (一企一档, environmental part) ---------------------------------
+
+
+class PermitCategory(models.TextChoices):
+    """排污许可分类管理 (固定污染源排污许可分类管理名录)."""
+
+    KEY = "key", _("重点管理")
+    SIMPLIFIED = "simplified", _("简化管理")
+    REGISTRATION = "registration", _("登记管理")
+
+
+class PermitStatus(models.TextChoices):
+    """Where a discharge permit stands today (`enterprise_file.permit_status`, the one rule)."""
+
+    VALID = "valid", _("有效")
+    EXPIRING = "expiring", _("即将到期")
+    EXPIRED = "expired", _("已过期")
+
+
+class EiaCategory(models.TextChoices):
+    """建设项目环境影响评价分类管理: the document the project needs."""
+
+    REPORT = "report", _("报告书")
+    REPORT_FORM = "report_form", _("报告表")
+    REGISTRATION_FORM = "registration_form", _("登记表")
+
+
+class AcceptanceKind(models.TextChoices):
+    SELF = "self", _("自主验收")
+    AUTHORITY = "authority", _("环保部门验收")
+    PHASED = "phased", _("分期验收")
+
+
+class FacilityKind(models.TextChoices):
+    WASTEWATER = "wastewater", _("废水")
+    EXHAUST = "exhaust", _("废气")
+    NOISE = "noise", _("噪声")
+    SOLID_WASTE = "solid_waste", _("固废")
+
+
+class FacilityStatus(models.TextChoices):
+    RUNNING = "running", _("运行")
+    STOPPED = "stopped", _("停运")
+    DISMANTLED = "dismantled", _("拆除")
+
+
+class RiskLevel(models.TextChoices):
+    """企业突发环境事件风险等级."""
+
+    GENERAL = "general", _("一般")
+    LARGER = "larger", _("较大")
+    MAJOR = "major", _("重大")
+
+
+class InspectionKind(models.TextChoices):
+    ROUTINE = "routine", _("日常检查")
+    RANDOM = "random", _("双随机抽查")
+    SPECIAL = "special", _("专项检查")
+    COMPLAINT = "complaint", _("信访核查")
+
+
+class InspectionResult(models.TextChoices):
+    NO_PROBLEM = "no_problem", _("未发现问题")
+    PROBLEM = "problem", _("发现问题")
+
+
+class PenaltyStatus(models.TextChoices):
+    FULFILLED = "fulfilled", _("已履行")
+    UNFULFILLED = "unfulfilled", _("未履行")
+
+
+class CreditRatingLevel(models.TextChoices):
+    """企业环境信用评价: green (诚信) to red (失信); some provinces add black (严重失信)."""
+
+    GREEN = "green", _("绿色")
+    BLUE = "blue", _("蓝色")
+    YELLOW = "yellow", _("黄色")
+    RED = "red", _("红色")
+    BLACK = "black", _("黑色")

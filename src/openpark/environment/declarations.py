@@ -199,3 +199,100 @@ water_sample_pages = ModelPages(
     menu=Menu(MODULE, "水质采样", order=110, park_wide=True),
 )
 add_panel(WaterBody, water_body_grade_panel)
+# The enterprise environmental file (一企一档, environmental part) ---------------------------------
+# One list per kind of record, each scoped to the enterprise (an enterprise user sees its own file,
+# a steward the enterprises of its contract), documents attached to every record; the 环境档案
+# panel on the enterprise's page sums the file up.
+
+from .importers import manifest_importer, permit_importer, rating_importer  # noqa: E402
+from .models import (  # noqa: E402
+    CompletionAcceptance, CreditRating, DischargePermit, EiaApproval, EmergencyPlan, EnvironmentalInspection,
+    HazardousWasteManifest, OnlineMonitor, Penalty, TreatmentFacility,
+)
+from .views import enterprise_file_panel  # noqa: E402
+
+ENTERPRISE = ("enterprise",)
+
+
+def _file_api(route: str, fields: list[str], read_only: tuple[str, ...] = ()) -> Api:
+    return Api(route, fields=(*fields, *read_only), read_only_fields=(*read_only, "created_at", "updated_at"),
+               select_related=ENTERPRISE)
+
+
+permit_pages = ModelPages(
+    DischargePermit, filterset_class=filters.DischargePermitFilterSet, form_class=forms.DischargePermitForm,
+    prefix="permits/",
+    list_columns=["number", "enterprise", "category", "issued_on", "expires_on", "renewal_due_on", "status"],
+    detail_fields=[*forms.PERMIT_FIELDS[:5], "renewal_due_on", "status", "note"],
+    select_related=ENTERPRISE, importer=permit_importer, attachments=True,
+    api=_file_api("permits", forms.PERMIT_FIELDS, ("renewal_due_on", "status")),
+    menu=Menu(MODULE, "排污许可证", order=110),
+)
+eia_pages = ModelPages(
+    EiaApproval, filterset_class=filters.EiaApprovalFilterSet, form_class=forms.EiaApprovalForm, prefix="eia/",
+    list_columns=["document_number", "enterprise", "project_name", "category", "authority", "approved_on"],
+    select_related=ENTERPRISE, attachments=True,
+    api=_file_api("eia-approvals", forms.EIA_FIELDS),
+    menu=Menu(MODULE, "环评批复", order=120),
+)
+acceptance_pages = ModelPages(
+    CompletionAcceptance, filterset_class=filters.CompletionAcceptanceFilterSet,
+    form_class=forms.CompletionAcceptanceForm, prefix="acceptances/",
+    list_columns=["__str__", "enterprise", "eia_approval", "kind", "accepted_on"],
+    select_related=("enterprise", "eia_approval"), attachments=True,
+    api=Api("acceptances", fields=tuple(forms.ACCEPTANCE_FIELDS), select_related=("enterprise", "eia_approval")),
+    menu=Menu(MODULE, "竣工环保验收", order=130),
+)
+facility_pages = ModelPages(
+    TreatmentFacility, filterset_class=filters.TreatmentFacilityFilterSet, form_class=forms.TreatmentFacilityForm,
+    prefix="facilities/", list_columns=["name", "enterprise", "kind", "capacity", "commissioned_on", "status"],
+    select_related=ENTERPRISE, attachments=True,
+    api=_file_api("facilities", forms.FACILITY_FIELDS),
+    menu=Menu(MODULE, "治理设施", order=140),
+)
+monitor_pages = ModelPages(
+    OnlineMonitor, filterset_class=filters.OnlineMonitorFilterSet, form_class=forms.OnlineMonitorForm,
+    prefix="online-monitors/", list_columns=["outlet_code", "enterprise", "parameters", "connected", "installed_on"],
+    select_related=ENTERPRISE, attachments=True,
+    api=_file_api("online-monitors", forms.MONITOR_FIELDS),
+    menu=Menu(MODULE, "在线监测", order=150),
+)
+manifest_pages = ModelPages(
+    HazardousWasteManifest, filterset_class=filters.HazardousWasteManifestFilterSet,
+    form_class=forms.HazardousWasteManifestForm, prefix="waste-manifests/",
+    list_columns=["number", "enterprise", "waste_code", "waste_name", "quantity", "receiver", "transferred_on"],
+    select_related=ENTERPRISE, importer=manifest_importer, attachments=True,
+    api=_file_api("waste-manifests", forms.MANIFEST_FIELDS),
+    menu=Menu(MODULE, "危险废物转移联单", order=160),
+)
+emergency_plan_pages = ModelPages(
+    EmergencyPlan, filterset_class=filters.EmergencyPlanFilterSet, form_class=forms.EmergencyPlanForm,
+    prefix="emergency-plans/", list_columns=["filing_number", "enterprise", "risk_level", "filed_on", "revision_due_on"],
+    detail_fields=[*forms.PLAN_FIELDS[:4], "revision_due_on", "note"],
+    select_related=ENTERPRISE, attachments=True,
+    api=_file_api("emergency-plans", forms.PLAN_FIELDS, ("revision_due_on",)),
+    menu=Menu(MODULE, "应急预案", order=170),
+)
+inspection_pages = ModelPages(
+    EnvironmentalInspection, filterset_class=filters.EnvironmentalInspectionFilterSet,
+    form_class=forms.EnvironmentalInspectionForm, prefix="inspections/",
+    list_columns=["__str__", "enterprise", "inspected_on", "kind", "agency", "result"],
+    select_related=ENTERPRISE, attachments=True,
+    api=_file_api("inspections", forms.INSPECTION_FIELDS),
+    menu=Menu(MODULE, "执法检查", order=180),
+)
+penalty_pages = ModelPages(
+    Penalty, filterset_class=filters.PenaltyFilterSet, form_class=forms.PenaltyForm, prefix="penalties/",
+    list_columns=["decision_number", "enterprise", "decided_on", "amount", "status"],
+    select_related=("enterprise", "inspection"), attachments=True,
+    api=Api("penalties", fields=tuple(forms.PENALTY_FIELDS), select_related=("enterprise", "inspection")),
+    menu=Menu(MODULE, "行政处罚", order=190),
+)
+rating_pages = ModelPages(
+    CreditRating, filterset_class=filters.CreditRatingFilterSet, form_class=forms.CreditRatingForm,
+    prefix="credit-ratings/", list_columns=["enterprise", "year", "rating"],
+    select_related=ENTERPRISE, importer=rating_importer, attachments=True,
+    api=_file_api("credit-ratings", forms.RATING_FIELDS),
+    menu=Menu(MODULE, "环境信用评价", order=200),
+)
+add_panel(Enterprise, enterprise_file_panel)

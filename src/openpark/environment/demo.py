@@ -539,12 +539,232 @@ def _problem_histories(problems) -> None:
                 deadlines.append(deadlines_started(machine, problem, transition, None, _at(day)))
     StateChange.objects.bulk_create(changes)
     Deadline.objects.bulk_create(deadlines)
+
+
+# The enterprise environmental file (一企一档, environmental part) ---------------------------------
+# The files of 40 industrial enterprises: the first ten by code (those the demo enterprise user and
+# the demo 环保管家 see) and thirty more, the trades that discharge most first. Each holds a
+# discharge permit (four due for renewal within 60 days, one expired), its EIA approvals and their
+# acceptances, treatment facilities, online monitors where it is under key management, the year's
+# hazardous-waste manifests, an emergency plan, and credit ratings of the last two years; a few
+# inspections found problems, two of which ended in a penalty. Dates run back from the day of loading.
+
+
+from . import enterprise_file as file_rules  # noqa: E402
+from .choices import (  # noqa: E402
+    AcceptanceKind, CreditRatingLevel, EiaCategory, FacilityKind, FacilityStatus, InspectionKind, InspectionResult,
+    PenaltyStatus, PermitCategory, RiskLevel,
+)
+from .models import (  # noqa: E402
+    CompletionAcceptance, CreditRating, DischargePermit, EiaApproval, EmergencyPlan, EnvironmentalInspection,
+    HazardousWasteManifest, OnlineMonitor, Penalty, TreatmentFacility,
+)
+
+FILE_SEED = 20261201
+REGION_CODE = "321282"  # 靖江市
+FILE_ENTERPRISES = 40
+# The industry classes (GB/T 4754) whose enterprises come first, the heaviest dischargers first:
+# chemicals, surface treatment, utilities, materials, metal products, plastics, packaging.
+DISCHARGING = ("2614", "3360", "4411", "4610", "3985", "3399", "2926", "2231", "3099")
+KEY_MANAGED = {"2614", "3360", "4411", "4610", "3985"}
+# Days from the day of loading to the expiry of the permits due for renewal (negative: expired).
+DUE_IN_DAYS = (45, 12, 30, 58, -20)
+EIA_AUTHORITIES = ("泰州市生态环境局", "靖江市行政审批局", "靖江市环境保护局")
+WASTES = (  # HW category, name, tonnes per transfer (low, high)
+    ("HW08", "废矿物油", 0.5, 6), ("HW17", "表面处理废物（含镍污泥）", 2, 20), ("HW49", "废包装桶及沾染物", 0.2, 3),
+    ("HW12", "废油漆渣", 0.3, 4), ("HW06", "废有机溶剂", 0.5, 5), ("HW34", "废酸", 1, 12), ("HW13", "废树脂", 0.2, 2),
+)
+RECEIVERS = ("靖江市危废处置中心", "泰州清源环保科技有限公司", "江苏苏北固废处置有限公司", "泰兴绿源再生资源有限公司")
+FACILITIES = (  # kind, name, capacity
+    (FacilityKind.WASTEWATER, "污水处理站", "{n} 吨/日"), (FacilityKind.EXHAUST, "废气处理设施（RTO）", "{n}0 立方米/小时"),
+    (FacilityKind.EXHAUST, "布袋除尘器", "{n}0 立方米/小时"), (FacilityKind.NOISE, "隔声降噪设施", "厂界达标"),
+    (FacilityKind.SOLID_WASTE, "危废暂存库", "{n} 平方米"),
+)
+INSPECTION_FINDINGS = ("危废暂存库标识不规范，台账记录不全", "废气收集设施未正常运行，车间无组织排放明显",
+                       "雨污分流不到位，雨水排口有生产废水混入")
+
+
+def load_enterprise_files(out) -> None:
+    if DischargePermit.all_objects.exists():
+        out.write(f"企业环境档案：已有排污许可证 {DischargePermit.all_objects.count()} 张，未重复生成。")
+        return
+    enterprises = _file_enterprises()
+    if not enterprises:
+        return
+    rng = random.Random(FILE_SEED)
+    today = timezone.localdate()
+    permits = _save(DischargePermit, _permits(rng, today, enterprises))
+    approvals = _save(EiaApproval, _eia_approvals(rng, today, enterprises))
+    acceptances = _save(CompletionAcceptance, _acceptances(rng, today, approvals))
+    facilities = _save(TreatmentFacility, _facilities(rng, today, enterprises))
+    monitors = _save(OnlineMonitor, _monitors(rng, today, enterprises))
+    manifests = _save(HazardousWasteManifest, _manifests(rng, today, enterprises))
+    plans = _save(EmergencyPlan, _emergency_plans(rng, today, enterprises))
+    inspections = _save(EnvironmentalInspection, _inspections(rng, today, enterprises))
+    penalties = _save(Penalty, _penalties(inspections))
+    ratings = _save(CreditRating, _ratings(rng, today, enterprises, penalties))
+    due = sum(1 for p in permits if p.expires_on <= file_rules.expiring_until(today))
+    out.write(f"企业环境档案：{len(enterprises)} 家企业，排污许可证 {len(permits)} 张（须办理延续 {due} 张），"
+              f"环评批复 {len(approvals)} 件，竣工验收 {len(acceptances)} 件，治理设施 {len(facilities)} 套，"
+              f"在线监测 {len(monitors)} 套，危废转移联单 {len(manifests)} 张，应急预案 {len(plans)} 份，"
+              f"执法检查 {len(inspections)} 次，行政处罚 {len(penalties)} 件，信用评价 {len(ratings)} 条。")
+
+
+def _file_enterprises() -> list:
+    """The first ten operating enterprises by code, then thirty more, dischargers first."""
+    operating = list(Enterprise.objects.filter(status="operating").order_by("uscc"))
+    first = operating[:10]
+    rank = {code: i for i, code in enumerate(DISCHARGING)}
+    rest = sorted(operating[10:], key=lambda e: (rank.get(e.industry_id, len(rank)), e.uscc))
+    return first + rest[:FILE_ENTERPRISES - len(first)]
+
+
+def _key_managed(enterprise) -> bool:
+    return enterprise.industry_id in KEY_MANAGED
+
+
+def _permits(rng, today, enterprises) -> list:
+    permits = []
+    for index, enterprise in enumerate(enterprises):
+        if index < len(DUE_IN_DAYS):
+            expires = today + timedelta(days=DUE_IN_DAYS[index])
+        else:
+            expires = today + timedelta(days=rng.randint(120, 4 * 365))
+        issued = file_rules.add_years(expires, -file_rules.PERMIT_YEARS)
+        category = (PermitCategory.KEY if _key_managed(enterprise) else
+                    PermitCategory.SIMPLIFIED if rng.random() < 0.7 else PermitCategory.REGISTRATION)
+        letter = "W" if category == PermitCategory.REGISTRATION else "P"
+        permits.append(DischargePermit(enterprise=enterprise, number=f"{enterprise.uscc}001{letter}",
+                                       category=category, issued_on=issued, expires_on=expires))
+    return permits
+
+
+def _eia_approvals(rng, today, enterprises) -> list:
+    approvals = []
+    for index, enterprise in enumerate(enterprises):
+        for number in range(1 + (index % 3 == 0)):
+            approved = today - timedelta(days=rng.randint(400, 12 * 365))
+            category = (EiaCategory.REPORT if _key_managed(enterprise) and number == 0 else
+                        EiaCategory.REPORT_FORM if rng.random() < 0.8 else EiaCategory.REGISTRATION_FORM)
+            project = "年产{}万件{}项目".format(rng.randint(5, 200), "技改扩建" if number else "新建")
+            approvals.append(EiaApproval(
+                enterprise=enterprise, project_name=project, authority=rng.choice(EIA_AUTHORITIES),
+                document_number=f"靖环审〔{approved.year}〕{index * 2 + number + 1:03d}号",
+                approved_on=approved, category=category))
+    return approvals
+
+
+def _acceptances(rng, today, approvals) -> list:
+    acceptances = []
+    for approval in approvals:
+        if approval.category == EiaCategory.REGISTRATION_FORM or rng.random() < 0.15:
+            continue  # a 登记表 needs no acceptance; a few projects are still being built
+        accepted = min(approval.approved_on + timedelta(days=rng.randint(200, 700)), today)
+        acceptances.append(CompletionAcceptance(
+            enterprise=approval.enterprise, eia_approval=approval, accepted_on=accepted,
+            kind=AcceptanceKind.SELF if rng.random() < 0.85 else AcceptanceKind.PHASED))
+    return acceptances
+
+
+def _facilities(rng, today, enterprises) -> list:
+    facilities = []
+    for enterprise in enterprises:
+        for kind, name, capacity in rng.sample(FACILITIES, rng.randint(2, 3)):
+            status = FacilityStatus.RUNNING if rng.random() < 0.92 else FacilityStatus.STOPPED
+            facilities.append(TreatmentFacility(
+                enterprise=enterprise, name=name, kind=kind, capacity=capacity.format(n=rng.randint(5, 300)),
+                commissioned_on=today - timedelta(days=rng.randint(200, 10 * 365)), status=status))
+    return facilities
+
+
+def _monitors(rng, today, enterprises) -> list:
+    monitors = []
+    for enterprise in enterprises:
+        if not _key_managed(enterprise) and rng.random() < 0.7:
+            continue
+        installed = today - timedelta(days=rng.randint(100, 6 * 365))
+        monitors.append(OnlineMonitor(enterprise=enterprise, outlet_code="DW001", installed_on=installed,
+                                      parameters="化学需氧量、氨氮、总磷、pH、流量", connected=True))
+        if _key_managed(enterprise):
+            monitors.append(OnlineMonitor(enterprise=enterprise, outlet_code="DA001", installed_on=installed,
+                                          parameters="颗粒物、二氧化硫、氮氧化物、非甲烷总烃", connected=rng.random() < 0.9))
+    return monitors
+
+
+def _manifests(rng, today, enterprises) -> list:
+    """About 300 transfers over the last twelve months, most by the key-managed enterprises."""
+    manifests, serial = [], 0
+    for enterprise in enterprises:
+        wastes = rng.sample(WASTES, 2)
+        for _ in range(rng.randint(6, 10) if _key_managed(enterprise) else rng.randint(2, 6)):
+            code, name, low, high = rng.choice(wastes)
+            serial += 1
+            manifests.append(HazardousWasteManifest(
+                enterprise=enterprise, number=f"{REGION_CODE}{today.year}{serial:06d}", waste_code=code,
+                waste_name=name, quantity=Decimal(f"{rng.uniform(low, high):.3f}"), receiver=rng.choice(RECEIVERS),
+                transferred_on=today - timedelta(days=rng.randint(0, 364))))
+    return manifests
+
+
+
+def _emergency_plans(rng, today, enterprises) -> list:
+    plans = []
+    for index, enterprise in enumerate(enterprises):
+        if not _key_managed(enterprise) and rng.random() < 0.4:
+            continue
+        filed = today - timedelta(days=rng.randint(60, 3 * 365 + 120))  # a few are past their 3-year review
+        level = RiskLevel.LARGER if _key_managed(enterprise) else RiskLevel.GENERAL
+        plans.append(EmergencyPlan(enterprise=enterprise, filing_number=f"{REGION_CODE}-{filed.year}-{index + 1:03d}-"
+                                   f"{'M' if level == RiskLevel.LARGER else 'L'}", filed_on=filed, risk_level=level))
+    return plans
+
+
+def _inspections(rng, today, enterprises) -> list:
+    inspections = []
+    for number in range(10):
+        enterprise = enterprises[(number * 7 + 3) % len(enterprises)]
+        problem = number < len(INSPECTION_FINDINGS)
+        inspections.append(EnvironmentalInspection(
+            enterprise=enterprise, inspected_on=today - timedelta(days=20 + number * 31),
+            kind=(InspectionKind.RANDOM, InspectionKind.ROUTINE, InspectionKind.SPECIAL)[number % 3],
+            agency="泰州市靖江生态环境局", result=InspectionResult.PROBLEM if problem else InspectionResult.NO_PROBLEM,
+            findings=INSPECTION_FINDINGS[number] if problem else "现场检查未发现环境违法行为"))
+    return inspections
+
+
+def _penalties(inspections) -> list:
+    found = [i for i in inspections if i.result == InspectionResult.PROBLEM][1:3]
+    return [Penalty(enterprise=inspection.enterprise, inspection=inspection,
+                    decision_number=f"泰环罚〔{inspection.inspected_on.year}〕{number + 21}号",
+                    decided_on=inspection.inspected_on + timedelta(days=15), amount=Decimal(amount),
+                    reason=inspection.findings, status=status)
+            for number, (inspection, amount, status) in enumerate(zip(
+                found, ("12.50", "4.80"), (PenaltyStatus.FULFILLED, PenaltyStatus.UNFULFILLED)))]
+
+
+def _ratings(rng, today, enterprises, penalties) -> list:
+    """The ratings of the last two years; an enterprise penalised is rated yellow or worse."""
+    penalised = {p.enterprise_id for p in penalties}
+    ratings = []
+    for year in (today.year - 2, today.year - 1):
+        for enterprise in enterprises:
+            roll = rng.random()
+            rating = (CreditRatingLevel.GREEN if roll < 0.35 else CreditRatingLevel.BLUE if roll < 0.9
+                      else CreditRatingLevel.YELLOW)
+            if enterprise.pk in penalised and year == today.year - 1:
+                rating = CreditRatingLevel.RED if rating == CreditRatingLevel.YELLOW else CreditRatingLevel.YELLOW
+            ratings.append(CreditRating(enterprise=enterprise, year=year, rating=rating))
+    return ratings
+
+
 _load_outfalls = load
 
 
 def load(out) -> None:
-    """The outfalls' demo, then the water-quality monitoring's (on the water bodies made here)."""
+    """The outfalls' demo, the water-quality monitoring's (on the water bodies made here), then the
+    enterprises' environmental files."""
     from .monitoring_demo import load_monitoring
 
     _load_outfalls(out)
     load_monitoring(out)
+    load_enterprise_files(out)

@@ -259,3 +259,142 @@ class WaterSampleFilterSet(SearchFilterSet):
         if value is None:
             return queryset
         return queryset.worse_than_target() if value else queryset.not_worse_than_target()
+# The enterprise environmental file (一企一档, environmental part) ---------------------------------
+
+from openpark.core.filters import YearFilter  # noqa: E402
+
+from .choices import (  # noqa: E402
+    AcceptanceKind, CreditRatingLevel, EiaCategory, FacilityKind, FacilityStatus, InspectionKind, InspectionResult,
+    PenaltyStatus, PermitCategory, PermitStatus, RiskLevel,
+)
+from .models import (  # noqa: E402
+    CompletionAcceptance, CreditRating, DischargePermit, EiaApproval, EmergencyPlan, EnvironmentalInspection,
+    HazardousWasteManifest, OnlineMonitor, Penalty, TreatmentFacility,
+)
+
+
+def _enterprise_filter():
+    return django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="企业")
+
+
+class DischargePermitFilterSet(SearchFilterSet):
+    search_fields = ("number", "enterprise__name", "enterprise__uscc")
+    enterprise = _enterprise_filter()
+    category = django_filters.ChoiceFilter(choices=PermitCategory.choices, label="管理类别")
+    status = django_filters.ChoiceFilter(choices=PermitStatus.choices, method="filter_status", label="状态")
+    renewal_due = django_filters.BooleanFilter(method="filter_renewal_due", label="须办理延续（60 天内到期或已过期）")
+    year = YearFilter(field_name="expires_on", lookup_expr="year", label="到期年份")
+
+    class Meta:
+        model = DischargePermit
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value) if value else queryset
+
+    def filter_renewal_due(self, queryset, name, value):
+        if value is None:
+            return queryset
+        from .services import permits_expiring
+
+        expiring = permits_expiring(queryset=queryset)
+        return expiring if value else queryset.exclude(pk__in=expiring.values("pk"))
+
+
+class EiaApprovalFilterSet(SearchFilterSet):
+    search_fields = ("project_name", "document_number", "authority", "enterprise__name")
+    enterprise = _enterprise_filter()
+    category = django_filters.ChoiceFilter(choices=EiaCategory.choices, label="环评类别")
+    year = YearFilter(field_name="approved_on", lookup_expr="year", label="批复年份")
+
+    class Meta:
+        model = EiaApproval
+        fields = []
+
+
+class CompletionAcceptanceFilterSet(SearchFilterSet):
+    search_fields = ("enterprise__name", "eia_approval__project_name", "eia_approval__document_number", "note")
+    enterprise = _enterprise_filter()
+    kind = django_filters.ChoiceFilter(choices=AcceptanceKind.choices, label="验收方式")
+    year = YearFilter(field_name="accepted_on", lookup_expr="year", label="验收年份")
+
+    class Meta:
+        model = CompletionAcceptance
+        fields = []
+
+
+class TreatmentFacilityFilterSet(SearchFilterSet):
+    search_fields = ("name", "capacity", "enterprise__name")
+    enterprise = _enterprise_filter()
+    kind = django_filters.ChoiceFilter(choices=FacilityKind.choices, label="类型")
+    status = django_filters.ChoiceFilter(choices=FacilityStatus.choices, label="运行状态")
+
+    class Meta:
+        model = TreatmentFacility
+        fields = []
+
+
+class OnlineMonitorFilterSet(SearchFilterSet):
+    search_fields = ("outlet_code", "parameters", "enterprise__name")
+    enterprise = _enterprise_filter()
+    connected = django_filters.BooleanFilter(label="已联网")
+
+    class Meta:
+        model = OnlineMonitor
+        fields = []
+
+
+class HazardousWasteManifestFilterSet(SearchFilterSet):
+    search_fields = ("number", "waste_code", "waste_name", "receiver", "enterprise__name")
+    enterprise = _enterprise_filter()
+    waste_code = django_filters.CharFilter(field_name="waste_code", lookup_expr="iexact", label="废物类别")
+    year = YearFilter(field_name="transferred_on", lookup_expr="year", label="转移年份")
+
+    class Meta:
+        model = HazardousWasteManifest
+        fields = []
+
+
+class EmergencyPlanFilterSet(SearchFilterSet):
+    search_fields = ("filing_number", "enterprise__name")
+    enterprise = _enterprise_filter()
+    risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label="环境风险等级")
+    year = YearFilter(field_name="filed_on", lookup_expr="year", label="备案年份")
+
+    class Meta:
+        model = EmergencyPlan
+        fields = []
+
+
+class EnvironmentalInspectionFilterSet(SearchFilterSet):
+    search_fields = ("agency", "findings", "enterprise__name")
+    enterprise = _enterprise_filter()
+    kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label="检查类型")
+    result = django_filters.ChoiceFilter(choices=InspectionResult.choices, label="检查结果")
+    year = YearFilter(field_name="inspected_on", lookup_expr="year", label="检查年份")
+
+    class Meta:
+        model = EnvironmentalInspection
+        fields = []
+
+
+class PenaltyFilterSet(SearchFilterSet):
+    search_fields = ("decision_number", "reason", "enterprise__name")
+    enterprise = _enterprise_filter()
+    status = django_filters.ChoiceFilter(choices=PenaltyStatus.choices, label="履行情况")
+    year = YearFilter(field_name="decided_on", lookup_expr="year", label="处罚年份")
+
+    class Meta:
+        model = Penalty
+        fields = []
+
+
+class CreditRatingFilterSet(SearchFilterSet):
+    search_fields = ("enterprise__name", "enterprise__uscc")
+    enterprise = _enterprise_filter()
+    rating = django_filters.ChoiceFilter(choices=CreditRatingLevel.choices, label="信用等级")
+    year = YearFilter(field_name="year", label="评价年度")
+
+    class Meta:
+        model = CreditRating
+        fields = []

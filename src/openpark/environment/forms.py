@@ -317,3 +317,89 @@ class WaterSampleForm(ScopedModelForm):
         if commit:
             services.save_measurements(sample, self.results, self.stored)
         return sample
+# The enterprise environmental file (一企一档, environmental part) ---------------------------------
+
+from .models import (  # noqa: E402
+    CompletionAcceptance, CreditRating, DischargePermit, EiaApproval, EmergencyPlan, EnvironmentalInspection,
+    HazardousWasteManifest, OnlineMonitor, Penalty, TreatmentFacility,
+)
+
+PERMIT_FIELDS = ["enterprise", "number", "category", "issued_on", "expires_on", "note"]
+EIA_FIELDS = ["enterprise", "project_name", "document_number", "authority", "approved_on", "category", "note"]
+ACCEPTANCE_FIELDS = ["enterprise", "eia_approval", "accepted_on", "kind", "note"]
+FACILITY_FIELDS = ["enterprise", "name", "kind", "capacity", "commissioned_on", "status", "note"]
+MONITOR_FIELDS = ["enterprise", "outlet_code", "parameters", "connected", "installed_on", "note"]
+MANIFEST_FIELDS = ["enterprise", "number", "waste_code", "waste_name", "quantity", "receiver", "transferred_on"]
+PLAN_FIELDS = ["enterprise", "filing_number", "filed_on", "risk_level", "note"]
+INSPECTION_FIELDS = ["enterprise", "inspected_on", "kind", "agency", "result", "findings"]
+PENALTY_FIELDS = ["enterprise", "inspection", "decision_number", "decided_on", "amount", "reason", "status"]
+RATING_FIELDS = ["enterprise", "year", "rating", "note"]
+
+
+class DischargePermitForm(ScopedModelForm):
+    class Meta:
+        model = DischargePermit
+        fields = PERMIT_FIELDS
+        widgets = {"issued_on": DATE, "expires_on": DATE}
+
+
+class EiaApprovalForm(ScopedModelForm):
+    class Meta:
+        model = EiaApproval
+        fields = EIA_FIELDS
+        widgets = {"approved_on": DATE}
+
+
+class CompletionAcceptanceForm(ScopedModelForm):
+    class Meta:
+        model = CompletionAcceptance
+        fields = ACCEPTANCE_FIELDS
+        widgets = {"accepted_on": DATE}
+
+
+class TreatmentFacilityForm(ScopedModelForm):
+    class Meta:
+        model = TreatmentFacility
+        fields = FACILITY_FIELDS
+        widgets = {"commissioned_on": DATE}
+
+
+class OnlineMonitorForm(ScopedModelForm):
+    class Meta:
+        model = OnlineMonitor
+        fields = MONITOR_FIELDS
+        widgets = {"installed_on": DATE}
+
+
+class HazardousWasteManifestForm(ScopedModelForm):
+    class Meta:
+        model = HazardousWasteManifest
+        fields = MANIFEST_FIELDS
+        widgets = {"transferred_on": DATE}
+
+
+class EmergencyPlanForm(ScopedModelForm):
+    class Meta:
+        model = EmergencyPlan
+        fields = PLAN_FIELDS
+        widgets = {"filed_on": DATE}
+
+
+class EnvironmentalInspectionForm(ScopedModelForm):
+    class Meta:
+        model = EnvironmentalInspection
+        fields = INSPECTION_FIELDS
+        widgets = {"inspected_on": DATE, "findings": forms.Textarea(attrs={"rows": 3})}
+
+
+class PenaltyForm(ScopedModelForm):
+    class Meta:
+        model = Penalty
+        fields = PENALTY_FIELDS
+        widgets = {"decided_on": DATE, "reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class CreditRatingForm(ScopedModelForm):
+    class Meta:
+        model = CreditRating
+        fields = RATING_FIELDS

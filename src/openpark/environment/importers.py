@@ -691,3 +691,167 @@ def measurement_fields(reading: water_quality.Measurement) -> dict:
 
 
 water_sample_importer = imports.register(WaterSampleImporter())
+# The enterprise environmental file (一企一档, environmental part) ---------------------------------
+# Discharge permits, hazardous-waste manifests and credit ratings, each all-or-nothing; a row names
+# its enterprise by 统一社会信用代码 or, without it, by its name (which must be one enterprise's).
+
+from .choices import CreditRatingLevel, PermitCategory  # noqa: E402
+from .models import CreditRating, DischargePermit, HazardousWasteManifest  # noqa: E402
+
+ENTERPRISE_USCC = "企业统一社会信用代码"
+ENTERPRISE_NAME = "企业名称"
+
+
+def _enterprise_columns() -> tuple[Column, Column]:
+    return (Column("enterprise_uscc", ENTERPRISE_USCC, kind="uscc", synonyms=("统一社会信用代码", "信用代码")),
+            Column("enterprise_name", ENTERPRISE_NAME, max_length=200, synonyms=("企业", "单位名称", "持证单位")))
+
+
+def resolve_enterprises(rows) -> list[CellError]:
+    """Sets each row's `enterprise_id` from its 统一社会信用代码, or, without one, from its enterprise
+    name (a live enterprise's current name, one enterprise only); an error for each row that
+    names no park enterprise."""
+    codes = [r.values["enterprise_uscc"] for r in rows if r.values.get("enterprise_uscc")]
+    names = [r.values["enterprise_name"] for r in rows
+             if r.values.get("enterprise_name") and not r.values.get("enterprise_uscc")]
+    by_code = {}
+    for chunk in imports.chunks(codes):
+        by_code.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
+    by_name: dict[str, list[int]] = {}
+    for chunk in imports.chunks(list(set(names))):
+        for pk, name in Enterprise.objects.filter(name__in=chunk).values_list("pk", "name"):
+            by_name.setdefault(name, []).append(pk)
+    errors = []
+    for row in rows:
+        values = row.values
+        code, name = values.get("enterprise_uscc"), values.get("enterprise_name")
+        values["enterprise_id"] = None
+        if code:
+            values["enterprise_id"] = by_code.get(code)
+            if values["enterprise_id"] is None:
+                errors.append(CellError(row.sheet, row.row, ENTERPRISE_USCC, code, "园区企业中没有这个统一社会信用代码"))
+        elif name:
+            found = by_name.get(name, [])
+            if len(found) == 1:
+                values["enterprise_id"] = found[0]
+            else:
+                reason = ("园区企业中有多家同名企业，请填写统一社会信用代码" if found
+                          else "园区企业中没有这个名称的企业，请核对名称或填写统一社会信用代码")
+                errors.append(CellError(row.sheet, row.row, ENTERPRISE_NAME, name, reason))
+        else:
+            errors.append(CellError(row.sheet, row.row, ENTERPRISE_USCC, "", "须填写企业统一社会信用代码或企业名称"))
+    return errors
+
+
+def _enterprise_cells(record) -> dict:
+    return {"enterprise_uscc": record.enterprise.uscc, "enterprise_name": record.enterprise.name}
+
+
+class EnterpriseFileImporter(imports.ModelImporter):
+    """A sheet of one kind of record of the enterprise file: its enterprise by code or name, the
+    rest plain fields (`plain`)."""
+
+    plain: tuple[str, ...] = ()
+    blank_text: frozenset[str] = frozenset({"note"})
+
+    def resolve(self, rows):
+        return resolve_enterprises(rows)
+
+    def assign(self, instance, values):
+        for name in self.plain:
+            if name in values:
+                value = values[name]
+                setattr(instance, name, "" if value is None and name in self.blank_text else value)
+        if values.get("enterprise_id") is not None:
+            instance.enterprise_id = values["enterprise_id"]
+
+    def export_rows(self, queryset, user=None):
+        for record in queryset.select_related("enterprise").iterator(chunk_size=2000):
+            yield {**_enterprise_cells(record), **{name: getattr(record, name) for name in self.plain}}
+
+
+PERMIT_SPEC = ImportSpec(
+    name="environment.dischargepermit",
+    title="排污许可证",
+    key="number",
+    columns=(
+        Column("number", "许可证编号", kind="code", required=True, max_length=22,
+               synonyms=("排污许可证编号", "证书编号", "编号")),
+        *_enterprise_columns(),
+        Column("category", "管理类别", kind="choice", required=True, choices=choices_of(PermitCategory),
+               synonyms=("类别", "管理类型")),
+        Column("issued_on", "发证日期", kind="date", required=True, synonyms=("核发日期",)),
+        Column("expires_on", "有效期至", kind="date", synonyms=("到期日期", "有效期截止日期")),
+        Column("note", "说明", max_length=2000, synonyms=("备注",)),
+    ),
+)
+
+
+class DischargePermitImporter(EnterpriseFileImporter):
+    spec = PERMIT_SPEC
+    model = DischargePermit
+    key = ("number",)
+    plain = ("number", "category", "issued_on", "expires_on", "note")
+    notes = ("按许可证编号对应已有许可证；许可证编号的前 18 位须为该企业的统一社会信用代码。"
+             "“有效期至”留空则为发证日期起 5 年。")
+
+    def assign(self, instance, values):
+        super().assign(instance, values)
+        if "expires_on" in values and values["expires_on"] is None and instance.issued_on:
+            from .enterprise_file import default_expiry
+
+            instance.expires_on = default_expiry(instance.issued_on)
+
+
+MANIFEST_SPEC = ImportSpec(
+    name="environment.hazardouswastemanifest",
+    title="危险废物转移联单",
+    key="number",
+    columns=(
+        Column("number", "联单编号", kind="code", required=True, max_length=40, synonyms=("转移联单编号", "编号")),
+        *_enterprise_columns(),
+        Column("waste_code", "废物类别", kind="code", required=True, max_length=4,
+               synonyms=("危废类别", "废物类别代码", "危险废物类别")),
+        Column("waste_name", "废物名称", required=True, max_length=100, synonyms=("危废名称", "危险废物名称")),
+        Column("quantity", "转移量", kind="decimal", unit="吨", required=True, decimal_places=3,
+               synonyms=("数量", "转移数量")),
+        Column("receiver", "接收单位", required=True, max_length=200, synonyms=("处置单位", "接受单位")),
+        Column("transferred_on", "转移日期", kind="date", required=True, synonyms=("日期",)),
+    ),
+)
+
+
+class HazardousWasteManifestImporter(EnterpriseFileImporter):
+    spec = MANIFEST_SPEC
+    model = HazardousWasteManifest
+    key = ("number",)
+    plain = ("number", "waste_code", "waste_name", "quantity", "receiver", "transferred_on")
+    notes = "按联单编号对应已有联单；转移量以吨计，填千克的列（如“转移量（千克）”）自动换算。"
+
+
+RATING_SPEC = ImportSpec(
+    name="environment.creditrating",
+    title="环境信用评价",
+    key="year",
+    unique_key=False,
+    columns=(
+        *_enterprise_columns(),
+        Column("year", "评价年度", kind="int", required=True, synonyms=("年度", "年份")),
+        Column("rating", "信用等级", kind="choice", required=True, choices=choices_of(CreditRatingLevel),
+               synonyms=("评价等级", "等级", "评价结果")),
+        Column("note", "说明", max_length=2000, synonyms=("备注",)),
+    ),
+)
+
+
+class CreditRatingImporter(EnterpriseFileImporter):
+    spec = RATING_SPEC
+    model = CreditRating
+    key = ("enterprise", "year")
+    plain = ("year", "rating", "note")
+    notes = "每家企业每年一条评价；按企业和评价年度对应已有评价。"
+
+
+permit_importer = imports.register(DischargePermitImporter())
+manifest_importer = imports.register(HazardousWasteManifestImporter())
+rating_importer = imports.register(CreditRatingImporter())

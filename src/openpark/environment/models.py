@@ -1109,3 +1109,406 @@ def unit_of_parameter(key: str) -> str:
     """The unit a parameter's results are kept in: GB 3838-2002's (mg/L; 个/L; none for pH)."""
     unit = water_quality.PARAMETER[key].unit
     return "" if unit == "无量纲" else unit
+# The enterprise environmental file (一企一档, environmental part) ---------------------------------
+# Each record belongs to one enterprise, which sees its own file and nobody else's; documents (the
+# permit's copy and its execution reports, the EIA reply, the acceptance report …) are attached to
+# the records. The rules without the database live in `enterprise_file`.
+
+from openpark.core.fields import CodeField  # noqa: E402
+from openpark.core.limits import year_validators  # noqa: E402
+
+from . import enterprise_file as rules  # noqa: E402
+from .choices import (  # noqa: E402
+    AcceptanceKind, CreditRatingLevel, EiaCategory, FacilityKind, FacilityStatus, InspectionKind, InspectionResult,
+    PenaltyStatus, PermitCategory, PermitStatus, RiskLevel,
+)
+
+WAN_YUAN = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+
+
+def _enterprise(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name=related_name, verbose_name=_("企业"))
+
+
+def _not_after_today(errors: dict, field: str, value, label: str) -> None:
+    if value and value > timezone.localdate():
+        errors[field] = f"{label}不能晚于今天。"
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+class DischargePermitQuerySet(DomainQuerySet):
+    def with_status(self, status: str, today=None):
+        return self.filter(DischargePermit.status_q(status, today))
+
+    def expiring(self, today=None):
+        """即将到期 or 已过期 on `today`: the permits whose renewal is due."""
+        return self.filter(expires_on__lte=rules.expiring_until(today or timezone.localdate()))
+
+
+class DischargePermit(DomainModel):
+    """排污许可证: valid five years; renewal is applied for 60 days before expiry. Its execution
+    reports (执行报告) are attached to it as documents."""
+
+    scope_enterprise_field = "enterprise"
+    clean_links = ("enterprise",)
+
+    enterprise = _enterprise("discharge_permits")
+    number = CodeField(_("许可证编号"), max_length=22, unique=True, help_text=rules.PERMIT_NUMBER_HELP,
+                       error_messages={"unique": _("已有相同编号的排污许可证。")})
+    category = models.CharField(_("管理类别"), max_length=20, choices=PermitCategory.choices)
+    issued_on = models.DateField(_("发证日期"))
+    expires_on = models.DateField(_("有效期至"), blank=True,
+                                  help_text=_("留空则为发证日期起 5 年。"))
+    note = models.TextField(_("说明"), blank=True)
+
+    all_objects = models.Manager.from_queryset(DischargePermitQuerySet)()
+    objects = ActiveManager.from_queryset(DischargePermitQuerySet)()
+
+    class Meta:
+        verbose_name = _("排污许可证")
+        verbose_name_plural = _("排污许可证")
+        ordering = ["expires_on", "number"]
+
+    def __str__(self):
+        return f"{self.enterprise.name} · {self.number}"
+
+    # The status, one rule (enterprise_file.permit_status) as a filter and on a row.
+    @staticmethod
+    def status_q(status: str, today=None) -> Q:
+        today = today or timezone.localdate()
+        until = rules.expiring_until(today)
+        return {PermitStatus.VALID: Q(expires_on__gt=until),
+                PermitStatus.EXPIRING: Q(expires_on__gte=today, expires_on__lte=until),
+                PermitStatus.EXPIRED: Q(expires_on__lt=today)}[status]
+
+    def status_on(self, today) -> str:
+        return rules.permit_status(self.expires_on, today)
+
+    @property
+    def status(self) -> str:
+        return PermitStatus(self.status_on(timezone.localdate())).label if self.expires_on else ""
+
+    status.fget.short_description = _("状态")
+
+    @property
+    def renewal_due_on(self):
+        return rules.renewal_due(self.expires_on) if self.expires_on else None
+
+    renewal_due_on.fget.short_description = _("延续申请截止日期")
+
+    def clean(self):
+        errors = {}
+        if self.number:
+            try:
+                self.number = rules.check_permit_number(self.number)
+            except ValueError as exc:
+                errors["number"] = str(exc)
+            else:
+                if self.enterprise_id and rules.permit_holder_code(self.number) != self.enterprise.uscc:
+                    errors["number"] = (f"排污许可证编号的前 18 位应为该企业的统一社会信用代码"
+                                        f"（{self.enterprise.uscc}）。")
+        _not_after_today(errors, "issued_on", self.issued_on, "发证日期")
+        if self.issued_on and not self.expires_on:
+            self.expires_on = rules.default_expiry(self.issued_on)
+        if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
+            errors["expires_on"] = "有效期至须晚于发证日期。"
+        _raise(errors)
+
+    def save(self, *args, **kwargs):
+        if self.issued_on and not self.expires_on:
+            self.expires_on = rules.default_expiry(self.issued_on)
+        super().save(*args, **kwargs)
+
+
+class EiaApproval(DomainModel):
+    """环评批复: the authority's reply to a construction project's environmental impact assessment."""
+
+    scope_enterprise_field = "enterprise"
+
+    enterprise = _enterprise("eia_approvals")
+    project_name = models.CharField(_("建设项目名称"), max_length=200)
+    document_number = models.CharField(_("批复文号"), max_length=100, unique=True,
+                                       error_messages={"unique": _("已有相同文号的环评批复。")})
+    authority = models.CharField(_("审批部门"), max_length=100)
+    approved_on = models.DateField(_("批复日期"))
+    category = models.CharField(_("环评类别"), max_length=20, choices=EiaCategory.choices)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("环评批复")
+        verbose_name_plural = _("环评批复")
+        ordering = ["-approved_on", "document_number"]
+
+    def __str__(self):
+        return f"{self.project_name}（{self.document_number}）"
+
+    def clean(self):
+        self.project_name = (self.project_name or "").strip()
+        self.document_number = (self.document_number or "").strip()
+        errors = {}
+        _not_after_today(errors, "approved_on", self.approved_on, "批复日期")
+        _raise(errors)
+
+
+class CompletionAcceptance(DomainModel):
+    """竣工环保验收 of a project, after its EIA approval."""
+
+    scope_enterprise_field = "enterprise"
+    clean_links = ("eia_approval",)
+
+    enterprise = _enterprise("completion_acceptances")
+    eia_approval = models.ForeignKey(EiaApproval, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="acceptances", verbose_name=_("对应环评批复"))
+    accepted_on = models.DateField(_("验收日期"))
+    kind = models.CharField(_("验收方式"), max_length=20, choices=AcceptanceKind.choices, default=AcceptanceKind.SELF)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("竣工环保验收")
+        verbose_name_plural = _("竣工环保验收")
+        ordering = ["-accepted_on", "pk"]
+
+    def __str__(self):
+        project = self.eia_approval.project_name if self.eia_approval_id else self.get_kind_display()
+        return f"{project} 验收（{self.accepted_on}）"
+
+    def clean(self):
+        errors = {}
+        _not_after_today(errors, "accepted_on", self.accepted_on, "验收日期")
+        if self.eia_approval_id:
+            approval = self.eia_approval
+            if self.enterprise_id and approval.enterprise_id != self.enterprise_id:
+                errors["eia_approval"] = "所选环评批复不属于该企业。"
+            elif self.accepted_on and self.accepted_on < approval.approved_on:
+                errors["accepted_on"] = "验收日期不能早于环评批复日期。"
+        _raise(errors)
+
+
+class TreatmentFacility(DomainModel):
+    """治理设施: wastewater, exhaust, noise or solid-waste treatment, and whether it runs."""
+
+    scope_enterprise_field = "enterprise"
+
+    enterprise = _enterprise("treatment_facilities")
+    name = models.CharField(_("设施名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=20, choices=FacilityKind.choices)
+    capacity = models.CharField(_("处理能力"), max_length=100, blank=True,
+                                help_text=_("连同单位填写，如“500 吨/日”“20000 立方米/小时”。"))
+    commissioned_on = models.DateField(_("投运日期"), null=True, blank=True)
+    status = models.CharField(_("运行状态"), max_length=20, choices=FacilityStatus.choices,
+                              default=FacilityStatus.RUNNING)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("治理设施")
+        verbose_name_plural = _("治理设施")
+        ordering = ["enterprise__name", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "name"], name="unique_treatment_facility",
+                                    violation_error_message="该企业已有同名治理设施。"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise.name} · {self.name}"
+
+    def clean(self):
+        self.name = (self.name or "").strip()
+        errors = {}
+        _not_after_today(errors, "commissioned_on", self.commissioned_on, "投运日期")
+        _raise(errors)
+
+
+class OnlineMonitor(DomainModel):
+    """在线监测 at an outlet coded per HJ 608-2017 (DW001 water, DA001 air)."""
+
+    scope_enterprise_field = "enterprise"
+
+    enterprise = _enterprise("online_monitors")
+    outlet_code = models.CharField(_("排放口编码"), max_length=5, help_text=rules.OUTLET_CODE_HELP)
+    parameters = models.CharField(_("监测因子"), max_length=300, help_text=_("如“化学需氧量、氨氮、pH、流量”。"))
+    connected = models.BooleanField(_("已联网（生态环境部门平台）"), default=False)
+    installed_on = models.DateField(_("安装日期"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("在线监测")
+        verbose_name_plural = _("在线监测")
+        ordering = ["enterprise__name", "outlet_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "outlet_code"], name="unique_online_monitor",
+                                    violation_error_message="该企业的这一排放口已登记在线监测。"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise.name} · {self.outlet_code}"
+
+    def clean(self):
+        errors = {}
+        if self.outlet_code:
+            try:
+                self.outlet_code = rules.check_outlet_code(self.outlet_code)
+            except ValueError as exc:
+                errors["outlet_code"] = str(exc)
+        _not_after_today(errors, "installed_on", self.installed_on, "安装日期")
+        _raise(errors)
+
+
+class HazardousWasteManifest(DomainModel):
+    """危险废物转移联单: one transfer of a hazardous waste to a licensed receiver."""
+
+    scope_enterprise_field = "enterprise"
+
+    enterprise = _enterprise("waste_manifests")
+    number = CodeField(_("联单编号"), max_length=40, unique=True,
+                       error_messages={"unique": _("已有相同编号的转移联单。")})
+    waste_code = models.CharField(_("废物类别"), max_length=4, help_text=rules.WASTE_CODE_HELP)
+    waste_name = models.CharField(_("废物名称"), max_length=100)
+    quantity = models.DecimalField(_("转移量（吨）"), max_digits=12, decimal_places=3,
+                                   validators=[MinValueValidator(0)])
+    receiver = models.CharField(_("接收单位"), max_length=200)
+    transferred_on = models.DateField(_("转移日期"))
+
+    class Meta:
+        verbose_name = _("危险废物转移联单")
+        verbose_name_plural = _("危险废物转移联单")
+        ordering = ["-transferred_on", "-number"]
+
+    def __str__(self):
+        return f"{self.number} {self.waste_name}"
+
+    def clean(self):
+        errors = {}
+        if self.waste_code:
+            try:
+                self.waste_code = rules.check_waste_code(self.waste_code)
+            except ValueError as exc:
+                errors["waste_code"] = str(exc)
+        _not_after_today(errors, "transferred_on", self.transferred_on, "转移日期")
+        _raise(errors)
+
+
+class EmergencyPlan(DomainModel):
+    """突发环境事件应急预案, filed with the environment authority; reviewed at least every 3 years."""
+
+    scope_enterprise_field = "enterprise"
+
+    enterprise = _enterprise("emergency_plans")
+    filing_number = models.CharField(_("备案编号"), max_length=60, unique=True,
+                                     error_messages={"unique": _("已有相同备案编号的应急预案。")})
+    filed_on = models.DateField(_("备案日期"))
+    risk_level = models.CharField(_("环境风险等级"), max_length=20, choices=RiskLevel.choices)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("突发环境事件应急预案")
+        verbose_name_plural = _("突发环境事件应急预案")
+        ordering = ["-filed_on", "filing_number"]
+
+    def __str__(self):
+        return f"{self.enterprise.name} 应急预案（{self.filing_number}）"
+
+    @property
+    def revision_due_on(self):
+        return rules.plan_revision_due(self.filed_on) if self.filed_on else None
+
+    revision_due_on.fget.short_description = _("修订期限")
+
+    def clean(self):
+        self.filing_number = (self.filing_number or "").strip()
+        errors = {}
+        _not_after_today(errors, "filed_on", self.filed_on, "备案日期")
+        _raise(errors)
+
+
+class EnvironmentalInspection(DomainModel):
+    """执法检查 of an enterprise by the environment authority."""
+
+    scope_enterprise_field = "enterprise"
+
+    enterprise = _enterprise("environmental_inspections")
+    inspected_on = models.DateField(_("检查日期"))
+    kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices,
+                            default=InspectionKind.ROUTINE)
+    agency = models.CharField(_("检查单位"), max_length=100)
+    result = models.CharField(_("检查结果"), max_length=20, choices=InspectionResult.choices,
+                              default=InspectionResult.NO_PROBLEM)
+    findings = models.TextField(_("检查情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("执法检查")
+        verbose_name_plural = _("执法检查")
+        ordering = ["-inspected_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.enterprise.name} {self.inspected_on} {self.get_kind_display()}"
+
+    def clean(self):
+        errors = {}
+        _not_after_today(errors, "inspected_on", self.inspected_on, "检查日期")
+        if self.result == InspectionResult.PROBLEM and not (self.findings or "").strip():
+            errors["findings"] = "发现问题的检查须填写检查情况。"
+        _raise(errors)
+
+
+class Penalty(DomainModel):
+    """行政处罚: a decision against the enterprise, perhaps after an inspection, and whether it was carried out."""
+
+    scope_enterprise_field = "enterprise"
+    clean_links = ("inspection",)
+
+    enterprise = _enterprise("environmental_penalties")
+    inspection = models.ForeignKey(EnvironmentalInspection, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="penalties", verbose_name=_("对应执法检查"))
+    decision_number = models.CharField(_("处罚决定书文号"), max_length=100, unique=True,
+                                       error_messages={"unique": _("已有相同文号的处罚决定。")})
+    decided_on = models.DateField(_("处罚日期"))
+    amount = models.DecimalField(_("罚款金额（万元）"), **WAN_YUAN)
+    reason = models.TextField(_("违法事实"))
+    status = models.CharField(_("履行情况"), max_length=20, choices=PenaltyStatus.choices,
+                              default=PenaltyStatus.UNFULFILLED)
+
+    class Meta:
+        verbose_name = _("行政处罚")
+        verbose_name_plural = _("行政处罚")
+        ordering = ["-decided_on", "decision_number"]
+
+    def __str__(self):
+        return f"{self.enterprise.name}（{self.decision_number}）"
+
+    def clean(self):
+        self.decision_number = (self.decision_number or "").strip()
+        errors = {}
+        _not_after_today(errors, "decided_on", self.decided_on, "处罚日期")
+        if self.inspection_id:
+            if self.enterprise_id and self.inspection.enterprise_id != self.enterprise_id:
+                errors["inspection"] = "所选执法检查不属于该企业。"
+            elif self.decided_on and self.decided_on < self.inspection.inspected_on:
+                errors["decided_on"] = "处罚日期不能早于执法检查日期。"
+        _raise(errors)
+
+
+class CreditRating(DomainModel):
+    """企业环境信用评价: one rating per enterprise and year."""
+
+    scope_enterprise_field = "enterprise"
+
+    enterprise = _enterprise("credit_ratings")
+    year = models.PositiveSmallIntegerField(_("评价年度"), validators=year_validators())
+    rating = models.CharField(_("信用等级"), max_length=10, choices=CreditRatingLevel.choices)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("环境信用评价")
+        verbose_name_plural = _("环境信用评价")
+        ordering = ["-year", "enterprise__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="unique_credit_rating",
+                                    violation_error_message="该企业这一年度已有环境信用评价。"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise.name} {self.year} 年 {self.get_rating_display()}"

@@ -353,3 +353,69 @@ def water_body_grade(water_body) -> WaterBodyGrade | None:
     graded = water_quality.river_grade_of_sections([results[sample.pk] for sample in latest], kind)
     number = int(graded.water_class) if graded.water_class else None
     return WaterBodyGrade(len(latest), graded.grade, graded.method, number)
+# The enterprise environmental file (一企一档, environmental part) ---------------------------------
+
+from datetime import date  # noqa: E402
+
+from django.db.models.functions import Coalesce  # noqa: E402
+
+from .choices import PermitStatus  # noqa: E402
+from .models import (  # noqa: E402
+    CompletionAcceptance, CreditRating, DischargePermit, EiaApproval, EmergencyPlan, EnvironmentalInspection,
+    HazardousWasteManifest, OnlineMonitor, Penalty, TreatmentFacility,
+)
+
+
+def permits_expiring(today: date | None = None, queryset=None):
+    """The live permits within 60 days of expiry or already expired on `today` (those whose
+    renewal is due), soonest expiry first: the panel, the list's 须办理延续 filter, the dashboard
+    and the scheduled alerts read this one list. `queryset` narrows it (a user's scope, one
+    enterprise)."""
+    permits = DischargePermit.objects.all() if queryset is None else queryset
+    return permits.expiring(today).select_related("enterprise").order_by("expires_on", "number")
+
+
+def permit_counts_by_status(today: date | None = None, queryset=None) -> dict[str, int]:
+    """{status: how many live permits have it on `today`}, every status listed."""
+    permits = DischargePermit.objects.all() if queryset is None else queryset
+    return {status.value: permits.with_status(status.value, today).count() for status in PermitStatus}
+
+
+# The kinds of record of the file, in the order the panel lists them: (model, date field).
+FILE_KINDS = (
+    (EiaApproval, "approved_on"),
+    (CompletionAcceptance, "accepted_on"),
+    (TreatmentFacility, "commissioned_on"),
+    (OnlineMonitor, "installed_on"),
+    (HazardousWasteManifest, "transferred_on"),
+    (EmergencyPlan, "filed_on"),
+    (EnvironmentalInspection, "inspected_on"),
+    (Penalty, "decided_on"),
+    (CreditRating, "year"),
+)
+
+
+def file_summary(enterprise, models) -> dict:
+    """{model: (count, latest date or year, id of the latest row)} of the enterprise's live records
+    of each model in `models` (of FILE_KINDS), in one query."""
+    annotations = {}
+    for model, field in FILE_KINDS:
+        if model not in models:
+            continue
+        name = model._meta.model_name
+        rows = model.objects.filter(enterprise=OuterRef("pk")).order_by()
+        annotations[f"{name}_count"] = Coalesce(Subquery(
+            rows.values("enterprise").annotate(n=Count("pk")).values("n")[:1]), 0)
+        latest = rows.order_by(f"-{field}", "-pk")
+        annotations[f"{name}_latest"] = Subquery(latest.values(field)[:1])
+        annotations[f"{name}_pk"] = Subquery(latest.values("pk")[:1])
+    if not annotations:
+        return {}
+    row = type(enterprise).objects.filter(pk=enterprise.pk).values(**annotations).first() or {}
+    summary = {}
+    for model, _field in FILE_KINDS:
+        name = model._meta.model_name
+        if f"{name}_count" in row:
+            summary[model] = (row[f"{name}_count"], row[f"{name}_latest"], row[f"{name}_pk"])
+    return summary
+

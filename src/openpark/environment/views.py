@@ -46,6 +46,7 @@ def dashboard(request):
         "stages": stages, "outfall_total": sum(row["count"] for row in stages), "outfall_url": reverse(OUTFALL_LIST),
         "measures": measures, "overdue": overdue, "measure_total": sum(row["count"] for row in measures),
         "measure_url": reverse(MEASURE_LIST), **rivers_figures(), **monitoring_context(request.user),
+        **permit_section(request.user),
     })
 
 
@@ -279,3 +280,76 @@ def monitoring_context(user) -> dict:
     return {"site_classes": rows, "site_total": sum(row["count"] for row in rows),
             "site_url": reverse(SITE_LIST),
             "worse_url": f"{reverse(WATER_SAMPLE_LIST)}?worse_than_target=true"}
+
+
+# The enterprise environmental file (一企一档, environmental part) ---------------------------------
+
+
+from . import enterprise_file  # noqa: E402
+from .choices import PermitStatus  # noqa: E402
+from .models import CreditRating, DischargePermit  # noqa: E402
+
+PERMIT_LIST = "environment:dischargepermit_list"
+FILE_SECTION_PERMISSION = "environment.view_dischargepermit"
+
+
+def _permit_rows(permits, today) -> list[dict]:
+    return [{"permit": p, "status": PermitStatus(p.status_on(today)), "renewal_due_on": p.renewal_due_on,
+             "days_left": enterprise_file.days_left(p.expires_on, today)} for p in permits]
+
+
+def enterprise_file_panel(request, enterprise):
+    """环境档案: the enterprise's permits with their status and renewal date, its latest credit
+    rating, and for each kind of record how many there are, the latest, its list and an add link.
+    Each part is shown to those who may see that kind of record; the enterprise page itself is
+    scoped, so a user sees the file of no enterprise outside their scope."""
+    user = request.user
+    kinds = [(model, field) for model, field in services.FILE_KINDS
+             if user.has_perm(f"environment.view_{model._meta.model_name}")]
+    sees_permits = user.has_perm(FILE_SECTION_PERMISSION)
+    if not kinds and not sees_permits:
+        return None
+    today = timezone.localdate()
+    permits = None
+    if sees_permits:
+        permits = _permit_rows(DischargePermit.objects.filter(enterprise=enterprise).order_by("-expires_on", "number"),
+                               today)
+    summary = services.file_summary(enterprise, [model for model, _ in kinds])
+    rows = []
+    for model, field in kinds:
+        count, latest, latest_pk = summary[model]
+        name = model._meta.model_name
+        rows.append({
+            "label": model._meta.verbose_name, "count": count, "latest": latest, "is_year": field == "year",
+            "latest_url": reverse(f"environment:{name}_detail", args=[latest_pk]) if latest_pk else "",
+            "list_url": f"{reverse(f'environment:{name}_list')}?enterprise={enterprise.pk}",
+            "add_url": (f"{reverse(f'environment:{name}_add')}?enterprise={enterprise.pk}"
+                        if user.has_perm(f"environment.add_{name}") else ""),
+        })
+    rating = None
+    if user.has_perm("environment.view_creditrating") and summary.get(CreditRating, (0,))[0]:
+        rating = CreditRating.objects.filter(pk=summary[CreditRating][2]).first()
+    return {"key": "environment-file", "title": "环境档案", "template": "environment/panels/enterprise_file.html",
+            "context": {
+                "enterprise": enterprise, "permits": permits, "rating": rating, "rows": rows,
+                "permit_list_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}",
+                "permit_add_url": (f"{reverse('environment:dischargepermit_add')}?enterprise={enterprise.pk}"
+                                   if user.has_perm("environment.add_dischargepermit") else ""),
+                "renewal_days": enterprise_file.RENEWAL_DAYS,
+            }}
+
+
+def permit_section(user) -> dict:
+    """The dashboard's 排污许可证 part: counts by status and the permits whose renewal is due."""
+    if not user.has_perm(FILE_SECTION_PERMISSION):
+        return {}
+    today = timezone.localdate()
+    counts = services.permit_counts_by_status(today)
+    base = reverse(PERMIT_LIST)
+    return {"permit_section": {
+        "statuses": [{"label": status.label, "count": counts[status.value], "url": f"{base}?status={status.value}"}
+                     for status in PermitStatus],
+        "due": _permit_rows(services.permits_expiring(today)[:20], today),
+        "due_count": counts[PermitStatus.EXPIRING] + counts[PermitStatus.EXPIRED],
+        "due_url": f"{base}?renewal_due=true", "renewal_days": enterprise_file.RENEWAL_DAYS,
+    }}
