@@ -600,7 +600,7 @@ def load_enterprise_files(out) -> None:
     monitors = _save(OnlineMonitor, _monitors(rng, today, enterprises))
     manifests = _save(HazardousWasteManifest, _manifests(rng, today, enterprises))
     plans = _save(EmergencyPlan, _emergency_plans(rng, today, enterprises))
-    inspections = _save(EnvironmentalInspection, _inspections(rng, today, enterprises))
+    inspections = _save(EnvironmentalInspection, _file_inspections(rng, today, enterprises))
     penalties = _save(Penalty, _penalties(inspections))
     ratings = _save(CreditRating, _ratings(rng, today, enterprises, penalties))
     due = sum(1 for p in permits if p.expires_on <= file_rules.expiring_until(today))
@@ -719,7 +719,7 @@ def _emergency_plans(rng, today, enterprises) -> list:
     return plans
 
 
-def _inspections(rng, today, enterprises) -> list:
+def _file_inspections(rng, today, enterprises) -> list:
     inspections = []
     for number in range(10):
         enterprise = enterprises[(number * 7 + 3) % len(enterprises)]

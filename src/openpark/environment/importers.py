@@ -380,25 +380,22 @@ PATROL_SPEC = ImportSpec(
         Column("note", "巡河情况", max_length=2000, synonyms=("说明", "备注")),
     ),
 )
-TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%dT%H:%M",
-                "%Y-%m-%dT%H:%M:%S")
+TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
+                "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
 
 
 def parse_time(text) -> datetime | None:
-    """A time of a sheet ("2026-11-30 08:05", a date-time cell) in the park's time zone."""
+    """A time as a sheet writes it ("2026-11-30 08:05", "2026/3/5", "2026年3月5日", a date-time
+    cell), in the park's time zone; None when it is none of these."""
     if isinstance(text, datetime):
-        value = text
-    else:
-        text = str(text or "").strip()
-        for pattern in TIME_FORMATS:
-            try:
-                value = datetime.strptime(text, pattern)
-                break
-            except ValueError:
-                continue
-        else:
-            return None
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+        return text if timezone.is_aware(text) else timezone.make_aware(text)
+    text = " ".join(str(text or "").replace("T", " ").split())
+    for pattern in TIME_FORMATS:
+        try:
+            return timezone.make_aware(datetime.strptime(text, pattern))
+        except ValueError:
+            continue
+    return None
 
 
 class PatrolImporter(imports.ModelImporter):
@@ -522,22 +519,13 @@ WATER_SAMPLE_SPEC = ImportSpec(
         *RESULT_COLUMNS,
     ),
 )
-TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
-                "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y年%m月%d日 %H:%M",
-                "%Y年%m月%d日")
-
-
-def parse_sampled_at(text: str) -> datetime:
+def parse_sampled_at(text) -> datetime:
     """A time of sampling as a lab writes it ("2026-03-05 09:30", "2026/3/5", an Excel date), in
     Asia/Shanghai; ValueError in Chinese otherwise."""
-    text = " ".join(str(text).replace("T", " ").split())
-    for pattern in TIME_FORMATS:
-        try:
-            found = datetime.strptime(text, pattern.replace("T", " "))
-        except ValueError:
-            continue
-        return timezone.make_aware(found)
-    raise ValueError(f"“{text}”不是有效的采样时间（如 2026-03-05 09:30 或 2026-03-05）")
+    found = parse_time(text)
+    if found is None:
+        raise ValueError(f"“{' '.join(str(text).split())}”不是有效的采样时间（如 2026-03-05 09:30 或 2026-03-05）")
+    return found
 
 
 class WaterSampleImporter(imports.ModelImporter):
