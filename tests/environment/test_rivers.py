@@ -437,7 +437,7 @@ def test_a_steward_sees_its_contract_s_enterprises_and_an_enterprise_its_own(con
 
 def test_one_assessment_per_contract_and_quarter(contract):
     today = timezone.localdate()
-    quarter = (today.month - 1) // 3 + 1
+    quarter = str((today.month - 1) // 3 + 1)
     StewardAssessment.objects.create(contract=contract, year=today.year, quarter=quarter, score=D("88"),
                                      assessed_by="园区生态环境局")
     with pytest.raises(ValidationError, match="这一季度已有考核"):
@@ -447,7 +447,7 @@ def test_one_assessment_per_contract_and_quarter(contract):
         StewardAssessment(contract=contract, year=today.year, quarter=quarter, score=D("100.5"),
                           assessed_by="x").full_clean(validate_constraints=False)
     with pytest.raises(ValidationError, match="不在服务合同的服务期内"):
-        StewardAssessment(contract=contract, year=today.year - 2, quarter=1, score=D("80"), assessed_by="x").full_clean()
+        StewardAssessment(contract=contract, year=today.year - 2, quarter="1", score=D("80"), assessed_by="x").full_clean()
 
 
 # Chiefs: the phone, the panels -------------------------------------------------------------------

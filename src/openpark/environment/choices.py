@@ -173,11 +173,13 @@ class ProblemState(models.TextChoices):
 PROBLEM_DONE_STATES = (ProblemState.RECTIFIED, ProblemState.CLOSED)
 
 
-class Quarter(models.IntegerChoices):
-    Q1 = 1, _("第一季度")
-    Q2 = 2, _("第二季度")
-    Q3 = 3, _("第三季度")
-    Q4 = 4, _("第四季度")
+class Quarter(models.TextChoices):
+    Q1 = "1", _("第一季度")
+    Q2 = "2", _("第二季度")
+    Q3 = "3", _("第三季度")
+    Q4 = "4", _("第四季度")
+
+
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
 
 

@@ -515,7 +515,7 @@ def _assessment() -> None:
     year = today.year if quarter else today.year - 1
     if quarter == 0 or not contract.starts_on <= date(year, 3 * quarter, 28):
         return
-    _save(StewardAssessment, [StewardAssessment(contract=contract, year=year, quarter=quarter, score=Decimal("86.50"),
+    _save(StewardAssessment, [StewardAssessment(contract=contract, year=year, quarter=str(quarter), score=Decimal("86.50"),
                                                 comments="检查覆盖全部服务企业，问题清单清晰；部分问题整改跟踪不及时。",
                                                 assessed_by="园区生态环境局")])
 

@@ -854,7 +854,7 @@ class StewardAssessment(DomainModel):
     contract = models.ForeignKey(ServiceContract, on_delete=models.PROTECT, related_name="assessments",
                                  verbose_name=_("服务合同"))
     year = models.PositiveSmallIntegerField(_("年度"), validators=year_validators())
-    quarter = models.PositiveSmallIntegerField(_("季度"), choices=Quarter.choices)
+    quarter = models.CharField(_("季度"), max_length=1, choices=Quarter.choices)
     score = models.DecimalField(_("考核得分"), max_digits=5, decimal_places=2,
                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
     comments = models.TextField(_("考核意见"), blank=True)
@@ -873,9 +873,10 @@ class StewardAssessment(DomainModel):
         return f"{self.contract.contractor} {self.year} 年{self.get_quarter_display()}考核"
 
     def clean(self):
-        if self.contract_id and self.year and self.quarter:
-            first = date(self.year, 3 * self.quarter - 2, 1)
-            if first > self.contract.ends_on or date(self.year, 3 * self.quarter, 28) < self.contract.starts_on:
+        if self.contract_id and self.year and self.quarter in Quarter.values:
+            last_month = 3 * int(self.quarter)
+            if date(self.year, last_month - 2, 1) > self.contract.ends_on or \
+                    date(self.year, last_month, 28) < self.contract.starts_on:
                 raise ValidationError({"quarter": "考核季度不在服务合同的服务期内。"})
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
 
