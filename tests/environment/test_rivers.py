@@ -551,3 +551,61 @@ def test_the_import_pages_take_patrols_and_chiefs(staff, client_for):
     client = client_for(staff)
     for name in ("environment.patrol", "environment.riverchief"):
         assert client.get(reverse("core:import_start", args=[name])).status_code == 200
+
+
+# The API, the forms and the exports --------------------------------------------------------------
+
+
+def test_a_patrol_through_the_api_and_its_filters(village, qiwei, staff, api_for):
+    import json
+
+    api = api_for(staff)
+    start = at(a_day_ago(), 8)
+    data = {"chief": village.pk, "water_body": qiwei.pk, "started_at": start.isoformat(),
+            "ended_at": (start + timedelta(minutes=50)).isoformat(), "track": TWO_KM, "note": "河面整洁"}
+    response = api.post("/api/environment/patrols/", data, format="json")
+    assert response.status_code == 201, response.content.decode()
+    body = response.json()
+    assert (body["duration_minutes"], body["distance_km"], body["counts"]) == (50, "2.00", True)
+    bad = {**data, "started_at": (start + timedelta(hours=2)).isoformat(),
+           "ended_at": (start + timedelta(hours=3)).isoformat(), "track": {"type": "LineString", "coordinates": [[1, 2]]}}
+    response = api.post("/api/environment/patrols/", bad, format="json")
+    assert response.status_code == 400 and "至少需要 2 个坐标点" in json.dumps(response.json(), ensure_ascii=False)
+    assert Patrol.objects.count() == 1
+    assert len(api.get("/api/environment/patrols/", {"counts": "false"}).json()["results"]) == 0
+    assert len(api.get("/api/environment/patrols/", {"chief": village.pk, "counts": "true"}).json()["results"]) == 1
+    rows = api.get("/api/environment/river-chiefs/", {"level": "village"}).json()["results"]
+    assert [row["name"] for row in rows] == ["钱永刚"] and rows[0]["water_bodies"] == [qiwei.pk]
+
+
+def test_a_patrol_and_a_rule_from_their_forms(village, qiwei, staff, client_for):
+    client = client_for(staff)
+    day = a_day_ago()
+    response = client.post(reverse("environment:patrol_add"), {
+        "chief": village.pk, "water_body": qiwei.pk, "started_at": f"{day}T08:00", "ended_at": f"{day}T08:40",
+        "track": '{"type": "LineString", "coordinates": [[120.26, 31.990], [120.26, 32.008]]}'})
+    assert response.status_code == 302, response.content.decode()
+    added = Patrol.objects.get()
+    assert (added.duration_minutes, added.distance_km, added.counts) == (40, D("2.00"), True)
+    rule = PatrolRule.objects.get(level="village")
+    page = client.get(reverse("environment:patrolrule_edit", args=[rule.pk])).content.decode()
+    assert 'value="1-12"' in page
+    response = client.post(reverse("environment:patrolrule_edit", args=[rule.pk]), {
+        "level": "village", "times": 2, "period": "week", "min_minutes": 45, "min_km": "2", "active_months": "3-11"})
+    assert response.status_code == 302, response.content.decode()
+    rule.refresh_from_db()
+    assert rule.active_months == list(range(3, 12)) and rule.times == 2
+    added.refresh_from_db()
+    assert added.counts is False  # 40 minutes no longer counts
+    assert "3-11" in client.get(reverse("environment:patrolrule_list")).content.decode()
+
+
+def test_the_chief_export_masks_the_phone_without_the_right(make_chief, make_user, client_for):
+    from tests.sheets import read_xlsx
+
+    make_chief(phone="13905230021")
+    for role, shown in (("leader", "139****0021"), ("environment", "13905230021")):
+        response = client_for(make_user(role)).get(reverse("environment:riverchief_list"), {"export": "xlsx"})
+        assert response.status_code == 200
+        rows = read_xlsx(b"".join(response.streaming_content) if response.streaming else response.content)
+        assert rows[1][0] == "钱永刚" and shown in rows[1]
