@@ -609,3 +609,27 @@ def test_the_chief_export_masks_the_phone_without_the_right(make_chief, make_use
         assert response.status_code == 200
         rows = read_xlsx(b"".join(response.streaming_content) if response.streaming else response.content)
         assert rows[1][0] == "钱永刚" and shown in rows[1]
+
+
+def test_a_steward_records_an_inspection_under_its_contract(contract, covered, make_user, client_for):
+    steward = make_user("steward")
+    ContractBinding.objects.create(user=steward, contract=contract)
+    other = ServiceContract.objects.create(number="HBGJ-T-002", contractor="另一家环保公司", service="环保管家",
+                                           starts_on=contract.starts_on, ends_on=contract.ends_on)
+    client = client_for(steward)
+    page = client.get(reverse("environment:stewardinspection_add")).content.decode()
+    assert "HBGJ-T-001" in page and "HBGJ-T-002" not in page
+    response = client.post(reverse("environment:stewardinspection_add"), {
+        "contract": contract.pk, "enterprise": covered[0].pk, "inspected_on": str(a_day_ago()), "inspectors": "李工"})
+    assert response.status_code == 302, response.content.decode()
+    response = client.post(reverse("environment:stewardinspection_add"), {
+        "contract": other.pk, "enterprise": covered[0].pk, "inspected_on": str(a_day_ago()), "inspectors": "李工"})
+    assert response.status_code == 200 and StewardInspection.objects.count() == 1
+    inspection = StewardInspection.objects.get()
+    page = client.get(inspection.get_absolute_url()).content.decode()
+    assert "登记问题" in page
+    response = client.post(reverse("environment:environmentproblem_add"), {
+        "source": "steward", "inspection": inspection.pk, "category": "enterprise", "description": "危废台账不全",
+        "found_on": str(a_day_ago()), "advice": "完善台账"})
+    assert response.status_code == 302, response.content.decode()
+    assert EnvironmentProblem.objects.get().enterprise_id == covered[0].pk

@@ -212,10 +212,23 @@ class EnvironmentProblemForm(ScopedModelForm):
 
 
 class StewardInspectionForm(ScopedModelForm):
+    """A steward (bound to its contracts) inspects under its own contracts; park staff under any."""
+
     class Meta:
         model = StewardInspection
         fields = ["contract", "enterprise", "inspected_on", "inspectors", "summary"]
         widgets = {"inspected_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from openpark.core.scoping import is_park_wide
+        from openpark.enterprises.models import ServiceContract
+
+        field = self.fields.get("contract")
+        if field is not None and self.user is not None and not is_park_wide(self.user):
+            field.widget = forms.Select()  # its few contracts, listed (the type-ahead searches the park's)
+            field.queryset = ServiceContract.objects.filter(user_bindings__user=self.user, is_deleted=False) | \
+                ServiceContract.objects.filter(pk__in=[self.instance.contract_id] if self.instance.contract_id else [])
 
 
 class StewardAssessmentForm(ScopedModelForm):
