@@ -611,7 +611,7 @@ def test_the_chief_export_masks_the_phone_without_the_right(make_chief, make_use
         assert rows[1][0] == "钱永刚" and shown in rows[1]
 
 
-def test_a_steward_records_an_inspection_under_its_contract(contract, covered, make_user, client_for):
+def test_a_steward_records_an_inspection_under_its_contract(contract, covered, make_user, client_for, api_for):
     steward = make_user("steward")
     ContractBinding.objects.create(user=steward, contract=contract)
     other = ServiceContract.objects.create(number="HBGJ-T-002", contractor="另一家环保公司", service="环保管家",
@@ -633,3 +633,10 @@ def test_a_steward_records_an_inspection_under_its_contract(contract, covered, m
         "found_on": str(a_day_ago()), "advice": "完善台账"})
     assert response.status_code == 302, response.content.decode()
     assert EnvironmentProblem.objects.get().enterprise_id == covered[0].pk
+    api = api_for(steward)
+    data = {"contract": contract.pk, "enterprise": covered[0].pk, "inspected_on": str(a_day_ago()), "inspectors": "王工"}
+    assert api.post("/api/environment/steward-inspections/", data, format="json").status_code == 201
+    response = api.post("/api/environment/steward-inspections/", {**data, "contract": other.pk}, format="json")
+    assert response.status_code == 400 and StewardInspection.objects.count() == 2
+    response = api.post("/api/environment/steward-inspections/", {**data, "enterprise": covered[1].pk}, format="json")
+    assert response.status_code == 400

@@ -109,6 +109,7 @@ add_panel(Enterprise, enterprise_outfalls_panel)
 
 # River chiefs, patrols and problems (河长制); the steward's inspections (环保管家) ------------------
 
+from .api.serializers import StewardInspectionSerializer  # noqa: E402
 from .importers import chief_importer, patrol_importer  # noqa: E402
 from .models import (  # noqa: E402
     EnvironmentProblem, Patrol, PatrolRule, RiverChief, StewardAssessment, StewardInspection,
@@ -161,8 +162,7 @@ inspection_pages = ModelPages(
     prefix="steward-inspections/", list_columns=["inspected_on", "enterprise", "contract", "inspectors"],
     detail_fields=["contract", "enterprise", "inspected_on", "inspectors", "summary"],
     select_related=["enterprise", "contract"], panels=[inspection_problems_panel], attachments=True,
-    api=Api("steward-inspections", fields=("contract", "enterprise", "inspected_on", "inspectors", "summary"),
-            select_related=("enterprise", "contract")),
+    api=Api("steward-inspections", serializer=StewardInspectionSerializer, select_related=("enterprise", "contract")),
     menu=Menu(MODULE, "管家检查", order=140),
 )
 assessment_pages = ModelPages(

@@ -224,11 +224,13 @@ class StewardInspectionForm(ScopedModelForm):
         from openpark.core.scoping import is_park_wide
         from openpark.enterprises.models import ServiceContract
 
+        from .services import inspection_contracts
+
         field = self.fields.get("contract")
         if field is not None and self.user is not None and not is_park_wide(self.user):
             field.widget = forms.Select()  # its few contracts, listed (the type-ahead searches the park's)
-            field.queryset = ServiceContract.objects.filter(user_bindings__user=self.user, is_deleted=False) | \
-                ServiceContract.objects.filter(pk__in=[self.instance.contract_id] if self.instance.contract_id else [])
+            current = [self.instance.contract_id] if self.instance.contract_id else []
+            field.queryset = inspection_contracts(self.user) | ServiceContract.objects.filter(pk__in=current)
 
 
 class StewardAssessmentForm(ScopedModelForm):

@@ -419,3 +419,13 @@ def file_summary(enterprise, models) -> dict:
             summary[model] = (row[f"{name}_count"], row[f"{name}_latest"], row[f"{name}_pk"])
     return summary
 
+
+
+def inspection_contracts(user):
+    """The service contracts `user` may inspect under: any for park staff, a steward's own
+    (the contracts its account is bound to) otherwise."""
+    from openpark.core.scoping import is_park_wide
+    from openpark.enterprises.models import ServiceContract
+
+    contracts = ServiceContract.objects.filter(is_deleted=False)
+    return contracts if is_park_wide(user) else contracts.filter(user_bindings__user=user)

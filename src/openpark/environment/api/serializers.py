@@ -25,3 +25,25 @@ class WaterSampleSerializer(ScopedModelSerializer):
         model = WaterSample
         fields = ("id", *SAMPLE_FIELDS)
         read_only_fields = ("water_class", "quality_grade", "exceedances", "created_at", "updated_at")
+
+
+# The steward's inspections: a steward records them under its own contracts ----------------------
+
+from ..models import StewardInspection  # noqa: E402
+
+INSPECTION_FIELDS = ("contract", "enterprise", "inspected_on", "inspectors", "summary")
+
+
+class StewardInspectionSerializer(ScopedModelSerializer):
+    class Meta:
+        model = StewardInspection
+        fields = ("id", *INSPECTION_FIELDS)
+
+    def get_fields(self):
+        from ..services import inspection_contracts
+
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and "contract" in fields:
+            fields["contract"].queryset = inspection_contracts(request.user)
+        return fields
