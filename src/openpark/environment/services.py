@@ -31,6 +31,8 @@ def monitor(outfall: Outfall, name: str, user, note: str = "", evidence=(), samp
     step (采样日期), or a monitoring report is attached."""
     if sampled_on is None and report is None and not outfall.samples.filter(kind=SampleKind.MONITORING).exists():
         raise TransitionError("登记监测须先有该排口的监测记录，或填写采样日期，或上传监测报告。")
+    if sampled_on is not None and compliant is None:
+        raise ValidationError("填写了采样日期，请选择是否达标。")
     with transaction.atomic():
         if sampled_on is not None:
             _sample(outfall, SampleKind.MONITORING, sampled_on, bool(compliant), note)
