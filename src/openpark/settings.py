@@ -284,7 +284,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # A result's class and its computed class share one set of choices: one name in the schema.
-    "ENUM_NAME_OVERRIDES": {"GradeEnum": "openpark.evaluation.choices.Grade"},
+    "ENUM_NAME_OVERRIDES": {"GradeEnum": "openpark.evaluation.choices.Grade",
+                            "ProjectStageEnum": "openpark.investment.choices.Stage",
+                            "OutfallStageEnum": "openpark.environment.choices.OutfallStage"},
 }
 
 # Attachments (`openpark.core.attachments`): the largest file accepted, in bytes.

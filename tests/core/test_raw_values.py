@@ -30,8 +30,9 @@ RAW = {
 }
 # What a filter's empty choice reads unless it says 全部.
 EMPTY_CHOICES = {"未知", "Unknown", "---------"}
-# A position keeps its six decimals (a tenth of a metre): the one figure allowed more than two.
-COORDINATES = re.compile(r"点（[\d.]+, [\d.]+）|[\d.]+°")
+# A position keeps its six decimals (a tenth of a metre), and a measured concentration the digits the
+# laboratory reported, with its unit: the figures allowed more than two.
+COORDINATES = re.compile(r"点（[\d.]+, [\d.]+）|[\d.]+°|<?[\d.]+ (mg/L|μg/L|个/L)")
 
 
 class VisibleText(HTMLParser):

@@ -178,6 +178,8 @@ class Quarter(models.IntegerChoices):
     Q2 = 2, _("第二季度")
     Q3 = 3, _("第三季度")
     Q4 = 4, _("第四季度")
+
+
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
 
 
@@ -196,6 +198,8 @@ SAMPLE_CLASS_CHOICES = [(number, f"{label}类") for number, label in enumerate(w
 TARGET_CLASS_CHOICES = SAMPLE_CLASS_CHOICES[:5]
 # GB 3838-2002 Table 1, by key, under its names there.
 PARAMETER_CHOICES = [(parameter.key, parameter.name) for parameter in water_quality.PARAMETERS]
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 
 

@@ -213,6 +213,8 @@ class StewardAssessmentFilterSet(SearchFilterSet):
     class Meta:
         model = StewardAssessment
         fields = []
+
+
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
 
 
@@ -259,6 +261,8 @@ class WaterSampleFilterSet(SearchFilterSet):
         if value is None:
             return queryset
         return queryset.worse_than_target() if value else queryset.not_worse_than_target()
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 
 from openpark.core.filters import YearFilter  # noqa: E402

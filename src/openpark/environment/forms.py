@@ -229,6 +229,8 @@ class AssignProblemForm(TransitionForm):
 
     responsible_unit = forms.CharField(label="责任单位", max_length=200)
     deadline = forms.DateField(label="整改期限", widget=DATE)
+
+
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
 
 
@@ -317,6 +319,8 @@ class WaterSampleForm(ScopedModelForm):
         if commit:
             services.save_measurements(sample, self.results, self.stored)
         return sample
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 
 from .models import (  # noqa: E402

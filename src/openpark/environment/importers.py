@@ -483,6 +483,8 @@ class PatrolImporter(imports.ModelImporter):
 
 chief_importer = imports.register(RiverChiefImporter())
 patrol_importer = imports.register(PatrolImporter())
+
+
 # Water-quality monitoring: a lab's results (水质监测数据) -----------------------------------------
 #
 # The layout of the water-quality command line: one sample a row, the site's code and the time of
@@ -679,6 +681,8 @@ def measurement_fields(reading: water_quality.Measurement) -> dict:
 
 
 water_sample_importer = imports.register(WaterSampleImporter())
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 # Discharge permits, hazardous-waste manifests and credit ratings, each all-or-nothing; a row names
 # its enterprise by 统一社会信用代码 or, without it, by its name (which must be one enterprise's).

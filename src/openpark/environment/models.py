@@ -877,6 +877,8 @@ class StewardAssessment(DomainModel):
             first = date(self.year, 3 * self.quarter - 2, 1)
             if first > self.contract.ends_on or date(self.year, 3 * self.quarter, 28) < self.contract.starts_on:
                 raise ValidationError({"quarter": "考核季度不在服务合同的服务期内。"})
+
+
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
 
 
@@ -1109,6 +1111,8 @@ def unit_of_parameter(key: str) -> str:
     """The unit a parameter's results are kept in: GB 3838-2002's (mg/L; 个/L; none for pH)."""
     unit = water_quality.PARAMETER[key].unit
     return "" if unit == "无量纲" else unit
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 # Each record belongs to one enterprise, which sees its own file and nobody else's; documents (the
 # permit's copy and its execution reports, the EIA reply, the acceptance report …) are attached to
@@ -1195,7 +1199,7 @@ class DischargePermit(DomainModel):
     status.fget.short_description = _("状态")
 
     @property
-    def renewal_due_on(self):
+    def renewal_due_on(self) -> date | None:
         return rules.renewal_due(self.expires_on) if self.expires_on else None
 
     renewal_due_on.fget.short_description = _("延续申请截止日期")
@@ -1412,7 +1416,7 @@ class EmergencyPlan(DomainModel):
         return f"{self.enterprise.name} 应急预案（{self.filing_number}）"
 
     @property
-    def revision_due_on(self):
+    def revision_due_on(self) -> date | None:
         return rules.plan_revision_due(self.filed_on) if self.filed_on else None
 
     revision_due_on.fget.short_description = _("修订期限")

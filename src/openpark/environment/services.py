@@ -212,6 +212,8 @@ def assign_problem(problem, name: str, user, note: str = "", evidence=(), respon
         raise TransitionError("整改期限不能早于发现日期。")
     return problem.machine.apply(problem, name, user, note, evidence, responsible_unit=responsible_unit,
                                  deadline=deadline)
+
+
 # Water-quality monitoring: grading samples ---------------------------------------------------------
 
 
@@ -355,6 +357,8 @@ def water_body_grade(water_body) -> WaterBodyGrade | None:
     graded = water_quality.river_grade_of_sections([results[sample.pk] for sample in latest], kind)
     number = int(graded.water_class) if graded.water_class else None
     return WaterBodyGrade(len(latest), graded.grade, graded.method, number)
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 
 from datetime import date  # noqa: E402
