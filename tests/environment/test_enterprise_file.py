@@ -325,7 +325,7 @@ def test_permit_manifest_and_rating_sheets_import(make_user, client_for, two):
     confirm(client, latest_job())
     assert latest_job().state == "done"
     assert DischargePermit.objects.get(enterprise=first).expires_on == date(2029, 5, 1)
-    assert DischargePermit.objects.get(enterprise=second).category == "registration"
+    assert DischargePermit.objects.get(enterprise=second).category == "registration_only"
 
     manifests = [["联单编号", "企业名称", "废物类别", "废物名称", "转移量（千克）", "接收单位", "转移日期"],
                  ["32128220260001", first.name, "hw08", "废矿物油", 1250, "靖江市危废处置中心", "2026-02-01"],
