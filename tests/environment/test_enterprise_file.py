@@ -305,6 +305,22 @@ def test_api_runs_the_model_rules(make_user, api_for, two):
     assert created.status_code == 201 and created.json()["expires_on"] == "2029-05-01"
 
 
+def test_pages_run_the_model_rules(make_user, client_for, two):
+    first, second = two
+    client = client_for(make_user("environment"))
+    added = client.post(reverse("environment:dischargepermit_add"), {
+        "enterprise": first.pk, "number": f"{first.uscc}001P", "category": "simplified", "issued_on": "2024-05-01",
+        "expires_on": ""})
+    assert added.status_code == 302
+    assert DischargePermit.objects.get(enterprise=first).expires_on == date(2029, 5, 1)
+    approval = EiaApproval.objects.create(enterprise=first, project_name="新建项目", document_number="靖环审〔2020〕9号",
+                                          authority="泰州市生态环境局", approved_on=date(2020, 3, 1), category="report")
+    refused = client.post(reverse("environment:completionacceptance_add"), {
+        "enterprise": second.pk, "eia_approval": approval.pk, "accepted_on": "2021-01-01", "kind": "self"})
+    assert refused.status_code == 200 and "所选环评批复不属于该企业。" in refused.content.decode()
+    assert not CompletionAcceptance.objects.exists()
+
+
 def test_dashboard_lists_the_permits_due(make_user, client_for, files):
     page = client_for(make_user("environment")).get(reverse("environment:dashboard")).content.decode()
     assert "须办理延续（60 天内到期或已过期）" in page and "2 张" in page
