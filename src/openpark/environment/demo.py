@@ -106,6 +106,11 @@ TRANSITION_INTO = {S.VERIFIED: "verify", S.MONITORED: "monitor", S.TRACED: "trac
 # (done, in progress, of which overdue, not started) of the measures of the outfalls in remediation.
 OPEN_MEASURES = {"CN005": (5, 4, 2, 2), "CN006": (6, 3, 1, 1)}
 APPROVER = "靖江市生态环境局"
+# Days since the survey found each outfall: closed ones went through in 2024–2025, the others later;
+# CN005 is past its 60 working days in remediation, CN006 well within them.
+FOUND_DAYS_AGO = {S.CLOSED: 720, S.IN_REMEDIATION: 420}
+RECENT = {"CN006": 200}
+LOCAL_OWNER = "城南办事处"  # who carries out the measures of an outfall the local government answers for
 
 
 def load(out) -> None:
@@ -168,8 +173,7 @@ def _outfalls(today: date, bodies, segments, enterprises):
             has_signboard=finished, has_video=final == S.CLOSED, has_online_monitoring=class_name == "城镇污水处理厂排污口",
             stage=final,
         ))
-        # Closed ones went through in 2024–2025; the others started later and are still going.
-        start = today - timedelta(days=(720 if final == S.CLOSED else 420) + number * 9)
+        start = today - timedelta(days=RECENT.get(code, FOUND_DAYS_AGO.get(final, 420)) + number * 9)
         path = PATHS[final]
         step = max(14, (today - start).days // (len(path) + 1))
         days[code] = {stage: start + timedelta(days=index * step) for index, stage in enumerate(path)}
@@ -225,7 +229,9 @@ def _measures(today: date, outfalls, plans, days):
                     deadline = today - timedelta(days=10 + index) if late else today + timedelta(days=20 + index * 3)
                 else:
                     status, progress, deadline = MeasureStatus.NOT_STARTED, 0, today + timedelta(days=45 + index * 5)
-            measures.append(Measure(plan=plan, content=text, owner=outfall.responsible_party, deadline=deadline,
+            owner = outfall.responsible_party if outfall.enterprise_id or outfall.responsible_organisation else \
+                LOCAL_OWNER
+            measures.append(Measure(plan=plan, content=text, owner=owner, deadline=deadline,
                                     progress=progress, status=status, completed_on=completed))
     return _save(Measure, measures)
 
