@@ -227,6 +227,7 @@ def test_environment_office_sees_every_file_with_add_links(make_user, client_for
     page = client.get(first.get_absolute_url()).content.decode()
     panel = panel_html(page)
     assert files[first.pk].number in panel and "即将到期" in panel and "剩 30 天" in panel
+    assert f"须办理延续</span> {files[first.pk].number}（延续申请截止 {files[first.pk].renewal_due_on}" in panel
     assert (files[first.pk].expires_on - timedelta(days=60)).isoformat() in panel
     assert "最新环境信用评价：2025 年" in panel and "绿色" in panel
     assert f"{reverse('environment:eiaapproval_list')}?enterprise={first.pk}" in panel

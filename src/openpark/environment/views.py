@@ -110,10 +110,11 @@ def enterprise_file_panel(request, enterprise):
     if not kinds and not sees_permits:
         return None
     today = timezone.localdate()
-    permits = None
+    permits, due = None, None
     if sees_permits:
-        permits = _permit_rows(DischargePermit.objects.filter(enterprise=enterprise).order_by("-expires_on", "number"),
-                               today)
+        own = DischargePermit.objects.filter(enterprise=enterprise)
+        permits = _permit_rows(own.order_by("-expires_on", "number"), today)
+        due = _permit_rows(services.permits_expiring(today, own), today)
     summary = services.file_summary(enterprise, [model for model, _ in kinds])
     rows = []
     for model, field in kinds:
@@ -131,8 +132,9 @@ def enterprise_file_panel(request, enterprise):
         rating = CreditRating.objects.filter(pk=summary[CreditRating][2]).first()
     return {"key": "environment-file", "title": "环境档案", "template": "environment/panels/enterprise_file.html",
             "context": {
-                "enterprise": enterprise, "permits": permits, "rating": rating, "rows": rows,
+                "enterprise": enterprise, "permits": permits, "due": due, "rating": rating, "rows": rows,
                 "permit_list_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}",
+                "due_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}&renewal_due=true",
                 "permit_add_url": (f"{reverse('environment:dischargepermit_add')}?enterprise={enterprise.pk}"
                                    if user.has_perm("environment.add_dischargepermit") else ""),
                 "renewal_days": enterprise_file.RENEWAL_DAYS,
