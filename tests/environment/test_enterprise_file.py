@@ -389,6 +389,34 @@ def test_a_bad_file_writes_nothing(two):
     assert counts is None and not CreditRating.objects.exists() and "重复" in plan.errors[0].reason
 
 
+def test_a_steward_imports_only_for_the_enterprises_it_serves(make_user, two):
+    from openpark.core.context import acting_as
+
+    first, second = two
+    steward = make_user("steward")
+    today = timezone.localdate()
+    contract = ServiceContract.objects.create(number="HBGJ-2", contractor="某环保科技有限公司", service="环保管家",
+                                              starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=300))
+    contract.enterprises.set([first])
+    ContractBinding.objects.create(user=steward, contract=contract)
+    theirs = HazardousWasteManifest.objects.create(
+        enterprise=second, number="9", waste_code="HW08", waste_name="废矿物油", quantity=Decimal("1"),
+        receiver="某单位", transferred_on=date(2026, 1, 5))
+    header = ["联单编号", "企业统一社会信用代码", "废物类别", "废物名称", "转移量（吨）", "接收单位", "转移日期"]
+    with acting_as(steward):
+        plan, counts = manifest_importer.apply(xlsx([header, ["1", second.uscc, "HW08", "废矿物油", 1, "某单位",
+                                                              "2026-02-01"]]), "联单.xlsx")
+        assert counts is None and "不在您的服务或绑定范围内" in plan.errors[0].reason
+        plan, counts = manifest_importer.apply(xlsx([header, ["9", first.uscc, "HW08", "废矿物油", 2, "某单位",
+                                                              "2026-02-01"]]), "联单.xlsx")
+        assert counts is None and "范围以外的企业" in plan.errors[0].reason
+        plan, counts = manifest_importer.apply(xlsx([header, ["1", first.uscc, "HW08", "废矿物油", 1, "某单位",
+                                                              "2026-02-01"]]), "联单.xlsx")
+        assert counts and counts["create"] == 1, plan.errors
+    theirs.refresh_from_db()
+    assert theirs.enterprise == second and theirs.quantity == Decimal("1")
+
+
 # The demo --------------------------------------------------------------------------------------
 
 
