@@ -234,6 +234,10 @@ def test_environment_office_sees_every_file_with_add_links(make_user, client_for
     assert f"{reverse('environment:dischargepermit_add')}?enterprise={first.pk}" in panel
     assert files[second.pk].number not in panel
     assert client.get(files[second.pk].get_absolute_url()).status_code == 200
+    EmergencyPlan.objects.create(enterprise=first, filing_number="321282-2022-001-L", filed_on=date(2022, 3, 1),
+                                 risk_level="general")
+    panel = panel_html(client.get(first.get_absolute_url()).content.decode())
+    assert "2022-03-01</a>（修订期限 2025-03-01 <span class=\"tag status-alarm\">已到期</span>）" in panel
 
 
 def test_enterprise_user_sees_its_own_file_only(make_user, client_for, api_for, two, files):

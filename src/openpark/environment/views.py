@@ -87,7 +87,7 @@ from django.utils import timezone  # noqa: E402
 
 from . import enterprise_file  # noqa: E402
 from .choices import PermitStatus  # noqa: E402
-from .models import CreditRating, DischargePermit  # noqa: E402
+from .models import CreditRating, DischargePermit, EmergencyPlan  # noqa: E402
 
 PERMIT_LIST = "environment:dischargepermit_list"
 FILE_SECTION_PERMISSION = "environment.view_dischargepermit"
@@ -120,8 +120,11 @@ def enterprise_file_panel(request, enterprise):
     for model, field in kinds:
         count, latest, latest_pk = summary[model]
         name = model._meta.model_name
+        revision_due = (enterprise_file.plan_revision_due(latest)
+                        if model is EmergencyPlan and latest and latest_pk else None)
         rows.append({
             "label": model._meta.verbose_name, "count": count, "latest": latest, "is_year": field == "year",
+            "revision_due": revision_due, "revision_overdue": bool(revision_due and revision_due < today),
             "latest_url": reverse(f"environment:{name}_detail", args=[latest_pk]) if latest_pk else "",
             "list_url": f"{reverse(f'environment:{name}_list')}?enterprise={enterprise.pk}",
             "add_url": (f"{reverse(f'environment:{name}_add')}?enterprise={enterprise.pk}"
