@@ -461,6 +461,8 @@ class Tracing(DomainModel):
 # permit's copy and its execution reports, the EIA reply, the acceptance report …) are attached to
 # the records. The rules without the database live in `enterprise_file`.
 
+from datetime import date  # noqa: E402
+
 from openpark.core.fields import CodeField  # noqa: E402
 from openpark.core.limits import year_validators  # noqa: E402
 
@@ -542,7 +544,7 @@ class DischargePermit(DomainModel):
     status.fget.short_description = _("状态")
 
     @property
-    def renewal_due_on(self):
+    def renewal_due_on(self) -> date | None:
         return rules.renewal_due(self.expires_on) if self.expires_on else None
 
     renewal_due_on.fget.short_description = _("延续申请截止日期")
@@ -759,7 +761,7 @@ class EmergencyPlan(DomainModel):
         return f"{self.enterprise.name} 应急预案（{self.filing_number}）"
 
     @property
-    def revision_due_on(self):
+    def revision_due_on(self) -> date | None:
         return rules.plan_revision_due(self.filed_on) if self.filed_on else None
 
     revision_due_on.fget.short_description = _("修订期限")
