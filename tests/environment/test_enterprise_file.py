@@ -432,6 +432,8 @@ def test_demo_files(db):
     load_enterprise_files(out)
     today = timezone.localdate()
     assert DischargePermit.objects.values("enterprise").distinct().count() == 40
+    served = Enterprise.objects.order_by("uscc")[:10]  # the demo enterprise user's and the demo steward's
+    assert DischargePermit.objects.filter(enterprise__in=served).count() == 10
     assert services.permits_expiring(today).count() == 5
     assert DischargePermit.objects.with_status("expired", today).count() == 1
     assert 200 <= HazardousWasteManifest.objects.count() <= 400
