@@ -208,7 +208,7 @@ class PermitCategory(models.TextChoices):
 
     KEY = "key", _("重点管理")
     SIMPLIFIED = "simplified", _("简化管理")
-    REGISTRATION = "registration", _("登记管理")
+    REGISTRATION = "registration_only", _("登记管理")
 
 
 class PermitStatus(models.TextChoices):

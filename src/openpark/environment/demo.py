@@ -611,11 +611,13 @@ def load_enterprise_files(out) -> None:
 
 
 def _file_enterprises() -> list:
-    """The first ten operating enterprises by code, then thirty more, dischargers first."""
-    operating = list(Enterprise.objects.filter(status="operating").order_by("uscc"))
-    first = operating[:10]
+    """The first ten enterprises by code (the demo enterprise user's and the demo steward's), then
+    thirty more operating ones, dischargers first."""
+    first = list(Enterprise.objects.order_by("uscc")[:10])
+    chosen = {e.pk for e in first}
+    operating = [e for e in Enterprise.objects.filter(status="operating").order_by("uscc") if e.pk not in chosen]
     rank = {code: i for i, code in enumerate(DISCHARGING)}
-    rest = sorted(operating[10:], key=lambda e: (rank.get(e.industry_id, len(rank)), e.uscc))
+    rest = sorted(operating, key=lambda e: (rank.get(e.industry_id, len(rank)), e.uscc))
     return first + rest[:FILE_ENTERPRISES - len(first)]
 
 

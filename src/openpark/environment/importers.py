@@ -699,19 +699,37 @@ def _enterprise_columns() -> tuple[Column, Column]:
             Column("enterprise_name", ENTERPRISE_NAME, max_length=200, synonyms=("企业", "单位名称", "持证单位")))
 
 
-def resolve_enterprises(rows) -> list[CellError]:
+OUT_OF_SCOPE = "（或该企业不在您的服务或绑定范围内）"
+
+
+def enterprise_scope() -> set[int] | None:
+    """The ids of the enterprises the importing user may see (the pages' scope: an enterprise
+    user's own, a steward's contract's), or None for a park-wide user or a command."""
+    from openpark.core.context import current_actor
+    from openpark.core.scoping import scope_q
+
+    user = current_actor().user
+    if user is None:
+        return None
+    condition = scope_q(Enterprise, user)
+    return None if condition is None else set(Enterprise.objects.filter(condition).values_list("pk", flat=True))
+
+
+def resolve_enterprises(rows, scope: set[int] | None = None) -> list[CellError]:
     """Sets each row's `enterprise_id` from its 统一社会信用代码, or, without one, from its enterprise
     name (a live enterprise's current name, one enterprise only); an error for each row that
-    names no park enterprise."""
+    names no park enterprise, or one outside `scope` (ids) when given."""
+    enterprises = Enterprise.objects.all() if scope is None else Enterprise.objects.filter(pk__in=scope)
+    unseen = "" if scope is None else OUT_OF_SCOPE
     codes = [r.values["enterprise_uscc"] for r in rows if r.values.get("enterprise_uscc")]
     names = [r.values["enterprise_name"] for r in rows
              if r.values.get("enterprise_name") and not r.values.get("enterprise_uscc")]
     by_code = {}
     for chunk in imports.chunks(codes):
-        by_code.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
+        by_code.update(enterprises.filter(uscc__in=chunk).values_list("uscc", "pk"))
     by_name: dict[str, list[int]] = {}
     for chunk in imports.chunks(list(set(names))):
-        for pk, name in Enterprise.objects.filter(name__in=chunk).values_list("pk", "name"):
+        for pk, name in enterprises.filter(name__in=chunk).values_list("pk", "name"):
             by_name.setdefault(name, []).append(pk)
     errors = []
     for row in rows:
@@ -721,14 +739,15 @@ def resolve_enterprises(rows) -> list[CellError]:
         if code:
             values["enterprise_id"] = by_code.get(code)
             if values["enterprise_id"] is None:
-                errors.append(CellError(row.sheet, row.row, ENTERPRISE_USCC, code, "园区企业中没有这个统一社会信用代码"))
+                errors.append(CellError(row.sheet, row.row, ENTERPRISE_USCC, code,
+                                        f"园区企业中没有这个统一社会信用代码{unseen}"))
         elif name:
             found = by_name.get(name, [])
             if len(found) == 1:
                 values["enterprise_id"] = found[0]
             else:
                 reason = ("园区企业中有多家同名企业，请填写统一社会信用代码" if found
-                          else "园区企业中没有这个名称的企业，请核对名称或填写统一社会信用代码")
+                          else f"园区企业中没有这个名称的企业{unseen}，请核对名称或填写统一社会信用代码")
                 errors.append(CellError(row.sheet, row.row, ENTERPRISE_NAME, name, reason))
         else:
             errors.append(CellError(row.sheet, row.row, ENTERPRISE_USCC, "", "须填写企业统一社会信用代码或企业名称"))
@@ -746,8 +765,20 @@ class EnterpriseFileImporter(imports.ModelImporter):
     plain: tuple[str, ...] = ()
     blank_text: frozenset[str] = frozenset({"note"})
 
-    def resolve(self, rows):
-        return resolve_enterprises(rows)
+    def check(self, plan):
+        plan.enterprise_scope = enterprise_scope()
+        return resolve_enterprises(plan.rows, plan.enterprise_scope)
+
+    def change(self, plan, record, key, stored):
+        """A stored record of an enterprise outside the importing user's scope is neither changed
+        nor moved to another enterprise."""
+        scope = getattr(plan, "enterprise_scope", None)
+        if stored is not None and scope is not None and stored.enterprise_id not in scope:
+            plan.errors.append(CellError(record.row.sheet, record.row.row, plan.spec.key_column.label,
+                                         record.values.get(plan.spec.key, ""),
+                                         "已有相同编号的记录属于您的服务或绑定范围以外的企业，不能导入"))
+            return None
+        return super().change(plan, record, key, stored)
 
     def assign(self, instance, values):
         for name in self.plain:

@@ -1118,6 +1118,8 @@ def unit_of_parameter(key: str) -> str:
 # permit's copy and its execution reports, the EIA reply, the acceptance report …) are attached to
 # the records. The rules without the database live in `enterprise_file`.
 
+from datetime import date  # noqa: E402
+
 from openpark.core.fields import CodeField  # noqa: E402
 from openpark.core.limits import year_validators  # noqa: E402
 

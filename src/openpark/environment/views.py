@@ -287,7 +287,7 @@ def monitoring_context(user) -> dict:
 
 from . import enterprise_file  # noqa: E402
 from .choices import PermitStatus  # noqa: E402
-from .models import CreditRating, DischargePermit  # noqa: E402
+from .models import CreditRating, DischargePermit, EmergencyPlan  # noqa: E402
 
 PERMIT_LIST = "environment:dischargepermit_list"
 FILE_SECTION_PERMISSION = "environment.view_dischargepermit"
@@ -310,17 +310,21 @@ def enterprise_file_panel(request, enterprise):
     if not kinds and not sees_permits:
         return None
     today = timezone.localdate()
-    permits = None
+    permits, due = None, None
     if sees_permits:
-        permits = _permit_rows(DischargePermit.objects.filter(enterprise=enterprise).order_by("-expires_on", "number"),
-                               today)
+        own = DischargePermit.objects.filter(enterprise=enterprise)
+        permits = _permit_rows(own.order_by("-expires_on", "number"), today)
+        due = _permit_rows(services.permits_expiring(today, own), today)
     summary = services.file_summary(enterprise, [model for model, _ in kinds])
     rows = []
     for model, field in kinds:
         count, latest, latest_pk = summary[model]
         name = model._meta.model_name
+        revision_due = (enterprise_file.plan_revision_due(latest)
+                        if model is EmergencyPlan and latest and latest_pk else None)
         rows.append({
             "label": model._meta.verbose_name, "count": count, "latest": latest, "is_year": field == "year",
+            "revision_due": revision_due, "revision_overdue": bool(revision_due and revision_due < today),
             "latest_url": reverse(f"environment:{name}_detail", args=[latest_pk]) if latest_pk else "",
             "list_url": f"{reverse(f'environment:{name}_list')}?enterprise={enterprise.pk}",
             "add_url": (f"{reverse(f'environment:{name}_add')}?enterprise={enterprise.pk}"
@@ -331,8 +335,9 @@ def enterprise_file_panel(request, enterprise):
         rating = CreditRating.objects.filter(pk=summary[CreditRating][2]).first()
     return {"key": "environment-file", "title": "环境档案", "template": "environment/panels/enterprise_file.html",
             "context": {
-                "enterprise": enterprise, "permits": permits, "rating": rating, "rows": rows,
+                "enterprise": enterprise, "permits": permits, "due": due, "rating": rating, "rows": rows,
                 "permit_list_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}",
+                "due_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}&renewal_due=true",
                 "permit_add_url": (f"{reverse('environment:dischargepermit_add')}?enterprise={enterprise.pk}"
                                    if user.has_perm("environment.add_dischargepermit") else ""),
                 "renewal_days": enterprise_file.RENEWAL_DAYS,
