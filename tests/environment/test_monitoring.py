@@ -348,3 +348,30 @@ def test_monitoring_is_park_wide_enterprise_users_see_none_of_it(site, enterpris
     api = api_for(enterprise_user)
     assert api.get("/api/environment/water-samples/").json()["results"] == []
     assert api.get(f"/api/environment/sites/{site.pk}/").status_code == 404
+
+
+def test_the_cockpit_tile_counts_sites_by_their_latest_class_linking_to_them(site, lake_site, staff):
+    from openpark.environment.cockpit import water_quality_panel
+
+    sample_with(site, ammonia_nitrogen="2.5")
+    sample_with(lake_site, ammonia_nitrogen="0.3")
+    panel = water_quality_panel(2026)
+    shown = {figure.label: (figure.value, figure.url, figure.status) for figure in panel.figures}
+    sites = reverse("environment:monitoringsite_list")
+    assert shown == {
+        "I–III类断面": (1, f"{sites}?latest_class=1-3", ""),
+        "IV–V类断面": (0, f"{sites}?latest_class=4-5", ""),
+        "劣V类断面": (1, f"{sites}?latest_class=6", "alarm"),
+    }
+    listed = staff.get(shown["I–III类断面"][1]).content.decode()
+    assert lake_site.get_absolute_url() in listed and site.get_absolute_url() not in listed
+    MonitoringSite.objects.update(is_active=False)
+    assert water_quality_panel(2026) is None
+
+
+def test_the_site_form_takes_a_target_class_and_refuses_one_out_of_range(river, staff):
+    url = reverse("environment:monitoringsite_add")
+    fields = {"code": "qw05", "name": "七圩港桥", "water_body": river.pk, "kind": "park", "is_active": "on"}
+    assert staff.post(url, {**fields, "target_class": "9"}).status_code == 200
+    assert staff.post(url, {**fields, "target_class": "2"}).status_code == 302
+    assert MonitoringSite.objects.get(code="QW05").target_class == 2

@@ -256,3 +256,4 @@ def water_body_grade(water_body) -> WaterBodyGrade | None:
     graded = water_quality.river_grade_of_sections([results[sample.pk] for sample in latest], kind)
     number = int(graded.water_class) if graded.water_class else None
     return WaterBodyGrade(len(latest), graded.grade, graded.method, number)
+
