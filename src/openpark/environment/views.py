@@ -116,7 +116,7 @@ def water_sample_panel(request, sample):
     for item in sorted(sample.measurements.all(), key=lambda m: PARAMETER_ORDER[m.parameter]):
         parameter = water_quality.PARAMETER[item.parameter]
         graded = water_quality.parameter_class(parameter, item.as_measurement(), water_type)
-        rows.append({"name": parameter.name, "reading": item.reading, "unit": item.unit or "无量纲",
+        rows.append({"name": parameter.name, "reading": item.reading, "unit": item.unit,
                      "class": f"{graded.label}类" if graded else "",
                      "counts": parameter.counts, "exceeds": parameter.counts and graded and graded > 3})
     return {"key": "measurements", "title": "监测结果", "template": "environment/panels/water_sample.html",
