@@ -617,7 +617,8 @@ class Measurement(ChangeLoggedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_parameter_display()} {self.reading}"
+        unit = self.unit or unit_of_parameter(self.parameter) if self.parameter in water_quality.PARAMETER else ""
+        return f"{self.get_parameter_display()} {self.reading}{f' {unit}' if unit else ''}"
 
     @property
     def reading(self) -> str:
