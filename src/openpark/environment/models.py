@@ -617,8 +617,11 @@ class Measurement(ChangeLoggedModel):
         ]
 
     def __str__(self):
-        unit = self.unit or unit_of_parameter(self.parameter) if self.parameter in water_quality.PARAMETER else ""
-        return f"{self.get_parameter_display()} {self.reading}{f' {unit}' if unit else ''}"
+        parameter = water_quality.PARAMETER.get(self.parameter)
+        if parameter is None:
+            return f"{self.parameter} {self.reading}"
+        unit = self.unit or unit_of_parameter(self.parameter)
+        return f"{parameter.name} {self.reading}{f' {unit}' if unit else ''}"
 
     @property
     def reading(self) -> str:
