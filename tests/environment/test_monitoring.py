@@ -375,3 +375,26 @@ def test_the_site_form_takes_a_target_class_and_refuses_one_out_of_range(river, 
     assert staff.post(url, {**fields, "target_class": "9"}).status_code == 200
     assert staff.post(url, {**fields, "target_class": "2"}).status_code == 302
     assert MonitoringSite.objects.get(code="QW05").target_class == 2
+
+
+def test_each_sheet_of_a_lab_file_is_read_in_its_own_units(site, staff):
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    for name, header, value, day in (("一月", "汞（μg/L）", 0.05, "2026-01-10"), ("二月", "汞 mg/L", 0.0002, "2026-02-10")):
+        sheet = workbook.add_worksheet(name)
+        for col, cell in enumerate(["站点编码", "采样时间", header]):
+            sheet.write(0, col, cell)
+        for col, cell in enumerate(["QW01", day, value]):
+            sheet.write(1, col, cell)
+    workbook.close()
+    upload(staff, SAMPLES, buffer.getvalue())
+    job = latest_job()
+    assert not job.errors
+    confirm(staff, job)
+    stored = dict(Measurement.objects.values_list("sample__sampled_at__month", "value"))
+    assert stored == {1: D("0.00005"), 2: D("0.0002")}
+    assert dict(WaterSample.objects.values_list("sampled_at__month", "water_class")) == {1: 1, 2: 4}

@@ -264,6 +264,7 @@ RESULT_COLUMNS = (
     Column("result_grade", "水质状况"),
     Column("result_exceedances", "超标项目"),
 )
+ONE = Decimal(1)
 PARAMETER_COLUMNS = tuple(column for column in water_quality.SPEC.columns if column.field in water_quality.PARAMETER)
 WATER_SAMPLE_SPEC = ImportSpec(
     name="environment.watersample",
@@ -312,23 +313,22 @@ class WaterSampleImporter(imports.ModelImporter):
         return water_quality.read_sheets(data, filename)
 
     def check(self, plan):
+        """Each parameter column's unit (read per sheet, as the file writes its header), then each
+        row: its site, its time and its results, read and converted by the grader."""
         present = [column.field for column in plan.columns if column.field in water_quality.PARAMETER]
-        headers = {name: plan.file_headers.get((sheet, name)) for (sheet, name) in plan.file_headers}
         errors, scales = [], {}
-        for key in present:
-            header = headers.get(key) or water_quality.PARAMETER[key].name
-            try:
-                scales[key] = water_quality.unit_scale(key, header)
-            except ValueError as exc:
-                sheet = next((s for (s, name) in plan.file_headers if name == key), "")
-                errors.append(CellError(sheet, 0, header, "", str(exc)))
+        for (sheet, name), header in plan.file_headers.items():
+            if name in present:
+                try:
+                    scales[sheet, name] = water_quality.unit_scale(name, header)
+                except ValueError as exc:
+                    errors.append(CellError(sheet, 0, header, "", str(exc)))
         if errors:  # the file is refused as a whole: no row is read
             plan.rows = []
             return errors
         codes = {row.values[SITE_CODE] for row in plan.rows}
         sites = {site.code: site for site in
                  MonitoringSite.objects.filter(code__in=codes).select_related("water_body")}
-        plan.sites = sites
         for row in plan.rows:
             errors += self._check_row(plan, row, sites, present, scales)
         return errors
@@ -340,11 +340,9 @@ class WaterSampleImporter(imports.ModelImporter):
         def header(name):
             return plan.file_headers.get((row.sheet, name)) or plan.headers[name]
 
-        site = sites.get(values[SITE_CODE])
-        if site is None:
+        values["site"] = sites.get(values[SITE_CODE])
+        if values["site"] is None:
             errors.append(CellError(row.sheet, row.row, header(SITE_CODE), values[SITE_CODE], "没有这个编码的监测断面"))
-        else:
-            values["site_id"] = site.pk
         try:
             values[SAMPLED_AT] = parse_sampled_at(values[SAMPLED_AT])
         except ValueError as exc:
@@ -353,7 +351,7 @@ class WaterSampleImporter(imports.ModelImporter):
         for key in present:
             written = values.get(key)
             try:
-                readings[key] = water_quality.measurement(key, written, scales[key])
+                readings[key] = water_quality.measurement(key, written, scales.get((row.sheet, key), ONE))
             except ValueError as exc:
                 errors.append(CellError(row.sheet, row.row, header(key), written, str(exc)))
         values["readings"] = readings
@@ -367,12 +365,6 @@ class WaterSampleImporter(imports.ModelImporter):
             instance.site = values["site"]
         if SAMPLED_AT in values:
             instance.sampled_at = values[SAMPLED_AT]
-
-    def records(self, plan):
-        sites = getattr(plan, "sites", {})
-        for row in plan.rows:
-            row.values["site"] = sites.get(row.values[SITE_CODE])
-            yield imports.Record(row, row.values)
 
     def plan_related(self, plan):
         """Each sample's results: created, changed or (a cell left empty) deleted, in the standard's unit."""
