@@ -244,12 +244,12 @@ def test_the_dashboard_counts_sites_by_their_latest_class_linking_to_the_list(si
 
 
 def test_a_lab_sheet_imports_with_synonyms_and_units_and_is_graded_in_bulk(site, lake_site, staff):
-    rows = [["站点编码", "采样时间", "监测单位", "NH3-N", "TP(mg/L)", "汞（μg/L）", "COD", "DO", "pH值"],
-            ["qw01", "2026-03-10 09:30", "靖江市环境监测站", 1.85, "0.02L", 0.05, 18, 6.5, 7.2],
-            ["HU01", "2026/3/11", "", "ND", 0.08, "<0.01", "", 7.8, 7.6]]
+    rows = [["样品编号", "站点编码", "采样时间", "监测单位", "NH3-N", "TP(mg/L)", "汞（μg/L）", "COD", "DO", "pH值", "水温"],
+            ["S1", "qw01", "2026-03-10 09:30", "靖江市环境监测站", 1.85, "0.02L", 0.05, 18, 6.5, 7.2, 12.5],
+            ["S2", "HU01", "2026/3/11", "", "ND", 0.08, "<0.01", "", 7.8, 7.6, 13]]
     upload(staff, SAMPLES, xlsx(rows))
     job = latest_job()
-    assert not job.errors and job.preview["create"] == 2
+    assert not job.errors and job.preview["create"] == 2 and job.preview["unmatched"] == []
     confirm(staff, job)
     river_sample = WaterSample.objects.get(site=site)
     lake_sample = WaterSample.objects.get(site=lake_site)
@@ -262,7 +262,7 @@ def test_a_lab_sheet_imports_with_synonyms_and_units_and_is_graded_in_bulk(site,
     assert lake_sample.water_class == expected.water_class and lake_sample.exceedances == expected.exceedance_text
     assert lake_sample.measurements.count() == 5 and lake_sample.agency == ""
     # the same samples again, one result changed and one emptied: the stored samples are updated and graded again
-    rows[1][3], rows[1][6] = 0.4, ""
+    rows[1][4], rows[1][7] = 0.4, ""
     upload(staff, SAMPLES, xlsx(rows))
     job = latest_job()
     assert (job.preview["update"], job.preview["unchanged"]) == (1, 1)

@@ -4,13 +4,14 @@ pollution-source list, each imported all-or-nothing and exported in the same lay
 An outfall's stage moves only through its transitions: a sheet creates outfalls (as 疑似) and
 updates their particulars, never their stage. Measures are matched by their outfall's code and
 their content; a measure's outfall must already have its plan (一口一策)."""
+import dataclasses
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
-from openpark.core import imports
+from openpark.core import importing, imports
 from openpark.core.importing import CellError, Column, ImportSpec
 from openpark.core.matching import Action
 from openpark.enterprises.importers import choices_of
@@ -259,10 +260,16 @@ SAMPLED_AT = "sampled_at"
 SAMPLE_TEXT = ("agency", "sampler", "note")
 # The graded results an export writes after the parameters: read back and left alone.
 RESULT_COLUMNS = (
-    Column("site_name", "断面名称", synonyms=("站点名称", "点位名称")),
+    Column("site_name", "断面名称", synonyms=(*water_quality.OTHER_COLUMNS[0].synonyms, "站点名称")),
     Column("result_class", "水质类别"),
     Column("result_grade", "水质状况"),
     Column("result_exceedances", "超标项目"),
+)
+# The other columns of the command line's layout (the lab's sample number, the water type, which
+# comes from the site here, water temperature …): read and not kept.
+CARRIED_COLUMNS = (
+    dataclasses.replace(water_quality.SAMPLE, required=False), water_quality.WATER_TYPE,
+    *(column for column in water_quality.OTHER_COLUMNS if column.field not in ("section", "sampled", "note")),
 )
 ONE = Decimal(1)
 PARAMETER_COLUMNS = tuple(column for column in water_quality.SPEC.columns if column.field in water_quality.PARAMETER)
@@ -280,8 +287,12 @@ WATER_SAMPLE_SPEC = ImportSpec(
         Column("note", "备注", max_length=2000, synonyms=("说明",)),
         *PARAMETER_COLUMNS,
         *RESULT_COLUMNS,
+        *CARRIED_COLUMNS,
     ),
 )
+# What an export writes: the sheet without the columns read and not kept.
+WATER_SAMPLE_EXPORT = dataclasses.replace(
+    WATER_SAMPLE_SPEC, columns=tuple(c for c in WATER_SAMPLE_SPEC.columns if c not in CARRIED_COLUMNS))
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
                 "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y年%m月%d日 %H:%M",
                 "%Y年%m月%d日")
@@ -307,7 +318,8 @@ class WaterSampleImporter(imports.ModelImporter):
     count_unit = "个样品"
     notes = ("每行一个样品：站点编码、采样时间和各监测项目（GB 3838-2002 表 1 名称或 COD、NH3-N、TP 等常用名，"
              "可带单位如“汞（μg/L）”，按标准单位换算保存）；低于检出限写 ND、未检出、<0.01 或 0.01L。"
-             "同一断面同一采样时间的样品更新其结果，留空的项目删除该项结果；导入后按 GB 3838-2002 评价水质类别。")
+             "同一断面同一采样时间的样品更新其结果，留空的项目删除该项结果；导入后按 GB 3838-2002 评价水质类别"
+             "（湖库的总磷按湖库标准）。样品编号、水体类型、水温等说明列和水质类别等评价结果列只读不存。")
 
     def read_sheets(self, data, filename):
         return water_quality.read_sheets(data, filename)
@@ -414,6 +426,9 @@ class WaterSampleImporter(imports.ModelImporter):
                    if change.action != Action.CREATE and (change.related or change.action == Action.RESTORE)]
         services.grade_samples_by_id(changed)
         return counts
+
+    def export_bytes(self, queryset, user=None) -> bytes:
+        return importing.export_xlsx(WATER_SAMPLE_EXPORT, self.export_rows(queryset, user))
 
     def export_rows(self, queryset, user=None):
         queryset = queryset.select_related("site").order_by("site__code", "sampled_at", "pk")
