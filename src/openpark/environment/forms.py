@@ -249,6 +249,12 @@ class MonitoringSiteForm(ScopedModelForm):
         fields = ["code", "name", "water_body", "segment", "longitude", "latitude", "kind", "target_class",
                   "is_active", "note"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A choice of class numbers is checked against its choices; the number field's own bounds
+        # would compare the text before it is made a number (the model checks them once it is).
+        self.fields["target_class"].validators = []
+
 
 SAMPLE_FIELDS = ["site", "sampled_at", "agency", "sampler", "note"]
 PARAMETER_PREFIX = "p_"

@@ -1038,7 +1038,11 @@ class Measurement(ChangeLoggedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_parameter_display()} {self.reading}"
+        parameter = water_quality.PARAMETER.get(self.parameter)
+        if parameter is None:
+            return f"{self.parameter} {self.reading}"
+        unit = self.unit or unit_of_parameter(self.parameter)
+        return f"{parameter.name} {self.reading}{f' {unit}' if unit else ''}"
 
     @property
     def reading(self) -> str:
@@ -1118,7 +1122,6 @@ def unit_of_parameter(key: str) -> str:
 # permit's copy and its execution reports, the EIA reply, the acceptance report …) are attached to
 # the records. The rules without the database live in `enterprise_file`.
 
-from datetime import date  # noqa: E402
 
 from openpark.core.fields import CodeField  # noqa: E402
 from openpark.core.limits import year_validators  # noqa: E402
