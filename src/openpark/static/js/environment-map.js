@@ -24,9 +24,12 @@
     layer.bindPopup(popup(feature.properties));
   }
 
+  // Outfalls are small dots ringed in white; monitoring sites larger, ringed in dark grey, so that a
+  // green outfall (closed) and a green site (class III) are told apart.
   function circle(feature, latlng) {
-    return L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1.5, fillColor: feature.properties.colour,
-                                    fillOpacity: 0.95 });
+    var site = feature.properties.water_class !== undefined;
+    return L.circleMarker(latlng, { radius: site ? 8 : 6, color: site ? "#1f2933" : "#fff", weight: site ? 2.5 : 1.5,
+                                    fillColor: feature.properties.colour, fillOpacity: 0.95 });
   }
 
   // How each layer is drawn.
@@ -38,7 +41,7 @@
     },
     segments: function () { return { color: "#0b5394", weight: 2, opacity: 0.9 }; },
     patrols: function (feature) {
-      return { color: "#7d4fb3", weight: 2.5, opacity: 0.8, dashArray: feature.properties.counts ? null : "6 5" };
+      return { color: "#7d4fb3", weight: 2, opacity: 0.75, dashArray: feature.properties.counts ? null : "6 5" };
     }
   };
 
@@ -56,6 +59,7 @@
       mark.className = item.shape === "dashed" ? "legend-line dashed" : "legend-line";
       mark.style.color = item.colour;
     } else {
+      if (item.water_class !== undefined) { mark.className = "legend-site"; }
       mark.style.backgroundColor = item.colour;
     }
     return mark;
