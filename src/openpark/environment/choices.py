@@ -279,3 +279,17 @@ class CreditRatingLevel(models.TextChoices):
     YELLOW = "yellow", _("黄色")
     RED = "red", _("红色")
     BLACK = "black", _("黑色")
+
+
+# The scheduled alerts of the environment office (环保提醒) -------------------------------------------
+
+
+class AlertCondition(models.TextChoices):
+    """What an alert tells the environment office about: each condition is one list's filter."""
+
+    PERMIT_EXPIRING = "permit_expiring", _("排污许可证即将到期")
+    PERMIT_EXPIRED = "permit_expired", _("排污许可证已过期")
+    MEASURE_OVERDUE = "measure_overdue", _("整治措施逾期")
+    PROBLEM_OVERDUE = "problem_overdue", _("环境问题逾期")
+    CHIEF_BEHIND = "chief_behind", _("河长巡河未达要求")
+    SAMPLE_WORSE = "sample_worse", _("水质劣于目标")

@@ -1521,3 +1521,38 @@ class CreditRating(DomainModel):
 
     def __str__(self):
         return f"{self.enterprise.name} {self.year} 年 {self.get_rating_display()}"
+
+
+# The scheduled alerts of the environment office (环保提醒) -------------------------------------------
+
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+
+from .choices import AlertCondition  # noqa: E402
+
+
+class EnvironmentAlert(models.Model):
+    """That the environment office was told once about an object in a condition (`alerts.check`):
+    a permit expiring, a measure or problem overdue, a chief behind in a period, a sample worse than
+    its target. `key` tells apart a new occurrence of the same condition (a new deadline, expiry
+    date or patrol period), which is told again."""
+
+    condition = models.CharField(_("提醒类别"), max_length=20, choices=AlertCondition.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("对象类型"))
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    key = models.CharField(_("条件标识"), max_length=20, blank=True)
+    recipients = models.PositiveIntegerField(_("通知人数"), default=0)
+    sent_at = models.DateTimeField(_("提醒时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("环保提醒记录")
+        verbose_name_plural = _("环保提醒记录")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "content_type", "object_id", "key"],
+                                    name="unique_environment_alert",
+                                    violation_error_message="该对象的这一提醒已经发出。"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_condition_display()} #{self.object_id}"

@@ -425,3 +425,22 @@ def file_summary(enterprise, models) -> dict:
             summary[model] = (row[f"{name}_count"], row[f"{name}_latest"], row[f"{name}_pk"])
     return summary
 
+
+
+# The environment office's alerts: what each list's filter finds ----------------------------------
+
+RECENT_SAMPLE_DAYS = 7  # a sample worse than its target is told of while it is this recent
+
+
+def recent_samples_since(today: date | None = None) -> date:
+    """The first sampling day whose samples still count as recent on `today`."""
+    return (today or timezone.localdate()) - timedelta(days=RECENT_SAMPLE_DAYS)
+
+
+def samples_worse_than_target(today: date | None = None, queryset=None):
+    """The live samples taken in the last `RECENT_SAMPLE_DAYS` days whose class is worse than their
+    site's target (`WaterSample.worse_than_target_q`), latest first: the sample list's 劣于目标
+    filter from that day on, the home section and the scheduled alerts."""
+    samples = WaterSample.objects.all() if queryset is None else queryset
+    return (samples.worse_than_target().filter(sampled_at__gte=_start_of(recent_samples_since(today)))
+            .select_related("site").order_by("-sampled_at", "-pk"))

@@ -358,3 +358,52 @@ def permit_section(user) -> dict:
         "due_count": counts[PermitStatus.EXPIRING] + counts[PermitStatus.EXPIRED],
         "due_url": f"{base}?renewal_due=true", "renewal_days": enterprise_file.RENEWAL_DAYS,
     }}
+
+
+# The environment map (环保地图) and the environment office's alerts on its home page -------------
+
+from django.conf import settings  # noqa: E402
+from django.http import JsonResponse  # noqa: E402
+
+from . import alerts  # noqa: E402
+from .map import map_layers  # noqa: E402
+
+MAP_PERMISSION = "environment.view_outfall"
+
+
+def _park_staff_only(request) -> None:
+    if not is_park_wide(request.user):
+        raise PermissionDenied("环保地图仅向园区管理人员开放。")
+
+
+@login_required
+@permission_required(MAP_PERMISSION, raise_exception=True)
+def environment_map(request):
+    """Water bodies, outfalls by stage, sites by their latest class and the last patrols, on one map."""
+    _park_staff_only(request)
+    return render(request, "environment/map.html", {
+        "title": "环保地图", "breadcrumbs": navigation.breadcrumbs(("环保地图", ""), module="environment"),
+        "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "dashboard_url": reverse("environment:dashboard"),
+    })
+
+
+@login_required
+@permission_required(MAP_PERMISSION, raise_exception=True)
+def environment_map_data(request):
+    if not is_park_wide(request.user):
+        return JsonResponse({"detail": "环保地图仅向园区管理人员开放。"}, status=403)
+    return JsonResponse(map_layers(request.user, settings.MAP_TILE_CRS))
+
+
+def alerts_section(request, role):
+    """On the environment office's home page: how many permits, measures, problems, chiefs and
+    samples are in each alert's condition now, each linking to its list."""
+    if not alerts.shown_to(request.user, role):
+        return None
+    rows = alerts.counts(request.user)
+    if not rows:
+        return None
+    return {"key": "environment-alerts", "title": "智慧环保：待办提醒", "template": "environment/home_section.html",
+            "context": {"rows": rows, "dashboard_url": reverse("environment:dashboard"),
+                        "map_url": reverse("environment:map")}}
