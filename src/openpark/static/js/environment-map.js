@@ -20,7 +20,8 @@
   }
 
   function bind(feature, layer) {
-    layer.bindTooltip(escapeHtml(feature.properties.name), { sticky: true });
+    layer.bindTooltip(escapeHtml(feature.properties.name) + "<br>" + escapeHtml(feature.properties.figure),
+                      { sticky: true });
     layer.bindPopup(popup(feature.properties));
   }
 
