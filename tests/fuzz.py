@@ -210,7 +210,7 @@ def build_park(user=None) -> dict:
                                                   inspectors="李工、王工", summary="危废仓库标识不全")
     EnvironmentProblem.objects.create(source="steward", inspection=inspection, enterprise=first, category="enterprise",
                                       description="危废仓库标识不全", found_on=today - timedelta(days=5))
-    StewardAssessment.objects.create(contract=contract, year=today.year, quarter=str((today.month - 1) // 3 + 1),
+    StewardAssessment.objects.create(contract=contract, year=today.year, quarter=(today.month - 1) // 3 + 1,
                                      score=D("88.5"), assessed_by="园区环保局")
     site = MonitoringSite.objects.create(code="QW01", name="七圩港入江口", water_body=river, segment=segment,
                                          longitude=D("120.27"), latitude=D("31.97"))

@@ -284,7 +284,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # A result's class and its computed class share one set of choices: one name in the schema.
-    "ENUM_NAME_OVERRIDES": {"GradeEnum": "openpark.evaluation.choices.Grade"},
+    "ENUM_NAME_OVERRIDES": {"GradeEnum": "openpark.evaluation.choices.Grade",
+                            "ProjectStageEnum": "openpark.investment.choices.Stage",
+                            "OutfallStageEnum": "openpark.environment.choices.OutfallStage"},
 }
 
 # Attachments (`openpark.core.attachments`): the largest file accepted, in bytes.
@@ -329,6 +331,8 @@ CELERY_BEAT_SCHEDULE = {
     # High-tech certificates in their last year, service contracts about to end.
     "expiries": {"task": "enterprises.check_expiries", "schedule": crontab(hour=6, minute=0)},
     "housekeeping": {"task": "core.housekeeping", "schedule": crontab(hour=3, minute=30)},
+    # 智慧环保: permits expiring, measures and problems overdue, chiefs behind, samples worse than target.
+    "environment": {"task": "environment.check_alerts", "schedule": crontab(hour=7, minute=0)},
 }
 
 # The map has no basemap by default (intranets have no internet). A park with a tile server sets

@@ -1,6 +1,7 @@
 """Names that users type reach the maps and charts as text, never as HTML: a zone, a sub-park, an
-enterprise, a chain tag, an investment chain and its link, an economic indicator (name and unit)
-and an evaluation indicator named like markup are shown literally on every map and chart page,
+enterprise, a chain tag, an investment chain and its link, an economic indicator (name and unit),
+an evaluation indicator, and a water body, an outfall, a monitoring site and a river chief (on the
+environment map) named like markup are shown literally on every map and chart page,
 with their tooltips and popups open, and no element of theirs ever enters the DOM.
 
 The Content-Security-Policy would stop the `onerror` from running anyway; the DOM check is what
@@ -24,6 +25,10 @@ NAMES = {
     "link": MARKUP + "环节",
     "indicator": MARKUP + "产值",
     "scheme_indicator": MARKUP + "亩均",
+    "water_body": MARKUP + "河",
+    "outfall": MARKUP + "排口",
+    "site": MARKUP + "断面",
+    "chief": MARKUP + "河长",
 }
 
 NO_INJECTED_ELEMENT = "() => document.querySelector('#xss') === null && window.__xss === undefined"
@@ -98,6 +103,24 @@ def name_markup_everywhere():
     return run
 
 
+def name_environment_markup() -> None:
+    """A water body drawn on the map, an outfall, a site and a chief who patrolled lately, named like markup."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openpark.environment.models import MonitoringSite, Outfall, RiverChief, WaterBody
+
+    recent = timezone.now() - timedelta(days=20)
+    for obj, name in ((WaterBody.objects.exclude(geometry=None).order_by("pk").first(), NAMES["water_body"]),
+                      (Outfall.objects.order_by("pk").first(), NAMES["outfall"]),
+                      (MonitoringSite.objects.exclude(longitude=None).order_by("pk").first(), NAMES["site"]),
+                      (RiverChief.objects.filter(patrols__started_at__gte=recent).order_by("pk").first(),
+                       NAMES["chief"])):
+        obj.name = name
+        obj.save()
+
+
 def test_names_reach_maps_and_charts_as_text(browser, live_server, demo_park, artifacts):
     from openpark.evaluation.models import Result
 
@@ -151,6 +174,16 @@ def test_names_reach_maps_and_charts_as_text(browser, live_server, demo_park, ar
     assert page.evaluate(NO_INJECTED_ELEMENT)
     body = page.locator("body").inner_text()
     assert NAMES["chain"] in body and NAMES["link"] in body
+
+    # 环保地图: water bodies, outfalls, monitoring sites and patrol tracks, their popups and tooltips.
+    name_environment_markup()
+    page.goto(live_server.url + "/environment/map/")
+    page.wait_for_selector("#map[data-ready=true]")
+    texts = page.evaluate(OPEN_EVERY_MAP_POPUP)
+    assert page.evaluate(NO_INJECTED_ELEMENT), texts[:5]
+    for name in (NAMES["water_body"], NAMES["outfall"], NAMES["site"], NAMES["chief"]):
+        assert any(name in text for text in texts), name
+    page.screenshot(path=str(artifacts / "xss-environment-map.png"))
 
     assert watch.collect() == [], "\n".join(watch.problems)
     page.close()

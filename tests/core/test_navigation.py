@@ -9,10 +9,19 @@ SCOPED_ENTERPRISE_FILE = ["企业名录", "企业地图", "土地台账", "片�
 ENTERPRISE_FILE = [*SCOPED_ENTERPRISE_FILE, "服务合同"]
 ECONOMY = ["经济看板", "企业指标数据", "指标定义", "全市参考值"]
 EVALUATION = ["评价批次", "评价结果", "低效用地", "处置案", "评价方案", "等级政策"]
-ENVIRONMENT = ["环保总览", "入河排污口", "排口监测记录", "整治方案", "整治措施", "污染源清单", "排口溯源", "排口类别", "水体", "河段"]
-SCOPED_ENVIRONMENT = ["入河排污口", "排口监测记录", "整治方案", "整治措施", "污染源清单", "排口溯源"]
+OUTFALLS = ["入河排污口", "排口监测记录", "整治方案", "整治措施", "污染源清单", "排口溯源"]
+ENVIRONMENT_FILE = ["排污许可证", "环评批复", "竣工环保验收", "治理设施", "在线监测", "危险废物转移联单", "应急预案", "执法检查",
+                    "行政处罚", "环境信用评价"]
+ENVIRONMENT = ["环保总览", "环保地图", *OUTFALLS, "河长", "巡河履职", "巡河记录", "巡河规定", "环境问题", "水质监测断面", "水质采样",
+               *ENVIRONMENT_FILE, "管家检查", "管家服务考核", "水体", "河段", "排口类别"]
+SCOPED_ENVIRONMENT = [*OUTFALLS, "环境问题", *ENVIRONMENT_FILE, "管家检查"]
 INVESTMENT = ["项目总览", "招商项目", "项目问题", "招商线索", "走访洽谈", "目标企业进度", "目标企业", "目标企业年度目标", "产业链图谱", "产业链",
               "招商顾问", "办理时限"]
+# The enterprise environmental file (一企一档), after the other 智慧环保 lists, for whoever sees 智慧环保.
+ENVIRONMENT_FILE = ["排污许可证", "环评批复", "竣工环保验收", "治理设施", "在线监测", "危险废物转移联单", "应急预案", "执法检查",
+                    "行政处罚", "环境信用评价"]
+ENVIRONMENT = [*ENVIRONMENT, *ENVIRONMENT_FILE]
+SCOPED_ENVIRONMENT = [*SCOPED_ENVIRONMENT, *ENVIRONMENT_FILE]
 EXPECTED_MENU = {
     "leader": {"驾驶舱": ["园区驾驶舱"], "一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
     "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},

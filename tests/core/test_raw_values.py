@@ -32,6 +32,9 @@ RAW = {
 EMPTY_CHOICES = {"未知", "Unknown", "---------"}
 # A position keeps its six decimals (a tenth of a metre): the one figure allowed more than two.
 COORDINATES = re.compile(r"点（[\d.]+, [\d.]+）|[\d.]+°")
+# A measured concentration keeps the digits the lab wrote, with its unit (GB 3838-2002's limits go
+# down to 0.00005 mg/L): the other figure allowed more than two.
+CONCENTRATIONS = re.compile(r"[\d.]+ (?:mg/L|个/L)")
 
 
 class VisibleText(HTMLParser):
@@ -81,7 +84,7 @@ def choice_codes() -> set[str]:
 def findings_in(texts: list[str], codes: set[str]) -> list[str]:
     found = []
     for text in texts:
-        checked = COORDINATES.sub("", text)
+        checked = CONCENTRATIONS.sub("", COORDINATES.sub("", text))
         for what, pattern in RAW.items():
             if pattern.search(checked):
                 found.append(f"{what}: {text[:120]!r}")
@@ -112,7 +115,8 @@ def test_the_search_finds_raw_values(text, what):
 
 @pytest.mark.parametrize("text", [
     "2026-11-30 16:15", "1,234,567.50", "98.91", "点（120.254143, 31.959654）", "A 类", "是", "2020、2021",
-    "Noneless", "192.168.1.10", "v1.2.3", "120.254143°", "36,104.28", "2026", "320282201805010001",
+    "Noneless", "192.168.1.10", "v1.2.3", "120.254143°", "36,104.28", "2026", "320282201805010001", "0.00005 mg/L",
+    "<0.004 mg/L",
 ])
 def test_the_search_leaves_what_people_read(text):
     assert findings_in([text], {"relocated"}) == []

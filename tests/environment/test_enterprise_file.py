@@ -227,12 +227,17 @@ def test_environment_office_sees_every_file_with_add_links(make_user, client_for
     page = client.get(first.get_absolute_url()).content.decode()
     panel = panel_html(page)
     assert files[first.pk].number in panel and "即将到期" in panel and "剩 30 天" in panel
+    assert f"须办理延续</span> {files[first.pk].number}（延续申请截止 {files[first.pk].renewal_due_on}" in panel
     assert (files[first.pk].expires_on - timedelta(days=60)).isoformat() in panel
     assert "最新环境信用评价：2025 年" in panel and "绿色" in panel
     assert f"{reverse('environment:eiaapproval_list')}?enterprise={first.pk}" in panel
     assert f"{reverse('environment:dischargepermit_add')}?enterprise={first.pk}" in panel
     assert files[second.pk].number not in panel
     assert client.get(files[second.pk].get_absolute_url()).status_code == 200
+    EmergencyPlan.objects.create(enterprise=first, filing_number="321282-2022-001-L", filed_on=date(2022, 3, 1),
+                                 risk_level="general")
+    panel = panel_html(client.get(first.get_absolute_url()).content.decode())
+    assert "2022-03-01</a>（修订期限 2025-03-01 <span class=\"tag status-alarm\">已到期</span>）" in panel
 
 
 def test_enterprise_user_sees_its_own_file_only(make_user, client_for, api_for, two, files):
@@ -305,6 +310,22 @@ def test_api_runs_the_model_rules(make_user, api_for, two):
     assert created.status_code == 201 and created.json()["expires_on"] == "2029-05-01"
 
 
+def test_pages_run_the_model_rules(make_user, client_for, two):
+    first, second = two
+    client = client_for(make_user("environment"))
+    added = client.post(reverse("environment:dischargepermit_add"), {
+        "enterprise": first.pk, "number": f"{first.uscc}001P", "category": "simplified", "issued_on": "2024-05-01",
+        "expires_on": ""})
+    assert added.status_code == 302
+    assert DischargePermit.objects.get(enterprise=first).expires_on == date(2029, 5, 1)
+    approval = EiaApproval.objects.create(enterprise=first, project_name="新建项目", document_number="靖环审〔2020〕9号",
+                                          authority="泰州市生态环境局", approved_on=date(2020, 3, 1), category="report")
+    refused = client.post(reverse("environment:completionacceptance_add"), {
+        "enterprise": second.pk, "eia_approval": approval.pk, "accepted_on": "2021-01-01", "kind": "self"})
+    assert refused.status_code == 200 and "所选环评批复不属于该企业。" in refused.content.decode()
+    assert not CompletionAcceptance.objects.exists()
+
+
 def test_dashboard_lists_the_permits_due(make_user, client_for, files):
     page = client_for(make_user("environment")).get(reverse("environment:dashboard")).content.decode()
     assert "须办理延续（60 天内到期或已过期）" in page and "2 张" in page
@@ -325,7 +346,7 @@ def test_permit_manifest_and_rating_sheets_import(make_user, client_for, two):
     confirm(client, latest_job())
     assert latest_job().state == "done"
     assert DischargePermit.objects.get(enterprise=first).expires_on == date(2029, 5, 1)
-    assert DischargePermit.objects.get(enterprise=second).category == "registration"
+    assert DischargePermit.objects.get(enterprise=second).category == "registration_only"
 
     manifests = [["联单编号", "企业名称", "废物类别", "废物名称", "转移量（千克）", "接收单位", "转移日期"],
                  ["32128220260001", first.name, "hw08", "废矿物油", 1250, "靖江市危废处置中心", "2026-02-01"],
@@ -372,6 +393,34 @@ def test_a_bad_file_writes_nothing(two):
     assert counts is None and not CreditRating.objects.exists() and "重复" in plan.errors[0].reason
 
 
+def test_a_steward_imports_only_for_the_enterprises_it_serves(make_user, two):
+    from openpark.core.context import acting_as
+
+    first, second = two
+    steward = make_user("steward")
+    today = timezone.localdate()
+    contract = ServiceContract.objects.create(number="HBGJ-2", contractor="某环保科技有限公司", service="环保管家",
+                                              starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=300))
+    contract.enterprises.set([first])
+    ContractBinding.objects.create(user=steward, contract=contract)
+    theirs = HazardousWasteManifest.objects.create(
+        enterprise=second, number="9", waste_code="HW08", waste_name="废矿物油", quantity=Decimal("1"),
+        receiver="某单位", transferred_on=date(2026, 1, 5))
+    header = ["联单编号", "企业统一社会信用代码", "废物类别", "废物名称", "转移量（吨）", "接收单位", "转移日期"]
+    with acting_as(steward):
+        plan, counts = manifest_importer.apply(xlsx([header, ["1", second.uscc, "HW08", "废矿物油", 1, "某单位",
+                                                              "2026-02-01"]]), "联单.xlsx")
+        assert counts is None and "不在您的服务或绑定范围内" in plan.errors[0].reason
+        plan, counts = manifest_importer.apply(xlsx([header, ["9", first.uscc, "HW08", "废矿物油", 2, "某单位",
+                                                              "2026-02-01"]]), "联单.xlsx")
+        assert counts is None and "范围以外的企业" in plan.errors[0].reason
+        plan, counts = manifest_importer.apply(xlsx([header, ["1", first.uscc, "HW08", "废矿物油", 1, "某单位",
+                                                              "2026-02-01"]]), "联单.xlsx")
+        assert counts and counts["create"] == 1, plan.errors
+    theirs.refresh_from_db()
+    assert theirs.enterprise == second and theirs.quantity == Decimal("1")
+
+
 # The demo --------------------------------------------------------------------------------------
 
 
@@ -383,6 +432,8 @@ def test_demo_files(db):
     load_enterprise_files(out)
     today = timezone.localdate()
     assert DischargePermit.objects.values("enterprise").distinct().count() == 40
+    served = Enterprise.objects.order_by("uscc")[:10]  # the demo enterprise user's and the demo steward's
+    assert DischargePermit.objects.filter(enterprise__in=served).count() == 10
     assert services.permits_expiring(today).count() == 5
     assert DischargePermit.objects.with_status("expired", today).count() == 1
     assert 200 <= HazardousWasteManifest.objects.count() <= 400

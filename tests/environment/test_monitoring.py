@@ -244,12 +244,12 @@ def test_the_dashboard_counts_sites_by_their_latest_class_linking_to_the_list(si
 
 
 def test_a_lab_sheet_imports_with_synonyms_and_units_and_is_graded_in_bulk(site, lake_site, staff):
-    rows = [["站点编码", "采样时间", "监测单位", "NH3-N", "TP(mg/L)", "汞（μg/L）", "COD", "DO", "pH值"],
-            ["qw01", "2026-03-10 09:30", "靖江市环境监测站", 1.85, "0.02L", 0.05, 18, 6.5, 7.2],
-            ["HU01", "2026/3/11", "", "ND", 0.08, "<0.01", "", 7.8, 7.6]]
+    rows = [["样品编号", "站点编码", "采样时间", "监测单位", "NH3-N", "TP(mg/L)", "汞（μg/L）", "COD", "DO", "pH值", "水温"],
+            ["S1", "qw01", "2026-03-10 09:30", "靖江市环境监测站", 1.85, "0.02L", 0.05, 18, 6.5, 7.2, 12.5],
+            ["S2", "HU01", "2026/3/11", "", "ND", 0.08, "<0.01", "", 7.8, 7.6, 13]]
     upload(staff, SAMPLES, xlsx(rows))
     job = latest_job()
-    assert not job.errors and job.preview["create"] == 2
+    assert not job.errors and job.preview["create"] == 2 and job.preview["unmatched"] == []
     confirm(staff, job)
     river_sample = WaterSample.objects.get(site=site)
     lake_sample = WaterSample.objects.get(site=lake_site)
@@ -262,7 +262,7 @@ def test_a_lab_sheet_imports_with_synonyms_and_units_and_is_graded_in_bulk(site,
     assert lake_sample.water_class == expected.water_class and lake_sample.exceedances == expected.exceedance_text
     assert lake_sample.measurements.count() == 5 and lake_sample.agency == ""
     # the same samples again, one result changed and one emptied: the stored samples are updated and graded again
-    rows[1][3], rows[1][6] = 0.4, ""
+    rows[1][4], rows[1][7] = 0.4, ""
     upload(staff, SAMPLES, xlsx(rows))
     job = latest_job()
     assert (job.preview["update"], job.preview["unchanged"]) == (1, 1)
@@ -348,3 +348,53 @@ def test_monitoring_is_park_wide_enterprise_users_see_none_of_it(site, enterpris
     api = api_for(enterprise_user)
     assert api.get("/api/environment/water-samples/").json()["results"] == []
     assert api.get(f"/api/environment/sites/{site.pk}/").status_code == 404
+
+
+def test_the_cockpit_tile_counts_sites_by_their_latest_class_linking_to_them(site, lake_site, staff):
+    from openpark.environment.cockpit import water_quality_panel
+
+    sample_with(site, ammonia_nitrogen="2.5")
+    sample_with(lake_site, ammonia_nitrogen="0.3")
+    panel = water_quality_panel(2026)
+    shown = {figure.label: (figure.value, figure.url, figure.status) for figure in panel.figures}
+    sites = reverse("environment:monitoringsite_list")
+    assert shown == {
+        "I–III类断面": (1, f"{sites}?latest_class=1-3", ""),
+        "IV–V类断面": (0, f"{sites}?latest_class=4-5", ""),
+        "劣V类断面": (1, f"{sites}?latest_class=6", "alarm"),
+    }
+    listed = staff.get(shown["I–III类断面"][1]).content.decode()
+    assert lake_site.get_absolute_url() in listed and site.get_absolute_url() not in listed
+    MonitoringSite.objects.update(is_active=False)
+    assert water_quality_panel(2026) is None
+
+
+def test_the_site_form_takes_a_target_class_and_refuses_one_out_of_range(river, staff):
+    url = reverse("environment:monitoringsite_add")
+    fields = {"code": "qw05", "name": "七圩港桥", "water_body": river.pk, "kind": "park", "is_active": "on"}
+    assert staff.post(url, {**fields, "target_class": "9"}).status_code == 200
+    assert staff.post(url, {**fields, "target_class": "2"}).status_code == 302
+    assert MonitoringSite.objects.get(code="QW05").target_class == 2
+
+
+def test_each_sheet_of_a_lab_file_is_read_in_its_own_units(site, staff):
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    for name, header, value, day in (("一月", "汞（μg/L）", 0.05, "2026-01-10"), ("二月", "汞 mg/L", 0.0002, "2026-02-10")):
+        sheet = workbook.add_worksheet(name)
+        for col, cell in enumerate(["站点编码", "采样时间", header]):
+            sheet.write(0, col, cell)
+        for col, cell in enumerate(["QW01", day, value]):
+            sheet.write(1, col, cell)
+    workbook.close()
+    upload(staff, SAMPLES, buffer.getvalue())
+    job = latest_job()
+    assert not job.errors
+    confirm(staff, job)
+    stored = dict(Measurement.objects.values_list("sample__sampled_at__month", "value"))
+    assert stored == {1: D("0.00005"), 2: D("0.0002")}
+    assert dict(WaterSample.objects.values_list("sampled_at__month", "water_class")) == {1: 1, 2: 4}

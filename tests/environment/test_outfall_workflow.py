@@ -65,6 +65,8 @@ def test_monitor_needs_a_sample_or_a_report(way, act, make_outfall):
     outfall = make_outfall("verified")
     status, text = act(way, outfall, "monitor", {"note": "已监测"})
     assert status == 400 and "登记监测须先有该排口的监测记录" in text and stage_of(outfall) == "verified"
+    status, text = act(way, outfall, "monitor", {"sampled_on": yesterday()})
+    assert status == 400 and "填写了采样日期，请选择是否达标。" in text and stage_of(outfall) == "verified"
     assert act(way, outfall, "monitor", {"sampled_on": yesterday(), "compliant": "false"})[0] == 200
     assert stage_of(outfall) == "monitored"
     sample = OutfallSample.objects.get(outfall=outfall)

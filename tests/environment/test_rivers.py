@@ -437,7 +437,7 @@ def test_a_steward_sees_its_contract_s_enterprises_and_an_enterprise_its_own(con
 
 def test_one_assessment_per_contract_and_quarter(contract):
     today = timezone.localdate()
-    quarter = str((today.month - 1) // 3 + 1)
+    quarter = (today.month - 1) // 3 + 1
     StewardAssessment.objects.create(contract=contract, year=today.year, quarter=quarter, score=D("88"),
                                      assessed_by="园区生态环境局")
     with pytest.raises(ValidationError, match="这一季度已有考核"):
@@ -447,8 +447,21 @@ def test_one_assessment_per_contract_and_quarter(contract):
         StewardAssessment(contract=contract, year=today.year, quarter=quarter, score=D("100.5"),
                           assessed_by="x").full_clean(validate_constraints=False)
     with pytest.raises(ValidationError, match="不在服务合同的服务期内"):
-        StewardAssessment(contract=contract, year=today.year - 2, quarter="1", score=D("80"), assessed_by="x").full_clean()
+        StewardAssessment(contract=contract, year=today.year - 2, quarter=1, score=D("80"), assessed_by="x").full_clean()
 
+
+
+def test_an_assessment_is_entered_on_its_page(contract, make_user, client_for):
+    """The quarter is a list of choices: its text is checked against them, the number by the model."""
+    today = timezone.localdate()
+    client = client_for(make_user("environment"))
+    data = {"contract": contract.pk, "year": today.year, "quarter": str((today.month - 1) // 3 + 1), "score": "92.5",
+            "comments": "响应及时", "assessed_by": "园区生态环境局"}
+    response = client.post(reverse("environment:stewardassessment_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert StewardAssessment.objects.get(contract=contract).score == D("92.5")
+    response = client.post(reverse("environment:stewardassessment_add"), {**data, "quarter": "9"})
+    assert response.status_code == 200 and "quarter" in response.context["form"].errors
 
 # Chiefs: the phone, the panels -------------------------------------------------------------------
 

@@ -44,7 +44,9 @@ def platform_formfield(db_field, **kwargs):
             kwargs.setdefault("form_class", form_class)
             break
     formfield = db_field.formfield(**kwargs)
-    if formfield is not None:
+    # A list of choices (a quarter, a level) runs its validators on the text sent, before it becomes
+    # the number the model's validators compare: its choices bound it, and the model checks it again.
+    if formfield is not None and not isinstance(formfield, (forms.TypedChoiceField, forms.TypedMultipleChoiceField)):
         formfield.validators.extend(v for v in db_field.validators if v not in formfield.validators)
     return formfield
 

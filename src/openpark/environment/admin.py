@@ -90,6 +90,8 @@ class StewardInspectionAdmin(admin.ModelAdmin):
 @admin.register(StewardAssessment)
 class StewardAssessmentAdmin(admin.ModelAdmin):
     list_display = ["contract", "year", "quarter", "score", "is_deleted"]
+
+
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
 
 
@@ -109,6 +111,8 @@ class WaterSampleAdmin(admin.ModelAdmin):
     list_display = ["site", "sampled_at", "water_class", "quality_grade", "exceedances", "is_deleted"]
     readonly_fields = ["water_class", "quality_grade", "exceedances"]
     inlines = [MeasurementInline]
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 
 from .models import (  # noqa: E402

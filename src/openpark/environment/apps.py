@@ -17,5 +17,9 @@ class EnvironmentConfig(AppConfig):
         navigation.register(Module("environment", "智慧环保", 45, (
             MenuItem("环保总览", "environment:dashboard", "environment.view_outfall", park_wide=True, order=5),
             MenuItem("巡河履职", "environment:patrol_duty", "environment.view_riverchief", park_wide=True, order=105),
+            MenuItem("环保地图", "environment:map", "environment.view_outfall", park_wide=True, order=6),
         )))
+        from .views import alerts_section
+
+        navigation.register_home_section(alerts_section)
         cockpit.register()

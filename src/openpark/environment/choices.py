@@ -173,11 +173,11 @@ class ProblemState(models.TextChoices):
 PROBLEM_DONE_STATES = (ProblemState.RECTIFIED, ProblemState.CLOSED)
 
 
-class Quarter(models.TextChoices):
-    Q1 = "1", _("第一季度")
-    Q2 = "2", _("第二季度")
-    Q3 = "3", _("第三季度")
-    Q4 = "4", _("第四季度")
+class Quarter(models.IntegerChoices):
+    Q1 = 1, _("第一季度")
+    Q2 = 2, _("第二季度")
+    Q3 = 3, _("第三季度")
+    Q4 = 4, _("第四季度")
 
 
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
@@ -198,6 +198,8 @@ SAMPLE_CLASS_CHOICES = [(number, f"{label}类") for number, label in enumerate(w
 TARGET_CLASS_CHOICES = SAMPLE_CLASS_CHOICES[:5]
 # GB 3838-2002 Table 1, by key, under its names there.
 PARAMETER_CHOICES = [(parameter.key, parameter.name) for parameter in water_quality.PARAMETERS]
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 
 
@@ -206,7 +208,7 @@ class PermitCategory(models.TextChoices):
 
     KEY = "key", _("重点管理")
     SIMPLIFIED = "simplified", _("简化管理")
-    REGISTRATION = "registration", _("登记管理")
+    REGISTRATION = "registration_only", _("登记管理")
 
 
 class PermitStatus(models.TextChoices):
@@ -277,3 +279,17 @@ class CreditRatingLevel(models.TextChoices):
     YELLOW = "yellow", _("黄色")
     RED = "red", _("红色")
     BLACK = "black", _("黑色")
+
+
+# The scheduled alerts of the environment office (环保提醒) -------------------------------------------
+
+
+class AlertCondition(models.TextChoices):
+    """What an alert tells the environment office about: each condition is one list's filter."""
+
+    PERMIT_EXPIRING = "permit_expiring", _("排污许可证即将到期")
+    PERMIT_EXPIRED = "permit_expired", _("排污许可证已过期")
+    MEASURE_OVERDUE = "measure_overdue", _("整治措施逾期")
+    PROBLEM_OVERDUE = "problem_overdue", _("环境问题逾期")
+    CHIEF_BEHIND = "chief_behind", _("河长巡河未达要求")
+    SAMPLE_WORSE = "sample_worse", _("水质劣于目标")

@@ -32,3 +32,25 @@ def environment_panel(year: int) -> cockpit.Panel:
 
 def register() -> None:
     cockpit.register(cockpit.Tile("environment", "智慧环保", 45, "environment.view_outfall", environment_panel))
+    cockpit.register(cockpit.Tile("water_quality", "水质监测", 46, "environment.view_monitoringsite",
+                                  water_quality_panel))
+
+
+# Water-quality monitoring ------------------------------------------------------------------------
+
+
+def water_quality_panel(year: int) -> cockpit.Panel | None:
+    """Active sites by the class of their latest sample: I–III, IV–V and 劣V, each linking to those sites."""
+    counts = services.sites_by_latest_class()
+    total = sum(counts.values())
+    if not total:
+        return None
+    sites = reverse("environment:monitoringsite_list")
+    good = sum(counts[n] for n in (1, 2, 3))
+    figures = (
+        cockpit.Figure("I–III类断面", good, "个", 0, f"{sites}?latest_class=1-3",
+                       note=f"在用断面 {total:,} 个"),
+        cockpit.Figure("IV–V类断面", counts[4] + counts[5], "个", 0, f"{sites}?latest_class=4-5"),
+        cockpit.Figure("劣V类断面", counts[6], "个", 0, f"{sites}?latest_class=6", status="alarm" if counts[6] else ""),
+    )
+    return cockpit.Panel(figures, "最新一次采样", reverse("environment:dashboard"))

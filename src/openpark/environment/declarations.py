@@ -85,14 +85,14 @@ class_pages = ReferencePages(
     OutfallClass, filterset_class=filters.OutfallClassFilterSet, form_class=forms.OutfallClassForm,
     prefix="outfall-classes/", list_columns=["order", "name", "is_storm_water"],
     api=Api("outfall-classes", fields=("name", "is_storm_water", "order", "note")),
-    menu=Menu(MODULE, "排口类别", order=70, park_wide=True),
+    menu=Menu(MODULE, "排口类别", order=920, park_wide=True),
 )
 water_body_pages = ReferencePages(
     WaterBody, filterset_class=filters.WaterBodyFilterSet, form_class=forms.WaterBodyForm, prefix="water-bodies/",
     list_columns=["name", "kind", "level", "length_km", "target_class"],
     detail_fields=["name", "kind", "level", "length_km", "target_class", "note"],
     api=Api("water-bodies", fields=("name", "kind", "level", "length_km", "target_class", "geometry", "note")),
-    menu=Menu(MODULE, "水体", order=80, park_wide=True),
+    menu=Menu(MODULE, "水体", order=900, park_wide=True),
 )
 segment_pages = ReferencePages(
     RiverSegment, filterset_class=filters.RiverSegmentFilterSet, form_class=forms.RiverSegmentForm,
@@ -102,7 +102,7 @@ segment_pages = ReferencePages(
     select_related=["water_body"],
     api=Api("segments", fields=("water_body", "name", "start_description", "end_description", "length_km",
                                 "geometry"), select_related=("water_body",)),
-    menu=Menu(MODULE, "河段", order=90, park_wide=True),
+    menu=Menu(MODULE, "河段", order=910, park_wide=True),
 )
 add_panel(Enterprise, enterprise_outfalls_panel)
 
@@ -131,7 +131,7 @@ patrol_rule_pages = ModelPages(
     list_columns=["level", "times", "period", "min_minutes", "min_km", "months"],
     detail_fields=["level", "times", "period", "min_minutes", "min_km", "months", "note"],
     api=Api("patrol-rules", fields=("level", "times", "period", "min_minutes", "min_km", "active_months", "note")),
-    menu=Menu(MODULE, "巡河规定", order=110, park_wide=True),
+    menu=Menu(MODULE, "巡河规定", order=115, park_wide=True),
 )
 PATROL_FIELDS = ("chief", "water_body", "segment", "started_at", "ended_at", "duration_minutes", "distance_km",
                  "counts", "note")
@@ -142,7 +142,7 @@ patrol_pages = ModelPages(
     panels=[patrol_problems_panel], importer=patrol_importer, attachments=True,
     api=Api("patrols", fields=(*PATROL_FIELDS, "track"), read_only_fields=("duration_minutes", "counts"),
             select_related=("chief", "water_body", "segment")),
-    menu=Menu(MODULE, "巡河记录", order=120, park_wide=True),
+    menu=Menu(MODULE, "巡河记录", order=110, park_wide=True),
 )
 problem_pages = ModelPages(
     EnvironmentProblem, filterset_class=filters.EnvironmentProblemFilterSet, form_class=forms.EnvironmentProblemForm,
@@ -155,7 +155,7 @@ problem_pages = ModelPages(
     attachments=True,
     api=Api("problems", fields=(*forms.PROBLEM_FIELDS, "state", "overdue"), read_only_fields=("state",),
             select_related=("water_body", "enterprise", "segment", "patrol", "inspection")),
-    menu=Menu(MODULE, "环境问题", order=130),
+    menu=Menu(MODULE, "环境问题", order=120),
 )
 inspection_pages = ModelPages(
     StewardInspection, filterset_class=filters.StewardInspectionFilterSet, form_class=forms.StewardInspectionForm,
@@ -163,7 +163,7 @@ inspection_pages = ModelPages(
     detail_fields=["contract", "enterprise", "inspected_on", "inspectors", "summary"],
     select_related=["enterprise", "contract"], panels=[inspection_problems_panel], attachments=True,
     api=Api("steward-inspections", serializer=StewardInspectionSerializer, select_related=("enterprise", "contract")),
-    menu=Menu(MODULE, "管家检查", order=140),
+    menu=Menu(MODULE, "管家检查", order=400),
 )
 assessment_pages = ModelPages(
     StewardAssessment, filterset_class=filters.StewardAssessmentFilterSet, form_class=forms.StewardAssessmentForm,
@@ -172,10 +172,12 @@ assessment_pages = ModelPages(
     attachments=True,
     api=Api("steward-assessments", fields=("contract", "year", "quarter", "score", "comments", "assessed_by"),
             select_related=("contract",)),
-    menu=Menu(MODULE, "管家服务考核", order=150, park_wide=True),
+    menu=Menu(MODULE, "管家服务考核", order=410, park_wide=True),
 )
 add_panel(WaterBody, water_body_rivers_panel)
 add_panel(RiverSegment, segment_rivers_panel)
+
+
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
 
 SITE_FIELDS = ("code", "name", "water_body", "segment", "longitude", "latitude", "kind", "target_class", "is_active",
@@ -185,7 +187,7 @@ site_pages = ModelPages(
     prefix="sites/", list_columns=["code", "name", "water_body", "segment", "kind", "target_class", "is_active"],
     detail_fields=list(SITE_FIELDS), select_related=["water_body", "segment"], panels=[site_panel],
     api=Api("sites", fields=SITE_FIELDS, select_related=("water_body", "segment")),
-    menu=Menu(MODULE, "水质监测断面", order=100, park_wide=True),
+    menu=Menu(MODULE, "水质监测断面", order=200, park_wide=True),
 )
 water_sample_pages = ModelPages(
     WaterSample, filterset_class=filters.WaterSampleFilterSet, form_class=forms.WaterSampleForm,
@@ -196,9 +198,11 @@ water_sample_pages = ModelPages(
     select_related=["site"], panels=[water_sample_panel], importer=water_sample_importer,
     api=Api("water-samples", serializer=WaterSampleSerializer, select_related=("site",),
             prefetch_related=("measurements",), ordering=("sampled_at", "updated_at")),
-    menu=Menu(MODULE, "水质采样", order=110, park_wide=True),
+    menu=Menu(MODULE, "水质采样", order=210, park_wide=True),
 )
 add_panel(WaterBody, water_body_grade_panel)
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 # One list per kind of record, each scoped to the enterprise (an enterprise user sees its own file,
 # a steward the enterprises of its contract), documents attached to every record; the 环境档案
@@ -226,14 +230,14 @@ permit_pages = ModelPages(
     detail_fields=[*forms.PERMIT_FIELDS[:5], "renewal_due_on", "status", "note"],
     select_related=ENTERPRISE, importer=permit_importer, attachments=True,
     api=_file_api("permits", forms.PERMIT_FIELDS, ("renewal_due_on", "status")),
-    menu=Menu(MODULE, "排污许可证", order=110),
+    menu=Menu(MODULE, "排污许可证", order=300),
 )
 eia_pages = ModelPages(
     EiaApproval, filterset_class=filters.EiaApprovalFilterSet, form_class=forms.EiaApprovalForm, prefix="eia/",
     list_columns=["document_number", "enterprise", "project_name", "category", "authority", "approved_on"],
     select_related=ENTERPRISE, attachments=True,
     api=_file_api("eia-approvals", forms.EIA_FIELDS),
-    menu=Menu(MODULE, "环评批复", order=120),
+    menu=Menu(MODULE, "环评批复", order=310),
 )
 acceptance_pages = ModelPages(
     CompletionAcceptance, filterset_class=filters.CompletionAcceptanceFilterSet,
@@ -241,21 +245,21 @@ acceptance_pages = ModelPages(
     list_columns=["__str__", "enterprise", "eia_approval", "kind", "accepted_on"],
     select_related=("enterprise", "eia_approval"), attachments=True,
     api=Api("acceptances", fields=tuple(forms.ACCEPTANCE_FIELDS), select_related=("enterprise", "eia_approval")),
-    menu=Menu(MODULE, "竣工环保验收", order=130),
+    menu=Menu(MODULE, "竣工环保验收", order=320),
 )
 facility_pages = ModelPages(
     TreatmentFacility, filterset_class=filters.TreatmentFacilityFilterSet, form_class=forms.TreatmentFacilityForm,
     prefix="facilities/", list_columns=["name", "enterprise", "kind", "capacity", "commissioned_on", "status"],
     select_related=ENTERPRISE, attachments=True,
     api=_file_api("facilities", forms.FACILITY_FIELDS),
-    menu=Menu(MODULE, "治理设施", order=140),
+    menu=Menu(MODULE, "治理设施", order=330),
 )
 monitor_pages = ModelPages(
     OnlineMonitor, filterset_class=filters.OnlineMonitorFilterSet, form_class=forms.OnlineMonitorForm,
     prefix="online-monitors/", list_columns=["outlet_code", "enterprise", "parameters", "connected", "installed_on"],
     select_related=ENTERPRISE, attachments=True,
     api=_file_api("online-monitors", forms.MONITOR_FIELDS),
-    menu=Menu(MODULE, "在线监测", order=150),
+    menu=Menu(MODULE, "在线监测", order=340),
 )
 manifest_pages = ModelPages(
     HazardousWasteManifest, filterset_class=filters.HazardousWasteManifestFilterSet,
@@ -263,7 +267,7 @@ manifest_pages = ModelPages(
     list_columns=["number", "enterprise", "waste_code", "waste_name", "quantity", "receiver", "transferred_on"],
     select_related=ENTERPRISE, importer=manifest_importer, attachments=True,
     api=_file_api("waste-manifests", forms.MANIFEST_FIELDS),
-    menu=Menu(MODULE, "危险废物转移联单", order=160),
+    menu=Menu(MODULE, "危险废物转移联单", order=350),
 )
 emergency_plan_pages = ModelPages(
     EmergencyPlan, filterset_class=filters.EmergencyPlanFilterSet, form_class=forms.EmergencyPlanForm,
@@ -271,7 +275,7 @@ emergency_plan_pages = ModelPages(
     detail_fields=[*forms.PLAN_FIELDS[:4], "revision_due_on", "note"],
     select_related=ENTERPRISE, attachments=True,
     api=_file_api("emergency-plans", forms.PLAN_FIELDS, ("revision_due_on",)),
-    menu=Menu(MODULE, "应急预案", order=170),
+    menu=Menu(MODULE, "应急预案", order=360),
 )
 inspection_pages = ModelPages(
     EnvironmentalInspection, filterset_class=filters.EnvironmentalInspectionFilterSet,
@@ -279,20 +283,20 @@ inspection_pages = ModelPages(
     list_columns=["__str__", "enterprise", "inspected_on", "kind", "agency", "result"],
     select_related=ENTERPRISE, attachments=True,
     api=_file_api("inspections", forms.INSPECTION_FIELDS),
-    menu=Menu(MODULE, "执法检查", order=180),
+    menu=Menu(MODULE, "执法检查", order=370),
 )
 penalty_pages = ModelPages(
     Penalty, filterset_class=filters.PenaltyFilterSet, form_class=forms.PenaltyForm, prefix="penalties/",
     list_columns=["decision_number", "enterprise", "decided_on", "amount", "status"],
     select_related=("enterprise", "inspection"), attachments=True,
     api=Api("penalties", fields=tuple(forms.PENALTY_FIELDS), select_related=("enterprise", "inspection")),
-    menu=Menu(MODULE, "行政处罚", order=190),
+    menu=Menu(MODULE, "行政处罚", order=380),
 )
 rating_pages = ModelPages(
     CreditRating, filterset_class=filters.CreditRatingFilterSet, form_class=forms.CreditRatingForm,
     prefix="credit-ratings/", list_columns=["enterprise", "year", "rating"],
     select_related=ENTERPRISE, importer=rating_importer, attachments=True,
     api=_file_api("credit-ratings", forms.RATING_FIELDS),
-    menu=Menu(MODULE, "环境信用评价", order=200),
+    menu=Menu(MODULE, "环境信用评价", order=390),
 )
 add_panel(Enterprise, enterprise_file_panel)

@@ -43,7 +43,6 @@ SEGMENTS = (
     ("七圩港", "上游段", "源头", "城南大道", "4.1"),
     ("夹港", "入江段", "江平公路", "长江口门", "3.0"),
 )
-LONGITUDE, LATITUDE = Decimal("120.2650"), Decimal("31.9800")
 # code, name, class, outlet form, final stage, plan type, measures, responsible (enterprise index | organisation | None)
 OUTFALLS = (
     ("CN001", "七圩港口门排口", "其他排口", OutletForm.SLUICE, S.CLOSED, PlanType.KEEP, 10, 0),
@@ -142,11 +141,12 @@ def _save(model, instances: list) -> list:
 
 def _water_bodies():
     bodies = _save(WaterBody, [WaterBody(name=name, kind=kind, level=level, length_km=Decimal(length),
-                                         target_class=target, note=note)
+                                         target_class=target, note=note, geometry=river_line(name))
                                for name, kind, level, length, target, note in WATER_BODIES])
     by_name = {body.name: body for body in bodies}
     segments = _save(RiverSegment, [RiverSegment(water_body=by_name[body], name=name, start_description=start,
-                                                 end_description=end, length_km=Decimal(length))
+                                                 end_description=end, length_km=Decimal(length),
+                                                 geometry=river_line(body, SEGMENT_SPANS.get((body, name))))
                                     for body, name, start, end, length in SEGMENTS])
     return by_name, segments
 
@@ -162,8 +162,8 @@ def _outfalls(today: date, bodies, segments, enterprises):
         finished = final in (S.CLOSED, S.PENDING_CLOSEOUT)
         outfalls.append(Outfall(
             code=code, name=name, outfall_class_id=classes[class_name], water_body=bodies[YANGTZE],
-            segment=yangtze_segment, longitude=LONGITUDE + Decimal(number) * Decimal("0.0125"),
-            latitude=LATITUDE - Decimal(number % 3) * Decimal("0.0040"), outlet_form=form,
+            segment=yangtze_segment, longitude=Decimal(OUTFALL_POSITIONS[code][0]),
+            latitude=Decimal(OUTFALL_POSITIONS[code][1]), outlet_form=form,
             discharge_mode=DischargeMode.INTERMITTENT if form == OutletForm.SLUICE else DischargeMode.CONTINUOUS,
             approval_type=ApprovalType.APPROVED if class_name == "城镇污水处理厂排污口" else
             ApprovalType.FILED if finished else ApprovalType.UNAPPROVED,
@@ -299,7 +299,8 @@ from .models import (  # noqa: E402
 # Where each water body runs ([longitude, latitude] from its head to its mouth), and its segments
 # as fractions of that line: the tracks are walked along them.
 RIVER_PATHS = {
-    YANGTZE: ((120.215, 31.976), (120.245, 31.978), (120.268, 31.979), (120.292, 31.981), (120.322, 31.983)),
+    YANGTZE: ((120.215, 31.976), (120.245, 31.978), (120.268, 31.979), (120.292, 31.981), (120.322, 31.983),
+              (120.345, 31.985)),
     "七圩港": ((120.259, 32.046), (120.261, 32.031), (120.263, 32.018), (120.264, 32.004), (120.266, 31.982)),
     "夹港": ((120.296, 32.058), (120.298, 32.040), (120.299, 32.019), (120.301, 31.999), (120.303, 31.984)),
     "十圩港": ((120.227, 32.049), (120.229, 32.030), (120.231, 32.008), (120.233, 31.984)),
@@ -515,7 +516,7 @@ def _assessment() -> None:
     year = today.year if quarter else today.year - 1
     if quarter == 0 or not contract.starts_on <= date(year, 3 * quarter, 28):
         return
-    _save(StewardAssessment, [StewardAssessment(contract=contract, year=year, quarter=str(quarter), score=Decimal("86.50"),
+    _save(StewardAssessment, [StewardAssessment(contract=contract, year=year, quarter=quarter, score=Decimal("86.50"),
                                                 comments="检查覆盖全部服务企业，问题清单清晰；部分问题整改跟踪不及时。",
                                                 assessed_by="园区生态环境局")])
 
@@ -611,11 +612,13 @@ def load_enterprise_files(out) -> None:
 
 
 def _file_enterprises() -> list:
-    """The first ten operating enterprises by code, then thirty more, dischargers first."""
-    operating = list(Enterprise.objects.filter(status="operating").order_by("uscc"))
-    first = operating[:10]
+    """The first ten enterprises by code (the demo enterprise user's and the demo steward's), then
+    thirty more operating ones, dischargers first."""
+    first = list(Enterprise.objects.order_by("uscc")[:10])
+    chosen = {e.pk for e in first}
+    operating = [e for e in Enterprise.objects.filter(status="operating").order_by("uscc") if e.pk not in chosen]
     rank = {code: i for i, code in enumerate(DISCHARGING)}
-    rest = sorted(operating[10:], key=lambda e: (rank.get(e.industry_id, len(rank)), e.uscc))
+    rest = sorted(operating, key=lambda e: (rank.get(e.industry_id, len(rank)), e.uscc))
     return first + rest[:FILE_ENTERPRISES - len(first)]
 
 
@@ -768,3 +771,33 @@ def load(out) -> None:
     _load_outfalls(out)
     load_monitoring(out)
     load_enterprise_files(out)
+
+
+# Where the water bodies and outfalls lie on the map (环保地图) ------------------------------------
+# Each water body is drawn along its path (RIVER_PATHS), a segment along its part of it
+# (SEGMENT_SPANS); each outfall sits on the Yangtze's bank at the mouth of what it drains.
+OUTFALL_POSITIONS = {
+    "CN001": ("120.266000", "31.980500"), "CN002": ("120.250000", "31.977500"), "CN003": ("120.303000", "31.982500"),
+    "CN004": ("120.285000", "31.979500"), "CN005": ("120.233000", "31.978000"), "CN006": ("120.335000", "31.985500"),
+    "CN007": ("120.278000", "31.980000"), "CN008": ("120.295000", "31.980500"),
+}
+
+
+def river_line(name: str, span: tuple[float, float] | None = None) -> dict | None:
+    """The water body's line as GeoJSON, or the part `span` (fractions of its length) of it; None
+    for a water body the demo does not place."""
+    path = RIVER_PATHS.get(name)
+    if path is None:
+        return None
+    if span is None or span == (0.0, 1.0):
+        return {"type": "LineString", "coordinates": [list(point) for point in path]}
+    legs = [patrol_math.haversine_km(a, b) for a, b in zip(path, path[1:])]
+    total = sum(legs)
+    low, high = span[0] * total, span[1] * total
+    points, walked = [_point_at(path, legs, low)], 0.0
+    for point, length in zip(path[1:], legs):
+        walked += length
+        if low < walked < high:
+            points.append(point)
+    points.append(_point_at(path, legs, high))
+    return {"type": "LineString", "coordinates": [[round(lon, 6), round(lat, 6)] for lon, lat in points]}

@@ -213,7 +213,14 @@ class StewardAssessmentFilterSet(SearchFilterSet):
     class Meta:
         model = StewardAssessment
         fields = []
+
+
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
+
+
+# A class, the ranges the cockpit counts, or no graded sample yet.
+LATEST_CLASS_CHOICES = [*((str(number), label) for number, label in SAMPLE_CLASS_CHOICES),
+                        ("1-3", "I–III类"), ("4-5", "IV–V类"), ("0", "尚无评价结果")]
 
 
 class MonitoringSiteFilterSet(SearchFilterSet):
@@ -222,22 +229,24 @@ class MonitoringSiteFilterSet(SearchFilterSet):
     kind = django_filters.ChoiceFilter(choices=SiteKind.choices, label="断面类型")
     target_class = django_filters.ChoiceFilter(choices=TARGET_CLASS_CHOICES, label="水质目标")
     is_active = django_filters.BooleanFilter(label="在用")
-    latest_class = django_filters.ChoiceFilter(choices=[*SAMPLE_CLASS_CHOICES, (0, "尚无评价结果")],
-                                               method="filter_latest_class", label="最新水质类别")
+    latest_class = django_filters.ChoiceFilter(choices=LATEST_CLASS_CHOICES, method="filter_latest_class",
+                                               label="最新水质类别")
 
     class Meta:
         model = MonitoringSite
         fields = []
 
     def filter_latest_class(self, queryset, name, value):
-        if value in (None, ""):
+        """Sites whose latest sample has the class chosen, or one of a range ("1-3"); 0: none graded yet."""
+        if not value:
             return queryset
         from .services import with_latest_class
 
-        number = int(value)
+        first, _, last = str(value).partition("-")
         annotated = with_latest_class(queryset)
-        return annotated.filter(latest_class__isnull=True) if number == 0 else annotated.filter(latest_class=number)
-
+        if first == "0":
+            return annotated.filter(latest_class__isnull=True)
+        return annotated.filter(latest_class__gte=int(first), latest_class__lte=int(last or first))
 
 class WaterSampleFilterSet(SearchFilterSet):
     search_fields = ("site__code", "site__name", "agency", "sampler")
@@ -259,6 +268,8 @@ class WaterSampleFilterSet(SearchFilterSet):
         if value is None:
             return queryset
         return queryset.worse_than_target() if value else queryset.not_worse_than_target()
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 
 from openpark.core.filters import YearFilter  # noqa: E402

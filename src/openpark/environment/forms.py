@@ -244,6 +244,8 @@ class AssignProblemForm(TransitionForm):
 
     responsible_unit = forms.CharField(label="责任单位", max_length=200)
     deadline = forms.DateField(label="整改期限", widget=DATE)
+
+
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
 
 
@@ -261,6 +263,12 @@ class MonitoringSiteForm(ScopedModelForm):
         model = MonitoringSite
         fields = ["code", "name", "water_body", "segment", "longitude", "latitude", "kind", "target_class",
                   "is_active", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A choice of class numbers is checked against its choices; the number field's own bounds
+        # would compare the text before it is made a number (the model checks them once it is).
+        self.fields["target_class"].validators = []
 
 
 SAMPLE_FIELDS = ["site", "sampled_at", "agency", "sampler", "note"]
@@ -332,6 +340,8 @@ class WaterSampleForm(ScopedModelForm):
         if commit:
             services.save_measurements(sample, self.results, self.stored)
         return sample
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 
 from .models import (  # noqa: E402

@@ -4,13 +4,14 @@ pollution-source list, each imported all-or-nothing and exported in the same lay
 An outfall's stage moves only through its transitions: a sheet creates outfalls (as 疑似) and
 updates their particulars, never their stage. Measures are matched by their outfall's code and
 their content; a measure's outfall must already have its plan (一口一策)."""
+import dataclasses
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
-from openpark.core import imports
+from openpark.core import importing, imports
 from openpark.core.importing import CellError, Column, ImportSpec
 from openpark.core.matching import Action
 from openpark.enterprises.importers import choices_of
@@ -483,6 +484,8 @@ class PatrolImporter(imports.ModelImporter):
 
 chief_importer = imports.register(RiverChiefImporter())
 patrol_importer = imports.register(PatrolImporter())
+
+
 # Water-quality monitoring: a lab's results (水质监测数据) -----------------------------------------
 #
 # The layout of the water-quality command line: one sample a row, the site's code and the time of
@@ -497,11 +500,18 @@ SAMPLED_AT = "sampled_at"
 SAMPLE_TEXT = ("agency", "sampler", "note")
 # The graded results an export writes after the parameters: read back and left alone.
 RESULT_COLUMNS = (
-    Column("site_name", "断面名称", synonyms=("站点名称", "点位名称")),
+    Column("site_name", "断面名称", synonyms=(*water_quality.OTHER_COLUMNS[0].synonyms, "站点名称")),
     Column("result_class", "水质类别"),
     Column("result_grade", "水质状况"),
     Column("result_exceedances", "超标项目"),
 )
+# The other columns of the command line's layout (the lab's sample number, the water type, which
+# comes from the site here, water temperature …): read and not kept.
+CARRIED_COLUMNS = (
+    dataclasses.replace(water_quality.SAMPLE, required=False), water_quality.WATER_TYPE,
+    *(column for column in water_quality.OTHER_COLUMNS if column.field not in ("section", "sampled", "note")),
+)
+ONE = Decimal(1)
 PARAMETER_COLUMNS = tuple(column for column in water_quality.SPEC.columns if column.field in water_quality.PARAMETER)
 WATER_SAMPLE_SPEC = ImportSpec(
     name="environment.watersample",
@@ -517,8 +527,14 @@ WATER_SAMPLE_SPEC = ImportSpec(
         Column("note", "备注", max_length=2000, synonyms=("说明",)),
         *PARAMETER_COLUMNS,
         *RESULT_COLUMNS,
+        *CARRIED_COLUMNS,
     ),
 )
+# What an export writes: the sheet without the columns read and not kept.
+WATER_SAMPLE_EXPORT = dataclasses.replace(
+    WATER_SAMPLE_SPEC, columns=tuple(c for c in WATER_SAMPLE_SPEC.columns if c not in CARRIED_COLUMNS))
+
+
 def parse_sampled_at(text) -> datetime:
     """A time of sampling as a lab writes it ("2026-03-05 09:30", "2026/3/5", an Excel date), in
     Asia/Shanghai; ValueError in Chinese otherwise."""
@@ -535,29 +551,29 @@ class WaterSampleImporter(imports.ModelImporter):
     count_unit = "个样品"
     notes = ("每行一个样品：站点编码、采样时间和各监测项目（GB 3838-2002 表 1 名称或 COD、NH3-N、TP 等常用名，"
              "可带单位如“汞（μg/L）”，按标准单位换算保存）；低于检出限写 ND、未检出、<0.01 或 0.01L。"
-             "同一断面同一采样时间的样品更新其结果，留空的项目删除该项结果；导入后按 GB 3838-2002 评价水质类别。")
+             "同一断面同一采样时间的样品更新其结果，留空的项目删除该项结果；导入后按 GB 3838-2002 评价水质类别"
+             "（湖库的总磷按湖库标准）。样品编号、水体类型、水温等说明列和水质类别等评价结果列只读不存。")
 
     def read_sheets(self, data, filename):
         return water_quality.read_sheets(data, filename)
 
     def check(self, plan):
+        """Each parameter column's unit (read per sheet, as the file writes its header), then each
+        row: its site, its time and its results, read and converted by the grader."""
         present = [column.field for column in plan.columns if column.field in water_quality.PARAMETER]
-        headers = {name: plan.file_headers.get((sheet, name)) for (sheet, name) in plan.file_headers}
         errors, scales = [], {}
-        for key in present:
-            header = headers.get(key) or water_quality.PARAMETER[key].name
-            try:
-                scales[key] = water_quality.unit_scale(key, header)
-            except ValueError as exc:
-                sheet = next((s for (s, name) in plan.file_headers if name == key), "")
-                errors.append(CellError(sheet, 0, header, "", str(exc)))
+        for (sheet, name), header in plan.file_headers.items():
+            if name in present:
+                try:
+                    scales[sheet, name] = water_quality.unit_scale(name, header)
+                except ValueError as exc:
+                    errors.append(CellError(sheet, 0, header, "", str(exc)))
         if errors:  # the file is refused as a whole: no row is read
             plan.rows = []
             return errors
         codes = {row.values[SITE_CODE] for row in plan.rows}
         sites = {site.code: site for site in
                  MonitoringSite.objects.filter(code__in=codes).select_related("water_body")}
-        plan.sites = sites
         for row in plan.rows:
             errors += self._check_row(plan, row, sites, present, scales)
         return errors
@@ -569,11 +585,9 @@ class WaterSampleImporter(imports.ModelImporter):
         def header(name):
             return plan.file_headers.get((row.sheet, name)) or plan.headers[name]
 
-        site = sites.get(values[SITE_CODE])
-        if site is None:
+        values["site"] = sites.get(values[SITE_CODE])
+        if values["site"] is None:
             errors.append(CellError(row.sheet, row.row, header(SITE_CODE), values[SITE_CODE], "没有这个编码的监测断面"))
-        else:
-            values["site_id"] = site.pk
         try:
             values[SAMPLED_AT] = parse_sampled_at(values[SAMPLED_AT])
         except ValueError as exc:
@@ -582,7 +596,7 @@ class WaterSampleImporter(imports.ModelImporter):
         for key in present:
             written = values.get(key)
             try:
-                readings[key] = water_quality.measurement(key, written, scales[key])
+                readings[key] = water_quality.measurement(key, written, scales.get((row.sheet, key), ONE))
             except ValueError as exc:
                 errors.append(CellError(row.sheet, row.row, header(key), written, str(exc)))
         values["readings"] = readings
@@ -596,12 +610,6 @@ class WaterSampleImporter(imports.ModelImporter):
             instance.site = values["site"]
         if SAMPLED_AT in values:
             instance.sampled_at = values[SAMPLED_AT]
-
-    def records(self, plan):
-        sites = getattr(plan, "sites", {})
-        for row in plan.rows:
-            row.values["site"] = sites.get(row.values[SITE_CODE])
-            yield imports.Record(row, row.values)
 
     def plan_related(self, plan):
         """Each sample's results: created, changed or (a cell left empty) deleted, in the standard's unit."""
@@ -652,6 +660,9 @@ class WaterSampleImporter(imports.ModelImporter):
         services.grade_samples_by_id(changed)
         return counts
 
+    def export_bytes(self, queryset, user=None) -> bytes:
+        return importing.export_xlsx(WATER_SAMPLE_EXPORT, self.export_rows(queryset, user))
+
     def export_rows(self, queryset, user=None):
         queryset = queryset.select_related("site").order_by("site__code", "sampled_at", "pk")
         for chunk in imports.chunks(list(queryset.values_list("pk", flat=True))):
@@ -679,6 +690,8 @@ def measurement_fields(reading: water_quality.Measurement) -> dict:
 
 
 water_sample_importer = imports.register(WaterSampleImporter())
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 # Discharge permits, hazardous-waste manifests and credit ratings, each all-or-nothing; a row names
 # its enterprise by 统一社会信用代码 or, without it, by its name (which must be one enterprise's).
@@ -695,19 +708,37 @@ def _enterprise_columns() -> tuple[Column, Column]:
             Column("enterprise_name", ENTERPRISE_NAME, max_length=200, synonyms=("企业", "单位名称", "持证单位")))
 
 
-def resolve_enterprises(rows) -> list[CellError]:
+OUT_OF_SCOPE = "（或该企业不在您的服务或绑定范围内）"
+
+
+def enterprise_scope() -> set[int] | None:
+    """The ids of the enterprises the importing user may see (the pages' scope: an enterprise
+    user's own, a steward's contract's), or None for a park-wide user or a command."""
+    from openpark.core.context import current_actor
+    from openpark.core.scoping import scope_q
+
+    user = current_actor().user
+    if user is None:
+        return None
+    condition = scope_q(Enterprise, user)
+    return None if condition is None else set(Enterprise.objects.filter(condition).values_list("pk", flat=True))
+
+
+def resolve_enterprises(rows, scope: set[int] | None = None) -> list[CellError]:
     """Sets each row's `enterprise_id` from its 统一社会信用代码, or, without one, from its enterprise
     name (a live enterprise's current name, one enterprise only); an error for each row that
-    names no park enterprise."""
+    names no park enterprise, or one outside `scope` (ids) when given."""
+    enterprises = Enterprise.objects.all() if scope is None else Enterprise.objects.filter(pk__in=scope)
+    unseen = "" if scope is None else OUT_OF_SCOPE
     codes = [r.values["enterprise_uscc"] for r in rows if r.values.get("enterprise_uscc")]
     names = [r.values["enterprise_name"] for r in rows
              if r.values.get("enterprise_name") and not r.values.get("enterprise_uscc")]
     by_code = {}
     for chunk in imports.chunks(codes):
-        by_code.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
+        by_code.update(enterprises.filter(uscc__in=chunk).values_list("uscc", "pk"))
     by_name: dict[str, list[int]] = {}
     for chunk in imports.chunks(list(set(names))):
-        for pk, name in Enterprise.objects.filter(name__in=chunk).values_list("pk", "name"):
+        for pk, name in enterprises.filter(name__in=chunk).values_list("pk", "name"):
             by_name.setdefault(name, []).append(pk)
     errors = []
     for row in rows:
@@ -717,14 +748,15 @@ def resolve_enterprises(rows) -> list[CellError]:
         if code:
             values["enterprise_id"] = by_code.get(code)
             if values["enterprise_id"] is None:
-                errors.append(CellError(row.sheet, row.row, ENTERPRISE_USCC, code, "园区企业中没有这个统一社会信用代码"))
+                errors.append(CellError(row.sheet, row.row, ENTERPRISE_USCC, code,
+                                        f"园区企业中没有这个统一社会信用代码{unseen}"))
         elif name:
             found = by_name.get(name, [])
             if len(found) == 1:
                 values["enterprise_id"] = found[0]
             else:
                 reason = ("园区企业中有多家同名企业，请填写统一社会信用代码" if found
-                          else "园区企业中没有这个名称的企业，请核对名称或填写统一社会信用代码")
+                          else f"园区企业中没有这个名称的企业{unseen}，请核对名称或填写统一社会信用代码")
                 errors.append(CellError(row.sheet, row.row, ENTERPRISE_NAME, name, reason))
         else:
             errors.append(CellError(row.sheet, row.row, ENTERPRISE_USCC, "", "须填写企业统一社会信用代码或企业名称"))
@@ -742,8 +774,20 @@ class EnterpriseFileImporter(imports.ModelImporter):
     plain: tuple[str, ...] = ()
     blank_text: frozenset[str] = frozenset({"note"})
 
-    def resolve(self, rows):
-        return resolve_enterprises(rows)
+    def check(self, plan):
+        plan.enterprise_scope = enterprise_scope()
+        return resolve_enterprises(plan.rows, plan.enterprise_scope)
+
+    def change(self, plan, record, key, stored):
+        """A stored record of an enterprise outside the importing user's scope is neither changed
+        nor moved to another enterprise."""
+        scope = getattr(plan, "enterprise_scope", None)
+        if stored is not None and scope is not None and stored.enterprise_id not in scope:
+            plan.errors.append(CellError(record.row.sheet, record.row.row, plan.spec.key_column.label,
+                                         record.values.get(plan.spec.key, ""),
+                                         "已有相同编号的记录属于您的服务或绑定范围以外的企业，不能导入"))
+            return None
+        return super().change(plan, record, key, stored)
 
     def assign(self, instance, values):
         for name in self.plain:

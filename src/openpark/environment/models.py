@@ -854,7 +854,7 @@ class StewardAssessment(DomainModel):
     contract = models.ForeignKey(ServiceContract, on_delete=models.PROTECT, related_name="assessments",
                                  verbose_name=_("服务合同"))
     year = models.PositiveSmallIntegerField(_("年度"), validators=year_validators())
-    quarter = models.CharField(_("季度"), max_length=1, choices=Quarter.choices)
+    quarter = models.PositiveSmallIntegerField(_("季度"), choices=Quarter.choices)
     score = models.DecimalField(_("考核得分"), max_digits=5, decimal_places=2,
                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
     comments = models.TextField(_("考核意见"), blank=True)
@@ -874,10 +874,12 @@ class StewardAssessment(DomainModel):
 
     def clean(self):
         if self.contract_id and self.year and self.quarter in Quarter.values:
-            last_month = 3 * int(self.quarter)
+            last_month = 3 * self.quarter
             if date(self.year, last_month - 2, 1) > self.contract.ends_on or \
                     date(self.year, last_month, 28) < self.contract.starts_on:
                 raise ValidationError({"quarter": "考核季度不在服务合同的服务期内。"})
+
+
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
 
 
@@ -1037,7 +1039,11 @@ class Measurement(ChangeLoggedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_parameter_display()} {self.reading}"
+        parameter = water_quality.PARAMETER.get(self.parameter)
+        if parameter is None:
+            return f"{self.parameter} {self.reading}"
+        unit = self.unit or unit_of_parameter(self.parameter)
+        return f"{parameter.name} {self.reading}{f' {unit}' if unit else ''}"
 
     @property
     def reading(self) -> str:
@@ -1110,10 +1116,13 @@ def unit_of_parameter(key: str) -> str:
     """The unit a parameter's results are kept in: GB 3838-2002's (mg/L; 个/L; none for pH)."""
     unit = water_quality.PARAMETER[key].unit
     return "" if unit == "无量纲" else unit
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 # Each record belongs to one enterprise, which sees its own file and nobody else's; documents (the
 # permit's copy and its execution reports, the EIA reply, the acceptance report …) are attached to
 # the records. The rules without the database live in `enterprise_file`.
+
 
 from openpark.core.fields import CodeField  # noqa: E402
 from openpark.core.limits import year_validators  # noqa: E402
@@ -1196,7 +1205,7 @@ class DischargePermit(DomainModel):
     status.fget.short_description = _("状态")
 
     @property
-    def renewal_due_on(self):
+    def renewal_due_on(self) -> date | None:
         return rules.renewal_due(self.expires_on) if self.expires_on else None
 
     renewal_due_on.fget.short_description = _("延续申请截止日期")
@@ -1413,7 +1422,7 @@ class EmergencyPlan(DomainModel):
         return f"{self.enterprise.name} 应急预案（{self.filing_number}）"
 
     @property
-    def revision_due_on(self):
+    def revision_due_on(self) -> date | None:
         return rules.plan_revision_due(self.filed_on) if self.filed_on else None
 
     revision_due_on.fget.short_description = _("修订期限")
@@ -1513,3 +1522,38 @@ class CreditRating(DomainModel):
 
     def __str__(self):
         return f"{self.enterprise.name} {self.year} 年 {self.get_rating_display()}"
+
+
+# The scheduled alerts of the environment office (环保提醒) -------------------------------------------
+
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+
+from .choices import AlertCondition  # noqa: E402
+
+
+class EnvironmentAlert(models.Model):
+    """That the environment office was told once about an object in a condition (`alerts.check`):
+    a permit expiring, a measure or problem overdue, a chief behind in a period, a sample worse than
+    its target. `key` tells apart a new occurrence of the same condition (a new deadline, expiry
+    date or patrol period), which is told again."""
+
+    condition = models.CharField(_("提醒类别"), max_length=20, choices=AlertCondition.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("对象类型"))
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    key = models.CharField(_("条件标识"), max_length=20, blank=True)
+    recipients = models.PositiveIntegerField(_("通知人数"), default=0)
+    sent_at = models.DateTimeField(_("提醒时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("环保提醒记录")
+        verbose_name_plural = _("环保提醒记录")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "content_type", "object_id", "key"],
+                                    name="unique_environment_alert",
+                                    violation_error_message="该对象的这一提醒已经发出。"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_condition_display()} #{self.object_id}"

@@ -18,14 +18,14 @@ from .services import grade_samples
 
 # code, name, water body, segment, kind, base level (a class number, fractional), longitude, latitude
 SITES = (
-    ("CJ01", "长江城南断面", YANGTZE, "城南段", SiteKind.NATIONAL, 1.9, "120.2580", "31.9850"),
-    ("QW01", "七圩港上游", "七圩港", "上游段", SiteKind.PARK, 2.5, "120.2900", "31.9500"),
-    ("QW02", "七圩港城南大道桥", "七圩港", "城区段", SiteKind.MUNICIPAL, 2.8, "120.2820", "31.9620"),
-    ("QW03", "七圩港入江口", "七圩港", "入江段", SiteKind.PROVINCIAL, 2.6, "120.2750", "31.9760"),
-    ("JG01", "夹港入江口", "夹港", "入江段", SiteKind.MUNICIPAL, 2.7, "120.2450", "31.9800"),
-    ("SW01", "十圩港中段", "十圩港", "", SiteKind.PARK, 3.3, "120.3050", "31.9700"),
-    ("LJ01", "罗家桥港闸口", "罗家桥港", "", SiteKind.PARK, 3.7, "120.3150", "31.9650"),
-    ("CN01", "城南河新港大道", "城南河", "", SiteKind.PARK, 4.3, "120.2700", "31.9550"),
+    ("CJ01", "长江城南断面", YANGTZE, "城南段", SiteKind.NATIONAL, 1.9, "120.2580", "31.9785"),
+    ("QW01", "七圩港上游", "七圩港", "上游段", SiteKind.PARK, 2.5, "120.2600", "32.0380"),
+    ("QW02", "七圩港城南大道桥", "七圩港", "城区段", SiteKind.MUNICIPAL, 2.8, "120.2635", "32.0110"),
+    ("QW03", "七圩港入江口", "七圩港", "入江段", SiteKind.PROVINCIAL, 2.6, "120.2655", "31.9880"),
+    ("JG01", "夹港入江口", "夹港", "入江段", SiteKind.MUNICIPAL, 2.7, "120.3025", "31.9900"),
+    ("SW01", "十圩港中段", "十圩港", "", SiteKind.PARK, 3.3, "120.2300", "32.0190"),
+    ("LJ01", "罗家桥港闸口", "罗家桥港", "", SiteKind.PARK, 3.7, "120.3348", "31.9920"),
+    ("CN01", "城南河新港大道", "城南河", "", SiteKind.PARK, 4.3, "120.2600", "32.0095"),
 )
 MAIN_PARAMETERS = ("ph", "dissolved_oxygen", "permanganate_index", "cod", "bod5", "ammonia_nitrogen",
                    "total_phosphorus")

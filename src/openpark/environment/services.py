@@ -31,6 +31,8 @@ def monitor(outfall: Outfall, name: str, user, note: str = "", evidence=(), samp
     step (采样日期), or a monitoring report is attached."""
     if sampled_on is None and report is None and not outfall.samples.filter(kind=SampleKind.MONITORING).exists():
         raise TransitionError("登记监测须先有该排口的监测记录，或填写采样日期，或上传监测报告。")
+    if sampled_on is not None and compliant is None:
+        raise ValidationError("填写了采样日期，请选择是否达标。")
     with transaction.atomic():
         if sampled_on is not None:
             _sample(outfall, SampleKind.MONITORING, sampled_on, bool(compliant), note)
@@ -210,6 +212,8 @@ def assign_problem(problem, name: str, user, note: str = "", evidence=(), respon
         raise TransitionError("整改期限不能早于发现日期。")
     return problem.machine.apply(problem, name, user, note, evidence, responsible_unit=responsible_unit,
                                  deadline=deadline)
+
+
 # Water-quality monitoring: grading samples ---------------------------------------------------------
 
 
@@ -353,6 +357,8 @@ def water_body_grade(water_body) -> WaterBodyGrade | None:
     graded = water_quality.river_grade_of_sections([results[sample.pk] for sample in latest], kind)
     number = int(graded.water_class) if graded.water_class else None
     return WaterBodyGrade(len(latest), graded.grade, graded.method, number)
+
+
 # The enterprise environmental file (一企一档, environmental part) ---------------------------------
 
 from datetime import date  # noqa: E402
@@ -419,6 +425,25 @@ def file_summary(enterprise, models) -> dict:
             summary[model] = (row[f"{name}_count"], row[f"{name}_latest"], row[f"{name}_pk"])
     return summary
 
+
+
+# The environment office's alerts: what each list's filter finds ----------------------------------
+
+RECENT_SAMPLE_DAYS = 7  # a sample worse than its target is told of while it is this recent
+
+
+def recent_samples_since(today: date | None = None) -> date:
+    """The first sampling day whose samples still count as recent on `today`."""
+    return (today or timezone.localdate()) - timedelta(days=RECENT_SAMPLE_DAYS)
+
+
+def samples_worse_than_target(today: date | None = None, queryset=None):
+    """The live samples taken in the last `RECENT_SAMPLE_DAYS` days whose class is worse than their
+    site's target (`WaterSample.worse_than_target_q`), latest first: the sample list's 劣于目标
+    filter from that day on, the home section and the scheduled alerts."""
+    samples = WaterSample.objects.all() if queryset is None else queryset
+    return (samples.worse_than_target().filter(sampled_at__gte=_start_of(recent_samples_since(today)))
+            .select_related("site").order_by("-sampled_at", "-pk"))
 
 
 def inspection_contracts(user):

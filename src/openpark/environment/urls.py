@@ -11,3 +11,9 @@ urlpatterns = [
     path("patrol-duty/", views.patrol_duty, name="patrol_duty"),
     *page_urls("environment"),
 ]
+
+# The environment map.
+urlpatterns += [
+    path("map/", views.environment_map, name="map"),
+    path("map/data/", views.environment_map_data, name="map_data"),
+]

@@ -241,7 +241,7 @@ def water_sample_panel(request, sample):
     for item in sorted(sample.measurements.all(), key=lambda m: PARAMETER_ORDER[m.parameter]):
         parameter = water_quality.PARAMETER[item.parameter]
         graded = water_quality.parameter_class(parameter, item.as_measurement(), water_type)
-        rows.append({"name": parameter.name, "reading": item.reading, "unit": item.unit or "无量纲",
+        rows.append({"name": parameter.name, "reading": item.reading, "unit": item.unit,
                      "class": f"{graded.label}类" if graded else "",
                      "counts": parameter.counts, "exceeds": parameter.counts and graded and graded > 3})
     return {"key": "measurements", "title": "监测结果", "template": "environment/panels/water_sample.html",
@@ -287,7 +287,7 @@ def monitoring_context(user) -> dict:
 
 from . import enterprise_file  # noqa: E402
 from .choices import PermitStatus  # noqa: E402
-from .models import CreditRating, DischargePermit  # noqa: E402
+from .models import CreditRating, DischargePermit, EmergencyPlan  # noqa: E402
 
 PERMIT_LIST = "environment:dischargepermit_list"
 FILE_SECTION_PERMISSION = "environment.view_dischargepermit"
@@ -310,17 +310,21 @@ def enterprise_file_panel(request, enterprise):
     if not kinds and not sees_permits:
         return None
     today = timezone.localdate()
-    permits = None
+    permits, due = None, None
     if sees_permits:
-        permits = _permit_rows(DischargePermit.objects.filter(enterprise=enterprise).order_by("-expires_on", "number"),
-                               today)
+        own = DischargePermit.objects.filter(enterprise=enterprise)
+        permits = _permit_rows(own.order_by("-expires_on", "number"), today)
+        due = _permit_rows(services.permits_expiring(today, own), today)
     summary = services.file_summary(enterprise, [model for model, _ in kinds])
     rows = []
     for model, field in kinds:
         count, latest, latest_pk = summary[model]
         name = model._meta.model_name
+        revision_due = (enterprise_file.plan_revision_due(latest)
+                        if model is EmergencyPlan and latest and latest_pk else None)
         rows.append({
             "label": model._meta.verbose_name, "count": count, "latest": latest, "is_year": field == "year",
+            "revision_due": revision_due, "revision_overdue": bool(revision_due and revision_due < today),
             "latest_url": reverse(f"environment:{name}_detail", args=[latest_pk]) if latest_pk else "",
             "list_url": f"{reverse(f'environment:{name}_list')}?enterprise={enterprise.pk}",
             "add_url": (f"{reverse(f'environment:{name}_add')}?enterprise={enterprise.pk}"
@@ -331,8 +335,9 @@ def enterprise_file_panel(request, enterprise):
         rating = CreditRating.objects.filter(pk=summary[CreditRating][2]).first()
     return {"key": "environment-file", "title": "环境档案", "template": "environment/panels/enterprise_file.html",
             "context": {
-                "enterprise": enterprise, "permits": permits, "rating": rating, "rows": rows,
+                "enterprise": enterprise, "permits": permits, "due": due, "rating": rating, "rows": rows,
                 "permit_list_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}",
+                "due_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}&renewal_due=true",
                 "permit_add_url": (f"{reverse('environment:dischargepermit_add')}?enterprise={enterprise.pk}"
                                    if user.has_perm("environment.add_dischargepermit") else ""),
                 "renewal_days": enterprise_file.RENEWAL_DAYS,
@@ -353,3 +358,52 @@ def permit_section(user) -> dict:
         "due_count": counts[PermitStatus.EXPIRING] + counts[PermitStatus.EXPIRED],
         "due_url": f"{base}?renewal_due=true", "renewal_days": enterprise_file.RENEWAL_DAYS,
     }}
+
+
+# The environment map (环保地图) and the environment office's alerts on its home page -------------
+
+from django.conf import settings  # noqa: E402
+from django.http import JsonResponse  # noqa: E402
+
+from . import alerts  # noqa: E402
+from .map import map_layers  # noqa: E402
+
+MAP_PERMISSION = "environment.view_outfall"
+
+
+def _park_staff_only(request) -> None:
+    if not is_park_wide(request.user):
+        raise PermissionDenied("环保地图仅向园区管理人员开放。")
+
+
+@login_required
+@permission_required(MAP_PERMISSION, raise_exception=True)
+def environment_map(request):
+    """Water bodies, outfalls by stage, sites by their latest class and the last patrols, on one map."""
+    _park_staff_only(request)
+    return render(request, "environment/map.html", {
+        "title": "环保地图", "breadcrumbs": navigation.breadcrumbs(("环保地图", ""), module="environment"),
+        "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "dashboard_url": reverse("environment:dashboard"),
+    })
+
+
+@login_required
+@permission_required(MAP_PERMISSION, raise_exception=True)
+def environment_map_data(request):
+    if not is_park_wide(request.user):
+        return JsonResponse({"detail": "环保地图仅向园区管理人员开放。"}, status=403)
+    return JsonResponse(map_layers(request.user, settings.MAP_TILE_CRS))
+
+
+def alerts_section(request, role):
+    """On the environment office's home page: how many permits, measures, problems, chiefs and
+    samples are in each alert's condition now, each linking to its list."""
+    if not alerts.shown_to(request.user, role):
+        return None
+    rows = alerts.counts(request.user)
+    if not rows:
+        return None
+    return {"key": "environment-alerts", "title": "智慧环保：待办提醒", "template": "environment/home_section.html",
+            "context": {"rows": rows, "dashboard_url": reverse("environment:dashboard"),
+                        "map_url": reverse("environment:map")}}

@@ -79,7 +79,8 @@ stage_date_pages = ModelPages(
 )
 rule_pages = ModelPages(
     DeadlineRule, filterset_class=filters.DeadlineRuleFilterSet, prefix="deadline-rules/",
-    list_columns=["order", "code", "name", "working_days", "industrial_only"],
+    list_columns=["order", "name", "working_days", "industrial_only"],
+    detail_fields=["name", "working_days", "industrial_only", "order"],
     form_fields=["code", "name", "working_days", "industrial_only", "order"],
     api=Api("deadline-rules", serializer=serializers.DeadlineRuleSerializer),
     menu=Menu(MODULE, "办理时限", order=110, park_wide=True),

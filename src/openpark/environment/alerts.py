@@ -1,0 +1,198 @@
+"""The environment office's alerts (环保提醒): the daily check (Celery beat, `environment.check_alerts`)
+tells the users of the 环保 role once about each object that enters a condition, and the office's
+home page counts each condition with a link to its list.
+
+Each condition is found by the one function its list and the dashboard use (`services.permits_expiring`,
+`Measure.objects.overdue`, `EnvironmentProblem.objects.overdue`, `services.chiefs_behind`,
+`services.samples_worse_than_target`); an `EnvironmentAlert` row records that an object was told of,
+so a second run tells nothing again. Its `key` tells a new occurrence apart: a permit renewed to a
+new expiry date, a measure or problem given a new deadline, a chief behind again in the next period.
+"""
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.core.notifications import notify
+from openpark.core.roles import ROLES_BY_SLUG
+
+from . import services
+from .choices import AlertCondition, ChiefLevel, PermitStatus
+from .models import DischargePermit, EnvironmentAlert, EnvironmentProblem, Measure, RiverChief, WaterSample
+
+logger = logging.getLogger(__name__)
+
+# Whose work the alerts are: their users are told, and their home page counts them.
+ALERT_ROLES = ("environment",)
+
+
+@dataclass(frozen=True)
+class Found:
+    """An object in a condition: what tells this occurrence apart, and what the notice says."""
+    obj: object
+    key: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    condition: str  # AlertCondition
+    label: str  # as the home section names it
+    unit: str
+    notification_kind: str  # core NotificationKind
+    model: type
+    find: Callable[[date], list[Found]]
+    count: Callable[[date], int]
+    url: Callable[[date], str]
+    permission: str
+
+
+def _day(value) -> str:
+    return f"{value:%Y-%m-%d}" if value else ""
+
+
+def _permits(status: str) -> Callable[[date], list[Found]]:
+    def find(today: date) -> list[Found]:
+        found = []
+        for permit in services.permits_expiring(today):
+            if permit.status_on(today) != status:
+                continue
+            if status == PermitStatus.EXPIRED:
+                title, body = f"排污许可证已过期：{permit}", f"有效期至 {_day(permit.expires_on)}，已过期，请督促企业办理延续或重新申领。"
+            else:
+                title = f"排污许可证即将到期：{permit}"
+                body = (f"有效期至 {_day(permit.expires_on)}，须在 {_day(permit.renewal_due_on)} 前申请延续。")
+            found.append(Found(permit, _day(permit.expires_on), title, body))
+        return found
+    return find
+
+
+def _permit_count(status: str) -> Callable[[date], int]:
+    return lambda today: DischargePermit.objects.with_status(status, today).count()
+
+
+def _measures(today: date) -> list[Found]:
+    return [Found(measure, _day(measure.deadline), f"整治措施逾期：{measure}",
+                  f"完成时限 {_day(measure.deadline)}，尚未完成（责任单位：{measure.owner}）。")
+            for measure in Measure.objects.overdue(today).select_related("plan__outfall").order_by("deadline", "pk")]
+
+
+def _problems(today: date) -> list[Found]:
+    return [Found(problem, _day(problem.deadline), f"环境问题逾期：{problem}",
+                  f"整改期限 {_day(problem.deadline)}，当前状态：{problem.get_state_display()}。")
+            for problem in EnvironmentProblem.objects.overdue(today).order_by("deadline", "pk")]
+
+
+def _chiefs(today: date) -> list[Found]:
+    requirements = services.patrol_requirements(today)
+    found = []
+    for chief in services.chiefs_behind(today=today).order_by("level", "name"):
+        times, start = requirements[chief.level]
+        found.append(Found(chief, _day(start), f"河长巡河未达要求：{chief}",
+                           f"{ChiefLevel(chief.level).label}河长自 {_day(start)} 起应巡河 {times} 次，"
+                           f"已计入 {chief.done} 次，尚差 {chief.owed} 次。"))
+    return found
+
+
+def _samples(today: date) -> list[Found]:
+    return [Found(sample, "", f"水质劣于目标：{sample.site}",
+                  f"{timezone.localtime(sample.sampled_at):%Y-%m-%d %H:%M} 采样为 {sample.get_water_class_display()}，"
+                  f"目标为 {sample.site.get_target_class_display()}"
+                  + (f"，超标项目：{sample.exceedances}。" if sample.exceedances else "。"))
+            for sample in services.samples_worse_than_target(today)]
+
+
+def _list(name: str, query: str) -> Callable[[date], str]:
+    return lambda today: f"{reverse(name)}?{query}"
+
+
+CONDITIONS: tuple[Condition, ...] = (
+    Condition(AlertCondition.PERMIT_EXPIRING, "60 天内到期的排污许可证", "张", "deadline_soon", DischargePermit,
+              _permits(PermitStatus.EXPIRING), _permit_count(PermitStatus.EXPIRING),
+              _list("environment:dischargepermit_list", f"status={PermitStatus.EXPIRING}"),
+              "environment.view_dischargepermit"),
+    Condition(AlertCondition.PERMIT_EXPIRED, "已过期的排污许可证", "张", "overdue", DischargePermit,
+              _permits(PermitStatus.EXPIRED), _permit_count(PermitStatus.EXPIRED),
+              _list("environment:dischargepermit_list", f"status={PermitStatus.EXPIRED}"),
+              "environment.view_dischargepermit"),
+    Condition(AlertCondition.MEASURE_OVERDUE, "逾期未完成的整治措施", "项", "overdue", Measure, _measures,
+              lambda today: Measure.objects.overdue(today).count(),
+              _list("environment:measure_list", "overdue=true"), "environment.view_measure"),
+    Condition(AlertCondition.PROBLEM_OVERDUE, "逾期未整改的环境问题", "个", "overdue", EnvironmentProblem, _problems,
+              lambda today: EnvironmentProblem.objects.overdue(today).count(),
+              _list("environment:environmentproblem_list", "overdue=true"), "environment.view_environmentproblem"),
+    Condition(AlertCondition.CHIEF_BEHIND, "本期巡河未达要求的河长", "名", "overdue", RiverChief, _chiefs,
+              lambda today: services.chiefs_behind(today=today).count(),
+              _list("environment:patrol_duty", "behind=true"), "environment.view_riverchief"),
+    Condition(AlertCondition.SAMPLE_WORSE, f"近 {services.RECENT_SAMPLE_DAYS} 天劣于目标的水质采样", "次", "other",
+              WaterSample, _samples, lambda today: services.samples_worse_than_target(today).count(),
+              lambda today: (f"{reverse('environment:watersample_list')}?worse_than_target=true"
+                             f"&date_from={_day(services.recent_samples_since(today))}"),
+              "environment.view_watersample"),
+)
+
+
+def recipients():
+    """The active users of the roles whose work the alerts are."""
+    names = [ROLES_BY_SLUG[slug].name for slug in ALERT_ROLES]
+    return list(get_user_model().objects.filter(groups__name__in=names, is_active=True).distinct()
+                .values_list("pk", flat=True))
+
+
+def _new(condition: Condition, found: list[Found], told_to: int) -> list[Found]:
+    """The objects not yet told of in this occurrence of the condition, recorded as told now (one
+    read and one insert per condition)."""
+    if not found:
+        return []
+    content_type = ContentType.objects.get_for_model(condition.model)
+    told = set(EnvironmentAlert.objects.filter(condition=condition.condition, content_type=content_type,
+                                               object_id__in=[item.obj.pk for item in found])
+               .values_list("object_id", "key"))
+    fresh = [item for item in found if (item.obj.pk, item.key) not in told]
+    EnvironmentAlert.objects.bulk_create(
+        [EnvironmentAlert(condition=condition.condition, content_type=content_type, object_id=item.obj.pk,
+                          key=item.key, recipients=told_to) for item in fresh], ignore_conflicts=True)
+    return fresh
+
+
+def check(today: date | None = None) -> dict[str, int]:
+    """Tell the environment office about each object newly in a condition; {condition: how many}."""
+    today = today or timezone.localdate()
+    users = recipients()
+    told = dict.fromkeys((c.condition.value for c in CONDITIONS), 0)
+    if not users:  # nobody to tell yet: what is found now is told once someone holds the role
+        logger.warning("环保提醒：没有环保角色的在用账号，未发出提醒。")
+        return told
+    for condition in CONDITIONS:
+        with transaction.atomic():
+            fresh = _new(condition, condition.find(today), len(users))
+            for item in fresh:
+                notify(users, kind=condition.notification_kind, title=item.title, body=item.body, obj=item.obj)
+        told[condition.condition.value] = len(fresh)
+        if fresh:
+            logger.info("环保提醒：%s %d 条，通知 %d 人。", condition.condition.label, len(fresh), len(users))
+    return told
+
+
+def counts(user, today: date | None = None) -> list[dict]:
+    """For the home section: each condition the user may see, how many objects are in it now and
+    the list that shows them."""
+    today = today or timezone.localdate()
+    return [{"condition": c.condition.value, "label": c.label, "unit": c.unit, "count": c.count(today),
+             "url": c.url(today)}
+            for c in CONDITIONS if user.has_perm(c.permission)]
+
+
+def shown_to(user, role) -> bool:
+    """The home section is on the home page of the roles the alerts are for, to a park-wide user."""
+    from openpark.core.scoping import is_park_wide
+
+    return role.slug in ALERT_ROLES and is_park_wide(user)
+

@@ -1,0 +1,172 @@
+"""The environment map (环保地图): water bodies and their segments, outfalls coloured by their stage,
+monitoring sites coloured by the class of their latest sample, and the last 30 days of patrol tracks,
+served as GeoJSON by the app itself (no tile server needed), as the enterprise map is.
+
+One query per layer, whatever the number of rows; a layer is given only to a user who may see its
+records, and its rows are those of the user's scope. Texts go out as data: the page's script puts
+every one of them through `OpenPark.escapeHtml`. When the configured basemap is in GCJ-02,
+coordinates are converted here, so the stored WGS-84 values never change.
+"""
+from collections import Counter
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.core import geo
+from openpark.core.scoping import scope_queryset
+
+from . import services
+from .choices import ALL_STAGES, SAMPLE_CLASS_CHOICES, OutfallStage, WaterBodyKind
+from .models import MonitoringSite, Outfall, Patrol, RiverSegment, WaterBody
+
+PATROL_DAYS = 30
+
+# The outfall's stages: red while it is only found, amber while it is examined (测、溯), orange in
+# remediation, greens towards close-out, greys and purple where it ended otherwise.
+STAGE_COLOURS = {
+    OutfallStage.SUSPECTED: "#c4302b", OutfallStage.VERIFIED: "#e0533d", OutfallStage.MONITORED: "#e6a100",
+    OutfallStage.TRACED: "#d98b00", OutfallStage.PLAN_APPROVED: "#c47a00", OutfallStage.IN_REMEDIATION: "#e07b00",
+    OutfallStage.PENDING_CLOSEOUT: "#7cb342", OutfallStage.COUNTY_PRECLOSED: "#4caf50",
+    OutfallStage.CLOSED: "#1b7f3b", OutfallStage.REJECTED: "#9aa5b1", OutfallStage.ABOLISHED: "#4a4f57",
+    OutfallStage.MERGED: "#7d4fb3",
+}
+# Water classes as Chinese water-quality maps colour them: I–II blues, III green, IV yellow,
+# V orange, 劣V red; a site with no graded sample grey.
+CLASS_COLOURS = {1: "#5ab4e5", 2: "#1d5fa8", 3: "#2e9d4f", 4: "#e6c200", 5: "#f08c00", 6: "#d32f2f"}
+NO_CLASS = "尚无评价结果"
+NO_CLASS_COLOUR = "#9aa5b1"
+WATER_COLOUR, SEGMENT_COLOUR = "#3b8fd9", "#0b5394"
+PATROL_COLOUR = "#7d4fb3"
+LAYERS = {  # key: (name, permission)
+    "waters": ("水体", "environment.view_waterbody"),
+    "segments": ("河段", "environment.view_riversegment"),
+    "patrols": (f"近 {PATROL_DAYS} 天巡河轨迹", "environment.view_patrol"),
+    "outfalls": ("入河排污口", "environment.view_outfall"),
+    "sites": ("监测断面", "environment.view_monitoringsite"),
+}  # drawn in this order: the points on top
+
+
+def _km(value) -> str:
+    return f"{value:,.2f} 千米" if value is not None else ""
+
+
+def _feature(geometry, **properties) -> dict:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def _collection(features) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _point(longitude, latitude) -> dict:
+    return {"type": "Point", "coordinates": [float(longitude), float(latitude)]}
+
+
+def _detail(name: str, pk: int) -> str:
+    return reverse(f"environment:{name}_detail", args=[pk])
+
+
+def _waters(user) -> tuple[list, list]:
+    target_labels = dict(WaterBody._meta.get_field("target_class").choices)
+    kinds = dict(WaterBodyKind.choices)
+    features = []
+    for pk, name, kind, target, length, geometry in (
+            scope_queryset(WaterBody.objects.exclude(geometry=None), user)
+            .values_list("pk", "name", "kind", "target_class", "length_km", "geometry")):
+        if not geometry:
+            continue
+        figure = "，".join(text for text in (
+            str(kinds.get(kind, "")), f"水质目标 {target_labels[target]}" if target else "", _km(length)) if text)
+        features.append(_feature(geometry, name=name, figure=figure, url=_detail("waterbody", pk),
+                                 lake=kind == WaterBodyKind.LAKE, yangtze=kind == WaterBodyKind.YANGTZE))
+    return features, [{"label": "水体", "colour": WATER_COLOUR, "count": len(features), "shape": "line"}]
+
+
+def _segments(user) -> tuple[list, list]:
+    features = []
+    for pk, name, body, length, start, end, geometry in (
+            scope_queryset(RiverSegment.objects.exclude(geometry=None), user)
+            .values_list("pk", "name", "water_body__name", "length_km", "start_description", "end_description",
+                         "geometry")):
+        if not geometry:
+            continue
+        reach = f"{start}至{end}" if start and end else ""
+        figure = "，".join(text for text in (reach, _km(length)) if text)
+        features.append(_feature(geometry, name=f"{body} · {name}", figure=figure, url=_detail("riversegment", pk)))
+    return features, [{"label": "河段", "colour": SEGMENT_COLOUR, "count": len(features), "shape": "line"}]
+
+
+def _outfalls(user) -> tuple[list, list]:
+    labels = dict(OutfallStage.choices)
+    rows = list(scope_queryset(Outfall.objects.all(), user)
+                .values_list("pk", "code", "name", "stage", "longitude", "latitude", "water_body__name",
+                             "outfall_class__name"))
+    features = [_feature(_point(lon, lat), name=f"{code} {name}", stage=stage, colour=STAGE_COLOURS[stage],
+                         figure=f"{labels[stage]}，{kind}，排入{body}", url=_detail("outfall", pk))
+                for pk, code, name, stage, lon, lat, body, kind in rows]
+    counted = Counter(stage for _, _, _, stage, *_ in rows)
+    legend = [{"label": str(labels[stage]), "colour": STAGE_COLOURS[stage], "count": counted[stage.value],
+               "stage": stage.value} for stage in ALL_STAGES if counted[stage.value]]
+    return features, legend
+
+
+def _sites(user) -> tuple[list, list]:
+    classes = dict(SAMPLE_CLASS_CHOICES)
+    rows = list(services.with_latest_class(scope_queryset(MonitoringSite.objects.filter(is_active=True), user)
+                                           .exclude(longitude=None).exclude(latitude=None))
+                .values_list("pk", "code", "name", "longitude", "latitude", "target_class", "latest_class"))
+    features = []
+    for pk, code, name, lon, lat, target, latest in rows:
+        latest_text = f"最新水质 {classes[latest]}" if latest else NO_CLASS
+        target_text = f"目标 {classes[target]}" if target else "未定目标"
+        worse = bool(latest and target and latest > target)
+        features.append(_feature(
+            _point(lon, lat), name=f"{code} {name}", water_class=latest or 0,
+            colour=CLASS_COLOURS.get(latest, NO_CLASS_COLOUR), worse=worse,
+            figure=f"{latest_text}（{target_text}）" + ("，劣于目标" if worse else ""), url=_detail("monitoringsite", pk)))
+    counted = Counter(latest or 0 for *_, latest in rows)
+    legend = [{"label": label, "colour": CLASS_COLOURS[number], "count": counted[number], "water_class": number}
+              for number, label in SAMPLE_CLASS_CHOICES]
+    legend.append({"label": NO_CLASS, "colour": NO_CLASS_COLOUR, "count": counted[0], "water_class": 0})
+    return features, legend
+
+
+def _patrols(user, now) -> tuple[list, list]:
+    since = now - timedelta(days=PATROL_DAYS)
+    rows = (scope_queryset(Patrol.objects.filter(started_at__gte=since, started_at__lte=now).exclude(track=None), user)
+            .order_by("started_at", "pk")
+            .values_list("pk", "chief__name", "water_body__name", "started_at", "duration_minutes", "distance_km",
+                         "counts", "track"))
+    features = []
+    for pk, chief, body, started, minutes, km, counts, track in rows:
+        if not track:
+            continue
+        figure = "，".join(text for text in (_km(km), f"{minutes:,} 分钟", "计入履职" if counts else "不计入履职") if text)
+        features.append(_feature(track, name=f"{chief} {timezone.localtime(started):%Y-%m-%d %H:%M} 巡{body}",
+                                 counts=bool(counts), figure=figure, url=_detail("patrol", pk)))
+    counted = sum(1 for f in features if f["properties"]["counts"])
+    legend = [{"label": "计入履职的巡河", "colour": PATROL_COLOUR, "count": counted, "shape": "line"},
+              {"label": "不计入履职的巡河（虚线）", "colour": PATROL_COLOUR, "count": len(features) - counted,
+               "shape": "dashed"}]
+    return features, legend
+
+
+def map_layers(user, crs: str = "wgs84", now=None) -> dict:
+    """{"layers": [{key, name, features (GeoJSON), legend}], ...} of the layers the user may see."""
+    now = now or timezone.now()
+
+    def transform(geometry):
+        return geo.transform_geometry(geometry, geo.wgs84_to_gcj02) if crs == "gcj02" else geometry
+
+    builders = {"waters": _waters, "segments": _segments, "outfalls": _outfalls, "sites": _sites,
+                "patrols": lambda u: _patrols(u, now)}
+    layers = []
+    for key, (name, permission) in LAYERS.items():
+        if not user.has_perm(permission):
+            continue
+        features, legend = builders[key](user)
+        for feature in features:
+            feature["geometry"] = transform(feature["geometry"])
+        layers.append({"key": key, "name": name, "features": _collection(features), "legend": legend})
+    return {"layers": layers, "patrol_days": PATROL_DAYS}

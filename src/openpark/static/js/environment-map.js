@@ -1,0 +1,103 @@
+// The environment map (环保地图): water bodies and segments, outfalls by stage, monitoring sites by
+// their latest class and the last patrol tracks, from /environment/map/data/; no basemap needed.
+// Every text reaches Leaflet through OpenPark.escapeHtml (openpark.js), as on the enterprise map.
+(function () {
+  "use strict";
+  var element = document.getElementById("map");
+  if (!element) { return; }
+  var map = L.map(element, { preferCanvas: true });
+  element.leafletMap = map;  // for the browser tests to work with
+  if (element.dataset.tiles) {
+    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
+  }
+  var legend = document.getElementById("map-legend");
+  var escapeHtml = OpenPark.escapeHtml;
+
+  // Name, key figure and a link to the record's page: the popup of every feature.
+  function popup(properties) {
+    return '<a href="' + escapeHtml(properties.url) + '">' + escapeHtml(properties.name) + "</a><br>" +
+      escapeHtml(properties.figure);
+  }
+
+  function bind(feature, layer) {
+    layer.bindTooltip(escapeHtml(feature.properties.name) + "<br>" + escapeHtml(feature.properties.figure),
+                      { sticky: true });
+    layer.bindPopup(popup(feature.properties));
+  }
+
+  // Outfalls are small dots ringed in white; monitoring sites larger, ringed in dark grey, so that a
+  // green outfall (closed) and a green site (class III) are told apart.
+  function circle(feature, latlng) {
+    var site = feature.properties.water_class !== undefined;
+    return L.circleMarker(latlng, { radius: site ? 8 : 6, color: site ? "#1f2933" : "#fff", weight: site ? 2.5 : 1.5,
+                                    fillColor: feature.properties.colour, fillOpacity: 0.95 });
+  }
+
+  // How each layer is drawn.
+  var STYLES = {
+    waters: function (feature) {
+      var p = feature.properties;
+      return { color: "#3b8fd9", weight: p.yangtze ? 9 : 4, opacity: p.yangtze ? 0.55 : 0.85,
+               fillColor: "#3b8fd9", fillOpacity: p.lake ? 0.3 : 0 };
+    },
+    segments: function () { return { color: "#0b5394", weight: 2, opacity: 0.9 }; },
+    patrols: function (feature) {
+      return { color: "#7d4fb3", weight: 2, opacity: 0.75, dashArray: feature.properties.counts ? null : "6 5" };
+    }
+  };
+
+  function layerOf(data) {
+    return L.geoJSON(data.features, {
+      style: STYLES[data.key],
+      pointToLayer: circle,
+      onEachFeature: bind
+    });
+  }
+
+  function swatch(item) {
+    var mark = OpenPark.node("i");
+    if (item.shape === "line" || item.shape === "dashed") {
+      mark.className = item.shape === "dashed" ? "legend-line dashed" : "legend-line";
+      mark.style.color = item.colour;
+    } else {
+      if (item.water_class !== undefined) { mark.className = "legend-site"; }
+      mark.style.backgroundColor = item.colour;
+    }
+    return mark;
+  }
+
+  function legendGroup(data) {
+    var group = OpenPark.node("div", "legend-group");
+    group.dataset.layer = data.key;
+    group.appendChild(OpenPark.node("strong", null, data.name));
+    data.legend.forEach(function (item) {
+      var entry = OpenPark.node("span", "legend-item");
+      entry.appendChild(swatch(item));
+      entry.appendChild(document.createTextNode(item.label + "（" + OpenPark.formatNumber(item.count) + "）"));
+      group.appendChild(entry);
+    });
+    return group;
+  }
+
+  function draw(data) {
+    var overlays = {};
+    var everything = L.featureGroup();
+    data.layers.forEach(function (layerData) {
+      var layer = layerOf(layerData).addTo(map);
+      layer.addTo(everything);
+      overlays[escapeHtml(layerData.name + "（" + layerData.features.features.length + "）")] = layer;
+      element.dataset[layerData.key] = String(layerData.features.features.length);
+    });
+    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    legend.replaceChildren.apply(legend, data.layers.map(legendGroup));
+    var bounds = everything.getBounds();
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20] }); }
+    else { map.setView([32.0, 120.27], 12); }
+    element.dataset.ready = "true";
+  }
+
+  element.dataset.ready = "false";
+  fetch(element.dataset.url, { credentials: "same-origin" })
+    .then(function (response) { return response.json(); })
+    .then(draw);
+})();

@@ -1,0 +1,74 @@
+"""The environment map renders the demo park with no internet and no basemap: its five layers in
+the layer control, the legend in Chinese, popups with a link to the record, no CSP or script error."""
+import pytest
+
+from .test_home import log_in
+from .watch import PageWatch
+
+pytestmark = pytest.mark.browser
+
+LAYER_NAMES = ("水体", "河段", "近 30 天巡河轨迹", "入河排污口", "监测断面")
+
+
+def test_the_environment_map_shows_the_demo_park(browser, live_server, demo_park, artifacts):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    watch = PageWatch(page)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    log_in(page, live_server.url, "environment")
+    page.goto(live_server.url + "/environment/")
+    page.click("#map-link")
+    page.wait_for_url(live_server.url + "/environment/map/")
+    page.wait_for_selector("#map[data-ready=true]")
+
+    drawn = {key: int(page.get_attribute("#map", f"data-{key}")) for key in
+             ("waters", "segments", "outfalls", "sites", "patrols")}
+    assert drawn["waters"] == 6 and drawn["segments"] == 5 and drawn["outfalls"] == 8 and drawn["sites"] == 8
+    assert drawn["patrols"] > 10
+    control = page.locator(".leaflet-control-layers-overlays").inner_text()
+    for name in LAYER_NAMES:
+        assert name in control
+    assert page.locator(".leaflet-control-layers-overlays input:checked").count() == 5
+
+    legend = page.locator("#map-legend")
+    outfalls = legend.locator("[data-layer=outfalls]").inner_text()
+    assert "已销号（3）" in outfalls and "整治中（2）" in outfalls and "待销号（1）" in outfalls
+    sites = legend.locator("[data-layer=sites]").inner_text()
+    assert "II类" in sites and "劣V类" in sites and "尚无评价结果" in sites
+    patrols = legend.locator("[data-layer=patrols]").inner_text()
+    assert "计入履职的巡河" in patrols and "不计入履职的巡河（虚线）" in patrols
+
+    # The map fits its data: the whole park is in view.
+    inside = page.evaluate("""() => {
+      const map = document.getElementById("map").leafletMap, view = map.getBounds();
+      let all = true;
+      map.eachLayer(layer => { if (layer.getLatLng && !view.contains(layer.getLatLng())) { all = false; } });
+      return all;
+    }""")
+    assert inside
+
+    # A popup: the outfall's name, its stage, a link to its page.
+    texts = page.evaluate("""() => {
+      const map = document.getElementById("map").leafletMap, texts = [];
+      map.eachLayer(layer => {
+        if (layer.getPopup && layer.getPopup() && layer.feature && layer.feature.properties.stage) {
+          layer.openPopup();
+          const element = layer.getPopup().getElement();
+          texts.push([element.textContent, element.querySelector("a").getAttribute("href")]);
+        }
+      });
+      return texts;
+    }""")
+    closed = [(text, href) for text, href in texts if text.startswith("CN001")]
+    assert closed and "已销号" in closed[0][0] and closed[0][1].startswith("/environment/outfalls/")
+    page.keyboard.press("Escape")
+    page.evaluate("() => document.getElementById('map').leafletMap.closePopup()")
+    page.screenshot(path=str(artifacts / "environment-map.png"), full_page=True)
+
+    # A layer switched off leaves the map.
+    page.locator(".leaflet-control-layers-overlays label", has_text="近 30 天巡河轨迹").locator("input").uncheck()
+    assert page.locator(".leaflet-control-layers-overlays input:checked").count() == 4
+
+    assert watch.collect() == [], "\n".join(watch.problems)
+    assert all(url.startswith(live_server.url) for url in requests), [u for u in requests if not u.startswith(live_server.url)]
+    page.close()

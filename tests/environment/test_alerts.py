@@ -1,0 +1,193 @@
+"""The environment office's alerts: the daily check tells the 环保 role's users once about each
+permit expiring or expired, measure and problem overdue, chief behind this period and recent sample
+worse than its target (each found by the function its list uses), and nothing again on the next
+run; the office's home page counts each condition with a link to its list; Celery beat schedules
+the check and `run_periodic_checks` runs it."""
+import io
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.celery import app
+from openpark.core.models import Notification
+from openpark.environment import alerts, services
+from openpark.environment.models import (
+    DischargePermit, EnvironmentAlert, EnvironmentProblem, Measure, MonitoringSite, Patrol, RiverChief, WaterBody,
+    WaterSample,
+)
+from openpark.environment.patrols import period_start
+from openpark.environment.tasks import check_alerts
+from tests.factories import EnterpriseFactory, bind_enterprise
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+CONDITIONS = ("permit_expiring", "permit_expired", "measure_overdue", "problem_overdue", "chief_behind",
+              "sample_worse")
+
+
+def ago(days: int) -> date:
+    return TODAY - timedelta(days=days)
+
+
+@pytest.fixture
+def office(make_user):
+    """Two users of the 环保 role (and one whose account is off), and users of other roles."""
+    return {"staff": [make_user("environment"), make_user("environment")],
+            "inactive": make_user("environment", is_active=False),
+            "others": [make_user("leader"), make_user("economy"), make_user("steward")]}
+
+
+@pytest.fixture
+def park(make_outfall):
+    """One object in each condition, and one out of it."""
+    first, second, third = EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory()
+
+    def permit(enterprise, expires_on):
+        return DischargePermit.objects.create(enterprise=enterprise, number=f"{enterprise.uscc}001P", category="key",
+                                              issued_on=date(2021, 1, 4), expires_on=expires_on)
+
+    plan = make_outfall("in_remediation", plan_type="regularise").plan
+
+    def measure(content, deadline, status="in_progress"):
+        return Measure.objects.create(plan=plan, content=content, owner="城南办事处", status=status, deadline=deadline)
+
+    canal = WaterBody.objects.create(name="七圩港", kind="canal", target_class="III")
+    site = MonitoringSite.objects.create(code="QW01", name="七圩港入江口", water_body=canal)
+
+    def sample(days, water_class):
+        moment = timezone.make_aware(datetime.combine(ago(days), time(9, 30)))
+        return WaterSample.objects.create(site=site, sampled_at=moment, water_class=water_class, exceedances="氨氮")
+
+    behind = RiverChief.objects.create(name="吴春生", level="village")
+    done = RiverChief.objects.create(name="钱永刚", level="village")
+    behind.water_bodies.set([canal])
+    done.water_bodies.set([canal])
+    period = timezone.make_aware(datetime.combine(period_start("week", TODAY), time.min))
+    start = max(timezone.now() - timedelta(minutes=50), period)
+    walked = Patrol(chief=done, water_body=canal, started_at=start, ended_at=start + timedelta(minutes=40),
+                    distance_km=D("3"))
+    walked.full_clean()
+    walked.save()
+    return {
+        "expiring": permit(first, TODAY + timedelta(days=30)), "expired": permit(second, ago(5)),
+        "valid": permit(third, TODAY + timedelta(days=200)),
+        "overdue_measure": measure("封堵雨污混接管", ago(3)), "done_measure": measure("设置标志牌", ago(3), "done"),
+        "future_measure": measure("安装视频监控", TODAY + timedelta(days=3)),
+        "overdue_problem": EnvironmentProblem.objects.create(category="bank", description="岸坡堆放建筑垃圾",
+                                                             found_on=ago(20), deadline=ago(2)),
+        "future_problem": EnvironmentProblem.objects.create(category="bank", description="护坡局部坍塌",
+                                                            found_on=ago(2), deadline=TODAY + timedelta(days=10)),
+        "behind": behind, "done": done,
+        "worse": sample(2, 5), "old_worse": sample(12, 5), "good": sample(1, 2),
+    }
+
+
+def notified(user) -> dict[str, set]:
+    """{title prefix: {object ids}} of the user's notifications."""
+    found = {}
+    for title, object_id in Notification.objects.filter(recipient=user).values_list("title", "object_id"):
+        found.setdefault(title.split("：", 1)[0], set()).add(object_id)
+    return found
+
+
+def test_each_alert_is_told_once_to_the_environment_office(park, office):
+    told = alerts.check(TODAY)
+    assert told == {"permit_expiring": 1, "permit_expired": 1, "measure_overdue": 1, "problem_overdue": 1,
+                    "chief_behind": 1, "sample_worse": 1}
+    expected = {"排污许可证即将到期": {park["expiring"].pk}, "排污许可证已过期": {park["expired"].pk},
+                "整治措施逾期": {park["overdue_measure"].pk}, "环境问题逾期": {park["overdue_problem"].pk},
+                "河长巡河未达要求": {park["behind"].pk}, "水质劣于目标": {park["worse"].pk}}
+    for user in office["staff"]:
+        assert notified(user) == expected
+    for user in (office["inactive"], *office["others"]):
+        assert notified(user) == {}
+    notice = Notification.objects.get(recipient=office["staff"][0], object_id=park["worse"].pk, title__startswith="水质")
+    assert notice.url == park["worse"].get_absolute_url()
+    assert "V类" in notice.body and "目标为 III类" in notice.body and "氨氮" in notice.body
+    permit = Notification.objects.get(recipient=office["staff"][0], title__startswith="排污许可证即将到期")
+    assert permit.kind == "deadline_soon" and str(park["expiring"].renewal_due_on) in permit.body
+    assert EnvironmentAlert.objects.count() == 6 and set(EnvironmentAlert.objects.values_list("recipients", flat=True)) == {2}
+
+    before = Notification.objects.count()
+    assert alerts.check(TODAY) == dict.fromkeys(CONDITIONS, 0)  # the second run tells nothing again
+    assert Notification.objects.count() == before
+
+
+def test_a_new_occurrence_is_told_again(park, office):
+    alerts.check(TODAY)
+    measure = park["overdue_measure"]
+    Measure.objects.filter(pk=measure.pk).update(deadline=ago(1))  # given a new deadline, missed again
+    told = alerts.check(TODAY)
+    assert told["measure_overdue"] == 1 and sum(told.values()) == 1
+    # Next week the chief is behind in a new period; the chief who patrolled this week is too.
+    told = alerts.check(TODAY + timedelta(days=7))
+    assert told["chief_behind"] == 2
+
+
+def test_alerts_come_from_the_lists_rules(park):
+    """Each condition's objects are those its list's filter finds."""
+    found = {condition.condition.value: {item.obj.pk for item in condition.find(TODAY)}
+             for condition in alerts.CONDITIONS}
+    assert found["permit_expiring"] | found["permit_expired"] == {p.pk for p in services.permits_expiring(TODAY)}
+    assert found["measure_overdue"] == set(Measure.objects.overdue(TODAY).values_list("pk", flat=True))
+    assert found["problem_overdue"] == set(EnvironmentProblem.objects.overdue(TODAY).values_list("pk", flat=True))
+    assert found["chief_behind"] == set(services.chiefs_behind(today=TODAY).values_list("pk", flat=True))
+    assert found["sample_worse"] == {park["worse"].pk}
+
+
+def test_nobody_in_the_role_nothing_is_recorded(park, make_user):
+    make_user("leader")
+    assert alerts.check(TODAY) == dict.fromkeys(CONDITIONS, 0)
+    assert not EnvironmentAlert.objects.exists()
+
+
+def test_the_home_section_counts_each_alert_with_its_list(park, office, client_for):
+    client = client_for(office["staff"][0])
+    page = client.get(reverse("role_home", args=["environment"]))
+    html = page.content.decode()
+    assert 'data-section="environment-alerts"' in html
+    rows = {row["condition"]: row for section in page.context["sections"] if section["key"] == "environment-alerts"
+            for row in section["context"]["rows"]}
+    assert {key: row["count"] for key, row in rows.items()} == {
+        "permit_expiring": 1, "permit_expired": 1, "measure_overdue": 1, "problem_overdue": 1, "chief_behind": 1,
+        "sample_worse": 1}
+    for row in rows.values():
+        assert f'href="{row["url"]}"'.replace("&", "&amp;") in html
+    # Each link lists exactly what is counted.
+    listed = {key: client.get(row["url"]) for key, row in rows.items()}
+    for key in ("permit_expiring", "permit_expired", "measure_overdue", "problem_overdue", "sample_worse"):
+        assert listed[key].status_code == 200
+        assert listed[key].context["page"].paginator.count == 1, key
+    assert listed["sample_worse"].context["page"].object_list[0] == park["worse"]
+    assert "吴春生" in listed["chief_behind"].content.decode()
+    assert "钱永刚" not in listed["chief_behind"].content.decode().split("巡河未达标")[-1]
+
+
+def test_the_home_section_is_only_for_the_environment_office(park, make_user, client_for):
+    company = EnterpriseFactory()
+    enterprise_user = make_user("enterprise")
+    bind_enterprise(enterprise_user, company)
+    for slug, user in (("leader", make_user("leader")), ("economy", make_user("economy")),
+                       ("investment", make_user("investment")), ("enterprise", enterprise_user),
+                       ("steward", make_user("steward"))):
+        page = client_for(user).get(reverse("role_home", args=[slug]))
+        assert page.status_code == 200, slug
+        assert 'data-section="environment-alerts"' not in page.content.decode(), slug
+
+
+def test_the_beat_schedule_runs_the_check_daily_and_the_command_runs_it(park, office, settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["environment"]
+    assert entry["task"] == "environment.check_alerts"
+    app.loader.import_default_modules()
+    assert "environment.check_alerts" in app.tasks
+    out = io.StringIO()
+    call_command("run_periodic_checks", "environment", stdout=out, stderr=io.StringIO())
+    assert "environment：environment.check_alerts 已完成。" in out.getvalue()
+    assert EnvironmentAlert.objects.count() == 6
+    assert Notification.objects.filter(recipient=office["staff"][1]).count() == 6
+    assert check_alerts.apply().get() == dict.fromkeys(CONDITIONS, 0)

@@ -1,0 +1,220 @@
+"""The environment map (环保地图): its data endpoint gives each layer as GeoJSON (water bodies and
+segments with a geometry, outfalls coloured by stage, sites by the class of their latest sample,
+the last 30 days of patrol tracks), with legends in Chinese, in one query per layer; it is for the
+park's staff only; names go out as data, never as markup; the page loads its script from a file."""
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.core import geo
+from openpark.environment import map as environment_map
+from openpark.environment.models import MonitoringSite, Patrol, RiverChief, RiverSegment, WaterBody, WaterSample
+from tests.factories import EnterpriseFactory, bind_enterprise
+
+pytestmark = pytest.mark.django_db
+
+MARKUP = "<img src=x onerror=alert(1)>"
+LINE = {"type": "LineString", "coordinates": [[120.215, 31.976], [120.268, 31.979], [120.322, 31.983]]}
+CANAL = {"type": "LineString", "coordinates": [[120.259, 32.046], [120.263, 32.018], [120.266, 31.982]]}
+TRACK = {"type": "LineString", "coordinates": [[120.26, 32.030], [120.262, 32.012], [120.264, 31.995]]}
+
+
+def layers_of(response) -> dict:
+    assert response.status_code == 200, response.content
+    return {layer["key"]: layer for layer in response.json()["layers"]}
+
+
+def properties(layer) -> dict:
+    return {f["properties"]["name"]: f["properties"] for f in layer["features"]["features"]}
+
+
+@pytest.fixture
+def park(yangtze, segment, make_outfall):
+    """Three water bodies (one without geometry), outfalls at three stages, three sites (class II, V
+    and none), and patrols: two recent (one not counting), one older than 30 days."""
+    yangtze.geometry = LINE
+    yangtze.save()
+    segment.geometry = {"type": "LineString", "coordinates": LINE["coordinates"][:2]}
+    segment.start_description, segment.end_description = "七圩港口门上游", "夹港口门下游"
+    segment.save()
+    canal = WaterBody.objects.create(name="七圩港", kind="canal", target_class="III", length_km=D("9.8"), geometry=CANAL)
+    WaterBody.objects.create(name="无图水体", kind="river")
+    RiverSegment.objects.create(water_body=canal, name="无图河段")
+    make_outfall("suspected")
+    make_outfall("suspected")
+    make_outfall("in_remediation")
+    make_outfall("closed")
+    clean = MonitoringSite.objects.create(code="QW01", name="七圩港上游", water_body=canal, longitude=D("120.26"),
+                                          latitude=D("32.03"))
+    dirty = MonitoringSite.objects.create(code="QW02", name="七圩港入江口", water_body=canal, longitude=D("120.265"),
+                                          latitude=D("31.99"))
+    MonitoringSite.objects.create(code="QW03", name="新设断面", water_body=canal, longitude=D("120.262"),
+                                  latitude=D("32.01"))
+    MonitoringSite.objects.create(code="QW04", name="无坐标断面", water_body=canal)
+    now = timezone.now()
+    WaterSample.objects.create(site=clean, sampled_at=now - timedelta(days=40), water_class=5)
+    WaterSample.objects.create(site=clean, sampled_at=now - timedelta(days=10), water_class=2)  # the latest
+    WaterSample.objects.create(site=dirty, sampled_at=now - timedelta(days=10), water_class=5)
+    chief = RiverChief.objects.create(name="钱永刚", level="village")
+    chief.water_bodies.set([canal])
+    for days, counts in ((3, True), (12, False), (45, True)):
+        start = now - timedelta(days=days)
+        made = Patrol.objects.create(chief=chief, water_body=canal, started_at=start,
+                                     ended_at=start + timedelta(minutes=50), track=TRACK)
+        Patrol.objects.filter(pk=made.pk).update(counts=counts)
+    return {"canal": canal, "clean": clean, "dirty": dirty, "chief": chief}
+
+
+@pytest.fixture
+def staff(make_user, client_for):
+    return client_for(make_user("environment"))
+
+
+def test_each_layer_is_geojson_with_its_legend(park, staff):
+    layers = layers_of(staff.get(reverse("environment:map_data")))
+    assert list(layers) == ["waters", "segments", "patrols", "outfalls", "sites"]
+    for layer in layers.values():
+        assert layer["features"]["type"] == "FeatureCollection"
+        assert all(f["type"] == "Feature" and f["properties"]["url"] for f in layer["features"]["features"])
+
+    waters = properties(layers["waters"])
+    assert set(waters) == {"长江（靖江段）", "七圩港"}  # a water body without geometry is not drawn
+    assert waters["七圩港"]["figure"] == "港河（沟渠），水质目标 Ⅲ类，9.80 千米"
+    assert waters["七圩港"]["url"] == reverse("environment:waterbody_detail", args=[park["canal"].pk])
+    assert layers["waters"]["features"]["features"][0]["geometry"]["type"] == "LineString"
+    segments = properties(layers["segments"])
+    assert list(segments) == ["长江（靖江段） · 城南段"]
+    assert segments["长江（靖江段） · 城南段"]["figure"] == "七圩港口门上游至夹港口门下游，8.50 千米"
+
+
+def test_outfalls_are_coloured_by_stage_with_the_stages_and_their_counts(park, staff):
+    layer = layers_of(staff.get(reverse("environment:map_data")))["outfalls"]
+    features = layer["features"]["features"]
+    assert len(features) == 4 and all(f["geometry"]["type"] == "Point" for f in features)
+    assert features[0]["geometry"]["coordinates"] == [120.26, 31.98]
+    first = features[0]["properties"]
+    assert first["name"] == "CN001 排口1"
+    assert first["figure"].startswith("疑似，") and first["figure"].endswith("，排入长江（靖江段）")
+    assert {f["properties"]["stage"]: f["properties"]["colour"] for f in features} == {
+        stage: environment_map.STAGE_COLOURS[stage] for stage in ("suspected", "in_remediation", "closed")}
+    assert [(item["label"], item["count"]) for item in layer["legend"]] == [("疑似", 2), ("整治中", 1), ("已销号", 1)]
+
+
+def test_sites_are_coloured_by_their_latest_class(park, staff):
+    layer = layers_of(staff.get(reverse("environment:map_data")))["sites"]
+    sites = properties(layer)
+    assert set(sites) == {"QW01 七圩港上游", "QW02 七圩港入江口", "QW03 新设断面"}  # one without a position is left out
+    clean, dirty, new = sites["QW01 七圩港上游"], sites["QW02 七圩港入江口"], sites["QW03 新设断面"]
+    assert (clean["water_class"], clean["colour"], clean["worse"]) == (2, "#1d5fa8", False)  # its latest, not its worst
+    assert clean["figure"] == "最新水质 II类（目标 III类）"
+    assert (dirty["water_class"], dirty["colour"], dirty["worse"]) == (5, "#f08c00", True)
+    assert dirty["figure"] == "最新水质 V类（目标 III类），劣于目标"
+    assert (new["water_class"], new["colour"], new["figure"]) == (0, "#9aa5b1", "尚无评价结果（目标 III类）")
+    legend = {item["label"]: (item["colour"], item["count"]) for item in layer["legend"]}
+    assert list(legend) == ["I类", "II类", "III类", "IV类", "V类", "劣V类", "尚无评价结果"]
+    assert legend["II类"] == ("#1d5fa8", 1) and legend["V类"] == ("#f08c00", 1) and legend["劣V类"] == ("#d32f2f", 0)
+    assert legend["尚无评价结果"][1] == 1
+    assert environment_map.CLASS_COLOURS[1] != environment_map.CLASS_COLOURS[2]
+
+
+def test_patrol_tracks_of_the_last_30_days_say_whether_they_count(park, staff):
+    layer = layers_of(staff.get(reverse("environment:map_data")))["patrols"]
+    features = layer["features"]["features"]
+    assert len(features) == 2  # the patrol 45 days ago is left out
+    assert [f["properties"]["counts"] for f in features] == [False, True]  # oldest first
+    assert all(f["geometry"] == TRACK for f in features)
+    latest = features[1]["properties"]
+    assert latest["name"].startswith("钱永刚 ") and latest["name"].endswith(" 巡七圩港")
+    assert latest["figure"].endswith("50 分钟，计入履职") and features[0]["properties"]["figure"].endswith("不计入履职")
+    assert [(item["label"], item["count"], item["shape"]) for item in layer["legend"]] == [
+        ("计入履职的巡河", 1, "line"), ("不计入履职的巡河（虚线）", 1, "dashed")]
+
+
+def test_one_query_per_layer_whatever_the_number_of_rows(park, staff, make_outfall):
+    url = reverse("environment:map_data")
+    staff.get(url)
+    with CaptureQueriesContext(connection) as few:
+        staff.get(url)
+    for _ in range(5):
+        make_outfall("verified")
+        MonitoringSite.objects.create(code=f"X{_}", name="加密断面", water_body=park["canal"], longitude=D("120.26"),
+                                      latitude=D("32.0"))
+        start = timezone.now() - timedelta(days=1, minutes=_)
+        Patrol.objects.create(chief=park["chief"], water_body=park["canal"], started_at=start,
+                              ended_at=start + timedelta(minutes=40), track=TRACK)
+    with CaptureQueriesContext(connection) as many:
+        staff.get(url)
+    assert len(many) == len(few)
+    layer_queries = [q for q in few.captured_queries if "environment_" in q["sql"]]
+    assert len(layer_queries) == 5, [q["sql"][:80] for q in layer_queries]
+
+
+def test_the_map_is_for_the_parks_staff(park, make_user, client_for):
+    company = EnterpriseFactory()
+    enterprise_user = make_user("enterprise")
+    bind_enterprise(enterprise_user, company)
+    for user in (enterprise_user, make_user("grid"), make_user("investment")):
+        client = client_for(user)
+        assert client.get(reverse("environment:map")).status_code == 403
+        assert client.get(reverse("environment:map_data")).status_code == 403
+    leader = client_for(make_user("leader"))
+    assert leader.get(reverse("environment:map")).status_code == 200
+    assert len(layers_of(leader.get(reverse("environment:map_data")))) == 5
+
+
+def test_anonymous_users_are_sent_to_log_in(client):
+    for name in ("environment:map", "environment:map_data"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_names_go_out_as_data_and_the_page_has_no_inline_script(park, staff):
+    park["canal"].name = MARKUP
+    park["canal"].save()
+    park["clean"].name = MARKUP
+    park["clean"].save()
+    park["chief"].name = MARKUP
+    park["chief"].save()
+    response = staff.get(reverse("environment:map_data"))
+    layers = layers_of(response)
+    assert MARKUP in properties(layers["waters"])
+    assert f"QW01 {MARKUP}" in properties(layers["sites"])
+    assert all(f["properties"]["name"].startswith(MARKUP) for f in layers["patrols"]["features"]["features"])
+    assert response["Content-Type"] == "application/json"
+    page = staff.get(reverse("environment:map")).content.decode()
+    assert MARKUP not in page
+    assert 'src="/static/js/environment-map.js"' in page and 'id="map"' in page
+    assert "<script>" not in page and "onerror" not in page
+
+
+def test_the_map_fits_a_gcj02_basemap(park, staff, settings):
+    settings.MAP_TILE_CRS = "gcj02"
+    outfall = layers_of(staff.get(reverse("environment:map_data")))["outfalls"]["features"]["features"][0]
+    lon, lat = outfall["geometry"]["coordinates"]
+    assert (round(lon, 6), round(lat, 6)) == tuple(round(v, 6) for v in geo.wgs84_to_gcj02(120.26, 31.98))
+    assert abs(lon - 120.26) < 0.01 and abs(lat - 31.98) < 0.01 and (lon, lat) != (120.26, 31.98)
+
+
+def test_the_map_is_in_the_menu_and_linked_from_the_dashboard(park, staff):
+    page = staff.get(reverse("environment:dashboard")).content.decode()
+    assert f'href="{reverse("environment:map")}"' in page
+    home = staff.get("/home/environment/").content.decode()
+    assert reverse("environment:map") in home  # the sidebar
+
+
+def test_the_demo_draws_its_water_bodies_and_segments():
+    """The demo's water bodies and segments carry their lines, the segments along their part of them."""
+    from openpark.environment import demo
+
+    line = demo.river_line("七圩港")
+    assert line["coordinates"][0] == [120.259, 32.046] and line["coordinates"][-1] == [120.266, 31.982]
+    part = demo.river_line("七圩港", (0.4, 0.75))["coordinates"]
+    assert 32.018 < part[0][1] < 32.031 and 31.982 < part[-1][1] < 32.004
+    assert [120.263, 32.018] in part and [120.264, 32.004] in part
+    assert demo.river_line("没有的河") is None
+    assert set(demo.OUTFALL_POSITIONS) == {row[0] for row in demo.OUTFALLS}
