@@ -41,5 +41,11 @@ def artifacts():
 
 
 @pytest.fixture
-def demo_park(committed_demo_park):
-    """The demo park with its accounts, committed so that the live server sees it."""
+def demo_park(committed_demo_park, browser):
+    """The demo park with its accounts, committed so that the live server sees it. When the test
+    ends its pages are closed before the database is emptied: a page left open (the wall reloads
+    itself, a map fetches its data) would otherwise still be asking the live server while the
+    database under it is being replaced."""
+    yield
+    for context in browser.contexts:
+        context.close()
