@@ -84,7 +84,7 @@ def test_each_layer_is_geojson_with_its_legend(park, staff):
 
     waters = properties(layers["waters"])
     assert set(waters) == {"长江（靖江段）", "七圩港"}  # a water body without geometry is not drawn
-    assert waters["七圩港"]["figure"] == "港河（沟渠），水质目标 Ⅲ类，9.80 千米"
+    assert waters["七圩港"]["figure"] == "港河（沟渠），水质目标 III类，9.80 千米"
     assert waters["七圩港"]["url"] == reverse("environment:waterbody_detail", args=[park["canal"].pk])
     assert layers["waters"]["features"]["features"][0]["geometry"]["type"] == "LineString"
     segments = properties(layers["segments"])

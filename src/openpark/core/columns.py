@@ -192,6 +192,9 @@ def _vertices(ring: list) -> int:
 def build_columns(model, names) -> list[Column]:
     columns = []
     for name in names:
+        if name == "__str__":  # the record itself, under the name of its kind
+            columns.append(Column(name, capfirst(str(model._meta.verbose_name)), None))
+            continue
         try:
             field = model._meta.get_field(name)
             label = capfirst(str(field.verbose_name))

@@ -114,6 +114,9 @@ class SafeJSONFormField(forms.JSONField):
         check_json_value(value)
         return value
 
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)  # an empty box, not "null"
+
     def bound_data(self, data, initial):
         if self.disabled:
             return initial

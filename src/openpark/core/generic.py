@@ -25,7 +25,7 @@ from django.db.models import F
 from django.forms import modelform_factory
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.views import View
@@ -396,13 +396,30 @@ class ObjectDetailView(PagesView):
             title=str(obj),
         ))
 
-    def detail_rows(self, obj) -> list[tuple[str, str]]:
+    def detail_rows(self, obj) -> list[tuple[str, str, str]]:
+        """(label, value, link) of each field shown: a record the object names links to its own page
+        when the user may view that kind of record."""
         names = self.pages.detail_fields or [
             f.name for f in self.pages.opts.concrete_fields
             if f.name not in {"id", "is_deleted", "deleted_at"}
         ]
         columns = self.pages.columns_for(self.request.user, build_columns(self.model, names))
-        return [(c.label, c.display(obj)) for c in columns]
+        return [(c.label, c.display(obj), self.link_of(c, obj)) for c in columns]
+
+    def link_of(self, column, obj) -> str:
+        if not column.related:
+            return ""
+        linked = getattr(obj, column.name, None)
+        url = getattr(linked, "get_absolute_url", None)
+        if linked is None or url is None:
+            return ""
+        opts = linked._meta
+        if not self.request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return ""
+        try:
+            return url()
+        except NoReverseMatch:  # a kind of record without pages of its own
+            return ""
 
 
 class ObjectEditView(PagesView):

@@ -25,11 +25,11 @@ class WaterBodyLevel(models.TextChoices):
 class WaterClass(models.TextChoices):
     """GB 3838-2002 surface water classes (the target a water body should meet)."""
 
-    I = "I", _("Ⅰ类")  # noqa: E741
-    II = "II", _("Ⅱ类")
-    III = "III", _("Ⅲ类")
-    IV = "IV", _("Ⅳ类")
-    V = "V", _("Ⅴ类")
+    I = "I", _("I类")  # noqa: E741
+    II = "II", _("II类")
+    III = "III", _("III类")
+    IV = "IV", _("IV类")
+    V = "V", _("V类")
 
 
 class OutletForm(models.TextChoices):

@@ -154,7 +154,7 @@ OUTFALL_MACHINE = StateMachine("stage", dict(OutfallStage.choices), (
     _step("trace", "完成溯源", (S.MONITORED,), S.TRACED, perform=f"{SERVICES}.trace"),
     _step("approve_plan", "整治方案批复", (S.TRACED,), S.PLAN_APPROVED, perform=f"{SERVICES}.approve_plan"),
     _step("start_remediation", "开始整治", (S.PLAN_APPROVED,), S.IN_REMEDIATION, deadline=REMEDIATION_DAYS,
-          deadline_label=f"完成整治并申请销号（{REMEDIATION_DAYS} 个工作日）"),
+          deadline_label="完成整治并申请销号"),
     _step("submit_closeout", "申请销号", (S.IN_REMEDIATION,), S.PENDING_CLOSEOUT, needs_evidence=True,
           perform=f"{SERVICES}.submit_closeout", form=f"{FORMS}.CloseoutForm"),
     _step("county_preclose", "县级预销号", (S.PENDING_CLOSEOUT,), S.COUNTY_PRECLOSED, needs_note=True,
@@ -165,7 +165,7 @@ OUTFALL_MACHINE = StateMachine("stage", dict(OutfallStage.choices), (
     _step("merge", "合并到其他排口", (S.PLAN_APPROVED, S.IN_REMEDIATION), S.MERGED, perform=f"{SERVICES}.merge",
           form=f"{FORMS}.MergeForm"),
     _step("reopen", "回头看重新打开", (S.CLOSED,), S.IN_REMEDIATION, needs_note=True, deadline=REMEDIATION_DAYS,
-          deadline_label=f"回头看问题整改并重新销号（{REMEDIATION_DAYS} 个工作日）"),
+          deadline_label="回头看问题整改并重新销号"),
 ))
 
 
@@ -411,7 +411,7 @@ class PollutionSource(DomainModel):
 
     class Meta:
         verbose_name = _("污染源")
-        verbose_name_plural = _("污染源")
+        verbose_name_plural = _("污染源清单")
         ordering = ["category", "name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "category"], name="unique_pollution_source",
@@ -708,7 +708,7 @@ PROBLEM_MACHINE = StateMachine("state", dict(ProblemState.choices), (
     _problem_step("refer", "上报上级", (P.REPORTED,), P.ESCALATED, needs_note=True),
     _problem_step("start", "开始整改", (P.ASSIGNED, P.ESCALATED), P.IN_PROGRESS),
     _problem_step("rectify", "整改完成", (P.IN_PROGRESS,), P.RECTIFIED, needs_evidence=True,
-                  deadline=VERIFY_DAYS, deadline_label=f"核查销号（{VERIFY_DAYS} 个工作日）"),
+                  deadline=VERIFY_DAYS, deadline_label="核查销号"),
     _problem_step("close", "核查销号", (P.RECTIFIED,), P.CLOSED, needs_note=True),
     _problem_step("send_back", "退回重新整改", (P.RECTIFIED,), P.IN_PROGRESS, needs_note=True),
 ))
@@ -904,8 +904,8 @@ class MonitoringSite(DomainModel):
     note = models.TextField(_("说明"), blank=True)
 
     class Meta:
-        verbose_name = _("监测断面")
-        verbose_name_plural = _("监测断面")
+        verbose_name = _("水质监测断面")
+        verbose_name_plural = _("水质监测断面")
         ordering = ["code"]
 
     def __str__(self):

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('yangtze', '长江'), ('river', '河流'), ('canal', '港河（沟渠）'), ('lake', '湖库'), ('other', '其他')], default='river', max_length=10, verbose_name='类型')),
                 ('level', models.CharField(blank=True, choices=[('province', '省级'), ('city', '市级'), ('county', '县级'), ('township', '乡镇级'), ('village', '村级')], max_length=10, verbose_name='管理级别')),
                 ('length_km', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='长度（千米）')),
-                ('target_class', models.CharField(blank=True, choices=[('I', 'Ⅰ类'), ('II', 'Ⅱ类'), ('III', 'Ⅲ类'), ('IV', 'Ⅳ类'), ('V', 'Ⅴ类')], max_length=3, verbose_name='水质目标')),
+                ('target_class', models.CharField(blank=True, choices=[('I', 'I类'), ('II', 'II类'), ('III', 'III类'), ('IV', 'IV类'), ('V', 'V类')], max_length=3, verbose_name='水质目标')),
                 ('geometry', models.JSONField(blank=True, null=True, verbose_name='空间范围（GeoJSON）')),
                 ('note', models.TextField(blank=True, verbose_name='说明')),
             ],

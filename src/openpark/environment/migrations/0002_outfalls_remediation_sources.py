@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': '污染源',
-                'verbose_name_plural': '污染源',
+                'verbose_name_plural': '污染源清单',
                 'ordering': ['category', 'name'],
             },
             managers=[

@@ -33,8 +33,8 @@ class Migration(migrations.Migration):
                 ('water_body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='monitoring_sites', to='environment.waterbody', verbose_name='所在水体')),
             ],
             options={
-                'verbose_name': '监测断面',
-                'verbose_name_plural': '监测断面',
+                'verbose_name': '水质监测断面',
+                'verbose_name_plural': '水质监测断面',
                 'ordering': ['code'],
             },
             managers=[
