@@ -19,7 +19,6 @@ No Django and no database: the engine is pure.
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
 from datetime import date
@@ -30,6 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from common import timed as common_timed
 from openpark.evaluation.engine import UNDETERMINED, UTILITY_DIVISIONS, Enterprises, evaluate
 from openpark.evaluation.scheme import INPUT_FIELDS, parse, preset
 
@@ -162,13 +162,8 @@ def same(results, expected: list[dict]) -> bool:
 
 
 def timed(function, runs: int) -> float:
-    function()
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds)
+    """The median of `runs` timings after a warm-up (benchmarks/common.py)."""
+    return common_timed(function, runs)["median"]
 
 
 def main() -> None:

@@ -24,7 +24,6 @@ No Django and no database: the grader is pure.
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from common import timed as common_timed
 from openpark.environment import water_quality as wq
 
 SEED = 20261201
@@ -95,13 +95,8 @@ def grade_with_texts(columns, below, lake):
 
 
 def timed(function, runs: int) -> float:
-    function()
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds)
+    """The median of `runs` timings after a warm-up (benchmarks/common.py)."""
+    return common_timed(function, runs)["median"]
 
 
 def main() -> None:
