@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from openpark.core.models import ImportJob
 from openpark.enterprises.models import ContractBinding, ServiceContract
 from openpark.environment.models import (
     EnvironmentProblem, Measure, MonitoringSite, Outfall, OutfallClass, PollutionSource, RiverChief, WaterBody,
@@ -199,9 +200,15 @@ def test_the_steward_cannot_import_chiefs_or_water_samples(park, client_for):
     site = MonitoringSite.objects.create(code="ZD01", name="七圩港断面", water_body=park["oa"].water_body,
                                          target_class=3)
     client = client_for(park["steward"])
-    _import(client, "environment.riverchief", [["姓名", "河长级别", "职务", "联系电话"],
-                                               ["王河长", "乡镇级", "被管家改", "13111111111"]])
-    _import(client, "environment.watersample", [["站点编码", "采样时间", "氨氮"], ["ZD01", "2026-03-05 09:30", 5.0]])
+    statuses = [
+        upload(client, "environment.riverchief", xlsx([["姓名", "河长级别", "职务", "联系电话"],
+                                                       ["王河长", "乡镇级", "被管家改", "13111111111"]])).status_code,
+        upload(client, "environment.watersample", xlsx([["站点编码", "采样时间", "氨氮"],
+                                                        ["ZD01", "2026-03-05 09:30", 5.0]])).status_code,
+    ]
+    for job in ImportJob.objects.all():  # had a job been planned, confirming it writes nothing
+        confirm(client, job)
+    assert statuses == [403, 403]
     assert RiverChief.objects.get(name="王河长").phone == "13900000000"
     assert not WaterSample.objects.filter(site=site).exists()
 
