@@ -38,6 +38,7 @@ from .columns import display_value, distinct_figures, is_position
 from .masking import hidden_fields, mask_value
 from .matching import Action
 from .models import ChangeLoggedModel
+from .scoping import bound_ids, is_park_wide, scope_q, scopes
 
 CHUNK = bulk.LOOKUP_CHUNK
 chunks = bulk.chunks
@@ -48,6 +49,8 @@ BOOKKEEPING = frozenset({"created_at", "updated_at", "is_deleted", "deleted_at"}
 CHANGES_SHEET = "变更明细"
 CHANGES_TITLES = ("工作表", "行号", "记录", "操作", "字段", "原值", "新值")
 
+STORED_OUT_OF_SCOPE = "已有相同编号的记录属于您的服务或绑定范围以外的企业，不能导入"
+NEW_OUT_OF_SCOPE = "该行所属企业不在您的服务或绑定范围内（或未填写您服务或绑定的企业），不能导入"
 # Keys of an import job's options that belong to the framework rather than to an importer's form.
 COLUMN_MAP = "column_map"  # {header key: field, or "" to ignore}: chosen by hand on the job page
 REMEMBERED_MAP = "remembered_map"  # {header key: field}: the remembered names, as they were at the check
@@ -329,12 +332,79 @@ class ModelImporter:
             again = {repeat.again for repeat in repeats}
             keyed = [(key, record) for key, record in keyed if (record.row.sheet, record.row.row) not in again]
         stored = self.existing([key for key, _ in keyed])
+        hidden = self.out_of_scope(list(stored.values()))
+        refused = [(key, record) for key, record in keyed if key in stored and stored[key].pk in hidden]
+        plan.errors += [self.scope_error(plan, record, STORED_OUT_OF_SCOPE) for _, record in refused]
+        if refused:
+            keyed = [(key, record) for key, record in keyed if not (key in stored and stored[key].pk in hidden)]
         changes = (self.change(plan, record, key, stored.get(key)) for key, record in keyed)
         plan.changes = [change for change in changes if change is not None]
+        self.check_scope(plan)
         plan.errors += self.check_rules(plan)
         plan.errors += self.check_changes(plan)
         if plan.ok:
             self.plan_related(plan)
+
+    # The importing user's scope -----------------------------------------------------------------
+
+    def scope_user(self):
+        """The user the import runs for (None for a command): a user bound to some enterprises (or
+        grids) matches and writes only records they may see, as the pages do."""
+        from .context import current_actor
+
+        return current_actor().user
+
+    def out_of_scope(self, instances: list) -> set:
+        """The pks of stored `instances` the importing user may not see (one query)."""
+        user = self.scope_user()
+        if user is None or not instances:
+            return set()
+        condition = scope_q(self.model, user)
+        if condition is None:
+            return set()
+        ids = [instance.pk for instance in instances]
+        seen = set()
+        for chunk in chunks(ids):
+            seen.update(self.model._base_manager.filter(condition, pk__in=chunk).values_list("pk", flat=True))
+        return set(ids) - seen
+
+    def check_scope(self, plan: Plan) -> None:
+        """Refuse, row by row, a record the file creates, changes or restores that the importing
+        user could not see once written (another enterprise's, or nobody's): its link along each of
+        the model's scope paths is checked in bulk against the user's bindings."""
+        user = self.scope_user()
+        if user is None or is_park_wide(user):
+            return
+        checked = plan.of(Action.CREATE, Action.UPDATE, Action.RESTORE, Action.UNCHANGED)
+        if not checked:
+            return
+        bound = bound_ids(user)
+        allowed = [False] * len(checked)
+        for scope in scopes():
+            path, ids = scope.path(self.model), set(bound.get(scope.name) or ())
+            if not path or not ids:
+                continue
+            first, _, rest = path.partition("__")
+            attname = "pk" if first in ("pk", "id") else self.model._meta.get_field(first).attname
+            linked = [getattr(change.instance, attname) for change in checked]
+            if rest:
+                target = self.model._meta.get_field(first).related_model
+                wanted = sorted({pk for pk in linked if pk is not None})
+                ids = set()
+                for chunk in chunks(wanted):
+                    ids.update(target._base_manager.filter(pk__in=chunk, **{f"{rest}__in": sorted(bound[scope.name])})
+                               .values_list("pk", flat=True))
+            allowed = [ok or pk in ids for ok, pk in zip(allowed, linked)]
+        refused = {id(change) for change, ok in zip(checked, allowed) if not ok}
+        if refused:
+            plan.errors += [self.scope_error(plan, change.record, NEW_OUT_OF_SCOPE)
+                            for change in checked if id(change) in refused]
+            plan.changes = [change for change in plan.changes if id(change) not in refused]
+
+    def scope_error(self, plan: Plan, record: Record, message: str) -> importing.CellError:
+        spec = plan.spec
+        return importing.CellError(record.row.sheet, record.row.row, spec.key_column.label,
+                                   record.values.get(spec.key, ""), message)
 
     # The model's rules ------------------------------------------------------------------------
 

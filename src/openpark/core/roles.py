@@ -40,7 +40,7 @@ class Role:
     administrative: bool = False
 
 
-def _all(level: str, *apps: str) -> dict[str, str]:
+def _all(level: str | tuple[str, ...], *apps: str) -> dict[str, str | tuple[str, ...]]:
     return dict.fromkeys(apps, level)
 
 
@@ -52,6 +52,22 @@ CHAIN_MODELS = ("enterprises.chain", "enterprises.chainlink", "enterprises.chain
 def _chains(level: str) -> dict[str, str]:
     return dict.fromkeys(CHAIN_MODELS, level)
 
+
+# The government's sign-offs of an outfall (its remediation plan, 县级预销号, 市级审核销号, 取缔,
+# 合并, 回头看, and ruling a suspected outfall out) and of an environment problem (交办, 上报,
+# 核查销号, 退回): the 环保 office's alone. The field work (核实, 监测, 溯源, 申请销号) is a change.
+OUTFALL_SIGN_OFFS = ("reject", "approve_plan", "county_preclose", "close", "abolish", "merge", "reopen")
+PROBLEM_STEPS = ("assign", "refer", "start", "rectify", "close", "send_back")
+# What a contracted 环保管家 records for the enterprises its contract covers: their outfalls and the
+# field work on them, its inspections, and their environmental file. The park-wide reference data
+# (water bodies, outfall classes, river chiefs, patrols, monitoring sites and samples) and the
+# government's own records (enforcement, penalties, credit ratings, the steward's assessment) it
+# only sees.
+STEWARD_RECORDS = tuple(f"environment.{name}" for name in (
+    "outfall", "outfallsample", "remediationplan", "measure", "pollutionsource", "tracing", "stewardinspection",
+    "dischargepermit", "eiaapproval", "completionacceptance", "treatmentfacility", "onlinemonitor",
+    "hazardouswastemanifest", "emergencyplan",
+))
 
 ROLES: tuple[Role, ...] = (
     Role(
@@ -75,6 +91,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "environment", "环保", "排口、整治、污染源、巡河、水质、企业环境档案、环保管家检查", True,
         {**_all(VIEW, "enterprises", "cockpit"), "environment": EDIT, "enterprises.servicecontract": EDIT,
+         "environment.outfall": (*MODEL_ACTIONS, *OUTFALL_SIGN_OFFS),
+         "environment.environmentproblem": (*MODEL_ACTIONS, *PROBLEM_STEPS),
          **_chains(NONE)},
         extra=("environment.view_riverchief_phone",),
     ),
@@ -93,12 +111,13 @@ ROLES: tuple[Role, ...] = (
     Role(
         "enterprise", "企业用户", "查看和确认本企业数据，下载本企业评价报告", False,
         {**_all(VIEW, "enterprises", "economy", "evaluation", "environment"), "investment.project": VIEW,
-         **_chains(NONE)},
+         "environment.environmentproblem": ("view", "start", "rectify"), **_chains(NONE)},
     ),
     Role(
         # A contracted third party: sees the enterprises its contract covers while it runs.
         "steward", "环保管家", "按服务合同查看所服务企业的档案，开展环保检查", False,
-        {"enterprises": VIEW, "environment": EDIT, **_chains(NONE)},
+        {"enterprises": VIEW, "environment": VIEW, **_all(("add", "change"), *STEWARD_RECORDS),
+         "environment.environmentproblem": ("add", "start", "rectify"), **_chains(NONE)},
     ),
     Role(
         "admin", "系统管理员", "账号、网格与绑定、工作日历；申请授予业务角色", True,

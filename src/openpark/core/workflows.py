@@ -43,15 +43,24 @@ class TransitionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
     evidence = forms.FileField(label="证明材料", required=False)
 
-    def __init__(self, *args, transition: Transition | None = None, **kwargs):
+    def __init__(self, *args, transition: Transition | None = None, obj=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
+        # The record the transition is made on and who makes it: a form that links to other
+        # records offers only those the user may see (`scoped`).
+        self.obj, self.user = obj, user
         if transition is not None:
             self.fields["note"].widget.attrs["required"] = transition.needs_note
             if transition.needs_evidence:
                 self.fields["evidence"].widget.attrs.update(required=True, multiple=True)
             else:
                 del self.fields["evidence"]
+
+    def scoped(self, queryset):
+        """`queryset` limited to the records the user may see (all, for a command)."""
+        from .scoping import scope_queryset
+
+        return queryset if self.user is None else scope_queryset(queryset, self.user)
 
     def extra(self) -> dict:
         """The transition's own fields, for its `perform`."""
@@ -82,7 +91,7 @@ def perform(obj, transition: Transition, user, data, files) -> Outcome:
     if user is not None and not user.has_perm(transition.permission):  # before any input is read
         raise PermissionDenied(f"您没有{transition.label}的权限。")
     _check_shape(data)
-    form = form_class(transition)(data, files, transition=transition)
+    form = form_class(transition)(data, files, transition=transition, obj=obj, user=user)
     if not form.is_valid():
         raise ValidationError([f"{form.fields[name].label}：{'；'.join(errors)}" if name in form.fields else
                                "；".join(errors) for name, errors in form.errors.items()])
@@ -123,7 +132,7 @@ def actions(obj, user) -> list[dict]:
     machine = machine_of(type(obj))
     if machine is None:
         return []
-    return [{"transition": t, "form": form_class(t)(transition=t, auto_id=f"id_{t.name}_%s"),
+    return [{"transition": t, "form": form_class(t)(transition=t, obj=obj, user=user, auto_id=f"id_{t.name}_%s"),
              "url": transition_url(obj, t.name)} for t in machine.available(obj, user)]
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from openpark.core.forms import DateInput, ScopedModelForm
+from openpark.core.widgets import AutocompleteSelect
 from openpark.core.workflows import TransitionForm
 
 from . import services, water_quality
@@ -144,7 +145,18 @@ class MergeForm(TransitionForm):
     merged_into = forms.ModelChoiceField(
         label="并入排口", required=False, help_text="必填",
         queryset=Outfall.objects.exclude(stage__in=(OutfallStage.MERGED, OutfallStage.ABOLISHED,
-                                                     OutfallStage.REJECTED)))
+                                                     OutfallStage.REJECTED)),
+        error_messages={"invalid_choice": "请选择您可查看的其他在用排口。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["merged_into"]
+        queryset = self.scoped(field.queryset)
+        if self.obj is not None and self.obj.pk is not None:
+            queryset = queryset.exclude(pk=self.obj.pk)
+        field.queryset = queryset
+        field.widget = AutocompleteSelect(Outfall)
+        field.widget.choices = field.choices
 
 
 # River chiefs, patrols and problems; the steward's inspections ---------------------------------

@@ -778,17 +778,6 @@ class EnterpriseFileImporter(imports.ModelImporter):
         plan.enterprise_scope = enterprise_scope()
         return resolve_enterprises(plan.rows, plan.enterprise_scope)
 
-    def change(self, plan, record, key, stored):
-        """A stored record of an enterprise outside the importing user's scope is neither changed
-        nor moved to another enterprise."""
-        scope = getattr(plan, "enterprise_scope", None)
-        if stored is not None and scope is not None and stored.enterprise_id not in scope:
-            plan.errors.append(CellError(record.row.sheet, record.row.row, plan.spec.key_column.label,
-                                         record.values.get(plan.spec.key, ""),
-                                         "已有相同编号的记录属于您的服务或绑定范围以外的企业，不能导入"))
-            return None
-        return super().change(plan, record, key, stored)
-
     def assign(self, instance, values):
         for name in self.plain:
             if name in values:

@@ -58,7 +58,20 @@ def clean_geometry(instance, field: str = "geometry") -> None:
         raise ValidationError({field: str(exc)}) from exc
 
 
-class WaterBody(DomainModel):
+class InUseRefusesDeletion:
+    """Reference data (a water body, a segment, a class of outfall) that live records use is not
+    deleted: a deletion would leave them pointing at a deleted record. Refused in Chinese, naming
+    what uses it."""
+
+    def delete(self, *args, **kwargs):
+        references = self.live_references()
+        if references:
+            uses = "、".join(f"{count} 条{kind}" for kind, count in references)
+            raise ValidationError(f"“{self}”仍被{uses}使用，不能删除。")
+        return super().delete(*args, **kwargs)
+
+
+class WaterBody(InUseRefusesDeletion, DomainModel):
     """A river, canal (港), lake or reservoir, the Yangtze included, with the water class it should meet."""
 
     name = models.CharField(_("名称"), max_length=100, unique=True,
@@ -83,7 +96,7 @@ class WaterBody(DomainModel):
         clean_geometry(self)
 
 
-class RiverSegment(DomainModel):
+class RiverSegment(InUseRefusesDeletion, DomainModel):
     """A stretch of a water body (河段), from one point to another."""
 
     clean_links = ("water_body",)
@@ -116,7 +129,7 @@ class RiverSegment(DomainModel):
             raise ValidationError({"length_km": "河段长度不能超过所在水体的长度。"})
 
 
-class OutfallClass(DomainModel):
+class OutfallClass(InUseRefusesDeletion, DomainModel):
     """A class of outfall (HJ 1312-2023 by default; a park may keep its own grouping, such as 五类排口)."""
 
     name = models.CharField(_("名称"), max_length=50, unique=True, error_messages={"unique": _("已有同名排口类别。")})
@@ -142,8 +155,17 @@ FORMS = "openpark.environment.forms"
 S = OutfallStage
 
 
+# The government's sign-offs each have a permission of their own (a contracted steward does the
+# field work, `EDIT_OUTFALL`, and none of these).
+OUTFALL_SIGN_OFFS = {
+    "reject": "排除疑似排口", "approve_plan": "批复排口整治方案", "county_preclose": "排口县级预销号",
+    "close": "排口市级审核销号", "abolish": "取缔排口", "merge": "合并排口", "reopen": "回头看重新打开排口",
+}
+
+
 def _step(name, label, sources, target, **options) -> Transition:
-    return Transition(name, label, tuple(sources), target, EDIT_OUTFALL, **options)
+    permission = f"environment.{name}_outfall" if name in OUTFALL_SIGN_OFFS else EDIT_OUTFALL
+    return Transition(name, label, tuple(sources), target, permission, **options)
 
 
 OUTFALL_MACHINE = StateMachine("stage", dict(OutfallStage.choices), (
@@ -219,6 +241,7 @@ class Outfall(DomainModel):
         verbose_name = _("入河排污口")
         verbose_name_plural = _("入河排污口")
         ordering = ["code"]
+        permissions = [(f"{name}_outfall", label) for name, label in OUTFALL_SIGN_OFFS.items()]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -698,8 +721,18 @@ VERIFY_DAYS = 5  # working days to verify a rectification (核查) once it is re
 P = ProblemState
 
 
+# Each step of a problem has its permission: whoever rectifies (an enterprise, the steward) starts
+# and rectifies; the government assigns, refers, closes and sends back.
+PROBLEM_STEPS = {
+    "assign": ("assign", "交办环境问题"), "refer": ("refer", "上报环境问题"), "start": ("rectify", "整改环境问题"),
+    "rectify": ("rectify", "整改环境问题"), "close": ("close", "核查销号环境问题"),
+    "send_back": ("send_back", "退回重新整改环境问题"),
+}
+
+
 def _problem_step(name, label, sources, target, **options) -> Transition:
-    return Transition(name, label, tuple(sources), target, EDIT_PROBLEM, **options)
+    permission = f"environment.{PROBLEM_STEPS[name][0]}_environmentproblem"
+    return Transition(name, label, tuple(sources), target, permission, **options)
 
 
 PROBLEM_MACHINE = StateMachine("state", dict(ProblemState.choices), (
@@ -757,6 +790,7 @@ class EnvironmentProblem(DomainModel):
         verbose_name = _("环境问题")
         verbose_name_plural = _("环境问题")
         ordering = ["-found_on", "-pk"]
+        permissions = sorted({(f"{code}_environmentproblem", label) for code, label in PROBLEM_STEPS.values()})
 
     def __str__(self):
         return f"{self.get_category_display()}：{self.description[:30]}"

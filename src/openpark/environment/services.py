@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from openpark.core.attachments import attach
 from openpark.core.bulk import chunks
+from openpark.core.scoping import scope_queryset
 from openpark.core.states import TransitionError
 
 from . import water_quality
@@ -84,6 +85,8 @@ def merge(outfall: Outfall, name: str, user, note: str = "", evidence=(), merged
     if merged_into is None:
         raise ValidationError("请选择并入排口。")
     _check_plan_type(outfall, PlanType.MERGE)
+    if user is not None and not scope_queryset(Outfall.objects.filter(pk=merged_into.pk), user).exists():
+        raise ValidationError("只能并入您可查看的排口。")
     message = outfall.merge_target_error(merged_into)
     if message:
         raise ValidationError(message)
