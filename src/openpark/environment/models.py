@@ -597,6 +597,7 @@ def normalise_track(value) -> dict:
         value = value.get("geometry") or {}
     if not isinstance(value, dict) or value.get("type") not in ("LineString", "MultiLineString"):
         raise ValueError("巡河轨迹应为 GeoJSON 的线（LineString 或 MultiLineString）。")
+    patrol_math.check_track_size(value)
     return normalise_geometry(value)
 
 
@@ -655,6 +656,10 @@ class Patrol(DomainModel):
         if errors:
             raise ValidationError(errors)
         self.compute()
+        too_fast = patrol_math.implausible_speed(self.distance_km, self.duration_minutes) \
+            if self.started_at and self.ended_at else None
+        if too_fast:
+            raise ValidationError({"track" if self.track else "distance_km": too_fast})
 
     def _chief_covers(self) -> bool:
         """Whether the chief answers for the water body (or segment); an import reads every

@@ -1,0 +1,75 @@
+"""Hostile and careless input to the 智慧环保 module: huge or impossible patrol tracks, sampling
+times outside the platform's dates, and the lists' query counts as their rows grow."""
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.environment import patrols as patrol_math
+from openpark.environment.models import Patrol, RiverChief
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chief(yangtze):
+    chief = RiverChief.objects.create(name="李河长", level="village", title="村书记")
+    chief.water_bodies.set([yangtze])
+    return chief
+
+
+def post_patrol(api, chief, body, track, minutes=60, **extra):
+    end = timezone.now() - timedelta(hours=1)
+    data = {"chief": chief.pk, "water_body": body.pk, "started_at": (end - timedelta(minutes=minutes)).isoformat(),
+            "ended_at": end.isoformat(), "track": track, **extra}
+    return api.post("/api/environment/patrols/", data, format="json")
+
+
+def walk(points: int, step=1e-5) -> dict:
+    return {"type": "LineString", "coordinates": [[round(120.2 + i * step, 6), 31.9] for i in range(points)]}
+
+
+def test_a_track_above_the_point_limit_is_refused_by_the_api_naming_the_limit(chief, yangtze, make_user, api_for):
+    api = api_for(make_user("environment"))
+    response = post_patrol(api, chief, yangtze, walk(80_000, 1e-6))
+    assert response.status_code == 400
+    assert "5,000" in str(response.json()) and not Patrol.objects.exists()
+    assert post_patrol(api, chief, yangtze, walk(patrol_math.MAX_TRACK_POINTS)).status_code == 201
+
+
+def test_a_track_above_the_limit_is_refused_by_the_model_on_every_path(chief, yangtze):
+    end = timezone.now() - timedelta(hours=1)
+    patrol = Patrol(chief=chief, water_body=yangtze, started_at=end - timedelta(hours=1), ended_at=end,
+                    track=walk(patrol_math.MAX_TRACK_POINTS + 1))
+    with pytest.raises(Exception, match="上限"):
+        patrol.full_clean()
+    with pytest.raises(Exception, match="上限"):
+        patrol.save()
+    assert not Patrol.objects.exists()
+
+
+def test_a_patrol_faster_than_a_boat_is_refused(chief, yangtze, make_user, api_for):
+    api = api_for(make_user("environment"))
+    back_and_forth = {"type": "LineString", "coordinates": [[120.2, 31.9], [120.21, 31.9]] * 500}  # ~470 km
+    response = post_patrol(api, chief, yangtze, back_and_forth)
+    assert response.status_code == 400 and "千米/小时" in response.content.decode()
+    typed = post_patrol(api, chief, yangtze, None, minutes=60, distance_km="31")
+    assert typed.status_code == 400 and "千米/小时" in typed.content.decode()
+    assert post_patrol(api, chief, yangtze, None, minutes=60, distance_km="30").status_code == 201
+    assert Patrol.objects.get().distance_km == D("30.00")
+
+
+def test_the_map_thins_a_long_track(chief, yangtze, make_user, client_for):
+    end = timezone.now() - timedelta(hours=1)
+    track = walk(patrol_math.MAX_TRACK_POINTS, 2e-6)
+    Patrol.objects.create(chief=chief, water_body=yangtze, started_at=end - timedelta(hours=1), ended_at=end,
+                          track=track)
+    data = client_for(make_user("environment")).get(reverse("environment:map_data")).json()
+    layer = next(layer for layer in data["layers"] if layer["key"] == "patrols")
+    drawn = layer["features"]["features"][0]["geometry"]["coordinates"]
+    assert len(drawn) == patrol_math.MAP_TRACK_POINTS
+    assert drawn[0] == track["coordinates"][0] and drawn[-1] == track["coordinates"][-1]
