@@ -73,3 +73,38 @@ def test_the_map_thins_a_long_track(chief, yangtze, make_user, client_for):
     drawn = layer["features"]["features"][0]["geometry"]["coordinates"]
     assert len(drawn) == patrol_math.MAP_TRACK_POINTS
     assert drawn[0] == track["coordinates"][0] and drawn[-1] == track["coordinates"][-1]
+
+
+# Water samples: a sampling time outside the platform's dates -------------------------------------
+
+
+@pytest.fixture
+def site(yangtze):
+    from openpark.environment.models import MonitoringSite
+    return MonitoringSite.objects.create(code="ZD01", name="七圩港断面", water_body=yangtze, target_class=3)
+
+
+def test_a_sampling_time_before_the_first_date_or_in_the_future_is_refused_naming_row_and_column(
+        site, make_user, client_for):
+    from openpark.environment.models import WaterSample
+    from tests.sheets import confirm, latest_job, upload, xlsx
+    client = client_for(make_user("environment"))
+    rows = [["站点编码", "采样时间", "氨氮"], ["ZD01", "2026-03-05", "0.5"], ["ZD01", "1000-03-05", "0.5"],
+            ["ZD01", "2999-03-05", "0.5"], ["ZD01", "1899-12-31 23:59", "0.5"]]
+    upload(client, "environment.watersample", xlsx(rows))
+    job = latest_job()
+    errors = {(e["row"], e["column"]): e["reason"] for e in job.errors}
+    assert set(errors) == {(3, "采样时间"), (4, "采样时间"), (5, "采样时间")}, errors
+    assert "1900-01-01" in errors[(3, "采样时间")] and "晚于现在" in errors[(4, "采样时间")]
+    confirm(client, job)
+    assert not WaterSample.all_objects.exists()
+
+
+def test_a_sheet_time_is_made_aware_at_the_park_s_standard_offset_not_local_mean_time():
+    from datetime import datetime
+
+    from openpark.environment.importers import parse_time
+    assert parse_time("1900-06-01 09:00").utcoffset() == timedelta(hours=8)  # Asia/Shanghai's LMT is +08:05:43
+    assert parse_time(datetime(1900, 6, 1, 9)).utcoffset() == timedelta(hours=8)
+    assert parse_time("2026-03-05 09:30").utcoffset() == timedelta(hours=8)
+    assert parse_time("1900-06-01 09:00").strftime("%H:%M") == "09:00"
