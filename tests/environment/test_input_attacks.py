@@ -108,3 +108,48 @@ def test_a_sheet_time_is_made_aware_at_the_park_s_standard_offset_not_local_mean
     assert parse_time(datetime(1900, 6, 1, 9)).utcoffset() == timedelta(hours=8)
     assert parse_time("2026-03-05 09:30").utcoffset() == timedelta(hours=8)
     assert parse_time("1900-06-01 09:00").strftime("%H:%M") == "09:00"
+
+
+# Lists: the query count does not grow with the rows -----------------------------------------------
+
+
+def make_patrols(chief, body, segment, count):
+    end = timezone.now() - timedelta(days=1)
+    Patrol.objects.bulk_create(
+        Patrol(chief=chief, water_body=body, segment=segment, started_at=end - timedelta(hours=i + 1, minutes=45),
+               ended_at=end - timedelta(hours=i + 1), distance_km=D("2.5")) for i in range(count))
+
+
+def list_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_patrol_list_s_queries_do_not_grow_with_its_rows(chief, yangtze, segment, make_user, client_for, api_for):
+    chief.segments.set([segment])
+    user = make_user("environment")
+    client, api = client_for(user), api_for(user)
+    page, api_url = reverse("environment:patrol_list"), "/api/environment/patrols/"
+    make_patrols(chief, yangtze, segment, 3)
+    list_queries(client, page), list_queries(api, api_url)  # the user's permissions read once
+    few = (list_queries(client, page), list_queries(api, api_url))
+    make_patrols(chief, yangtze, segment, 27)
+    assert Patrol.objects.count() == 30
+    assert (list_queries(client, page), list_queries(api, api_url)) == few
+
+
+def test_the_site_list_s_queries_do_not_grow_with_its_rows(yangtze, segment, make_user, client_for):
+    from openpark.environment.models import MonitoringSite
+
+    def sites(first, count):
+        MonitoringSite.objects.bulk_create(
+            MonitoringSite(code=f"ZD{n:02d}", name=f"断面{n}", water_body=yangtze, segment=segment)
+            for n in range(first, first + count))
+
+    client = client_for(make_user("environment"))
+    sites(1, 3)
+    list_queries(client, reverse("environment:monitoringsite_list"))  # the user's permissions read once
+    few = list_queries(client, reverse("environment:monitoringsite_list"))
+    sites(4, 27)
+    assert list_queries(client, reverse("environment:monitoringsite_list")) == few
