@@ -87,3 +87,34 @@ def test_the_period_a_rule_counts_in():
     assert patrols.period_start("month", wednesday) == date(2026, 12, 1)
     assert patrols.behind(1, 0) == 1
     assert patrols.behind(1, 3) == 0
+
+
+def test_a_track_above_the_point_limit_is_refused_with_the_limit_named():
+    line = [[120.0 + i * 1e-5, 31.0] for i in range(patrols.MAX_TRACK_POINTS)]
+    patrols.check_track_size({"type": "LineString", "coordinates": line})  # at the limit: accepted
+    with pytest.raises(ValueError, match="5,000"):
+        patrols.check_track_size({"type": "LineString", "coordinates": line + [[121.0, 31.0]]})
+    with pytest.raises(ValueError, match="上限"):
+        patrols.check_track_size({"type": "MultiLineString", "coordinates": [line, line[:2]]})
+
+
+def test_an_average_speed_above_30_kmh_is_implausible_at_the_boundary():
+    assert patrols.MAX_PATROL_KMH == 30
+    assert patrols.implausible_speed(Decimal("30"), 60) is None  # 30 km/h exactly: plausible
+    assert "30" in patrols.implausible_speed(Decimal("30.01"), 60)
+    assert "千米/小时" in patrols.implausible_speed(1000, 60)
+    assert patrols.implausible_speed(Decimal("5"), 60) is None
+    assert patrols.implausible_speed(None, 60) is None and patrols.implausible_speed(0, 0) is None
+    assert "不足 1 分钟" in patrols.implausible_speed(Decimal("0.5"), 0)
+
+
+def test_a_track_sent_to_the_map_is_thinned_keeping_its_ends():
+    line = [[120.0 + i * 1e-5, 31.0] for i in range(1000)]
+    thin = patrols.simplify_track({"type": "LineString", "coordinates": line}, limit=100)
+    assert len(thin["coordinates"]) == 100
+    assert thin["coordinates"][0] == line[0] and thin["coordinates"][-1] == line[-1]
+    short = {"type": "LineString", "coordinates": line[:50]}
+    assert patrols.simplify_track(short, limit=100) is short
+    multi = patrols.simplify_track({"type": "MultiLineString", "coordinates": [line, line[:3]]}, limit=100)
+    assert sum(len(part) for part in multi["coordinates"]) <= 100 + 2  # two ends a line at least
+    assert multi["coordinates"][1][0] == line[0] and multi["coordinates"][1][-1] == line[2]

@@ -436,3 +436,42 @@ def test_a_sample_id_that_spreadsheets_would_run_is_written_as_text(tmp_path, sa
     code, target = run(tmp_path, [["样品编号", "氨氮"], [sample, 0.1]], "样品.xlsx", "结果.xlsx")
     assert code == 0
     assert read_xlsx(target.read_bytes())[1][:2] == [sample, 0.1]  # a string cell, never a formula
+
+
+def test_an_os_error_reads_in_chinese(tmp_path, capsys):
+    source = tmp_path / "样品.csv"
+    source.write_text("样品编号,氨氮\nS1,0.5\n", encoding="utf-8")
+    missing = tmp_path / "no" / "such" / "结果.csv"
+    assert wq.main(["--input", str(source), "--output", str(missing)]) == 2
+    error = capsys.readouterr().err
+    assert f"无法写出结果文件“{missing}”：目录不存在" in error and "No such file" not in error
+    directory = tmp_path / "结果.csv"
+    directory.mkdir()
+    assert wq.main(["--input", str(source), "--output", str(directory)]) == 2
+    assert "这是一个目录" in capsys.readouterr().err
+    assert wq.os_error_text(OSError(999, "Whatever")) == "系统错误（错误码 999）"
+
+
+def test_the_output_may_not_be_the_input(tmp_path, capsys):
+    source = tmp_path / "样品.csv"
+    source.write_text("样品编号,氨氮\nS1,0.5\n", encoding="utf-8")
+    original = source.read_bytes()
+    assert wq.main(["--input", str(source), "--output", str(tmp_path / "." / "样品.csv")]) == 2
+    assert "结果文件不能与输入文件相同" in capsys.readouterr().err and source.read_bytes() == original
+
+
+def test_repeated_sample_numbers_are_refused_naming_the_rows(tmp_path, capsys):
+    code, target = run(tmp_path, [HEADER, ROWS[0], ROWS[1], ROWS[0]])
+    assert code == 2 and not target.exists()
+    assert "样品编号“S1”重复：工作表“样品”第 2、4 行" in capsys.readouterr().err
+
+
+def test_argument_errors_and_help_are_chinese(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        wq.main([])
+    error = capsys.readouterr().err
+    assert exit_.value.code == 2 and "缺少参数：--input, --output" in error and "用法：" in error
+    with pytest.raises(SystemExit):
+        wq.main(["-h"])
+    shown = capsys.readouterr().out
+    assert "显示本帮助并退出" in shown and "usage" not in shown and "options" not in shown

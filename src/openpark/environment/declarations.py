@@ -138,10 +138,10 @@ PATROL_FIELDS = ("chief", "water_body", "segment", "started_at", "ended_at", "du
 patrol_pages = ModelPages(
     Patrol, filterset_class=filters.PatrolFilterSet, form_class=forms.PatrolForm, prefix="patrols/",
     list_columns=["chief", "water_body", "segment", "started_at", "duration_minutes", "distance_km", "counts"],
-    detail_fields=list(PATROL_FIELDS), select_related=["chief", "water_body", "segment"],
+    detail_fields=list(PATROL_FIELDS), select_related=["chief", "water_body", "segment__water_body"],
     panels=[patrol_problems_panel], importer=patrol_importer, attachments=True,
     api=Api("patrols", fields=(*PATROL_FIELDS, "track"), read_only_fields=("duration_minutes", "counts"),
-            select_related=("chief", "water_body", "segment")),
+            select_related=("chief", "water_body", "segment__water_body")),
     menu=Menu(MODULE, "巡河记录", order=110, park_wide=True),
 )
 problem_pages = ModelPages(
@@ -150,11 +150,12 @@ problem_pages = ModelPages(
     list_columns=["found_on", "category", "description", "source", "water_body", "enterprise", "responsible_unit",
                   "deadline", "state", "overdue"],
     detail_fields=[*forms.PROBLEM_FIELDS, "state", "overdue"],
-    select_related=["water_body", "enterprise", "segment", "patrol__chief", "patrol__water_body",
+    select_related=["water_body", "enterprise", "segment__water_body", "patrol__chief", "patrol__water_body",
                     "inspection__enterprise"],
     attachments=True,
     api=Api("problems", fields=(*forms.PROBLEM_FIELDS, "state", "overdue"), read_only_fields=("state",),
-            select_related=("water_body", "enterprise", "segment", "patrol", "inspection")),
+            select_related=("water_body", "enterprise", "segment__water_body", "patrol__chief", "patrol__water_body",
+                            "inspection__enterprise")),
     menu=Menu(MODULE, "环境问题", order=120),
 )
 inspection_pages = ModelPages(
@@ -185,8 +186,8 @@ SITE_FIELDS = ("code", "name", "water_body", "segment", "longitude", "latitude",
 site_pages = ModelPages(
     MonitoringSite, filterset_class=filters.MonitoringSiteFilterSet, form_class=forms.MonitoringSiteForm,
     prefix="sites/", list_columns=["code", "name", "water_body", "segment", "kind", "target_class", "is_active"],
-    detail_fields=list(SITE_FIELDS), select_related=["water_body", "segment"], panels=[site_panel],
-    api=Api("sites", fields=SITE_FIELDS, select_related=("water_body", "segment")),
+    detail_fields=list(SITE_FIELDS), select_related=["water_body", "segment__water_body"], panels=[site_panel],
+    api=Api("sites", fields=SITE_FIELDS, select_related=("water_body", "segment__water_body")),
     menu=Menu(MODULE, "水质监测断面", order=200, park_wide=True),
 )
 water_sample_pages = ModelPages(

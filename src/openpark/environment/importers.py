@@ -21,7 +21,7 @@ from . import services, water_quality
 from .choices import ApprovalType, DischargeMode, MeasureStatus, OutletForm, SourceCategory, UsageStatus
 from .models import (
     Measure, Measurement, MonitoringSite, Outfall, OutfallClass, PollutionSource, RemediationPlan, RiverSegment,
-    WaterBody, WaterSample, unit_of_parameter,
+    WaterBody, WaterSample, park_time, unit_of_parameter,
 )
 
 FLAGS = (("has_sampling_point", "采样点"), ("has_inspection_well", "检查井"), ("has_signboard", "标志牌"),
@@ -389,11 +389,11 @@ def parse_time(text) -> datetime | None:
     """A time as a sheet writes it ("2026-11-30 08:05", "2026/3/5", "2026年3月5日", a date-time
     cell), in the park's time zone; None when it is none of these."""
     if isinstance(text, datetime):
-        return text if timezone.is_aware(text) else timezone.make_aware(text)
+        return text if timezone.is_aware(text) else park_time(text)
     text = " ".join(str(text or "").replace("T", " ").split())
     for pattern in TIME_FORMATS:
         try:
-            return timezone.make_aware(datetime.strptime(text, pattern))
+            return park_time(datetime.strptime(text, pattern))
         except ValueError:
             continue
     return None

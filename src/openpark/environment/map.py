@@ -16,7 +16,7 @@ from django.utils import timezone
 from openpark.core import geo
 from openpark.core.scoping import scope_queryset
 
-from . import services
+from . import patrols as patrol_math, services
 from .choices import ALL_STAGES, SAMPLE_CLASS_CHOICES, OutfallStage, WaterBodyKind
 from .models import MonitoringSite, Outfall, Patrol, RiverSegment, WaterBody
 
@@ -143,7 +143,7 @@ def _patrols(user, now) -> tuple[list, list]:
         if not track:
             continue
         figure = "，".join(text for text in (_km(km), f"{minutes:,} 分钟", "计入履职" if counts else "不计入履职") if text)
-        features.append(_feature(track, name=f"{chief} {timezone.localtime(started):%Y-%m-%d %H:%M} 巡{body}",
+        features.append(_feature(patrol_math.simplify_track(track), name=f"{chief} {timezone.localtime(started):%Y-%m-%d %H:%M} 巡{body}",
                                  counts=bool(counts), figure=figure, url=_detail("patrol", pk)))
     counted = sum(1 for f in features if f["properties"]["counts"])
     legend = [{"label": "计入履职的巡河", "colour": PATROL_COLOUR, "count": counted, "shape": "line"},

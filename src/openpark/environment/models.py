@@ -2,6 +2,7 @@
 (查、测、溯、治), one remediation plan per outfall with its measures, and the pollution sources
 an outfall is traced to."""
 import re
+from datetime import datetime, time, timezone as dt_timezone
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openpark.core import geo
+from openpark.core.limits import FIRST_DATE
 from openpark.core.models import ActiveManager, ChangeLoggedModel, DomainModel, DomainQuerySet
 from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
@@ -24,6 +26,15 @@ from .choices import (
 )
 
 LENGTH = {"max_digits": 10, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
+
+
+def park_time(naive: datetime) -> datetime:
+    """A written time in the park's time zone, at the zone's standard offset where its history
+    starts with local mean time (Asia/Shanghai before 1901 reads +08:05:43, no clock's time)."""
+    aware = timezone.make_aware(naive)
+    if aware.tzname() == "LMT":
+        aware = naive.replace(tzinfo=dt_timezone(timezone.make_aware(datetime(2000, 1, 1)).utcoffset()))
+    return aware
 
 
 def normalise_geometry(value) -> dict:
@@ -620,6 +631,7 @@ def normalise_track(value) -> dict:
         value = value.get("geometry") or {}
     if not isinstance(value, dict) or value.get("type") not in ("LineString", "MultiLineString"):
         raise ValueError("巡河轨迹应为 GeoJSON 的线（LineString 或 MultiLineString）。")
+    patrol_math.check_track_size(value)
     return normalise_geometry(value)
 
 
@@ -678,6 +690,10 @@ class Patrol(DomainModel):
         if errors:
             raise ValidationError(errors)
         self.compute()
+        too_fast = patrol_math.implausible_speed(self.distance_km, self.duration_minutes) \
+            if self.started_at and self.ended_at else None
+        if too_fast:
+            raise ValidationError({"track" if self.track else "distance_km": too_fast})
 
     def _chief_covers(self) -> bool:
         """Whether the chief answers for the water body (or segment); an import reads every
@@ -1036,6 +1052,8 @@ class WaterSample(DomainModel):
     def clean(self):
         if self.sampled_at and self.sampled_at > timezone.now():
             raise ValidationError({"sampled_at": "采样时间不能晚于现在。"})
+        if self.sampled_at and self.sampled_at < park_time(datetime.combine(FIRST_DATE, time())):
+            raise ValidationError({"sampled_at": f"采样时间不能早于 {FIRST_DATE:%Y-%m-%d}（平台可记录的最早日期）。"})
 
     def save(self, *args, **kwargs):
         loaded = getattr(self, "_loaded_values", None) or {}

@@ -11,6 +11,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
 ALL_MONTHS = tuple(range(1, 13))
+# A patrol goes on foot, by bicycle or by boat: a phone records a point every few seconds, so an
+# hour-long patrol is well under a thousand points; 5,000 is a day's recording. A track above it is
+# refused (it would make every map and page that draws it heavy).
+MAX_TRACK_POINTS = 5000
+# The fastest a patrol plausibly goes on average: a patrol boat or a bicycle averages well under
+# 30 km/h over a whole patrol; a faster average means a track recorded from a car, a track going
+# back and forth over itself, or wrong start/end times.
+MAX_PATROL_KMH = 30
+MAP_TRACK_POINTS = 200  # the most points of one track sent to the map
 
 
 def haversine_km(a, b) -> float:
@@ -36,6 +45,71 @@ def track_km(track: dict | None) -> float | None:
     if not track:
         return None
     return sum(haversine_km(a, b) for line in lines_of(track) for a, b in zip(line, line[1:]))
+
+
+def track_points(track: dict | None) -> int:
+    """How many points the track holds (all its lines)."""
+    if not track:
+        return 0
+    return sum(len(line) for line in lines_of(track))
+
+
+def check_track_size(track: dict | None, limit: int = MAX_TRACK_POINTS) -> None:
+    """ValueError in Chinese when the track holds more points than the limit."""
+    if isinstance(track, dict) and track.get("type") in ("LineString", "MultiLineString"):
+        coordinates = track.get("coordinates")
+        lines = [coordinates] if track["type"] == "LineString" else coordinates
+        count = sum(len(line) for line in lines if isinstance(line, (list, tuple))) \
+            if isinstance(lines, (list, tuple)) else 0
+        if count > limit:
+            raise ValueError(f"巡河轨迹有 {count:,} 个坐标点，超过上限 {limit:,} 个，请抽稀后再上传。")
+
+
+def average_kmh(km, minutes) -> float | None:
+    """The average speed in km/h of a patrol of km kilometres over minutes minutes; None when
+    either is unknown or the duration is zero."""
+    if km is None or not minutes:
+        return None
+    return float(km) * 60 / minutes
+
+
+def implausible_speed(km, minutes, limit: float = MAX_PATROL_KMH) -> str | None:
+    """A Chinese message when the patrol's average speed is above the limit (a patrol on foot, by
+    bicycle or by boat does not average more); None when plausible or unknown. A patrol of
+    distance but under a minute is implausible too."""
+    if km is None or float(km) <= 0:
+        return None
+    speed = average_kmh(km, minutes)
+    if speed is None:
+        return f"巡河距离 {float(km):.2f} 千米而时长不足 1 分钟，请核对起止时间和轨迹。"
+    if speed > limit:
+        return (f"巡河平均速度 {speed:.1f} 千米/小时，超过 {limit} 千米/小时（步行、骑行或乘船巡河的上限），"
+                "请核对起止时间和轨迹。")
+    return None
+
+
+def simplify_line(line: list, limit: int = MAP_TRACK_POINTS) -> list:
+    """At most limit points of a line, evenly spaced, its first and last kept (a map drawing)."""
+    if len(line) <= limit:
+        return list(line)
+    limit = max(2, limit)
+    step = (len(line) - 1) / (limit - 1)
+    return [line[round(i * step)] for i in range(limit)]
+
+
+def simplify_track(track: dict, limit: int = MAP_TRACK_POINTS) -> dict:
+    """The track with at most limit points in all, each line thinned in proportion to its length
+    (every line keeps at least its two ends)."""
+    lines = lines_of(track)
+    total = sum(len(line) for line in lines)
+    if total <= limit:
+        return track
+    thinned = [simplify_line(line, max(2, limit * len(line) // total)) for line in lines]
+    if track.get("type") == "Feature":
+        track = track.get("geometry") or {}
+    if track.get("type") == "LineString":
+        return {"type": "LineString", "coordinates": thinned[0]}
+    return {"type": "MultiLineString", "coordinates": thinned}
 
 
 def rounded_km(km: float | None) -> Decimal | None:

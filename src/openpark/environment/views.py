@@ -143,7 +143,7 @@ def patrol_duty(request):
 def _latest_patrols(user, **lookup):
     if not user.has_perm("environment.view_patrol"):
         return None
-    return list(Patrol.objects.filter(**lookup).select_related("chief", "water_body", "segment")
+    return list(Patrol.objects.filter(**lookup).select_related("chief", "water_body", "segment__water_body")
                 .order_by("-started_at", "-pk")[:LATEST_PATROLS])
 
 

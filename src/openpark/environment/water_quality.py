@@ -51,6 +51,7 @@ The rules, and the choices made where the sources leave room:
 """
 import argparse
 import csv
+import errno
 import io
 import math
 import re
@@ -710,10 +711,29 @@ def read_samples(path: Path) -> Samples:
                 lake[index] = value == WaterType.LAKE.value
             carried[name] = value
         rows.append(carried)
+    errors += repeated_samples(parsed.rows)
     if errors:
         raise InputError("\n".join(errors))
     order = [SAMPLE.field] + [name for name in fields if name != SAMPLE.field]
     return Samples([header_of[name] for name in order], order, rows, columns, below, lake)
+
+
+def repeated_samples(rows) -> list[str]:
+    """A message for each 样品编号 written on more than one row, naming its rows (a result file
+    matched back by number would otherwise mix two samples)."""
+    where = {}
+    for row in rows:
+        number = str(row.values.get(SAMPLE.field) or "").strip()
+        if number:
+            where.setdefault(number, []).append((row.sheet, row.row))
+    messages = []
+    for number, places in where.items():
+        if len(places) > 1:
+            sheets = {sheet for sheet, _ in places}
+            text = (f"工作表“{places[0][0]}”第 {'、'.join(str(r) for _, r in places)} 行" if len(sheets) == 1
+                    else "、".join(f"工作表“{sheet}”第 {r} 行" for sheet, r in places))
+            messages.append(f"样品编号“{number}”重复：{text}，每个样品编号只能出现一次")
+    return messages
 
 
 def _describe(sheet: str, row: int, column: str, reason: str) -> str:
@@ -766,10 +786,53 @@ def _csv_cell(cell) -> str:
     return neutralised(cell)
 
 
+# The operating system's errors as the command line tells them (the rest by their number).
+OS_ERRORS = {
+    errno.ENOENT: "目录不存在", errno.EACCES: "没有访问权限", errno.EPERM: "不允许此操作",
+    errno.EISDIR: "这是一个目录，不是文件", errno.ENOTDIR: "路径中有一段不是目录", errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统只读", errno.ENAMETOOLONG: "文件名过长", errno.EBUSY: "文件正被占用",
+    errno.EMFILE: "打开的文件过多", errno.EIO: "读写设备出错", errno.EDQUOT: "磁盘配额已满",
+}
+
+
+def os_error_text(exc: OSError, reading: bool = False) -> str:
+    """An OS error in Chinese (a missing file when reading, a missing directory when writing)."""
+    if exc.errno == errno.ENOENT and reading:
+        return "文件不存在"
+    return OS_ERRORS.get(exc.errno, f"系统错误（错误码 {exc.errno}）" if exc.errno else "系统错误")
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with its usage, help and errors in Chinese."""
+
+    ERRORS = (("the following arguments are required: ", "缺少参数："), ("unrecognized arguments: ", "无法识别的参数："),
+              ("expected one argument", "需要一个值"), ("argument ", "参数 "))
+
+    def format_usage(self):
+        return super().format_usage().replace("usage: ", "用法：", 1)
+
+    def format_help(self):
+        return super().format_help().replace("usage: ", "用法：", 1).replace("options:", "选项：", 1)
+
+    def error(self, message):
+        for english, chinese in self.ERRORS:
+            message = message.replace(english, chinese)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"参数有误：{message}\n")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m openpark.environment.water_quality",
+    parser = ChineseArgumentParser(
+        prog="python -m openpark.environment.water_quality", add_help=False,
         description="按 GB 3838-2002 评价地表水水质类别（不连数据库）：每行一个样品，各项目为列。")
+    parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     parser.add_argument("--input", type=Path, required=True, help="监测数据（xlsx、xls、ods 或 csv）")
     parser.add_argument("--output", type=Path, required=True, help="评价结果（xlsx 或 csv）")
     args = parser.parse_args(argv)
@@ -777,6 +840,8 @@ def main(argv=None) -> int:
     try:
         if suffix not in OUTPUT_SUFFIXES:
             raise ImportFileError(f"结果文件须为 xlsx 或 csv：{args.output}")
+        if _same_file(args.input, args.output):
+            raise ImportFileError(f"结果文件不能与输入文件相同（会覆盖监测数据）：{args.output}")
         if not args.input.is_file():
             raise ImportFileError(f"找不到输入文件：{args.input}")
         samples = read_samples(args.input)
@@ -787,14 +852,14 @@ def main(argv=None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"无法读取输入文件“{args.input}”：{exc.strerror or exc}", file=sys.stderr)
+        print(f"无法读取输入文件“{args.input}”：{os_error_text(exc, reading=True)}", file=sys.stderr)
         return 2
     table = grade_table(samples.columns, samples.lake, samples.below_detection)
     content = output_bytes(suffix, *result_rows(samples, table))
     try:
         args.output.write_bytes(content)
     except OSError as exc:
-        print(f"无法写出结果文件“{args.output}”：{exc.strerror or exc}", file=sys.stderr)
+        print(f"无法写出结果文件“{args.output}”：{os_error_text(exc)}", file=sys.stderr)
         return 2
     counts = [int((table.water_class == c).sum()) for c in WaterClass]
     print(f"已评价 {len(table)} 个样品："
