@@ -80,6 +80,20 @@ class SearchFilterSet(django_filters.FilterSet):
         for name in [name for name, filter_ in self.filters.items()
                      if is_withheld(model, name, user) or is_withheld(model, filter_.field_name, user)]:
             del self.filters[name]
+        self._scope_choices(user)
+
+    def _scope_choices(self, user) -> None:
+        """A filter that lists records (企业, 排口 …) lists only those the user may see: an enterprise
+        user is never shown the names of the park's other enterprises."""
+        from .registry import declaration_for
+
+        for filter_ in self.filters.values():
+            queryset = getattr(filter_, "queryset", None)
+            if isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter) \
+                    and queryset is not None and not callable(queryset):
+                pages = declaration_for(queryset.model)
+                if pages is not None:
+                    filter_.queryset = queryset.filter(pk__in=pages.scoped(user).values("pk"))
 
     @classmethod
     def get_filters(cls):
