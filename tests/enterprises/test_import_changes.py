@@ -129,7 +129,7 @@ def test_related_rows_removed_by_the_file_are_shown_and_removed(economy):
 
 def test_a_contact_phone_is_masked_for_a_user_who_may_not_see_it(make_user, client_for, zones):
     imported(client_for(make_user("economy")), sheet(1))
-    clerk = make_user()
+    clerk = make_user("industry")  # park-wide, without the right to see contacts' phones
     clerk.user_permissions.set(Permission.objects.filter(
         content_type__app_label="enterprises", codename__in=["add_enterprise", "change_enterprise", "view_enterprise"]))
     client = client_for(clerk)
