@@ -17,11 +17,6 @@ ENVIRONMENT = ["环保总览", "环保地图", *OUTFALLS, "河长", "巡河履�
 SCOPED_ENVIRONMENT = [*OUTFALLS, "环境问题", *ENVIRONMENT_FILE, "管家检查"]
 INVESTMENT = ["项目总览", "招商项目", "项目问题", "招商线索", "走访洽谈", "目标企业进度", "目标企业", "目标企业年度目标", "产业链图谱", "产业链",
               "招商顾问", "办理时限"]
-# The enterprise environmental file (一企一档), after the other 智慧环保 lists, for whoever sees 智慧环保.
-ENVIRONMENT_FILE = ["排污许可证", "环评批复", "竣工环保验收", "治理设施", "在线监测", "危险废物转移联单", "应急预案", "执法检查",
-                    "行政处罚", "环境信用评价"]
-ENVIRONMENT = [*ENVIRONMENT, *ENVIRONMENT_FILE]
-SCOPED_ENVIRONMENT = [*SCOPED_ENVIRONMENT, *ENVIRONMENT_FILE]
 EXPECTED_MENU = {
     "leader": {"驾驶舱": ["园区驾驶舱"], "一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
     "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
