@@ -168,7 +168,7 @@ def test_merge_points_at_the_outfall_it_joined(way, act, make_outfall):
     status, text = act(way, outfall, "merge")
     assert status == 400 and "请选择并入排口。" in text
     status, text = act(way, outfall, "merge", {"merged_into": outfall.pk})
-    assert status == 400 and "排口不能并入自身。" in text
+    assert status == 400 and "请选择您可查看的其他在用排口。" in text  # itself is no choice
     gone = make_outfall("merged", merged_into=target)
     status, text = act(way, outfall, "merge", {"merged_into": gone.pk})
     assert status == 400 and "并入排口" in text and stage_of(outfall) == "in_remediation"

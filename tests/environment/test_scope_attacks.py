@@ -36,7 +36,8 @@ def park(make_outfall, make_user):
     ContractBinding.objects.create(user=steward, contract=contract)
     ent = make_user("enterprise")
     bind_enterprise(ent, a)
-    return dict(a=a, b=b, oa=oa, ob=ob, contract=contract, other=other, steward=steward, ent=ent)
+    return {"a": a, "b": b, "oa": oa, "ob": ob, "contract": contract, "other": other, "steward": steward,
+            "ent": ent}
 
 
 def _import(client, name, rows):

@@ -38,7 +38,7 @@ from .columns import display_value, distinct_figures, is_position
 from .masking import hidden_fields, mask_value
 from .matching import Action
 from .models import ChangeLoggedModel
-from .scoping import bound_ids, is_park_wide, scope_q, scopes
+from .scoping import bound_ids, is_park_wide, role_names, scope_q, scopes
 
 CHUNK = bulk.LOOKUP_CHUNK
 chunks = bulk.chunks
@@ -348,11 +348,17 @@ class ModelImporter:
     # The importing user's scope -----------------------------------------------------------------
 
     def scope_user(self):
-        """The user the import runs for (None for a command): a user bound to some enterprises (or
-        grids) matches and writes only records they may see, as the pages do."""
+        """The user whose scope the import keeps to, as the pages do: one holding a role that is
+        not park-wide (an enterprise's, a steward's, a grid worker's) or bound to some records.
+        None for a command, a park-wide user, or an account given bare permissions only."""
         from .context import current_actor
 
-        return current_actor().user
+        user = current_actor().user
+        if user is None or not user.is_authenticated or is_park_wide(user):
+            return None
+        if role_names(user) or any(bound_ids(user).values()):
+            return user
+        return None
 
     def out_of_scope(self, instances: list) -> set:
         """The pks of stored `instances` the importing user may not see (one query)."""
@@ -373,7 +379,7 @@ class ModelImporter:
         user could not see once written (another enterprise's, or nobody's): its link along each of
         the model's scope paths is checked in bulk against the user's bindings."""
         user = self.scope_user()
-        if user is None or is_park_wide(user):
+        if user is None:
             return
         checked = plan.of(Action.CREATE, Action.UPDATE, Action.RESTORE, Action.UNCHANGED)
         if not checked:
