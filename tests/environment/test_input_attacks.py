@@ -153,3 +153,30 @@ def test_the_site_list_s_queries_do_not_grow_with_its_rows(yangtze, segment, mak
     few = list_queries(client, reverse("environment:monitoringsite_list"))
     sites(4, 27)
     assert list_queries(client, reverse("environment:monitoringsite_list")) == few
+
+
+# Alerts: one insert of notifications, whatever the number of alerts -------------------------------
+
+
+def test_the_alert_check_s_queries_do_not_grow_with_the_alerts(make_user):
+    from openpark.core.models import Notification
+    from openpark.environment import alerts
+    from openpark.environment.models import EnvironmentProblem
+    make_user("environment"), make_user("environment")
+    today = timezone.localdate()
+
+    def overdue(count):
+        EnvironmentProblem.objects.bulk_create(
+            EnvironmentProblem(category="bank", description=f"岸坡堆放建筑垃圾{n}", found_on=today - timedelta(days=20),
+                               deadline=today - timedelta(days=2)) for n in range(count))
+
+    overdue(1)
+    alerts.check()  # the content types read once
+    overdue(2)
+    with CaptureQueriesContext(connection) as few:
+        assert alerts.check()["problem_overdue"] == 2
+    overdue(20)
+    with CaptureQueriesContext(connection) as many:
+        assert alerts.check()["problem_overdue"] == 20
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert Notification.objects.count() == 2 * 23

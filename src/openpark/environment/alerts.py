@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from openpark.core.notifications import notify
+from openpark.core.notifications import notify_many
 from openpark.core.roles import ROLES_BY_SLUG
 
 from . import services
@@ -173,8 +173,8 @@ def check(today: date | None = None) -> dict[str, int]:
     for condition in CONDITIONS:
         with transaction.atomic():
             fresh = _new(condition, condition.find(today), len(users))
-            for item in fresh:
-                notify(users, kind=condition.notification_kind, title=item.title, body=item.body, obj=item.obj)
+            notify_many(users, [{"kind": condition.notification_kind, "title": item.title, "body": item.body,
+                                 "obj": item.obj} for item in fresh])
         told[condition.condition.value] = len(fresh)
         if fresh:
             logger.info("环保提醒：%s %d 条，通知 %d 人。", condition.condition.label, len(fresh), len(users))
