@@ -180,3 +180,28 @@ def test_the_alert_check_s_queries_do_not_grow_with_the_alerts(make_user):
         assert alerts.check()["problem_overdue"] == 20
     assert len(many.captured_queries) == len(few.captured_queries)
     assert Notification.objects.count() == 2 * 23
+
+
+# A lab's result in the change history: as stored, not at two decimals -----------------------------
+
+
+def test_a_measurement_s_change_history_shows_its_value_as_stored(site, client_for):
+    from django.contrib.contenttypes.models import ContentType
+
+    from openpark.core.columns import display_value
+    from openpark.core.models import ChangeRecord
+    from openpark.environment.models import Measurement, WaterSample
+    from tests.factories import UserFactory
+    sample = WaterSample.objects.create(site=site, sampled_at=timezone.now() - timedelta(days=1))
+    measurement = Measurement.objects.create(sample=sample, parameter="mercury", value=D("0.0004"))
+    measurement.value = D("0.00005")
+    measurement.save()
+    record = ChangeRecord.objects.get(content_type=ContentType.objects.get_for_model(Measurement),
+                                      object_id=measurement.pk, action="update")
+    page = client_for(UserFactory(is_superuser=True)).get(record.get_absolute_url())
+    text = page.content.decode()
+    assert page.status_code == 200 and "0.0004" in text and "0.00005" in text and "°" not in text
+    field = Measurement._meta.get_field("value")
+    assert display_value(D("3000.00000000"), field) == "3,000" and display_value(D("7.25"), field) == "7.25"
+    assert display_value(D("0"), field) == "0"
+    assert display_value(D("0.0004")) == "0.00"  # a figure of no such field keeps two decimals
