@@ -179,6 +179,8 @@ def test_the_alert_check_s_queries_do_not_grow_with_the_alerts(make_user):
     with CaptureQueriesContext(connection) as many:
         assert alerts.check()["problem_overdue"] == 20
     assert len(many.captured_queries) == len(few.captured_queries)
+    inserts = [q for q in many.captured_queries if q["sql"].startswith('INSERT INTO "core_notification"')]
+    assert len(inserts) == 1  # every alert of every condition in one insert
     assert Notification.objects.count() == 2 * 23
 
 
