@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from openpark.core import senders
 from openpark.core.models import Notification
-from openpark.core.notifications import inbox, mark_read, notify, unread_count
+from openpark.core.notifications import inbox, mark_read, notify, notify_many, unread_count
 from tests.factories import EnterpriseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,21 @@ def test_senders_get_each_notification_after_the_commit(settings, django_capture
             callback()
     assert sorted(Collecting.sent) == sorted((u.pk, "问题已逾期") for u in users)
     assert "通知发送失败（Failing）" in caplog.text and "通知 已逾期" in caplog.text
+
+
+def test_many_messages_to_many_people_are_one_insert_and_one_hand_over(settings, django_capture_on_commit_callbacks):
+    settings.NOTIFICATION_SENDERS = ["tests.core.test_notifications.Collecting"]
+    Collecting.sent.clear()
+    users, enterprise = UserFactory.create_batch(3), EnterpriseFactory()
+    messages = [{"kind": "overdue", "title": f"逾期{n}", "obj": enterprise} for n in range(10)]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with CaptureQueriesContext(connection) as queries:
+            made = notify_many(users, messages)
+    assert len(queries) == 1 and len(callbacks) == 1 and len(made) == 30
+    assert len(Collecting.sent) == 30 and made[0].url == enterprise.get_absolute_url()
+    with pytest.raises(ValueError):
+        notify_many(users, [{"kind": "gossip", "title": "?"}])
+    assert notify_many(users, []) == []
 
 
 # The inbox ---------------------------------------------------------------------------------------

@@ -153,3 +153,57 @@ def test_the_site_list_s_queries_do_not_grow_with_its_rows(yangtze, segment, mak
     few = list_queries(client, reverse("environment:monitoringsite_list"))
     sites(4, 27)
     assert list_queries(client, reverse("environment:monitoringsite_list")) == few
+
+
+# Alerts: one insert of notifications, whatever the number of alerts -------------------------------
+
+
+def test_the_alert_check_s_queries_do_not_grow_with_the_alerts(make_user):
+    from openpark.core.models import Notification
+    from openpark.environment import alerts
+    from openpark.environment.models import EnvironmentProblem
+    make_user("environment"), make_user("environment")
+    today = timezone.localdate()
+
+    def overdue(count):
+        EnvironmentProblem.objects.bulk_create(
+            EnvironmentProblem(category="bank", description=f"岸坡堆放建筑垃圾{n}", found_on=today - timedelta(days=20),
+                               deadline=today - timedelta(days=2)) for n in range(count))
+
+    overdue(1)
+    alerts.check()  # the content types read once
+    overdue(2)
+    with CaptureQueriesContext(connection) as few:
+        assert alerts.check()["problem_overdue"] == 2
+    overdue(20)
+    with CaptureQueriesContext(connection) as many:
+        assert alerts.check()["problem_overdue"] == 20
+    assert len(many.captured_queries) == len(few.captured_queries)
+    inserts = [q for q in many.captured_queries if q["sql"].startswith('INSERT INTO "core_notification"')]
+    assert len(inserts) == 1  # every alert of every condition in one insert
+    assert Notification.objects.count() == 2 * 23
+
+
+# A lab's result in the change history: as stored, not at two decimals -----------------------------
+
+
+def test_a_measurement_s_change_history_shows_its_value_as_stored(site, client_for):
+    from django.contrib.contenttypes.models import ContentType
+
+    from openpark.core.columns import display_value
+    from openpark.core.models import ChangeRecord
+    from openpark.environment.models import Measurement, WaterSample
+    from tests.factories import UserFactory
+    sample = WaterSample.objects.create(site=site, sampled_at=timezone.now() - timedelta(days=1))
+    measurement = Measurement.objects.create(sample=sample, parameter="mercury", value=D("0.0004"))
+    measurement.value = D("0.00005")
+    measurement.save()
+    record = ChangeRecord.objects.get(content_type=ContentType.objects.get_for_model(Measurement),
+                                      object_id=measurement.pk, action="update")
+    page = client_for(UserFactory(is_superuser=True)).get(record.get_absolute_url())
+    text = page.content.decode()
+    assert page.status_code == 200 and "0.0004" in text and "0.00005" in text and "°" not in text
+    field = Measurement._meta.get_field("value")
+    assert display_value(D("3000.00000000"), field) == "3,000" and display_value(D("7.25"), field) == "7.25"
+    assert display_value(D("0"), field) == "0"
+    assert display_value(D("0.0004")) == "0.00"  # a figure of no such field keeps two decimals

@@ -60,7 +60,8 @@ COUNT_UNITS = frozenset({"人", "家", "个", "户", "名", "项", "件", "次"}
 
 def display_value(value, field: models.Field | None = None, unit: str = "") -> str:
     """`value` as people read it; `field`, when the value is one field's, says whether a number is
-    a year (written as is), a position (its six decimals kept) or a count of people (a whole number);
+    a year (written as is), a position (its six decimals kept), a figure its model shows as stored
+    (`exact_decimals`) or a count of people (a whole number);
     so does `unit`, the unit of a figure that its row names (人: a count)."""
     if value is None or value == "":
         return ""
@@ -78,6 +79,8 @@ def display_value(value, field: models.Field | None = None, unit: str = "") -> s
     if isinstance(value, Decimal):
         if not value.is_finite():
             return _infinite_text(value)
+        if is_exact(field):
+            return exact_text(value, field.decimal_places)
         if is_position(field):
             return _position_text(value)
         return count_text(value) if unit in COUNT_UNITS or is_count(field) else number_text(value)
@@ -134,6 +137,19 @@ def is_count(field) -> bool:
     says so ("年平均职工人数", "…（家）")."""
     name = str(getattr(field, "verbose_name", "") or "")
     return name.endswith(("人数", "户数", "家数")) or any(f"（{unit}）" in name for unit in COUNT_UNITS)
+
+
+def is_exact(field) -> bool:
+    """A figure its model shows as stored (`exact_decimals`, the field names: a lab's result of
+    0.0004 mg/L is not 0.00), rather than at two decimals."""
+    model = getattr(field, "model", None)
+    return model is not None and field.name in getattr(model, "exact_decimals", ())
+
+
+def exact_text(value: Decimal, places: int) -> str:
+    """A figure at its field's decimal places, without the trailing zeros: "0.0004", "3,000", "7.2"."""
+    rounded = value.quantize(Decimal(1).scaleb(-places)) if places is not None else value
+    return f"{rounded.normalize():,f}" if rounded else "0"
 
 
 def is_position(field) -> bool:

@@ -1,7 +1,8 @@
 """In-app notifications: a case dispatched to someone, an escalation, a deadline coming or
 passed, a leader's instruction.
 
-`notify` writes one notification per recipient in one insert, whatever their number, and hands
+`notify` writes one notification per recipient in one insert, whatever their number (`notify_many`
+several messages to them in one insert too), and hands
 them to the configured senders (`openpark.core.senders`) once the transaction commits, so that an
 SMS never announces what was rolled back.
 
@@ -20,15 +21,25 @@ from .models import Notification
 def notify(recipients, *, kind: str, title: str, body: str = "", url: str = "", obj=None) -> list[Notification]:
     """Notify each of `recipients` (users or user ids; repeats and inactive users are left out)
     and return the notifications made."""
-    if kind not in NotificationKind.values:
-        raise ValueError(f"unknown notification kind: {kind!r}")
-    if obj is not None and not url and hasattr(obj, "get_absolute_url"):
-        url = obj.get_absolute_url()
-    target = {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk} if obj is not None else {}
-    made = Notification.objects.bulk_create([
-        Notification(recipient_id=recipient_id, kind=kind, title=title[:200], body=body, url=url[:500], **target)
-        for recipient_id in _recipient_ids(recipients)
-    ])
+    return notify_many(recipients, [{"kind": kind, "title": title, "body": body, "url": url, "obj": obj}])
+
+
+def notify_many(recipients, messages) -> list[Notification]:
+    """Each of `messages` (dicts of notify's kind, title, body, url and obj) to each of
+    `recipients`, in one insert and one hand-over to the senders, whatever their number."""
+    ids = _recipient_ids(recipients)
+    made = []
+    for message in messages:
+        kind, obj, url = message["kind"], message.get("obj"), message.get("url") or ""
+        if kind not in NotificationKind.values:
+            raise ValueError(f"unknown notification kind: {kind!r}")
+        if obj is not None and not url and hasattr(obj, "get_absolute_url"):
+            url = obj.get_absolute_url()
+        target = {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk} \
+            if obj is not None else {}
+        made += [Notification(recipient_id=recipient_id, kind=kind, title=message["title"][:200],
+                              body=message.get("body") or "", url=url[:500], **target) for recipient_id in ids]
+    made = Notification.objects.bulk_create(made)
     if made:
         transaction.on_commit(lambda: senders.deliver(made))
     return made

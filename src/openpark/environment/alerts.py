@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from openpark.core.notifications import notify
+from openpark.core.notifications import notify_many
 from openpark.core.roles import ROLES_BY_SLUG
 
 from . import services
@@ -170,14 +170,16 @@ def check(today: date | None = None) -> dict[str, int]:
     if not users:  # nobody to tell yet: what is found now is told once someone holds the role
         logger.warning("环保提醒：没有环保角色的在用账号，未发出提醒。")
         return told
-    for condition in CONDITIONS:
-        with transaction.atomic():
+    messages = []
+    with transaction.atomic():  # what is recorded as told and the notifications, together
+        for condition in CONDITIONS:
             fresh = _new(condition, condition.find(today), len(users))
-            for item in fresh:
-                notify(users, kind=condition.notification_kind, title=item.title, body=item.body, obj=item.obj)
-        told[condition.condition.value] = len(fresh)
-        if fresh:
-            logger.info("环保提醒：%s %d 条，通知 %d 人。", condition.condition.label, len(fresh), len(users))
+            messages += [{"kind": condition.notification_kind, "title": item.title, "body": item.body,
+                          "obj": item.obj} for item in fresh]
+            told[condition.condition.value] = len(fresh)
+            if fresh:
+                logger.info("环保提醒：%s %d 条，通知 %d 人。", condition.condition.label, len(fresh), len(users))
+        notify_many(users, messages)  # one insert for every alert of every condition
     return told
 
 

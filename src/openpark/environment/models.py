@@ -1071,6 +1071,7 @@ class Measurement(ChangeLoggedModel):
     limit when the lab gives it. Saving or deleting one grades its sample again."""
 
     clean_links = ("sample",)
+    exact_decimals = ("value", "detection_limit")  # shown as the lab wrote them (0.0004, not 0.00)
 
     sample = models.ForeignKey(WaterSample, on_delete=models.CASCADE, related_name="measurements",
                                verbose_name=_("水质采样"))
