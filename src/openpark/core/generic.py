@@ -374,6 +374,9 @@ class ObjectListView(PagesView):
         return xlsx_response(self.pages.export_bytes(queryset, user=self.request.user), self.pages.export_filename())
 
 
+TIMESTAMPS = frozenset({"created_at", "updated_at"})
+
+
 class ObjectDetailView(PagesView):
     template_name = "core/object_detail.html"
 
@@ -399,10 +402,9 @@ class ObjectDetailView(PagesView):
     def detail_rows(self, obj) -> list[tuple[str, str, str]]:
         """(label, value, link) of each field shown: a record the object names links to its own page
         when the user may view that kind of record."""
-        names = self.pages.detail_fields or [
-            f.name for f in self.pages.opts.concrete_fields
-            if f.name not in {"id", "is_deleted", "deleted_at"}
-        ]
+        names = self.pages.detail_fields or sorted(
+            (f.name for f in self.pages.opts.concrete_fields if f.name not in {"id", "is_deleted", "deleted_at"}),
+            key=lambda name: name in TIMESTAMPS)  # what the record says first, when it was written last
         columns = self.pages.columns_for(self.request.user, build_columns(self.model, names))
         return [(c.label, c.display(obj), self.link_of(c, obj)) for c in columns]
 

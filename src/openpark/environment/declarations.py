@@ -59,7 +59,7 @@ plan_pages = ModelPages(
 )
 measure_pages = ModelPages(
     Measure, filterset_class=filters.MeasureFilterSet, form_class=forms.MeasureForm, prefix="measures/",
-    list_columns=["plan", "content", "owner", "deadline", "progress", "status", "completed_on", "overdue"],
+    list_columns=["content", "plan", "owner", "deadline", "progress", "status", "completed_on", "overdue"],
     select_related=["plan__outfall"], importer=measure_importer, attachments=True,
     api=Api("measures", fields=("plan", "content", "owner", "deadline", "progress", "status", "completed_on",
                                 "overdue"), select_related=("plan__outfall",)),
