@@ -187,6 +187,9 @@ def build_park(user=None) -> dict:
                                      target_class="III")
     segment = RiverSegment.objects.create(water_body=river, name="入江段", start_description="新港大道",
                                           end_description="长江口门", length_km=D("1.2"))
+    # A water body and a segment nothing uses yet, which may be deleted (one in use may not).
+    WaterBody.objects.create(name="规划河道", kind="canal", level="township")
+    RiverSegment.objects.create(water_body=river, name="上游段", length_km=D("2.0"))
     outfall = Outfall.objects.create(code="CN001", name="某企业污水排口", outfall_class=OutfallClass.objects.first(),
                                      longitude=D("120.25"), latitude=D("32.0"), water_body=river, segment=segment,
                                      enterprise=first)

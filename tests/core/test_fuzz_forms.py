@@ -4,6 +4,7 @@ Every page reachable from the URL resolver is visited (as a superuser, and as th
 form found on them (add and edit pages, filters, dashboards, the actions on detail pages) is
 submitted with hostile values in a few of its fields and sensible values in the others."""
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import resolve, reverse
@@ -131,23 +132,29 @@ def distinct(forms):
 
 
 def delete_and_restore_one_of_each(client, user, check) -> set[str]:
-    """Soft-delete a record of each model that can be restored, open its history and restore it,
-    with hostile and sensible requests; the park is as it was afterwards. The view names reached."""
+    """Soft-delete a record of each model that can be restored (the first that is not still in use:
+    one in use refuses, as its model's tests show), open its history and restore it, with hostile
+    and sensible requests; the park is as it was afterwards. The view names reached."""
     reached = set()
     for pages in pages_registry.values():
-        obj = pages.scoped(user).order_by("pk").first() if pages.restorable else None
-        if obj is None:
-            continue
-        with transaction.atomic():
-            obj.delete()
-            history = reverse(pages.url_name("history"), args=[obj.pk])
-            restore = reverse(pages.url_name("restore"), args=[obj.pk])
-            check(client.get(history), history)
-            for data in ({"next": "//evil.example/"}, {"x": "\x00"}, {}):
-                check(client.post(restore, data), restore)
-            check(client.get(restore), restore)
-            transaction.set_rollback(True)
-        reached |= {pages.url_name("history"), pages.url_name("restore")}
+        candidates = pages.scoped(user).order_by("pk")[:10] if pages.restorable else []
+        for obj in candidates:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        obj.delete()
+                except ValidationError:
+                    transaction.set_rollback(True)
+                    continue
+                history = reverse(pages.url_name("history"), args=[obj.pk])
+                restore = reverse(pages.url_name("restore"), args=[obj.pk])
+                check(client.get(history), history)
+                for data in ({"next": "//evil.example/"}, {"x": "\x00"}, {}):
+                    check(client.post(restore, data), restore)
+                check(client.get(restore), restore)
+                transaction.set_rollback(True)
+            reached |= {pages.url_name("history"), pages.url_name("restore")}
+            break
     return reached
 
 
