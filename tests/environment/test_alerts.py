@@ -21,7 +21,7 @@ from openpark.environment.models import (
 )
 from openpark.environment.patrols import period_start
 from openpark.environment.tasks import check_alerts
-from tests.factories import EnterpriseFactory, bind_enterprise
+from tests.factories import EnterpriseFactory, UserFactory, bind_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +191,85 @@ def test_the_beat_schedule_runs_the_check_daily_and_the_command_runs_it(park, of
     assert EnvironmentAlert.objects.count() == 6
     assert Notification.objects.filter(recipient=office["staff"][1]).count() == 6
     assert check_alerts.apply().get() == dict.fromkeys(CONDITIONS, 0)
+
+
+@pytest.fixture
+def two_companies(make_outfall):
+    """Two enterprises, each with a permit whose renewal is due, an open problem with a deadline, a
+    closed one and an outfall with an overdue measure; a steward's inspection found the first's problem."""
+    from openpark.enterprises.models import ContractBinding, ServiceContract
+    from openpark.environment.models import StewardInspection
+
+    contract = ServiceContract.objects.create(number="HBGJ-2026-009", contractor="某环保科技有限公司", service="环保管家",
+                                              starts_on=ago(100), ends_on=TODAY + timedelta(days=200))
+    made = {"contract": contract}
+    for name, expires_in in (("甲", 30), ("乙", 40)):
+        company = EnterpriseFactory(name=f"{name}化工有限公司")
+        contract.enterprises.add(company)
+        permit = DischargePermit.objects.create(enterprise=company, number=f"{company.uscc}001P", category="key",
+                                                issued_on=date(2021, 1, 4), expires_on=TODAY + timedelta(days=expires_in))
+        inspection = StewardInspection.objects.create(contract=contract, enterprise=company, inspected_on=ago(5),
+                                                      inspectors="张工")
+        problem = EnvironmentProblem.objects.create(category="outfall", description=f"{name}公司雨水口混接",
+                                                    enterprise=company, inspection=inspection, source="steward",
+                                                    found_on=ago(5), deadline=TODAY + timedelta(days=7))
+        closed = EnvironmentProblem.objects.create(category="outfall", description=f"{name}公司标志牌缺失",
+                                                   enterprise=company, found_on=ago(30), deadline=ago(1))
+        EnvironmentProblem.objects.filter(pk=closed.pk).update(state="closed")
+        plan = make_outfall("in_remediation", plan_type="regularise", enterprise=company).plan
+        measure = Measure.objects.create(plan=plan, content=f"{name}公司封堵暗管", owner=company.name,
+                                         status="in_progress", deadline=ago(4))
+        made[name] = {"company": company, "permit": permit, "problem": problem, "closed": closed, "measure": measure}
+    made["park_problem"] = EnvironmentProblem.objects.create(category="bank", description="岸坡堆放建筑垃圾",
+                                                             found_on=ago(20), deadline=ago(2))
+    steward = made["steward"] = UserFactory(roles=["steward"])
+    ContractBinding.objects.create(user=steward, contract=contract)
+    return made
+
+
+def _reminders(page) -> list:
+    return [row for section in page.context["sections"] if section["key"] == "environment-reminders"
+            for row in section["context"]["rows"]]
+
+
+def test_an_enterprise_user_sees_its_own_reminders_only(two_companies, make_user, client_for):
+    mine, theirs = two_companies["甲"], two_companies["乙"]
+    user = make_user("enterprise")
+    bind_enterprise(user, mine["company"])
+    page = client_for(user).get(reverse("role_home", args=["enterprise"]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-section="environment-reminders"' in html
+    rows = {(row.kind, row.obj) for row in _reminders(page)}
+    assert rows == {("排污许可证须申请延续", mine["permit"]), ("环境问题待整改", mine["problem"]),
+                    ("整治措施逾期", mine["measure"])}
+    for record in (mine["permit"], mine["problem"], mine["measure"]):
+        assert f'href="{record.get_absolute_url()}"' in html
+    assert f"{mine['permit'].renewal_due_on:%Y-%m-%d}" in html and f"{mine['problem'].deadline:%Y-%m-%d}" in html
+    for record in (theirs["permit"], theirs["problem"], theirs["measure"], two_companies["park_problem"]):
+        assert record.get_absolute_url() not in html
+    assert "乙公司" not in html and "乙化工" not in html
+    assert 'data-section="environment-alerts"' not in html
+
+
+def test_an_enterprise_with_nothing_due_is_told_so(db, make_user, client_for):
+    user = make_user("enterprise")
+    bind_enterprise(user, EnterpriseFactory())
+    html = client_for(user).get(reverse("role_home", args=["enterprise"])).content.decode()
+    assert 'data-section="environment-reminders"' in html and "本企业暂无环保待办事项。" in html
+
+
+def test_a_steward_sees_the_open_problems_of_its_inspections(two_companies, client_for):
+    steward = two_companies["steward"]
+    page = client_for(steward).get(reverse("role_home", args=["steward"]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    rows = _reminders(page)
+    assert {row.obj for row in rows} == {two_companies["甲"]["problem"], two_companies["乙"]["problem"]}
+    assert all(row.deadline == TODAY + timedelta(days=7) and not row.overdue for row in rows)
+    assert two_companies["park_problem"].get_absolute_url() not in html
+    assert two_companies["甲"]["closed"].get_absolute_url() not in html
+    # Once the contract has ended, the steward is reminded of nothing.
+    two_companies["contract"].__class__.objects.filter(pk=two_companies["contract"].pk).update(ends_on=ago(1))
+    steward = type(steward).objects.get(pk=steward.pk)
+    assert _reminders(client_for(steward).get(reverse("role_home", args=["steward"]))) == []

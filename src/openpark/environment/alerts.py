@@ -15,7 +15,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -198,3 +198,87 @@ def shown_to(user, role) -> bool:
 
     return role.slug in ALERT_ROLES and is_park_wide(user)
 
+
+
+# An enterprise's and a steward's own reminders, on their home pages: what waits on them, within
+# their scope only (an enterprise user its own enterprise, a steward the enterprises of its running
+# contracts), each row linking to the record. The same rules as the office's alerts.
+OWN_ROLES = ("enterprise", "steward")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str  # what is due, as the row names it
+    obj: object
+    deadline: date | None
+    note: str
+    overdue: bool
+
+    @property
+    def url(self) -> str:
+        return self.obj.get_absolute_url()
+
+
+def _permit_reminders(user, today: date) -> list[Reminder]:
+    from openpark.core.scoping import scope_queryset
+
+    found = []
+    for permit in services.permits_expiring(today, scope_queryset(DischargePermit.objects.all(), user)):
+        if permit.status_on(today) == PermitStatus.EXPIRED:
+            found.append(Reminder("排污许可证已过期", permit, permit.expires_on,
+                                  "已过期，请尽快办理延续或重新申领", True))
+        else:
+            found.append(Reminder("排污许可证须申请延续", permit, permit.renewal_due_on,
+                                  f"有效期至 {_day(permit.expires_on)}", permit.renewal_due_on < today))
+    return found
+
+
+def _open_problems(user, today: date, queryset=None) -> list[Reminder]:
+    from openpark.core.scoping import scope_queryset
+
+    from .choices import PROBLEM_DONE_STATES
+
+    problems = scope_queryset(queryset if queryset is not None else EnvironmentProblem.objects.all(), user)
+    problems = problems.exclude(state__in=PROBLEM_DONE_STATES).select_related("enterprise").order_by(
+        models.F("deadline").asc(nulls_last=True), "pk")
+    return [Reminder("环境问题待整改", problem, problem.deadline,
+                     f"{problem.get_state_display()}" + (f"（{problem.enterprise.name}）" if problem.enterprise else ""),
+                     bool(problem.deadline) and problem.deadline < today)
+            for problem in problems]
+
+
+def _overdue_measures(user, today: date) -> list[Reminder]:
+    from openpark.core.scoping import scope_queryset
+
+    measures = scope_queryset(Measure.objects.overdue(today), user).select_related("plan__outfall")
+    return [Reminder("整治措施逾期", measure, measure.deadline, f"进度 {measure.progress}%（责任单位：{measure.owner}）",
+                     True) for measure in measures.order_by("deadline", "pk")]
+
+
+def own_reminders(user, role, today: date | None = None) -> list[Reminder]:
+    """What waits on an enterprise user (its permits to renew, its open problems, its outfalls'
+    overdue measures) or on a steward (the open problems of its inspections under its running
+    contracts), only what the user's scope reaches and its role may see."""
+    today = today or timezone.localdate()
+    found: list[Reminder] = []
+    if role.slug == "enterprise":
+        if user.has_perm("environment.view_dischargepermit"):
+            found += _permit_reminders(user, today)
+        if user.has_perm("environment.view_environmentproblem"):
+            found += _open_problems(user, today)
+        if user.has_perm("environment.view_measure"):
+            found += _overdue_measures(user, today)
+    elif role.slug == "steward" and user.has_perm("environment.view_environmentproblem"):
+        from openpark.enterprises.models import ServiceContract
+
+        contracts = ServiceContract.objects.filter(user_bindings__user=user, starts_on__lte=today, ends_on__gte=today)
+        found += _open_problems(user, today, EnvironmentProblem.objects.filter(inspection__contract__in=contracts))
+    return found
+
+
+def shown_own_to(user, role) -> bool:
+    """The own-reminders section is on the home page of an enterprise user and of a steward, who
+    are bound to records (a park-wide user has the office's section instead)."""
+    from openpark.core.scoping import is_park_wide
+
+    return role.slug in OWN_ROLES and not is_park_wide(user)

@@ -407,3 +407,13 @@ def alerts_section(request, role):
     return {"key": "environment-alerts", "title": "智慧环保：待办提醒", "template": "environment/home_section.html",
             "context": {"rows": rows, "dashboard_url": reverse("environment:dashboard"),
                         "map_url": reverse("environment:map")}}
+
+
+def own_reminders_section(request, role):
+    """On an enterprise user's and a steward's home page: what waits on them in 智慧环保 (permits
+    to renew, open problems and their deadlines, overdue measures), their own records only."""
+    if not alerts.shown_own_to(request.user, role):
+        return None
+    return {"key": "environment-reminders", "title": "智慧环保：待办提醒",
+            "template": "environment/home_reminders.html",
+            "context": {"rows": alerts.own_reminders(request.user, role), "role": role.slug}}
