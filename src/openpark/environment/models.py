@@ -310,6 +310,7 @@ class OutfallSample(DomainModel):
 
     scope_enterprise_field = "outfall__enterprise"
     clean_links = ("outfall",)
+    exact_decimals = ("cod", "ammonia", "total_phosphorus")  # as the lab wrote them (0.125 mg/L, not 0.13)
 
     outfall = models.ForeignKey(Outfall, on_delete=models.PROTECT, related_name="samples", verbose_name=_("排口"))
     kind = models.CharField(_("类型"), max_length=20, choices=SampleKind.choices, default=SampleKind.MONITORING)
