@@ -107,3 +107,29 @@ def test_pollution_sources_import_with_the_industrial_rule(client):
     confirm(client, latest_job())
     assert PollutionSource.objects.get(name="化工废水").enterprise == company
     assert PollutionSource.objects.count() == 2
+
+
+def test_the_import_pages_sit_in_their_module(client, yangtze, segment):
+    """An import's pages (the upload form and the job) carry the module in their breadcrumbs and
+    mark the imported records' list in the sidebar, as the list's own pages do."""
+    import re
+
+    list_url = reverse("environment:outfall_list")
+
+    def place(html: str) -> tuple[list[str], str]:
+        crumbs = re.search(r'<nav class="breadcrumbs"[^>]*>(.*?)</nav>', html, re.S)
+        current = re.search(r'<a href="([^"]+)" class="current"', html)
+        labels = re.findall(r">([^<>]+)</(?:a|span)>", crumbs.group(1)) if crumbs else []
+        return labels, current.group(1) if current else ""
+
+    start = client.get(reverse("core:import_start", args=["environment.outfall"]))
+    assert start.status_code == 200
+    assert start.context["breadcrumbs"][:3] == [("首页", reverse("home")), ("智慧环保", ""), ("入河排污口", list_url)]
+    crumbs, current = place(start.content.decode())
+    assert "智慧环保" in crumbs and current == list_url
+    assert '<details class="nav-module has-current" data-module="environment"' in start.content.decode()
+
+    upload(client, "environment.outfall", xlsx([OUTFALL_HEADER]))
+    job = client.get(latest_job().get_absolute_url())
+    assert [label for label, _ in job.context["breadcrumbs"][:4]] == ["首页", "智慧环保", "入河排污口", "批量导入"]
+    assert place(job.content.decode())[1] == list_url
