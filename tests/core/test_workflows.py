@@ -482,3 +482,13 @@ def test_the_timeline_of_a_record_without_a_files_panel_reads_its_evidence_alone
     assert entries == ["上传用地批复：批复.png"]
     reads = [q["sql"] for q in queries if 'FROM "core_attachment"' in q["sql"]]
     assert len(reads) == 1 and '"evidence"' in reads[0]
+
+
+def test_an_empty_timeline_reads_as_a_plain_line_not_a_numbered_item(case, staff, client_for):
+    response = client_for(staff).get(case.get_absolute_url())
+    assert response.context["workflow"]["timeline"] == []
+    page = response.content.decode()
+    section = page[page.index('data-panel="workflow"'):]
+    section = section[:section.index("</section>")]
+    assert '<p class="muted" id="timeline">尚无流程记录。</p>' in section
+    assert "<ol" not in section and "<li" not in section[section.index("流程记录"):]
