@@ -163,6 +163,7 @@ GOVERNMENT = "属地政府"  # who answers for an outfall nobody else does (谁�
 REMEDIATION_DAYS = 60
 SERVICES = "openpark.environment.services"
 FORMS = "openpark.environment.forms"
+MODELS = "openpark.environment.models"
 S = OutfallStage
 
 
@@ -194,12 +195,33 @@ OUTFALL_MACHINE = StateMachine("stage", dict(OutfallStage.choices), (
           needs_evidence=True),
     _step("close", "市级审核销号", (S.COUNTY_PRECLOSED,), S.CLOSED, needs_note=True, needs_evidence=True),
     _step("abolish", "取缔", (S.PLAN_APPROVED, S.IN_REMEDIATION), S.ABOLISHED, needs_note=True,
-          perform=f"{SERVICES}.abolish", confirm="取缔后该排口不再使用，确定取缔？"),
+          perform=f"{SERVICES}.abolish", confirm="取缔后该排口不再使用，确定取缔？",
+          condition=f"{MODELS}.abolish_refusal"),
     _step("merge", "合并到其他排口", (S.PLAN_APPROVED, S.IN_REMEDIATION), S.MERGED, perform=f"{SERVICES}.merge",
-          form=f"{FORMS}.MergeForm"),
+          form=f"{FORMS}.MergeForm", condition=f"{MODELS}.merge_refusal"),
     _step("reopen", "回头看重新打开", (S.CLOSED,), S.IN_REMEDIATION, needs_note=True, deadline=REMEDIATION_DAYS,
           deadline_label="回头看问题整改并重新销号"),
 ))
+
+
+def plan_type_refusal(outfall, plan_type: str, action: str) -> str:
+    """Why an outfall may not end as its plan did not decide ("" when it may): 取缔 and 合并 are
+    what the plan (一口一策) decides, so they are open only to an outfall whose plan's type says so.
+    The transitions' `condition`: whether the page and the API offer them, and why they refuse."""
+    current = RemediationPlan.objects.filter(outfall_id=outfall.pk).values_list("plan_type", flat=True).first()
+    if current == plan_type:
+        return ""
+    now = (f"该排口的整治方案类型为“{PlanType(current).label}”" if current in PlanType.values
+           else "该排口尚无整治方案")
+    return f"只有整治方案类型为“{PlanType(plan_type).label}”的排口才能{action}，{now}。"
+
+
+def abolish_refusal(outfall) -> str:
+    return plan_type_refusal(outfall, PlanType.ABOLISH, "取缔")
+
+
+def merge_refusal(outfall) -> str:
+    return plan_type_refusal(outfall, PlanType.MERGE, "合并到其他排口")
 
 
 def code_pattern() -> tuple[str, str]:

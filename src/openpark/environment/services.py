@@ -15,7 +15,7 @@ from openpark.core.scoping import scope_queryset
 from openpark.core.states import TransitionError
 
 from . import water_quality
-from .choices import ALL_STAGES, MeasureStatus, OutfallStage, PlanType, SampleKind, WaterBodyKind
+from .choices import ALL_STAGES, MeasureStatus, OutfallStage, SampleKind, WaterBodyKind
 from .models import Measure, Measurement, MonitoringSite, Outfall, OutfallSample, RemediationPlan, Tracing, WaterSample
 
 
@@ -75,16 +75,15 @@ def submit_closeout(outfall: Outfall, name: str, user, note: str = "", evidence=
 
 
 def abolish(outfall: Outfall, name: str, user, note: str = "", evidence=()):
-    """取缔: only an outfall whose plan says so."""
-    _check_plan_type(outfall, PlanType.ABOLISH)
+    """取缔: only an outfall whose plan says so (the transition's condition, `models.abolish_refusal`)."""
     return outfall.machine.apply(outfall, name, user, note, evidence, usage_status="out_of_use")
 
 
 def merge(outfall: Outfall, name: str, user, note: str = "", evidence=(), merged_into=None):
-    """合并: the outfall joins another one, named; its plan must say so."""
+    """合并: the outfall joins another one, named; its plan must say so (the transition's condition,
+    `models.merge_refusal`, checked before this runs)."""
     if merged_into is None:
         raise ValidationError("请选择并入排口。")
-    _check_plan_type(outfall, PlanType.MERGE)
     if user is not None and not scope_queryset(Outfall.objects.filter(pk=merged_into.pk), user).exists():
         raise ValidationError("只能并入您可查看的排口。")
     message = outfall.merge_target_error(merged_into)
@@ -92,12 +91,6 @@ def merge(outfall: Outfall, name: str, user, note: str = "", evidence=(), merged
         raise ValidationError(message)
     return outfall.machine.apply(outfall, name, user, note, evidence, merged_into=merged_into,
                                  usage_status="out_of_use")
-
-
-def _check_plan_type(outfall: Outfall, plan_type: str) -> None:
-    plan = RemediationPlan.objects.filter(outfall=outfall).first()
-    if plan is None or plan.plan_type != plan_type:
-        raise TransitionError(f"只有整治方案类型为“{PlanType(plan_type).label}”的排口才能{PlanType(plan_type).label}。")
 
 
 # The park's counts ------------------------------------------------------------------------------
