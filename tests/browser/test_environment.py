@@ -72,3 +72,40 @@ def test_the_environment_map_shows_the_demo_park(browser, live_server, demo_park
     assert watch.collect() == [], "\n".join(watch.problems)
     assert all(url.startswith(live_server.url) for url in requests), [u for u in requests if not u.startswith(live_server.url)]
     page.close()
+
+
+# A pixel of the line just beside each sample (left of it, right of the first), where the stepped
+# line runs at that sample's class: saturated (the line's colour), not the grey grid.
+LINE_AT_EACH_SAMPLE = """() => {
+  const holder = document.getElementById("class-trend"), chart = echarts.getInstanceByDom(holder);
+  const data = JSON.parse(document.getElementById("class-trend-data").textContent);
+  const canvas = holder.querySelector("canvas"), context = canvas.getContext("2d");
+  const ratio = canvas.width / holder.clientWidth;
+  return data.classes.map((value, index) => {
+    const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [index, value]);
+    const [other] = chart.convertToPixel({ seriesIndex: 0 }, [index ? index - 1 : index + 1, value]);
+    const probe = x + Math.sign(other - x) * Math.max(6, Math.abs(other - x) * 0.2);
+    const [r, g, b, a] = context.getImageData(Math.round(probe * ratio), Math.round(y * ratio), 1, 1).data;
+    return a > 200 && Math.max(r, g, b) - Math.min(r, g, b) > 60;
+  });
+}"""
+
+
+def test_a_sites_trend_chart_draws_every_sample_at_once(browser, live_server, demo_park, artifacts):
+    """The chart is drawn whole as soon as the page shows it, not animated in from the left: with
+    the page's clock stopped, every one of the site's twelve monthly samples is on the line."""
+    from openpark.environment.models import MonitoringSite
+
+    site = MonitoringSite.objects.get(code="QW01")
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "environment")
+    page.clock.install()
+    page.clock.pause_at("2030-01-01T00:00:00")
+    page.goto(f"{live_server.url}/environment/sites/{site.pk}/")
+    page.wait_for_selector("#class-trend[data-rendered]")
+    drawn = page.evaluate(LINE_AT_EACH_SAMPLE)
+    page.locator("#class-trend").screenshot(path=str(artifacts / "environment-site-trend.png"))
+    assert len(drawn) == 12 and all(drawn), drawn
+    assert watch.collect() == [], "\n".join(watch.problems)
+    page.close()
