@@ -233,6 +233,7 @@ def build_park(user=None) -> dict:
     if user is not None:
         tokens.issue(user, "对接")
         notify([user], kind="dispatch", title="新派单", body="请处理", obj=project)
+    build_community(first)
     return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job,
             "photo": photo}
 
@@ -260,3 +261,28 @@ def build_environment_file(enterprise) -> None:
     Penalty.objects.create(enterprise=enterprise, inspection=inspection, decision_number="泰环罚〔2026〕1号",
                            decided_on=date(2026, 1, 20), amount=D("2.50"), reason="危废台账不全")
     CreditRating.objects.create(enterprise=enterprise, year=2025, rating="blue")
+
+
+def build_community(enterprise) -> None:
+    """One record of each kind of 新就业群体: an organisation covering the enterprise, a station, a
+    team, a worker with points, an activity they came to, a reward and a redemption."""
+    from openpark.community import services as community
+    from openpark.community.models import (
+        Activity, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker,
+    )
+
+    organisation = Organisation.objects.create(name="外卖配送行业党委", kind="party_committee", officers="陈书记")
+    organisation.covered_enterprises.add(enterprise)
+    station = Station.objects.create(name="城南小哥驿站", tier="post", kind="xiaoge", longitude=D("120.26"),
+                                     latitude=D("31.96"), opens_at=datetime(2026, 1, 1, 8).time(),
+                                     closes_at=datetime(2026, 1, 1, 22).time(), facilities="饮水、充电")
+    team = VolunteerTeam.objects.create(name="蜂骑士团", organisation=organisation, leader="刘队长")
+    worker = Worker.objects.create(name="王骑手", employer=enterprise, job_type="takeaway", party_member=True,
+                                   station=station, phone="13900139000", consent_on=date(2026, 1, 1))
+    worker.teams.add(team)
+    activity = Activity.objects.create(title="消防安全培训", kind="fire_safety", held_on=timezone.localdate(),
+                                       station=station, organiser=organisation, hours=D("2"), points=20)
+    Participation.objects.create(activity=activity, worker=worker, attended=True)
+    community.grant_activity(activity)
+    reward = Reward.objects.create(name="骑行雨衣", points=10, stock=5, limit_per_person=2)
+    Redemption.objects.create(worker=worker, reward=reward)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "openpark.evaluation",
     "openpark.investment",
     "openpark.environment",
+    "openpark.community",
 ]
 
 MIDDLEWARE = [

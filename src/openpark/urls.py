@@ -15,6 +15,7 @@ api_patterns = [
     path("evaluation/", include("openpark.evaluation.api.urls")),
     path("investment/", include("openpark.investment.api.urls")),
     path("environment/", include("openpark.environment.api.urls")),
+    path("community/", include("openpark.community.api.urls")),
     path("auth/token/", core_api_views.ObtainTokenView.as_view(), name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", api_docs, name="api_docs"),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("evaluation/", include("openpark.evaluation.urls")),
     path("investment/", include("openpark.investment.urls")),
     path("environment/", include("openpark.environment.urls")),
+    path("community/", include("openpark.community.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

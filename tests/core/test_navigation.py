@@ -17,14 +17,16 @@ ENVIRONMENT = ["环保总览", "环保地图", *OUTFALLS, "河长", "巡河履�
 SCOPED_ENVIRONMENT = [*OUTFALLS, "环境问题", *ENVIRONMENT_FILE, "管家检查"]
 INVESTMENT = ["项目总览", "招商项目", "项目问题", "招商线索", "走访洽谈", "目标企业进度", "目标企业", "目标企业年度目标", "产业链图谱", "产业链",
               "招商顾问", "办理时限"]
+COMMUNITY_SHARED = ["服务站点", "活动", "兑换品"]
+COMMUNITY = ["附近驿站", "组织", "从业人员", "服务站点", "志愿队伍", "活动", "活动报名", "积分流水", "兑换品", "积分兑换"]
 EXPECTED_MENU = {
-    "leader": {"驾驶舱": ["园区驾驶舱"], "一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
+    "leader": {"驾驶舱": ["园区驾驶舱"], "一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "新就业群体": COMMUNITY, "网格": ["网格"], "系统": ["变更记录", TASKS]},
     "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},
     "investment": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "招商引资": INVESTMENT, "系统": [TASKS]},
     "environment": {"一企一档": ENTERPRISE_FILE, "智慧环保": ENVIRONMENT, "系统": [TASKS]},
     "industry": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "系统": [TASKS]},
-    "community": {"一企一档": ENTERPRISE_FILE, "网格": ["网格"], "系统": [TASKS]},
-    "grid": {"网格": ["网格"], "系统": [TASKS]},
+    "community": {"一企一档": ENTERPRISE_FILE, "新就业群体": COMMUNITY, "网格": ["网格"], "系统": [TASKS]},
+    "grid": {"新就业群体": ["附近驿站", "我的积分", *COMMUNITY_SHARED], "网格": ["网格"], "系统": [TASKS]},
     "steward": {"一企一档": SCOPED_ENTERPRISE_FILE, "智慧环保": SCOPED_ENVIRONMENT, "系统": [TASKS]},
     "enterprise": {"一企一档": SCOPED_ENTERPRISE_FILE, "经济运行": ["企业指标数据", "指标定义"], "亩均评价": ["评价结果"],
                    "招商引资": ["招商项目"], "智慧环保": SCOPED_ENVIRONMENT, "系统": [TASKS]},
@@ -70,8 +72,8 @@ def test_user_with_two_roles_sees_both_and_can_switch(make_user, client_for):
     response = client.get("/", follow=True)
     # The first role in the declared order is the landing page.
     assert response.request["PATH_INFO"] == reverse("role_home", args=["investment"])
-    assert menu_of(response) == {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "招商引资": INVESTMENT, "网格": ["网格"],
-                                 "系统": [TASKS]}
+    assert menu_of(response) == {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "招商引资": INVESTMENT,
+                                 "新就业群体": ["附近驿站", "我的积分", *COMMUNITY[1:]], "网格": ["网格"], "系统": [TASKS]}
     assert reverse("role_home", args=["grid"]) in response.content.decode()
     assert client.get(reverse("role_home", args=["grid"])).status_code == 200
 
@@ -133,7 +135,7 @@ def test_the_sidebar_groups_items_by_module_and_lists_planned_modules(make_user,
     assert ">企业名录</a>" in enterprises_group and ">经济看板</a>" not in enterprises_group
     planned = nav[nav.index('data-module="planned"'):]
     assert nav.index('data-module="planned"') > starts[-1]
-    for label in ("智改数转", "党建与网格", "空间与土地", "年度报告"):
+    for label in ("智改数转", "空间与土地", "年度报告"):
         assert f"{label} <small>建设中</small>" in planned
     assert "<a " not in planned  # nothing to open yet
     assert 'aria-current' not in nav  # the home page is no item of the menu
@@ -163,8 +165,7 @@ def test_the_top_bar_holds_search_inbox_and_a_user_menu(make_user, client_for):
     assert "<script" not in html.split("</head>")[1]  # the drawer and the groups work from openpark.js
 
 
-PLANNED_HOMES = {"industry": "智改数转", "community": "党建与网格",
-                 "grid": "党建与网格"}
+PLANNED_HOMES = {"industry": "智改数转"}
 
 
 @pytest.mark.parametrize("slug", [role.slug for role in ROLES])

@@ -103,10 +103,12 @@ ROLES: tuple[Role, ...] = (
     Role(
         "community", "党建社区", "组织、党员、驿站、志愿队伍、活动、积分、随手拍", True,
         {**_all(VIEW, "enterprises", "cockpit"), "community": EDIT, "core.grid": EDIT, **_chains(NONE)},
+        extra=("community.view_worker_identity",),
     ),
     Role(
         "grid", "网格员", "随手拍上报问题，查看和兑换积分", False,
         {"community": VIEW, "core.grid": VIEW},
+        extra=("community.view_own_points",),
     ),
     Role(
         "enterprise", "企业用户", "查看和确认本企业数据，下载本企业评价报告", False,

@@ -1,0 +1,97 @@
+"""新就业群体's declared models (see `openpark.core.registry`)."""
+from openpark.core.generic import ModelPages
+from openpark.core.registry import Api, Menu
+
+from . import filters, forms
+from .models import Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker
+from .views import activity_panel, worker_panel
+
+MODULE = "community"
+
+
+class SharedPages(ModelPages):
+    """What every worker may look up (the stations, the activities, the catalogue): no one's
+    personal records, so whoever may view them sees them all, a grid worker included."""
+
+    def scoped(self, user):
+        return self.model.objects.all()
+
+    def scoped_deleted(self, user):
+        return self.model.all_objects.filter(is_deleted=True)
+
+
+organisation_pages = ModelPages(
+    Organisation, filterset_class=filters.OrganisationFilterSet, form_class=forms.OrganisationForm,
+    prefix="organisations/", list_columns=["name", "kind", "parent", "officers", "founded_on"],
+    detail_fields=["name", "kind", "parent", "covered_enterprises", "officers", "founded_on", "note"],
+    select_related=["parent"],
+    api=Api("organisations", fields=tuple(forms.ORGANISATION_FIELDS), select_related=("parent",),
+            prefetch_related=("covered_enterprises",)),
+    menu=Menu(MODULE, "组织", order=10, park_wide=True),
+)
+worker_pages = ModelPages(
+    Worker, filterset_class=filters.WorkerFilterSet, form_class=forms.WorkerForm, prefix="workers/",
+    list_columns=["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "station", "points",
+                  "hours"],
+    detail_fields=["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "station", "teams",
+                   "consent_on", "user", "points", "hours", "note"],
+    select_related=["employer", "station"], panels=[worker_panel], search_fields=("name",),
+    api=Api("workers", fields=(*forms.WORKER_FIELDS, "points", "hours"),
+            read_only_fields=("points", "hours", "created_at", "updated_at"), select_related=("employer", "station"),
+            prefetch_related=("teams",)),
+    menu=Menu(MODULE, "从业人员", order=20, park_wide=True),
+)
+station_pages = SharedPages(
+    Station, filterset_class=filters.StationFilterSet, form_class=forms.StationForm, prefix="stations/",
+    list_columns=["name", "tier", "kind", "address", "hours", "facilities"],
+    detail_fields=["name", "tier", "kind", "organisation", "address", "longitude", "latitude", "hours", "facilities",
+                   "note"],
+    select_related=["organisation"],
+    api=Api("stations", fields=tuple(forms.STATION_FIELDS), select_related=("organisation",)),
+    menu=Menu(MODULE, "服务站点", order=40),
+)
+team_pages = ModelPages(
+    VolunteerTeam, filterset_class=filters.VolunteerTeamFilterSet, form_class=forms.VolunteerTeamForm,
+    prefix="teams/", list_columns=["name", "organisation", "leader", "founded_on"], select_related=["organisation"],
+    api=Api("teams", fields=tuple(forms.TEAM_FIELDS), select_related=("organisation",)),
+    menu=Menu(MODULE, "志愿队伍", order=50, park_wide=True),
+)
+activity_pages = SharedPages(
+    Activity, filterset_class=filters.ActivityFilterSet, form_class=forms.ActivityForm, prefix="activities/",
+    list_columns=["held_on", "title", "kind", "place", "organiser", "hours", "points"],
+    select_related=["organiser", "station", "team"], panels=[activity_panel],
+    api=Api("activities", fields=tuple(forms.ACTIVITY_FIELDS), select_related=("organiser", "station", "team")),
+    menu=Menu(MODULE, "活动", order=60),
+)
+participation_pages = ModelPages(
+    Participation, filterset_class=filters.ParticipationFilterSet, form_class=forms.ParticipationForm,
+    prefix="participations/", list_columns=["activity", "worker", "attended", "note"],
+    select_related=["activity", "worker"],
+    api=Api("participations", fields=tuple(forms.PARTICIPATION_FIELDS), select_related=("activity", "worker")),
+    menu=Menu(MODULE, "活动报名", order=65, park_wide=True),
+)
+ledger_pages = ModelPages(
+    LedgerEntry, filterset_class=filters.LedgerEntryFilterSet, actions=("list", "detail"), prefix="ledger/",
+    list_columns=["on", "worker", "kind", "points", "hours", "expires_on", "reason", "source"],
+    detail_fields=["worker", "kind", "points", "hours", "on", "expires_on", "reason", "source", "ref", "created_at"],
+    select_related=["worker"], default_sort="-pk", count_rows=False,
+    api=Api("ledger", fields=("worker", "kind", "points", "hours", "on", "expires_on", "reason", "source", "ref",
+                              "created_at"), read_only=True, select_related=("worker",)),
+    menu=Menu(MODULE, "积分流水", order=70, park_wide=True),
+)
+reward_pages = SharedPages(
+    Reward, filterset_class=filters.RewardFilterSet, form_class=forms.RewardForm, prefix="rewards/",
+    list_columns=["name", "points", "stock", "limit_per_person", "is_active"],
+    api=Api("rewards", fields=tuple(forms.REWARD_FIELDS)),
+    menu=Menu(MODULE, "兑换品", order=80),
+)
+redemption_pages = ModelPages(
+    Redemption, filterset_class=filters.RedemptionFilterSet, form_class=forms.RedemptionForm, prefix="redemptions/",
+    list_columns=["requested_on", "worker", "reward", "quantity", "points", "state"],
+    detail_fields=["worker", "reward", "quantity", "points", "requested_on", "state", "note"],
+    select_related=["worker", "reward"],
+    api=Api("redemptions", fields=(*forms.REDEMPTION_FIELDS, "points", "requested_on", "state"),
+            read_only_fields=("points", "requested_on", "state", "created_at", "updated_at"),
+            select_related=("worker", "reward")),
+    menu=Menu(MODULE, "积分兑换", order=90, park_wide=True),
+)

@@ -1,0 +1,179 @@
+"""The points ledger on the database: every path that writes points (an activity's attendance, a
+redemption and its refusal, the expiry run, the demo) goes through `post_many`, which replays the
+workers' stored entries in the pure `ledger`, lets it decide, and writes only what it appended.
+
+Workers' ledgers are read in one query and written with one bulk insert, however many workers a
+call touches; each worker's balance and hours are kept on the worker for the lists.
+"""
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from openpark.core.changes import record_created
+
+from . import ledger as pure
+from .choices import RedemptionState
+from .models import LedgerEntry, Participation, Redemption, Reward, Worker
+
+ENTRY_FIELDS = ("kind", "source", "on", "points", "reason", "hours", "expires_on", "ref")
+
+
+def validity_days() -> int:
+    """How long granted points stay valid: `OPENPARK_POINTS_VALIDITY_DAYS`, a year by default."""
+    return int(getattr(settings, "OPENPARK_POINTS_VALIDITY_DAYS", pure.DEFAULT_VALIDITY_DAYS))
+
+
+def as_entry(row: LedgerEntry) -> pure.Entry:
+    return pure.Entry(row.kind, row.source, row.on, row.points, row.reason, row.hours, row.expires_on, row.ref)
+
+
+def ledgers(worker_ids) -> dict[int, pure.Ledger]:
+    """The ledger of each worker, from their stored entries (one query)."""
+    by_worker = defaultdict(list)
+    for row in LedgerEntry.objects.filter(worker_id__in=list(worker_ids)).order_by("pk"):
+        by_worker[row.worker_id].append(as_entry(row))
+    days = validity_days()
+    return {worker_id: pure.Ledger(by_worker.get(worker_id, ()), validity_days=days) for worker_id in worker_ids}
+
+
+def ledger_of(worker) -> pure.Ledger:
+    return ledgers([worker.pk])[worker.pk]
+
+
+def post_many(operations: dict[int, Callable[[pure.Ledger], object]]) -> list[LedgerEntry]:
+    """Run `operation(ledger)` on each worker's ledger and store the entries it appends. A refusal
+    (LedgerError) of any of them raises ValidationError with its message, and nothing is written."""
+    if not operations:
+        return []
+    with transaction.atomic():
+        workers = {w.pk: w for w in Worker.objects.select_for_update().filter(pk__in=list(operations))}
+        books = ledgers(workers)
+        rows = []
+        for worker_id, operation in operations.items():
+            book = books[worker_id]
+            before = len(book.entries)
+            try:
+                operation(book)
+            except pure.LedgerError as exc:
+                raise ValidationError(f"{workers[worker_id].name}：{exc}") from exc
+            rows += [LedgerEntry(worker_id=worker_id, **{name: getattr(entry, name) for name in ENTRY_FIELDS})
+                     for entry in book.entries[before:]]
+        LedgerEntry.objects.bulk_create(rows)
+        record_created(rows)
+        changed = [workers[worker_id] for worker_id in {row.worker_id for row in rows}]
+        for worker in changed:
+            worker.points, worker.hours = books[worker.pk].balance, books[worker.pk].hours
+        Worker.objects.bulk_update(changed, ["points", "hours"])
+    return rows
+
+
+def post(worker, operation) -> list[LedgerEntry]:
+    rows = post_many({worker.pk: operation})
+    worker.refresh_from_db(fields=["points", "hours"])
+    return rows
+
+
+def grant(worker, source: str, points: int, reason: str, hours=0, on: date | None = None) -> list[LedgerEntry]:
+    on = on or timezone.localdate()
+    return post(worker, lambda book: book.grant(source, on, points, reason, hours=hours))
+
+
+def reverse(worker, source: str, target: str, reason: str, on: date | None = None) -> list[LedgerEntry]:
+    on = on or timezone.localdate()
+    return post(worker, lambda book: book.reverse(source, on, target, reason))
+
+
+def expire_points(on: date | None = None) -> int:
+    """Expire the unspent remains of every grant due by `on`, for all workers at once."""
+    on = on or timezone.localdate()
+    due = set(LedgerEntry.objects.filter(kind="grant", expires_on__lte=on).values_list("worker_id", flat=True))
+    if not due:
+        return 0
+    books = ledgers(due)
+    due = [worker_id for worker_id, book in books.items() if any(lot.expires_on <= on for lot in book.lots())]
+    return len(post_many({worker_id: (lambda book: book.expire(on)) for worker_id in due}))
+
+
+def activity_source(activity_id: int, worker_id: int) -> str:
+    return f"activity:{activity_id}:worker:{worker_id}"
+
+
+def grant_activity(activity) -> list[LedgerEntry]:
+    """Grant each attendee of a held activity its points and hours, dated the day of the grant;
+    once per attendee (a second call adds nothing)."""
+    if activity.held_on > timezone.localdate():
+        raise ValidationError("活动尚未举行，不能发放积分。")
+    if not activity.points:
+        return []
+    attendees = list(Participation.objects.filter(activity=activity, attended=True).values_list("worker_id", flat=True))
+    today, reason = timezone.localdate(), f"参加活动：{activity.title}"[:200]
+
+    def operation(worker_id):
+        return lambda book: book.grant(activity_source(activity.pk, worker_id), today, activity.points, reason,
+                                       hours=activity.hours)
+    return post_many({worker_id: operation(worker_id) for worker_id in attendees})
+
+
+def _last(book) -> date:
+    return book.entries[-1].on if book.entries else date.min
+
+
+# Redemptions ------------------------------------------------------------------------------------
+
+
+def redemption_refusal(worker, reward, quantity: int, on: date | None = None) -> str:
+    """Why the worker cannot redeem this now ("" when they can): the rule of the form, the API and
+    the request alike."""
+    on = on or timezone.localdate()
+    if not reward.is_active:
+        return f"兑换品“{reward.name}”已下架。"
+    if quantity > reward.stock:
+        return f"兑换品“{reward.name}”库存不足（剩余 {reward.stock} 件）。"
+    if reward.limit_per_person is not None:
+        taken = sum(Redemption.objects.filter(worker=worker, reward=reward).exclude(
+            state=RedemptionState.REFUSED).values_list("quantity", flat=True))
+        if taken + quantity > reward.limit_per_person:
+            return f"“{reward.name}”每人限兑 {reward.limit_per_person} 件，已兑 {taken} 件。"
+    wanted = reward.points * quantity
+    available = ledger_of(worker).available(on) if worker.pk else 0
+    if wanted > available:
+        return f"积分不足：可用 {available} 分，需要 {wanted} 分。"
+    return ""
+
+
+def take_points(redemption, save: Callable[[], None]) -> None:
+    """Save a new redemption: the reward's stock held and the points taken from the worker's
+    ledger (oldest first) in the same transaction, or nothing at all."""
+    with transaction.atomic():
+        reward = Reward.objects.select_for_update().get(pk=redemption.reward_id)
+        worker = Worker.objects.get(pk=redemption.worker_id)
+        today = timezone.localdate()
+        post_many({worker.pk: lambda book: book.expire(today)})
+        message = redemption_refusal(worker, reward, redemption.quantity, today)
+        if message:
+            raise ValidationError(message)
+        redemption.points = reward.points * redemption.quantity
+        redemption.requested_on = today
+        save()
+        reward.stock -= redemption.quantity
+        reward.save()
+        post_many({worker.pk: lambda book: book.redeem(redemption.source, today, redemption.points,
+                                                       f"兑换：{reward.name} × {redemption.quantity}")})
+
+
+def refuse_redemption(redemption, name, user, note, evidence=(), **fields):
+    """驳回: the state changes, the stock comes back and the points return to the grants they came from."""
+    with transaction.atomic():
+        change = Redemption.machine.apply(redemption, name, user, note, evidence=evidence)
+        reward = Reward.objects.select_for_update().get(pk=redemption.reward_id)
+        reward.stock += redemption.quantity
+        reward.save()
+        today = timezone.localdate()
+        post_many({redemption.worker_id: lambda book: book.reverse(
+            f"refusal:{redemption.pk}", max(today, _last(book)), redemption.source, f"驳回兑换：{note}"[:200])})
+    return change

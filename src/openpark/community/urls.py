@@ -1,0 +1,13 @@
+from django.urls import path
+
+from openpark.core.registry import page_urls
+
+from . import views
+
+app_name = "community"
+
+urlpatterns = [
+    path("stations/nearest/", views.nearest_stations, name="nearest_stations"),
+    path("me/", views.my_points, name="my_points"),
+    *page_urls("community"),
+]

@@ -1,0 +1,125 @@
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.core import geo, navigation
+from openpark.core.masking import visible_value
+
+from . import services, stations
+from .models import LedgerEntry, Participation, Reward, Station, Worker
+
+NEAREST_LIMIT = 10
+EXPIRING_DAYS = 30
+LATEST_ENTRIES = 20
+
+
+def worker_panel(request, worker):
+    """The worker's identity as the user may see it, and their points: balance, what expires soon,
+    the latest entries."""
+    book = services.ledger_of(worker)
+    today = timezone.localdate()
+    return {"key": "worker", "title": "身份信息与积分", "template": "community/panels/worker.html", "context": {
+        "phone": visible_value(worker, "phone", request.user),
+        "id_number": visible_value(worker, "id_number", request.user),
+        "balance": book.balance, "available": book.available(today), "hours": book.hours,
+        "expiring": book.expiring(today, EXPIRING_DAYS),
+        "entries": list(LedgerEntry.objects.filter(worker=worker).order_by("-pk")[:LATEST_ENTRIES]),
+        "may_see_ledger": request.user.has_perm("community.view_ledgerentry"),
+    }}
+
+
+def activity_panel(request, activity):
+    if not request.user.has_perm("community.view_participation"):
+        return None
+    rows = Participation.objects.filter(activity=activity)
+    return {"key": "participations", "title": "报名与签到", "template": "community/panels/activity.html", "context": {
+        "signed_up": rows.count(), "attended": rows.filter(attended=True).count(),
+        "url": f"{reverse('community:participation_list')}?q={activity.title}",
+    }}
+
+
+# The nearest open station -------------------------------------------------------------------------
+
+
+def _coordinate(text: str) -> Decimal | None:
+    try:
+        value = Decimal((text or "").strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _time(text: str):
+    try:
+        return datetime.strptime((text or "").strip(), "%H:%M").time()
+    except ValueError:
+        return None
+
+
+@login_required
+@permission_required("community.view_station", raise_exception=True)
+def nearest_stations(request):
+    """附近驿站: the stations open now, nearest first, from the phone's position (the browser's
+    geolocation, when the rider allows it) or from a station chosen as the starting point."""
+    error, found, origin = "", None, None
+    at = timezone.localtime().time().replace(second=0, microsecond=0)
+    if request.GET.get("at"):
+        at = _time(request.GET["at"])
+        if at is None:
+            error, at = "时间格式应为“时:分”，如 14:30。", timezone.localtime().time()
+    places = list(Station.objects.order_by("pk"))
+    start = request.GET.get("from", "")
+    if start:
+        chosen = next((s for s in places if str(s.pk) == start), None)
+        if chosen is None:
+            error = error or "所选的起点站点不存在。"
+        else:
+            origin = (chosen.longitude, chosen.latitude)
+    elif request.GET.get("lon") or request.GET.get("lat"):
+        lon, lat = _coordinate(request.GET.get("lon")), _coordinate(request.GET.get("lat"))
+        try:
+            if lon is None or lat is None:
+                raise ValueError("经纬度必须是数字。")
+            geo.check_position([lon, lat])
+            origin = (lon, lat)
+        except ValueError as exc:
+            error = error or f"位置无效：{exc}"
+    if origin is not None and not error:
+        by_pk = {s.pk: s for s in places}
+        found = [(by_pk[place.key], round(distance)) for place, distance in stations.nearest_open(
+            [stations.Place(s.pk, float(s.longitude), float(s.latitude), s.opens_at, s.closes_at) for s in places],
+            float(origin[0]), float(origin[1]), at, NEAREST_LIMIT)]
+    return render(request, "community/nearest.html", {
+        "title": "附近驿站", "breadcrumbs": navigation.breadcrumbs(("附近驿站", ""), module="community"),
+        "error": error, "found": found, "at": at, "places": places, "start": start,
+        "lon": request.GET.get("lon", ""), "lat": request.GET.get("lat", ""),
+    }, status=400 if error else 200)
+
+
+# A rider's own points ---------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("community.view_own_points", raise_exception=True)
+def my_points(request):
+    """我的积分: the signed-in worker's balance and hours, the points that expire soon, their
+    entries and the catalogue they may redeem from."""
+    worker = Worker.objects.filter(user=request.user).select_related("employer", "station").first()
+    context = {"title": "我的积分", "breadcrumbs": navigation.breadcrumbs(("我的积分", ""), module="community"),
+               "worker": worker}
+    if worker is not None:
+        today = timezone.localdate()
+        book = services.ledger_of(worker)
+        available = book.available(today)
+        rewards = list(Reward.objects.filter(is_active=True).order_by("points", "name"))
+        context.update({
+            "balance": book.balance, "available": available, "hours": book.hours,
+            "expiring": book.expiring(today, EXPIRING_DAYS), "expiring_days": EXPIRING_DAYS,
+            "entries": list(LedgerEntry.objects.filter(worker=worker).order_by("-pk")[:100]),
+            "rewards": [(reward, reward.stock > 0 and reward.points <= available) for reward in rewards],
+        })
+    return render(request, "community/my_points.html", context)

@@ -1,0 +1,94 @@
+"""Workers' personal data: kept only with consent, checked, masked for roles without the right,
+found by the exact phone number only."""
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from openpark.community.models import Worker, phone_digest
+
+from .conftest import ID_NUMBER
+
+
+def test_phone_and_id_number_need_recorded_consent(enterprises):
+    worker = Worker(name="赵骑手", job_type="takeaway", phone="13900139001")
+    with pytest.raises(ValidationError) as caught:
+        worker.full_clean()
+    assert caught.value.message_dict["consent_on"] == ["登记手机号或身份证号须先记录本人同意的日期。"]
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("phone", "1390013900", "手机号应为 11 位数字，以 1 开头。"),
+    ("id_number", "110105194912310021", "身份证号无效（应为 18 位，末位校验码须正确）。"),
+])
+def test_bad_identity_is_refused_in_chinese(db, field, value, message):
+    worker = Worker(name="赵骑手", job_type="takeaway", consent_on=date(2026, 1, 1), **{field: value})
+    with pytest.raises(ValidationError) as caught:
+        worker.full_clean()
+    assert caught.value.message_dict[field] == [message]
+
+
+def test_phone_is_stored_normalised_with_its_digest(db):
+    worker = Worker(name="赵骑手", job_type="takeaway", phone="+86 139-0013-9001", consent_on=date(2026, 1, 1))
+    worker.full_clean()
+    worker.save()
+    worker.refresh_from_db()
+    assert worker.phone == "13900139001" and worker.phone_digest == phone_digest("13900139001")
+
+
+def test_a_worker_is_found_by_the_whole_phone_only(make_user, client_for, worker, other_worker):
+    client = client_for(make_user("community"))
+    url = reverse("community:worker_list")
+    found = client.get(url, {"phone": "139 0013 9000"})
+    assert [obj.pk for obj, _ in found.context["rows"]] == [worker.pk]
+    assert [obj.pk for obj, _ in client.get(url, {"phone": "1390013"}).context["rows"]] == []
+    assert [obj.pk for obj, _ in client.get(url, {"q": "13900139000"}).context["rows"]] == []
+
+
+def test_identity_is_masked_for_roles_without_the_right(make_user, client_for, api_for, worker):
+    leader = make_user("leader")
+    page = client_for(leader).get(worker.get_absolute_url()).content.decode()
+    assert "139****9000" in page and "13900139000" not in page and ID_NUMBER not in page
+    data = api_for(leader).get(f"/api/community/workers/{worker.pk}/").json()
+    assert data["phone"] == "139****9000" and data["id_number"] == "******"
+    officer = make_user("community")
+    page = client_for(officer).get(worker.get_absolute_url()).content.decode()
+    assert "13900139000" in page and ID_NUMBER in page
+    assert api_for(officer).get(f"/api/community/workers/{worker.pk}/").json()["phone"] == "13900139000"
+
+
+def test_the_list_and_the_change_record_never_show_the_number_in_full(make_user, client_for, worker):
+    listed = client_for(make_user("leader")).get(reverse("community:worker_list")).content.decode()
+    assert "13900139000" not in listed and "139****9000" not in listed  # not a column at all
+    history = client_for(make_user("leader")).get(reverse("community:worker_history", args=[worker.pk]))
+    assert history.status_code == 200 and "13900139000" not in history.content.decode()
+
+
+def test_a_masked_phone_sent_back_keeps_the_stored_one(make_user, worker, api_for):
+    # an officer who may edit workers but not see their numbers
+    editor = make_user("leader")
+    editor.user_permissions.set(Permission.objects.filter(content_type__app_label="community",
+                                                          codename="change_worker"))
+    response = api_for(editor).patch(f"/api/community/workers/{worker.pk}/", {"phone": "139****9000", "note": "改"},
+                                     format="json")
+    assert response.status_code == 200, response.content
+    worker.refresh_from_db()
+    assert worker.phone == "13900139000" and worker.note == "改"
+
+
+def test_the_edit_form_shows_a_masked_phone_and_keeps_the_stored_one(make_user, client_for, worker):
+    editor = make_user("leader")
+    editor.user_permissions.set(Permission.objects.filter(content_type__app_label="community",
+                                                          codename="change_worker"))
+    client = client_for(editor)
+    url = reverse("community:worker_edit", args=[worker.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["phone"] == "139****9000" and form.initial["id_number"] == "******"
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "teams"}
+    data.update(employer=worker.employer_id, note="已核实")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    worker.refresh_from_db()
+    assert worker.phone == "13900139000" and worker.id_number == ID_NUMBER and worker.note == "已核实"
