@@ -109,3 +109,34 @@ def test_a_sites_trend_chart_draws_every_sample_at_once(browser, live_server, de
     assert len(drawn) == 12 and all(drawn), drawn
     assert watch.collect() == [], "\n".join(watch.problems)
     page.close()
+
+
+# Each checkbox of a form row and its label: their boxes, and the row's.
+CHECKBOX_ROWS = """() => Array.from(document.querySelectorAll('.form-row')).filter(row => row.querySelector(':scope > input[type=checkbox]'))
+  .map(row => {
+    const box = row.querySelector(':scope > input[type=checkbox]').getBoundingClientRect();
+    const label = row.querySelector(':scope > label').getBoundingClientRect();
+    return {text: row.querySelector(':scope > label').innerText, boxLeft: box.left, boxRight: box.right,
+            boxMiddle: (box.top + box.bottom) / 2, labelLeft: label.left, labelTop: label.top,
+            labelBottom: label.bottom, labelMiddle: (label.top + label.bottom) / 2,
+            rowLeft: row.getBoundingClientRect().left};
+  })"""
+
+
+def test_the_outfall_form_s_checkboxes_sit_beside_their_labels(browser, live_server, demo_park, artifacts):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "environment")
+    page.goto(f"{live_server.url}/environment/outfalls/add/")
+    rows = page.evaluate(CHECKBOX_ROWS)
+    assert {"采样点", "检查井", "标志牌", "视频监控", "在线监测"} <= {row["text"] for row in rows}
+    for row in rows:  # the box first, at the row's left edge, then its label, on the label's line
+        assert abs(row["boxLeft"] - row["rowLeft"]) <= 1, row
+        assert row["boxRight"] <= row["labelLeft"], row
+        assert row["labelTop"] <= row["boxMiddle"] <= row["labelBottom"], row
+        assert abs(row["boxMiddle"] - row["labelMiddle"]) <= 3, row
+    page.locator(".form-row.form-check", has_text="采样点").screenshot(path=str(artifacts / "checkbox-row.png"))
+    page.click("label[for=id_has_sampling_point]")  # the label ticks its box
+    assert page.is_checked("#id_has_sampling_point")
+    assert watch.collect() == []
+    page.close()
