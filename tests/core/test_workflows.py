@@ -56,7 +56,8 @@ def test_a_case_through_its_page_actions_with_a_note_and_evidence(case, staff, c
     case.refresh_from_db()
     assert case.state == "in_progress"
     page = client.get(case.get_absolute_url()).content.decode()
-    assert 'enctype="multipart/form-data"' in page and "证明材料（必填）" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert '<label for="id_finish_evidence">证明材料 <span class="required">*</span></label>' in page
 
     response = client.post(page_url(case, "finish"), {"note": "", "evidence": photo()})
     assert response.status_code == 400 and "完成处置须填写说明。" in response.content.decode()
@@ -492,3 +493,34 @@ def test_an_empty_timeline_reads_as_a_plain_line_not_a_numbered_item(case, staff
     section = section[:section.index("</section>")]
     assert '<p class="muted" id="timeline">尚无流程记录。</p>' in section
     assert "<ol" not in section and "<li" not in section[section.index("流程记录"):]
+
+
+def test_transition_forms_are_laid_out_as_the_platforms_forms(case, staff, client_for):
+    """Each transition's form as the edit forms are: a row per field with its label (for=), its
+    help text, one required mark (*) whether the field or the transition needs it, and empty
+    choices reading 请选择, never Django's "---------"."""
+    from django import forms
+    from django.template.loader import render_to_string
+
+    from openpark.core.states import Transition
+
+    class ChoosingForm(workflows.TransitionForm):
+        needed = ("kind",)
+        kind = forms.ChoiceField(label="类型", required=False, choices=[("", "---------"), ("a", "甲")],
+                                 help_text="按方案选择。")
+        chain = forms.ModelChoiceField(label="产业链", queryset=Chain.objects.all(), required=False)
+
+    transition = Transition("finish", "完成处置", ("open",), "done", "x.y", needs_note=True)
+    form = ChoosingForm(transition=transition, obj=case, user=staff, auto_id="id_finish_%s")
+    html = render_to_string("core/includes/workflow.html", {"workflow": {
+        "state": "待处置", "actions": [{"transition": transition, "form": form, "url": "/x/"}]}})
+    assert "---------" not in html and html.count('<option value="" selected>请选择</option>') == 2
+    assert html.count('<div class="form-row">') == 3 and html.count('<span class="required">*</span>') == 2
+    assert '<label for="id_finish_note">说明 <span class="required">*</span></label>' in html
+    assert '<label for="id_finish_kind">类型 <span class="required">*</span></label>' in html
+    assert '<label for="id_finish_chain">产业链</label>' in html
+    assert '<p class="help" id="id_finish_kind_helptext">按方案选择。</p>' in html
+    assert "必填" not in html and 'class="edit-form transition-form"' in html
+
+    page = client_for(staff).get(case.get_absolute_url()).content.decode()
+    assert '<label for="id_start_note">说明</label>' in page and "---------" not in page

@@ -263,3 +263,14 @@ def test_merge_and_abolish_are_offered_only_when_the_plan_says_so(plan_type, sta
     for way in WAYS:
         status, text = act(way, outfall, "merge", {"merged_into": target.pk})
         assert status == 400 and reason in text and stage_of(outfall) == "in_remediation"
+
+
+def test_the_transition_forms_and_edit_forms_mark_and_name_choices_alike(staff, client_for, make_outfall):
+    outfall = make_outfall("in_remediation", plan_type="regularise")
+    client = client_for(staff)
+    page = client.get(outfall.get_absolute_url()).content.decode()
+    for name, label in (("evidence", "标志牌照片"), ("sampled_on", "复测采样日期"), ("compliant", "复测是否达标")):
+        assert f'<label for="id_submit_closeout_{name}">{label} <span class="required">*</span></label>' in page
+    assert "必填" not in page and "---------" not in page
+    form = client.get(reverse("environment:remediationplan_add")).content.decode()
+    assert "---------" not in form and '<option value="" selected>请选择</option>' in form

@@ -16,7 +16,7 @@ from .models import REASON_MAX_LENGTH, REASON_MISSING, REASON_REQUIRED, Grid
 from .roles import ROLES, ROLES_BY_SLUG
 from .scoping import scope_queryset
 from .tokens import MAX_DAYS
-from .widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from .widgets import AutocompleteSelect, AutocompleteSelectMultiple, name_empty_choices
 from .workflows import user_label
 
 class DateInput(forms.DateInput):
@@ -85,6 +85,7 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
             field.queryset = queryset | model._default_manager.filter(pk__in=self._current_ids(name))
             field.label_from_instance = _with_state(field.label_from_instance)
             _type_ahead(field, model)
+        name_empty_choices(self)
 
     def _ask_reason(self) -> None:
         """A 修改原因 on the edit form of a model that asks why its records change (see

@@ -91,13 +91,20 @@ def _problems(today: date) -> list[Found]:
 
 
 def _chiefs(today: date) -> list[Found]:
-    requirements = services.patrol_requirements(today)
+    """Each chief behind (`patrols`): this period can no longer be met (told once a period), or the
+    last one ended short (told once, for that period)."""
+    periods = services.duty_periods(today)
     found = []
     for chief in services.chiefs_behind(today=today).order_by("level", "name"):
-        times, start = requirements[chief.level]
-        found.append(Found(chief, _day(start), f"河长巡河未达要求：{chief}",
-                           f"{ChiefLevel(chief.level).label}河长自 {_day(start)} 起应巡河 {times} 次，"
-                           f"已计入 {chief.done} 次，尚差 {chief.owed} 次。"))
+        duty, level = periods[chief.level], ChiefLevel(chief.level).label
+        if chief.owed > chief.days_left:
+            found.append(Found(chief, _day(duty.start), f"河长巡河未达要求：{chief}",
+                               f"{level}河长自 {_day(duty.start)} 起应巡河 {chief.required} 次，已计入 {chief.done} 次，"
+                               f"尚差 {chief.owed} 次，本期只剩 {chief.days_left} 天，已无法巡满。"))
+        else:
+            found.append(Found(chief, _day(duty.previous_start), f"河长巡河未达要求：{chief}",
+                               f"{level}河长上一周期（自 {_day(duty.previous_start)} 起）应巡河 {chief.required_before} 次，"
+                               f"只计入 {chief.done_before} 次，尚差 {chief.owed_before} 次。"))
     return found
 
 
@@ -128,7 +135,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(AlertCondition.PROBLEM_OVERDUE, "逾期未整改的环境问题", "个", "overdue", EnvironmentProblem, _problems,
               lambda today: EnvironmentProblem.objects.overdue(today).count(),
               _list("environment:environmentproblem_list", "overdue=true"), "environment.view_environmentproblem"),
-    Condition(AlertCondition.CHIEF_BEHIND, "本期巡河未达要求的河长", "名", "overdue", RiverChief, _chiefs,
+    Condition(AlertCondition.CHIEF_BEHIND, "巡河未达要求的河长", "名", "overdue", RiverChief, _chiefs,
               lambda today: services.chiefs_behind(today=today).count(),
               _list("environment:patrol_duty", "behind=true"), "environment.view_riverchief"),
     Condition(AlertCondition.SAMPLE_WORSE, f"近 {services.RECENT_SAMPLE_DAYS} 天劣于目标的水质采样", "次", "other",

@@ -134,13 +134,14 @@ patrol_rule_pages = ModelPages(
     menu=Menu(MODULE, "巡河规定", order=115, park_wide=True),
 )
 PATROL_FIELDS = ("chief", "water_body", "segment", "started_at", "ended_at", "duration_minutes", "distance_km",
-                 "counts", "note")
+                 "counts", "not_counted_reason", "note")
 patrol_pages = ModelPages(
     Patrol, filterset_class=filters.PatrolFilterSet, form_class=forms.PatrolForm, prefix="patrols/",
-    list_columns=["chief", "water_body", "segment", "started_at", "duration_minutes", "distance_km", "counts"],
+    list_columns=["chief", "water_body", "segment", "started_at", "duration_minutes", "distance_km", "counts",
+                  "not_counted_reason"],
     detail_fields=list(PATROL_FIELDS), select_related=["chief", "water_body", "segment__water_body"],
     panels=[patrol_problems_panel], importer=patrol_importer, attachments=True,
-    api=Api("patrols", fields=(*PATROL_FIELDS, "track"), read_only_fields=("duration_minutes", "counts"),
+    api=Api("patrols", fields=(*PATROL_FIELDS, "track"), read_only_fields=("duration_minutes", "counts", "not_counted_reason"),
             select_related=("chief", "water_body", "segment__water_body")),
     menu=Menu(MODULE, "巡河记录", order=110, park_wide=True),
 )

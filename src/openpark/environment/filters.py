@@ -132,7 +132,7 @@ class RiverChiefFilterSet(SearchFilterSet):
     is_general = django_filters.BooleanFilter(label="总河长")
     water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), field_name="water_bodies",
                                                   label="负责水体")
-    behind = django_filters.BooleanFilter(method="filter_behind", label="本期巡河未达标")
+    behind = django_filters.BooleanFilter(method="filter_behind", label="巡河未达标")
 
     class Meta:
         model = RiverChief
@@ -146,7 +146,7 @@ class RiverChiefFilterSet(SearchFilterSet):
 
         if value is None:
             return queryset
-        ids = chiefs_with_duty().filter(owed__gt=0).values("pk")
+        ids = chiefs_with_duty().filter(behind=True).values("pk")
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
 

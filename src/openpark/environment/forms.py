@@ -129,8 +129,9 @@ class CloseoutForm(TransitionForm):
 
     # Both are needed (`services.submit_closeout` says so): they are optional here so that whoever
     # may not make the transition hears that first, whatever they sent.
-    sampled_on = forms.DateField(label="复测采样日期", widget=DATE, required=False, help_text="必填")
-    compliant = forms.NullBooleanField(label="复测是否达标", required=False, help_text="必填",
+    needed = ("sampled_on", "compliant")
+    sampled_on = forms.DateField(label="复测采样日期", widget=DATE, required=False)
+    compliant = forms.NullBooleanField(label="复测是否达标", required=False, help_text="复测达标才能申请销号。",
                                        widget=forms.Select(choices=COMPLIANT_CHOICES))
 
     def __init__(self, *args, **kwargs):
@@ -142,8 +143,9 @@ class CloseoutForm(TransitionForm):
 class MergeForm(TransitionForm):
     """合并: the outfall it joins."""
 
+    needed = ("merged_into",)
     merged_into = forms.ModelChoiceField(
-        label="并入排口", required=False, help_text="必填",
+        label="并入排口", required=False, help_text="本排口并入的在用排口。",
         queryset=Outfall.objects.exclude(stage__in=(OutfallStage.MERGED, OutfallStage.ABOLISHED,
                                                      OutfallStage.REJECTED)),
         error_messages={"invalid_choice": "请选择您可查看的其他在用排口。"})

@@ -631,7 +631,11 @@ class PatrolRule(DomainModel):
     months.fget.short_description = _("适用月份")
 
     def counts(self, minutes, km, month: int) -> bool:
-        return patrol_math.meets_rule(minutes, km, month, self.min_minutes, self.min_km, self.active_months)
+        return not self.not_counted_reason(minutes, km, month)
+
+    def not_counted_reason(self, minutes, km, month: int) -> str:
+        """Why a patrol of this level does not count ("" when it does): `patrols.not_counted_reason`."""
+        return patrol_math.not_counted_reason(minutes, km, month, self.min_minutes, self.min_km, self.active_months)
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -682,6 +686,7 @@ class Patrol(DomainModel):
                                       validators=[MinValueValidator(0)],
                                       help_text=_("有轨迹时按轨迹计算；无轨迹时可填写。"))
     counts = models.BooleanField(_("计入履职"), default=False, editable=False)
+    not_counted_reason = models.CharField(_("不计入原因"), max_length=300, blank=True, editable=False)
     note = models.TextField(_("巡河情况"), blank=True)
 
     class Meta:
@@ -728,8 +733,8 @@ class Patrol(DomainModel):
         return self.water_body_id in bodies or self.segment_id is not None and self.segment_id in segments
 
     def compute(self, rule=None) -> None:
-        """Duration, distance from the track, and whether it counts under the level's rule (the
-        rule read once, or given; no rule for the level means every patrol counts)."""
+        """Duration, distance from the track, and whether it counts under the level's rule, and if
+        not why (the rule read once, or given; no rule for the level means every patrol counts)."""
         if self.started_at and self.ended_at:
             self.duration_minutes = patrol_math.duration_minutes(self.started_at, self.ended_at)
         if self.track:
@@ -740,8 +745,9 @@ class Patrol(DomainModel):
             rules = getattr(self, "_rules", None)
             rule = rules.get(self.chief.level) if rules is not None else \
                 PatrolRule.objects.filter(level=self.chief.level).first()
-        self.counts = True if rule is None else rule.counts(self.duration_minutes, self.distance_km,
-                                                              _patrol_month(self.started_at))
+        self.not_counted_reason = "" if rule is None else rule.not_counted_reason(
+            self.duration_minutes, self.distance_km, _patrol_month(self.started_at))
+        self.counts = not self.not_counted_reason
 
     def save(self, *args, **kwargs):
         if kwargs.get("update_fields") is None:

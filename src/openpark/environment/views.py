@@ -121,16 +121,17 @@ def rivers_figures() -> dict:
 @login_required
 @permission_required("environment.view_riverchief", raise_exception=True)
 def patrol_duty(request):
-    """巡河履职: each chief whose rule asks for patrols this period, with how many are required, done
-    and still owed; `?behind=true` lists only those behind, `?level=` one level."""
-    chiefs = services.chiefs_with_duty().filter(required__gt=0)
+    """巡河履职: each chief whose rule asks for patrols this period or asked in the last one, with how
+    many are required, done and still owed, the days left, the last period's result and whether
+    the chief is behind (`patrols`); `?behind=true` lists only those behind, `?level=` one level."""
+    chiefs = services.chiefs_with_duty().filter(Q(required__gt=0) | Q(required_before__gt=0))
     level = request.GET.get("level", "")
     if level in ChiefLevel.values:
         chiefs = chiefs.filter(level=level)
     behind = request.GET.get("behind") == "true"
     if behind:
-        chiefs = chiefs.filter(owed__gt=0)
-    page = Paginator(chiefs.order_by("-owed", "level", "name"), 50).get_page(request.GET.get("page"))
+        chiefs = chiefs.filter(behind=True)
+    page = Paginator(chiefs.order_by("-behind", "-owed", "level", "name"), 50).get_page(request.GET.get("page"))
     requirements = services.patrol_requirements()
     return render(request, "environment/patrol_duty.html", {
         "title": "巡河履职", "breadcrumbs": navigation.breadcrumbs(("巡河履职", ""), module="environment"),
