@@ -268,7 +268,8 @@ def test_a_steward_sees_the_open_problems_of_its_inspections(two_companies, clie
     html = page.content.decode()
     rows = _reminders(page)
     assert {row.obj for row in rows} == {two_companies["甲"]["problem"], two_companies["乙"]["problem"]}
-    assert all(row.deadline == TODAY + timedelta(days=7) and not row.overdue for row in rows)
+    assert all(row.kind == "检查问题待整改" and row.deadline == TODAY + timedelta(days=7) and not row.overdue
+               for row in rows)
     assert two_companies["park_problem"].get_absolute_url() not in html
     assert two_companies["甲"]["closed"].get_absolute_url() not in html
     # Once the contract has ended, the steward is reminded of nothing.

@@ -240,7 +240,9 @@ def _permit_reminders(user, today: date) -> list[Reminder]:
     return found
 
 
-def _open_problems(user, today: date, queryset=None) -> list[Reminder]:
+def _open_problems(user, today: date, queryset=None, kind: str = "环境问题待整改") -> list[Reminder]:
+    """The open problems in the user's scope, soonest deadline first; each names its enterprise
+    (which a steward serving several needs to know)."""
     from openpark.core.scoping import scope_queryset
 
     from .choices import PROBLEM_DONE_STATES
@@ -248,7 +250,7 @@ def _open_problems(user, today: date, queryset=None) -> list[Reminder]:
     problems = scope_queryset(queryset if queryset is not None else EnvironmentProblem.objects.all(), user)
     problems = problems.exclude(state__in=PROBLEM_DONE_STATES).select_related("enterprise").order_by(
         models.F("deadline").asc(nulls_last=True), "pk")
-    return [Reminder("环境问题待整改", problem, problem.deadline,
+    return [Reminder(kind, problem, problem.deadline,
                      f"{problem.get_state_display()}" + (f"（{problem.enterprise.name}）" if problem.enterprise else ""),
                      bool(problem.deadline) and problem.deadline < today)
             for problem in problems]
@@ -279,7 +281,8 @@ def own_reminders(user, role, today: date | None = None) -> list[Reminder]:
         from openpark.enterprises.models import ServiceContract
 
         contracts = ServiceContract.objects.filter(user_bindings__user=user, starts_on__lte=today, ends_on__gte=today)
-        found += _open_problems(user, today, EnvironmentProblem.objects.filter(inspection__contract__in=contracts))
+        found += _open_problems(user, today, EnvironmentProblem.objects.filter(inspection__contract__in=contracts),
+                                kind="检查问题待整改")
     return found
 
 
