@@ -293,7 +293,7 @@ class DischargePermitFilterSet(SearchFilterSet):
     enterprise = _enterprise_filter()
     category = django_filters.ChoiceFilter(choices=PermitCategory.choices, label="管理类别")
     status = django_filters.ChoiceFilter(choices=PermitStatus.choices, method="filter_status", label="状态")
-    renewal_due = django_filters.BooleanFilter(method="filter_renewal_due", label="须办理延续（60 天内到期或已过期）")
+    renewal_due = django_filters.BooleanFilter(method="filter_renewal_due", label="须办理延续（即将到期、已过延续申请期限或已过期）")
     year = YearFilter(field_name="expires_on", lookup_expr="year", label="到期年份")
 
     class Meta:
