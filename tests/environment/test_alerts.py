@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 CONDITIONS = ("permit_expiring", "permit_expired", "measure_overdue", "problem_overdue", "chief_behind",
-              "sample_worse")
+              "sample_worse", "permit_renewal_late")
 
 
 def ago(days: int) -> date:
@@ -45,7 +45,7 @@ def office(make_user):
 @pytest.fixture
 def park(make_outfall):
     """One object in each condition, and one out of it."""
-    first, second, third = EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory()
+    first, second, third, fourth = EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory()
 
     def permit(enterprise, expires_on):
         return DischargePermit.objects.create(enterprise=enterprise, number=f"{enterprise.uscc}001P", category="key",
@@ -75,7 +75,8 @@ def park(make_outfall):
         walked.full_clean()
         walked.save()
     return {
-        "expiring": permit(first, TODAY + timedelta(days=30)), "expired": permit(second, ago(5)),
+        "expiring": permit(first, TODAY + timedelta(days=75)), "expired": permit(second, ago(5)),
+        "late": permit(fourth, TODAY + timedelta(days=30)),  # its renewal date (60 days before expiry) passed
         "valid": permit(third, TODAY + timedelta(days=200)),
         "overdue_measure": measure("封堵雨污混接管", ago(3)), "done_measure": measure("设置标志牌", ago(3), "done"),
         "future_measure": measure("安装视频监控", TODAY + timedelta(days=3)),
@@ -99,8 +100,9 @@ def notified(user) -> dict[str, set]:
 def test_each_alert_is_told_once_to_the_environment_office(park, office):
     told = alerts.check(TODAY)
     assert told == {"permit_expiring": 1, "permit_expired": 1, "measure_overdue": 1, "problem_overdue": 1,
-                    "chief_behind": 1, "sample_worse": 1}
+                    "chief_behind": 1, "sample_worse": 1, "permit_renewal_late": 1}
     expected = {"排污许可证即将到期": {park["expiring"].pk}, "排污许可证已过期": {park["expired"].pk},
+                "排污许可证已过延续申请期限": {park["late"].pk},
                 "整治措施逾期": {park["overdue_measure"].pk}, "环境问题逾期": {park["overdue_problem"].pk},
                 "河长巡河未达要求": {park["behind"].pk}, "水质劣于目标": {park["worse"].pk}}
     for user in office["staff"]:
@@ -112,7 +114,10 @@ def test_each_alert_is_told_once_to_the_environment_office(park, office):
     assert "V类" in notice.body and "目标为 III类" in notice.body and "氨氮" in notice.body
     permit = Notification.objects.get(recipient=office["staff"][0], title__startswith="排污许可证即将到期")
     assert permit.kind == "deadline_soon" and str(park["expiring"].renewal_due_on) in permit.body
-    assert EnvironmentAlert.objects.count() == 6 and set(EnvironmentAlert.objects.values_list("recipients", flat=True)) == {2}
+    assert "即将到期（15 天后需申请延续）" in permit.body
+    late = Notification.objects.get(recipient=office["staff"][0], title__startswith="排污许可证已过延续申请期限")
+    assert late.kind == "overdue" and "已过延续申请期限（30 天后到期）" in late.body
+    assert EnvironmentAlert.objects.count() == 7 and set(EnvironmentAlert.objects.values_list("recipients", flat=True)) == {2}
 
     before = Notification.objects.count()
     assert alerts.check(TODAY) == dict.fromkeys(CONDITIONS, 0)  # the second run tells nothing again
@@ -135,7 +140,8 @@ def test_alerts_come_from_the_lists_rules(park):
     """Each condition's objects are those its list's filter finds."""
     found = {condition.condition.value: {item.obj.pk for item in condition.find(TODAY)}
              for condition in alerts.CONDITIONS}
-    assert found["permit_expiring"] | found["permit_expired"] == {p.pk for p in services.permits_expiring(TODAY)}
+    assert found["permit_expiring"] | found["permit_renewal_late"] | found["permit_expired"] == {
+        p.pk for p in services.permits_expiring(TODAY)}
     assert found["measure_overdue"] == set(Measure.objects.overdue(TODAY).values_list("pk", flat=True))
     assert found["problem_overdue"] == set(EnvironmentProblem.objects.overdue(TODAY).values_list("pk", flat=True))
     assert found["chief_behind"] == set(services.chiefs_behind(today=TODAY).values_list("pk", flat=True))
@@ -157,12 +163,13 @@ def test_the_home_section_counts_each_alert_with_its_list(park, office, client_f
             for row in section["context"]["rows"]}
     assert {key: row["count"] for key, row in rows.items()} == {
         "permit_expiring": 1, "permit_expired": 1, "measure_overdue": 1, "problem_overdue": 1, "chief_behind": 1,
-        "sample_worse": 1}
+        "sample_worse": 1, "permit_renewal_late": 1}
     for row in rows.values():
         assert f'href="{row["url"]}"'.replace("&", "&amp;") in html
     # Each link lists exactly what is counted.
     listed = {key: client.get(row["url"]) for key, row in rows.items()}
-    for key in ("permit_expiring", "permit_expired", "measure_overdue", "problem_overdue", "sample_worse"):
+    for key in ("permit_expiring", "permit_expired", "permit_renewal_late", "measure_overdue", "problem_overdue",
+                "sample_worse"):
         assert listed[key].status_code == 200
         assert listed[key].context["page"].paginator.count == 1, key
     assert listed["sample_worse"].context["page"].object_list[0] == park["worse"]
@@ -190,8 +197,8 @@ def test_the_beat_schedule_runs_the_check_daily_and_the_command_runs_it(park, of
     out = io.StringIO()
     call_command("run_periodic_checks", "environment", stdout=out, stderr=io.StringIO())
     assert "environment：environment.check_alerts 已完成。" in out.getvalue()
-    assert EnvironmentAlert.objects.count() == 6
-    assert Notification.objects.filter(recipient=office["staff"][1]).count() == 6
+    assert EnvironmentAlert.objects.count() == 7
+    assert Notification.objects.filter(recipient=office["staff"][1]).count() == 7
     assert check_alerts.apply().get() == dict.fromkeys(CONDITIONS, 0)
 
 

@@ -706,3 +706,34 @@ def test_a_patrol_that_does_not_count_says_why(make_chief, qiwei, client_for, ma
     rule.save()
     short.refresh_from_db()
     assert short.counts and short.not_counted_reason == ""
+
+
+def test_problems_are_looked_up_by_water_body_source_chief_and_steward(contract, covered, make_problem, make_chief,
+                                                                      qiwei, make_user, client_for, api_for):
+    """The problem list filters by what people know (水体, 来源, 巡河河长, 环保管家), not by record
+    numbers; the API reads the same filters."""
+    from_village = make_problem(description="岸坡堆放建筑垃圾")
+    other_chief = make_chief("周志强")
+    other_body = WaterBody.objects.create(name="夹港", kind="canal")
+    other_chief.water_bodies.add(other_body)
+    from_other = make_problem(patrol=patrol(other_chief, other_body, at(a_day_ago(), 11), 40, km=D("3")),
+                              water_body=other_body, description="河面漂浮垃圾")
+    inspection = StewardInspection.objects.create(contract=contract, enterprise=covered[0], inspected_on=a_day_ago(),
+                                                  inspectors="李工")
+    from_steward = make_problem(source="steward", patrol=None, inspection=inspection, enterprise=covered[0],
+                                description="雨水排口未设截止阀")
+    user = make_user("environment")
+    client, api = client_for(user), api_for(user)
+    url = reverse("environment:environmentproblem_list")
+    page = client.get(url).content.decode()
+    assert "巡河河长" in page and "环保管家（服务合同）" in page
+    assert '<th class="short"><a href="?sort=water_body">水体</a></th>' in page  # kept on one line
+    assert "巡河记录编号" not in page and "管家检查编号" not in page
+    cases = (({"chief": from_village.patrol.chief_id}, {from_village}), ({"chief": other_chief.pk}, {from_other}),
+             ({"steward": contract.pk}, {from_steward}), ({"source": "steward"}, {from_steward}),
+             ({"source": "patrol", "water_body": other_body.pk}, {from_other}))
+    for query, expected in cases:
+        listed = client.get(url, query)
+        assert set(listed.context["page"].object_list) == expected, query
+        ids = {row["id"] for row in api.get("/api/environment/problems/", query).json()["results"]}
+        assert ids == {problem.pk for problem in expected}, query

@@ -22,7 +22,7 @@ from django.utils import timezone
 from openpark.core.notifications import notify_many
 from openpark.core.roles import ROLES_BY_SLUG
 
-from . import services
+from . import enterprise_file, services
 from .choices import AlertCondition, ChiefLevel, PermitStatus
 from .models import DischargePermit, EnvironmentAlert, EnvironmentProblem, Measure, RiverChief, WaterSample
 
@@ -64,11 +64,17 @@ def _permits(status: str) -> Callable[[date], list[Found]]:
         for permit in services.permits_expiring(today):
             if permit.status_on(today) != status:
                 continue
+            text = enterprise_file.permit_status_text(permit.expires_on, today)
             if status == PermitStatus.EXPIRED:
                 title, body = f"排污许可证已过期：{permit}", f"有效期至 {_day(permit.expires_on)}，已过期，请督促企业办理延续或重新申领。"
+            elif status == PermitStatus.RENEWAL_LATE:
+                title = f"排污许可证已过延续申请期限：{permit}"
+                body = (f"延续申请截止 {_day(permit.renewal_due_on)}，已过；有效期至 {_day(permit.expires_on)}"
+                        f"（{text}），请督促企业尽快申请延续。")
             else:
                 title = f"排污许可证即将到期：{permit}"
-                body = (f"有效期至 {_day(permit.expires_on)}，须在 {_day(permit.renewal_due_on)} 前申请延续。")
+                body = (f"有效期至 {_day(permit.expires_on)}，须在 {_day(permit.renewal_due_on)} 前申请延续"
+                        f"（{text}）。")
             found.append(Found(permit, _day(permit.expires_on), title, body))
         return found
     return find
@@ -121,7 +127,7 @@ def _list(name: str, query: str) -> Callable[[date], str]:
 
 
 CONDITIONS: tuple[Condition, ...] = (
-    Condition(AlertCondition.PERMIT_EXPIRING, "60 天内到期的排污许可证", "张", "deadline_soon", DischargePermit,
+    Condition(AlertCondition.PERMIT_EXPIRING, "即将到期（须申请延续）的排污许可证", "张", "deadline_soon", DischargePermit,
               _permits(PermitStatus.EXPIRING), _permit_count(PermitStatus.EXPIRING),
               _list("environment:dischargepermit_list", f"status={PermitStatus.EXPIRING}"),
               "environment.view_dischargepermit"),
@@ -143,6 +149,10 @@ CONDITIONS: tuple[Condition, ...] = (
               lambda today: (f"{reverse('environment:watersample_list')}?worse_than_target=true"
                              f"&date_from={_day(services.recent_samples_since(today))}"),
               "environment.view_watersample"),
+    Condition(AlertCondition.PERMIT_RENEWAL_LATE, "已过延续申请期限的排污许可证", "张", "overdue", DischargePermit,
+              _permits(PermitStatus.RENEWAL_LATE), _permit_count(PermitStatus.RENEWAL_LATE),
+              _list("environment:dischargepermit_list", f"status={PermitStatus.RENEWAL_LATE}"),
+              "environment.view_dischargepermit"),
 )
 
 

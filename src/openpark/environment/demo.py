@@ -572,7 +572,7 @@ FILE_ENTERPRISES = 40
 DISCHARGING = ("2614", "3360", "4411", "4610", "3985", "3399", "2926", "2231", "3099")
 KEY_MANAGED = {"2614", "3360", "4411", "4610", "3985"}
 # Days from the day of loading to the expiry of the permits due for renewal (negative: expired).
-DUE_IN_DAYS = (45, 12, 30, 58, -20)
+DUE_IN_DAYS = (75, 12, 30, 88, -20)  # 即将到期 twice, 已过延续申请期限 twice, 已过期 once
 EIA_AUTHORITIES = ("泰州市生态环境局", "靖江市行政审批局", "靖江市环境保护局")
 WASTES = (  # HW category, name, tonnes per transfer (low, high)
     ("HW08", "废矿物油", 0.5, 6), ("HW17", "表面处理废物（含镍污泥）", 2, 20), ("HW49", "废包装桶及沾染物", 0.2, 3),

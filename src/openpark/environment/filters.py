@@ -181,8 +181,12 @@ class EnvironmentProblemFilterSet(SearchFilterSet):
     water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), label="水体")
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="涉及企业")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期")
-    patrol = django_filters.NumberFilter(field_name="patrol_id", label="巡河记录编号")
-    inspection = django_filters.NumberFilter(field_name="inspection_id", label="管家检查编号")
+    # Who found it, by name: the chief whose patrol it came from, the steward (its service contract)
+    # whose inspection did (with 来源 巡河 / 管家检查 and 水体, what people look a problem up by).
+    chief = django_filters.ModelChoiceFilter(queryset=RiverChief.objects.all(), field_name="patrol__chief",
+                                             label="巡河河长")
+    steward = django_filters.ModelChoiceFilter(queryset=ServiceContract.objects.all(), field_name="inspection__contract",
+                                               label="环保管家（服务合同）")
 
     class Meta:
         model = EnvironmentProblem
@@ -293,7 +297,7 @@ class DischargePermitFilterSet(SearchFilterSet):
     enterprise = _enterprise_filter()
     category = django_filters.ChoiceFilter(choices=PermitCategory.choices, label="管理类别")
     status = django_filters.ChoiceFilter(choices=PermitStatus.choices, method="filter_status", label="状态")
-    renewal_due = django_filters.BooleanFilter(method="filter_renewal_due", label="须办理延续（60 天内到期或已过期）")
+    renewal_due = django_filters.BooleanFilter(method="filter_renewal_due", label="须办理延续（即将到期、已过延续申请期限或已过期）")
     year = YearFilter(field_name="expires_on", lookup_expr="year", label="到期年份")
 
     class Meta:

@@ -1212,7 +1212,7 @@ from openpark.core.limits import year_validators  # noqa: E402
 from . import enterprise_file as rules  # noqa: E402
 from .choices import (  # noqa: E402
     AcceptanceKind, CreditRatingLevel, EiaCategory, FacilityKind, FacilityStatus, InspectionKind, InspectionResult,
-    PenaltyStatus, PermitCategory, PermitStatus, RiskLevel,
+    PenaltyStatus, PermitCategory, RiskLevel,
 )
 
 WAN_YUAN = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -1271,18 +1271,16 @@ class DischargePermit(DomainModel):
     # The status, one rule (enterprise_file.permit_status) as a filter and on a row.
     @staticmethod
     def status_q(status: str, today=None) -> Q:
-        today = today or timezone.localdate()
-        until = rules.expiring_until(today)
-        return {PermitStatus.VALID: Q(expires_on__gt=until),
-                PermitStatus.EXPIRING: Q(expires_on__gte=today, expires_on__lte=until),
-                PermitStatus.EXPIRED: Q(expires_on__lt=today)}[status]
+        first, last = rules.status_bounds(status, today or timezone.localdate())
+        return Q(**({"expires_on__gte": first} if first else {}), **({"expires_on__lte": last} if last else {}))
 
     def status_on(self, today) -> str:
         return rules.permit_status(self.expires_on, today)
 
     @property
     def status(self) -> str:
-        return PermitStatus(self.status_on(timezone.localdate())).label if self.expires_on else ""
+        """有效, 即将到期（N 天后需申请延续）, 已过延续申请期限（N 天后到期） or 已过期, today."""
+        return rules.permit_status_text(self.expires_on, timezone.localdate()) if self.expires_on else ""
 
     status.fget.short_description = _("状态")
 

@@ -416,8 +416,8 @@ from .models import (  # noqa: E402
 
 
 def permits_expiring(today: date | None = None, queryset=None):
-    """The live permits within 60 days of expiry or already expired on `today` (those whose
-    renewal is due), soonest expiry first: the panel, the list's 须办理延续 filter, the dashboard
+    """The live permits whose renewal is due on `today` (即将到期, 已过延续申请期限 or 已过期:
+    `enterprise_file.permit_status`), soonest expiry first: the panel, the list's 须办理延续 filter, the dashboard
     and the scheduled alerts read this one list. `queryset` narrows it (a user's scope, one
     enterprise)."""
     permits = DischargePermit.objects.all() if queryset is None else queryset

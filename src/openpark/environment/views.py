@@ -296,6 +296,7 @@ FILE_SECTION_PERMISSION = "environment.view_dischargepermit"
 
 def _permit_rows(permits, today) -> list[dict]:
     return [{"permit": p, "status": PermitStatus(p.status_on(today)), "renewal_due_on": p.renewal_due_on,
+             "text": enterprise_file.permit_status_text(p.expires_on, today),
              "days_left": enterprise_file.days_left(p.expires_on, today)} for p in permits]
 
 
@@ -356,8 +357,9 @@ def permit_section(user) -> dict:
         "statuses": [{"label": status.label, "count": counts[status.value], "url": f"{base}?status={status.value}"}
                      for status in PermitStatus],
         "due": _permit_rows(services.permits_expiring(today)[:20], today),
-        "due_count": counts[PermitStatus.EXPIRING] + counts[PermitStatus.EXPIRED],
+        "due_count": counts[PermitStatus.EXPIRING] + counts[PermitStatus.RENEWAL_LATE] + counts[PermitStatus.EXPIRED],
         "due_url": f"{base}?renewal_due=true", "renewal_days": enterprise_file.RENEWAL_DAYS,
+        "notice_days": enterprise_file.RENEWAL_NOTICE_DAYS,
     }}
 
 
