@@ -1,6 +1,7 @@
 """The environment map renders the demo park with no internet and no basemap: its five layers in
 the layer control, the legend in Chinese, popups with a link to the record, no CSP or script error."""
 import pytest
+from playwright.sync_api import expect
 
 from .test_home import log_in
 from .watch import PageWatch
@@ -38,6 +39,26 @@ def test_the_environment_map_shows_the_demo_park(browser, live_server, demo_park
     patrols = legend.locator("[data-layer=patrols]").inner_text()
     assert "计入履职的巡河" in patrols and "不计入履职的巡河（虚线）" in patrols
 
+    # Each water body and segment shows its name along its line, as text; each line is drawn in
+    # its legend's colour.
+    labels = page.locator(".map-label").all_inner_texts()
+    assert len(labels) == drawn["waters"] + drawn["segments"]
+    assert {"七圩港", "长江（靖江段）", "城南段", "入江段"} <= set(labels)
+    assert page.locator(".map-label *").count() == page.locator(".map-label span").count() == len(labels)
+    drawn_colours = page.evaluate("""() => {
+      const map = document.getElementById("map").leafletMap, found = { waters: [], segments: [] };
+      map.eachLayer(layer => {
+        if (layer.feature && layer.feature.properties.label) {
+          found[layer.feature.properties.yangtze === undefined ? "segments" : "waters"].push(layer.options.color);
+        }
+      });
+      return found;
+    }""")
+    for key in ("waters", "segments"):
+        swatch = legend.locator(f"[data-layer={key}] i").evaluate("element => element.style.color")
+        hexes = {"rgb({}, {}, {})".format(*(int(c[i:i + 2], 16) for i in (1, 3, 5))) for c in drawn_colours[key]}
+        assert hexes == {swatch}, (key, hexes, swatch)
+
     # The map fits its data: the whole park is in view.
     inside = page.evaluate("""() => {
       const map = document.getElementById("map").leafletMap, view = map.getBounds();
@@ -62,12 +83,15 @@ def test_the_environment_map_shows_the_demo_park(browser, live_server, demo_park
     closed = [(text, href) for text, href in texts if text.startswith("CN001")]
     assert closed and "已销号" in closed[0][0] and closed[0][1].startswith("/environment/outfalls/")
     page.keyboard.press("Escape")
-    page.evaluate("() => document.getElementById('map').leafletMap.closePopup()")
+    page.evaluate("() => { document.getElementById('map').leafletMap.closePopup(); }")
     page.screenshot(path=str(artifacts / "environment-map.png"), full_page=True)
 
     # A layer switched off leaves the map.
     page.locator(".leaflet-control-layers-overlays label", has_text="近 30 天巡河轨迹").locator("input").uncheck()
     assert page.locator(".leaflet-control-layers-overlays input:checked").count() == 4
+    # The water bodies' names go with their layer.
+    page.locator(".leaflet-control-layers-overlays label", has_text="水体").locator("input").uncheck()
+    expect(page.locator(".map-label")).to_have_count(drawn["segments"])  # after Leaflet's fade-out
 
     assert watch.collect() == [], "\n".join(watch.problems)
     assert all(url.startswith(live_server.url) for url in requests), [u for u in requests if not u.startswith(live_server.url)]

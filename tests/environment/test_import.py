@@ -64,6 +64,29 @@ def test_a_bad_outfall_sheet_writes_nothing(client, yangtze, segment):
     assert not Outfall.all_objects.exists()
 
 
+def test_a_sheet_with_a_formula_saved_without_its_result_writes_nothing(client, yangtze, segment):
+    """A longitude computed by a formula that the program writing the file never calculated: the
+    file is refused, naming the cell, and nothing is written, not even the good row."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet("排口")
+    sheet.write_row(0, 0, OUTFALL_HEADER)
+    sheet.write_row(1, 0, ["CN001", "好排口", "其他排口", 120.265, 31.98, "长江（靖江段）", "城南段", "涵闸", "备案", "", "", "是"])
+    sheet.write_row(2, 0, ["CN002", "公式排口", "其他排口", None, 31.97, "长江（靖江段）", "", "暗管", "未审批", "", "", "否"])
+    sheet.write_formula(2, 3, "=120+0.27", None, "")
+    workbook.close()
+    upload(client, "environment.outfall", buffer.getvalue())
+    job = latest_job()
+    assert job.state == "invalid"
+    assert job.errors[0]["reason"].startswith("工作表“排口”第 3 行 D 列是公式，没有计算结果")
+    confirm(client, job)
+    assert not Outfall.all_objects.exists()
+
+
 def test_measures_import_by_outfall_code(client, make_outfall):
     make_outfall(code="CN001", plan_type="regularise")
     make_outfall(code="CN002")  # no plan yet

@@ -9,6 +9,7 @@ import math
 import re
 import string
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -16,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from pathlib import PurePath
+from xml.etree import ElementTree
 
 import xlsxwriter
 from python_calamine import CalamineWorkbook, PasswordError
@@ -29,6 +31,7 @@ __all__ = [
     "CellError", "Column", "ColumnHint", "ImportFileError", "ImportSpec", "ParseResult", "ParsedRow",
     "UnmatchedColumn", "error_report_xlsx", "export_xlsx", "header_key", "header_keys", "match_columns",
     "normalise_header", "parse_cell", "parse_rows", "read_workbook", "split_unit", "template_xlsx", "unit_factor",
+    "uncalculated_formulas",
 ]
 
 KINDS = {
@@ -244,7 +247,7 @@ def _read_calamine(data: bytes) -> list[tuple[str, list[list]]]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         # Without skip_empty_area=False calamine drops leading empty rows and columns, shifting row numbers.
-        return [
+        sheets = [
             (sheet, workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
             for sheet in workbook.sheet_names
         ]
@@ -252,6 +255,116 @@ def _read_calamine(data: bytes) -> list[tuple[str, list[list]]]:
         raise ImportFileError("文件设置了密码，请取消密码保护后再上传。") from None
     except Exception:  # calamine parses untrusted bytes; any failure means the file cannot be read
         raise ImportFileError("无法读取文件：文件已损坏，或扩展名与实际格式不符。请用 Excel 另存为 xlsx 后再上传。") from None
+    if data.startswith(b"PK\x03\x04"):
+        _refuse_uncalculated_formulas(data)
+    return sheets
+
+
+# ---------------------------------------------------------------- formulas without a result
+#
+# A formula cell is read at the result the spreadsheet saved with it: what Excel, WPS or LibreOffice
+# showed when the file was saved. A file written by a program may hold formulas with no saved result
+# (openpyxl never writes one, xlsxwriter on request): calamine reads such a cell as empty, and a
+# figure would silently go missing, so the whole file is refused, naming each such cell. Only the
+# xlsx family keeps formulas as text to look at; the sheets' XML is scanned for a formula tag first,
+# in chunks, and parsed (streaming) only when it has one.
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_CELL_REFERENCE = re.compile(r"^([A-Z]+)(\d+)$")
+_SCAN_CHUNK = 1 << 20
+UNCALCULATED_SHOWN = 5  # cells named in the message; the rest are counted
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, path of its XML in the archive), in the workbook's order."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return []
+    targets = {element.get("Id"): element.get("Target", "") for element in relations.iter()
+               if _local(element.tag) == "Relationship"}
+    parts = []
+    for element in workbook.iter():
+        if _local(element.tag) != "sheet":
+            continue
+        relation = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+        target = targets.get(relation)
+        if target:
+            parts.append((element.get("name", ""), target.lstrip("/") if target.startswith("/") else f"xl/{target}"))
+    return parts
+
+
+def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_SCAN_CHUNK):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+def _uncalculated_cells(archive: zipfile.ZipFile, part: str):
+    """(row number, column letters) of each formula cell of the sheet saved without a result: no
+    <v>, or an empty one that is not a text result ("" is a formula's result only as t="str")."""
+    row_number, column_index = 0, 0
+    with archive.open(part) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = _local(element.tag)
+            if event == "start":
+                if tag == "row":
+                    reference = element.get("r")
+                    row_number = int(reference) if reference and reference.isdigit() else row_number + 1
+                    column_index = 0
+                continue
+            if tag == "c":
+                match = _CELL_REFERENCE.match(element.get("r") or "")
+                column = match.group(1) if match else xl_col_to_name(column_index)
+                column_index = _column_index(column) + 1
+                children = {_local(child.tag): child for child in element}
+                value = children.get("v")
+                if "f" in children and (value is None or (not value.text and element.get("t") != "str")):
+                    yield row_number, column
+            elif tag == "row":
+                element.clear()
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def uncalculated_formulas(data: bytes) -> list[tuple[str, int, str]]:
+    """(sheet, row number, column letters) of each formula cell of an xlsx/xlsm saved without its
+    result; [] for a file that is not of the xlsx family."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        found = []
+        for sheet, part in _sheet_parts(archive):
+            if part in archive.NameToInfo and _has_formula(archive, part):
+                found += [(sheet, row, column) for row, column in _uncalculated_cells(archive, part)]
+        return found
+    except (zipfile.BadZipFile, ElementTree.ParseError, EOFError, OSError, ValueError, KeyError):
+        return []  # calamine read the file: what cannot be looked into here is taken as it read it
+
+
+def _refuse_uncalculated_formulas(data: bytes) -> None:
+    found = uncalculated_formulas(data)
+    if not found:
+        return
+    cells = "、".join(f"工作表“{sheet}”第 {row} 行 {column} 列" for sheet, row, column in found[:UNCALCULATED_SHOWN])
+    more = f"等 {len(found)} 个单元格" if len(found) > UNCALCULATED_SHOWN else ""
+    raise ImportFileError(
+        f"{cells}{more}是公式，没有计算结果（文件可能由程序生成），无法导入。"
+        "请在 Excel 中打开文件后保存，或将公式单元格复制后“选择性粘贴为数值”，再重新导入；本次未导入任何数据。"
+    )
 
 
 def _read_csv(data: bytes) -> list[list]:
