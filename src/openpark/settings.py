@@ -334,6 +334,8 @@ CELERY_BEAT_SCHEDULE = {
     "housekeeping": {"task": "core.housekeeping", "schedule": crontab(hour=3, minute=30)},
     # 智慧环保: permits expiring, measures and problems overdue, chiefs behind, samples worse than target.
     "environment": {"task": "environment.check_alerts", "schedule": crontab(hour=7, minute=0)},
+    # 新就业群体: points past their expiry date lose their unspent remains.
+    "points_expiry": {"task": "community.expire_points", "schedule": crontab(hour=0, minute=20)},
 }
 
 # The map has no basemap by default (intranets have no internet). A park with a tile server sets

@@ -145,3 +145,38 @@ def test_the_validity_period_is_configurable(settings, worker):
     settings.OPENPARK_POINTS_VALIDITY_DAYS = 30
     services.grant(worker, "g1", 5, "志愿服务", on=date(2026, 1, 1))
     assert LedgerEntry.objects.get(source="g1").expires_on == date(2026, 1, 31)
+
+
+def test_the_activity_page_grants_its_attendees_once(make_user, client_for, activity, worker):
+    client = client_for(make_user("community"))
+    page = client.get(activity.get_absolute_url()).content.decode()
+    assert 'id="activity-grant"' in page and "签到 1 人，已发放积分 0 人" in page
+    url = reverse("community:activity_grant", args=[activity.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "已为 1 名签到人员发放积分。" in response.content.decode()
+    response = client.post(url, follow=True)
+    assert "均已发放过积分，未重复发放" in response.content.decode()
+    worker.refresh_from_db()
+    assert worker.points == 15 and LedgerEntry.objects.count() == 1
+
+
+def test_only_who_may_write_points_grants_them(make_user, client_for, activity):
+    client = client_for(make_user("leader"))
+    assert 'id="activity-grant"' not in client.get(activity.get_absolute_url()).content.decode()
+    assert client.post(reverse("community:activity_grant", args=[activity.pk])).status_code == 403
+    assert not LedgerEntry.objects.exists()
+
+
+def test_the_beat_schedule_expires_points_daily(settings, worker):
+    import io
+
+    from django.core.management import call_command
+
+    assert settings.CELERY_BEAT_SCHEDULE["points_expiry"]["task"] == "community.expire_points"
+    services.post(worker, lambda book: book.grant("old", timezone.localdate() - timedelta(days=400), 10, "旧积分"))
+    out = io.StringIO()
+    call_command("run_periodic_checks", "points_expiry", stdout=out, stderr=io.StringIO())
+    assert "points_expiry：community.expire_points 已完成。" in out.getvalue()
+    worker.refresh_from_db()
+    assert worker.points == 0 and LedgerEntry.objects.filter(kind="expiry").count() == 1

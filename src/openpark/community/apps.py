@@ -11,7 +11,16 @@ class CommunityConfig(AppConfig):
         from openpark.core import navigation
         from openpark.core.navigation import MenuItem, Module
 
+        from openpark.core.demo_users import bind_first_grid, register_demo_binding
+
         from . import declarations  # noqa: F401  (the declared models)
+        from .demo import link_demo_rider
+
+        def bind_demo_rider(user):  # the grid worker's own binding, and the rider's record
+            bind_first_grid(user)
+            link_demo_rider(user)
+
+        register_demo_binding("grid", bind_demo_rider)
 
         navigation.register(Module("community", "新就业群体", 50, (
             MenuItem("附近驿站", "community:nearest_stations", "community.view_station", order=5),

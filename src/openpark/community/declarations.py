@@ -3,6 +3,7 @@ from openpark.core.generic import ModelPages
 from openpark.core.registry import Api, Menu
 
 from . import filters, forms
+from .importers import station_importer, worker_importer
 from .models import Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker
 from .views import activity_panel, worker_panel
 
@@ -35,7 +36,7 @@ worker_pages = ModelPages(
                   "hours"],
     detail_fields=["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "station", "teams",
                    "consent_on", "user", "points", "hours", "note"],
-    select_related=["employer", "station"], panels=[worker_panel], search_fields=("name",),
+    select_related=["employer", "station"], panels=[worker_panel], search_fields=("name",), importer=worker_importer,
     api=Api("workers", fields=(*forms.WORKER_FIELDS, "points", "hours"),
             read_only_fields=("points", "hours", "created_at", "updated_at"), select_related=("employer", "station"),
             prefetch_related=("teams",)),
@@ -46,7 +47,7 @@ station_pages = SharedPages(
     list_columns=["name", "tier", "kind", "address", "hours", "facilities"],
     detail_fields=["name", "tier", "kind", "organisation", "address", "longitude", "latitude", "hours", "facilities",
                    "note"],
-    select_related=["organisation"],
+    select_related=["organisation"], importer=station_importer,
     api=Api("stations", fields=tuple(forms.STATION_FIELDS), select_related=("organisation",)),
     menu=Menu(MODULE, "服务站点", order=40),
 )

@@ -61,7 +61,7 @@ def post_many(operations: dict[int, Callable[[pure.Ledger], object]]) -> list[Le
                 operation(book)
             except pure.LedgerError as exc:
                 raise ValidationError(f"{workers[worker_id].name}：{exc}") from exc
-            rows += [LedgerEntry(worker_id=worker_id, **{name: getattr(entry, name) for name in ENTRY_FIELDS})
+            rows += [LedgerEntry(worker=workers[worker_id], **{name: getattr(entry, name) for name in ENTRY_FIELDS})
                      for entry in book.entries[before:]]
         LedgerEntry.objects.bulk_create(rows)
         record_created(rows)

@@ -9,5 +9,6 @@ app_name = "community"
 urlpatterns = [
     path("stations/nearest/", views.nearest_stations, name="nearest_stations"),
     path("me/", views.my_points, name="my_points"),
+    path("activities/<int:pk>/grant/", views.grant_activity, name="activity_grant"),
     *page_urls("community"),
 ]

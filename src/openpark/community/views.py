@@ -1,8 +1,11 @@
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +13,7 @@ from openpark.core import geo, navigation
 from openpark.core.masking import visible_value
 
 from . import services, stations
-from .models import LedgerEntry, Participation, Reward, Station, Worker
+from .models import Activity, LedgerEntry, Participation, Reward, Station, Worker
 
 NEAREST_LIMIT = 10
 EXPIRING_DAYS = 30
@@ -36,10 +39,28 @@ def activity_panel(request, activity):
     if not request.user.has_perm("community.view_participation"):
         return None
     rows = Participation.objects.filter(activity=activity)
+    granted = LedgerEntry.objects.filter(source__startswith=f"activity:{activity.pk}:worker:").count()
     return {"key": "participations", "title": "报名与签到", "template": "community/panels/activity.html", "context": {
-        "signed_up": rows.count(), "attended": rows.filter(attended=True).count(),
+        "signed_up": rows.count(), "attended": rows.filter(attended=True).count(), "granted": granted,
         "url": f"{reverse('community:participation_list')}?q={activity.title}",
+        "may_grant": request.user.has_perm("community.add_ledgerentry") and activity.points > 0,
+        "grant_url": reverse("community:activity_grant", args=[activity.pk]),
     }}
+
+
+@login_required
+@require_POST
+@permission_required("community.add_ledgerentry", raise_exception=True)
+def grant_activity(request, pk):
+    """发放积分: each attendee of the activity gets its points and hours, once."""
+    activity = get_object_or_404(Activity.objects.all(), pk=pk)
+    try:
+        written = services.grant_activity(activity)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已为 {len(written)} 名签到人员发放积分。" if written else "签到人员均已发放过积分，未重复发放。")
+    return redirect(activity.get_absolute_url())
 
 
 # The nearest open station -------------------------------------------------------------------------
