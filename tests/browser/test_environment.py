@@ -164,3 +164,37 @@ def test_the_outfall_form_s_checkboxes_sit_beside_their_labels(browser, live_ser
     assert page.is_checked("#id_has_sampling_point")
     assert watch.collect() == []
     page.close()
+
+
+def test_transition_forms_and_the_problem_list_read_cleanly(browser, live_server, demo_park):
+    """An outfall in remediation: each transition a form of its own, a label above each field, the
+    one required mark (*), empty choices reading 请选择; the problem list's 水体 header on one line."""
+    from openpark.environment.models import Outfall
+
+    outfall = Outfall.objects.filter(stage="in_remediation", plan__plan_type="regularise").first()
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "environment")
+    page.goto(live_server.url + outfall.get_absolute_url())
+    forms = page.locator("#workflow-actions form.transition-form")
+    names = [forms.nth(i).get_attribute("data-transition") for i in range(forms.count())]
+    assert "submit_closeout" in names and "merge" not in names and "abolish" not in names
+    closeout = page.locator("form[data-transition=submit_closeout]")
+    rows = closeout.locator(".form-row")
+    assert rows.count() == 4
+    for i in range(rows.count()):
+        label, field = rows.nth(i).locator("label").bounding_box(), rows.nth(i).locator("input, select, textarea")
+        assert label["y"] + label["height"] <= field.first.bounding_box()["y"] + 1  # the label above its field
+    assert closeout.locator(".required").count() == 3 and "必填" not in closeout.inner_text()
+    assert closeout.locator("select option").first.inner_text() == "请选择"
+    assert "---------" not in page.content()
+
+    page.goto(live_server.url + "/environment/problems/")
+    header = page.locator("table.objects th", has_text="水体").first
+    lines = header.evaluate("""th => {
+      const range = document.createRange(); range.selectNodeContents(th);
+      return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+    }""")
+    assert lines == 1
+    assert watch.collect() == [], "\n".join(watch.problems)
+    page.close()
