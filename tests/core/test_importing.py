@@ -857,3 +857,14 @@ def test_other_formats_and_sheets_without_formulas_are_not_looked_into():
     assert uncalculated_formulas(ods({"数据": [["名称"], ["甲"]]})) == []
     assert uncalculated_formulas(xlsx({"数据": [["名称"], ["甲"]]})) == []
     assert uncalculated_formulas(b"PK\x03\x04 not a zip") == []
+
+
+def test_cells_cut_by_the_streams_chunks_are_read_whole(monkeypatch):
+    from openpark.core import importing
+
+    data = formula_sheet(*[(f"={n}*2", n * 2 if n % 3 else None) for n in range(40)])
+    whole = uncalculated_formulas(data)
+    assert whole == [("数据", row, "B") for row in range(2, 42, 3)]
+    for size in (7, 64, 1000):
+        monkeypatch.setattr(importing, "_SCAN_CHUNK", size)
+        assert uncalculated_formulas(data) == whole, size
