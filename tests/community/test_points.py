@@ -180,3 +180,20 @@ def test_the_beat_schedule_expires_points_daily(settings, worker):
     assert "points_expiry：community.expire_points 已完成。" in out.getvalue()
     worker.refresh_from_db()
     assert worker.points == 0 and LedgerEntry.objects.filter(kind="expiry").count() == 1
+
+
+def test_a_redemption_is_never_deleted_and_once_closed_never_changed(make_user, api_for, worker, reward):
+    services.grant(worker, "g1", 10, "志愿服务")
+    redemption = Redemption.objects.create(worker=worker, reward=reward)
+    response = api_for(make_user("community")).delete(f"/api/community/redemptions/{redemption.pk}/")
+    assert response.status_code == 400 and "兑换记录不能删除" in response.json()["detail"]
+    with pytest.raises(FrozenRecordError):
+        Redemption.objects.filter(pk=redemption.pk).delete()
+    with pytest.raises(FrozenRecordError):
+        redemption.delete()
+    assert Redemption.objects.filter(pk=redemption.pk).exists()
+    services.refuse_redemption(redemption, "refuse", None, "重复申请")
+    redemption.refresh_from_db()
+    redemption.note = "改说明"
+    with pytest.raises(FrozenRecordError, match="已领取或已驳回的兑换不能修改"):
+        redemption.save()

@@ -88,6 +88,7 @@ reward_pages = SharedPages(
 )
 redemption_pages = ModelPages(
     Redemption, filterset_class=filters.RedemptionFilterSet, form_class=forms.RedemptionForm, prefix="redemptions/",
+    actions=("list", "detail", "add", "edit", "history"),
     list_columns=["requested_on", "worker", "reward", "quantity", "points", "state"],
     detail_fields=["worker", "reward", "quantity", "points", "requested_on", "state", "note"],
     select_related=["worker", "reward"],

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from openpark.core import crypto, geo
-from openpark.core.models import ChangeLoggedModel, DomainModel
+from openpark.core.models import ChangeLoggedModel, DomainModel, DomainQuerySet, FrozenRecordError
 from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
 
@@ -325,9 +325,31 @@ REDEMPTION_MACHINE = StateMachine("state", dict(RedemptionState.choices), (
 ))
 
 
+REDEMPTION_KEPT = "兑换记录不能删除；如需取消，请驳回申请，积分将退回。"
+
+
+class RedemptionQuerySet(DomainQuerySet):
+    def delete(self):
+        raise FrozenRecordError(REDEMPTION_KEPT)
+
+    delete.alters_data = True
+
+
+class RedemptionManager(models.Manager.from_queryset(RedemptionQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(is_deleted=False)
+
+
 class Redemption(DomainModel):
     """A worker's request to exchange points for a reward: the points are taken (and the stock
-    held) when it is made; it is approved and handed over, or refused with the points returned."""
+    held) when it is made; it is approved and handed over, or refused with the points returned.
+    The points it took stay in the ledger, so a redemption is never deleted, and once handed over
+    or refused it is not changed either."""
+
+    frozen_when = Q(state__in=[RedemptionState.HANDED_OVER, RedemptionState.REFUSED])
+    frozen_message = "已领取或已驳回的兑换不能{action}。"
+    objects = RedemptionManager()
+    all_objects = models.Manager.from_queryset(RedemptionQuerySet)()
 
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="redemptions",
                                verbose_name=_("从业人员"))
@@ -377,3 +399,6 @@ class Redemption(DomainModel):
             services.take_points(self, lambda: super(Redemption, self).save(*args, **kwargs))
             return
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenRecordError(REDEMPTION_KEPT)
