@@ -20,6 +20,11 @@ MAX_TRACK_POINTS = 5000
 # back and forth over itself, or wrong start/end times.
 MAX_PATROL_KMH = 30
 MAP_TRACK_POINTS = 200  # the most points of one track sent to the map
+# The longest one patrol lasts: a patrol is walked, cycled or sailed within a day; a longer one is a
+# mistyped end (2100-12-31 would count 39 million minutes towards the rule).
+MAX_PATROL_HOURS = 24
+# How far a recorded end may lie ahead of the server's clock (a phone's clock runs a little fast).
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def haversine_km(a, b) -> float:
@@ -119,6 +124,23 @@ def rounded_km(km: float | None) -> Decimal | None:
 def duration_minutes(started_at: datetime, ended_at: datetime) -> int:
     """Whole minutes from the start to the end (29 min 59 s is 29)."""
     return max(0, int((ended_at - started_at).total_seconds() // 60))
+
+
+def time_errors(started_at: datetime | None, ended_at: datetime | None, now: datetime) -> dict[str, str]:
+    """{field: Chinese message} for a patrol's start and end: neither in the future (the end within
+    CLOCK_SKEW), the end after the start, and at most MAX_PATROL_HOURS between them."""
+    errors = {}
+    if started_at and started_at > now:
+        errors["started_at"] = "开始时间不能晚于现在。"
+    if ended_at and ended_at > now + CLOCK_SKEW:
+        errors["ended_at"] = "结束时间不能晚于现在。"
+    elif started_at and ended_at and ended_at <= started_at:
+        errors["ended_at"] = "结束时间须晚于开始时间。"
+    elif started_at and ended_at and ended_at - started_at > timedelta(hours=MAX_PATROL_HOURS):
+        hours = (ended_at - started_at).total_seconds() / 3600
+        errors["ended_at"] = (f"一次巡河不能超过 {MAX_PATROL_HOURS} 小时（现为 {hours:,.1f} 小时），"
+                              "请核对结束时间。")
+    return errors
 
 
 def parse_months(text) -> list[int]:
