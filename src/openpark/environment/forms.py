@@ -28,7 +28,8 @@ def share_references(form, *names) -> None:
             continue
         model = field.queryset.model
         current = getattr(form.instance, f"{name}_id", None)
-        field.queryset = model.objects.all() | model._default_manager.filter(pk=current)
+        field.queryset = (model.objects.all() | model._default_manager.filter(pk=current)).defer(
+            *(["geometry"] if model in (WaterBody, RiverSegment) else []))  # a choice shows the name only
 
 
 class WaterBodyForm(ScopedModelForm):

@@ -88,6 +88,28 @@ def point_along(geometry: dict, fraction: float) -> list[float] | None:
     return list(line[-1])
 
 
+# The most points of one water body or segment sent to the map: a stored outline may hold up to
+# `models.MAX_GEOMETRY_POINTS`; the map draws it thinned, each line or ring keeping its ends.
+MAP_WATER_POINTS = 2000
+
+
+def simplified(geometry: dict, limit: int = MAP_WATER_POINTS) -> dict:
+    """A line's, polygon's or multi-polygon's drawing of at most about `limit` points, each line or
+    ring thinned in proportion to its share of the points (a ring stays closed); small ones as they are."""
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
+    if kind in ("LineString", "MultiLineString"):
+        return patrol_math.simplify_track(geometry, limit)
+    if kind not in ("Polygon", "MultiPolygon"):
+        return geometry
+    polygons = coordinates if kind == "MultiPolygon" else [coordinates]
+    total = sum(len(ring) for polygon in polygons for ring in polygon)
+    if total <= limit:
+        return geometry
+    thinned = [[patrol_math.simplify_line(ring, max(4, limit * len(ring) // total)) for ring in polygon]
+               for polygon in polygons]
+    return {"type": kind, "coordinates": thinned if kind == "MultiPolygon" else thinned[0]}
+
+
 def _km(value) -> str:
     return f"{value:,.2f} 千米" if value is not None else ""
 
@@ -119,7 +141,8 @@ def _waters(user) -> tuple[list, list]:
             continue
         figure = "，".join(text for text in (
             str(kinds.get(kind, "")), f"水质目标 {target_labels[target]}" if target else "", _km(length)) if text)
-        features.append(_feature(geometry, name=name, label=name, figure=figure, url=_detail("waterbody", pk),
+        features.append(_feature(simplified(geometry), name=name, label=name, figure=figure,
+                                 url=_detail("waterbody", pk),
                                  colour=WATER_COLOUR, lake=kind == WaterBodyKind.LAKE,
                                  yangtze=kind == WaterBodyKind.YANGTZE))
     return features, [{"label": "水体", "colour": WATER_COLOUR, "count": len(features), "shape": "line"}]
@@ -135,7 +158,7 @@ def _segments(user) -> tuple[list, list]:
             continue
         reach = f"{start}至{end}" if start and end else ""
         figure = "，".join(text for text in (reach, _km(length)) if text)
-        features.append(_feature(geometry, name=f"{body} · {name}", label=name, figure=figure,
+        features.append(_feature(simplified(geometry), name=f"{body} · {name}", label=name, figure=figure,
                                  url=_detail("riversegment", pk), colour=SEGMENT_COLOUR))
     return features, [{"label": "河段", "colour": SEGMENT_COLOUR, "count": len(features), "shape": "line"}]
 

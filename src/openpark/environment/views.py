@@ -97,7 +97,7 @@ from openpark.core.masking import visible_value  # noqa: E402
 from openpark.core.scoping import scope_queryset  # noqa: E402
 
 from .choices import ChiefLevel, ProblemSource, ProblemState  # noqa: E402
-from .models import Patrol, RiverChief  # noqa: E402
+from .models import Patrol, RiverChief, outlines_of  # noqa: E402
 
 PROBLEM_LIST = "environment:environmentproblem_list"
 LATEST_PATROLS = 10
@@ -145,6 +145,7 @@ def _latest_patrols(user, **lookup):
     if not user.has_perm("environment.view_patrol"):
         return None
     return list(Patrol.objects.filter(**lookup).select_related("chief", "water_body", "segment__water_body")
+                .defer("track", *outlines_of("water_body", "segment", "segment__water_body"))
                 .order_by("-started_at", "-pk")[:LATEST_PATROLS])
 
 
@@ -174,7 +175,8 @@ def chief_panel(request, chief):
     duty = services.chiefs_with_duty(RiverChief.objects.filter(pk=chief.pk)).first()
     return {"key": "chief", "title": "负责河湖与巡河履职", "template": "environment/panels/chief.html", "context": {
         "phone": visible_value(chief, "phone", request.user),
-        "water_bodies": list(chief.water_bodies.all()), "segments": list(chief.segments.select_related("water_body")),
+        "water_bodies": list(chief.water_bodies.defer("geometry")),
+        "segments": list(chief.segments.select_related("water_body").defer("geometry", *outlines_of("water_body"))),
         "duty": duty, "patrols": _latest_patrols(request.user, chief=chief),
         "patrol_url": f"{reverse('environment:patrol_list')}?chief={chief.pk}",
         "may_add_patrol": request.user.has_perm("environment.add_patrol"),
