@@ -2,14 +2,23 @@
 outlines, decimal commas in values, values beyond any real measurement, and invisible characters
 in names. Each limit lives in one place (the model's `clean` or a pure rule), so the page, the API
 and the import give the same answer."""
+import csv
 from datetime import datetime, timedelta
 from decimal import Decimal as D
 
+import numpy as np
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
-from openpark.environment import patrols as patrol_math
-from openpark.environment.models import Patrol, RiverChief
+from openpark.environment import models, patrols as patrol_math, water_quality as wq
+from openpark.environment.models import (
+    Measurement, MonitoringSite, Patrol, RiverChief, RiverSegment, WaterSample,
+)
+from tests.sheets import confirm, latest_job, upload, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +124,150 @@ def test_clearing_the_track_on_the_page_clears_the_distance_shown_with_it(chief,
     assert response.status_code == 302, response.content.decode()[:3000]
     patrol.refresh_from_db()
     assert patrol.track is None and patrol.distance_km is None
+
+
+# A water body's outline ----------------------------------------------------------------------------
+
+def river(points: int) -> dict:
+    return {"type": "LineString", "coordinates": [[round(120.0 + i * 1e-5, 6), 31.9] for i in range(points)]}
+
+
+def test_an_outline_above_the_point_limit_is_refused_in_chinese_by_the_api_and_the_model(yangtze, api):
+    limit = models.MAX_GEOMETRY_POINTS
+    response = api.patch(f"/api/environment/water-bodies/{yangtze.pk}/", {"geometry": river(100_000)}, format="json")
+    assert response.status_code == 400
+    assert "100,000 个坐标点，超过上限 20,000 个" in str(response.json()["errors"]["geometry"])
+    yangtze.refresh_from_db()
+    assert yangtze.geometry is None
+    polygon = {"type": "MultiPolygon", "coordinates": [[[[120.0, 31.9], *river(limit)["coordinates"][1:], [120.0, 31.9]]]]}
+    segment = RiverSegment(water_body=yangtze, name="新段", geometry=polygon)
+    with pytest.raises(ValidationError, match="超过上限"):
+        segment.full_clean()
+    ok = api.patch(f"/api/environment/water-bodies/{yangtze.pk}/", {"geometry": river(limit)}, format="json")
+    assert ok.status_code == 200, ok.content
+
+
+def geometry_reads(client, url) -> list[str]:
+    """The queries of a page that read a water body's or segment's outline column."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured.captured_queries
+            if '"environment_waterbody"."geometry"' in q["sql"] or '"environment_riversegment"."geometry"' in q["sql"]]
+
+
+def test_lists_and_panels_that_name_a_water_body_never_read_its_outline(chief, yangtze, segment, make_user,
+                                                                         client_for, api_for):
+    yangtze.geometry = river(5000)
+    yangtze.save()
+    segment.geometry = river(3000)
+    segment.save()
+    chief.segments.set([segment])
+    end = timezone.now() - timedelta(hours=2)
+    Patrol.objects.create(chief=chief, water_body=yangtze, segment=segment, started_at=end - timedelta(hours=1),
+                          ended_at=end, distance_km=D("3"))
+    MonitoringSite.objects.create(code="ZD01", name="城南断面", water_body=yangtze, segment=segment)
+    user = make_user("environment")
+    client, api = client_for(user), api_for(user)
+    for url in ("/environment/patrols/", "/environment/sites/", "/environment/segments/", "/environment/water-bodies/",
+                f"/environment/river-chiefs/{chief.pk}/", f"/environment/patrols/{Patrol.objects.get().pk}/"):
+        assert geometry_reads(client, url) == [], url
+    # A water body's or segment's own page reads its own outline, once, with its panels reading none.
+    for url in (f"/environment/water-bodies/{yangtze.pk}/", f"/environment/segments/{segment.pk}/"):
+        assert len(geometry_reads(client, url)) == 1, url
+    for url in ("/api/environment/patrols/?page_size=200", "/api/environment/sites/"):
+        assert geometry_reads(api, url) == [], url
+
+
+def test_the_map_draws_a_large_outline_thinned_and_once(yangtze, make_user, client_for):
+    from openpark.environment.map import MAP_WATER_POINTS, map_layers
+
+    yangtze.geometry = river(models.MAX_GEOMETRY_POINTS)
+    yangtze.save()
+    layers = {layer["key"]: layer for layer in map_layers(make_user("environment"))["layers"]}
+    features = layers["waters"]["features"]["features"]
+    assert len(features) == 1
+    drawn = features[0]["geometry"]["coordinates"]
+    assert len(drawn) == MAP_WATER_POINTS
+    assert drawn[0] == yangtze.geometry["coordinates"][0] and drawn[-1] == yangtze.geometry["coordinates"][-1]
+
+
+# Decimal commas in values -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["0,5", "0,05L", "12,34", "1,500", "０，５", "<0,01", "ND(0,01)"])
+def test_a_comma_that_may_be_a_decimal_comma_is_refused_never_read_as_thousands(written):
+    with pytest.raises(ValueError, match="请用小数点“.”，不要用逗号"):
+        wq.parse_measurement(written)
+
+
+@pytest.mark.parametrize(("written", "value"), [("1,234.5", 1234.5), ("12,345,678", 12345678.0), ("0.5", 0.5)])
+def test_thousands_that_cannot_be_anything_else_are_read(written, value):
+    assert wq.parse_measurement(written).value == value
+
+
+def test_the_sample_form_refuses_a_decimal_comma_under_its_parameter(yangtze, make_user, client_for):
+    site = MonitoringSite.objects.create(code="QW01", name="七圩港上游", water_body=yangtze)
+    client = client_for(make_user("environment"))
+    response = client.post(reverse("environment:watersample_add"), {
+        "site": site.pk, "sampled_at": "2026-03-10T09:30", "p_ammonia_nitrogen": "0,5", "p_total_phosphorus": "0,05L"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "不要用逗号" in form.errors["p_ammonia_nitrogen"][0] and "不要用逗号" in form.errors["p_total_phosphorus"][0]
+    assert not WaterSample.all_objects.exists() and not Measurement.objects.exists()
+
+
+def test_the_sample_import_refuses_a_decimal_comma_and_writes_nothing(yangtze, make_user, client_for):
+    MonitoringSite.objects.create(code="QW01", name="七圩港上游", water_body=yangtze)
+    client = client_for(make_user("environment"))
+    upload(client, "environment.watersample", xlsx([["站点编码", "采样时间", "氨氮", "化学需氧量"],
+                                                    ["QW01", "2026-03-05 09:30", "12,34", "18"]]))
+    job = latest_job()
+    assert job.state == "invalid"
+    assert any("不要用逗号" in error["reason"] and error["column"] == "氨氮" for error in job.errors), job.errors
+    confirm(client, job)
+    assert not WaterSample.all_objects.exists()
+
+
+def cli(tmp_path, rows):
+    source, target = tmp_path / "样品.csv", tmp_path / "结果.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return wq.main(["--input", str(source), "--output", str(target)]), target
+
+
+def test_the_command_line_refuses_a_decimal_comma(tmp_path, capsys):
+    code, target = cli(tmp_path, [["样品编号", "氨氮"], ["S1", "0,5"]])
+    assert code == 2 and not target.exists()
+    assert "“0,5”含有逗号：请用小数点" in capsys.readouterr().err
+
+
+# Values beyond any water ---------------------------------------------------------------------------
+
+def test_a_value_beyond_any_water_is_refused_by_the_single_path_and_the_command_line(tmp_path, capsys):
+    with pytest.raises(ValueError, match="超出化学需氧量的合理范围"):
+        wq.assess({"cod": 1e22})
+    with pytest.raises(ValueError, match="超出化学需氧量的合理范围"):
+        wq.assess({"cod": "1e22"})
+    with pytest.raises(ValueError, match="超出氨氮的合理范围"):
+        wq.measurement("ammonia_nitrogen", "1e22L")  # a detection limit too
+    code, target = cli(tmp_path, [["样品编号", "COD"], ["S1", "1e22"]])
+    assert code == 2 and not target.exists()
+    assert "超出化学需氧量的合理范围" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("parameter", [p.key for p in wq.PARAMETERS if p.counts and p.has_multiple])
+def test_the_single_and_the_vectorised_paths_agree_at_the_ceiling(parameter):
+    ceiling = wq.PARAMETER[parameter].ceiling
+    single = wq.assess({parameter: ceiling})
+    table = wq.grade_table({parameter: np.array([ceiling])})
+    assert table.exceedance_texts()[0] == single.exceedance_text
+    assert int(table.water_class[0]) == single.water_class == wq.WaterClass.WORSE_THAN_V
+    with pytest.raises(ValueError, match="合理范围"):
+        wq.assess({parameter: ceiling * 1.001})
+
+
+@pytest.mark.parametrize("value", [1e15, 1e22, 1.7e308])
+def test_the_vectorised_path_writes_a_huge_multiple_as_the_single_label_does(value):
+    table = wq.grade_table({"cod": np.array([value, 45.0])})
+    texts = table.exceedance_texts()
+    assert texts[0] == wq.exceedance_label("cod", (value - 20) / 20)
+    assert "-" not in texts[0] and texts[1] == "化学需氧量(1.25倍)"
