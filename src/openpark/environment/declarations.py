@@ -1,5 +1,5 @@
 """智慧环保's declared models (see `openpark.core.registry`)."""
-from openpark.core.generic import ModelPages
+from openpark.core.generic import ModelPages, SharedPages
 from openpark.core.registry import Api, Menu, add_panel
 from openpark.enterprises.models import Enterprise
 
@@ -17,15 +17,9 @@ from .views import (
 MODULE = "environment"
 
 
-class ReferencePages(ModelPages):
+class ReferencePages(SharedPages):
     """The park's shared vocabulary (water bodies, their segments, outfall classes): no enterprise's
     records, so whoever may view them sees them all, a 环保管家 recording an outfall included."""
-
-    def scoped(self, user):
-        return self.model.objects.all()
-
-    def scoped_deleted(self, user):
-        return self.model.all_objects.filter(is_deleted=True)
 
 
 outfall_pages = ModelPages(
