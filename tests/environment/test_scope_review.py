@@ -61,3 +61,34 @@ def test_the_api_offers_a_steward_every_water_body_as_the_page_does(park, api_fo
     response = api.post("/api/environment/tracings/", {"outfall": park["ob"].pk, "source": PollutionSource.objects.create(
         name="乙的源", category="industrial", enterprise=park["b"]).pk}, format="json")
     assert response.status_code == 400
+
+
+# The tracing panels keep to the viewer's scope ----------------------------------------------------
+
+def test_a_source_page_shows_a_steward_no_outfall_outside_its_contract(park, client_for, api_for):
+    from openpark.environment.models import Tracing
+
+    source = PollutionSource.objects.create(name="甲公司生产废水", category="industrial", enterprise=park["a"])
+    own = Tracing.objects.create(outfall=park["oa"], source=source, method="site_survey")
+    hidden = Tracing.objects.create(outfall=park["ob"], source=source, method="site_survey")
+    page = client_for(park["steward"]).get(source.get_absolute_url()).content.decode()
+    assert "甲排口" in page and "乙机密排口" not in page
+    api = api_for(park["steward"])
+    assert api.get(f"/api/environment/tracings/{hidden.pk}/").status_code == 404
+    assert api.get(f"/api/environment/tracings/{own.pk}/").status_code == 200
+
+
+def test_an_outfall_page_shows_an_enterprise_user_no_source_outside_its_scope(park, client_for, make_outfall):
+    from openpark.environment.models import Tracing
+
+    village = PollutionSource.objects.create(name="某村生活污水", category="domestic", responsible_party="某村")
+    own = PollutionSource.objects.create(name="甲公司生产废水", category="industrial", enterprise=park["a"])
+    Tracing.objects.create(outfall=park["oa"], source=village, method="site_survey")
+    Tracing.objects.create(outfall=park["oa"], source=own, method="site_survey")
+    other = make_outfall(enterprise=park["b"], name="乙并入排口", stage="merged", merged_into=park["oa"])
+    assert other.merged_into_id == park["oa"].pk
+    for user in (park["ent"], park["steward"]):
+        page = client_for(user).get(park["oa"].get_absolute_url()).content.decode()
+        assert "甲公司生产废水" in page and "某村生活污水" not in page and "乙并入排口" not in page
+    page = client_for(park["staff"]).get(park["oa"].get_absolute_url()).content.decode()
+    assert "某村生活污水" in page and "乙并入排口" in page

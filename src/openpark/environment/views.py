@@ -6,11 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from openpark.core import navigation
-from openpark.core.scoping import is_park_wide
+from openpark.core.scoping import is_park_wide, scope_queryset
 
 from . import services, water_quality
 from .choices import ALL_STAGES, SAMPLE_CLASS_CHOICES, MeasureStatus, OutfallStage
-from .models import GOVERNMENT, Measure
+from .models import GOVERNMENT, Measure, Outfall, OutfallSample, RemediationPlan, Tracing
 
 OUTFALL_LIST = "environment:outfall_list"
 MEASURE_LIST = "environment:measure_list"
@@ -51,30 +51,40 @@ def dashboard(request):
 
 
 def outfall_panel(request, outfall):
-    """The outfall's 一口一策: who answers for it, its plan and measures, samples and traced sources."""
+    """The outfall's 一口一策: who answers for it, its plan and measures, samples and traced sources.
+    Every list keeps to what the viewer may see (a tracing to a source outside an enterprise
+    user's scope, an outfall of another enterprise merged into this one, are not shown)."""
     user = request.user
-    plan = getattr(outfall, "plan", None) if user.has_perm("environment.view_remediationplan") else None
-    if plan is not None and plan.is_deleted:
-        plan = None
+    plan = None
+    if user.has_perm("environment.view_remediationplan"):
+        plan = scope_queryset(RemediationPlan.objects.filter(outfall=outfall), user).first()
     measures = None
     if plan is not None and user.has_perm("environment.view_measure"):
-        measures = list(Measure.objects.filter(plan=plan).order_by("deadline", "pk"))
+        measures = list(scope_queryset(Measure.objects.filter(plan=plan), user).order_by("deadline", "pk"))
+    samples = tracings = None
+    if user.has_perm("environment.view_outfallsample"):
+        samples = scope_queryset(OutfallSample.objects.filter(outfall=outfall), user)
+    if user.has_perm("environment.view_tracing"):
+        tracings = scope_queryset(Tracing.objects.filter(outfall=outfall), user, through=("source",)
+                                  ).select_related("source")
     return {"key": "outfall", "title": "查、测、溯、治", "template": "environment/panels/outfall.html", "context": {
         "outfall": outfall, "government": outfall.responsible_party == GOVERNMENT and not outfall.enterprise_id,
-        "plan": plan, "measures": measures,
-        "samples": outfall.samples.all() if user.has_perm("environment.view_outfallsample") else None,
-        "tracings": outfall.tracings.select_related("source") if user.has_perm("environment.view_tracing") else None,
-        "merged": outfall.merged_outfalls.all(),
+        "plan": plan, "measures": measures, "samples": samples, "tracings": tracings,
+        "merged": scope_queryset(Outfall.objects.filter(merged_into=outfall), user),
+        "merged_into": scope_queryset(Outfall.objects.filter(pk=outfall.merged_into_id), user).first()
+        if outfall.merged_into_id else None,
         "may_add": {name: user.has_perm(f"environment.add_{name}")
                     for name in ("remediationplan", "measure", "outfallsample", "tracing")},
     }}
 
 
 def source_panel(request, source):
+    """The outfalls the source was traced to, those the viewer may see."""
     if not request.user.has_perm("environment.view_tracing"):
         return None
+    tracings = scope_queryset(Tracing.objects.filter(source=source), request.user, through=("outfall",))
     return {"key": "source-outfalls", "title": "溯源到的排口", "template": "environment/panels/source.html",
-            "context": {"tracings": source.tracings.select_related("outfall")}}
+            "context": {"tracings": tracings.select_related("outfall")}}
 
 
 def enterprise_outfalls_panel(request, enterprise):
@@ -94,7 +104,6 @@ from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from openpark.core.masking import visible_value  # noqa: E402
-from openpark.core.scoping import scope_queryset  # noqa: E402
 
 from .choices import ChiefLevel, ProblemSource, ProblemState  # noqa: E402
 from .models import Patrol, RiverChief  # noqa: E402
