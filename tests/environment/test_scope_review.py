@@ -92,3 +92,42 @@ def test_an_outfall_page_shows_an_enterprise_user_no_source_outside_its_scope(pa
         assert "甲公司生产废水" in page and "某村生活污水" not in page and "乙并入排口" not in page
     page = client_for(park["staff"]).get(park["oa"].get_absolute_url()).content.decode()
     assert "某村生活污水" in page and "乙并入排口" in page
+
+
+# River chiefs and patrols: seen on the panels and the duty page only by who sees their lists -------
+
+@pytest.fixture
+def chief_on_patrol(park, yangtze, segment):
+    from openpark.environment.models import Patrol, RiverChief
+
+    chief = RiverChief.objects.create(name="王河长", level="township", title="镇长")
+    chief.water_bodies.add(yangtze)
+    start = timezone.now() - timedelta(days=1)
+    Patrol.objects.create(chief=chief, water_body=yangtze, segment=segment, started_at=start,
+                          ended_at=start + timedelta(minutes=47), distance_km=3)
+    return chief
+
+
+def test_the_patrol_duty_page_is_for_those_who_see_the_chiefs(park, chief_on_patrol, client_for, api_for):
+    url = reverse("environment:patrol_duty")
+    for user in (park["steward"], park["ent"]):
+        assert api_for(user).get("/api/environment/river-chiefs/").json()["count"] == 0
+        response = client_for(user).get(url)
+        assert response.status_code == 403 and "王河长" not in response.content.decode()
+    page = client_for(park["staff"]).get(url)
+    assert page.status_code == 200 and "王河长" in page.content.decode()
+
+
+def test_the_river_panels_show_no_chief_or_patrol_to_whom_their_lists_show_none(park, chief_on_patrol, client_for,
+                                                                                  yangtze, segment):
+    for user in (park["steward"], park["ent"]):
+        client = client_for(user)
+        for url in (yangtze.get_absolute_url(), segment.get_absolute_url()):
+            response = client.get(url)
+            assert response.status_code == 200
+            page = response.content.decode()
+            assert "王河长" not in page and 'id="rivers-panel"' not in page, url
+    client = client_for(park["staff"])
+    for url in (yangtze.get_absolute_url(), segment.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "王河长" in page and "最近巡河" in page, url

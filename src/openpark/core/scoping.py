@@ -93,6 +93,15 @@ def scope_q(model, user, prefix: str = "") -> Q | None:
     return condition
 
 
+def scope_reaches(model, user) -> bool:
+    """Whether the user may see any row of `model` at all: park-wide, or bound through a scope
+    the model has a path for (a steward reaches outfalls, not the park's river chiefs)."""
+    if is_park_wide(user):
+        return True
+    bound = bound_ids(user)
+    return any(scope.path(model) and bound.get(scope.name) for scope in scopes())
+
+
 def scope_queryset(queryset: QuerySet, user, through: tuple[str, ...] = ()) -> QuerySet:
     """Limit any queryset to what `user` may see; with `through` (links such as "source"), to the
     rows whose linked records the user may see as well (a tracing of an outfall the user may see
