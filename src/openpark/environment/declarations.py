@@ -1,5 +1,5 @@
 """智慧环保's declared models (see `openpark.core.registry`)."""
-from openpark.core.generic import ModelPages
+from openpark.core.generic import ModelPages, SharedPages
 from openpark.core.registry import Api, Menu, add_panel
 from openpark.enterprises.models import Enterprise
 
@@ -38,7 +38,7 @@ class NamingWaterPages(ModelPages):
         return self._named(super().scoped_deleted(user))
 
 
-class ReferencePages(NamingWaterPages):
+class ReferencePages(NamingWaterPages, SharedPages):
     """The park's shared vocabulary (water bodies, their segments, outfall classes): no enterprise's
     records, so whoever may view them sees them all, a 环保管家 recording an outfall included."""
 
@@ -47,6 +47,10 @@ class ReferencePages(NamingWaterPages):
 
     def scoped_deleted(self, user):
         return self._named(self.model.all_objects.filter(is_deleted=True))
+
+    def choices(self, queryset):
+        """A link's choices show the names only, never the outlines."""
+        return queryset.defer("geometry") if hasattr(self.model, "geometry") else queryset
 
     def base_queryset(self, user, deleted: bool = False):
         """The pages' rows: a water body's or segment's own outline is read only where it is shown

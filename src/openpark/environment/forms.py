@@ -19,19 +19,6 @@ GEOMETRY_HELP = "可选：GeoJSON 线（LineString）、点或面，坐标为 WG
 COMPLIANT_CHOICES = (("", "请选择"), ("true", "达标"), ("false", "不达标"))
 
 
-def share_references(form, *names) -> None:
-    """Links to the park's shared vocabulary (`declarations.ReferencePages`) choose among all its
-    live rows, whatever the user's scope, and keep the one already chosen."""
-    for name in names:
-        field = form.fields.get(name)
-        if field is None:
-            continue
-        model = field.queryset.model
-        current = getattr(form.instance, f"{name}_id", None)
-        field.queryset = (model.objects.all() | model._default_manager.filter(pk=current)).defer(
-            *(["geometry"] if model in (WaterBody, RiverSegment) else []))  # a choice shows the name only
-
-
 class WaterBodyForm(ScopedModelForm):
     class Meta:
         model = WaterBody
@@ -46,10 +33,6 @@ class RiverSegmentForm(ScopedModelForm):
         fields = ["water_body", "name", "start_description", "end_description", "length_km", "geometry"]
         help_texts = {"geometry": GEOMETRY_HELP}
         widgets = {"geometry": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        share_references(self, "water_body")
 
 
 class OutfallClassForm(ScopedModelForm):
@@ -73,7 +56,6 @@ class OutfallForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         from .models import code_pattern
 
-        share_references(self, "outfall_class", "water_body", "segment")
         if "code" in self.fields:
             self.fields["code"].help_text = f"本园区编码规则：{code_pattern()[1]}"
 

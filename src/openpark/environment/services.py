@@ -228,10 +228,10 @@ def chiefs_behind(queryset=None, today=None):
     return chiefs_with_duty(queryset, today).filter(behind=True)
 
 
-def duty_counts(today=None) -> dict[str, int]:
-    """How many chiefs have a patrol duty (this period or the one just completed), and how many of
-    them are behind."""
-    chiefs = chiefs_with_duty(today=today).filter(Q(required__gt=0) | Q(required_before__gt=0))
+def duty_counts(today=None, queryset=None) -> dict[str, int]:
+    """How many chiefs (of `queryset`, by default all) have a patrol duty (this period or the one
+    just completed), and how many of them are behind."""
+    chiefs = chiefs_with_duty(queryset, today=today).filter(Q(required__gt=0) | Q(required_before__gt=0))
     return {"with_duty": chiefs.count(), "behind": chiefs.filter(behind=True).count()}
 
 

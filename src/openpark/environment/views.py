@@ -6,11 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from openpark.core import navigation
-from openpark.core.scoping import is_park_wide
+from openpark.core.scoping import is_park_wide, scope_queryset, scope_reaches
 
 from . import services, water_quality
 from .choices import ALL_STAGES, SAMPLE_CLASS_CHOICES, MeasureStatus, OutfallStage
-from .models import GOVERNMENT, Measure
+from .models import GOVERNMENT, Measure, Outfall, OutfallSample, RemediationPlan, Tracing
 
 OUTFALL_LIST = "environment:outfall_list"
 MEASURE_LIST = "environment:measure_list"
@@ -51,30 +51,40 @@ def dashboard(request):
 
 
 def outfall_panel(request, outfall):
-    """The outfall's 一口一策: who answers for it, its plan and measures, samples and traced sources."""
+    """The outfall's 一口一策: who answers for it, its plan and measures, samples and traced sources.
+    Every list keeps to what the viewer may see (a tracing to a source outside an enterprise
+    user's scope, an outfall of another enterprise merged into this one, are not shown)."""
     user = request.user
-    plan = getattr(outfall, "plan", None) if user.has_perm("environment.view_remediationplan") else None
-    if plan is not None and plan.is_deleted:
-        plan = None
+    plan = None
+    if user.has_perm("environment.view_remediationplan"):
+        plan = scope_queryset(RemediationPlan.objects.filter(outfall=outfall), user).first()
     measures = None
     if plan is not None and user.has_perm("environment.view_measure"):
-        measures = list(Measure.objects.filter(plan=plan).order_by("deadline", "pk"))
+        measures = list(scope_queryset(Measure.objects.filter(plan=plan), user).order_by("deadline", "pk"))
+    samples = tracings = None
+    if user.has_perm("environment.view_outfallsample"):
+        samples = scope_queryset(OutfallSample.objects.filter(outfall=outfall), user)
+    if user.has_perm("environment.view_tracing"):
+        tracings = scope_queryset(Tracing.objects.filter(outfall=outfall), user, through=("source",)
+                                  ).select_related("source")
     return {"key": "outfall", "title": "查、测、溯、治", "template": "environment/panels/outfall.html", "context": {
         "outfall": outfall, "government": outfall.responsible_party == GOVERNMENT and not outfall.enterprise_id,
-        "plan": plan, "measures": measures,
-        "samples": outfall.samples.all() if user.has_perm("environment.view_outfallsample") else None,
-        "tracings": outfall.tracings.select_related("source") if user.has_perm("environment.view_tracing") else None,
-        "merged": outfall.merged_outfalls.all(),
+        "plan": plan, "measures": measures, "samples": samples, "tracings": tracings,
+        "merged": scope_queryset(Outfall.objects.filter(merged_into=outfall), user),
+        "merged_into": scope_queryset(Outfall.objects.filter(pk=outfall.merged_into_id), user).first()
+        if outfall.merged_into_id else None,
         "may_add": {name: user.has_perm(f"environment.add_{name}")
                     for name in ("remediationplan", "measure", "outfallsample", "tracing")},
     }}
 
 
 def source_panel(request, source):
+    """The outfalls the source was traced to, those the viewer may see."""
     if not request.user.has_perm("environment.view_tracing"):
         return None
+    tracings = scope_queryset(Tracing.objects.filter(source=source), request.user, through=("outfall",))
     return {"key": "source-outfalls", "title": "溯源到的排口", "template": "environment/panels/source.html",
-            "context": {"tracings": source.tracings.select_related("outfall")}}
+            "context": {"tracings": tracings.select_related("outfall")}}
 
 
 def enterprise_outfalls_panel(request, enterprise):
@@ -94,7 +104,6 @@ from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from openpark.core.masking import visible_value  # noqa: E402
-from openpark.core.scoping import scope_queryset  # noqa: E402
 
 from .choices import ChiefLevel, ProblemSource, ProblemState  # noqa: E402
 from .models import Patrol, RiverChief, outlines_of  # noqa: E402
@@ -124,7 +133,10 @@ def patrol_duty(request):
     """巡河履职: each chief whose rule asks for patrols this period or asked in the last one, with how
     many are required, done and still owed, the days left, the last period's result and whether
     the chief is behind (`patrols`); `?behind=true` lists only those behind, `?level=` one level."""
-    chiefs = services.chiefs_with_duty().filter(Q(required__gt=0) | Q(required_before__gt=0))
+    visible = _visible_chiefs(request.user)
+    if visible is None:
+        raise PermissionDenied("巡河履职仅向可查看河长的用户开放。")
+    chiefs = services.chiefs_with_duty(visible).filter(Q(required__gt=0) | Q(required_before__gt=0))
     level = request.GET.get("level", "")
     if level in ChiefLevel.values:
         chiefs = chiefs.filter(level=level)
@@ -137,37 +149,49 @@ def patrol_duty(request):
         "title": "巡河履职", "breadcrumbs": navigation.breadcrumbs(("巡河履职", ""), module="environment"),
         "page": page, "behind": behind, "level": level, "levels": ChiefLevel.choices,
         "periods": [(ChiefLevel(lv).label, times, start) for lv, (times, start) in requirements.items()],
-        "counts": services.duty_counts(),
+        "counts": services.duty_counts(queryset=visible),
     })
 
 
-def _latest_patrols(user, **lookup):
-    if not user.has_perm("environment.view_patrol"):
+def _visible_chiefs(user):
+    """The river chiefs the user may see, as on their list (the core's scoping); None for a user
+    who may see none: no permission, or a scope (an enterprise's, a steward's) that reaches no chief."""
+    if not user.has_perm("environment.view_riverchief") or not scope_reaches(RiverChief, user):
         return None
-    return list(Patrol.objects.filter(**lookup).select_related("chief", "water_body", "segment__water_body")
+    return scope_queryset(RiverChief.objects.all(), user)
+
+
+def _latest_patrols(user, **lookup):
+    """The latest patrols the user may see, as on the patrol list; None for a user who may see none."""
+    if not user.has_perm("environment.view_patrol") or not scope_reaches(Patrol, user):
+        return None
+    return list(scope_queryset(Patrol.objects.filter(**lookup), user)
+                .select_related("chief", "water_body", "segment__water_body")
                 .defer("track", *outlines_of("water_body", "segment", "segment__water_body"))
                 .order_by("-started_at", "-pk")[:LATEST_PATROLS])
 
 
+def _rivers_panel(request, chiefs, patrols, patrol_url) -> dict | None:
+    visible = _visible_chiefs(request.user)
+    if visible is None:
+        return None
+    return {"key": "rivers", "title": "河长与巡河", "template": "environment/panels/rivers.html", "context": {
+        "chiefs": list((visible & chiefs).distinct().order_by("level", "name")), "patrols": patrols,
+        "patrol_url": patrol_url,
+    }}
+
+
 def water_body_rivers_panel(request, water_body):
     """The water body's chiefs (of the body or of its segments) and its latest patrols."""
-    if not request.user.has_perm("environment.view_riverchief"):
-        return None
-    chiefs = RiverChief.objects.filter(Q(water_bodies=water_body) | Q(segments__water_body=water_body)).distinct()
-    return {"key": "rivers", "title": "河长与巡河", "template": "environment/panels/rivers.html", "context": {
-        "chiefs": list(chiefs.order_by("level", "name")), "patrols": _latest_patrols(request.user, water_body=water_body),
-        "patrol_url": f"{reverse('environment:patrol_list')}?water_body={water_body.pk}",
-    }}
+    chiefs = RiverChief.objects.filter(Q(water_bodies=water_body) | Q(segments__water_body=water_body))
+    return _rivers_panel(request, chiefs, _latest_patrols(request.user, water_body=water_body),
+                         f"{reverse('environment:patrol_list')}?water_body={water_body.pk}")
 
 
 def segment_rivers_panel(request, segment):
-    if not request.user.has_perm("environment.view_riverchief"):
-        return None
-    chiefs = RiverChief.objects.filter(Q(segments=segment) | Q(water_bodies=segment.water_body_id)).distinct()
-    return {"key": "rivers", "title": "河长与巡河", "template": "environment/panels/rivers.html", "context": {
-        "chiefs": list(chiefs.order_by("level", "name")), "patrols": _latest_patrols(request.user, segment=segment),
-        "patrol_url": f"{reverse('environment:patrol_list')}?water_body={segment.water_body_id}",
-    }}
+    chiefs = RiverChief.objects.filter(Q(segments=segment) | Q(water_bodies=segment.water_body_id))
+    return _rivers_panel(request, chiefs, _latest_patrols(request.user, segment=segment),
+                         f"{reverse('environment:patrol_list')}?water_body={segment.water_body_id}")
 
 
 def chief_panel(request, chief):

@@ -7,7 +7,7 @@ from rest_framework.settings import api_settings
 from ..fields import IdPrimaryKeyRelatedField, SafeJSONSerializerField, USCCField, USCCSerializerField
 from ..models import REASON_MAX_LENGTH, REASON_MISSING, REASON_REQUIRED, ChangeRecord, Grid, TaskRun
 from ..masking import hidden_fields, is_masked, mask_value, withheld_fields
-from ..scoping import scope_queryset
+from ..registry import choosable
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):
@@ -42,7 +42,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if hasattr(queryset.model, "is_deleted"):
                 queryset = queryset.filter(is_deleted=False)
             if request is not None:
-                queryset = scope_queryset(queryset, request.user)
+                queryset = choosable(queryset, request.user)
             target.queryset = queryset
         return fields
 
