@@ -14,9 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from openpark.core.text import visible_line
+from openpark.enterprises.models import Zone
 from openpark.environment import models, patrols as patrol_math, water_quality as wq
 from openpark.environment.models import (
-    Measurement, MonitoringSite, Patrol, RiverChief, RiverSegment, WaterSample,
+    Measurement, MonitoringSite, Outfall, Patrol, RiverChief, RiverSegment, WaterBody, WaterSample,
 )
 from tests.sheets import confirm, latest_job, upload, xlsx
 
@@ -271,3 +273,47 @@ def test_the_vectorised_path_writes_a_huge_multiple_as_the_single_label_does(val
     texts = table.exceedance_texts()
     assert texts[0] == wq.exceedance_label("cod", (value - 20) / 20)
     assert "-" not in texts[0] and texts[1] == "化学需氧量(1.25倍)"
+
+
+# Invisible and direction-control characters in names -------------------------------------------------
+
+ZERO_WIDTH, OVERRIDE = "\u200b", "\u202e"
+
+
+def test_a_name_that_passes_for_another_or_reads_reversed_is_cleaned_on_the_api_and_the_page(
+        yangtze, api, make_user, client_for):
+    WaterBody.objects.create(name="七圩港")
+    twin = api.post("/api/environment/water-bodies/", {"name": "七圩港" + ZERO_WIDTH, "kind": "canal"}, format="json")
+    assert twin.status_code == 400 and "已有同名水体" in str(twin.json()["errors"]["name"])
+    empty = api.post("/api/environment/water-bodies/", {"name": ZERO_WIDTH * 3 + "\u2060\ufeff"}, format="json")
+    assert empty.status_code == 400 and "不可见字符" in str(empty.json()["errors"]["name"])
+    reversed_ = api.post("/api/environment/water-bodies/", {"name": OVERRIDE + "港圩七", "kind": "canal"}, format="json")
+    assert reversed_.status_code == 201 and reversed_.json()["name"] == "港圩七"
+    client = client_for(make_user("environment"))
+    page = client.post("/environment/water-bodies/add/", {"name": ZERO_WIDTH + "七圩港\u200d", "kind": "canal"})
+    assert page.status_code == 200 and "已有同名水体" in page.content.decode()
+    assert sorted(WaterBody.objects.values_list("name", flat=True)) == ["七圩港", "港圩七", "长江（靖江段）"]
+
+
+def test_an_import_matches_a_water_body_written_with_a_zero_width_space(yangtze, segment, make_user, client_for):
+    client = client_for(make_user("environment"))
+    header = ["排口编码", "排口名称", "排口类别", "经度", "纬度", "受纳水体", "所在河段"]
+    upload(client, "environment.outfall", xlsx([header, ["CN001", "七圩港口门排口" + ZERO_WIDTH, "其他排口", 120.265, 31.98,
+                                                         "长江（靖江段）" + ZERO_WIDTH, OVERRIDE + "城南段"]]))
+    job = latest_job()
+    assert job.state == "ready", job.errors
+    confirm(client, job)
+    outfall = Outfall.objects.get()
+    assert (outfall.name, outfall.water_body, outfall.segment) == ("七圩港口门排口", yangtze, segment)
+
+
+def test_every_app_s_one_line_texts_are_cleaned_by_the_model():
+    Zone.objects.create(name="城南片区")
+    with pytest.raises(ValidationError, match="已有|已存在"):
+        Zone(name="城南片区" + ZERO_WIDTH).full_clean()
+    with pytest.raises(ValidationError, match="不可见字符"):
+        Zone(name="\u200f\u2066" + ZERO_WIDTH).full_clean()
+    zone = Zone(name=OVERRIDE + "城北片区\u202c")
+    zone.full_clean()
+    assert zone.name == "城北片区"
+    assert visible_line(" \u200e七圩港\u2069 ") == "七圩港"

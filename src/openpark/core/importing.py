@@ -27,6 +27,7 @@ from xlsxwriter.utility import xl_col_to_name
 from . import uscc
 from .codes import normalise_code, normalise_industry_code
 from .limits import FIRST_DATE, LAST_DATE
+from .text import INVISIBLE, visible_line
 
 __all__ = [
     "CellError", "Column", "ColumnHint", "ImportFileError", "ImportSpec", "ParseResult", "ParsedRow",
@@ -470,7 +471,7 @@ def _decode_csv(data: bytes) -> str:
 # ---------------------------------------------------------------- headers and units
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 _BRACKETED_UNIT = re.compile(r"^(.+?)[(\[【](?:单位:?)?([^()\[\]【】]*)[)\]】]$")
 _SLASH_UNIT = re.compile(r"^(.+)/([^/]+)$")
 _REQUIRED_MARK = re.compile(r"^[*※]+|[*※]+$|[(\[【](?:必填|必填项|选填|可选)[)\]】]$")
@@ -638,8 +639,13 @@ def parse_cell(column: Column, value, factor: Decimal = _ONE) -> object:
 def _blank_to_none(value):
     """None for empty and whitespace-only cells, strings stripped, other values unchanged."""
     if type(value) is str:
-        return value.strip() or None
+        return visible_line(value) or None
     return value
+
+
+# A cell's zero-width and direction-control characters (`text.INVISIBLE`) are dropped, so that a name
+# copied with them matches the record it names.
+_HAS_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 @lru_cache(maxsize=1024)
@@ -1045,7 +1051,12 @@ def _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result, keep_
         filled = False
         for position, name, required, convert, header in plan:
             raw = cells[position] if position < width else None
-            value = (raw.strip() or None) if type(raw) is str else raw  # _blank_to_none, inlined: 1M+ cells
+            value = raw  # _blank_to_none, inlined: 1M+ cells
+            if type(raw) is str:
+                value = raw.strip()
+                if not value.isascii() and _HAS_INVISIBLE.search(value):
+                    value = visible_line(value)
+                value = value or None
             if value is not None:
                 try:
                     value = convert(value)

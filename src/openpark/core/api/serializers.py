@@ -104,7 +104,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
 def validate_model(instance, exclude: set[str]) -> None:
     """`Model.full_clean` without the field checks the serializer has made: `clean()`, then
     uniqueness and the Meta constraints over the fields not excluded. Raises every error found."""
-    errors = {}
+    errors = instance.clean_text(exclude) if hasattr(instance, "clean_text") else {}
     for check in (instance.clean, lambda: instance.validate_unique(exclude=exclude),
                   lambda: instance.validate_constraints(exclude=exclude)):
         try:
