@@ -131,3 +131,42 @@ def test_the_river_panels_show_no_chief_or_patrol_to_whom_their_lists_show_none(
     for url in (yangtze.get_absolute_url(), segment.get_absolute_url()):
         page = client.get(url).content.decode()
         assert "王河长" in page and "最近巡河" in page, url
+
+
+# A scoped user files problems of its own enterprises ----------------------------------------------
+
+def test_a_steward_or_an_enterprise_user_files_problems_of_its_own_enterprises_only(park, api_for, client_for):
+    from openpark.environment.models import EnvironmentProblem
+
+    steward = park["steward"]
+    api = api_for(steward)
+    response = api.post("/api/environment/problems/", {"category": "other", "description": "无主问题"}, format="json")
+    assert response.status_code == 400 and "服务或绑定范围内的企业" in response.json()["errors"]["enterprise"][0]
+    response = api.post("/api/environment/problems/", {"category": "other", "description": "乙的问题",
+                                                       "enterprise": park["b"].pk}, format="json")
+    assert response.status_code == 400
+    page = client_for(steward).post(reverse("environment:environmentproblem_add"),
+                                    {"category": "other", "description": "页面上的无主问题",
+                                     "found_on": timezone.localdate().isoformat()})
+    assert page.status_code == 200 and "请选择涉及企业：您只能为服务或绑定范围内的企业" in page.content.decode()
+    assert not EnvironmentProblem.objects.exists()
+    response = api.post("/api/environment/problems/", {"category": "other", "description": "甲的问题",
+                                                       "enterprise": park["a"].pk}, format="json")
+    assert response.status_code == 201
+    assert api.get(f"/api/environment/problems/{response.json()['id']}/").status_code == 200
+    # Park staff may file a problem of no enterprise (a patrol's find on the water).
+    response = api_for(park["staff"]).post("/api/environment/problems/", {"category": "other",
+                                                                          "description": "河面漂浮物"}, format="json")
+    assert response.status_code == 201
+
+
+def test_the_model_refuses_a_scoped_filer_without_an_enterprise(park):
+    from openpark.environment.models import EnvironmentProblem
+
+    problem = EnvironmentProblem(category="other", description="x")
+    assert "服务或绑定范围内的企业" in problem.filer_refusal(park["ent"])
+    assert problem.filer_refusal(park["staff"]) == "" and problem.filer_refusal(None) == ""
+    problem.enterprise = park["b"]
+    assert "不在您的服务或绑定范围内" in problem.filer_refusal(park["ent"])
+    problem.enterprise = park["a"]
+    assert problem.filer_refusal(park["ent"]) == ""

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openpark.core import geo
+from openpark.core.context import current_actor
 from openpark.core.limits import FIRST_DATE
 from openpark.core.models import ActiveManager, ChangeLoggedModel, DomainModel, DomainQuerySet
+from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
 
@@ -222,6 +224,11 @@ def abolish_refusal(outfall) -> str:
 
 def merge_refusal(outfall) -> str:
     return plan_type_refusal(outfall, PlanType.MERGE, "合并到其他排口")
+
+
+def acting_user():
+    """The signed-in user the current request (or import, or task) acts for; None for a command."""
+    return current_actor().resolved_user()
 
 
 def code_pattern() -> tuple[str, str]:
@@ -792,6 +799,9 @@ PROBLEM_MACHINE = StateMachine("state", dict(ProblemState.choices), (
 ))
 
 
+NO_ENTERPRISE_FILED = "请选择涉及企业：您只能为服务或绑定范围内的企业登记环境问题。"
+
+
 class ProblemQuerySet(DomainQuerySet):
     def overdue(self, today=None):
         return self.filter(EnvironmentProblem.overdue_q(today))
@@ -879,8 +889,24 @@ class EnvironmentProblem(DomainModel):
             errors["found_on"] = "发现日期不能晚于今天。"
         if self.deadline and self.found_on and self.deadline < self.found_on:
             errors["deadline"] = "整改期限不能早于发现日期。"
+        if self.pk is None and "enterprise" not in errors:
+            refusal = self.filer_refusal(acting_user())
+            if refusal:
+                errors["enterprise"] = refusal
         if errors:
             raise ValidationError(errors)
+
+    def filer_refusal(self, user) -> str:
+        """Why `user` may not file this new problem ("" when it may): a user whose scope is limited
+        (an enterprise user, a steward) files problems of an enterprise within its scope only, so
+        that it can follow them up; park staff may file any, with or without an enterprise."""
+        if user is None or is_park_wide(user):
+            return ""
+        if not self.enterprise_id:
+            return NO_ENTERPRISE_FILED
+        if not scope_queryset(Enterprise.objects.filter(pk=self.enterprise_id), user).exists():
+            return "所选企业不在您的服务或绑定范围内，请选择您范围内的企业。"
+        return ""
 
     def save(self, *args, **kwargs):
         self.machine.guard(self)
