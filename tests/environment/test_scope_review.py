@@ -8,9 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openpark.enterprises.models import ContractBinding, ServiceContract
-from openpark.environment.models import (
-    PollutionSource,
-)
+from openpark.environment.models import PollutionSource, RemediationPlan
 from tests.factories import EnterpriseFactory, bind_enterprise
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +168,53 @@ def test_the_model_refuses_a_scoped_filer_without_an_enterprise(park):
     assert "不在您的服务或绑定范围内" in problem.filer_refusal(park["ent"])
     problem.enterprise = park["a"]
     assert problem.filer_refusal(park["ent"]) == ""
+
+
+# An approved remediation plan is the government's decision --------------------------------------
+
+FORGED = {"plan_type": "abolish", "approved_on": "2020-01-01", "approved_by": "伪造批复单位"}
+
+
+def test_a_steward_cannot_rewrite_an_approved_plan(park, api_for, client_for):
+    plan = park["oa"].plan
+    api = api_for(park["steward"])
+    response = api.patch(f"/api/environment/plans/{plan.pk}/", FORGED, format="json")
+    assert response.status_code == 400
+    assert "已批复" in response.json()["errors"]["plan_type"][0]
+    client_for(park["steward"]).post(reverse("environment:remediationplan_edit", args=[plan.pk]),
+                                     {"outfall": park["oa"].pk, "summary": "改", **FORGED})
+    plan.refresh_from_db()
+    assert (plan.plan_type, plan.approved_by) == ("regularise", "靖江市生态环境局")
+    assert "只有整治方案类型为“取缔”" in api_for(park["staff"]).post(
+        f"/api/environment/outfalls/{park['oa'].pk}/transitions/abolish/", {"note": "x"}, format="json"
+    ).content.decode()
+    # Nor does park staff change the decision once the outfall is past plan approval.
+    response = api_for(park["staff"]).patch(f"/api/environment/plans/{plan.pk}/", {"plan_type": "abolish"},
+                                            format="json")
+    assert response.status_code == 400
+    # What is not the decision stays editable.
+    response = api.patch(f"/api/environment/plans/{plan.pk}/", {"summary": "补充方案概要"}, format="json")
+    assert response.status_code == 200
+
+
+def test_only_the_environment_office_records_a_plans_approval(park, make_outfall, api_for, client_for):
+    traced = make_outfall(enterprise=park["a"], name="甲待批排口", stage="traced")
+    api = api_for(park["steward"])
+    response = api.post("/api/environment/plans/", {"outfall": traced.pk, **FORGED}, format="json")
+    assert response.status_code == 400 and "环保部门" in response.json()["errors"]["approved_on"][0]
+    response = api.post("/api/environment/plans/", {"outfall": traced.pk, "plan_type": "regularise"}, format="json")
+    assert response.status_code == 201
+    plan_url = f"/api/environment/plans/{response.json()['id']}/"
+    assert api.patch(plan_url, {"approved_on": "2026-01-05", "approved_by": "伪造"}, format="json").status_code == 400
+    page = client_for(park["steward"]).get(reverse("environment:remediationplan_edit",
+                                                   args=[response.json()["id"]])).content.decode()
+    assert "由环保部门在整治方案批复时登记" in page
+    staff = api_for(park["staff"])
+    assert staff.patch(plan_url, {"approved_on": "2026-01-05", "approved_by": "靖江市生态环境局"},
+                       format="json").status_code == 200
+    assert staff.post(f"/api/environment/outfalls/{traced.pk}/transitions/approve_plan/", {"note": "批复"},
+                      format="json").status_code == 200
+    # An outfall past plan approval without a plan: only the office records it.
+    bare = make_outfall(enterprise=park["a"], name="甲无方案排口", stage="in_remediation")
+    response = api.post("/api/environment/plans/", {"outfall": bare.pk, "plan_type": "abolish"}, format="json")
+    assert response.status_code == 400 and not RemediationPlan.objects.filter(outfall=bare).exists()

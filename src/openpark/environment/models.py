@@ -367,6 +367,14 @@ class OutfallSample(DomainModel):
             raise ValidationError({"sampled_on": "采样日期不能晚于今天。"})
 
 
+APPROVE_PLAN = "environment.approve_plan_outfall"
+PLAN_DECISION_FIELDS = ("plan_type", "approved_on", "approved_by")
+PLAN_APPROVAL_FIELDS = ("approved_on", "approved_by")
+# The outfall's stages once its plan is approved: the plan is decided.
+PLAN_DECIDED_STAGES = frozenset((S.PLAN_APPROVED, S.IN_REMEDIATION, S.PENDING_CLOSEOUT, S.COUNTY_PRECLOSED, S.CLOSED,
+                                 S.ABOLISHED, S.MERGED))
+
+
 class RemediationPlan(DomainModel):
     """一口一策: the one remediation plan of an outfall."""
 
@@ -389,10 +397,46 @@ class RemediationPlan(DomainModel):
         return f"{self.outfall.code} {self.get_plan_type_display()}方案"
 
     def clean(self):
+        errors = {}
+        stored = self.stored_decision()
+        for name, reason in self.fixed_fields(acting_user()).items():
+            if getattr(self, name) != stored[name]:
+                errors[name] = reason
+        if errors:
+            raise ValidationError(errors)
         if self.approved_on and not self.approved_by.strip():
             raise ValidationError({"approved_by": "填写了批复日期，请同时填写批复单位。"})
         if self.approved_on and self.approved_on > timezone.localdate():
             raise ValidationError({"approved_on": "批复日期不能晚于今天。"})
+
+    def stored_decision(self) -> dict:
+        """The plan's type and approval as stored (empty for a new plan)."""
+        stored = None
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).values(*PLAN_DECISION_FIELDS).first()
+        return stored or {"plan_type": "", "approved_on": None, "approved_by": ""}
+
+    def fixed_fields(self, user) -> dict[str, str]:
+        """{field: why} of the plan's decision (its type, the approval date and authority) that `user`
+        may not set, the one rule of the form, the API and the admin:
+        - once the outfall is past plan approval, the approved plan is what the government decided
+          and what 取缔/合并 follow: its type and approval change for nobody (a plan recorded only
+          then is recorded by whoever may approve plans);
+        - the approval itself (批复日期, 批复单位, what the 整治方案批复 step checks) is recorded by
+          those who may make that step (the 环保 office), never by a steward or an enterprise.
+        `user` None (a command, a migration) is bound by the first rule only."""
+        fixed = {}
+        may_approve = user is None or user.has_perm(APPROVE_PLAN)
+        stage = self.outfall.stage if self.outfall_id else None
+        if stage in PLAN_DECIDED_STAGES and (self.pk is not None or not may_approve):
+            label = OutfallStage(stage).label
+            reason = (f"该排口的整治方案已批复（排口状态：{label}），整治类型和批复信息不能再修改。"
+                      if self.pk is not None else f"该排口已过整治方案批复（排口状态：{label}），整治方案由环保部门登记。")
+            fixed = dict.fromkeys(PLAN_DECISION_FIELDS, reason)
+        if not may_approve:
+            for name in PLAN_APPROVAL_FIELDS:
+                fixed.setdefault(name, "批复日期和批复单位由环保部门在整治方案批复时登记，您不能填写或修改。")
+        return fixed
 
 
 class MeasureQuerySet(DomainQuerySet):
