@@ -1,7 +1,7 @@
 """What a steward and an enterprise user may see and change in 智慧环保, page and API alike: the
 approved remediation plan, the permit's term, the river chiefs and patrols, the tracing panels, the
 problems they file, and the park's shared vocabulary on their own outfalls."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -218,3 +218,58 @@ def test_only_the_environment_office_records_a_plans_approval(park, make_outfall
     bare = make_outfall(enterprise=park["a"], name="甲无方案排口", stage="in_remediation")
     response = api.post("/api/environment/plans/", {"outfall": bare.pk, "plan_type": "abolish"}, format="json")
     assert response.status_code == 400 and not RemediationPlan.objects.filter(outfall=bare).exists()
+
+
+# A discharge permit's term is five years from its issue ------------------------------------------
+
+def test_a_permits_term_is_five_years_from_its_issue(park, api_for, client_for):
+    from openpark.environment.models import DischargePermit
+
+    a = park["a"]
+    permit = DischargePermit.objects.create(enterprise=a, number=f"{a.uscc}001P", category="key",
+                                            issued_on=date(2024, 5, 1))
+    assert permit.expires_on == date(2029, 5, 1)
+    api = api_for(park["steward"])
+    url = f"/api/environment/permits/{permit.pk}/"
+    for forged in ("2100-12-31", "2024-05-02", "2029-06-30"):
+        response = api.patch(url, {"expires_on": forged}, format="json")
+        assert response.status_code == 400 and "有效期为 5 年" in response.json()["errors"]["expires_on"][0], forged
+    response = client_for(park["steward"]).post(reverse("environment:dischargepermit_edit", args=[permit.pk]), {
+        "enterprise": a.pk, "number": permit.number, "category": "key", "issued_on": "2024-05-01",
+        "expires_on": "2100-12-31"})
+    assert response.status_code == 200 and "有效期为 5 年" in response.content.decode()
+    permit.refresh_from_db()
+    assert permit.expires_on == date(2029, 5, 1)
+    response = api.post("/api/environment/permits/", {"enterprise": a.pk, "number": f"{a.uscc}002P",
+                                                      "category": "key", "issued_on": "2024-05-01",
+                                                      "expires_on": "2024-05-02"}, format="json")
+    assert response.status_code == 400
+    # The certificate's own way of writing it (the day before) is accepted, and so is a renewal (延续)
+    # issued before the old permit ends, whose five years run on from its expiry.
+    assert api.patch(url, {"expires_on": "2029-04-30"}, format="json").status_code == 200
+    response = api.patch(url, {"issued_on": "2029-03-15", "expires_on": "2034-04-30"}, format="json")
+    assert response.status_code == 400  # 2029-03-15 is after today: refused as any future issue
+    assert api.patch(url, {"note": "执行报告已提交"}, format="json").status_code == 200
+
+
+def test_a_renewal_runs_on_from_the_old_permits_expiry(park):
+    from openpark.environment import enterprise_file as rules
+
+    assert rules.term_refusal(date(2024, 3, 1), date(2029, 4, 30), renewed_from=date(2024, 4, 30)) == ""
+    assert rules.term_refusal(date(2024, 3, 1), date(2029, 3, 1)) == ""
+    assert rules.term_refusal(date(2024, 3, 1), date(2029, 2, 28)) == ""
+    assert "有效期为 5 年" in rules.term_refusal(date(2024, 3, 1), date(2029, 4, 30))
+    assert "有效期为 5 年" in rules.term_refusal(date(2024, 3, 1), date(2029, 6, 30), renewed_from=date(2024, 4, 30))
+
+
+def test_a_renewal_is_recorded_on_the_permit(park, api_for):
+    from openpark.environment.models import DischargePermit
+
+    a = park["a"]
+    permit = DischargePermit.objects.create(enterprise=a, number=f"{a.uscc}001P", category="key",
+                                            issued_on=date(2021, 6, 1))
+    url = f"/api/environment/permits/{permit.pk}/"
+    api = api_for(park["staff"])
+    response = api.patch(url, {"issued_on": "2026-05-01", "expires_on": "2031-06-01"}, format="json")
+    assert response.status_code == 200, response.content.decode()
+    assert api.patch(url, {"expires_on": "2031-12-31"}, format="json").status_code == 400

@@ -1376,7 +1376,25 @@ class DischargePermit(DomainModel):
             self.expires_on = rules.default_expiry(self.issued_on)
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
             errors["expires_on"] = "有效期至须晚于发证日期。"
+        elif self.issued_on and self.expires_on and "issued_on" not in errors:
+            refusal = self.term_refusal()
+            if refusal:
+                errors["expires_on"] = refusal
         _raise(errors)
+
+    def term_refusal(self) -> str:
+        """Why the permit's term is not five years from its issue (`rules.term_refusal`; "" when it
+        is). A term stored and left as it is, is not judged again; a new issue date within the
+        stored term is a renewal (延续), whose five years run on from the stored expiry."""
+        stored = None
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).values("issued_on", "expires_on").first()
+        if stored and (stored["issued_on"], stored["expires_on"]) == (self.issued_on, self.expires_on):
+            return ""
+        renewed_from = None
+        if stored and stored["issued_on"] < self.issued_on <= stored["expires_on"]:
+            renewed_from = stored["expires_on"]
+        return rules.term_refusal(self.issued_on, self.expires_on, renewed_from)
 
     def save(self, *args, **kwargs):
         if self.issued_on and not self.expires_on:
