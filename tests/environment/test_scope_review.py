@@ -1,16 +1,14 @@
 """What a steward and an enterprise user may see and change in 智慧环保, page and API alike: the
 approved remediation plan, the permit's term, the river chiefs and patrols, the tracing panels, the
 problems they file, and the park's shared vocabulary on their own outfalls."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from openpark.enterprises.models import ContractBinding, ServiceContract
-from openpark.environment.models import (
-    PollutionSource,
-)
+from openpark.environment.models import PollutionSource, RemediationPlan
 from tests.factories import EnterpriseFactory, bind_enterprise
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +129,147 @@ def test_the_river_panels_show_no_chief_or_patrol_to_whom_their_lists_show_none(
     for url in (yangtze.get_absolute_url(), segment.get_absolute_url()):
         page = client.get(url).content.decode()
         assert "王河长" in page and "最近巡河" in page, url
+
+
+# A scoped user files problems of its own enterprises ----------------------------------------------
+
+def test_a_steward_or_an_enterprise_user_files_problems_of_its_own_enterprises_only(park, api_for, client_for):
+    from openpark.environment.models import EnvironmentProblem
+
+    steward = park["steward"]
+    api = api_for(steward)
+    response = api.post("/api/environment/problems/", {"category": "other", "description": "无主问题"}, format="json")
+    assert response.status_code == 400 and "服务或绑定范围内的企业" in response.json()["errors"]["enterprise"][0]
+    response = api.post("/api/environment/problems/", {"category": "other", "description": "乙的问题",
+                                                       "enterprise": park["b"].pk}, format="json")
+    assert response.status_code == 400
+    page = client_for(steward).post(reverse("environment:environmentproblem_add"),
+                                    {"category": "other", "description": "页面上的无主问题",
+                                     "found_on": timezone.localdate().isoformat()})
+    assert page.status_code == 200 and "请选择涉及企业：您只能为服务或绑定范围内的企业" in page.content.decode()
+    assert not EnvironmentProblem.objects.exists()
+    response = api.post("/api/environment/problems/", {"category": "other", "description": "甲的问题",
+                                                       "enterprise": park["a"].pk}, format="json")
+    assert response.status_code == 201
+    assert api.get(f"/api/environment/problems/{response.json()['id']}/").status_code == 200
+    # Park staff may file a problem of no enterprise (a patrol's find on the water).
+    response = api_for(park["staff"]).post("/api/environment/problems/", {"category": "other",
+                                                                          "description": "河面漂浮物"}, format="json")
+    assert response.status_code == 201
+
+
+def test_the_model_refuses_a_scoped_filer_without_an_enterprise(park):
+    from openpark.environment.models import EnvironmentProblem
+
+    problem = EnvironmentProblem(category="other", description="x")
+    assert "服务或绑定范围内的企业" in problem.filer_refusal(park["ent"])
+    assert problem.filer_refusal(park["staff"]) == "" and problem.filer_refusal(None) == ""
+    problem.enterprise = park["b"]
+    assert "不在您的服务或绑定范围内" in problem.filer_refusal(park["ent"])
+    problem.enterprise = park["a"]
+    assert problem.filer_refusal(park["ent"]) == ""
+
+
+# An approved remediation plan is the government's decision --------------------------------------
+
+FORGED = {"plan_type": "abolish", "approved_on": "2020-01-01", "approved_by": "伪造批复单位"}
+
+
+def test_a_steward_cannot_rewrite_an_approved_plan(park, api_for, client_for):
+    plan = park["oa"].plan
+    api = api_for(park["steward"])
+    response = api.patch(f"/api/environment/plans/{plan.pk}/", FORGED, format="json")
+    assert response.status_code == 400
+    assert "已批复" in response.json()["errors"]["plan_type"][0]
+    client_for(park["steward"]).post(reverse("environment:remediationplan_edit", args=[plan.pk]),
+                                     {"outfall": park["oa"].pk, "summary": "改", **FORGED})
+    plan.refresh_from_db()
+    assert (plan.plan_type, plan.approved_by) == ("regularise", "靖江市生态环境局")
+    assert "只有整治方案类型为“取缔”" in api_for(park["staff"]).post(
+        f"/api/environment/outfalls/{park['oa'].pk}/transitions/abolish/", {"note": "x"}, format="json"
+    ).content.decode()
+    # Nor does park staff change the decision once the outfall is past plan approval.
+    response = api_for(park["staff"]).patch(f"/api/environment/plans/{plan.pk}/", {"plan_type": "abolish"},
+                                            format="json")
+    assert response.status_code == 400
+    # What is not the decision stays editable.
+    response = api.patch(f"/api/environment/plans/{plan.pk}/", {"summary": "补充方案概要"}, format="json")
+    assert response.status_code == 200
+
+
+def test_only_the_environment_office_records_a_plans_approval(park, make_outfall, api_for, client_for):
+    traced = make_outfall(enterprise=park["a"], name="甲待批排口", stage="traced")
+    api = api_for(park["steward"])
+    response = api.post("/api/environment/plans/", {"outfall": traced.pk, **FORGED}, format="json")
+    assert response.status_code == 400 and "环保部门" in response.json()["errors"]["approved_on"][0]
+    response = api.post("/api/environment/plans/", {"outfall": traced.pk, "plan_type": "regularise"}, format="json")
+    assert response.status_code == 201
+    plan_url = f"/api/environment/plans/{response.json()['id']}/"
+    assert api.patch(plan_url, {"approved_on": "2026-01-05", "approved_by": "伪造"}, format="json").status_code == 400
+    page = client_for(park["steward"]).get(reverse("environment:remediationplan_edit",
+                                                   args=[response.json()["id"]])).content.decode()
+    assert "由环保部门在整治方案批复时登记" in page
+    staff = api_for(park["staff"])
+    assert staff.patch(plan_url, {"approved_on": "2026-01-05", "approved_by": "靖江市生态环境局"},
+                       format="json").status_code == 200
+    assert staff.post(f"/api/environment/outfalls/{traced.pk}/transitions/approve_plan/", {"note": "批复"},
+                      format="json").status_code == 200
+    # An outfall past plan approval without a plan: only the office records it.
+    bare = make_outfall(enterprise=park["a"], name="甲无方案排口", stage="in_remediation")
+    response = api.post("/api/environment/plans/", {"outfall": bare.pk, "plan_type": "abolish"}, format="json")
+    assert response.status_code == 400 and not RemediationPlan.objects.filter(outfall=bare).exists()
+
+
+# A discharge permit's term is five years from its issue ------------------------------------------
+
+def test_a_permits_term_is_five_years_from_its_issue(park, api_for, client_for):
+    from openpark.environment.models import DischargePermit
+
+    a = park["a"]
+    permit = DischargePermit.objects.create(enterprise=a, number=f"{a.uscc}001P", category="key",
+                                            issued_on=date(2024, 5, 1))
+    assert permit.expires_on == date(2029, 5, 1)
+    api = api_for(park["steward"])
+    url = f"/api/environment/permits/{permit.pk}/"
+    for forged in ("2100-12-31", "2024-05-02", "2029-06-30"):
+        response = api.patch(url, {"expires_on": forged}, format="json")
+        assert response.status_code == 400 and "有效期为 5 年" in response.json()["errors"]["expires_on"][0], forged
+    response = client_for(park["steward"]).post(reverse("environment:dischargepermit_edit", args=[permit.pk]), {
+        "enterprise": a.pk, "number": permit.number, "category": "key", "issued_on": "2024-05-01",
+        "expires_on": "2100-12-31"})
+    assert response.status_code == 200 and "有效期为 5 年" in response.content.decode()
+    permit.refresh_from_db()
+    assert permit.expires_on == date(2029, 5, 1)
+    response = api.post("/api/environment/permits/", {"enterprise": a.pk, "number": f"{a.uscc}002P",
+                                                      "category": "key", "issued_on": "2024-05-01",
+                                                      "expires_on": "2024-05-02"}, format="json")
+    assert response.status_code == 400
+    # The certificate's own way of writing it (the day before) is accepted, and so is a renewal (延续)
+    # issued before the old permit ends, whose five years run on from its expiry.
+    assert api.patch(url, {"expires_on": "2029-04-30"}, format="json").status_code == 200
+    response = api.patch(url, {"issued_on": "2029-03-15", "expires_on": "2034-04-30"}, format="json")
+    assert response.status_code == 400  # 2029-03-15 is after today: refused as any future issue
+    assert api.patch(url, {"note": "执行报告已提交"}, format="json").status_code == 200
+
+
+def test_a_renewal_runs_on_from_the_old_permits_expiry(park):
+    from openpark.environment import enterprise_file as rules
+
+    assert rules.term_refusal(date(2024, 3, 1), date(2029, 4, 30), renewed_from=date(2024, 4, 30)) == ""
+    assert rules.term_refusal(date(2024, 3, 1), date(2029, 3, 1)) == ""
+    assert rules.term_refusal(date(2024, 3, 1), date(2029, 2, 28)) == ""
+    assert "有效期为 5 年" in rules.term_refusal(date(2024, 3, 1), date(2029, 4, 30))
+    assert "有效期为 5 年" in rules.term_refusal(date(2024, 3, 1), date(2029, 6, 30), renewed_from=date(2024, 4, 30))
+
+
+def test_a_renewal_is_recorded_on_the_permit(park, api_for):
+    from openpark.environment.models import DischargePermit
+
+    a = park["a"]
+    permit = DischargePermit.objects.create(enterprise=a, number=f"{a.uscc}001P", category="key",
+                                            issued_on=date(2021, 6, 1))
+    url = f"/api/environment/permits/{permit.pk}/"
+    api = api_for(park["staff"])
+    response = api.patch(url, {"issued_on": "2026-05-01", "expires_on": "2031-06-01"}, format="json")
+    assert response.status_code == 200, response.content.decode()
+    assert api.patch(url, {"expires_on": "2031-12-31"}, format="json").status_code == 400

@@ -67,6 +67,26 @@ def default_expiry(issued_on: date) -> date:
     return add_years(issued_on, PERMIT_YEARS)
 
 
+def term_ends(issued_on: date, renewed_from: date | None = None) -> list[date]:
+    """The expiry dates a permit issued on `issued_on` may carry: five years on, written as the day
+    itself or the day before (certificates read "自 2021-01-04 至 2026-01-03"); a renewal (延续)
+    issued before the old permit ends (`renewed_from`, its expiry) runs its five years on from then."""
+    ends = [default_expiry(issued_on)]
+    if renewed_from is not None and renewed_from >= issued_on:
+        ends.append(add_years(renewed_from, PERMIT_YEARS))
+    return sorted({day for end in ends for day in (end - timedelta(days=1), end)})
+
+
+def term_refusal(issued_on: date, expires_on: date, renewed_from: date | None = None) -> str:
+    """Why `expires_on` is not the term of a permit issued on `issued_on` ("" when it is)."""
+    ends = term_ends(issued_on, renewed_from)
+    if expires_on in ends:
+        return ""
+    allowed = "、".join(f"{day:%Y-%m-%d}" for day in ends)
+    return (f"排污许可证有效期为 {PERMIT_YEARS} 年：发证日期为 {issued_on:%Y-%m-%d} 的许可证，有效期至应为 {allowed}"
+            "（留空则按发证日期计算）；延续的许可证请填写新证的发证日期。")
+
+
 def renewal_due(expires_on: date) -> date:
     """The day by which renewal is applied for: 60 days before expiry."""
     return expires_on - timedelta(days=RENEWAL_DAYS)

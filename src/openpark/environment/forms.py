@@ -73,6 +73,13 @@ class RemediationPlanForm(ScopedModelForm):
         fields = ["outfall", "plan_type", "approved_on", "approved_by", "summary"]
         widgets = {"approved_on": DATE}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, reason in self.instance.fixed_fields(self.user).items():  # the model's rule, shown
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = reason
+
 
 class MeasureForm(ScopedModelForm):
     class Meta:

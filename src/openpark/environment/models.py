@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openpark.core import geo
+from openpark.core.context import current_actor
 from openpark.core.limits import FIRST_DATE
 from openpark.core.models import ActiveManager, ChangeLoggedModel, DomainModel, DomainQuerySet
+from openpark.core.scoping import is_park_wide, scope_queryset
 from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
 
@@ -257,6 +259,11 @@ def merge_refusal(outfall) -> str:
     return plan_type_refusal(outfall, PlanType.MERGE, "合并到其他排口")
 
 
+def acting_user():
+    """The signed-in user the current request (or import, or task) acts for; None for a command."""
+    return current_actor().resolved_user()
+
+
 def code_pattern() -> tuple[str, str]:
     """The park's outfall numbering scheme: (regular expression, its description in words)."""
     return settings.OPENPARK_OUTFALL_CODE_PATTERN, settings.OPENPARK_OUTFALL_CODE_DESCRIPTION
@@ -393,6 +400,14 @@ class OutfallSample(DomainModel):
             raise ValidationError({"sampled_on": "采样日期不能晚于今天。"})
 
 
+APPROVE_PLAN = "environment.approve_plan_outfall"
+PLAN_DECISION_FIELDS = ("plan_type", "approved_on", "approved_by")
+PLAN_APPROVAL_FIELDS = ("approved_on", "approved_by")
+# The outfall's stages once its plan is approved: the plan is decided.
+PLAN_DECIDED_STAGES = frozenset((S.PLAN_APPROVED, S.IN_REMEDIATION, S.PENDING_CLOSEOUT, S.COUNTY_PRECLOSED, S.CLOSED,
+                                 S.ABOLISHED, S.MERGED))
+
+
 class RemediationPlan(DomainModel):
     """一口一策: the one remediation plan of an outfall."""
 
@@ -415,10 +430,46 @@ class RemediationPlan(DomainModel):
         return f"{self.outfall.code} {self.get_plan_type_display()}方案"
 
     def clean(self):
+        errors = {}
+        stored = self.stored_decision()
+        for name, reason in self.fixed_fields(acting_user()).items():
+            if getattr(self, name) != stored[name]:
+                errors[name] = reason
+        if errors:
+            raise ValidationError(errors)
         if self.approved_on and not self.approved_by.strip():
             raise ValidationError({"approved_by": "填写了批复日期，请同时填写批复单位。"})
         if self.approved_on and self.approved_on > timezone.localdate():
             raise ValidationError({"approved_on": "批复日期不能晚于今天。"})
+
+    def stored_decision(self) -> dict:
+        """The plan's type and approval as stored (empty for a new plan)."""
+        stored = None
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).values(*PLAN_DECISION_FIELDS).first()
+        return stored or {"plan_type": "", "approved_on": None, "approved_by": ""}
+
+    def fixed_fields(self, user) -> dict[str, str]:
+        """{field: why} of the plan's decision (its type, the approval date and authority) that `user`
+        may not set, the one rule of the form, the API and the admin:
+        - once the outfall is past plan approval, the approved plan is what the government decided
+          and what 取缔/合并 follow: its type and approval change for nobody (a plan recorded only
+          then is recorded by whoever may approve plans);
+        - the approval itself (批复日期, 批复单位, what the 整治方案批复 step checks) is recorded by
+          those who may make that step (the 环保 office), never by a steward or an enterprise.
+        `user` None (a command, a migration) is bound by the first rule only."""
+        fixed = {}
+        may_approve = user is None or user.has_perm(APPROVE_PLAN)
+        stage = self.outfall.stage if self.outfall_id else None
+        if stage in PLAN_DECIDED_STAGES and (self.pk is not None or not may_approve):
+            label = OutfallStage(stage).label
+            reason = (f"该排口的整治方案已批复（排口状态：{label}），整治类型和批复信息不能再修改。"
+                      if self.pk is not None else f"该排口已过整治方案批复（排口状态：{label}），整治方案由环保部门登记。")
+            fixed = dict.fromkeys(PLAN_DECISION_FIELDS, reason)
+        if not may_approve:
+            for name in PLAN_APPROVAL_FIELDS:
+                fixed.setdefault(name, "批复日期和批复单位由环保部门在整治方案批复时登记，您不能填写或修改。")
+        return fixed
 
 
 class MeasureQuerySet(DomainQuerySet):
@@ -833,6 +884,9 @@ PROBLEM_MACHINE = StateMachine("state", dict(ProblemState.choices), (
 ))
 
 
+NO_ENTERPRISE_FILED = "请选择涉及企业：您只能为服务或绑定范围内的企业登记环境问题。"
+
+
 class ProblemQuerySet(DomainQuerySet):
     def overdue(self, today=None):
         return self.filter(EnvironmentProblem.overdue_q(today))
@@ -920,8 +974,24 @@ class EnvironmentProblem(DomainModel):
             errors["found_on"] = "发现日期不能晚于今天。"
         if self.deadline and self.found_on and self.deadline < self.found_on:
             errors["deadline"] = "整改期限不能早于发现日期。"
+        if self.pk is None and "enterprise" not in errors:
+            refusal = self.filer_refusal(acting_user())
+            if refusal:
+                errors["enterprise"] = refusal
         if errors:
             raise ValidationError(errors)
+
+    def filer_refusal(self, user) -> str:
+        """Why `user` may not file this new problem ("" when it may): a user whose scope is limited
+        (an enterprise user, a steward) files problems of an enterprise within its scope only, so
+        that it can follow them up; park staff may file any, with or without an enterprise."""
+        if user is None or is_park_wide(user):
+            return ""
+        if not self.enterprise_id:
+            return NO_ENTERPRISE_FILED
+        if not scope_queryset(Enterprise.objects.filter(pk=self.enterprise_id), user).exists():
+            return "所选企业不在您的服务或绑定范围内，请选择您范围内的企业。"
+        return ""
 
     def save(self, *args, **kwargs):
         self.machine.guard(self)
@@ -1347,7 +1417,25 @@ class DischargePermit(DomainModel):
             self.expires_on = rules.default_expiry(self.issued_on)
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
             errors["expires_on"] = "有效期至须晚于发证日期。"
+        elif self.issued_on and self.expires_on and "issued_on" not in errors:
+            refusal = self.term_refusal()
+            if refusal:
+                errors["expires_on"] = refusal
         _raise(errors)
+
+    def term_refusal(self) -> str:
+        """Why the permit's term is not five years from its issue (`rules.term_refusal`; "" when it
+        is). A term stored and left as it is, is not judged again; a new issue date within the
+        stored term is a renewal (延续), whose five years run on from the stored expiry."""
+        stored = None
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).values("issued_on", "expires_on").first()
+        if stored and (stored["issued_on"], stored["expires_on"]) == (self.issued_on, self.expires_on):
+            return ""
+        renewed_from = None
+        if stored and stored["issued_on"] < self.issued_on <= stored["expires_on"]:
+            renewed_from = stored["expires_on"]
+        return rules.term_refusal(self.issued_on, self.expires_on, renewed_from)
 
     def save(self, *args, **kwargs):
         if self.issued_on and not self.expires_on:
