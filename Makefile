@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1
 PYTEST_WORKERS ?= 2
+# The demo server's port: `make demo PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: demo test lint production-check install migrate run clean
 
@@ -23,10 +25,10 @@ migrate: install
 demo: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	$(DEMO_ENV) $(BIN)/python manage.py create_demo_users
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 run: migrate
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Compiled modules are kept (PYTHONDONTWRITEBYTECODE cleared): every worker and every process a test
 # starts would otherwise compile the platform and rewrite the tests' assertions again.

@@ -28,7 +28,7 @@ def test_the_leader_opens_the_cockpit(browser, live_server, demo_park, artifacts
     legend = page.locator("#map-legend").inner_text()
     assert "A 类" in legend and "D 类" in legend
     tiles = page.eval_on_selector_all(".cockpit-tile", "tiles => tiles.map(tile => tile.dataset.tile)")
-    assert tiles == ["economy", "evaluation", "investment", "environment", "water_quality", "evaluation-map"]
+    assert tiles == ["economy", "evaluation", "investment", "environment", "evaluation-map"]
     output = page.locator(".cockpit-tile[data-tile=economy] .cockpit-figure", has_text="工业总产值")
     assert output.locator(".cockpit-value").inner_text().replace("亿元", "").strip() == "248.08"
     assert "同比 +" in output.inner_text()
@@ -90,6 +90,20 @@ POINTS_SPAN = """element => {
 }"""
 
 
+# What runs over on the wall: a tile whose content is taller than the tile, a figure whose number
+# and unit run past the figure's right edge.
+OVERRUN = """() => ({
+  tiles: Array.from(document.querySelectorAll('.cockpit-tile')).filter(t => t.scrollHeight > t.clientHeight + 1)
+    .map(t => t.dataset.tile),
+  figures: Array.from(document.querySelectorAll('.cockpit-figure')).filter(f => {
+    const value = f.querySelector('.cockpit-value'), edge = f.getBoundingClientRect().right;
+    const unit = value.querySelector('small');
+    return (unit ? unit.getBoundingClientRect().right : value.getBoundingClientRect().right) > edge + 1
+      || f.scrollWidth > f.clientWidth + 1;
+  }).map(f => f.innerText.split('\\n')[0]),
+})"""
+
+
 @pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
 def test_the_wall_fills_the_screen(browser, live_server, demo_park, artifacts, width, height):
     page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
@@ -104,6 +118,15 @@ def test_the_wall_fills_the_screen(browser, live_server, demo_park, artifacts, w
         assert figure["numberTop"] <= figure["unitMiddle"] <= figure["numberBottom"], figure
         assert figure["unitLeft"] >= figure["numberRight"] - 1, figure
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The wall fits the screen: nothing to scroll, every tile and figure whole within it.
+    assert page.evaluate("document.documentElement.scrollHeight") <= height
+    assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
+    assert page.evaluate(OVERRUN) == {"tiles": [], "figures": []}
+    tiles = page.eval_on_selector_all(".cockpit-tile", "tiles => tiles.map(tile => tile.dataset.tile)")
+    assert tiles == ["economy", "evaluation", "investment", "environment", "evaluation-map"]
+    environment = page.locator(".cockpit-tile[data-tile=environment] .cockpit-label").all_inner_texts()
+    assert environment == ["入河排污口", "整治中的排口", "已完成的整治措施", "逾期未完成的措施", "I–III类断面", "IV–V类断面",
+                           "劣V类断面"]  # one 智慧环保 tile keeps every figure of the two it replaced
     box = page.locator("#map").bounding_box()
     assert box["height"] >= 0.5 * height
     assert box["y"] + box["height"] >= 0.85 * height  # no empty bottom third

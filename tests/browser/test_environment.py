@@ -1,6 +1,7 @@
 """The environment map renders the demo park with no internet and no basemap: its five layers in
 the layer control, the legend in Chinese, popups with a link to the record, no CSP or script error."""
 import pytest
+from playwright.sync_api import expect
 
 from .test_home import log_in
 from .watch import PageWatch
@@ -38,6 +39,26 @@ def test_the_environment_map_shows_the_demo_park(browser, live_server, demo_park
     patrols = legend.locator("[data-layer=patrols]").inner_text()
     assert "计入履职的巡河" in patrols and "不计入履职的巡河（虚线）" in patrols
 
+    # Each water body and segment shows its name along its line, as text; each line is drawn in
+    # its legend's colour.
+    labels = page.locator(".map-label").all_inner_texts()
+    assert len(labels) == drawn["waters"] + drawn["segments"]
+    assert {"七圩港", "长江（靖江段）", "城南段", "入江段"} <= set(labels)
+    assert page.locator(".map-label *").count() == page.locator(".map-label span").count() == len(labels)
+    drawn_colours = page.evaluate("""() => {
+      const map = document.getElementById("map").leafletMap, found = { waters: [], segments: [] };
+      map.eachLayer(layer => {
+        if (layer.feature && layer.feature.properties.label) {
+          found[layer.feature.properties.yangtze === undefined ? "segments" : "waters"].push(layer.options.color);
+        }
+      });
+      return found;
+    }""")
+    for key in ("waters", "segments"):
+        swatch = legend.locator(f"[data-layer={key}] i").evaluate("element => element.style.color")
+        hexes = {"rgb({}, {}, {})".format(*(int(c[i:i + 2], 16) for i in (1, 3, 5))) for c in drawn_colours[key]}
+        assert hexes == {swatch}, (key, hexes, swatch)
+
     # The map fits its data: the whole park is in view.
     inside = page.evaluate("""() => {
       const map = document.getElementById("map").leafletMap, view = map.getBounds();
@@ -62,13 +83,118 @@ def test_the_environment_map_shows_the_demo_park(browser, live_server, demo_park
     closed = [(text, href) for text, href in texts if text.startswith("CN001")]
     assert closed and "已销号" in closed[0][0] and closed[0][1].startswith("/environment/outfalls/")
     page.keyboard.press("Escape")
-    page.evaluate("() => document.getElementById('map').leafletMap.closePopup()")
+    page.evaluate("() => { document.getElementById('map').leafletMap.closePopup(); }")
     page.screenshot(path=str(artifacts / "environment-map.png"), full_page=True)
 
     # A layer switched off leaves the map.
     page.locator(".leaflet-control-layers-overlays label", has_text="近 30 天巡河轨迹").locator("input").uncheck()
     assert page.locator(".leaflet-control-layers-overlays input:checked").count() == 4
+    # The water bodies' names go with their layer.
+    page.locator(".leaflet-control-layers-overlays label", has_text="水体").locator("input").uncheck()
+    expect(page.locator(".map-label")).to_have_count(drawn["segments"])  # after Leaflet's fade-out
 
     assert watch.collect() == [], "\n".join(watch.problems)
     assert all(url.startswith(live_server.url) for url in requests), [u for u in requests if not u.startswith(live_server.url)]
+    page.close()
+
+
+# A pixel of the line just beside each sample (left of it, right of the first), where the stepped
+# line runs at that sample's class: saturated (the line's colour), not the grey grid.
+LINE_AT_EACH_SAMPLE = """() => {
+  const holder = document.getElementById("class-trend"), chart = echarts.getInstanceByDom(holder);
+  const data = JSON.parse(document.getElementById("class-trend-data").textContent);
+  const canvas = holder.querySelector("canvas"), context = canvas.getContext("2d");
+  const ratio = canvas.width / holder.clientWidth;
+  return data.classes.map((value, index) => {
+    const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [index, value]);
+    const [other] = chart.convertToPixel({ seriesIndex: 0 }, [index ? index - 1 : index + 1, value]);
+    const probe = x + Math.sign(other - x) * Math.max(6, Math.abs(other - x) * 0.2);
+    const [r, g, b, a] = context.getImageData(Math.round(probe * ratio), Math.round(y * ratio), 1, 1).data;
+    return a > 200 && Math.max(r, g, b) - Math.min(r, g, b) > 60;
+  });
+}"""
+
+
+def test_a_sites_trend_chart_draws_every_sample_at_once(browser, live_server, demo_park, artifacts):
+    """The chart is drawn whole as soon as the page shows it, not animated in from the left: with
+    the page's clock stopped, every one of the site's twelve monthly samples is on the line."""
+    from openpark.environment.models import MonitoringSite
+
+    site = MonitoringSite.objects.get(code="QW01")
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "environment")
+    page.clock.install()
+    page.clock.pause_at("2030-01-01T00:00:00")
+    page.goto(f"{live_server.url}/environment/sites/{site.pk}/")
+    page.wait_for_selector("#class-trend[data-rendered]")
+    drawn = page.evaluate(LINE_AT_EACH_SAMPLE)
+    page.locator("#class-trend").screenshot(path=str(artifacts / "environment-site-trend.png"))
+    assert len(drawn) == 12 and all(drawn), drawn
+    assert watch.collect() == [], "\n".join(watch.problems)
+    page.close()
+
+
+# Each checkbox of a form row and its label: their boxes, and the row's.
+CHECKBOX_ROWS = """() => Array.from(document.querySelectorAll('.form-row')).filter(row => row.querySelector(':scope > input[type=checkbox]'))
+  .map(row => {
+    const box = row.querySelector(':scope > input[type=checkbox]').getBoundingClientRect();
+    const label = row.querySelector(':scope > label').getBoundingClientRect();
+    return {text: row.querySelector(':scope > label').innerText, boxLeft: box.left, boxRight: box.right,
+            boxMiddle: (box.top + box.bottom) / 2, labelLeft: label.left, labelTop: label.top,
+            labelBottom: label.bottom, labelMiddle: (label.top + label.bottom) / 2,
+            rowLeft: row.getBoundingClientRect().left};
+  })"""
+
+
+def test_the_outfall_form_s_checkboxes_sit_beside_their_labels(browser, live_server, demo_park, artifacts):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "environment")
+    page.goto(f"{live_server.url}/environment/outfalls/add/")
+    rows = page.evaluate(CHECKBOX_ROWS)
+    assert {"采样点", "检查井", "标志牌", "视频监控", "在线监测"} <= {row["text"] for row in rows}
+    for row in rows:  # the box first, at the row's left edge, then its label, on the label's line
+        assert abs(row["boxLeft"] - row["rowLeft"]) <= 1, row
+        assert row["boxRight"] <= row["labelLeft"], row
+        assert row["labelTop"] <= row["boxMiddle"] <= row["labelBottom"], row
+        assert abs(row["boxMiddle"] - row["labelMiddle"]) <= 3, row
+    page.locator(".form-row.form-check", has_text="采样点").screenshot(path=str(artifacts / "checkbox-row.png"))
+    page.click("label[for=id_has_sampling_point]")  # the label ticks its box
+    assert page.is_checked("#id_has_sampling_point")
+    assert watch.collect() == []
+    page.close()
+
+
+def test_transition_forms_and_the_problem_list_read_cleanly(browser, live_server, demo_park):
+    """An outfall in remediation: each transition a form of its own, a label above each field, the
+    one required mark (*), empty choices reading 请选择; the problem list's 水体 header on one line."""
+    from openpark.environment.models import Outfall
+
+    outfall = Outfall.objects.filter(stage="in_remediation", plan__plan_type="regularise").first()
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "environment")
+    page.goto(live_server.url + outfall.get_absolute_url())
+    forms = page.locator("#workflow-actions form.transition-form")
+    names = [forms.nth(i).get_attribute("data-transition") for i in range(forms.count())]
+    assert "submit_closeout" in names and "merge" not in names and "abolish" not in names
+    closeout = page.locator("form[data-transition=submit_closeout]")
+    rows = closeout.locator(".form-row")
+    assert rows.count() == 4
+    for i in range(rows.count()):
+        label, field = rows.nth(i).locator("label").bounding_box(), rows.nth(i).locator("input, select, textarea")
+        assert label["y"] + label["height"] <= field.first.bounding_box()["y"] + 1  # the label above its field
+    assert closeout.locator(".required").count() == 3 and "必填" not in closeout.inner_text()
+    assert closeout.locator("select option").first.inner_text() == "请选择"
+    assert "---------" not in page.content()
+
+    page.goto(live_server.url + "/environment/problems/")
+    header = page.locator("table.objects th", has_text="水体").first
+    lines = header.evaluate("""th => {
+      const range = document.createRange(); range.selectNodeContents(th);
+      return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+    }""")
+    assert lines == 1
+    assert watch.collect() == [], "\n".join(watch.problems)
     page.close()

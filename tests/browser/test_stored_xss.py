@@ -183,6 +183,7 @@ def test_names_reach_maps_and_charts_as_text(browser, live_server, demo_park, ar
     assert page.evaluate(NO_INJECTED_ELEMENT), texts[:5]
     for name in (NAMES["water_body"], NAMES["outfall"], NAMES["site"], NAMES["chief"]):
         assert any(name in text for text in texts), name
+    assert NAMES["water_body"] in page.locator(".map-label").all_inner_texts()  # its name along its line
     page.screenshot(path=str(artifacts / "xss-environment-map.png"))
 
     assert watch.collect() == [], "\n".join(watch.problems)

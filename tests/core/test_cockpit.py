@@ -40,7 +40,7 @@ def test_the_leaders_home_is_the_cockpit(leader):
     assert response.context["breadcrumbs"] == [("首页", "")]
     html = response.content.decode()
     assert '<a href="/cockpit/">园区驾驶舱</a>' in html  # the sidebar's entry
-    assert list(panels(response)) == ["economy", "evaluation", "investment", "environment", "water_quality", "community", "evaluation-map"]
+    assert list(panels(response)) == ["economy", "evaluation", "investment", "environment", "community", "evaluation-map"]
     assert "最近变更" not in html
 
 
@@ -174,11 +174,11 @@ def test_the_class_colouring_needs_the_evaluation(make_user, client_for):
 
 
 @pytest.mark.parametrize("role, keys", [
-    ("leader", ["economy", "evaluation", "investment", "environment", "water_quality", "community", "evaluation-map"]),
-    ("economy", ["economy", "evaluation", "investment", "environment", "water_quality", "evaluation-map"]),
+    ("leader", ["economy", "evaluation", "investment", "environment", "community", "evaluation-map"]),
+    ("economy", ["economy", "evaluation", "investment", "environment", "evaluation-map"]),
     ("investment", ["economy", "investment"]),
     ("industry", ["economy"]),
-    ("environment", ["environment", "water_quality"]),
+    ("environment", ["environment"]),
     ("community", ["community"]),
 ])
 def test_tiles_follow_the_role(role, keys, make_user, client_for):
@@ -213,7 +213,7 @@ def test_the_wall_display(leader):
     assert '<meta http-equiv="refresh" content="300">' in html
     assert 'class="mainnav"' not in html  # full screen: no sidebar, no top bar
     assert "js/cockpit-wall.js" in html and "<script>" not in html
-    assert list(panels(response)) == ["economy", "evaluation", "investment", "environment", "water_quality", "community", "evaluation-map"]
+    assert list(panels(response)) == ["economy", "evaluation", "investment", "environment", "community", "evaluation-map"]
     assert re.search(r"数据时间 <time[^>]*>\d{4}-\d\d-\d\d \d\d:\d\d</time>（北京时间）", html)
     assert f'href="{reverse("cockpit")}"' in html
 
@@ -233,13 +233,13 @@ def test_a_tile_from_another_app_shows_for_those_with_its_permission(leader, mak
     cockpit.register(cockpit.Tile("test-hidden", "隐藏", 60, ("enterprises.view_enterprise", "core.change_user"), build))
     try:
         response = leader.get(reverse("cockpit"))
-        assert list(panels(response)) == ["economy", "evaluation", "investment", "environment", "water_quality", "community", "test-population",
+        assert list(panels(response)) == ["economy", "evaluation", "investment", "environment", "community", "test-population",
                                          "evaluation-map"]
         html = response.content.decode()
         assert "12,346<small>人</small>" in html and "同比 -3.46%" in html
         assert "&lt;人口&gt;" in html and "&lt;b&gt;说明&lt;/b&gt;" in html  # escaped
         environment = client_for(make_user("environment"))
-        assert list(panels(environment.get(reverse("cockpit")))) == ["environment", "water_quality", "test-population"]
+        assert list(panels(environment.get(reverse("cockpit")))) == ["environment", "test-population"]
     finally:
         cockpit.unregister("test-population")
         cockpit.unregister("test-hidden")

@@ -1,8 +1,10 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 
+from openpark.core.management.commands.load_demo import demo_modules
 from openpark.core.models import ChangeRecord, Grid
 from openpark.core.uscc import validate
 from openpark.enterprises.demo import ENTERPRISE_COUNT, demo_enterprises
@@ -34,6 +36,20 @@ def test_load_demo_is_safe_to_run_twice():
     created = ChangeRecord.objects.filter(source="load_demo", action="create")
     assert created.filter(content_type__model="enterprise").count() == ENTERPRISE_COUNT
     assert created.filter(content_type__model="grid").count() == 6
+
+
+def test_load_demo_says_what_it_loads_and_how_long_each_part_took():
+    """A line as each app's part begins and one with its time as it ends, its counts in between."""
+    said = snapshots.said("load_demo")
+    modules = list(demo_modules())
+    assert len(modules) >= 6 and "经济运行" in [label for label, _ in modules]
+    for number, (label, _) in enumerate(modules, 1):
+        step = re.escape(f"[{number}/{len(modules)}] {label}")
+        assert re.search(rf"^{step}：正在载入……$", said, re.M), label
+        assert re.search(rf"^{step}：完成，用时 \d+\.\d 秒。$", said, re.M), label
+    economy = said.split("经济运行：正在载入")[1].split("经济运行：完成")[0]
+    assert "经济指标数据：新建 " in economy
+    assert re.search(r"演示数据已载入，共用时 \d+\.\d 秒。", said)
 
 
 def test_demo_enterprises_are_deterministic_and_valid():

@@ -27,6 +27,7 @@ from openpark.core.importing import (
     split_unit,
     template_xlsx,
     unit_factor,
+    uncalculated_formulas,
 )
 
 CODE_A = "91110000600037341L"
@@ -776,3 +777,94 @@ def test_a_workbook_whose_every_sheet_is_empty_is_refused(sheets):
 def test_a_csv_of_blank_lines_is_refused():
     with pytest.raises(ImportFileError, match="文件中没有任何数据"):
         read_workbook(b"\r\n,,\r\n \r\n", "空.csv")
+
+
+# Formula cells: read at the result saved with them; one saved without a result refuses the file.
+
+def formula_sheet(*formulas, sheet="数据") -> bytes:
+    """A sheet written by xlsxwriter, as a program writes one: a header, then per row a name and a
+    formula (text, result): a result of None stores the formula with no result (an empty <v>)."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    worksheet = workbook.add_worksheet(sheet)
+    worksheet.write_row(0, 0, ["名称", "数量"])
+    for row, (formula, result) in enumerate(formulas, 1):
+        worksheet.write(row, 0, f"第{row}项")
+        worksheet.write_formula(row, 1, formula, None, "" if result is None else result)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def rewritten(data: bytes, old: bytes, new: bytes, part="xl/worksheets/sheet1.xml") -> bytes:
+    """The workbook with `old` replaced by `new` in one part of it (the first sheet's XML)."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == part:
+                assert old in content
+                content = content.replace(old, new)
+            target.writestr(item, content)
+    return buffer.getvalue()
+
+
+def test_a_formula_is_read_at_the_result_saved_with_it():
+    data = formula_sheet(("=2*4", 8), ("=A1&\"\"", "名称"))
+    assert b"<f>2*4</f><v>8</v>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert uncalculated_formulas(data) == []
+    assert read_workbook(data, "x.xlsx")[0][1][1:] == [["第1项", 8.0], ["第2项", "名称"]]
+
+
+def test_a_formula_saved_without_its_result_refuses_the_file_naming_the_cell():
+    data = formula_sheet(("=2*4", 8), ("=2*3", None))
+    assert b"<f>2*3</f><v></v>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()[2] == ["第2项", ""]
+    assert uncalculated_formulas(data) == [("数据", 3, "B")]
+    with pytest.raises(ImportFileError) as refused:
+        read_workbook(data, "x.xlsx")
+    message = str(refused.value)
+    assert message.startswith("工作表“数据”第 3 行 B 列是公式，没有计算结果")
+    assert "选择性粘贴为数值" in message and "本次未导入任何数据" in message
+
+
+def test_a_formula_with_no_result_element_at_all_is_found_too():
+    """As openpyxl writes a formula: <c><f>…</f></c>, no <v>; and cells whose place is not written
+    (their "r" is optional): counted from the row's start."""
+    data = rewritten(formula_sheet(("=2*3", None)), b'<c r="B2"><f>2*3</f><v></v></c>', b"<c><f>2*3</f></c>")
+    assert uncalculated_formulas(data) == [("数据", 2, "B")]
+    data = rewritten(formula_sheet(("=2*3", None)), b'<c r="A2" t="s"><v>2</v></c><c r="B2"><f>2*3</f><v></v></c>',
+                     b'<c t="s"><v>2</v></c><c><f>2*3</f></c>')
+    assert uncalculated_formulas(data) == [("数据", 2, "B")]
+
+
+def test_a_formula_whose_result_is_empty_text_is_not_refused():
+    data = rewritten(formula_sheet(("=2*3", None)), b'<c r="B2"><f>2*3</f><v></v></c>',
+                     b'<c r="B2" t="str"><f>IF(A2="x","y","")</f><v></v></c>')
+    assert uncalculated_formulas(data) == []
+    assert read_workbook(data, "x.xlsx")[0][1][1][0] == "第1项"
+
+
+def test_many_formulas_without_results_are_counted_after_the_first_few():
+    data = formula_sheet(*[(f"={n}*2", None) for n in range(12)], sheet="企业")
+    with pytest.raises(ImportFileError) as refused:
+        read_workbook(data, "x.xlsx")
+    message = str(refused.value)
+    assert message.startswith("工作表“企业”第 2 行 B 列、工作表“企业”第 3 行 B 列")
+    assert "第 6 行 B 列等 12 个单元格是公式" in message and "第 7 行" not in message
+
+
+def test_other_formats_and_sheets_without_formulas_are_not_looked_into():
+    assert uncalculated_formulas(ods({"数据": [["名称"], ["甲"]]})) == []
+    assert uncalculated_formulas(xlsx({"数据": [["名称"], ["甲"]]})) == []
+    assert uncalculated_formulas(b"PK\x03\x04 not a zip") == []
+
+
+def test_cells_cut_by_the_streams_chunks_are_read_whole(monkeypatch):
+    from openpark.core import importing
+
+    data = formula_sheet(*[(f"={n}*2", n * 2 if n % 3 else None) for n in range(40)])
+    whole = uncalculated_formulas(data)
+    assert whole == [("数据", row, "B") for row in range(2, 42, 3)]
+    for size in (7, 64, 1000):
+        monkeypatch.setattr(importing, "_SCAN_CHUNK", size)
+        assert uncalculated_formulas(data) == whole, size

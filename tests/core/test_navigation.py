@@ -220,3 +220,22 @@ def test_the_cockpit_is_in_the_sidebar_of_leaders(make_user, client_for):
     assert '<a href="/cockpit/" class="current" aria-current="page">园区驾驶舱</a>' in nav
     economy = client_for(make_user("economy"))
     assert "园区驾驶舱</a>" not in sidebar(economy.get(reverse("role_home", args=["economy"])))
+
+
+@pytest.mark.django_db
+def test_every_import_page_sits_in_its_module(make_user, client_for):
+    """Each import's page names its module and the imported records' list in its breadcrumbs, and
+    the sidebar marks that list, as the list's own pages do."""
+    from openpark.core.imports import registry as importers
+    from openpark.core.navigation import _modules
+    from openpark.core.registry import declaration_for
+
+    client = client_for(make_user(is_superuser=True))
+    for name, importer in importers.items():
+        opts = importer.model._meta
+        list_url = reverse(f"{opts.app_label}:{opts.model_name}_list")
+        response = client.get(reverse("core:import_start", args=[name]))
+        assert response.status_code == 200, name
+        module = _modules[declaration_for(importer.model).menu.module].label
+        assert response.context["breadcrumbs"][1:3] == [(module, ""), (str(opts.verbose_name_plural), list_url)], name
+        assert f'<a href="{list_url}" class="current" aria-current="page">' in response.content.decode(), name

@@ -175,3 +175,10 @@ def test_the_grant_form_names_people_as_every_other_page_does(sysadmin, staff, m
     labels = {value: label for value, label in field.choices if value}
     assert labels[staff.pk] == workflows.user_label(staff) == "小李（xiaoli）"
     assert labels[unnamed.pk] == workflows.user_label(unnamed) == "wuming"
+
+
+def test_an_empty_state_history_reads_as_a_plain_line_not_a_list_item():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("core/includes/state_history.html", {"history": []})
+    assert html.strip() == '<p class="muted">尚无状态记录。</p>'

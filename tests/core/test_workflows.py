@@ -56,7 +56,8 @@ def test_a_case_through_its_page_actions_with_a_note_and_evidence(case, staff, c
     case.refresh_from_db()
     assert case.state == "in_progress"
     page = client.get(case.get_absolute_url()).content.decode()
-    assert 'enctype="multipart/form-data"' in page and "证明材料（必填）" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert '<label for="id_finish_evidence">证明材料 <span class="required">*</span></label>' in page
 
     response = client.post(page_url(case, "finish"), {"note": "", "evidence": photo()})
     assert response.status_code == 400 and "完成处置须填写说明。" in response.content.decode()
@@ -366,11 +367,11 @@ def test_every_transition_refuses_the_anonymous_the_unpermitted_and_the_out_of_s
     leader = make_user("leader")  # views every record, makes no transition
     assert client_for(leader).post(page, {"note": "x"}).status_code == 403
     assert api_for(leader).post(api, {"note": "x"}).status_code == 403
-    outsider = make_user("enterprise")  # may view these records (or none of them), none of this one's enterprise
+    outsider = make_user("enterprise")  # none of this one's enterprise: hidden where it may view the kind
     bind_enterprise(outsider, EnterpriseFactory())
-    refused = 404 if outsider.has_perm(decl.permission("detail")) else 403
-    assert client_for(outsider).post(page, {"note": "x"}).status_code == refused
-    assert api_for(outsider).post(api, {"note": "x"}).status_code == refused
+    hidden = 404 if outsider.has_perm(f"{decl.opts.app_label}.view_{decl.opts.model_name}") else 403
+    assert client_for(outsider).post(page, {"note": "x"}).status_code == hidden
+    assert api_for(outsider).post(api, {"note": "x"}).status_code == hidden
     state = decl.model.machine.state(obj)
     obj.refresh_from_db()
     assert decl.model.machine.state(obj) == state
@@ -483,3 +484,44 @@ def test_the_timeline_of_a_record_without_a_files_panel_reads_its_evidence_alone
     assert entries == ["上传用地批复：批复.png"]
     reads = [q["sql"] for q in queries if 'FROM "core_attachment"' in q["sql"]]
     assert len(reads) == 1 and '"evidence"' in reads[0]
+
+
+def test_an_empty_timeline_reads_as_a_plain_line_not_a_numbered_item(case, staff, client_for):
+    response = client_for(staff).get(case.get_absolute_url())
+    assert response.context["workflow"]["timeline"] == []
+    page = response.content.decode()
+    section = page[page.index('data-panel="workflow"'):]
+    section = section[:section.index("</section>")]
+    assert '<p class="muted" id="timeline">尚无流程记录。</p>' in section
+    assert "<ol" not in section and "<li" not in section[section.index("流程记录"):]
+
+
+def test_transition_forms_are_laid_out_as_the_platforms_forms(case, staff, client_for):
+    """Each transition's form as the edit forms are: a row per field with its label (for=), its
+    help text, one required mark (*) whether the field or the transition needs it, and empty
+    choices reading 请选择, never Django's "---------"."""
+    from django import forms
+    from django.template.loader import render_to_string
+
+    from openpark.core.states import Transition
+
+    class ChoosingForm(workflows.TransitionForm):
+        needed = ("kind",)
+        kind = forms.ChoiceField(label="类型", required=False, choices=[("", "---------"), ("a", "甲")],
+                                 help_text="按方案选择。")
+        chain = forms.ModelChoiceField(label="产业链", queryset=Chain.objects.all(), required=False)
+
+    transition = Transition("finish", "完成处置", ("open",), "done", "x.y", needs_note=True)
+    form = ChoosingForm(transition=transition, obj=case, user=staff, auto_id="id_finish_%s")
+    html = render_to_string("core/includes/workflow.html", {"workflow": {
+        "state": "待处置", "actions": [{"transition": transition, "form": form, "url": "/x/"}]}})
+    assert "---------" not in html and html.count('<option value="" selected>请选择</option>') == 2
+    assert html.count('<div class="form-row">') == 3 and html.count('<span class="required">*</span>') == 2
+    assert '<label for="id_finish_note">说明 <span class="required">*</span></label>' in html
+    assert '<label for="id_finish_kind">类型 <span class="required">*</span></label>' in html
+    assert '<label for="id_finish_chain">产业链</label>' in html
+    assert '<p class="help" id="id_finish_kind_helptext">按方案选择。</p>' in html
+    assert "必填" not in html and 'class="edit-form transition-form"' in html
+
+    page = client_for(staff).get(case.get_absolute_url()).content.decode()
+    assert '<label for="id_start_note">说明</label>' in page and "---------" not in page

@@ -83,3 +83,22 @@ def test_generated_values_are_deterministic():
     stored = dict(Fact.objects.filter(indicator__code="profit", year=2021, month__isnull=True)
                   .values_list("enterprise__uscc", "value"))
     assert stored == first["profit"][2021]
+
+
+def test_each_demo_fact_is_recorded_as_a_saved_fact_would_be():
+    """The demo writes its facts as plain rows, not model instances: each one's change record still
+    names it and holds the values a save would have recorded."""
+    from openpark.core.changes import snapshot
+    from openpark.core.models import ChangeRecord
+
+    facts = list(Fact.objects.select_related("enterprise", "indicator").order_by("pk")[::9000])
+    records = {int(r.object_id): r for r in ChangeRecord.objects.filter(
+        content_type__model="fact", action="create", object_id__in=[str(f.pk) for f in facts])}
+    assert len(facts) > 5 and set(records) == {f.pk for f in facts}
+    assert any(f.month is None for f in facts) and any(f.month for f in facts)
+    for fact in facts:
+        record = records[fact.pk]
+        assert record.object_repr == str(fact) and record.source == "load_demo"
+        saved = snapshot(fact)
+        assert list(record.after) == list(saved)
+        assert D(record.after.pop("value")) == D(saved.pop("value")) and record.after == saved

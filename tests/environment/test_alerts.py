@@ -21,13 +21,13 @@ from openpark.environment.models import (
 )
 from openpark.environment.patrols import period_start
 from openpark.environment.tasks import check_alerts
-from tests.factories import EnterpriseFactory, bind_enterprise
+from tests.factories import EnterpriseFactory, UserFactory, bind_enterprise
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 CONDITIONS = ("permit_expiring", "permit_expired", "measure_overdue", "problem_overdue", "chief_behind",
-              "sample_worse")
+              "sample_worse", "permit_renewal_late")
 
 
 def ago(days: int) -> date:
@@ -45,7 +45,7 @@ def office(make_user):
 @pytest.fixture
 def park(make_outfall):
     """One object in each condition, and one out of it."""
-    first, second, third = EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory()
+    first, second, third, fourth = EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory()
 
     def permit(enterprise, expires_on):
         return DischargePermit.objects.create(enterprise=enterprise, number=f"{enterprise.uscc}001P", category="key",
@@ -69,12 +69,14 @@ def park(make_outfall):
     done.water_bodies.set([canal])
     period = timezone.make_aware(datetime.combine(period_start("week", TODAY), time.min))
     start = max(timezone.now() - timedelta(minutes=50), period)
-    walked = Patrol(chief=done, water_body=canal, started_at=start, ended_at=start + timedelta(minutes=40),
-                    distance_km=D("3"))
-    walked.full_clean()
-    walked.save()
+    for begin in (start, period - timedelta(days=2)):  # this week and last week (the behind chief: neither)
+        walked = Patrol(chief=done, water_body=canal, started_at=begin, ended_at=begin + timedelta(minutes=40),
+                        distance_km=D("3"))
+        walked.full_clean()
+        walked.save()
     return {
-        "expiring": permit(first, TODAY + timedelta(days=30)), "expired": permit(second, ago(5)),
+        "expiring": permit(first, TODAY + timedelta(days=75)), "expired": permit(second, ago(5)),
+        "late": permit(fourth, TODAY + timedelta(days=30)),  # its renewal date (60 days before expiry) passed
         "valid": permit(third, TODAY + timedelta(days=200)),
         "overdue_measure": measure("封堵雨污混接管", ago(3)), "done_measure": measure("设置标志牌", ago(3), "done"),
         "future_measure": measure("安装视频监控", TODAY + timedelta(days=3)),
@@ -98,8 +100,9 @@ def notified(user) -> dict[str, set]:
 def test_each_alert_is_told_once_to_the_environment_office(park, office):
     told = alerts.check(TODAY)
     assert told == {"permit_expiring": 1, "permit_expired": 1, "measure_overdue": 1, "problem_overdue": 1,
-                    "chief_behind": 1, "sample_worse": 1}
+                    "chief_behind": 1, "sample_worse": 1, "permit_renewal_late": 1}
     expected = {"排污许可证即将到期": {park["expiring"].pk}, "排污许可证已过期": {park["expired"].pk},
+                "排污许可证已过延续申请期限": {park["late"].pk},
                 "整治措施逾期": {park["overdue_measure"].pk}, "环境问题逾期": {park["overdue_problem"].pk},
                 "河长巡河未达要求": {park["behind"].pk}, "水质劣于目标": {park["worse"].pk}}
     for user in office["staff"]:
@@ -111,7 +114,10 @@ def test_each_alert_is_told_once_to_the_environment_office(park, office):
     assert "V类" in notice.body and "目标为 III类" in notice.body and "氨氮" in notice.body
     permit = Notification.objects.get(recipient=office["staff"][0], title__startswith="排污许可证即将到期")
     assert permit.kind == "deadline_soon" and str(park["expiring"].renewal_due_on) in permit.body
-    assert EnvironmentAlert.objects.count() == 6 and set(EnvironmentAlert.objects.values_list("recipients", flat=True)) == {2}
+    assert "即将到期（15 天后需申请延续）" in permit.body
+    late = Notification.objects.get(recipient=office["staff"][0], title__startswith="排污许可证已过延续申请期限")
+    assert late.kind == "overdue" and "已过延续申请期限（30 天后到期）" in late.body
+    assert EnvironmentAlert.objects.count() == 7 and set(EnvironmentAlert.objects.values_list("recipients", flat=True)) == {2}
 
     before = Notification.objects.count()
     assert alerts.check(TODAY) == dict.fromkeys(CONDITIONS, 0)  # the second run tells nothing again
@@ -124,16 +130,18 @@ def test_a_new_occurrence_is_told_again(park, office):
     Measure.objects.filter(pk=measure.pk).update(deadline=ago(1))  # given a new deadline, missed again
     told = alerts.check(TODAY)
     assert told["measure_overdue"] == 1 and sum(told.values()) == 1
-    # Next week the chief is behind in a new period; the chief who patrolled this week is too.
+    # Next week the chief is behind again, for this week, which ends short; the chief who patrolled
+    # this week is not behind for having no patrol yet next week.
     told = alerts.check(TODAY + timedelta(days=7))
-    assert told["chief_behind"] == 2
+    assert told["chief_behind"] == 1
 
 
 def test_alerts_come_from_the_lists_rules(park):
     """Each condition's objects are those its list's filter finds."""
     found = {condition.condition.value: {item.obj.pk for item in condition.find(TODAY)}
              for condition in alerts.CONDITIONS}
-    assert found["permit_expiring"] | found["permit_expired"] == {p.pk for p in services.permits_expiring(TODAY)}
+    assert found["permit_expiring"] | found["permit_renewal_late"] | found["permit_expired"] == {
+        p.pk for p in services.permits_expiring(TODAY)}
     assert found["measure_overdue"] == set(Measure.objects.overdue(TODAY).values_list("pk", flat=True))
     assert found["problem_overdue"] == set(EnvironmentProblem.objects.overdue(TODAY).values_list("pk", flat=True))
     assert found["chief_behind"] == set(services.chiefs_behind(today=TODAY).values_list("pk", flat=True))
@@ -155,12 +163,13 @@ def test_the_home_section_counts_each_alert_with_its_list(park, office, client_f
             for row in section["context"]["rows"]}
     assert {key: row["count"] for key, row in rows.items()} == {
         "permit_expiring": 1, "permit_expired": 1, "measure_overdue": 1, "problem_overdue": 1, "chief_behind": 1,
-        "sample_worse": 1}
+        "sample_worse": 1, "permit_renewal_late": 1}
     for row in rows.values():
         assert f'href="{row["url"]}"'.replace("&", "&amp;") in html
     # Each link lists exactly what is counted.
     listed = {key: client.get(row["url"]) for key, row in rows.items()}
-    for key in ("permit_expiring", "permit_expired", "measure_overdue", "problem_overdue", "sample_worse"):
+    for key in ("permit_expiring", "permit_expired", "permit_renewal_late", "measure_overdue", "problem_overdue",
+                "sample_worse"):
         assert listed[key].status_code == 200
         assert listed[key].context["page"].paginator.count == 1, key
     assert listed["sample_worse"].context["page"].object_list[0] == park["worse"]
@@ -188,6 +197,89 @@ def test_the_beat_schedule_runs_the_check_daily_and_the_command_runs_it(park, of
     out = io.StringIO()
     call_command("run_periodic_checks", "environment", stdout=out, stderr=io.StringIO())
     assert "environment：environment.check_alerts 已完成。" in out.getvalue()
-    assert EnvironmentAlert.objects.count() == 6
-    assert Notification.objects.filter(recipient=office["staff"][1]).count() == 6
+    assert EnvironmentAlert.objects.count() == 7
+    assert Notification.objects.filter(recipient=office["staff"][1]).count() == 7
     assert check_alerts.apply().get() == dict.fromkeys(CONDITIONS, 0)
+
+
+@pytest.fixture
+def two_companies(make_outfall):
+    """Two enterprises, each with a permit whose renewal is due, an open problem with a deadline, a
+    closed one and an outfall with an overdue measure; a steward's inspection found the first's problem."""
+    from openpark.enterprises.models import ContractBinding, ServiceContract
+    from openpark.environment.models import StewardInspection
+
+    contract = ServiceContract.objects.create(number="HBGJ-2026-009", contractor="某环保科技有限公司", service="环保管家",
+                                              starts_on=ago(100), ends_on=TODAY + timedelta(days=200))
+    made = {"contract": contract}
+    for name, expires_in in (("甲", 30), ("乙", 40)):
+        company = EnterpriseFactory(name=f"{name}化工有限公司")
+        contract.enterprises.add(company)
+        permit = DischargePermit.objects.create(enterprise=company, number=f"{company.uscc}001P", category="key",
+                                                issued_on=date(2021, 1, 4), expires_on=TODAY + timedelta(days=expires_in))
+        inspection = StewardInspection.objects.create(contract=contract, enterprise=company, inspected_on=ago(5),
+                                                      inspectors="张工")
+        problem = EnvironmentProblem.objects.create(category="outfall", description=f"{name}公司雨水口混接",
+                                                    enterprise=company, inspection=inspection, source="steward",
+                                                    found_on=ago(5), deadline=TODAY + timedelta(days=7))
+        closed = EnvironmentProblem.objects.create(category="outfall", description=f"{name}公司标志牌缺失",
+                                                   enterprise=company, found_on=ago(30), deadline=ago(1))
+        EnvironmentProblem.objects.filter(pk=closed.pk).update(state="closed")
+        plan = make_outfall("in_remediation", plan_type="regularise", enterprise=company).plan
+        measure = Measure.objects.create(plan=plan, content=f"{name}公司封堵暗管", owner=company.name,
+                                         status="in_progress", deadline=ago(4))
+        made[name] = {"company": company, "permit": permit, "problem": problem, "closed": closed, "measure": measure}
+    made["park_problem"] = EnvironmentProblem.objects.create(category="bank", description="岸坡堆放建筑垃圾",
+                                                             found_on=ago(20), deadline=ago(2))
+    steward = made["steward"] = UserFactory(roles=["steward"])
+    ContractBinding.objects.create(user=steward, contract=contract)
+    return made
+
+
+def _reminders(page) -> list:
+    return [row for section in page.context["sections"] if section["key"] == "environment-reminders"
+            for row in section["context"]["rows"]]
+
+
+def test_an_enterprise_user_sees_its_own_reminders_only(two_companies, make_user, client_for):
+    mine, theirs = two_companies["甲"], two_companies["乙"]
+    user = make_user("enterprise")
+    bind_enterprise(user, mine["company"])
+    page = client_for(user).get(reverse("role_home", args=["enterprise"]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-section="environment-reminders"' in html
+    rows = {(row.kind, row.obj) for row in _reminders(page)}
+    assert rows == {("排污许可证须申请延续", mine["permit"]), ("环境问题待整改", mine["problem"]),
+                    ("整治措施逾期", mine["measure"])}
+    for record in (mine["permit"], mine["problem"], mine["measure"]):
+        assert f'href="{record.get_absolute_url()}"' in html
+    assert f"{mine['permit'].renewal_due_on:%Y-%m-%d}" in html and f"{mine['problem'].deadline:%Y-%m-%d}" in html
+    for record in (theirs["permit"], theirs["problem"], theirs["measure"], two_companies["park_problem"]):
+        assert record.get_absolute_url() not in html
+    assert "乙公司" not in html and "乙化工" not in html
+    assert 'data-section="environment-alerts"' not in html
+
+
+def test_an_enterprise_with_nothing_due_is_told_so(db, make_user, client_for):
+    user = make_user("enterprise")
+    bind_enterprise(user, EnterpriseFactory())
+    html = client_for(user).get(reverse("role_home", args=["enterprise"])).content.decode()
+    assert 'data-section="environment-reminders"' in html and "本企业暂无环保待办事项。" in html
+
+
+def test_a_steward_sees_the_open_problems_of_its_inspections(two_companies, client_for):
+    steward = two_companies["steward"]
+    page = client_for(steward).get(reverse("role_home", args=["steward"]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    rows = _reminders(page)
+    assert {row.obj for row in rows} == {two_companies["甲"]["problem"], two_companies["乙"]["problem"]}
+    assert all(row.kind == "检查问题待整改" and row.deadline == TODAY + timedelta(days=7) and not row.overdue
+               for row in rows)
+    assert two_companies["park_problem"].get_absolute_url() not in html
+    assert two_companies["甲"]["closed"].get_absolute_url() not in html
+    # Once the contract has ended, the steward is reminded of nothing.
+    two_companies["contract"].__class__.objects.filter(pk=two_companies["contract"].pk).update(ends_on=ago(1))
+    steward = type(steward).objects.get(pk=steward.pk)
+    assert _reminders(client_for(steward).get(reverse("role_home", args=["steward"]))) == []

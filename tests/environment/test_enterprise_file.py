@@ -59,10 +59,20 @@ def test_expiry_renewal_and_status_boundaries():
     assert rules.default_expiry(date(2024, 2, 29)) == date(2029, 2, 28)
     expires = date(2026, 7, 31)
     assert rules.renewal_due(expires) == date(2026, 6, 1)
-    assert rules.permit_status(expires, date(2026, 5, 31)) == "valid"  # 61 days left
-    assert rules.permit_status(expires, date(2026, 6, 1)) == "expiring"  # exactly 60 days: renewal due today
-    assert rules.permit_status(expires, expires) == "expiring"  # valid through its expiry day
-    assert rules.permit_status(expires, expires + timedelta(days=1)) == "expired"
+    status = {day: (rules.permit_status(expires, day), rules.permit_status_text(expires, day))
+              for day in (date(2026, 5, 1), date(2026, 5, 2), date(2026, 6, 1), date(2026, 6, 2), expires,
+                          expires + timedelta(days=1))}
+    assert list(status.values()) == [
+        ("valid", "有效"),  # the renewal date 31 days ahead
+        ("expiring", "即将到期（30 天后需申请延续）"),
+        ("expiring", "即将到期（今天须申请延续）"),  # exactly 60 days before expiry: renewal due today
+        ("renewal_late", "已过延续申请期限（59 天后到期）"),  # the renewal date has passed: no longer 即将到期
+        ("renewal_late", "已过延续申请期限（今天到期）"),  # valid through its expiry day
+        ("expired", "已过期"),
+    ]
+    for day, (value, _) in status.items():  # the filter's ranges are the same rule
+        first, last = rules.status_bounds(value, day)
+        assert (first is None or first <= expires) and (last is None or expires <= last)
     assert rules.plan_revision_due(date(2024, 2, 29)) == date(2027, 2, 28)
 
 
@@ -120,7 +130,8 @@ def test_permit_expiry_defaults_to_five_years_and_must_follow_issue(two):
 def test_permit_status_filter_and_expiring_list_agree_with_the_rule(two):
     first, second = two
     today = TODAY
-    days = {"a": -1, "b": 0, "c": 60, "d": 61}  # expired yesterday, expires today, renewal due today, valid
+    # expired yesterday, expires today, renewal due today, renewal due in 30 days, valid
+    days = {"a": -1, "b": 0, "c": 60, "d": 90, "e": 91}
     made = {}
     for serial, (name, offset) in enumerate(days.items(), start=1):
         enterprise = first if serial % 2 else second
@@ -130,10 +141,11 @@ def test_permit_status_filter_and_expiring_list_agree_with_the_rule(two):
     for name, record in made.items():
         in_status = DischargePermit.objects.with_status(record.status_on(today), today)
         assert record in in_status, name
-    assert {p.status_on(today) for p in made.values()} == {"expired", "expiring", "valid"}
-    assert list(services.permits_expiring(today)) == [made["a"], made["b"], made["c"]]
-    assert services.permit_counts_by_status(today) == {"valid": 1, "expiring": 2, "expired": 1}
-    assert list(services.permits_expiring(today, DischargePermit.objects.filter(enterprise=second))) == [made["b"]]
+    assert {p.status_on(today) for p in made.values()} == {"expired", "renewal_late", "expiring", "valid"}
+    assert list(services.permits_expiring(today)) == [made["a"], made["b"], made["c"], made["d"]]
+    assert services.permit_counts_by_status(today) == {"valid": 1, "expiring": 2, "renewal_late": 1, "expired": 1}
+    assert list(services.permits_expiring(today, DischargePermit.objects.filter(enterprise=second))) == [
+        made["b"], made["d"]]
 
 
 def test_acceptance_must_be_of_the_enterprises_own_eia_approval(two):
@@ -226,8 +238,10 @@ def test_environment_office_sees_every_file_with_add_links(make_user, client_for
     client = client_for(make_user("environment"))
     page = client.get(first.get_absolute_url()).content.decode()
     panel = panel_html(page)
-    assert files[first.pk].number in panel and "即将到期" in panel and "剩 30 天" in panel
-    assert f"须办理延续</span> {files[first.pk].number}（延续申请截止 {files[first.pk].renewal_due_on}" in panel
+    # 30 days before expiry, its renewal date (60 days before) has passed: not 即将到期.
+    assert files[first.pk].number in panel and "已过延续申请期限（30 天后到期）" in panel and "即将到期" not in panel
+    assert (f"须办理延续</span> {files[first.pk].number}（已过延续申请期限（30 天后到期）：延续申请截止 "
+            f"{files[first.pk].renewal_due_on}") in panel
     assert (files[first.pk].expires_on - timedelta(days=60)).isoformat() in panel
     assert "最新环境信用评价：2025 年" in panel and "绿色" in panel
     assert f"{reverse('environment:eiaapproval_list')}?enterprise={first.pk}" in panel
@@ -290,12 +304,12 @@ def test_lists_and_api_filter_by_status_enterprise_and_year(make_user, client_fo
     valid = client.get(reverse("environment:dischargepermit_list") + "?status=expired").content.decode()
     assert old.number in valid and files[first.pk].number not in valid
     api = api_for(user)
-    numbers = {r["number"] for r in api.get(f"/api/environment/permits/?status=expiring&enterprise={second.pk}")
+    numbers = {r["number"] for r in api.get(f"/api/environment/permits/?status=renewal_late&enterprise={second.pk}")
                .json()["results"]}
     assert numbers == {files[second.pk].number}
     assert api.get("/api/environment/permits/?year=2020").json()["results"][0]["number"] == old.number
     record = api.get(f"/api/environment/permits/{files[first.pk].pk}/").json()
-    assert record["status"] == "即将到期" and record["renewal_due_on"] == str(files[first.pk].renewal_due_on)
+    assert record["status"] == "已过延续申请期限（30 天后到期）" and record["renewal_due_on"] == str(files[first.pk].renewal_due_on)
     assert api.get("/api/environment/eia-approvals/?year=2020").json()["count"] == 2
     assert api.get("/api/environment/credit-ratings/?year=2024").json()["count"] == 0
 
@@ -328,7 +342,8 @@ def test_pages_run_the_model_rules(make_user, client_for, two):
 
 def test_dashboard_lists_the_permits_due(make_user, client_for, files):
     page = client_for(make_user("environment")).get(reverse("environment:dashboard")).content.decode()
-    assert "须办理延续（60 天内到期或已过期）" in page and "2 张" in page
+    assert "须办理延续（30 天内须申请延续、已过延续申请期限或已过期）" in page and "2 张" in page
+    assert page.count("已过延续申请期限（30 天后到期）") == 2 and "即将到期（" not in page
     for record in files.values():
         assert record.number in page
 
@@ -436,6 +451,7 @@ def test_demo_files(db):
     assert DischargePermit.objects.filter(enterprise__in=served).count() == 10
     assert services.permits_expiring(today).count() == 5
     assert DischargePermit.objects.with_status("expired", today).count() == 1
+    assert DischargePermit.objects.with_status("expiring", today).count() == 2
     assert 200 <= HazardousWasteManifest.objects.count() <= 400
     assert Penalty.objects.count() == 2
     assert set(CreditRating.objects.values_list("year", flat=True)) == {today.year - 2, today.year - 1}

@@ -64,6 +64,29 @@ def test_a_bad_outfall_sheet_writes_nothing(client, yangtze, segment):
     assert not Outfall.all_objects.exists()
 
 
+def test_a_sheet_with_a_formula_saved_without_its_result_writes_nothing(client, yangtze, segment):
+    """A longitude computed by a formula that the program writing the file never calculated: the
+    file is refused, naming the cell, and nothing is written, not even the good row."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet("排口")
+    sheet.write_row(0, 0, OUTFALL_HEADER)
+    sheet.write_row(1, 0, ["CN001", "好排口", "其他排口", 120.265, 31.98, "长江（靖江段）", "城南段", "涵闸", "备案", "", "", "是"])
+    sheet.write_row(2, 0, ["CN002", "公式排口", "其他排口", None, 31.97, "长江（靖江段）", "", "暗管", "未审批", "", "", "否"])
+    sheet.write_formula(2, 3, "=120+0.27", None, "")
+    workbook.close()
+    upload(client, "environment.outfall", buffer.getvalue())
+    job = latest_job()
+    assert job.state == "invalid"
+    assert job.errors[0]["reason"].startswith("工作表“排口”第 3 行 D 列是公式，没有计算结果")
+    confirm(client, job)
+    assert not Outfall.all_objects.exists()
+
+
 def test_measures_import_by_outfall_code(client, make_outfall):
     make_outfall(code="CN001", plan_type="regularise")
     make_outfall(code="CN002")  # no plan yet
@@ -107,3 +130,29 @@ def test_pollution_sources_import_with_the_industrial_rule(client):
     confirm(client, latest_job())
     assert PollutionSource.objects.get(name="化工废水").enterprise == company
     assert PollutionSource.objects.count() == 2
+
+
+def test_the_import_pages_sit_in_their_module(client, yangtze, segment):
+    """An import's pages (the upload form and the job) carry the module in their breadcrumbs and
+    mark the imported records' list in the sidebar, as the list's own pages do."""
+    import re
+
+    list_url = reverse("environment:outfall_list")
+
+    def place(html: str) -> tuple[list[str], str]:
+        crumbs = re.search(r'<nav class="breadcrumbs"[^>]*>(.*?)</nav>', html, re.S)
+        current = re.search(r'<a href="([^"]+)" class="current"', html)
+        labels = re.findall(r">([^<>]+)</(?:a|span)>", crumbs.group(1)) if crumbs else []
+        return labels, current.group(1) if current else ""
+
+    start = client.get(reverse("core:import_start", args=["environment.outfall"]))
+    assert start.status_code == 200
+    assert start.context["breadcrumbs"][:3] == [("首页", reverse("home")), ("智慧环保", ""), ("入河排污口", list_url)]
+    crumbs, current = place(start.content.decode())
+    assert "智慧环保" in crumbs and current == list_url
+    assert '<details class="nav-module has-current" data-module="environment"' in start.content.decode()
+
+    upload(client, "environment.outfall", xlsx([OUTFALL_HEADER]))
+    job = client.get(latest_job().get_absolute_url())
+    assert [label for label, _ in job.context["breadcrumbs"][:4]] == ["首页", "智慧环保", "入河排污口", "批量导入"]
+    assert place(job.content.decode())[1] == list_url

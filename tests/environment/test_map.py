@@ -2,6 +2,8 @@
 segments with a geometry, outfalls coloured by stage, sites by the class of their latest sample,
 the last 30 days of patrol tracks), with legends in Chinese, in one query per layer; it is for the
 park's staff only; names go out as data, never as markup; the page loads its script from a file."""
+import itertools
+import math
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -114,7 +116,7 @@ def test_sites_are_coloured_by_their_latest_class(park, staff):
     assert clean["figure"] == "最新水质 II类（目标 III类）"
     assert (dirty["water_class"], dirty["colour"], dirty["worse"]) == (5, "#f08c00", True)
     assert dirty["figure"] == "最新水质 V类（目标 III类），劣于目标"
-    assert (new["water_class"], new["colour"], new["figure"]) == (0, "#9aa5b1", "尚无评价结果（目标 III类）")
+    assert (new["water_class"], new["colour"], new["figure"]) == (0, environment_map.NO_CLASS_COLOUR, "尚无评价结果（目标 III类）")
     legend = {item["label"]: (item["colour"], item["count"]) for item in layer["legend"]}
     assert list(legend) == ["I类", "II类", "III类", "IV类", "V类", "劣V类", "尚无评价结果"]
     assert legend["II类"] == ("#1d5fa8", 1) and legend["V类"] == ("#f08c00", 1) and legend["劣V类"] == ("#d32f2f", 0)
@@ -218,3 +220,112 @@ def test_the_demo_draws_its_water_bodies_and_segments():
     assert [120.263, 32.018] in part and [120.264, 32.004] in part
     assert demo.river_line("没有的河") is None
     assert set(demo.OUTFALL_POSITIONS) == {row[0] for row in demo.OUTFALLS}
+
+
+def test_water_bodies_and_segments_carry_their_names_and_where_to_show_them(park, staff):
+    """Each line's own name, and a point on the line for it: a water body's near its start, a
+    segment's at its middle; in the basemap's coordinates."""
+    layers = layers_of(staff.get(reverse("environment:map_data")))
+    canal = properties(layers["waters"])["七圩港"]
+    assert canal["label"] == "七圩港" and canal["colour"] == environment_map.WATER_COLOUR
+    assert canal["label_at"] == pytest.approx([120.25991, 32.03962], abs=1e-5)  # a tenth of the way along
+    segment = properties(layers["segments"])["长江（靖江段） · 城南段"]
+    assert segment["label"] == "城南段" and segment["colour"] == environment_map.SEGMENT_COLOUR
+    assert segment["label_at"] == pytest.approx([120.2415, 31.9775])  # halfway along its two points
+    assert all(f["properties"]["colour"] == environment_map.PATROL_COLOUR for f in layers["patrols"]["features"]["features"])
+    for key, colour in (("waters", environment_map.WATER_COLOUR), ("segments", environment_map.SEGMENT_COLOUR)):
+        assert [item["colour"] for item in layers[key]["legend"]] == [colour]
+
+
+def test_a_label_point_is_on_the_line_whatever_its_shape():
+    line = {"type": "LineString", "coordinates": [[0, 0], [3, 0], [3, 4]]}  # 7 long
+    assert environment_map.point_along(line, 0) == [0, 0]
+    assert environment_map.point_along(line, 0.5) == pytest.approx([3, 0.5])
+    assert environment_map.point_along(line, 1) == pytest.approx([3, 4])
+    parts = {"type": "MultiLineString", "coordinates": [[[9, 9], [9, 10]], [[0, 0], [0, 4]]]}
+    assert environment_map.point_along(parts, 0.5) == pytest.approx([0, 2])  # on the longest part
+    lake = {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]]}
+    assert environment_map.point_along(lake, 0.25) == pytest.approx([2, 0])
+    assert environment_map.point_along({"type": "Point", "coordinates": [1, 2]}, 0.5) is None
+    assert environment_map.point_along({"type": "LineString", "coordinates": [[1, 1], [1, 1]]}, 0.5) == [1, 1]
+
+
+def test_labels_follow_a_gcj02_basemap(park, staff, settings):
+    settings.MAP_TILE_CRS = "gcj02"
+    segment = properties(layers_of(staff.get(reverse("environment:map_data")))["segments"])["长江（靖江段） · 城南段"]
+    lon, lat = segment["label_at"]
+    assert (lon, lat) == pytest.approx(list(geo.wgs84_to_gcj02(120.2415, 31.9775)), abs=1e-4)
+
+
+# The palette: every legend entry is told apart from the others drawn the same way, and from the
+# map's ground (Leaflet's #ddd, no basemap on the intranet), by a colour difference (CIEDE2000) of at
+# least 15 for points, 25 for lines (thin strokes, drawn over one another, need more: the old water
+# and segment blues, 22.7 apart by lightness alone, were taken for one colour); 2.3 is the smallest
+# difference an eye notices side by side.
+MAP_GROUND = "#dddddd"
+
+
+def lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB colour "#rrggbb"."""
+    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    red, green, blue = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue))
+    x = (0.4124 * red + 0.3576 * green + 0.1805 * blue) / 0.95047
+    y = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    z = (0.0193 * red + 0.1192 * green + 0.9505 * blue) / 1.08883
+    fx, fy, fz = (t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116 for t in (x, y, z))
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def colour_difference(first: str, second: str) -> float:
+    """CIEDE2000 (Sharma, Wu and Dalal 2005)."""
+    (l1, a1, b1), (l2, a2, b2) = lab(first), lab(second)
+    mean_c = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(mean_c ** 7 / (mean_c ** 7 + 25 ** 7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    h1, h2 = math.degrees(math.atan2(b1, a1)) % 360, math.degrees(math.atan2(b2, a2)) % 360
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    d_l, d_c, d_h = l2 - l1, c2 - c1, 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
+    mean_l, mean_c = (l1 + l2) / 2, (c1 + c2) / 2
+    if c1 * c2 == 0:
+        mean_h = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        mean_h = (h1 + h2) / 2
+    else:
+        mean_h = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
+    t = (1 - 0.17 * math.cos(math.radians(mean_h - 30)) + 0.24 * math.cos(math.radians(2 * mean_h))
+         + 0.32 * math.cos(math.radians(3 * mean_h + 6)) - 0.20 * math.cos(math.radians(4 * mean_h - 63)))
+    s_l = 1 + 0.015 * (mean_l - 50) ** 2 / math.sqrt(20 + (mean_l - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * mean_c, 1 + 0.015 * mean_c * t
+    r_t = (-math.sin(math.radians(60 * math.exp(-(((mean_h - 275) / 25) ** 2))))
+           * 2 * math.sqrt(mean_c ** 7 / (mean_c ** 7 + 25 ** 7)))
+    return math.sqrt((d_l / s_l) ** 2 + (d_c / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (d_c / s_c) * (d_h / s_h))
+
+
+def test_the_colour_difference_is_ciede2000():
+    assert colour_difference("#ffffff", "#ffffff") == 0
+    assert colour_difference("#000000", "#ffffff") == pytest.approx(100, abs=0.01)
+    assert colour_difference("#ff0000", "#0000ff") == pytest.approx(52.88, abs=0.05)
+    assert colour_difference("#3b8fd9", "#0b5394") < 25  # the old water and segment blues, too close
+
+
+def too_close(colours: dict, least: float) -> list:
+    return [(a, b, round(colour_difference(colours[a], colours[b]), 1))
+            for a, b in itertools.combinations(colours, 2) if colour_difference(colours[a], colours[b]) < least]
+
+
+def test_every_legend_entry_is_told_apart_from_the_others():
+    points = {**{f"排口 {stage}": colour for stage, colour in environment_map.STAGE_COLOURS.items()},
+              **{f"断面 {number}类": colour for number, colour in environment_map.CLASS_COLOURS.items()},
+              "断面 尚无评价结果": environment_map.NO_CLASS_COLOUR}
+    assert len(set(points.values())) == len(points) == 19
+    assert too_close(points, 15) == []
+    # An outfall's dot, ringed in white, stands out from the ground too (a site's has a dark ring).
+    outfalls = {f"排口 {stage}": colour for stage, colour in environment_map.STAGE_COLOURS.items()}
+    assert too_close({**outfalls, "底色": MAP_GROUND}, 15) == []
+    lines = {"水体": environment_map.WATER_COLOUR, "河段": environment_map.SEGMENT_COLOUR,
+             "巡河": environment_map.PATROL_COLOUR, "底色": MAP_GROUND}
+    assert too_close(lines, 25) == []
+    # The pairs the walk-through could not tell apart.
+    assert colour_difference(environment_map.STAGE_COLOURS["in_remediation"], environment_map.CLASS_COLOURS[5]) > 30
+    assert colour_difference(environment_map.WATER_COLOUR, environment_map.SEGMENT_COLOUR) > 25

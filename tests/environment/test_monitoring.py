@@ -351,22 +351,28 @@ def test_monitoring_is_park_wide_enterprise_users_see_none_of_it(site, enterpris
 
 
 def test_the_cockpit_tile_counts_sites_by_their_latest_class_linking_to_them(site, lake_site, staff):
-    from openpark.environment.cockpit import water_quality_panel
+    """智慧环保's one cockpit tile: after the outfalls and measures, the active sites by their
+    latest sample's class, each linking to those sites; without a site in use, no such figure."""
+    from openpark.environment.cockpit import environment_panel
 
     sample_with(site, ammonia_nitrogen="2.5")
     sample_with(lake_site, ammonia_nitrogen="0.3")
-    panel = water_quality_panel(2026)
-    shown = {figure.label: (figure.value, figure.url, figure.status) for figure in panel.figures}
+    panel = environment_panel(2026)
+    shown = {figure.label: (figure.value, figure.url, figure.status) for figure in panel.figures[4:]}
     sites = reverse("environment:monitoringsite_list")
+    assert [figure.label for figure in panel.figures[:4]] == ["入河排污口", "整治中的排口", "已完成的整治措施",
+                                                                "逾期未完成的措施"]
     assert shown == {
         "I–III类断面": (1, f"{sites}?latest_class=1-3", ""),
         "IV–V类断面": (0, f"{sites}?latest_class=4-5", ""),
         "劣V类断面": (1, f"{sites}?latest_class=6", "alarm"),
     }
+    assert panel.figures[4].note == "在用断面 2 个，按最新采样"
     listed = staff.get(shown["I–III类断面"][1]).content.decode()
     assert lake_site.get_absolute_url() in listed and site.get_absolute_url() not in listed
     MonitoringSite.objects.update(is_active=False)
-    assert water_quality_panel(2026) is None
+    assert [figure.label for figure in environment_panel(2026).figures] == [
+        "入河排污口", "整治中的排口", "已完成的整治措施", "逾期未完成的措施"]
 
 
 def test_the_site_form_takes_a_target_class_and_refuses_one_out_of_range(river, staff):

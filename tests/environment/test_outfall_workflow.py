@@ -239,3 +239,38 @@ def test_the_whole_way_from_suspected_to_closed_shows_on_the_timeline(act, make_
     timeline = page[page.index('id="timeline"'):]
     assert "疑似 → 已核实" in timeline and "县级预销号 → 已销号（市级审核通过）" in timeline
     assert 'data-transition="reopen"' in page
+
+
+@pytest.mark.parametrize("plan_type", [None, "regularise", "keep", "abolish", "merge"])
+def test_merge_and_abolish_are_offered_only_when_the_plan_says_so(plan_type, staff, client_for, act, make_outfall):
+    """The page offers 合并 only to an outfall whose plan is a merge (取缔 likewise), and the page and
+    the API refuse it otherwise with the one reason the rule gives."""
+    from openpark.environment.models import merge_refusal
+
+    outfall = make_outfall("in_remediation", plan_type=plan_type)
+    page = client_for(staff).get(outfall.get_absolute_url()).content.decode()
+    merge_url = reverse("environment:outfall_transition", args=[outfall.pk, "merge"])
+    abolish_url = reverse("environment:outfall_transition", args=[outfall.pk, "abolish"])
+    assert (merge_url in page) == (plan_type == "merge")
+    assert (abolish_url in page) == (plan_type == "abolish")
+    if plan_type == "merge":
+        return
+    reason = merge_refusal(outfall)
+    current = {"regularise": "规范整治", "keep": "保留规范化", "abolish": "取缔"}.get(plan_type)
+    assert reason == ("只有整治方案类型为“合并”的排口才能合并到其他排口，"
+                      + (f"该排口的整治方案类型为“{current}”。" if current else "该排口尚无整治方案。"))
+    target = make_outfall("in_remediation", plan_type="regularise")
+    for way in WAYS:
+        status, text = act(way, outfall, "merge", {"merged_into": target.pk})
+        assert status == 400 and reason in text and stage_of(outfall) == "in_remediation"
+
+
+def test_the_transition_forms_and_edit_forms_mark_and_name_choices_alike(staff, client_for, make_outfall):
+    outfall = make_outfall("in_remediation", plan_type="regularise")
+    client = client_for(staff)
+    page = client.get(outfall.get_absolute_url()).content.decode()
+    for name, label in (("evidence", "标志牌照片"), ("sampled_on", "复测采样日期"), ("compliant", "复测是否达标")):
+        assert f'<label for="id_submit_closeout_{name}">{label} <span class="required">*</span></label>' in page
+    assert "必填" not in page and "---------" not in page
+    form = client.get(reverse("environment:remediationplan_add")).content.decode()
+    assert "---------" not in form and '<option value="" selected>请选择</option>' in form

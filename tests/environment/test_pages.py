@@ -75,3 +75,26 @@ def test_records_are_added_from_their_forms(records, staff, client_for):
         "plan": outfall.plan.pk, "content": "设置标志牌", "owner": "企业", "deadline": "2026-06-30", "progress": 100,
         "status": "done", "completed_on": ""})
     assert response.status_code == 200 and "已完成的措施须填写完成日期。" in response.content.decode()
+
+
+def test_an_outfall_sample_shows_its_concentrations_as_measured_with_their_unit(make_outfall, staff, client_for):
+    from decimal import Decimal as D
+
+    from openpark.core.columns import display_value
+    from tests.sheets import read_xlsx
+
+    outfall = make_outfall("monitored")
+    sample = OutfallSample.objects.create(outfall=outfall, sampled_on=date(2026, 3, 1), cod=D("18.5"),
+                                          ammonia=D("0.125"), total_phosphorus=D("0.500"), compliant=True)
+    client = client_for(staff)
+    listed = client.get(reverse("environment:outfallsample_list")).content.decode()
+    detail = client.get(sample.get_absolute_url()).content.decode()
+    for page in (listed, detail):
+        assert "18.5 mg/L" in page and "0.125 mg/L" in page and "0.5 mg/L" in page
+        assert "0.13" not in page and "0.50" not in page and "18.50" not in page
+    rows = read_xlsx(client.get(reverse("environment:outfallsample_list"), {"export": "xlsx"}).content)
+    header, row = rows[0], rows[1]
+    values = dict(zip(header, row, strict=False))
+    assert values["化学需氧量（mg/L）"] == 18.5 and values["氨氮（mg/L）"] == 0.125
+    assert values["总磷（mg/L）"] == 0.5
+    assert display_value(D("0.125"), OutfallSample._meta.get_field("ammonia")) == "0.125 mg/L"

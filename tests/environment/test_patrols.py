@@ -118,3 +118,16 @@ def test_a_track_sent_to_the_map_is_thinned_keeping_its_ends():
     multi = patrols.simplify_track({"type": "MultiLineString", "coordinates": [line, line[:3]]}, limit=100)
     assert sum(len(part) for part in multi["coordinates"]) <= 100 + 2  # two ends a line at least
     assert multi["coordinates"][1][0] == line[0] and multi["coordinates"][1][-1] == line[2]
+
+
+def test_behind_only_when_the_period_can_no_longer_be_met():
+    june_1, june_30 = date(2026, 6, 1), date(2026, 6, 30)
+    assert patrols.days_left("month", june_1) == 30 and patrols.days_left("month", june_30) == 1
+    assert patrols.days_left("week", june_1) == 7 and patrols.days_left("week", date(2026, 6, 7)) == 1
+    assert patrols.period_end("month", date(2026, 2, 10)) == date(2026, 2, 28)
+    assert patrols.previous_period_start("month", june_1) == date(2026, 5, 1)
+    assert patrols.previous_period_start("week", date(2026, 6, 3)) == date(2026, 5, 25)
+    assert not patrols.is_behind(owed=1, left=30)  # once a month, on the 1st: not behind
+    assert not patrols.is_behind(owed=1, left=1)  # the last day still fits it
+    assert patrols.is_behind(owed=4, left=3)
+    assert patrols.is_behind(owed=0, left=30, owed_before=1)  # the last period ended short

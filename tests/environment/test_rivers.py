@@ -157,37 +157,66 @@ def test_a_patrol_ends_after_it_starts_on_a_water_the_chief_answers_for(village,
 
 
 def test_chiefs_behind_this_period(make_chief, qiwei, client_for, make_user):
+    """Village chiefs patrol once a week: a chief with no patrol yet this week is not behind while
+    days are left; one whose last week ended short is."""
     today = timezone.localdate()
     week = period_start("week", today)
+    this_week = at(week, 0, 5) if week < today else at(today, 0, 5)
     done = make_chief("钱永刚")
     short = make_chief("孙丽萍")
     make_chief("吴春生")
     last_week = make_chief("郑美华")
     make_chief("朱晓东", "township")
     county = make_chief("沈国华", "county")
-    patrol(done, qiwei, at(week, 0, 5) if week < today else at(today, 0, 5), 40, km=D("3"))
-    patrol(short, qiwei, at(week, 0, 5) if week < today else at(today, 0, 5), 20, km=D("3"))
-    patrol(last_week, qiwei, at(week - timedelta(days=2)), 40, km=D("3"))
-    patrol(county, qiwei, at(week - timedelta(days=2)), 40, km=D("3"))
-    duty = {c.name: (c.required, c.done, c.owed) for c in services.chiefs_with_duty()}
-    assert duty == {"钱永刚": (1, 1, 0), "孙丽萍": (1, 0, 1), "吴春生": (1, 0, 1), "郑美华": (1, 0, 1),
-                    "朱晓东": (1, 0, 1), "沈国华": (0, 0, 0)}
-    assert {c.name for c in services.chiefs_behind()} == {"孙丽萍", "吴春生", "郑美华", "朱晓东"}
-    assert services.duty_counts() == {"with_duty": 5, "behind": 4}
+    for chief in (done, last_week, county):
+        patrol(chief, qiwei, at(week - timedelta(days=2)), 40, km=D("3"))
+    patrol(done, qiwei, this_week, 40, km=D("3"))
+    patrol(short, qiwei, at(week - timedelta(days=2)), 20, km=D("3"))  # too short to count
+    duty = {c.name: (c.required, c.done, c.owed, c.owed_before, c.behind) for c in services.chiefs_with_duty()}
+    assert duty["钱永刚"] == (1, 1, 0, 0, False) and duty["郑美华"] == (1, 0, 1, 0, False)
+    assert duty["孙丽萍"] == duty["吴春生"] == (1, 0, 1, 1, True) and duty["沈国华"][-1] is False
+    assert {c.name for c in services.chiefs_behind()} >= {"孙丽萍", "吴春生"}
+    assert {c.name for c in services.chiefs_behind()} <= {"孙丽萍", "吴春生", "朱晓东"}
+    behind = len(services.chiefs_behind())
+    assert services.duty_counts() == {"with_duty": 5, "behind": behind}
     # A deleted patrol does not count.
-    Patrol.objects.filter(chief=done).delete()
-    assert services.chiefs_behind().filter(pk=done.pk).exists()
+    Patrol.objects.filter(chief=last_week).delete()
+    assert services.chiefs_behind().filter(pk=last_week.pk).exists()
 
     client = client_for(make_user("environment"))
     page = client.get(reverse("environment:riverchief_list"), {"behind": "true"}).content.decode()
-    assert "吴春生" in page and "沈国华" not in page
+    assert "吴春生" in page and "钱永刚" not in page and "沈国华" not in page
     page = client.get(reverse("environment:riverchief_list"), {"behind": "false"}).content.decode()
-    assert "沈国华" in page and "吴春生" not in page
+    assert "沈国华" in page and "钱永刚" in page and "吴春生" not in page
     page = client.get(reverse("environment:patrol_duty"), {"behind": "true", "level": "village"}).content.decode()
-    assert "孙丽萍" in page and "朱晓东" not in page and "沈国华" not in page
+    assert "孙丽萍" in page and "郑美华" in page and "钱永刚" not in page and "朱晓东" not in page
+    assert "上期尚欠 1 次" in page
     page = client.get(reverse("environment:patrol_duty")).content.decode()
-    assert "朱晓东" in page and "未达标 <a href=\"?behind=true\">5</a> 名" in page  # 钱永刚's patrol deleted
+    assert f"未达标 <a href=\"?behind=true\">{behind + 1}</a> 名" in page  # 郑美华's patrol deleted
+    api = client.get("/api/environment/river-chiefs/", {"behind": "true"}).json()
+    assert {"孙丽萍", "吴春生", "郑美华"} <= {row["name"] for row in api["results"]}
+    assert "钱永刚" not in {row["name"] for row in api["results"]}
     assert "巡河未达标的河长" in client.get(reverse("environment:dashboard")).content.decode()
+
+
+def test_a_chief_is_behind_only_once_the_period_can_no_longer_be_met(make_chief, qiwei):
+    """Township chiefs patrol once a month: on the first of the month nobody is behind for want of a
+    patrol yet; a chief whose last month ended short is. With four a month, a chief is behind from
+    the day fewer days are left than patrols owed."""
+    first = date(2026, 6, 1)
+    patrolled = make_chief("朱晓东", "township")
+    make_chief("周明", "township")
+    patrol(patrolled, qiwei, at(date(2026, 5, 12)), 40, km=D("3"))
+    assert {c.name: c.behind for c in services.chiefs_with_duty(today=first)} == {
+        "朱晓东": False, "周明": True}
+    assert not services.chiefs_behind(today=date(2026, 6, 30)).filter(pk=patrolled.pk).exists()  # a day left
+    assert services.chiefs_behind(today=date(2026, 7, 1)).filter(pk=patrolled.pk).exists()  # June ended short
+    PatrolRule.objects.filter(level="township").update(times=4)
+    for day in (10, 15, 20, 25):
+        patrol(patrolled, qiwei, at(date(2026, 5, day)), 40, km=D("3"))
+    patrol(patrolled, qiwei, at(date(2026, 6, 2)), 40, km=D("3"))
+    on = {day: services.chiefs_with_duty(today=date(2026, 6, day)).get(pk=patrolled.pk) for day in (27, 28, 29)}
+    assert [(c.owed, c.days_left, c.behind) for c in on.values()] == [(3, 4, False), (3, 3, False), (3, 2, True)]
 
 
 def test_the_duty_query_does_not_grow_with_the_chiefs(make_chief, qiwei, django_assert_max_num_queries):
@@ -653,3 +682,58 @@ def test_a_steward_records_an_inspection_under_its_contract(contract, covered, m
     assert response.status_code == 400 and StewardInspection.objects.count() == 2
     response = api.post("/api/environment/steward-inspections/", {**data, "enterprise": covered[1].pk}, format="json")
     assert response.status_code == 400
+
+
+def test_a_patrol_that_does_not_count_says_why(make_chief, qiwei, client_for, make_user):
+    chief = make_chief("孙丽萍")
+    short = patrol(chief, qiwei, at(a_day_ago(), 8), 20, km=D("1.5"))
+    counted = patrol(chief, qiwei, at(a_day_ago(), 14), 40, km=D("3"))
+    assert not short.counts and short.not_counted_reason == "时长 20 分钟，不足 30 分钟；距离 1.50 千米，不足 2.00 千米"
+    assert counted.counts and counted.not_counted_reason == ""
+    client = client_for(make_user("environment"))
+    listed = client.get(reverse("environment:patrol_list")).content.decode()
+    assert "不计入原因" in listed and "时长 20 分钟，不足 30 分钟" in listed
+    assert "距离 1.50 千米，不足 2.00 千米" in client.get(short.get_absolute_url()).content.decode()
+    api = client.get(f"/api/environment/patrols/{short.pk}/").json()
+    assert api["counts"] is False and api["not_counted_reason"].startswith("时长 20 分钟")
+    # The rule changes: the patrols are counted again, and say why by the new rule.
+    rule = PatrolRule.objects.get(level="village")
+    rule.min_minutes, rule.min_km, rule.active_months = 10, D("1"), [m for m in range(1, 13) if m != a_day_ago().month]
+    rule.save()
+    short.refresh_from_db()
+    assert not short.counts and short.not_counted_reason.startswith(f"{a_day_ago().month} 月不在巡河规定的适用月份")
+    rule.active_months = list(range(1, 13))
+    rule.save()
+    short.refresh_from_db()
+    assert short.counts and short.not_counted_reason == ""
+
+
+def test_problems_are_looked_up_by_water_body_source_chief_and_steward(contract, covered, make_problem, make_chief,
+                                                                      qiwei, make_user, client_for, api_for):
+    """The problem list filters by what people know (水体, 来源, 巡河河长, 环保管家), not by record
+    numbers; the API reads the same filters."""
+    from_village = make_problem(description="岸坡堆放建筑垃圾")
+    other_chief = make_chief("周志强")
+    other_body = WaterBody.objects.create(name="夹港", kind="canal")
+    other_chief.water_bodies.add(other_body)
+    from_other = make_problem(patrol=patrol(other_chief, other_body, at(a_day_ago(), 11), 40, km=D("3")),
+                              water_body=other_body, description="河面漂浮垃圾")
+    inspection = StewardInspection.objects.create(contract=contract, enterprise=covered[0], inspected_on=a_day_ago(),
+                                                  inspectors="李工")
+    from_steward = make_problem(source="steward", patrol=None, inspection=inspection, enterprise=covered[0],
+                                description="雨水排口未设截止阀")
+    user = make_user("environment")
+    client, api = client_for(user), api_for(user)
+    url = reverse("environment:environmentproblem_list")
+    page = client.get(url).content.decode()
+    assert "巡河河长" in page and "环保管家（服务合同）" in page
+    assert '<th class="short"><a href="?sort=water_body">水体</a></th>' in page  # kept on one line
+    assert "巡河记录编号" not in page and "管家检查编号" not in page
+    cases = (({"chief": from_village.patrol.chief_id}, {from_village}), ({"chief": other_chief.pk}, {from_other}),
+             ({"steward": contract.pk}, {from_steward}), ({"source": "steward"}, {from_steward}),
+             ({"source": "patrol", "water_body": other_body.pk}, {from_other}))
+    for query, expected in cases:
+        listed = client.get(url, query)
+        assert set(listed.context["page"].object_list) == expected, query
+        ids = {row["id"] for row in api.get("/api/environment/problems/", query).json()["results"]}
+        assert ids == {problem.pk for problem in expected}, query

@@ -232,16 +232,23 @@ def test_a_river_of_five_sections_or_fewer_is_graded_by_its_mean_sample():
 # ---------------------------------------------------------------- the scalar and the vectorised path agree
 
 LIMITS = sorted({limit for p in wq.PARAMETERS for limit in (*p.limits, *(p.lake_limits or ()))})
-VALUES = st.one_of(
-    st.none(),
-    st.sampled_from(LIMITS),  # exactly at a limit
-    st.sampled_from(LIMITS).map(lambda limit: limit * 1.001),  # just past it
-    st.floats(min_value=0, max_value=50, allow_nan=False),
-    st.floats(min_value=0, max_value=60000, allow_nan=False),
-    st.sampled_from(["ND", "<0.01", "0.02L"]),
-)
+
+
+def values(parameter) -> st.SearchStrategy:
+    """Values the parameter accepts: up to its ceiling (a larger one is refused on every path)."""
+    return st.one_of(
+        st.none(),
+        st.sampled_from([limit for limit in LIMITS if limit * 1.001 <= parameter.ceiling]),  # exactly at a limit
+        st.sampled_from([limit * 1.001 for limit in LIMITS if limit * 1.001 <= parameter.ceiling]),  # just past it
+        st.floats(min_value=0, max_value=min(50, parameter.ceiling), allow_nan=False),
+        st.floats(min_value=0, max_value=min(60000, parameter.ceiling), allow_nan=False),
+        st.just(parameter.ceiling),
+        st.sampled_from(["ND", "<0.01", "0.02L"]),
+    )
+
+
 PH = st.one_of(st.none(), st.floats(min_value=0, max_value=14), st.sampled_from([6.0, 9.0]))
-SAMPLE = st.fixed_dictionaries({p.key: (PH if p.key == "ph" else VALUES) for p in wq.PARAMETERS})
+SAMPLE = st.fixed_dictionaries({p.key: (PH if p.key == "ph" else values(p)) for p in wq.PARAMETERS})
 
 
 @settings(max_examples=150, deadline=None)

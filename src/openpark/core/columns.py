@@ -61,7 +61,8 @@ COUNT_UNITS = frozenset({"人", "家", "个", "户", "名", "项", "件", "次"}
 def display_value(value, field: models.Field | None = None, unit: str = "") -> str:
     """`value` as people read it; `field`, when the value is one field's, says whether a number is
     a year (written as is), a position (its six decimals kept), a figure its model shows as stored
-    (`exact_decimals`) or a count of people (a whole number);
+    (`exact_decimals`, with its unit: the row's, else the one its verbose name ends with) or a count
+    of people (a whole number);
     so does `unit`, the unit of a figure that its row names (人: a count)."""
     if value is None or value == "":
         return ""
@@ -80,7 +81,8 @@ def display_value(value, field: models.Field | None = None, unit: str = "") -> s
         if not value.is_finite():
             return _infinite_text(value)
         if is_exact(field):
-            return exact_text(value, field.decimal_places)
+            shown_unit = unit or unit_in_name(field)
+            return exact_text(value, field.decimal_places) + (f" {shown_unit}" if shown_unit else "")
         if is_position(field):
             return _position_text(value)
         return count_text(value) if unit in COUNT_UNITS or is_count(field) else number_text(value)
@@ -144,6 +146,14 @@ def is_exact(field) -> bool:
     0.0004 mg/L is not 0.00), rather than at two decimals."""
     model = getattr(field, "model", None)
     return model is not None and field.name in getattr(model, "exact_decimals", ())
+
+
+def unit_in_name(field) -> str:
+    """The unit a field's verbose name ends with ("化学需氧量（mg/L）" → "mg/L"); "" when none."""
+    name = str(getattr(field, "verbose_name", "") or "")
+    if not name.endswith("）") or "（" not in name:
+        return ""
+    return name[name.rindex("（") + 1:-1]
 
 
 def exact_text(value: Decimal, places: int) -> str:

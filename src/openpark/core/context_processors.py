@@ -14,7 +14,9 @@ def menu(request):
     menu = navigation.modules_for(user)
     return {
         "menu": menu,
-        "menu_html": navigation.menu_html(menu, navigation.current_item(menu, request.path)),
+        # A page outside any menu item's URLs (an import) may name the place it belongs to.
+        "menu_html": navigation.menu_html(menu, navigation.current_item(
+            menu, getattr(request, "navigation_path", request.path))),
         "user_roles": [ROLES_BY_NAME[n] for n in sorted(role_names(user)) if n in ROLES_BY_NAME],
     }
 

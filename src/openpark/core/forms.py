@@ -14,9 +14,8 @@ from .limits import FIRST_YEAR, LAST_YEAR
 from .masking import withheld_fields
 from .models import REASON_MAX_LENGTH, REASON_MISSING, REASON_REQUIRED, Grid
 from .roles import ROLES, ROLES_BY_SLUG
-from .scoping import scope_queryset
 from .tokens import MAX_DAYS
-from .widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from .widgets import AutocompleteSelect, AutocompleteSelectMultiple, name_empty_choices
 from .workflows import user_label
 
 class DateInput(forms.DateInput):
@@ -68,6 +67,8 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
     `platform_formfield`, whichever subclass declares the model."""
 
     def __init__(self, *args, user=None, **kwargs):
+        from .registry import choosable  # at call time: the registry is built from the forms' apps
+
         super().__init__(*args, **kwargs)
         self.user = user
         for name in withheld_fields(self._meta.model, user):  # neither shown nor saved
@@ -81,10 +82,11 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
             if hasattr(model, "is_deleted"):
                 queryset = queryset.filter(is_deleted=False)
             if user is not None:
-                queryset = scope_queryset(queryset, user)
+                queryset = choosable(queryset, user)
             field.queryset = queryset | model._default_manager.filter(pk__in=self._current_ids(name))
             field.label_from_instance = _with_state(field.label_from_instance)
             _type_ahead(field, model)
+        name_empty_choices(self)
 
     def _ask_reason(self) -> None:
         """A 修改原因 on the edit form of a model that asks why its records change (see

@@ -54,6 +54,9 @@ class ModelPages:
     entry (`menu=Menu(...)`) and the fields the global search and the type-ahead look in."""
 
     actions = ("list", "detail", "add", "edit", "delete", "history")
+    # A shared reference model (water bodies, outfall classes): no one's own records, so whoever may
+    # view them sees every row (see `SharedPages`), and links to them choose among all of them.
+    shared = False
 
     def __init__(self, model, *, filterset_class=None, form_class=None, list_columns=("__str__",),
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
@@ -267,6 +270,24 @@ class ModelPages:
 def error_message(exc) -> str:
     """What a refused action tells the user: a ValidationError's messages, or the error's text."""
     return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+class SharedPages(ModelPages):
+    """The pages of a shared reference model (the park's vocabulary: water bodies, outfall classes):
+    no enterprise's or grid's records, so whoever may view them sees them all, and whoever may link
+    to them (a 环保管家 recording an outfall) chooses among all of them (`registry.choosable`)."""
+
+    shared = True
+
+    def scoped(self, user):
+        return self.model.objects.all()
+
+    def scoped_deleted(self, user):
+        return self.model.all_objects.filter(is_deleted=True)
+
+    def choices(self, queryset):
+        """The rows offered where a link to this model is chosen: all of them."""
+        return queryset
 
 
 class PagesView(LoginRequiredMixin, View):

@@ -9,6 +9,8 @@ import math
 import re
 import string
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -16,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from pathlib import PurePath
+from xml.etree import ElementTree
 
 import xlsxwriter
 from python_calamine import CalamineWorkbook, PasswordError
@@ -24,11 +27,13 @@ from xlsxwriter.utility import xl_col_to_name
 from . import uscc
 from .codes import normalise_code, normalise_industry_code
 from .limits import FIRST_DATE, LAST_DATE
+from .text import INVISIBLE, visible_line
 
 __all__ = [
     "CellError", "Column", "ColumnHint", "ImportFileError", "ImportSpec", "ParseResult", "ParsedRow",
     "UnmatchedColumn", "error_report_xlsx", "export_xlsx", "header_key", "header_keys", "match_columns",
     "normalise_header", "parse_cell", "parse_rows", "read_workbook", "split_unit", "template_xlsx", "unit_factor",
+    "uncalculated_formulas",
 ]
 
 KINDS = {
@@ -244,7 +249,7 @@ def _read_calamine(data: bytes) -> list[tuple[str, list[list]]]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         # Without skip_empty_area=False calamine drops leading empty rows and columns, shifting row numbers.
-        return [
+        sheets = [
             (sheet, workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
             for sheet in workbook.sheet_names
         ]
@@ -252,6 +257,192 @@ def _read_calamine(data: bytes) -> list[tuple[str, list[list]]]:
         raise ImportFileError("文件设置了密码，请取消密码保护后再上传。") from None
     except Exception:  # calamine parses untrusted bytes; any failure means the file cannot be read
         raise ImportFileError("无法读取文件：文件已损坏，或扩展名与实际格式不符。请用 Excel 另存为 xlsx 后再上传。") from None
+    if data.startswith(b"PK\x03\x04"):
+        _refuse_uncalculated_formulas(data)
+    return sheets
+
+
+# ---------------------------------------------------------------- formulas without a result
+#
+# A formula cell is read at the result the spreadsheet saved with it: what Excel, WPS or LibreOffice
+# showed when the file was saved. A file written by a program may hold formulas with no saved result
+# (openpyxl never writes one, xlsxwriter on request): calamine reads such a cell as empty, and a
+# figure would silently go missing, so the whole file is refused, naming each such cell. Only the
+# xlsx family keeps formulas as text to look at; the sheets' XML is scanned for a formula tag first,
+# in chunks, and read cell by cell (streaming) only when it has one.
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_CELL_REFERENCE = re.compile(r"^([A-Z]+)(\d+)$")
+_SCAN_CHUNK = 1 << 20
+UNCALCULATED_SHOWN = 5  # cells named in the message; the rest are counted
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, path of its XML in the archive), in the workbook's order."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return []
+    targets = {element.get("Id"): element.get("Target", "") for element in relations.iter()
+               if _local(element.tag) == "Relationship"}
+    parts = []
+    for element in workbook.iter():
+        if _local(element.tag) != "sheet":
+            continue
+        relation = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+        target = targets.get(relation)
+        if target:
+            parts.append((element.get("name", ""), target.lstrip("/") if target.startswith("/") else f"xl/{target}"))
+    return parts
+
+
+def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_SCAN_CHUNK):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+# A sheet's rows and cells, as the XML writes them (cells never nest; any namespace prefix): read
+# with a regular expression over the streamed text, several times faster than an XML parser on a
+# sheet of formulas.
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>"
+                          rb"|<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)", re.DOTALL)
+_ATTRIBUTE = re.compile(rb"""\b(r|t)\s*=\s*["']([^"']*)["']""")
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v\b[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?v>)", re.DOTALL)
+
+
+_CELL_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)>\s*$")
+_CELL_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>")
+_ROW_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>")
+
+
+class _Uncounted(Exception):
+    """A formula cell that does not say where it is."""
+
+
+def _uncalculated_cells(archive: zipfile.ZipFile, part: str) -> list[tuple[int, str]]:
+    """(row number, column letters) of each formula cell of the sheet saved without a result: no
+    <v>, or an empty one that is not a text result ("" is a formula's result only as t="str").
+
+    Only formulas are looked at: the text is streamed in whole rows, each formula tag found, and
+    its cell read around it (<f> is a cell's first child, so the cell's tag is just before it); its
+    place is its "r", which every spreadsheet writes. A cell without one has the sheet read cell
+    by cell to count it."""
+    found, pending = [], b""
+    try:
+        with archive.open(part) as stream:
+            while True:
+                chunk = stream.read(_SCAN_CHUNK)
+                text = pending + chunk
+                if chunk:
+                    ends = [row.end() for row in _ROW_CLOSE.finditer(text)]
+                    if not ends:
+                        pending = text
+                        continue
+                    text, pending = text[:ends[-1]], text[ends[-1]:]
+                found += _uncalculated_in(text)
+                if not chunk:
+                    return found
+    except _Uncounted:
+        return list(_uncalculated_cells_counted(archive, part))
+
+
+def _uncalculated_in(text: bytes) -> list[tuple[int, str]]:
+    found = []
+    for formula in _FORMULA_TAG.finditer(text):
+        start = formula.start()
+        opening = _CELL_OPEN.search(text, max(0, text.rfind(b"<", 0, start)), start)
+        closing = _CELL_CLOSE.search(text, start)
+        if opening is None or closing is None:
+            raise _Uncounted
+        attributes = dict(_ATTRIBUTE.findall(opening.group(1)))
+        value = _VALUE.search(text, start, closing.start())
+        if value is None or (not value.group(1) and attributes.get(b"t") != b"str"):
+            cell = _CELL_REFERENCE.match(attributes.get(b"r", b"").decode("ascii", "replace"))
+            if cell is None:
+                raise _Uncounted
+            found.append((int(cell.group(2)), cell.group(1)))
+    return found
+
+
+def _uncalculated_cells_counted(archive: zipfile.ZipFile, part: str):
+    """`_uncalculated_cells` of a sheet whose formula cells do not all say where they are ("r" is
+    optional): every row and cell is read, to count their places."""
+    rows, row_attributes, cells, previous, pending = 0, b"", 0, b"", b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(_SCAN_CHUNK)
+            text = pending + chunk
+            end = 0
+            # A row or cell cut by the chunk's end does not match: it is read again with the next chunk.
+            for match in _ROW_OR_CELL.finditer(text):
+                row, attributes, content = match.groups()
+                end = match.end()
+                if row is not None:
+                    rows, row_attributes, cells, previous = rows + 1, row, 0, b""
+                    continue
+                cells += 1
+                if content and (b"<f" in content or b":f" in content) and _FORMULA_TAG.search(content):
+                    value = _VALUE.search(content)
+                    found = dict(_ATTRIBUTE.findall(attributes))
+                    if value is None or (not value.group(1) and found.get(b"t") != b"str"):
+                        yield _place(found, row_attributes, rows, previous, cells)
+                previous = attributes
+            if not chunk:
+                return
+            pending = text[end:]
+
+
+def _place(found: dict, row_attributes: bytes, rows: int, previous: bytes, cells: int) -> tuple[int, str]:
+    cell = _CELL_REFERENCE.match(found.get(b"r", b"").decode("ascii", "replace"))
+    if cell:
+        return int(cell.group(2)), cell.group(1)
+    row = dict(_ATTRIBUTE.findall(row_attributes)).get(b"r", b"")
+    before = _CELL_REFERENCE.match(dict(_ATTRIBUTE.findall(previous)).get(b"r", b"").decode("ascii", "replace"))
+    column = xl_col_to_name(_column_index(before.group(1)) + 1) if before else xl_col_to_name(cells - 1)
+    return (int(row) if row.isdigit() else rows), column
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def uncalculated_formulas(data: bytes) -> list[tuple[str, int, str]]:
+    """(sheet, row number, column letters) of each formula cell of an xlsx/xlsm saved without its
+    result; [] for a file that is not of the xlsx family."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        found = []
+        for sheet, part in _sheet_parts(archive):
+            if part in archive.NameToInfo and _has_formula(archive, part):
+                found += [(sheet, row, column) for row, column in _uncalculated_cells(archive, part)]
+        return found
+    except (zipfile.BadZipFile, ElementTree.ParseError, zlib.error, EOFError, OSError, ValueError, KeyError):
+        return []  # calamine read the file: what cannot be looked into here is taken as it read it
+
+
+def _refuse_uncalculated_formulas(data: bytes) -> None:
+    found = uncalculated_formulas(data)
+    if not found:
+        return
+    cells = "、".join(f"工作表“{sheet}”第 {row} 行 {column} 列" for sheet, row, column in found[:UNCALCULATED_SHOWN])
+    more = f"等 {len(found)} 个单元格" if len(found) > UNCALCULATED_SHOWN else ""
+    raise ImportFileError(
+        f"{cells}{more}是公式，没有计算结果（文件可能由程序生成），无法导入。"
+        "请在 Excel 中打开文件后保存，或将公式单元格复制后“选择性粘贴为数值”，再重新导入；本次未导入任何数据。"
+    )
 
 
 def _read_csv(data: bytes) -> list[list]:
@@ -280,7 +471,7 @@ def _decode_csv(data: bytes) -> str:
 # ---------------------------------------------------------------- headers and units
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 _BRACKETED_UNIT = re.compile(r"^(.+?)[(\[【](?:单位:?)?([^()\[\]【】]*)[)\]】]$")
 _SLASH_UNIT = re.compile(r"^(.+)/([^/]+)$")
 _REQUIRED_MARK = re.compile(r"^[*※]+|[*※]+$|[(\[【](?:必填|必填项|选填|可选)[)\]】]$")
@@ -448,8 +639,13 @@ def parse_cell(column: Column, value, factor: Decimal = _ONE) -> object:
 def _blank_to_none(value):
     """None for empty and whitespace-only cells, strings stripped, other values unchanged."""
     if type(value) is str:
-        return value.strip() or None
+        return visible_line(value) or None
     return value
+
+
+# A cell's zero-width and direction-control characters (`text.INVISIBLE`) are dropped, so that a name
+# copied with them matches the record it names.
+_HAS_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 @lru_cache(maxsize=1024)
@@ -855,7 +1051,12 @@ def _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result, keep_
         filled = False
         for position, name, required, convert, header in plan:
             raw = cells[position] if position < width else None
-            value = (raw.strip() or None) if type(raw) is str else raw  # _blank_to_none, inlined: 1M+ cells
+            value = raw  # _blank_to_none, inlined: 1M+ cells
+            if type(raw) is str:
+                value = raw.strip()
+                if not value.isascii() and _HAS_INVISIBLE.search(value):
+                    value = visible_line(value)
+                value = value or None
             if value is not None:
                 try:
                     value = convert(value)

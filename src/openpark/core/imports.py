@@ -729,9 +729,9 @@ class ModelRules:
         """`Model.clean_fields`, each value of a field checked once: a sheet repeats its states,
         dates and places on many rows. The key keeps the value's type and text (1.0 and 1.00
         differ in decimal places)."""
-        errors = {}
+        errors = instance.clean_text({*unchanged, *self.exclude}) if hasattr(instance, "clean_text") else {}
         for model_field in self.fields:
-            if model_field.name in unchanged:
+            if model_field.name in unchanged or model_field.name in errors:
                 continue
             raw = getattr(instance, model_field.attname)
             if model_field.blank and raw in model_field.empty_values:

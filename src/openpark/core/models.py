@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from . import geo
 from .choices import ChangeAction, GrantAction, GrantState, ImportState, NotificationKind, TaskState
 from .limits import validate_date_range
+from .text import visible_line
 
 REASON_OPTIONAL, REASON_REQUIRED = "optional", "required"
 REASON_MISSING = "更正已有数据须填写修改原因。"
@@ -127,6 +128,35 @@ class ChangeLoggedModel(models.Model):
 
     def get_absolute_url(self):
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+
+    def clean_fields(self, exclude=None):
+        """Django's field checks, after the one-line texts are cleaned (`clean_text`)."""
+        errors = self.clean_text(exclude or ())
+        try:
+            super().clean_fields(exclude={*(exclude or ()), *errors})
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_text(self, exclude=()) -> dict[str, list[str]]:
+        """Every one-line text (a CharField without choices) kept without zero-width and
+        direction-control characters and the spaces around it (`text.visible_line`), so that no
+        name passes for another or reads reversed; {field: [message]} for a required one that is
+        left empty. Run by the pages and admin (`clean_fields`), the API and every import row."""
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.CharField) or field.choices or field.name in exclude:
+                continue
+            value = getattr(self, field.attname)
+            if not isinstance(value, str) or not value:
+                continue
+            cleaned = visible_line(value)
+            if cleaned != value:
+                setattr(self, field.attname, cleaned)
+                if not cleaned and not field.blank:
+                    errors[field.name] = [f"{field.verbose_name}不能只由空格或不可见字符组成。"]
+        return errors
 
     def secret_changes(self) -> dict[str, str]:
         """Secrets this save changes, as {field: words}; recorded as changed, never by value."""

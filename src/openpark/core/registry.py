@@ -87,6 +87,18 @@ def declaration_for(model):
     return registry.get(model._meta.label_lower)
 
 
+def choosable(queryset, user):
+    """The rows of `queryset` a user may pick as a link, on a form as in the API: those of a shared
+    reference model (a declaration with `shared = True`, the park's vocabulary whose pages show every
+    row to whoever may view them) all, the others those of the user's scope."""
+    from .scoping import scope_queryset
+
+    declaration = declaration_for(queryset.model)
+    if declaration is not None and declaration.shared:
+        return declaration.choices(queryset)
+    return scope_queryset(queryset, user)
+
+
 def declared(model):
     """The declaration of a model that has one (a KeyError names a model never declared)."""
     return registry[model._meta.label_lower]

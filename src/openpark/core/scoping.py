@@ -76,8 +76,9 @@ def bound_ids(user) -> dict[str, list[int]]:
     return cached
 
 
-def scope_q(model, user) -> Q | None:
-    """The filter limiting `model` to the user's scope; None when the user sees every row."""
+def scope_q(model, user, prefix: str = "") -> Q | None:
+    """The filter limiting `model` to the user's scope; None when the user sees every row. With a
+    `prefix` ("source__"), the filter of rows of another model whose `prefix` leads to `model`."""
     if is_park_wide(user):
         return None
     ids_by_path: dict[str, set[int]] = {}
@@ -86,16 +87,32 @@ def scope_q(model, user) -> Q | None:
         path = scope.path(model)
         if path and bound.get(scope.name):
             ids_by_path.setdefault(path, set()).update(bound[scope.name])
-    condition = Q(pk__in=[])
+    condition = Q(**{f"{prefix}pk__in": []})
     for path, ids in ids_by_path.items():
-        condition |= Q(**{f"{path}__in": sorted(ids)})
+        condition |= Q(**{f"{prefix}{path}__in": sorted(ids)})
     return condition
 
 
-def scope_queryset(queryset: QuerySet, user) -> QuerySet:
-    """Limit any queryset to what `user` may see."""
+def scope_reaches(model, user) -> bool:
+    """Whether the user may see any row of `model` at all: park-wide, or bound through a scope
+    the model has a path for (a steward reaches outfalls, not the park's river chiefs)."""
+    if is_park_wide(user):
+        return True
+    bound = bound_ids(user)
+    return any(scope.path(model) and bound.get(scope.name) for scope in scopes())
+
+
+def scope_queryset(queryset: QuerySet, user, through: tuple[str, ...] = ()) -> QuerySet:
+    """Limit any queryset to what `user` may see; with `through` (links such as "source"), to the
+    rows whose linked records the user may see as well (a tracing of an outfall the user may see
+    to a source it may not see is not shown)."""
     condition = scope_q(queryset.model, user)
-    return queryset if condition is None else queryset.filter(condition)
+    if condition is None:
+        return queryset
+    queryset = queryset.filter(condition)
+    for link in through:
+        queryset = queryset.filter(scope_q(queryset.model._meta.get_field(link).related_model, user, f"{link}__"))
+    return queryset
 
 
 def grid_ids(user) -> list[int]:

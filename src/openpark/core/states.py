@@ -43,6 +43,18 @@ class Transition:
     perform: str = ""
     form: str = ""
     confirm: str = ""  # asked before a transition that cannot be undone
+    # Dotted path of a function `(obj) -> str`: why the transition is not open to the object now
+    # ("" when it is), beyond its source states (an outfall is merged only when its plan says so).
+    # The one rule of whether it is offered on the page and whether it is refused, page and API alike.
+    condition: str = ""
+
+    def refusal(self, obj) -> str:
+        """Why the transition's condition closes it to the object now; "" when it is open."""
+        if not self.condition:
+            return ""
+        from django.utils.module_loading import import_string
+
+        return import_string(self.condition)(obj) or ""
 
 
 class StateMachine:
@@ -61,7 +73,7 @@ class StateMachine:
     def available(self, obj, user) -> list[Transition]:
         """The transitions the user may make from the object's state now."""
         return [t for t in self.transitions.values()
-                if self.state(obj) in t.sources and user.has_perm(t.permission)]
+                if self.state(obj) in t.sources and user.has_perm(t.permission) and not t.refusal(obj)]
 
     def apply(self, obj, name: str, user, note: str = "", evidence=(), **changes) -> StateChange:
         """Make the transition, with any other field changes it brings; TransitionError or
@@ -115,6 +127,9 @@ class StateMachine:
         current = self.state(obj)
         if current not in transition.sources:
             raise TransitionError(f"当前状态为“{self.labels.get(current, current)}”，不能{transition.label}。")
+        refusal = transition.refusal(obj)
+        if refusal:
+            raise TransitionError(refusal)
         if transition.needs_note and not (note or "").strip():
             raise TransitionError(f"{transition.label}须填写说明。")
         if transition.needs_evidence and evidence is not None and not evidence:

@@ -243,14 +243,21 @@ def _require_import_permission(user, importer):
         raise PermissionDenied("您没有导入此类数据的权限。")
 
 
-def _import_breadcrumbs(importer, *tail):
+def _import_breadcrumbs(request, importer, *tail):
+    """An import's pages sit in the module of the records they import: the breadcrumbs run 首页 →
+    the module → the records' list → the import, and the sidebar marks that list as the page's place."""
     opts = importer.model._meta
-    crumbs = [("首页", reverse("home"))]
+    declaration = registry.declaration_for(importer.model)
+    menu = getattr(declaration, "menu", None)
+    crumbs = []
     try:
-        crumbs.append((str(opts.verbose_name_plural), reverse(f"{opts.app_label}:{opts.model_name}_list")))
+        list_url = reverse(f"{opts.app_label}:{opts.model_name}_list")
     except NoReverseMatch:
         pass
-    return crumbs + list(tail)
+    else:
+        crumbs.append((str(opts.verbose_name_plural), list_url))
+        request.navigation_path = list_url
+    return navigation.breadcrumbs(*crumbs, *tail, module=menu.module if menu is not None else opts.app_label)
 
 
 @login_required
@@ -261,7 +268,7 @@ def import_start(request, name):
     options_form = importer.options_form(data) if importer.options_form else None
     context = {
         "importer": importer, "title": f"批量导入{importer.title}", "options_form": options_form,
-        "breadcrumbs": _import_breadcrumbs(importer, ("批量导入", "")),
+        "breadcrumbs": _import_breadcrumbs(request, importer, ("批量导入", "")),
         "extensions": "、".join(IMPORT_EXTENSIONS),
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
     }
@@ -334,7 +341,7 @@ def _render_job(request, job, importer, column_form=None, status=200):
     if request.headers.get("HX-Request"):
         return render(request, "core/includes/import_job.html", context, status=status)
     context.update(title=f"导入{importer.title}：{job.filename}",
-                   breadcrumbs=_import_breadcrumbs(importer, ("批量导入", reverse("core:import_start", args=[job.importer])), (job.filename, "")))
+                   breadcrumbs=_import_breadcrumbs(request, importer, ("批量导入", reverse("core:import_start", args=[job.importer])), (job.filename, "")))
     return render(request, "core/importjob_detail.html", context, status=status)
 
 

@@ -34,10 +34,31 @@ class AutocompleteMixin:
         return [(None, options, 0)]
 
 
+EMPTY_CHOICE = "请选择"
+
+
+def _is_dashes(label) -> bool:
+    return set(str(label)) == {"-"}
+
+
 def empty_choice_label(field) -> str:
     """The empty choice as the field names it (a filter's 全部), never Django's "---------"."""
     label = getattr(field, "empty_label", None)
-    return "请选择" if not label or set(str(label)) == {"-"} else str(label)
+    return EMPTY_CHOICE if not label or _is_dashes(label) else str(label)
+
+
+def name_empty_choices(form) -> None:
+    """Every empty choice of the form's selects reads 请选择, not Django's "---------": a model
+    field's blank choice, a foreign key's empty label. A label the form gave itself (全部) stays."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None and _is_dashes(field.empty_label):
+                field.empty_label = EMPTY_CHOICE
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            choices = list(field.choices)
+            if any(value == "" and isinstance(label, str) and _is_dashes(label) for value, label in choices):
+                field.choices = [(value, EMPTY_CHOICE if value == "" and isinstance(label, str) and _is_dashes(label)
+                                  else label) for value, label in choices]
 
 
 class AutocompleteSelect(AutocompleteMixin, forms.Select):

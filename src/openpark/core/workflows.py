@@ -37,7 +37,14 @@ def machine_of(model) -> StateMachine | None:
 
 class TransitionForm(forms.Form):
     """What a transition reads from a page or an API call; a transition with fields of its own
-    (a date, say) names a subclass in `Transition.form`."""
+    (a date, say) names a subclass in `Transition.form`.
+
+    On the page it is laid out as the platform's other forms (`core/includes/form_fields.html`):
+    label, field, help text, and one required mark (*) on what the transition needs, whether the
+    field itself refuses to be empty or the transition does (`needed`: fields left optional here
+    so that whoever may not make the transition hears that first, whatever they sent)."""
+
+    needed: tuple[str, ...] = ()
 
     note = forms.CharField(label="说明", required=False, max_length=NOTE_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}))
@@ -55,6 +62,17 @@ class TransitionForm(forms.Form):
                 self.fields["evidence"].widget.attrs.update(required=True, multiple=True)
             else:
                 del self.fields["evidence"]
+            self.mark_needed(*self.needed, *(["note"] if transition.needs_note else []),
+                             *(["evidence"] if transition.needs_evidence else []))
+        from .widgets import name_empty_choices
+
+        name_empty_choices(self)
+
+    def mark_needed(self, *names: str) -> None:
+        """Mark fields the transition needs though the form lets them be empty (shown with *)."""
+        for name in names:
+            if name in self.fields:
+                self.fields[name].needed = True
 
     def scoped(self, queryset):
         """`queryset` limited to the records the user may see (all, for a command)."""

@@ -15,14 +15,14 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from openpark.core.notifications import notify_many
 from openpark.core.roles import ROLES_BY_SLUG
 
-from . import services
+from . import enterprise_file, services
 from .choices import AlertCondition, ChiefLevel, PermitStatus
 from .models import DischargePermit, EnvironmentAlert, EnvironmentProblem, Measure, RiverChief, WaterSample
 
@@ -64,11 +64,17 @@ def _permits(status: str) -> Callable[[date], list[Found]]:
         for permit in services.permits_expiring(today):
             if permit.status_on(today) != status:
                 continue
+            text = enterprise_file.permit_status_text(permit.expires_on, today)
             if status == PermitStatus.EXPIRED:
                 title, body = f"排污许可证已过期：{permit}", f"有效期至 {_day(permit.expires_on)}，已过期，请督促企业办理延续或重新申领。"
+            elif status == PermitStatus.RENEWAL_LATE:
+                title = f"排污许可证已过延续申请期限：{permit}"
+                body = (f"延续申请截止 {_day(permit.renewal_due_on)}，已过；有效期至 {_day(permit.expires_on)}"
+                        f"（{text}），请督促企业尽快申请延续。")
             else:
                 title = f"排污许可证即将到期：{permit}"
-                body = (f"有效期至 {_day(permit.expires_on)}，须在 {_day(permit.renewal_due_on)} 前申请延续。")
+                body = (f"有效期至 {_day(permit.expires_on)}，须在 {_day(permit.renewal_due_on)} 前申请延续"
+                        f"（{text}）。")
             found.append(Found(permit, _day(permit.expires_on), title, body))
         return found
     return find
@@ -91,13 +97,20 @@ def _problems(today: date) -> list[Found]:
 
 
 def _chiefs(today: date) -> list[Found]:
-    requirements = services.patrol_requirements(today)
+    """Each chief behind (`patrols`): this period can no longer be met (told once a period), or the
+    last one ended short (told once, for that period)."""
+    periods = services.duty_periods(today)
     found = []
     for chief in services.chiefs_behind(today=today).order_by("level", "name"):
-        times, start = requirements[chief.level]
-        found.append(Found(chief, _day(start), f"河长巡河未达要求：{chief}",
-                           f"{ChiefLevel(chief.level).label}河长自 {_day(start)} 起应巡河 {times} 次，"
-                           f"已计入 {chief.done} 次，尚差 {chief.owed} 次。"))
+        duty, level = periods[chief.level], ChiefLevel(chief.level).label
+        if chief.owed > chief.days_left:
+            found.append(Found(chief, _day(duty.start), f"河长巡河未达要求：{chief}",
+                               f"{level}河长自 {_day(duty.start)} 起应巡河 {chief.required} 次，已计入 {chief.done} 次，"
+                               f"尚差 {chief.owed} 次，本期只剩 {chief.days_left} 天，已无法巡满。"))
+        else:
+            found.append(Found(chief, _day(duty.previous_start), f"河长巡河未达要求：{chief}",
+                               f"{level}河长上一周期（自 {_day(duty.previous_start)} 起）应巡河 {chief.required_before} 次，"
+                               f"只计入 {chief.done_before} 次，尚差 {chief.owed_before} 次。"))
     return found
 
 
@@ -114,7 +127,7 @@ def _list(name: str, query: str) -> Callable[[date], str]:
 
 
 CONDITIONS: tuple[Condition, ...] = (
-    Condition(AlertCondition.PERMIT_EXPIRING, "60 天内到期的排污许可证", "张", "deadline_soon", DischargePermit,
+    Condition(AlertCondition.PERMIT_EXPIRING, "即将到期（须申请延续）的排污许可证", "张", "deadline_soon", DischargePermit,
               _permits(PermitStatus.EXPIRING), _permit_count(PermitStatus.EXPIRING),
               _list("environment:dischargepermit_list", f"status={PermitStatus.EXPIRING}"),
               "environment.view_dischargepermit"),
@@ -128,7 +141,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(AlertCondition.PROBLEM_OVERDUE, "逾期未整改的环境问题", "个", "overdue", EnvironmentProblem, _problems,
               lambda today: EnvironmentProblem.objects.overdue(today).count(),
               _list("environment:environmentproblem_list", "overdue=true"), "environment.view_environmentproblem"),
-    Condition(AlertCondition.CHIEF_BEHIND, "本期巡河未达要求的河长", "名", "overdue", RiverChief, _chiefs,
+    Condition(AlertCondition.CHIEF_BEHIND, "巡河未达要求的河长", "名", "overdue", RiverChief, _chiefs,
               lambda today: services.chiefs_behind(today=today).count(),
               _list("environment:patrol_duty", "behind=true"), "environment.view_riverchief"),
     Condition(AlertCondition.SAMPLE_WORSE, f"近 {services.RECENT_SAMPLE_DAYS} 天劣于目标的水质采样", "次", "other",
@@ -136,6 +149,10 @@ CONDITIONS: tuple[Condition, ...] = (
               lambda today: (f"{reverse('environment:watersample_list')}?worse_than_target=true"
                              f"&date_from={_day(services.recent_samples_since(today))}"),
               "environment.view_watersample"),
+    Condition(AlertCondition.PERMIT_RENEWAL_LATE, "已过延续申请期限的排污许可证", "张", "overdue", DischargePermit,
+              _permits(PermitStatus.RENEWAL_LATE), _permit_count(PermitStatus.RENEWAL_LATE),
+              _list("environment:dischargepermit_list", f"status={PermitStatus.RENEWAL_LATE}"),
+              "environment.view_dischargepermit"),
 )
 
 
@@ -198,3 +215,90 @@ def shown_to(user, role) -> bool:
 
     return role.slug in ALERT_ROLES and is_park_wide(user)
 
+
+
+# An enterprise's and a steward's own reminders, on their home pages: what waits on them, within
+# their scope only (an enterprise user its own enterprise, a steward the enterprises of its running
+# contracts), each row linking to the record. The same rules as the office's alerts.
+OWN_ROLES = ("enterprise", "steward")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str  # what is due, as the row names it
+    obj: object
+    deadline: date | None
+    note: str
+    overdue: bool
+
+    @property
+    def url(self) -> str:
+        return self.obj.get_absolute_url()
+
+
+def _permit_reminders(user, today: date) -> list[Reminder]:
+    from openpark.core.scoping import scope_queryset
+
+    found = []
+    for permit in services.permits_expiring(today, scope_queryset(DischargePermit.objects.all(), user)):
+        if permit.status_on(today) == PermitStatus.EXPIRED:
+            found.append(Reminder("排污许可证已过期", permit, permit.expires_on,
+                                  "已过期，请尽快办理延续或重新申领", True))
+        else:
+            found.append(Reminder("排污许可证须申请延续", permit, permit.renewal_due_on,
+                                  f"有效期至 {_day(permit.expires_on)}", permit.renewal_due_on < today))
+    return found
+
+
+def _open_problems(user, today: date, queryset=None, kind: str = "环境问题待整改") -> list[Reminder]:
+    """The open problems in the user's scope, soonest deadline first; each names its enterprise
+    (which a steward serving several needs to know)."""
+    from openpark.core.scoping import scope_queryset
+
+    from .choices import PROBLEM_DONE_STATES
+
+    problems = scope_queryset(queryset if queryset is not None else EnvironmentProblem.objects.all(), user)
+    problems = problems.exclude(state__in=PROBLEM_DONE_STATES).select_related("enterprise").order_by(
+        models.F("deadline").asc(nulls_last=True), "pk")
+    return [Reminder(kind, problem, problem.deadline,
+                     f"{problem.get_state_display()}" + (f"（{problem.enterprise.name}）" if problem.enterprise else ""),
+                     bool(problem.deadline) and problem.deadline < today)
+            for problem in problems]
+
+
+def _overdue_measures(user, today: date) -> list[Reminder]:
+    from openpark.core.scoping import scope_queryset
+
+    measures = scope_queryset(Measure.objects.overdue(today), user).select_related("plan__outfall")
+    return [Reminder("整治措施逾期", measure, measure.deadline, f"进度 {measure.progress}%（责任单位：{measure.owner}）",
+                     True) for measure in measures.order_by("deadline", "pk")]
+
+
+def own_reminders(user, role, today: date | None = None) -> list[Reminder]:
+    """What waits on an enterprise user (its permits to renew, its open problems, its outfalls'
+    overdue measures) or on a steward (the open problems of its inspections under its running
+    contracts), only what the user's scope reaches and its role may see."""
+    today = today or timezone.localdate()
+    found: list[Reminder] = []
+    if role.slug == "enterprise":
+        if user.has_perm("environment.view_dischargepermit"):
+            found += _permit_reminders(user, today)
+        if user.has_perm("environment.view_environmentproblem"):
+            found += _open_problems(user, today)
+        if user.has_perm("environment.view_measure"):
+            found += _overdue_measures(user, today)
+    elif role.slug == "steward" and user.has_perm("environment.view_environmentproblem"):
+        from openpark.enterprises.models import ServiceContract
+
+        contracts = ServiceContract.objects.filter(user_bindings__user=user, starts_on__lte=today, ends_on__gte=today)
+        found += _open_problems(user, today, EnvironmentProblem.objects.filter(inspection__contract__in=contracts),
+                                kind="检查问题待整改")
+    return found
+
+
+def shown_own_to(user, role) -> bool:
+    """The own-reminders section is on the home page of an enterprise user and of a steward, who
+    are bound to records (a park-wide user has the office's section instead)."""
+    from openpark.core.scoping import is_park_wide
+
+    return role.slug in OWN_ROLES and not is_park_wide(user)

@@ -19,7 +19,8 @@ class EnvironmentConfig(AppConfig):
             MenuItem("巡河履职", "environment:patrol_duty", "environment.view_riverchief", park_wide=True, order=105),
             MenuItem("环保地图", "environment:map", "environment.view_outfall", park_wide=True, order=6),
         )))
-        from .views import alerts_section
+        from .views import alerts_section, own_reminders_section
 
         navigation.register_home_section(alerts_section)
+        navigation.register_home_section(own_reminders_section)
         cockpit.register()

@@ -216,6 +216,7 @@ class PermitStatus(models.TextChoices):
 
     VALID = "valid", _("有效")
     EXPIRING = "expiring", _("即将到期")
+    RENEWAL_LATE = "renewal_late", _("已过延续申请期限")
     EXPIRED = "expired", _("已过期")
 
 
@@ -293,3 +294,4 @@ class AlertCondition(models.TextChoices):
     PROBLEM_OVERDUE = "problem_overdue", _("环境问题逾期")
     CHIEF_BEHIND = "chief_behind", _("河长巡河未达要求")
     SAMPLE_WORSE = "sample_worse", _("水质劣于目标")
+    PERMIT_RENEWAL_LATE = "permit_renewal_late", _("排污许可证已过延续申请期限")

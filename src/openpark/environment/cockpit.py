@@ -1,5 +1,6 @@
-"""智慧环保's tile on the park cockpit: the outfalls and where they stand, the remediation measures
-done and those past their deadline, as the environment dashboard counts them."""
+"""智慧环保's tile on the park cockpit, one tile for the module: the outfalls and where they stand,
+the remediation measures done and those past their deadline, as the environment dashboard counts
+them; and the active monitoring sites by the class of their latest sample, when there are any."""
 from django.urls import reverse
 
 from openpark.core import cockpit
@@ -27,30 +28,29 @@ def environment_panel(year: int) -> cockpit.Panel:
         cockpit.Figure("逾期未完成的措施", overdue, "项", 0, f"{measure_list}?overdue=true",
                        status="alarm" if overdue else ""),
     )
-    return cockpit.Panel(figures, "当前", reverse("environment:dashboard"))
+    return cockpit.Panel(figures + water_quality_figures(), "当前", reverse("environment:dashboard"))
 
 
 def register() -> None:
-    cockpit.register(cockpit.Tile("environment", "智慧环保", 45, "environment.view_outfall", environment_panel))
-    cockpit.register(cockpit.Tile("water_quality", "水质监测", 46, "environment.view_monitoringsite",
-                                  water_quality_panel))
+    cockpit.register(cockpit.Tile("environment", "智慧环保", 45,
+                                  ("environment.view_outfall", "environment.view_monitoringsite"), environment_panel))
 
 
 # Water-quality monitoring ------------------------------------------------------------------------
 
 
-def water_quality_panel(year: int) -> cockpit.Panel | None:
-    """Active sites by the class of their latest sample: I–III, IV–V and 劣V, each linking to those sites."""
+def water_quality_figures() -> tuple[cockpit.Figure, ...]:
+    """Active sites by the class of their latest sample: I–III, IV–V and 劣V, each linking to those
+    sites; none when no site is in use."""
     counts = services.sites_by_latest_class()
     total = sum(counts.values())
     if not total:
-        return None
+        return ()
     sites = reverse("environment:monitoringsite_list")
     good = sum(counts[n] for n in (1, 2, 3))
-    figures = (
+    return (
         cockpit.Figure("I–III类断面", good, "个", 0, f"{sites}?latest_class=1-3",
-                       note=f"在用断面 {total:,} 个"),
+                       note=f"在用断面 {total:,} 个，按最新采样"),
         cockpit.Figure("IV–V类断面", counts[4] + counts[5], "个", 0, f"{sites}?latest_class=4-5"),
         cockpit.Figure("劣V类断面", counts[6], "个", 0, f"{sites}?latest_class=6", status="alarm" if counts[6] else ""),
     )
-    return cockpit.Panel(figures, "最新一次采样", reverse("environment:dashboard"))

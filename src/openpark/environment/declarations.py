@@ -1,5 +1,5 @@
 """智慧环保's declared models (see `openpark.core.registry`)."""
-from openpark.core.generic import ModelPages
+from openpark.core.generic import ModelPages, SharedPages
 from openpark.core.registry import Api, Menu, add_panel
 from openpark.enterprises.models import Enterprise
 
@@ -8,7 +8,7 @@ from .api.serializers import WaterSampleSerializer
 from .importers import measure_importer, outfall_importer, source_importer, water_sample_importer
 from .models import (
     Measure, MonitoringSite, Outfall, OutfallClass, OutfallSample, PollutionSource, RemediationPlan, RiverSegment,
-    Tracing, WaterBody, WaterSample,
+    Tracing, WaterBody, WaterSample, outlines_of,
 )
 from .views import (
     enterprise_outfalls_panel, outfall_panel, site_panel, source_panel, water_body_grade_panel, water_sample_panel,
@@ -17,19 +17,51 @@ from .views import (
 MODULE = "environment"
 
 
-class ReferencePages(ModelPages):
+class NamingWaterPages(ModelPages):
+    """Pages (and API) of records that name a water body or segment through `outlines` (their links,
+    "water_body", "segment__water_body" …): their lists, details and API read those names, never the
+    outlines (`outlines_of`)."""
+
+    def __init__(self, model, *, outlines=(), **options):
+        super().__init__(model, **options)
+        self.named_links = tuple(outlines)
+        self.outlines = tuple(outlines_of(*outlines))
+
+    def _named(self, queryset):
+        """The rows with the water bodies and segments they name read in the same query, without outlines."""
+        return queryset.select_related(*self.named_links).defer(*self.outlines) if self.named_links else queryset
+
+    def scoped(self, user):
+        return self._named(super().scoped(user))
+
+    def scoped_deleted(self, user):
+        return self._named(super().scoped_deleted(user))
+
+
+class ReferencePages(NamingWaterPages, SharedPages):
     """The park's shared vocabulary (water bodies, their segments, outfall classes): no enterprise's
     records, so whoever may view them sees them all, a 环保管家 recording an outfall included."""
 
     def scoped(self, user):
-        return self.model.objects.all()
+        return self._named(self.model.objects.all())
 
     def scoped_deleted(self, user):
-        return self.model.all_objects.filter(is_deleted=True)
+        return self._named(self.model.all_objects.filter(is_deleted=True))
+
+    def choices(self, queryset):
+        """A link's choices show the names only, never the outlines."""
+        return queryset.defer("geometry") if hasattr(self.model, "geometry") else queryset
+
+    def base_queryset(self, user, deleted: bool = False):
+        """The pages' rows: a water body's or segment's own outline is read only where it is shown
+        (its edit form, the API and the map), never for a list."""
+        queryset = super().base_queryset(user, deleted)
+        return queryset.defer("geometry") if hasattr(self.model, "geometry") else queryset
 
 
-outfall_pages = ModelPages(
-    Outfall, filterset_class=filters.OutfallFilterSet, form_class=forms.OutfallForm, prefix="outfalls/",
+outfall_pages = NamingWaterPages(
+    Outfall, outlines=("water_body", "segment"),
+    filterset_class=filters.OutfallFilterSet, form_class=forms.OutfallForm, prefix="outfalls/",
     list_columns=["code", "name", "outfall_class", "water_body", "responsible_party", "usage_status", "stage"],
     detail_fields=[*forms.OUTFALL_FIELDS[:10], "responsible_party", *forms.OUTFALL_FIELDS[10:], "stage",
                    "merged_into"],
@@ -95,7 +127,8 @@ water_body_pages = ReferencePages(
     menu=Menu(MODULE, "水体", order=900, park_wide=True),
 )
 segment_pages = ReferencePages(
-    RiverSegment, filterset_class=filters.RiverSegmentFilterSet, form_class=forms.RiverSegmentForm,
+    RiverSegment, outlines=("water_body",),
+    filterset_class=filters.RiverSegmentFilterSet, form_class=forms.RiverSegmentForm,
     prefix="segments/",
     list_columns=["water_body", "name", "start_description", "end_description", "length_km"],
     detail_fields=["water_body", "name", "start_description", "end_description", "length_km"],
@@ -134,18 +167,21 @@ patrol_rule_pages = ModelPages(
     menu=Menu(MODULE, "巡河规定", order=115, park_wide=True),
 )
 PATROL_FIELDS = ("chief", "water_body", "segment", "started_at", "ended_at", "duration_minutes", "distance_km",
-                 "counts", "note")
-patrol_pages = ModelPages(
-    Patrol, filterset_class=filters.PatrolFilterSet, form_class=forms.PatrolForm, prefix="patrols/",
-    list_columns=["chief", "water_body", "segment", "started_at", "duration_minutes", "distance_km", "counts"],
+                 "counts", "not_counted_reason", "note")
+patrol_pages = NamingWaterPages(
+    Patrol, outlines=("water_body", "segment", "segment__water_body"),
+    filterset_class=filters.PatrolFilterSet, form_class=forms.PatrolForm, prefix="patrols/",
+    list_columns=["chief", "water_body", "segment", "started_at", "duration_minutes", "distance_km", "counts",
+                  "not_counted_reason"],
     detail_fields=list(PATROL_FIELDS), select_related=["chief", "water_body", "segment__water_body"],
     panels=[patrol_problems_panel], importer=patrol_importer, attachments=True,
-    api=Api("patrols", fields=(*PATROL_FIELDS, "track"), read_only_fields=("duration_minutes", "counts"),
+    api=Api("patrols", fields=(*PATROL_FIELDS, "track"), read_only_fields=("duration_minutes", "counts", "not_counted_reason"),
             select_related=("chief", "water_body", "segment__water_body")),
     menu=Menu(MODULE, "巡河记录", order=110, park_wide=True),
 )
-problem_pages = ModelPages(
-    EnvironmentProblem, filterset_class=filters.EnvironmentProblemFilterSet, form_class=forms.EnvironmentProblemForm,
+problem_pages = NamingWaterPages(
+    EnvironmentProblem, outlines=("water_body", "segment", "segment__water_body", "patrol__water_body"),
+    filterset_class=filters.EnvironmentProblemFilterSet, form_class=forms.EnvironmentProblemForm,
     prefix="problems/",
     list_columns=["found_on", "category", "description", "source", "water_body", "enterprise", "responsible_unit",
                   "deadline", "state", "overdue"],
@@ -183,8 +219,9 @@ add_panel(RiverSegment, segment_rivers_panel)
 
 SITE_FIELDS = ("code", "name", "water_body", "segment", "longitude", "latitude", "kind", "target_class", "is_active",
                "note")
-site_pages = ModelPages(
-    MonitoringSite, filterset_class=filters.MonitoringSiteFilterSet, form_class=forms.MonitoringSiteForm,
+site_pages = NamingWaterPages(
+    MonitoringSite, outlines=("water_body", "segment", "segment__water_body"),
+    filterset_class=filters.MonitoringSiteFilterSet, form_class=forms.MonitoringSiteForm,
     prefix="sites/", list_columns=["code", "name", "water_body", "segment", "kind", "target_class", "is_active"],
     detail_fields=list(SITE_FIELDS), select_related=["water_body", "segment__water_body"], panels=[site_panel],
     api=Api("sites", fields=SITE_FIELDS, select_related=("water_body", "segment__water_body")),

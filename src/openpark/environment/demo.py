@@ -324,7 +324,8 @@ CHIEFS = (
     ("王德福", ChiefLevel.VILLAGE, False, "罗家桥村党总支书记", "13905230026", ("罗家桥港",), ()),
     ("李秀英", ChiefLevel.VILLAGE, False, "城南社区居委会主任", "13905230027", ("城南河",), ()),
 )
-# Chiefs who have not patrolled yet this period (so the 巡河履职 page has some behind).
+# Chiefs who have not patrolled since the period before this one began (so the 巡河履职 page has
+# some behind: the last period ended short).
 BEHIND_NOW = ("朱晓东", "吴春生", "王德福")
 SHORT_EVERY = 17  # about one patrol in 17 is too short (minutes or kilometres) to count
 # category, description, advice, state, days since found, deadline in days from found (None: none)
@@ -421,7 +422,8 @@ def _patrols(now, chiefs, bodies, segments) -> list:
 
 
 def _patrol_days(chief, today: date, rules, rng) -> list[date]:
-    """The days a chief patrols over the past year, and none yet this period for those behind."""
+    """The days a chief patrols over the past year, and none in the last period or this one for those
+    behind."""
     rule = rules.get(chief.level)
     period = rule.period if rule else "quarter"
     first = today - timedelta(days=365)
@@ -441,7 +443,8 @@ def _patrol_days(chief, today: date, rules, rng) -> list[date]:
         days = [first + timedelta(days=offset) for offset in range(20, 365, 90)]
     start = patrol_math.period_start(period, today) if rule else today
     if chief.name in BEHIND_NOW:
-        return [day for day in days if day < start]
+        before = patrol_math.previous_period_start(period, today) if rule else start
+        return [day for day in days if day < before]
     # Everyone else has patrolled this period already: on its first day, or the day before today.
     days = [day for day in days if day < start] + ([start] if rule else [])
     return sorted(day for day in days if day <= today)
@@ -569,7 +572,7 @@ FILE_ENTERPRISES = 40
 DISCHARGING = ("2614", "3360", "4411", "4610", "3985", "3399", "2926", "2231", "3099")
 KEY_MANAGED = {"2614", "3360", "4411", "4610", "3985"}
 # Days from the day of loading to the expiry of the permits due for renewal (negative: expired).
-DUE_IN_DAYS = (45, 12, 30, 58, -20)
+DUE_IN_DAYS = (75, 12, 30, 88, -20)  # 即将到期 twice, 已过延续申请期限 twice, 已过期 once
 EIA_AUTHORITIES = ("泰州市生态环境局", "靖江市行政审批局", "靖江市环境保护局")
 WASTES = (  # HW category, name, tonnes per transfer (low, high)
     ("HW08", "废矿物油", 0.5, 6), ("HW17", "表面处理废物（含镍污泥）", 2, 20), ("HW49", "废包装桶及沾染物", 0.2, 3),

@@ -11,9 +11,11 @@ from openpark.core import uscc
 
 PERMIT_YEARS = 5  # a discharge permit is valid five years
 RENEWAL_DAYS = 60  # renewal is applied for 60 days before expiry
+RENEWAL_NOTICE_DAYS = 30  # 即将到期 from 30 days before the renewal date (90 days before expiry)
 PLAN_REVISION_YEARS = 3  # an emergency plan is reviewed (and revised) at least every three years
 
-VALID, EXPIRING, EXPIRED = "valid", "expiring", "expired"  # the values of choices.PermitStatus
+# The values of choices.PermitStatus
+VALID, EXPIRING, RENEWAL_LATE, EXPIRED = "valid", "expiring", "renewal_late", "expired"
 
 PERMIT_NUMBER_HELP = "排污许可证编号为统一社会信用代码（18 位）+ 3 位顺序码 + 1 位字母，如 91321282MA1XXXXXX2001V。"
 OUTLET_CODE = re.compile(r"D[WA]\d{3}")
@@ -71,19 +73,46 @@ def renewal_due(expires_on: date) -> date:
 
 
 def expiring_until(today: date) -> date:
-    """The last expiry date that counts as 即将到期 on `today` (60 days ahead)."""
-    return today + timedelta(days=RENEWAL_DAYS)
+    """The last expiry date whose renewal is due on `today`: its renewal date is at most 30 days
+    ahead (即将到期), or passed (已过延续申请期限), or it has expired."""
+    return today + timedelta(days=RENEWAL_DAYS + RENEWAL_NOTICE_DAYS)
 
 
 def permit_status(expires_on: date, today: date) -> str:
-    """有效, 即将到期 or 已过期 on `today`. A permit is valid through its expiry day; it is 即将到期
-    from its renewal date (60 days before expiry, the day itself included) to its expiry day, and
-    已过期 from the day after."""
+    """Where a permit stands on `today`, the one rule:
+    - 已过期 from the day after its expiry day;
+    - 已过延续申请期限 once its renewal date (60 days before expiry) has passed, until it expires;
+    - 即将到期 from 30 days before its renewal date to that date, the day itself included;
+    - 有效 before."""
     if expires_on < today:
         return EXPIRED
+    if renewal_due(expires_on) < today:
+        return RENEWAL_LATE
     if expires_on <= expiring_until(today):
         return EXPIRING
     return VALID
+
+
+def status_bounds(status: str, today: date) -> tuple[date | None, date | None]:
+    """The expiry dates (first, last; None: open) of the permits with `status` on `today`: the rule
+    of `permit_status` as ranges, for a filter."""
+    return {EXPIRED: (None, today - timedelta(days=1)),
+            RENEWAL_LATE: (today, today + timedelta(days=RENEWAL_DAYS - 1)),
+            EXPIRING: (today + timedelta(days=RENEWAL_DAYS), expiring_until(today)),
+            VALID: (expiring_until(today) + timedelta(days=1), None)}[status]
+
+
+def permit_status_text(expires_on: date, today: date) -> str:
+    """The status as people read it: 有效; 即将到期（N 天后需申请延续）; 已过延续申请期限（N 天后到期）;
+    已过期."""
+    status = permit_status(expires_on, today)
+    if status == EXPIRING:
+        days = (renewal_due(expires_on) - today).days
+        return f"即将到期（{days} 天后需申请延续）" if days else "即将到期（今天须申请延续）"
+    if status == RENEWAL_LATE:
+        days = days_left(expires_on, today)
+        return f"已过延续申请期限（{days} 天后到期）" if days else "已过延续申请期限（今天到期）"
+    return {VALID: "有效", EXPIRED: "已过期"}[status]
 
 
 def days_left(expires_on: date, today: date) -> int:

@@ -26,7 +26,7 @@ class WaterBodyFilterSet(SearchFilterSet):
 
 class RiverSegmentFilterSet(SearchFilterSet):
     search_fields = ("name", "water_body__name", "start_description", "end_description")
-    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), label="水体")
+    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.defer("geometry"), label="水体")
 
     class Meta:
         model = RiverSegment
@@ -46,7 +46,7 @@ class OutfallFilterSet(SearchFilterSet):
     search_fields = ("code", "name", "enterprise__name", "responsible_organisation")
     stage = django_filters.ChoiceFilter(choices=OutfallStage.choices, label="状态")
     outfall_class = django_filters.ModelChoiceFilter(queryset=OutfallClass.objects.all(), label="排口类别")
-    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), label="受纳水体")
+    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.defer("geometry"), label="受纳水体")
     approval_type = django_filters.ChoiceFilter(choices=ApprovalType.choices, label="设置审批")
     usage_status = django_filters.ChoiceFilter(choices=UsageStatus.choices, label="使用状态")
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="责任企业")
@@ -130,9 +130,9 @@ class RiverChiefFilterSet(SearchFilterSet):
     search_fields = ("name", "title", "water_bodies__name", "segments__name")
     level = django_filters.ChoiceFilter(choices=ChiefLevel.choices, label="河长级别")
     is_general = django_filters.BooleanFilter(label="总河长")
-    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), field_name="water_bodies",
+    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.defer("geometry"), field_name="water_bodies",
                                                   label="负责水体")
-    behind = django_filters.BooleanFilter(method="filter_behind", label="本期巡河未达标")
+    behind = django_filters.BooleanFilter(method="filter_behind", label="巡河未达标")
 
     class Meta:
         model = RiverChief
@@ -146,7 +146,7 @@ class RiverChiefFilterSet(SearchFilterSet):
 
         if value is None:
             return queryset
-        ids = chiefs_with_duty().filter(owed__gt=0).values("pk")
+        ids = chiefs_with_duty().filter(behind=True).values("pk")
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
 
@@ -163,7 +163,7 @@ class PatrolFilterSet(SearchFilterSet):
     search_fields = ("chief__name", "water_body__name", "segment__name", "note")
     chief = django_filters.ModelChoiceFilter(queryset=RiverChief.objects.all(), label="河长")
     level = django_filters.ChoiceFilter(choices=ChiefLevel.choices, field_name="chief__level", label="河长级别")
-    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), label="巡查水体")
+    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.defer("geometry"), label="巡查水体")
     counts = django_filters.BooleanFilter(label="计入履职")
     started_after = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte", label="开始日期起")
     started_before = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte", label="开始日期止")
@@ -178,11 +178,15 @@ class EnvironmentProblemFilterSet(SearchFilterSet):
     state = django_filters.ChoiceFilter(choices=ProblemState.choices, label="状态")
     source = django_filters.ChoiceFilter(choices=ProblemSource.choices, label="来源")
     category = django_filters.ChoiceFilter(choices=ProblemCategory.choices, label="问题类别")
-    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), label="水体")
+    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.defer("geometry"), label="水体")
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="涉及企业")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期")
-    patrol = django_filters.NumberFilter(field_name="patrol_id", label="巡河记录编号")
-    inspection = django_filters.NumberFilter(field_name="inspection_id", label="管家检查编号")
+    # Who found it, by name: the chief whose patrol it came from, the steward (its service contract)
+    # whose inspection did (with 来源 巡河 / 管家检查 and 水体, what people look a problem up by).
+    chief = django_filters.ModelChoiceFilter(queryset=RiverChief.objects.all(), field_name="patrol__chief",
+                                             label="巡河河长")
+    steward = django_filters.ModelChoiceFilter(queryset=ServiceContract.objects.all(), field_name="inspection__contract",
+                                               label="环保管家（服务合同）")
 
     class Meta:
         model = EnvironmentProblem
@@ -225,7 +229,7 @@ LATEST_CLASS_CHOICES = [*((str(number), label) for number, label in SAMPLE_CLASS
 
 class MonitoringSiteFilterSet(SearchFilterSet):
     search_fields = ("code", "name", "water_body__name")
-    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.all(), label="所在水体")
+    water_body = django_filters.ModelChoiceFilter(queryset=WaterBody.objects.defer("geometry"), label="所在水体")
     kind = django_filters.ChoiceFilter(choices=SiteKind.choices, label="断面类型")
     target_class = django_filters.ChoiceFilter(choices=TARGET_CLASS_CHOICES, label="水质目标")
     is_active = django_filters.BooleanFilter(label="在用")
@@ -251,7 +255,7 @@ class MonitoringSiteFilterSet(SearchFilterSet):
 class WaterSampleFilterSet(SearchFilterSet):
     search_fields = ("site__code", "site__name", "agency", "sampler")
     site = django_filters.ModelChoiceFilter(queryset=MonitoringSite.objects.all(), label="监测断面")
-    water_body = django_filters.ModelChoiceFilter(field_name="site__water_body", queryset=WaterBody.objects.all(),
+    water_body = django_filters.ModelChoiceFilter(field_name="site__water_body", queryset=WaterBody.objects.defer("geometry"),
                                                   label="所在水体")
     date_from = django_filters.DateFilter(field_name="sampled_at", lookup_expr="date__gte", label="采样日期起",
                                           widget=DATE_INPUT)
@@ -293,7 +297,7 @@ class DischargePermitFilterSet(SearchFilterSet):
     enterprise = _enterprise_filter()
     category = django_filters.ChoiceFilter(choices=PermitCategory.choices, label="管理类别")
     status = django_filters.ChoiceFilter(choices=PermitStatus.choices, method="filter_status", label="状态")
-    renewal_due = django_filters.BooleanFilter(method="filter_renewal_due", label="须办理延续（60 天内到期或已过期）")
+    renewal_due = django_filters.BooleanFilter(method="filter_renewal_due", label="须办理延续（即将到期、已过延续申请期限或已过期）")
     year = YearFilter(field_name="expires_on", lookup_expr="year", label="到期年份")
 
     class Meta:

@@ -19,18 +19,6 @@ GEOMETRY_HELP = "可选：GeoJSON 线（LineString）、点或面，坐标为 WG
 COMPLIANT_CHOICES = (("", "请选择"), ("true", "达标"), ("false", "不达标"))
 
 
-def share_references(form, *names) -> None:
-    """Links to the park's shared vocabulary (`declarations.ReferencePages`) choose among all its
-    live rows, whatever the user's scope, and keep the one already chosen."""
-    for name in names:
-        field = form.fields.get(name)
-        if field is None:
-            continue
-        model = field.queryset.model
-        current = getattr(form.instance, f"{name}_id", None)
-        field.queryset = model.objects.all() | model._default_manager.filter(pk=current)
-
-
 class WaterBodyForm(ScopedModelForm):
     class Meta:
         model = WaterBody
@@ -45,10 +33,6 @@ class RiverSegmentForm(ScopedModelForm):
         fields = ["water_body", "name", "start_description", "end_description", "length_km", "geometry"]
         help_texts = {"geometry": GEOMETRY_HELP}
         widgets = {"geometry": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        share_references(self, "water_body")
 
 
 class OutfallClassForm(ScopedModelForm):
@@ -72,7 +56,6 @@ class OutfallForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         from .models import code_pattern
 
-        share_references(self, "outfall_class", "water_body", "segment")
         if "code" in self.fields:
             self.fields["code"].help_text = f"本园区编码规则：{code_pattern()[1]}"
 
@@ -129,8 +112,9 @@ class CloseoutForm(TransitionForm):
 
     # Both are needed (`services.submit_closeout` says so): they are optional here so that whoever
     # may not make the transition hears that first, whatever they sent.
-    sampled_on = forms.DateField(label="复测采样日期", widget=DATE, required=False, help_text="必填")
-    compliant = forms.NullBooleanField(label="复测是否达标", required=False, help_text="必填",
+    needed = ("sampled_on", "compliant")
+    sampled_on = forms.DateField(label="复测采样日期", widget=DATE, required=False)
+    compliant = forms.NullBooleanField(label="复测是否达标", required=False, help_text="复测达标才能申请销号。",
                                        widget=forms.Select(choices=COMPLIANT_CHOICES))
 
     def __init__(self, *args, **kwargs):
@@ -142,8 +126,9 @@ class CloseoutForm(TransitionForm):
 class MergeForm(TransitionForm):
     """合并: the outfall it joins."""
 
+    needed = ("merged_into",)
     merged_into = forms.ModelChoiceField(
-        label="并入排口", required=False, help_text="必填",
+        label="并入排口", required=False, help_text="本排口并入的在用排口。",
         queryset=Outfall.objects.exclude(stage__in=(OutfallStage.MERGED, OutfallStage.ABOLISHED,
                                                      OutfallStage.REJECTED)),
         error_messages={"invalid_choice": "请选择您可查看的其他在用排口。"})

@@ -1,10 +1,11 @@
 """The environment map (环保地图): water bodies and their segments, outfalls coloured by their stage,
 monitoring sites coloured by the class of their latest sample, and the last 30 days of patrol tracks,
-served as GeoJSON by the app itself (no tile server needed), as the enterprise map is.
+served as GeoJSON by the app itself (no tile server needed), as the enterprise map is. Water bodies
+and segments carry a `label` (their own name), shown along their line.
 
 One query per layer, whatever the number of rows; a layer is given only to a user who may see its
 records, and its rows are those of the user's scope. Texts go out as data: the page's script puts
-every one of them through `OpenPark.escapeHtml`. When the configured basemap is in GCJ-02,
+every one of them through `OpenPark.escapeHtml`, or sets it as an element's text (the labels). When the configured basemap is in GCJ-02,
 coordinates are converted here, so the stored WGS-84 values never change.
 """
 from collections import Counter
@@ -22,21 +23,26 @@ from .models import MonitoringSite, Outfall, Patrol, RiverSegment, WaterBody
 
 PATROL_DAYS = 30
 
-# The outfall's stages: red while it is only found, amber while it is examined (测、溯), orange in
-# remediation, greens towards close-out, greys and purple where it ended otherwise.
-STAGE_COLOURS = {
-    OutfallStage.SUSPECTED: "#c4302b", OutfallStage.VERIFIED: "#e0533d", OutfallStage.MONITORED: "#e6a100",
-    OutfallStage.TRACED: "#d98b00", OutfallStage.PLAN_APPROVED: "#c47a00", OutfallStage.IN_REMEDIATION: "#e07b00",
-    OutfallStage.PENDING_CLOSEOUT: "#7cb342", OutfallStage.COUNTY_PRECLOSED: "#4caf50",
-    OutfallStage.CLOSED: "#1b7f3b", OutfallStage.REJECTED: "#9aa5b1", OutfallStage.ABOLISHED: "#4a4f57",
-    OutfallStage.MERGED: "#7d4fb3",
-}
-# Water classes as Chinese water-quality maps colour them: I–II blues, III green, IV yellow,
-# V orange, 劣V red; a site with no graded sample grey.
+# Every legend entry is told apart from every other one drawn the same way (points from points, lines
+# from lines) and from the map's grey ground: tests/environment/test_map.py measures the colour
+# difference (CIEDE2000) of each pair.
+# Water classes as Chinese water-quality maps colour them: I–II blues, III green, IV yellow, V
+# orange, 劣V red; a site with no graded sample is left white (an empty ring).
 CLASS_COLOURS = {1: "#5ab4e5", 2: "#1d5fa8", 3: "#2e9d4f", 4: "#e6c200", 5: "#f08c00", 6: "#d32f2f"}
 NO_CLASS = "尚无评价结果"
-NO_CLASS_COLOUR = "#9aa5b1"
-WATER_COLOUR, SEGMENT_COLOUR = "#3b8fd9", "#0b5394"
+NO_CLASS_COLOUR = "#ffffff"
+# The outfall's stages, in hues the classes do not use: magenta and pink while it is only found,
+# browns while it is examined (测、溯), cyans in remediation, olive to deep green towards close-out,
+# greys and purple where it ended otherwise.
+STAGE_COLOURS = {
+    OutfallStage.SUSPECTED: "#e4007f", OutfallStage.VERIFIED: "#f48fb1", OutfallStage.MONITORED: "#d7b899",
+    OutfallStage.TRACED: "#795548", OutfallStage.PLAN_APPROVED: "#00bfa5", OutfallStage.IN_REMEDIATION: "#00838f",
+    OutfallStage.PENDING_CLOSEOUT: "#aed581", OutfallStage.COUNTY_PRECLOSED: "#7a7d1a",
+    OutfallStage.CLOSED: "#1b5e20", OutfallStage.REJECTED: "#78909c", OutfallStage.ABOLISHED: "#37474f",
+    OutfallStage.MERGED: "#8e44ad",
+}
+# Water bodies blue, their segments (a river chief's stretch, drawn over them) teal, patrols purple.
+WATER_COLOUR, SEGMENT_COLOUR = "#3b8fd9", "#00a693"
 PATROL_COLOUR = "#7d4fb3"
 LAYERS = {  # key: (name, permission)
     "waters": ("水体", "environment.view_waterbody"),
@@ -45,6 +51,63 @@ LAYERS = {  # key: (name, permission)
     "outfalls": ("入河排污口", "environment.view_outfall"),
     "sites": ("监测断面", "environment.view_monitoringsite"),
 }  # drawn in this order: the points on top
+
+
+# Where along its line a name is shown: a water body's near its start, where no other river crosses
+# and clear of its segments' names, which are at their middles (and on the other side of the line).
+LABEL_AT = {"waters": 0.1, "segments": 0.5}
+
+
+def point_along(geometry: dict, fraction: float) -> list[float] | None:
+    """[lon, lat] at `fraction` of the length of a line (of the longest line of a MultiLineString,
+    of the outer ring of a polygon); None for a geometry with no line."""
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
+    if kind == "LineString":
+        lines = [coordinates]
+    elif kind == "MultiLineString":
+        lines = coordinates
+    elif kind == "Polygon":
+        lines = coordinates[:1]
+    elif kind == "MultiPolygon":
+        lines = [polygon[0] for polygon in coordinates if polygon]
+    else:
+        return None
+    lines = [[(float(x), float(y)) for x, y, *_ in line] for line in lines if line]
+    if not lines:
+        return None
+
+    def steps(line):
+        return [((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5 for (x1, y1), (x2, y2) in zip(line, line[1:])]
+
+    line = max(lines, key=lambda candidate: sum(steps(candidate)))
+    left = sum(steps(line)) * fraction
+    for (x1, y1), (x2, y2), step in zip(line, line[1:], steps(line)):
+        if step and left <= step:
+            return [x1 + (x2 - x1) * left / step, y1 + (y2 - y1) * left / step]
+        left -= step
+    return list(line[-1])
+
+
+# The most points of one water body or segment sent to the map: a stored outline may hold up to
+# `models.MAX_GEOMETRY_POINTS`; the map draws it thinned, each line or ring keeping its ends.
+MAP_WATER_POINTS = 2000
+
+
+def simplified(geometry: dict, limit: int = MAP_WATER_POINTS) -> dict:
+    """A line's, polygon's or multi-polygon's drawing of at most about `limit` points, each line or
+    ring thinned in proportion to its share of the points (a ring stays closed); small ones as they are."""
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
+    if kind in ("LineString", "MultiLineString"):
+        return patrol_math.simplify_track(geometry, limit)
+    if kind not in ("Polygon", "MultiPolygon"):
+        return geometry
+    polygons = coordinates if kind == "MultiPolygon" else [coordinates]
+    total = sum(len(ring) for polygon in polygons for ring in polygon)
+    if total <= limit:
+        return geometry
+    thinned = [[patrol_math.simplify_line(ring, max(4, limit * len(ring) // total)) for ring in polygon]
+               for polygon in polygons]
+    return {"type": kind, "coordinates": thinned if kind == "MultiPolygon" else thinned[0]}
 
 
 def _km(value) -> str:
@@ -78,8 +141,10 @@ def _waters(user) -> tuple[list, list]:
             continue
         figure = "，".join(text for text in (
             str(kinds.get(kind, "")), f"水质目标 {target_labels[target]}" if target else "", _km(length)) if text)
-        features.append(_feature(geometry, name=name, figure=figure, url=_detail("waterbody", pk),
-                                 lake=kind == WaterBodyKind.LAKE, yangtze=kind == WaterBodyKind.YANGTZE))
+        features.append(_feature(simplified(geometry), name=name, label=name, figure=figure,
+                                 url=_detail("waterbody", pk),
+                                 colour=WATER_COLOUR, lake=kind == WaterBodyKind.LAKE,
+                                 yangtze=kind == WaterBodyKind.YANGTZE))
     return features, [{"label": "水体", "colour": WATER_COLOUR, "count": len(features), "shape": "line"}]
 
 
@@ -93,7 +158,8 @@ def _segments(user) -> tuple[list, list]:
             continue
         reach = f"{start}至{end}" if start and end else ""
         figure = "，".join(text for text in (reach, _km(length)) if text)
-        features.append(_feature(geometry, name=f"{body} · {name}", figure=figure, url=_detail("riversegment", pk)))
+        features.append(_feature(simplified(geometry), name=f"{body} · {name}", label=name, figure=figure,
+                                 url=_detail("riversegment", pk), colour=SEGMENT_COLOUR))
     return features, [{"label": "河段", "colour": SEGMENT_COLOUR, "count": len(features), "shape": "line"}]
 
 
@@ -144,7 +210,8 @@ def _patrols(user, now) -> tuple[list, list]:
             continue
         figure = "，".join(text for text in (_km(km), f"{minutes:,} 分钟", "计入履职" if counts else "不计入履职") if text)
         features.append(_feature(patrol_math.simplify_track(track), name=f"{chief} {timezone.localtime(started):%Y-%m-%d %H:%M} 巡{body}",
-                                 counts=bool(counts), figure=figure, url=_detail("patrol", pk)))
+                                 counts=bool(counts), figure=figure, url=_detail("patrol", pk),
+                                 colour=PATROL_COLOUR))
     counted = sum(1 for f in features if f["properties"]["counts"])
     legend = [{"label": "计入履职的巡河", "colour": PATROL_COLOUR, "count": counted, "shape": "line"},
               {"label": "不计入履职的巡河（虚线）", "colour": PATROL_COLOUR, "count": len(features) - counted,
@@ -168,5 +235,7 @@ def map_layers(user, crs: str = "wgs84", now=None) -> dict:
         features, legend = builders[key](user)
         for feature in features:
             feature["geometry"] = transform(feature["geometry"])
+            if key in LABEL_AT:
+                feature["properties"]["label_at"] = point_along(feature["geometry"], LABEL_AT[key])
         layers.append({"key": key, "name": name, "features": _collection(features), "legend": legend})
     return {"layers": layers, "patrol_days": PATROL_DAYS}

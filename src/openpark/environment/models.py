@@ -37,9 +37,35 @@ def park_time(naive: datetime) -> datetime:
     return aware
 
 
+# The most points a water body's or segment's outline holds: the Yangtze's 52 km in Jingjiang drawn
+# every 5 metres is about 10,000 points, so a real river or lake fits well within it; a larger
+# outline would make every page and map that reads it slow.
+MAX_GEOMETRY_POINTS = 20_000
+
+
+def geometry_points(value) -> int:
+    """How many positions a GeoJSON geometry (or Feature, or FeatureCollection) holds, whatever
+    its shape; a position is a list whose first item is a number."""
+    count, pending = 0, [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item[key] for key in ("geometry", "coordinates", "features", "geometries") if key in item)
+        elif isinstance(item, (list, tuple)) and item:
+            if isinstance(item[0], (int, float)):
+                count += 1
+            else:
+                pending.extend(item)
+    return count
+
+
 def normalise_geometry(value) -> dict:
     """A GeoJSON geometry of a water body or segment: a line (LineString, MultiLineString) for a
-    river, a Point, or a Polygon / MultiPolygon for a lake; ValueError in Chinese otherwise."""
+    river, a Point, or a Polygon / MultiPolygon for a lake, of at most MAX_GEOMETRY_POINTS points;
+    ValueError in Chinese otherwise."""
+    points = geometry_points(value)
+    if points > MAX_GEOMETRY_POINTS:
+        raise ValueError(f"空间范围有 {points:,} 个坐标点，超过上限 {MAX_GEOMETRY_POINTS:,} 个，请抽稀后再上传。")
     if isinstance(value, dict) and value.get("type") == "Feature":
         value = value.get("geometry") or {}
     kind = value.get("type") if isinstance(value, dict) else None
@@ -57,6 +83,13 @@ def normalise_geometry(value) -> dict:
     if kind in ("Point", "Polygon", "MultiPolygon", "FeatureCollection"):
         return geo.normalise_geometry(value)
     raise ValueError("空间范围应为 GeoJSON 的线（LineString）、点或面。")
+
+
+def outlines_of(*links: str) -> list[str]:
+    """The outline (geometry) columns of the water bodies and segments reached by `links`, for
+    `defer`: a list or panel that names a water body reads its name, never its outline (up to
+    MAX_GEOMETRY_POINTS points, decoded on every row)."""
+    return [f"{link}__geometry" for link in links]
 
 
 def clean_geometry(instance, field: str = "geometry") -> None:
@@ -163,6 +196,7 @@ GOVERNMENT = "属地政府"  # who answers for an outfall nobody else does (谁�
 REMEDIATION_DAYS = 60
 SERVICES = "openpark.environment.services"
 FORMS = "openpark.environment.forms"
+MODELS = "openpark.environment.models"
 S = OutfallStage
 
 
@@ -194,12 +228,33 @@ OUTFALL_MACHINE = StateMachine("stage", dict(OutfallStage.choices), (
           needs_evidence=True),
     _step("close", "市级审核销号", (S.COUNTY_PRECLOSED,), S.CLOSED, needs_note=True, needs_evidence=True),
     _step("abolish", "取缔", (S.PLAN_APPROVED, S.IN_REMEDIATION), S.ABOLISHED, needs_note=True,
-          perform=f"{SERVICES}.abolish", confirm="取缔后该排口不再使用，确定取缔？"),
+          perform=f"{SERVICES}.abolish", confirm="取缔后该排口不再使用，确定取缔？",
+          condition=f"{MODELS}.abolish_refusal"),
     _step("merge", "合并到其他排口", (S.PLAN_APPROVED, S.IN_REMEDIATION), S.MERGED, perform=f"{SERVICES}.merge",
-          form=f"{FORMS}.MergeForm"),
+          form=f"{FORMS}.MergeForm", condition=f"{MODELS}.merge_refusal"),
     _step("reopen", "回头看重新打开", (S.CLOSED,), S.IN_REMEDIATION, needs_note=True, deadline=REMEDIATION_DAYS,
           deadline_label="回头看问题整改并重新销号"),
 ))
+
+
+def plan_type_refusal(outfall, plan_type: str, action: str) -> str:
+    """Why an outfall may not end as its plan did not decide ("" when it may): 取缔 and 合并 are
+    what the plan (一口一策) decides, so they are open only to an outfall whose plan's type says so.
+    The transitions' `condition`: whether the page and the API offer them, and why they refuse."""
+    current = RemediationPlan.objects.filter(outfall_id=outfall.pk).values_list("plan_type", flat=True).first()
+    if current == plan_type:
+        return ""
+    now = (f"该排口的整治方案类型为“{PlanType(current).label}”" if current in PlanType.values
+           else "该排口尚无整治方案")
+    return f"只有整治方案类型为“{PlanType(plan_type).label}”的排口才能{action}，{now}。"
+
+
+def abolish_refusal(outfall) -> str:
+    return plan_type_refusal(outfall, PlanType.ABOLISH, "取缔")
+
+
+def merge_refusal(outfall) -> str:
+    return plan_type_refusal(outfall, PlanType.MERGE, "合并到其他排口")
 
 
 def code_pattern() -> tuple[str, str]:
@@ -310,6 +365,7 @@ class OutfallSample(DomainModel):
 
     scope_enterprise_field = "outfall__enterprise"
     clean_links = ("outfall",)
+    exact_decimals = ("cod", "ammonia", "total_phosphorus")  # as the lab wrote them (0.125 mg/L, not 0.13)
 
     outfall = models.ForeignKey(Outfall, on_delete=models.PROTECT, related_name="samples", verbose_name=_("排口"))
     kind = models.CharField(_("类型"), max_length=20, choices=SampleKind.choices, default=SampleKind.MONITORING)
@@ -608,7 +664,11 @@ class PatrolRule(DomainModel):
     months.fget.short_description = _("适用月份")
 
     def counts(self, minutes, km, month: int) -> bool:
-        return patrol_math.meets_rule(minutes, km, month, self.min_minutes, self.min_km, self.active_months)
+        return not self.not_counted_reason(minutes, km, month)
+
+    def not_counted_reason(self, minutes, km, month: int) -> str:
+        """Why a patrol of this level does not count ("" when it does): `patrols.not_counted_reason`."""
+        return patrol_math.not_counted_reason(minutes, km, month, self.min_minutes, self.min_km, self.active_months)
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -659,6 +719,7 @@ class Patrol(DomainModel):
                                       validators=[MinValueValidator(0)],
                                       help_text=_("有轨迹时按轨迹计算；无轨迹时可填写。"))
     counts = models.BooleanField(_("计入履职"), default=False, editable=False)
+    not_counted_reason = models.CharField(_("不计入原因"), max_length=300, blank=True, editable=False)
     note = models.TextField(_("巡河情况"), blank=True)
 
     class Meta:
@@ -679,10 +740,7 @@ class Patrol(DomainModel):
                 self.track = normalise_track(self.track)
             except ValueError as exc:
                 errors["track"] = str(exc)
-        if self.started_at and self.ended_at and self.ended_at <= self.started_at:
-            errors["ended_at"] = "结束时间须晚于开始时间。"
-        if self.started_at and self.started_at > timezone.now():
-            errors["started_at"] = "开始时间不能晚于现在。"
+        errors.update(patrol_math.time_errors(self.started_at, self.ended_at, timezone.now()))
         if self.segment_id and self.water_body_id and self.segment.water_body_id != self.water_body_id:
             errors["segment"] = "所选河段不属于所选水体。"
         if self.chief_id and self.water_body_id and "segment" not in errors and not self._chief_covers():
@@ -705,20 +763,32 @@ class Patrol(DomainModel):
         return self.water_body_id in bodies or self.segment_id is not None and self.segment_id in segments
 
     def compute(self, rule=None) -> None:
-        """Duration, distance from the track, and whether it counts under the level's rule (the
-        rule read once, or given; no rule for the level means every patrol counts)."""
+        """Duration, distance from the track, and whether it counts under the level's rule, and if
+        not why (the rule read once, or given; no rule for the level means every patrol counts)."""
         if self.started_at and self.ended_at:
             self.duration_minutes = patrol_math.duration_minutes(self.started_at, self.ended_at)
         if self.track:
             self.distance_km = patrol_math.rounded_km(patrol_math.track_km(self.track))
+        else:
+            self.track = None
+            if self._distance_from_cleared_track():
+                self.distance_km = None
         if not self.started_at or not self.chief_id:
             return
         if rule is None:
             rules = getattr(self, "_rules", None)
             rule = rules.get(self.chief.level) if rules is not None else \
                 PatrolRule.objects.filter(level=self.chief.level).first()
-        self.counts = True if rule is None else rule.counts(self.duration_minutes, self.distance_km,
-                                                              _patrol_month(self.started_at))
+        self.not_counted_reason = "" if rule is None else rule.not_counted_reason(
+            self.duration_minutes, self.distance_km, _patrol_month(self.started_at))
+        self.counts = not self.not_counted_reason
+
+    def _distance_from_cleared_track(self) -> bool:
+        """Whether the distance is the one the stored track gave and the track has been cleared
+        (the distance then goes with it, unless a new one is written)."""
+        stored = getattr(self, "_loaded_values", {})
+        return bool(stored.get("track")) and self.distance_km is not None \
+            and self.distance_km == stored.get("distance_km")
 
     def save(self, *args, **kwargs):
         if kwargs.get("update_fields") is None:
@@ -1183,7 +1253,7 @@ from openpark.core.limits import year_validators  # noqa: E402
 from . import enterprise_file as rules  # noqa: E402
 from .choices import (  # noqa: E402
     AcceptanceKind, CreditRatingLevel, EiaCategory, FacilityKind, FacilityStatus, InspectionKind, InspectionResult,
-    PenaltyStatus, PermitCategory, PermitStatus, RiskLevel,
+    PenaltyStatus, PermitCategory, RiskLevel,
 )
 
 WAN_YUAN = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -1242,18 +1312,16 @@ class DischargePermit(DomainModel):
     # The status, one rule (enterprise_file.permit_status) as a filter and on a row.
     @staticmethod
     def status_q(status: str, today=None) -> Q:
-        today = today or timezone.localdate()
-        until = rules.expiring_until(today)
-        return {PermitStatus.VALID: Q(expires_on__gt=until),
-                PermitStatus.EXPIRING: Q(expires_on__gte=today, expires_on__lte=until),
-                PermitStatus.EXPIRED: Q(expires_on__lt=today)}[status]
+        first, last = rules.status_bounds(status, today or timezone.localdate())
+        return Q(**({"expires_on__gte": first} if first else {}), **({"expires_on__lte": last} if last else {}))
 
     def status_on(self, today) -> str:
         return rules.permit_status(self.expires_on, today)
 
     @property
     def status(self) -> str:
-        return PermitStatus(self.status_on(timezone.localdate())).label if self.expires_on else ""
+        """有效, 即将到期（N 天后需申请延续）, 已过延续申请期限（N 天后到期） or 已过期, today."""
+        return rules.permit_status_text(self.expires_on, timezone.localdate()) if self.expires_on else ""
 
     status.fget.short_description = _("状态")
 

@@ -20,6 +20,11 @@ MAX_TRACK_POINTS = 5000
 # back and forth over itself, or wrong start/end times.
 MAX_PATROL_KMH = 30
 MAP_TRACK_POINTS = 200  # the most points of one track sent to the map
+# The longest one patrol lasts: a patrol is walked, cycled or sailed within a day; a longer one is a
+# mistyped end (2100-12-31 would count 39 million minutes towards the rule).
+MAX_PATROL_HOURS = 24
+# How far a recorded end may lie ahead of the server's clock (a phone's clock runs a little fast).
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def haversine_km(a, b) -> float:
@@ -121,6 +126,23 @@ def duration_minutes(started_at: datetime, ended_at: datetime) -> int:
     return max(0, int((ended_at - started_at).total_seconds() // 60))
 
 
+def time_errors(started_at: datetime | None, ended_at: datetime | None, now: datetime) -> dict[str, str]:
+    """{field: Chinese message} for a patrol's start and end: neither in the future (the end within
+    CLOCK_SKEW), the end after the start, and at most MAX_PATROL_HOURS between them."""
+    errors = {}
+    if started_at and started_at > now:
+        errors["started_at"] = "开始时间不能晚于现在。"
+    if ended_at and ended_at > now + CLOCK_SKEW:
+        errors["ended_at"] = "结束时间不能晚于现在。"
+    elif started_at and ended_at and ended_at <= started_at:
+        errors["ended_at"] = "结束时间须晚于开始时间。"
+    elif started_at and ended_at and ended_at - started_at > timedelta(hours=MAX_PATROL_HOURS):
+        hours = (ended_at - started_at).total_seconds() / 3600
+        errors["ended_at"] = (f"一次巡河不能超过 {MAX_PATROL_HOURS} 小时（现为 {hours:,.1f} 小时），"
+                              "请核对结束时间。")
+    return errors
+
+
 def parse_months(text) -> list[int]:
     """The months a rule is active in, from "1-12", "3-11", "1,3,5-7" or "1、2、12" (a list of
     numbers is read as it is); ValueError in Chinese when a month is not 1–12 or none is given."""
@@ -157,12 +179,26 @@ def months_text(months) -> str:
     return "、".join(f"{a}-{b}" if a != b else str(a) for a, b in runs)
 
 
+def not_counted_reason(minutes: int | None, km, month: int, min_minutes: int, min_km, active_months) -> str:
+    """Why a patrol does not count under its rule, in Chinese ("" when it counts): outside the
+    rule's active months, shorter than its minimum minutes, without a known distance or shorter
+    than its minimum kilometres. Every reason that applies, joined."""
+    reasons = []
+    if month not in set(active_months):
+        reasons.append(f"{month} 月不在巡河规定的适用月份（{months_text(active_months) or '无'}）内")
+    if minutes is None or minutes < min_minutes:
+        reasons.append(f"时长{'未知' if minutes is None else f' {minutes} 分钟'}，不足 {min_minutes} 分钟")
+    if km is None:
+        reasons.append("没有巡河距离（无轨迹，也未填写距离）")
+    elif Decimal(str(km)) < Decimal(str(min_km)):
+        reasons.append(f"距离 {Decimal(str(km)):.2f} 千米，不足 {Decimal(str(min_km)):.2f} 千米")
+    return "；".join(reasons)
+
+
 def meets_rule(minutes: int | None, km, month: int, min_minutes: int, min_km, active_months) -> bool:
     """Whether a patrol counts: at least the minimum minutes and kilometres, in an active month.
     A patrol without a known distance does not count."""
-    if minutes is None or km is None:
-        return False
-    return month in set(active_months) and minutes >= min_minutes and Decimal(str(km)) >= Decimal(str(min_km))
+    return not not_counted_reason(minutes, km, month, min_minutes, min_km, active_months)
 
 
 def period_start(period: str, today: date) -> date:
@@ -175,3 +211,39 @@ def period_start(period: str, today: date) -> date:
 def behind(required: int, done: int) -> int:
     """How many patrols a chief still owes this period."""
     return max(0, required - done)
+
+
+# Behind on patrols (巡河未达标) ------------------------------------------------------------------
+#
+# The rule: a chief is behind when
+#   1. the patrols still owed this period are more than the days left in it, today included: a
+#      chief makes at most one counting patrol a day, so the period can no longer be met; or
+#   2. the last completed period ended with patrols owed (its rule active then).
+# So nobody is behind for having no patrol yet on the first days of a period: a chief who must
+# patrol once a month is behind only once the month is over without a patrol (for the whole next
+# month, as its record), or, for four a month, from the day fewer than four days are left.
+# `services.chiefs_with_duty` computes it for the page, the dashboard, the alert and the API.
+
+
+def period_end(period: str, today: date) -> date:
+    """The last day of the period a rule counts in: this week's Sunday, or the month's last day."""
+    start = period_start(period, today)
+    if period == "week":
+        return start + timedelta(days=6)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def previous_period_start(period: str, today: date) -> date:
+    """The first day of the period before today's."""
+    return period_start(period, period_start(period, today) - timedelta(days=1))
+
+
+def days_left(period: str, today: date) -> int:
+    """The days left in today's period, today included."""
+    return (period_end(period, today) - today).days + 1
+
+
+def is_behind(owed: int, left: int, owed_before: int = 0) -> bool:
+    """Whether a chief is behind (the rule above): `owed` patrols still missing this period with
+    `left` days left in it, `owed_before` missing at the end of the last period."""
+    return owed > left or owed_before > 0

@@ -15,7 +15,7 @@ from openpark.core.scoping import scope_queryset
 from openpark.core.states import TransitionError
 
 from . import water_quality
-from .choices import ALL_STAGES, MeasureStatus, OutfallStage, PlanType, SampleKind, WaterBodyKind
+from .choices import ALL_STAGES, MeasureStatus, OutfallStage, SampleKind, WaterBodyKind
 from .models import Measure, Measurement, MonitoringSite, Outfall, OutfallSample, RemediationPlan, Tracing, WaterSample
 
 
@@ -75,16 +75,15 @@ def submit_closeout(outfall: Outfall, name: str, user, note: str = "", evidence=
 
 
 def abolish(outfall: Outfall, name: str, user, note: str = "", evidence=()):
-    """取缔: only an outfall whose plan says so."""
-    _check_plan_type(outfall, PlanType.ABOLISH)
+    """取缔: only an outfall whose plan says so (the transition's condition, `models.abolish_refusal`)."""
     return outfall.machine.apply(outfall, name, user, note, evidence, usage_status="out_of_use")
 
 
 def merge(outfall: Outfall, name: str, user, note: str = "", evidence=(), merged_into=None):
-    """合并: the outfall joins another one, named; its plan must say so."""
+    """合并: the outfall joins another one, named; its plan must say so (the transition's condition,
+    `models.merge_refusal`, checked before this runs)."""
     if merged_into is None:
         raise ValidationError("请选择并入排口。")
-    _check_plan_type(outfall, PlanType.MERGE)
     if user is not None and not scope_queryset(Outfall.objects.filter(pk=merged_into.pk), user).exists():
         raise ValidationError("只能并入您可查看的排口。")
     message = outfall.merge_target_error(merged_into)
@@ -92,12 +91,6 @@ def merge(outfall: Outfall, name: str, user, note: str = "", evidence=(), merged
         raise ValidationError(message)
     return outfall.machine.apply(outfall, name, user, note, evidence, merged_into=merged_into,
                                  usage_status="out_of_use")
-
-
-def _check_plan_type(outfall: Outfall, plan_type: str) -> None:
-    plan = RemediationPlan.objects.filter(outfall=outfall).first()
-    if plan is None or plan.plan_type != plan_type:
-        raise TransitionError(f"只有整治方案类型为“{PlanType(plan_type).label}”的排口才能{PlanType(plan_type).label}。")
 
 
 # The park's counts ------------------------------------------------------------------------------
@@ -128,7 +121,7 @@ def outfalls_finished(counts: dict[str, int]) -> int:
 
 from datetime import datetime, time, timedelta  # noqa: E402
 
-from django.db.models import Case, F, IntegerField, Q, Value, When  # noqa: E402
+from django.db.models import BooleanField, Case, F, IntegerField, Q, Value, When  # noqa: E402
 
 from . import patrols as patrol_math  # noqa: E402
 from .choices import ProblemState  # noqa: E402
@@ -136,17 +129,18 @@ from .models import EnvironmentProblem, Patrol, PatrolRule, RiverChief  # noqa: 
 
 
 def recount_patrols(level: str) -> int:
-    """Whether each patrol of the level's chiefs counts, again, after its rule changed: read in one
-    query, computed by the rule, the changed ones written in bulk. Returns how many changed."""
+    """Whether each patrol of the level's chiefs counts, and why not, again, after its rule changed:
+    read in one query, computed by the rule, the changed ones written in bulk. Returns how many
+    changed."""
     rule = PatrolRule.objects.filter(level=level).first()
     rows = Patrol.objects.filter(chief__level=level).values_list("pk", "duration_minutes", "distance_km",
-                                                                 "started_at", "counts")
+                                                                 "started_at", "counts", "not_counted_reason")
     changed = []
-    for pk, minutes, km, started_at, counted in rows.iterator(chunk_size=5000):
-        counts = True if rule is None else rule.counts(minutes, km, timezone.localtime(started_at).month)
-        if counts != counted:
-            changed.append(Patrol(pk=pk, counts=counts))
-    Patrol.objects.bulk_update(changed, ["counts"], batch_size=1000)
+    for pk, minutes, km, started_at, counted, reason_before in rows.iterator(chunk_size=5000):
+        reason = "" if rule is None else rule.not_counted_reason(minutes, km, timezone.localtime(started_at).month)
+        if (not reason) != counted or reason != reason_before:
+            changed.append(Patrol(pk=pk, counts=not reason, not_counted_reason=reason))
+    Patrol.objects.bulk_update(changed, ["counts", "not_counted_reason"], batch_size=1000)
     return len(changed)
 
 
@@ -154,30 +148,75 @@ def patrol_requirements(today=None) -> dict[str, tuple[int, object]]:
     """{level: (patrols required this period, the period's first day)} of each level whose rule is
     active this month."""
     today = today or timezone.localdate()
-    return {rule.level: (rule.times, patrol_math.period_start(rule.period, today))
-            for rule in PatrolRule.objects.all() if today.month in set(rule.active_months or ())}
+    return {level: (duty.times, duty.start) for level, duty in duty_periods(today).items() if duty.active}
+
+
+@dataclass(frozen=True)
+class DutyPeriod:
+    """A level's patrol duty on a day: this period and the one before (`patrols`, the rule of
+    being behind)."""
+    times: int
+    start: object  # this period's first day
+    left: int  # days left in it, today included
+    active: bool  # the rule asks for patrols this period
+    previous_start: object
+    previous_active: bool  # it asked for patrols in the period before
+
+
+def duty_periods(today=None) -> dict[str, DutyPeriod]:
+    """{level: its DutyPeriod} of each level with a rule (one query)."""
+    today = today or timezone.localdate()
+    periods = {}
+    for rule in PatrolRule.objects.all():
+        months = set(rule.active_months or ())
+        start = patrol_math.period_start(rule.period, today)
+        periods[rule.level] = DutyPeriod(
+            times=rule.times, start=start, left=patrol_math.days_left(rule.period, today),
+            active=today.month in months, previous_start=patrol_math.previous_period_start(rule.period, today),
+            previous_active=(start - timedelta(days=1)).month in months)
+    return periods
 
 
 def chiefs_with_duty(queryset=None, today=None):
     """The chiefs annotated with `required` (patrols their rule asks for this period, 0 when none),
-    `done` (counting patrols since the period began) and `owed` (how many are missing): one
-    aggregated query, whatever the number of chiefs."""
+    `done` (counting patrols since the period began), `owed` (how many are missing), `days_left`
+    (in the period, today included), the same of the period before (`required_before`,
+    `done_before`, `owed_before`) and `behind` (the rule in `patrols`: this period can no longer
+    be met, or the last one was not): one aggregated query, whatever the number of chiefs."""
     today = today or timezone.localdate()
-    requirements = patrol_requirements(today)
+    periods = duty_periods(today)
     queryset = RiverChief.objects.all() if queryset is None else queryset
-    if not requirements:
-        return queryset.annotate(required=Value(0, IntegerField()), done=Value(0, IntegerField()),
-                                 owed=Value(0, IntegerField()))
-    required = Case(*(When(level=level, then=Value(times)) for level, (times, _) in requirements.items()),
+    zero = Value(0, IntegerField())
+    if not periods:
+        return queryset.annotate(required=zero, done=zero, owed=zero, days_left=zero, required_before=zero,
+                                 done_before=zero, owed_before=zero, behind=Value(False, BooleanField()))
+
+    def by_level(values: dict):
+        return Case(*(When(level=level, then=Value(value)) for level, value in values.items()),
                     default=Value(0), output_field=IntegerField())
-    since = Q()
-    for level, (_, start) in requirements.items():
-        since |= Q(level=level, patrols__started_at__gte=_start_of(start))
-    done = Count("patrols", filter=Q(patrols__counts=True, patrols__is_deleted=False,
-                                     patrols__started_at__lt=_start_of(today + timedelta(days=1))) & since)
-    owed = Case(When(required__gt=F("done"), then=F("required") - F("done")), default=Value(0),
-                output_field=IntegerField())
-    return queryset.annotate(required=required, done=done).annotate(owed=owed)
+
+    since, before = Q(), Q()
+    for level, duty in periods.items():
+        since |= Q(level=level, patrols__started_at__gte=_start_of(duty.start))
+        before |= Q(level=level, patrols__started_at__gte=_start_of(duty.previous_start),
+                    patrols__started_at__lt=_start_of(duty.start))
+    counting = Q(patrols__counts=True, patrols__is_deleted=False)
+    done = Count("patrols", filter=counting & Q(patrols__started_at__lt=_start_of(today + timedelta(days=1)))
+                 & since)
+
+    def missing(required, made):
+        return Case(When(**{f"{required}__gt": F(made)}, then=F(required) - F(made)), default=Value(0),
+                    output_field=IntegerField())
+
+    return queryset.annotate(
+        required=by_level({level: duty.times if duty.active else 0 for level, duty in periods.items()}),
+        days_left=by_level({level: duty.left for level, duty in periods.items()}),
+        required_before=by_level({level: duty.times if duty.previous_active else 0
+                                  for level, duty in periods.items()}),
+        done=done, done_before=Count("patrols", filter=counting & before),
+    ).annotate(owed=missing("required", "done"), owed_before=missing("required_before", "done_before")).annotate(
+        behind=Case(When(Q(owed__gt=F("days_left")) | Q(owed_before__gt=0), then=Value(True)), default=Value(False),
+                    output_field=BooleanField()))
 
 
 def _start_of(day):
@@ -185,14 +224,15 @@ def _start_of(day):
 
 
 def chiefs_behind(queryset=None, today=None):
-    """The chiefs who have not yet made the patrols their rule asks for this period."""
-    return chiefs_with_duty(queryset, today).filter(owed__gt=0)
+    """The chiefs behind on their patrols (the rule in `patrols`)."""
+    return chiefs_with_duty(queryset, today).filter(behind=True)
 
 
-def duty_counts(today=None) -> dict[str, int]:
-    """How many chiefs have a patrol duty this period, and how many of them are behind."""
-    chiefs = chiefs_with_duty(today=today).filter(required__gt=0)
-    return {"with_duty": chiefs.count(), "behind": chiefs.filter(owed__gt=0).count()}
+def duty_counts(today=None, queryset=None) -> dict[str, int]:
+    """How many chiefs (of `queryset`, by default all) have a patrol duty (this period or the one
+    just completed), and how many of them are behind."""
+    chiefs = chiefs_with_duty(queryset, today=today).filter(Q(required__gt=0) | Q(required_before__gt=0))
+    return {"with_duty": chiefs.count(), "behind": chiefs.filter(behind=True).count()}
 
 
 def problem_counts_by_state(today=None) -> dict[str, int]:
@@ -376,8 +416,8 @@ from .models import (  # noqa: E402
 
 
 def permits_expiring(today: date | None = None, queryset=None):
-    """The live permits within 60 days of expiry or already expired on `today` (those whose
-    renewal is due), soonest expiry first: the panel, the list's 须办理延续 filter, the dashboard
+    """The live permits whose renewal is due on `today` (即将到期, 已过延续申请期限 or 已过期:
+    `enterprise_file.permit_status`), soonest expiry first: the panel, the list's 须办理延续 filter, the dashboard
     and the scheduled alerts read this one list. `queryset` narrows it (a user's scope, one
     enterprise)."""
     permits = DischargePermit.objects.all() if queryset is None else queryset

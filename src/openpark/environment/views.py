@@ -6,11 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from openpark.core import navigation
-from openpark.core.scoping import is_park_wide
+from openpark.core.scoping import is_park_wide, scope_queryset, scope_reaches
 
 from . import services, water_quality
 from .choices import ALL_STAGES, SAMPLE_CLASS_CHOICES, MeasureStatus, OutfallStage
-from .models import GOVERNMENT, Measure
+from .models import GOVERNMENT, Measure, Outfall, OutfallSample, RemediationPlan, Tracing
 
 OUTFALL_LIST = "environment:outfall_list"
 MEASURE_LIST = "environment:measure_list"
@@ -51,30 +51,40 @@ def dashboard(request):
 
 
 def outfall_panel(request, outfall):
-    """The outfall's 一口一策: who answers for it, its plan and measures, samples and traced sources."""
+    """The outfall's 一口一策: who answers for it, its plan and measures, samples and traced sources.
+    Every list keeps to what the viewer may see (a tracing to a source outside an enterprise
+    user's scope, an outfall of another enterprise merged into this one, are not shown)."""
     user = request.user
-    plan = getattr(outfall, "plan", None) if user.has_perm("environment.view_remediationplan") else None
-    if plan is not None and plan.is_deleted:
-        plan = None
+    plan = None
+    if user.has_perm("environment.view_remediationplan"):
+        plan = scope_queryset(RemediationPlan.objects.filter(outfall=outfall), user).first()
     measures = None
     if plan is not None and user.has_perm("environment.view_measure"):
-        measures = list(Measure.objects.filter(plan=plan).order_by("deadline", "pk"))
+        measures = list(scope_queryset(Measure.objects.filter(plan=plan), user).order_by("deadline", "pk"))
+    samples = tracings = None
+    if user.has_perm("environment.view_outfallsample"):
+        samples = scope_queryset(OutfallSample.objects.filter(outfall=outfall), user)
+    if user.has_perm("environment.view_tracing"):
+        tracings = scope_queryset(Tracing.objects.filter(outfall=outfall), user, through=("source",)
+                                  ).select_related("source")
     return {"key": "outfall", "title": "查、测、溯、治", "template": "environment/panels/outfall.html", "context": {
         "outfall": outfall, "government": outfall.responsible_party == GOVERNMENT and not outfall.enterprise_id,
-        "plan": plan, "measures": measures,
-        "samples": outfall.samples.all() if user.has_perm("environment.view_outfallsample") else None,
-        "tracings": outfall.tracings.select_related("source") if user.has_perm("environment.view_tracing") else None,
-        "merged": outfall.merged_outfalls.all(),
+        "plan": plan, "measures": measures, "samples": samples, "tracings": tracings,
+        "merged": scope_queryset(Outfall.objects.filter(merged_into=outfall), user),
+        "merged_into": scope_queryset(Outfall.objects.filter(pk=outfall.merged_into_id), user).first()
+        if outfall.merged_into_id else None,
         "may_add": {name: user.has_perm(f"environment.add_{name}")
                     for name in ("remediationplan", "measure", "outfallsample", "tracing")},
     }}
 
 
 def source_panel(request, source):
+    """The outfalls the source was traced to, those the viewer may see."""
     if not request.user.has_perm("environment.view_tracing"):
         return None
+    tracings = scope_queryset(Tracing.objects.filter(source=source), request.user, through=("outfall",))
     return {"key": "source-outfalls", "title": "溯源到的排口", "template": "environment/panels/source.html",
-            "context": {"tracings": source.tracings.select_related("outfall")}}
+            "context": {"tracings": tracings.select_related("outfall")}}
 
 
 def enterprise_outfalls_panel(request, enterprise):
@@ -94,10 +104,9 @@ from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from openpark.core.masking import visible_value  # noqa: E402
-from openpark.core.scoping import scope_queryset  # noqa: E402
 
 from .choices import ChiefLevel, ProblemSource, ProblemState  # noqa: E402
-from .models import Patrol, RiverChief  # noqa: E402
+from .models import Patrol, RiverChief, outlines_of  # noqa: E402
 
 PROBLEM_LIST = "environment:environmentproblem_list"
 LATEST_PATROLS = 10
@@ -121,51 +130,68 @@ def rivers_figures() -> dict:
 @login_required
 @permission_required("environment.view_riverchief", raise_exception=True)
 def patrol_duty(request):
-    """巡河履职: each chief whose rule asks for patrols this period, with how many are required, done
-    and still owed; `?behind=true` lists only those behind, `?level=` one level."""
-    chiefs = services.chiefs_with_duty().filter(required__gt=0)
+    """巡河履职: each chief whose rule asks for patrols this period or asked in the last one, with how
+    many are required, done and still owed, the days left, the last period's result and whether
+    the chief is behind (`patrols`); `?behind=true` lists only those behind, `?level=` one level."""
+    visible = _visible_chiefs(request.user)
+    if visible is None:
+        raise PermissionDenied("巡河履职仅向可查看河长的用户开放。")
+    chiefs = services.chiefs_with_duty(visible).filter(Q(required__gt=0) | Q(required_before__gt=0))
     level = request.GET.get("level", "")
     if level in ChiefLevel.values:
         chiefs = chiefs.filter(level=level)
     behind = request.GET.get("behind") == "true"
     if behind:
-        chiefs = chiefs.filter(owed__gt=0)
-    page = Paginator(chiefs.order_by("-owed", "level", "name"), 50).get_page(request.GET.get("page"))
+        chiefs = chiefs.filter(behind=True)
+    page = Paginator(chiefs.order_by("-behind", "-owed", "level", "name"), 50).get_page(request.GET.get("page"))
     requirements = services.patrol_requirements()
     return render(request, "environment/patrol_duty.html", {
         "title": "巡河履职", "breadcrumbs": navigation.breadcrumbs(("巡河履职", ""), module="environment"),
         "page": page, "behind": behind, "level": level, "levels": ChiefLevel.choices,
         "periods": [(ChiefLevel(lv).label, times, start) for lv, (times, start) in requirements.items()],
-        "counts": services.duty_counts(),
+        "counts": services.duty_counts(queryset=visible),
     })
 
 
-def _latest_patrols(user, **lookup):
-    if not user.has_perm("environment.view_patrol"):
+def _visible_chiefs(user):
+    """The river chiefs the user may see, as on their list (the core's scoping); None for a user
+    who may see none: no permission, or a scope (an enterprise's, a steward's) that reaches no chief."""
+    if not user.has_perm("environment.view_riverchief") or not scope_reaches(RiverChief, user):
         return None
-    return list(Patrol.objects.filter(**lookup).select_related("chief", "water_body", "segment__water_body")
+    return scope_queryset(RiverChief.objects.all(), user)
+
+
+def _latest_patrols(user, **lookup):
+    """The latest patrols the user may see, as on the patrol list; None for a user who may see none."""
+    if not user.has_perm("environment.view_patrol") or not scope_reaches(Patrol, user):
+        return None
+    return list(scope_queryset(Patrol.objects.filter(**lookup), user)
+                .select_related("chief", "water_body", "segment__water_body")
+                .defer("track", *outlines_of("water_body", "segment", "segment__water_body"))
                 .order_by("-started_at", "-pk")[:LATEST_PATROLS])
+
+
+def _rivers_panel(request, chiefs, patrols, patrol_url) -> dict | None:
+    visible = _visible_chiefs(request.user)
+    if visible is None:
+        return None
+    return {"key": "rivers", "title": "河长与巡河", "template": "environment/panels/rivers.html", "context": {
+        "chiefs": list((visible & chiefs).distinct().order_by("level", "name")), "patrols": patrols,
+        "patrol_url": patrol_url,
+    }}
 
 
 def water_body_rivers_panel(request, water_body):
     """The water body's chiefs (of the body or of its segments) and its latest patrols."""
-    if not request.user.has_perm("environment.view_riverchief"):
-        return None
-    chiefs = RiverChief.objects.filter(Q(water_bodies=water_body) | Q(segments__water_body=water_body)).distinct()
-    return {"key": "rivers", "title": "河长与巡河", "template": "environment/panels/rivers.html", "context": {
-        "chiefs": list(chiefs.order_by("level", "name")), "patrols": _latest_patrols(request.user, water_body=water_body),
-        "patrol_url": f"{reverse('environment:patrol_list')}?water_body={water_body.pk}",
-    }}
+    chiefs = RiverChief.objects.filter(Q(water_bodies=water_body) | Q(segments__water_body=water_body))
+    return _rivers_panel(request, chiefs, _latest_patrols(request.user, water_body=water_body),
+                         f"{reverse('environment:patrol_list')}?water_body={water_body.pk}")
 
 
 def segment_rivers_panel(request, segment):
-    if not request.user.has_perm("environment.view_riverchief"):
-        return None
-    chiefs = RiverChief.objects.filter(Q(segments=segment) | Q(water_bodies=segment.water_body_id)).distinct()
-    return {"key": "rivers", "title": "河长与巡河", "template": "environment/panels/rivers.html", "context": {
-        "chiefs": list(chiefs.order_by("level", "name")), "patrols": _latest_patrols(request.user, segment=segment),
-        "patrol_url": f"{reverse('environment:patrol_list')}?water_body={segment.water_body_id}",
-    }}
+    chiefs = RiverChief.objects.filter(Q(segments=segment) | Q(water_bodies=segment.water_body_id))
+    return _rivers_panel(request, chiefs, _latest_patrols(request.user, segment=segment),
+                         f"{reverse('environment:patrol_list')}?water_body={segment.water_body_id}")
 
 
 def chief_panel(request, chief):
@@ -173,7 +199,8 @@ def chief_panel(request, chief):
     duty = services.chiefs_with_duty(RiverChief.objects.filter(pk=chief.pk)).first()
     return {"key": "chief", "title": "负责河湖与巡河履职", "template": "environment/panels/chief.html", "context": {
         "phone": visible_value(chief, "phone", request.user),
-        "water_bodies": list(chief.water_bodies.all()), "segments": list(chief.segments.select_related("water_body")),
+        "water_bodies": list(chief.water_bodies.defer("geometry")),
+        "segments": list(chief.segments.select_related("water_body").defer("geometry", *outlines_of("water_body"))),
         "duty": duty, "patrols": _latest_patrols(request.user, chief=chief),
         "patrol_url": f"{reverse('environment:patrol_list')}?chief={chief.pk}",
         "may_add_patrol": request.user.has_perm("environment.add_patrol"),
@@ -295,6 +322,7 @@ FILE_SECTION_PERMISSION = "environment.view_dischargepermit"
 
 def _permit_rows(permits, today) -> list[dict]:
     return [{"permit": p, "status": PermitStatus(p.status_on(today)), "renewal_due_on": p.renewal_due_on,
+             "text": enterprise_file.permit_status_text(p.expires_on, today),
              "days_left": enterprise_file.days_left(p.expires_on, today)} for p in permits]
 
 
@@ -355,8 +383,9 @@ def permit_section(user) -> dict:
         "statuses": [{"label": status.label, "count": counts[status.value], "url": f"{base}?status={status.value}"}
                      for status in PermitStatus],
         "due": _permit_rows(services.permits_expiring(today)[:20], today),
-        "due_count": counts[PermitStatus.EXPIRING] + counts[PermitStatus.EXPIRED],
+        "due_count": counts[PermitStatus.EXPIRING] + counts[PermitStatus.RENEWAL_LATE] + counts[PermitStatus.EXPIRED],
         "due_url": f"{base}?renewal_due=true", "renewal_days": enterprise_file.RENEWAL_DAYS,
+        "notice_days": enterprise_file.RENEWAL_NOTICE_DAYS,
     }}
 
 
@@ -407,3 +436,13 @@ def alerts_section(request, role):
     return {"key": "environment-alerts", "title": "智慧环保：待办提醒", "template": "environment/home_section.html",
             "context": {"rows": rows, "dashboard_url": reverse("environment:dashboard"),
                         "map_url": reverse("environment:map")}}
+
+
+def own_reminders_section(request, role):
+    """On an enterprise user's and a steward's home page: what waits on them in 智慧环保 (permits
+    to renew, open problems and their deadlines, overdue measures), their own records only."""
+    if not alerts.shown_own_to(request.user, role):
+        return None
+    return {"key": "environment-reminders", "title": "智慧环保：待办提醒",
+            "template": "environment/home_reminders.html",
+            "context": {"rows": alerts.own_reminders(request.user, role), "role": role.slug}}

@@ -135,6 +135,15 @@ class Parameter:
     has_multiple: bool = True  # 超标倍数 is computed
     synonyms: tuple[str, ...] = ()
     unit: str = "mg/L"
+    most: float | None = None  # the largest value taken; by default MOST_TIMES_LIMIT times its largest limit
+
+    @property
+    def ceiling(self) -> float:
+        """The largest value accepted: no river, lake or outfall water measures more (a larger one is
+        a wrong unit or a typing error, and would overflow the exceedance multiple)."""
+        if self.most is not None:
+            return self.most
+        return max((*self.limits, *(self.lake_limits or ()))) * MOST_TIMES_LIMIT
 
     @property
     def below_detection_class(self) -> int:
@@ -142,10 +151,13 @@ class Parameter:
         return WaterClass.WORSE_THAN_V if self.rule == AT_LEAST else WaterClass.I
 
 
+# Untreated sewage holds a few hundred times a class V limit (COD 400 mg/L is ten times 40); ten
+# thousand times is beyond any water, however polluted.
+MOST_TIMES_LIMIT = 10_000
 PARAMETERS = (
-    Parameter("ph", "pH", (6, 9), rule=RANGE, has_multiple=False, unit="无量纲",
+    Parameter("ph", "pH", (6, 9), rule=RANGE, has_multiple=False, unit="无量纲", most=14,
               synonyms=("pH值", "酸碱度")),
-    Parameter("dissolved_oxygen", "溶解氧", (7.5, 6, 5, 3, 2), rule=AT_LEAST, has_multiple=False,
+    Parameter("dissolved_oxygen", "溶解氧", (7.5, 6, 5, 3, 2), rule=AT_LEAST, has_multiple=False, most=50,
               synonyms=("DO",)),
     Parameter("permanganate_index", "高锰酸盐指数", (2, 4, 6, 10, 15),
               synonyms=("CODMn", "COD-Mn", "COD_Mn", "高锰酸钾指数", "IMn")),
@@ -213,7 +225,23 @@ _BELOW_WITH_LIMIT = re.compile(
     rf"|(?:nd|未检出)\(?[<≤]?({_DECIMAL})\)?"  # ND(0.01), 未检出(<0.01), ND0.01
 )
 _PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "/", "\\"})
-_JUNK = str.maketrans({",": None, " ": None, "\u3000": None, "\u2212": "-", "＜": "<"})
+_JUNK = str.maketrans({" ": None, "\u3000": None, "\u2212": "-", "＜": "<"})
+# Thousands grouped beyond doubt: two groups or more ("12,345,678"), or a group and a decimal point
+# ("1,234.5"). "1,500" is not read: a decimal comma (1.5) and a thousands one (1500) write it alike.
+_SURELY_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:(?:,\d{3}){2,}(?:\.\d*)?|,\d{3}\.\d*)")
+
+
+def without_commas(text: str, written) -> str:
+    """The number text with its thousands commas dropped when they cannot be anything else
+    ("1,234.5", "12,345,678"); ValueError in Chinese for any other comma ("0,5", "12,34", "1,500",
+    "0,05L"), never read as a thousands separator (which would make 0,5 five). Full-width commas
+    are commas (after NFKC)."""
+    if "," not in text:
+        return text
+    if _SURELY_GROUPED.fullmatch(text):
+        return text.replace(",", "")
+    raise ValueError(f"“{str(written).strip()}”含有逗号：请用小数点“.”，不要用逗号（如 0.5，不要写 0,5；"
+                     "千位也不要加逗号）")
 
 
 def parse_measurement(value, scale: Decimal = ONE) -> Measurement | None:
@@ -231,7 +259,7 @@ def parse_measurement(value, scale: Decimal = ONE) -> Measurement | None:
         return Measurement(_checked(number, value, scale))
     if not isinstance(value, str):
         raise ValueError(f"“{value}”不是数值")
-    text = unicodedata.normalize("NFKC", value).translate(_JUNK).strip().lower()
+    text = without_commas(unicodedata.normalize("NFKC", value).translate(_JUNK).strip().lower(), value)
     if not text or text in _PLACEHOLDERS:
         return None
     if _PLAIN.fullmatch(text):
@@ -266,8 +294,12 @@ def measurement(parameter, value, scale: Decimal = ONE) -> Measurement | None:
     if found is not None and parameter.rule == RANGE:
         if found.below_detection:
             raise ValueError(f"{parameter.name}不能记为未检出")
-        if found.value > 14:
+        if found.value > parameter.ceiling:
             raise ValueError(f"“{found.value:g}”不是有效的 pH 值（0–14）")
+    if found is not None and found.value is not None and found.value > parameter.ceiling:
+        unit = "" if parameter.unit == "无量纲" else f" {parameter.unit}"
+        raise ValueError(f"“{found.value:g}”超出{parameter.name}的合理范围（不超过 {parameter.ceiling:,g}{unit}），"
+                         "请核对数值和单位")
     return found
 
 
@@ -325,11 +357,16 @@ def exceedance_label(parameter, multiple=None) -> str:
     parameter = parameter_of(parameter)
     if not parameter.has_multiple or multiple is None:
         return parameter.name
-    hundredths = int(_hundredths(multiple))
+    hundredths = _hundredths(multiple)
+    if not abs(hundredths) < LARGEST_EXACT_HUNDREDTHS:  # beyond whole hundredths: as the number writes itself
+        return f"{parameter.name}({float(multiple):.2f}倍)"
+    hundredths = int(hundredths)
     return f"{parameter.name}({hundredths // 100}.{hundredths % 100:02d}倍)"
 
 
 EXCEEDANCE_SEPARATOR = "、"
+# The multiples in hundredths that the vectorised path writes as int64 (2**53: exact as floats, too).
+LARGEST_EXACT_HUNDREDTHS = 2.0 ** 53
 
 
 # ---------------------------------------------------------------- one sample at a time
@@ -438,9 +475,15 @@ class GradedTable:
             if not rows.size:
                 continue
             if parameter.has_multiple:
-                hundredths = _hundredths(self.multiples[parameter.key][rows]).astype(np.int64)
+                multiples = self.multiples[parameter.key][rows]
+                with np.errstate(over="ignore"):  # a huge multiple's hundredths are infinite: written below
+                    hundredths = _hundredths(multiples)
+                exact = np.abs(hundredths) < LARGEST_EXACT_HUNDREDTHS
+                hundredths = np.where(exact, hundredths, 0).astype(np.int64)
                 labels = (f"{parameter.name}(" + (hundredths // 100).astype(text) + "."
                           + np.strings.zfill((hundredths % 100).astype(text), 2) + "倍)")
+                if not exact.all():  # beyond int64: written one by one, as `exceedance_label` writes them
+                    labels[~exact] = [exceedance_label(parameter, m) for m in multiples[~exact].tolist()]
             else:
                 labels = np.full(rows.size, exceedance_label(parameter), dtype=text)
             before = texts[rows]

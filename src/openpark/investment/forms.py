@@ -79,7 +79,8 @@ class AdvanceForm(TransitionForm):
             if name not in needed:
                 del self.fields[name]
         if stages.DAY in needed:
-            self.fields["on"].help_text = "必填"
+            self.fields["on"].help_text = ""
+            self.mark_needed("on")
 
 
 class ResolveForm(forms.Form):

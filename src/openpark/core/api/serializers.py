@@ -7,7 +7,7 @@ from rest_framework.settings import api_settings
 from ..fields import IdPrimaryKeyRelatedField, SafeJSONSerializerField, USCCField, USCCSerializerField
 from ..models import REASON_MAX_LENGTH, REASON_MISSING, REASON_REQUIRED, ChangeRecord, Grid, TaskRun
 from ..masking import hidden_fields, is_masked, mask_value, withheld_fields
-from ..scoping import scope_queryset
+from ..registry import choosable
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):
@@ -42,7 +42,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if hasattr(queryset.model, "is_deleted"):
                 queryset = queryset.filter(is_deleted=False)
             if request is not None:
-                queryset = scope_queryset(queryset, request.user)
+                queryset = choosable(queryset, request.user)
             target.queryset = queryset
         return fields
 
@@ -104,7 +104,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
 def validate_model(instance, exclude: set[str]) -> None:
     """`Model.full_clean` without the field checks the serializer has made: `clean()`, then
     uniqueness and the Meta constraints over the fields not excluded. Raises every error found."""
-    errors = {}
+    errors = instance.clean_text(exclude) if hasattr(instance, "clean_text") else {}
     for check in (instance.clean, lambda: instance.validate_unique(exclude=exclude),
                   lambda: instance.validate_constraints(exclude=exclude)):
         try:

@@ -1,6 +1,7 @@
 // The environment map (环保地图): water bodies and segments, outfalls by stage, monitoring sites by
 // their latest class and the last patrol tracks, from /environment/map/data/; no basemap needed.
-// Every text reaches Leaflet through OpenPark.escapeHtml (openpark.js), as on the enterprise map.
+// Every text reaches Leaflet through OpenPark.escapeHtml (openpark.js), as on the enterprise map, or
+// as an element's textContent (the names along the rivers).
 (function () {
   "use strict";
   var element = document.getElementById("map");
@@ -25,6 +26,22 @@
     layer.bindPopup(popup(feature.properties));
   }
 
+  // A water body's or segment's name, always shown at its point along the line (label_at): an
+  // element whose text is the name (never markup), in the line's colour; a water body's name right
+  // of its line, a segment's left of it. It belongs to the layer, and goes when the layer is off.
+  function labels(data) {
+    var water = data.key === "waters";
+    return data.features.features.filter(function (feature) {
+      return feature.properties.label && feature.properties.label_at;
+    }).map(function (feature) {
+      var p = feature.properties, element = OpenPark.node("span", null, p.label);
+      element.style.color = p.colour;
+      return L.tooltip({ permanent: true, interactive: false, direction: water ? "right" : "left",
+                         offset: water ? [6, 0] : [-6, 0], className: "map-label map-label-" + data.key })
+        .setLatLng([p.label_at[1], p.label_at[0]]).setContent(element);
+    });
+  }
+
   // Outfalls are small dots ringed in white; monitoring sites larger, ringed in dark grey, so that a
   // green outfall (closed) and a green site (class III) are told apart.
   function circle(feature, latlng) {
@@ -37,21 +54,23 @@
   var STYLES = {
     waters: function (feature) {
       var p = feature.properties;
-      return { color: "#3b8fd9", weight: p.yangtze ? 9 : 4, opacity: p.yangtze ? 0.55 : 0.85,
-               fillColor: "#3b8fd9", fillOpacity: p.lake ? 0.3 : 0 };
+      return { color: p.colour, weight: p.yangtze ? 9 : 4, opacity: p.yangtze ? 0.55 : 0.85,
+               fillColor: p.colour, fillOpacity: p.lake ? 0.3 : 0 };
     },
-    segments: function () { return { color: "#0b5394", weight: 2, opacity: 0.9 }; },
+    segments: function (feature) { return { color: feature.properties.colour, weight: 2.5, opacity: 0.95 }; },
     patrols: function (feature) {
-      return { color: "#7d4fb3", weight: 2, opacity: 0.75, dashArray: feature.properties.counts ? null : "6 5" };
+      return { color: feature.properties.colour, weight: 2, opacity: 0.75,
+               dashArray: feature.properties.counts ? null : "6 5" };
     }
   };
 
   function layerOf(data) {
-    return L.geoJSON(data.features, {
+    var shapes = L.geoJSON(data.features, {
       style: STYLES[data.key],
       pointToLayer: circle,
       onEachFeature: bind
     });
+    return L.featureGroup([shapes].concat(labels(data)));
   }
 
   function swatch(item) {

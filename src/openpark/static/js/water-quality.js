@@ -17,7 +17,10 @@
     } : undefined
   }];
   var chart = echarts.init(holder);
+  // Drawn at once, not animated in: a chart captured or printed while the line was still being
+  // drawn from left to right showed only its first samples.
   chart.setOption({
+    animation: false,
     tooltip: {
       trigger: "axis",
       formatter: OpenPark.axisTooltip(function (param) {
@@ -25,7 +28,7 @@
         return label(param.value) + (text ? "（超标：" + text + "）" : "");
       })
     },
-    grid: { left: 50, right: 30, top: 20, bottom: 30, containLabel: true },
+    grid: { left: 50, right: 70, top: 20, bottom: 30, containLabel: true },
     xAxis: { type: "category", data: data.times },
     yAxis: { type: "value", min: 1, max: 6, interval: 1, inverse: true, axisLabel: { formatter: label } },
     visualMap: { show: false, dimension: 1, pieces: [
