@@ -2,6 +2,7 @@
 import pytest
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from openpark.community import services
 from openpark.community.demo import EAST, NORTH, SOUTH, WEST
@@ -78,3 +79,20 @@ def test_the_demo_rider_sees_their_points(client):
     response = client.get(reverse("community:my_points"))
     assert response.status_code == 200 and response.context["balance"] == rider.points
     assert response.context["entries"]
+
+
+def test_the_cockpit_tile_counts_what_its_lists_show(make_user, client_for):
+    client = client_for(make_user("leader"))
+    response = client.get(reverse("cockpit"))
+    panel = next(panel for tile, panel in response.context["panels"] if tile.key == "community")
+    shown = {figure.label: figure for figure in panel.figures}
+    assert shown["从业人员"].value == Worker.objects.count() and shown["党员"].value == 32
+    assert shown["服务站点"].value == 69
+    year = timezone.localdate().year
+    assert shown["本年活动"].value == Activity.objects.filter(held_on__year=year).count()
+    listed = client.get(shown["党员"].url)
+    assert listed.status_code == 200 and len(listed.context["rows"]) == 32
+    ledger = client.get(shown["本年发放积分"].url)
+    assert ledger.status_code == 200
+    assert shown["本年发放积分"].value == sum(LedgerEntry.objects.filter(kind="grant", on__year=year)
+                                          .values_list("points", flat=True))

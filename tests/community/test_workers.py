@@ -92,3 +92,9 @@ def test_the_edit_form_shows_a_masked_phone_and_keeps_the_stored_one(make_user, 
     assert response.status_code == 302, response.context["form"].errors
     worker.refresh_from_db()
     assert worker.phone == "13900139000" and worker.id_number == ID_NUMBER and worker.note == "已核实"
+
+
+def test_a_worker_stored_under_another_digest_algorithm_is_still_found(settings, make_user, client_for, worker):
+    settings.OPENPARK_DIGEST_ALGORITHM = "sm3"
+    response = client_for(make_user("community")).get(reverse("community:worker_list"), {"phone": "13900139000"})
+    assert [obj.pk for obj, _ in response.context["rows"]] == [worker.pk]

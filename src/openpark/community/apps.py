@@ -13,6 +13,7 @@ class CommunityConfig(AppConfig):
 
         from openpark.core.demo_users import bind_first_grid, register_demo_binding
 
+        from . import cockpit
         from . import declarations  # noqa: F401  (the declared models)
         from .demo import link_demo_rider
 
@@ -21,6 +22,7 @@ class CommunityConfig(AppConfig):
             link_demo_rider(user)
 
         register_demo_binding("grid", bind_demo_rider)
+        cockpit.register()
 
         navigation.register(Module("community", "新就业群体", 50, (
             MenuItem("附近驿站", "community:nearest_stations", "community.view_station", order=5),

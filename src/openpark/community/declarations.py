@@ -1,5 +1,5 @@
 """新就业群体's declared models (see `openpark.core.registry`)."""
-from openpark.core.generic import ModelPages
+from openpark.core.generic import ModelPages, SharedPages
 from openpark.core.registry import Api, Menu
 
 from . import filters, forms
@@ -8,17 +8,8 @@ from .models import Activity, LedgerEntry, Organisation, Participation, Redempti
 from .views import activity_panel, worker_panel
 
 MODULE = "community"
-
-
-class SharedPages(ModelPages):
-    """What every worker may look up (the stations, the activities, the catalogue): no one's
-    personal records, so whoever may view them sees them all, a grid worker included."""
-
-    def scoped(self, user):
-        return self.model.objects.all()
-
-    def scoped_deleted(self, user):
-        return self.model.all_objects.filter(is_deleted=True)
+# The stations, the activities and the catalogue are what every worker may look up (no one's
+# personal records): shared pages, seen whole by whoever may view them, a grid worker included.
 
 
 organisation_pages = ModelPages(

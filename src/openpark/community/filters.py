@@ -1,12 +1,13 @@
 import django_filters
 
+from openpark.core import crypto
 from openpark.core.filters import DATE_INPUT, SearchFilterSet
 from openpark.enterprises.models import Enterprise
 
 from .choices import ActivityKind, EntryKind, JobType, OrganisationKind, RedemptionState, StationKind, StationTier
 from .models import (
     Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker,
-    phone_digest,
+    normalise_phone,
 )
 
 
@@ -61,7 +62,8 @@ class WorkerFilterSet(SearchFilterSet):
         value = (value or "").strip()
         if not value:
             return queryset
-        return queryset.filter(phone_digest=phone_digest(value))
+        # under any digest algorithm the platform has used, so that switching to SM3 finds old rows
+        return queryset.filter(phone_digest__in=crypto.candidate_digests(normalise_phone(value)))
 
 
 class ActivityFilterSet(SearchFilterSet):
