@@ -317,3 +317,18 @@ def test_every_app_s_one_line_texts_are_cleaned_by_the_model():
     zone.full_clean()
     assert zone.name == "城北片区"
     assert visible_line(" \u200e七圩港\u2069 ") == "七圩港"
+
+
+def test_grading_samples_reads_the_water_body_s_kind_not_its_outline(yangtze):
+    from openpark.environment.services import grade_samples_by_id
+
+    yangtze.geometry = river(5000)
+    yangtze.save()
+    site = MonitoringSite.objects.create(code="ZD01", name="城南断面", water_body=yangtze)
+    sample = WaterSample.objects.create(site=site, sampled_at=timezone.now() - timedelta(days=1))
+    Measurement.objects.create(sample=sample, parameter="ammonia_nitrogen", value=D("1.2"))
+    with CaptureQueriesContext(connection) as captured:
+        assert grade_samples_by_id([sample.pk]) == 1
+    assert not [q for q in captured.captured_queries if '"environment_waterbody"."geometry"' in q["sql"]]
+    sample.refresh_from_db()
+    assert sample.water_class == 4

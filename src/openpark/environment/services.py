@@ -306,7 +306,8 @@ def grade_samples_by_id(sample_ids) -> int:
     if not ids:
         return 0
     samples = [sample for chunk in chunks(ids)
-               for sample in WaterSample.all_objects.filter(pk__in=chunk).select_related("site__water_body")]
+               for sample in WaterSample.all_objects.filter(pk__in=chunk)
+               .select_related("site__water_body").defer("site__water_body__geometry")]  # its kind, not its outline
     by_pk = {sample.pk: sample for sample in samples}
     measurements = [item for chunk in chunks(ids) for item in Measurement.objects.filter(sample_id__in=chunk)]
     for item in measurements:
