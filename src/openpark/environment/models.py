@@ -904,6 +904,9 @@ class EnvironmentProblem(DomainModel):
 
     @property
     def overdue(self) -> bool:
+        known = self.__dict__.get("overdue_now")  # as a list page found it for its rows, by this rule
+        if known is not None:
+            return known
         if self.state == P.RECTIFIED and self.pk is not None:
             return type(self).all_objects.filter(pk=self.pk).filter(self.overdue_q()).exists()
         return bool(self.deadline) and self.state not in PROBLEM_DONE_STATES and \
