@@ -498,7 +498,8 @@ def test_a_renewal_applied_for_leaves_the_renewal_reminders(make_user, client_fo
     assert record.number in client.get(listed, {"status": "renewal_applied"}).content.decode()
     for status in ("renewal_due", "renewal_late"):
         assert record.number not in client.get(listed, {"status": status}).content.decode()
-    assert ChangeRecord.objects.filter(object_id=str(record.pk)).count() >= 1
+    change = ChangeRecord.objects.filter(object_id=str(record.pk), action="update").latest("time")
+    assert "renewal_applied_on" in (change.after or {}) and change.user == user
     assert "已申请延续日期" in client.get(record.get_absolute_url()).content.decode()
     page = client.get(listed).content.decode()
     assert 'name="renewal_due"' not in page and "已申请延续" in page
