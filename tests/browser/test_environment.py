@@ -171,7 +171,14 @@ def test_transition_forms_and_the_problem_list_read_cleanly(browser, live_server
     one required mark (*), empty choices reading 请选择; the problem list's 水体 header on one line."""
     from openpark.environment.models import Outfall
 
+    from django.utils import timezone
+
+    from openpark.environment.models import Measure
+
     outfall = Outfall.objects.filter(stage="in_remediation", plan__plan_type="regularise").first()
+    # 申请销号 is offered once every measure of the plan is done.
+    Measure.objects.filter(plan__outfall=outfall).update(status="done", progress=100,
+                                                          completed_on=timezone.localdate())
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     watch = PageWatch(page)
     log_in(page, live_server.url, "environment")
@@ -180,12 +187,12 @@ def test_transition_forms_and_the_problem_list_read_cleanly(browser, live_server
     names = [forms.nth(i).get_attribute("data-transition") for i in range(forms.count())]
     assert "submit_closeout" in names and "merge" not in names and "abolish" not in names
     closeout = page.locator("form[data-transition=submit_closeout]")
-    rows = closeout.locator(".form-row")
-    assert rows.count() == 4
+    rows = closeout.locator(".form-row:not(.form-check)")
+    assert rows.count() == 4 and closeout.locator(".form-row.form-check").count() == 1  # 标志牌已设置
     for i in range(rows.count()):
         label, field = rows.nth(i).locator("label").bounding_box(), rows.nth(i).locator("input, select, textarea")
         assert label["y"] + label["height"] <= field.first.bounding_box()["y"] + 1  # the label above its field
-    assert closeout.locator(".required").count() == 3 and "必填" not in closeout.inner_text()
+    assert closeout.locator(".required").count() == 4 and "必填" not in closeout.inner_text()
     assert closeout.locator("select option").first.inner_text() == "请选择"
     assert "---------" not in page.content()
 

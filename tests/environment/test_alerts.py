@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openpark.celery import app
-from openpark.core.models import Notification
+from django.contrib.contenttypes.models import ContentType
+
+from openpark.core.models import Deadline, Notification
 from openpark.environment import alerts, services
 from openpark.environment.models import (
     DischargePermit, EnvironmentAlert, EnvironmentProblem, Measure, MonitoringSite, Patrol, RiverChief, WaterBody,
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 CONDITIONS = ("permit_expiring", "permit_expired", "measure_overdue", "problem_overdue", "chief_behind",
-              "sample_worse", "permit_renewal_late")
+              "sample_worse", "permit_renewal_late", "outfall_overdue", "outfall_sign_off")
 
 
 def ago(days: int) -> date:
@@ -74,7 +76,12 @@ def park(make_outfall):
                         distance_km=D("3"))
         walked.full_clean()
         walked.save()
+    late_outfall = make_outfall("in_remediation", plan_type="regularise")
+    Deadline.objects.create(content_type=ContentType.objects.get_for_model(late_outfall), object_id=str(late_outfall.pk),
+                            transition="start_remediation", state="in_remediation", label="完成整治并申请销号",
+                            working_days=60, started_at=timezone.now() - timedelta(days=100), due_on=ago(4))
     return {
+        "late_outfall": late_outfall, "awaiting_outfall": make_outfall("county_preclosed", plan_type="regularise"),
         "expiring": permit(first, TODAY + timedelta(days=75)), "expired": permit(second, ago(5)),
         "late": permit(fourth, TODAY + timedelta(days=30)),  # its renewal date (60 days before expiry) passed
         "valid": permit(third, TODAY + timedelta(days=200)),
@@ -99,12 +106,12 @@ def notified(user) -> dict[str, set]:
 
 def test_each_alert_is_told_once_to_the_environment_office(park, office):
     told = alerts.check(TODAY)
-    assert told == {"permit_expiring": 1, "permit_expired": 1, "measure_overdue": 1, "problem_overdue": 1,
-                    "chief_behind": 1, "sample_worse": 1, "permit_renewal_late": 1}
+    assert told == dict.fromkeys(CONDITIONS, 1)
     expected = {"排污许可证即将到期": {park["expiring"].pk}, "排污许可证已过期": {park["expired"].pk},
                 "排污许可证已过延续申请期限": {park["late"].pk},
                 "整治措施逾期": {park["overdue_measure"].pk}, "环境问题逾期": {park["overdue_problem"].pk},
-                "河长巡河未达要求": {park["behind"].pk}, "水质劣于目标": {park["worse"].pk}}
+                "河长巡河未达要求": {park["behind"].pk}, "水质劣于目标": {park["worse"].pk},
+                "排口整治逾期": {park["late_outfall"].pk}, "排口待市级审核销号": {park["awaiting_outfall"].pk}}
     for user in office["staff"]:
         assert notified(user) == expected
     for user in (office["inactive"], *office["others"]):
@@ -117,7 +124,7 @@ def test_each_alert_is_told_once_to_the_environment_office(park, office):
     assert "即将到期（15 天后需申请延续）" in permit.body
     late = Notification.objects.get(recipient=office["staff"][0], title__startswith="排污许可证已过延续申请期限")
     assert late.kind == "overdue" and "已过延续申请期限（30 天后到期）" in late.body
-    assert EnvironmentAlert.objects.count() == 7 and set(EnvironmentAlert.objects.values_list("recipients", flat=True)) == {2}
+    assert EnvironmentAlert.objects.count() == 9 and set(EnvironmentAlert.objects.values_list("recipients", flat=True)) == {2}
 
     before = Notification.objects.count()
     assert alerts.check(TODAY) == dict.fromkeys(CONDITIONS, 0)  # the second run tells nothing again
@@ -146,6 +153,8 @@ def test_alerts_come_from_the_lists_rules(park):
     assert found["problem_overdue"] == set(EnvironmentProblem.objects.overdue(TODAY).values_list("pk", flat=True))
     assert found["chief_behind"] == set(services.chiefs_behind(today=TODAY).values_list("pk", flat=True))
     assert found["sample_worse"] == {park["worse"].pk}
+    assert found["outfall_overdue"] == {park["late_outfall"].pk}
+    assert found["outfall_sign_off"] == {park["awaiting_outfall"].pk}
 
 
 def test_nobody_in_the_role_nothing_is_recorded(park, make_user):
@@ -161,15 +170,13 @@ def test_the_home_section_counts_each_alert_with_its_list(park, office, client_f
     assert 'data-section="environment-alerts"' in html
     rows = {row["condition"]: row for section in page.context["sections"] if section["key"] == "environment-alerts"
             for row in section["context"]["rows"]}
-    assert {key: row["count"] for key, row in rows.items()} == {
-        "permit_expiring": 1, "permit_expired": 1, "measure_overdue": 1, "problem_overdue": 1, "chief_behind": 1,
-        "sample_worse": 1, "permit_renewal_late": 1}
+    assert {key: row["count"] for key, row in rows.items()} == dict.fromkeys(CONDITIONS, 1)
     for row in rows.values():
         assert f'href="{row["url"]}"'.replace("&", "&amp;") in html
     # Each link lists exactly what is counted.
     listed = {key: client.get(row["url"]) for key, row in rows.items()}
     for key in ("permit_expiring", "permit_expired", "permit_renewal_late", "measure_overdue", "problem_overdue",
-                "sample_worse"):
+                "sample_worse", "outfall_overdue", "outfall_sign_off"):
         assert listed[key].status_code == 200
         assert listed[key].context["page"].paginator.count == 1, key
     assert listed["sample_worse"].context["page"].object_list[0] == park["worse"]
@@ -197,8 +204,8 @@ def test_the_beat_schedule_runs_the_check_daily_and_the_command_runs_it(park, of
     out = io.StringIO()
     call_command("run_periodic_checks", "environment", stdout=out, stderr=io.StringIO())
     assert "environment：environment.check_alerts 已完成。" in out.getvalue()
-    assert EnvironmentAlert.objects.count() == 7
-    assert Notification.objects.filter(recipient=office["staff"][1]).count() == 7
+    assert EnvironmentAlert.objects.count() == 9
+    assert Notification.objects.filter(recipient=office["staff"][1]).count() == 9
     assert check_alerts.apply().get() == dict.fromkeys(CONDITIONS, 0)
 
 
@@ -283,3 +290,39 @@ def test_a_steward_sees_the_open_problems_of_its_inspections(two_companies, clie
     two_companies["contract"].__class__.objects.filter(pk=two_companies["contract"].pk).update(ends_on=ago(1))
     steward = type(steward).objects.get(pk=steward.pk)
     assert _reminders(client_for(steward).get(reverse("role_home", args=["steward"]))) == []
+
+
+
+def test_the_office_finds_the_steps_waiting_for_it_in_its_todo(park, office, make_user, client_for):
+    """The government's pending steps (县级预销号 and 市级审核销号 of an outfall, 交办 and 核查销号 of a
+    problem) are the 待办 of those who may make them, through the core's workflow layer."""
+    from openpark.core import workflows
+
+    reported = park["future_problem"]  # reported, waiting for 交办
+    rectified = EnvironmentProblem.objects.create(category="bank", description="排口周边垃圾", found_on=ago(3),
+                                                  state="rectified")
+    pending = park["awaiting_outfall"]
+    staff = office["staff"][0]
+    items = {(type(item.obj).__name__, item.obj.pk): item.transition.name for item in workflows.awaiting(staff)}
+    assert items == {("Outfall", pending.pk): "close", ("EnvironmentProblem", reported.pk): "assign",
+                     ("EnvironmentProblem", park["overdue_problem"].pk): "assign",
+                     ("EnvironmentProblem", rectified.pk): "close"}
+    assert workflows.open_count(staff) == 4
+    page = client_for(staff).get(reverse("core:todo")).content.decode()
+    assert '<span id="todo-count">4</span>' in page and "待市级审核销号" in page and "待交办" in page
+    assert pending.get_absolute_url() in page and rectified.get_absolute_url() in page
+    assert 'title="4 项待办"' in client_for(staff).get(reverse("core:todo")).content.decode()
+    # Those who may not make the steps have nothing waiting for them.
+    for user in office["others"]:
+        assert workflows.awaiting(user) == [] and workflows.open_count(user) == 0
+        assert "没有待办事项" in client_for(user).get(reverse("core:todo")).content.decode()
+
+
+def test_the_demo_tells_the_office_once_its_account_is_made(park, db):
+    from openpark.core.demo_users import ensure_demo_users
+
+    assert not Notification.objects.exists()
+    ensure_demo_users()
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert told == {"demo_environment"}
+    assert Notification.objects.filter(title__startswith="排口整治逾期").exists()

@@ -4,6 +4,7 @@ model's rules."""
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from openpark.core.deadlines import is_overdue
 from openpark.core.models import Deadline, StateChange
@@ -22,7 +23,8 @@ def test_the_demo_has_the_published_8_outfalls_and_71_measures():
     stages = services.outfall_counts_by_stage()
     assert {stage: count for stage, count in stages.items() if count} == {
         "closed": 3, "pending_closeout": 1, "in_remediation": 2, "merged": 1, "abolished": 1}
-    assert services.measure_counts_by_status() == {"not_started": 3, "in_progress": 7, "done": 61, "overdue": 3}
+    # CN005 is past its remediation deadline, so its six open measures, due by then, are all overdue.
+    assert services.measure_counts_by_status() == {"not_started": 3, "in_progress": 7, "done": 61, "overdue": 7}
     assert RemediationPlan.objects.count() == 8  # 一口一策
     assert set(RemediationPlan.objects.values_list("plan_type", flat=True)) == {"keep", "regularise", "merge", "abolish"}
 
@@ -66,4 +68,31 @@ def test_each_outfall_has_its_history_and_those_in_remediation_their_deadline():
 def test_the_dashboard_shows_the_demo(make_user, client_for):
     response = client_for(make_user("environment")).get(reverse("environment:dashboard"))
     assert response.context["outfall_total"] == 8 and response.context["measure_total"] == 71
-    assert response.context["overdue"]["count"] == 3
+    assert response.context["overdue"]["count"] == 7
+
+
+def test_the_demo_outfalls_agree_with_their_measures_and_history():
+    """An outfall's 标志牌 flag says what its 设置排口标志牌 measure says; its measures are done after its
+    remediation began and fall due no later than its remediation deadline; its history notes do
+    not repeat who made them."""
+    from openpark.core.calendars import calendar
+    from openpark.environment.models import REMEDIATION_DAYS
+
+    kind = ContentType.objects.get_for_model(Outfall)
+    for outfall in Outfall.objects.all():
+        measures = list(Measure.objects.filter(plan__outfall=outfall))
+        signboard = [m for m in measures if "标志牌" in m.content]
+        assert outfall.has_signboard == any(m.status == "done" for m in signboard), outfall.code
+        started = StateChange.objects.filter(content_type=kind, object_id=str(outfall.pk),
+                                             to_state="in_remediation").order_by("time").first()
+        began = timezone.localtime(started.time).date() if started else outfall.plan.approved_on
+        due = calendar().add_working_days(began, REMEDIATION_DAYS).day
+        for measure in measures:
+            assert measure.completed_on is None or measure.completed_on >= began, (outfall.code, measure.content)
+            assert measure.deadline <= due, (outfall.code, measure.content)
+    from openpark.environment.models import EnvironmentProblem
+
+    problems = ContentType.objects.get_for_model(EnvironmentProblem)
+    assert not StateChange.objects.filter(content_type__in=(kind, problems), note="演示数据").exists()
+    for outfall in Outfall.objects.filter(stage__in=("pending_closeout", "county_preclosed", "closed")):
+        assert not outfall.plan.measures.exclude(status="done").exists(), outfall.code

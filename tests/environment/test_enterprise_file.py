@@ -299,7 +299,7 @@ def test_lists_and_api_filter_by_status_enterprise_and_year(make_user, client_fo
     client = client_for(user)
     old = DischargePermit.objects.create(enterprise=first, number=f"{first.uscc}002P", category="simplified",
                                          issued_on=date(2015, 1, 1))
-    due = client.get(reverse("environment:dischargepermit_list") + "?renewal_due=true").content.decode()
+    due = client.get(reverse("environment:dischargepermit_list") + "?status=renewal_due").content.decode()
     assert files[first.pk].number in due and old.number in due
     valid = client.get(reverse("environment:dischargepermit_list") + "?status=expired").content.decode()
     assert old.number in valid and files[first.pk].number not in valid
@@ -465,3 +465,41 @@ def test_demo_files(db):
     assert "排污许可证 40 张（须办理延续 5 张）" in out.getvalue()
     load_enterprise_files(out)  # loading again creates nothing
     assert DischargePermit.objects.count() == 40 and "未重复生成" in out.getvalue()
+
+
+def test_a_renewal_applied_for_leaves_the_renewal_reminders(make_user, client_for, api_for):
+    """Staff record on the permit that its renewal was applied for (and when): it leaves the
+    reminders and the 须办理延续 list, the one 状态 filter lists it as 已申请延续, the history keeps
+    the change; a date before the permit's issue or after today is refused."""
+    from openpark.core.models import ChangeRecord
+
+    company = EnterpriseFactory()
+    today = timezone.localdate()
+    record = permit(company, issued_on=today - timedelta(days=5 * 365 - 40), expires_on=today + timedelta(days=40))
+    record.full_clean()
+    record.save()
+    assert list(services.permits_expiring(today)) == [record]
+    user = make_user("environment")
+    client = client_for(user)
+    edit = reverse("environment:dischargepermit_edit", args=[record.pk])
+    form = {"enterprise": company.pk, "number": record.number, "category": "key", "issued_on": str(record.issued_on),
+            "expires_on": str(record.expires_on), "note": ""}
+    for bad, message in ((record.issued_on - timedelta(days=1), "已申请延续日期不能早于发证日期。"),
+                         (today + timedelta(days=1), "已申请延续日期不能晚于今天。")):
+        response = client.post(edit, {**form, "renewal_applied_on": str(bad)})
+        assert response.status_code == 200 and message in response.content.decode()
+    record.refresh_from_db()
+    assert record.renewal_applied_on is None
+    assert client.post(edit, {**form, "renewal_applied_on": str(today)}).status_code == 302
+    record.refresh_from_db()
+    assert record.renewal_applied and list(services.permits_expiring(today)) == []
+    assert "申请延续）" in record.status
+    listed = reverse("environment:dischargepermit_list")
+    assert record.number in client.get(listed, {"status": "renewal_applied"}).content.decode()
+    for status in ("renewal_due", "renewal_late"):
+        assert record.number not in client.get(listed, {"status": status}).content.decode()
+    change = ChangeRecord.objects.filter(object_id=str(record.pk), action="update").latest("time")
+    assert "renewal_applied_on" in (change.after or {}) and change.user == user
+    assert "已申请延续日期" in client.get(record.get_absolute_url()).content.decode()
+    page = client.get(listed).content.decode()
+    assert 'name="renewal_due"' not in page and "已申请延续" in page

@@ -127,8 +127,13 @@ def test_close_out_needs_a_signboard_photo_and_a_compliant_retest(way, act, make
     assert stage_of(outfall) == "in_remediation" and not OutfallSample.objects.filter(outfall=outfall).exists()
     assert not Attachment.objects.filter(object_id=outfall.pk).exists()
 
-    status, _ = act(way, outfall, "submit_closeout",
-                    {"sampled_on": yesterday(), "compliant": "true", "evidence": photo("标志牌.png")})
+    status, text = act(way, outfall, "submit_closeout",
+                       {"sampled_on": yesterday(), "compliant": "true", "evidence": photo("标志牌.png")})
+    assert status == 400 and "申请销号须已设置排口标志牌" in text and stage_of(outfall) == "in_remediation"
+    assert not outfall.has_signboard
+
+    status, _ = act(way, outfall, "submit_closeout", {"sampled_on": yesterday(), "compliant": "true",
+                                                      "signboard": "true", "evidence": photo("标志牌.png")})
     assert status == 200 and stage_of(outfall) == "pending_closeout" and outfall.has_signboard
     retest = OutfallSample.objects.get(outfall=outfall)
     assert (retest.kind, retest.compliant, str(retest.sampled_on)) == ("retest", True, yesterday())
@@ -230,7 +235,8 @@ def test_the_whole_way_from_suspected_to_closed_shows_on_the_timeline(act, make_
     RemediationPlan.objects.create(outfall=outfall, plan_type="regularise", approved_on=timezone.localdate(),
                                    approved_by="靖江市生态环境局")
     for name, data in (("approve_plan", {}), ("start_remediation", {}),
-                       ("submit_closeout", {"sampled_on": yesterday(), "compliant": "true", "evidence": photo()}),
+                       ("submit_closeout", {"sampled_on": yesterday(), "compliant": "true", "signboard": "on",
+                                            "evidence": photo()}),
                        ("county_preclose", {"note": "县级审核通过", "evidence": photo()}),
                        ("close", {"note": "市级审核通过", "evidence": photo()})):
         assert act("page", outfall, name, data)[0] == 200, name
@@ -274,3 +280,67 @@ def test_the_transition_forms_and_edit_forms_mark_and_name_choices_alike(staff, 
     assert "必填" not in page and "---------" not in page
     form = client.get(reverse("environment:remediationplan_add")).content.decode()
     assert "---------" not in form and '<option value="" selected>请选择</option>' in form
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_close_out_is_refused_while_a_measure_of_the_plan_is_open(way, staff, client_for, act, make_outfall):
+    """申请销号 waits for every measure of the plan: the page does not offer it and says why, the
+    page and the API refuse it with the same reason; nothing changes, the signboard flag included."""
+    from openpark.environment.models import Measure, closeout_refusal
+
+    outfall = make_outfall("in_remediation", plan_type="regularise")
+    plan = outfall.plan
+    today = timezone.localdate()
+    done = Measure.objects.create(plan=plan, content="设置排口标志牌", owner="城南办事处", deadline=today,
+                                  status="done", progress=100, completed_on=today)
+    Measure.objects.create(plan=plan, content="封堵雨污混接点", owner="城南办事处", deadline=today)
+    Measure.objects.create(plan=plan, content="新建截污管网", owner="城南办事处", deadline=today,
+                           status="in_progress", progress=40)
+    reason = closeout_refusal(outfall)
+    assert reason == "尚有 2 项整治措施未完成：封堵雨污混接点、新建截污管网。请完成全部整治措施后再申请销号。"
+    page = client_for(staff).get(outfall.get_absolute_url()).content.decode()
+    assert 'data-transition="submit_closeout"' not in page
+    status, text = act(way, outfall, "submit_closeout", {"sampled_on": yesterday(), "compliant": "true",
+                                                         "signboard": "true", "evidence": photo("标志牌.png")})
+    assert status == 400 and reason in text
+    assert stage_of(outfall) == "in_remediation" and not outfall.has_signboard
+    assert not OutfallSample.objects.filter(outfall=outfall).exists()
+
+    Measure.objects.filter(plan=plan).exclude(pk=done.pk).update(status="done", progress=100, completed_on=today)
+    assert closeout_refusal(outfall) == ""
+    page = client_for(staff).get(outfall.get_absolute_url()).content.decode()
+    assert 'data-transition="submit_closeout"' in page
+    status, _ = act(way, outfall, "submit_closeout", {"sampled_on": yesterday(), "compliant": "true",
+                                                      "signboard": "true", "evidence": photo("标志牌.png")})
+    assert status == 200 and stage_of(outfall) == "pending_closeout" and outfall.has_signboard
+
+
+def test_close_out_keeps_a_signboard_already_on_record(act, make_outfall):
+    outfall = make_outfall("in_remediation", plan_type="regularise", has_signboard=True)
+    status, _ = act("api", outfall, "submit_closeout",
+                    {"sampled_on": yesterday(), "compliant": "true", "evidence": photo("标志牌.png")})
+    assert status == 200 and stage_of(outfall) == "pending_closeout" and outfall.has_signboard
+
+
+@pytest.mark.parametrize("name, start, data, message", [
+    ("approve_plan", "traced", {}, "整治方案已批复，当前状态：方案已批。"),
+    ("county_preclose", "pending_closeout", {"note": "县级审核通过", "evidence": "photo"}, "已完成县级预销号，"),
+    ("close", "county_preclosed", {"note": "市级审核通过", "evidence": "photo"}, "已完成市级审核销号，"),
+    ("reopen", "closed", {"note": "回头看发现问题"}, "回头看：已重新打开，"),
+])
+def test_a_transition_says_it_was_made_in_plain_words(name, start, data, message, staff, client_for,
+                                                      make_outfall):
+    outfall = make_outfall(start, plan_type="regularise")
+    data = {key: photo() if value == "photo" else value for key, value in data.items()}
+    client = client_for(staff)
+    response = client.post(reverse("environment:outfall_transition", args=[outfall.pk, name]), data, follow=True)
+    text = response.content.decode()
+    assert message in text and f"已{name}" not in text
+
+
+def test_every_environment_transition_declares_its_message():
+    from openpark.environment.models import EnvironmentProblem, Outfall
+
+    for model in (Outfall, EnvironmentProblem):
+        for transition in model.machine.transitions.values():
+            assert transition.done and transition.done_message == transition.done, transition.name

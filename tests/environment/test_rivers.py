@@ -369,6 +369,43 @@ def test_overdue_problems(make_problem, staff, client_for, api_for):
     assert {row["id"] for row in data["results"]} == {due_today.pk, done_late.pk, no_deadline.pk}
 
 
+def test_one_overdue_rule_for_the_badge_the_column_the_filter_the_count_and_the_api(
+        make_problem, staff, client_for, api_for):
+    """A problem is overdue when not rectified past its 整改期限, or rectified and not verified past
+    the 核查销号 time limit: the list's red badge, its 逾期 column, the filter, the dashboard's count,
+    the page and the API say the same of each problem."""
+    from django.contrib.contenttypes.models import ContentType
+
+    today = timezone.localdate()
+    past = today - timedelta(days=1)
+    late = make_problem("in_progress", deadline=past, found_on=today - timedelta(days=5))
+    verify_late = make_problem("rectified", found_on=today - timedelta(days=20))
+    verify_on_time = make_problem("rectified", found_on=today - timedelta(days=20))
+    on_time = make_problem("assigned", deadline=today)
+    kind = ContentType.objects.get_for_model(EnvironmentProblem)
+    for problem, due in ((verify_late, today - timedelta(days=2)), (verify_on_time, today + timedelta(days=3))):
+        Deadline.objects.create(content_type=kind, object_id=str(problem.pk), transition="rectify", state="rectified",
+                                label="核查销号", working_days=5, started_at=timezone.now(), due_on=due)
+    overdue = {late.pk, verify_late.pk}
+    assert {p.pk for p in (late, verify_late, verify_on_time, on_time) if p.overdue} == overdue
+    assert set(EnvironmentProblem.objects.overdue().values_list("pk", flat=True)) == overdue
+    assert services.problem_counts_by_state()["overdue"] == 2
+    client = client_for(staff)
+    listed = client.get(reverse("environment:environmentproblem_list")).content.decode()
+    rows = {problem.pk: listed[listed.index(problem.get_absolute_url()):].split("</tr>")[0]
+            for problem in (late, verify_late, verify_on_time, on_time)}
+    for pk, row in rows.items():
+        assert ("data-overdue" in row) == (pk in overdue), pk
+        assert row.rstrip().endswith("<td class=\"short\">是</td>" if pk in overdue else "<td class=\"short\">否</td>"), row
+    filtered = client.get(reverse("environment:environmentproblem_list"), {"overdue": "true"}).content.decode()
+    assert {p.pk for p in (late, verify_late, verify_on_time, on_time) if p.get_absolute_url() in filtered} == overdue
+    data = api_for(staff).get("/api/environment/problems/").json()
+    assert {row["id"] for row in data["results"] if row["overdue"]} == overdue
+    for problem in (verify_late, verify_on_time):
+        page = client.get(problem.get_absolute_url()).content.decode()
+        assert ('id="overdue-badge"' in page) == (problem.pk in overdue)
+
+
 def test_a_problem_s_rules(make_problem, village, qiwei, yangtze, segment):
     found = Patrol.objects.get()
     problem = EnvironmentProblem(source="other", patrol=found, category="bank", description="x",
@@ -737,3 +774,27 @@ def test_problems_are_looked_up_by_water_body_source_chief_and_steward(contract,
         assert set(listed.context["page"].object_list) == expected, query
         ids = {row["id"] for row in api.get("/api/environment/problems/", query).json()["results"]}
         assert ids == {problem.pk for problem in expected}, query
+
+
+def test_a_problem_from_a_patrol_starts_with_what_the_patrol_says(village, qiwei, reach, staff, client_for):
+    found = patrol(village, qiwei, at(a_day_ago() - timedelta(days=3), 8), 40, km=D("3"), segment=reach)
+    client = client_for(staff)
+    form = client.get(reverse("environment:environmentproblem_add"), {"patrol": found.pk}).context["form"]
+    assert (form.initial["source"], form.initial["water_body"], form.initial["segment"], form.initial["found_on"]) \
+        == ("patrol", qiwei.pk, reach.pk, a_day_ago() - timedelta(days=3))
+    page = client.get(reverse("environment:environmentproblem_add"), {"patrol": found.pk}).content.decode()
+    assert f'value="{a_day_ago() - timedelta(days=3)}"' in page
+    for junk in ("abc", "999999"):
+        form = client.get(reverse("environment:environmentproblem_add"), {"patrol": junk}).context["form"]
+        assert "water_body" not in form.initial
+
+
+def test_assign_offers_the_deadline_and_unit_already_entered(make_problem, staff, client_for, api_for):
+    deadline = timezone.localdate() + timedelta(days=7)
+    problem = make_problem(deadline=deadline, responsible_unit="城南办事处")
+    page = client_for(staff).get(problem.get_absolute_url()).content.decode()
+    form = page[page.index('data-transition="assign"'):].split("</form>")[0]
+    assert f'value="{deadline}"' in form and 'value="城南办事处"' in form
+    response = api_for(staff).post(f"/api/environment/problems/{problem.pk}/transitions/assign/", {}, format="json")
+    problem.refresh_from_db()
+    assert response.status_code == 200 and (problem.state, problem.deadline) == ("assigned", deadline)

@@ -43,12 +43,25 @@ def overdue_q(today: date | None = None) -> Q:
     return Q(met_at__isnull=True, due_on__lt=today or timezone.localdate())
 
 
+def own_rule(model):
+    """The model's own rule of being overdue (a static `overdue_q(today=None) -> Q`), when it
+    declares one: then its lists' and pages' 逾期 mark follow it rather than the running deadlines."""
+    rule = getattr(model, "overdue_q", None)
+    return rule if callable(rule) else None
+
+
 def overdue_ids(model, pks) -> set[str]:
-    """The ids (as text) among `pks` of objects with an overdue deadline: one query for a page."""
+    """The ids (as text) among `pks` of objects with an overdue deadline (or overdue by the model's
+    own rule): one query for a page."""
+    rule = own_rule(model)
+    if rule is not None:
+        return {str(pk) for pk in model._base_manager.filter(rule(), pk__in=list(pks)).values_list("pk", flat=True)}
     return set(Deadline.objects.of_many(model, pks).filter(overdue_q()).values_list("object_id", flat=True))
 
 
 def is_overdue(obj) -> bool:
+    if own_rule(type(obj)) is not None:
+        return bool(overdue_ids(type(obj), [obj.pk]))
     return Deadline.objects.of(obj).filter(overdue_q()).exists()
 
 

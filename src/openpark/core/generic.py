@@ -358,6 +358,8 @@ class ObjectListView(PagesView):
             from .deadlines import overdue_ids
 
             overdue = {int(pk) for pk in overdue_ids(self.model, [obj.pk for obj in page.object_list])}
+            for obj in page.object_list:  # what a row's own 逾期 column may read instead of asking again
+                obj.overdue_now = obj.pk in overdue
         context = self.context(
             page=page,
             rows=[(obj, self.pages.row_cells(obj, deleted, columns)) for obj in page.object_list],

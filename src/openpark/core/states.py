@@ -47,6 +47,16 @@ class Transition:
     # ("" when it is), beyond its source states (an outfall is merged only when its plan says so).
     # The one rule of whether it is offered on the page and whether it is refused, page and API alike.
     condition: str = ""
+    # What the page says once it is made ("整治方案已批复"); "" reads "已<label>".
+    done: str = ""
+    # An object in one of its source states waits for this step: it is in the 待办 of whoever may
+    # make it (`workflows.awaiting`), as a government sign-off waits for the office that gives it.
+    awaited: bool = False
+
+    @property
+    def done_message(self) -> str:
+        """The success message of the transition, as the page shows it once made."""
+        return self.done or f"已{self.label}"
 
     def refusal(self, obj) -> str:
         """Why the transition's condition closes it to the object now; "" when it is open."""

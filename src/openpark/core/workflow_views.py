@@ -65,7 +65,7 @@ def workflow_context(request, pages, obj) -> dict:
     machine = workflows.machine_of(pages.model)
     if not pages.offers_escalation and not pages.has_workflow:
         return {}
-    from .deadlines import is_overdue
+    from .deadlines import is_overdue, own_rule
 
     escalate_url = workflows.escalate_url(obj) if pages.offers_escalation else ""
     # Notes and escalations are the park's internal work: a user scoped to an enterprise sees the
@@ -77,7 +77,8 @@ def workflow_context(request, pages, obj) -> dict:
     return {"workflow": {
         "state": machine.label(machine.state(obj)) if machine is not None else "",
         "actions": workflows.actions(obj, request.user),
-        "overdue": any(e.overdue_now for e in timeline) if internal else is_overdue(obj), "timeline": timeline,
+        "overdue": any(e.overdue_now for e in timeline) if internal and own_rule(pages.model) is None
+        else is_overdue(obj), "timeline": timeline,
         "escalate_url": escalate_url,
         "escalation_form": EscalationForm(url=escalate_url, auto_id="id_escalate_%s")
         if internal and escalate_url else None,
@@ -110,7 +111,7 @@ class ObjectTransitionView(PagesView):
             messages.info(request, f"已开始{transition.label}，完成后刷新本页查看结果。")
             return HttpResponseRedirect(f"{outcome.task.get_absolute_url()}?next={obj.get_absolute_url()}")
         machine = workflows.machine_of(self.model)
-        messages.success(request, f"已{transition.label}，当前状态：{machine.label(machine.state(obj))}。")
+        messages.success(request, f"{transition.done_message}，当前状态：{machine.label(machine.state(obj))}。")
         return HttpResponseRedirect(obj.get_absolute_url())
 
 
@@ -146,11 +147,14 @@ class ObjectEscalateView(PagesView):
 @login_required
 def todo(request):
     """待办: what was put before the user, oldest first, each with its 批示 form."""
-    items = list(workflows.todo(request.user))
-    return render(request, "core/todo.html", {
-        "title": "待办", "items": items, "form": AnswerForm(),
-        "breadcrumbs": [("首页", reverse("home")), ("待办", "")],
-    })
+    return render(request, "core/todo.html", _todo_context(request.user, AnswerForm()))
+
+
+def _todo_context(user, form) -> dict:
+    """待办: what was put before the user (上报/督办) and the records waiting for a step they make."""
+    items, awaiting = list(workflows.todo(user)), workflows.awaiting(user)
+    return {"title": "待办", "items": items, "awaiting": awaiting, "total": len(items) + len(awaiting), "form": form,
+            "breadcrumbs": [("首页", reverse("home")), ("待办", "")]}
 
 
 @login_required
@@ -164,9 +168,6 @@ def todo_answer(request, pk):
         workflows.answer(escalation, request.user, form.cleaned_data["answer"])
     except ValidationError as exc:
         messages.error(request, error_message(exc))
-        items = list(workflows.todo(request.user))
-        return render(request, "core/todo.html", {
-            "title": "待办", "items": items, "form": form,
-            "breadcrumbs": [("首页", reverse("home")), ("待办", "")]}, status=400)
+        return render(request, "core/todo.html", _todo_context(request.user, form), status=400)
     messages.success(request, "已批示，已通知上报人。")
     return HttpResponseRedirect(reverse("core:todo"))

@@ -270,8 +270,57 @@ def todo(user):
 
 
 def open_count(user) -> int:
-    """How many items the user's 待办 lists (what `todo` gives): one count."""
-    return _open_for(user).count()
+    """How many items the user's 待办 lists (what `todo` and `awaiting` give): one count, and one
+    per kind of record with steps awaiting the user."""
+    return _open_for(user).count() + sum(queryset.count() for _d, _steps, queryset in _awaited_querysets(user))
+
+
+@dataclass
+class Awaited:
+    """A record waiting in a state for a step the user may make (`Transition.awaited`)."""
+
+    obj: object
+    transition: Transition
+    kind: str  # the record's kind, as the 待办 names it
+
+    @property
+    def url(self) -> str:
+        return self.obj.get_absolute_url()
+
+
+def _awaited_querysets(user):
+    """(declaration, {state: the awaited step the user may make from it}, the user's records in
+    those states) of each declared model with such steps."""
+    from . import registry
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    found = []
+    for declaration in registry.declarations():
+        machine = machine_of(declaration.model)
+        if machine is None or not user.has_perm(declaration.permission("detail")):
+            continue
+        steps = {}
+        for transition in machine.transitions.values():
+            if transition.awaited and user.has_perm(transition.permission):
+                for state in transition.sources:
+                    steps.setdefault(state, transition)
+        if steps:
+            found.append((declaration, steps,
+                          declaration.scoped(user).filter(**{f"{machine.field}__in": list(steps)})))
+    return found
+
+
+def awaiting(user) -> list[Awaited]:
+    """The records waiting for a step the user may make (待我办理): one query per kind of record.
+    Whether the step can be made now is asked when it is made (its condition, note, evidence)."""
+    items = []
+    for declaration, steps, queryset in _awaited_querysets(user):
+        machine = machine_of(declaration.model)
+        kind = str(declaration.model._meta.verbose_name)
+        for obj in queryset.select_related(*declaration.select_related).order_by("pk"):
+            items.append(Awaited(obj, steps[machine.state(obj)], kind))
+    return items
 
 
 def _open_for(user):

@@ -24,7 +24,7 @@ from openpark.core.roles import ROLES_BY_SLUG
 
 from . import enterprise_file, services
 from .choices import AlertCondition, ChiefLevel, PermitStatus
-from .models import DischargePermit, EnvironmentAlert, EnvironmentProblem, Measure, RiverChief, WaterSample
+from .models import DischargePermit, EnvironmentAlert, EnvironmentProblem, Measure, Outfall, RiverChief, WaterSample
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def _permits(status: str) -> Callable[[date], list[Found]]:
 
 
 def _permit_count(status: str) -> Callable[[date], int]:
-    return lambda today: DischargePermit.objects.with_status(status, today).count()
+    return lambda today: DischargePermit.objects.standing(status, today).count()
 
 
 def _measures(today: date) -> list[Found]:
@@ -122,6 +122,27 @@ def _samples(today: date) -> list[Found]:
             for sample in services.samples_worse_than_target(today)]
 
 
+def _outfalls_overdue(today: date) -> list[Found]:
+    """Outfalls in remediation past their time limit, told once per deadline."""
+    from openpark.core.models import Deadline
+
+    outfalls = list(Outfall.objects.filter(Outfall.remediation_overdue_q(today)).order_by("code"))
+    due = dict(Deadline.objects.of_many(Outfall, [o.pk for o in outfalls]).filter(
+        state="in_remediation", met_at__isnull=True).values_list("object_id", "due_on"))
+    return [Found(outfall, _day(due.get(str(outfall.pk))), f"排口整治逾期：{outfall}",
+                  f"整治期限 {_day(due.get(str(outfall.pk)))}，已过，尚未申请销号（责任主体：{outfall.responsible_party}）。")
+            for outfall in outfalls]
+
+
+def _outfalls_awaiting(today: date) -> list[Found]:
+    """Outfalls waiting for the government's sign-off, told once per stage."""
+    outfalls = Outfall.objects.filter(Outfall.awaiting_sign_off_q()).order_by("code")
+    steps = {"pending_closeout": "县级预销号", "county_preclosed": "市级审核销号"}
+    return [Found(outfall, outfall.stage, f"排口待{steps[outfall.stage]}：{outfall}",
+                  f"当前状态：{outfall.get_stage_display()}，请审核并办理{steps[outfall.stage]}。")
+            for outfall in outfalls]
+
+
 def _list(name: str, query: str) -> Callable[[date], str]:
     return lambda today: f"{reverse(name)}?{query}"
 
@@ -153,6 +174,12 @@ CONDITIONS: tuple[Condition, ...] = (
               _permits(PermitStatus.RENEWAL_LATE), _permit_count(PermitStatus.RENEWAL_LATE),
               _list("environment:dischargepermit_list", f"status={PermitStatus.RENEWAL_LATE}"),
               "environment.view_dischargepermit"),
+    Condition(AlertCondition.OUTFALL_OVERDUE, "整治逾期的入河排污口", "个", "overdue", Outfall, _outfalls_overdue,
+              lambda today: Outfall.objects.filter(Outfall.remediation_overdue_q(today)).count(),
+              _list("environment:outfall_list", "remediation_overdue=true"), "environment.view_outfall"),
+    Condition(AlertCondition.OUTFALL_SIGN_OFF, "待销号审核的入河排污口", "个", "other", Outfall, _outfalls_awaiting,
+              lambda today: Outfall.objects.filter(Outfall.awaiting_sign_off_q()).count(),
+              _list("environment:outfall_list", "awaiting_sign_off=true"), "environment.view_outfall"),
 )
 
 

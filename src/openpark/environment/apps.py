@@ -24,3 +24,9 @@ class EnvironmentConfig(AppConfig):
         navigation.register_home_section(alerts_section)
         navigation.register_home_section(own_reminders_section)
         cockpit.register()
+
+        from openpark.core.demo_users import register_demo_binding
+
+        from .demo import tell_demo_office
+
+        register_demo_binding("environment", tell_demo_office)

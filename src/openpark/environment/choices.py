@@ -295,3 +295,5 @@ class AlertCondition(models.TextChoices):
     CHIEF_BEHIND = "chief_behind", _("河长巡河未达要求")
     SAMPLE_WORSE = "sample_worse", _("水质劣于目标")
     PERMIT_RENEWAL_LATE = "permit_renewal_late", _("排污许可证已过延续申请期限")
+    OUTFALL_OVERDUE = "outfall_overdue", _("排口整治逾期")
+    OUTFALL_SIGN_OFF = "outfall_sign_off", _("排口待销号审核")

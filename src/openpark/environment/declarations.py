@@ -265,7 +265,7 @@ permit_pages = ModelPages(
     DischargePermit, filterset_class=filters.DischargePermitFilterSet, form_class=forms.DischargePermitForm,
     prefix="permits/",
     list_columns=["number", "enterprise", "category", "issued_on", "expires_on", "renewal_due_on", "status"],
-    detail_fields=[*forms.PERMIT_FIELDS[:5], "renewal_due_on", "status", "note"],
+    detail_fields=[*forms.PERMIT_FIELDS[:5], "renewal_due_on", "renewal_applied_on", "status", "note"],
     select_related=ENTERPRISE, importer=permit_importer, attachments=True,
     api=_file_api("permits", forms.PERMIT_FIELDS, ("renewal_due_on", "status")),
     menu=Menu(MODULE, "排污许可证", order=300),

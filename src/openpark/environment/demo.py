@@ -156,7 +156,7 @@ def _outfalls(today: date, bodies, segments, enterprises):
     classes = dict(OutfallClass.objects.values_list("name", "pk"))
     yangtze_segment = next(s for s in segments if s.water_body.name == YANGTZE)
     outfalls, days = [], {}
-    for number, (code, name, class_name, form, final, _plan, _count, responsible) in enumerate(OUTFALLS):
+    for number, (code, name, class_name, form, final, _plan, count, responsible) in enumerate(OUTFALLS):
         enterprise = enterprises[responsible] if isinstance(responsible, int) and responsible < len(enterprises) \
             else None
         finished = final in (S.CLOSED, S.PENDING_CLOSEOUT)
@@ -172,7 +172,7 @@ def _outfalls(today: date, bodies, segments, enterprises):
             signboard_text=f"入河排污口：{name}\n编码：{code}\n受纳水体：{YANGTZE}" if finished else "",
             qr_data=f"OUTFALL:{code}" if finished else "",
             has_sampling_point=finished or final == S.IN_REMEDIATION, has_inspection_well=finished,
-            has_signboard=finished, has_video=final == S.CLOSED, has_online_monitoring=class_name == "城镇污水处理厂排污口",
+            has_signboard=_signboard_done(code, count), has_video=final == S.CLOSED, has_online_monitoring=class_name == "城镇污水处理厂排污口",
             stage=final,
         ))
         start = today - timedelta(days=RECENT.get(code, FOUND_DAYS_AGO.get(final, 420)) + number * 9)
@@ -212,17 +212,40 @@ def _plans(outfalls, days):
         for outfall in outfalls])
 
 
+SIGNBOARD_MEASURE = 1  # the index in MEASURE_TEXTS of 设置排口标志牌
+
+
+def _measures_done(code: str, count: int) -> int:
+    """How many of the outfall's measures (the first ones) are done."""
+    return OPEN_MEASURES.get(code, (count, 0, 0, 0))[0]
+
+
+def _signboard_done(code: str, count: int) -> bool:
+    """Whether the outfall's 设置排口标志牌 measure is done: its 标志牌 flag says the same."""
+    return any(index % len(MEASURE_TEXTS) == SIGNBOARD_MEASURE for index in range(_measures_done(code, count)))
+
+
 def _measures(today: date, outfalls, plans, days):
+    """The measures of each plan: set and done while the outfall is in remediation (from its start to
+    its close-out, or to its remediation deadline), none due after that deadline."""
+    from openpark.core.calendars import calendar
+
+    from .models import REMEDIATION_DAYS
+
     counts = {code: count for code, _n, _c, _f, _s, _p, count, _r in OUTFALLS}
     measures = []
     for outfall, plan in zip(outfalls, plans):
-        began = days[outfall.code][S.PLAN_APPROVED]
+        reached = days[outfall.code]
+        began = reached.get(S.IN_REMEDIATION, reached[S.PLAN_APPROVED])
+        due = calendar().add_working_days(began, REMEDIATION_DAYS).day
+        end = min(due, reached.get(S.PENDING_CLOSEOUT, due), *[day for stage, day in reached.items()
+                                                               if stage in (S.MERGED, S.ABOLISHED)])
         count = counts[outfall.code]
         done, progressing, overdue, _waiting = OPEN_MEASURES.get(outfall.code, (count, 0, 0, 0))
         for index in range(count):
             text = MEASURE_TEXTS[index % len(MEASURE_TEXTS)]
-            deadline = began + timedelta(days=30 + index * 7)
-            status, progress, completed = MeasureStatus.DONE, 100, min(deadline - timedelta(days=2), today)
+            deadline = began + timedelta(days=max(2, (end - began).days * (index + 1) // (count + 1)))
+            status, progress, completed = MeasureStatus.DONE, 100, min(deadline - timedelta(days=1), today)
             if index >= done:
                 completed = None
                 if index < done + progressing:
@@ -231,6 +254,7 @@ def _measures(today: date, outfalls, plans, days):
                     deadline = today - timedelta(days=10 + index) if late else today + timedelta(days=20 + index * 3)
                 else:
                     status, progress, deadline = MeasureStatus.NOT_STARTED, 0, today + timedelta(days=45 + index * 5)
+                deadline = max(min(deadline, due), began + timedelta(days=1))
             owner = outfall.responsible_party if outfall.enterprise_id or outfall.responsible_organisation else \
                 LOCAL_OWNER
             measures.append(Measure(plan=plan, content=text, owner=owner, deadline=deadline,
@@ -266,7 +290,7 @@ def _histories(outfalls, days) -> None:
         for (before, _), (stage, day) in zip(reached, reached[1:]):
             changes.append(StateChange(content_type=content_type, object_id=str(outfall.pk),
                                        transition=TRANSITION_INTO[stage], from_state=before, to_state=stage,
-                                       note="演示数据", username="演示数据", time=_at(day)))
+                                       note="", username="演示数据", time=_at(day)))
         if outfall.stage == S.IN_REMEDIATION:
             transition = outfall.machine.transitions["start_remediation"]
             deadlines.append(deadlines_started(outfall.machine, outfall, transition, None,
@@ -536,7 +560,7 @@ def _problem_histories(problems) -> None:
             transition = machine.transitions[name]
             day = min(day + timedelta(days=2), timezone.localdate())
             changes.append(StateChange(content_type=content_type, object_id=str(problem.pk), transition=name,
-                                       from_state=state, to_state=transition.target, note="演示数据",
+                                       from_state=state, to_state=transition.target, note="",
                                        username="演示数据", time=_at(day)))
             state = transition.target
             if transition.deadline and problem.state == transition.target:
@@ -774,6 +798,16 @@ def load(out) -> None:
     _load_outfalls(out)
     load_monitoring(out)
     load_enterprise_files(out)
+    tell_demo_office()
+
+
+def tell_demo_office(user=None) -> None:
+    """Run the office's daily alert check once (`alerts.check`), as the morning's would, so that the
+    demo's 环保 users have their notices: at load, and when the demo account of the role is made
+    (the demo binding of the 环保 role; `user` is that account). Each object is told of once."""
+    from .alerts import check
+
+    check()
 
 
 # Where the water bodies and outfalls lie on the map (环保地图) ------------------------------------

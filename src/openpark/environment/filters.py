@@ -50,10 +50,24 @@ class OutfallFilterSet(SearchFilterSet):
     approval_type = django_filters.ChoiceFilter(choices=ApprovalType.choices, label="设置审批")
     usage_status = django_filters.ChoiceFilter(choices=UsageStatus.choices, label="使用状态")
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="责任企业")
+    remediation_overdue = django_filters.BooleanFilter(method="filter_remediation_overdue", label="整治逾期")
+    awaiting_sign_off = django_filters.BooleanFilter(method="filter_awaiting_sign_off", label="待销号审核")
 
     class Meta:
         model = Outfall
         fields = []
+
+    def filter_remediation_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        rule = Outfall.remediation_overdue_q()
+        return queryset.filter(rule) if value else queryset.exclude(rule)
+
+    def filter_awaiting_sign_off(self, queryset, name, value):
+        if value is None:
+            return queryset
+        rule = Outfall.awaiting_sign_off_q()
+        return queryset.filter(rule) if value else queryset.exclude(rule)
 
 
 class OutfallSampleFilterSet(SearchFilterSet):
@@ -292,12 +306,18 @@ def _enterprise_filter():
     return django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="企业")
 
 
+RENEWAL_DUE, RENEWAL_APPLIED = "renewal_due", "renewal_applied"
+PERMIT_STANDING_CHOICES = [*PermitStatus.choices, (RENEWAL_DUE, "须办理延续（即将到期、已过延续申请期限或已过期，未申请延续）"),
+                           (RENEWAL_APPLIED, "已申请延续")]
+
+
 class DischargePermitFilterSet(SearchFilterSet):
     search_fields = ("number", "enterprise__name", "enterprise__uscc")
     enterprise = _enterprise_filter()
     category = django_filters.ChoiceFilter(choices=PermitCategory.choices, label="管理类别")
-    status = django_filters.ChoiceFilter(choices=PermitStatus.choices, method="filter_status", label="状态")
-    renewal_due = django_filters.BooleanFilter(method="filter_renewal_due", label="须办理延续（即将到期、已过延续申请期限或已过期）")
+    # One filter of where a permit stands: its status today, or whether its renewal is due (即将到期,
+    # 已过延续申请期限 or 已过期, not applied for: the reminders' list) or applied for.
+    status = django_filters.ChoiceFilter(choices=PERMIT_STANDING_CHOICES, method="filter_status", label="状态")
     year = YearFilter(field_name="expires_on", lookup_expr="year", label="到期年份")
 
     class Meta:
@@ -305,15 +325,7 @@ class DischargePermitFilterSet(SearchFilterSet):
         fields = []
 
     def filter_status(self, queryset, name, value):
-        return queryset.with_status(value) if value else queryset
-
-    def filter_renewal_due(self, queryset, name, value):
-        if value is None:
-            return queryset
-        from .services import permits_expiring
-
-        expiring = permits_expiring(queryset=queryset)
-        return expiring if value else queryset.exclude(pk__in=expiring.values("pk"))
+        return queryset.standing(value) if value else queryset
 
 
 class EiaApprovalFilterSet(SearchFilterSet):

@@ -119,15 +119,20 @@ class CloseoutForm(TransitionForm):
 
     # Both are needed (`services.submit_closeout` says so): they are optional here so that whoever
     # may not make the transition hears that first, whatever they sent.
-    needed = ("sampled_on", "compliant")
+    needed = ("sampled_on", "compliant", "signboard")
     sampled_on = forms.DateField(label="复测采样日期", widget=DATE, required=False)
     compliant = forms.NullBooleanField(label="复测是否达标", required=False, help_text="复测达标才能申请销号。",
                                        widget=forms.Select(choices=COMPLIANT_CHOICES))
+    signboard = forms.BooleanField(label="标志牌已设置", required=False,
+                                   help_text="确认排口标志牌已按规范设置；确认后排口的“标志牌”记为“是”。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "evidence" in self.fields:
             self.fields["evidence"].label = "标志牌照片"
+        if self.obj is not None and getattr(self.obj, "has_signboard", False):
+            self.fields["signboard"].initial = True
+            self.fields["signboard"].help_text = "该排口已登记设置标志牌。"
 
 
 class MergeForm(TransitionForm):
@@ -214,6 +219,22 @@ class EnvironmentProblemForm(ScopedModelForm):
         widgets = {"found_on": DATE, "deadline": DATE, "description": forms.Textarea(attrs={"rows": 3}),
                    "advice": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 登记问题 from a patrol's page (?patrol=<id>): what the patrol already says is filled in.
+        field = self.fields.get("patrol")
+        chosen = self.initial.get("patrol")
+        if self.is_bound or self.instance.pk is not None or field is None or not chosen:
+            return
+        try:
+            patrol = field.queryset.filter(pk=int(chosen)).first()
+        except (TypeError, ValueError):
+            patrol = None
+        if patrol is not None:
+            for name, value in EnvironmentProblem.taken_from_patrol(patrol).items():
+                if name in self.fields:
+                    self.initial.setdefault(name, value)
+
 
 class StewardInspectionForm(ScopedModelForm):
     """A steward (bound to its contracts) inspects under its own contracts; park staff under any."""
@@ -244,10 +265,18 @@ class StewardAssessmentForm(ScopedModelForm):
 
 
 class AssignProblemForm(TransitionForm):
-    """交办: to whom, by when."""
+    """交办: to whom, by when; what the problem already names is filled in (and used when left out,
+    `services.assign_problem`)."""
 
-    responsible_unit = forms.CharField(label="责任单位", max_length=200)
-    deadline = forms.DateField(label="整改期限", widget=DATE)
+    needed = ("responsible_unit", "deadline")
+    responsible_unit = forms.CharField(label="责任单位", max_length=200, required=False)
+    deadline = forms.DateField(label="整改期限", widget=DATE, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            self.initial.setdefault("responsible_unit", self.obj.responsible_unit)
+            self.initial.setdefault("deadline", self.obj.deadline)
 
 
 # Water-quality monitoring (水质监测) ----------------------------------------------------------------
@@ -353,7 +382,7 @@ from .models import (  # noqa: E402
     HazardousWasteManifest, OnlineMonitor, Penalty, TreatmentFacility,
 )
 
-PERMIT_FIELDS = ["enterprise", "number", "category", "issued_on", "expires_on", "note"]
+PERMIT_FIELDS = ["enterprise", "number", "category", "issued_on", "expires_on", "renewal_applied_on", "note"]
 EIA_FIELDS = ["enterprise", "project_name", "document_number", "authority", "approved_on", "category", "note"]
 ACCEPTANCE_FIELDS = ["enterprise", "eia_approval", "accepted_on", "kind", "note"]
 FACILITY_FIELDS = ["enterprise", "name", "kind", "capacity", "commissioned_on", "status", "note"]
@@ -369,7 +398,7 @@ class DischargePermitForm(ScopedModelForm):
     class Meta:
         model = DischargePermit
         fields = PERMIT_FIELDS
-        widgets = {"issued_on": DATE, "expires_on": DATE}
+        widgets = {"issued_on": DATE, "expires_on": DATE, "renewal_applied_on": DATE}
 
 
 class EiaApprovalForm(ScopedModelForm):

@@ -216,27 +216,46 @@ def _step(name, label, sources, target, **options) -> Transition:
 
 
 OUTFALL_MACHINE = StateMachine("stage", dict(OutfallStage.choices), (
-    _step("verify", "核实（现场确认）", (S.SUSPECTED,), S.VERIFIED, needs_evidence=True),
-    _step("reject", "排除", (S.SUSPECTED,), S.REJECTED, needs_note=True),
+    _step("verify", "核实（现场确认）", (S.SUSPECTED,), S.VERIFIED, needs_evidence=True, done="排口已核实"),
+    _step("reject", "排除", (S.SUSPECTED,), S.REJECTED, needs_note=True, done="已排除该疑似排口"),
     _step("monitor", "登记监测", (S.VERIFIED,), S.MONITORED, perform=f"{SERVICES}.monitor",
-          form=f"{FORMS}.MonitorForm"),
-    _step("trace", "完成溯源", (S.MONITORED,), S.TRACED, perform=f"{SERVICES}.trace"),
-    _step("approve_plan", "整治方案批复", (S.TRACED,), S.PLAN_APPROVED, perform=f"{SERVICES}.approve_plan"),
+          form=f"{FORMS}.MonitorForm", done="监测已登记"),
+    _step("trace", "完成溯源", (S.MONITORED,), S.TRACED, perform=f"{SERVICES}.trace", done="溯源已完成"),
+    _step("approve_plan", "整治方案批复", (S.TRACED,), S.PLAN_APPROVED, perform=f"{SERVICES}.approve_plan",
+          done="整治方案已批复"),
     _step("start_remediation", "开始整治", (S.PLAN_APPROVED,), S.IN_REMEDIATION, deadline=REMEDIATION_DAYS,
-          deadline_label="完成整治并申请销号"),
+          deadline_label="完成整治并申请销号", done="整治已开始"),
     _step("submit_closeout", "申请销号", (S.IN_REMEDIATION,), S.PENDING_CLOSEOUT, needs_evidence=True,
-          perform=f"{SERVICES}.submit_closeout", form=f"{FORMS}.CloseoutForm"),
+          perform=f"{SERVICES}.submit_closeout", form=f"{FORMS}.CloseoutForm",
+          condition=f"{MODELS}.closeout_refusal", done="销号申请已提交"),
     _step("county_preclose", "县级预销号", (S.PENDING_CLOSEOUT,), S.COUNTY_PRECLOSED, needs_note=True,
-          needs_evidence=True),
-    _step("close", "市级审核销号", (S.COUNTY_PRECLOSED,), S.CLOSED, needs_note=True, needs_evidence=True),
+          needs_evidence=True, done="已完成县级预销号", awaited=True),
+    _step("close", "市级审核销号", (S.COUNTY_PRECLOSED,), S.CLOSED, needs_note=True, needs_evidence=True,
+          done="已完成市级审核销号", awaited=True),
     _step("abolish", "取缔", (S.PLAN_APPROVED, S.IN_REMEDIATION), S.ABOLISHED, needs_note=True,
           perform=f"{SERVICES}.abolish", confirm="取缔后该排口不再使用，确定取缔？",
-          condition=f"{MODELS}.abolish_refusal"),
+          condition=f"{MODELS}.abolish_refusal", done="排口已取缔"),
     _step("merge", "合并到其他排口", (S.PLAN_APPROVED, S.IN_REMEDIATION), S.MERGED, perform=f"{SERVICES}.merge",
-          form=f"{FORMS}.MergeForm", condition=f"{MODELS}.merge_refusal"),
+          form=f"{FORMS}.MergeForm", condition=f"{MODELS}.merge_refusal", done="排口已合并到其他排口"),
     _step("reopen", "回头看重新打开", (S.CLOSED,), S.IN_REMEDIATION, needs_note=True, deadline=REMEDIATION_DAYS,
-          deadline_label="回头看问题整改并重新销号"),
+          deadline_label="回头看问题整改并重新销号", done="回头看：已重新打开"),
 ))
+
+
+OPEN_MEASURES_NAMED = 3  # how many unfinished measures the refusal of 申请销号 names
+
+
+def closeout_refusal(outfall) -> str:
+    """Why the outfall may not apply for close-out now ("" when it may): every measure of its plan
+    (一口一策) must be done first. The condition of 申请销号: whether the page offers it, and why the
+    page and the API refuse it."""
+    open_measures = list(Measure.objects.filter(plan__outfall_id=outfall.pk).exclude(status=MeasureStatus.DONE)
+                         .order_by("deadline", "pk").values_list("content", flat=True))
+    if not open_measures:
+        return ""
+    named = "、".join(content[:30] for content in open_measures[:OPEN_MEASURES_NAMED])
+    more = "等" if len(open_measures) > OPEN_MEASURES_NAMED else ""
+    return f"尚有 {len(open_measures)} 项整治措施未完成：{named}{more}。请完成全部整治措施后再申请销号。"
 
 
 def plan_type_refusal(outfall, plan_type: str, action: str) -> str:
@@ -348,6 +367,26 @@ class Outfall(DomainModel):
                 errors["merged_into"] = message
         if errors:
             raise ValidationError(errors)
+
+    # Two conditions the office is reminded of (home page, daily alerts) and the list filters by.
+    @staticmethod
+    def remediation_overdue_q(today=None) -> Q:
+        """In remediation past its time limit (the deadline 开始整治 or 回头看 started)."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import CharField, Exists, OuterRef
+        from django.db.models.functions import Cast
+
+        from openpark.core.deadlines import overdue_q as deadline_overdue_q
+        from openpark.core.models import Deadline
+
+        return Q(stage=OutfallStage.IN_REMEDIATION) & Q(Exists(Deadline.objects.filter(
+            deadline_overdue_q(today), content_type=ContentType.objects.get_for_model(Outfall),
+            state=OutfallStage.IN_REMEDIATION, object_id=Cast(OuterRef("pk"), CharField()))))
+
+    @staticmethod
+    def awaiting_sign_off_q() -> Q:
+        """Waiting for the government's sign-off: 县级预销号 or 市级审核销号."""
+        return Q(stage__in=(OutfallStage.PENDING_CLOSEOUT, OutfallStage.COUNTY_PRECLOSED))
 
     def merge_target_error(self, target) -> str:
         """Why the outfall cannot be merged into `target` ("" when it can): the rule of the merge
@@ -874,13 +913,15 @@ def _problem_step(name, label, sources, target, **options) -> Transition:
 
 PROBLEM_MACHINE = StateMachine("state", dict(ProblemState.choices), (
     _problem_step("assign", "交办", (P.REPORTED,), P.ASSIGNED, perform=f"{SERVICES}.assign_problem",
-                  form=f"{FORMS}.AssignProblemForm"),
-    _problem_step("refer", "上报上级", (P.REPORTED,), P.ESCALATED, needs_note=True),
-    _problem_step("start", "开始整改", (P.ASSIGNED, P.ESCALATED), P.IN_PROGRESS),
+                  form=f"{FORMS}.AssignProblemForm", done="问题已交办", awaited=True),
+    _problem_step("refer", "上报上级", (P.REPORTED,), P.ESCALATED, needs_note=True, done="问题已上报上级"),
+    _problem_step("start", "开始整改", (P.ASSIGNED, P.ESCALATED), P.IN_PROGRESS, done="整改已开始"),
     _problem_step("rectify", "整改完成", (P.IN_PROGRESS,), P.RECTIFIED, needs_evidence=True,
-                  deadline=VERIFY_DAYS, deadline_label="核查销号"),
-    _problem_step("close", "核查销号", (P.RECTIFIED,), P.CLOSED, needs_note=True),
-    _problem_step("send_back", "退回重新整改", (P.RECTIFIED,), P.IN_PROGRESS, needs_note=True),
+                  deadline=VERIFY_DAYS, deadline_label="核查销号", done="整改已完成"),
+    _problem_step("close", "核查销号", (P.RECTIFIED,), P.CLOSED, needs_note=True, done="问题已核查销号",
+                  awaited=True),
+    _problem_step("send_back", "退回重新整改", (P.RECTIFIED,), P.IN_PROGRESS, needs_note=True,
+                  done="已退回重新整改"),
 ))
 
 
@@ -935,17 +976,45 @@ class EnvironmentProblem(DomainModel):
     def __str__(self):
         return f"{self.get_category_display()}：{self.description[:30]}"
 
-    # Overdue: not rectified past its deadline. The one rule, as a filter (lists, counts) and on a row.
+    # Overdue: not rectified past its deadline (整改期限), or rectified and not verified past the
+    # verification's time limit (核查销号, the deadline the 整改完成 transition starts). The one rule,
+    # as a filter (lists, counts, the list's and the page's 逾期 badge) and on a row (the column, the API).
     @staticmethod
     def overdue_q(today=None) -> Q:
-        return Q(deadline__lt=today or timezone.localdate()) & ~Q(state__in=PROBLEM_DONE_STATES)
+        return ((Q(deadline__lt=today or timezone.localdate()) & ~Q(state__in=PROBLEM_DONE_STATES))
+                | (Q(state=P.RECTIFIED) & Q(EnvironmentProblem._verification_overdue(today))))
+
+    @staticmethod
+    def _verification_overdue(today=None):
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import CharField, Exists, OuterRef
+        from django.db.models.functions import Cast
+
+        from openpark.core.deadlines import overdue_q as deadline_overdue_q
+        from openpark.core.models import Deadline
+
+        return Exists(Deadline.objects.filter(
+            deadline_overdue_q(today), content_type=ContentType.objects.get_for_model(EnvironmentProblem),
+            state=P.RECTIFIED, object_id=Cast(OuterRef("pk"), CharField())))
 
     @property
     def overdue(self) -> bool:
+        known = self.__dict__.get("overdue_now")  # as a list page found it for its rows, by this rule
+        if known is not None:
+            return known
+        if self.state == P.RECTIFIED and self.pk is not None:
+            return type(self).all_objects.filter(pk=self.pk).filter(self.overdue_q()).exists()
         return bool(self.deadline) and self.state not in PROBLEM_DONE_STATES and \
             self.deadline < timezone.localdate()
 
     overdue.fget.short_description = _("逾期")
+
+    @staticmethod
+    def taken_from_patrol(patrol) -> dict:
+        """What a problem found on a patrol takes from it: its source, water body, segment and the
+        day it was found (the patrol's); the add form fills them in, `clean` keeps them."""
+        return {"source": ProblemSource.PATROL, "water_body": patrol.water_body_id, "segment": patrol.segment_id,
+                "found_on": timezone.localtime(patrol.started_at).date() if patrol.started_at else None}
 
     def clean(self):
         errors = {}
@@ -1323,7 +1392,7 @@ from openpark.core.limits import year_validators  # noqa: E402
 from . import enterprise_file as rules  # noqa: E402
 from .choices import (  # noqa: E402
     AcceptanceKind, CreditRatingLevel, EiaCategory, FacilityKind, FacilityStatus, InspectionKind, InspectionResult,
-    PenaltyStatus, PermitCategory, RiskLevel,
+    PenaltyStatus, PermitCategory, PermitStatus, RiskLevel,
 )
 
 WAN_YUAN = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -1348,8 +1417,24 @@ class DischargePermitQuerySet(DomainQuerySet):
         return self.filter(DischargePermit.status_q(status, today))
 
     def expiring(self, today=None):
-        """即将到期 or 已过期 on `today`: the permits whose renewal is due."""
-        return self.filter(expires_on__lte=rules.expiring_until(today or timezone.localdate()))
+        """即将到期, 已过延续申请期限 or 已过期 on `today`, and no renewal applied for: the permits
+        whose renewal is due (须办理延续)."""
+        return self.filter(expires_on__lte=rules.expiring_until(today or timezone.localdate())).exclude(
+            DischargePermit.renewal_applied_q())
+
+    def renewal_applied(self):
+        return self.filter(DischargePermit.renewal_applied_q())
+
+    def standing(self, value: str, today=None):
+        """Where the permits stand, as the list's 状态 filter, the reminders' counts and the
+        dashboard read it: 有效 by date; 即将到期, 已过延续申请期限 and 已过期 those not applied
+        for (an applied one is 已申请延续, `renewal_applied`); 须办理延续 all three (`expiring`)."""
+        if value == "renewal_due":
+            return self.expiring(today)
+        if value == "renewal_applied":
+            return self.renewal_applied()
+        found = self.with_status(value, today)
+        return found if value == PermitStatus.VALID else found.exclude(DischargePermit.renewal_applied_q())
 
 
 class DischargePermit(DomainModel):
@@ -1366,6 +1451,8 @@ class DischargePermit(DomainModel):
     issued_on = models.DateField(_("发证日期"))
     expires_on = models.DateField(_("有效期至"), blank=True,
                                   help_text=_("留空则为发证日期起 5 年。"))
+    renewal_applied_on = models.DateField(_("已申请延续日期"), null=True, blank=True,
+                                          help_text=_("企业已向审批部门申请延续的日期；登记后不再提醒办理延续。"))
     note = models.TextField(_("说明"), blank=True)
 
     all_objects = models.Manager.from_queryset(DischargePermitQuerySet)()
@@ -1388,10 +1475,26 @@ class DischargePermit(DomainModel):
     def status_on(self, today) -> str:
         return rules.permit_status(self.expires_on, today)
 
+    # Renewal applied for (已申请延续): a date on or after this permit's issue, so that a permit
+    # renewed (issued again) is reminded of again. The one rule, as a filter and on a row.
+    @staticmethod
+    def renewal_applied_q() -> Q:
+        from django.db.models import F
+
+        return Q(renewal_applied_on__isnull=False, renewal_applied_on__gte=F("issued_on"))
+
+    @property
+    def renewal_applied(self) -> bool:
+        return bool(self.renewal_applied_on and self.issued_on and self.renewal_applied_on >= self.issued_on)
+
     @property
     def status(self) -> str:
-        """有效, 即将到期（N 天后需申请延续）, 已过延续申请期限（N 天后到期） or 已过期, today."""
-        return rules.permit_status_text(self.expires_on, timezone.localdate()) if self.expires_on else ""
+        """有效, 即将到期（N 天后需申请延续）, 已过延续申请期限（N 天后到期） or 已过期, today; and
+        whether its renewal was applied for."""
+        if not self.expires_on:
+            return ""
+        text = rules.permit_status_text(self.expires_on, timezone.localdate())
+        return f"{text}（已于 {self.renewal_applied_on:%Y-%m-%d} 申请延续）" if self.renewal_applied else text
 
     status.fget.short_description = _("状态")
 
@@ -1413,6 +1516,9 @@ class DischargePermit(DomainModel):
                     errors["number"] = (f"排污许可证编号的前 18 位应为该企业的统一社会信用代码"
                                         f"（{self.enterprise.uscc}）。")
         _not_after_today(errors, "issued_on", self.issued_on, "发证日期")
+        _not_after_today(errors, "renewal_applied_on", self.renewal_applied_on, "已申请延续日期")
+        if self.renewal_applied_on and self.issued_on and self.renewal_applied_on < self.issued_on:
+            errors["renewal_applied_on"] = "已申请延续日期不能早于发证日期。"
         if self.issued_on and not self.expires_on:
             self.expires_on = rules.default_expiry(self.issued_on)
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:

@@ -60,18 +60,23 @@ def approve_plan(outfall: Outfall, name: str, user, note: str = "", evidence=())
 
 
 def submit_closeout(outfall: Outfall, name: str, user, note: str = "", evidence=(), sampled_on=None,
-                    compliant=None):
-    """申请销号: the signboard is up (its photo is the evidence) and a re-test is compliant; the
-    re-test is kept as a sample of the outfall."""
+                    compliant=None, signboard=False):
+    """申请销号: every measure done (the transition's condition, `models.closeout_refusal`), the
+    signboard up (on record, or confirmed now by whoever applies, its photo the evidence) and a
+    re-test compliant; the re-test is kept as a sample of the outfall. The signboard flag is set
+    only when the user confirms it."""
     if sampled_on is None:
         raise ValidationError("请填写复测采样日期。")
     if compliant is None:
         raise ValidationError("请选择复测是否达标。")
     if not compliant:
         raise TransitionError("销号复测不达标，不能申请销号；请整改后重新采样复测。")
+    if not signboard and not outfall.has_signboard:
+        raise TransitionError("申请销号须已设置排口标志牌：请确认“标志牌已设置”，并上传标志牌照片。")
+    changes = {"has_signboard": True} if signboard else {}
     with transaction.atomic():
         _sample(outfall, SampleKind.RETEST, sampled_on, True, note)
-        return outfall.machine.apply(outfall, name, user, note, evidence, has_signboard=True)
+        return outfall.machine.apply(outfall, name, user, note, evidence, **changes)
 
 
 def abolish(outfall: Outfall, name: str, user, note: str = "", evidence=()):
@@ -428,7 +433,7 @@ def permits_expiring(today: date | None = None, queryset=None):
 def permit_counts_by_status(today: date | None = None, queryset=None) -> dict[str, int]:
     """{status: how many live permits have it on `today`}, every status listed."""
     permits = DischargePermit.objects.all() if queryset is None else queryset
-    return {status.value: permits.with_status(status.value, today).count() for status in PermitStatus}
+    return {status.value: permits.standing(status.value, today).count() for status in PermitStatus}
 
 
 # The kinds of record of the file, in the order the panel lists them: (model, date field).

@@ -365,7 +365,7 @@ def enterprise_file_panel(request, enterprise):
             "context": {
                 "enterprise": enterprise, "permits": permits, "due": due, "rating": rating, "rows": rows,
                 "permit_list_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}",
-                "due_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}&renewal_due=true",
+                "due_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}&status=renewal_due",
                 "permit_add_url": (f"{reverse('environment:dischargepermit_add')}?enterprise={enterprise.pk}"
                                    if user.has_perm("environment.add_dischargepermit") else ""),
                 "renewal_days": enterprise_file.RENEWAL_DAYS,
@@ -384,7 +384,7 @@ def permit_section(user) -> dict:
                      for status in PermitStatus],
         "due": _permit_rows(services.permits_expiring(today)[:20], today),
         "due_count": counts[PermitStatus.EXPIRING] + counts[PermitStatus.RENEWAL_LATE] + counts[PermitStatus.EXPIRED],
-        "due_url": f"{base}?renewal_due=true", "renewal_days": enterprise_file.RENEWAL_DAYS,
+        "due_url": f"{base}?status=renewal_due", "renewal_days": enterprise_file.RENEWAL_DAYS,
         "notice_days": enterprise_file.RENEWAL_NOTICE_DAYS,
     }}
 
