@@ -239,3 +239,33 @@ def map_layers(user, crs: str = "wgs84", now=None) -> dict:
                 feature["properties"]["label_at"] = point_along(feature["geometry"], LABEL_AT[key])
         layers.append({"key": key, "name": name, "features": _collection(features), "legend": legend})
     return {"layers": layers, "patrol_days": PATROL_DAYS}
+
+
+# One patrol's track on its own page: the line walked over the water body (or segment) patrolled,
+# its start and end marked. The same thinning and basemap conversion as the environment map.
+PATROL_PAGE_POINTS = 1000
+
+
+def patrol_track(patrol, crs: str = "wgs84") -> dict | None:
+    """The drawing of a patrol's track for its page (None without a track): the track thinned to
+    PATROL_PAGE_POINTS, the outline of the segment (or else the water body) patrolled, and the
+    start and end with their times."""
+    if not patrol.track:
+        return None
+
+    def transform(geometry):
+        return geo.transform_geometry(geometry, geo.wgs84_to_gcj02) if crs == "gcj02" else geometry
+
+    track = transform(patrol_math.simplify_track(patrol.track, PATROL_PAGE_POINTS))
+    lines = patrol_math.lines_of(track)
+    water = patrol.segment if patrol.segment_id and patrol.segment.geometry else patrol.water_body
+    outline = transform(simplified(water.geometry)) if water.geometry else None
+    segment = water is patrol.segment
+    return {
+        "track": track, "water": outline,
+        "legend": "紫色线为巡河轨迹" + (f"，{'青' if segment else '蓝'}色线为所巡的{water.name}" if outline else "")
+        + "；绿点为起点，红点为终点。",
+        "start": {"point": lines[0][0], "label": f"起点 {timezone.localtime(patrol.started_at):%H:%M}"},
+        "end": {"point": lines[-1][-1], "label": f"终点 {timezone.localtime(patrol.ended_at):%H:%M}"},
+        "colour": PATROL_COLOUR, "water_colour": SEGMENT_COLOUR if segment else WATER_COLOUR,
+    }

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpark.core import navigation
 from openpark.core.scoping import is_park_wide, scope_queryset, scope_reaches
 
-from . import services, water_quality
+from . import patrols as patrol_math, services, water_quality
 from .choices import ALL_STAGES, SAMPLE_CLASS_CHOICES, MeasureStatus, OutfallStage
 from .models import GOVERNMENT, Measure, Outfall, OutfallSample, RemediationPlan, Tracing
 
@@ -225,6 +225,18 @@ def patrol_problems_panel(request, patrol):
     return _problems_panel(request, "patrol-problems", scope_queryset(patrol.problems.all(), request.user), add_url)
 
 
+def patrol_track_panel(request, patrol):
+    """The patrol's track on a small map (no panel for a patrol without a track)."""
+    drawing = patrol_track(patrol, settings.MAP_TILE_CRS)
+    if drawing is None:
+        return None
+    return {"key": "patrol-track", "title": "巡河轨迹", "template": "environment/panels/patrol_track.html",
+            "scripts": ("vendor/leaflet/leaflet.js", "js/patrol-track.js"), "styles": ("vendor/leaflet/leaflet.css",),
+            "context": {"drawing": drawing, "patrol": patrol, "tile_url": settings.MAP_TILE_URL,
+                        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+                        "points": patrol_math.track_points(patrol.track)}}
+
+
 def inspection_problems_panel(request, inspection):
     add_url = (f"{reverse('environment:environmentproblem_add')}?source={ProblemSource.STEWARD}"
                f"&inspection={inspection.pk}&enterprise={inspection.enterprise_id}"
@@ -395,7 +407,7 @@ from django.conf import settings  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 
 from . import alerts  # noqa: E402
-from .map import map_layers  # noqa: E402
+from .map import map_layers, patrol_track  # noqa: E402
 
 MAP_PERMISSION = "environment.view_outfall"
 
