@@ -13,12 +13,15 @@
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
   }
+  // The view first: vector layers are drawn into a map that has one.
+  var track = L.geoJSON(data.track, { style: { color: data.colour, weight: 3, opacity: 0.9 } });
+  map.fitBounds(track.getBounds(), { padding: [24, 24], maxZoom: 17 });
   if (data.water) {
     L.geoJSON(data.water, { interactive: false,
                             style: { color: data.water_colour, weight: 6, opacity: 0.35, fillOpacity: 0.15 } })
       .addTo(map);
   }
-  var track = L.geoJSON(data.track, { style: { color: data.colour, weight: 3, opacity: 0.9 } }).addTo(map);
+  track.addTo(map);
   function end(mark, fill) {
     return L.circleMarker([mark.point[1], mark.point[0]],
                           { radius: 6, color: "#fff", weight: 2, fillColor: fill, fillOpacity: 1 })
@@ -26,6 +29,5 @@
   }
   end(data.start, "#2e9d4f");
   end(data.end, "#d32f2f");
-  map.fitBounds(track.getBounds(), { padding: [24, 24], maxZoom: 17 });
   element.dataset.ready = "true";
 })();
