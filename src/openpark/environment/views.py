@@ -347,14 +347,15 @@ def enterprise_file_panel(request, enterprise):
     kinds = [(model, field) for model, field in services.FILE_KINDS
              if user.has_perm(f"environment.view_{model._meta.model_name}")]
     sees_permits = user.has_perm(FILE_SECTION_PERMISSION)
-    if not kinds and not sees_permits:
+    problems, inspections = _file_problems(enterprise, user), _file_inspections(enterprise, user)
+    if not kinds and not sees_permits and problems is None and inspections is None:
         return None
     today = timezone.localdate()
     permits, due = None, None
     if sees_permits:
         own = DischargePermit.objects.filter(enterprise=enterprise)
         permits = _permit_rows(own.order_by("-expires_on", "number"), today)
-        due = _permit_rows(services.permits_expiring(today, own), today)
+        due = services.permits_expiring(today, own).count()
     summary = services.file_summary(enterprise, [model for model, _ in kinds])
     rows = []
     for model, field in kinds:
@@ -376,12 +377,60 @@ def enterprise_file_panel(request, enterprise):
     return {"key": "environment-file", "title": "环境档案", "template": "environment/panels/enterprise_file.html",
             "context": {
                 "enterprise": enterprise, "permits": permits, "due": due, "rating": rating, "rows": rows,
+                "problems": problems, "inspections": inspections,
                 "permit_list_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}",
                 "due_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}&renewal_due=true",
                 "permit_add_url": (f"{reverse('environment:dischargepermit_add')}?enterprise={enterprise.pk}"
                                    if user.has_perm("environment.add_dischargepermit") else ""),
                 "renewal_days": enterprise_file.RENEWAL_DAYS,
             }}
+
+
+FILE_PROBLEMS = 10  # the problems listed in the file (open ones first); their list has them all
+FILE_INSPECTIONS = 5  # the latest steward's inspections listed
+
+
+def _file_problems(enterprise, user) -> dict | None:
+    """The enterprise's environment problems: the open ones first, soonest deadline first, then
+    the rectified and closed, latest found first; how many are open and overdue (the model's rule)."""
+    if not user.has_perm("environment.view_environmentproblem"):
+        return None
+    from django.db.models import Case, Count, F, IntegerField, Value, When
+
+    from .choices import PROBLEM_DONE_STATES
+    from .models import EnvironmentProblem
+
+    own = scope_queryset(EnvironmentProblem.objects.filter(enterprise=enterprise), user)
+    done = Case(When(state__in=PROBLEM_DONE_STATES, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = list(own.annotate(done=done).order_by("done", F("deadline").asc(nulls_last=True), "-found_on",
+                                                  "-pk")[:FILE_PROBLEMS + 1])
+    if len(rows) <= FILE_PROBLEMS:  # all of them: counted here, without asking again
+        counts = {"total": len(rows), "open": sum(1 for row in rows if not row.done),
+                  "overdue": sum(1 for row in rows if row.overdue)}
+    else:
+        counts = own.aggregate(total=Count("pk"), open=Count("pk", filter=~Q(state__in=PROBLEM_DONE_STATES)),
+                               overdue=Count("pk", filter=EnvironmentProblem.overdue_q()))
+    rows = rows[:FILE_PROBLEMS]
+    base = f"{reverse(PROBLEM_LIST)}?enterprise={enterprise.pk}"
+    return {"rows": rows, **counts, "list_url": base, "overdue_url": f"{base}&overdue=true",
+            "add_url": (f"{reverse('environment:environmentproblem_add')}?enterprise={enterprise.pk}&category=enterprise"
+                        if user.has_perm("environment.add_environmentproblem") else "")}
+
+
+def _file_inspections(enterprise, user) -> dict | None:
+    """The steward's latest inspections of the enterprise, each with the problems it found."""
+    if not user.has_perm("environment.view_stewardinspection"):
+        return None
+    from django.db.models import Count
+
+    from .models import StewardInspection
+
+    own = scope_queryset(StewardInspection.objects.filter(enterprise=enterprise), user)
+    rows = list(own.select_related("contract").annotate(found=Count("problems", filter=Q(problems__is_deleted=False)))
+                .order_by("-inspected_on", "-pk")[:FILE_INSPECTIONS + 1])
+    total = len(rows) if len(rows) <= FILE_INSPECTIONS else own.count()
+    return {"rows": rows[:FILE_INSPECTIONS], "total": total,
+            "list_url": f"{reverse('environment:stewardinspection_list')}?enterprise={enterprise.pk}"}
 
 
 def permit_section(user) -> dict:
