@@ -8,6 +8,7 @@ records, and its rows are those of the user's scope. Texts go out as data: the p
 every one of them through `OpenPark.escapeHtml`, or sets it as an element's text (the labels). When the configured basemap is in GCJ-02,
 coordinates are converted here, so the stored WGS-84 values never change.
 """
+import math
 from collections import Counter
 from datetime import timedelta
 
@@ -235,10 +236,45 @@ def map_layers(user, crs: str = "wgs84", now=None) -> dict:
         features, legend = builders[key](user)
         for feature in features:
             feature["geometry"] = transform(feature["geometry"])
-            if key in LABEL_AT:
-                feature["properties"]["label_at"] = point_along(feature["geometry"], LABEL_AT[key])
         layers.append({"key": key, "name": name, "features": _collection(features), "legend": legend})
+    # The names along the lines, placed once every point is known: clear of the outfalls and sites
+    # and of the names placed before them.
+    taken = [feature["geometry"]["coordinates"] for layer in layers if layer["key"] in MARKER_LAYERS
+             for feature in layer["features"]["features"]]
+    for layer in layers:
+        if layer["key"] not in LABEL_AT:
+            continue
+        for feature in layer["features"]["features"]:
+            point = label_point(feature["geometry"], LABEL_AT[layer["key"]], taken)
+            feature["properties"]["label_at"] = point
+            if point is not None:
+                taken.append(point)
     return {"layers": layers, "patrol_days": PATROL_DAYS}
+
+
+MARKER_LAYERS = ("outfalls", "sites")
+# A name is placed this far (in degrees, about 500 m: a short name's length at the park's zoom) from
+# any point drawn, where the line allows; else as far as the line allows.
+LABEL_CLEARANCE = 0.005
+LABEL_CANDIDATES = tuple(step / 20 for step in range(1, 20))
+
+
+def label_point(geometry: dict, preferred: float, taken, clearance: float = LABEL_CLEARANCE) -> list[float] | None:
+    """Where along a line its name goes: at `preferred` (a fraction of its length) when no point
+    of `taken` ([lon, lat] of the markers and names already placed) is within `clearance`; else at
+    the first fraction, nearest the preferred one, that is clear; else where the nearest point is
+    farthest. None for a geometry with no line."""
+    best, best_distance = None, -1.0
+    for fraction in sorted((preferred, *LABEL_CANDIDATES), key=lambda f: abs(f - preferred)):
+        point = point_along(geometry, fraction)
+        if point is None:
+            return None
+        distance = min((math.hypot(point[0] - float(x), point[1] - float(y)) for x, y, *_ in taken), default=math.inf)
+        if distance >= clearance:
+            return point
+        if distance > best_distance:
+            best, best_distance = point, distance
+    return best
 
 
 # One patrol's track on its own page: the line walked over the water body (or segment) patrolled,
