@@ -245,32 +245,50 @@ def map_layers(user, crs: str = "wgs84", now=None) -> dict:
         if layer["key"] not in LABEL_AT:
             continue
         for feature in layer["features"]["features"]:
-            point = label_point(feature["geometry"], LABEL_AT[layer["key"]], taken)
+            right = layer["key"] == "waters"  # a water body's name right of its line, a segment's left
+            label = feature["properties"]["label"] or ""
+            point = label_point(feature["geometry"], LABEL_AT[layer["key"]], taken, len(label), right)
             feature["properties"]["label_at"] = point
-            if point is not None:
-                taken.append(point)
+            if point is not None:  # the name's own ends, for the names placed after it
+                width = CHAR_DEGREES * len(label) * (1 if right else -1)
+                taken += [point, [point[0] + width / 2, point[1]], [point[0] + width, point[1]]]
     return {"layers": layers, "patrol_days": PATROL_DAYS}
 
 
 MARKER_LAYERS = ("outfalls", "sites")
-# A name is placed this far (in degrees, about 500 m: a short name's length at the park's zoom) from
-# any point drawn, where the line allows; else as far as the line allows.
-LABEL_CLEARANCE = 0.005
+# A name is a box beside its point along the line (right of a water body's line, left of a
+# segment's): about CHAR_DEGREES of longitude a character at the park's usual zoom, LABEL_HEIGHT of
+# latitude high; it is placed where no point drawn falls in its box (with PAD around it), nearest
+# its usual place; where none is clear, where the nearest point is farthest.
+CHAR_DEGREES = 0.0016
+LABEL_HEIGHT = 0.0022
+PAD = 0.001
 LABEL_CANDIDATES = tuple(step / 20 for step in range(1, 20))
 
 
-def label_point(geometry: dict, preferred: float, taken, clearance: float = LABEL_CLEARANCE) -> list[float] | None:
-    """Where along a line its name goes: at `preferred` (a fraction of its length) when no point
-    of `taken` ([lon, lat] of the markers and names already placed) is within `clearance`; else at
-    the first fraction, nearest the preferred one, that is clear; else where the nearest point is
-    farthest. None for a geometry with no line."""
+def _box_distance(point, box) -> float:
+    left, right, bottom, top = box
+    dx = max(left - point[0], 0.0, point[0] - right)
+    dy = max(bottom - point[1], 0.0, point[1] - top)
+    return math.hypot(dx, dy)
+
+
+def label_point(geometry: dict, preferred: float, taken, length: int = 4, right: bool = True) -> list[float] | None:
+    """Where along a line its name of `length` characters goes (its box right of the point, or
+    left): at `preferred` (a fraction of the line's length) when no point of `taken` ([lon, lat] of
+    the markers and names already placed) is in or near its box; else at the clear fraction nearest
+    the preferred one; else where the nearest point is farthest. None for a geometry with no line."""
+    width = CHAR_DEGREES * max(1, length)
     best, best_distance = None, -1.0
     for fraction in sorted((preferred, *LABEL_CANDIDATES), key=lambda f: abs(f - preferred)):
         point = point_along(geometry, fraction)
         if point is None:
             return None
-        distance = min((math.hypot(point[0] - float(x), point[1] - float(y)) for x, y, *_ in taken), default=math.inf)
-        if distance >= clearance:
+        x, y = point
+        box = (x, x + width, y - LABEL_HEIGHT / 2, y + LABEL_HEIGHT / 2) if right else \
+            (x - width, x, y - LABEL_HEIGHT / 2, y + LABEL_HEIGHT / 2)
+        distance = min((_box_distance((float(p[0]), float(p[1])), box) for p in taken), default=math.inf)
+        if distance >= PAD:
             return point
         if distance > best_distance:
             best, best_distance = point, distance
