@@ -205,3 +205,28 @@ def test_transition_forms_and_the_problem_list_read_cleanly(browser, live_server
     assert lines == 1
     assert watch.collect() == [], "\n".join(watch.problems)
     page.close()
+
+
+def test_a_patrol_s_page_draws_its_track(browser, live_server, demo_park, artifacts):
+    """The patrol's track on its page: the line, its start and end, the water patrolled, in view."""
+    from openpark.environment.models import Patrol
+
+    patrol = Patrol.objects.exclude(track=None).order_by("-started_at").first()
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "environment")
+    page.goto(live_server.url + patrol.get_absolute_url())
+    page.wait_for_selector("#patrol-track-map[data-ready=true]")
+    drawn = page.evaluate("""() => {
+      const map = document.getElementById("patrol-track-map").leafletMap, view = map.getBounds();
+      let lines = 0, marks = 0, inside = true;
+      map.eachLayer(layer => {
+        if (layer.getLatLngs && layer.feature) { lines += 1; }
+        if (layer.getLatLng) { marks += 1; inside = inside && view.contains(layer.getLatLng()); }
+      });
+      return { lines, marks, inside };
+    }""")
+    assert drawn["lines"] >= 1 and drawn["marks"] == 2 and drawn["inside"], drawn
+    page.locator("[data-panel=patrol-track]").screenshot(path=str(artifacts / "patrol-track.png"))
+    assert watch.collect() == [], "\n".join(watch.problems)
+    page.close()

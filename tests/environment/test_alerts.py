@@ -280,10 +280,9 @@ def test_a_steward_sees_the_open_problems_of_its_inspections(two_companies, clie
     page = client_for(steward).get(reverse("role_home", args=["steward"]))
     assert page.status_code == 200
     html = page.content.decode()
-    rows = _reminders(page)
+    rows = [row for row in _reminders(page) if row.kind == "检查问题待整改"]
     assert {row.obj for row in rows} == {two_companies["甲"]["problem"], two_companies["乙"]["problem"]}
-    assert all(row.kind == "检查问题待整改" and row.deadline == TODAY + timedelta(days=7) and not row.overdue
-               for row in rows)
+    assert all(row.deadline == TODAY + timedelta(days=7) and not row.overdue for row in rows)
     assert two_companies["park_problem"].get_absolute_url() not in html
     assert two_companies["甲"]["closed"].get_absolute_url() not in html
     # Once the contract has ended, the steward is reminded of nothing.
@@ -326,3 +325,24 @@ def test_the_demo_tells_the_office_once_its_account_is_made(park, db):
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert told == {"demo_environment"}
     assert Notification.objects.filter(title__startswith="排口整治逾期").exists()
+
+
+def test_a_steward_is_reminded_of_the_permits_to_renew_under_its_running_contracts(two_companies, client_for):
+    """The same permits the enterprise reminders find, for each enterprise of the steward's running
+    contracts, each naming its enterprise; none of an enterprise outside them or once they end."""
+    from openpark.enterprises.models import ServiceContract
+
+    outside = EnterpriseFactory(name="丙电镀有限公司")
+    DischargePermit.objects.create(enterprise=outside, number=f"{outside.uscc}001P", category="key",
+                                   issued_on=date(2021, 1, 4), expires_on=TODAY + timedelta(days=20))
+    steward = two_companies["steward"]
+    page = client_for(steward).get(reverse("role_home", args=["steward"]))
+    permits = [row for row in _reminders(page) if row.kind.startswith("排污许可证")]
+    assert {row.obj for row in permits} == {two_companies["甲"]["permit"], two_companies["乙"]["permit"]}
+    first = next(row for row in permits if row.obj == two_companies["甲"]["permit"])
+    assert first.deadline == two_companies["甲"]["permit"].renewal_due_on
+    html = page.content.decode()
+    assert f'{two_companies["甲"]["permit"].get_absolute_url()}">甲化工有限公司 · ' in html and "丙电镀" not in html
+    ServiceContract.objects.filter(pk=two_companies["contract"].pk).update(ends_on=ago(1))
+    steward = type(steward).objects.get(pk=steward.pk)
+    assert _reminders(client_for(steward).get(reverse("role_home", args=["steward"]))) == []

@@ -240,8 +240,9 @@ def test_environment_office_sees_every_file_with_add_links(make_user, client_for
     panel = panel_html(page)
     # 30 days before expiry, its renewal date (60 days before) has passed: not 即将到期.
     assert files[first.pk].number in panel and "已过延续申请期限（30 天后到期）" in panel and "即将到期" not in panel
-    assert (f"须办理延续</span> {files[first.pk].number}（已过延续申请期限（30 天后到期）：延续申请截止 "
-            f"{files[first.pk].renewal_due_on}") in panel
+    # The permit due is marked once, in its own row of the table: its number is not repeated above it.
+    assert panel.count(files[first.pk].number) == 1 and "须办理延续 1 张" in panel
+    assert f"<td>{files[first.pk].renewal_due_on}</td>" in panel
     assert (files[first.pk].expires_on - timedelta(days=60)).isoformat() in panel
     assert "最新环境信用评价：2025 年" in panel and "绿色" in panel
     assert f"{reverse('environment:eiaapproval_list')}?enterprise={first.pk}" in panel
@@ -503,3 +504,56 @@ def test_a_renewal_applied_for_leaves_the_renewal_reminders(make_user, client_fo
     assert "已申请延续日期" in client.get(record.get_absolute_url()).content.decode()
     page = client.get(listed).content.decode()
     assert 'name="renewal_due"' not in page and "已申请延续" in page
+
+
+@pytest.mark.parametrize("listed", [10, 2])  # all of them listed (counted from the rows), or the first two
+def test_the_file_lists_the_enterprise_s_problems_and_inspections(make_user, client_for, two, files, listed,
+                                                                  monkeypatch):
+    """环境档案 lists the enterprise's environment problems (state, deadline, overdue marked, open ones
+    first) and the steward's inspections, not another enterprise's."""
+    from openpark.environment.models import EnvironmentProblem, StewardInspection
+
+    first, second = two
+    today = timezone.localdate()
+    contract = ServiceContract.objects.create(number="HBGJ-1", contractor="某环保科技有限公司", service="环保管家",
+                                              starts_on=today - timedelta(days=100), ends_on=today + timedelta(days=300))
+    contract.enterprises.set([first, second])
+    inspection = StewardInspection.objects.create(contract=contract, enterprise=first, inspectors="李工、王工",
+                                                  inspected_on=today - timedelta(days=40))
+    StewardInspection.objects.create(contract=contract, enterprise=second, inspectors="赵工",
+                                     inspected_on=today - timedelta(days=30))
+
+    def problem(enterprise, text, deadline, state="assigned"):
+        made = EnvironmentProblem.objects.create(
+            source="steward", inspection=inspection if enterprise == first else None, enterprise=enterprise,
+            category="enterprise", description=text, found_on=today - timedelta(days=40), deadline=deadline,
+            responsible_unit=enterprise.name)
+        EnvironmentProblem.objects.filter(pk=made.pk).update(state=state)
+        return made
+
+    problem(first, "雨水排口未设置截止阀", today - timedelta(days=20))
+    problem(first, "危废贮存库标识不全", today - timedelta(days=25), state="closed")
+    problem(first, "废气收集罩破损", today + timedelta(days=10))
+    problem(second, "另一家企业的问题", today - timedelta(days=5))
+    monkeypatch.setattr("openpark.environment.views.FILE_PROBLEMS", listed)
+    panel = panel_html(client_for(make_user("environment")).get(first.get_absolute_url()).content.decode())
+    problems = panel[panel.index('id="file-problems"'):panel.index("</table>", panel.index('id="file-problems"'))]
+    rows = problems.split("<tr")[2:]
+    assert len(rows) == min(listed, 3)
+    assert "雨水排口未设置截止阀" in rows[0] and "废气收集罩破损" in rows[1]
+    assert "已交办" in rows[0] and f"{today - timedelta(days=20)} <span class=\"tag status-alarm\">逾期</span>" in rows[0]
+    assert "逾期" not in rows[1]
+    if listed > 2:
+        assert "危废贮存库标识不全" in rows[2] and "已销号" in rows[2] and "逾期" not in rows[2]
+    else:
+        assert "全部 3 个环境问题" in panel
+    assert "另一家企业的问题" not in panel
+    assert "共 3 个，未整改完成 2 个" in panel and "逾期 1 个" in panel
+    assert f"{reverse('environment:environmentproblem_list')}?enterprise={first.pk}" in panel
+    inspections = panel[panel.index('id="file-inspections"'):]
+    assert f"{today - timedelta(days=40)}</a>" in inspections and "李工、王工" in inspections
+    assert "某环保科技有限公司" in inspections and "赵工" not in inspections
+    assert "<td class=\"num\">3 个</td>" in inspections  # the three problems it found
+    # A role that does not see problems or inspections sees neither part.
+    page = client_for(make_user("investment")).get(first.get_absolute_url()).content.decode()
+    assert "雨水排口未设置截止阀" not in page and "file-inspections" not in page

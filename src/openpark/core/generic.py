@@ -418,6 +418,7 @@ class ObjectDetailView(PagesView):
             panels=panels,
             # Static scripts the panels need (a chart library, say), each once, in order.
             scripts=list(dict.fromkeys(script for panel in panels for script in panel.get("scripts", ()))),
+            styles=list(dict.fromkeys(style for panel in panels for style in panel.get("styles", ()))),
             breadcrumbs=self.breadcrumbs((str(obj), "")),
             title=str(obj),
         ))

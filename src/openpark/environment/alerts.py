@@ -264,6 +264,9 @@ class Reminder:
 
 
 def _permit_reminders(user, today: date) -> list[Reminder]:
+    """The permits to renew (`services.permits_expiring`) within the user's scope: an enterprise
+    user's own, a steward's enterprises under its running contracts (a permit names its
+    enterprise)."""
     from openpark.core.scoping import scope_queryset
 
     found = []
@@ -303,8 +306,9 @@ def _overdue_measures(user, today: date) -> list[Reminder]:
 
 def own_reminders(user, role, today: date | None = None) -> list[Reminder]:
     """What waits on an enterprise user (its permits to renew, its open problems, its outfalls'
-    overdue measures) or on a steward (the open problems of its inspections under its running
-    contracts), only what the user's scope reaches and its role may see."""
+    overdue measures) or on a steward (the permits to renew of the enterprises under its running
+    contracts, the open problems of its inspections under them), only what the user's scope
+    reaches and its role may see."""
     today = today or timezone.localdate()
     found: list[Reminder] = []
     if role.slug == "enterprise":
@@ -314,12 +318,16 @@ def own_reminders(user, role, today: date | None = None) -> list[Reminder]:
             found += _open_problems(user, today)
         if user.has_perm("environment.view_measure"):
             found += _overdue_measures(user, today)
-    elif role.slug == "steward" and user.has_perm("environment.view_environmentproblem"):
+    elif role.slug == "steward":
         from openpark.enterprises.models import ServiceContract
 
-        contracts = ServiceContract.objects.filter(user_bindings__user=user, starts_on__lte=today, ends_on__gte=today)
-        found += _open_problems(user, today, EnvironmentProblem.objects.filter(inspection__contract__in=contracts),
-                                kind="检查问题待整改")
+        if user.has_perm("environment.view_dischargepermit"):
+            found += _permit_reminders(user, today)
+        if user.has_perm("environment.view_environmentproblem"):
+            contracts = ServiceContract.objects.filter(user_bindings__user=user, starts_on__lte=today,
+                                                       ends_on__gte=today)
+            found += _open_problems(user, today, EnvironmentProblem.objects.filter(inspection__contract__in=contracts),
+                                    kind="检查问题待整改")
     return found
 
 

@@ -148,7 +148,8 @@ from .models import (  # noqa: E402
     EnvironmentProblem, Patrol, PatrolRule, RiverChief, StewardAssessment, StewardInspection,
 )
 from .views import (  # noqa: E402
-    chief_panel, inspection_problems_panel, patrol_problems_panel, segment_rivers_panel, water_body_rivers_panel,
+    chief_panel, inspection_problems_panel, patrol_problems_panel, patrol_track_panel, segment_rivers_panel,
+    water_body_rivers_panel,
 )
 
 CHIEF_FIELDS = ("name", "level", "is_general", "title", "phone", "user", "water_bodies", "segments", "note")
@@ -174,7 +175,7 @@ patrol_pages = NamingWaterPages(
     list_columns=["chief", "water_body", "segment", "started_at", "duration_minutes", "distance_km", "counts",
                   "not_counted_reason"],
     detail_fields=list(PATROL_FIELDS), select_related=["chief", "water_body", "segment__water_body"],
-    panels=[patrol_problems_panel], importer=patrol_importer, attachments=True,
+    panels=[patrol_track_panel, patrol_problems_panel], importer=patrol_importer, attachments=True,
     api=Api("patrols", fields=(*PATROL_FIELDS, "track"), read_only_fields=("duration_minutes", "counts", "not_counted_reason"),
             select_related=("chief", "water_body", "segment__water_body")),
     menu=Menu(MODULE, "巡河记录", order=110, park_wide=True),

@@ -200,12 +200,49 @@ class PatrolRuleForm(ScopedModelForm):
         fields = ["level", "times", "period", "min_minutes", "min_km", "active_months", "note"]
 
 
+TRACK_FILE_HELP = ("可选：手机或 GPS 设备导出的 GPX 轨迹（.gpx），或 GeoJSON 线（.geojson）；上传后按文件中的轨迹计算"
+                   "距离，开始、结束时间未填时取轨迹首末点的时间。")
+
+
 class PatrolForm(ScopedModelForm):
+    """A patrol, its track typed as GeoJSON or uploaded as a GPX or GeoJSON file (the file wins);
+    the times of a GPX track fill the start and end left empty. The model checks the track (its
+    point limit) and the average speed, whichever way the track came."""
+
+    track_file = forms.FileField(label="轨迹文件（GPX 或 GeoJSON）", required=False, help_text=TRACK_FILE_HELP,
+                                 widget=forms.ClearableFileInput(attrs={"accept": ".gpx,.geojson,.json"}))
+
     class Meta:
         model = Patrol
         fields = ["chief", "water_body", "segment", "started_at", "ended_at", "track", "distance_km", "note"]
         help_texts = {"track": TRACK_HELP}
         widgets = {"started_at": DATETIME, "ended_at": DATETIME, "track": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("started_at", "ended_at"):  # a GPX track may give them (`clean`)
+            self.fields[name].required = False
+            self.fields[name].help_text = "上传带时间的 GPX 轨迹时可不填，取轨迹首末点的时间。"
+        self.order_fields(["chief", "water_body", "segment", "track_file", "started_at", "ended_at", "track",
+                           "distance_km", "note"])
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("track_file")
+        if upload:
+            try:
+                read = patrol_math.read_track_file(upload.read(patrol_math.MAX_TRACK_FILE_BYTES + 1))
+            except ValueError as exc:
+                self.add_error("track_file", str(exc))
+            else:
+                cleaned["track"] = read.track
+                for name, value in (("started_at", read.started_at), ("ended_at", read.ended_at)):
+                    if value is not None and not cleaned.get(name) and name not in self.errors:
+                        cleaned[name] = value
+        for name, label in (("started_at", "开始时间"), ("ended_at", "结束时间")):
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, f"请填写{label}（或上传带时间的 GPX 轨迹）。")
+        return cleaned
 
 
 PROBLEM_FIELDS = ["source", "patrol", "inspection", "water_body", "segment", "enterprise", "category", "description",

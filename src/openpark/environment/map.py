@@ -8,6 +8,7 @@ records, and its rows are those of the user's scope. Texts go out as data: the p
 every one of them through `OpenPark.escapeHtml`, or sets it as an element's text (the labels). When the configured basemap is in GCJ-02,
 coordinates are converted here, so the stored WGS-84 values never change.
 """
+import math
 from collections import Counter
 from datetime import timedelta
 
@@ -235,7 +236,90 @@ def map_layers(user, crs: str = "wgs84", now=None) -> dict:
         features, legend = builders[key](user)
         for feature in features:
             feature["geometry"] = transform(feature["geometry"])
-            if key in LABEL_AT:
-                feature["properties"]["label_at"] = point_along(feature["geometry"], LABEL_AT[key])
         layers.append({"key": key, "name": name, "features": _collection(features), "legend": legend})
+    # The names along the lines, placed once every point is known: clear of the outfalls and sites
+    # and of the names placed before them.
+    taken = [feature["geometry"]["coordinates"] for layer in layers if layer["key"] in MARKER_LAYERS
+             for feature in layer["features"]["features"]]
+    for layer in layers:
+        if layer["key"] not in LABEL_AT:
+            continue
+        for feature in layer["features"]["features"]:
+            right = layer["key"] == "waters"  # a water body's name right of its line, a segment's left
+            label = feature["properties"]["label"] or ""
+            point = label_point(feature["geometry"], LABEL_AT[layer["key"]], taken, len(label), right)
+            feature["properties"]["label_at"] = point
+            if point is not None:  # the name's own ends, for the names placed after it
+                width = CHAR_DEGREES * len(label) * (1 if right else -1)
+                taken += [point, [point[0] + width / 2, point[1]], [point[0] + width, point[1]]]
     return {"layers": layers, "patrol_days": PATROL_DAYS}
+
+
+MARKER_LAYERS = ("outfalls", "sites")
+# A name is a box beside its point along the line (right of a water body's line, left of a
+# segment's): about CHAR_DEGREES of longitude a character at the park's usual zoom, LABEL_HEIGHT of
+# latitude high; it is placed where no point drawn falls in its box (with PAD around it), nearest
+# its usual place; where none is clear, where the nearest point is farthest.
+CHAR_DEGREES = 0.0016
+LABEL_HEIGHT = 0.0022
+PAD = 0.001
+LABEL_CANDIDATES = tuple(step / 20 for step in range(1, 20))
+
+
+def _box_distance(point, box) -> float:
+    left, right, bottom, top = box
+    dx = max(left - point[0], 0.0, point[0] - right)
+    dy = max(bottom - point[1], 0.0, point[1] - top)
+    return math.hypot(dx, dy)
+
+
+def label_point(geometry: dict, preferred: float, taken, length: int = 4, right: bool = True) -> list[float] | None:
+    """Where along a line its name of `length` characters goes (its box right of the point, or
+    left): at `preferred` (a fraction of the line's length) when no point of `taken` ([lon, lat] of
+    the markers and names already placed) is in or near its box; else at the clear fraction nearest
+    the preferred one; else where the nearest point is farthest. None for a geometry with no line."""
+    width = CHAR_DEGREES * max(1, length)
+    best, best_distance = None, -1.0
+    for fraction in sorted((preferred, *LABEL_CANDIDATES), key=lambda f: abs(f - preferred)):
+        point = point_along(geometry, fraction)
+        if point is None:
+            return None
+        x, y = point
+        box = (x, x + width, y - LABEL_HEIGHT / 2, y + LABEL_HEIGHT / 2) if right else \
+            (x - width, x, y - LABEL_HEIGHT / 2, y + LABEL_HEIGHT / 2)
+        distance = min((_box_distance((float(p[0]), float(p[1])), box) for p in taken), default=math.inf)
+        if distance >= PAD:
+            return point
+        if distance > best_distance:
+            best, best_distance = point, distance
+    return best
+
+
+# One patrol's track on its own page: the line walked over the water body (or segment) patrolled,
+# its start and end marked. The same thinning and basemap conversion as the environment map.
+PATROL_PAGE_POINTS = 1000
+
+
+def patrol_track(patrol, crs: str = "wgs84") -> dict | None:
+    """The drawing of a patrol's track for its page (None without a track): the track thinned to
+    PATROL_PAGE_POINTS, the outline of the segment (or else the water body) patrolled, and the
+    start and end with their times."""
+    if not patrol.track:
+        return None
+
+    def transform(geometry):
+        return geo.transform_geometry(geometry, geo.wgs84_to_gcj02) if crs == "gcj02" else geometry
+
+    track = transform(patrol_math.simplify_track(patrol.track, PATROL_PAGE_POINTS))
+    lines = patrol_math.lines_of(track)
+    water = patrol.segment if patrol.segment_id and patrol.segment.geometry else patrol.water_body
+    outline = transform(simplified(water.geometry)) if water.geometry else None
+    segment = water is patrol.segment
+    return {
+        "track": track, "water": outline,
+        "legend": "紫色线为巡河轨迹" + (f"，{'青' if segment else '蓝'}色线为所巡的{water.name}" if outline else "")
+        + "；绿点为起点，红点为终点。",
+        "start": {"point": lines[0][0], "label": f"起点 {timezone.localtime(patrol.started_at):%H:%M}"},
+        "end": {"point": lines[-1][-1], "label": f"终点 {timezone.localtime(patrol.ended_at):%H:%M}"},
+        "colour": PATROL_COLOUR, "water_colour": SEGMENT_COLOUR if segment else WATER_COLOUR,
+    }

@@ -3,10 +3,15 @@ its points), its duration, whether it counts under its level's rule (minimum min
 kilometres, in an active month), the months a rule is active in, and the period a rule counts in.
 
 A track is a GeoJSON LineString or MultiLineString in WGS-84 [longitude, latitude]; the pieces of a
-MultiLineString are measured apart (a pause in the recording is no distance walked).
+MultiLineString are measured apart (a pause in the recording is no distance walked). A GPX file (what
+phones and hand-held receivers record) is read into one (`parse_gpx`), each of its track segments a
+piece, with the times of its first and last points.
 """
+import json
 import math
-from datetime import date, datetime, timedelta
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
@@ -247,3 +252,112 @@ def is_behind(owed: int, left: int, owed_before: int = 0) -> bool:
     """Whether a chief is behind (the rule above): `owed` patrols still missing this period with
     `left` days left in it, `owed_before` missing at the end of the last period."""
     return owed > left or owed_before > 0
+
+
+# GPX tracks (巡河轨迹文件) -----------------------------------------------------------------------
+#
+# GPX 1.0 and 1.1 (topografix.com): <gpx><trk><trkseg><trkpt lat=".." lon=".."><time>..</time>. Read
+# with the standard library's ElementTree; a file with a DOCTYPE (entities: the "billion laughs") is
+# refused before it is parsed, and Expat's own limits guard what slips past that check.
+
+# A day's recording at a point a second with a verbose app stays well under this.
+MAX_TRACK_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TrackFile:
+    """A track read from a file: the GeoJSON line, and the times of its first and last points
+    (aware, UTC) when the file has them."""
+
+    track: dict
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _gpx_time(text: str, number: int) -> datetime:
+    text = (text or "").strip()
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError as exc:
+        raise ValueError(f"GPX 文件第 {number:,} 个轨迹点的时间“{text[:40]}”无法识别，应如 2026-11-20T08:00:00Z。") from exc
+    # GPX times are UTC; one without a zone is read as UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _gpx_coordinate(point, name: str, label: str, bound: float, number: int) -> float:
+    text = point.get(name)
+    if text is None:
+        raise ValueError(f"GPX 文件第 {number:,} 个轨迹点缺少{label}（{name}）。")
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise ValueError(f"GPX 文件第 {number:,} 个轨迹点的{label}“{text[:40]}”不是数字。") from exc
+    if not math.isfinite(value) or not -bound <= value <= bound:
+        raise ValueError(f"GPX 文件第 {number:,} 个轨迹点的{label} {text[:40]} 超出范围（-{bound:g}～{bound:g}）。")
+    return value
+
+
+def parse_gpx(data: bytes, limit: int = MAX_TRACK_POINTS) -> TrackFile:
+    """The track of a GPX file: each track segment (trkseg) a line of [longitude, latitude] points,
+    one LineString for one segment, a MultiLineString for several; the earliest and latest point
+    times. A segment of a single point is no distance and is left out. ValueError in Chinese for a
+    file that is not GPX, is malformed, has no track points, a point without or with a bad
+    coordinate or time, or more points than the limit."""
+    if len(data) > MAX_TRACK_FILE_BYTES:
+        raise ValueError(f"GPX 文件超过 {MAX_TRACK_FILE_BYTES // (1024 * 1024)} MB，请抽稀轨迹后再上传。")
+    lowered = data.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        raise ValueError("GPX 文件不能包含 DOCTYPE 或实体声明。")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        raise ValueError(f"GPX 文件格式有误，无法读取（第 {line} 行第 {column + 1} 列附近）。") from exc
+    if _local(root.tag) != "gpx":
+        raise ValueError("上传的文件不是 GPX 轨迹（根元素应为 gpx）。")
+    lines, times, number = [], [], 0
+    for track in (child for child in root if _local(child.tag) == "trk"):
+        for segment in (child for child in track if _local(child.tag) == "trkseg"):
+            line = []
+            for point in (child for child in segment if _local(child.tag) == "trkpt"):
+                number += 1
+                if number > limit:
+                    raise ValueError(f"巡河轨迹超过上限 {limit:,} 个坐标点，请抽稀后再上传。")
+                latitude = _gpx_coordinate(point, "lat", "纬度", 90, number)
+                longitude = _gpx_coordinate(point, "lon", "经度", 180, number)
+                line.append([longitude, latitude])
+                for child in point:
+                    if _local(child.tag) == "time" and (child.text or "").strip():
+                        times.append(_gpx_time(child.text, number))
+            if len(line) >= 2:
+                lines.append(line)
+    if not number:
+        raise ValueError("GPX 文件中没有轨迹点（trk / trkseg / trkpt）；航点（wpt）和规划路线（rte）不是巡河轨迹。")
+    if not lines:
+        raise ValueError("GPX 轨迹至少需要一段含 2 个以上坐标点的轨迹段。")
+    track = {"type": "LineString", "coordinates": lines[0]} if len(lines) == 1 else \
+        {"type": "MultiLineString", "coordinates": lines}
+    return TrackFile(track, min(times) if times else None, max(times) if times else None)
+
+
+def read_track_file(data: bytes) -> TrackFile:
+    """A track file as uploaded: GPX (XML) or GeoJSON (a line, or a Feature of one; checked as the
+    typed track is, by the model); ValueError in Chinese for anything else."""
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start == b"<":
+        return parse_gpx(data)
+    if start in (b"{", b"["):
+        if len(data) > MAX_TRACK_FILE_BYTES:
+            raise ValueError(f"轨迹文件超过 {MAX_TRACK_FILE_BYTES // (1024 * 1024)} MB，请抽稀轨迹后再上传。")
+        try:
+            value = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ValueError("轨迹文件不是有效的 GeoJSON。") from exc
+        if not isinstance(value, dict):
+            raise ValueError("巡河轨迹应为 GeoJSON 的线（LineString 或 MultiLineString）。")
+        return TrackFile(value)
+    raise ValueError("轨迹文件应为 GPX 或 GeoJSON 文件（手机或 GPS 设备导出的 .gpx、.geojson）。")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpark.core import navigation
 from openpark.core.scoping import is_park_wide, scope_queryset, scope_reaches
 
-from . import services, water_quality
+from . import patrols as patrol_math, services, water_quality
 from .choices import ALL_STAGES, SAMPLE_CLASS_CHOICES, MeasureStatus, OutfallStage
 from .models import GOVERNMENT, Measure, Outfall, OutfallSample, RemediationPlan, Tracing
 
@@ -225,6 +225,18 @@ def patrol_problems_panel(request, patrol):
     return _problems_panel(request, "patrol-problems", scope_queryset(patrol.problems.all(), request.user), add_url)
 
 
+def patrol_track_panel(request, patrol):
+    """The patrol's track on a small map (no panel for a patrol without a track)."""
+    drawing = patrol_track(patrol, settings.MAP_TILE_CRS)
+    if drawing is None:
+        return None
+    return {"key": "patrol-track", "title": "巡河轨迹", "template": "environment/panels/patrol_track.html",
+            "scripts": ("vendor/leaflet/leaflet.js", "js/patrol-track.js"), "styles": ("vendor/leaflet/leaflet.css",),
+            "context": {"drawing": drawing, "patrol": patrol, "tile_url": settings.MAP_TILE_URL,
+                        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+                        "points": patrol_math.track_points(patrol.track)}}
+
+
 def inspection_problems_panel(request, inspection):
     add_url = (f"{reverse('environment:environmentproblem_add')}?source={ProblemSource.STEWARD}"
                f"&inspection={inspection.pk}&enterprise={inspection.enterprise_id}"
@@ -335,14 +347,15 @@ def enterprise_file_panel(request, enterprise):
     kinds = [(model, field) for model, field in services.FILE_KINDS
              if user.has_perm(f"environment.view_{model._meta.model_name}")]
     sees_permits = user.has_perm(FILE_SECTION_PERMISSION)
-    if not kinds and not sees_permits:
+    problems, inspections = _file_problems(enterprise, user), _file_inspections(enterprise, user)
+    if not kinds and not sees_permits and problems is None and inspections is None:
         return None
     today = timezone.localdate()
     permits, due = None, None
     if sees_permits:
         own = DischargePermit.objects.filter(enterprise=enterprise)
         permits = _permit_rows(own.order_by("-expires_on", "number"), today)
-        due = _permit_rows(services.permits_expiring(today, own), today)
+        due = services.permits_expiring(today, own).count()
     summary = services.file_summary(enterprise, [model for model, _ in kinds])
     rows = []
     for model, field in kinds:
@@ -364,12 +377,60 @@ def enterprise_file_panel(request, enterprise):
     return {"key": "environment-file", "title": "环境档案", "template": "environment/panels/enterprise_file.html",
             "context": {
                 "enterprise": enterprise, "permits": permits, "due": due, "rating": rating, "rows": rows,
+                "problems": problems, "inspections": inspections,
                 "permit_list_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}",
                 "due_url": f"{reverse(PERMIT_LIST)}?enterprise={enterprise.pk}&status=renewal_due",
                 "permit_add_url": (f"{reverse('environment:dischargepermit_add')}?enterprise={enterprise.pk}"
                                    if user.has_perm("environment.add_dischargepermit") else ""),
                 "renewal_days": enterprise_file.RENEWAL_DAYS,
             }}
+
+
+FILE_PROBLEMS = 10  # the problems listed in the file (open ones first); their list has them all
+FILE_INSPECTIONS = 5  # the latest steward's inspections listed
+
+
+def _file_problems(enterprise, user) -> dict | None:
+    """The enterprise's environment problems: the open ones first, soonest deadline first, then
+    the rectified and closed, latest found first; how many are open and overdue (the model's rule)."""
+    if not user.has_perm("environment.view_environmentproblem"):
+        return None
+    from django.db.models import Case, Count, F, IntegerField, Value, When
+
+    from .choices import PROBLEM_DONE_STATES
+    from .models import EnvironmentProblem
+
+    own = scope_queryset(EnvironmentProblem.objects.filter(enterprise=enterprise), user)
+    done = Case(When(state__in=PROBLEM_DONE_STATES, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = list(own.annotate(done=done).order_by("done", F("deadline").asc(nulls_last=True), "-found_on",
+                                                  "-pk")[:FILE_PROBLEMS + 1])
+    if len(rows) <= FILE_PROBLEMS:  # all of them: counted here, without asking again
+        counts = {"total": len(rows), "open": sum(1 for row in rows if not row.done),
+                  "overdue": sum(1 for row in rows if row.overdue)}
+    else:
+        counts = own.aggregate(total=Count("pk"), open=Count("pk", filter=~Q(state__in=PROBLEM_DONE_STATES)),
+                               overdue=Count("pk", filter=EnvironmentProblem.overdue_q()))
+    rows = rows[:FILE_PROBLEMS]
+    base = f"{reverse(PROBLEM_LIST)}?enterprise={enterprise.pk}"
+    return {"rows": rows, **counts, "list_url": base, "overdue_url": f"{base}&overdue=true",
+            "add_url": (f"{reverse('environment:environmentproblem_add')}?enterprise={enterprise.pk}&category=enterprise"
+                        if user.has_perm("environment.add_environmentproblem") else "")}
+
+
+def _file_inspections(enterprise, user) -> dict | None:
+    """The steward's latest inspections of the enterprise, each with the problems it found."""
+    if not user.has_perm("environment.view_stewardinspection"):
+        return None
+    from django.db.models import Count
+
+    from .models import StewardInspection
+
+    own = scope_queryset(StewardInspection.objects.filter(enterprise=enterprise), user)
+    rows = list(own.select_related("contract").annotate(found=Count("problems", filter=Q(problems__is_deleted=False)))
+                .order_by("-inspected_on", "-pk")[:FILE_INSPECTIONS + 1])
+    total = len(rows) if len(rows) <= FILE_INSPECTIONS else own.count()
+    return {"rows": rows[:FILE_INSPECTIONS], "total": total,
+            "list_url": f"{reverse('environment:stewardinspection_list')}?enterprise={enterprise.pk}"}
 
 
 def permit_section(user) -> dict:
@@ -395,7 +456,7 @@ from django.conf import settings  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 
 from . import alerts  # noqa: E402
-from .map import map_layers  # noqa: E402
+from .map import map_layers, patrol_track  # noqa: E402
 
 MAP_PERMISSION = "environment.view_outfall"
 

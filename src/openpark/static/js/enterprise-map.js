@@ -32,13 +32,45 @@
     return entry;
   }
 
+  // The zones' names sit at their centres; on a small map (the cockpit's) two centres may be
+  // closer than a name is long: a name that would cover one already placed moves down below it.
+  var zoneLabels = [];
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+  function declutter() {
+    var placed = [];
+    zoneLabels.forEach(function (tooltip) {
+      tooltip.options.offset = [0, 0];
+      tooltip.update();
+      var label = tooltip.getElement();
+      if (!label) { return; }
+      var rect = label.getBoundingClientRect(), shift = 0;
+      for (var tries = 0; tries < placed.length + 1; tries++) {
+        var moved = { left: rect.left, right: rect.right, top: rect.top + shift, bottom: rect.bottom + shift };
+        var hit = placed.filter(function (other) { return overlaps(moved, other); })[0];
+        if (!hit) { break; }
+        shift = hit.bottom - rect.top + 2;
+      }
+      if (shift) {
+        tooltip.options.offset = [0, shift];
+        tooltip.update();
+        rect = label.getBoundingClientRect();
+      }
+      placed.push(rect);
+    });
+  }
+  map.on("zoomend moveend", declutter);
+
   function draw(data) {
     layers.clearLayers();
+    zoneLabels = [];
     var bounds = L.featureGroup().addTo(layers);
     L.geoJSON(data.zones, {
       style: { color: "#1d5fa8", weight: 2, fillOpacity: 0.05 },
       onEachFeature: function (f, layer) {
         layer.bindTooltip(escapeHtml(f.properties.name), { permanent: true, direction: "center", className: "zone-label" });
+        zoneLabels.push(layer.getTooltip());
       }
     }).addTo(bounds);
     L.geoJSON(data.subparks, {
@@ -55,6 +87,7 @@
     }).addTo(bounds);
     fitted = fitEnterprises && points.getLayers().length ? points : bounds;
     fit();
+    declutter();
     legend.replaceChildren.apply(legend, data.legend.map(legendItem));
     element.dataset.points = data.enterprises.features.length;
     element.dataset.ready = "true";

@@ -20,10 +20,14 @@
       escapeHtml(properties.figure);
   }
 
+  // A hover tooltip names the feature; a click opens its popup, and the tooltip goes while the
+  // popup is open (the two would cover each other), to come back once it closes.
   function bind(feature, layer) {
-    layer.bindTooltip(escapeHtml(feature.properties.name) + "<br>" + escapeHtml(feature.properties.figure),
-                      { sticky: true });
+    var hint = escapeHtml(feature.properties.name) + "<br>" + escapeHtml(feature.properties.figure);
+    layer.bindTooltip(hint, { sticky: true });
     layer.bindPopup(popup(feature.properties));
+    layer.on("popupopen", function () { layer.unbindTooltip(); });
+    layer.on("popupclose", function () { layer.bindTooltip(hint, { sticky: true }); });
   }
 
   // A water body's or segment's name, always shown at its point along the line (label_at): an
