@@ -115,3 +115,18 @@ def test_the_sample_form_lays_its_results_in_a_grid_under_one_hint(staff):
     assert grid.count('<div class="form-row') == len(water_quality.PARAMETERS) > 20
     assert page.count("低于检出限写 ND") == 1 and "低于检出限写 ND" in grid
     assert page.index('name="sampled_at"') < page.index("</fieldset>") < page.index('name="note"')
+
+
+def test_stored_exceedances_take_the_full_width_brackets(yangtze):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from openpark.environment.models import WaterSample
+
+    site = MonitoringSite.objects.create(code="QW08", name="老数据断面", water_body=yangtze)
+    sample = sample_with(site, ammonia_nitrogen="1.2")
+    WaterSample.objects.filter(pk=sample.pk).update(exceedances="铬（六价）(0.20倍)、氨氮(0.85倍)、pH")
+    import_module("openpark.environment.migrations.0630_exceedances_full_width").full_width_brackets(apps, None)
+    sample.refresh_from_db()
+    assert sample.exceedances == "铬（六价）（0.20 倍）、氨氮（0.85 倍）、pH"
