@@ -48,6 +48,8 @@ def test_a_field_says_whether_a_number_is_a_year_a_count_or_a_position():
     assert display_value(2026, field(Run, "year")) == "2026"
     assert display_value(1234, field(TaskRun, "total")) == "1,234"
     assert display_value(Decimal("120.2541430"), field(Enterprise, "longitude")) == "120.254143°"
+    assert display_value(Decimal("120.266000"), field(Enterprise, "longitude")) == "120.266°"  # no trailing zeros
+    assert display_value(Decimal("120.0000004"), field(Enterprise, "longitude")) == "120°"
     assert display_value(Decimal("18.0452"), field(Result, "tax")) == "18.05"
 
 

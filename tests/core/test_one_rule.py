@@ -30,7 +30,7 @@ def api_errors(response, field) -> list[str]:
 
 
 def test_a_position_outside_china(make_user, client_for, api_for):
-    message = "坐标 [500.0, 32.0] 不在中国境内，请检查经纬度是否写反。"
+    message = "经度 500 不在中国境内（73°–136°E），请检查经纬度是否写反。"
     user = make_user("economy")
     record = {"uscc": code(1), "name": "靖江甲机械有限公司", "status": "operating", "longitude": "500", "latitude": "32"}
     assert page_errors(client_for(user).post(reverse("enterprises:enterprise_add"), record), "longitude") == [message]

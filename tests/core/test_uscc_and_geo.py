@@ -51,3 +51,14 @@ def test_polygon_accepts_geometry_feature_and_collection():
 def test_polygon_reasons_in_chinese(value, reason):
     with pytest.raises(ValueError, match=reason):
         geo.normalise_polygon(value)
+
+
+@pytest.mark.parametrize("position, message", [
+    ([200.0, 31.98], "经度 200 不在中国境内（73°–136°E），请检查经纬度是否写反。"),
+    ([120.26, -5], "纬度 -5 不在中国境内（3°–54°N），请检查经纬度是否写反。"),
+    ([31.96, 120.26], "经度 31.96 不在中国境内（73°–136°E）；纬度 120.26 不在中国境内（3°–54°N），请检查经纬度是否写反。"),
+])
+def test_a_position_outside_china_names_the_coordinate_and_its_range(position, message):
+    with pytest.raises(ValueError) as error:
+        geo.check_position(position)
+    assert str(error.value) == message

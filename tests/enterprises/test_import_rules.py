@@ -8,7 +8,7 @@ from tests.sheets import latest_job, upload, xlsx
 
 from .helpers import code
 
-OUTSIDE_CHINA = "坐标 [500.0, 32.0] 不在中国境内，请检查经纬度是否写反。"
+OUTSIDE_CHINA = "经度 500 不在中国境内（73°–136°E），请检查经纬度是否写反。"
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def test_a_bad_outfall_sheet_writes_nothing(client, yangtze, segment):
     job = latest_job()
     assert job.state == "invalid"
     reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
-    assert "排口编码格式不符合本园区规则" in reasons[(3, "排口编码")]
+    assert reasons[(3, "排口编码")].startswith("排口编码“C-2”不符合本园区规则：")
     assert reasons[(4, "排口类别")].startswith("没有名为“五类排口”的排口类别")
     assert reasons[(5, "所在河段")] == "水体“长江（靖江段）”中没有“入江段”河段"
     assert "经纬度是否写反" in reasons[(6, "经度")]
@@ -156,3 +156,66 @@ def test_the_import_pages_sit_in_their_module(client, yangtze, segment):
     job = client.get(latest_job().get_absolute_url())
     assert [label for label, _ in job.context["breadcrumbs"][:4]] == ["首页", "智慧环保", "入河排污口", "批量导入"]
     assert place(job.content.decode())[1] == list_url
+
+
+def test_the_error_report_names_every_bad_cell_of_a_row(client, yangtze, segment):
+    """A row with a bad code, an unknown class and a longitude that is not a number: all three are
+    reported at once, in the page's list and in the report's 错误说明, not one per upload."""
+    rows = [OUTFALL_HEADER,
+            ["CN001", "好排口", "其他排口", 120.265, 31.98, "长江（靖江段）", "城南段", "", "", "", "", ""],
+            ["cn-x", "三处错误", "五类排口", "abc", 31.97, "长江（靖江段）", "", "", "", "", "", ""]]
+    upload(client, "environment.outfall", xlsx(rows))
+    job = latest_job()
+    assert job.state == "invalid"
+    reasons = {e["column"]: e["reason"] for e in job.errors if e["row"] == 3}
+    assert set(reasons) == {"排口编码", "排口类别", "经度"}, job.errors
+    assert reasons["排口编码"].startswith("排口编码“CN-X”不符合本园区规则")
+    assert reasons["排口类别"].startswith("没有名为“五类排口”的排口类别")
+    assert "不是" in reasons["经度"] and "abc" in reasons["经度"]
+    assert job.error_count == 3
+    report = read_xlsx(b"".join(client.get(reverse("core:importjob_report", args=[job.pk])).streaming_content))
+    explained = next(row for row in report if row[0] == "cn-x")[-1]
+    assert all(column in explained for column in reasons)
+    # 我的后台任务 says the check refused the file, not that it finished well.
+    listed = client.get(reverse("core:taskrun_list")).content.decode()
+    assert "未通过（3 处错误）" in listed and "已完成" not in listed
+    confirm(client, job)
+    assert not Outfall.all_objects.exists()
+
+
+def test_a_finished_import_leads_back_to_the_list(client, yangtze, segment):
+    rows = [OUTFALL_HEADER, ["CN001", "好排口", "其他排口", 120.265, 31.98, "长江（靖江段）", "城南段", "", "", "", "", ""]]
+    upload(client, "environment.outfall", xlsx(rows))
+    job = latest_job()
+    confirm(client, job)
+    job.refresh_from_db()
+    assert job.state == "done"
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert f'id="back-to-list" href="{reverse("environment:outfall_list")}"' in page
+    assert "已完成" in client.get(reverse("core:taskrun_list")).content.decode()
+
+
+def test_the_outfall_export_names_the_company_and_the_state_and_still_goes_round(client, yangtze, segment):
+    company = EnterpriseFactory(name="靖江某机械有限公司")
+    rows = [OUTFALL_HEADER,
+            ["CN001", "七圩港口门排口", "其他排口", 120.265, 31.98, "长江（靖江段）", "城南段", "", "", "", "", ""],
+            ["CN002", "某企业雨水排口", "工业雨水排口", 120.27, 31.97, "长江（靖江段）", "", "", "", company.uscc, "", ""]]
+    upload(client, "environment.outfall", xlsx(rows))
+    confirm(client, latest_job())
+    Outfall.objects.filter(code="CN002").update(stage="verified")
+    sheet = read_xlsx(client.get(reverse("environment:outfall_list"), {"export": "xlsx"}).content)
+    header = sheet[0]
+    code_at = header.index("责任企业统一社会信用代码")
+    assert header[code_at + 1] == "责任企业名称" and header[-1] == "状态"
+    second = dict(zip(header, sheet[2]))
+    assert (second["责任企业统一社会信用代码"], second["责任企业名称"]) == (company.uscc, "靖江某机械有限公司")
+    assert (dict(zip(header, sheet[1]))["状态"], second["状态"]) == ("疑似", "已核实")
+    # The name and the state are read past: the file imports back unchanged, asking about no column.
+    upload(client, "environment.outfall", client.get(reverse("environment:outfall_list"), {"export": "xlsx"}).content)
+    job = latest_job()
+    assert job.state == "ready" and job.preview["unchanged"] == 2 and not job.preview.get("unmatched"), job.errors
+    # A name that no longer matches changes nothing either: the code is what is read.
+    edited = [list(row) for row in sheet]
+    edited[2][code_at + 1] = "改了名字的公司"
+    upload(client, "environment.outfall", xlsx(edited))
+    assert latest_job().preview["unchanged"] == 2

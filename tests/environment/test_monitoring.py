@@ -74,7 +74,7 @@ def test_a_sample_is_graded_as_the_grader_grades_it_whenever_its_measurements_ch
     assert (sample.water_class, sample.quality_grade, sample.exceedances) == (
         int(expected.water_class), expected.grade, expected.exceedance_text)
     assert (sample.get_water_class_display(), sample.quality_grade, sample.exceedances) == (
-        "V类", "中度污染", "氨氮(0.85倍)")
+        "V类", "中度污染", "氨氮（0.85 倍）")
     item = sample.measurements.get(parameter="ammonia_nitrogen")
     item.value = D("0.4")
     item.save()
@@ -92,7 +92,7 @@ def test_total_phosphorus_takes_the_lake_limits_through_the_sites_water_body(sit
     on_lake = sample_with(lake_site, day="2026-04-10", total_phosphorus="0.08")
     assert (on_river.water_class, on_lake.water_class) == (2, 4)
     assert on_lake.water_class == water_quality.sample_class({"total_phosphorus": 0.08}, "湖库")
-    assert on_lake.exceedances == "总磷(0.60倍)"
+    assert on_lake.exceedances == "总磷（0.60 倍）"
     on_river.site = lake_site  # moved to the lake: graded again
     on_river.save()
     on_river.refresh_from_db()
@@ -167,7 +167,7 @@ def test_the_sample_form_takes_results_as_a_lab_writes_them_and_grades_once(site
     assert response.status_code == 302
     sample = WaterSample.objects.get()
     assert timezone.localtime(sample.sampled_at).strftime("%Y-%m-%d %H:%M") == "2026-03-10 09:30"
-    assert (sample.water_class, sample.exceedances) == (5, "氨氮(0.85倍)")
+    assert (sample.water_class, sample.exceedances) == (5, "氨氮（0.85 倍）")
     assert sorted(sample.measurements.values_list("parameter", flat=True)) == [
         "ammonia_nitrogen", "mercury", "total_phosphorus"]
     page = staff.get(sample.get_absolute_url()).content.decode()
@@ -200,7 +200,7 @@ def test_the_site_page_shows_its_latest_class_and_the_trend_of_its_class(site, s
     sample_with(site, day="2026-03-10")  # no result yet: not on the chart
     trend = services.class_trend(site)
     assert (trend["times"], trend["classes"], trend["target"]) == (["2026-01-10", "2026-02-10"], [2, 4], 3)
-    assert trend["labels"][-1] == "劣V类" and trend["exceedances"] == ["", "氨氮(0.20倍)"]
+    assert trend["labels"][-1] == "劣V类" and trend["exceedances"] == ["", "氨氮（0.20 倍）"]
     response = staff.get(site.get_absolute_url())
     page = response.content.decode()
     assert 'id="class-trend"' in page and "js/water-quality.js" in page and "echarts.min.js" in page
@@ -254,9 +254,9 @@ def test_a_lab_sheet_imports_with_synonyms_and_units_and_is_graded_in_bulk(site,
     river_sample = WaterSample.objects.get(site=site)
     lake_sample = WaterSample.objects.get(site=lake_site)
     assert timezone.localtime(river_sample.sampled_at).strftime("%Y-%m-%d %H:%M") == "2026-03-10 09:30"
-    assert (river_sample.water_class, river_sample.exceedances) == (5, "氨氮(0.85倍)")
+    assert (river_sample.water_class, river_sample.exceedances) == (5, "氨氮（0.85 倍）")
     assert river_sample.measurements.get(parameter="mercury").value == D("0.00005")  # 0.05 μg/L
-    assert (lake_sample.water_class, lake_sample.exceedances) == (4, "总磷(0.60倍)")  # 湖库 phosphorus
+    assert (lake_sample.water_class, lake_sample.exceedances) == (4, "总磷（0.60 倍）")  # 湖库 phosphorus
     expected = water_quality.assess({"ammonia_nitrogen": "ND", "total_phosphorus": 0.08, "mercury": "<0.00001",
                                      "dissolved_oxygen": 7.8, "ph": 7.6}, "湖库")
     assert lake_sample.water_class == expected.water_class and lake_sample.exceedances == expected.exceedance_text
@@ -299,7 +299,7 @@ def test_exported_samples_import_back_unchanged(site, lake_site, staff):
     exported = staff.get(reverse("environment:watersample_list"), {"export": "xlsx"}).content
     rows = read_xlsx(exported)
     header = rows[0]
-    assert header[:2] == ["站点编码", "采样时间"] and "氨氮" in header and header[-3:] == ["水质类别", "水质状况", "超标项目"]
+    assert header[:2] == ["站点编码", "采样时间"] and "氨氮" in header and header[-3:] == ["水质类别", "水质状况", "超Ⅲ类项目"]
     first = dict(zip(header, rows[1]))
     assert (first["站点编码"], first["采样时间"], first["氨氮"], first["总磷"], first["水质类别"]) == (
         "HU01", "2026-04-10 09:00", "", "0.08", "IV类")

@@ -167,9 +167,9 @@ def test_exceedances_carry_their_multiple_of_the_class_iii_limit():
     found = wq.exceedances(sample)
     assert [(item.parameter.name, None if item.multiple is None else round(item.multiple, 6)) for item in found] == [
         ("pH", None), ("溶解氧", None), ("化学需氧量", 1.0), ("氨氮", 0.85), ("总磷", 1.2), ("铜", 0.5)]
-    assert wq.assess(sample).exceedance_text == "pH、溶解氧、化学需氧量(1.00倍)、氨氮(0.85倍)、总磷(1.20倍)、铜(0.50倍)"
+    assert wq.assess(sample).exceedance_text == "pH、溶解氧、化学需氧量（1.00 倍）、氨氮（0.85 倍）、总磷（1.20 倍）、铜（0.50 倍）"
     # Lake phosphorus is measured against the lake's class III limit, 0.05.
-    assert wq.assess({"总磷": 0.2}, "湖库").exceedance_text == "总磷(3.00倍)"
+    assert wq.assess({"总磷": 0.2}, "湖库").exceedance_text == "总磷（3.00 倍）"
     assert wq.assess({"总磷": 0.2}).exceedance_text == ""  # class III in a river
     assert wq.assess({"氨氮": "ND", "溶解氧": "ND"}).exceedance_text == "溶解氧"
 
@@ -178,7 +178,7 @@ def test_the_vectorised_exceedances_read_the_same():
     table = wq.grade_table({"ammonia_nitrogen": np.array([1.85, 0.5, np.nan]),
                             "total_phosphorus": np.array([0.44, 0.3, 0.01]),
                             "ph": np.array([7.0, 5.0, np.nan])})
-    assert table.exceedance_texts().tolist() == ["氨氮(0.85倍)、总磷(1.20倍)", "pH、总磷(0.50倍)", ""]
+    assert table.exceedance_texts().tolist() == ["氨氮（0.85 倍）、总磷（1.20 倍）", "pH、总磷（0.50 倍）", ""]
     assert table.labels().tolist() == ["劣V", "劣V", "I"]
     assert table.grades().tolist() == ["重度污染", "重度污染", "优"]
 
@@ -325,7 +325,7 @@ def test_csv_in_csv_out(tmp_path, capsys):
     assert rows[0] == [*HEADER, "水质类别", "水质状况", "超标项目"]
     results = [row[-3:] for row in rows[1:]]
     assert results[0] == ["III", "良好", ""]
-    assert results[1] == ["劣V", "重度污染", "溶解氧、氨氮(0.85倍)、总磷(1.20倍)"]
+    assert results[1] == ["劣V", "重度污染", "溶解氧、氨氮（0.85 倍）、总磷（1.20 倍）"]
     assert results[2] == ["III", "良好", ""]  # a reservoir: phosphorus 0.04 is class III by the lake limits
     assert results[3] == ["", "无参评项目", ""]
     assert [row[2] for row in rows[1:]] == ["河流", "河流", "湖库", "湖库"]  # the water type graded
@@ -353,7 +353,7 @@ def test_xlsx_in_xlsx_out_with_lab_synonyms_and_units(tmp_path):
     assert result[0][-3:] == ["水质类别", "水质状况", "超标项目"]
     assert [row[-3:] for row in result[1:]] == [
         ["I", "优", ""],
-        ["V", "中度污染", "铬（六价）(0.20倍)、石油类(11.00倍)"],
+        ["V", "中度污染", "铬（六价）（0.20 倍）、石油类（11.00 倍）"],
         ["I", "优", ""],
     ]
     assert result[1][0] == "A1" and result[1][9] == "0.004L" and result[2][9] == 0.06 and result[1][10] == "ND"
@@ -371,7 +371,7 @@ def test_units_in_headers_are_converted_to_the_standards(tmp_path):
     result = read_csv(target)
     assert result[0][:7] == ["样品编号", "汞（µg/L）", "镉(ug/L)", "粪大肠菌群（MPN/100mL）", "氨氮(mg/L)", "总磷(mg/L)",
                              "pH（无量纲）"]
-    assert [row[-3:] for row in result[1:]] == [["I", "优", ""], ["III", "良好", ""], ["劣V", "重度污染", "镉(1.20倍)"]]
+    assert [row[-3:] for row in result[1:]] == [["I", "优", ""], ["III", "良好", ""], ["劣V", "重度污染", "镉（1.20 倍）"]]
     assert result[2][1:3] == ["0.051", "<0.5"]  # carried as written, in the column's own unit
     assert wq.unit_scale("粪大肠菌群", "粪大肠菌群（个/100mL）") == 10
     assert wq.parse_measurement("0.05", wq.unit_scale("汞", "汞(μg/L)")).value == 0.00005

@@ -2,7 +2,7 @@
 
 `display_value` is the one home of how a value reads on a page, in a detail panel, a change record,
 an import preview and the text of an export: numbers with thousands separators and two decimals
-(a position keeps the six decimals of its metre), a year as written, 是/否, times in
+(a position reads to at most the six decimals of its metre, without trailing zeros), a year as written, 是/否, times in
 Asia/Shanghai, lists joined with 、, shapes in words."""
 import math
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ class Column:
     name: str
     label: str
     field: models.Field | None
+    help: str = ""  # what the column means (its field's help text, a property's `help_text`): the header's title
 
     @property
     def sortable(self) -> bool:
@@ -176,8 +177,10 @@ def _integer_text(value: int, field) -> str:
 
 
 def _position_text(value: Decimal) -> str:
-    """A longitude or latitude in degrees, to its six decimals: "120.254143°"."""
-    return format(value.quantize(Decimal(1).scaleb(-POSITION_PLACES)), "f") + "°"
+    """A longitude or latitude in degrees, to at most six decimals and without trailing zeros:
+    "120.254143°", "120.266°", "120°"."""
+    rounded = value.quantize(Decimal(1).scaleb(-POSITION_PLACES))
+    return (format(rounded.normalize(), "f") if rounded else "0") + "°"
 
 
 def _infinite_text(value) -> str:
@@ -224,11 +227,13 @@ def build_columns(model, names) -> list[Column]:
         try:
             field = model._meta.get_field(name)
             label = capfirst(str(field.verbose_name))
+            help_text = str(field.help_text or "")
         except FieldDoesNotExist:
             field = None
             attribute = getattr(model, name)
             if isinstance(attribute, property):
                 attribute = attribute.fget
             label = str(getattr(attribute, "short_description", name))
-        columns.append(Column(name, label, field))
+            help_text = str(getattr(attribute, "help_text", "") or "")
+        columns.append(Column(name, label, field, help_text))
     return columns

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
@@ -358,3 +360,16 @@ def _held(user) -> frozenset[str]:
     from .scoping import role_names
 
     return role_names(user)
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    """A part of a long form as `core/includes/form_fields.html` lays it out: the fields in their
+    order, under a title and a help said once for all of them, in a grid (several fields a row on a
+    wide screen, one on a phone) when `grid`. A form lays itself out with a `field_groups` property
+    returning them (every field in one group or another); without one, its fields follow each other."""
+
+    fields: list
+    title: str = ""
+    help: str = ""
+    grid: bool = False

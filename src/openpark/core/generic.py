@@ -62,7 +62,7 @@ class ModelPages:
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
                  default_sort=None, views=None, prefix=None, select_related=(), panels=(),
                  importer=None, links=None, api=None, menu=None, search_fields=None, count_rows=True,
-                 attachments=False, escalation=None):
+                 attachments=False, escalation=None, link_column=None):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -82,6 +82,10 @@ class ModelPages:
         self.importer = importer
         # Cells that link somewhere else than the row's page: {column name: obj -> url or ""}.
         self.links = dict(links or {})
+        # The column whose text opens the row's page: the first, unless the first names something
+        # else (a water body above its segments, an order number, a date) and the record's own
+        # words stand in another column.
+        self.link_column = link_column
         self.prefix = prefix or f"{self.opts.model_name}s/"
         self.api = api
         self.menu = menu
@@ -247,11 +251,14 @@ class ModelPages:
         return f"{self.opts.verbose_name_plural}-{stamp}.xlsx"
 
     def row_cells(self, obj, deleted: bool = False, columns=None) -> list[tuple[str, str]]:
-        """(text, link) of each list column (or of `columns`); the first links to the row's page (a
-        deleted row's page is its history)."""
+        """(text, link) of each list column (or of `columns`); the link column (`link_column`, else the
+        first) links to the row's page (a deleted row's page is its history)."""
         cells = []
-        for index, column in enumerate(self.columns if columns is None else columns):
-            if index == 0:
+        columns = self.columns if columns is None else columns
+        link = self.link_column if any(c.name == self.link_column for c in columns) else \
+            next((c.name for c in columns), None)
+        for column in columns:
+            if column.name == link:
                 url = obj.get_history_url() if deleted else obj.get_absolute_url()
             else:
                 url = self.links[column.name](obj) if column.name in self.links else ""
@@ -366,8 +373,9 @@ class ObjectListView(PagesView):
             overdue=overdue,
             columns=columns,
             deleted=deleted,
-            # Deleted rows are found from the list by those who may see their history.
-            offers_deleted=self.pages.soft_deletable and self.can("history"),
+            # The list offers the deleted rows to those who may restore them (who may delete the
+            # model's records): someone who may only read has nothing to do there.
+            offers_deleted=self.pages.soft_deletable and self.can("restore"),
             filter_form=filterset.form if filterset is not None else None,
             sort=self.pages.sort_key(params, request.user),
             query_without=lambda *names: _query_without(params, *names),

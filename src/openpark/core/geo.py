@@ -17,9 +17,19 @@ def check_position(position) -> list[float]:
         lon, lat = float(position[0]), float(position[1])
     except (TypeError, ValueError) as exc:
         raise ValueError("坐标必须是数字。") from exc
-    if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
-        raise ValueError(f"坐标 [{lon}, {lat}] 不在中国境内，请检查经纬度是否写反。")
+    wrong = []
+    if not LON_RANGE[0] <= lon <= LON_RANGE[1]:
+        wrong.append(f"经度 {_degrees(lon)} 不在中国境内（{_degrees(LON_RANGE[0])}°–{_degrees(LON_RANGE[1])}°E）")
+    if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
+        wrong.append(f"纬度 {_degrees(lat)} 不在中国境内（{_degrees(LAT_RANGE[0])}°–{_degrees(LAT_RANGE[1])}°N）")
+    if wrong:
+        raise ValueError("；".join(wrong) + "，请检查经纬度是否写反。")
     return [lon, lat]
+
+
+def _degrees(number: float) -> str:
+    """A number of degrees as typed, without a trailing ".0": 200.0 → "200", 31.98 → "31.98"."""
+    return f"{number:.6f}".rstrip("0").rstrip(".") if math.isfinite(number) else str(number)
 
 
 def _check_ring(ring) -> list[list[float]]:

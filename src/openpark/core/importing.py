@@ -74,6 +74,10 @@ class Column:
     choices: tuple[tuple[str, str], ...] = ()
     max_length: int | None = None
     decimal_places: int = 4
+    # Written by an export for the reader (a company's name beside its code, a record's state) and
+    # read past by an import: its header is known, so the column is not "unmatched", but its values
+    # never reach the importer.
+    read_only: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -210,6 +214,9 @@ class ParseResult:
     mapped: list[tuple[str, str]] = dataclass_field(default_factory=list)
     # {(sheet, field): header as written}, to name a field's column as the file does
     headers: dict[tuple[str, str], str] = dataclass_field(default_factory=dict)
+    # Rows with a bad cell, their cells that could be read (None for the bad ones): the later
+    # checks still run on them, so that the report names every problem of a row at once.
+    refused: list[ParsedRow] = dataclass_field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -933,6 +940,8 @@ def _parse_table(sheet, rows, header_index, spec, lookup, seen_keys, result: Par
     mapping, errors = match_columns(header_row, spec, sheet, header_index + 1, lookup)
     result.errors.extend(errors)
     for index, (column, _) in mapping.items():
+        if column.read_only:
+            continue
         if column not in result.columns:
             result.columns.append(column)
         result.headers[(sheet, column.field)] = _header_text(header_row[index])
@@ -1031,7 +1040,7 @@ def _plan(header_row: list, mapping: dict[int, tuple[Column, Decimal]]) -> list[
     """(file index, field, required, converter, header text) per matched column."""
     return [
         (index, column.field, column.required, _converter(column, factor), _header_text(header_row[index]))
-        for index, (column, factor) in sorted(mapping.items())
+        for index, (column, factor) in sorted(mapping.items()) if not column.read_only
     ]
 
 
@@ -1063,6 +1072,7 @@ def _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result, keep_
                 except ValueError as exc:
                     errors.append(CellError(sheet, number, header, raw, str(exc)))
                     filled = True
+                    values[name] = None  # unread: the row's other checks go on without it
                     continue
             if value is None:
                 if required:
@@ -1081,6 +1091,8 @@ def _parse_sheet(sheet, rows, header_index, plan, spec, seen_keys, result, keep_
                 errors.append(duplicate)
         if errors:
             result.errors.extend(errors)
+            if keep_rows:
+                result.refused.append(ParsedRow(sheet, number, values))
         elif keep_rows:
             result.rows.append(ParsedRow(sheet, number, values))
     return data_rows

@@ -18,7 +18,9 @@ and the import is applied only once the user has either named the field it holds
 kept in the job's options and remembered for the importer's next files once confirmed) or
 confirmed that it is to be ignored.
 """
+import dataclasses
 import io
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,7 +33,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import bulk, importing, matching
+from . import bulk, importing, matching, uscc
 from .changes import loaded_snapshot, read_parents, record_bulk_changes, record_created, snapshot_texts
 from .choices import ChangeAction
 from .columns import display_value, distinct_figures, is_position
@@ -229,6 +231,27 @@ class Plan:
         return [change for change in self.changes if change.action in actions]
 
 
+# What a check may raise on a row whose bad cells were left empty: it then adds nothing.
+TRIAL_ERRORS = (LookupError, TypeError, ValueError, AttributeError, ValidationError)
+SHOWN_NAME = "__shown_name"  # the field of a read-only column naming the enterprise of a code column
+SHOWN_STATE = "__shown_state"  # the field of the read-only state column
+EXPORT_CHUNK = 2000
+
+
+def header_keys_taken(label: str, known: set[str]) -> bool:
+    """Whether a spec already answers to a header: a column of its own then says it."""
+    return bool(importing.header_keys(label) & known)
+
+
+def _in_file_order(errors: list[importing.CellError]):
+    """A sort key that lists errors by sheet (in the order they first appear) and row, keeping
+    the order of a row's own errors: what is wrong with a row reads together."""
+    sheets: dict[str, int] = {}
+    for error in errors:
+        sheets.setdefault(error.sheet, len(sheets))
+    return lambda error: (sheets[error.sheet], error.row)
+
+
 class ModelImporter:
     """The column map of one model and how its rows are written.
 
@@ -269,8 +292,53 @@ class ModelImporter:
         (a lab's "氨氮 mg/L") may read them here before the columns are matched."""
         return importing.read_workbook(data, filename)
 
-    def plan(self, data: bytes, filename: str, options: dict | None = None) -> Plan:
+    @property
+    def read_spec(self) -> importing.ImportSpec:
+        """The spec the files are read with: the import's columns and the read-only ones an export
+        adds for the reader (`shown_columns`), which an import recognises and reads past, so that
+        an exported file goes round."""
         spec = self.spec
+        shown = self.shown_columns(spec)
+        if not shown:
+            return spec
+        columns = []
+        for column in spec.columns:
+            columns.append(column)
+            columns += [c for c in shown if c.field == f"{column.field}{SHOWN_NAME}"]
+        columns += [c for c in shown if c.field == SHOWN_STATE]
+        return dataclasses.replace(spec, columns=tuple(columns))
+
+    def shown_columns(self, spec: importing.ImportSpec) -> list[importing.Column]:
+        """The read-only columns an export writes besides the import's: after each 统一社会信用代码,
+        the name of the enterprise holding it (names change, the code does not: the code stays the
+        column that is read); for a model with a life cycle, its state's label."""
+        known = set(spec._lookup)
+        shown = []
+        for column in spec.columns:
+            if column.kind != "uscc":
+                continue
+            label = column.label.replace("统一社会信用代码", "名称") if "统一社会信用代码" in column.label[2:] else "企业名称"
+            if not header_keys_taken(label, known):
+                shown.append(importing.Column(f"{column.field}{SHOWN_NAME}", label, read_only=True))
+        state_field = self._state_field(spec)
+        if state_field is not None:
+            label = str(state_field.verbose_name)
+            if not header_keys_taken(label, known):
+                shown.append(importing.Column(SHOWN_STATE, label, read_only=True))
+        return shown
+
+    def _state_field(self, spec: importing.ImportSpec):
+        """The state field of a model with a life cycle whose rows the file keys by one of its fields."""
+        machine = getattr(self.model, "machine", None)
+        fields = {f.name: f for f in self.model._meta.concrete_fields}
+        if machine is None or machine.field not in fields or spec.key not in fields:
+            return None
+        if any(column.field == machine.field for column in spec.columns):
+            return None
+        return fields[machine.field]
+
+    def plan(self, data: bytes, filename: str, options: dict | None = None) -> Plan:
+        spec = self.read_spec
         sheets = self.read_sheets(data, filename)
         result = importing.parse_rows(sheets, spec, column_map(options))
         plan = self.plan_class(rows=result.rows, errors=list(result.errors), columns=result.columns, sheets=sheets,
@@ -278,9 +346,49 @@ class ModelImporter:
                                options=options or {}, file_headers=result.headers)
         plan.errors += self.check(plan)
         bad = {(e.sheet, e.row) for e in plan.errors}
+        refused = [*result.refused, *(row for row in plan.rows if (row.sheet, row.row) in bad)]
         plan.rows = [row for row in plan.rows if (row.sheet, row.row) not in bad]
         self.match(plan)
+        plan.errors += self.other_errors(plan, refused)
+        plan.errors.sort(key=_in_file_order(plan.errors))
         return plan
+
+    def other_errors(self, plan: Plan, refused: list[importing.ParsedRow]) -> list[importing.CellError]:
+        """The problems of the refused rows in their other cells: the rows that failed as the file
+        was read or their references were looked up still go through the other checks (references,
+        the model's rules), with their bad cells left empty, so that the report names every bad
+        cell of a row at once rather than one per upload. A cell that already has its error gets
+        no second one, and a rule about the row as a whole is left out (it may only follow from
+        the cells left empty). Nothing is written: the plan of these rows is thrown away."""
+        if not refused:
+            return []
+        trial = dataclasses.replace(plan, rows=refused, errors=[], changes=[], related=[])
+        try:
+            trial.errors += self.check(trial)
+        except TRIAL_ERRORS:
+            return []  # a check that needs the cells left empty: the errors found first stand
+        # The model's rules, on the rows with the cells refused so far left empty.
+        fields = {header: name for (_, name), header in plan.file_headers.items()}
+        fields.update({column.header: column.field for column in plan.spec.columns})
+        by_place = {(row.sheet, row.row): row for row in refused}
+        for error in [*plan.errors, *trial.errors]:
+            name, row = fields.get(error.column), by_place.get((error.sheet, error.row))
+            if name is not None and row is not None:
+                row.values[name] = None
+        ruled = dataclasses.replace(trial, errors=[], changes=[], related=[])
+        try:
+            self.match(ruled)
+        except TRIAL_ERRORS:
+            ruled.errors = []
+        trial.errors += ruled.errors
+        known = {(e.sheet, e.row, e.column) for e in plan.errors}
+        found, seen = [], set()
+        for error in trial.errors:
+            place = (error.sheet, error.row, error.column)
+            if error.column and (error.sheet, error.row) in by_place and place not in known and place not in seen:
+                seen.add(place)
+                found.append(error)
+        return found
 
     def check(self, plan: Plan) -> list[importing.CellError]:
         """Check the parsed rows against the database; an error per bad cell. By default `resolve`."""
@@ -687,7 +795,31 @@ class ModelImporter:
         raise NotImplementedError
 
     def export_bytes(self, queryset, user=None) -> bytes:
-        return importing.export_xlsx(self.spec, self.export_rows(queryset, user))
+        spec = self.read_spec
+        rows = self.export_rows(queryset, user)
+        shown = self.shown_columns(self.spec)
+        if shown:
+            rows = self._with_shown(spec, queryset, rows, shown)
+        return importing.export_xlsx(spec, rows)
+
+    def _with_shown(self, spec, queryset, rows, shown):
+        """The export's rows with the read-only columns filled: the companies' names read once per
+        chunk of rows, the states in one query for all."""
+        names = [(c.field[:-len(SHOWN_NAME)], c.field) for c in shown if c.field.endswith(SHOWN_NAME)]
+        states = {}
+        if any(c.field == SHOWN_STATE for c in shown):
+            machine = self.model.machine
+            states = {key: machine.label(state) for key, state in queryset.values_list(spec.key, machine.field)}
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, EXPORT_CHUNK)):
+            for code_field, name_field in names:
+                found = uscc.names_of(row.get(code_field) for row in chunk)
+                for row in chunk:
+                    row[name_field] = found.get(row.get(code_field), "")
+            if states:
+                for row in chunk:
+                    row[SHOWN_STATE] = states.get(row.get(spec.key), "")
+            yield from chunk
 
 
 CHANGE_ACTIONS = {Action.UPDATE: ChangeAction.UPDATE, Action.RESTORE: ChangeAction.RESTORE,

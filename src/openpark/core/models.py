@@ -617,6 +617,21 @@ class TaskRun(models.Model):
     def is_finished(self) -> bool:
         return self.state in (TaskState.SUCCESS, TaskState.FAILURE)
 
+    @property
+    def found_errors(self) -> int:
+        """How many errors a task that ran to its end found in what it checked (an import's file):
+        the count its result keeps under "errors"; 0 when none or the task checks nothing."""
+        errors = self.result.get("errors") if isinstance(self.result, dict) else None
+        return errors if isinstance(errors, int) and not isinstance(errors, bool) else 0
+
+    @property
+    def state_label(self) -> str:
+        """The state as the user reads it: a check that ran to its end but refused the file is
+        未通过, not 已完成."""
+        if self.state == TaskState.SUCCESS and self.found_errors:
+            return f"未通过（{self.found_errors:,} 处错误）"
+        return self.get_state_display()
+
 
 class ImportJob(models.Model):
     """One uploaded spreadsheet on its way in: checked, previewed, confirmed, written."""

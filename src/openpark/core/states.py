@@ -26,6 +26,12 @@ class TransitionError(ValueError):
     """A transition that cannot be made now; the message says why, in Chinese."""
 
 
+# Transitions that turn an object back or end it, by name or by a word of their label.
+TURNING_BACK_NAMES = frozenset({"reject", "refuse", "send_back", "return", "cancel", "terminate", "withdraw",
+                                "revoke"})
+TURNING_BACK_WORDS = ("驳回", "退回", "排除", "终止", "取消", "撤销", "作废")
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -57,6 +63,18 @@ class Transition:
     def done_message(self) -> str:
         """The success message of the transition, as the page shows it once made."""
         return self.done or f"已{self.label}"
+
+    # Whether the transition turns the object back or ends it (驳回, 退回, 排除, 终止): its button is
+    # red rather than the blue of a step forward. None: told by its name or label.
+    turns_back: bool | None = None
+
+    @property
+    def button_class(self) -> str:
+        """The class of the transition's button: "danger" for one that turns back or ends, else "primary"."""
+        back = self.turns_back
+        if back is None:
+            back = self.name in TURNING_BACK_NAMES or any(word in self.label for word in TURNING_BACK_WORDS)
+        return "danger" if back else "primary"
 
     def refusal(self, obj) -> str:
         """Why the transition's condition closes it to the object now; "" when it is open."""

@@ -79,7 +79,7 @@ def check_import(run_id: str, job_id: str) -> None:
         except ImportFileError as exc:
             job.state, job.errors, job.error_count = ImportState.INVALID, [{"sheet": "", "row": 0, "column": "", "value": "", "reason": str(exc)}], 1
             job.save()
-            progress.finish(message=str(exc))
+            progress.finish(message=str(exc), result={"errors": 1})
             return
         progress.update(1, 2, "正在生成预览…")
         if plan.ok:
@@ -90,7 +90,7 @@ def check_import(run_id: str, job_id: str) -> None:
         else:
             job.preview = importer.columns_preview(plan)
             _record_errors(job, plan)
-            progress.finish(message=f"发现 {len(plan.errors)} 处错误，未导入任何数据。")
+            progress.finish(message=f"发现 {len(plan.errors)} 处错误，未导入任何数据。", result={"errors": len(plan.errors)})
 
 
 def _keep_changes_report(job, content: bytes | None) -> None:
@@ -125,7 +125,7 @@ def apply_import(run_id: str, job_id: str) -> None:
             raise
         if counts is None:
             _record_errors(job, plan)
-            progress.finish(message="数据已变化，文件中出现错误，未导入任何数据。")
+            progress.finish(message="数据已变化，文件中出现错误，未导入任何数据。", result={"errors": len(plan.errors)})
             return
         job.state, job.result = ImportState.DONE, counts
         job.save()

@@ -31,3 +31,22 @@ def validate(value: str) -> str:
 def with_check_digit(first_17: str) -> str:
     """Complete a 17-character stem with its check digit (used to generate demo codes)."""
     return first_17 + uscc.calc_check_digit(first_17)
+
+
+# Who holds a code: the app that keeps the enterprises registers how to read their names, so that
+# core (an export naming the company next to its code) needs no app of its own.
+_name_reader = None
+
+
+def register_name_reader(read) -> None:
+    """`read(codes) -> {code: name}`, one query for many codes."""
+    global _name_reader
+    _name_reader = read
+
+
+def names_of(codes) -> dict[str, str]:
+    """{code: the name of the enterprise holding it} for the codes that name one; {} with no reader."""
+    codes = sorted({code for code in codes if code})
+    if _name_reader is None or not codes:
+        return {}
+    return _name_reader(codes)

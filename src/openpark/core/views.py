@@ -250,14 +250,20 @@ def _import_breadcrumbs(request, importer, *tail):
     declaration = registry.declaration_for(importer.model)
     menu = getattr(declaration, "menu", None)
     crumbs = []
-    try:
-        list_url = reverse(f"{opts.app_label}:{opts.model_name}_list")
-    except NoReverseMatch:
-        pass
-    else:
+    list_url = _records_list_url(importer)
+    if list_url:
         crumbs.append((str(opts.verbose_name_plural), list_url))
         request.navigation_path = list_url
     return navigation.breadcrumbs(*crumbs, *tail, module=menu.module if menu is not None else opts.app_label)
+
+
+def _records_list_url(importer) -> str:
+    """The list of the records an import writes; "" when they have none."""
+    opts = importer.model._meta
+    try:
+        return reverse(f"{opts.app_label}:{opts.model_name}_list")
+    except NoReverseMatch:
+        return ""
 
 
 @login_required
@@ -333,6 +339,8 @@ def _job_context(job, importer, column_form=None) -> dict:
         "unmatched": (preview.get("unmatched") or []) if checked else [],
         "mapped": (preview.get("mapped") or []) if checked else [],
         "column_form": column_form if column_form is not None and column_form.headers else None,
+        "list_url": _records_list_url(importer),
+        "records_name": str(importer.model._meta.verbose_name_plural),
     }
 
 

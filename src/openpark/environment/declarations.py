@@ -115,7 +115,7 @@ tracing_pages = ModelPages(
 )
 class_pages = ReferencePages(
     OutfallClass, filterset_class=filters.OutfallClassFilterSet, form_class=forms.OutfallClassForm,
-    prefix="outfall-classes/", list_columns=["order", "name", "is_storm_water"],
+    prefix="outfall-classes/", list_columns=["order", "name", "is_storm_water"], link_column="name",
     api=Api("outfall-classes", fields=("name", "is_storm_water", "order", "note")),
     menu=Menu(MODULE, "排口类别", order=920, park_wide=True),
 )
@@ -130,7 +130,8 @@ segment_pages = ReferencePages(
     RiverSegment, outlines=("water_body",),
     filterset_class=filters.RiverSegmentFilterSet, form_class=forms.RiverSegmentForm,
     prefix="segments/",
-    list_columns=["water_body", "name", "start_description", "end_description", "length_km"],
+    list_columns=["water_body", "name", "start_description", "end_description", "length_km"], link_column="name",
+    links={"water_body": lambda segment: segment.water_body.get_absolute_url()},
     detail_fields=["water_body", "name", "start_description", "end_description", "length_km"],
     select_related=["water_body"],
     api=Api("segments", fields=("water_body", "name", "start_description", "end_description", "length_km",
@@ -185,7 +186,7 @@ problem_pages = NamingWaterPages(
     filterset_class=filters.EnvironmentProblemFilterSet, form_class=forms.EnvironmentProblemForm,
     prefix="problems/",
     list_columns=["found_on", "category", "description", "source", "water_body", "enterprise", "responsible_unit",
-                  "deadline", "state", "overdue"],
+                  "deadline", "state", "overdue"], link_column="description",
     detail_fields=[*forms.PROBLEM_FIELDS, "state", "overdue"],
     select_related=["water_body", "enterprise", "segment__water_body", "patrol__chief", "patrol__water_body",
                     "inspection__enterprise"],

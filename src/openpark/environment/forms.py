@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from openpark.core.forms import DateInput, ScopedModelForm
+from openpark.core.forms import DateInput, FieldGroup, ScopedModelForm
 from openpark.core.widgets import AutocompleteSelect
 from openpark.core.workflows import TransitionForm
 
@@ -345,6 +345,10 @@ SAMPLE_FIELDS = ["site", "sampled_at", "agency", "sampler", "note"]
 PARAMETER_PREFIX = "p_"
 
 
+RESULT_HINT = ("按 GB 3838-2002 表 1 的单位填写；低于检出限写 ND、未检出、<0.01 或 0.01L；"
+               "未测的项目留空。")
+
+
 def parameter_label(parameter) -> str:
     return f"{parameter.name}（{parameter.unit}）"
 
@@ -369,14 +373,22 @@ class WaterSampleForm(ScopedModelForm):
         for parameter in water_quality.PARAMETERS:
             name = PARAMETER_PREFIX + parameter.key
             self.fields[name] = forms.CharField(
-                label=parameter_label(parameter), required=False, max_length=40,
-                help_text="低于检出限写 ND、未检出、<0.01 或 0.01L" if parameter.key == "dissolved_oxygen" else "")
+                label=parameter_label(parameter), required=False, max_length=40)
             if parameter.key in stored:
                 self.initial.setdefault(name, stored[parameter.key].reading)
         self.results: dict[str, Measurement] = {}
 
     def parameter_fields(self):
         return [self[PARAMETER_PREFIX + parameter.key] for parameter in water_quality.PARAMETERS]
+
+    @property
+    def field_groups(self) -> list[FieldGroup]:
+        """The sample first, then its results in a grid under one hint, then the note."""
+        results = self.parameter_fields()
+        listed = {field.name for field in results} | {"note"}
+        first = [field for field in self if field.name not in listed]
+        last = [self["note"]] if "note" in self.fields else []
+        return [FieldGroup(first), FieldGroup(results, "监测结果", RESULT_HINT, grid=True), FieldGroup(last)]
 
     def clean(self):
         cleaned = super().clean()

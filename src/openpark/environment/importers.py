@@ -503,7 +503,7 @@ RESULT_COLUMNS = (
     Column("site_name", "断面名称", synonyms=(*water_quality.OTHER_COLUMNS[0].synonyms, "站点名称")),
     Column("result_class", "水质类别"),
     Column("result_grade", "水质状况"),
-    Column("result_exceedances", "超标项目"),
+    Column("result_exceedances", "超Ⅲ类项目", synonyms=("超标项目",)),
 )
 # The other columns of the command line's layout (the lab's sample number, the water type, which
 # comes from the site here, water temperature …): read and not kept.

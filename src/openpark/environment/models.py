@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openpark.core import geo
 from openpark.core.context import current_actor
+from openpark.core.codes import normalise_code
 from openpark.core.limits import FIRST_DATE
 from openpark.core.models import ActiveManager, ChangeLoggedModel, DomainModel, DomainQuerySet
 from openpark.core.scoping import is_park_wide, scope_queryset
@@ -349,10 +350,10 @@ class Outfall(DomainModel):
 
     def clean(self):
         errors = {}
-        self.code = (self.code or "").strip().upper()
+        self.code = normalise_code(self.code)  # "cn 001" and "ｃｎ００１" are CN001
         pattern, description = code_pattern()
         if self.code and not re.fullmatch(pattern, self.code):
-            errors["code"] = f"排口编码格式不符合本园区规则：{description}。"
+            errors["code"] = f"排口编码“{self.code}”不符合本园区规则：{description}（字母不分大小写，保存为大写）。"
         try:
             geo.check_position([self.longitude, self.latitude])
         except ValueError as exc:
@@ -1229,7 +1230,10 @@ class WaterSample(DomainModel):
     water_class = models.PositiveSmallIntegerField(_("水质类别"), choices=SAMPLE_CLASS_CHOICES, null=True, blank=True,
                                                    editable=False)
     quality_grade = models.CharField(_("水质状况"), max_length=10, blank=True, editable=False)
-    exceedances = models.CharField(_("超标项目"), max_length=500, blank=True, editable=False)
+    exceedances = models.CharField(
+        _("超Ⅲ类项目"), max_length=500, blank=True, editable=False,
+        help_text=_("劣于地表水 Ⅲ 类标准的项目及其超标倍数（环办〔2011〕22号），与断面的水质目标无关："
+                    "目标为 Ⅳ 类的断面可以有超Ⅲ类项目而不劣于目标，是否劣于目标见“劣于目标”。"))
 
     all_objects = models.Manager.from_queryset(WaterSampleQuerySet)()
     objects = ActiveManager.from_queryset(WaterSampleQuerySet)()
@@ -1257,6 +1261,7 @@ class WaterSample(DomainModel):
         return bool(self.water_class and self.site.target_class and self.water_class > self.site.target_class)
 
     worse_than_target.fget.short_description = _("劣于目标")
+    worse_than_target.fget.help_text = _("采样的水质类别劣于所在断面的水质目标类别。")
 
     def clean(self):
         if self.sampled_at and self.sampled_at > timezone.now():

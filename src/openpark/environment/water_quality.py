@@ -35,7 +35,8 @@ The rules, and the choices made where the sources leave room:
 - Exceedances (超标项目) are the counting parameters worse than class III. Each comes with its
   multiple of the class III limit, 超标倍数 = (C − S) / S, as 环办〔2011〕22号 defines it; that
   document computes no multiple for water temperature, pH and dissolved oxygen, so pH and
-  dissolved oxygen are listed by name alone. They are listed in Table 1 order: "氨氮(0.85倍)、总磷(1.20倍)".
+  dissolved oxygen are listed by name alone. They are listed in Table 1 order, in full-width
+  brackets as Chinese text writes them: "氨氮（0.85 倍）、总磷（1.20 倍）".
 - Qualitative grade (水质状况) of a class: I–II 优, III 良好, IV 轻度污染, V 中度污染, 劣V 重度污染.
 - A river (or basin) with more than 5 sections is graded by the shares of its sections' classes
   (`river_grade`): I–III ≥ 90 % 优; 75–90 % 良好; under 75 % with 劣V under 20 % 轻度污染; 劣V 20–40 %
@@ -353,15 +354,15 @@ def _hundredths(multiple):
 
 
 def exceedance_label(parameter, multiple=None) -> str:
-    """"氨氮(0.85倍)"; the name alone for pH and dissolved oxygen, which have no multiple."""
+    """"氨氮（0.85 倍）"; the name alone for pH and dissolved oxygen, which have no multiple."""
     parameter = parameter_of(parameter)
     if not parameter.has_multiple or multiple is None:
         return parameter.name
     hundredths = _hundredths(multiple)
     if not abs(hundredths) < LARGEST_EXACT_HUNDREDTHS:  # beyond whole hundredths: as the number writes itself
-        return f"{parameter.name}({float(multiple):.2f}倍)"
+        return f"{parameter.name}（{float(multiple):.2f} 倍）"
     hundredths = int(hundredths)
-    return f"{parameter.name}({hundredths // 100}.{hundredths % 100:02d}倍)"
+    return f"{parameter.name}（{hundredths // 100}.{hundredths % 100:02d} 倍）"
 
 
 EXCEEDANCE_SEPARATOR = "、"
@@ -464,7 +465,7 @@ class GradedTable:
         return np.array(GRADES, dtype=object)[self.water_class]
 
     def exceedance_texts(self) -> np.ndarray:
-        """超标项目 per sample: "氨氮(0.85倍)、总磷(1.20倍)", or "" (numpy strings, written as
+        """超标项目 per sample: "氨氮（0.85 倍）、总磷（1.20 倍）", or "" (numpy strings, written as
         `exceedance_label` writes one)."""
         text = np.dtypes.StringDType()
         texts = np.full(len(self), "", dtype=text)
@@ -480,8 +481,8 @@ class GradedTable:
                     hundredths = _hundredths(multiples)
                 exact = np.abs(hundredths) < LARGEST_EXACT_HUNDREDTHS
                 hundredths = np.where(exact, hundredths, 0).astype(np.int64)
-                labels = (f"{parameter.name}(" + (hundredths // 100).astype(text) + "."
-                          + np.strings.zfill((hundredths % 100).astype(text), 2) + "倍)")
+                labels = (f"{parameter.name}（" + (hundredths // 100).astype(text) + "."
+                          + np.strings.zfill((hundredths % 100).astype(text), 2) + " 倍）")
                 if not exact.all():  # beyond int64: written one by one, as `exceedance_label` writes them
                     labels[~exact] = [exceedance_label(parameter, m) for m in multiples[~exact].tolist()]
             else:
