@@ -47,6 +47,8 @@ def test_polygon_accepts_geometry_feature_and_collection():
     ({"type": "Polygon", "coordinates": [[[p[1], p[0]] for p in SQUARE]]}, "写反"),
     ({"type": "Polygon", "coordinates": [[["a", "b"]] * 4]}, "必须是数字"),
     ({"type": "FeatureCollection", "features": []}, "只能包含一个要素"),
+    ({"type": "Polygon", "coordinates": [[[120.2, 31.9]] * (geo.MAX_GEOMETRY_POINTS + 1)]},
+     f"空间范围有 20,001 个坐标点，超过上限 {geo.MAX_GEOMETRY_POINTS:,} 个"),
 ])
 def test_polygon_reasons_in_chinese(value, reason):
     with pytest.raises(ValueError, match=reason):

@@ -272,7 +272,7 @@ def test_the_vectorised_path_writes_a_huge_multiple_as_the_single_label_does(val
     table = wq.grade_table({"cod": np.array([value, 45.0])})
     texts = table.exceedance_texts()
     assert texts[0] == wq.exceedance_label("cod", (value - 20) / 20)
-    assert "-" not in texts[0] and texts[1] == "化学需氧量(1.25倍)"
+    assert "-" not in texts[0] and texts[1] == "化学需氧量（1.25 倍）"
 
 
 # Invisible and direction-control characters in names -------------------------------------------------

@@ -40,35 +40,14 @@ def park_time(naive: datetime) -> datetime:
     return aware
 
 
-# The most points a water body's or segment's outline holds: the Yangtze's 52 km in Jingjiang drawn
-# every 5 metres is about 10,000 points, so a real river or lake fits well within it; a larger
-# outline would make every page and map that reads it slow.
-MAX_GEOMETRY_POINTS = 20_000
-
-
-def geometry_points(value) -> int:
-    """How many positions a GeoJSON geometry (or Feature, or FeatureCollection) holds, whatever
-    its shape; a position is a list whose first item is a number."""
-    count, pending = 0, [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            pending.extend(item[key] for key in ("geometry", "coordinates", "features", "geometries") if key in item)
-        elif isinstance(item, (list, tuple)) and item:
-            if isinstance(item[0], (int, float)):
-                count += 1
-            else:
-                pending.extend(item)
-    return count
+MAX_GEOMETRY_POINTS = geo.MAX_GEOMETRY_POINTS
 
 
 def normalise_geometry(value) -> dict:
     """A GeoJSON geometry of a water body or segment: a line (LineString, MultiLineString) for a
     river, a Point, or a Polygon / MultiPolygon for a lake, of at most MAX_GEOMETRY_POINTS points;
     ValueError in Chinese otherwise."""
-    points = geometry_points(value)
-    if points > MAX_GEOMETRY_POINTS:
-        raise ValueError(f"空间范围有 {points:,} 个坐标点，超过上限 {MAX_GEOMETRY_POINTS:,} 个，请抽稀后再上传。")
+    geo.check_point_count(value)
     if isinstance(value, dict) and value.get("type") == "Feature":
         value = value.get("geometry") or {}
     kind = value.get("type") if isinstance(value, dict) else None
