@@ -21,13 +21,14 @@ def errors_of(obj) -> dict:
 def test_an_outfall_code_follows_the_parks_scheme(make_outfall, settings):
     outfall = make_outfall()
     outfall.code = "cn-1"
-    assert errors_of(outfall)["code"] == ["排口编码格式不符合本园区规则：2～4 位大写字母加 3～6 位数字，如 CN001。"]
+    assert errors_of(outfall)["code"] == [
+        "排口编码“CN-1”不符合本园区规则：2～4 位大写字母加 3～6 位数字，如 CN001（字母不分大小写，保存为大写）。"]
     outfall.code = " jjcn0012 "
     outfall.full_clean()
     assert outfall.code == "JJCN0012"  # written as the scheme writes it
     settings.OPENPARK_OUTFALL_CODE_PATTERN = r"^JJ-[0-9]{4}$"
     settings.OPENPARK_OUTFALL_CODE_DESCRIPTION = "JJ- 加 4 位数字"
-    assert errors_of(outfall)["code"] == ["排口编码格式不符合本园区规则：JJ- 加 4 位数字。"]
+    assert errors_of(outfall)["code"] == ["排口编码“JJCN0012”不符合本园区规则：JJ- 加 4 位数字（字母不分大小写，保存为大写）。"]
     outfall.code = "JJ-0001"
     outfall.full_clean()
 
@@ -131,9 +132,9 @@ def test_the_outfall_form_and_api_run_the_rules(staff, client_for, api_for, yang
             "latitude": "31.98", "water_body": yangtze.pk, "segment": segment.pk, "outlet_form": "open_pipe",
             "discharge_mode": "continuous", "approval_type": "unapproved", "usage_status": "in_use"}
     response = api_for(staff).post("/api/environment/outfalls/", body, format="json")
-    assert response.status_code == 400 and "排口编码格式不符合本园区规则" in str(response.json())
+    assert response.status_code == 400 and "排口编码“CN-9”不符合本园区规则" in str(response.json())
     response = client_for(staff).post("/environment/outfalls/add/", body)
-    assert response.status_code == 200 and "排口编码格式不符合本园区规则" in response.content.decode()
+    assert response.status_code == 200 and "排口编码“CN-9”不符合本园区规则" in response.content.decode()
     assert not Outfall.objects.exists()
     body["code"] = "CN009"
     response = api_for(staff).post("/api/environment/outfalls/", body, format="json")

@@ -17,7 +17,7 @@ def test_the_demo_park_has_monthly_samples_at_its_sites_mostly_good_with_one_wor
     classes = Counter(WaterSample.objects.values_list("water_class", flat=True))
     assert classes[2] + classes[3] > 0.7 * 96 and classes[4] + classes[5] > 0 and classes[6] == 1
     worst = WaterSample.objects.get(water_class=6)
-    assert worst.site.code == "LJ01" and "氨氮(" in worst.exceedances and worst.worse_than_target
+    assert worst.site.code == "LJ01" and "氨氮（" in worst.exceedances and worst.worse_than_target
     # graded in bulk as the grader grades one sample
     values = {item.parameter: item.as_measurement() for item in worst.measurements.all()}
     assert water_quality.assess(values).exceedance_text == worst.exceedances
