@@ -273,3 +273,18 @@ def test_a_renewal_is_recorded_on_the_permit(park, api_for):
     response = api.patch(url, {"issued_on": "2026-05-01", "expires_on": "2031-06-01"}, format="json")
     assert response.status_code == 200, response.content.decode()
     assert api.patch(url, {"expires_on": "2031-12-31"}, format="json").status_code == 400
+
+
+def test_a_detail_field_naming_a_record_beyond_the_viewers_scope_neither_names_nor_links_it(
+        park, make_outfall, client_for):
+    """A steward's outfall merged into another enterprise's: its 并入排口 reads that it lies beyond the
+    viewer's scope, as that outfall's own page answers 404; staff see it named and linked."""
+    mine = make_outfall(enterprise=park["a"], name="甲并入排口", stage="merged", merged_into=park["ob"])
+    for user in (park["ent"], park["steward"]):
+        client = client_for(user)
+        page = client.get(mine.get_absolute_url()).content.decode()
+        assert "乙机密排口" not in page and park["ob"].get_absolute_url() not in page
+        assert "（不在您的查看范围内）" in page
+        assert client.get(park["ob"].get_absolute_url()).status_code == 404
+    page = client_for(park["staff"]).get(mine.get_absolute_url()).content.decode()
+    assert "乙机密排口" in page and park["ob"].get_absolute_url() in page

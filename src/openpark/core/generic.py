@@ -38,7 +38,7 @@ from .forms import ScopedModelForm
 from .masking import is_withheld
 from .models import ChangeRecord
 from .paging import UncountedPage
-from .scoping import scope_queryset
+from .scoping import is_park_wide, scope_queryset, scope_reaches
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -406,6 +406,7 @@ class ObjectListView(PagesView):
 
 
 TIMESTAMPS = frozenset({"created_at", "updated_at"})
+BEYOND_SCOPE = "（不在您的查看范围内）"
 
 
 class ObjectDetailView(PagesView):
@@ -438,7 +439,28 @@ class ObjectDetailView(PagesView):
             (f.name for f in self.pages.opts.concrete_fields if f.name not in {"id", "is_deleted", "deleted_at"}),
             key=lambda name: name in TIMESTAMPS)  # what the record says first, when it was written last
         columns = self.pages.columns_for(self.request.user, build_columns(self.model, names))
-        return [(c.label, c.display(obj), self.link_of(c, obj)) for c in columns]
+        beyond = self.beyond_scope(obj, columns)
+        return [(c.label, BEYOND_SCOPE, "") if c.name in beyond else (c.label, c.display(obj), self.link_of(c, obj))
+                for c in columns]
+
+    def beyond_scope(self, obj, columns) -> set[str]:
+        """The related fields naming a record the viewer's scope could reach but does not (a
+        steward's outfall merged into another enterprise's): neither named nor linked, as its page
+        would answer 404."""
+        user = self.request.user
+        if is_park_wide(user):
+            return set()
+        beyond = set()
+        for column in columns:
+            linked = getattr(obj, column.name, None) if column.related else None
+            if linked is None:
+                continue
+            model, declaration = type(linked), registry.declaration_for(type(linked))
+            if declaration is None or declaration.shared or not scope_reaches(model, user):
+                continue
+            if not scope_queryset(model._default_manager.filter(pk=linked.pk), user).exists():
+                beyond.add(column.name)
+        return beyond
 
     def link_of(self, column, obj) -> str:
         if not column.related:
