@@ -392,7 +392,7 @@ def test_one_overdue_rule_for_the_badge_the_column_the_filter_the_count_and_the_
     assert services.problem_counts_by_state()["overdue"] == 2
     client = client_for(staff)
     listed = client.get(reverse("environment:environmentproblem_list")).content.decode()
-    rows = {problem.pk: listed[listed.index(problem.get_absolute_url()):].split("</tr>")[0]
+    rows = {problem.pk: next(row for row in listed.split("<tr>") if f'"{problem.get_absolute_url()}"' in row).split("</tr>")[0]
             for problem in (late, verify_late, verify_on_time, on_time)}
     for pk, row in rows.items():
         assert ("data-overdue" in row) == (pk in overdue), pk
