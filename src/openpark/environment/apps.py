@@ -23,4 +23,7 @@ class EnvironmentConfig(AppConfig):
 
         navigation.register_home_section(alerts_section)
         navigation.register_home_section(own_reminders_section)
+        from .views import home_tiles
+
+        navigation.register_home_tiles(home_tiles)
         cockpit.register()
