@@ -133,6 +133,13 @@ def test_the_wall_fills_the_screen(browser, live_server, demo_park, artifacts, w
     span = page.eval_on_selector("#map", POINTS_SPAN)
     assert span["n"] > 250 and span["inside"]
     assert max(span["x"], span["y"]) >= 0.6, span  # the park fills the map
+    labels = page.eval_on_selector_all(".zone-label", """labels => labels.map(label => {
+      const r = label.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];
+    })""")
+    assert len(labels) == 3
+    for i, a in enumerate(labels):  # the zones' names never cover one another
+        for b in labels[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
     page.screenshot(path=str(artifacts / f"cockpit-wall-{width}.png"))
     assert watch.collect() == []
     page.close()

@@ -230,3 +230,48 @@ def test_a_patrol_s_page_draws_its_track(browser, live_server, demo_park, artifa
     page.locator("[data-panel=patrol-track]").screenshot(path=str(artifacts / "patrol-track.png"))
     assert watch.collect() == [], "\n".join(watch.problems)
     page.close()
+
+
+def test_a_popup_hides_its_tooltip_and_a_phone_folds_the_layers(browser, live_server, demo_park, artifacts):
+    """Clicking a point opens its popup and its hover tooltip goes (they covered each other), to
+    come back once the popup closes; on a phone the layer control is folded into its button and a
+    wide table says it scrolls."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "environment")
+    page.goto(live_server.url + "/environment/map/")
+    page.wait_for_selector("#map[data-ready=true]")
+    states = page.evaluate("""() => {
+      const map = document.getElementById("map").leafletMap;
+      let outfall = null;
+      map.eachLayer(layer => { if (!outfall && layer.feature && layer.feature.properties.stage) { outfall = layer; } });
+      outfall.openTooltip();
+      const before = outfall.isTooltipOpen();
+      outfall.openPopup();
+      const during = !!(outfall.getTooltip() && outfall.isTooltipOpen());
+      outfall.closePopup();
+      return { before, during, after: !!outfall.getTooltip() };
+    }""")
+    assert states == {"before": True, "during": False, "after": True}
+    assert page.locator(".leaflet-control-layers-expanded").count() == 1
+    assert watch.collect() == [], "\n".join(watch.problems)
+    page.close()
+
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    watch = PageWatch(phone)
+    log_in(phone, live_server.url, "environment")
+    phone.goto(live_server.url + "/environment/map/")
+    phone.wait_for_selector("#map[data-ready=true]")
+    assert phone.locator(".leaflet-control-layers-expanded").count() == 0
+    assert phone.locator(".leaflet-control-layers-toggle").is_visible()
+    from openpark.environment.models import Outfall
+
+    outfall = Outfall.objects.filter(plan__measures__isnull=False).distinct().first()
+    phone.goto(live_server.url + outfall.get_absolute_url())
+    wrap = phone.locator(".table-wrap", has=phone.locator("#measures"))
+    assert "scrolls" in wrap.get_attribute("class")
+    hint = wrap.evaluate("w => getComputedStyle(w, '::before').content")
+    assert "左右滑动" in hint
+    wrap.screenshot(path=str(artifacts / "phone-measures.png"))
+    assert watch.collect() == [], "\n".join(watch.problems)
+    phone.close()

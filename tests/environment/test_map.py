@@ -231,7 +231,8 @@ def test_water_bodies_and_segments_carry_their_names_and_where_to_show_them(park
     assert canal["label_at"] == pytest.approx([120.25991, 32.03962], abs=1e-5)  # a tenth of the way along
     segment = properties(layers["segments"])["长江（靖江段） · 城南段"]
     assert segment["label"] == "城南段" and segment["colour"] == environment_map.SEGMENT_COLOUR
-    assert segment["label_at"] == pytest.approx([120.2415, 31.9775])  # halfway along its two points
+    # Halfway along its two points, or the nearest place along the line clear of the outfalls there.
+    assert abs(segment["label_at"][0] - 120.2415) < 0.01 and abs(segment["label_at"][1] - 31.9775) < 0.01
     assert all(f["properties"]["colour"] == environment_map.PATROL_COLOUR for f in layers["patrols"]["features"]["features"])
     for key, colour in (("waters", environment_map.WATER_COLOUR), ("segments", environment_map.SEGMENT_COLOUR)):
         assert [item["colour"] for item in layers[key]["legend"]] == [colour]
@@ -251,10 +252,11 @@ def test_a_label_point_is_on_the_line_whatever_its_shape():
 
 
 def test_labels_follow_a_gcj02_basemap(park, staff, settings):
+    wgs = properties(layers_of(staff.get(reverse("environment:map_data")))["segments"])["长江（靖江段） · 城南段"]
     settings.MAP_TILE_CRS = "gcj02"
     segment = properties(layers_of(staff.get(reverse("environment:map_data")))["segments"])["长江（靖江段） · 城南段"]
     lon, lat = segment["label_at"]
-    assert (lon, lat) == pytest.approx(list(geo.wgs84_to_gcj02(120.2415, 31.9775)), abs=1e-4)
+    assert (lon, lat) == pytest.approx(list(geo.wgs84_to_gcj02(*wgs["label_at"])), abs=1e-4)
 
 
 # The palette: every legend entry is told apart from the others drawn the same way, and from the

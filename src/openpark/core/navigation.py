@@ -134,6 +134,17 @@ def register_home_section(section) -> None:
         home_sections.append(section)
 
 
+# A role's headline figures on its home page: each builder(request, role) gives a list of tiles
+# ({key, label, count, url, order}) for the roles it knows, None for the others. A role some module
+# gives tiles to shows those instead of the count of records in the user's scope.
+home_tiles: list = []
+
+
+def register_home_tiles(builder) -> None:
+    if builder not in home_tiles:
+        home_tiles.append(builder)
+
+
 @dataclass(frozen=True)
 class PlannedModule:
     """A module of the platform that is not built yet: the sidebar lists it as planned, and the home

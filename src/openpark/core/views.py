@@ -111,6 +111,9 @@ def work_home(request, role):
         "breadcrumbs": [("首页", "")],
     }
     context.update(_home_panels(user))
+    tiles = [built for built in (build(request, role) for build in navigation.home_tiles) if built is not None]
+    if tiles:  # the role's own headline figures (`navigation.register_home_tiles`)
+        context["scope_cards"] = sorted((tile for built in tiles for tile in built), key=lambda tile: tile["order"])
     context["sections"] = role_sections(request, role)
     return render(request, "core/home.html", context)
 

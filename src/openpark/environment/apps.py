@@ -23,6 +23,9 @@ class EnvironmentConfig(AppConfig):
 
         navigation.register_home_section(alerts_section)
         navigation.register_home_section(own_reminders_section)
+        from .views import home_tiles
+
+        navigation.register_home_tiles(home_tiles)
         cockpit.register()
 
         from openpark.core.demo_users import register_demo_binding

@@ -201,6 +201,7 @@ class EnvironmentProblemFilterSet(SearchFilterSet):
                                              label="巡河河长")
     steward = django_filters.ModelChoiceFilter(queryset=ServiceContract.objects.all(), field_name="inspection__contract",
                                                label="环保管家（服务合同）")
+    open = django_filters.BooleanFilter(method="filter_open", label="未整改完成")
 
     class Meta:
         model = EnvironmentProblem
@@ -210,6 +211,16 @@ class EnvironmentProblemFilterSet(SearchFilterSet):
         if value is None:
             return queryset
         return queryset.overdue() if value else queryset.not_overdue()
+
+    def filter_open(self, queryset, name, value):
+        from django.db.models import Q
+
+        from .choices import PROBLEM_DONE_STATES
+
+        if value is None:
+            return queryset
+        done = Q(state__in=PROBLEM_DONE_STATES)
+        return queryset.exclude(done) if value else queryset.filter(done)
 
 
 class StewardInspectionFilterSet(SearchFilterSet):

@@ -507,3 +507,42 @@ def own_reminders_section(request, role):
     return {"key": "environment-reminders", "title": "智慧环保：待办提醒",
             "template": "environment/home_reminders.html",
             "context": {"rows": alerts.own_reminders(request.user, role), "role": role.slug}}
+
+
+# The headline figures of the environment office's and an enterprise user's home pages
+# (`navigation.register_home_tiles`): what waits on them, each linking to the list it counts.
+
+
+def home_tiles(request, role) -> list[dict] | None:
+    """The 环保 role's: outfalls in remediation, overdue measures, open problems, permits to renew
+    (park-wide); an enterprise user's: its own permits to renew, open problems and overdue measures.
+    Each counted by the rule its list's filter runs, in the user's scope."""
+    from .choices import PROBLEM_DONE_STATES
+    from .models import EnvironmentProblem
+
+    user = request.user
+    if role.slug == "environment" and is_park_wide(user):
+        scoped = False
+    elif role.slug == "enterprise" and not is_park_wide(user):
+        scoped = True
+    else:
+        return None
+    today = timezone.localdate()
+    tiles = []
+
+    def add(key, label, permission, queryset, url, order):
+        if user.has_perm(permission):
+            tiles.append({"key": key, "label": label, "count": scope_queryset(queryset, user).count(), "url": url,
+                          "order": order})
+
+    if not scoped:
+        add("outfalls-in-remediation", "整治中的排口（个）", "environment.view_outfall",
+            Outfall.objects.filter(stage=OutfallStage.IN_REMEDIATION),
+            f"{reverse(OUTFALL_LIST)}?stage={OutfallStage.IN_REMEDIATION}", 10)
+    add("measures-overdue", "逾期未完成的整治措施（项）", "environment.view_measure", Measure.objects.overdue(today),
+        f"{reverse(MEASURE_LIST)}?overdue=true", 20)
+    add("problems-open", "未整改完成的环境问题（个）", "environment.view_environmentproblem",
+        EnvironmentProblem.objects.exclude(state__in=PROBLEM_DONE_STATES), f"{reverse(PROBLEM_LIST)}?open=true", 30)
+    add("permits-due", "须办理延续的排污许可证（张）", FILE_SECTION_PERMISSION, services.permits_expiring(today),
+        f"{reverse(PERMIT_LIST)}?renewal_due=true", 40)
+    return tiles

@@ -111,7 +111,8 @@
       overlays[escapeHtml(layerData.name + "（" + layerData.features.features.length + "）")] = layer;
       element.dataset[layerData.key] = String(layerData.features.features.length);
     });
-    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    // Open beside the map on a wide screen; on a phone folded into its button, clear of the map.
+    L.control.layers(null, overlays, { collapsed: window.matchMedia("(max-width: 700px)").matches }).addTo(map);
     legend.replaceChildren.apply(legend, data.layers.map(legendGroup));
     var bounds = everything.getBounds();
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20] }); }

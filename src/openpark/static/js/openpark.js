@@ -159,7 +159,21 @@ var OpenPark = (function () {
     });
   }
 
+  // A table wider than its frame (a phone) says so: a line "左右滑动" kept in view, and its right
+  // edge fading while there is more to the right (`.scrolls`, `.scrolled-end`; openpark.css).
+  function scrollHint(wrap) {
+    function update() {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      wrap.classList.toggle("scrolls", scrolls);
+      wrap.classList.toggle("scrolled-end", !scrolls || wrap.scrollLeft + wrap.clientWidth >= wrap.scrollWidth - 1);
+    }
+    wrap.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".table-wrap").forEach(scrollHint);
     document.querySelectorAll("select[data-autocomplete]").forEach(typeAhead);
     var sidebar = document.getElementById("sidebar");
     if (sidebar) { sidebarGroups(sidebar); }
