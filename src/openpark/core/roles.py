@@ -94,8 +94,9 @@ ROLES: tuple[Role, ...] = (
          "environment.outfall": (*MODEL_ACTIONS, *OUTFALL_SIGN_OFFS),
          "environment.environmentproblem": (*MODEL_ACTIONS, *PROBLEM_STEPS),
          **_chains(NONE)},
-        # A river chief's phone is masked for the office as an enterprise contact's is; whoever must
-        # see it in full is granted environment.view_riverchief_phone.
+        # The office calls the river chiefs (their phones are on the rivers' public signboards);
+        # others who read the river records see the phone masked.
+        extra=("environment.view_riverchief_phone",),
     ),
     Role(
         "industry", "工信", "智改数转认定与目标", True,
