@@ -72,9 +72,11 @@ def test_the_command_runs_only_the_named_tasks(settings):
 def test_the_schedule_holds_the_periodic_checks(settings):
     tasks = {name: e["task"] for name, e in settings.CELERY_BEAT_SCHEDULE.items()}
     assert tasks == {"deadlines": "core.check_deadlines", "expiries": "enterprises.check_expiries",
-                     "housekeeping": "core.housekeeping", "environment": "environment.check_alerts"}
+                     "housekeeping": "core.housekeeping", "environment": "environment.check_alerts",
+                     "points_expiry": "community.expire_points"}
     app.loader.import_default_modules()
-    assert {"enterprises.check_expiries", "core.housekeeping", "environment.check_alerts"} <= set(app.tasks)
+    assert {"enterprises.check_expiries", "core.housekeeping", "environment.check_alerts",
+            "community.expire_points"} <= set(app.tasks)
 
 
 @pytest.mark.django_db

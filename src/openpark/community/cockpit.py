@@ -33,4 +33,5 @@ def community_panel(year: int) -> cockpit.Panel:
 
 
 def register() -> None:
-    cockpit.register(cockpit.Tile("community", "新就业群体", 50, "community.view_worker", community_panel))
+    cockpit.register(cockpit.Tile("community", "新就业群体", 50, "community.view_worker", community_panel,
+                                  on_wall=False))

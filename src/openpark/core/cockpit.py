@@ -63,6 +63,9 @@ class Tile:
     permission: str | tuple[str, ...] | None
     build: Callable[..., Panel | None]  # (year) -> the panel, or None when there is nothing to show
     park_wide: bool = True  # park-wide figures: not for users scoped to their enterprises or grids
+    # Shown on the wall display too. The wall's fixed layout (four tiles in two rows beside the map,
+    # sized so that nothing runs over at 1280×800) holds the tiles laid out for it.
+    on_wall: bool = True
 
 
 _tiles: dict[str, Tile] = {}

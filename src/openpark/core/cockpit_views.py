@@ -46,6 +46,7 @@ def cockpit_view(request):
 @login_required
 def cockpit_wall(request):
     context = _context(request)
+    context["panels"] = [(tile, panel) for tile, panel in context["panels"] if tile.on_wall]
     refresh = settings.COCKPIT_WALL_REFRESH_SECONDS
     context.update(title="园区驾驶舱", refresh_seconds=refresh, refresh_minutes=max(1, round(refresh / 60)))
     return render(request, "core/cockpit_wall.html", context)

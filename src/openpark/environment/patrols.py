@@ -26,7 +26,7 @@ MAX_TRACK_POINTS = 5000
 MAX_PATROL_KMH = 30
 MAP_TRACK_POINTS = 200  # the most points of one track sent to the map
 # The longest one patrol lasts: a patrol is walked, cycled or sailed within a day; a longer one is a
-# mistyped end (2100-12-31 would count 39 million minutes towards the rule).
+# mistyped end (an end decades ahead would count millions of minutes towards the rule).
 MAX_PATROL_HOURS = 24
 # How far a recorded end may lie ahead of the server's clock (a phone's clock runs a little fast).
 CLOCK_SKEW = timedelta(minutes=5)
