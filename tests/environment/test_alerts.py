@@ -292,7 +292,7 @@ def test_a_steward_sees_the_open_problems_of_its_inspections(two_companies, clie
 
 
 
-def test_the_office_finds_the_steps_waiting_for_it_in_its_todo(park, office, make_user, client_for):
+def test_the_office_finds_the_steps_waiting_for_it_in_its_todo(park, office, make_user, client_for, api_for):
     """The government's pending steps (县级预销号 and 市级审核销号 of an outfall, 交办 and 核查销号 of a
     problem) are the 待办 of those who may make them, through the core's workflow layer."""
     from openpark.core import workflows
@@ -311,10 +311,20 @@ def test_the_office_finds_the_steps_waiting_for_it_in_its_todo(park, office, mak
     assert '<span id="todo-count">4</span>' in page and "待市级审核销号" in page and "待交办" in page
     assert pending.get_absolute_url() in page and rectified.get_absolute_url() in page
     assert 'title="4 项待办"' in client_for(staff).get(reverse("core:todo")).content.decode()
+    # The API lists the same steps, with the state each record waits in.
+    listed = api_for(staff).get("/api/core/todo/awaiting/").json()
+    assert listed["count"] == 4
+    assert {(row["object_type"], row["object_id"], row["step"]) for row in listed["results"]} == {
+        ("入河排污口", pending.pk, "close"), ("环境问题", reported.pk, "assign"),
+        ("环境问题", park["overdue_problem"].pk, "assign"), ("环境问题", rectified.pk, "close")}
+    row = next(row for row in listed["results"] if (row["object_type"], row["object_id"]) == ("环境问题", rectified.pk))
+    assert (row["state"], row["url"]) == ("rectified", rectified.get_absolute_url())
+    assert row["state_display"] and row["step_label"]
     # Those who may not make the steps have nothing waiting for them.
     for user in office["others"]:
         assert workflows.awaiting(user) == [] and workflows.open_count(user) == 0
         assert "没有待办事项" in client_for(user).get(reverse("core:todo")).content.decode()
+        assert api_for(user).get("/api/core/todo/awaiting/").json()["count"] == 0
 
 
 def test_the_demo_tells_the_office_once_its_account_is_made(park, db):

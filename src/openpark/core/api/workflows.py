@@ -63,6 +63,26 @@ class EscalationSerializer(serializers.ModelSerializer):
         return workflows.user_label(escalation.assignee)
 
 
+class AwaitedSerializer(serializers.Serializer):
+    """A record waiting for a step the requesting user may make (待我办理)."""
+
+    object_type = serializers.CharField(source="kind", label="对象类型")
+    object = serializers.CharField(source="obj", label="对象")
+    object_id = serializers.IntegerField(source="obj.pk", label="对象编号")
+    url = serializers.CharField(label="对象页面")
+    state = serializers.SerializerMethodField(label="当前状态")
+    state_display = serializers.SerializerMethodField(label="当前状态名称")
+    step = serializers.CharField(source="transition.name", label="待办操作")
+    step_label = serializers.CharField(source="transition.label", label="待办操作名称")
+
+    def get_state(self, item) -> str:
+        return workflows.machine_of(type(item.obj)).state(item.obj)
+
+    def get_state_display(self, item) -> str:
+        machine = workflows.machine_of(type(item.obj))
+        return machine.label(machine.state(item.obj))
+
+
 class AnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(label="批示", max_length=workflows.NOTE_LENGTH)
 
@@ -135,6 +155,15 @@ class TodoViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if self.action == "answer":
             return Escalation.objects.filter(assignee=self.request.user)
         return workflows.todo(self.request.user).select_related("assignee")
+
+    @extend_schema(summary="待我办理：等待本人办理流程环节的记录", responses={200: AwaitedSerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def awaiting(self, request):
+        items = workflows.awaiting(request.user)
+        page = self.paginate_queryset(items)
+        if page is not None:
+            return self.get_paginated_response(AwaitedSerializer(page, many=True).data)
+        return Response(AwaitedSerializer(items, many=True).data)
 
     @extend_schema(summary="批示", request=AnswerSerializer, responses={200: EscalationSerializer})
     @action(detail=True, methods=["post"])
