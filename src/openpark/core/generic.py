@@ -266,6 +266,9 @@ class ModelPages:
         return cells
 
     def export_bytes(self, queryset, progress=None, user=None) -> bytes:
+        from .deadlines import with_overdue
+
+        queryset = with_overdue(queryset)
         if self.importer is not None:  # the import layout, so that the file can go round
             return self.importer.export_bytes(queryset, user)
         return write_xlsx(

@@ -2,6 +2,7 @@
 from django.db import transaction
 from rest_framework import viewsets
 
+from ..deadlines import with_overdue
 from ..scoping import scope_queryset
 
 
@@ -43,7 +44,8 @@ class DeclaredQueryset:
             queryset = queryset.select_related(*api.select_related)
         if api.prefetch_related:
             queryset = queryset.prefetch_related(*api.prefetch_related)
-        return queryset.order_by(*(queryset.query.order_by or self.declaration.opts.ordering or ["pk"]))
+        queryset = queryset.order_by(*(queryset.query.order_by or self.declaration.opts.ordering or ["pk"]))
+        return with_overdue(queryset) if self.action in ("list", "retrieve") else queryset
 
 
 class DeclaredViewSet(DeclaredQueryset, ScopedModelViewSet):
