@@ -277,6 +277,14 @@ def test_decimal_rejects_text(raw):
         parse_cell(column("decimal"), raw, ONE)
 
 
+@pytest.mark.parametrize("raw", ["0,5", "12,34", "1,2345", "1,234,56", ",5", "1，5"])
+def test_a_comma_that_may_be_a_decimal_comma_is_refused_not_dropped(raw):
+    with pytest.raises(ValueError, match="不是千位分隔"):
+        parse_cell(column("decimal"), raw, ONE)
+    with pytest.raises(ValueError, match="不是千位分隔"):
+        parse_cell(column("int"), raw, ONE)
+
+
 @pytest.mark.parametrize("raw", ["", None, "   ", "\u3000", "-", "—", "——", "/"])
 def test_empty_and_placeholder_cells_are_none(raw):
     assert parse_cell(column("decimal"), raw, ONE) is None

@@ -739,6 +739,19 @@ _PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "－", "/", "／"}
 _NUMBER_JUNK = str.maketrans({",": None, "，": None, " ": None, "\u3000": None, "\u2212": "-"})
 
 
+# Commas in a number are thousands separators only where they group every three digits
+# ("12,345.6"); any other comma ("0,5", "12,34") may be a decimal comma and is refused rather
+# than dropped, which would read 0,5 as five.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+
+
+def _check_grouping(value: str) -> None:
+    text = unicodedata.normalize("NFKC", value).replace(" ", "").replace("\u3000", "")
+    if not _GROUPED.fullmatch(text):
+        raise ValueError(f"“{value.strip()}”中的逗号不是千位分隔：小数请用小数点（如 0.5，不要写 0,5），"
+                         "千位分隔须每三位一个逗号")
+
+
 def _to_decimal(value) -> Decimal:
     kind = type(value)
     if kind is float:
@@ -748,6 +761,8 @@ def _to_decimal(value) -> Decimal:
     if kind is int:
         return Decimal(value)
     if kind is str:
+        if "," in value or "，" in value:
+            _check_grouping(value)
         text = value.translate(_NUMBER_JUNK)
         if not text.isascii():
             text = unicodedata.normalize("NFKC", text).translate(_NUMBER_JUNK)
