@@ -41,6 +41,7 @@ station_pages = SharedPages(
     select_related=["organisation"], importer=station_importer,
     api=Api("stations", fields=tuple(forms.STATION_FIELDS), select_related=("organisation",)),
     menu=Menu(MODULE, "服务站点", order=40),
+    list_links=[("服务站点地图", "community:map", "community.view_station")],
 )
 team_pages = ModelPages(
     VolunteerTeam, filterset_class=filters.VolunteerTeamFilterSet, form_class=forms.VolunteerTeamForm,
