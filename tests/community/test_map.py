@@ -210,3 +210,9 @@ def test_every_tier_is_told_apart_from_the_others_and_from_the_ground():
     for name, colour in colours.items():
         assert too_close({name: colour, "空心": "#ffffff"}, 15) == []
 
+
+
+def test_a_deleted_station_leaves_the_map(rider):
+    Station.objects.filter(kind="jingxiaofeng").order_by("name").first().delete()  # soft: kept in all_objects
+    layers = layers_of(station_map.map_layers(rider, now=at(12)))
+    assert len(features(layers["jingxiaofeng"])) == 65 and Station.all_objects.count() == 69
