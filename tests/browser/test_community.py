@@ -97,6 +97,15 @@ def test_the_station_map_draws_the_1_plus_n_network(browser, live_server, demo_p
     shown = page.evaluate(OPEN_POPUP, station.pk)
     assert MARKUP in shown["text"] and "小哥驿站 · " in shown["text"] and "开放时段：24 小时" in shown["text"]
     assert shown["images"] == 0 and shown["href"] == f"/community/stations/{station.pk}/"
+    hint = page.evaluate("""(id) => {
+      let found = null;
+      document.getElementById("map").leafletMap.eachLayer(layer => { if (layer.feature && layer.feature.id === id) { found = layer; } });
+      found.closePopup();
+      found.openTooltip();
+      return found.getTooltip().getElement().textContent;
+    }""", station.pk)
+    assert hint.startswith(MARKUP) and "小哥驿站 · 开放中 · 24 小时" in hint
+    page.evaluate(OPEN_POPUP, station.pk)
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     page.wait_for_timeout(400)  # the map's pan to show the whole popup

@@ -216,3 +216,10 @@ def test_a_deleted_station_leaves_the_map(rider):
     Station.objects.filter(kind="jingxiaofeng").order_by("name").first().delete()  # soft: kept in all_objects
     layers = layers_of(station_map.map_layers(rider, now=at(12)))
     assert len(features(layers["jingxiaofeng"])) == 65 and Station.all_objects.count() == 69
+
+
+def test_a_stations_page_says_whether_it_is_open_now_and_links_to_the_map(rider, client_for):
+    always = Station.objects.get(name="小哥驿站（汽贸城）")  # open round the clock
+    html = client_for(rider).get(always.get_absolute_url()).content.decode()
+    assert "此刻<strong>开放中</strong>（开放时段 24 小时）" in html
+    assert f'href="{reverse("community:map")}?station={always.pk}"' in html

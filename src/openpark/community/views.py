@@ -51,6 +51,15 @@ def activity_panel(request, activity):
     }}
 
 
+def station_panel(request, station):
+    """Whether the station is open now, and the map opened on it."""
+    now = timezone.localtime().time()
+    return {"key": "station-map", "title": "位置与开放", "template": "community/panels/station.html", "context": {
+        "open": stations.is_open(station.opens_at, station.closes_at, now), "hours": station.hours,
+        "map_url": f"{reverse('community:map')}?station={station.pk}",
+    }}
+
+
 @login_required
 @require_POST
 @permission_required("community.add_ledgerentry", raise_exception=True)
