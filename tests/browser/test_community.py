@@ -1,5 +1,6 @@
 """A rider on a phone: the nearest open stations from the phone's position, then their points."""
 import pytest
+from playwright.sync_api import expect
 
 from .test_home import log_in
 from .watch import PageWatch
@@ -29,3 +30,98 @@ def test_a_rider_finds_the_nearest_station_and_sees_their_points(browser, live_s
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert watch.collect() == []
     context.close()
+
+
+# 服务站点地图 ---------------------------------------------------------------------------------------
+
+MARKUP = "<img src=x onerror=alert(1)>"
+
+DRAWN = """() => {
+  const map = document.getElementById("map").leafletMap, drawn = [];
+  map.eachLayer(layer => {
+    if (layer.feature && layer.getLatLng) {
+      drawn.push({ id: layer.feature.id, name: layer.feature.properties.name, open: layer.feature.properties.open,
+                   radius: layer.options.radius, fill: layer.options.fillColor, colour: layer.feature.properties.colour,
+                   inView: map.getBounds().contains(layer.getLatLng()) });
+    }
+  });
+  return drawn;
+}"""
+
+OPEN_POPUP = """(id) => {
+  const map = document.getElementById("map").leafletMap;
+  let found = null;
+  map.eachLayer(layer => { if (layer.feature && layer.feature.id === id) { found = layer; } });
+  found.openPopup();
+  const element = found.getPopup().getElement();
+  return { text: element.textContent, href: element.querySelector("a").getAttribute("href"),
+           images: element.querySelectorAll("img").length };
+}"""
+
+
+def test_the_station_map_draws_the_1_plus_n_network(browser, live_server, demo_park, artifacts):
+    """A rider opens the map from 附近驿站: the centre, the 2 小哥驿站 and the 66 靖小蜂 stations, each
+    tier at its size, those closed now hollow; a station's name in its popup as text, even markup;
+    a station chosen from the nearest ones opens the map on it. No CSP or script error, nothing
+    fetched from elsewhere."""
+    from openpark.community.models import Station
+
+    station = Station.objects.get(name="小哥驿站（汽贸城）")
+    Station.objects.filter(pk=station.pk).update(name=MARKUP)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    watch = PageWatch(page)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    log_in(page, live_server.url, "grid")
+    page.goto(live_server.url + "/community/stations/nearest/")
+    page.click("#nearest-map-link")
+    page.wait_for_url(live_server.url + "/community/map/")
+    page.wait_for_selector("#map[data-ready=true]")
+    assert page.locator("h1").inner_text() == "服务站点地图"
+
+    counts = {key: int(page.get_attribute("#map", f"data-{key}")) for key in ("centres", "xiaoge", "jingxiaofeng", "markers")}
+    assert counts == {"centres": 1, "xiaoge": 2, "jingxiaofeng": 66, "markers": 69}
+    drawn = page.evaluate(DRAWN)
+    assert len(drawn) == 69 and all(marker["inView"] for marker in drawn)
+    radii = {marker["colour"]: marker["radius"] for marker in drawn}
+    assert sorted(radii.values(), reverse=True) == [12, 9, 6]  # the centre largest, the 靖小蜂 smallest
+    assert all((marker["fill"] == "#ffffff") is (not marker["open"]) for marker in drawn)  # closed: hollow
+    control = page.locator(".leaflet-control-layers-overlays").inner_text()
+    for name in ("党群服务中心（1）", "小哥驿站（2）", "靖小蜂驿站（66）"):
+        assert name in control
+    legend = page.locator("#map-legend").inner_text()
+    assert "行业党群服务中心（1）" in legend and "小哥驿站（2）" in legend and "靖小蜂（66）" in legend
+    assert "开放中" in page.locator("#map-state").inner_text()
+
+    # The station named with markup: its name is text in its popup, no image made of it.
+    shown = page.evaluate(OPEN_POPUP, station.pk)
+    assert MARKUP in shown["text"] and "小哥驿站 · " in shown["text"] and "开放时段：24 小时" in shown["text"]
+    assert shown["images"] == 0 and shown["href"] == f"/community/stations/{station.pk}/"
+    hint = page.evaluate("""(id) => {
+      let found = null;
+      document.getElementById("map").leafletMap.eachLayer(layer => { if (layer.feature && layer.feature.id === id) { found = layer; } });
+      found.closePopup();
+      found.openTooltip();
+      return found.getTooltip().getElement().textContent;
+    }""", station.pk)
+    assert hint.startswith(MARKUP) and "小哥驿站 · 开放中 · 24 小时" in hint
+    page.evaluate(OPEN_POPUP, station.pk)
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    page.wait_for_timeout(400)  # the map's pan to show the whole popup
+    page.screenshot(path=str(artifacts / "community-map-popup.png"))
+    page.evaluate("() => { document.getElementById('map').leafletMap.closePopup(); }")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)  # after Leaflet's fade-out
+    page.screenshot(path=str(artifacts / "community-map.png"), full_page=True)
+
+    # From the nearest stations, a station on the map: centred on it, its popup open.
+    centre = Station.objects.get(tier="service_centre")
+    page.goto(f"{live_server.url}/community/stations/nearest/?from={centre.pk}&at=12:00")
+    page.locator("#nearest-stations a", has_text="在地图上查看").first.click()
+    page.wait_for_selector("#map[data-ready=true]")
+    popup = page.locator(".leaflet-popup-content")
+    assert popup.count() == 1 and popup.locator("a").inner_text() in {s.name for s in Station.objects.all()}
+
+    assert watch.collect() == [], "\n".join(watch.problems)
+    assert all(url.startswith(live_server.url) for url in requests), [u for u in requests if not u.startswith(live_server.url)]
+    page.close()

@@ -240,3 +240,9 @@ def test_every_import_page_sits_in_its_module(make_user, client_for):
         module = _modules[declaration_for(importer.model).menu.module].label
         assert response.context["breadcrumbs"][1:3] == [(module, ""), (str(opts.verbose_name_plural), list_url)], name
         assert f'<a href="{list_url}" class="current" aria-current="page">' in response.content.decode(), name
+
+
+# 新就业群体 · 服务站点地图: the map of the stations, after 附近驿站 (and a rider's 我的积分), for
+# every role that may view the stations.
+COMMUNITY.insert(COMMUNITY.index("附近驿站") + 1, "服务站点地图")
+EXPECTED_MENU["grid"]["新就业群体"].insert(EXPECTED_MENU["grid"]["新就业群体"].index("我的积分") + 1, "服务站点地图")

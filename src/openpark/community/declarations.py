@@ -5,7 +5,7 @@ from openpark.core.registry import Api, Menu
 from . import filters, forms
 from .importers import station_importer, worker_importer
 from .models import Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker
-from .views import activity_panel, worker_panel
+from .views import activity_panel, station_panel, worker_panel
 
 MODULE = "community"
 # The stations, the activities and the catalogue are what every worker may look up (no one's
@@ -38,9 +38,10 @@ station_pages = SharedPages(
     list_columns=["name", "tier", "kind", "address", "hours", "facilities"],
     detail_fields=["name", "tier", "kind", "organisation", "address", "longitude", "latitude", "hours", "facilities",
                    "note"],
-    select_related=["organisation"], importer=station_importer,
+    select_related=["organisation"], importer=station_importer, panels=[station_panel],
     api=Api("stations", fields=tuple(forms.STATION_FIELDS), select_related=("organisation",)),
     menu=Menu(MODULE, "服务站点", order=40),
+    list_links=[("服务站点地图", "community:map", "community.view_station")],
 )
 team_pages = ModelPages(
     VolunteerTeam, filterset_class=filters.VolunteerTeamFilterSet, form_class=forms.VolunteerTeamForm,

@@ -8,6 +8,8 @@ app_name = "community"
 
 urlpatterns = [
     path("stations/nearest/", views.nearest_stations, name="nearest_stations"),
+    path("map/", views.station_map, name="map"),
+    path("map/data/", views.station_map_data, name="map_data"),
     path("me/", views.my_points, name="my_points"),
     path("activities/<int:pk>/grant/", views.grant_activity, name="activity_grant"),
     *page_urls("community"),

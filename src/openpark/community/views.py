@@ -2,8 +2,10 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.urls import reverse
@@ -13,6 +15,7 @@ from openpark.core import geo, navigation
 from openpark.core.masking import visible_value
 
 from . import services, stations
+from .map import map_layers
 from .models import Activity, LedgerEntry, Participation, Reward, Station, Worker
 
 NEAREST_LIMIT = 10
@@ -45,6 +48,15 @@ def activity_panel(request, activity):
         "url": f"{reverse('community:participation_list')}?q={activity.title}",
         "may_grant": request.user.has_perm("community.add_ledgerentry") and activity.points > 0,
         "grant_url": reverse("community:activity_grant", args=[activity.pk]),
+    }}
+
+
+def station_panel(request, station):
+    """Whether the station is open now, and the map opened on it."""
+    now = timezone.localtime().time()
+    return {"key": "station-map", "title": "位置与开放", "template": "community/panels/station.html", "context": {
+        "open": stations.is_open(station.opens_at, station.closes_at, now), "hours": station.hours,
+        "map_url": f"{reverse('community:map')}?station={station.pk}",
     }}
 
 
@@ -144,3 +156,26 @@ def my_points(request):
             "rewards": [(reward, reward.stock > 0 and reward.points <= available) for reward in rewards],
         })
     return render(request, "community/my_points.html", context)
+
+
+# The map of the service network -----------------------------------------------------------------------
+
+
+@login_required
+@permission_required("community.view_station", raise_exception=True)
+def station_map(request):
+    """服务站点地图: the centres, the 小哥驿站 and the 靖小蜂 stations, each tier in its colour and size,
+    those closed now hollow; `?station=<id>` opens on that station."""
+    focus = request.GET.get("station", "")
+    return render(request, "community/map.html", {
+        "title": "服务站点地图", "breadcrumbs": navigation.breadcrumbs(("服务站点地图", ""), module="community"),
+        "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "focus": focus if focus.isdigit() else "",
+        "list_url": reverse("community:station_list"), "nearest_url": reverse("community:nearest_stations"),
+    })
+
+
+@login_required
+@permission_required("community.view_station", raise_exception=True)
+def station_map_data(request):
+    return JsonResponse(map_layers(request.user, settings.MAP_TILE_CRS))

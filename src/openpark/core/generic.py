@@ -62,7 +62,7 @@ class ModelPages:
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
                  default_sort=None, views=None, prefix=None, select_related=(), panels=(),
                  importer=None, links=None, api=None, menu=None, search_fields=None, count_rows=True,
-                 attachments=False, escalation=None, link_column=None):
+                 attachments=False, escalation=None, link_column=None, list_links=()):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -86,6 +86,9 @@ class ModelPages:
         # else (a water body above its segments, an order number, a date) and the record's own
         # words stand in another column.
         self.link_column = link_column
+        # Other pages of the same records the list's head links to (a map of them): (label, URL
+        # name, permission), each shown to whoever holds its permission.
+        self.list_links = tuple(list_links)
         self.prefix = prefix or f"{self.opts.model_name}s/"
         self.api = api
         self.menu = menu
@@ -386,6 +389,8 @@ class ObjectListView(PagesView):
             page_sizes=PAGE_SIZES,
             breadcrumbs=self.breadcrumbs(("已删除", "")) if deleted else self.breadcrumbs(),
             title=f"已删除的{plural}" if deleted else plural,
+            list_links=[(label, reverse(url_name)) for label, url_name, permission in self.pages.list_links
+                        if request.user.has_perm(permission)],
         )
         context["querystring"] = _query_without(params, "page")
         context["sort_querystring"] = _query_without(params, "page", "sort")
