@@ -240,3 +240,8 @@ def test_every_import_page_sits_in_its_module(make_user, client_for):
         module = _modules[declaration_for(importer.model).menu.module].label
         assert response.context["breadcrumbs"][1:3] == [(module, ""), (str(opts.verbose_name_plural), list_url)], name
         assert f'<a href="{list_url}" class="current" aria-current="page">' in response.content.decode(), name
+
+
+# 新就业群体: activity reports --------------------------------------------------------------------
+# 活动统计 stands after 活动 for the park-wide roles that may view activities (not for grid workers).
+COMMUNITY.insert(COMMUNITY.index("活动") + 1, "活动统计")

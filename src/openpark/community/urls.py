@@ -10,5 +10,8 @@ urlpatterns = [
     path("stations/nearest/", views.nearest_stations, name="nearest_stations"),
     path("me/", views.my_points, name="my_points"),
     path("activities/<int:pk>/grant/", views.grant_activity, name="activity_grant"),
+    path("reports/", views.activity_report, name="reports"),
+    path("reports/party.xlsx", views.roster_export, {"kind": "party"}, name="party_roster"),
+    path("reports/union.xlsx", views.roster_export, {"kind": "union"}, name="union_roster"),
     *page_urls("community"),
 ]
