@@ -284,3 +284,37 @@ def test_sidebar_lists_the_report_for_park_wide_roles(park, make_user, client_fo
     assert f'<a href="{REPORT}">活动统计</a>' in html
     html = client_for(make_user("grid")).get(reverse("home"), follow=True).content.decode()
     assert "活动统计" not in html
+
+
+# The list export of a model with personal data (the core's rule, on the workers' list) ------------
+
+
+def test_list_export_is_masked_without_a_reason_and_recorded(park, make_user, client_for):
+    officer = make_user("community")
+    client = client_for(officer)
+    url = reverse("community:worker_list")
+    page = client.get(url).content.decode()
+    assert 'id="export-full"' in page and "导出事由" in page
+    cells = {str(c) for row in read_xlsx(client.get(url, {"export": "xlsx", "party_member": "true"}).content)
+             for c in row}
+    assert "139****9000" in cells and "13900139000" not in cells and ID_NUMBER not in cells
+    record = ChangeRecord.objects.get(action="export")
+    assert record.reason == "" and record.object_repr.endswith("（脱敏）") and record.user == officer
+    response = client.post(f"{url}?party_member=true", {"export": "xlsx", "export_reason": "党员信息核对"})
+    assert response.status_code == 200
+    cells = {str(c) for row in read_xlsx(response.content) for c in row}
+    assert "13900139000" in cells and ID_NUMBER in cells
+    record = ChangeRecord.objects.filter(action="export").latest("pk")
+    assert record.reason == "党员信息核对" and record.user == officer
+    assert record.object_repr == f"导出从业人员 {Worker.objects.filter(party_member=True).count()} 条（手机号、身份证号完整）"
+
+
+def test_list_export_reason_gives_nothing_beyond_the_role(park, make_user, client_for):
+    leader = client_for(make_user("leader"))
+    url = reverse("community:worker_list")
+    assert 'id="export-full"' not in leader.get(url).content.decode()
+    cells = {str(c) for row in read_xlsx(leader.post(url, {"export": "xlsx", "export_reason": "想看"}).content)
+             for c in row}
+    assert "139****9000" in cells and "13900139000" not in cells
+    assert client_for(make_user("leader")).post(url, {"x": "1"}).status_code == 405
+    assert client_for(make_user("investment")).post(url, {"export": "xlsx", "export_reason": "想看"}).status_code == 403

@@ -117,6 +117,44 @@ def export_value(name: str, value, full: set[str], model) -> object:
     return value if name in full or name not in sensitive else mask_value(name, value)
 
 
+def sensitive_permissions() -> frozenset[str]:
+    """Every permission that shows some model's sensitive fields in full."""
+    from django.apps import apps
+
+    return frozenset(permission for model in apps.get_models()
+                     for permission in (getattr(model, "sensitive_fields", None) or {}).values())
+
+
+class WithoutReason:
+    """`user` as an export made without a reason sees the records: every permission that shows
+    personal data in full left out, so each path that masks for a user (`visible_value`, the
+    importers' export rows) masks it all. Everything else is the user's own."""
+
+    def __init__(self, user):
+        self._user = user
+        self._withheld = sensitive_permissions()
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return perm not in self._withheld and self._user.has_perm(perm, obj)
+
+    def has_perms(self, perms, obj=None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perms)
+
+
+def exporting_user(user, reason: str):
+    """The user an export masks for: the user as they are with a reason, else `WithoutReason`."""
+    return user if (reason or "").strip() else WithoutReason(user)
+
+
+def records_export(model, reason: str) -> bool:
+    """Whether an export of `model` goes to the audit trail: one of a model with personal data,
+    or any export made with a reason."""
+    return bool(getattr(model, "sensitive_fields", None)) or bool((reason or "").strip())
+
+
 def record_export(model, user, rows: int, reason: str, full: set[str], what: str = "") -> ChangeRecord:
     """The audit record of an export of `model`'s records (append-only, read by the auditors)."""
     from .changes import _actor_values
