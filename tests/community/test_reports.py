@@ -137,7 +137,7 @@ def test_report_page_shows_the_tables(park, make_user, client_for):
     assert "0.7142" not in html and "True" not in html and "party_training" not in html
 
 
-def test_the_year_defaults_to_this_year_in_local_time(park, make_user, client_for, settings):
+def test_the_year_defaults_to_this_year_in_local_time(park, make_user, client_for):
     from django.utils import timezone
 
     response = client_for(make_user("community")).get(REPORT)
@@ -259,7 +259,7 @@ def test_a_reason_does_not_unmask_for_a_role_without_the_right(park, make_user, 
     assert members["王骑手"]["手机号"] == "139****9000" and members["王骑手"]["身份证号"] == "******"
     assert "13900139000" not in str(read_xlsx(response.content, 0))
     record = ChangeRecord.objects.get(action="export")
-    assert record.user == leader and "（脱敏）" in record.object_repr
+    assert record.user == leader and "（脱敏）" in record.object_repr and record.reason == "看看"
 
 
 # Links from the team and activity pages -----------------------------------------------------------

@@ -250,7 +250,7 @@ def roster_export(request, kind):
     reason = export_reason(request)
     full = full_fields(Worker, request.user, reason)
     data = services.roster(spec["flag"], spec["kinds"], spec["activity_kinds"], year)
-    record_export(Worker, request.user, len(data["workers"]), reason if full else "", full, spec["title"])
+    record_export(Worker, request.user, len(data["workers"]), reason, full, spec["title"])
     return xlsx_response(tables_xlsx(_roster_sheets(kind, data, year, full)), f"{spec['title']}-{year}年.xlsx")
 
 
