@@ -101,13 +101,17 @@ def export_reason(request) -> str:
     return form.cleaned_data[EXPORT_REASON_FIELD] if form.is_valid() else ""
 
 
+def seen_in_full(model, user) -> set[str]:
+    """The sensitive fields of `model` that `user`'s roles may see in full (what an export with a
+    reason would show; a list page offers the export with a reason only when there are some)."""
+    sensitive = getattr(model, "sensitive_fields", None) or {}
+    return set(sensitive) - hidden_fields(model, user)
+
+
 def full_fields(model, user, reason: str) -> set[str]:
     """The sensitive fields of `model` an export for `user` shows in full: those the user may see,
     and only when a reason is given."""
-    if not (reason or "").strip():
-        return set()
-    sensitive = getattr(model, "sensitive_fields", None) or {}
-    return set(sensitive) - hidden_fields(model, user)
+    return seen_in_full(model, user) if (reason or "").strip() else set()
 
 
 def export_value(name: str, value, full: set[str], model) -> object:

@@ -34,7 +34,8 @@ from . import navigation, progress, registry
 from .choices import ChangeAction
 from .columns import build_columns
 from .exports import (
-    ExportReasonForm, export_reason, exporting_user, full_fields, record_export, records_export, write_xlsx, xlsx_response,
+    ExportReasonForm, export_reason, exporting_user, full_fields, record_export, records_export, seen_in_full, write_xlsx,
+    xlsx_response,
 )
 from .forms import ScopedModelForm
 from .masking import is_withheld
@@ -384,7 +385,7 @@ class ObjectListView(PagesView):
             per_page=per_page,
             page_sizes=PAGE_SIZES,
             # Personal data the user may see leaves in full only with a reason (导出事由).
-            export_reason_form=ExportReasonForm() if full_fields(self.model, request.user, "事由") else None,
+            export_reason_form=ExportReasonForm() if seen_in_full(self.model, request.user) else None,
             breadcrumbs=self.breadcrumbs(("已删除", "")) if deleted else self.breadcrumbs(),
             title=f"已删除的{plural}" if deleted else plural,
         )
