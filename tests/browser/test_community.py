@@ -125,3 +125,29 @@ def test_the_station_map_draws_the_1_plus_n_network(browser, live_server, demo_p
     assert watch.collect() == [], "\n".join(watch.problems)
     assert all(url.startswith(live_server.url) for url in requests), [u for u in requests if not u.startswith(live_server.url)]
     page.close()
+def test_the_community_office_reads_the_year_and_downloads_a_full_roster_with_a_reason(
+        browser, live_server, demo_park, artifacts):
+    from openpark.core.models import ChangeRecord
+
+    context = browser.new_context(locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "community")
+    page.click("nav.mainnav >> text=活动统计")
+    page.wait_for_selector("#report-park")
+    assert page.locator("#report-park tbody tr").count() == 13  # 1月…12月 and 合计
+    assert page.locator("#report-park tbody tr.total td").first.inner_text() == "合计"
+    page.locator("details.report-team summary").first.click()
+    page.fill("#report-year input[name=year]", "abc")
+    page.click("#report-year button[type=submit]")
+    assert "年份“abc”无效" in page.locator("#report-error").inner_text()
+    page.go_back()
+    page.wait_for_selector("#roster-full")
+    page.fill("#roster-full input[name=export_reason]", "党员信息年度核对")
+    with page.expect_download() as download:
+        page.click("#roster-full button >> text=导出完整党员名册")
+    assert download.value.suggested_filename.startswith("党员名册-")
+    page.screenshot(path=str(artifacts / "community-reports.png"), full_page=True)
+    assert [e for e in watch.collect() if "year=abc" not in e] == []  # the bad year's 400 is the answer asked for
+    context.close()
+    assert ChangeRecord.objects.filter(action="export", reason="党员信息年度核对").exists()

@@ -246,3 +246,6 @@ def test_every_import_page_sits_in_its_module(make_user, client_for):
 # every role that may view the stations.
 COMMUNITY.insert(COMMUNITY.index("附近驿站") + 1, "服务站点地图")
 EXPECTED_MENU["grid"]["新就业群体"].insert(EXPECTED_MENU["grid"]["新就业群体"].index("我的积分") + 1, "服务站点地图")
+# 新就业群体: activity reports --------------------------------------------------------------------
+# 活动统计 stands after 活动 for the park-wide roles that may view activities (not for grid workers).
+COMMUNITY.insert(COMMUNITY.index("活动") + 1, "活动统计")

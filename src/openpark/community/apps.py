@@ -28,4 +28,5 @@ class CommunityConfig(AppConfig):
             MenuItem("附近驿站", "community:nearest_stations", "community.view_station", order=5),
             MenuItem("我的积分", "community:my_points", "community.view_own_points", order=6),
             MenuItem("服务站点地图", "community:map", "community.view_station", order=7),
+            MenuItem("活动统计", "community:reports", "community.view_activity", park_wide=True, order=62),
         )))

@@ -5,7 +5,7 @@ from openpark.core.registry import Api, Menu
 from . import filters, forms
 from .importers import station_importer, worker_importer
 from .models import Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker
-from .views import activity_panel, station_panel, worker_panel
+from .views import activity_panel, station_panel, team_panel, worker_panel
 
 MODULE = "community"
 # The stations, the activities and the catalogue are what every worker may look up (no one's
@@ -46,6 +46,7 @@ station_pages = SharedPages(
 team_pages = ModelPages(
     VolunteerTeam, filterset_class=filters.VolunteerTeamFilterSet, form_class=forms.VolunteerTeamForm,
     prefix="teams/", list_columns=["name", "organisation", "leader", "founded_on"], select_related=["organisation"],
+    panels=[team_panel],
     api=Api("teams", fields=tuple(forms.TEAM_FIELDS), select_related=("organisation",)),
     menu=Menu(MODULE, "志愿队伍", order=50, park_wide=True),
 )

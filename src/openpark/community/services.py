@@ -12,13 +12,15 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from openpark.core.changes import record_created
 
 from . import ledger as pure
-from .choices import RedemptionState
-from .models import LedgerEntry, Participation, Redemption, Reward, Worker
+from . import reports
+from .choices import ActivityKind, EntryKind, OrganisationKind, RedemptionState
+from .models import Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, VolunteerTeam, Worker
 
 ENTRY_FIELDS = ("kind", "source", "on", "points", "reason", "hours", "expires_on", "ref")
 
@@ -177,3 +179,56 @@ def refuse_redemption(redemption, name, user, note, evidence=(), **fields):
         post_many({redemption.worker_id: lambda book: book.reverse(
             f"refusal:{redemption.pk}", max(today, _last(book)), redemption.source, f"驳回兑换：{note}"[:200])})
     return change
+
+
+# 活动统计 and the rosters for the party and union offices ----------------------------------------
+
+
+PARTY_KINDS = (OrganisationKind.PARTY_COMMITTEE, OrganisationKind.PARTY_BRANCH)
+UNION_KINDS = (OrganisationKind.UNION,)
+PARTY_ACTIVITIES = (ActivityKind.PARTY_TRAINING, ActivityKind.PARTY_DAY)
+UNION_ACTIVITIES = (ActivityKind.UNION_FAIR,)
+
+
+def report_rows(year: int, activities=None) -> list[reports.ActivityRow]:
+    """The activities held in `year` with their sign-ups, attendance and granted points: three
+    queries, however many activities and people."""
+    activities = Activity.objects.all() if activities is None else activities
+    found = list(activities.filter(held_on__year=year).values(
+        "id", "held_on", "kind", "team_id", "organiser_id", "hours"))
+    ids = [a["id"] for a in found]
+    counts = Participation.objects.filter(activity_id__in=ids).values("activity_id").annotate(
+        signed_up=Count("pk"), attended=Count("pk", filter=Q(attended=True))).order_by()
+    grants = LedgerEntry.objects.filter(kind=EntryKind.GRANT, source__startswith="activity:").values_list(
+        "source", "points") if ids else []
+    return reports.activity_rows(found, counts, grants)
+
+
+def activity_report(year: int) -> reports.Report:
+    rows = report_rows(year)
+    return reports.build(year, rows, {kind: str(label) for kind, label in ActivityKind.choices},
+                         dict(Organisation.objects.values_list("pk", "name")),
+                         dict(VolunteerTeam.objects.values_list("pk", "name")))
+
+
+def team_months(team, year: int) -> reports.MonthTable:
+    return reports.by_month(report_rows(year, Activity.objects.filter(team=team)))
+
+
+def roster(flag: str, kinds, activity_kinds, year: int) -> dict:
+    """The members of the party (flag "party_member") or the union ("union_member"): each with
+    employer, job type, station, teams, hours and points; the organisations of the given kinds with
+    how many enterprises each covers; the year's activities of the given kinds, or organised by those
+    organisations, with their attendance. A few queries, whatever the numbers."""
+    workers = list(Worker.objects.filter(**{flag: True}).select_related("employer", "station").order_by("name", "pk"))
+    teams = defaultdict(list)
+    for worker_id, name in Worker.teams.through.objects.filter(worker_id__in=[w.pk for w in workers]).order_by(
+            "volunteerteam__name").values_list("worker_id", "volunteerteam__name"):
+        teams[worker_id].append(name)
+    organisations = list(Organisation.objects.filter(kind__in=kinds).select_related("parent").annotate(
+        enterprises=Count("covered_enterprises", distinct=True)).order_by("name"))
+    chosen = Activity.objects.filter(Q(kind__in=activity_kinds) | Q(organiser__kind__in=kinds))
+    rows = {row.id: row for row in report_rows(year, chosen)}
+    activities = list(chosen.filter(pk__in=list(rows)).select_related("organiser").order_by("held_on", "pk"))
+    return {"workers": [(w, teams.get(w.pk, [])) for w in workers], "organisations": organisations,
+            "activities": [(a, rows[a.pk]) for a in activities]}

@@ -12,5 +12,8 @@ urlpatterns = [
     path("map/data/", views.station_map_data, name="map_data"),
     path("me/", views.my_points, name="my_points"),
     path("activities/<int:pk>/grant/", views.grant_activity, name="activity_grant"),
+    path("reports/", views.activity_report, name="reports"),
+    path("reports/party.xlsx", views.roster_export, {"kind": "party"}, name="party_roster"),
+    path("reports/union.xlsx", views.roster_export, {"kind": "union"}, name="union_roster"),
     *page_urls("community"),
 ]

@@ -4,19 +4,22 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.urls import reverse
 from django.utils import timezone
 
 from openpark.core import geo, navigation
+from openpark.core.exports import ExportReasonForm, export_reason, export_value, full_fields, record_export, tables_xlsx, \
+    xlsx_response
 from openpark.core.masking import visible_value
+from openpark.core.scoping import is_park_wide
 
-from . import services, stations
+from . import reports, services, stations
 from .map import map_layers
-from .models import Activity, LedgerEntry, Participation, Reward, Station, Worker
+from .models import VIEW_IDENTITY, Activity, LedgerEntry, Participation, Reward, Station, Worker
 
 NEAREST_LIMIT = 10
 EXPIRING_DAYS = 30
@@ -48,6 +51,8 @@ def activity_panel(request, activity):
         "url": f"{reverse('community:participation_list')}?q={activity.title}",
         "may_grant": request.user.has_perm("community.add_ledgerentry") and activity.points > 0,
         "grant_url": reverse("community:activity_grant", args=[activity.pk]),
+        "report_url": f"{reverse('community:reports')}?year={activity.held_on.year}"
+        if request.user.has_perm(REPORT_PERMISSION) and is_park_wide(request.user) else "",
     }}
 
 
@@ -179,3 +184,114 @@ def station_map(request):
 @permission_required("community.view_station", raise_exception=True)
 def station_map_data(request):
     return JsonResponse(map_layers(request.user, settings.MAP_TILE_CRS))
+# 活动统计 and the rosters for the party and union offices ------------------------------------------
+
+REPORT_PERMISSION = "community.view_activity"
+ROSTER_PERMISSION = "community.view_worker"
+FIGURE_HEADERS = list(reports.HEADERS)
+ROSTERS = {
+    "party": {"title": "党员名册", "flag": "party_member", "kinds": services.PARTY_KINDS,
+              "activity_kinds": services.PARTY_ACTIVITIES, "organisations": "党组织", "activities": "党建活动"},
+    "union": {"title": "工会会员名册", "flag": "union_member", "kinds": services.UNION_KINDS,
+              "activity_kinds": services.UNION_ACTIVITIES, "organisations": "工会组织", "activities": "工会服务活动"},
+}
+
+
+def _park_wide_only(request, what: str) -> None:
+    if not is_park_wide(request.user):
+        raise PermissionDenied(f"{what}仅向园区管理人员开放。")
+
+
+def _year(request) -> tuple[int, str]:
+    return reports.parse_year(request.GET.get("year") or request.POST.get("year"), timezone.localdate().year)
+
+
+def _report_sheets(report: reports.Report) -> list:
+    park = [(label, *figures.values()) for label, figures in report.park.lines()]
+    kinds = [(label, *figures.values()) for label, figures in report.kinds]
+    organisers = [(label, *figures.values()) for label, figures in report.organisers]
+    teams = [(name, label, *figures.values()) for _, name, months in report.teams for label, figures in months.lines()]
+    return [
+        (f"{report.year}年全园区按月", ["月份", *FIGURE_HEADERS], park),
+        ("按活动类型", ["活动类型", *FIGURE_HEADERS], kinds),
+        ("按主办组织", ["主办组织", *FIGURE_HEADERS], organisers),
+        ("志愿队伍按月", ["志愿队伍", "月份", *FIGURE_HEADERS], teams),
+    ]
+
+
+@login_required
+@permission_required(REPORT_PERMISSION, raise_exception=True)
+def activity_report(request):
+    """活动统计: the year's activities per month for the whole park, per activity kind, per
+    organiser and per volunteer team and month, with an xlsx of the same tables."""
+    _park_wide_only(request, "活动统计")
+    year, error = _year(request)
+    if error:
+        return render(request, "community/reports.html", {
+            "title": "活动统计", "breadcrumbs": navigation.breadcrumbs(("活动统计", ""), module="community"),
+            "error": error, "year": year}, status=400)
+    report = services.activity_report(year)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(tables_xlsx(_report_sheets(report)), f"活动统计-{year}年.xlsx")
+    may_see_identity = request.user.has_perm(VIEW_IDENTITY)
+    return render(request, "community/reports.html", {
+        "title": "活动统计", "breadcrumbs": navigation.breadcrumbs(("活动统计", ""), module="community"),
+        "year": year, "report": report, "headers": FIGURE_HEADERS,
+        "may_export_rosters": request.user.has_perm(ROSTER_PERMISSION), "may_see_identity": may_see_identity,
+        "reason_form": ExportReasonForm() if may_see_identity else None,
+        "months": reports.MONTH_LABELS,
+    })
+
+
+def _roster_sheets(kind: str, data: dict, year: int, full: set[str]) -> list:
+    spec = ROSTERS[kind]
+
+    def shown(worker, name):
+        return export_value(name, getattr(worker, name), full, Worker) or ""
+
+    workers = [(w.name, w.employer.name if w.employer else "", w.get_job_type_display(),
+                w.station.name if w.station else "", "、".join(teams), shown(w, "phone"), shown(w, "id_number"),
+                float(w.hours), w.points, "是" if w.grid_worker else "否") for w, teams in data["workers"]]
+    organisations = [(o.name, o.get_kind_display(), o.parent.name if o.parent else "", o.officers, o.enterprises)
+                     for o in data["organisations"]]
+    activities = [(a.held_on.strftime("%Y-%m-%d"), a.title, a.get_kind_display(), a.organiser.name if a.organiser else "",
+                   row.signed_up, row.attended, reports.rate_text(reports.grand_total([row]).rate),
+                   float(reports.grand_total([row]).hours)) for a, row in data["activities"]]
+    return [
+        (spec["title"], ["姓名", "所属企业", "从业类型", "常驻驿站", "志愿队伍", "手机号", "身份证号", "服务时长（小时）",
+                         "积分余额", "兼职网格员"], workers),
+        (spec["organisations"], ["组织名称", "组织类型", "上级组织", "负责人", "覆盖企业数"], organisations),
+        (f"{year}年{spec['activities']}", ["活动日期", "活动名称", "活动类型", "主办组织", "报名人数", "签到人数", "签到率",
+                                         "服务时长（小时）"], activities),
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@permission_required(ROSTER_PERMISSION, raise_exception=True)
+def roster_export(request, kind):
+    """党员名册 / 工会会员名册 as xlsx, for the party and the union office: phones and ID numbers
+    masked, unless the user may see them and gives a reason (导出事由, POST), which the audit
+    trail records with the export."""
+    spec = ROSTERS[kind]
+    _park_wide_only(request, spec["title"])
+    year, error = _year(request)
+    if error:
+        return render(request, "community/reports.html", {
+            "title": "活动统计", "breadcrumbs": navigation.breadcrumbs(("活动统计", ""), module="community"),
+            "error": error, "year": year}, status=400)
+    reason = export_reason(request)
+    full = full_fields(Worker, request.user, reason)
+    data = services.roster(spec["flag"], spec["kinds"], spec["activity_kinds"], year)
+    record_export(Worker, request.user, len(data["workers"]), reason, full, spec["title"])
+    return xlsx_response(tables_xlsx(_roster_sheets(kind, data, year, full)), f"{spec['title']}-{year}年.xlsx")
+
+
+def team_panel(request, team):
+    """The team's activities this year, month by month, and the way to the whole report."""
+    if not (request.user.has_perm(REPORT_PERMISSION) and is_park_wide(request.user)):
+        return None
+    year = timezone.localdate().year
+    return {"key": "team-months", "title": f"{year}年活动统计", "template": "community/panels/team_months.html",
+            "context": {"year": year, "lines": services.team_months(team, year).lines(), "headers": FIGURE_HEADERS,
+                        "url": f"{reverse('community:reports')}?year={year}#team-{team.pk}"}}

@@ -23,7 +23,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
 from django.forms import modelform_factory
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -33,7 +33,10 @@ from django.views import View
 from . import navigation, progress, registry
 from .choices import ChangeAction
 from .columns import build_columns
-from .exports import write_xlsx, xlsx_response
+from .exports import (
+    ExportReasonForm, export_reason, exporting_user, full_fields, record_export, records_export, seen_in_full, write_xlsx,
+    xlsx_response,
+)
 from .forms import ScopedModelForm
 from .masking import is_withheld
 from .models import ChangeRecord
@@ -387,6 +390,8 @@ class ObjectListView(PagesView):
             query_without=lambda *names: _query_without(params, *names),
             per_page=per_page,
             page_sizes=PAGE_SIZES,
+            # Personal data the user may see leaves in full only with a reason (导出事由).
+            export_reason_form=ExportReasonForm() if seen_in_full(self.model, request.user) else None,
             breadcrumbs=self.breadcrumbs(("已删除", "")) if deleted else self.breadcrumbs(),
             title=f"已删除的{plural}" if deleted else plural,
             list_links=[(label, reverse(url_name)) for label, url_name, permission in self.pages.list_links
@@ -397,7 +402,14 @@ class ObjectListView(PagesView):
         template = self.partial_template_name if request.headers.get("HX-Request") else self.template_name
         return render(request, template, context)
 
-    def export(self, queryset):
+    def post(self, request):
+        """导出 with a reason (导出事由): the same export, with the personal data the user may see
+        in full, and the reason recorded in the audit trail."""
+        if request.POST.get("export") != "xlsx":
+            return HttpResponseNotAllowed(["GET"])
+        return self.export(self.pages.listed_queryset(request.user, request.GET), export_reason(request))
+
+    def export(self, queryset, reason: str = ""):
         from .tasks import export_list
 
         settings_limit = _export_sync_limit()
@@ -406,11 +418,15 @@ class ObjectListView(PagesView):
             params = {k: v for k, v in self.request.GET.items() if k != "export"}
             run = progress.start(
                 export_list, f"导出{self.pages.opts.verbose_name_plural}", self.request.user,
-                self.pages.key, self.request.user.pk, params,
+                self.pages.key, self.request.user.pk, params, reason,
             )
             messages.info(self.request, "数据较多，已转为后台导出，完成后可在此页下载。")
             return HttpResponseRedirect(run.get_absolute_url())
-        return xlsx_response(self.pages.export_bytes(queryset, user=self.request.user), self.pages.export_filename())
+        content = self.pages.export_bytes(queryset, user=exporting_user(self.request.user, reason))
+        if records_export(self.model, reason):
+            record_export(self.model, self.request.user, queryset.count(), reason,
+                          full_fields(self.model, self.request.user, reason))
+        return xlsx_response(content, self.pages.export_filename())
 
 
 TIMESTAMPS = frozenset({"created_at", "updated_at"})

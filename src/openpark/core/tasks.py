@@ -6,8 +6,10 @@ from .progress import Progress
 
 
 @shared_task(name="core.export_list")
-def export_list(run_id: str, pages_key: str, user_id: int, params: dict) -> None:
-    """Export a filtered list page to xlsx in the background."""
+def export_list(run_id: str, pages_key: str, user_id: int, params: dict, reason: str = "") -> None:
+    """Export a filtered list page to xlsx in the background (with the personal data in full only
+    with a reason, which the audit trail records)."""
+    from .exports import exporting_user, full_fields, record_export, records_export
     from .generic import pages_registry
 
     pages = pages_registry[pages_key]
@@ -16,7 +18,9 @@ def export_list(run_id: str, pages_key: str, user_id: int, params: dict) -> None
         queryset = pages.listed_queryset(user, params)
         total = queryset.count()
         progress.update(0, total, "正在导出…")
-        content = pages.export_bytes(queryset, progress=lambda n: progress.update(n), user=user)
+        content = pages.export_bytes(queryset, progress=lambda n: progress.update(n), user=exporting_user(user, reason))
+        if records_export(pages.model, reason):
+            record_export(pages.model, user, total, reason, full_fields(pages.model, user, reason))
         progress.finish(
             message=f"已导出 {total} 行。", result={"rows": total},
             file_name=pages.export_filename(), content=content,
