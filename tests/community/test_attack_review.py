@@ -1,0 +1,44 @@
+"""What an attacker tried on 新就业群体 and must keep failing: unmasking a phone through a filter or
+an ordering, a deleted worker breaking the ledger's bulk paths, two workers under one phone."""
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.community import services
+from openpark.community.models import Activity, LedgerEntry, Participation, Redemption
+
+
+# A deleted worker does not break the ledger's bulk paths -----------------------------------------
+
+
+@pytest.fixture
+def held_activity(db):
+    return Activity.objects.create(title="消防培训", kind="fire_safety", held_on=timezone.localdate() - timedelta(days=1),
+                                   hours=2, points=10)
+
+
+def test_granting_an_activity_skips_a_deleted_attendee(make_user, client_for, held_activity, worker, other_worker):
+    for person in (worker, other_worker):
+        Participation.objects.create(activity=held_activity, worker=person, attended=True)
+    other_worker.delete()
+    response = client_for(make_user("community")).post(reverse("community:activity_grant", args=[held_activity.pk]))
+    assert response.status_code == 302
+    assert list(LedgerEntry.objects.values_list("worker_id", flat=True)) == [worker.pk]
+
+
+def test_a_deleted_workers_points_still_expire_and_a_refusal_still_returns_them(worker, other_worker, reward):
+    services.grant(worker, "a", 10, "活动", on=timezone.localdate() - timedelta(days=400))
+    services.grant(other_worker, "b", 20, "活动")
+    redemption = Redemption(worker=other_worker, reward=reward, quantity=1)
+    redemption.full_clean()
+    redemption.save()
+    worker.delete()
+    other_worker.delete()
+    assert services.expire_points() == 1  # the nightly run does not stop at a deleted worker
+    worker.refresh_from_db()
+    assert worker.points == 0
+    services.refuse_redemption(redemption, "refuse", None, "人员已离职")
+    other_worker.refresh_from_db()
+    assert other_worker.points == 20
