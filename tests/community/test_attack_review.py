@@ -1,13 +1,14 @@
 """What an attacker tried on 新就业群体 and must keep failing: unmasking a phone through a filter or
 an ordering, a deleted worker breaking the ledger's bulk paths, two workers under one phone."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from openpark.community import services
-from openpark.community.models import Activity, LedgerEntry, Participation, Redemption
+from openpark.community.models import Activity, LedgerEntry, Participation, Redemption, Worker
 
 
 # A deleted worker does not break the ledger's bulk paths -----------------------------------------
@@ -42,3 +43,14 @@ def test_a_deleted_workers_points_still_expire_and_a_refusal_still_returns_them(
     services.refuse_redemption(redemption, "refuse", None, "人员已离职")
     other_worker.refresh_from_db()
     assert other_worker.points == 20
+
+
+# One phone, one worker ----------------------------------------------------------------------------
+
+
+def test_a_phone_already_registered_is_refused(worker):
+    twin = Worker(name="重号", job_type="takeaway", phone="+86 139 0013 9000", consent_on=date(2026, 1, 1))
+    with pytest.raises(ValidationError) as caught:
+        twin.full_clean()
+    assert caught.value.message_dict["phone"] == ["该手机号已登记为其他从业人员。"]
+    worker.full_clean()  # the worker keeps its own number

@@ -202,6 +202,16 @@ class Worker(DomainModel):
             raise ValidationError(errors)
         self.phone_digest = phone_digest(self.phone)  # for a path that writes without `save` (an import)
 
+    def validate_unique(self, exclude=None):
+        """One worker per phone (deleted workers included, as an import matches them by it), under
+        any digest algorithm the platform has used. An import matches its rows by the phone
+        instead, so it never comes here."""
+        super().validate_unique(exclude=exclude)
+        phone = normalise_phone(self.phone)
+        if phone and "phone" not in (exclude or ()) and type(self).all_objects.filter(
+                phone_digest__in=crypto.candidate_digests(phone)).exclude(pk=self.pk).exists():
+            raise ValidationError({"phone": "该手机号已登记为其他从业人员。"})
+
     def save(self, *args, **kwargs):
         self.phone_digest = phone_digest(self.phone)
         super().save(*args, **kwargs)
