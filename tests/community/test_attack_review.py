@@ -11,6 +11,36 @@ from openpark.community import services
 from openpark.community.models import Activity, LedgerEntry, Participation, Redemption, Worker
 
 
+# A phone is never told by a filter or an ordering to a role that sees it masked -----------------
+
+
+def test_the_phone_filter_is_no_oracle_for_a_role_that_sees_phones_masked(make_user, client_for, api_for, worker,
+                                                                          other_worker):
+    leader = make_user("leader")
+    everyone = {worker.pk, other_worker.pk}
+    page = client_for(leader).get(reverse("community:worker_list"), {"phone": "13900139000"})
+    assert {obj.pk for obj, _ in page.context["rows"]} == everyone  # the filter narrows nothing
+    assert "phone" not in page.context["filter_form"].fields
+    wrong = api_for(leader).get("/api/community/workers/", {"phone": "13900139999"}).json()
+    right = api_for(leader).get("/api/community/workers/", {"phone": "13900139000"}).json()
+    assert wrong["count"] == right["count"] == 2
+    # the officer who may see the numbers still finds a worker by the whole number
+    found = api_for(make_user("community")).get("/api/community/workers/", {"phone": "13900139000"}).json()
+    assert [row["id"] for row in found["results"]] == [worker.pk]
+
+
+@pytest.mark.parametrize("ordering", ["phone", "-phone", "id_number", "-id_number"])
+def test_the_api_does_not_order_by_a_masked_field(make_user, api_for, worker, other_worker, ordering):
+    # 李骑手 sorts before 王骑手 by name (the default), after him by phone (137… < 139…)
+    leader = api_for(make_user("leader"))
+    by_name = [row["id"] for row in leader.get("/api/community/workers/").json()["results"]]
+    ordered = [row["id"] for row in leader.get("/api/community/workers/", {"ordering": ordering}).json()["results"]]
+    assert ordered == by_name
+    officer = api_for(make_user("community"))
+    rows = officer.get("/api/community/workers/", {"ordering": "phone"}).json()["results"]
+    assert [row["id"] for row in rows] == [other_worker.pk, worker.pk]
+
+
 # A deleted worker does not break the ledger's bulk paths -----------------------------------------
 
 
