@@ -84,3 +84,35 @@ def test_a_phone_already_registered_is_refused(worker):
         twin.full_clean()
     assert caught.value.message_dict["phone"] == ["该手机号已登记为其他从业人员。"]
     worker.full_clean()  # the worker keeps its own number
+
+
+def test_consent_cannot_be_recorded_before_it_was_given(db):
+    later = Worker(name="赵骑手", job_type="takeaway", phone="13900139001",
+                   consent_on=timezone.localdate() + timedelta(days=1))
+    with pytest.raises(ValidationError) as caught:
+        later.full_clean()
+    assert caught.value.message_dict["consent_on"] == ["本人同意的日期不能晚于今天。"]
+
+
+# Small things an attacker leaned on ----------------------------------------------------------------
+
+
+def test_the_activity_panel_links_to_its_sign_ups_with_the_title_encoded(make_user, client_for, held_activity,
+                                                                         worker, other_worker):
+    held_activity.title = "培训&attended=false#x"
+    held_activity.save()
+    Participation.objects.create(activity=held_activity, worker=worker, attended=True)
+    client = client_for(make_user("community"))
+    page = client.get(held_activity.get_absolute_url())
+    panel = next(p for p in page.context["panels"] if p["key"] == "participations")
+    assert panel["context"]["url"].endswith("?q=%E5%9F%B9%E8%AE%AD%26attended%3Dfalse%23x")
+    listed = client.get(panel["context"]["url"])
+    assert [obj.pk for obj, _ in listed.context["rows"]] == list(
+        Participation.objects.filter(activity=held_activity).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("lon", ["1e999999999", "-1e400", "9" * 400])
+def test_a_position_past_any_number_is_refused_without_inf(make_user, client_for, station, lon):
+    response = client_for(make_user("grid")).get(reverse("community:nearest_stations"), {"lon": lon, "lat": "31.96"})
+    assert response.status_code == 400
+    assert response.context["error"] == "位置无效：经纬度必须是数字。"

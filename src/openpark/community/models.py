@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
@@ -198,6 +199,8 @@ class Worker(DomainModel):
                 errors["id_number"] = "身份证号无效（应为 18 位，末位校验码须正确）。"
         if (self.phone or self.id_number) and self.consent_on is None:
             errors["consent_on"] = "登记手机号或身份证号须先记录本人同意的日期。"
+        elif self.consent_on is not None and self.consent_on > timezone.localdate():
+            errors["consent_on"] = "本人同意的日期不能晚于今天。"
         if errors:
             raise ValidationError(errors)
         self.phone_digest = phone_digest(self.phone)  # for a path that writes without `save` (an import)
