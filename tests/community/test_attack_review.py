@@ -116,3 +116,12 @@ def test_a_position_past_any_number_is_refused_without_inf(make_user, client_for
     response = client_for(make_user("grid")).get(reverse("community:nearest_stations"), {"lon": lon, "lat": "31.96"})
     assert response.status_code == 400
     assert response.context["error"] == "位置无效：经纬度必须是数字。"
+
+
+def test_the_phone_of_a_deleted_worker_points_to_restoring_them(worker):
+    worker.delete()
+    again = Worker(name="王骑手", job_type="takeaway", phone="13900139000", consent_on=date(2026, 1, 1))
+    with pytest.raises(ValidationError) as caught:
+        again.full_clean()
+    assert caught.value.message_dict["phone"] == ["该手机号已登记为已删除的从业人员，请在已删除的人员中恢复该人员。"]
+    worker.restore()  # its own number does not stand in its way

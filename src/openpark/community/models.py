@@ -211,9 +211,13 @@ class Worker(DomainModel):
         instead, so it never comes here."""
         super().validate_unique(exclude=exclude)
         phone = normalise_phone(self.phone)
-        if phone and "phone" not in (exclude or ()) and type(self).all_objects.filter(
-                phone_digest__in=crypto.candidate_digests(phone)).exclude(pk=self.pk).exists():
-            raise ValidationError({"phone": "该手机号已登记为其他从业人员。"})
+        if not phone or "phone" in (exclude or ()):
+            return
+        holders = type(self).all_objects.filter(phone_digest__in=crypto.candidate_digests(phone)).exclude(pk=self.pk)
+        deleted = holders.values_list("is_deleted", flat=True).first()
+        if deleted is not None:
+            raise ValidationError({"phone": "该手机号已登记为已删除的从业人员，请在已删除的人员中恢复该人员。" if deleted
+                                   else "该手机号已登记为其他从业人员。"})
 
     def save(self, *args, **kwargs):
         self.phone_digest = phone_digest(self.phone)
