@@ -125,3 +125,24 @@ def test_the_phone_of_a_deleted_worker_points_to_restoring_them(worker):
         again.full_clean()
     assert caught.value.message_dict["phone"] == ["该手机号已登记为已删除的从业人员，请在已删除的人员中恢复该人员。"]
     worker.restore()  # its own number does not stand in its way
+
+
+# A worker's account is a rider's --------------------------------------------------------------------
+
+
+def test_a_worker_is_linked_only_to_a_riders_account(make_user, api_for, client_for, worker, other_worker):
+    officer, leader, rider = make_user("community"), make_user("leader"), make_user("grid")
+    admin = make_user("admin")
+    api = api_for(officer)
+    for account in (leader, admin, officer):
+        response = api.patch(f"/api/community/workers/{worker.pk}/", {"user": account.pk}, format="json")
+        assert response.status_code == 400
+        assert response.json()["errors"]["user"] == ["平台账号须为可查看本人积分的网格员账号。"]
+    assert api.patch(f"/api/community/workers/{worker.pk}/", {"user": rider.pk}, format="json").status_code == 200
+    form = client_for(officer).get(reverse("community:worker_edit", args=[other_worker.pk])).context["form"]
+    assert list(form.fields["user"].queryset) == [rider]  # no officer's or administrator's name offered
+    # a link made before stays while the record is edited
+    rider.groups.clear()
+    worker.refresh_from_db()
+    worker.note = "已核实"
+    worker.full_clean()
