@@ -261,7 +261,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "openpark.core.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "openpark.core.filters.OrderingFilter",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "openpark.core.api.parsers.JSONParser",

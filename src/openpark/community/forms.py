@@ -1,9 +1,12 @@
 from django import forms
+from django.db.models import Q
 
 from openpark.core.forms import DateInput, ScopedModelForm
 from openpark.core.masking import hidden_fields, is_masked, mask_value
 
-from .models import Activity, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker
+from .models import (
+    Activity, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker, rider_accounts,
+)
 
 DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -52,6 +55,9 @@ class WorkerForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "user" in self.fields:  # a rider's account, or the one already linked
+            field = self.fields["user"]
+            field.queryset = field.queryset.filter(Q(pk__in=rider_accounts().values("pk")) | Q(pk=self.instance.user_id))
         self.masked = hidden_fields(Worker, self.user) if self.user is not None else set()
         for name in self.masked & set(self.fields):
             value = getattr(self.instance, name, "")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
@@ -39,6 +40,18 @@ def normalise_phone(value: str) -> str:
 
 def phone_digest(phone: str) -> str:
     return crypto.digest(normalise_phone(phone)) if phone else ""
+
+
+def rider_accounts():
+    """The accounts a worker's record may be linked to: active ones that may see their own points
+    (网格员), never a superuser, so that no officer's or administrator's account becomes a rider's."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.filter(content_type__app_label="community", codename="view_own_points")
+    holders = get_user_model()._default_manager.filter(
+        Q(groups__permissions__in=permission) | Q(user_permissions__in=permission)).values("pk")
+    return get_user_model()._default_manager.filter(pk__in=holders, is_active=True, is_superuser=False)
 
 
 class Organisation(DomainModel):
@@ -198,13 +211,46 @@ class Worker(DomainModel):
                 errors["id_number"] = "身份证号无效（应为 18 位，末位校验码须正确）。"
         if (self.phone or self.id_number) and self.consent_on is None:
             errors["consent_on"] = "登记手机号或身份证号须先记录本人同意的日期。"
+        elif self.consent_on is not None and self.consent_on > timezone.localdate():
+            errors["consent_on"] = "本人同意的日期不能晚于今天。"
+        if self.user_id and self.user_id != getattr(self, "_stored_user_id", None) \
+                and not rider_accounts().filter(pk=self.user_id).exists():
+            errors["user"] = "平台账号须为可查看本人积分的网格员账号。"
         if errors:
             raise ValidationError(errors)
         self.phone_digest = phone_digest(self.phone)  # for a path that writes without `save` (an import)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # the account as stored: only a new link is checked (an import, which never links one,
+        # checks nothing per row)
+        instance._stored_user_id = instance.__dict__.get("user_id")
+        return instance
+
+    def validate_unique(self, exclude=None):
+        """One worker per phone (deleted workers included, as an import matches them by it), under
+        any digest algorithm the platform has used. An import matches its rows by the phone
+        instead, so it never comes here."""
+        super().validate_unique(exclude=exclude)
+        phone = normalise_phone(self.phone)
+        if not phone or "phone" in (exclude or ()):
+            return
+        holders = type(self).all_objects.filter(phone_digest__in=crypto.candidate_digests(phone)).exclude(pk=self.pk)
+        deleted = holders.values_list("is_deleted", flat=True).first()
+        if deleted is not None:
+            raise ValidationError({"phone": "该手机号已登记为已删除的从业人员，请在已删除的人员中恢复该人员。" if deleted
+                                   else "该手机号已登记为其他从业人员。"})
+
+    def refresh_from_db(self, using=None, fields=None, **kwargs):
+        super().refresh_from_db(using=using, fields=fields, **kwargs)
+        if fields is None or {"user", "user_id"} & set(fields):
+            self._stored_user_id = self.__dict__.get("user_id")
+
     def save(self, *args, **kwargs):
         self.phone_digest = phone_digest(self.phone)
         super().save(*args, **kwargs)
+        self._stored_user_id = self.user_id
 
 
 class Activity(DomainModel):

@@ -53,7 +53,9 @@ def post_many(operations: dict[int, Callable[[pure.Ledger], object]]) -> list[Le
     if not operations:
         return []
     with transaction.atomic():
-        workers = {w.pk: w for w in Worker.objects.select_for_update().filter(pk__in=list(operations))}
+        # a deleted worker's ledger stays: its points still expire and a refused redemption still
+        # returns them (`grant_activity` grants only live workers)
+        workers = {w.pk: w for w in Worker.all_objects.select_for_update().filter(pk__in=list(operations))}
         books = ledgers(workers)
         rows = []
         for worker_id, operation in operations.items():
@@ -70,7 +72,7 @@ def post_many(operations: dict[int, Callable[[pure.Ledger], object]]) -> list[Le
         changed = [workers[worker_id] for worker_id in {row.worker_id for row in rows}]
         for worker in changed:
             worker.points, worker.hours = books[worker.pk].balance, books[worker.pk].hours
-        Worker.objects.bulk_update(changed, ["points", "hours"])
+        Worker.all_objects.bulk_update(changed, ["points", "hours"])
     return rows
 
 
@@ -112,7 +114,8 @@ def grant_activity(activity) -> list[LedgerEntry]:
         raise ValidationError("活动尚未举行，不能发放积分。")
     if not activity.points:
         return []
-    attendees = list(Participation.objects.filter(activity=activity, attended=True).values_list("worker_id", flat=True))
+    attendees = list(Participation.objects.filter(activity=activity, attended=True, worker__is_deleted=False)
+                     .values_list("worker_id", flat=True))
     today, reason = timezone.localdate(), f"参加活动：{activity.title}"[:200]
 
     def operation(worker_id):

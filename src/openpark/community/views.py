@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from openpark.core import geo, navigation
 from openpark.core.exports import ExportReasonForm, export_reason, export_value, full_fields, record_export, tables_xlsx, \
@@ -48,7 +49,7 @@ def activity_panel(request, activity):
     granted = LedgerEntry.objects.filter(source__startswith=f"activity:{activity.pk}:worker:").count()
     return {"key": "participations", "title": "报名与签到", "template": "community/panels/activity.html", "context": {
         "signed_up": rows.count(), "attended": rows.filter(attended=True).count(), "granted": granted,
-        "url": f"{reverse('community:participation_list')}?q={activity.title}",
+        "url": f"{reverse('community:participation_list')}?{urlencode({'q': activity.title})}",
         "may_grant": request.user.has_perm("community.add_ledgerentry") and activity.points > 0,
         "grant_url": reverse("community:activity_grant", args=[activity.pk]),
         "report_url": f"{reverse('community:reports')}?year={activity.held_on.year}"
@@ -88,7 +89,9 @@ def _coordinate(text: str) -> Decimal | None:
         value = Decimal((text or "").strip())
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    # a number of more than four digits before the point (1e999) is no coordinate, and would read
+    # "inf" in the message
+    return value if value.is_finite() and value.adjusted() < 4 else None
 
 
 def _time(text: str):

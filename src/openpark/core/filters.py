@@ -4,12 +4,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters as rest_framework_filters
 
 from .choices import ChangeAction, GrantAction, GrantState
 from .fields import IdRangeChoiceMixin
 from .forms import DateInput, YearField
 from .limits import ID_MAX
-from .masking import is_withheld
+from .masking import is_hidden, is_withheld
 from .models import ChangeRecord, Grid, RoleGrant
 
 
@@ -66,7 +67,8 @@ class SearchFilterSet(django_filters.FilterSet):
     """The base of every FilterSet: a free-text `q` over the fields named in `search_fields`,
     record ids and numbers refused with a Chinese message when no database column can hold them
     (instead of an error from the database), and no filter on a field the requesting user may not
-    see (the model's `restricted_fields`): it is not offered, and a value sent for it narrows nothing.
+    see (the model's `restricted_fields`) or sees only masked (its `sensitive_fields`): it is not
+    offered, and a value sent for it narrows nothing, so that no filter tells what a mask hides.
     An empty choice reads 全部 (FILTERS_EMPTY_CHOICE_LABEL), a yes-or-no filter 全部/是/否."""
 
     search_fields: tuple[str, ...] = ()
@@ -78,7 +80,8 @@ class SearchFilterSet(django_filters.FilterSet):
         if user is None or model is None:
             return
         for name in [name for name, filter_ in self.filters.items()
-                     if is_withheld(model, name, user) or is_withheld(model, filter_.field_name, user)]:
+                     if any(check(model, path, user) for check in (is_withheld, is_hidden)
+                            for path in (name, filter_.field_name))]:
             del self.filters[name]
         self._scope_choices(user)
 
@@ -167,6 +170,17 @@ class RoleGrantFilterSet(SearchFilterSet):
     class Meta:
         model = RoleGrant
         fields = ["state", "action"]
+
+
+class OrderingFilter(rest_framework_filters.OrderingFilter):
+    """The API's `?ordering=`, never by a field the requesting user may not see or sees only
+    masked: the order of rows by a hidden number tells what the mask hides."""
+
+    def get_valid_fields(self, queryset, view, context=None):
+        fields = super().get_valid_fields(queryset, view, context or {})
+        user, model = getattr(view.request, "user", None), queryset.model
+        return [(name, label) for name, label in fields
+                if not is_hidden(model, name, user) and not is_withheld(model, name, user)]
 
 
 class FilterBackend(DjangoFilterBackend):

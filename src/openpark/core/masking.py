@@ -59,6 +59,24 @@ def visible_value(instance, name: str, user):
     return mask_value(name, value)
 
 
+def is_hidden(model, path: str, user) -> bool:
+    """Whether a field path of `model` ("phone", "worker__phone") ends on or passes through a
+    sensitive field `user` may not see in full: a filter or an ordering by it would tell, row by row,
+    what the mask hides (a filter by the whole number tried for each of the 10,000 hidden middles)."""
+    if user is None:
+        return False
+    for name in (path or "").split("__"):
+        if name in hidden_fields(model, user):
+            return True
+        try:
+            model = model._meta.get_field(name).related_model
+        except FieldDoesNotExist:
+            return False
+        if model is None:
+            return False
+    return False
+
+
 def withheld_fields(model, user) -> set[str]:
     """The restricted fields of `model` that `user` may not see at all (none without a user: a
     task or a command that acts for nobody in particular)."""
