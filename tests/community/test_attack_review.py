@@ -146,3 +146,21 @@ def test_a_worker_is_linked_only_to_a_riders_account(make_user, api_for, client_
     worker.refresh_from_db()
     worker.note = "已核实"
     worker.full_clean()
+
+
+def test_attendance_whose_points_were_granted_cannot_be_unticked(worker, other_worker, make_user, api_for):
+    activity = Activity.objects.create(title="消防安全培训", kind="fire_safety", held_on=date.today() - timedelta(days=1),
+                                       hours=2, points=5)
+    granted = Participation.objects.create(activity=activity, worker=worker, attended=True)
+    services.grant_activity(activity)
+    waiting = Participation.objects.create(activity=activity, worker=other_worker, attended=True)
+    with pytest.raises(ValidationError, match="不能取消签到"):
+        Participation(pk=granted.pk, activity=activity, worker=worker, attended=False).full_clean()
+    officer = api_for(make_user("community"))
+    response = officer.patch(f"/api/community/participations/{granted.pk}/", {"attended": False}, format="json")
+    assert response.status_code == 400 and "不能取消签到" in str(response.json())
+    granted.refresh_from_db()
+    assert granted.attended is True and LedgerEntry.objects.filter(worker=worker).count() == 1
+    # an attendance not yet granted may still be corrected
+    response = officer.patch(f"/api/community/participations/{waiting.pk}/", {"attended": False}, format="json")
+    assert response.status_code == 200

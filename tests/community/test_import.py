@@ -96,3 +96,11 @@ def test_the_export_masks_numbers_for_roles_without_the_right(make_user, client_
     assert "139****9000" in cells and "13900139000" not in cells  # in full only with a reason
     full = read_xlsx(officer.post(reverse("community:worker_list"), {"export": "xlsx", "export_reason": "核对名册"}).content)
     assert "13900139000" in {str(cell) for row in full for cell in row}
+
+
+def test_a_refused_choice_is_named_by_its_label_not_its_code():
+    rows = [STATION_HEADER, ["党建中心", "党建指导中心", "小哥驿站", 120.26, 31.96, "", ""]]
+    plan, counts = station_importer.apply(xlsx(rows), "驿站.xlsx")
+    assert counts is None and not Station.objects.exists()
+    [error] = plan.errors
+    assert (error.column, error.value, error.reason) == ("驿站类型", "小哥驿站", "只有服务驿站有驿站类型。")

@@ -303,6 +303,19 @@ class Participation(DomainModel):
     def __str__(self):
         return f"{self.worker} · {self.activity}"
 
+    def clean(self):
+        if self.pk is None or self.attended:
+            return
+        stored = type(self)._base_manager.filter(pk=self.pk).values("attended", "activity_id", "worker_id").first()
+        if stored and stored["attended"] and LedgerEntry.objects.filter(
+                worker_id=stored["worker_id"], source=activity_source(stored["activity_id"], stored["worker_id"])).exists():
+            raise ValidationError({"attended": "已为该人员发放本次活动的积分和时长，不能取消签到。"})
+
+
+def activity_source(activity_id: int, worker_id: int) -> str:
+    """The ledger source of an attendee's grant for an activity: one grant per attendee."""
+    return f"activity:{activity_id}:worker:{worker_id}"
+
 
 class LedgerEntry(ChangeLoggedModel):
     """One entry of a worker's points ledger. Entries are only ever added (by

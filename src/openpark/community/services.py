@@ -20,7 +20,8 @@ from openpark.core.changes import record_created
 from . import ledger as pure
 from . import reports
 from .choices import ActivityKind, EntryKind, OrganisationKind, RedemptionState
-from .models import Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, VolunteerTeam, Worker
+from .models import (Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, VolunteerTeam, Worker,
+                     activity_source)
 
 ENTRY_FIELDS = ("kind", "source", "on", "points", "reason", "hours", "expires_on", "ref")
 
@@ -101,10 +102,6 @@ def expire_points(on: date | None = None) -> int:
     books = ledgers(due)
     due = [worker_id for worker_id, book in books.items() if any(lot.expires_on <= on for lot in book.lots())]
     return len(post_many({worker_id: (lambda book: book.expire(on)) for worker_id in due}))
-
-
-def activity_source(activity_id: int, worker_id: int) -> str:
-    return f"activity:{activity_id}:worker:{worker_id}"
 
 
 def grant_activity(activity) -> list[LedgerEntry]:

@@ -567,7 +567,16 @@ class ModelImporter:
         column = plan.file_headers.get((record.row.sheet, name)) or plan.headers.get(name)
         if column is None:
             column = str(self.model._meta.get_field(name).verbose_name) if name in self.model_fields else name
-        return importing.CellError(record.row.sheet, record.row.row, column, record.values.get(name, ""), message)
+        return importing.CellError(record.row.sheet, record.row.row, column, self.shown_value(record, name), message)
+
+    def shown_value(self, record: Record, name: str):
+        """A cell's value as the file wrote it: a choice by its label (小哥驿站), not its code."""
+        value = record.values.get(name, "")
+        if name in self.model_fields:
+            choices = self.model._meta.get_field(name).flatchoices
+            if choices:
+                return dict(choices).get(value, value)
+        return value
 
     def existing(self, keys: list[tuple]) -> dict:
         """{natural key: instance} for the keys already in the database, deleted rows included."""
