@@ -68,6 +68,22 @@ def test_the_api_refuses_ids_beyond_64_bits_in_filters_and_fields(admin):
     assert response.status_code == 400 and response.json()["errors"]["enterprise"] == ["所选记录不存在（编号超出范围）。"]
 
 
+@pytest.mark.parametrize("link", ["1.5", "true"])
+def test_the_api_refuses_a_link_that_is_not_a_whole_number(admin, link):
+    """1.5 is not read as record 1, nor true as record 1."""
+    from openpark.enterprises.models import Zone
+
+    zone = Zone.objects.create(name="示范片区")
+    enterprise = EnterpriseFactory(zone=None)
+    api = APIClient()
+    api.force_authenticate(admin)
+    response = api.patch(f"/api/enterprises/enterprises/{enterprise.pk}/", f'{{"zone": {link.replace("1.5", str(zone.pk) + ".5")}}}',
+                         content_type="application/json")
+    assert response.status_code == 400 and "编号应为整数" in response.json()["errors"]["zone"][0]
+    enterprise.refresh_from_db()
+    assert enterprise.zone_id is None
+
+
 def test_dates_outside_1900_to_2100_are_refused_everywhere(admin, client_for):
     enterprise = EnterpriseFactory()
     response = client_for(admin).post(reverse("enterprises:hightechcertificate_add"),

@@ -129,11 +129,15 @@ class SafeJSONFormField(forms.JSONField):
 
 
 class IdPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    default_error_messages = {"out_of_range": ID_OUT_OF_RANGE}
+    """A link by id: a whole number in range (1.5 or true is refused, not read as record 1)."""
+
+    default_error_messages = {"out_of_range": ID_OUT_OF_RANGE, "not_whole": "编号应为整数，收到“{data}”。"}
 
     def to_internal_value(self, data):
         if self.pk_field is None and id_out_of_range(data):
             self.fail("out_of_range")
+        if self.pk_field is None and (isinstance(data, bool) or isinstance(data, float) and not data.is_integer()):
+            self.fail("not_whole", data=data)
         return super().to_internal_value(data)
 
 
