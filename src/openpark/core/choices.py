@@ -7,6 +7,7 @@ class ChangeAction(models.TextChoices):
     UPDATE = "update", _("修改")
     DELETE = "delete", _("删除")
     RESTORE = "restore", _("恢复")
+    EXPORT = "export", _("导出")  # an export of personal data (`openpark.core.exports.record_export`)
 
 
 class TaskState(models.TextChoices):
@@ -42,4 +43,5 @@ class NotificationKind(models.TextChoices):
     DEADLINE_SOON = "deadline_soon", _("即将到期")
     OVERDUE = "overdue", _("已逾期")
     INSTRUCTION = "instruction", _("批示")
+    PROGRESS = "progress", _("办理进展")
     OTHER = "other", _("其他")

@@ -12,6 +12,7 @@ from django.utils.encoding import escape_uri_path
 from .columns import Column
 from .importing import safe_workbook
 from .masking import hidden_fields, mask_value
+from .choices import ChangeAction
 from .models import REASON_MAX_LENGTH, ChangeRecord
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,7 +84,6 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 # the audit trail (a change record of action 导出: who, when, the model, the rows and the reason).
 # Without a reason the same export is masked.
 
-EXPORT_ACTION = "export"
 EXPORT_REASON_FIELD = "export_reason"
 
 
@@ -171,4 +171,4 @@ def record_export(model, user, rows: int, reason: str, full: set[str], what: str
     return ChangeRecord.objects.create(
         time=timezone.now(), content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
         object_id="", object_repr=f"导出{what or model._meta.verbose_name_plural} {rows:,} 条{shown}"[:200],
-        action=EXPORT_ACTION, before=None, after=None, reason=(reason or "")[:REASON_MAX_LENGTH], **actor)
+        action=ChangeAction.EXPORT, before=None, after=None, reason=(reason or "")[:REASON_MAX_LENGTH], **actor)

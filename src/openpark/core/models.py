@@ -474,10 +474,6 @@ class AppendOnlyModel(models.Model):
         raise PermissionError(f"{self.record_label}不可删除。")
 
 
-# The actions a change record may hold: the changes, and the exports of personal data.
-RECORDED_ACTIONS = {**dict(ChangeAction.choices), "export": _("导出")}
-
-
 class ChangeRecord(AppendOnlyModel):
     """One create, update or delete of a recorded model: who, when, and the values around it.
 
@@ -514,11 +510,6 @@ class ChangeRecord(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
-
-    def get_action_display(self) -> str:
-        """The action's label; an export of personal data (`openpark.core.exports.record_export`)
-        is recorded here too, as 导出."""
-        return RECORDED_ACTIONS.get(self.action, self.action)
 
     def get_absolute_url(self):
         return reverse("core:changerecord_detail", args=[self.pk])

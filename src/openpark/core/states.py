@@ -85,6 +85,24 @@ class Transition:
         return import_string(self.condition)(obj) or ""
 
 
+def tell_watchers(obj, transition: Transition, actor, note: str) -> None:
+    """Tell those who follow the record (`obj.told_of_steps()`: the worker of a redemption, the
+    reporter of a case) of each step made on it, in their 通知, except whoever made it. The
+    notification links to `obj.told_url` when the record has one (a page the watcher may open),
+    else to the record's page."""
+    watchers = getattr(obj, "told_of_steps", None)
+    if watchers is None:
+        return
+    recipients = [user for user in watchers() if user is not None and user.pk != getattr(actor, "pk", None)]
+    if not recipients:
+        return
+    from .notifications import notify
+
+    url = getattr(obj, "told_url", "") or obj.get_absolute_url()
+    notify(recipients, kind="progress", title=f"{obj._meta.verbose_name}“{obj}”：{transition.done_message}",
+           body=note, url=url, obj=obj)
+
+
 class StateMachine:
     def __init__(self, field: str, labels: dict[str, str], transitions: tuple[Transition, ...],
                  records: dict[str, str] | None = None):
@@ -129,6 +147,7 @@ class StateMachine:
                 transition=transition.name, from_state=current, to_state=transition.target, note=note,
             )
             deadlines.after_transition(self, obj, transition, actor, change.time)
+            tell_watchers(obj, transition, actor, note)
             return change
 
     def _lock_unchanged(self, obj, transition: Transition) -> None:
