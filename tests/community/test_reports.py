@@ -307,6 +307,15 @@ def test_list_export_is_masked_without_a_reason_and_recorded(park, make_user, cl
     record = ChangeRecord.objects.filter(action="export").latest("pk")
     assert record.reason == "党员信息核对" and record.user == officer
     assert record.object_repr == f"导出从业人员 {Worker.objects.filter(party_member=True).count()} 条（手机号、身份证号完整）"
+    # A reason too long to record exports nothing and says why.
+    recorded = ChangeRecord.objects.filter(action="export").count()
+    response = client.post(f"{url}?party_member=true", {"export": "xlsx", "export_reason": "核" * 501}, follow=True)
+    assert response.status_code == 200 and "导出事由" in response.content.decode()
+    assert "500" in " ".join(str(m) for m in response.context["messages"])
+    assert ChangeRecord.objects.filter(action="export").count() == recorded
+    response = client.post(reverse("community:party_roster"), {"export_reason": "核" * 501})
+    assert response.status_code == 400 and "导出事由" in response.content.decode()
+    assert ChangeRecord.objects.filter(action="export").count() == recorded
 
 
 def test_list_export_reason_gives_nothing_beyond_the_role(park, make_user, client_for):

@@ -279,11 +279,16 @@ def roster_export(request, kind):
     spec = ROSTERS[kind]
     _park_wide_only(request, spec["title"])
     year, error = _year(request)
+    reason = ""
+    if not error:
+        try:
+            reason = export_reason(request)
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
     if error:
         return render(request, "community/reports.html", {
             "title": "活动统计", "breadcrumbs": navigation.breadcrumbs(("活动统计", ""), module="community"),
             "error": error, "year": year}, status=400)
-    reason = export_reason(request)
     full = full_fields(Worker, request.user, reason)
     data = services.roster(spec["flag"], spec["kinds"], spec["activity_kinds"], year)
     record_export(Worker, request.user, len(data["workers"]), reason, full, spec["title"])

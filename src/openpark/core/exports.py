@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
@@ -94,11 +95,14 @@ class ExportReasonForm(forms.Form):
 
 
 def export_reason(request) -> str:
-    """The reason given with an export (a POST's 导出事由), "" when none or when it is too long."""
+    """The reason given with an export (a POST's 导出事由), "" when none; ValidationError (in
+    Chinese) when it cannot be taken, so that nothing is exported."""
     if request.method != "POST":
         return ""
     form = ExportReasonForm(request.POST)
-    return form.cleaned_data[EXPORT_REASON_FIELD] if form.is_valid() else ""
+    if not form.is_valid():
+        raise ValidationError([f"导出事由：{message}" for message in form.errors[EXPORT_REASON_FIELD]])
+    return form.cleaned_data[EXPORT_REASON_FIELD]
 
 
 def seen_in_full(model, user) -> set[str]:

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.forms import modelform_factory
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -407,7 +407,12 @@ class ObjectListView(PagesView):
         in full, and the reason recorded in the audit trail."""
         if request.POST.get("export") != "xlsx":
             return HttpResponseNotAllowed(["GET"])
-        return self.export(self.pages.listed_queryset(request.user, request.GET), export_reason(request))
+        try:
+            reason = export_reason(request)
+        except ValidationError as exc:
+            messages.error(request, error_message(exc))
+            return redirect(request.get_full_path())
+        return self.export(self.pages.listed_queryset(request.user, request.GET), reason)
 
     def export(self, queryset, reason: str = ""):
         from .tasks import export_list
