@@ -47,6 +47,7 @@ class StationInspectionForm(ScopedModelForm):
         model = StationInspection
         fields = INSPECTION_FIELDS
         widgets = {"inspected_on": DATE, "rectify_by": DATE}
+        help_texts = {CHECKLIST_FIELDS[0]: "逐项检查：达标的项勾选，未勾选的项记为未达标。"}
 
 
 class VolunteerTeamForm(ScopedModelForm):
