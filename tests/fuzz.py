@@ -264,18 +264,21 @@ def build_environment_file(enterprise) -> None:
 
 
 def build_community(enterprise) -> None:
-    """One record of each kind of 新就业群体: an organisation covering the enterprise, a station, a
-    team, a worker with points, an activity they came to, a reward and a redemption."""
+    """One record of each kind of 新就业群体: an organisation covering the enterprise, a station and
+    an inspection of it, a team, a worker with points, an activity they came to, a reward and a
+    redemption."""
     from openpark.community import services as community
     from openpark.community.models import (
-        Activity, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker,
+        Activity, Organisation, Participation, Redemption, Reward, Station, StationInspection, VolunteerTeam, Worker,
     )
 
     organisation = Organisation.objects.create(name="外卖配送行业党委", kind="party_committee", officers="陈书记")
     organisation.covered_enterprises.add(enterprise)
     station = Station.objects.create(name="城南小哥驿站", tier="post", kind="xiaoge", longitude=D("120.26"),
                                      latitude=D("31.96"), opens_at=datetime(2026, 1, 1, 8).time(),
-                                     closes_at=datetime(2026, 1, 1, 22).time(), facilities="饮水、充电")
+                                     closes_at=datetime(2026, 1, 1, 22).time(), facilities=["water", "charging"])
+    StationInspection.objects.create(station=station, inspected_on=date(2026, 3, 2), inspector="周丽",
+                                     fire_equipment=False, rectify_by=date(2026, 4, 1), note="灭火器过期")
     team = VolunteerTeam.objects.create(name="蜂骑士团", organisation=organisation, leader="刘队长")
     worker = Worker.objects.create(name="王骑手", employer=enterprise, job_type="takeaway", party_member=True,
                                    station=station, phone="13900139000", consent_on=date(2026, 1, 1))

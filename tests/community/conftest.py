@@ -11,7 +11,7 @@ ID_NUMBER = "11010519491231002X"  # a valid 18-digit number (check digit X)
 @pytest.fixture
 def station(db):
     return Station.objects.create(name="城南小哥驿站", tier="post", kind="xiaoge", longitude=D("120.26"),
-                                  latitude=D("31.96"), opens_at=time(8), closes_at=time(22), facilities="饮水、充电")
+                                  latitude=D("31.96"), opens_at=time(8), closes_at=time(22), facilities=["water", "charging"])
 
 
 @pytest.fixture

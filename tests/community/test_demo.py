@@ -7,7 +7,8 @@ from django.utils import timezone
 from openpark.community import services
 from openpark.community.demo import EAST, NORTH, SOUTH, WEST
 from openpark.community.models import (
-    Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker,
+    Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, StationInspection, VolunteerTeam,
+    Worker,
 )
 from openpark.core.demo_users import ensure_demo_users
 
@@ -96,3 +97,20 @@ def test_the_cockpit_tile_counts_what_its_lists_show(make_user, client_for):
     assert ledger.status_code == 200
     assert shown["本年发放积分"].value == sum(LedgerEntry.objects.filter(kind="grant", on__year=year)
                                           .values_list("points", flat=True))
+
+
+def test_each_station_inspected_once_or_twice_in_the_past_year_a_few_not_up_to_standard():
+    today = timezone.localdate()
+    per_station = dict(StationInspection.objects.values_list("station").annotate(n=Count("pk")))
+    assert set(per_station) == set(Station.objects.values_list("pk", flat=True))
+    assert set(per_station.values()) == {1, 2}
+    days = StationInspection.objects.values_list("inspected_on", flat=True)
+    assert all(0 < (today - day).days <= 365 for day in days)
+    latest = {}
+    for inspection in StationInspection.objects.order_by("inspected_on", "pk"):
+        latest[inspection.station_id] = inspection
+    failing = [i for i in latest.values() if not i.result.passed]
+    assert 3 <= len(failing) <= 10
+    assert all(i.rectify_by and i.result.failed for i in failing)
+    for inspection in StationInspection.objects.all():
+        inspection.full_clean()

@@ -37,7 +37,7 @@ def test_open_stations_nearest_first():
 def stations(db):
     return [
         Station.objects.create(name="城南小哥驿站", tier="post", kind="xiaoge", longitude=D("120.260"),
-                               latitude=D("31.960"), opens_at=time(8), closes_at=time(22), facilities="饮水、充电"),
+                               latitude=D("31.960"), opens_at=time(8), closes_at=time(22), facilities=["water", "charging"]),
         Station.objects.create(name="靖小蜂驿站（汽贸城）", tier="post", kind="jingxiaofeng", longitude=D("120.270"),
                                latitude=D("31.965")),
         Station.objects.create(name="靖小蜂驿站（白天）", tier="post", kind="jingxiaofeng", longitude=D("120.2601"),

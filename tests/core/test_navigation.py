@@ -17,8 +17,8 @@ ENVIRONMENT = ["环保总览", "环保地图", *OUTFALLS, "河长", "巡河履�
 SCOPED_ENVIRONMENT = [*OUTFALLS, "环境问题", *ENVIRONMENT_FILE, "管家检查"]
 INVESTMENT = ["项目总览", "招商项目", "项目问题", "招商线索", "走访洽谈", "目标企业进度", "目标企业", "目标企业年度目标", "产业链图谱", "产业链",
               "招商顾问", "办理时限"]
-COMMUNITY_SHARED = ["服务站点", "活动", "兑换品"]
-COMMUNITY = ["附近驿站", "组织", "从业人员", "服务站点", "志愿队伍", "活动", "活动报名", "积分流水", "兑换品", "积分兑换"]
+COMMUNITY_SHARED = ["服务站点", "驿站检查", "活动", "兑换品"]
+COMMUNITY = ["附近驿站", "组织", "从业人员", "服务站点", "驿站检查", "志愿队伍", "活动", "活动报名", "积分流水", "兑换品", "积分兑换"]
 EXPECTED_MENU = {
     "leader": {"驾驶舱": ["园区驾驶舱"], "一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "新就业群体": COMMUNITY, "网格": ["网格"], "系统": ["变更记录", TASKS]},
     "economy": {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "亩均评价": EVALUATION, "招商引资": INVESTMENT, "智慧环保": ENVIRONMENT, "网格": ["网格"], "系统": ["变更记录", TASKS]},

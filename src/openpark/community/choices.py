@@ -55,3 +55,18 @@ class RedemptionState(models.TextChoices):
     APPROVED = "approved", _("已批准")
     HANDED_OVER = "handed_over", _("已领取")
     REFUSED = "refused", _("已驳回")
+
+
+class Facility(models.TextChoices):
+    """What a service station offers riders: the fixed list its facilities are chosen from."""
+
+    WATER = "water", _("饮水")
+    CHARGING = "charging", _("充电")
+    REST = "rest", _("休息")
+    FIRST_AID = "first_aid", _("急救药箱")
+    TOILET = "toilet", _("卫生间")
+    HOT_MEAL = "hot_meal", _("热饭/微波炉")
+    CLIMATE = "climate", _("空调/避暑取暖")
+    RAIN_GEAR = "rain_gear", _("雨具")
+    READING = "reading", _("图书/学习")
+    REPAIR_TOOLS = "repair_tools", _("维修工具")

@@ -4,8 +4,12 @@ from openpark.core.registry import Api, Menu
 
 from . import filters, forms
 from .importers import station_importer, worker_importer
-from .models import Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker
-from .views import activity_panel, station_panel, team_panel, worker_panel
+from .models import (
+    Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, StationInspection, VolunteerTeam,
+    Worker,
+)
+from .standards import CHECKLIST_FIELDS
+from .views import activity_panel, inspection_panel, station_panel, team_panel, worker_panel
 
 MODULE = "community"
 # The stations, the activities and the catalogue are what every worker may look up (no one's
@@ -35,13 +39,24 @@ worker_pages = ModelPages(
 )
 station_pages = SharedPages(
     Station, filterset_class=filters.StationFilterSet, form_class=forms.StationForm, prefix="stations/",
-    list_columns=["name", "tier", "kind", "address", "hours", "facilities"],
-    detail_fields=["name", "tier", "kind", "organisation", "address", "longitude", "latitude", "hours", "facilities",
-                   "note"],
-    select_related=["organisation"], importer=station_importer, panels=[station_panel],
+    list_columns=["name", "tier", "kind", "address", "hours", "facility_names"],
+    detail_fields=["name", "tier", "kind", "organisation", "address", "longitude", "latitude", "hours",
+                   "facility_names", "note"],
+    select_related=["organisation"], importer=station_importer, panels=[station_panel, inspection_panel],
     api=Api("stations", fields=tuple(forms.STATION_FIELDS), select_related=("organisation",)),
     menu=Menu(MODULE, "服务站点", order=40),
     list_links=[("服务站点地图", "community:map", "community.view_station")],
+)
+# An inspection of a station is no one's personal record: seen whole, like the stations.
+inspection_pages = SharedPages(
+    StationInspection, filterset_class=filters.StationInspectionFilterSet, form_class=forms.StationInspectionForm,
+    prefix="inspections/", list_columns=["inspected_on", "station", "inspector", "result_text", "rectify_by"],
+    detail_fields=["station", "inspected_on", "inspector", *CHECKLIST_FIELDS, "result_text", "rectify_by", "note"],
+    select_related=["station"], search_fields=("station__name", "inspector"),
+    api=Api("station-inspections", fields=(*forms.INSPECTION_FIELDS, "result_text", "failed_items"),
+            read_only_fields=("result_text", "failed_items", "created_at", "updated_at"),
+            select_related=("station",)),
+    menu=Menu(MODULE, "驿站检查", order=45),
 )
 team_pages = ModelPages(
     VolunteerTeam, filterset_class=filters.VolunteerTeamFilterSet, form_class=forms.VolunteerTeamForm,

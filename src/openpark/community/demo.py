@@ -21,10 +21,11 @@ from openpark.core.demo import CELL_LAT, CELL_LON, ORIGIN_LAT, ORIGIN_LON
 from openpark.enterprises.models import Enterprise
 
 from . import ledger as pure
-from .choices import ActivityKind, JobType, OrganisationKind, RedemptionState, StationKind, StationTier
+from . import standards
+from .choices import ActivityKind, Facility as F, JobType, OrganisationKind, RedemptionState, StationKind, StationTier
 from .models import (
-    Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker,
-    phone_digest,
+    Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, StationInspection, VolunteerTeam,
+    Worker, phone_digest,
 )
 from .services import ENTRY_FIELDS, activity_source, validity_days
 
@@ -60,6 +61,10 @@ ACTIVITY_TITLES = {
     ActivityKind.FIRE_SAFETY: "电动车消防安全培训", ActivityKind.LEGAL_AID: "法律援助进驿站",
     ActivityKind.PARTY_DAY: "主题党日", ActivityKind.SOCIAL: "骑手联谊会", ActivityKind.VOLUNTEER: "文明交通志愿服务",
 }
+POST_FACILITIES = ((F.WATER, F.CHARGING), (F.WATER, F.CHARGING, F.REST), (F.WATER, F.REST, F.TOILET),
+                   (F.WATER, F.CHARGING, F.RAIN_GEAR))
+INSPECTORS = ("周丽", "吴海燕", "孙志强")
+FAILING_STATIONS = 6  # stations whose latest inspection is not up to standard
 STREETS = ("园区路", "新港大道", "城南大道", "江平路", "澄江路", "八圩路", "六圩港路", "汽贸城路")
 
 
@@ -72,6 +77,7 @@ def load(out) -> None:
     organisations = _organisations()
     covered = _cover(organisations)
     stations = _stations(rng, organisations)
+    inspections = _inspections(today, stations)
     teams = _teams(organisations)
     rewards = _save(Reward, [Reward(name=name, points=points, stock=stock, limit_per_person=limit)
                              for name, points, stock, limit in REWARDS])
@@ -84,7 +90,7 @@ def load(out) -> None:
                                            for activity, index, attended in signups])
     entries, redemptions = _entries(workers, books, plans, rewards)
     out.write(f"新就业群体：组织 {len(organisations)} 个（覆盖企业 {len(covered)} 家），从业人员 {len(workers)} 名"
-              f"（党员 {sum(w.party_member for w in workers)} 名），站点 {len(stations)} 个，志愿队伍 {len(teams)} 支"
+              f"（党员 {sum(w.party_member for w in workers)} 名），站点 {len(stations)} 个（检查 {len(inspections)} 次），志愿队伍 {len(teams)} 支"
               f"（队员 {members} 人次），活动 {len(activities)} 场（报名 {len(participations)} 人次），"
               f"积分流水 {len(entries)} 条，兑换 {len(redemptions)} 次。")
 
@@ -132,20 +138,45 @@ def _stations(rng, organisations) -> list[Station]:
     centre_lon, centre_lat = Decimal(f"{(WEST + EAST) / 2:.6f}"), Decimal(f"{(SOUTH + NORTH) / 2:.6f}")
     rows = [Station(name="城南新就业群体党群服务中心", tier=StationTier.SERVICE_CENTRE, organisation=committee,
                     address="靖江市城南园区城南大道 88 号", longitude=centre_lon, latitude=centre_lat,
-                    opens_at=time(8, 30), closes_at=time(17, 30), facilities="党员活动室、培训教室、法律援助、心理咨询")]
+                    opens_at=time(8, 30), closes_at=time(17, 30), facilities=[F.WATER, F.REST, F.FIRST_AID, F.TOILET, F.CLIMATE, F.READING],
+                    note="另设党员活动室、培训教室、法律援助和心理咨询。")]
     for n in (1, 2):
         lon, lat = _point(rng)
         rows.append(Station(name=f"小哥驿站（{'汽贸城' if n == 1 else '六圩港'}）", tier=StationTier.POST,
                             kind=StationKind.XIAOGE, organisation=committee, address=f"靖江市城南园区{STREETS[n]}{n * 12}号",
-                            longitude=lon, latitude=lat, facilities="饮水、充电、休息、卫生间、微波炉、应急药箱"))
+                            longitude=lon, latitude=lat,
+                            facilities=[F.WATER, F.CHARGING, F.REST, F.FIRST_AID, F.TOILET, F.HOT_MEAL]))
     for n in range(1, POSTS + 1):
         lon, lat = _point(rng)
         hours = (None, None) if n % 5 == 0 else (time(7, 0), time(22, 0)) if n % 2 else (time(9, 0), time(21, 0))
         rows.append(Station(name=f"靖小蜂驿站 {n:02d} 号", tier=StationTier.POST, kind=StationKind.JINGXIAOFENG,
                             organisation=committee, address=f"靖江市城南园区{rng.choice(STREETS)}{rng.randint(1, 300)}号",
                             longitude=lon, latitude=lat, opens_at=hours[0], closes_at=hours[1],
-                            facilities=rng.choice(("饮水、充电", "饮水、充电、休息", "饮水、休息、卫生间", "饮水、充电、雨具"))))
+                            facilities=list(rng.choice(POST_FACILITIES))))
     return _save(Station, rows)
+
+
+def _inspections(today, stations) -> list[StationInspection]:
+    """Each station inspected once or twice in the past year against the standard checklist: one
+    station in three twice (the first half a year ago). A few stations' latest inspection fails
+    one or two items, with a month to put them right; an earlier failure was put right since.
+    Drawn from a generator of its own, so that the rest of the demo stays as it was."""
+    rng = random.Random(SEED + 1)
+    failing = set(rng.sample(range(len(stations)), FAILING_STATIONS))
+    fields = standards.CHECKLIST_FIELDS
+    rows = []
+    for index, station in enumerate(stations):
+        latest = today - timedelta(days=rng.randint(7, 150))
+        visits = [(latest - timedelta(days=rng.randint(170, 200)), index % 6 == 1)] if index % 3 == 1 else []
+        visits.append((latest, index in failing))
+        for on, fails in visits:
+            missed = set(rng.sample(fields, rng.choice((1, 1, 2)))) if fails else set()
+            rows.append(StationInspection(
+                station=station, inspected_on=on, inspector=INSPECTORS[index % len(INSPECTORS)],
+                rectify_by=on + timedelta(days=30) if missed else None,
+                note="已通知站点负责人限期整改。" if missed else "",
+                **{name: name not in missed for name in fields}))
+    return _save(StationInspection, rows)
 
 
 def _teams(organisations) -> list[VolunteerTeam]:

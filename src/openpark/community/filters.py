@@ -4,11 +4,19 @@ from openpark.core import crypto
 from openpark.core.filters import DATE_INPUT, SearchFilterSet
 from openpark.enterprises.models import Enterprise
 
-from .choices import ActivityKind, EntryKind, JobType, OrganisationKind, RedemptionState, StationKind, StationTier
-from .models import (
-    Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker,
-    normalise_phone,
+from django.db.models import OuterRef, Subquery
+
+from .choices import (
+    ActivityKind, EntryKind, Facility, JobType, OrganisationKind, RedemptionState, StationKind, StationTier,
 )
+from .models import (
+    Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, StationInspection, VolunteerTeam,
+    Worker, failing, normalise_phone, with_facility,
+)
+from .standards import FAILED, PASSED
+
+RESULTS = (("passed", PASSED), ("failed", FAILED))
+LATEST_INSPECTION = (("failed", "不达标"), ("passed", "达标"), ("none", "未检查"))
 
 
 class OrganisationFilterSet(SearchFilterSet):
@@ -21,13 +29,50 @@ class OrganisationFilterSet(SearchFilterSet):
 
 
 class StationFilterSet(SearchFilterSet):
-    search_fields = ("name", "address", "facilities")
+    search_fields = ("name", "address")
     tier = django_filters.ChoiceFilter(choices=StationTier.choices, label="层级")
     kind = django_filters.ChoiceFilter(choices=StationKind.choices, label="驿站类型")
+    facility = django_filters.ChoiceFilter(choices=Facility.choices, method="filter_facility", label="有此设施")
+    latest_inspection = django_filters.ChoiceFilter(choices=LATEST_INSPECTION, method="filter_latest_inspection",
+                                                    label="最近一次检查")
 
     class Meta:
         model = Station
         fields = []
+
+    def filter_facility(self, queryset, name, value):
+        return with_facility(queryset, value) if value else queryset
+
+    def filter_latest_inspection(self, queryset, name, value):
+        """Stations by the result of their latest inspection (不达标: `failing`), or never inspected."""
+        if not value:
+            return queryset
+        inspections = StationInspection.objects.all()
+        if value == "none":
+            return queryset.exclude(pk__in=inspections.values("station_id"))
+        latest = inspections.filter(station_id=OuterRef("station_id")).order_by("-inspected_on", "-pk").values("pk")[:1]
+        latest = inspections.filter(pk=Subquery(latest))
+        latest = latest.filter(failing()) if value == "failed" else latest.exclude(failing())
+        return queryset.filter(pk__in=latest.values("station_id"))
+
+
+class StationInspectionFilterSet(SearchFilterSet):
+    search_fields = ("station__name", "inspector", "note")
+    station = django_filters.ModelChoiceFilter(queryset=Station.objects.all(), label="站点")
+    result = django_filters.ChoiceFilter(choices=RESULTS, method="filter_result", label="检查结果")
+    inspected_from = django_filters.DateFilter(field_name="inspected_on", lookup_expr="gte", label="检查日期从",
+                                               widget=DATE_INPUT)
+    inspected_to = django_filters.DateFilter(field_name="inspected_on", lookup_expr="lte", label="检查日期至",
+                                             widget=DATE_INPUT)
+
+    class Meta:
+        model = StationInspection
+        fields = []
+
+    def filter_result(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(failing()) if value == "failed" else queryset.exclude(failing())
 
 
 class VolunteerTeamFilterSet(SearchFilterSet):

@@ -4,9 +4,12 @@ from django.db.models import Q
 from openpark.core.forms import DateInput, ScopedModelForm
 from openpark.core.masking import hidden_fields, is_masked, mask_value
 
+from .choices import Facility
 from .models import (
-    Activity, Organisation, Participation, Redemption, Reward, Station, VolunteerTeam, Worker, rider_accounts,
+    Activity, Organisation, Participation, Redemption, Reward, Station, StationInspection, VolunteerTeam, Worker,
+    rider_accounts,
 )
+from .standards import CHECKLIST_FIELDS
 
 DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -14,6 +17,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 ORGANISATION_FIELDS = ["name", "kind", "parent", "covered_enterprises", "officers", "founded_on", "note"]
 STATION_FIELDS = ["name", "tier", "kind", "organisation", "address", "longitude", "latitude", "opens_at", "closes_at",
                   "facilities", "note"]
+INSPECTION_FIELDS = ["station", "inspected_on", "inspector", *CHECKLIST_FIELDS, "rectify_by", "note"]
 TEAM_FIELDS = ["name", "organisation", "leader", "founded_on", "note"]
 WORKER_FIELDS = ["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "station", "teams",
                  "phone", "id_number", "consent_on", "user", "note"]
@@ -31,10 +35,21 @@ class OrganisationForm(ScopedModelForm):
 
 
 class StationForm(ScopedModelForm):
+    facilities = forms.MultipleChoiceField(label="设施", choices=Facility.choices, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
     class Meta:
         model = Station
         fields = STATION_FIELDS
         widgets = {"opens_at": TIME, "closes_at": TIME}
+
+
+class StationInspectionForm(ScopedModelForm):
+    class Meta:
+        model = StationInspection
+        fields = INSPECTION_FIELDS
+        widgets = {"inspected_on": DATE, "rectify_by": DATE}
+        help_texts = {CHECKLIST_FIELDS[0]: "逐项检查：达标的项勾选，未勾选的项记为未达标。"}
 
 
 class VolunteerTeamForm(ScopedModelForm):

@@ -1,7 +1,8 @@
 """Column maps of the 新就业群体 sheets: the service stations and the workers, each imported
 all-or-nothing and exported in the same layout.
 
-A station is matched by its name; its opening hours are one cell ("08:00-22:00", "24小时"). A
+A station is matched by its name; its opening hours are one cell ("08:00-22:00", "24小时"), its
+facilities another, named from the facility list and separated by "、" ("饮水、充电、休息"). A
 worker is matched by the whole mobile number; a number shown masked (an export made by a role
 without the right to see numbers) cannot identify anyone and is refused."""
 import re
@@ -18,6 +19,7 @@ from openpark.enterprises.models import Enterprise
 
 from .choices import JobType, StationKind, StationTier
 from .models import Organisation, Station, VolunteerTeam, Worker, normalise_phone
+from .standards import facilities_text, parse_facilities, unknown_facilities_message
 
 ALWAYS_OPEN = ("24小时", "24 小时", "全天")
 HOURS = re.compile(r"^\s*(\d{1,2})[:：](\d{2})\s*[-–—~～至到]\s*(?:次日\s*)?(\d{1,2})[:：](\d{2})\s*$")
@@ -60,14 +62,15 @@ STATION_SPEC = ImportSpec(
         Column("note", "说明", max_length=2000, synonyms=("备注",)),
     ),
 )
-STATION_PLAIN = ("name", "tier", "kind", "address", "longitude", "latitude", "facilities", "note")
+STATION_PLAIN = ("name", "tier", "kind", "address", "longitude", "latitude", "note")
 
 
 class StationImporter(imports.ModelImporter):
     spec = STATION_SPEC
     model = Station
     key = ("name",)
-    notes = "按名称对应已有站点；开放时段写作“08:00-22:00”，晚于次日关闭写作“18:00-02:00”，全天开放写“24小时”。"
+    notes = ("按名称对应已有站点；开放时段写作“08:00-22:00”，晚于次日关闭写作“18:00-02:00”，全天开放写“24小时”；"
+             "设施从设施清单中选，用“、”分隔，如“饮水、充电、休息”。")
 
     def resolve(self, rows):
         organisations = dict(Organisation.objects.values_list("name", "pk"))
@@ -85,6 +88,11 @@ class StationImporter(imports.ModelImporter):
                     values["opens_at"], values["closes_at"] = parse_hours(values["hours"])
                 except ValueError as exc:
                     errors.append(CellError(row.sheet, row.row, "开放时段", values["hours"], str(exc)))
+            if "facilities" in values:
+                text = values["facilities"] or ""
+                values["facilities"], unknown = parse_facilities(text)
+                if unknown:
+                    errors.append(CellError(row.sheet, row.row, "设施", text, unknown_facilities_message(unknown)))
         return errors
 
     def assign(self, instance, values):
@@ -95,10 +103,13 @@ class StationImporter(imports.ModelImporter):
         for name in ("organisation_id", "opens_at", "closes_at"):
             if name in values:
                 setattr(instance, name, values[name])
+        if "facilities" in values:
+            instance.facilities = values["facilities"] or []
 
     def export_rows(self, queryset, user=None):
         for station in queryset.select_related("organisation").iterator(chunk_size=2000):
             yield {**{name: getattr(station, name) for name in STATION_PLAIN}, "hours": format_hours(station),
+                   "facilities": facilities_text(station.facilities),
                    "organisation": station.organisation.name if station.organisation_id else ""}
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from openpark.core import geo
 
-from . import stations
+from . import standards, stations
 from .choices import StationKind, StationTier
 from .models import Station
 
@@ -58,7 +58,7 @@ def _layer(filters: dict, at, transform) -> tuple[list, list]:
                          "geometry": transform({"type": "Point", "coordinates": [float(lon), float(lat)]}),
                          "properties": {
                              "name": name, "label": label, "address": address or "未填写地址", "hours": hours,
-                             "facilities": facilities or "未填写设施", "open": is_open,
+                             "facilities": standards.facilities_text(facilities) or "未填写设施", "open": is_open,
                              "state": OPEN if is_open else CLOSED, "colour": colour, "radius": radius,
                              "url": reverse("community:station_detail", args=[pk])}})
     legend = [{"label": label, "colour": colour, "radius": radius, "count": opened + closed, "open": opened,

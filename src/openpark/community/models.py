@@ -22,6 +22,7 @@ from openpark.core.models import ChangeLoggedModel, DomainModel, DomainQuerySet,
 from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
 
+from . import standards
 from .choices import ActivityKind, EntryKind, JobType, OrganisationKind, RedemptionState, StationKind, StationTier
 
 VIEW_IDENTITY = "community.view_worker_identity"
@@ -101,8 +102,11 @@ class Station(DomainModel):
     latitude = models.DecimalField(_("纬度"), max_digits=10, decimal_places=6)
     opens_at = models.TimeField(_("开放时间"), null=True, blank=True, help_text=_("与关闭时间都不填为 24 小时开放。"))
     closes_at = models.TimeField(_("关闭时间"), null=True, blank=True, help_text=_("早于开放时间表示次日关闭。"))
-    facilities = models.CharField(_("设施"), max_length=300, blank=True, help_text=_("如“饮水、充电、休息、卫生间”。"))
+    facilities = models.JSONField(_("设施"), default=list, blank=True,
+                                  help_text=_("从设施清单中选择，如饮水、充电、休息、卫生间。"))
     note = models.TextField(_("说明"), blank=True)
+
+    recorded_texts = {"facilities": standards.facilities_text}
 
     class Meta:
         verbose_name = _("服务站点")
@@ -121,9 +125,22 @@ class Station(DomainModel):
 
     hours.fget.short_description = _("开放时段")
 
+    @property
+    def facility_names(self) -> str:
+        return standards.facilities_text(self.facilities)
+
+    facility_names.fget.short_description = _("设施")
+
+    def has_facility(self, code: str) -> bool:
+        return code in (self.facilities or ())
+
     def clean(self):
         errors = {}
         self.name = (self.name or "").strip()
+        try:
+            self.facilities = standards.normalise_facilities(self.facilities)
+        except ValueError as exc:
+            errors["facilities"] = str(exc)
         try:
             geo.check_position([self.longitude, self.latitude])
         except ValueError as exc:
@@ -138,6 +155,84 @@ class Station(DomainModel):
             errors["kind"] = "只有服务驿站有驿站类型。"
         if errors:
             raise ValidationError(errors)
+
+
+def with_facility(queryset, code: str):
+    """The stations of `queryset` that offer the facility `code`. The facilities are a JSON list
+    of codes; its text holds the code in quotes (the same on SQLite and PostgreSQL)."""
+    return queryset.filter(facilities__icontains=f'"{code}"')
+
+
+def failing() -> Q:
+    """The inspections not up to standard (an item of the checklist not met), as a filter: the
+    database's form of `standards.inspection_result`."""
+    condition = Q()
+    for name in standards.CHECKLIST_FIELDS:
+        condition |= Q(**{name: False})
+    return condition
+
+
+class StationInspection(DomainModel):
+    """An inspection of a station against the standard checklist (`standards.CHECKLIST`, one
+    是/否 field per item): 达标 when every item is met; otherwise the failed items must be put right
+    by a deadline."""
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="inspections",
+                                verbose_name=_("站点"))
+    inspected_on = models.DateField(_("检查日期"))
+    inspector = models.CharField(_("检查人"), max_length=100)
+    # the checklist's fields are added below, from `standards.CHECKLIST`
+    rectify_by = models.DateField(_("整改期限"), null=True, blank=True, help_text=_("不达标时必填。"))
+    note = models.TextField(_("说明"), blank=True)
+
+    clean_links = ("station",)
+
+    class Meta:
+        verbose_name = _("驿站检查")
+        verbose_name_plural = _("驿站检查")
+        ordering = ["-inspected_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.station} {self.inspected_on:%Y-%m-%d} 检查"
+
+    @property
+    def marks(self) -> dict[str, bool]:
+        return {name: getattr(self, name) for name in standards.CHECKLIST_FIELDS}
+
+    @property
+    def result(self) -> standards.Result:
+        return standards.inspection_result(self.marks)
+
+    @property
+    def result_text(self) -> str:
+        return self.result.text
+
+    result_text.fget.short_description = _("检查结果")
+
+    @property
+    def failed_items(self) -> list[str]:
+        return list(self.result.failed)
+
+    def clean(self):
+        errors = {}
+        self.inspector = (self.inspector or "").strip()
+        today = timezone.localdate()
+        if self.inspected_on is not None and self.inspected_on > today:
+            errors["inspected_on"] = f"检查日期不能晚于今天（{today:%Y-%m-%d}）。"
+        if self.result.passed:
+            if self.rectify_by is not None:
+                errors["rectify_by"] = "检查达标，不需要整改期限。"
+        elif self.rectify_by is None:
+            errors["rectify_by"] = f"检查不达标（{'、'.join(self.result.failed)}），须填写整改期限。"
+        elif self.inspected_on is not None and self.rectify_by < self.inspected_on:
+            errors["rectify_by"] = "整改期限不能早于检查日期。"
+        if errors:
+            raise ValidationError(errors)
+
+
+for _item in standards.CHECKLIST:
+    StationInspection.add_to_class(_item.field, models.BooleanField(_item.label, default=True))
+del _item
 
 
 class VolunteerTeam(DomainModel):

@@ -19,8 +19,9 @@ from openpark.core.masking import visible_value
 from openpark.core.scoping import is_park_wide
 
 from . import reports, services, stations
+from .choices import Facility
 from .map import map_layers
-from .models import VIEW_IDENTITY, Activity, LedgerEntry, Participation, Reward, Station, Worker
+from .models import VIEW_IDENTITY, Activity, LedgerEntry, Participation, Reward, Station, StationInspection, Worker
 
 NEAREST_LIMIT = 10
 EXPIRING_DAYS = 30
@@ -64,6 +65,22 @@ def station_panel(request, station):
         "open": stations.is_open(station.opens_at, station.closes_at, now), "hours": station.hours,
         "map_url": f"{reverse('community:map')}?station={station.pk}",
     }}
+
+
+def inspection_panel(request, station):
+    """The station's latest inspection against the standard checklist, and what failed in it."""
+    if not request.user.has_perm("community.view_stationinspection"):
+        return None
+    inspections = list(StationInspection.objects.filter(station=station).order_by("-inspected_on", "-pk"))
+    latest = inspections[0] if inspections else None
+    query = f"?station={station.pk}"
+    return {"key": "inspections", "title": "标准化检查", "template": "community/panels/station_inspection.html",
+            "context": {
+                "latest": latest, "result": latest.result if latest else None, "count": len(inspections),
+                "url": reverse("community:stationinspection_list") + query,
+                "add_url": reverse("community:stationinspection_add") + query
+                if request.user.has_perm("community.add_stationinspection") else "",
+            }}
 
 
 @login_required
@@ -113,6 +130,10 @@ def nearest_stations(request):
         if at is None:
             error, at = "时间格式应为“时:分”，如 14:30。", timezone.localtime().time()
     places = list(Station.objects.order_by("pk"))
+    facility = request.GET.get("facility", "")
+    labels = dict(Facility.choices)
+    if facility and facility not in labels:
+        error, facility = "所选的设施不在设施清单中。", ""
     start = request.GET.get("from", "")
     if start:
         chosen = next((s for s in places if str(s.pk) == start), None)
@@ -132,12 +153,14 @@ def nearest_stations(request):
     if origin is not None and not error:
         by_pk = {s.pk: s for s in places}
         found = [(by_pk[place.key], round(distance)) for place, distance in stations.nearest_open(
-            [stations.Place(s.pk, float(s.longitude), float(s.latitude), s.opens_at, s.closes_at) for s in places],
+            [stations.Place(s.pk, float(s.longitude), float(s.latitude), s.opens_at, s.closes_at) for s in places
+             if not facility or s.has_facility(facility)],
             float(origin[0]), float(origin[1]), at, NEAREST_LIMIT)]
     return render(request, "community/nearest.html", {
         "title": "附近驿站", "breadcrumbs": navigation.breadcrumbs(("附近驿站", ""), module="community"),
         "error": error, "found": found, "at": at, "places": places, "start": start,
         "lon": request.GET.get("lon", ""), "lat": request.GET.get("lat", ""),
+        "facilities": Facility.choices, "facility": facility, "facility_label": labels.get(facility, ""),
     }, status=400 if error else 200)
 
 
