@@ -53,7 +53,7 @@ def test_the_demo_network_is_one_centre_two_xiaoge_and_66_jingxiaofeng(rider):
     assert centre["type"] == "Feature" and centre["geometry"]["type"] == "Point"
     assert centre["properties"] == {
         "name": "城南新就业群体党群服务中心", "label": "行业党群服务中心", "address": "靖江市城南园区城南大道 88 号",
-        "hours": "08:30–17:30", "facilities": "党员活动室、培训教室、法律援助、心理咨询", "open": True, "state": "开放中",
+        "hours": "08:30–17:30", "facilities": "饮水、休息、急救药箱、卫生间、空调/避暑取暖、图书/学习", "open": True, "state": "开放中",
         "colour": station_map.TIER_COLOURS[StationTier.SERVICE_CENTRE], "radius": 12,
         "url": reverse("community:station_detail", args=[centre["id"]])}
     stored = Station.objects.get(pk=centre["id"])
@@ -157,7 +157,7 @@ def test_anonymous_users_are_sent_to_log_in(client):
 
 def test_names_go_out_as_data_and_the_page_has_no_inline_script(rider, client_for):
     station = Station.objects.get(name="小哥驿站（汽贸城）")
-    Station.objects.filter(pk=station.pk).update(name=MARKUP, address=MARKUP, facilities=MARKUP)
+    Station.objects.filter(pk=station.pk).update(name=MARKUP, address=MARKUP, facilities=[MARKUP])
     client = client_for(rider)
     response = client.get(reverse("community:map_data"))
     shown = next(f["properties"] for f in features(layers_of(response.json())["xiaoge"]) if f["id"] == station.pk)
