@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from openpark.core import crypto, geo
+from openpark.core.fields import EncryptedCharField
 from openpark.core.models import ChangeLoggedModel, DomainModel, DomainQuerySet, FrozenRecordError
 from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
@@ -147,8 +148,9 @@ class VolunteerTeam(DomainModel):
 class Worker(DomainModel):
     """A worker of the new employment forms (新就业形态劳动者): who employs them, what they do, and
     their points. The phone and ID number are personal information: kept only with the worker's
-    recorded consent, masked for roles without `view_worker_identity`, never listed or searched by
-    part; a worker is found by the exact phone number through its digest."""
+    recorded consent, stored encrypted (the change record keeps them masked), masked for roles without
+    `view_worker_identity`, never listed or searched by part; a worker is found by the exact phone
+    number through its digest."""
 
     sensitive_fields = {"phone": VIEW_IDENTITY, "id_number": VIEW_IDENTITY}
     change_log_exclude = frozenset({"updated_at", "phone_digest", "points", "hours"})
@@ -163,9 +165,9 @@ class Worker(DomainModel):
     station = models.ForeignKey(Station, on_delete=models.SET_NULL, null=True, blank=True, related_name="workers",
                                 verbose_name=_("常驻驿站"))
     teams = models.ManyToManyField(VolunteerTeam, blank=True, related_name="members", verbose_name=_("志愿队伍"))
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)
     phone_digest = models.CharField(max_length=80, blank=True, editable=False, db_index=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True)
     consent_on = models.DateField(_("个人信息同意日期"), null=True, blank=True,
                                   help_text=_("本人同意登记手机号和身份证号的日期；未同意不得登记。"))
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
