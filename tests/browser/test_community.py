@@ -29,3 +29,40 @@ def test_a_rider_finds_the_nearest_station_and_sees_their_points(browser, live_s
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert watch.collect() == []
     context.close()
+
+
+# A rider redeems from their own page, then withdraws ----------------------------------------------
+
+
+def test_a_rider_redeems_and_withdraws_on_a_phone(browser, live_server, demo_park, artifacts):
+    from openpark.community import services
+    from openpark.community.models import Redemption, Reward, Worker
+    from openpark.core.demo_users import demo_username
+    from openpark.core.roles import ROLES_BY_SLUG
+
+    rider = Worker.objects.get(user__username=demo_username(ROLES_BY_SLUG["grid"]))
+    services.grant(rider, "browser:redeem", 40, "浏览器测试发放")
+    Reward.objects.create(name="运动水杯", points=1, stock=5, limit_per_person=3)  # the demo rider's limits are used up
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "grid")
+    page.goto(live_server.url + "/community/me/")
+    form = page.locator("form.my-redeem[data-reward=运动水杯]")
+    name = form.get_attribute("data-reward")
+    assert form.locator("select[name=quantity] option").all_inner_texts() == ["1", "2", "3"]
+    form.locator("select[name=quantity]").select_option("1")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#my-redemptions")
+    assert f"已申请兑换“{name}” × 1" in page.content()
+    row = page.locator("#my-redemptions tbody tr").first
+    assert name in row.inner_text() and "已申请" in row.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts / "community-redeem-phone.png"), full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())  # 撤回 asks first
+    row.locator("form.my-withdraw button").click()
+    page.wait_for_selector("#my-redemptions")
+    assert "已撤回" in page.locator("#my-redemptions tbody tr").first.inner_text()
+    assert Redemption.objects.filter(worker=rider).order_by("-pk").first().state == "withdrawn"
+    assert watch.collect() == []
+    context.close()

@@ -136,13 +136,13 @@ def test_the_migration_encrypts_stored_numbers_and_masks_old_records(enterprises
     worker = Worker.objects.create(name="旧人员", job_type="takeaway", phone=PHONE, id_number=ID_NUMBER,
                                    consent_on=date(2026, 1, 1))
     record = ChangeRecord.objects.get(object_id=str(worker.pk), content_type__model="worker")
-    state = MigrationExecutor(connection).loader.project_state(("community", "0004_encrypt_worker_identity"))
+    state = MigrationExecutor(connection).loader.project_state(("community", "0004_worker_identity_and_own_redemptions"))
     with connection.cursor() as cursor:  # as the rows and records were before the migration
         cursor.execute("UPDATE community_worker SET phone = %s, id_number = %s WHERE id = %s",
                        [PHONE, ID_NUMBER, worker.pk])
     state.apps.get_model("core", "ChangeRecord").objects.filter(pk=record.pk).update(
         after={"name": "旧人员", "phone": PHONE, "id_number": ID_NUMBER})
-    migration = import_module("openpark.community.migrations.0004_encrypt_worker_identity")
+    migration = import_module("openpark.community.migrations.0004_worker_identity_and_own_redemptions")
     editor = SimpleNamespace(connection=connection)  # the functions use only its connection
     migration.encrypt_numbers(state.apps, editor)
     migration.encrypt_numbers(state.apps, editor)  # a second run changes nothing

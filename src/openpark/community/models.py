@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -181,7 +181,8 @@ class Worker(DomainModel):
         verbose_name_plural = _("从业人员")
         ordering = ["name", "pk"]
         permissions = [("view_worker_identity", _("查看从业人员完整手机号和身份证号")),
-                       ("view_own_points", _("查看本人积分"))]
+                       ("view_own_points", _("查看本人积分")),
+                       ("redeem_own_points", _("用本人积分兑换、撤回本人的兑换申请"))]
 
     def __str__(self):
         return self.name
@@ -318,12 +319,37 @@ def _redemption_step(name, label, sources, target, **options) -> Transition:
     return Transition(name, label, tuple(sources), target, "community.change_redemption", **options)
 
 
+REDEEM_OWN = "community.redeem_own_points"
+NOT_YOURS = "只能撤回本人的兑换申请。"
+
+
+def is_own(redemption, user) -> bool:
+    """Whether the redemption is the user's own (their worker record's)."""
+    return bool(user is not None and user.pk and redemption.worker_id
+                and Worker._base_manager.filter(pk=redemption.worker_id, user_id=user.pk).exists())
+
+
+class RedemptionMachine(StateMachine):
+    """The redemption's steps; 撤回 is the worker's own, so it is offered to and made by them alone."""
+
+    def available(self, obj, user):
+        return [t for t in super().available(obj, user) if t.name != "withdraw" or is_own(obj, user)]
+
+    def check(self, obj, name, user, note="", evidence=None):
+        transition = super().check(obj, name, user, note, evidence)
+        if name == "withdraw" and not is_own(obj, user):
+            raise PermissionDenied(NOT_YOURS)
+        return transition
+
+
 R = RedemptionState
-REDEMPTION_MACHINE = StateMachine("state", dict(RedemptionState.choices), (
+REDEMPTION_MACHINE = RedemptionMachine("state", dict(RedemptionState.choices), (
     _redemption_step("approve", "批准", (R.REQUESTED,), R.APPROVED),
     _redemption_step("hand_over", "确认领取", (R.APPROVED,), R.HANDED_OVER),
     _redemption_step("refuse", "驳回并退回积分", (R.REQUESTED, R.APPROVED), R.REFUSED, needs_note=True,
                      perform="openpark.community.services.refuse_redemption"),
+    Transition("withdraw", "撤回", (R.REQUESTED,), R.WITHDRAWN, REDEEM_OWN, done="已撤回，积分已退回",
+               perform="openpark.community.services.withdraw_redemption", turns_back=True),
 ))
 
 
@@ -344,12 +370,13 @@ class RedemptionManager(models.Manager.from_queryset(RedemptionQuerySet)):
 
 class Redemption(DomainModel):
     """A worker's request to exchange points for a reward: the points are taken (and the stock
-    held) when it is made; it is approved and handed over, or refused with the points returned.
+    held) when it is made; it is approved and handed over, or refused with the points returned, or
+    withdrawn by the worker while still requested, with the points returned as well.
     The points it took stay in the ledger, so a redemption is never deleted, and once handed over
     or refused it is not changed either."""
 
-    frozen_when = Q(state__in=[RedemptionState.HANDED_OVER, RedemptionState.REFUSED])
-    frozen_message = "已领取或已驳回的兑换不能{action}。"
+    frozen_when = Q(state__in=[RedemptionState.HANDED_OVER, RedemptionState.REFUSED, RedemptionState.WITHDRAWN])
+    frozen_message = "已领取、已驳回或已撤回的兑换不能{action}。"
     objects = RedemptionManager()
     all_objects = models.Manager.from_queryset(RedemptionQuerySet)()
 
@@ -364,6 +391,8 @@ class Redemption(DomainModel):
     state = models.CharField(_("状态"), max_length=20, choices=RedemptionState.choices, default=R.REQUESTED,
                              editable=False)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # The one-time key of the rider's own request form: the same form sent twice redeems once.
+    request_key = models.CharField(max_length=40, blank=True, editable=False)
 
     machine = REDEMPTION_MACHINE
     clean_links = ("worker", "reward")
@@ -372,6 +401,11 @@ class Redemption(DomainModel):
         verbose_name = _("积分兑换")
         verbose_name_plural = _("积分兑换")
         ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "request_key"], condition=~Q(request_key=""),
+                                    name="unique_redemption_request",
+                                    violation_error_message="这次兑换已提交过，未重复兑换。"),
+        ]
 
     def __str__(self):
         return f"{self.worker} 兑换 {self.reward} × {self.quantity}"

@@ -9,6 +9,8 @@ app_name = "community"
 urlpatterns = [
     path("stations/nearest/", views.nearest_stations, name="nearest_stations"),
     path("me/", views.my_points, name="my_points"),
+    path("me/redeem/", views.redeem_own, name="redeem_own"),
+    path("me/redemptions/<int:pk>/withdraw/", views.withdraw_own, name="withdraw_own"),
     path("activities/<int:pk>/grant/", views.grant_activity, name="activity_grant"),
     *page_urls("community"),
 ]

@@ -1,7 +1,9 @@
 """Workers' phones and ID numbers stored encrypted: the columns widened to hold a token, the stored
-numbers encrypted in batches, and the change records of workers made to keep them masked."""
+numbers encrypted in batches, and the change records of workers made to keep them masked. A
+rider's own redemptions: the permission to redeem and withdraw, the 已撤回 state, and the one-time
+key of the rider's form."""
 import openpark.core.fields
-from django.db import migrations
+from django.db import migrations, models
 
 from openpark.core import crypto
 from openpark.core.changes import recorded_value
@@ -96,4 +98,29 @@ class Migration(migrations.Migration):
             field=openpark.core.fields.EncryptedCharField(blank=True, max_length=20, verbose_name="手机号"),
         ),
         migrations.RunPython(encrypt_numbers, decrypt_numbers, elidable=False),
+        migrations.AlterModelOptions(
+            name="worker",
+            options={"ordering": ["name", "pk"], "permissions": [
+                ("view_worker_identity", "查看从业人员完整手机号和身份证号"), ("view_own_points", "查看本人积分"),
+                ("redeem_own_points", "用本人积分兑换、撤回本人的兑换申请")],
+                "verbose_name": "从业人员", "verbose_name_plural": "从业人员"},
+        ),
+        migrations.AddField(
+            model_name="redemption",
+            name="request_key",
+            field=models.CharField(blank=True, editable=False, max_length=40),
+        ),
+        migrations.AlterField(
+            model_name="redemption",
+            name="state",
+            field=models.CharField(choices=[("requested", "已申请"), ("approved", "已批准"), ("handed_over", "已领取"),
+                                            ("refused", "已驳回"), ("withdrawn", "已撤回")],
+                                   default="requested", editable=False, max_length=20, verbose_name="状态"),
+        ),
+        migrations.AddConstraint(
+            model_name="redemption",
+            constraint=models.UniqueConstraint(condition=models.Q(("request_key", ""), _negated=True),
+                                               fields=("worker", "request_key"), name="unique_redemption_request",
+                                               violation_error_message="这次兑换已提交过，未重复兑换。"),
+        ),
     ]
