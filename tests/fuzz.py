@@ -233,7 +233,7 @@ def build_park(user=None) -> dict:
     if user is not None:
         tokens.issue(user, "对接")
         notify([user], kind="dispatch", title="新派单", body="请处理", obj=project)
-    build_community(first)
+    build_community(first, user)
     return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job,
             "photo": photo}
 
@@ -263,10 +263,10 @@ def build_environment_file(enterprise) -> None:
     CreditRating.objects.create(enterprise=enterprise, year=2025, rating="blue")
 
 
-def build_community(enterprise) -> None:
+def build_community(enterprise, user=None) -> None:
     """One record of each kind of 新就业群体: an organisation covering the enterprise, a station and
-    an inspection of it, a team, a worker with points, an activity they came to, a reward and a
-    redemption."""
+    an inspection of it, a team, a worker with points (the user's own, for 我的积分's 兑换 and 撤回), an activity they came
+    to, a reward and a redemption."""
     from openpark.community import services as community
     from openpark.community.models import (
         Activity, Organisation, Participation, Redemption, Reward, Station, StationInspection, VolunteerTeam, Worker,
@@ -281,7 +281,8 @@ def build_community(enterprise) -> None:
                                      fire_equipment=False, rectify_by=date(2026, 4, 1), note="灭火器过期")
     team = VolunteerTeam.objects.create(name="蜂骑士团", organisation=organisation, leader="刘队长")
     worker = Worker.objects.create(name="王骑手", employer=enterprise, job_type="takeaway", party_member=True,
-                                   station=station, phone="13900139000", consent_on=date(2026, 1, 1))
+                                   station=station, phone="13900139000", consent_on=date(2026, 1, 1),
+                                   user=user if getattr(user, "pk", None) else None)
     worker.teams.add(team)
     activity = Activity.objects.create(title="消防安全培训", kind="fire_safety", held_on=timezone.localdate(),
                                        station=station, organiser=organisation, hours=D("2"), points=20)

@@ -17,6 +17,10 @@ Environment variables:
   OPENPARK_ISSUER  the body that issues the reports (default: the demo park's 管委会).
   OPENPARK_OUTFALL_CODE_PATTERN, OPENPARK_OUTFALL_CODE_DESCRIPTION  the park's outfall numbering
                      scheme (a regular expression) and its description in words.
+  OPENPARK_FIELD_KEY  the key that encrypts stored personal data (base64 of 32 bytes); required
+                   when DEBUG is off. OPENPARK_FIELD_KEY_ID names it (default k1);
+                   OPENPARK_FIELD_OLD_KEYS ("id:key,…") keeps earlier keys for reading;
+                   OPENPARK_FIELD_ALGORITHM is aesgcm (default) or sm4 (国密, needs gmssl).
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os
@@ -362,6 +366,46 @@ OPENPARK_OUTFALL_CODE_DESCRIPTION = os.environ.get(
 OPENPARK_DIGEST_ALGORITHM = os.environ.get("OPENPARK_DIGEST_ALGORITHM", "sha256").lower()
 if OPENPARK_DIGEST_ALGORITHM not in {"sha256", "sm3"}:
     raise ImproperlyConfigured("OPENPARK_DIGEST_ALGORITHM must be sha256 or sm3.")
+
+# Encryption of stored personal data (workers' phones and ID numbers): the key is required when
+# DEBUG is off, apart from SECRET_KEY, so that a new SECRET_KEY never makes stored data unreadable;
+# keep it with the backups, but not in them. Where DEBUG is on, and under the tests, a key is
+# derived from SECRET_KEY under its own id ("dev"), so that such data is never mistaken for real.
+OPENPARK_FIELD_ALGORITHM = os.environ.get("OPENPARK_FIELD_ALGORITHM", "aesgcm").lower()
+if OPENPARK_FIELD_ALGORITHM not in {"aesgcm", "sm4"}:
+    raise ImproperlyConfigured("OPENPARK_FIELD_ALGORITHM must be aesgcm or sm4.")
+
+
+def _field_keys() -> tuple[str, dict[str, bytes]]:
+    from openpark.core import crypto
+
+    keys = {}
+    for item in filter(None, (part.strip() for part in os.environ.get("OPENPARK_FIELD_OLD_KEYS", "").split(","))):
+        key_id, _, text = item.partition(":")
+        if not key_id or "$" in key_id or not text:
+            raise ImproperlyConfigured("OPENPARK_FIELD_OLD_KEYS must be “id:base64key”, separated by commas.")
+        try:
+            keys[key_id.strip()] = crypto.read_key(text, f"OPENPARK_FIELD_OLD_KEYS ({key_id})")
+        except ValueError as exc:
+            raise ImproperlyConfigured(str(exc)) from None
+    text = os.environ.get("OPENPARK_FIELD_KEY", "")
+    if text:
+        key_id = os.environ.get("OPENPARK_FIELD_KEY_ID", "k1").strip()
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", key_id):
+            raise ImproperlyConfigured("OPENPARK_FIELD_KEY_ID must be 1 to 16 letters, digits, - or _.")
+        try:
+            keys[key_id] = crypto.read_key(text)
+        except ValueError as exc:
+            raise ImproperlyConfigured(str(exc)) from None
+        return key_id, keys
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "OPENPARK_FIELD_KEY must be set when DEBUG is off (the base64 of 32 random bytes; see the README).")
+    keys[crypto.DERIVED_KEY_ID] = crypto.derive_key(SECRET_KEY)
+    return crypto.DERIVED_KEY_ID, keys
+
+
+OPENPARK_FIELD_KEY_ID, OPENPARK_FIELD_KEYS = _field_keys()
 
 def tile_sources(url_template: str) -> list[str]:
     """The CSP sources of a tile URL template: "https://{s}.tiles.example/{z}/{x}/{y}.png" gives

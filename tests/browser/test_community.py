@@ -151,3 +151,38 @@ def test_the_community_office_reads_the_year_and_downloads_a_full_roster_with_a_
     assert [e for e in watch.collect() if "year=abc" not in e] == []  # the bad year's 400 is the answer asked for
     context.close()
     assert ChangeRecord.objects.filter(action="export", reason="党员信息年度核对").exists()
+# A rider redeems from their own page, then withdraws ----------------------------------------------
+
+
+def test_a_rider_redeems_and_withdraws_on_a_phone(browser, live_server, demo_park, artifacts):
+    from openpark.community import services
+    from openpark.community.models import Redemption, Reward, Worker
+    from openpark.core.demo_users import demo_username
+    from openpark.core.roles import ROLES_BY_SLUG
+
+    rider = Worker.objects.get(user__username=demo_username(ROLES_BY_SLUG["grid"]))
+    services.grant(rider, "browser:redeem", 40, "浏览器测试发放")
+    Reward.objects.create(name="运动水杯", points=1, stock=5, limit_per_person=3)  # the demo rider's limits are used up
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    watch = PageWatch(page)
+    log_in(page, live_server.url, "grid")
+    page.goto(live_server.url + "/community/me/")
+    form = page.locator("form.my-redeem[data-reward=运动水杯]")
+    name = form.get_attribute("data-reward")
+    assert form.locator("select[name=quantity] option").all_inner_texts() == ["1", "2", "3"]
+    form.locator("select[name=quantity]").select_option("1")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#my-redemptions")
+    assert f"已申请兑换“{name}” × 1" in page.content()
+    row = page.locator("#my-redemptions tbody tr").first
+    assert name in row.inner_text() and "已申请" in row.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts / "community-redeem-phone.png"), full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())  # 撤回 asks first
+    row.locator("form.my-withdraw button").click()
+    page.wait_for_selector("#my-redemptions")
+    assert "已撤回" in page.locator("#my-redemptions tbody tr").first.inner_text()
+    assert Redemption.objects.filter(worker=rider).order_by("-pk").first().state == "withdrawn"
+    assert watch.collect() == []
+    context.close()

@@ -195,5 +195,5 @@ def test_a_redemption_is_never_deleted_and_once_closed_never_changed(make_user, 
     services.refuse_redemption(redemption, "refuse", None, "重复申请")
     redemption.refresh_from_db()
     redemption.note = "改说明"
-    with pytest.raises(FrozenRecordError, match="已领取或已驳回的兑换不能修改"):
+    with pytest.raises(FrozenRecordError, match="已领取、已驳回或已撤回的兑换不能修改"):
         redemption.save()

@@ -2,6 +2,7 @@
 
 The restore runs as `manage.py restore` in a new process configured for a new installation (its
 own database and data folder), as an operator would run it after losing a server."""
+import base64
 import io
 import json
 import os
@@ -76,6 +77,7 @@ def restore_in_new_installation(backup: Path, database: dict, data_dir: Path) ->
         "DATABASE_URL": _database_url(database),
         "OPENPARK_DATA_DIR": str(data_dir),
         "SECRET_KEY": uuid.uuid4().hex,
+        "OPENPARK_FIELD_KEY": base64.b64encode(uuid.uuid4().bytes * 2).decode(),
         "DEBUG": "0",
         "PYTHONPATH": os.pathsep.join(filter(None, [source_root, os.environ.get("PYTHONPATH")])),
     }

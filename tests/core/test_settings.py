@@ -8,11 +8,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Variables the settings read, and the async guard the browser tests lift in this process.
 OWN_VARIABLES = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS",
-                 "DJANGO_ALLOW_ASYNC_UNSAFE"}
+                 "DJANGO_ALLOW_ASYNC_UNSAFE", "OPENPARK_FIELD_KEY", "OPENPARK_FIELD_KEY_ID", "OPENPARK_FIELD_OLD_KEYS"}
 PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-9f8e7d6c5b4a",
     "ALLOWED_HOSTS": "park.example.cn",
     "DEBUG": "0",
+    "OPENPARK_FIELD_KEY": "cHJvZHVjdGlvbi1maWVsZC1rZXktMzItYnl0ZXMhISE=",
 }
 
 
@@ -76,3 +77,21 @@ def test_allowed_hosts_and_debug_from_environment(tmp_path):
     values = settings_values(env, tmp_path, hosts="settings.ALLOWED_HOSTS", debug="settings.DEBUG",
                              secure="settings.SESSION_COOKIE_SECURE")
     assert values == {"hosts": ["a.example.cn", "b.example.cn"], "debug": False, "secure": True}
+
+
+# Encryption of stored personal data ------------------------------------------------------------
+
+
+def test_the_field_key_is_required_when_debug_is_off(tmp_path):
+    result = run(["check"], {**PRODUCTION, "OPENPARK_FIELD_KEY": ""}, tmp_path)
+    assert result.returncode != 0 and "OPENPARK_FIELD_KEY must be set when DEBUG is off" in result.stderr
+    result = run(["check"], {**PRODUCTION, "OPENPARK_FIELD_KEY": "c2hvcnQ="}, tmp_path)
+    assert result.returncode != 0 and "base64 of 32 random bytes" in result.stderr
+
+
+def test_the_field_keys_are_read_from_the_environment(tmp_path):
+    values = settings_values({**PRODUCTION, "OPENPARK_FIELD_KEY_ID": "k2",
+                              "OPENPARK_FIELD_OLD_KEYS": "k1:" + PRODUCTION["OPENPARK_FIELD_KEY"]}, tmp_path,
+                             current="settings.OPENPARK_FIELD_KEY_ID", ids="sorted(settings.OPENPARK_FIELD_KEYS)")
+    assert values == {"current": "k2", "ids": ["k1", "k2"]}
+    assert settings_value("settings.OPENPARK_FIELD_KEY_ID", {"DEBUG": "1"}, tmp_path) == "dev"

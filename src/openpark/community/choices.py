@@ -55,6 +55,7 @@ class RedemptionState(models.TextChoices):
     APPROVED = "approved", _("已批准")
     HANDED_OVER = "handed_over", _("已领取")
     REFUSED = "refused", _("已驳回")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class Facility(models.TextChoices):

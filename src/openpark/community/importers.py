@@ -4,12 +4,13 @@ all-or-nothing and exported in the same layout.
 A station is matched by its name; its opening hours are one cell ("08:00-22:00", "24小时"), its
 facilities another, named from the facility list and separated by "、" ("饮水、充电、休息"). A
 worker is matched by the whole mobile number; a number shown masked (an export made by a role
-without the right to see numbers) cannot identify anyone and is refused."""
+without the right to see numbers) cannot identify anyone and is refused. Numbers are stored
+encrypted, so a worker is found by the digest of the number (`Worker.phone_digest`)."""
 import re
 from collections import defaultdict
 from datetime import time
 
-from openpark.core import imports
+from openpark.core import crypto, imports
 from openpark.core.importing import CellError, Column, ImportSpec
 from openpark.core.imports import FieldChange, LinkChanges
 from openpark.core.matching import Action
@@ -179,6 +180,20 @@ class WorkerImporter(imports.ModelImporter):
                                             f"没有名为“{'、'.join(missing)}”的志愿队伍"))
                 values["team_ids"] = sorted({teams[name] for name in names if name in teams})
         return errors
+
+    def existing(self, keys):
+        """The stored workers of the phones in `keys`, found by the phones' digests (the phone itself
+        is stored encrypted and cannot be compared), one query per batch."""
+        wanted = {}
+        for (phone,) in keys:
+            if phone:
+                for digest in crypto.candidate_digests(phone):
+                    wanted[digest] = (phone,)
+        found = {}
+        for chunk in imports.chunks(sorted(wanted)):
+            for worker in Worker.all_objects.filter(phone_digest__in=chunk).order_by("is_deleted", "pk"):
+                found.setdefault(wanted[worker.phone_digest], worker)
+        return found
 
     def assign(self, instance, values):
         for name in WORKER_PLAIN:

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from openpark.core import crypto, geo
+from openpark.core.fields import EncryptedCharField
 from openpark.core.models import ChangeLoggedModel, DomainModel, DomainQuerySet, FrozenRecordError
 from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
@@ -255,8 +256,9 @@ class VolunteerTeam(DomainModel):
 class Worker(DomainModel):
     """A worker of the new employment forms (新就业形态劳动者): who employs them, what they do, and
     their points. The phone and ID number are personal information: kept only with the worker's
-    recorded consent, masked for roles without `view_worker_identity`, never listed or searched by
-    part; a worker is found by the exact phone number through its digest."""
+    recorded consent, stored encrypted (the change record keeps them masked), masked for roles without
+    `view_worker_identity`, never listed or searched by part; a worker is found by the exact phone
+    number through its digest."""
 
     sensitive_fields = {"phone": VIEW_IDENTITY, "id_number": VIEW_IDENTITY}
     change_log_exclude = frozenset({"updated_at", "phone_digest", "points", "hours"})
@@ -271,9 +273,9 @@ class Worker(DomainModel):
     station = models.ForeignKey(Station, on_delete=models.SET_NULL, null=True, blank=True, related_name="workers",
                                 verbose_name=_("常驻驿站"))
     teams = models.ManyToManyField(VolunteerTeam, blank=True, related_name="members", verbose_name=_("志愿队伍"))
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)
     phone_digest = models.CharField(max_length=80, blank=True, editable=False, db_index=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True)
     consent_on = models.DateField(_("个人信息同意日期"), null=True, blank=True,
                                   help_text=_("本人同意登记手机号和身份证号的日期；未同意不得登记。"))
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -287,7 +289,8 @@ class Worker(DomainModel):
         verbose_name_plural = _("从业人员")
         ordering = ["name", "pk"]
         permissions = [("view_worker_identity", _("查看从业人员完整手机号和身份证号")),
-                       ("view_own_points", _("查看本人积分"))]
+                       ("view_own_points", _("查看本人积分")),
+                       ("redeem_own_points", _("用本人积分兑换、撤回本人的兑换申请"))]
 
     def __str__(self):
         return self.name
@@ -470,12 +473,37 @@ def _redemption_step(name, label, sources, target, **options) -> Transition:
     return Transition(name, label, tuple(sources), target, "community.change_redemption", **options)
 
 
+REDEEM_OWN = "community.redeem_own_points"
+NOT_YOURS = "只能撤回本人的兑换申请。"
+
+
+def is_own(redemption, user) -> bool:
+    """Whether the redemption is the user's own (their worker record's)."""
+    return bool(user is not None and user.pk and redemption.worker_id
+                and Worker._base_manager.filter(pk=redemption.worker_id, user_id=user.pk).exists())
+
+
+class RedemptionMachine(StateMachine):
+    """The redemption's steps; 撤回 is the worker's own, so it is offered to and made by them alone."""
+
+    def available(self, obj, user):
+        return [t for t in super().available(obj, user) if t.name != "withdraw" or is_own(obj, user)]
+
+    def check(self, obj, name, user, note="", evidence=None):
+        transition = super().check(obj, name, user, note, evidence)
+        if name == "withdraw" and not is_own(obj, user):
+            raise PermissionDenied(NOT_YOURS)
+        return transition
+
+
 R = RedemptionState
-REDEMPTION_MACHINE = StateMachine("state", dict(RedemptionState.choices), (
+REDEMPTION_MACHINE = RedemptionMachine("state", dict(RedemptionState.choices), (
     _redemption_step("approve", "批准", (R.REQUESTED,), R.APPROVED),
     _redemption_step("hand_over", "确认领取", (R.APPROVED,), R.HANDED_OVER),
     _redemption_step("refuse", "驳回并退回积分", (R.REQUESTED, R.APPROVED), R.REFUSED, needs_note=True,
                      perform="openpark.community.services.refuse_redemption"),
+    Transition("withdraw", "撤回", (R.REQUESTED,), R.WITHDRAWN, REDEEM_OWN, done="已撤回，积分已退回",
+               perform="openpark.community.services.withdraw_redemption", turns_back=True),
 ))
 
 
@@ -496,12 +524,13 @@ class RedemptionManager(models.Manager.from_queryset(RedemptionQuerySet)):
 
 class Redemption(DomainModel):
     """A worker's request to exchange points for a reward: the points are taken (and the stock
-    held) when it is made; it is approved and handed over, or refused with the points returned.
+    held) when it is made; it is approved and handed over, or refused with the points returned, or
+    withdrawn by the worker while still requested, with the points returned as well.
     The points it took stay in the ledger, so a redemption is never deleted, and once handed over
     or refused it is not changed either."""
 
-    frozen_when = Q(state__in=[RedemptionState.HANDED_OVER, RedemptionState.REFUSED])
-    frozen_message = "已领取或已驳回的兑换不能{action}。"
+    frozen_when = Q(state__in=[RedemptionState.HANDED_OVER, RedemptionState.REFUSED, RedemptionState.WITHDRAWN])
+    frozen_message = "已领取、已驳回或已撤回的兑换不能{action}。"
     objects = RedemptionManager()
     all_objects = models.Manager.from_queryset(RedemptionQuerySet)()
 
@@ -516,6 +545,8 @@ class Redemption(DomainModel):
     state = models.CharField(_("状态"), max_length=20, choices=RedemptionState.choices, default=R.REQUESTED,
                              editable=False)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # The one-time key of the rider's own request form: the same form sent twice redeems once.
+    request_key = models.CharField(max_length=40, blank=True, editable=False)
 
     machine = REDEMPTION_MACHINE
     clean_links = ("worker", "reward")
@@ -524,6 +555,11 @@ class Redemption(DomainModel):
         verbose_name = _("积分兑换")
         verbose_name_plural = _("积分兑换")
         ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "request_key"], condition=~Q(request_key=""),
+                                    name="unique_redemption_request",
+                                    violation_error_message="这次兑换已提交过，未重复兑换。"),
+        ]
 
     def __str__(self):
         return f"{self.worker} 兑换 {self.reward} × {self.quantity}"

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -127,6 +127,8 @@ def _last(book) -> date:
 
 # Redemptions ------------------------------------------------------------------------------------
 
+RETURNED = (RedemptionState.REFUSED, RedemptionState.WITHDRAWN)  # their points and stock came back
+
 
 def redemption_refusal(worker, reward, quantity: int, on: date | None = None) -> str:
     """Why the worker cannot redeem this now ("" when they can): the rule of the form, the API and
@@ -138,7 +140,7 @@ def redemption_refusal(worker, reward, quantity: int, on: date | None = None) ->
         return f"兑换品“{reward.name}”库存不足（剩余 {reward.stock} 件）。"
     if reward.limit_per_person is not None:
         taken = sum(Redemption.objects.filter(worker=worker, reward=reward).exclude(
-            state=RedemptionState.REFUSED).values_list("quantity", flat=True))
+            state__in=RETURNED).values_list("quantity", flat=True))
         if taken + quantity > reward.limit_per_person:
             return f"“{reward.name}”每人限兑 {reward.limit_per_person} 件，已兑 {taken} 件。"
     wanted = reward.points * quantity
@@ -168,8 +170,9 @@ def take_points(redemption, save: Callable[[], None]) -> None:
                                                        f"兑换：{reward.name} × {redemption.quantity}")})
 
 
-def refuse_redemption(redemption, name, user, note, evidence=(), **fields):
-    """驳回: the state changes, the stock comes back and the points return to the grants they came from."""
+def _give_back(redemption, name, user, note, source, reason, evidence=()):
+    """A transition that ends a redemption with its stock and points returned (the points to the
+    grants they came from), all in one transaction; the ledger's source makes it happen once."""
     with transaction.atomic():
         change = Redemption.machine.apply(redemption, name, user, note, evidence=evidence)
         reward = Reward.objects.select_for_update().get(pk=redemption.reward_id)
@@ -177,8 +180,46 @@ def refuse_redemption(redemption, name, user, note, evidence=(), **fields):
         reward.save()
         today = timezone.localdate()
         post_many({redemption.worker_id: lambda book: book.reverse(
-            f"refusal:{redemption.pk}", max(today, _last(book)), redemption.source, f"驳回兑换：{note}"[:200])})
+            source, max(today, _last(book)), redemption.source, reason[:200])})
     return change
+
+
+def refuse_redemption(redemption, name, user, note, evidence=(), **fields):
+    """驳回: the state changes, the stock comes back and the points return to the grants they came from."""
+    return _give_back(redemption, name, user, note, f"refusal:{redemption.pk}", f"驳回兑换：{note}", evidence)
+
+
+def withdraw_redemption(redemption, name="withdraw", user=None, note="", evidence=(), **fields):
+    """撤回: the worker takes back their own request while it waits; as a refusal, the stock comes
+    back and the points return. Only the worker themself may (see `RedemptionMachine`)."""
+    return _give_back(redemption, "withdraw", user, note or "本人撤回", f"withdrawal:{redemption.pk}",
+                      f"撤回兑换：{redemption.reward.name} × {redemption.quantity}", evidence)
+
+
+REPEATED = "这次兑换已提交过，未重复兑换。"
+
+
+def redeem_own(user, reward_id, quantity: int, request_key: str) -> Redemption:
+    """The signed-in user's own redemption, for their own worker record only, under the rules of
+    every other path (`Redemption.clean`, `take_points`); ValidationError with the reason, and
+    nothing written, when refused. The form's one-time `request_key` makes a repeated submission
+    redeem once."""
+    worker = Worker.objects.filter(user=user).first() if user is not None and user.pk else None
+    if worker is None:
+        raise ValidationError("您的账号尚未关联从业人员档案，不能兑换。")
+    reward = Reward.objects.filter(pk=reward_id).first()
+    if reward is None:
+        raise ValidationError("所选兑换品不存在。")
+    if Redemption.all_objects.filter(worker=worker, request_key=request_key).exists():
+        raise ValidationError(REPEATED)
+    redemption = Redemption(worker=worker, reward=reward, quantity=quantity, request_key=request_key,
+                            note="本人申请")
+    redemption.full_clean(validate_constraints=False)
+    try:
+        redemption.save()
+    except IntegrityError:  # the same form, sent twice at once: the second insert is refused
+        raise ValidationError(REPEATED) from None
+    return redemption
 
 
 # 活动统计 and the rosters for the party and union offices ----------------------------------------

@@ -1,3 +1,5 @@
+import re
+import uuid
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -17,15 +19,20 @@ from openpark.core.exports import ExportReasonForm, export_reason, export_value,
     xlsx_response
 from openpark.core.masking import visible_value
 from openpark.core.scoping import is_park_wide
+from openpark.core.states import TransitionError
 
 from . import reports, services, stations
-from .choices import Facility
+from .choices import Facility, RedemptionState
 from .map import map_layers
-from .models import VIEW_IDENTITY, Activity, LedgerEntry, Participation, Reward, Station, StationInspection, Worker
+from .models import (
+    REDEEM_OWN, VIEW_IDENTITY, Activity, LedgerEntry, Participation, Redemption, Reward, Station, StationInspection,
+    Worker,
+)
 
 NEAREST_LIMIT = 10
 EXPIRING_DAYS = 30
 LATEST_ENTRIES = 20
+REQUEST_KEY = re.compile(r"[0-9a-f]{32}")
 
 
 def worker_panel(request, worker):
@@ -167,11 +174,23 @@ def nearest_stations(request):
 # A rider's own points ---------------------------------------------------------------------------------
 
 
+MAX_QUANTITY = 100  # as Redemption.quantity allows
+
+
+def _most(reward, available: int, taken: int) -> int:
+    """How many of the reward the worker may ask for now: within stock, limit and points."""
+    most = min(reward.stock, MAX_QUANTITY, available // reward.points if reward.points else 0)
+    if reward.limit_per_person is not None:
+        most = min(most, reward.limit_per_person - taken)
+    return max(most, 0)
+
+
 @login_required
 @permission_required("community.view_own_points", raise_exception=True)
 def my_points(request):
     """我的积分: the signed-in worker's balance and hours, the points that expire soon, their
-    entries and the catalogue they may redeem from."""
+    entries, the catalogue they may redeem from (兑换, for who may), and their redemptions, those
+    still waiting with a 撤回 button."""
     worker = Worker.objects.filter(user=request.user).select_related("employer", "station").first()
     context = {"title": "我的积分", "breadcrumbs": navigation.breadcrumbs(("我的积分", ""), module="community"),
                "worker": worker}
@@ -180,11 +199,21 @@ def my_points(request):
         book = services.ledger_of(worker)
         available = book.available(today)
         rewards = list(Reward.objects.filter(is_active=True).order_by("points", "name"))
+        redemptions = list(Redemption.objects.filter(worker=worker).select_related("reward").order_by("-pk"))
+        taken = {}
+        for redemption in redemptions:
+            if redemption.state not in services.RETURNED:
+                taken[redemption.reward_id] = taken.get(redemption.reward_id, 0) + redemption.quantity
+        for reward in rewards:
+            reward.most = _most(reward, available, taken.get(reward.pk, 0))
+            reward.quantities = range(1, reward.most + 1)
         context.update({
             "balance": book.balance, "available": available, "hours": book.hours,
             "expiring": book.expiring(today, EXPIRING_DAYS), "expiring_days": EXPIRING_DAYS,
             "entries": list(LedgerEntry.objects.filter(worker=worker).order_by("-pk")[:100]),
             "rewards": [(reward, reward.stock > 0 and reward.points <= available) for reward in rewards],
+            "may_redeem": request.user.has_perm(REDEEM_OWN), "request_key": uuid.uuid4().hex,
+            "redemptions": redemptions, "requested": RedemptionState.REQUESTED,
         })
     return render(request, "community/my_points.html", context)
 
@@ -326,3 +355,48 @@ def team_panel(request, team):
     return {"key": "team-months", "title": f"{year}年活动统计", "template": "community/panels/team_months.html",
             "context": {"year": year, "lines": services.team_months(team, year).lines(), "headers": FIGURE_HEADERS,
                         "url": f"{reverse('community:reports')}?year={year}#team-{team.pk}"}}
+def _whole(text) -> int | None:
+    try:
+        return int(str(text or "").strip())
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+@permission_required("community.view_own_points", raise_exception=True)
+@permission_required(REDEEM_OWN, raise_exception=True)
+def redeem_own(request):
+    """兑换 from 我的积分: always for the signed-in user's own worker record (a worker named in the
+    form is ignored), under the same rules as the staff's 积分兑换."""
+    quantity, key = _whole(request.POST.get("quantity")), request.POST.get("request_key", "")
+    if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
+        messages.error(request, f"兑换数量应为 1 至 {MAX_QUANTITY} 之间的整数。")
+    elif not REQUEST_KEY.fullmatch(key):
+        messages.error(request, "页面已过期，请刷新后再兑换。")
+    else:
+        try:
+            redemption = services.redeem_own(request.user, _whole(request.POST.get("reward")), quantity, key)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已申请兑换“{redemption.reward.name}” × {redemption.quantity}，"
+                                      f"用去 {redemption.points} 分，请等待工作人员批准。")
+    return redirect("community:my_points")
+
+
+@login_required
+@require_POST
+@permission_required("community.view_own_points", raise_exception=True)
+@permission_required(REDEEM_OWN, raise_exception=True)
+def withdraw_own(request, pk):
+    """撤回 one's own redemption while it is still 已申请: the points and the stock come back."""
+    redemption = get_object_or_404(Redemption.objects.filter(worker__user=request.user).select_related("reward"),
+                                   pk=pk)
+    try:
+        services.withdraw_redemption(redemption, user=request.user)
+    except (TransitionError, PermissionDenied, ValidationError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, f"已撤回“{redemption.reward.name}”的兑换申请，{redemption.points} 分已退回。")
+    return redirect("community:my_points")

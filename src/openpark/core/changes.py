@@ -21,9 +21,10 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from . import bulk
+from . import bulk, crypto
 from .choices import ChangeAction
 from .context import current_actor
+from .masking import mask_value
 from .models import ChangeLoggedModel, ChangeRecord
 
 
@@ -52,6 +53,26 @@ def _recorded_fields(model) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in exclude]
 
 
+def encrypted_fields(model) -> frozenset[str]:
+    """The fields of `model` stored encrypted: the change record keeps them masked."""
+    return frozenset(f.name for f in model._meta.concrete_fields if getattr(f, "encrypted", False))
+
+
+def recorded_value(name: str, value):
+    """What the change record keeps of an encrypted field's value: the value masked, and a keyed
+    fingerprint, so that a change shows even where the masked forms look alike, and the record
+    never holds the plain text the table keeps encrypted."""
+    if value in (None, ""):
+        return value
+    return f"{mask_value(name, value)}（{crypto.fingerprint(str(value))}）"
+
+
+def _protect(model, values: dict) -> dict:
+    for name in encrypted_fields(model) & values.keys():
+        values[name] = recorded_value(name, values[name])
+    return values
+
+
 _encoder = DjangoJSONEncoder()  # one instance: json.dumps(..., cls=...) would build one per call
 
 
@@ -62,9 +83,8 @@ def to_json_values(values: dict) -> dict:
 
 def snapshot(instance) -> dict:
     """The recorded values of an instance, keyed by field name (foreign keys by their id)."""
-    return to_json_values(
-        {f.name: f.value_from_object(instance) for f in _recorded_fields(type(instance))}
-    )
+    model = type(instance)
+    return to_json_values(_protect(model, {f.name: f.value_from_object(instance) for f in _recorded_fields(model)}))
 
 
 def loaded_snapshot(instance) -> dict | None:
@@ -73,7 +93,7 @@ def loaded_snapshot(instance) -> dict | None:
     if loaded is None:
         return None
     by_attname = {f.attname: f.name for f in _recorded_fields(type(instance))}
-    return to_json_values({by_attname[k]: v for k, v in loaded.items() if k in by_attname})
+    return to_json_values(_protect(type(instance), {by_attname[k]: v for k, v in loaded.items() if k in by_attname}))
 
 
 def _remember_loaded(instance) -> None:
@@ -89,9 +109,11 @@ def snapshot_texts(instances) -> list[str]:
         model = type(instance)
         if model not in readers:
             fields = _recorded_fields(model)
-            readers[model] = ([f.name for f in fields], attrgetter(*(f.attname for f in fields)))
-        names, read = readers[model]
-        texts.append(_encoder.encode(dict(zip(names, read(instance)))))
+            readers[model] = ([f.name for f in fields], attrgetter(*(f.attname for f in fields)),
+                              encrypted_fields(model))
+        names, read, encrypted = readers[model]
+        values = dict(zip(names, read(instance)))
+        texts.append(_encoder.encode(_protect(model, values) if encrypted else values))
     return texts
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from rest_framework import serializers
 
-from . import uscc
+from . import crypto, uscc
 from .codes import normalise_code
 from .limits import check_json_value, id_out_of_range, parse_json_text
 
@@ -69,6 +69,74 @@ class USCCField(models.CharField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": USCCFormField, **kwargs})
+
+
+# Encrypted personal data ----------------------------------------------------------------------
+
+
+ENCRYPTED_LOOKUPS = frozenset({"isnull", "exact"})
+
+
+class EncryptedLookupError(TypeError):
+    pass
+
+
+class EncryptedCharField(models.CharField):
+    """A text stored encrypted (`openpark.core.crypto.encrypt`); the model, forms, the API and the
+    import see it in plain text. `max_length` is checked on the plain text; the column is as wide as
+    the longest token. The database cannot compare what it cannot read: the field may only be asked
+    whether it is empty or NULL; find a record by a digest kept beside it (a phone's
+    `phone_digest`), never by the field itself. The change record keeps it masked (see
+    `openpark.core.changes`)."""
+
+    encrypted = True
+    description = "Text stored encrypted"
+
+    def db_type(self, connection):
+        return models.CharField(max_length=crypto.token_length(self.max_length)).db_type(connection)
+
+    def cast_db_type(self, connection):
+        return self.db_type(connection)
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return value
+        try:
+            return crypto.decrypt(value)
+        except crypto.DecryptionError as exc:
+            raise crypto.DecryptionError(
+                f"{self.model._meta.verbose_name}的“{self.verbose_name}”无法解密：{exc}。") from None
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value in (None, ""):
+            return value
+        return crypto.encrypt(str(value))
+
+    def get_lookup(self, lookup_name):
+        if lookup_name not in ENCRYPTED_LOOKUPS:
+            raise EncryptedLookupError(
+                f"“{self.verbose_name}”加密存储，不能按“{lookup_name}”查询；请按其摘要查找（如 phone_digest）。")
+        return super().get_lookup(lookup_name)
+
+    def get_transform(self, lookup_name):
+        raise EncryptedLookupError(f"“{self.verbose_name}”加密存储，不能按“{lookup_name}”查询。")
+
+
+class EncryptedExact(models.lookups.Exact):
+    """Only an empty value may be compared: a token differs each time the same text is encrypted."""
+
+    def get_prep_lookup(self):
+        if self.rhs not in ("", None):
+            raise EncryptedLookupError(
+                f"“{self.lhs.target.verbose_name}”加密存储，只能判断是否为空，不能按值查询；请按其摘要查找。")
+        return self.rhs
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [value])
+
+
+EncryptedCharField.register_lookup(EncryptedExact)
 
 
 # Ids and JSON values, checked before they reach the database (see `openpark.core.limits`). --

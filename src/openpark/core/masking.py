@@ -41,11 +41,12 @@ def hidden_fields(model, user) -> set[str]:
     return {name for name, permission in sensitive.items() if not user.has_perm(permission)}
 
 
-def mask_values(model, values: dict | None, user) -> dict | None:
-    """A copy of `values` (field name -> value) with the fields hidden from `user` masked."""
+def mask_values(model, values: dict | None, user, masked_already=frozenset()) -> dict | None:
+    """A copy of `values` (field name -> value) with the fields hidden from `user` masked (but for
+    those in `masked_already`, such as the encrypted fields a change record keeps masked)."""
     if not values or model is None:
         return values
-    hidden = hidden_fields(model, user)
+    hidden = hidden_fields(model, user) - set(masked_already)
     if not hidden:
         return values
     return {name: mask_value(name, value) if name in hidden else value for name, value in values.items()}

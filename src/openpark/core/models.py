@@ -516,10 +516,12 @@ class ChangeRecord(AppendOnlyModel):
 
     def values_for(self, user) -> tuple[dict, dict]:
         """The values before and after, with the fields the user may not see in full masked."""
+        from .changes import encrypted_fields
         from .masking import mask_values
 
         model = self.content_type.model_class()
-        return mask_values(model, self.before, user), mask_values(model, self.after, user)
+        kept = encrypted_fields(model) if model is not None else frozenset()  # recorded masked already
+        return mask_values(model, self.before, user, kept), mask_values(model, self.after, user, kept)
 
     def changed_fields(self, user=None) -> list[tuple[str, object, object]]:
         """(field, before, after) for every field whose value differs; masked for `user` unless
