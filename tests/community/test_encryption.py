@@ -154,3 +154,19 @@ def test_the_migration_encrypts_stored_numbers_and_masks_old_records(enterprises
     assert raw_columns(worker.pk) == (PHONE, ID_NUMBER)
     migration.encrypt_numbers(state.apps, editor)
     assert Worker.objects.get(pk=worker.pk).phone == PHONE
+
+
+def test_a_worker_is_found_by_a_keyed_digest_that_the_number_alone_cannot_make(make_user, api_for, worker):
+    import hashlib
+
+    stored = Worker.objects.values_list("phone_digest", flat=True).get(pk=worker.pk)
+    assert stored.startswith("hmac$dev$") and hashlib.sha256(PHONE.encode()).hexdigest() not in stored
+    officer = api_for(make_user("community"))
+    assert [row["id"] for row in officer.get("/api/community/workers/", {"phone": PHONE}).json()["results"]] == [worker.pk]
+    # a digest written before the keyed ones (or under an older key) still finds the worker, and the
+    # migration writes every digest anew under the current key
+    Worker.objects.filter(pk=worker.pk).update(phone_digest=crypto.digest(PHONE))
+    assert [row["id"] for row in officer.get("/api/community/workers/", {"phone": PHONE}).json()["results"]] == [worker.pk]
+    state = MigrationExecutor(connection).loader.project_state(("community", "0006_keyed_phone_digest"))
+    import_module("openpark.community.migrations.0006_keyed_phone_digest").rekey(state.apps, None)
+    assert Worker.objects.values_list("phone_digest", flat=True).get(pk=worker.pk) == stored

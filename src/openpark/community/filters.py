@@ -108,7 +108,7 @@ class WorkerFilterSet(SearchFilterSet):
         if not value:
             return queryset
         # under any digest algorithm the platform has used, so that switching to SM3 finds old rows
-        return queryset.filter(phone_digest__in=crypto.candidate_digests(normalise_phone(value)))
+        return queryset.filter(phone_digest__in=crypto.lookup_candidates(normalise_phone(value)))
 
 
 class ActivityFilterSet(SearchFilterSet):

@@ -187,7 +187,7 @@ class WorkerImporter(imports.ModelImporter):
         wanted = {}
         for (phone,) in keys:
             if phone:
-                for digest in crypto.candidate_digests(phone):
+                for digest in crypto.lookup_candidates(phone):
                     wanted[digest] = (phone,)
         found = {}
         for chunk in imports.chunks(sorted(wanted)):

@@ -41,7 +41,8 @@ def normalise_phone(value: str) -> str:
 
 
 def phone_digest(phone: str) -> str:
-    return crypto.digest(normalise_phone(phone)) if phone else ""
+    """The keyed digest a worker is found by (the phone itself is stored encrypted)."""
+    return crypto.lookup_digest(normalise_phone(phone)) if phone else ""
 
 
 def rider_accounts():
@@ -274,7 +275,7 @@ class Worker(DomainModel):
                                 verbose_name=_("常驻驿站"))
     teams = models.ManyToManyField(VolunteerTeam, blank=True, related_name="members", verbose_name=_("志愿队伍"))
     phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)
-    phone_digest = models.CharField(max_length=80, blank=True, editable=False, db_index=True)
+    phone_digest = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
     id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True)
     consent_on = models.DateField(_("个人信息同意日期"), null=True, blank=True,
                                   help_text=_("本人同意登记手机号和身份证号的日期；未同意不得登记。"))
@@ -334,7 +335,7 @@ class Worker(DomainModel):
         phone = normalise_phone(self.phone)
         if not phone or "phone" in (exclude or ()):
             return
-        holders = type(self).all_objects.filter(phone_digest__in=crypto.candidate_digests(phone)).exclude(pk=self.pk)
+        holders = type(self).all_objects.filter(phone_digest__in=crypto.lookup_candidates(phone)).exclude(pk=self.pk)
         deleted = holders.values_list("is_deleted", flat=True).first()
         if deleted is not None:
             raise ValidationError({"phone": "该手机号已登记为已删除的从业人员，请在已删除的人员中恢复该人员。" if deleted

@@ -170,6 +170,22 @@ def token_length(max_chars: int) -> int:
     return 34 + 4 * ((blob + 2) // 3)
 
 
+def lookup_digest(text: str) -> str:
+    """The keyed digest a stored value is found by (a worker by the whole phone number): HMAC-SHA256
+    under the current field key, named by the key ("hmac$k1$…"). Unlike a plain digest of an
+    11-digit number it cannot be reversed by trying every number without the key."""
+    key_id = settings.OPENPARK_FIELD_KEY_ID
+    return f"hmac${key_id}${hmac.digest(_keys()[key_id], b'lookup:' + text.encode(), 'sha256').hex()}"
+
+
+def lookup_candidates(text: str) -> list[str]:
+    """Every digest a stored value of `text` may carry: under each configured key (the current one
+    and those kept to read older values), and the plain digests written before the keyed ones."""
+    keyed = [f"hmac${key_id}${hmac.digest(key, b'lookup:' + text.encode(), 'sha256').hex()}"
+             for key_id, key in _keys().items()]
+    return keyed + candidate_digests(text)
+
+
 def fingerprint(text: str) -> str:
     """A short keyed fingerprint of a text (HMAC under the current field key): equal texts give the
     same fingerprint, and without the key it tells nothing of the text. The change record keeps

@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters as rest_framework_filters
@@ -180,7 +180,18 @@ class OrderingFilter(rest_framework_filters.OrderingFilter):
         fields = super().get_valid_fields(queryset, view, context or {})
         user, model = getattr(view.request, "user", None), queryset.model
         return [(name, label) for name, label in fields
-                if not is_hidden(model, name, user) and not is_withheld(model, name, user)]
+                if not is_hidden(model, name, user) and not is_withheld(model, name, user)
+                and not _is_encrypted(model, name)]
+
+
+def _is_encrypted(model, name: str) -> bool:
+    """Whether `name` is stored encrypted: an order by its stored tokens would mean nothing."""
+    from .fields import EncryptedCharField
+
+    try:
+        return isinstance(model._meta.get_field(name), EncryptedCharField)
+    except FieldDoesNotExist:
+        return False
 
 
 class FilterBackend(DjangoFilterBackend):
