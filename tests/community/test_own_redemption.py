@@ -195,3 +195,30 @@ def test_the_forms_are_csrf_protected(rider, reward):
     assert client.post(reverse(REDEEM), {"reward": reward.pk, "quantity": 1,
                                          "request_key": uuid.uuid4().hex}).status_code == 403
     assert not Redemption.objects.exists()
+
+
+def test_a_waiting_request_is_in_the_office_s_todo_and_the_rider_hears_of_each_step(make_user, client_for, rider,
+                                                                                     worker, reward):
+    """批准 and 确认领取 wait in the 待办 of whoever may make them; the rider is told of each step in
+    their 通知, with a link to their own page, and not of their own 撤回."""
+    from openpark.core import workflows
+    from openpark.core.models import Notification
+
+    redeem(client_for(rider), reward, 1)
+    redemption = Redemption.objects.get()
+    officer = make_user("community")
+    waiting = {(type(item.obj).__name__, item.obj.pk): item.transition.name for item in workflows.awaiting(officer)}
+    assert waiting[("Redemption", redemption.pk)] == "approve"
+    assert workflows.awaiting(rider) == []
+    response = client_for(officer).post(reverse("community:redemption_transition", args=[redemption.pk, "approve"]),
+                                        follow=True)
+    assert "已批准，请通知本人领取" in response.content.decode()
+    told = Notification.objects.get(recipient=rider)
+    assert (told.kind, told.url) == ("progress", reverse(PAGE)) and "已批准" in told.title
+    waiting = {(type(item.obj).__name__, item.obj.pk): item.transition.name for item in workflows.awaiting(officer)}
+    assert waiting[("Redemption", redemption.pk)] == "hand_over"
+    assert not Notification.objects.filter(recipient=officer).exists()  # who made the step is not told of it
+    redeem(client_for(rider), reward, 1)
+    mine = Redemption.objects.filter(state="requested").get()
+    client_for(rider).post(reverse("community:withdraw_own", args=[mine.pk]))
+    assert Notification.objects.filter(recipient=rider).count() == 1

@@ -9,11 +9,13 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
@@ -499,8 +501,8 @@ class RedemptionMachine(StateMachine):
 
 R = RedemptionState
 REDEMPTION_MACHINE = RedemptionMachine("state", dict(RedemptionState.choices), (
-    _redemption_step("approve", "批准", (R.REQUESTED,), R.APPROVED),
-    _redemption_step("hand_over", "确认领取", (R.APPROVED,), R.HANDED_OVER),
+    _redemption_step("approve", "批准", (R.REQUESTED,), R.APPROVED, awaited=True, done="已批准，请通知本人领取"),
+    _redemption_step("hand_over", "确认领取", (R.APPROVED,), R.HANDED_OVER, awaited=True, done="已确认领取"),
     _redemption_step("refuse", "驳回并退回积分", (R.REQUESTED, R.APPROVED), R.REFUSED, needs_note=True,
                      perform="openpark.community.services.refuse_redemption"),
     Transition("withdraw", "撤回", (R.REQUESTED,), R.WITHDRAWN, REDEEM_OWN, done="已撤回，积分已退回",
@@ -568,6 +570,14 @@ class Redemption(DomainModel):
     @property
     def source(self) -> str:
         return f"redemption:{self.pk}"
+
+    def told_of_steps(self) -> list:
+        """The worker hears of each step on their request (批准, 驳回), on their own account."""
+        return list(get_user_model().objects.filter(community_worker__pk=self.worker_id, is_active=True))
+
+    @property
+    def told_url(self) -> str:
+        return reverse("community:my_points")  # the worker's own page (the redemption's is the staff's)
 
     def clean(self):
         if self.pk is None and self.worker_id and self.reward_id and self.quantity:
