@@ -64,10 +64,16 @@ def is_hidden(model, path: str, user) -> bool:
     """Whether a field path of `model` ("phone", "worker__phone") ends on or passes through a
     sensitive field `user` may not see in full: a filter or an ordering by it would tell, row by row,
     what the mask hides (a filter by the whole number tried for each of the 10,000 hidden middles)."""
+    return _path_meets(model, path, user, hidden_fields)
+
+
+def _path_meets(model, path: str, user, fields_of) -> bool:
+    """Whether a field path of `model` ends on or passes through a field among `fields_of(model, user)`
+    of the model where it stands (False without a user: a task acts for nobody in particular)."""
     if user is None:
         return False
     for name in (path or "").split("__"):
-        if name in hidden_fields(model, user):
+        if name in fields_of(model, user):
             return True
         try:
             model = model._meta.get_field(name).related_model
@@ -90,15 +96,4 @@ def withheld_fields(model, user) -> set[str]:
 def is_withheld(model, path: str, user) -> bool:
     """Whether a field path of `model` ("chains", "enterprise__chains__name") passes through a
     field `user` may not see, on `model` or on a model it leads to."""
-    if user is None:
-        return False
-    for name in (path or "").split("__"):
-        if name in withheld_fields(model, user):
-            return True
-        try:
-            model = model._meta.get_field(name).related_model
-        except FieldDoesNotExist:
-            return False
-        if model is None:
-            return False
-    return False
+    return _path_meets(model, path, user, withheld_fields)
