@@ -6,11 +6,7 @@
   "use strict";
   var element = document.getElementById("map");
   if (!element) { return; }
-  var map = L.map(element, { preferCanvas: true });
-  element.leafletMap = map;  // for the browser tests to work with
-  if (element.dataset.tiles) {
-    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
-  }
+  var map = OpenPark.baseMap(element);
   var legend = document.getElementById("map-legend");
   var state = document.getElementById("map-state");
   var node = OpenPark.node;

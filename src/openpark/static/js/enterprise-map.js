@@ -7,11 +7,7 @@
   // A cockpit map (data-fit="enterprises") fits its enterprises as closely as its size allows and
   // fits them again when its size changes (a wall display's layout settling, full screen).
   var fitEnterprises = element.dataset.fit === "enterprises";
-  var map = L.map(element, fitEnterprises ? { preferCanvas: true, zoomSnap: 0.1 } : { preferCanvas: true });
-  element.leafletMap = map;  // for other scripts on the page (and the browser tests) to work with
-  if (element.dataset.tiles) {
-    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
-  }
+  var map = OpenPark.baseMap(element, fitEnterprises ? { zoomSnap: 0.1 } : {});
   var layers = L.layerGroup().addTo(map);
   var legend = document.getElementById("map-legend");
   var colour = document.getElementById("map-colour");

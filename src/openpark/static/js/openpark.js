@@ -172,6 +172,17 @@ var OpenPark = (function () {
     update();
   }
 
+  // A Leaflet map on `element`, drawn on canvas, with the configured basemap when the page names
+  // one (data-tiles), and kept on the element for other scripts (and the browser tests) to work with.
+  function baseMap(element, options) {
+    var map = L.map(element, Object.assign({ preferCanvas: true }, options || {}));
+    element.leafletMap = map;
+    if (element.dataset.tiles) {
+      L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
+    }
+    return map;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".table-wrap").forEach(scrollHint);
     document.querySelectorAll("select[data-autocomplete]").forEach(typeAhead);
@@ -182,7 +193,7 @@ var OpenPark = (function () {
   });
 
   return {
-    escapeHtml: escapeHtml, node: node, formatNumber: formatNumber,
+    escapeHtml: escapeHtml, node: node, formatNumber: formatNumber, baseMap: baseMap,
     axisTooltip: axisTooltip, radarTooltip: radarTooltip
   };
 }());

@@ -8,11 +8,7 @@
   if (!element || !source) { return; }
   var data = JSON.parse(source.textContent);
   var escapeHtml = OpenPark.escapeHtml;
-  var map = L.map(element, { preferCanvas: true, scrollWheelZoom: false });
-  element.leafletMap = map;  // for the browser tests to work with
-  if (element.dataset.tiles) {
-    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
-  }
+  var map = OpenPark.baseMap(element, { scrollWheelZoom: false });
   // The view first: vector layers are drawn into a map that has one.
   var track = L.geoJSON(data.track, { style: { color: data.colour, weight: 3, opacity: 0.9 } });
   map.fitBounds(track.getBounds(), { padding: [24, 24], maxZoom: 17 });
