@@ -293,7 +293,8 @@ class Worker(DomainModel):
         ordering = ["name", "pk"]
         permissions = [("view_worker_identity", _("查看从业人员完整手机号和身份证号")),
                        ("view_own_points", _("查看本人积分")),
-                       ("redeem_own_points", _("用本人积分兑换、撤回本人的兑换申请"))]
+                       ("redeem_own_points", _("用本人积分兑换、撤回本人的兑换申请")),
+                       ("sign_up_own", _("本人报名、取消报名活动"))]
 
     def __str__(self):
         return self.name

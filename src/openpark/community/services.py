@@ -7,7 +7,7 @@ call touches; each worker's balance and hours are kept on the worker for the lis
 """
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -273,3 +273,53 @@ def roster(flag: str, kinds, activity_kinds, year: int) -> dict:
     activities = list(chosen.filter(pk__in=list(rows)).select_related("organiser").order_by("held_on", "pk"))
     return {"workers": [(w, teams.get(w.pk, [])) for w in workers], "organisations": organisations,
             "activities": [(a, rows[a.pk]) for a in activities]}
+
+
+# A rider's own sign-ups ---------------------------------------------------------------------------
+
+SIGN_UP_DAYS = 60  # how far ahead a rider's page offers activities
+
+
+def own_worker(user):
+    worker = Worker.objects.filter(user=user).first() if user is not None and user.pk else None
+    if worker is None:
+        raise ValidationError("您的账号尚未关联从业人员档案。")
+    return worker
+
+
+def upcoming_activities(today: date):
+    return Activity.objects.filter(held_on__gte=today, held_on__lte=today + timedelta(days=SIGN_UP_DAYS)).order_by(
+        "held_on", "pk")
+
+
+def sign_up_own(user, activity_id) -> Participation:
+    """报名: the signed-in rider signs up for an activity not yet held; signing up again after a
+    cancellation brings the same sign-up back."""
+    worker = own_worker(user)
+    activity = upcoming_activities(timezone.localdate()).filter(pk=activity_id).first()
+    if activity is None:
+        raise ValidationError("该活动不存在、已举行或尚未开放报名。")
+    with transaction.atomic():
+        kept = Participation.all_objects.select_for_update().filter(activity=activity, worker=worker).first()
+        if kept is not None and not kept.is_deleted:
+            raise ValidationError(f"您已报名“{activity.title}”。")
+        if kept is not None:
+            kept.restore()
+            return kept
+        participation = Participation(activity=activity, worker=worker, note="本人报名")
+        participation.full_clean()
+        participation.save()
+    return participation
+
+
+def cancel_own(user, activity_id) -> Participation:
+    """取消报名: before the day of the activity, and never once attendance is marked."""
+    worker = own_worker(user)
+    participation = Participation.objects.filter(activity_id=activity_id, worker=worker).select_related(
+        "activity").first()
+    if participation is None:
+        raise ValidationError("您没有报名该活动。")
+    if participation.attended or participation.activity.held_on <= timezone.localdate():
+        raise ValidationError("活动当天及之后不能取消报名。")
+    participation.delete()
+    return participation

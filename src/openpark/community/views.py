@@ -214,8 +214,51 @@ def my_points(request):
             "rewards": [(reward, reward.stock > 0 and reward.points <= available) for reward in rewards],
             "may_redeem": request.user.has_perm(REDEEM_OWN), "request_key": uuid.uuid4().hex,
             "redemptions": redemptions, "requested": RedemptionState.REQUESTED,
+            "may_sign_up": request.user.has_perm(SIGN_UP_OWN), "activities": _upcoming_for(worker, today),
+            "today": today,
         })
     return render(request, "community/my_points.html", context)
+
+
+SIGN_UP_OWN = "community.sign_up_own"
+
+
+def _upcoming_for(worker, today):
+    """The activities of the coming weeks, each with whether the worker has signed up."""
+    activities = list(services.upcoming_activities(today).select_related("station", "organiser"))
+    mine = set(Participation.objects.filter(worker=worker, activity__in=activities).values_list("activity_id",
+                                                                                              flat=True))
+    return [(activity, activity.pk in mine) for activity in activities]
+
+
+@login_required
+@require_POST
+@permission_required("community.view_own_points", raise_exception=True)
+@permission_required(SIGN_UP_OWN, raise_exception=True)
+def sign_up_own(request, pk):
+    """报名 from 我的积分: always the signed-in rider's own sign-up."""
+    try:
+        participation = services.sign_up_own(request.user, pk)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已报名“{participation.activity.title}”（{participation.activity.held_on:%Y-%m-%d}）。")
+    return redirect(f"{reverse('community:my_points')}#my-activities")
+
+
+@login_required
+@require_POST
+@permission_required("community.view_own_points", raise_exception=True)
+@permission_required(SIGN_UP_OWN, raise_exception=True)
+def cancel_own(request, pk):
+    """取消报名 from 我的积分, before the day of the activity."""
+    try:
+        participation = services.cancel_own(request.user, pk)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已取消报名“{participation.activity.title}”。")
+    return redirect(f"{reverse('community:my_points')}#my-activities")
 
 
 # The map of the service network -----------------------------------------------------------------------

@@ -110,7 +110,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         "grid", "网格员", "随手拍上报问题，查看和兑换积分", False,
         {"community": VIEW, "core.grid": VIEW},
-        extra=("community.view_own_points", "community.redeem_own_points"),
+        extra=("community.view_own_points", "community.redeem_own_points", "community.sign_up_own"),
     ),
     Role(
         "enterprise", "企业用户", "查看和确认本企业数据，下载本企业评价报告", False,
