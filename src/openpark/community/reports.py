@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from openpark.core.limits import FIRST_YEAR, LAST_YEAR
+
 MONTHS = tuple(range(1, 13))
 MONTH_LABELS = tuple(f"{m}月" for m in MONTHS)
 TOTAL_LABEL = "合计"
@@ -195,7 +197,7 @@ def build(year: int, rows: list[ActivityRow], kind_labels: dict[str, str], organ
     return Report(year, by_month(rows), [*kinds, (TOTAL_LABEL, total)], [*organisers, (TOTAL_LABEL, total)], teams)
 
 
-def parse_year(text: str | None, default: int, earliest: int = 2000, latest: int = 2100) -> tuple[int, str]:
+def parse_year(text: str | None, default: int, earliest: int = FIRST_YEAR, latest: int = LAST_YEAR) -> tuple[int, str]:
     """(year, error): the year asked for, or `default` and a message in Chinese when it is not a
     year the report can show."""
     text = (text or "").strip()

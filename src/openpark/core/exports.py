@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
@@ -13,8 +12,7 @@ from django.utils.encoding import escape_uri_path
 from .columns import Column
 from .importing import safe_workbook
 from .masking import hidden_fields, mask_value
-from .choices import ChangeAction
-from .models import REASON_MAX_LENGTH, ChangeRecord
+from .limits import REASON_MAX_LENGTH
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A text cell starting with one of these opens as a formula in Excel and other spreadsheets.
@@ -163,8 +161,13 @@ def records_export(model, reason: str) -> bool:
     return bool(getattr(model, "sensitive_fields", None)) or bool((reason or "").strip())
 
 
-def record_export(model, user, rows: int, reason: str, full: set[str], what: str = "") -> ChangeRecord:
-    """The audit record of an export of `model`'s records (append-only, read by the auditors)."""
+def record_export(model, user, rows: int, reason: str, full: set[str], what: str = ""):
+    """The audit record (a ChangeRecord) of an export of `model`'s records (append-only, read by
+    the auditors). The models are imported here: this module is used by scripts run without the apps."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .choices import ChangeAction
+    from .models import ChangeRecord
     from .changes import _actor_values
 
     sensitive = getattr(model, "sensitive_fields", None) or {}

@@ -117,3 +117,7 @@ def _check_scalar(value) -> None:
             raise ValidationError("JSON 中的数值过大（绝对值不能超过 10 的 15 次方）。", code="invalid")
     else:
         raise ValidationError("JSON 中含有不支持的值。", code="invalid")
+
+
+# The longest reason a change, an export or a step records (修改原因, 导出事由).
+REASON_MAX_LENGTH = 500

@@ -20,12 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from . import geo
 from .choices import ChangeAction, GrantAction, GrantState, ImportState, NotificationKind, TaskState
-from .limits import validate_date_range
+from .limits import REASON_MAX_LENGTH, validate_date_range
 from .text import visible_line
 
 REASON_OPTIONAL, REASON_REQUIRED = "optional", "required"
 REASON_MISSING = "更正已有数据须填写修改原因。"
-REASON_MAX_LENGTH = 500
 
 
 class FrozenRecordError(ValidationError):
