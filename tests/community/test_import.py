@@ -104,3 +104,24 @@ def test_a_refused_choice_is_named_by_its_label_not_its_code():
     assert counts is None and not Station.objects.exists()
     [error] = plan.errors
     assert (error.column, error.value, error.reason) == ("驿站类型", "小哥驿站", "只有服务驿站有驿站类型。")
+
+
+def test_a_worker_s_grid_is_imported_by_code_or_name_filtered_and_exported(make_user, client_for, station):
+    from openpark.core.models import Grid
+
+    east = Grid.objects.create(code="CN-01", name="城南一网格")
+    header = [*WORKER_HEADER, "所在网格"]
+    rows = [header, ["13900139000", "王骑手", "外卖", "是", "", "2026-01-01", station.name, "CN-01"],
+            ["13700137000", "李骑手", "快递", "否", "", "2026-01-01", "", "城南一网格"]]
+    plan, counts = worker_importer.apply(xlsx(rows), "人员.xlsx")
+    assert not plan.errors and counts["create"] == 2, plan.errors
+    assert set(Worker.objects.values_list("grid", flat=True)) == {east.pk}
+    bad = [header, ["13600136000", "赵骑手", "外卖", "否", "", "2026-01-01", "", "CN-99"]]
+    plan, counts = worker_importer.apply(xlsx(bad), "人员.xlsx")
+    assert counts is None and [(e.column, e.reason) for e in plan.errors] == [("所在网格", "没有这个网格（填写网格编码或名称）")]
+    assert Worker.objects.count() == 2
+    officer = client_for(make_user("community"))
+    listed = officer.get(reverse("community:worker_list"), {"grid": east.pk})
+    assert {obj.name for obj, _ in listed.context["rows"]} == {"王骑手", "李骑手"}
+    sheet = read_xlsx(officer.get(reverse("community:worker_list"), {"export": "xlsx"}).content)
+    assert "所在网格" in sheet[0] and {row[sheet[0].index("所在网格")] for row in sheet[1:]} == {"CN-01"}

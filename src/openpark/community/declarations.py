@@ -29,12 +29,12 @@ worker_pages = ModelPages(
     Worker, filterset_class=filters.WorkerFilterSet, form_class=forms.WorkerForm, prefix="workers/",
     list_columns=["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "station", "points",
                   "hours"],
-    detail_fields=["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "station", "teams",
+    detail_fields=["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "grid", "station", "teams",
                    "consent_on", "user", "points", "hours", "note"],
-    select_related=["employer", "station"], panels=[worker_panel], search_fields=("name",), importer=worker_importer,
+    select_related=["employer", "station", "grid"], panels=[worker_panel], search_fields=("name",), importer=worker_importer,
     api=Api("workers", fields=(*forms.WORKER_FIELDS, "points", "hours"),
-            read_only_fields=("points", "hours", "created_at", "updated_at"), select_related=("employer", "station"),
-            prefetch_related=("teams",)),
+            read_only_fields=("points", "hours", "created_at", "updated_at"),
+            select_related=("employer", "station", "grid"), prefetch_related=("teams",)),
     menu=Menu(MODULE, "从业人员", order=20, park_wide=True),
 )
 station_pages = SharedPages(

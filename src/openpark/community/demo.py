@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpark.core.bulk import insert_instances
 from openpark.core.changes import record_created
 from openpark.core.demo import CELL_LAT, CELL_LON, ORIGIN_LAT, ORIGIN_LON
+from openpark.core.models import Grid
 from openpark.enterprises.models import Enterprise
 
 from . import ledger as pure
@@ -205,6 +206,9 @@ def _workers(rng, today, covered, stations) -> list[Worker]:
             station=rng.choice(posts), phone=phone, phone_digest=phone_digest(phone),
             consent_on=today - timedelta(days=rng.randint(30, 700)),
             note="演示骑手（平台账号 demo_grid）" if n == 0 else ""))
+    grids = list(Grid.objects.order_by("code"))
+    for n, worker in enumerate(rows):  # each worker in a grid of the park, in turn
+        worker.grid = grids[n % len(grids)] if grids else None
     if 0 not in party:  # the demo rider is one of the 32
         rows[0].party_member = True
         rows[next(iter(party))].party_member = False

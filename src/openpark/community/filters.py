@@ -2,6 +2,7 @@ import django_filters
 
 from openpark.core import crypto
 from openpark.core.filters import DATE_INPUT, SearchFilterSet
+from openpark.core.models import Grid
 from openpark.enterprises.models import Enterprise
 
 from django.db.models import OuterRef, Subquery
@@ -95,6 +96,7 @@ class WorkerFilterSet(SearchFilterSet):
     party_member = django_filters.BooleanFilter(label="党员")
     union_member = django_filters.BooleanFilter(label="工会会员")
     grid_worker = django_filters.BooleanFilter(label="兼职网格员")
+    grid = django_filters.ModelChoiceFilter(queryset=Grid.objects.all(), label="所在网格")
     station = django_filters.ModelChoiceFilter(queryset=Station.objects.all(), label="常驻驿站")
     team = django_filters.ModelChoiceFilter(queryset=VolunteerTeam.objects.all(), field_name="teams",
                                             label="志愿队伍")

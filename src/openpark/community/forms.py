@@ -19,7 +19,7 @@ STATION_FIELDS = ["name", "tier", "kind", "organisation", "address", "longitude"
                   "facilities", "note"]
 INSPECTION_FIELDS = ["station", "inspected_on", "inspector", *CHECKLIST_FIELDS, "rectify_by", "note"]
 TEAM_FIELDS = ["name", "organisation", "leader", "founded_on", "note"]
-WORKER_FIELDS = ["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "station", "teams",
+WORKER_FIELDS = ["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "grid", "station", "teams",
                  "phone", "id_number", "consent_on", "user", "note"]
 ACTIVITY_FIELDS = ["title", "kind", "held_on", "place", "station", "organiser", "team", "hours", "points", "note"]
 PARTICIPATION_FIELDS = ["activity", "worker", "attended", "note"]

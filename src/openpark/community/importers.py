@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import time
 
 from openpark.core import crypto, imports
+from openpark.core.models import Grid
 from openpark.core.importing import CellError, Column, ImportSpec
 from openpark.core.imports import FieldChange, LinkChanges
 from openpark.core.matching import Action
@@ -127,6 +128,7 @@ WORKER_SPEC = ImportSpec(
         Column("union_member", "工会会员", kind="bool", synonyms=("是否工会会员",)),
         Column("grid_worker", "兼职网格员", kind="bool", synonyms=("是否兼职网格员",)),
         Column("station", "常驻驿站", max_length=100, synonyms=("驿站",)),
+        Column("grid", "所在网格", max_length=100, synonyms=("网格", "网格编码")),
         Column("teams", "志愿队伍", max_length=500, synonyms=("所属志愿队伍",)),
         Column("id_number", "身份证号", max_length=18, synonyms=("身份证号码",)),
         Column("consent_on", "个人信息同意日期", kind="date", synonyms=("同意日期",)),
@@ -149,6 +151,7 @@ class WorkerImporter(imports.ModelImporter):
         for chunk in imports.chunks(codes):
             enterprises.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
         stations = dict(Station.objects.values_list("name", "pk"))
+        grids = {**dict(Grid.objects.values_list("name", "pk")), **dict(Grid.objects.values_list("code", "pk"))}
         teams = dict(VolunteerTeam.objects.values_list("name", "pk"))
         errors = []
         for row in rows:
@@ -166,6 +169,12 @@ class WorkerImporter(imports.ModelImporter):
                                             "园区企业中没有这个统一社会信用代码"))
             elif "employer_uscc" in values:
                 values["employer_id"] = None
+            if values.get("grid"):
+                values["grid_id"] = grids.get(values["grid"])
+                if values["grid_id"] is None:
+                    errors.append(CellError(row.sheet, row.row, "所在网格", values["grid"], "没有这个网格（填写网格编码或名称）"))
+            elif "grid" in values:
+                values["grid_id"] = None
             if values.get("station"):
                 values["station_id"] = stations.get(values["station"])
                 if values["station_id"] is None:
@@ -203,7 +212,7 @@ class WorkerImporter(imports.ModelImporter):
         for name in WORKER_FLAGS:
             if name in values:
                 setattr(instance, name, bool(values[name]))
-        for name in ("phone", "employer_id", "station_id"):
+        for name in ("phone", "employer_id", "station_id", "grid_id"):
             if name in values:
                 setattr(instance, name, values[name])
         if "id_number" in values:
@@ -235,13 +244,14 @@ class WorkerImporter(imports.ModelImporter):
         plan.related.append(owned)
 
     def export_rows(self, queryset, user=None):
-        for worker in queryset.select_related("employer", "station").prefetch_related("teams").iterator(
+        for worker in queryset.select_related("employer", "station", "grid").prefetch_related("teams").iterator(
                 chunk_size=2000):
             yield {
                 **{name: getattr(worker, name) for name in (*WORKER_PLAIN, *WORKER_FLAGS)},
                 "phone": visible_value(worker, "phone", user), "id_number": visible_value(worker, "id_number", user),
                 "employer_uscc": worker.employer.uscc if worker.employer_id else "",
                 "station": worker.station.name if worker.station_id else "",
+                "grid": worker.grid.code if worker.grid_id else "",
                 "teams": "、".join(team.name for team in worker.teams.all()),
             }
 

@@ -276,6 +276,9 @@ class Worker(DomainModel):
     station = models.ForeignKey(Station, on_delete=models.SET_NULL, null=True, blank=True, related_name="workers",
                                 verbose_name=_("常驻驿站"))
     teams = models.ManyToManyField(VolunteerTeam, blank=True, related_name="members", verbose_name=_("志愿队伍"))
+    grid = models.ForeignKey("core.Grid", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="community_workers", verbose_name=_("所在网格"),
+                             help_text=_("兼职网格员履职的网格，或人员主要活动的网格。"))
     phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)
     phone_digest = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
     id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True)
