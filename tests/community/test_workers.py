@@ -98,3 +98,18 @@ def test_a_worker_stored_under_another_digest_algorithm_is_still_found(settings,
     settings.OPENPARK_DIGEST_ALGORITHM = "sm3"
     response = client_for(make_user("community")).get(reverse("community:worker_list"), {"phone": "13900139000"})
     assert [obj.pk for obj, _ in response.context["rows"]] == [worker.pk]
+
+
+def test_a_worker_s_teams_and_an_organisation_s_enterprises_are_named_on_their_pages(make_user, client_for, worker,
+                                                                                  enterprises):
+    from openpark.community.models import Organisation, VolunteerTeam
+
+    worker.teams.add(VolunteerTeam.objects.create(name="蜂骑士团"), VolunteerTeam.objects.create(name="先锋队"))
+    organisation = Organisation.objects.create(name="外卖配送行业党委", kind="party_committee")
+    organisation.covered_enterprises.add(*enterprises)
+    officer = client_for(make_user("community"))
+    rows = dict((label, value) for label, value, _ in officer.get(worker.get_absolute_url()).context["fields"])
+    assert set(rows["志愿队伍"].split("、")) == {"蜂骑士团", "先锋队"}
+    rows = dict((label, value) for label, value, _ in officer.get(organisation.get_absolute_url()).context["fields"])
+    assert set(rows["覆盖企业"].split("、")) == {str(e) for e in enterprises}
+    assert ".None" not in officer.get(organisation.get_absolute_url()).content.decode()

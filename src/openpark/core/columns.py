@@ -36,6 +36,8 @@ class Column:
             return value() if callable(value) else value
         if self.field.choices:
             return getattr(obj, f"get_{self.name}_display")()
+        if self.field.many_to_many:  # the linked records by name: 蜂骑士团、先锋队
+            return "、".join(str(linked) for linked in getattr(obj, self.name).all())
         return getattr(obj, self.name)
 
     def display(self, obj) -> str:
