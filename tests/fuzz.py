@@ -277,8 +277,11 @@ def build_community(enterprise, user=None) -> None:
     station = Station.objects.create(name="城南小哥驿站", tier="post", kind="xiaoge", longitude=D("120.26"),
                                      latitude=D("31.96"), opens_at=datetime(2026, 1, 1, 8).time(),
                                      closes_at=datetime(2026, 1, 1, 22).time(), facilities=["water", "charging"])
+    from openpark.community.standards import CHECKLIST_FIELDS
+
     StationInspection.objects.create(station=station, inspected_on=date(2026, 3, 2), inspector="周丽",
-                                     fire_equipment=False, rectify_by=date(2026, 4, 1), note="灭火器过期")
+                                     **{**dict.fromkeys(CHECKLIST_FIELDS, True), "fire_equipment": False},
+                                     rectify_by=date(2026, 4, 1), note="灭火器过期")
     team = VolunteerTeam.objects.create(name="蜂骑士团", organisation=organisation, leader="刘队长")
     worker = Worker.objects.create(name="王骑手", employer=enterprise, job_type="takeaway", party_member=True,
                                    station=station, phone="13900139000", consent_on=date(2026, 1, 1),

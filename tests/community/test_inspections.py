@@ -41,7 +41,7 @@ def stations(db):
 
 def inspect(station, on, rectify_by=None, **marks):
     return StationInspection.objects.create(station=station, inspected_on=on, inspector="周丽", rectify_by=rectify_by,
-                                            **marks)
+                                            **{**ALL_MET, **marks})
 
 
 def test_an_inspection_cannot_be_dated_in_the_future(stations):
@@ -53,7 +53,8 @@ def test_an_inspection_cannot_be_dated_in_the_future(stations):
 
 
 def test_a_failed_inspection_needs_a_deadline_not_before_it(stations):
-    inspection = StationInspection(station=stations[0], inspected_on=date(2026, 3, 1), inspector="周丽", tidy=False)
+    inspection = StationInspection(station=stations[0], inspected_on=date(2026, 3, 1), inspector="周丽",
+                                   **{**ALL_MET, "tidy": False})
     with pytest.raises(ValidationError) as caught:
         inspection.full_clean()
     assert caught.value.message_dict["rectify_by"] == ["检查不达标（卫生整洁），须填写整改期限。"]
@@ -64,7 +65,7 @@ def test_a_failed_inspection_needs_a_deadline_not_before_it(stations):
     inspection.rectify_by = date(2026, 3, 31)
     inspection.full_clean()
     passed = StationInspection(station=stations[0], inspected_on=date(2026, 3, 1), inspector="周丽",
-                               rectify_by=date(2026, 3, 31))
+                               rectify_by=date(2026, 3, 31), **ALL_MET)
     with pytest.raises(ValidationError) as caught:
         passed.full_clean()
     assert caught.value.message_dict["rectify_by"] == ["检查达标，不需要整改期限。"]
@@ -153,3 +154,11 @@ def test_a_grid_worker_sees_the_panel_but_may_not_record_an_inspection(make_user
     assert 'id="station-inspection"' in html and "登记检查" not in html
     assert client.get(reverse("community:stationinspection_add")).status_code == 403
     assert client_for(make_user()).get(reverse("community:station_detail", args=[stations[1].pk])).status_code == 403
+
+
+def test_the_checklist_starts_unticked_so_that_met_is_said_item_by_item(make_user, client_for, stations):
+    """A box nobody ticked is not met: an inspection saved untouched is 不达标 on every item."""
+    untouched = StationInspection(station=stations[0], inspected_on=date(2026, 3, 1))
+    assert len(untouched.failed_items) == len(CHECKLIST_FIELDS)
+    form = client_for(make_user("community")).get(reverse("community:stationinspection_add")).context["form"]
+    assert not any(form[name].value() for name in CHECKLIST_FIELDS)

@@ -108,8 +108,8 @@ def test_a_worker_s_teams_and_an_organisation_s_enterprises_are_named_on_their_p
     organisation = Organisation.objects.create(name="外卖配送行业党委", kind="party_committee")
     organisation.covered_enterprises.add(*enterprises)
     officer = client_for(make_user("community"))
-    rows = dict((label, value) for label, value, _ in officer.get(worker.get_absolute_url()).context["fields"])
+    rows = {label: value for label, value, _ in officer.get(worker.get_absolute_url()).context["fields"]}
     assert set(rows["志愿队伍"].split("、")) == {"蜂骑士团", "先锋队"}
-    rows = dict((label, value) for label, value, _ in officer.get(organisation.get_absolute_url()).context["fields"])
+    rows = {label: value for label, value, _ in officer.get(organisation.get_absolute_url()).context["fields"]}
     assert set(rows["覆盖企业"].split("、")) == {str(e) for e in enterprises}
     assert ".None" not in officer.get(organisation.get_absolute_url()).content.decode()

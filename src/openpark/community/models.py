@@ -235,7 +235,7 @@ class StationInspection(DomainModel):
 
 
 for _item in standards.CHECKLIST:
-    StationInspection.add_to_class(_item.field, models.BooleanField(_item.label, default=True))
+    StationInspection.add_to_class(_item.field, models.BooleanField(_item.label, default=False))
 del _item
 
 
