@@ -165,3 +165,35 @@ def test_attendance_whose_points_were_granted_cannot_be_unticked(worker, other_w
     # an attendance not yet granted may still be corrected
     response = officer.patch(f"/api/community/participations/{waiting.pk}/", {"attended": False}, format="json")
     assert response.status_code == 200
+
+
+def test_a_granted_activity_keeps_its_date_hours_and_points_and_is_not_deleted(worker, make_user, client_for,
+                                                                               api_for):
+    activity = Activity.objects.create(title="技能比武", kind="skills_contest", held_on=date.today() - timedelta(days=1),
+                                       hours=2, points=10)
+    Participation.objects.create(activity=activity, worker=worker, attended=True)
+    services.grant_activity(activity)
+    officer = api_for(make_user("community"))
+    later = (date.today() + timedelta(days=19)).isoformat()
+    response = officer.patch(f"/api/community/activities/{activity.pk}/", {"held_on": later}, format="json")
+    assert response.status_code == 400 and "不能再修改活动日期" in str(response.json())
+    assert officer.patch(f"/api/community/activities/{activity.pk}/", {"place": "党群服务中心"},
+                         format="json").status_code == 200  # what the grant did not depend on may change
+    response = client_for(make_user("community")).post(
+        reverse("community:activity_delete", args=[activity.pk]), follow=True)
+    assert "不能删除" in response.content.decode()
+    activity.refresh_from_db()
+    assert (activity.is_deleted, str(activity.held_on)) == (False, str(date.today() - timedelta(days=1)))
+    held = Activity.objects.create(title="联谊活动", kind="social", held_on=date.today(), points=5)
+    assert officer.delete(f"/api/community/activities/{held.pk}/").status_code == 204  # nothing granted yet
+
+
+def test_a_full_export_without_a_reason_exports_nothing(worker, make_user, client_for):
+    from openpark.core.models import ChangeRecord
+
+    client = client_for(make_user("community"))
+    response = client.post(reverse("community:worker_list"), {"export": "xlsx", "export_reason": "  "}, follow=True)
+    assert "请填写导出事由" in " ".join(str(m) for m in response.context["messages"])
+    response = client.post(reverse("community:party_roster"), {"export_reason": ""})
+    assert response.status_code == 400 and "请填写导出事由" in response.content.decode()
+    assert not ChangeRecord.objects.filter(action="export").exists()

@@ -212,7 +212,7 @@ def test_a_waiting_request_is_in_the_office_s_todo_and_the_rider_hears_of_each_s
     assert workflows.awaiting(rider) == []
     response = client_for(officer).post(reverse("community:redemption_transition", args=[redemption.pk, "approve"]),
                                         follow=True)
-    assert "已批准，请通知本人领取" in response.content.decode()
+    assert "已批准，待本人领取" in response.content.decode()
     told = Notification.objects.get(recipient=rider)
     assert (told.kind, told.url) == ("progress", reverse(PAGE)) and "已批准" in told.title
     waiting = {(type(item.obj).__name__, item.obj.pk): item.transition.name for item in workflows.awaiting(officer)}

@@ -230,9 +230,11 @@ def test_party_roster_is_masked_without_a_reason(park, make_user, client_for):
 def test_full_roster_needs_the_right_and_a_reason_and_is_recorded(park, make_user, client_for):
     officer = make_user("community")
     client = client_for(officer)
-    # With the right but no reason: masked all the same.
-    members = _roster(client.post(UNION, {"year": "2026", "export_reason": "  "}).content)
+    # With the right but no reason: masked all the same; asked in full with an empty reason: nothing.
+    members = _roster(client.get(UNION, {"year": "2026"}).content)
     assert members["王骑手"]["手机号"] == "139****9000"
+    refused = client.post(UNION, {"year": "2026", "export_reason": "  "})
+    assert refused.status_code == 400 and "请填写导出事由" in refused.content.decode()
     response = client.post(UNION, {"year": "2026", "export_reason": "工会会员慰问电话回访"})
     assert response.status_code == 200
     members = _roster(response.content)

@@ -385,6 +385,27 @@ class Activity(DomainModel):
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
+    GRANTED_FIELDS = ("held_on", "hours", "points")
+    GRANTED_REFUSAL = "已为签到人员发放本次活动的积分，不能{action}；如有差错请冲正。"
+
+    def has_grants(self) -> bool:
+        return self.pk is not None and LedgerEntry.objects.filter(
+            source__startswith=f"activity:{self.pk}:worker:").exists()
+
+    def clean(self):
+        if self.pk is None:
+            return
+        stored = type(self)._base_manager.filter(pk=self.pk).values(*self.GRANTED_FIELDS).first()
+        changed = [name for name in self.GRANTED_FIELDS if stored and stored[name] != getattr(self, name)]
+        if changed and self.has_grants():
+            labels = "、".join(str(self._meta.get_field(name).verbose_name) for name in changed)
+            raise ValidationError({changed[0]: self.GRANTED_REFUSAL.format(action=f"再修改{labels}")})
+
+    def delete(self, *args, **kwargs):
+        if self.has_grants():
+            raise ValidationError(self.GRANTED_REFUSAL.format(action="删除"))
+        return super().delete(*args, **kwargs)
+
 
 class Participation(DomainModel):
     """A worker signed up for an activity, and whether they came."""
@@ -505,7 +526,7 @@ class RedemptionMachine(StateMachine):
 
 R = RedemptionState
 REDEMPTION_MACHINE = RedemptionMachine("state", dict(RedemptionState.choices), (
-    _redemption_step("approve", "批准", (R.REQUESTED,), R.APPROVED, awaited=True, done="已批准，请通知本人领取"),
+    _redemption_step("approve", "批准", (R.REQUESTED,), R.APPROVED, awaited=True, done="已批准，待本人领取"),
     _redemption_step("hand_over", "确认领取", (R.APPROVED,), R.HANDED_OVER, awaited=True, done="已确认领取"),
     _redemption_step("refuse", "驳回并退回积分", (R.REQUESTED, R.APPROVED), R.REFUSED, needs_note=True,
                      perform="openpark.community.services.refuse_redemption"),

@@ -319,7 +319,9 @@ def cancel_own(user, activity_id) -> Participation:
         "activity").first()
     if participation is None:
         raise ValidationError("您没有报名该活动。")
-    if participation.attended or participation.activity.held_on <= timezone.localdate():
+    if participation.attended:
+        raise ValidationError("已签到的活动不能取消报名。")
+    if participation.activity.held_on <= timezone.localdate():
         raise ValidationError("活动当天及之后不能取消报名。")
     participation.delete()
     return participation

@@ -81,7 +81,7 @@ def inspection_panel(request, station):
     inspections = list(StationInspection.objects.filter(station=station).order_by("-inspected_on", "-pk"))
     latest = inspections[0] if inspections else None
     query = f"?station={station.pk}"
-    return {"key": "inspections", "title": "标准化检查", "template": "community/panels/station_inspection.html",
+    return {"key": "inspections", "title": "驿站检查", "template": "community/panels/station_inspection.html",
             "context": {
                 "latest": latest, "result": latest.result if latest else None, "count": len(inspections),
                 "url": reverse("community:stationinspection_list") + query,

@@ -98,6 +98,8 @@ def export_reason(request) -> str:
     if request.method != "POST":
         return ""
     form = ExportReasonForm(request.POST)
+    if EXPORT_REASON_FIELD in request.POST and not request.POST[EXPORT_REASON_FIELD].strip():
+        raise ValidationError("请填写导出事由：导出完整的手机号、身份证号须说明用途，事由记入审计记录。")
     if not form.is_valid():
         raise ValidationError([f"导出事由：{message}" for message in form.errors[EXPORT_REASON_FIELD]])
     return form.cleaned_data[EXPORT_REASON_FIELD]

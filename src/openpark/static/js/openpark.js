@@ -176,6 +176,7 @@ var OpenPark = (function () {
   // one (data-tiles), and kept on the element for other scripts (and the browser tests) to work with.
   function baseMap(element, options) {
     var map = L.map(element, Object.assign({ preferCanvas: true }, options || {}));
+    map.attributionControl.setPrefix(false);  // no link out to the library's site from an intranet
     element.leafletMap = map;
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
