@@ -113,3 +113,17 @@ def test_a_worker_s_teams_and_an_organisation_s_enterprises_are_named_on_their_p
     rows = {label: value for label, value, _ in officer.get(organisation.get_absolute_url()).context["fields"]}
     assert set(rows["覆盖企业"].split("、")) == {str(e) for e in enterprises}
     assert ".None" not in officer.get(organisation.get_absolute_url()).content.decode()
+
+
+def test_namesakes_are_told_apart_where_a_worker_is_chosen(make_user, client_for, worker, enterprises):
+    from openpark.community.models import Worker
+
+    namesake = Worker.objects.create(name="王骑手", employer=enterprises[1], job_type="express", phone="13600136000",
+                                     consent_on=worker.consent_on)
+    officer = client_for(make_user("community"))
+    found = officer.get(reverse("core:autocomplete", args=["community.worker"]), {"q": "王骑手"}).json()["results"]
+    assert sorted(row["text"] for row in found) == sorted([
+        f"王骑手（{enterprises[0].name} · 尾号9000）", f"王骑手（{enterprises[1].name} · 尾号6000）"])
+    form = officer.get(reverse("community:participation_add")).context["form"]
+    labels = {form.fields["worker"].label_from_instance(w) for w in (worker, namesake)}
+    assert len(labels) == 2 and all("尾号" in label for label in labels)

@@ -302,6 +302,15 @@ class Worker(DomainModel):
     def __str__(self):
         return self.name
 
+    # Where a worker is chosen (a sign-up, a redemption), namesakes are told apart by employer and
+    # the phone's last four digits, which the masked number shows to everyone anyway.
+    choice_related = ("employer",)
+
+    def choice_label(self) -> str:
+        employer = self.employer.name if self.employer_id else "无所属企业"
+        tail = f" · 尾号{self.phone[-4:]}" if self.phone else ""
+        return f"{self.name}（{employer}{tail}）"
+
     def clean(self):
         errors = {}
         self.name = (self.name or "").strip()

@@ -86,6 +86,9 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
             if user is not None:
                 queryset = choosable(queryset, user)
             field.queryset = queryset | model._default_manager.filter(pk__in=self._current_ids(name))
+            if hasattr(model, "choice_label"):  # a name that people share is told apart where it is chosen
+                field.queryset = field.queryset.select_related(*getattr(model, "choice_related", ()))
+                field.label_from_instance = model.choice_label
             field.label_from_instance = _with_state(field.label_from_instance)
             _type_ahead(field, model)
         name_empty_choices(self)

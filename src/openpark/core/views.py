@@ -595,9 +595,13 @@ def autocomplete(request, label):
     text = registry.search_text(request.GET.get("q"))
     if text:
         rows = rows.filter(registry.search_filter(declaration, text)).distinct()
+    labelled = hasattr(model, "choice_label")
+    if labelled:
+        rows = rows.select_related(*getattr(model, "choice_related", ()))
     found = list(rows[: AUTOCOMPLETE_LIMIT + 1])
     return JsonResponse({
-        "results": [{"id": row.pk, "text": str(row)} for row in found[:AUTOCOMPLETE_LIMIT]],
+        "results": [{"id": row.pk, "text": row.choice_label() if labelled else str(row)}
+                    for row in found[:AUTOCOMPLETE_LIMIT]],
         "more": len(found) > AUTOCOMPLETE_LIMIT,
     })
 
