@@ -81,7 +81,7 @@ participation_pages = ModelPages(
 )
 ledger_pages = ModelPages(
     LedgerEntry, filterset_class=filters.LedgerEntryFilterSet, actions=("list", "detail"), prefix="ledger/",
-    list_columns=["on", "worker", "kind", "points", "hours", "expires_on", "reason", "source"],
+    list_columns=["on", "worker", "kind", "points", "hours", "expires_on", "reason"],
     detail_fields=["worker", "kind", "points", "hours", "on", "expires_on", "reason", "source", "ref", "created_at"],
     select_related=["worker"], default_sort="-pk", count_rows=False,
     api=Api("ledger", fields=("worker", "kind", "points", "hours", "on", "expires_on", "reason", "source", "ref",
