@@ -160,7 +160,7 @@ def test_report_workbook_holds_the_same_tables(park, make_user, client_for):
     assert "filename*=UTF-8''%E6%B4%BB%E5%8A%A8%E7%BB%9F%E8%AE%A1-2026%E5%B9%B4.xlsx" in response["Content-Disposition"]
     content = response.content
     park_sheet = read_xlsx(content, 0)
-    assert park_sheet[0] == ["月份", "活动场次", "报名人数", "签到人数", "签到率", "服务时长（小时）", "发放积分"]
+    assert park_sheet[0] == ["月份", "活动场次", "报名人次", "签到人次", "签到率", "服务时长（小时）", "发放积分"]
     assert park_sheet[3] == ["3月", 2, 5, 4, "80.0%", 7.0, 4]
     assert park_sheet[-1] == ["合计", 4, 7, 5, "71.4%", 10.0, 9]
     assert len(park_sheet) == 14

@@ -127,3 +127,13 @@ def test_namesakes_are_told_apart_where_a_worker_is_chosen(make_user, client_for
     form = officer.get(reverse("community:participation_add")).context["form"]
     labels = {form.fields["worker"].label_from_instance(w) for w in (worker, namesake)}
     assert len(labels) == 2 and all("尾号" in label for label in labels)
+
+
+def test_a_team_s_page_lists_its_members(make_user, client_for, worker, other_worker):
+    from openpark.community.models import VolunteerTeam
+
+    team = VolunteerTeam.objects.create(name="蜂骑士团")
+    team.members.add(worker, other_worker)
+    page = client_for(make_user("community")).get(team.get_absolute_url()).content.decode()
+    assert "共 2 名队员" in page and worker.get_absolute_url() in page and other_worker.get_absolute_url() in page
+    assert f"?team={team.pk}" in page

@@ -9,7 +9,7 @@ from .models import (
     Worker,
 )
 from .standards import CHECKLIST_FIELDS
-from .views import activity_panel, inspection_panel, station_panel, team_panel, worker_panel
+from .views import activity_panel, inspection_panel, station_panel, team_members_panel, team_panel, worker_panel
 
 MODULE = "community"
 # The stations, the activities and the catalogue are what every worker may look up (no one's
@@ -61,7 +61,7 @@ inspection_pages = SharedPages(
 team_pages = ModelPages(
     VolunteerTeam, filterset_class=filters.VolunteerTeamFilterSet, form_class=forms.VolunteerTeamForm,
     prefix="teams/", list_columns=["name", "organisation", "leader", "founded_on"], select_related=["organisation"],
-    panels=[team_panel],
+    panels=[team_members_panel, team_panel],
     api=Api("teams", fields=tuple(forms.TEAM_FIELDS), select_related=("organisation",)),
     menu=Menu(MODULE, "志愿队伍", order=50, park_wide=True),
 )

@@ -16,7 +16,7 @@ from openpark.core.limits import FIRST_YEAR, LAST_YEAR
 MONTHS = tuple(range(1, 13))
 MONTH_LABELS = tuple(f"{m}月" for m in MONTHS)
 TOTAL_LABEL = "合计"
-HEADERS = ("活动场次", "报名人数", "签到人数", "签到率", "服务时长（小时）", "发放积分")
+HEADERS = ("活动场次", "报名人次", "签到人次", "签到率", "服务时长（小时）", "发放积分")
 NO_RATE = "—"
 ZERO = Decimal(0)
 

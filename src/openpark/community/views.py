@@ -398,6 +398,21 @@ def team_panel(request, team):
     return {"key": "team-months", "title": f"{year}年活动统计", "template": "community/panels/team_months.html",
             "context": {"year": year, "lines": services.team_months(team, year).lines(), "headers": FIGURE_HEADERS,
                         "url": f"{reverse('community:reports')}?year={year}#team-{team.pk}"}}
+MEMBERS_SHOWN = 50
+
+
+def team_members_panel(request, team):
+    """The team's members (队员): how many, and the first of them by name, each linked."""
+    if not request.user.has_perm("community.view_worker"):
+        return None
+    members = team.members.select_related("employer").order_by("name", "pk")
+    shown = list(members[:MEMBERS_SHOWN + 1])
+    return {"key": "team-members", "title": "队员", "template": "community/panels/team_members.html",
+            "context": {"members": shown[:MEMBERS_SHOWN], "count": members.count() if len(shown) > MEMBERS_SHOWN
+                        else len(shown), "more": len(shown) > MEMBERS_SHOWN,
+                        "url": f"{reverse('community:worker_list')}?team={team.pk}"}}
+
+
 def _whole(text) -> int | None:
     try:
         return int(str(text or "").strip())
