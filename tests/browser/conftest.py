@@ -8,6 +8,28 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+def _serve_one_request_at_a_time():
+    """On SQLite the tests' database is in memory, and the live server's threads all use the test
+    thread's one connection: two requests at once (the wall reloading while its map fetches its
+    data) could leave both waiting on that connection for good, and a run hung. Over such a
+    shared connection the live server answers one request at a time; with a database server
+    (PostgreSQL) each thread has its own connection, and the server stays threaded."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+    threaded = LiveServerThread._create_server
+
+    def create_server(self, connections_override=None):
+        if not connections_override:
+            return threaded(self, connections_override=connections_override)
+        return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
+
+    LiveServerThread._create_server = create_server
+
+
+_serve_one_request_at_a_time()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
