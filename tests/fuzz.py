@@ -290,6 +290,11 @@ def build_community(enterprise, user=None) -> None:
     activity = Activity.objects.create(title="消防安全培训", kind="fire_safety", held_on=timezone.localdate(),
                                        station=station, organiser=organisation, hours=D("2"), points=20)
     Participation.objects.create(activity=activity, worker=worker, attended=True)
+    # coming activities on the worker's own page: one to sign up for, one signed up for (and cancelled)
+    soon = timezone.localdate() + timedelta(days=7)
+    Activity.objects.create(title="技能比武", kind="skills_contest", held_on=soon, organiser=organisation, points=10)
+    Participation.objects.create(worker=worker, activity=Activity.objects.create(
+        title="主题党日", kind="party_day", held_on=soon, organiser=organisation, points=5))
     community.grant_activity(activity)
     reward = Reward.objects.create(name="骑行雨衣", points=10, stock=5, limit_per_person=2)
     Redemption.objects.create(worker=worker, reward=reward)
