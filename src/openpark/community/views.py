@@ -237,13 +237,8 @@ def _upcoming_for(worker, today):
 @permission_required(SIGN_UP_OWN, raise_exception=True)
 def sign_up_own(request, pk):
     """报名 from 我的积分: always the signed-in rider's own sign-up."""
-    try:
-        participation = services.sign_up_own(request.user, pk)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, f"已报名“{participation.activity.title}”（{participation.activity.held_on:%Y-%m-%d}）。")
-    return redirect(f"{reverse('community:my_points')}#my-activities")
+    return _own_sign_up_step(request, pk, services.sign_up_own,
+                             lambda p: f"已报名“{p.activity.title}”（{p.activity.held_on:%Y-%m-%d}）。")
 
 
 @login_required
@@ -252,12 +247,17 @@ def sign_up_own(request, pk):
 @permission_required(SIGN_UP_OWN, raise_exception=True)
 def cancel_own(request, pk):
     """取消报名 from 我的积分, before the day of the activity."""
+    return _own_sign_up_step(request, pk, services.cancel_own, lambda p: f"已取消报名“{p.activity.title}”。")
+
+
+def _own_sign_up_step(request, pk, step, said):
+    """Make the rider's own sign-up step and say how it went, back on 我的积分's activities."""
     try:
-        participation = services.cancel_own(request.user, pk)
+        participation = step(request.user, pk)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已取消报名“{participation.activity.title}”。")
+        messages.success(request, said(participation))
     return redirect(f"{reverse('community:my_points')}#my-activities")
 
 
