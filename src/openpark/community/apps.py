@@ -13,15 +13,23 @@ class CommunityConfig(AppConfig):
 
         from openpark.core.demo_users import bind_first_grid, register_demo_binding
 
+        from openpark.core.accounts import AccountBinding, register_account_binding
+        from openpark.core.scoping import register_scope
+
         from . import cockpit
         from . import declarations  # noqa: F401  (the declared models)
         from .demo import link_demo_rider
+        from .scopes import DEPARTMENT_SCOPE, bind_first_department
 
         def bind_demo_rider(user):  # the grid worker's own binding, and the rider's record
             bind_first_grid(user)
             link_demo_rider(user)
 
         register_demo_binding("grid", bind_demo_rider)
+        register_scope(DEPARTMENT_SCOPE)
+        register_account_binding(AccountBinding(
+            "department", "处置部门", "community.departmentbinding", "department", "department"))
+        register_demo_binding("department", bind_first_department)
         cockpit.register()
 
         navigation.register(Module("community", "新就业群体", 50, (

@@ -71,3 +71,85 @@ class Facility(models.TextChoices):
     RAIN_GEAR = "rain_gear", _("雨具")
     READING = "reading", _("图书/学习")
     REPAIR_TOOLS = "repair_tools", _("维修工具")
+
+
+class CaseState(models.TextChoices):
+    """Where a 随手拍 case stands in the grid workflow (上报 → 核实 → 立案 → 派遣 → 处置 → 反馈 → 核查
+    → 结案 → 评价), and where it may end early (撤回, 不予立案, 重复) or wait (挂账)."""
+
+    REPORTED = "reported", _("待核实")
+    VERIFIED = "verified", _("待立案")
+    REGISTERED = "registered", _("待派遣")
+    DISPATCHED = "dispatched", _("待签收")
+    HANDLING = "handling", _("处置中")
+    REPLIED = "replied", _("待核查")
+    CHECKED = "checked", _("待结案")
+    PARKED = "parked", _("挂账")
+    CLOSED = "closed", _("已结案")
+    EVALUATED = "evaluated", _("已评价")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    INVALID = "invalid", _("不予立案")
+    DUPLICATE = "duplicate", _("重复上报")
+
+
+class CaseStage(models.TextChoices):
+    """The timed stages of a case: each is the wait in one state, for the step that ends it."""
+
+    VERIFY = "verify", _("核实")
+    REGISTER = "register", _("立案")
+    DISPATCH = "dispatch", _("派遣")
+    ACCEPT = "accept", _("签收")
+    HANDLE = "handle", _("处置")
+    RECHECK = "recheck", _("核查")
+    CLOSE = "close", _("结案")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+
+
+class Resolution(models.TextChoices):
+    FIXED = "fixed", _("已解决")
+    NOT_FIXED = "not_fixed", _("未解决结案")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    FAIR = "fair", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class CaseChannel(models.TextChoices):
+    PHONE = "phone", _("随手拍")
+    OPEN311 = "open311", _("Open311 接口")
+    STAFF = "staff", _("工作人员录入")
+
+
+class LocationSource(models.TextChoices):
+    DEVICE = "device", _("手机定位")
+    PHOTO = "photo", _("照片位置信息")
+    MAP = "map", _("地图选点")
+    ADDRESS = "address", _("地址")
+
+
+class CaseIcon(models.TextChoices):
+    """The large icons a category is picked by on the phone (drawn by the platform's own CSS)."""
+
+    LITTER = "litter", _("垃圾")
+    ROAD = "road", _("道路")
+    MANHOLE = "manhole", _("井盖")
+    LIGHT = "light", _("路灯")
+    PARKING = "parking", _("停车")
+    WATER = "water", _("水体")
+    SMOKE = "smoke", _("烟尘")
+    NOISE = "noise", _("噪声")
+    SAFETY = "safety", _("安全")
+    GREEN = "green", _("绿化")
+    SIGN = "sign", _("广告牌")
+    OTHER = "other", _("其他")
+
+
+class DepartmentKind(models.TextChoices):
+    FUNCTIONAL = "functional", _("职能部门")
+    TERRITORIAL = "territorial", _("属地")

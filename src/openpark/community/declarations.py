@@ -5,8 +5,8 @@ from openpark.core.registry import Api, Menu
 from . import filters, forms
 from .importers import station_importer, worker_importer
 from .models import (
-    Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, StationInspection, VolunteerTeam,
-    Worker,
+    Activity, Case, CaseCategory, CaseTimeLimit, Department, LedgerEntry, Open311Key, Organisation, Participation,
+    Redemption, Reward, Station, StationInspection, VolunteerTeam, Worker,
 )
 from .standards import CHECKLIST_FIELDS
 from .views import activity_panel, inspection_panel, station_panel, team_members_panel, team_panel, worker_panel
@@ -104,4 +104,53 @@ redemption_pages = ModelPages(
             read_only_fields=("points", "requested_on", "state", "created_at", "updated_at"),
             select_related=("worker", "reward")),
     menu=Menu(MODULE, "积分兑换", order=90, park_wide=True),
+)
+
+
+# 随手拍 and grid cases --------------------------------------------------------------------------
+
+department_pages = ModelPages(
+    Department, filterset_class=filters.DepartmentFilterSet, form_class=forms.DepartmentForm, prefix="departments/",
+    list_columns=["name", "kind", "phone", "is_active"],
+    api=Api("departments", fields=tuple(forms.DEPARTMENT_FIELDS)),
+    menu=Menu(MODULE, "处置部门", order=120, park_wide=True),
+)
+# The categories are the park's vocabulary: whoever may report or handle a case sees them all.
+category_pages = SharedPages(
+    CaseCategory, filterset_class=filters.CaseCategoryFilterSet, form_class=forms.CaseCategoryForm,
+    prefix="case-categories/",
+    list_columns=["order", "name", "code", "group", "department", "urgency", "points", "anonymous_allowed",
+                  "is_active"],
+    select_related=["department"],
+    api=Api("case-categories", fields=tuple(forms.CATEGORY_FIELDS), select_related=("department",)),
+    menu=Menu(MODULE, "问题类别", order=125, park_wide=True),
+)
+time_limit_pages = SharedPages(
+    CaseTimeLimit, filterset_class=filters.CaseTimeLimitFilterSet, form_class=forms.CaseTimeLimitForm,
+    prefix="case-time-limits/", list_columns=["category", "stage", "urgency", "amount", "unit"],
+    select_related=["category"],
+    api=Api("case-time-limits", fields=tuple(forms.TIME_LIMIT_FIELDS), select_related=("category",)),
+    menu=Menu(MODULE, "处置时限", order=130, park_wide=True),
+)
+CASE_DETAIL = ["number", "category", "urgency", "state", "description", "address", "longitude", "latitude",
+               "location_source", "grid", "department", "channel", "reporter_name", "reporter_phone", "anonymous",
+               "reported_at", "duplicate_of", "handled_by", "resolution", "resolution_note", "closed_at",
+               "satisfaction", "evaluation_note", "returns", "reworks", "extensions", "extension_days"]
+case_pages = ModelPages(
+    Case, filterset_class=filters.CaseFilterSet, form_class=forms.CaseForm, prefix="cases/",
+    actions=("list", "detail", "add", "edit", "history"),
+    list_columns=["number", "reported_at", "category", "urgency", "grid", "department", "state", "overdue"],
+    detail_fields=CASE_DETAIL, select_related=["category", "grid", "department"], default_sort="-reported_at",
+    attachments=True,
+    api=Api("cases", fields=(*forms.CASE_FIELDS, *[f for f in CASE_DETAIL if f not in forms.CASE_FIELDS]),
+            read_only_fields=tuple(f for f in CASE_DETAIL if f not in forms.CASE_FIELDS),
+            select_related=("category", "grid", "department", "duplicate_of", "handled_by")),
+    menu=Menu(MODULE, "随手拍案件", order=110),
+)
+open311_key_pages = ModelPages(
+    Open311Key, filterset_class=filters.Open311KeyFilterSet, form_class=forms.Open311KeyForm, prefix="open311-keys/",
+    actions=("list", "detail", "edit", "history"),
+    list_columns=["name", "prefix", "is_active", "issued_by", "last_used_at"],
+    detail_fields=["name", "prefix", "is_active", "issued_by", "last_used_at", "created_at"],
+    menu=Menu(MODULE, "Open311 接口密钥", order=140, park_wide=True),
 )

@@ -8,11 +8,12 @@ from openpark.enterprises.models import Enterprise
 from django.db.models import OuterRef, Subquery
 
 from .choices import (
-    ActivityKind, EntryKind, Facility, JobType, OrganisationKind, RedemptionState, StationKind, StationTier,
+    ActivityKind, CaseChannel, CaseIcon, CaseStage, CaseState, DepartmentKind, EntryKind, Facility, JobType,
+    OrganisationKind, RedemptionState, Resolution, StationKind, StationTier, Urgency,
 )
 from .models import (
-    Activity, LedgerEntry, Organisation, Participation, Redemption, Reward, Station, StationInspection, VolunteerTeam,
-    Worker, failing, normalise_phone, with_facility,
+    Activity, Case, CaseCategory, CaseTimeLimit, Department, LedgerEntry, Open311Key, Organisation, Participation,
+    Redemption, Reward, Station, StationInspection, VolunteerTeam, Worker, failing, normalise_phone, with_facility,
 )
 from .standards import FAILED, PASSED
 
@@ -162,4 +163,74 @@ class RedemptionFilterSet(SearchFilterSet):
 
     class Meta:
         model = Redemption
+        fields = []
+
+
+# 随手拍 and grid cases --------------------------------------------------------------------------
+
+class DepartmentFilterSet(SearchFilterSet):
+    search_fields = ("name", "note")
+    kind = django_filters.ChoiceFilter(choices=DepartmentKind.choices, label="类型")
+    is_active = django_filters.BooleanFilter(label="在用")
+
+    class Meta:
+        model = Department
+        fields = []
+
+
+class CaseCategoryFilterSet(SearchFilterSet):
+    search_fields = ("name", "code", "group", "keywords")
+    icon = django_filters.ChoiceFilter(choices=CaseIcon.choices, label="图标")
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="默认处置部门")
+    anonymous_allowed = django_filters.BooleanFilter(label="允许匿名上报")
+    is_active = django_filters.BooleanFilter(label="在用")
+
+    class Meta:
+        model = CaseCategory
+        fields = []
+
+
+class CaseTimeLimitFilterSet(SearchFilterSet):
+    search_fields = ("category__name",)
+    category = django_filters.ModelChoiceFilter(queryset=CaseCategory.objects.all(), label="问题类别")
+    stage = django_filters.ChoiceFilter(choices=CaseStage.choices, label="环节")
+    urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label="紧急程度")
+
+    class Meta:
+        model = CaseTimeLimit
+        fields = []
+
+
+class CaseFilterSet(SearchFilterSet):
+    search_fields = ("number", "description", "address")
+    state = django_filters.MultipleChoiceFilter(choices=CaseState.choices, label="状态")
+    category = django_filters.ModelChoiceFilter(queryset=CaseCategory.objects.all(), label="问题类别")
+    urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label="紧急程度")
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="处置部门")
+    grid = django_filters.ModelChoiceFilter(queryset=Grid.objects.all(), label="所在网格")
+    channel = django_filters.ChoiceFilter(choices=CaseChannel.choices, label="来源渠道")
+    resolution = django_filters.ChoiceFilter(choices=Resolution.choices, label="结案结果")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期")
+    reported_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte", label="上报日期从",
+                                              widget=DATE_INPUT)
+    reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte", label="上报日期至",
+                                            widget=DATE_INPUT)
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        rule = Case.overdue_q()
+        return queryset.filter(rule) if value else queryset.exclude(rule)
+
+
+class Open311KeyFilterSet(SearchFilterSet):
+    search_fields = ("name", "prefix")
+    is_active = django_filters.BooleanFilter(label="启用")
+
+    class Meta:
+        model = Open311Key
         fields = []

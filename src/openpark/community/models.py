@@ -26,7 +26,11 @@ from openpark.core.states import StateMachine, Transition
 from openpark.enterprises.models import Enterprise
 
 from . import standards
-from .choices import ActivityKind, EntryKind, JobType, OrganisationKind, RedemptionState, StationKind, StationTier
+from . import cases
+from .choices import (
+    ActivityKind, CaseChannel, CaseIcon, CaseStage, CaseState, DepartmentKind, EntryKind, JobType, LocationSource,
+    OrganisationKind, RedemptionState, Resolution, Satisfaction, StationKind, StationTier, Urgency,
+)
 
 VIEW_IDENTITY = "community.view_worker_identity"
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -637,3 +641,395 @@ class Redemption(DomainModel):
 
     def delete(self, *args, **kwargs):
         raise FrozenRecordError(REDEMPTION_KEPT)
+
+
+
+# 随手拍 and grid cases -------------------------------------------------------------------------
+
+class Department(DomainModel):
+    """A body cases are dispatched to (处置部门): an office of the committee or the territorial
+    government (属地) that owns what has no other owner. Its handlers are the accounts bound to it
+    (`DepartmentBinding`): they see and work the cases dispatched to it."""
+
+    scope_department_field = "pk"
+
+    name = models.CharField(_("部门名称"), max_length=100, unique=True, error_messages={"unique": _("已有同名部门。")})
+    kind = models.CharField(_("类型"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.FUNCTIONAL)
+    phone = models.CharField(_("值班电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("在用"), default=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("处置部门")
+        verbose_name_plural = _("处置部门")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DepartmentBinding(ChangeLoggedModel):
+    """A handler works the cases of the departments bound to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="department_bindings",
+                             verbose_name=_("用户"))
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="user_bindings",
+                                   verbose_name=_("处置部门"))
+
+    class Meta:
+        verbose_name = _("处置部门绑定")
+        verbose_name_plural = _("处置部门绑定")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department"], name="unique_department_binding",
+                                    violation_error_message="该用户已绑定此部门。"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.department}"
+
+
+CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+
+
+class CaseCategory(DomainModel):
+    """A kind of problem people report (问题类别): the department it goes to, the points a true report
+    earns, whether it may be reported without an account, and the icon it is picked by. Its code is
+    the Open311 service_code."""
+
+    code = models.CharField(_("类别编码"), max_length=32, unique=True, error_messages={"unique": _("已有该编码的类别。")},
+                            help_text=_("小写字母、数字、下划线或连字符，如 litter；Open311 的 service_code。"))
+    name = models.CharField(_("类别名称"), max_length=50, unique=True, error_messages={"unique": _("已有同名类别。")})
+    group = models.CharField(_("大类"), max_length=50, blank=True, help_text=_("如 市容环境、公共设施、安全隐患。"))
+    icon = models.CharField(_("图标"), max_length=20, choices=CaseIcon.choices, default=CaseIcon.OTHER)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="categories", verbose_name=_("默认处置部门"))
+    urgency = models.CharField(_("默认紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    points = models.PositiveIntegerField(_("核实属实积分"), default=0, validators=[MaxValueValidator(1000)])
+    anonymous_allowed = models.BooleanField(_("允许匿名上报"), default=False,
+                                            help_text=_("允许不登录的群众上报此类问题。"))
+    is_active = models.BooleanField(_("在用"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    keywords = models.CharField(_("关键词"), max_length=200, blank=True, help_text=_("以逗号分隔，Open311 的 keywords。"))
+
+    class Meta:
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.code = (self.code or "").strip().lower()
+        if self.code and not CODE.fullmatch(self.code):
+            raise ValidationError({"code": "类别编码只能用小写字母、数字、下划线和连字符，以字母或数字开头，不超过 32 位。"})
+
+
+class CaseTimeLimit(DomainModel):
+    """A time limit of one stage of the cases of one urgency: a category's own, or the park's for
+    every category (no category). Where none is set, the defaults of `cases.DEFAULT_LIMITS` apply."""
+
+    category = models.ForeignKey(CaseCategory, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="time_limits", verbose_name=_("问题类别"),
+                                 help_text=_("不填为全园区各类别通用。"))
+    stage = models.CharField(_("环节"), max_length=20, choices=CaseStage.choices)
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices)
+    amount = models.PositiveIntegerField(_("时限"), validators=[MinValueValidator(1), MaxValueValidator(100000)])
+    unit = models.CharField(_("单位"), max_length=20, choices=[
+        (cases.WORKING_MINUTES, _("分钟（工作时间）")), (cases.NATURAL_MINUTES, _("分钟（自然时间）")),
+        (cases.WORKING_DAYS, _("工作日"))])
+
+    class Meta:
+        verbose_name = _("处置时限")
+        verbose_name_plural = _("处置时限")
+        ordering = ["category", "stage", "urgency"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "stage", "urgency"], condition=Q(is_deleted=False),
+                                    name="unique_case_time_limit",
+                                    violation_error_message="该类别的这一环节和紧急程度已设时限。"),
+            models.UniqueConstraint(fields=["stage", "urgency"], condition=Q(category__isnull=True, is_deleted=False),
+                                    name="unique_park_case_time_limit",
+                                    violation_error_message="全园区这一环节和紧急程度已设时限。"),
+        ]
+
+    def __str__(self):
+        scope = self.category.name if self.category_id else "全园区"
+        return f"{scope} · {self.get_stage_display()} · {self.get_urgency_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.unit == cases.WORKING_DAYS and self.amount and self.amount > 365:
+            raise ValidationError({"amount": "以工作日计的时限不能超过 365 个工作日。"})
+
+
+CASE_STEPS = {
+    "verify": ("verify_case", "核实随手拍案件"), "register": ("register_case", "立案随手拍案件"),
+    "dispatch": ("dispatch_case", "派遣随手拍案件"), "handle": ("handle_case", "处置随手拍案件"),
+    "recheck": ("recheck_case", "核查随手拍案件"), "close": ("close_case", "结案随手拍案件"),
+    "report": ("report_case", "上报、撤回和评价本人的随手拍"),
+}
+REPORT_OWN = "community.report_case"
+CASE_SERVICES = "openpark.community.casework"
+CASE_FORMS = "openpark.community.forms"
+STAGE_LIMIT = f"{CASE_SERVICES}.stage_deadline"
+
+
+def _case_step(name, label, sources, target, step, **options) -> Transition:
+    return Transition(name, label, tuple(sources), target, f"community.{CASE_STEPS[step][0]}", **options)
+
+
+def is_reporter(case, user) -> bool:
+    return bool(user is not None and user.pk and case.reporter_id == user.pk)
+
+
+def _pending_extension(case) -> str:
+    return "" if case.extension_days else "没有待审批的延期申请。"
+
+
+def _no_pending_extension(case) -> str:
+    return "已有待审批的延期申请。" if case.extension_days else ""
+
+
+class CaseMachine(StateMachine):
+    """The case's steps. 撤回 and 评价 are the reporter's own; 核查 is made by someone other than
+    whoever handled the case (反馈)."""
+
+    OWN = frozenset({"withdraw", "evaluate"})
+    RECHECK = frozenset({"recheck_pass", "recheck_fail"})
+
+    def refusal_for(self, obj, name, user) -> str:
+        if user is None:  # the system, or a reporter proven by the case's tracking key
+            return ""
+        if name in self.OWN and not is_reporter(obj, user):
+            return "只有上报人本人可以撤回或评价。"
+        if name in self.RECHECK and obj.handled_by_id and obj.handled_by_id == user.pk:
+            return "核查须由处置人以外的人员进行。"
+        return ""
+
+    def available(self, obj, user):
+        return [t for t in super().available(obj, user) if not self.refusal_for(obj, t.name, user)]
+
+    def check(self, obj, name, user, note="", evidence=None):
+        transition = super().check(obj, name, user, note, evidence)
+        refusal = self.refusal_for(obj, name, user)
+        if refusal:
+            raise PermissionDenied(refusal)
+        return transition
+
+
+C = CaseState
+CASE_MACHINE = CaseMachine("state", dict(CaseState.choices), (
+    _case_step("verify", "核实属实", (C.REPORTED,), C.VERIFIED, "verify", awaited=True, deadline_for=STAGE_LIMIT,
+               perform=f"{CASE_SERVICES}.verify", done="已核实属实，积分已发放"),
+    _case_step("reject", "不属实", (C.REPORTED,), C.INVALID, "verify", needs_note=True, turns_back=True,
+               done="已核实不属实，不予立案"),
+    _case_step("mark_duplicate", "重复上报", (C.REPORTED, C.VERIFIED, C.REGISTERED), C.DUPLICATE, "verify",
+               form=f"{CASE_FORMS}.DuplicateForm", perform=f"{CASE_SERVICES}.mark_duplicate", turns_back=True,
+               done="已标记为重复上报"),
+    _case_step("register", "立案", (C.VERIFIED,), C.REGISTERED, "register", awaited=True, deadline_for=STAGE_LIMIT),
+    _case_step("dispatch", "派遣", (C.REGISTERED,), C.DISPATCHED, "dispatch", awaited=True, deadline_for=STAGE_LIMIT,
+               form=f"{CASE_FORMS}.DispatchForm", perform=f"{CASE_SERVICES}.dispatch"),
+    _case_step("accept", "签收", (C.DISPATCHED,), C.HANDLING, "handle", awaited=True, deadline_for=STAGE_LIMIT,
+               done="已签收，开始处置"),
+    _case_step("send_back", "退回", (C.DISPATCHED, C.HANDLING), C.REGISTERED, "handle", needs_note=True,
+               deadline_for=STAGE_LIMIT, perform=f"{CASE_SERVICES}.send_back", done="已退回，待重新派遣"),
+    _case_step("request_extension", "申请延期", (C.HANDLING,), C.HANDLING, "handle", needs_note=True,
+               form=f"{CASE_FORMS}.ExtensionForm", perform=f"{CASE_SERVICES}.request_extension",
+               condition=f"{__name__}._no_pending_extension", done="已申请延期，待审批"),
+    _case_step("approve_extension", "批准延期", (C.HANDLING,), C.HANDLING, "dispatch", awaited=True,
+               condition=f"{__name__}._pending_extension", perform=f"{CASE_SERVICES}.approve_extension",
+               done="已批准延期"),
+    _case_step("refuse_extension", "不批准延期", (C.HANDLING,), C.HANDLING, "dispatch", needs_note=True,
+               condition=f"{__name__}._pending_extension", perform=f"{CASE_SERVICES}.refuse_extension",
+               done="已不批准延期"),
+    _case_step("reply", "反馈处置结果", (C.HANDLING,), C.REPLIED, "handle", needs_note=True, needs_evidence=True,
+               deadline_for=STAGE_LIMIT, perform=f"{CASE_SERVICES}.reply", done="已反馈，待核查"),
+    _case_step("recheck_pass", "核查通过", (C.REPLIED,), C.CHECKED, "recheck", awaited=True, deadline_for=STAGE_LIMIT,
+               done="核查通过，待结案"),
+    _case_step("recheck_fail", "核查未通过（返工）", (C.REPLIED,), C.HANDLING, "recheck", needs_note=True,
+               deadline_for=STAGE_LIMIT, perform=f"{CASE_SERVICES}.rework", turns_back=True, done="已退回返工"),
+    _case_step("park", "挂账", (C.DISPATCHED, C.HANDLING), C.PARKED, "dispatch", needs_note=True,
+               done="已挂账"),
+    _case_step("unpark", "恢复办理", (C.PARKED,), C.HANDLING, "dispatch", deadline_for=STAGE_LIMIT,
+               done="已恢复办理"),
+    _case_step("close", "结案", (C.CHECKED, C.PARKED), C.CLOSED, "close", awaited=True,
+               form=f"{CASE_FORMS}.CloseForm", perform=f"{CASE_SERVICES}.close", done="已结案"),
+    _case_step("evaluate", "评价", (C.CLOSED,), C.EVALUATED, "report", form=f"{CASE_FORMS}.EvaluateForm",
+               perform=f"{CASE_SERVICES}.evaluate", done="已评价，谢谢"),
+    _case_step("withdraw", "撤回", tuple(cases.WITHDRAWABLE_STATES), C.WITHDRAWN, "report", turns_back=True,
+               done="已撤回"),
+), records={"submit": "上报"})
+
+
+class Case(DomainModel):
+    """A problem reported by a rider, a resident or a grid worker (随手拍), and its way through the
+    grid workflow until it is closed, fixed or not, and evaluated. Grid workers see the cases of
+    their grids, a department's handlers those dispatched to it; reporters follow their own on
+    their own page (or, without an account, by the case's tracking key)."""
+
+    scope_grid_field = "grid"
+    scope_department_field = "department"
+    sensitive_fields = {"reporter_name": "community.view_reporter_identity",
+                        "reporter_phone": "community.view_reporter_identity",
+                        "reporter_email": "community.view_reporter_identity"}
+    change_log_exclude = frozenset({"updated_at", "track_digest"})
+    clean_links = ("category",)
+    frozen_when = Q(state__in=[*cases.DONE_STATES, *cases.ENDED_STATES])
+    frozen_message = "已结案、已撤回或不予立案的案件不能{action}。"
+
+    number = models.CharField(_("案件编号"), max_length=20, unique=True, editable=False)
+    category = models.ForeignKey(CaseCategory, on_delete=models.PROTECT, related_name="cases",
+                                 verbose_name=_("问题类别"))
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    description = models.TextField(_("问题描述"), max_length=1000, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_source = models.CharField(_("位置来源"), max_length=10, choices=LocationSource.choices, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    grid = models.ForeignKey("core.Grid", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases",
+                             verbose_name=_("所在网格"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="cases", verbose_name=_("处置部门"))
+    channel = models.CharField(_("来源渠道"), max_length=10, choices=CaseChannel.choices, default=CaseChannel.PHONE)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="reported_cases", verbose_name=_("上报账号"))
+    reporter_worker = models.ForeignKey(Worker, on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="reported_cases", verbose_name=_("上报人员"))
+    reporter_name = models.CharField(_("上报人姓名"), max_length=50, blank=True)
+    reporter_phone = EncryptedCharField(_("上报人电话"), max_length=20, blank=True)
+    reporter_email = models.EmailField(_("上报人邮箱"), blank=True)
+    anonymous = models.BooleanField(_("匿名上报"), default=False)
+    reported_at = models.DateTimeField(_("上报时间"), default=timezone.now, editable=False)
+    state = models.CharField(_("状态"), max_length=20, choices=CaseState.choices, default=CaseState.REPORTED,
+                             editable=False)
+    duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="duplicates", verbose_name=_("重复于"), editable=False)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="handled_cases", verbose_name=_("处置人"), editable=False)
+    resolution = models.CharField(_("结案结果"), max_length=10, choices=Resolution.choices, blank=True, editable=False)
+    resolution_note = models.CharField(_("结案说明"), max_length=500, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True, editable=False)
+    satisfaction = models.CharField(_("评价"), max_length=15, choices=Satisfaction.choices, blank=True, editable=False)
+    evaluation_note = models.CharField(_("评价说明"), max_length=500, blank=True, editable=False)
+    returns = models.PositiveSmallIntegerField(_("退回次数"), default=0, editable=False)
+    reworks = models.PositiveSmallIntegerField(_("返工次数"), default=0, editable=False)
+    extensions = models.PositiveSmallIntegerField(_("延期次数"), default=0, editable=False)
+    extension_days = models.PositiveSmallIntegerField(_("申请延期（工作日）"), default=0, editable=False)
+    # The key an account-less reporter follows the case by (kept as a digest), the Open311 token a
+    # client asked for, the client that filed it, and the one-time key of the phone form.
+    track_digest = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    open311_token = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    open311_client = models.ForeignKey("Open311Key", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="cases", verbose_name=_("接口客户端"), editable=False)
+    request_key = models.CharField(max_length=40, blank=True, editable=False)
+
+    machine = CASE_MACHINE
+
+    class Meta:
+        verbose_name = _("随手拍案件")
+        verbose_name_plural = _("随手拍案件")
+        ordering = ["-reported_at", "-pk"]
+        permissions = [*sorted({(code, label) for code, label in CASE_STEPS.values()}),
+                       ("view_reporter_identity", _("查看随手拍上报人姓名和联系方式"))]
+        indexes = [models.Index(fields=["state", "reported_at"]), models.Index(fields=["category", "reported_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["reporter", "request_key"], condition=~Q(request_key=""),
+                                    name="unique_case_request",
+                                    violation_error_message="这次上报已提交过，未重复上报。"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.category.name}" if self.category_id else self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in cases.OPEN_STATES
+
+    # Overdue: a stage's time limit passed while the case still waits in it (a parked case has no
+    # running limit). The one rule, as a filter (queues, statistics, the 逾期 filter) and on a row.
+    @staticmethod
+    def overdue_q(today=None) -> Q:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import CharField, Exists, OuterRef
+        from django.db.models.functions import Cast
+
+        from openpark.core.deadlines import overdue_q as deadline_overdue_q
+        from openpark.core.models import Deadline
+
+        return Q(state__in=list(cases.STAGE_OF_STATE)) & Q(Exists(Deadline.objects.filter(
+            deadline_overdue_q(today) if today else deadline_overdue_q(), content_type=ContentType.objects.get_for_model(Case),
+            object_id=Cast(OuterRef("pk"), CharField()))))
+
+    @property
+    def overdue(self) -> bool:
+        known = self.__dict__.get("overdue_now")  # as a list page found it for its rows, by this rule
+        if known is not None:
+            return known
+        return self.pk is not None and type(self).all_objects.filter(pk=self.pk).filter(self.overdue_q()).exists()
+
+    overdue.fget.short_description = _("逾期")
+
+    def told_of_steps(self) -> list:
+        """The reporter hears of each step on their case, on their own account."""
+        return [self.reporter] if self.reporter_id and self.reporter.is_active else []
+
+    @property
+    def told_url(self) -> str:
+        return reverse("community:my_case", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        self.description = (self.description or "").strip()
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = "经度和纬度须同时填写。"
+        elif self.latitude is not None:
+            try:
+                geo.check_position([self.longitude, self.latitude])
+            except ValueError as exc:
+                errors["longitude"] = str(exc)
+        if self.latitude is None and not (self.address or "").strip():
+            errors["address"] = "请在地图上选点、允许手机定位或填写地址。"
+        if self.category_id and self.pk is None and not self.category.is_active:
+            errors["category"] = "该问题类别已停用。"
+        if errors:
+            raise ValidationError(errors)
+
+    def refuse_if_frozen(self, action: str) -> None:
+        """A closed case takes one more step, its reporter's evaluation; nothing else changes it."""
+        if getattr(self, "_state_transition", None) == "evaluate":
+            return
+        super().refuse_if_frozen(action)
+
+    def save(self, *args, **kwargs):
+        self.machine.guard(self)
+        if self.pk is None and not self.number:
+            from . import casework
+
+            casework.save_new(self, lambda: super(Case, self).save(*args, **kwargs))
+            return
+        super().save(*args, **kwargs)
+
+
+class Open311Key(DomainModel):
+    """A key an Open311 client files cases with (api_key). Only its digest is kept; the key is shown
+    once, when it is issued."""
+
+    name = models.CharField(_("客户端名称"), max_length=100)
+    prefix = models.CharField(_("密钥前缀"), max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("签发人"), editable=False)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+
+    change_log_exclude = frozenset({"updated_at", "digest", "last_used_at"})
+
+    class Meta:
+        verbose_name = _("Open311 接口密钥")
+        verbose_name_plural = _("Open311 接口密钥")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name}（{self.prefix}…）"

@@ -2,7 +2,7 @@ from django.urls import path
 
 from openpark.core.registry import page_urls
 
-from . import views
+from . import report_views, views
 
 app_name = "community"
 
@@ -19,5 +19,6 @@ urlpatterns = [
     path("reports/", views.activity_report, name="reports"),
     path("reports/party.xlsx", views.roster_export, {"kind": "party"}, name="party_roster"),
     path("reports/union.xlsx", views.roster_export, {"kind": "union"}, name="union_roster"),
+    path("me/cases/<int:pk>/", report_views.my_case, name="my_case"),
     *page_urls("community"),
 ]

@@ -100,6 +100,22 @@ def normalise_polygon(value) -> dict:
     raise ValueError("边界必须是 Polygon 或 MultiPolygon 类型的 GeoJSON。")
 
 
+def contains(geometry: dict | None, lon: float, lat: float) -> bool:
+    """Whether the point lies inside a Polygon or MultiPolygon (holes excluded), by ray casting."""
+    if not geometry:
+        return False
+    polygons = geometry["coordinates"] if geometry.get("type") == "MultiPolygon" else [geometry.get("coordinates")]
+    return any(polygon and _in_ring(polygon[0], lon, lat) and not any(_in_ring(hole, lon, lat) for hole in polygon[1:])
+               for polygon in polygons)
+
+
+def _in_ring(ring, x: float, y: float) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
 
 def normalise_geometry(value) -> dict:
     """A Point, Polygon or MultiPolygon geometry (see normalise_polygon for what is accepted)."""

@@ -69,6 +69,15 @@ STEWARD_RECORDS = tuple(f"environment.{name}" for name in (
     "hazardouswastemanifest", "emergencyplan",
 ))
 
+# The 随手拍 workflow: the grid centre (党建社区) verifies, registers, dispatches, approves
+# extensions, parks and closes; a department accepts, handles, replies or returns; a grid worker
+# re-checks on site; a reporter withdraws and evaluates their own.
+CASE_CENTRE_STEPS = ("verify", "reject", "mark_duplicate", "register", "dispatch", "approve_extension",
+                     "refuse_extension", "park", "unpark", "recheck_pass", "recheck_fail", "close")
+CASE_HANDLER_STEPS = ("accept", "send_back", "request_extension", "reply")
+CASE_RECHECK_STEPS = ("recheck_pass", "recheck_fail")
+CASE_REPORTER_STEPS = ("withdraw", "evaluate")
+
 ROLES: tuple[Role, ...] = (
     Role(
         "leader", "园区领导", "驾驶舱：全年指标与目标对比、地图、年度报告", True,
@@ -104,13 +113,21 @@ ROLES: tuple[Role, ...] = (
     ),
     Role(
         "community", "党建社区", "组织、党员、驿站、志愿队伍、活动、积分、随手拍", True,
-        {**_all(VIEW, "enterprises", "cockpit"), "community": EDIT, "core.grid": EDIT, **_chains(NONE)},
-        extra=("community.view_worker_identity",),
+        {**_all(VIEW, "enterprises", "cockpit"), "community": EDIT, "core.grid": EDIT, **_chains(NONE),
+         "community.case": (*MODEL_ACTIONS, *CASE_CENTRE_STEPS), "community.open311key": NONE,
+         "community.departmentbinding": VIEW},
+        extra=("community.view_worker_identity", "community.view_reporter_identity"),
     ),
     Role(
         "grid", "网格员", "随手拍上报问题，查看和兑换积分", False,
-        {"community": VIEW, "core.grid": VIEW},
+        {"community": VIEW, "core.grid": VIEW, "community.case": ("view", *CASE_REPORTER_STEPS, *CASE_RECHECK_STEPS),
+         "community.open311key": NONE},
         extra=("community.view_own_points", "community.redeem_own_points", "community.sign_up_own"),
+    ),
+    Role(
+        # A department cases are dispatched to (城管, 环保, 建设, 属地…): sees and works its own cases.
+        "department", "处置部门", "签收、处置和反馈派遣来的随手拍案件", False,
+        {"community.case": ("view", *CASE_HANDLER_STEPS), "community.casecategory": VIEW, "community.department": VIEW},
     ),
     Role(
         "enterprise", "企业用户", "查看和确认本企业数据，下载本企业评价报告", False,
@@ -132,6 +149,7 @@ ROLES: tuple[Role, ...] = (
             "core.calendarday": EDIT, "core.calendaryear": EDIT,
             "enterprises.enterprise": VIEW,
             "core.gridbinding": EDIT, "auth.group": VIEW, "core.rolegrant": VIEW,
+            "community.departmentbinding": EDIT, "community.department": VIEW, "community.open311key": EDIT,
         },
         extra=("core.add_rolegrant", "core.approve_rolegrant", "core.view_user_phone"),
         administrative=True,

@@ -1,0 +1,123 @@
+"""The 随手拍 case's life cycle: who may make each step, what each step records, points once."""
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from openpark.community.choices import CaseState as S
+from openpark.community.models import Case, LedgerEntry
+from openpark.core.states import TransitionError
+
+pytestmark = pytest.mark.django_db
+
+
+def step(case, name, user, note="", **fields):
+    case.machine.apply(case, name, user, note, **fields) if not fields else None
+    if fields:
+        from django.utils.module_loading import import_string
+
+        transition = case.machine.transitions[name]
+        import_string(transition.perform)(case, name, user, note, **fields)
+    case.refresh_from_db()
+    return case
+
+
+def photo_of(case, user):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from openpark.core.attachments import attach
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buffer, "JPEG")
+    return attach(case, SimpleUploadedFile("after.jpg", buffer.getvalue(), "image/jpeg"), user, purpose="处置后")
+
+
+def test_a_filed_case_is_numbered_placed_in_its_grid_and_recorded(new_case, case_grid, worker):
+    assert new_case.number.startswith("SSP") and len(new_case.number) == 15
+    assert new_case.grid == case_grid
+    assert new_case.reporter_worker == worker and new_case.reporter_name == worker.name
+    assert new_case.state == S.REPORTED
+    assert [c.transition for c in new_case.machine.history(new_case)] == ["submit"]
+
+
+def test_the_full_way_from_report_to_evaluation(new_case, centre, handler, make_user, rider, department):
+    from openpark.community import casework
+
+    casework.verify(new_case, "verify", centre, "")
+    step(new_case, "register", centre)
+    casework.dispatch(new_case, "dispatch", centre, "", department=department)
+    new_case.refresh_from_db()
+    assert new_case.state == S.DISPATCHED and new_case.department == department
+    step(new_case, "accept", handler)
+    casework.reply(new_case, "reply", handler, "已清理", evidence=[photo_of(new_case, handler)])
+    new_case.refresh_from_db()
+    assert new_case.state == S.REPLIED and new_case.handled_by == handler
+    with pytest.raises(PermissionDenied):
+        new_case.machine.check(new_case, "recheck_pass", handler)
+    step(new_case, "recheck_pass", centre)
+    casework.close(new_case, "close", centre, "", resolution="fixed")
+    new_case.refresh_from_db()
+    assert new_case.state == S.CLOSED and new_case.resolution == "fixed" and new_case.closed_at
+    casework.evaluate(new_case, "evaluate", rider, "很快", satisfaction="satisfied")
+    new_case.refresh_from_db()
+    assert new_case.state == S.EVALUATED
+
+
+def test_a_verified_report_earns_the_points_once(new_case, centre, worker):
+    from openpark.community import casework
+
+    casework.verify(new_case, "verify", centre, "")
+    casework.grant_points(new_case)
+    assert list(LedgerEntry.objects.filter(worker=worker).values_list("points", "source")) == [
+        (5, f"case:{new_case.pk}")]
+    worker.refresh_from_db()
+    assert worker.points == 5
+
+
+def test_a_false_report_earns_nothing(new_case, centre, worker):
+    step(new_case, "reject", centre, "现场无此问题")
+    assert new_case.state == S.INVALID
+    assert not LedgerEntry.objects.filter(worker=worker).exists()
+
+
+def test_only_the_reporter_withdraws_and_only_before_dispatch(new_case, centre, rider, make_user, department):
+    from openpark.community import casework
+
+    other = make_user("grid")
+    with pytest.raises(PermissionDenied):
+        new_case.machine.check(new_case, "withdraw", other)
+    casework.verify(new_case, "verify", centre, "")
+    step(new_case, "register", centre)
+    casework.dispatch(new_case, "dispatch", centre, "", department=department)
+    new_case.refresh_from_db()
+    with pytest.raises(TransitionError):
+        new_case.machine.check(new_case, "withdraw", rider)
+
+
+def test_a_department_returns_a_case_to_dispatch_with_its_reason(new_case, centre, handler, department):
+    from openpark.community import casework
+
+    casework.verify(new_case, "verify", centre, "")
+    step(new_case, "register", centre)
+    casework.dispatch(new_case, "dispatch", centre, "", department=department)
+    new_case.refresh_from_db()
+    with pytest.raises(TransitionError):
+        new_case.machine.check(new_case, "send_back", handler, "")
+    casework.send_back(new_case, "send_back", handler, "不属本部门职责")
+    new_case.refresh_from_db()
+    assert new_case.state == S.REGISTERED and new_case.department is None and new_case.returns == 1
+
+
+def test_the_handler_cannot_verify_and_the_rider_cannot_dispatch(new_case, handler, rider):
+    with pytest.raises(PermissionDenied):
+        new_case.machine.check(new_case, "verify", handler)
+    with pytest.raises(PermissionDenied):
+        new_case.machine.check(new_case, "dispatch", rider)
+
+
+def test_the_state_changes_only_by_a_step(new_case):
+    new_case.state = S.CLOSED
+    with pytest.raises(TransitionError):
+        new_case.save()
+    assert Case.objects.get(pk=new_case.pk).state == S.REPORTED
