@@ -10,7 +10,7 @@ are run through the pure ledger, worker by worker in date order, before any entr
 """
 import random
 from collections import defaultdict
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -72,6 +72,7 @@ STREETS = ("园区路", "新港大道", "城南大道", "江平路", "澄江路"
 def load(out) -> None:
     if Organisation.all_objects.exists():
         out.write(f"新就业群体：已有组织 {Organisation.all_objects.count()} 个，未重复生成。")
+        load_cases(out)
         return
     rng = random.Random(SEED)
     today = timezone.localdate()
@@ -94,6 +95,7 @@ def load(out) -> None:
               f"（党员 {sum(w.party_member for w in workers)} 名），站点 {len(stations)} 个（检查 {len(inspections)} 次），志愿队伍 {len(teams)} 支"
               f"（队员 {members} 人次），活动 {len(activities)} 场（报名 {len(participations)} 人次），"
               f"积分流水 {len(entries)} 条，兑换 {len(redemptions)} 次。")
+    load_cases(out)
 
 
 def _save(model, instances: list) -> list:
@@ -330,3 +332,485 @@ def link_demo_rider(user) -> None:
     if rider is not None and not Worker.objects.filter(user=user).exists():
         rider.user = user
         rider.save()
+
+
+# 随手拍 cases -------------------------------------------------------------------------------------
+# The departments cases go to, the categories riders pick from, a few time limits of the park's own,
+# and a year of cases up to today, each with its whole history: every step as the workflow makes it
+# (`Case.machine`), the deadlines its stages started, and the points its reporter earned when it was
+# found true. A case's plan is drawn first (how it should end, with the detours of real work:
+# 退回, 延期, 返工, 挂账), then its steps are timed from the moment it was reported; steps that would
+# come after now have not happened yet, so the year's last cases are still open at every stage.
+# Everything is written in bulk: the cases, their state changes, their deadlines, their change
+# records, and their points through the ledger's bulk path.
+
+CASE_SEED = SEED + 2
+CASE_COUNT = 960
+DEMO_CENTRE, DEMO_HANDLER = "demo_community", "demo_department"  # the demo accounts of those roles
+WORK_PERIODS = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))
+DEPARTMENTS = (
+    # name, kind, duty phone, what it owns
+    ("城市管理办公室", "functional", "0523-84110001", "市容环境、停车秩序、绿化"),
+    ("生态环境分局", "functional", "0523-84110002", "河道、油烟、噪声"),
+    ("建设交通局", "functional", "0523-84110003", "道路、井盖、路灯"),
+    ("市场监管分局", "functional", "0523-84110004", "户外广告、经营秩序"),
+    ("城南社区", "territorial", "0523-84110005", "属地：六圩港、道口网格"),
+    ("新港社区", "territorial", "0523-84110006", "属地：汽贸城网格"),
+)
+TERRITORY = {"CN-01": "城南社区", "CN-02": "城南社区", "CN-03": "城南社区", "CN-04": "城南社区",
+             "CN-05": "新港社区", "CN-06": "新港社区"}
+CATEGORIES = (
+    # code, name, group, icon, department (None: the grid's 属地), urgency, points, anonymous, keywords, weight
+    ("litter", "乱扔垃圾", "市容环境", "litter", "城市管理办公室", "normal", 3, True, "垃圾,暴露垃圾,垃圾桶满溢", 16),
+    ("road_damage", "道路破损", "公共设施", "road", "建设交通局", "normal", 5, True, "坑洼,路面塌陷,人行道破损", 10),
+    ("manhole", "井盖缺失", "公共设施", "manhole", "建设交通局", "urgent", 10, True, "井盖,窨井,雨水篦子", 5),
+    ("streetlight", "路灯不亮", "公共设施", "light", "建设交通局", "normal", 3, True, "路灯,照明", 8),
+    ("illegal_parking", "违章停车", "交通秩序", "parking", "城市管理办公室", "normal", 2, False,
+     "乱停车,占用盲道,非机动车", 14),
+    ("street_vending", "占道经营", "市容环境", "other", None, "normal", 3, False, "流动摊贩,出店经营", 9),
+    ("river_debris", "河道漂浮物", "生态环境", "water", "生态环境分局", "normal", 5, True, "河道,漂浮垃圾,水面", 6),
+    ("cooking_fumes", "油烟扰民", "生态环境", "smoke", "生态环境分局", "normal", 4, False, "油烟,餐饮", 6),
+    ("noise", "噪声扰民", "生态环境", "noise", "生态环境分局", "normal", 4, True, "噪声,夜间施工", 6),
+    ("fire_lane", "消防通道堵塞", "安全隐患", "safety", None, "normal", 8, False, "消防通道,堆物,占用", 6),
+    ("greenery", "绿化损毁", "市容环境", "green", "城市管理办公室", "normal", 3, True, "绿化带,树木,草坪", 5),
+    ("billboard", "违规广告牌", "市容环境", "sign", "市场监管分局", "normal", 4, False, "广告牌,招牌,横幅", 5),
+)
+CASE_TIME_LIMITS = (
+    # category code (None: the park's own), stage, urgency, amount, unit
+    ("manhole", "handle", "urgent", 120, "natural_minutes"),
+    ("manhole", "accept", "urgent", 15, "natural_minutes"),
+    ("river_debris", "handle", "normal", 3, "working_days"),
+    ("cooking_fumes", "handle", "normal", 5, "working_days"),
+    (None, "close", "normal", 2, "working_days"),
+)
+DESCRIPTIONS = {
+    "litter": ("路边垃圾堆放，无人清理", "垃圾桶满溢，周边散落垃圾", "绿化带里有建筑垃圾"),
+    "road_damage": ("路面有大坑，电动车容易摔倒", "人行道地砖松动翘起", "路面塌陷一处"),
+    "manhole": ("井盖缺失，路口有危险", "雨水篦子丢失", "井盖破裂下沉"),
+    "streetlight": ("一排路灯晚上不亮", "路灯忽明忽暗", "路灯杆倾斜"),
+    "illegal_parking": ("机动车占用非机动车道", "车辆占用盲道停放", "小区门口乱停车堵路"),
+    "street_vending": ("流动摊贩占道经营", "店家出店经营占用人行道", "早市摊位占用车道"),
+    "river_debris": ("河面漂浮大量垃圾", "河道里有死鱼和泡沫", "水面漂浮油污"),
+    "cooking_fumes": ("餐馆油烟直排，熏到居民", "烧烤店油烟很大", "油烟净化器没开"),
+    "noise": ("夜间施工噪声扰民", "商铺外放音响声音太大", "工地凌晨还在作业"),
+    "fire_lane": ("消防通道被电动车堵塞", "消防通道堆放杂物", "车辆长时间占用消防通道"),
+    "greenery": ("行道树被撞断", "草坪被车辆碾压", "绿化带被人挖走苗木"),
+    "billboard": ("违规设置大型广告牌", "广告横幅破损悬挂危险", "店招松动摇晃"),
+}
+REPLIES = {
+    "litter": "已安排保洁清运完毕", "road_damage": "已修补路面", "manhole": "已补装井盖",
+    "streetlight": "已更换灯具，恢复照明", "illegal_parking": "已劝离车辆并张贴告知单", "street_vending": "已劝导摊贩入场经营",
+    "river_debris": "已组织打捞清理", "cooking_fumes": "已责令安装并运行油烟净化设施", "noise": "已责令停止夜间施工",
+    "fire_lane": "已清理通道并告知物业加强管理", "greenery": "已补种苗木", "billboard": "已拆除违规广告牌",
+}
+REJECTIONS = ("现场核实无此问题", "照片与所报位置不符，现场无该问题", "问题已由产权单位自行处理，不予立案")
+RETURNS = ("不属于本部门职责，请改派", "位置描述不清，请核实后重新派遣", "属地问题，请派属地社区")
+EXTENSIONS = ("需协调产权单位，申请延期", "材料采购中，申请延期")
+PARKING_NOTES = ("涉及道路改造规划，暂缓处置，挂账", "产权不清，正在协调，挂账")
+NOT_FIXED = ("已纳入明年改造计划，暂无法解决", "产权单位不同意整改，已移交执法")
+SATISFACTIONS = (("satisfied", 70, ""), ("fair", 22, "处理有点慢"), ("dissatisfied", 8, "问题反复出现"))
+# How the plans are shared out among ordinary cases (the rest end 已结案 or 已评价, 已解决).
+PLANS = (("fixed", 738), ("not_fixed", 30), ("parked", 15), ("resumed", 20), ("invalid", 60),
+         ("duplicate", 50), ("withdrawn", 40), ("stuck", 47))
+STUCK_STATES = ("reported", "verified", "registered", "dispatched", "handling", "replied", "checked")
+# Minutes each step takes after the one before it (working time for the staff's steps on a case of
+# normal urgency, the clock for an urgent case and for the reporter's own steps).
+STEP_MINUTES = {
+    "verify": (5, 90), "reject": (10, 120), "mark_duplicate": (5, 90), "withdraw": (3, 60), "register": (5, 60),
+    "dispatch": (5, 60), "accept": (10, 150), "send_back": (30, 300), "request_extension": (120, 900),
+    "approve_extension": (30, 300), "refuse_extension": (30, 300), "reply": (120, 1500),
+    "recheck_pass": (20, 180), "recheck_fail": (20, 180), "park": (300, 2000), "unpark": (7200, 36000),
+    "close": (30, 600), "evaluate": (60, 2880),
+}
+REPORTERS_OWN = frozenset({"withdraw", "evaluate"})
+HANDLERS_OWN = frozenset({"accept", "send_back", "request_extension", "reply"})
+
+
+def load_cases(out) -> None:
+    from .models import Department
+
+    if Department.all_objects.exists():
+        out.write(f"随手拍：已有处置部门 {Department.all_objects.count()} 个，未重复生成。")
+        return
+    rng = random.Random(CASE_SEED)
+    departments = _departments()
+    categories = _case_categories(departments)
+    limits = _case_time_limits(categories)
+    grids = list(Grid.objects.exclude(boundary__isnull=True).order_by("code"))
+    if not grids:
+        out.write("随手拍：没有网格，未生成案件。")
+        return
+    made = _case_year(rng, timezone.now(), departments, categories, limits, grids)
+    counts = defaultdict(int)
+    for case in made.cases:
+        counts[case.state] += 1
+    from .choices import CaseState
+
+    states = "，".join(f"{label} {counts[value]}" for value, label in CaseState.choices if counts[value])
+    out.write(f"随手拍：处置部门 {len(departments)} 个，问题类别 {len(categories)} 个，处置时限 {len(limits)} 条；"
+              f"案件 {len(made.cases)} 件（{states}），状态记录 {made.changes} 条，办理时限 {made.deadlines} 条，"
+              f"核实积分 {made.grants} 笔。")
+
+
+def _departments() -> list:
+    from .models import Department
+
+    return _save(Department, [Department(name=name, kind=kind, phone=phone, note=note)
+                              for name, kind, phone, note in DEPARTMENTS])
+
+
+def _case_categories(departments) -> list:
+    from .models import CaseCategory
+
+    by_name = {department.name: department for department in departments}
+    return _save(CaseCategory, [
+        CaseCategory(code=code, name=name, group=group, icon=icon, department=by_name.get(department),
+                     urgency=urgency, points=points, anonymous_allowed=anonymous, order=10 * (n + 1),
+                     keywords=keywords, description=f"{name}（{group}）" + ("，属地处置" if department is None else ""))
+        for n, (code, name, group, icon, department, urgency, points, anonymous, keywords, _) in enumerate(CATEGORIES)])
+
+
+def _case_time_limits(categories) -> list:
+    from .models import CaseTimeLimit
+
+    by_code = {category.code: category for category in categories}
+    return _save(CaseTimeLimit, [
+        CaseTimeLimit(category=by_code.get(code), stage=stage, urgency=urgency, amount=amount, unit=unit)
+        for code, stage, urgency, amount, unit in CASE_TIME_LIMITS])
+
+
+class _Made:
+    def __init__(self, cases, changes, deadlines, grants):
+        self.cases, self.changes, self.deadlines, self.grants = cases, changes, deadlines, grants
+
+
+def _later(cal, start: datetime, minutes: float, working: bool) -> datetime:
+    """`minutes` after `start` (local, naive): on the clock, or counted in the working periods of
+    working days (a step begun out of hours starts with the next period)."""
+    if not working:
+        return start + timedelta(minutes=minutes)
+    moment, left = start, minutes
+    while True:
+        day = moment.date()
+        if cal.is_workday(day):
+            for begin, end in WORK_PERIODS:
+                opens, closes = datetime.combine(day, begin), datetime.combine(day, end)
+                moment = max(moment, opens)
+                if moment < closes:
+                    room = (closes - moment).total_seconds() / 60
+                    if left <= room:
+                        return moment + timedelta(minutes=left)
+                    left, moment = left - room, closes
+        moment = datetime.combine(day + timedelta(days=1), time())
+
+
+def _plan_steps(rng, plan: str, returned: bool, evaluates: bool) -> list[str]:
+    """The steps of a case's plan, in order, from 待核实 (the first, 上报, is not among them)."""
+    if plan == "invalid":
+        return ["reject"]
+    if plan in ("duplicate", "withdrawn"):
+        before = rng.choices(((), ("verify",), ("verify", "register")), (6, 3, 1))[0]
+        return [*before, "mark_duplicate" if plan == "duplicate" else "withdraw"]
+    steps = ["verify", "register", "dispatch"]
+    if returned:
+        steps += ["send_back", "dispatch"]
+    if plan in ("not_fixed", "parked"):
+        steps += ["accept", "park"] if rng.random() < 0.5 else ["park"]
+        return steps + ["close"] if plan == "not_fixed" else steps
+    steps.append("accept")
+    if plan == "resumed":
+        steps += ["park", "unpark"]
+    if rng.random() < 0.08:
+        steps += ["request_extension", "approve_extension" if rng.random() < 0.75 else "refuse_extension"]
+    steps.append("reply")
+    if rng.random() < 0.08:
+        steps += ["recheck_fail", "reply"]
+    steps += ["recheck_pass", "close"]
+    return steps + ["evaluate"] if evaluates else steps
+
+
+def _cut_at(steps: list[str], state: str) -> list[str]:
+    """The steps up to the first that leaves the case in `state` (none for 待核实)."""
+    from .models import CASE_MACHINE
+
+    if state == "reported":
+        return []
+    for n, name in enumerate(steps):
+        if CASE_MACHINE.transitions[name].target == state:
+            return steps[:n + 1]
+    return steps
+
+
+def _inside(rng, grid, near=None) -> tuple[Decimal, Decimal]:
+    """A point well inside the grid's boundary (near another point, for a repeated report)."""
+    ring = grid.boundary["coordinates"][0]
+    west, east = min(p[0] for p in ring), max(p[0] for p in ring)
+    south, north = min(p[1] for p in ring), max(p[1] for p in ring)
+    margin_lon, margin_lat = (east - west) * 0.05, (north - south) * 0.05
+    if near is None:
+        lon, lat = rng.uniform(west + margin_lon, east - margin_lon), rng.uniform(south + margin_lat, north - margin_lat)
+    else:
+        lon = min(max(float(near[0]) + rng.uniform(-0.0003, 0.0003), west + margin_lon), east - margin_lon)
+        lat = min(max(float(near[1]) + rng.uniform(-0.0003, 0.0003), south + margin_lat), north - margin_lat)
+    return Decimal(f"{lon:.6f}"), Decimal(f"{lat:.6f}")
+
+
+def _case_specs(rng, local_now, cal, categories, grids, workers, rider) -> list[dict]:
+    """What each case is to be: its plan, category, reporter, place and the moment it was reported;
+    the demo handler's department and the demo rider get cases of their own at several stages."""
+    by_code = {category.code: category for category in categories}
+    weights = [row[-1] for row in CATEGORIES]
+    start = date(local_now.year, 1, 1)
+    span = (local_now.date() - start).days
+    plans = [plan for plan, weight in PLANS for _ in range(weight)]
+    rng.shuffle(plans)
+    frequent = workers[:60]
+
+    def moment(days_ago_low, days_ago_high):
+        while True:
+            day = local_now.date() - timedelta(days=rng.randint(days_ago_low, days_ago_high))
+            if day < start or (not cal.is_workday(day) and rng.random() < 0.3):
+                continue
+            found = datetime.combine(day, time(rng.choice((7, 8, 9, 9, 10, 10, 11, 13, 14, 14, 15, 16, 17, 18, 20)),
+                                               rng.randrange(60), rng.randrange(60)))
+            if found < local_now - timedelta(minutes=20):
+                return found
+
+    def reporter(category, worker=None):
+        draw = rng.random()
+        if worker is not None:
+            return {"worker": worker}
+        if category.anonymous_allowed and draw < 0.12:
+            return {"anonymous": True}
+        if draw < 0.2:
+            return {"resident": True}
+        return {"worker": rng.choice(frequent) if rng.random() < 0.4 else rng.choice(workers)}
+
+    specs, stuck = [], 0
+    for plan in plans[:CASE_COUNT]:
+        category = rng.choices(categories, weights)[0]
+        spec = {"plan": plan, "category": category, "cut": None, **reporter(category)}
+        if plan == "stuck":
+            spec["cut"] = STUCK_STATES[stuck % len(STUCK_STATES)]
+            stuck += 1
+            spec["at"] = moment(4, 40)
+        else:
+            spec["at"] = moment(0, span)
+        specs.append(spec)
+    last_workday = next(local_now.date() - timedelta(days=n) for n in range(1, 15)
+                        if cal.is_workday(local_now.date() - timedelta(days=n)))
+    own = [by_code[row[0]] for row in CATEGORIES if row[4] == DEPARTMENTS[0][0]]  # the demo handler's
+    for n, cut in enumerate(("dispatched", "dispatched", "dispatched", "handling", "handling", "handling", "replied")):
+        at = datetime.combine(last_workday, time(8, 35 + n * 3)) if n != 5 else moment(6, 12)
+        specs.append({"plan": "stuck", "cut": cut, "category": own[n % len(own)], "at": at, "forced": True,
+                      **reporter(own[n % len(own)], rng.choice(workers))})
+    if rider is not None:
+        for plan, cut, days, evaluates in (("fixed", None, 200, True), ("fixed", None, 120, True), ("fixed", None, 60, True),
+                                           ("fixed", None, 30, False), ("fixed", None, 15, False),
+                                           ("stuck", "handling", 3, False), ("stuck", "reported", 0, False),
+                                           ("withdrawn", None, 90, False), ("invalid", None, 45, False),
+                                           ("stuck", "dispatched", 1, False)):
+            category = own[len(specs) % len(own)] if cut == "dispatched" else rng.choice(categories)
+            at = datetime.combine(last_workday, time(9, 50)) if cut == "dispatched" else (
+                local_now - timedelta(hours=2) if days == 0 else moment(days, days))
+            specs.append({"plan": plan, "cut": cut, "category": category, "at": at, "worker": rider,
+                          "evaluates": evaluates, "forced": True})
+    for spec in specs:
+        worker = spec.get("worker")
+        home = next((g for g in grids if worker and g.pk == worker[3]), None)
+        spec["grid"] = home if home is not None and (spec.get("forced") or rng.random() < 0.6) else rng.choice(grids)
+        spec["urgency"] = spec["category"].urgency if rng.random() > 0.04 else "urgent"
+        if spec["plan"] in ("withdrawn",) and not worker:
+            spec["plan"] = "fixed"
+        spec.setdefault("evaluates", bool(worker) and rng.random() < 0.6)
+        spec["returned"] = spec["plan"] not in ("invalid", "duplicate", "withdrawn") and rng.random() < 0.1 \
+            and not spec.get("forced")
+    specs.sort(key=lambda spec: spec["at"])
+    for n, spec in enumerate(specs):
+        spec["position"] = _inside(rng, spec["grid"])
+        if spec["plan"] != "duplicate":
+            continue
+        earlier = [other for other in specs[max(0, n - 30):n] if other["plan"] != "duplicate"
+                   and spec["at"] - other["at"] < timedelta(days=5)]
+        if not earlier:
+            spec["plan"] = "invalid"
+            continue
+        original = rng.choice(earlier)
+        spec.update(original_spec=original, category=original["category"], grid=original["grid"],
+                    urgency=original["urgency"], position=_inside(rng, original["grid"], original["position"]))
+    return specs
+
+
+def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
+    """Draw the cases, walk each through the workflow up to now, and write them all in bulk."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+
+    from openpark.core.calendars import calendar
+    from openpark.core.models import Deadline, StateChange
+
+    from . import cases as rules
+    from .models import CASE_MACHINE, Case
+
+    cal = calendar()
+    local_now = timezone.localtime(now).replace(tzinfo=None)
+    configured = {(row.category_id, row.stage, row.urgency): rules.StageLimit(row.amount, row.unit) for row in limits}
+    by_name = {department.name: department for department in departments}
+    workers = list(Worker.objects.order_by("pk").values_list("pk", "name", "user_id", "grid_id", "note"))
+    rider = next((w for w in workers if w[4].startswith("演示骑手")), None)
+    usernames = dict(get_user_model().objects.filter(pk__in={w[2] for w in workers if w[2]})
+                     .values_list("pk", "username"))
+    by_pk = {department.pk: department for department in departments}
+    accounts = dict(get_user_model().objects.filter(username__in=[DEMO_CENTRE, DEMO_HANDLER])
+                    .values_list("username", "pk"))
+    specs = _case_specs(rng, local_now, cal, categories, grids, workers, rider)
+    label = CASE_MACHINE.label
+
+    def aware(moment):
+        return timezone.make_aware(moment)
+
+    def deadline(case, state, transition, started):
+        limit = rules.stage_limit(rules.STAGE_OF_STATE[state], case.urgency, configured, case.category_id)
+        days = limit.amount if limit.unit == rules.WORKING_DAYS else 1
+        due = cal.add_working_days(started.date(), days)
+        return Deadline(transition=transition, state=state, label=f"{label(state)}办结", working_days=days,
+                        started_at=aware(started), due_on=due.day, provisional=due.provisional)
+
+    made, histories, timers, sequence = [], [], [], defaultdict(int)
+    for spec in specs:
+        category, worker, at = spec["category"], spec.get("worker"), spec["at"]
+        sequence[at.date()] += 1
+        case = Case(number=rules.case_number(at.date(), sequence[at.date()]), category=category,
+                    urgency=spec["urgency"], description=rng.choice(DESCRIPTIONS[category.code]),
+                    longitude=spec["position"][0], latitude=spec["position"][1],
+                    location_source=rng.choices(("device", "photo", "map"), (7, 2, 1))[0],
+                    address=f"靖江市城南园区{rng.choice(STREETS)}{rng.randint(1, 300)}号附近", grid=spec["grid"],
+                    reported_at=aware(at), state="reported")
+        if worker:
+            case.reporter_worker_id, case.reporter_id, case.reporter_name = worker[0], worker[2], worker[1]
+        elif spec.get("anonymous"):
+            case.anonymous = True
+        else:  # a resident who called in: entered by the grid centre
+            case.channel, case.reporter_name = "staff", _name(rng)
+            case.reporter_phone = f"198{rng.randrange(10 ** 8):08d}"  # fictional numbers
+        spec["case"] = case
+        steps = _plan_steps(rng, spec["plan"], spec["returned"], spec["evaluates"] and bool(case.reporter_worker_id))
+        if spec["cut"]:
+            steps = _cut_at(steps, spec["cut"])
+        urgent = case.urgency == "urgent"
+        own_department = category.department or by_name[TERRITORY.get(spec["grid"].code, DEPARTMENTS[4][0])]
+        history = [StateChange(time=aware(at), user_id=case.reporter_id, transition="submit", from_state="",
+                               to_state="reported",
+                               username=usernames.get(case.reporter_id, ""))]
+        running = {"reported": deadline(case, "reported", "submit", at)}
+        ended, moment, wrong_sent = [], at, False
+        for name in steps:
+            transition = CASE_MACHINE.transitions[name]
+            assert case.state in transition.sources, (case.state, name)
+            low, high = STEP_MINUTES[name]
+            reporters = name in REPORTERS_OWN
+            minutes = rng.uniform(low, high) / (4 if urgent and not reporters else 1)
+            following = _later(cal, moment, minutes, not (urgent or reporters or name == "unpark"))
+            following = max(following, moment + timedelta(minutes=1))
+            if following > local_now - timedelta(minutes=5):
+                break  # not made yet: the case waits here now
+            moment, note, before, acting = following, "", case.state, case.department_id
+            if name == "dispatch":
+                wrong = spec["returned"] and not wrong_sent
+                case.department = rng.choice([d for d in departments if d != own_department]) if wrong else own_department
+                wrong_sent = True
+            elif name == "send_back":
+                case.department, case.returns, case.extension_days = None, case.returns + 1, 0
+                note = rng.choice(RETURNS)
+            elif name == "reject":
+                note = rng.choice(REJECTIONS)
+            elif name == "mark_duplicate":
+                case.duplicate_of = spec["original_spec"]["case"]
+                note = f"与 {case.duplicate_of.number} 重复"
+            elif name == "request_extension":
+                case.extension_days, note = rng.choice((1, 2, 3)), rng.choice(EXTENSIONS)
+            elif name == "approve_extension":
+                handling = running.get("handling")
+                if handling is not None:
+                    handling.due_on = cal.add_working_days(handling.due_on, case.extension_days).day
+                case.extensions, case.extension_days = case.extensions + 1, 0
+            elif name == "refuse_extension":
+                case.extension_days, note = 0, "时限内可以完成，不予延期"
+            elif name == "reply":
+                note = REPLIES[category.code]
+                if case.department_id == departments[0].pk:
+                    case.handled_by_id = accounts.get(DEMO_HANDLER)
+            elif name == "recheck_fail":
+                case.reworks, note = case.reworks + 1, "现场复核仍有遗留，退回返工"
+            elif name == "park":
+                note = rng.choice(PARKING_NOTES)
+            elif name == "close":
+                fixed = before == "checked"
+                case.resolution = "fixed" if fixed else "not_fixed"
+                case.resolution_note = note = "已解决" if fixed else rng.choice(NOT_FIXED)
+                case.closed_at = aware(moment)
+            elif name == "evaluate":
+                case.satisfaction, case.evaluation_note = rng.choices(
+                    [(value, note) for value, _, note in SATISFACTIONS], [w for _, w, _ in SATISFACTIONS])[0]
+                note = case.evaluation_note
+            case.state = transition.target
+            if reporters:
+                user, username = case.reporter_id, usernames.get(case.reporter_id, "")
+            elif name in HANDLERS_OWN:  # the demo handler works the first department's cases
+                mine = acting == departments[0].pk
+                user = accounts.get(DEMO_HANDLER) if mine else None
+                username = DEMO_HANDLER if mine else f"{by_pk[acting].name}经办人"
+            else:
+                user, username = accounts.get(DEMO_CENTRE), DEMO_CENTRE
+            history.append(StateChange(time=aware(moment), user_id=user, username=username, transition=name,
+                                       from_state=before, to_state=case.state, note=note))
+            for state in [state for state in running if state != case.state]:
+                running[state].met_at = aware(moment)
+                ended.append(running.pop(state))
+            if transition.deadline_for and case.state not in running:
+                running[case.state] = deadline(case, case.state, name, moment)
+        made.append(case)
+        histories.append(history)
+        timers.append(ended + list(running.values()))
+    return _write_cases(made, histories, timers, ContentType.objects.get_for_model(Case))
+
+
+def _write_cases(made, histories, timers, content_type) -> _Made:
+    """The cases (those repeating another after it), their change records, their state changes and
+    deadlines in bulk, and the points of the true reports through the ledger's bulk path."""
+    from openpark.core.models import Deadline, StateChange
+
+    from . import services
+    from .models import Case
+
+    first = [case for case in made if case.duplicate_of is None]
+    _save(Case, first)
+    repeats = [case for case in made if case.duplicate_of is not None]
+    for case in repeats:
+        case.duplicate_of_id = case.duplicate_of.pk
+    _save(Case, repeats)
+    changes, deadlines = [], []
+    for case, history, running in zip(made, histories, timers):
+        for row in (*history, *running):
+            row.content_type, row.object_id = content_type, str(case.pk)
+        changes += history
+        deadlines += running
+    StateChange.objects.bulk_create(changes, batch_size=2000)
+    Deadline.objects.bulk_create(deadlines, batch_size=2000)
+    grants = defaultdict(list)  # worker -> (day verified, case), in date order
+    for case, history in zip(made, histories):
+        verified = next((change.time for change in history if change.transition == "verify"), None)
+        if verified is not None and case.reporter_worker_id and case.category.points > 0:
+            grants[case.reporter_worker_id].append((timezone.localdate(verified), case))
+
+    def granting(items):
+        def operation(book):
+            for on, case in sorted(items, key=lambda item: (item[0], item[1].number)):
+                # never dated before the worker's last entry (the ledger's rule): a grant of a
+                # report verified before the worker's latest activity is written on that day
+                day = max(on, book.entries[-1].on) if book.entries else on
+                book.grant(f"case:{case.pk}", day, case.category.points, f"随手拍 {case.number} 核实属实")
+        return operation
+
+    entries = services.post_many({worker_id: granting(items) for worker_id, items in grants.items()})
+    return _Made(made, len(changes), len(deadlines), len(entries))
