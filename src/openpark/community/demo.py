@@ -332,6 +332,15 @@ def link_demo_rider(user) -> None:
     if rider is not None and not Worker.objects.filter(user=user).exists():
         rider.user = user
         rider.save()
+        _link_rider_cases(rider, user)
+
+
+def _link_rider_cases(rider, user) -> None:
+    """The demo rider's cases are his account's from now on: his own page lists them and he hears of
+    their steps (the demo wrote his own steps under the demo account's name already)."""
+    from .models import Case
+
+    Case.all_objects.filter(reporter_worker=rider, reporter__isnull=True).update_unguarded(reporter=user)
 
 
 # 随手拍 cases -------------------------------------------------------------------------------------
@@ -346,7 +355,9 @@ def link_demo_rider(user) -> None:
 
 CASE_SEED = SEED + 2
 CASE_COUNT = 960
-DEMO_CENTRE, DEMO_HANDLER = "demo_community", "demo_department"  # the demo accounts of those roles
+# The demo accounts of the grid centre, the first department's handler and the demo rider (made by
+# `create_demo_users`, usually after the demo): the steps they make are written under their names.
+DEMO_CENTRE, DEMO_HANDLER, DEMO_RIDER = "demo_community", "demo_department", "demo_grid"
 WORK_PERIODS = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))
 DEPARTMENTS = (
     # name, kind, duty phone, what it owns
@@ -661,6 +672,9 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
     usernames = dict(get_user_model().objects.filter(pk__in={w[2] for w in workers if w[2]})
                      .values_list("pk", "username"))
     by_pk = {department.pk: department for department in departments}
+
+    def reporter_name(worker, case):
+        return usernames.get(case.reporter_id) or (DEMO_RIDER if worker is not None and worker is rider else "")
     accounts = dict(get_user_model().objects.filter(username__in=[DEMO_CENTRE, DEMO_HANDLER])
                     .values_list("username", "pk"))
     specs = _case_specs(rng, local_now, cal, categories, grids, workers, rider)
@@ -701,7 +715,7 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
         own_department = category.department or by_name[TERRITORY.get(spec["grid"].code, DEPARTMENTS[4][0])]
         history = [StateChange(time=aware(at), user_id=case.reporter_id, transition="submit", from_state="",
                                to_state="reported",
-                               username=usernames.get(case.reporter_id, ""))]
+                               username=reporter_name(worker, case))]
         running = {"reported": deadline(case, "reported", "submit", at)}
         ended, moment, wrong_sent = [], at, False
         for name in steps:
@@ -755,7 +769,7 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
                 note = case.evaluation_note
             case.state = transition.target
             if reporters:
-                user, username = case.reporter_id, usernames.get(case.reporter_id, "")
+                user, username = case.reporter_id, reporter_name(worker, case)
             elif name in HANDLERS_OWN:  # the demo handler works the first department's cases
                 mine = acting == departments[0].pk
                 user = accounts.get(DEMO_HANDLER) if mine else None
