@@ -2,8 +2,8 @@
 `StateMachine.apply` changes its state.
 
 A transition names the states it leaves from, the state it goes to, the permission it needs,
-whether it needs a note or evidence (files attached to the object), and the time limit in working
-days, if any, by which the object should leave the state it enters. Applying it checks all that,
+whether it needs a note or evidence (files attached to the object), and the time limit (in working
+days, or the object's own in minutes or days through `deadline_for`), if any, by which the object should leave the state it enters. Applying it checks all that,
 saves the object (so the change record has the before and after), writes a `StateChange` with who,
 when and the note, ends the deadlines of the state left and starts the transition's own
 (`openpark.core.deadlines`). Pages and the API offer every transition as an action
@@ -43,6 +43,10 @@ class Transition:
     needs_evidence: bool = False
     deadline: int | None = None  # working days by which the object should leave `target`
     deadline_label: str = ""  # what the deadline waits for (default: leaving the target state)
+    # Dotted path of a function `(obj, transition) -> deadlines.Limit | None`: the object's own limit
+    # (by its category and urgency, say; in working days, or minutes of working or natural time),
+    # used instead of `deadline`; None: no limit for that object.
+    deadline_for: str = ""
     # Dotted paths, for a transition that does more than change the state: a function
     # `(obj, name, user, note, evidence=(), **fields)` that makes it (calling `apply`, or starting a background task
     # and returning its TaskRun), and a form (a subclass of workflows.TransitionForm) with its fields.
