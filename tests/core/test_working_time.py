@@ -90,6 +90,8 @@ def test_a_year_past_the_calendar_is_provisional_not_an_error():
     assert found.at == at(2027, 1, 1, 9, 0) and found.provisional  # plain weekday rule in 2027
     far = OFFICIAL.add_working_minutes(at(2099, 6, 1, 9, 0), 450 * 30, HOURS)
     assert far.provisional and far.at > at(2099, 6, 1, 9, 0)
+    end = OFFICIAL.add_working_minutes(at(9999, 12, 30, 9, 0), 900, HOURS)  # the calendar's very end
+    assert end.provisional and end.at == datetime.max
     with pytest.raises(ValueError, match="分钟数应在 0 到"):
         OFFICIAL.add_working_minutes(at(2026, 1, 1, 9, 0), -1, HOURS)
 

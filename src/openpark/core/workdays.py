@@ -73,7 +73,7 @@ class WorkingHours:
 
     def contains(self, moment: datetime) -> bool:
         """Whether the wall-clock time of `moment` lies inside a period (its end excluded)."""
-        minute = moment.hour * 60 + moment.minute + (moment.second or moment.microsecond) / 60
+        minute = moment.hour * 60 + moment.minute + (moment.second + moment.microsecond / 1e6) / 60
         return any(start <= minute < end for start, end in self.periods)
 
     def spans(self, day: date) -> list[tuple[datetime, datetime]]:
@@ -141,6 +141,8 @@ class Calendar:
         provisional = not self.known(day)
         whole_day = timedelta(minutes=hours.minutes_per_day)
         while True:
+            if day >= date.max - timedelta(days=1):  # the end of the calendar itself: never raise
+                return WorkingTime(datetime.max.replace(tzinfo=zone), True)
             if self.is_workday(day):
                 spans = hours.spans(day)
                 if cursor <= spans[0][0] and remaining > whole_day:
