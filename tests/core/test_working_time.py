@@ -287,3 +287,24 @@ def test_many_counts_are_cheap():
         found = OFFICIAL.add_working_minutes(moment, 900, HOURS).at
         assert found.time() >= clock(8, 30)
     assert workdays.MAX_MINUTES == workdays.MAX_DAYS * 24 * 60
+
+
+def test_the_page_shows_the_due_time_in_local_time(project, make_user, client_for, clock_at):
+    staff = make_user("investment")
+    start(project, staff, clock_at(2026, 12, 1, 7, 0))  # before work: 30 minutes from 08:30
+    page = client_for(staff).get(project.get_absolute_url()).content.decode()
+    assert "开始计时：登记派遣，30 分钟（工作时间），2026-12-01 09:00 到期" in page
+    assert "01:00" not in page.split('id="timeline"')[1].split("</ol>")[0]  # never UTC
+
+
+def test_a_transitions_help_says_the_objects_own_limit(project, rf):
+    from django.template.loader import render_to_string
+
+    transition = MACHINE.transitions["dispatch"]
+    assert deadlines.limit_of(transition, project).text == "30 分钟（工作时间）"
+    assert deadlines.limit_of(Transition("x", "x", ("a",), "b", "p", deadline=2), project).text == "2 个工作日"
+    assert deadlines.limit_of(Transition("x", "x", ("a",), "b", "p"), project) is None
+    action = {"transition": transition, "form": workflows.TransitionForm(transition=transition), "url": "/",
+              "limit": deadlines.limit_of(transition, project)}
+    html = render_to_string("core/includes/workflow.html", {"workflow": {"actions": [action]}}, request=rf.get("/"))
+    assert "开始计时 30 分钟（工作时间）" in html
