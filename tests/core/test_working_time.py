@@ -10,6 +10,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -242,7 +243,7 @@ def test_check_tells_once_when_coming_and_once_when_passed(project, make_user, c
     assert sorted(Notification.objects.values_list("kind", flat=True)) == ["deadline_soon", "overdue"]
 
 
-def test_an_extension_moves_the_due_time_and_counts(project, make_user, clock_at):
+def test_an_extension_moves_the_due_time_and_counts(project, make_user, clock_at, client_for):
     staff, leader = make_user("investment"), make_user("investment", full_name="分管领导")
     deadline = start(project, staff, clock_at(2026, 12, 1, 17, 15))  # 30 working minutes: 15 + 15
     assert deadline.due_text == "2026-12-02 08:45"
@@ -258,6 +259,9 @@ def test_an_extension_moves_the_due_time_and_counts(project, make_user, clock_at
     record = ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(project),
                                          object_id=str(project.pk), reason__startswith="延期").latest("id")
     assert record.reason == "延期 1 小时（工作时间）（第 2 次）" and record.user == leader
+    history = client_for(make_user(is_superuser=True)).get(reverse("investment:project_history", args=[project.pk]))
+    assert history.status_code == 200
+    assert "2026-12-03 09:45" in history.content.decode() and "延期 1 小时（工作时间）" in history.content.decode()
     Deadline.objects.filter(pk=again.pk).update(met_at=clock_at(2026, 12, 3, 9, 40))
     again.refresh_from_db()
     assert deadlines.met_in_time(again) is True
