@@ -43,10 +43,7 @@ class Transition:
     needs_evidence: bool = False
     deadline: int | None = None  # working days by which the object should leave `target`
     deadline_label: str = ""  # what the deadline waits for (default: leaving the target state)
-    # Dotted path of a function `(obj, transition) -> deadlines.Limit | None`: the object's own limit
-    # (by its category and urgency, say; in working days, or minutes of working or natural time),
-    # used instead of `deadline`; None: no limit for that object.
-    deadline_for: str = ""
+    deadline_for: str = ""  # dotted path of `f(obj, transition) -> deadlines.Limit | None`, a limit per object
     # Dotted paths, for a transition that does more than change the state: a function
     # `(obj, name, user, note, evidence=(), **fields)` that makes it (calling `apply`, or starting a background task
     # and returning its TaskRun), and a form (a subclass of workflows.TransitionForm) with its fields.
