@@ -358,7 +358,6 @@ CASE_COUNT = 960
 # The demo accounts of the grid centre, the first department's handler and the demo rider (made by
 # `create_demo_users`, usually after the demo): the steps they make are written under their names.
 DEMO_CENTRE, DEMO_HANDLER, DEMO_RIDER = "demo_community", "demo_department", "demo_grid"
-WORK_PERIODS = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))
 DEPARTMENTS = (
     # name, kind, duty phone, what it owns
     ("城市管理办公室", "functional", "0523-84110001", "市容环境、停车秩序、绿化"),
@@ -496,23 +495,13 @@ class _Made:
 
 
 def _later(cal, start: datetime, minutes: float, working: bool) -> datetime:
-    """`minutes` after `start` (local, naive): on the clock, or counted in the working periods of
-    working days (a step begun out of hours starts with the next period)."""
+    """`minutes` after `start` (local, naive): on the clock, or in working time (the working hours of
+    working days, `OPENPARK_WORKING_HOURS`; a step begun out of hours starts with the next period)."""
     if not working:
         return start + timedelta(minutes=minutes)
-    moment, left = start, minutes
-    while True:
-        day = moment.date()
-        if cal.is_workday(day):
-            for begin, end in WORK_PERIODS:
-                opens, closes = datetime.combine(day, begin), datetime.combine(day, end)
-                moment = max(moment, opens)
-                if moment < closes:
-                    room = (closes - moment).total_seconds() / 60
-                    if left <= room:
-                        return moment + timedelta(minutes=left)
-                    left, moment = left - room, closes
-        moment = datetime.combine(day + timedelta(days=1), time())
+    from openpark.core.calendars import working_hours
+
+    return cal.add_working_minutes(start, int(minutes), working_hours()).at + timedelta(seconds=round(minutes % 1 * 60))
 
 
 def _plan_steps(rng, plan: str, returned: bool, evaluates: bool) -> list[str]:
@@ -612,8 +601,8 @@ def _case_specs(rng, local_now, cal, categories, grids, workers, rider) -> list[
                         if cal.is_workday(local_now.date() - timedelta(days=n)))
     own = [by_code[row[0]] for row in CATEGORIES if row[4] == DEPARTMENTS[0][0]]  # the demo handler's
     for n, cut in enumerate(("dispatched", "dispatched", "dispatched", "handling", "handling", "handling", "replied")):
-        at = datetime.combine(last_workday, time(8, 35 + n * 3)) if n != 5 else moment(6, 12)
-        specs.append({"plan": "stuck", "cut": cut, "category": own[n % len(own)], "at": at, "forced": True,
+        at = datetime.combine(last_workday, time(15, 20 + n * 3)) if n != 5 else moment(6, 12)
+        specs.append({"plan": "stuck", "cut": cut, "category": own[n % len(own)], "at": at, "forced": True, "brisk": True,
                       **reporter(own[n % len(own)], rng.choice(workers))})
     if rider is not None:
         for plan, cut, days, evaluates in (("fixed", None, 200, True), ("fixed", None, 120, True), ("fixed", None, 60, True),
@@ -622,10 +611,10 @@ def _case_specs(rng, local_now, cal, categories, grids, workers, rider) -> list[
                                            ("withdrawn", None, 90, False), ("invalid", None, 45, False),
                                            ("stuck", "dispatched", 1, False)):
             category = own[len(specs) % len(own)] if cut == "dispatched" else rng.choice(categories)
-            at = datetime.combine(last_workday, time(9, 50)) if cut == "dispatched" else (
+            at = datetime.combine(last_workday, time(15, 50)) if cut == "dispatched" else (
                 local_now - timedelta(hours=2) if days == 0 else moment(days, days))
             specs.append({"plan": plan, "cut": cut, "category": category, "at": at, "worker": rider,
-                          "evaluates": evaluates, "forced": True})
+                          "evaluates": evaluates, "forced": True, "brisk": days < 5})
     for spec in specs:
         worker = spec.get("worker")
         home = next((g for g in grids if worker and g.pk == worker[3]), None)
@@ -657,6 +646,7 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
 
+    from openpark.core.deadlines import Limit
     from openpark.core.calendars import calendar
     from openpark.core.models import Deadline, StateChange
 
@@ -678,17 +668,28 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
     accounts = dict(get_user_model().objects.filter(username__in=[DEMO_CENTRE, DEMO_HANDLER])
                     .values_list("username", "pk"))
     specs = _case_specs(rng, local_now, cal, categories, grids, workers, rider)
-    label = CASE_MACHINE.label
+    waits_for = {state: f"{CASE_MACHINE.label(state)}办结" for state in rules.STAGE_OF_STATE}
 
     def aware(moment):
         return timezone.make_aware(moment)
 
-    def deadline(case, state, transition, started):
-        limit = rules.stage_limit(rules.STAGE_OF_STATE[state], case.urgency, configured, case.category_id)
-        days = limit.amount if limit.unit == rules.WORKING_DAYS else 1
-        due = cal.add_working_days(started.date(), days)
-        return Deadline(transition=transition, state=state, label=f"{label(state)}办结", working_days=days,
-                        started_at=aware(started), due_on=due.day, provisional=due.provisional)
+    def deadline(case, state, transition, started):  # as `deadlines.started` makes it, with the stage's limit
+        stage = rules.stage_limit(rules.STAGE_OF_STATE[state], case.urgency, configured, case.category_id)
+        limit = Limit(stage.amount, stage.unit)
+        due = limit.due(started)
+        return Deadline(transition=transition, state=state, label=waits_for[state],
+                        working_days=0 if limit.in_minutes else limit.amount, unit=limit.unit, amount=limit.amount,
+                        started_at=aware(started), due_on=due.due_on, due_at=due.due_at, provisional=due.provisional)
+
+    def extend(deadline, days, moment):  # as `deadlines.extend` pushes it on by working days
+        if deadline.due_at is not None:
+            local = timezone.localtime(deadline.due_at)
+            found = cal.add_working_days(local.date(), days)
+            deadline.due_at = aware(datetime.combine(found.day, local.time().replace(tzinfo=None)))
+        else:
+            found = cal.add_working_days(deadline.due_on, days)
+        deadline.due_on, deadline.provisional = found.day, deadline.provisional or found.provisional
+        deadline.extended, deadline.extended_at = deadline.extended + 1, aware(moment)
 
     made, histories, timers, sequence = [], [], [], defaultdict(int)
     for spec in specs:
@@ -721,7 +722,7 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
         for name in steps:
             transition = CASE_MACHINE.transitions[name]
             assert case.state in transition.sources, (case.state, name)
-            low, high = STEP_MINUTES[name]
+            low, high = (5, 15) if spec.get("brisk") else STEP_MINUTES[name]  # the last day's forced cases
             reporters = name in REPORTERS_OWN
             minutes = rng.uniform(low, high) / (4 if urgent and not reporters else 1)
             following = _later(cal, moment, minutes, not (urgent or reporters or name == "unpark"))
@@ -744,9 +745,8 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
             elif name == "request_extension":
                 case.extension_days, note = rng.choice((1, 2, 3)), rng.choice(EXTENSIONS)
             elif name == "approve_extension":
-                handling = running.get("handling")
-                if handling is not None:
-                    handling.due_on = cal.add_working_days(handling.due_on, case.extension_days).day
+                if "handling" in running:
+                    extend(running["handling"], case.extension_days, moment)
                 case.extensions, case.extension_days = case.extensions + 1, 0
             elif name == "refuse_extension":
                 case.extension_days, note = 0, "时限内可以完成，不予延期"
@@ -809,8 +809,8 @@ def _write_cases(made, histories, timers, content_type) -> _Made:
             row.content_type, row.object_id = content_type, str(case.pk)
         changes += history
         deadlines += running
-    StateChange.objects.bulk_create(changes, batch_size=2000)
-    Deadline.objects.bulk_create(deadlines, batch_size=2000)
+    insert_instances(StateChange, changes)  # the platform's bulk insert (`bulk_create` without its per-value work)
+    insert_instances(Deadline, deadlines)
     grants = defaultdict(list)  # worker -> (day verified, case), in date order
     for case, history in zip(made, histories):
         verified = next((change.time for change in history if change.transition == "verify"), None)
