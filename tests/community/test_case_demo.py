@@ -107,6 +107,32 @@ def test_open_cases_wait_on_a_running_deadline_and_some_are_overdue():
     assert Deadline.objects.filter(content_type=case_type, met_at__isnull=False).count() > 1000
 
 
+def test_each_stage_runs_on_its_own_limit():
+    """A deadline counts the limit of its stage for the case's category and urgency: the park's own,
+    the category's own (井盖缺失: 处置 120 minutes on the clock), else the default."""
+    from datetime import timedelta
+
+    from openpark.community import casework
+
+    case_type = ContentType.objects.get_for_model(Case)
+    cases = {str(case.pk): case for case in Case.objects.select_related("category")}
+    limits = casework.configured_limits()
+    rows = Deadline.objects.filter(content_type=case_type)
+    assert {row.unit for row in rows} == {rules.WORKING_DAYS, rules.WORKING_MINUTES, rules.NATURAL_MINUTES}
+    for row in rows:
+        case = cases[row.object_id]
+        limit = rules.stage_limit(rules.STAGE_OF_STATE[row.state], case.urgency, limits, case.category_id)
+        assert (row.unit, row.amount) == (limit.unit, limit.amount), row
+        if row.unit == rules.NATURAL_MINUTES and not row.extended:
+            assert row.due_at == row.started_at + timedelta(minutes=row.amount)
+        assert (row.due_at is None) == (row.unit == rules.WORKING_DAYS)
+    assert rows.filter(extended=1, state="handling").count() == Case.objects.filter(extensions=1).count()
+    manhole = rows.filter(state="handling", object_id__in=[pk for pk, case in cases.items()
+                                                           if case.category.name == "井盖缺失"
+                                                           and case.urgency == "urgent"])
+    assert manhole.exists() and {(row.unit, row.amount) for row in manhole} == {(rules.NATURAL_MINUTES, 120)}
+
+
 def test_each_true_report_earns_its_points_once():
     case_type = ContentType.objects.get_for_model(Case)
     verified = set(StateChange.objects.filter(content_type=case_type, transition="verify")

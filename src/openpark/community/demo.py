@@ -371,46 +371,46 @@ TERRITORY = {"CN-01": "城南社区", "CN-02": "城南社区", "CN-03": "城南�
              "CN-05": "新港社区", "CN-06": "新港社区"}
 CATEGORIES = (
     # code, name, group, icon, department (None: the grid's 属地), urgency, points, anonymous, keywords, weight
-    ("litter", "乱扔垃圾", "市容环境", "litter", "城市管理办公室", "normal", 3, True, "垃圾,暴露垃圾,垃圾桶满溢", 16),
+    ("street_litter", "乱扔垃圾", "市容环境", "litter", "城市管理办公室", "normal", 3, True, "垃圾,暴露垃圾,垃圾桶满溢", 16),
     ("road_damage", "道路破损", "公共设施", "road", "建设交通局", "normal", 5, True, "坑洼,路面塌陷,人行道破损", 10),
-    ("manhole", "井盖缺失", "公共设施", "manhole", "建设交通局", "urgent", 10, True, "井盖,窨井,雨水篦子", 5),
+    ("missing_manhole", "井盖缺失", "公共设施", "manhole", "建设交通局", "urgent", 10, True, "井盖,窨井,雨水篦子", 5),
     ("streetlight", "路灯不亮", "公共设施", "light", "建设交通局", "normal", 3, True, "路灯,照明", 8),
     ("illegal_parking", "违章停车", "交通秩序", "parking", "城市管理办公室", "normal", 2, False,
      "乱停车,占用盲道,非机动车", 14),
     ("street_vending", "占道经营", "市容环境", "other", None, "normal", 3, False, "流动摊贩,出店经营", 9),
     ("river_debris", "河道漂浮物", "生态环境", "water", "生态环境分局", "normal", 5, True, "河道,漂浮垃圾,水面", 6),
     ("cooking_fumes", "油烟扰民", "生态环境", "smoke", "生态环境分局", "normal", 4, False, "油烟,餐饮", 6),
-    ("noise", "噪声扰民", "生态环境", "noise", "生态环境分局", "normal", 4, True, "噪声,夜间施工", 6),
+    ("noise_nuisance", "噪声扰民", "生态环境", "noise", "生态环境分局", "normal", 4, True, "噪声,夜间施工", 6),
     ("fire_lane", "消防通道堵塞", "安全隐患", "safety", None, "normal", 8, False, "消防通道,堆物,占用", 6),
     ("greenery", "绿化损毁", "市容环境", "green", "城市管理办公室", "normal", 3, True, "绿化带,树木,草坪", 5),
     ("billboard", "违规广告牌", "市容环境", "sign", "市场监管分局", "normal", 4, False, "广告牌,招牌,横幅", 5),
 )
 CASE_TIME_LIMITS = (
     # category code (None: the park's own), stage, urgency, amount, unit
-    ("manhole", "handle", "urgent", 120, "natural_minutes"),
-    ("manhole", "accept", "urgent", 15, "natural_minutes"),
+    ("missing_manhole", "handle", "urgent", 120, "natural_minutes"),
+    ("missing_manhole", "accept", "urgent", 15, "natural_minutes"),
     ("river_debris", "handle", "normal", 3, "working_days"),
     ("cooking_fumes", "handle", "normal", 5, "working_days"),
     (None, "close", "normal", 2, "working_days"),
 )
 DESCRIPTIONS = {
-    "litter": ("路边垃圾堆放，无人清理", "垃圾桶满溢，周边散落垃圾", "绿化带里有建筑垃圾"),
+    "street_litter": ("路边垃圾堆放，无人清理", "垃圾桶满溢，周边散落垃圾", "绿化带里有建筑垃圾"),
     "road_damage": ("路面有大坑，电动车容易摔倒", "人行道地砖松动翘起", "路面塌陷一处"),
-    "manhole": ("井盖缺失，路口有危险", "雨水篦子丢失", "井盖破裂下沉"),
+    "missing_manhole": ("井盖缺失，路口有危险", "雨水篦子丢失", "井盖破裂下沉"),
     "streetlight": ("一排路灯晚上不亮", "路灯忽明忽暗", "路灯杆倾斜"),
     "illegal_parking": ("机动车占用非机动车道", "车辆占用盲道停放", "小区门口乱停车堵路"),
     "street_vending": ("流动摊贩占道经营", "店家出店经营占用人行道", "早市摊位占用车道"),
     "river_debris": ("河面漂浮大量垃圾", "河道里有死鱼和泡沫", "水面漂浮油污"),
     "cooking_fumes": ("餐馆油烟直排，熏到居民", "烧烤店油烟很大", "油烟净化器没开"),
-    "noise": ("夜间施工噪声扰民", "商铺外放音响声音太大", "工地凌晨还在作业"),
+    "noise_nuisance": ("夜间施工噪声扰民", "商铺外放音响声音太大", "工地凌晨还在作业"),
     "fire_lane": ("消防通道被电动车堵塞", "消防通道堆放杂物", "车辆长时间占用消防通道"),
     "greenery": ("行道树被撞断", "草坪被车辆碾压", "绿化带被人挖走苗木"),
     "billboard": ("违规设置大型广告牌", "广告横幅破损悬挂危险", "店招松动摇晃"),
 }
 REPLIES = {
-    "litter": "已安排保洁清运完毕", "road_damage": "已修补路面", "manhole": "已补装井盖",
+    "street_litter": "已安排保洁清运完毕", "road_damage": "已修补路面", "missing_manhole": "已补装井盖",
     "streetlight": "已更换灯具，恢复照明", "illegal_parking": "已劝离车辆并张贴告知单", "street_vending": "已劝导摊贩入场经营",
-    "river_debris": "已组织打捞清理", "cooking_fumes": "已责令安装并运行油烟净化设施", "noise": "已责令停止夜间施工",
+    "river_debris": "已组织打捞清理", "cooking_fumes": "已责令安装并运行油烟净化设施", "noise_nuisance": "已责令停止夜间施工",
     "fire_lane": "已清理通道并告知物业加强管理", "greenery": "已补种苗木", "billboard": "已拆除违规广告牌",
 }
 REJECTIONS = ("现场核实无此问题", "照片与所报位置不符，现场无该问题", "问题已由产权单位自行处理，不予立案")
