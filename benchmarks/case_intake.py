@@ -150,7 +150,7 @@ def prepare(args, data_dir: str) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    staff = Client()
+    staff = Client(HTTP_HOST="localhost")
     staff.force_login(User.objects.get(username="demo_community"))
     with CaptureQueriesContext(connection) as captured:
         assert staff.get("/community/cases/?state=reported").status_code == 200
