@@ -75,8 +75,11 @@ def test_every_state_and_category_is_there_most_cases_are_done_and_a_year_is_cov
     assert set(counts) == set(CaseState.values)
     assert counts["closed"] + counts["evaluated"] > sum(counts.values()) / 2
     assert set(Case.objects.values_list("category__name", flat=True)) == {row[1] for row in CATEGORIES}
-    months = {timezone.localtime(moment).month for moment in Case.objects.values_list("reported_at", flat=True)}
-    assert len(months) == timezone.localdate().month
+    today = timezone.localdate()
+    months = {(timezone.localtime(moment).year, timezone.localtime(moment).month)
+              for moment in Case.objects.values_list("reported_at", flat=True)}
+    assert {(today.year, month) for month in range(1, today.month + 1)} <= months or today.month <= 2
+    assert len(months) >= 3
     closed = Case.objects.filter(state__in=rules.DONE_STATES)
     assert set(closed.values_list("resolution", flat=True)) == {"fixed", "not_fixed"}
     assert not closed.filter(resolution="not_fixed", resolution_note="").exists()

@@ -560,16 +560,18 @@ def _case_specs(rng, local_now, cal, categories, grids, workers, rider) -> list[
     the demo handler's department and the demo rider get cases of their own at several stages."""
     by_code = {category.code: category for category in categories}
     weights = [row[-1] for row in CATEGORIES]
-    start = date(local_now.year, 1, 1)
+    # the year so far (in its first two months, the last two months of the year before as well)
+    start = min(date(local_now.year, 1, 1), local_now.date() - timedelta(days=60))
     span = (local_now.date() - start).days
     plans = [plan for plan, weight in PLANS for _ in range(weight)]
     rng.shuffle(plans)
     frequent = workers[:60]
 
     def moment(days_ago_low, days_ago_high):
+        """A moment of a day that many days ago (fewer reports on days off), before now."""
         while True:
-            day = local_now.date() - timedelta(days=rng.randint(days_ago_low, days_ago_high))
-            if day < start or (not cal.is_workday(day) and rng.random() < 0.3):
+            day = max(start, local_now.date() - timedelta(days=rng.randint(days_ago_low, days_ago_high)))
+            if days_ago_low < days_ago_high and not cal.is_workday(day) and rng.random() < 0.3:
                 continue
             found = datetime.combine(day, time(rng.choice((7, 8, 9, 9, 10, 10, 11, 13, 14, 14, 15, 16, 17, 18, 20)),
                                                rng.randrange(60), rng.randrange(60)))
@@ -620,7 +622,7 @@ def _case_specs(rng, local_now, cal, categories, grids, workers, rider) -> list[
         home = next((g for g in grids if worker and g.pk == worker[3]), None)
         spec["grid"] = home if home is not None and (spec.get("forced") or rng.random() < 0.6) else rng.choice(grids)
         spec["urgency"] = spec["category"].urgency if rng.random() > 0.04 else "urgent"
-        if spec["plan"] in ("withdrawn",) and not worker:
+        if spec["plan"] == "withdrawn" and not worker:  # only a reporter withdraws
             spec["plan"] = "fixed"
         spec.setdefault("evaluates", bool(worker) and rng.random() < 0.6)
         spec["returned"] = spec["plan"] not in ("invalid", "duplicate", "withdrawn") and rng.random() < 0.1 \
