@@ -648,8 +648,8 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
 
-    from openpark.core.deadlines import Limit
     from openpark.core.calendars import calendar
+    from openpark.core.deadlines import Limit
     from openpark.core.models import Deadline, StateChange
 
     from . import cases as rules
@@ -664,11 +664,12 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
     usernames = dict(get_user_model().objects.filter(pk__in={w[2] for w in workers if w[2]})
                      .values_list("pk", "username"))
     by_pk = {department.pk: department for department in departments}
-
-    def reporter_name(worker, case):
-        return usernames.get(case.reporter_id) or (DEMO_RIDER if worker is not None and worker is rider else "")
     accounts = dict(get_user_model().objects.filter(username__in=[DEMO_CENTRE, DEMO_HANDLER])
                     .values_list("username", "pk"))
+
+    def reporter_name(worker, case):  # the reporter's account, or the demo rider's to come
+        return usernames.get(case.reporter_id) or (DEMO_RIDER if worker is not None and worker is rider else "")
+
     specs = _case_specs(rng, local_now, cal, categories, grids, workers, rider)
     waits_for = {state: f"{CASE_MACHINE.label(state)}办结" for state in rules.STAGE_OF_STATE}
 
@@ -716,9 +717,8 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
             steps = _cut_at(steps, spec["cut"])
         urgent = case.urgency == "urgent"
         own_department = category.department or by_name[TERRITORY.get(spec["grid"].code, DEPARTMENTS[4][0])]
-        history = [StateChange(time=aware(at), user_id=case.reporter_id, transition="submit", from_state="",
-                               to_state="reported",
-                               username=reporter_name(worker, case))]
+        history = [StateChange(time=aware(at), user_id=case.reporter_id, username=reporter_name(worker, case),
+                               transition="submit", from_state="", to_state="reported")]
         running = {"reported": deadline(case, "reported", "submit", at)}
         ended, moment, wrong_sent = [], at, False
         for name in steps:
