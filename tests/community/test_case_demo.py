@@ -181,3 +181,25 @@ def test_the_demo_handler_and_the_demo_rider_have_cases_of_their_own():
 def test_a_sample_of_cases_keeps_the_model_rules():
     for case in Case.objects.order_by("pk")[::53]:
         case.full_clean(exclude=["number"])
+
+
+@pytest.mark.parametrize("moment", ["2026-01-02 00:30", "2026-07-15 10:00"])
+def test_the_cases_are_drawn_the_same_each_time_at_any_time_of_the_year(moment, monkeypatch):
+    """The demo's year is drawn from a fixed seed: loaded at the same moment, the same cases with the
+    same histories; at any moment of a year (its first days too), every state is there."""
+    import random
+    from datetime import datetime
+
+    from openpark.community import demo
+
+    monkeypatch.setattr(demo, "_write_cases", lambda made, histories, timers, content_type: [
+        (case.number, case.state, case.category.code, [change.transition for change in history],
+         [(timer.state, timer.due_on) for timer in running])
+        for case, history, running in zip(made, histories, timers)])
+    now = timezone.make_aware(datetime.fromisoformat(moment))
+    parts = (list(Department.objects.order_by("pk")), list(CaseCategory.objects.order_by("pk")),
+             list(CaseTimeLimit.objects.order_by("pk")), list(Grid.objects.order_by("code")))
+    drawn = [demo._case_year(random.Random(demo.CASE_SEED), now, *parts) for _ in range(2)]
+    assert drawn[0] == drawn[1]
+    assert {state for _, state, *_ in drawn[0]} == set(CaseState.values)
+    assert all(number.startswith("SSP") for number, *_ in drawn[0])
