@@ -128,3 +128,23 @@ def test_a_case_with_no_position_needs_an_address(category, rider):
     assert not Case.objects.exists()
     with pytest.raises(ValidationError):
         casework.submit(Case(category=category, longitude=D("200"), latitude=D("31.9")), rider)
+
+
+def test_the_verifier_sees_the_reporters_record_and_the_cases_it_may_repeat(new_case, category, rider, centre,
+                                                                            client_for, worker):
+    earlier = casework.submit(Case(category=category, description="同一堆垃圾", longitude=D("120.2501"),
+                                   latitude=D("31.9501"), location_source="device"), rider)
+    casework.submit(Case(category=category, description="远处的垃圾", longitude=D("120.29"), latitude=D("31.99"),
+                         location_source="device"), rider)
+    earlier.machine.apply(earlier, "reject", centre, "现场无此问题")
+    page = client_for(centre).get(new_case.get_absolute_url()).content.decode()
+    assert "上报人共上报" in page and "不属实 1 件" in page and "可信度 0.00%" in page
+    assert "同一堆垃圾" not in page  # not open any more
+    third = casework.submit(Case(category=category, description="旁边又一堆", longitude=D("120.2502"),
+                                 latitude=D("31.9502"), location_source="device"), rider)
+    page = client_for(centre).get(new_case.get_absolute_url()).content.decode()
+    assert third.number in page and "远处的垃圾" not in page
+    worker_page = client_for(centre).get(worker.get_absolute_url()).content.decode()
+    assert "共上报" in worker_page and "不属实 1 件" in worker_page
+    listed = client_for(centre).get("/community/cases/", {"reporter_worker": worker.pk}).content.decode()
+    assert new_case.number in listed and third.number in listed
