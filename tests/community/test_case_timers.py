@@ -90,6 +90,10 @@ def test_an_approved_extension_pushes_the_handling_deadline(category, department
     deadline = running(case)
     assert deadline.due_on == date(2026, 12, 7) and deadline.extended == 1
     assert case.extensions == 1 and case.extension_days == 0
+    from openpark.core.models import Notification
+
+    told = Notification.objects.get(recipient=handler, kind="progress")
+    assert told.title.startswith("延期已批准") and "2026-12-07" in told.body
 
 
 def test_a_case_past_its_limit_is_overdue_until_it_moves(category, centre, clock):
@@ -100,3 +104,21 @@ def test_a_case_past_its_limit_is_overdue_until_it_moves(category, centre, clock
     assert Case.objects.filter(Case.overdue_q(), pk=case.pk).exists() and case.overdue
     casework.verify(case, "verify", centre, "")
     assert not Case.objects.filter(Case.overdue_q(), pk=case.pk).exists()
+
+
+def test_the_handlers_hear_the_answer_to_their_extension_request(category, department, centre, handler, clock):
+    from openpark.core.models import Notification
+
+    case = file_at(category, datetime(2026, 11, 30, 9, 0))
+    clock(2026, 11, 30, 9, 10)
+    casework.verify(case, "verify", centre, "")
+    case.machine.apply(case, "register", centre)
+    casework.dispatch(case, "dispatch", centre, "", department=department)
+    assert Notification.objects.filter(recipient=handler, kind="dispatch").count() == 1
+    case.refresh_from_db()
+    case.machine.apply(case, "accept", handler)
+    casework.request_extension(case, "request_extension", handler, "需协调", days=1)
+    case.refresh_from_db()
+    casework.refuse_extension(case, "refuse_extension", centre, "可以按期完成")
+    told = Notification.objects.filter(recipient=handler, kind="progress").get()
+    assert told.title.startswith("延期未获批准") and told.body == "可以按期完成"
