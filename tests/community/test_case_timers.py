@@ -122,3 +122,13 @@ def test_the_handlers_hear_the_answer_to_their_extension_request(category, depar
     casework.refuse_extension(case, "refuse_extension", centre, "可以按期完成")
     told = Notification.objects.filter(recipient=handler, kind="progress").get()
     assert told.title.startswith("延期未获批准") and told.body == "可以按期完成"
+
+
+@pytest.mark.parametrize("for_category", [False, True])
+def test_a_stage_has_one_limit_per_urgency_for_the_park_and_per_category(centre, client_for, category, for_category):
+    data = {"category": category.pk if for_category else "", "stage": "handle", "urgency": "urgent", "amount": "5",
+            "unit": "working_days"}
+    assert client_for(centre).post("/community/case-time-limits/add/", data).status_code == 302
+    again = client_for(centre).post("/community/case-time-limits/add/", data)
+    assert again.status_code == 200 and "已设时限" in again.content.decode()
+    assert CaseTimeLimit.objects.count() == 1

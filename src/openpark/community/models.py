@@ -746,10 +746,9 @@ class CaseTimeLimit(DomainModel):
         verbose_name_plural = _("处置时限")
         ordering = ["category", "stage", "urgency"]
         constraints = [
-            models.UniqueConstraint(fields=["category", "stage", "urgency"], condition=Q(is_deleted=False),
-                                    name="unique_case_time_limit",
+            models.UniqueConstraint(fields=["category", "stage", "urgency"], name="unique_case_time_limit",
                                     violation_error_message="该类别的这一环节和紧急程度已设时限。"),
-            models.UniqueConstraint(fields=["stage", "urgency"], condition=Q(category__isnull=True, is_deleted=False),
+            models.UniqueConstraint(fields=["stage", "urgency"], condition=Q(category__isnull=True),
                                     name="unique_park_case_time_limit",
                                     violation_error_message="全园区这一环节和紧急程度已设时限。"),
         ]
