@@ -385,13 +385,27 @@ def test_a_bad_filter_is_refused_in_both_languages(public, category, params, fmt
     assert any("\u4e00" <= ch <= "\u9fff" for ch in description) and any(ch.isascii() and ch.isalpha() for ch in description)
 
 
-def test_at_most_1000_requests_newest_first(public, category):
+def test_at_most_1000_requests_newest_first_in_a_few_queries(public, category, django_assert_max_num_queries):
     now = timezone.now()
     Case.objects.bulk_create(Case(number=f"SSP{i:012d}", category=category, description="x", address="城南路",
                                   reported_at=now - timedelta(minutes=i)) for i in range(1001))
-    rows = json_of(fetch(public, "requests", "json"))
+    with django_assert_max_num_queries(8):
+        rows = json_of(fetch(public, "requests", "json"))
     assert len(rows) == 1000
     assert rows[0]["service_request_id"] == "SSP000000000000" and rows[-1]["service_request_id"] == "SSP000000000999"
+
+
+def test_expected_datetime_is_when_the_running_stage_is_due(public, category):
+    from openpark.core.models import Deadline
+
+    case = filed_case(category)
+    [row] = json_of(fetch(public, f"requests/{case.number}", "json"))
+    if not any(field.name == "due_at" for field in Deadline._meta.get_fields()):
+        assert row["expected_datetime"] == ""  # the core's deadlines keep no time of day yet
+        return
+    running = Deadline.objects.of(case).filter(met_at__isnull=True).first()
+    due = getattr(running, "due_at", None)
+    assert row["expected_datetime"] == (timezone.localtime(due).isoformat(timespec="seconds") if due else "")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -493,3 +507,43 @@ def test_others_may_not_issue_keys(client_for, make_user):
         response = client_for(make_user(role)).get(reverse("community:open311_key_issue"))
         assert response.status_code == 403
     assert Client().get(reverse("community:open311_key_issue")).status_code == 302
+
+
+# A generic client against the live server ---------------------------------------------------------
+
+def test_a_generic_georeport_client_lists_files_and_reads_back(live_server, empty_afterwards, category, department):
+    """The `georeport` package (a thin GeoReport v2 client, which reads XML with xmltodict) sees our
+    services and requests; it files nothing, so filing is a plain form POST, as any client makes it."""
+    georeport = pytest.importorskip("georeport")
+    import requests
+
+    CaseCategory.objects.create(code="manhole", name="井盖缺失", department=department, anonymous_allowed=True)
+    _, key = keys.issue("通用客户端")
+    root = f"{live_server.url}/open311/v2"
+    for fmt in FORMATS:
+        client = georeport.GeoReport(root, jurisdiction="openpark", api_key=key, output_format=fmt)
+        services = client.get_service_list()
+        assert [s["service_code"] for s in services] == ["litter", "manhole"]
+        assert services[0]["service_name"] == "乱扔垃圾" and services[0]["type"] == "realtime"
+        assert client.get_service_definition("litter")["service_code"] == "litter"
+
+        numbers = []
+        for description in ("路边垃圾堆放", "垃圾桶满溢 <2 个>"):
+            response = requests.post(f"{root}/requests.{fmt}", data={
+                "jurisdiction_id": "openpark", "api_key": key, "service_code": "litter", "lat": "31.95",
+                "long": "120.25", "description": description, "first_name": "明", "last_name": "李"}, timeout=30)
+            assert response.status_code == 200, response.text
+            numbers.append(response.json()[0]["service_request_id"] if fmt == "json"
+                           else ET.fromstring(response.content).findtext("request/service_request_id"))
+
+        one = client.get_service_request(numbers[1])
+        assert one["service_request_id"] == numbers[1] and one["status"] == "open"
+        assert one["description"] == "垃圾桶满溢 <2 个>" and one["service_code"] == "litter"
+        listed = client.get_service_requests(service_code="litter", status="open")
+        assert [r["service_request_id"] for r in listed][:2] == [numbers[1], numbers[0]]
+        assert "李明" not in str(listed)
+        token = Case.objects.get(number=numbers[0]).open311_token
+        by_token = requests.get(f"{root}/tokens/{token}.json", timeout=30).json()
+        assert by_token == [{"service_request_id": numbers[0], "token": token}]
+    refused = requests.post(f"{root}/requests.json", data={"api_key": "nope", "service_code": "litter"}, timeout=30)
+    assert refused.status_code == 403 and refused.json()[0]["code"] == 403
