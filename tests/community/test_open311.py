@@ -236,6 +236,9 @@ REFUSALS = {
     "bad email": (lambda key, category: filing(key, category, email="not-an-email"), 400),
     "media_url not http": (lambda key, category: filing(key, category, media_url="file:///etc/passwd"), 400),
     "wrong jurisdiction": (lambda key, category: filing(key, category, jurisdiction_id="elsewhere"), 404),
+    "phone too long": (lambda key, category: filing(key, category, phone="1" * 30), 400),
+    "name too long": (lambda key, category: filing(key, category, first_name="名" * 60), 400),
+    "address too long": (lambda key, category: filing(key, category, address_string="路" * 201), 400),
 }
 
 
@@ -335,6 +338,16 @@ def test_a_case_closed_unfixed_says_why_and_a_duplicate_which_case(public, categ
     rows = {row["service_request_id"]: row for row in json_of(fetch(public, "requests", "json"))}
     assert rows[unfixed.number]["status_notes"] == "已结案：未解决结案：产权单位拒绝整改"
     assert rows[twin.number]["status_notes"] == f"重复上报（与 {first.number} 重复）"
+
+
+def test_the_cases_of_internal_categories_are_not_published(public, category):
+    internal = CaseCategory.objects.create(code="hazard", name="企业安全隐患", anonymous_allowed=False)
+    hidden = filed_case(internal)
+    shown = filed_case(category)
+    assert [row["service_request_id"] for row in json_of(fetch(public, "requests", "json"))] == [shown.number]
+    errors_of(fetch(public, f"requests/{hidden.number}", "json"), "json", 404)
+    errors_of(fetch(public, f"requests/{hidden.number}/updates", "xml"), "xml", 404)
+    assert json_of(fetch(public, "requests", "json", service_request_id=hidden.number)) == []
 
 
 def test_the_department_working_a_case_is_the_agency_responsible(public, category, department):

@@ -201,7 +201,10 @@ def request_rows(request, rows: list[Case]) -> list[dict]:
 
 
 def public_cases():
-    return Case.objects.select_related("category", "department", "duplicate_of").order_by("-reported_at", "-pk")
+    """The cases a client may read: those of the categories open to the public (a category people
+    may not report without an account is the park's internal business, and so are its cases)."""
+    return (Case.objects.filter(category__anonymous_allowed=True)
+            .select_related("category", "department", "duplicate_of").order_by("-reported_at", "-pk"))
 
 
 class BadQuery(ValueError):
@@ -299,7 +302,8 @@ def token_detail(request, fmt, token):
     if refused:
         return refused
     token = token.strip().lower()
-    case = Case.objects.filter(open311_token=token).only("number", "open311_token").first() if token else None
+    case = Case.objects.filter(open311_token=token, category__anonymous_allowed=True).only(
+        "number", "open311_token").first() if token else None
     if case is None:
         return errors(fmt, 404, "没有这个令牌（token not found）。")
     return respond(fmt, "service_requests", [{"service_request_id": case.number, "token": case.open311_token}])
@@ -420,7 +424,7 @@ def file_request(request, fmt):
         return errors(fmt, 400, *problems)
     case = Case(
         category=category, urgency=category.urgency, description=data.get("description", ""),
-        latitude=latitude, longitude=longitude, address=address[:200],
+        latitude=latitude, longitude=longitude, address=address,
         location_source=LocationSource.DEVICE if latitude is not None else LocationSource.ADDRESS,
         channel=CaseChannel.OPEN311, open311_client=client, open311_token=uuid.uuid4().hex, anonymous=True,
         reporter_name=reporter_name(data.get("first_name", ""), data.get("last_name", "")),
