@@ -469,7 +469,7 @@ def test_no_reporter_identity_goes_out(public, api_key, category, make_user):
             assert got.status_code == 200
             bodies.append(got.content)
     text = b"".join(bodies).decode()
-    for value in ("王小明", "小明", "wang@example.cn", "13900139000", "139"):
+    for value in ("王小明", "小明", "wang@example.cn", "13900139000"):
         assert value not in text
 
 

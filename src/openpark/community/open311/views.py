@@ -7,6 +7,7 @@ the department working it and the reporter's photo. Never who reported it, nor t
 write on its steps. Every answer is in the format the path asks for (`.xml` or `.json`); errors too,
 as the specification's error list.
 """
+import functools
 import uuid
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -49,35 +50,37 @@ def jurisdiction() -> str:
     return getattr(settings, "OPENPARK_OPEN311_JURISDICTION", DEFAULT_JURISDICTION)
 
 
-def stamp(moment) -> str:
+def stamp(when) -> str:
     """ISO 8601 in the park's time, with its offset: 2026-12-01T09:30:00+08:00."""
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+    return timezone.localtime(when).isoformat(timespec="seconds") if when else ""
 
 
-def open311(view):
-    """Checks every call makes first: the jurisdiction, when given, is ours (404 otherwise)."""
+def open311(*methods):
+    """A resource answering `methods` (GET also answers HEAD), after the checks every call makes:
+    the method (405 otherwise) and the jurisdiction, when given (404 unless it is ours). Public
+    reads may be made from a browser on another site; filing is authenticated by its api_key
+    alone, never by a session, and so needs no CSRF token."""
+    allowed = (*methods, "HEAD") if "GET" in methods else methods
 
-    def wrapped(request, fmt, *args, **kwargs):
-        given = (request.POST.get("jurisdiction_id") if request.method == "POST" else None) \
-            or request.GET.get("jurisdiction_id")
-        if given and given.strip() != jurisdiction():
-            return errors(fmt, 404, f"没有这个辖区（jurisdiction_id not found: {given.strip()[:50]}）。")
-        response = view(request, fmt, *args, **kwargs)
-        if request.method == "GET":
-            response["Access-Control-Allow-Origin"] = "*"  # public reads, for clients in a browser
-        return response
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, fmt, *args, **kwargs):
+            if request.method not in allowed:
+                response = errors(fmt, 405, f"不支持 {request.method[:10]} 请求（method not allowed）。")
+                response["Allow"] = ", ".join(allowed)
+                return response
+            given = (request.POST.get("jurisdiction_id") if request.method == "POST" else None) \
+                or request.GET.get("jurisdiction_id")
+            if given and given.strip() != jurisdiction():
+                return errors(fmt, 404, f"没有这个辖区（jurisdiction_id not found: {given.strip()[:50]}）。")
+            response = view(request, fmt, *args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                response["Access-Control-Allow-Origin"] = "*"
+            return response
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return csrf_exempt(wrapped)
+        return csrf_exempt(wrapped)
 
-
-def only(request, fmt, *methods):
-    if request.method not in methods:
-        response = errors(fmt, 405, f"不支持 {request.method[:10]} 请求（method not allowed）。")
-        response["Allow"] = ", ".join(methods)
-        return response
-    return None
+    return decorate
 
 
 # Discovery and services -------------------------------------------------------------------------
@@ -92,12 +95,9 @@ def base_url(request) -> str:
     return request.build_absolute_uri(reverse("open311:services", args=[XML]).rsplit("/", 1)[0])
 
 
-@open311
+@open311("GET")
 def discovery(request, fmt):
     """GET discovery: where the endpoint is, what it speaks and whom to ask for a key."""
-    refused = only(request, fmt, "GET", "HEAD")
-    if refused:
-        return refused
     changed = CaseCategory.objects.aggregate(last=Max("updated_at"))["last"]
     changeset = stamp(changed) if changed else "2026-12-01T00:00:00+08:00"
     issuer = getattr(settings, "OPENPARK_ISSUER", "")
@@ -113,24 +113,18 @@ def discovery(request, fmt):
     return respond(fmt, "discovery", document)
 
 
-@open311
+@open311("GET")
 def services(request, fmt):
     """GET services: the categories people may report."""
-    refused = only(request, fmt, "GET", "HEAD")
-    if refused:
-        return refused
     return respond(fmt, "services", [{
         "service_code": category.code, "service_name": category.name, "description": category.description,
         "metadata": False, "type": "realtime", "keywords": category.keywords, "group": category.group,
     } for category in public_categories()])
 
 
-@open311
+@open311("GET")
 def service_definition(request, fmt, code):
     """GET services/{service_code}: the service's attributes (none: every category files alike)."""
-    refused = only(request, fmt, "GET", "HEAD")
-    if refused:
-        return refused
     category = public_categories().filter(code=code).first()
     if category is None:
         return errors(fmt, 404, f"没有这个服务类别（service_code not found: {code[:50]}）。")
@@ -264,12 +258,9 @@ def filtered(query) -> list[Case]:
     return list(rows[:MAX_REQUESTS])
 
 
-@open311
+@open311("GET", "POST")
 def requests_view(request, fmt):
     """GET requests: the service requests asked for. POST requests: file one."""
-    refused = only(request, fmt, "GET", "HEAD", "POST")
-    if refused:
-        return refused
     if request.method == "POST":
         return file_request(request, fmt)
     try:
@@ -283,24 +274,18 @@ def case_or_404(number: str) -> Case:
     return get_object_or_404(public_cases(), number=number)
 
 
-@open311
+@open311("GET")
 def request_detail(request, fmt, request_id):
     """GET requests/{service_request_id}: one request, as a list of one."""
-    refused = only(request, fmt, "GET", "HEAD")
-    if refused:
-        return refused
     case = public_cases().filter(number=request_id).first()
     if case is None:
         return errors(fmt, 404, f"没有这个服务请求（service_request_id not found: {request_id[:30]}）。")
     return respond(fmt, "service_requests", request_rows(request, [case]))
 
 
-@open311
+@open311("GET")
 def token_detail(request, fmt, token):
     """GET tokens/{token}: the service request a token was given for."""
-    refused = only(request, fmt, "GET", "HEAD")
-    if refused:
-        return refused
     token = token.strip().lower()
     case = Case.objects.filter(open311_token=token, category__anonymous_allowed=True).only(
         "number", "open311_token").first() if token else None
@@ -319,12 +304,9 @@ def step_words(change, case: Case) -> str:
     return words
 
 
-@open311
+@open311("GET")
 def request_updates(request, fmt, request_id):
     """GET requests/{service_request_id}/updates (an extension): each step of the case, oldest first."""
-    refused = only(request, fmt, "GET", "HEAD")
-    if refused:
-        return refused
     case = public_cases().filter(number=request_id).first()
     if case is None:
         return errors(fmt, 404, f"没有这个服务请求（service_request_id not found: {request_id[:30]}）。")
