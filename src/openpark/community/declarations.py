@@ -9,6 +9,7 @@ from .models import (
     Redemption, Reward, Station, StationInspection, VolunteerTeam, Worker,
 )
 from .standards import CHECKLIST_FIELDS
+from .case_panels import case_check_panel, worker_cases_panel
 from .views import activity_panel, inspection_panel, station_panel, team_members_panel, team_panel, worker_panel
 
 MODULE = "community"
@@ -31,7 +32,7 @@ worker_pages = ModelPages(
                   "hours"],
     detail_fields=["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "grid", "station", "teams",
                    "consent_on", "user", "points", "hours", "note"],
-    select_related=["employer", "station", "grid"], panels=[worker_panel], search_fields=("name",), importer=worker_importer,
+    select_related=["employer", "station", "grid"], panels=[worker_panel, worker_cases_panel], search_fields=("name",), importer=worker_importer,
     api=Api("workers", fields=(*forms.WORKER_FIELDS, "points", "hours"),
             read_only_fields=("points", "hours", "created_at", "updated_at"),
             select_related=("employer", "station", "grid"), prefetch_related=("teams",)),
@@ -141,7 +142,7 @@ case_pages = ModelPages(
     actions=("list", "detail", "add", "edit", "history"),
     list_columns=["number", "reported_at", "category", "urgency", "grid", "department", "state", "overdue"],
     detail_fields=CASE_DETAIL, select_related=["category", "grid", "department"], default_sort="-reported_at",
-    attachments=True,
+    attachments=True, panels=[case_check_panel],
     api=Api("cases", fields=(*forms.CASE_FIELDS, *[f for f in CASE_DETAIL if f not in forms.CASE_FIELDS]),
             read_only_fields=tuple(f for f in CASE_DETAIL if f not in forms.CASE_FIELDS),
             select_related=("category", "grid", "department", "duplicate_of", "handled_by")),
