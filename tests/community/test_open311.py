@@ -413,12 +413,15 @@ def test_expected_datetime_is_when_the_running_stage_is_due(public, category):
 
     case = filed_case(category)
     [row] = json_of(fetch(public, f"requests/{case.number}", "json"))
-    if not any(field.name == "due_at" for field in Deadline._meta.get_fields()):
-        assert row["expected_datetime"] == ""  # the core's deadlines keep no time of day yet
-        return
-    running = Deadline.objects.of(case).filter(met_at__isnull=True).first()
-    due = getattr(running, "due_at", None)
-    assert row["expected_datetime"] == (timezone.localtime(due).isoformat(timespec="seconds") if due else "")
+    running = Deadline.objects.of(case).get(met_at__isnull=True)  # 核实: 30 minutes of working time
+    assert row["expected_datetime"] == timezone.localtime(running.due_at).isoformat(timespec="seconds")
+    # A limit in working days is due at the end of its day.
+    Deadline.objects.of(case).update(due_at=None, due_on=timezone.localdate() + timedelta(days=3))
+    [row] = json_of(fetch(public, f"requests/{case.number}", "json"))
+    assert row["expected_datetime"] == f"{timezone.localdate() + timedelta(days=3):%Y-%m-%d}T23:59:59+08:00"
+    assert set_state(case, CaseState.WITHDRAWN) and Deadline.objects.of(case).update(met_at=timezone.now())
+    [row] = json_of(fetch(public, f"requests/{case.number}", "json"))
+    assert row["expected_datetime"] == ""
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

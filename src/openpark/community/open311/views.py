@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from openpark.core import attachments
 from openpark.core.attachment_views import file_response
+from openpark.core.deadlines import Limit
 from openpark.core.models import Attachment, Deadline
 
 from .. import casework, cases
@@ -38,7 +39,6 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 WINDOW_DAYS = 90
 MAX_REQUESTS = 1000
 DEFAULT_JURISDICTION = "openpark"
-UNIT_WORDS = {cases.WORKING_MINUTES: "分钟（工作时间）", cases.NATURAL_MINUTES: "分钟", cases.WORKING_DAYS: "个工作日"}
 IMAGE_TYPES = {mime for mime, kind in attachments.KINDS.items() if kind.image_format}
 # A service request's fields, in the specification's order.
 REQUEST_FIELDS = ("service_request_id", "status", "status_notes", "service_name", "service_code", "description",
@@ -152,15 +152,16 @@ def service_notice(category_id: int, urgency: str, limits) -> str:
     urgency = urgency or Urgency.NORMAL
     limit = cases.stage_limit(CaseStage.HANDLE, urgency, limits, category_id)
     return (f"已受理，网格中心核实后立案派遣；{Urgency(urgency).label}问题由处置部门签收后 "
-            f"{limit.amount} {UNIT_WORDS[limit.unit]}内处置。")
+            f"{Limit(limit.amount, limit.unit).text}内处置。")
 
 
-def expected_times(pks) -> dict[str, object]:
-    """{case id (text): when its running stage is due}, where the core's deadlines keep a time."""
-    if not pks or not any(field.name == "due_at" for field in Deadline._meta.get_fields()):
-        return {}
-    rows = Deadline.objects.of_many(Case, pks).filter(met_at__isnull=True).values_list("object_id", "due_at")
-    return {object_id: due for object_id, due in rows if due}
+def expected_times(pks) -> dict[str, datetime]:
+    """{case id (text): when the stage it waits in is due}: the moment of a limit in minutes, the
+    end of the day of a limit in working days."""
+    rows = (Deadline.objects.of_many(Case, pks).filter(met_at__isnull=True)
+            .values_list("object_id", "due_at", "due_on")) if pks else []
+    return {object_id: due_at or timezone.make_aware(datetime.combine(due_on, time.max.replace(microsecond=0)))
+            for object_id, due_at, due_on in rows}
 
 
 def report_photos(pks) -> dict[int, Attachment]:
