@@ -36,6 +36,7 @@ from . import keys
 from .formats import JSON, XML, errors, respond
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+FIRST_CHANGESET = "2026-12-01T00:00:00+08:00"  # the endpoint's first version, before any category
 WINDOW_DAYS = 90
 MAX_REQUESTS = 1000
 DEFAULT_JURISDICTION = "openpark"
@@ -99,11 +100,11 @@ def base_url(request) -> str:
 def discovery(request, fmt):
     """GET discovery: where the endpoint is, what it speaks and whom to ask for a key."""
     changed = CaseCategory.objects.aggregate(last=Max("updated_at"))["last"]
-    changeset = stamp(changed) if changed else "2026-12-01T00:00:00+08:00"
+    changeset = stamp(changed) if changed else FIRST_CHANGESET
     issuer = getattr(settings, "OPENPARK_ISSUER", "")
     document = {
         "changeset": changeset,
-        "contact": getattr(settings, "OPENPARK_OPEN311_CONTACT", "") or f"{issuer}网格化服务管理中心",
+        "contact": getattr(settings, "OPENPARK_OPEN311_CONTACT", "") or issuer,
         "key_service": f"接口密钥（api_key）由{issuer}系统管理员签发，请与其联系。",
         "endpoints": [{
             "specification": SPECIFICATION, "url": base_url(request), "changeset": changeset, "type": "production",
@@ -186,10 +187,10 @@ def request_rows(request, rows: list[Case]) -> list[dict]:
         media = (request.build_absolute_uri(reverse("open311:media", args=[case.number, photo.pk]))
                  if photo else case.media_url)
         values = (
-            case.number, cases.open311_status(case.state), status_notes(case), case.category.name, case.category.code,
-            case.description, case.department.name if case.department_id else "", service_notice(case.category_id, case.urgency, limits),
-            stamp(case.reported_at), stamp(case.updated_at), stamp(expected.get(str(case.pk))), case.address, "",
-            "", case.latitude, case.longitude, media,
+            case.number, cases.open311_status(case.state), status_notes(case), case.category.name,
+            case.category.code, case.description, case.department.name if case.department_id else "",
+            service_notice(case.category_id, case.urgency, limits), stamp(case.reported_at), stamp(case.updated_at),
+            stamp(expected.get(str(case.pk))), case.address, "", "", case.latitude, case.longitude, media,
         )
         out.append(dict(zip(REQUEST_FIELDS, values)))
     return out
