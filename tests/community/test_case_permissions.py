@@ -148,3 +148,24 @@ def test_the_verifier_sees_the_reporters_record_and_the_cases_it_may_repeat(new_
     assert "共上报" in worker_page and "不属实 1 件" in worker_page
     listed = client_for(centre).get("/community/cases/", {"reporter_worker": worker.pk}).content.decode()
     assert new_case.number in listed and third.number in listed
+
+
+def test_a_departments_page_names_its_handlers_and_counts_its_cases(new_case, centre, handler, department,
+                                                                     client_for):
+    dispatched(new_case, centre, department)
+    page = client_for(centre).get(department.get_absolute_url()).content.decode()
+    assert handler.username in page and "在办 <a" in page
+    in_hand = client_for(centre).get(f"/community/cases/?department={department.pk}&state=dispatched")
+    assert new_case.number in in_hand.content.decode()
+    import re
+
+    assert re.search(r'在办 <a href="[^"]+">1</a> 件，其中逾期 <a href="[^"]+">0</a> 件', page)
+
+
+def test_the_list_filters_by_several_states_at_once(new_case, category, rider, centre, department, client_for):
+    second = casework.submit(Case(category=category, description="第二件", address="城南路 1 号"), rider)
+    third = casework.submit(Case(category=category, description="第三件", address="城南路 2 号"), rider)
+    dispatched(second, centre, department)
+    third.machine.apply(third, "reject", centre, "不属实")
+    listed = client_for(centre).get("/community/cases/?state=reported&state=dispatched").content.decode()
+    assert new_case.number in listed and second.number in listed and third.number not in listed

@@ -9,7 +9,7 @@ from .models import (
     Redemption, Reward, Station, StationInspection, VolunteerTeam, Worker,
 )
 from .standards import CHECKLIST_FIELDS
-from .case_panels import case_check_panel, worker_cases_panel
+from .case_panels import case_check_panel, department_panel, worker_cases_panel
 from .views import activity_panel, inspection_panel, station_panel, team_members_panel, team_panel, worker_panel
 
 MODULE = "community"
@@ -112,7 +112,7 @@ redemption_pages = ModelPages(
 
 department_pages = ModelPages(
     Department, filterset_class=filters.DepartmentFilterSet, form_class=forms.DepartmentForm, prefix="departments/",
-    list_columns=["name", "kind", "phone", "is_active"],
+    list_columns=["name", "kind", "phone", "is_active"], panels=[department_panel],
     api=Api("departments", fields=tuple(forms.DEPARTMENT_FIELDS)),
     menu=Menu(MODULE, "处置部门", order=120, park_wide=True),
 )

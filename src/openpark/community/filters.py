@@ -218,6 +218,10 @@ class CaseFilterSet(SearchFilterSet):
                                               widget=DATE_INPUT)
     reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte", label="上报日期至",
                                             widget=DATE_INPUT)
+    closed_from = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__gte", label="结案日期从",
+                                            widget=DATE_INPUT)
+    closed_to = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__lte", label="结案日期至",
+                                          widget=DATE_INPUT)
 
     class Meta:
         model = Case

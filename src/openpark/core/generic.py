@@ -211,7 +211,12 @@ class ModelPages:
     def filterset(self, user, params):
         if self.filterset_class is None:
             return None
-        data = {k: v for k, v in params.items() if k not in LIST_CONTROLS}
+        if hasattr(params, "getlist"):  # a query string: a filter of several values (?state=a&state=b) keeps them all
+            data = params.copy()
+            for control in LIST_CONTROLS:
+                data.pop(control, None)
+        else:
+            data = {k: v for k, v in params.items() if k not in LIST_CONTROLS}
         # Filters whose choices depend on the user read `request.user`, in a task as on a page.
         return self.filterset_class(data, queryset=self.base_queryset(user, self.lists_deleted(params)),
                                     request=SimpleNamespace(user=user))
@@ -420,7 +425,9 @@ class ObjectListView(PagesView):
         settings_limit = _export_sync_limit()
         # Counting stops past the limit: a long table is not counted to learn that it is long.
         if queryset.order_by()[:settings_limit + 1].count() > settings_limit:
-            params = {k: v for k, v in self.request.GET.items() if k != "export"}
+            # a filter of several values (?state=a&state=b) goes to the task as a list
+            params = {k: values if len(values) > 1 else values[0] for k, values in self.request.GET.lists()
+                      if k != "export"}
             run = progress.start(
                 export_list, f"导出{self.pages.opts.verbose_name_plural}", self.request.user,
                 self.pages.key, self.request.user.pk, params, reason,
