@@ -133,7 +133,7 @@ time_limit_pages = SharedPages(
     api=Api("case-time-limits", fields=tuple(forms.TIME_LIMIT_FIELDS), select_related=("category",)),
     menu=Menu(MODULE, "处置时限", order=130, park_wide=True),
 )
-CASE_DETAIL = ["number", "category", "urgency", "state", "description", "address", "longitude", "latitude",
+CASE_DETAIL = ["number", "category", "urgency", "state", "description", "media_url", "address", "longitude", "latitude",
                "location_source", "grid", "department", "channel", "reporter_name", "reporter_phone", "anonymous",
                "reported_at", "duplicate_of", "handled_by", "resolution", "resolution_note", "closed_at",
                "satisfaction", "evaluation_note", "returns", "reworks", "extensions", "extension_days"]
@@ -154,4 +154,5 @@ open311_key_pages = ModelPages(
     list_columns=["name", "prefix", "is_active", "issued_by", "last_used_at"],
     detail_fields=["name", "prefix", "is_active", "issued_by", "last_used_at", "created_at"],
     menu=Menu(MODULE, "Open311 接口密钥", order=140, park_wide=True),
+    list_links=[("签发密钥", "community:open311_key_issue", "community.add_open311key")],
 )

@@ -3,6 +3,7 @@ from django.urls import path
 from openpark.core.registry import page_urls
 
 from . import report_views, views
+from .open311 import pages as open311_pages
 
 app_name = "community"
 
@@ -20,5 +21,6 @@ urlpatterns = [
     path("reports/party.xlsx", views.roster_export, {"kind": "party"}, name="party_roster"),
     path("reports/union.xlsx", views.roster_export, {"kind": "union"}, name="union_roster"),
     path("me/cases/<int:pk>/", report_views.my_case, name="my_case"),
+    path("open311-keys/issue/", open311_pages.issue_key, name="open311_key_issue"),
     *page_urls("community"),
 ]
