@@ -1,6 +1,6 @@
 """随手拍统计: the pure figures by hand (rates, medians, month buckets, deadlines, empty input), then
 the page, its links, its workbook and the cockpit tile on real cases."""
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 from io import BytesIO
 
@@ -12,7 +12,6 @@ from openpark.community import case_stats as cs
 from openpark.community.case_stats import CaseRow
 from openpark.community.choices import CaseStage, CaseState as S
 
-UTC = dt_timezone.utc
 
 
 def at(day: int, hour: int = 0, minute: int = 0, month: int = 3) -> datetime:
