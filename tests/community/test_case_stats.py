@@ -2,7 +2,6 @@
 the page, its links, its workbook and the cockpit tile on real cases."""
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
-from io import BytesIO
 
 import pytest
 from django.urls import reverse
@@ -141,3 +140,135 @@ def test_a_case_reported_late_in_january_is_a_february_case():
 def test_a_closed_case_without_deadlines_is_on_time():
     stats = cs.build([CaseRow(1, at(2), S.CLOSED)], [], [])
     assert stats.total.on_time_rate == D("100.00")
+
+
+# The page, its links and its workbook ------------------------------------------------------------------
+
+@pytest.fixture
+def year_cases(db, new_case, category, rider, centre, handler):
+    """This year: one case waiting (待核实), one closed, one dispatched."""
+    from tests.community.test_case_queues import advance, file_case
+
+    closed = advance(file_case(category, rider), S.CLOSED, centre, handler)
+    dispatched = advance(file_case(category, rider), S.DISPATCHED, centre)
+    return {"waiting": new_case, "closed": closed, "dispatched": dispatched}
+
+
+def stats_url(**params) -> str:
+    from django.utils.http import urlencode
+
+    return reverse("community:case_stats") + (f"?{urlencode(params)}" if params else "")
+
+
+def test_the_stats_page_counts_the_years_cases_and_links_each_figure(year_cases, centre, department, category,
+                                                                       client_for):
+    year = timezone.localdate().year
+    response = client_for(centre).get(stats_url())
+    assert response.status_code == 200 and response.context["year"] == year
+    tables = {table["key"]: table for table in response.context["tables"]}
+    assert list(tables) == ["department", "category", "grid", "month"]
+    total_label, cells, _ = tables["department"]["lines"][-1]
+    assert total_label == "合计"
+    assert [text for text, _ in cells[:8]] == ["3", "2", "1", "33.33%", "100.00%", "0.00%", "0.00%", "0"]
+    assert cells[8][0] == "不足 1 分"  # 核实 took seconds here
+    first, last = f"{year}-01-01", f"{year}-12-31"
+    list_url = reverse("community:case_list")
+    assert cells[0][1] == f"{list_url}?reported_from={first}&reported_to={last}"
+    assert cells[2][1] == f"{list_url}?reported_from={first}&reported_to={last}&state=closed&state=evaluated"
+    # The department's row: the two cases dispatched to it, linked by it.
+    name, cells, figures = tables["department"]["lines"][0]
+    assert name == department.name and figures.reported == 2 and figures.closed == 1
+    assert f"department={department.pk}" in cells[0][1]
+    assert tables["department"]["lines"][1][0] == "未派遣" and tables["department"]["lines"][1][1][0] == ("1", "")
+    assert tables["category"]["lines"][0][0] == category.name
+    assert tables["grid"]["lines"][0][0] == "城南一网格"
+    month = timezone.localdate().month
+    label, cells, figures = tables["month"]["lines"][month - 1]
+    assert label == f"{month}月" and figures.reported == 3 and "reported_from=" in cells[0][1]
+    assert len(tables["month"]["lines"]) == 13
+    html = response.content.decode()
+    assert f'<a href="{cells[0][1].replace("&", "&amp;")}">3</a>' in html
+    # Whoever follows a link sees the cases it counts.
+    listed = client_for(centre).get(tables["department"]["lines"][-1][1][2][1])
+    assert [obj.pk for obj in listed.context["page"].object_list] == [year_cases["closed"].pk]
+
+
+def test_another_year_has_no_cases(year_cases, centre, client_for):
+    response = client_for(centre).get(stats_url(year=2020))
+    assert response.status_code == 200
+    assert response.context["total"].reported == 0
+
+
+@pytest.mark.parametrize("year", ["abc", "1800", "99999"])
+def test_a_bad_year_is_refused_in_chinese(centre, client_for, year):
+    response = client_for(centre).get(stats_url(year=year))
+    assert response.status_code == 400 and "年份" in response.content.decode()
+
+
+def test_the_workbook_holds_the_same_tables_and_the_export_is_recorded(year_cases, centre, client_for):
+    from openpark.community.models import Case
+    from openpark.core.choices import ChangeAction
+    from openpark.core.models import ChangeRecord
+    from tests.sheets import read_xlsx
+
+    year = timezone.localdate().year
+    response = client_for(centre).get(stats_url(year=year, export="xlsx"))
+    assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    departments = read_xlsx(content, 0)
+    assert departments[0][:9] == ["处置部门", *cs.HEADERS[:8]]
+    assert departments[-1][:9] == ["合计", 3, 2, 1, "33.33%", "100.00%", "0.00%", "0.00%", 0]
+    months = read_xlsx(content, 3)
+    assert months[0][0] == "月份" and len(months) == 1 + 13
+    record = ChangeRecord.objects.filter(action=ChangeAction.EXPORT).latest("time")
+    assert record.user_id == centre.pk and f"{year}年随手拍统计 3 条" in record.object_repr
+    assert record.content_type.model_class() is Case
+
+
+def test_the_stats_are_for_the_park_wide_roles(year_cases, handler, rider, make_user, client_for):
+    assert client_for(make_user("leader")).get(stats_url()).status_code == 200
+    for user in (handler, rider, make_user("economy")):
+        assert client_for(user).get(stats_url()).status_code == 403
+
+
+def test_the_stats_read_a_few_queries_however_many_cases(year_cases, category, rider, centre, client_for,
+                                                        django_assert_max_num_queries):
+    from tests.community.test_case_queues import file_case
+
+    client = client_for(centre)
+    client.get(stats_url())
+    with django_assert_max_num_queries(20) as few:
+        client.get(stats_url())
+    for _ in range(5):
+        file_case(category, rider)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(stats_url())
+
+
+# The cockpit tile ------------------------------------------------------------------------------------------
+
+def test_the_cockpit_tile(year_cases, centre, make_user, client_for):
+    from django.contrib.contenttypes.models import ContentType
+
+    from openpark.community.cockpit import cases_panel
+    from openpark.community.models import Case
+    from openpark.core.models import Deadline
+
+    year = timezone.localdate().year
+    Deadline.objects.create(content_type=ContentType.objects.get_for_model(Case),
+                            object_id=str(year_cases["waiting"].pk), transition="submit", state=S.REPORTED,
+                            label="核实", working_days=1, due_on=timezone.localdate() - timedelta(days=2))
+    panel = cases_panel(year)
+    figures = {figure.label: figure for figure in panel.figures}
+    assert list(figures) == ["上报", "结案率", "按期结案率", "逾期在办"]
+    assert (figures["上报"].text, figures["结案率"].text, figures["按期结案率"].text, figures["逾期在办"].text) == (
+        "3", "33.33", "100.00", "1")
+    list_url = reverse("community:case_list")
+    assert figures["上报"].url == f"{list_url}?reported_from={year}-01-01&reported_to={year}-12-31"
+    assert figures["结案率"].url == figures["按期结案率"].url == f"{reverse('community:case_stats')}?year={year}"
+    assert figures["逾期在办"].url == f"{list_url}?overdue=true" and figures["逾期在办"].status == "alarm"
+    overdue = client_for(centre).get(figures["逾期在办"].url)
+    assert [obj.pk for obj in overdue.context["page"].object_list] == [year_cases["waiting"].pk]
+    cockpit = client_for(make_user("leader")).get(reverse("cockpit"))
+    assert "community_cases" in [tile.key for tile, _ in cockpit.context["panels"]]
+    assert "随手拍" in cockpit.content.decode()

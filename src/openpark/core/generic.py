@@ -211,7 +211,12 @@ class ModelPages:
     def filterset(self, user, params):
         if self.filterset_class is None:
             return None
-        data = {k: v for k, v in params.items() if k not in LIST_CONTROLS}
+        if hasattr(params, "getlist"):  # a query string: a filter of several values (?state=a&state=b) keeps them all
+            data = params.copy()
+            for name in LIST_CONTROLS:
+                data.pop(name, None)
+        else:
+            data = {k: v for k, v in params.items() if k not in LIST_CONTROLS}
         # Filters whose choices depend on the user read `request.user`, in a task as on a page.
         return self.filterset_class(data, queryset=self.base_queryset(user, self.lists_deleted(params)),
                                     request=SimpleNamespace(user=user))
