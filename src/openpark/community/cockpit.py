@@ -55,4 +55,4 @@ def cases_panel(year: int) -> cockpit.Panel:
 def register() -> None:
     cockpit.register(cockpit.Tile("community", "新就业群体", 50, "community.view_worker", community_panel,
                                   on_wall=False))
-    cockpit.register(cockpit.Tile("community_cases", "随手拍", 51, "community.view_case", cases_panel, on_wall=False))
+    cockpit.register(cockpit.Tile("community_cases", "随手拍", 50, "community.view_case", cases_panel, on_wall=False))
