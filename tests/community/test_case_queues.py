@@ -1,5 +1,6 @@
 """随手拍 work queues: what each holds for each role, who may open it, the steps offered on each row,
 overdue first then by due time, and one query for the table however long it is."""
+import re
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -63,6 +64,23 @@ def advance(case: Case, to: str, centre, handler=None, department=None) -> Case:
     return case
 
 
+def step_form(case_url: str, name: str, label: str) -> re.Pattern:
+    """A step made from the row: a form posting to the case's transition page, its button the step."""
+    return re.compile(rf'<form method="post" action="{re.escape(case_url)}transitions/{name}/" class="case-step" '
+                      rf'data-transition="{name}"><input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">'
+                      rf'<button type="submit" class="(primary|danger)">{label}</button></form>')
+
+
+def step_link(case_url: str, name: str, label: str) -> re.Pattern:
+    """A step whose form is on the case's page."""
+    return re.compile(rf'<a class="button (primary|danger)" href="{re.escape(case_url)}#workflow" '
+                      rf'data-transition="{name}" title="在案件页面填写后办理">{label}</a>')
+
+
+def offered(pattern: re.Pattern, html: str) -> bool:
+    return pattern.search(html) is not None
+
+
 def rows_of(response) -> list[int]:
     return [row["case"].pk for row in response.context["rows"]]
 
@@ -94,12 +112,16 @@ def test_the_dispatch_queue_holds_what_waits_for_the_centre(new_case, category, 
     html = response.content.decode()
     case_url = new_case.get_absolute_url()
     assert f'href="{case_url}">{new_case.number}</a>' in html
-    assert f'href="{case_url}transitions/verify/">核实属实</a>' in html
-    assert f'href="{case_url}transitions/reject/">不属实</a>' in html
-    assert f'{extension.get_absolute_url()}transitions/approve_extension/' in html
-    assert f'{registered.get_absolute_url()}transitions/dispatch/' in html
-    assert f'{checked.get_absolute_url()}transitions/close/' in html
-    assert "transitions/withdraw/" not in html  # the reporter's own step, not the centre's
+    # A step that asks for nothing is made from the row; one that asks for a note, evidence or a
+    # choice leads to the case's page, where its form is.
+    assert offered(step_form(case_url, "verify", "核实属实"), html)
+    assert offered(step_link(case_url, "reject", "不属实"), html)
+    assert offered(step_form(extension.get_absolute_url(), "approve_extension", "批准延期"), html)
+    assert offered(step_link(extension.get_absolute_url(), "refuse_extension", "不批准延期"), html)
+    assert offered(step_form(verified.get_absolute_url(), "register", "立案"), html)
+    assert offered(step_link(registered.get_absolute_url(), "dispatch", "派遣"), html)
+    assert offered(step_link(checked.get_absolute_url(), "close", "结案"), html)
+    assert 'data-transition="withdraw"' not in html  # the reporter's own step, not the centre's
 
 
 def test_only_the_centre_opens_the_dispatch_queue(new_case, handler, rider, make_user, client_for):
@@ -117,8 +139,9 @@ def test_a_handler_sees_the_cases_of_their_own_department_only(new_case, categor
     assert response.status_code == 200
     assert set(rows_of(response)) == {mine.pk, handling.pk}
     html = response.content.decode()
-    assert f'{mine.get_absolute_url()}transitions/accept/">签收</a>' in html
-    assert f'{handling.get_absolute_url()}transitions/reply/">反馈处置结果</a>' in html
+    assert offered(step_form(mine.get_absolute_url(), "accept", "签收"), html)
+    assert offered(step_link(mine.get_absolute_url(), "send_back", "退回"), html)
+    assert offered(step_link(handling.get_absolute_url(), "reply", "反馈处置结果"), html)
     assert theirs.number not in html and replied.number not in html
     other = client_for(other_handler).get(queue_url("handle"))
     assert rows_of(other) == [theirs.pk]
@@ -141,7 +164,7 @@ def test_the_recheck_queue_leaves_out_the_cases_one_handled(new_case, category, 
     assert set(rows_of(client_for(centre).get(queue_url("recheck")))) == {first.pk, second.pk}
     response = client_for(both).get(queue_url("recheck"))
     assert rows_of(response) == [first.pk]
-    assert f'{first.get_absolute_url()}transitions/recheck_pass/' in response.content.decode()
+    assert offered(step_form(first.get_absolute_url(), "recheck_pass", "核查通过"), response.content.decode())
     assert client_for(handler).get(queue_url("recheck")).status_code == 403
 
 
@@ -152,7 +175,7 @@ def test_a_grid_worker_rechecks_the_cases_of_their_grid(new_case, centre, handle
     response = client_for(rider).get(queue_url("recheck"))
     assert rows_of(response) == [replied.pk]
     html = response.content.decode()
-    assert "transitions/recheck_fail/" in html and "transitions/close/" not in html
+    assert 'data-transition="recheck_fail"' in html and 'data-transition="close"' not in html
 
 
 def test_an_unknown_queue_is_not_found(centre, client_for):
@@ -218,3 +241,15 @@ def test_the_menu_leads_to_the_queues_each_role_may_open(centre, handler, rider,
     assert client_for(centre).get(reverse("community:case_queue_dispatch")).status_code == 200
     assert client_for(handler).get(reverse("community:case_queue_handle")).status_code == 200
     assert client_for(rider).get(reverse("community:case_queue_recheck")).status_code == 200
+
+
+def test_a_step_made_from_the_row_is_made(new_case, centre, client_for):
+    client = client_for(centre)
+    url = f"{new_case.get_absolute_url()}transitions/verify/"
+    assert f'action="{url}"' in client.get(queue_url("dispatch")).content.decode()
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == new_case.get_absolute_url()
+    new_case.refresh_from_db()
+    assert new_case.state == S.VERIFIED
+    row = next(row for row in client.get(queue_url("dispatch")).context["rows"] if row["case"].pk == new_case.pk)
+    assert [step["name"] for step in row["steps"]] == ["mark_duplicate", "register"]

@@ -120,8 +120,18 @@ def queue_row(case: Case, user, now) -> dict:
     return {
         "case": case, "url": url, "reported": _local(case.reported_at), "due": due_text,
         "left": "已逾期" if overdue else case_stats.left_text(due, now), "overdue": overdue,
-        "steps": [(t.label, f"{url}transitions/{t.name}/", t.button_class) for t in case.machine.available(case, user)],
+        "steps": [step(t, url) for t in case.machine.available(case, user)],
     }
+
+
+def step(transition, case_url: str) -> dict:
+    """A step offered on a queue's row: made at once (a form posting to the case's transition page)
+    when it asks for nothing, else a link to the case's page, where its form takes the note,
+    evidence or choice it needs."""
+    direct = not (transition.needs_note or transition.needs_evidence or transition.form)
+    return {"name": transition.name, "label": transition.label, "kind": transition.button_class, "direct": direct,
+            "confirm": transition.confirm,
+            "url": f"{case_url}transitions/{transition.name}/" if direct else f"{case_url}#workflow"}
 
 
 @login_required
@@ -288,10 +298,12 @@ def case_list_url(**filters) -> str:
 
 
 def _cells(figures: case_stats.Figures, filters: dict | None) -> list[tuple[str, str]]:
-    """Each figure's text and the link to the cases it counts (none for a group no filter reaches)."""
+    """Each figure's text and the link to the cases it counts (none for a group no filter reaches,
+    nor for a figure there is none of)."""
     cells = []
     for text, kind in zip(figures.shown(), case_stats.COLUMN_CASES):
-        url = case_list_url(**filters, state=list(case_stats.STATES_OF[kind])) if filters is not None else ""
+        linked = filters is not None and text != case_stats.NO_FIGURE
+        url = case_list_url(**filters, state=list(case_stats.STATES_OF[kind])) if linked else ""
         cells.append((text, url))
     return cells
 

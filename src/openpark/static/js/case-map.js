@@ -10,6 +10,8 @@
   var legend = document.getElementById("map-legend");
   var state = document.getElementById("map-state");
   var node = OpenPark.node;
+  // Cases at one spot that draw the heatmap at its hottest: one case alone stays cool.
+  var HEAT_MAX = 5;
 
   function line(label, text) {
     var row = node("div", "map-popup-row");
@@ -73,7 +75,7 @@
     else { map.setView([32.0, 120.27], 12); }
     var overlays = {};
     if (typeof L.heatLayer === "function" && data.heat.length) {
-      var heat = L.heatLayer(data.heat, { radius: 25, blur: 18, maxZoom: 17, minOpacity: 0.3 }).addTo(map);
+      var heat = L.heatLayer(data.heat, { radius: 25, blur: 18, maxZoom: 17, minOpacity: 0.3, max: HEAT_MAX }).addTo(map);
       overlays[OpenPark.escapeHtml("热力图")] = heat;
     }
     markers.addTo(map);
