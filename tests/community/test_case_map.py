@@ -150,3 +150,10 @@ def test_the_data_follows_a_gcj02_basemap(new_case, centre, client_for, settings
 def test_the_state_colours_are_told_apart_and_from_the_ground():
     colours = {label: colour for label, colour, _ in queue_views.GROUPS.values()}
     assert too_close(colours, 15) == [] and too_close({**colours, "底色": MAP_GROUND}, 15) == []
+
+
+def test_anonymous_users_are_sent_to_log_in(client):
+    for url in (reverse("community:case_map"), reverse("community:case_map_data"), reverse("community:case_stats"),
+                reverse("community:case_queue", args=["dispatch"])):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
