@@ -479,6 +479,10 @@ HOUSEKEEPING_UPLOAD_DAYS = int(os.environ.get("HOUSEKEEPING_UPLOAD_DAYS", "7"))
 BACKUP_DIR = Path(os.environ.get("OPENPARK_BACKUP_DIR", DATA_DIR / "backups"))
 # `archive_changes` moves change records older than this many days to an archive file.
 CHANGE_RECORD_RETENTION_DAYS = int(os.environ.get("CHANGE_RECORD_RETENTION_DAYS", "1095"))
+# Open311 GeoReport v2 (/open311/v2/): the jurisdiction_id clients may name, and the contact its
+# discovery document gives (by default the issuer).
+OPENPARK_OPEN311_JURISDICTION = os.environ.get("OPENPARK_OPEN311_JURISDICTION", "openpark")
+OPENPARK_OPEN311_CONTACT = os.environ.get("OPENPARK_OPEN311_CONTACT", "")
 
 LOGGING = {
     "version": 1,
