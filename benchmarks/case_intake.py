@@ -75,6 +75,7 @@ def bare(request):
 def report(request):
     """What the phone page does with a report: the case filed as the signed-in rider's, its photo kept."""
     from openpark.community import casework
+    from openpark.community.cases import REPORT_PHOTO
     from openpark.community.models import Case
     from openpark.core.attachments import attach
 
@@ -85,7 +86,7 @@ def report(request):
     try:
         casework.submit(case, request.user)
         if "photo" in request.FILES:
-            attach(case, request.FILES["photo"], request.user, purpose="现场照片")
+            attach(case, request.FILES["photo"], request.user, purpose=REPORT_PHOTO)
     except ValidationError as error:
         return JsonResponse({"errors": error.messages}, status=400)
     return JsonResponse({"number": case.number}, status=201)
