@@ -364,3 +364,14 @@ def test_i_evaluate_my_case_once_closed(client_for, rider, new_case, department)
 def test_the_menu_offers_the_phone_page_to_riders(client_for, rider):
     text = client_for(rider).get("/community/me/cases/").content.decode()
     assert 'href="/community/report/"' in text and "我的随手拍" in text
+
+
+def test_the_centre_finds_a_new_report_among_those_to_verify(client_for, centre, rider, category, new_case):
+    from openpark.community import casework
+
+    other = casework.submit(Case(category=category, address="城南路", location_source="address"), rider)
+    CASE_MACHINE.apply(other, "withdraw", rider)
+    text = client_for(centre).get("/community/cases/?state=reported").content.decode()
+    assert new_case.number in text and other.number not in text and "筛选条件有误" not in text
+    both = client_for(centre).get("/community/cases/?state=reported&state=withdrawn").content.decode()
+    assert new_case.number in both and other.number in both

@@ -23,7 +23,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
 from django.forms import modelform_factory
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -211,7 +211,13 @@ class ModelPages:
     def filterset(self, user, params):
         if self.filterset_class is None:
             return None
-        data = {k: v for k, v in params.items() if k not in LIST_CONTROLS}
+        if hasattr(params, "getlist"):  # a page's query: a filter of several values (状态) keeps them all
+            data = QueryDict(mutable=True)
+            for key in params:
+                if key not in LIST_CONTROLS:
+                    data.setlist(key, params.getlist(key))
+        else:
+            data = {k: v for k, v in params.items() if k not in LIST_CONTROLS}
         # Filters whose choices depend on the user read `request.user`, in a task as on a page.
         return self.filterset_class(data, queryset=self.base_queryset(user, self.lists_deleted(params)),
                                     request=SimpleNamespace(user=user))
