@@ -375,3 +375,13 @@ def test_the_centre_finds_a_new_report_among_those_to_verify(client_for, centre,
     assert new_case.number in text and other.number not in text and "筛选条件有误" not in text
     both = client_for(centre).get("/community/cases/?state=reported&state=withdrawn").content.decode()
     assert new_case.number in both and other.number in both
+
+
+def test_every_category_icon_is_drawn():
+    from pathlib import Path
+
+    from openpark.community.choices import CaseIcon
+
+    sprite = (Path(reporting.__file__).parent / "templates/community/report_icons.html").read_text(encoding="utf-8")
+    for icon in CaseIcon.values:
+        assert f'id="ssp-{icon}"' in sprite
