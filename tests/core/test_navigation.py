@@ -249,3 +249,7 @@ EXPECTED_MENU["grid"]["新就业群体"].insert(EXPECTED_MENU["grid"]["新就业
 # 新就业群体: activity reports --------------------------------------------------------------------
 # 活动统计 stands after 活动 for the park-wide roles that may view activities (not for grid workers).
 COMMUNITY.insert(COMMUNITY.index("活动") + 1, "活动统计")
+# 新就业群体 · 随手拍 for the reporter: the phone page first, and 我的随手拍 after 服务站点地图, for the
+# roles that may report (网格员).
+EXPECTED_MENU["grid"]["新就业群体"].insert(0, "随手拍")
+EXPECTED_MENU["grid"]["新就业群体"].insert(EXPECTED_MENU["grid"]["新就业群体"].index("服务站点地图") + 1, "我的随手拍")
