@@ -50,6 +50,24 @@ def test_a_rider_reports_from_the_phone_and_the_centre_sees_it(browser, live_ser
     page.click("#report-case-link")
     page.wait_for_selector("#case-photos img")
     assert page.locator("#case-number").inner_text() == number
+
+    # The same problem again, at the same place: 是这个吗？ — yes, and nothing new is filed.
+    page.goto(live_server.url + "/community/report/")
+    page.wait_for_function("document.getElementById('report-longitude').value !== ''")
+    page.locator(".report-category", has_text="乱扔垃圾").click()
+    page.wait_for_selector("#nearby-list")
+    assert number in page.locator("#nearby-list").inner_text()
+    page.click("#nearby-list .report-same-button")
+    assert page.locator("#report-same").is_visible() and not page.locator("#report-form").is_visible()
+    assert page.locator("#report-same-number").inner_text() == number
+    assert page.locator("#report-same-state").inner_text() == "待核实"
+    assert Case.objects.count() == 1
+    # Another category there has no open case: the question is not asked.
+    page.goto(live_server.url + "/community/report/")
+    page.wait_for_function("document.getElementById('report-longitude').value !== ''")
+    page.locator(".report-category", has_text="路灯损坏").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#report-nearby").is_hidden()
     assert watch.collect() == []
     context.close()
 

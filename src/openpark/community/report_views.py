@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openpark.core import navigation, workflows
@@ -51,6 +52,7 @@ def _form_context(request, data=None, errors=None) -> dict:
 
 
 @PREVIEWS
+@never_cache  # the answer to a report without an account holds its tracking key
 @require_http_methods(["GET", "POST"])
 def report(request):
     """随手拍: one screen on a phone; photos, a category from large icons, the position (the
@@ -237,6 +239,7 @@ def _tracked(key) -> Case:
 
 
 @PREVIEWS
+@never_cache
 @require_http_methods(["GET", "POST"])
 def track(request, key):
     """The case a tracking key follows, for the reporter without an account: where it stands and
@@ -264,6 +267,7 @@ def track(request, key):
     })
 
 
+@never_cache
 @require_GET
 def track_photo(request, key, photo):
     case = _tracked(key)
