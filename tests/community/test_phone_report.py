@@ -385,3 +385,20 @@ def test_every_category_icon_is_drawn():
     sprite = (Path(reporting.__file__).parent / "templates/community/report_icons.html").read_text(encoding="utf-8")
     for icon in CaseIcon.values:
         assert f'id="ssp-{icon}"' in sprite
+
+
+def test_refused_anonymous_forms_are_limited_too(client, category):
+    for _ in range(reporting.ANONYMOUS_TRIES):
+        assert client.post(REPORT, form(category, photos=[])).status_code == 400
+    assert client.post(REPORT, form(category, photos=[photo(size=(40, 30))], address="城南路")).status_code == 429
+    assert not Case.all_objects.exists()
+
+
+def test_an_anonymous_form_sent_twice_files_once_and_shows_the_same_link(client, category):
+    data = form(category, address="城南路 88 号")
+    first = client.post(REPORT, {**data, "photos": [photo(size=(40, 30))]}).content.decode()
+    second = client.post(REPORT, {**data, "photos": [photo(size=(40, 30))]}).content.decode()
+    link = re.compile(r'id="report-track" href="([^"]+)"')
+    assert Case.objects.count() == 1 and Attachment.objects.count() == 1
+    assert link.search(first).group(1) == link.search(second).group(1)
+    assert "未重复上报" in second

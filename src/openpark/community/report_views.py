@@ -61,9 +61,11 @@ def report(request):
     anonymous = not request.user.is_authenticated
     if request.method == "GET":
         return render(request, "community/report.html", _form_context(request))
-    if anonymous and reporting.throttled(request):
-        return render(request, "community/report.html", {
-            **_form_context(request, request.POST, {"__all__": [reporting.THROTTLED]})}, status=429)
+    if anonymous:
+        if reporting.throttled(request):
+            return render(request, "community/report.html",
+                          _form_context(request, request.POST, {"__all__": [reporting.THROTTLED]}), status=429)
+        reporting.count_anonymous(request, "tried")
     try:
         filed = reporting.file_report(request.user, request.POST, request.FILES)
     except ValidationError as exc:
@@ -252,7 +254,7 @@ def track(request, key):
             if reporting.throttled(request):
                 messages.error(request, reporting.THROTTLED)
             else:
-                reporting.count_anonymous(request)
+                reporting.count_anonymous(request, "tried")
                 _add_photos(request, case, None)
         elif action in ("withdraw", "evaluate"):
             _step(request, case, action, None)

@@ -32,8 +32,10 @@ REQUEST_KEY = re.compile(r"[0-9a-f]{32}")
 TRACK_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SIX_PLACES = Decimal("0.000001")
 
-# People without an account: so many reports per address in so many seconds.
+# People without an account: so many reports per address in so many seconds, and so many tries
+# (a refused form included: each photo sent is decoded and re-encoded).
 ANONYMOUS_LIMIT = 5
+ANONYMOUS_TRIES = 20
 ANONYMOUS_WINDOW = 600
 THROTTLED = "提交过于频繁：同一网络 10 分钟内最多匿名上报 5 次，请稍后再试，或登录后上报。"
 
@@ -292,17 +294,19 @@ def _by_field(exc: ValidationError) -> dict:
 
 # People without an account -----------------------------------------------------------------------
 
-def _throttle_key(request) -> str:
-    return f"community:report:anonymous:{client_address(request) or 'unknown'}"
+def _throttle_key(request, what: str) -> str:
+    return f"community:report:anonymous:{what}:{client_address(request) or 'unknown'}"
 
 
 def throttled(request) -> bool:
-    """Whether the address has used up its anonymous reports for now."""
-    return (cache.get(_throttle_key(request)) or 0) >= ANONYMOUS_LIMIT
+    """Whether the address has used up its anonymous reports, or its tries, for now."""
+    return ((cache.get(_throttle_key(request, "filed")) or 0) >= ANONYMOUS_LIMIT
+            or (cache.get(_throttle_key(request, "tried")) or 0) >= ANONYMOUS_TRIES)
 
 
-def count_anonymous(request) -> None:
-    key = _throttle_key(request)
+def count_anonymous(request, what: str = "filed") -> None:
+    """Count a report filed (or, `what="tried"`, a form sent) from the request's address."""
+    key = _throttle_key(request, what)
     cache.add(key, 0, ANONYMOUS_WINDOW)
     try:
         cache.incr(key)
