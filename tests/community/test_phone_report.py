@@ -402,3 +402,12 @@ def test_an_anonymous_form_sent_twice_files_once_and_shows_the_same_link(client,
     assert Case.objects.count() == 1 and Attachment.objects.count() == 1
     assert link.search(first).group(1) == link.search(second).group(1)
     assert "未重复上报" in second
+
+
+@pytest.mark.parametrize("choice", ["99999999999999999999999", "²", "-1", "abc"])
+def test_a_category_that_is_no_id_is_refused_plainly(client_for, rider, category, choice):
+    client = client_for(rider)
+    response = client.post(REPORT, {**form(category, photos=[photo(size=(40, 30))], address="城南路"), "category": choice})
+    assert response.status_code == 400 and "所选的问题类别不存在或已停用。" in response.content.decode()
+    nearby = client.get(NEARBY, {"category": choice, "longitude": "120.25", "latitude": "31.95"})
+    assert nearby.status_code == 400 and "请选择问题类别" in nearby.content.decode()

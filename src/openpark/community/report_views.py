@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openpark.core import navigation, workflows
+from openpark.core import geo, navigation, workflows
 from openpark.core.attachment_views import file_response
 from openpark.core.attachments import attachments_of
 from openpark.core.generic import error_message
@@ -44,7 +44,7 @@ def _form_context(request, data=None, errors=None) -> dict:
     data = data or {}
     return {
         "title": "随手拍", "categories": list(reporting.categories_for(user)),
-        "request_key": data.get("request_key") or uuid.uuid4().hex, "data": data, "errors": errors or {},
+        "request_key": key if reporting.REQUEST_KEY.fullmatch(key := data.get("request_key") or "") else uuid.uuid4().hex, "data": data, "errors": errors or {},
         "anonymous": not user.is_authenticated, "max_photos": reporting.MAX_PHOTOS,
         "breadcrumbs": navigation.breadcrumbs(("随手拍", ""), module="community") if user.is_authenticated else None,
         "nearby_url": reverse("community:report_nearby"),
@@ -94,15 +94,14 @@ def report_nearby(request):
     """是这个吗？ The open cases of the category near the position, nearest first, as a fragment of
     the phone page (every text escaped by the template)."""
     _may_report(request.user)
-    choice = request.GET.get("category", "")
-    category = reporting.categories_for(request.user).filter(pk=int(choice)).first() if choice.isdigit() else None
+    category = reporting.category_for(request.user, request.GET.get("category"))
     try:
         lon, lat = reporting.coordinate(request.GET.get("longitude")), reporting.coordinate(request.GET.get("latitude"))
         if category is None:
             raise ValueError("请选择问题类别。")
         if lon is None or lat is None:
             raise ValueError("位置未知。")
-        reporting.geo.check_position([lon, lat])
+        geo.check_position([lon, lat])
     except ValueError as exc:
         return render(request, "community/report_nearby.html", {"error": str(exc)}, status=400)
     rows = casework.nearby_open(category, lon, lat)[:NEARBY_SHOWN]

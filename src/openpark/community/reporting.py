@@ -176,6 +176,20 @@ def categories_for(user):
     return rows if user.is_authenticated else rows.filter(anonymous_allowed=True)
 
 
+def category_for(user, choice) -> CaseCategory | None:
+    """The category chosen on the page (its id as text), if the user may report it."""
+    choice = str(choice or "").strip()
+    if not (choice.isascii() and choice.isdigit() and len(choice) <= 18):
+        return None
+    return categories_for(user).filter(pk=int(choice)).first()
+
+
+def _known_category(choice) -> bool:
+    choice = str(choice or "").strip()
+    return (choice.isascii() and choice.isdigit() and len(choice) <= 18
+            and CaseCategory.objects.filter(pk=int(choice), is_active=True).exists())
+
+
 @dataclass
 class Filed:
     case: Case
@@ -201,18 +215,14 @@ def file_report(user, data, files) -> Filed:
     if found is not None:
         return Filed(found, again=True)
 
-    category = None
     choice = (data.get("category") or "").strip()
+    category = category_for(user, choice)
     if not choice:
         errors.setdefault("category", []).append("请选择问题类别。")
-    elif choice.isdigit():
-        category = categories_for(user).filter(pk=int(choice)).first()
-    if choice and category is None:
-        if not user.is_authenticated and CaseCategory.objects.filter(pk=int(choice) if choice.isdigit() else 0,
-                                                                    is_active=True).exists():
-            errors.setdefault("category", []).append("此类问题需登录后上报，请选择其他类别或先登录。")
-        else:
-            errors.setdefault("category", []).append("所选的问题类别不存在或已停用。")
+    elif category is None:
+        errors.setdefault("category", []).append(
+            "此类问题需登录后上报，请选择其他类别或先登录。" if not user.is_authenticated and _known_category(choice)
+            else "所选的问题类别不存在或已停用。")
 
     uploads = [upload for upload in files.getlist("photos") if getattr(upload, "size", 0) or getattr(upload, "name", "")]
     photos = []
