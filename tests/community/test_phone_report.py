@@ -136,6 +136,10 @@ def test_an_address_serves_when_there_is_no_position(client_for, rider, category
     ({"longitude": "120.2", "latitude": ""}, "手机定位无效"),
     ({"longitude": "2.35", "latitude": "48.85"}, "不在中国境内"),
     ({"request_key": "x"}, "页面已过期"),
+    ({"description": "a\x00b"}, "问题描述："),
+    ({"description": "长" * 1001}, "问题描述："),
+    ({"address": "x" * 5000}, "地址："),
+    ({"longitude": "a\x00b"}, "经度："),
 ])
 def test_bad_input_is_shown_in_chinese_and_changes_nothing(client_for, rider, category, fields, message):
     data = form(category, photos=[photo(gps=(120.25, 31.95))])

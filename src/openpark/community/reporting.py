@@ -9,6 +9,7 @@ from io import BytesIO
 from pathlib import PurePath
 
 import filetype
+from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -203,19 +204,44 @@ def already_filed(user, request_key: str) -> Case | None:
     return rows.select_related("category").first()
 
 
+class ReportText(forms.Form):
+    """The phone form's text fields, read as any form of the platform reads them: stripped, no NUL
+    characters, no more than their fields hold."""
+
+    request_key = forms.CharField(required=False, max_length=40)
+    category = forms.CharField(label="问题类别", required=False, max_length=20)
+    description = forms.CharField(label="问题描述", required=False, max_length=1000)
+    address = forms.CharField(label="地址", required=False, max_length=200)
+    longitude = forms.CharField(label="经度", required=False, max_length=30)
+    latitude = forms.CharField(label="纬度", required=False, max_length=30)
+
+    FIELD_OF = {"longitude": "location", "latitude": "location", "request_key": "__all__"}
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for name, messages in self.errors.items():
+            label = self.fields[name].label if name in self.fields and self.fields[name].label else ""
+            out.setdefault(self.FIELD_OF.get(name, name), []).extend(f"{label}：{m}" if label else m for m in messages)
+        return out
+
+
 def file_report(user, data, files) -> Filed:
     """File a case from the phone page's form: everything is checked before anything is written;
     the case and its photos are written in one transaction. Raises ValidationError (a dict of
     field → messages) and then nothing has changed."""
+    text = ReportText(data)
+    if not text.is_valid():
+        raise ValidationError(text.errors_by_field())
+    data = text.cleaned_data
     errors: dict[str, list[str]] = {}
-    request_key = (data.get("request_key") or "").strip()
+    request_key = data["request_key"]
     if not REQUEST_KEY.fullmatch(request_key):
         raise ValidationError({"__all__": ["页面已过期，请刷新后再上报。"]})
     found = already_filed(user, request_key)
     if found is not None:
         return Filed(found, again=True)
 
-    choice = (data.get("category") or "").strip()
+    choice = data["category"]
     category = category_for(user, choice)
     if not choice:
         errors.setdefault("category", []).append("请选择问题类别。")
@@ -237,8 +263,7 @@ def file_report(user, data, files) -> Filed:
             except ValidationError as exc:
                 errors.setdefault("photos", []).extend(exc.messages)
 
-    description = (data.get("description") or "").strip()
-    address = (data.get("address") or "").strip()
+    description, address = data["description"], data["address"]
     position, source = None, ""
     try:
         position = device_position(data)
