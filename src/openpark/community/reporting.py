@@ -209,7 +209,7 @@ class ReportText(forms.Form):
     characters, no more than their fields hold."""
 
     request_key = forms.CharField(required=False, max_length=40)
-    category = forms.CharField(label="问题类别", required=False, max_length=20)
+    category = forms.CharField(label="问题类别", required=False, max_length=100)
     description = forms.CharField(label="问题描述", required=False, max_length=1000)
     address = forms.CharField(label="地址", required=False, max_length=200)
     longitude = forms.CharField(label="经度", required=False, max_length=30)
