@@ -298,3 +298,27 @@ def build_community(enterprise, user=None) -> None:
     community.grant_activity(activity)
     reward = Reward.objects.create(name="骑行雨衣", points=10, stock=5, limit_per_person=2)
     Redemption.objects.create(worker=worker, reward=reward)
+    build_phone_reports(user)
+
+
+def build_phone_reports(user=None) -> None:
+    """随手拍 for the reporter: a category anyone may report, and two cases the user reported from
+    the phone page, one still open with a photo (补充照片, 撤回), one closed (评价)."""
+    if not getattr(user, "pk", None):
+        return
+    from openpark.community import casework
+    from openpark.community.models import CASE_MACHINE, Case, CaseCategory, Department
+
+    department, _ = Department.objects.get_or_create(name="随手拍处置部门")
+    category, _ = CaseCategory.objects.get_or_create(code="phone-litter", defaults={
+        "name": "随手拍·乱扔垃圾", "icon": "litter", "department": department, "anonymous_allowed": True})
+    open_case = casework.submit(Case(category=category, description="路边垃圾堆放", address="城南路 88 号",
+                                     location_source="address"), user)
+    attach(open_case, SimpleUploadedFile("现场.png", png_bytes((60, 40), "RGB", (30, 90, 200))), user,
+           purpose="上报照片")
+    closed = casework.submit(Case(category=category, description="垃圾桶满溢", address="城南路 90 号",
+                                  location_source="address"), user)
+    for name, fields in (("verify", {}), ("register", {}), ("dispatch", {"department": department}), ("accept", {}),
+                         ("reply", {}), ("recheck_pass", {}), ("close", {"resolution": "fixed"})):
+        CASE_MACHINE.apply(closed, name, None, "已处理", evidence=None, **fields)
+        closed.refresh_from_db()
