@@ -114,6 +114,19 @@ def test_a_photo_gives_its_position_and_is_stored_small_without_exif(client_for,
     assert reopened(attachment.file).size == (1600, 1067)
 
 
+def test_the_core_attach_itself_leaves_the_position_and_the_camera_behind(rider, new_case):
+    """The phone page shrinks a photo before it attaches it; attaching the original drops its EXIF all
+    the same (the other ways in: 补充照片 evidence, the 附件 panel)."""
+    from openpark.core.attachments import attach
+
+    original = photo(gps=(120.25, 31.95), size=(200, 100))
+    assert dict(Image.open(BytesIO(original.read())).getexif().get_ifd(GPS_IFD))
+    attachment = attach(new_case, original, rider, purpose="上报照片")
+    for stored in (attachment.file, attachment.thumbnail):
+        exif = reopened(stored).getexif()
+        assert dict(exif) == {} and dict(exif.get_ifd(GPS_IFD)) == {}
+
+
 def test_the_phone_position_wins_over_the_photo(client_for, rider, category):
     response = client_for(rider).post(REPORT, form(category, photos=[photo(gps=(120.25, 31.95))],
                                                   longitude="120.263000", latitude="31.965000"))
