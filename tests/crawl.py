@@ -9,9 +9,9 @@ from django.urls.exceptions import Resolver404
 
 from openpark.core.generic import pages_registry
 
-# Not the platform's own pages: Django's admin, the API (fuzzed by schemathesis), files, and
-# logging out (which would end the crawl).
-SKIPPED_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/accounts/logout/")
+# Not the platform's own pages: Django's admin, the API (fuzzed by schemathesis), Open311 (a machine
+# interface, tested in tests/community/test_open311.py), files, and logging out (which would end the crawl).
+SKIPPED_PREFIXES = ("/admin/", "/api/", "/open311/", "/static/", "/media/", "/accounts/logout/")
 PATHS_PER_PATTERN = 2  # a list of 1,000 enterprises needs no 1,000 visits
 
 
@@ -118,7 +118,7 @@ def project_patterns(resolver: URLResolver | None = None, namespace: str = ""):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            if str(entry.pattern).startswith(("admin/", "api/")):
+            if str(entry.pattern).startswith(("admin/", "api/", "open311/")):
                 continue
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from project_patterns(entry, inner)

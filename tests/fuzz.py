@@ -234,6 +234,7 @@ def build_park(user=None) -> dict:
         tokens.issue(user, "对接")
         notify([user], kind="dispatch", title="新派单", body="请处理", obj=project)
     build_community(first, user)
+    build_cases(user)
     return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job,
             "photo": photo}
 
@@ -298,27 +299,62 @@ def build_community(enterprise, user=None) -> None:
     community.grant_activity(activity)
     reward = Reward.objects.create(name="骑行雨衣", points=10, stock=5, limit_per_person=2)
     Redemption.objects.create(worker=worker, reward=reward)
-    build_phone_reports(user)
 
 
-def build_phone_reports(user=None) -> None:
-    """随手拍 for the reporter: a category anyone may report, and two cases the user reported from
-    the phone page, one still open with a photo (补充照片, 撤回), one closed (评价)."""
-    if not getattr(user, "pk", None):
-        return
+def build_cases(user=None) -> None:
+    """随手拍: a department, a category with its own time limit, an Open311 key, and a case waiting at
+    each step of the workflow (the user's own among them, for 撤回 and 评价), so that every step's form
+    is offered somewhere."""
     from openpark.community import casework
-    from openpark.community.models import CASE_MACHINE, Case, CaseCategory, Department
+    from openpark.community.models import (
+        Case, CaseCategory, CaseTimeLimit, Department, DepartmentBinding, Open311Key,
+    )
+    from openpark.core.models import Grid
 
-    department, _ = Department.objects.get_or_create(name="随手拍处置部门")
-    category, _ = CaseCategory.objects.get_or_create(code="phone-litter", defaults={
-        "name": "随手拍·乱扔垃圾", "icon": "litter", "department": department, "anonymous_allowed": True})
-    open_case = casework.submit(Case(category=category, description="路边垃圾堆放", address="城南路 88 号",
-                                     location_source="address"), user)
-    attach(open_case, SimpleUploadedFile("现场.png", png_bytes((60, 40), "RGB", (30, 90, 200))), user,
-           purpose="上报照片")
-    closed = casework.submit(Case(category=category, description="垃圾桶满溢", address="城南路 90 号",
-                                  location_source="address"), user)
-    for name, fields in (("verify", {}), ("register", {}), ("dispatch", {"department": department}), ("accept", {}),
-                         ("reply", {}), ("recheck_pass", {}), ("close", {"resolution": "fixed"})):
-        CASE_MACHINE.apply(closed, name, None, "已处理", evidence=None, **fields)
-        closed.refresh_from_db()
+    department = Department.objects.create(name="城市管理办公室", phone="0523-84000000")
+    if getattr(user, "pk", None):
+        DepartmentBinding.objects.create(user=user, department=department)
+    category = CaseCategory.objects.create(code="litter", name="乱扔垃圾", group="市容环境", icon="litter",
+                                           department=department, points=5, anonymous_allowed=True)
+    CaseTimeLimit.objects.create(category=category, stage="handle", urgency="urgent", amount=120,
+                                 unit="natural_minutes")
+    Open311Key.objects.create(name="市民热线对接", prefix="abcd1234", digest="0" * 64)
+    grid = Grid.objects.order_by("pk").first()
+    actor = user if getattr(user, "pk", None) else None
+
+    def filed(description, reporter=None):
+        return casework.submit(Case(category=category, description=description, longitude=D("120.26"),
+                                    latitude=D("31.96"), location_source="device", grid=grid), reporter)
+
+    def made(case, *steps):
+        for name, given in steps:
+            transition, fields = case.machine.transitions[name], dict(given)
+            note = fields.pop("note", "说明")
+            if transition.needs_evidence:
+                photo = SimpleUploadedFile("处置后.png", png_bytes((60, 40), "RGB", (30, 160, 90)))
+                fields["evidence"] = [attach(case, photo, actor, purpose="处置后照片")]
+            if transition.perform:
+                from django.utils.module_loading import import_string
+
+                import_string(transition.perform)(case, name, None, note, **fields)
+            else:
+                case.machine.apply(case, name, None, note)
+            case.refresh_from_db()
+        return case
+
+    verified = [("verify", {})]
+    registered = [*verified, ("register", {})]
+    dispatched = [*registered, ("dispatch", {"department": department})]
+    handling = [*dispatched, ("accept", {})]
+    replied = [*handling, ("reply", {})]
+    checked = [*replied, ("recheck_pass", {})]
+    filed("路边垃圾堆放", actor)  # 待核实, the user's own: 撤回
+    made(filed("绿化带垃圾"), *registered)  # 待派遣
+    made(filed("人行道垃圾"), *dispatched)  # 待签收
+    made(filed("河边垃圾"), *handling)  # 处置中
+    made(filed("桥下垃圾"), *handling, ("request_extension", {"days": 2}))  # 延期待批
+    made(filed("广场垃圾"), *replied)  # 待核查
+    made(filed("车站垃圾"), *checked)  # 待结案
+    made(filed("公园垃圾"), *handling, ("park", {}))  # 挂账
+    made(filed("小区垃圾", actor), *checked, ("close", {"resolution": "fixed"}))  # 已结案, the user's own: 评价
+    made(filed("码头垃圾"), ("reject", {}))  # 不予立案

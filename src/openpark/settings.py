@@ -21,6 +21,8 @@ Environment variables:
                    when DEBUG is off. OPENPARK_FIELD_KEY_ID names it (default k1);
                    OPENPARK_FIELD_OLD_KEYS ("id:key,…") keeps earlier keys for reading;
                    OPENPARK_FIELD_ALGORITHM is aesgcm (default) or sm4 (国密, needs gmssl).
+  OPENPARK_WORKING_HOURS  the periods of a working day that time limits in working minutes count
+                   (default "08:30-12:00,13:30-17:30"); checked at start (`manage.py check`).
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os
@@ -331,8 +333,9 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "3600"))
 # The periodic checks. Celery beat sends them to the workers; an installation without a broker runs
 # them all, in process, with `manage.py run_periodic_checks` from cron. Tasks are named, not imported.
 CELERY_BEAT_SCHEDULE = {
-    # Deadlines in working days: mark what is overdue, warn of what is due soon.
-    "deadlines": {"task": "core.check_deadlines", "schedule": crontab(minute=10)},
+    # Deadlines: mark what is overdue, warn of what is due soon. Every five minutes, since a limit
+    # may be minutes long (登记派遣 10 分钟); a run that finds nothing new costs a few indexed queries.
+    "deadlines": {"task": "core.check_deadlines", "schedule": crontab(minute="*/5")},
     # High-tech certificates in their last year, service contracts about to end.
     "expiries": {"task": "enterprises.check_expiries", "schedule": crontab(hour=6, minute=0)},
     "housekeeping": {"task": "core.housekeeping", "schedule": crontab(hour=3, minute=30)},
@@ -354,6 +357,8 @@ if MAP_TILE_CRS not in {"wgs84", "gcj02"}:
 # that makes tokens offers it as the default.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 # The park and the body that issues its reports (the 体检报告 names them in its header and footer).
+# The periods of a working day that limits in working minutes count (core.calendars.working_hours).
+OPENPARK_WORKING_HOURS = os.environ.get("OPENPARK_WORKING_HOURS", "").strip() or "08:30-12:00,13:30-17:30"
 OPENPARK_PARK_NAME = os.environ.get("OPENPARK_PARK_NAME", "靖江经济技术开发区城南园区")
 OPENPARK_ISSUER = os.environ.get("OPENPARK_ISSUER", "靖江经济技术开发区城南园区管理委员会")
 # One-way digests (API tokens): sha256, or sm3 (国密) where the deployment asks for it.
@@ -474,6 +479,10 @@ HOUSEKEEPING_UPLOAD_DAYS = int(os.environ.get("HOUSEKEEPING_UPLOAD_DAYS", "7"))
 BACKUP_DIR = Path(os.environ.get("OPENPARK_BACKUP_DIR", DATA_DIR / "backups"))
 # `archive_changes` moves change records older than this many days to an archive file.
 CHANGE_RECORD_RETENTION_DAYS = int(os.environ.get("CHANGE_RECORD_RETENTION_DAYS", "1095"))
+# Open311 GeoReport v2 (/open311/v2/): the jurisdiction_id clients may name, and the contact its
+# discovery document gives (by default the issuer).
+OPENPARK_OPEN311_JURISDICTION = os.environ.get("OPENPARK_OPEN311_JURISDICTION", "openpark")
+OPENPARK_OPEN311_CONTACT = os.environ.get("OPENPARK_OPEN311_CONTACT", "")
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,7 @@ urlpatterns = [
     path("investment/", include("openpark.investment.urls")),
     path("environment/", include("openpark.environment.urls")),
     path("community/", include("openpark.community.urls")),
+    path("open311/v2/", include("openpark.community.open311.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

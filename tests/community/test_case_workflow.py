@@ -121,3 +121,54 @@ def test_the_state_changes_only_by_a_step(new_case):
     with pytest.raises(TransitionError):
         new_case.save()
     assert Case.objects.get(pk=new_case.pk).state == S.REPORTED
+
+
+def test_the_dispatch_page_offers_the_categorys_department_first(new_case, centre, client_for, department):
+    from openpark.community import casework
+
+    casework.verify(new_case, "verify", centre, "")
+    step(new_case, "register", centre)
+    page = client_for(centre).get(new_case.get_absolute_url()).content.decode()
+    assert f'<option value="{department.pk}" selected>{department.name}</option>' in page
+
+
+def test_closing_unfixed_needs_a_reason_and_a_parked_case_cannot_close_as_fixed(new_case, centre, handler,
+                                                                               client_for, department):
+    from openpark.community import casework
+
+    casework.verify(new_case, "verify", centre, "")
+    step(new_case, "register", centre)
+    casework.dispatch(new_case, "dispatch", centre, "", department=department)
+    new_case.refresh_from_db()
+    step(new_case, "accept", handler)
+    step(new_case, "park", centre, "需市级统筹")
+    url = f"{new_case.get_absolute_url()}transitions/close/"
+    refused = client_for(centre).post(url, {"resolution": "not_fixed", "note": ""})
+    assert "未解决结案须说明原因" in refused.content.decode()
+    refused = client_for(centre).post(url, {"resolution": "fixed", "note": "好了"})
+    assert "挂账案件未经核查" in refused.content.decode()
+    new_case.refresh_from_db()
+    assert new_case.state == S.PARKED
+    made = client_for(centre).post(url, {"resolution": "not_fixed", "note": "纳入明年改造计划"})
+    assert made.status_code == 302
+    new_case.refresh_from_db()
+    assert new_case.state == S.CLOSED and new_case.resolution == "not_fixed"
+    assert new_case.resolution_note == "纳入明年改造计划"
+
+
+def test_a_duplicate_names_the_case_it_repeats(new_case, category, rider, centre, client_for):
+    from decimal import Decimal as D
+
+    from openpark.community import casework
+
+    second = casework.submit(Case(category=category, description="同一处", longitude=D("120.25"),
+                                  latitude=D("31.95"), location_source="device"), rider)
+    url = f"{second.get_absolute_url()}transitions/mark_duplicate/"
+    refused = client_for(centre).post(url, {"duplicate_of": second.number})
+    assert "不能与自身重复" in refused.content.decode()
+    refused = client_for(centre).post(url, {"duplicate_of": "SSP000"})
+    assert "没有编号为 SSP000 的案件" in refused.content.decode()
+    assert client_for(centre).post(url, {"duplicate_of": new_case.number.lower()}).status_code == 302
+    second.refresh_from_db()
+    assert second.state == S.DUPLICATE and second.duplicate_of == new_case
+    assert not LedgerEntry.objects.filter(source=f"case:{second.pk}").exists()

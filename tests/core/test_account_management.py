@@ -14,7 +14,7 @@ from openpark.core.models import ChangeRecord, GridBinding, RoleGrant, User
 from openpark.enterprises.models import EnterpriseBinding
 from tests.factories import PASSWORD, EnterpriseFactory, GridFactory
 
-BUSINESS = ["leader", "economy", "investment", "environment", "industry", "community", "grid", "enterprise",
+BUSINESS = ["leader", "economy", "investment", "environment", "industry", "community", "grid", "department", "enterprise",
             "steward"]
 
 

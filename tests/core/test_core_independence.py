@@ -87,7 +87,9 @@ def test_the_enterprise_scope_and_binding_are_the_enterprises_apps():
     assert scope_named("contract").path_attribute == "scope_enterprise_field"
     assert EnterpriseBinding._meta.app_label == "enterprises"
     assert EnterpriseBinding._meta.db_table == "core_enterprisebinding"  # an upgrade keeps the table
-    assert [inline.model.__name__ for inline in binding_inlines] == ["EnterpriseBinding", "ContractBinding", "GridBinding"]
+    assert [inline.model.__name__ for inline in binding_inlines] == [
+        "EnterpriseBinding", "ContractBinding", "DepartmentBinding", "GridBinding"]
+    assert scope_named("department").path_attribute == "scope_department_field"
 
 
 UPGRADE = """

@@ -249,6 +249,18 @@ EXPECTED_MENU["grid"]["新就业群体"].insert(EXPECTED_MENU["grid"]["新就业
 # 新就业群体: activity reports --------------------------------------------------------------------
 # 活动统计 stands after 活动 for the park-wide roles that may view activities (not for grid workers).
 COMMUNITY.insert(COMMUNITY.index("活动") + 1, "活动统计")
+# 随手拍 cases --------------------------------------------------------------------------------------
+# The cases and their reference lists (随手拍案件, 处置部门, 问题类别, 处置时限, Open311 接口密钥), and the
+# staff's pages after 随手拍案件: the work queues each role may open (核实派遣 for the grid centre, 处置
+# for a department, 核查 for the centre and the grid workers), the case map, and the statistics for
+# the park-wide roles. The department role (处置部门) sees its cases, its queue and the map.
+COMMUNITY.extend(["随手拍案件", "核查队列", "随手拍地图", "随手拍统计", "处置部门", "问题类别", "处置时限"])
+EXPECTED_MENU["leader"]["新就业群体"] = [*(item for item in COMMUNITY if item != "核查队列"), "Open311 接口密钥"]
+EXPECTED_MENU["community"]["新就业群体"] = [*COMMUNITY]
+EXPECTED_MENU["community"]["新就业群体"].insert(COMMUNITY.index("核查队列"), "核实派遣队列")
+EXPECTED_MENU["grid"]["新就业群体"].extend(["随手拍案件", "核查队列", "随手拍地图"])
+EXPECTED_MENU["department"] = {"新就业群体": ["随手拍案件", "处置队列", "随手拍地图"], "系统": [TASKS]}
+EXPECTED_MENU["admin"]["新就业群体"] = ["处置部门", "Open311 接口密钥"]
 # 新就业群体 · 随手拍 for the reporter: the phone page first, and 我的随手拍 after 服务站点地图, for the
 # roles that may report (网格员).
 EXPECTED_MENU["grid"]["新就业群体"].insert(0, "随手拍")

@@ -6,7 +6,7 @@ from openpark.core.models import Grid
 from openpark.core.roles import EDIT, ROLES, VIEW, Role, permission_codenames, sync_role_permissions, transition_permission
 from openpark.core.workflows import machine_of
 
-ROLE_NAMES = ["园区领导", "经发", "招商", "环保", "工信", "党建社区", "网格员", "企业用户", "环保管家", "系统管理员", "安全管理员", "审计管理员"]
+ROLE_NAMES = ["园区领导", "经发", "招商", "环保", "工信", "党建社区", "网格员", "处置部门", "企业用户", "环保管家", "系统管理员", "安全管理员", "审计管理员"]
 
 
 @pytest.mark.django_db

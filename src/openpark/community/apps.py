@@ -39,4 +39,10 @@ class CommunityConfig(AppConfig):
             MenuItem("我的积分", "community:my_points", "community.view_own_points", order=6),
             MenuItem("服务站点地图", "community:map", "community.view_station", order=7),
             MenuItem("活动统计", "community:reports", "community.view_activity", park_wide=True, order=62),
+            # 随手拍 for the staff: the work queues, the map and the statistics, after 随手拍案件.
+            MenuItem("核实派遣队列", "community:case_queue_dispatch", "community.dispatch_case", order=111),
+            MenuItem("处置队列", "community:case_queue_handle", "community.handle_case", order=112),
+            MenuItem("核查队列", "community:case_queue_recheck", "community.recheck_case", order=113),
+            MenuItem("随手拍地图", "community:case_map", "community.view_case", order=114),
+            MenuItem("随手拍统计", "community:case_stats", "community.view_case", park_wide=True, order=115),
         )))

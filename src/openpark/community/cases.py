@@ -78,3 +78,8 @@ def reliability(verified: int, false: int) -> Decimal | None:
 def case_number(day, sequence: int) -> str:
     """The number a case is known by: SSP, the day it was reported and its place that day."""
     return f"SSP{day:%Y%m%d}{sequence:04d}"
+
+
+# The purpose the photos a reporter files with a case are attached under: these, and no other
+# attachment of the case (a handler's evidence, a staff document), are published to Open311 clients.
+REPORT_PHOTO = "上报照片"

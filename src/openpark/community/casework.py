@@ -184,12 +184,22 @@ def approve_extension(case, name, user, note, evidence=(), **fields):
     days = case.extension_days
     change = CASE_MACHINE.apply(case, name, user, note, evidence=evidence, extension_days=0,
                                 extensions=case.extensions + 1)
-    deadlines.extend(case, S.HANDLING, deadlines.Limit(days, cases.WORKING_DAYS), user)
+    extended = deadlines.extend(case, S.HANDLING, deadlines.Limit(days, cases.WORKING_DAYS), user)
+    tell_handlers(case, f"延期已批准：{case}", f"新的办理时限：{extended.due_text}。{note}".strip())
     return change
 
 
 def refuse_extension(case, name, user, note, evidence=(), **fields):
-    return CASE_MACHINE.apply(case, name, user, note, evidence=evidence, extension_days=0)
+    change = CASE_MACHINE.apply(case, name, user, note, evidence=evidence, extension_days=0)
+    tell_handlers(case, f"延期未获批准：{case}", note)
+    return change
+
+
+def tell_handlers(case: Case, title: str, body: str = "") -> None:
+    """Tell the handlers of the case's department (an answer to their extension request, a 返工)."""
+    handlers = handlers_of(case.department) if case.department_id else []
+    if handlers:
+        notify(handlers, kind="progress", title=title, body=body, obj=case)
 
 
 def reply(case, name, user, note, evidence=(), **fields):
@@ -197,7 +207,9 @@ def reply(case, name, user, note, evidence=(), **fields):
 
 
 def rework(case, name, user, note, evidence=(), **fields):
-    return CASE_MACHINE.apply(case, name, user, note, evidence=evidence, reworks=case.reworks + 1)
+    change = CASE_MACHINE.apply(case, name, user, note, evidence=evidence, reworks=case.reworks + 1)
+    tell_handlers(case, f"核查未通过，须返工：{case}", note)
+    return change
 
 
 def close(case, name, user, note, evidence=(), resolution="", **fields):

@@ -32,6 +32,27 @@ def community_panel(year: int) -> cockpit.Panel:
     return cockpit.Panel(figures, f"{year} 年", workers)
 
 
+def cases_panel(year: int) -> cockpit.Panel:
+    """随手拍 of the year: the cases reported, the share closed and closed on time (as 随手拍统计
+    counts them), and the open cases now past a stage's time limit."""
+    from .models import Case
+    from .queue_views import case_list_url, year_stats
+
+    stats = year_stats(year).total
+    first, last = date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()
+    page = f"{reverse('community:case_stats')}?year={year}"
+    overdue = Case.objects.filter(Case.overdue_q()).count()
+    figures = (
+        cockpit.Figure("上报", stats.reported, "件", 0, case_list_url(reported_from=first, reported_to=last)),
+        cockpit.Figure("结案率", stats.closed_rate, "%", 2, page, note=f"结案 {stats.closed:,} 件"),
+        cockpit.Figure("按期结案率", stats.on_time_rate, "%", 2, page),
+        cockpit.Figure("逾期在办", overdue, "件", 0, case_list_url(overdue="true"),
+                       status="alarm" if overdue else ""),
+    )
+    return cockpit.Panel(figures, f"{year} 年", page)
+
+
 def register() -> None:
     cockpit.register(cockpit.Tile("community", "新就业群体", 50, "community.view_worker", community_panel,
                                   on_wall=False))
+    cockpit.register(cockpit.Tile("community_cases", "随手拍", 50, "community.view_case", cases_panel, on_wall=False))

@@ -9,6 +9,7 @@ from .models import (
     Redemption, Reward, Station, StationInspection, VolunteerTeam, Worker,
 )
 from .standards import CHECKLIST_FIELDS
+from .case_panels import case_check_panel, department_panel, worker_cases_panel
 from .views import activity_panel, inspection_panel, station_panel, team_members_panel, team_panel, worker_panel
 
 MODULE = "community"
@@ -31,7 +32,7 @@ worker_pages = ModelPages(
                   "hours"],
     detail_fields=["name", "employer", "job_type", "party_member", "union_member", "grid_worker", "grid", "station", "teams",
                    "consent_on", "user", "points", "hours", "note"],
-    select_related=["employer", "station", "grid"], panels=[worker_panel], search_fields=("name",), importer=worker_importer,
+    select_related=["employer", "station", "grid"], panels=[worker_panel, worker_cases_panel], search_fields=("name",), importer=worker_importer,
     api=Api("workers", fields=(*forms.WORKER_FIELDS, "points", "hours"),
             read_only_fields=("points", "hours", "created_at", "updated_at"),
             select_related=("employer", "station", "grid"), prefetch_related=("teams",)),
@@ -111,7 +112,7 @@ redemption_pages = ModelPages(
 
 department_pages = ModelPages(
     Department, filterset_class=filters.DepartmentFilterSet, form_class=forms.DepartmentForm, prefix="departments/",
-    list_columns=["name", "kind", "phone", "is_active"],
+    list_columns=["name", "kind", "phone", "is_active"], panels=[department_panel],
     api=Api("departments", fields=tuple(forms.DEPARTMENT_FIELDS)),
     menu=Menu(MODULE, "处置部门", order=120, park_wide=True),
 )
@@ -132,7 +133,7 @@ time_limit_pages = SharedPages(
     api=Api("case-time-limits", fields=tuple(forms.TIME_LIMIT_FIELDS), select_related=("category",)),
     menu=Menu(MODULE, "处置时限", order=130, park_wide=True),
 )
-CASE_DETAIL = ["number", "category", "urgency", "state", "description", "address", "longitude", "latitude",
+CASE_DETAIL = ["number", "category", "urgency", "state", "description", "media_url", "address", "longitude", "latitude",
                "location_source", "grid", "department", "channel", "reporter_name", "reporter_phone", "anonymous",
                "reported_at", "duplicate_of", "handled_by", "resolution", "resolution_note", "closed_at",
                "satisfaction", "evaluation_note", "returns", "reworks", "extensions", "extension_days"]
@@ -141,7 +142,7 @@ case_pages = ModelPages(
     actions=("list", "detail", "add", "edit", "history"),
     list_columns=["number", "reported_at", "category", "urgency", "grid", "department", "state", "overdue"],
     detail_fields=CASE_DETAIL, select_related=["category", "grid", "department"], default_sort="-reported_at",
-    attachments=True,
+    attachments=True, panels=[case_check_panel],
     api=Api("cases", fields=(*forms.CASE_FIELDS, *[f for f in CASE_DETAIL if f not in forms.CASE_FIELDS]),
             read_only_fields=tuple(f for f in CASE_DETAIL if f not in forms.CASE_FIELDS),
             select_related=("category", "grid", "department", "duplicate_of", "handled_by")),
@@ -153,4 +154,5 @@ open311_key_pages = ModelPages(
     list_columns=["name", "prefix", "is_active", "issued_by", "last_used_at"],
     detail_fields=["name", "prefix", "is_active", "issued_by", "last_used_at", "created_at"],
     menu=Menu(MODULE, "Open311 接口密钥", order=140, park_wide=True),
+    list_links=[("签发密钥", "community:open311_key_issue", "community.add_open311key")],
 )

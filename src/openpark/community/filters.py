@@ -3,6 +3,7 @@ import django_filters
 from openpark.core import crypto
 from openpark.core.filters import DATE_INPUT, SearchFilterSet
 from openpark.core.models import Grid
+from openpark.core.widgets import AutocompleteSelect
 from openpark.enterprises.models import Enterprise
 
 from django.db.models import OuterRef, Subquery
@@ -208,6 +209,8 @@ class CaseFilterSet(SearchFilterSet):
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label="紧急程度")
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="处置部门")
     grid = django_filters.ModelChoiceFilter(queryset=Grid.objects.all(), label="所在网格")
+    reporter_worker = django_filters.ModelChoiceFilter(queryset=Worker.objects.all(), label="上报人员",
+                                                       widget=AutocompleteSelect(Worker))
     channel = django_filters.ChoiceFilter(choices=CaseChannel.choices, label="来源渠道")
     resolution = django_filters.ChoiceFilter(choices=Resolution.choices, label="结案结果")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期")
@@ -215,6 +218,10 @@ class CaseFilterSet(SearchFilterSet):
                                               widget=DATE_INPUT)
     reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte", label="上报日期至",
                                             widget=DATE_INPUT)
+    closed_from = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__gte", label="结案日期从",
+                                            widget=DATE_INPUT)
+    closed_to = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__lte", label="结案日期至",
+                                          widget=DATE_INPUT)
 
     class Meta:
         model = Case

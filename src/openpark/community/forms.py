@@ -170,7 +170,7 @@ class CaseForm(ScopedModelForm):
 
 
 class Open311KeyForm(ScopedModelForm):
-    """A key's name and whether it is in use; the key itself is issued once (`casework.issue_open311_key`)."""
+    """A key's name and whether it is in use; the key itself is issued once (`open311.keys.issue`)."""
 
     class Meta:
         model = Open311Key

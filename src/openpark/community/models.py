@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -746,10 +746,9 @@ class CaseTimeLimit(DomainModel):
         verbose_name_plural = _("处置时限")
         ordering = ["category", "stage", "urgency"]
         constraints = [
-            models.UniqueConstraint(fields=["category", "stage", "urgency"], condition=Q(is_deleted=False),
-                                    name="unique_case_time_limit",
+            models.UniqueConstraint(fields=["category", "stage", "urgency"], name="unique_case_time_limit",
                                     violation_error_message="该类别的这一环节和紧急程度已设时限。"),
-            models.UniqueConstraint(fields=["stage", "urgency"], condition=Q(category__isnull=True, is_deleted=False),
+            models.UniqueConstraint(fields=["stage", "urgency"], condition=Q(category__isnull=True),
                                     name="unique_park_case_time_limit",
                                     violation_error_message="全园区这一环节和紧急程度已设时限。"),
         ]
@@ -884,6 +883,9 @@ class Case(DomainModel):
                                  verbose_name=_("问题类别"))
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     description = models.TextField(_("问题描述"), max_length=1000, blank=True)
+    # A photo's address an Open311 client gave with the report: kept and passed on, never fetched.
+    media_url = models.URLField(_("照片链接"), max_length=500, blank=True, editable=False,
+                                validators=[URLValidator(schemes=["http", "https"])])
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     location_source = models.CharField(_("位置来源"), max_length=10, choices=LocationSource.choices, blank=True)
@@ -982,6 +984,9 @@ class Case(DomainModel):
     def clean(self):
         errors = {}
         self.description = (self.description or "").strip()
+        limit = self._meta.get_field("description").max_length
+        if len(self.description) > limit:
+            errors["description"] = f"问题描述不能超过 {limit} 字（现有 {len(self.description)} 字）。"
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = "经度和纬度须同时填写。"
         elif self.latitude is not None:

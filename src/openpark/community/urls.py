@@ -2,7 +2,8 @@ from django.urls import path
 
 from openpark.core.registry import page_urls
 
-from . import report_views, views
+from . import queue_views, report_views, views
+from .open311 import pages as open311_pages
 
 app_name = "community"
 
@@ -20,6 +21,15 @@ urlpatterns = [
     path("reports/party.xlsx", views.roster_export, {"kind": "party"}, name="party_roster"),
     path("reports/union.xlsx", views.roster_export, {"kind": "union"}, name="union_roster"),
     path("me/cases/<int:pk>/", report_views.my_case, name="my_case"),
+    path("open311-keys/issue/", open311_pages.issue_key, name="open311_key_issue"),
+    # Each queue has a name of its own for the menu; `case_queue` (with the queue) is how code links to one.
+    path("cases/queues/dispatch/", queue_views.case_queue, {"queue": "dispatch"}, name="case_queue_dispatch"),
+    path("cases/queues/handle/", queue_views.case_queue, {"queue": "handle"}, name="case_queue_handle"),
+    path("cases/queues/recheck/", queue_views.case_queue, {"queue": "recheck"}, name="case_queue_recheck"),
+    path("cases/queues/<slug:queue>/", queue_views.case_queue, name="case_queue"),
+    path("cases/map/", queue_views.case_map, name="case_map"),
+    path("cases/map/data/", queue_views.case_map_data, name="case_map_data"),
+    path("cases/stats/", queue_views.case_stats_page, name="case_stats"),
     path("report/", report_views.report, name="report"),
     path("report/nearby/", report_views.report_nearby, name="report_nearby"),
     path("me/cases/", report_views.my_cases, name="my_cases"),

@@ -80,6 +80,32 @@ def calendar() -> workdays.Calendar:
     return found
 
 
+_hours: dict[str, workdays.WorkingHours] = {}
+
+
+def working_hours() -> workdays.WorkingHours:
+    """The periods of a working day, from the setting `OPENPARK_WORKING_HOURS` (ValueError, in
+    Chinese, when it is malformed; `manage.py check` says so at start)."""
+    from django.conf import settings
+
+    text = getattr(settings, "OPENPARK_WORKING_HOURS", "") or workdays.DEFAULT_WORKING_HOURS
+    if text not in _hours:
+        _hours[text] = workdays.WorkingHours.parse(text)
+    return _hours[text]
+
+
+def check_working_hours(app_configs=None, **kwargs) -> list:
+    """The system check of `OPENPARK_WORKING_HOURS`."""
+    from django.core.checks import Error
+
+    try:
+        working_hours()
+    except ValueError as error:
+        return [Error(f"OPENPARK_WORKING_HOURS 设置有误：{error}", id="openpark.E010",
+                      hint="例如 OPENPARK_WORKING_HOURS=08:30-12:00,13:30-17:30")]
+    return []
+
+
 def forget() -> None:
     """Make every process load the calendar again (a new version token)."""
     cache.set(VERSION_KEY, uuid4().hex, timeout=None)
@@ -106,6 +132,9 @@ def _migrated(**kwargs) -> None:
 
 def connect() -> None:
     from django.apps import apps
+    from django.core import checks
+
+    checks.register(check_working_hours)
 
     from .models import CalendarDay, CalendarYear
 

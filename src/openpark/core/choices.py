@@ -45,3 +45,11 @@ class NotificationKind(models.TextChoices):
     INSTRUCTION = "instruction", _("批示")
     PROGRESS = "progress", _("办理进展")
     OTHER = "other", _("其他")
+
+
+class LimitUnit(models.TextChoices):
+    """The unit of a time limit (`openpark.core.deadlines.Limit`)."""
+
+    WORKING_DAYS = "working_days", _("工作日")
+    WORKING_MINUTES = "working_minutes", _("分钟（工作时间）")
+    NATURAL_MINUTES = "natural_minutes", _("分钟（自然时间）")

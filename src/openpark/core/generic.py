@@ -23,7 +23,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
 from django.forms import modelform_factory
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -211,11 +211,10 @@ class ModelPages:
     def filterset(self, user, params):
         if self.filterset_class is None:
             return None
-        if hasattr(params, "getlist"):  # a page's query: a filter of several values (状态) keeps them all
-            data = QueryDict(mutable=True)
-            for key in params:
-                if key not in LIST_CONTROLS:
-                    data.setlist(key, params.getlist(key))
+        if hasattr(params, "getlist"):  # a query string: a filter of several values (?state=a&state=b) keeps them all
+            data = params.copy()
+            for control in LIST_CONTROLS:
+                data.pop(control, None)
         else:
             data = {k: v for k, v in params.items() if k not in LIST_CONTROLS}
         # Filters whose choices depend on the user read `request.user`, in a task as on a page.
@@ -426,7 +425,9 @@ class ObjectListView(PagesView):
         settings_limit = _export_sync_limit()
         # Counting stops past the limit: a long table is not counted to learn that it is long.
         if queryset.order_by()[:settings_limit + 1].count() > settings_limit:
-            params = {k: v for k, v in self.request.GET.items() if k != "export"}
+            # a filter of several values (?state=a&state=b) goes to the task as a list
+            params = {k: values if len(values) > 1 else values[0] for k, values in self.request.GET.lists()
+                      if k != "export"}
             run = progress.start(
                 export_list, f"导出{self.pages.opts.verbose_name_plural}", self.request.user,
                 self.pages.key, self.request.user.pk, params, reason,
@@ -538,19 +539,33 @@ class ObjectEditView(PagesView):
 
     def get(self, request, pk=None):
         instance = self.get_instance()
+        if getattr(instance, "is_frozen", False):
+            return self.refuse_frozen(instance)
         form_class = self.form_class()
         # An add page may be opened with values chosen, e.g. ?enterprise=12 from that enterprise's page.
         initial = {k: v for k, v in request.GET.items() if instance is None and k in form_class.base_fields}
         return self.render_form(form_class(instance=instance, initial=initial, user=request.user), instance)
 
+    def refuse_frozen(self, instance):
+        """A frozen record's edit page says why it cannot be changed, on the record's page."""
+        messages.error(self.request, instance.frozen_refusal("修改"))
+        return HttpResponseRedirect(instance.get_absolute_url())
+
     def post(self, request, pk=None):
         instance = self.get_instance()
+        if getattr(instance, "is_frozen", False):
+            return self.refuse_frozen(instance)
         form = self.form_class()(request.POST, request.FILES, instance=instance, user=request.user)
         if not form.is_valid():
             messages.error(request, "保存失败，请按提示修改后重试。")
             return self.render_form(form, instance)
-        with transaction.atomic():
-            obj = form.save()
+        try:
+            with transaction.atomic():
+                obj = form.save()
+        except ValidationError as exc:  # a rule only the save knows (a record frozen meanwhile, a number taken)
+            form.add_error(None, exc.messages)
+            messages.error(request, "保存失败，请按提示修改后重试。")
+            return self.render_form(form, instance)
         verb = "已新建" if instance is None else "已保存"
         messages.success(request, f"{verb}{self.pages.opts.verbose_name}“{obj}”。")
         return HttpResponseRedirect(obj.get_absolute_url())

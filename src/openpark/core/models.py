@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
-from .choices import ChangeAction, GrantAction, GrantState, ImportState, NotificationKind, TaskState
+from .choices import ChangeAction, GrantAction, GrantState, ImportState, LimitUnit, NotificationKind, TaskState
 from .limits import REASON_MAX_LENGTH, validate_date_range
 from .text import visible_line
 
@@ -863,9 +863,11 @@ class WorkflowQuerySet(models.QuerySet):
 
 
 class Deadline(models.Model):
-    """A time limit in working days a transition started (see `openpark.core.workflows`): the object
-    should leave `state` by `due_on`. Met when it does; overdue after `due_on` while it has not.
-    `soon_notified_at` and `overdue_notified_at` make each notice go out once."""
+    """A time limit a transition started (see `openpark.core.deadlines`): the object should leave
+    `state` by `due_on` (a limit in working days) or by `due_at` (a limit in minutes, of working
+    or natural time; `due_on` is then its local day). Met when it does; overdue after its day, or
+    after its moment, while it has not. `soon_notified_at` and `overdue_notified_at` make each
+    notice go out once; an approved 延期 (`deadlines.extend`) moves the due time and counts."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("对象类型"))
@@ -874,15 +876,22 @@ class Deadline(models.Model):
     transition = models.CharField(_("开始的操作"), max_length=50)
     state = models.CharField(_("等待离开的状态"), max_length=30)
     label = models.CharField(_("事项"), max_length=100)
-    working_days = models.PositiveSmallIntegerField(_("时限（工作日）"))
+    working_days = models.PositiveSmallIntegerField(_("时限（工作日）"))  # 0 for a limit in minutes
+    unit = models.CharField(_("时限单位"), max_length=20, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
+    amount = models.PositiveIntegerField(_("时限"), null=True, blank=True)  # in `unit`; none on older rows
     started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("开始人"))
     due_on = models.DateField(_("到期日"), db_index=True)
+    due_at = models.DateTimeField(_("到期时间"), null=True, blank=True, db_index=True)
     provisional = models.BooleanField(_("按周一至周五暂算"), default=False)
     met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     soon_notified_at = models.DateTimeField(_("到期提醒时间"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(_("逾期标记时间"), null=True, blank=True)
+    extended = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    extended_at = models.DateTimeField(_("最近延期时间"), null=True, blank=True)
+    extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("延期批准人"))
 
     objects = WorkflowQuerySet.as_manager()
 
@@ -894,11 +903,28 @@ class Deadline(models.Model):
         default_permissions = ("view",)
 
     def __str__(self):
-        return f"{self.label}（{self.working_days} 个工作日，{self.due_on:%Y-%m-%d} 到期）"
+        return f"{self.label}（{self.limit_text}，{self.due_text} 到期）"
+
+    @property
+    def limit_text(self) -> str:
+        """The limit in words: "30 个工作日", "30 分钟（工作时间）"."""
+        from .deadlines import Limit
+
+        amount = self.amount if self.amount is not None else self.working_days
+        return Limit(amount, self.unit).text
+
+    @property
+    def due_text(self) -> str:
+        """When it falls due, in local time: "2026-12-01 16:15" for a limit in minutes, else the day."""
+        if self.due_at is not None:
+            return f"{timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
+        return f"{self.due_on:%Y-%m-%d}"
 
     @property
     def overdue(self) -> bool:
-        """Past its day: still waiting after `due_on`, or met after it."""
+        """Past its moment or its day: still waiting after it, or met after it."""
+        if self.due_at is not None:
+            return (self.met_at or timezone.now()) > self.due_at
         if self.met_at is not None:
             return timezone.localdate(self.met_at) > self.due_on
         return timezone.localdate() > self.due_on

@@ -2,8 +2,8 @@
 `StateMachine.apply` changes its state.
 
 A transition names the states it leaves from, the state it goes to, the permission it needs,
-whether it needs a note or evidence (files attached to the object), and the time limit in working
-days, if any, by which the object should leave the state it enters. Applying it checks all that,
+whether it needs a note or evidence (files attached to the object), and the time limit (in working
+days, or the object's own in minutes or days through `deadline_for`), if any, by which the object should leave the state it enters. Applying it checks all that,
 saves the object (so the change record has the before and after), writes a `StateChange` with who,
 when and the note, ends the deadlines of the state left and starts the transition's own
 (`openpark.core.deadlines`). Pages and the API offer every transition as an action

@@ -150,8 +150,10 @@ def actions(obj, user) -> list[dict]:
     machine = machine_of(type(obj))
     if machine is None:
         return []
+    from .deadlines import limit_of
+
     return [{"transition": t, "form": form_class(t)(transition=t, obj=obj, user=user, auto_id=f"id_{t.name}_%s"),
-             "url": transition_url(obj, t.name)} for t in machine.available(obj, user)]
+             "url": transition_url(obj, t.name), "limit": limit_of(t, obj)} for t in machine.available(obj, user)]
 
 
 def transition_url(obj, name: str) -> str:
@@ -359,7 +361,7 @@ def timeline(obj, user=None, attachments=None) -> list[Entry]:
     for change in machine.history(obj).select_related("user") if machine is not None else ():
         entries.append(Entry(change.time, "transition", _who(change.user, change.username),
                              machine.change_text(change), change.note))
-    for deadline in Deadline.objects.of(obj).select_related("started_by"):
+    for deadline in Deadline.objects.of(obj).select_related("started_by", "extended_by"):
         entries.extend(_deadline_entries(deadline))
     for escalation in Escalation.objects.of(obj).select_related("raised_by", "assignee"):
         entries.extend(_escalation_entries(escalation))
@@ -395,15 +397,21 @@ def _escalation_entries(escalation, about: str = "", url: str = "") -> list[Entr
 
 def _deadline_entries(deadline: Deadline) -> list[Entry]:
     provisional = "（暂按周一至周五计算）" if deadline.provisional else ""
+    # Once extended, the start says the limit alone: the due time it gave is no longer the one.
+    due = "" if deadline.extended else f"，{deadline.due_text} 到期{provisional}"
     entries = [Entry(deadline.started_at, "deadline", _who(deadline.started_by),
-                     f"开始计时：{deadline.label}，{deadline.working_days} 个工作日，"
-                     f"{deadline.due_on:%Y-%m-%d} 到期{provisional}")]
+                     f"开始计时：{deadline.label}，{deadline.limit_text}{due}")]
+    if deadline.extended:
+        entries.append(Entry(deadline.extended_at or deadline.started_at, "deadline",
+                             _who(deadline.extended_by) if deadline.extended_by_id else "系统",
+                             f"{deadline.label}已延期 {deadline.extended} 次，新的到期时间 {deadline.due_text}"
+                             f"{provisional}"))
     if deadline.met_at:
         late = "（逾期办结）" if deadline.overdue else ""
         entries.append(Entry(deadline.met_at, "deadline", "系统", f"{deadline.label}已办结{late}", alarm=bool(late)))
     elif deadline.overdue:
-        entries.append(Entry(timezone.make_aware(datetime.combine(deadline.due_on, datetime.max.time())),
-                             "deadline", "系统", f"{deadline.label}已逾期", alarm=True, overdue_now=True))
+        passed = deadline.due_at or timezone.make_aware(datetime.combine(deadline.due_on, datetime.max.time()))
+        entries.append(Entry(passed, "deadline", "系统", f"{deadline.label}已逾期", alarm=True, overdue_now=True))
     return entries
 
 

@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '处置时限',
                 'verbose_name_plural': '处置时限',
                 'ordering': ['category', 'stage', 'urgency'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_deleted', False)), fields=('category', 'stage', 'urgency'), name='unique_case_time_limit', violation_error_message='该类别的这一环节和紧急程度已设时限。'), models.UniqueConstraint(condition=models.Q(('category__isnull', True), ('is_deleted', False)), fields=('stage', 'urgency'), name='unique_park_case_time_limit', violation_error_message='全园区这一环节和紧急程度已设时限。')],
+                'constraints': [models.UniqueConstraint(fields=('category', 'stage', 'urgency'), name='unique_case_time_limit', violation_error_message='该类别的这一环节和紧急程度已设时限。'), models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('stage', 'urgency'), name='unique_park_case_time_limit', violation_error_message='全园区这一环节和紧急程度已设时限。')],
             },
             managers=[
                 ('all_objects', django.db.models.manager.Manager()),
