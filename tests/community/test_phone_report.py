@@ -380,7 +380,7 @@ def test_i_evaluate_my_case_once_closed(client_for, rider, new_case, department)
 
 def test_the_menu_offers_the_phone_page_to_riders(client_for, rider):
     text = client_for(rider).get("/community/me/cases/").content.decode()
-    assert 'href="/community/report/"' in text and "我的随手拍" in text
+    assert '<a href="/community/report/">随手拍上报</a>' in text and "我的随手拍" in text
 
 
 def test_the_centre_finds_a_new_report_among_those_to_verify(client_for, centre, rider, category, new_case):
