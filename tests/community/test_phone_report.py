@@ -195,7 +195,8 @@ def test_a_signed_in_user_without_the_right_may_not_report(client_for, handler, 
 
 # 是这个吗？ ------------------------------------------------------------------------------------------
 
-def test_nearby_open_cases_of_the_category_are_offered(client_for, rider, category, other_category, new_case):
+def test_nearby_open_cases_of_the_category_are_offered(client_for, rider, category, other_category, new_case,
+                                                      department):
     from openpark.community import casework
 
     far = casework.submit(Case(category=category, longitude=D("120.28"), latitude=D("31.98"),
@@ -203,6 +204,12 @@ def test_nearby_open_cases_of_the_category_are_offered(client_for, rider, catego
     ended = casework.submit(Case(category=category, longitude=D("120.2501"), latitude=D("31.9501"),
                                  location_source="device"), rider)
     CASE_MACHINE.apply(ended, "withdraw", rider)
+    closed = casework.submit(Case(category=category, longitude=D("120.2502"), latitude=D("31.9502"),
+                                  location_source="device"), rider)
+    advance(closed, "verify", "register")
+    CASE_MACHINE.apply(closed, "dispatch", None, "", department=department)
+    advance(closed, "accept", "reply", "recheck_pass", "close")
+    assert closed.state == S.CLOSED
     other = casework.submit(Case(category=other_category, longitude=D("120.2501"), latitude=D("31.9501"),
                                  location_source="device"), rider)
     response = client_for(rider).get(NEARBY, {"category": category.pk, "longitude": "120.2502",
@@ -210,7 +217,7 @@ def test_nearby_open_cases_of_the_category_are_offered(client_for, rider, catego
     assert response.status_code == 200
     text = response.content.decode()
     assert new_case.number in text and "是这个" in text and "不是，继续上报" in text
-    for number in (far.number, ended.number, other.number):
+    for number in (far.number, ended.number, closed.number, other.number):
         assert number not in text
 
 
