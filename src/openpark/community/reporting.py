@@ -19,14 +19,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from openpark.core import attachments, geo
 from openpark.core.context import client_address
 
-from . import casework
+from . import cases, casework
 from .choices import CaseChannel, LocationSource
 from .models import Case, CaseCategory
 
 MAX_SIDE = 1600  # the longest side of a stored photo, in pixels
 JPEG_QUALITY = 85
 MAX_PHOTOS = 6
-PHOTO_PURPOSE = "上报照片"
 PHOTO_KINDS = {mime for mime, kind in attachments.KINDS.items() if kind.image_format}
 GPS_IFD = 0x8825
 REQUEST_KEY = re.compile(r"[0-9a-f]{32}")
@@ -291,7 +290,7 @@ def file_report(user, data, files) -> Filed:
         with transaction.atomic():
             casework.submit(case, user if user.is_authenticated else None)
             for photo in photos:
-                attachments.attach(case, photo.upload(), user, purpose=PHOTO_PURPOSE)
+                attachments.attach(case, photo.upload(), user, purpose=cases.REPORT_PHOTO)
     except ValidationError as exc:
         found = already_filed(user, request_key)
         if found is not None:
