@@ -8,7 +8,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NM=${NODE_MODULES:-"$ROOT/node_modules"}
 DEST="$ROOT/src/openpark/static/vendor"
 
-for pkg in htmx.org echarts leaflet leaflet.heat; do
+for pkg in htmx.org echarts leaflet leaflet.heat compressorjs blueimp-canvas-to-blob is-blob; do
     [ -d "$NM/$pkg" ] || { echo "missing $NM/$pkg - run 'npm ci' first" >&2; exit 1; }
 done
 
@@ -32,6 +32,12 @@ cp "$NM/leaflet/dist/images/"*.png "$DEST/leaflet/images/"
 rm -rf "$DEST/leaflet.heat" && mkdir -p "$DEST/leaflet.heat"
 cp "$NM/leaflet.heat/dist/leaflet-heat.js" "$NM/leaflet.heat/LICENSE" "$DEST/leaflet.heat/"
 
+# compressorjs (compressor.min.js bundles blueimp-canvas-to-blob and is-blob, so keep their licences too)
+rm -rf "$DEST/compressorjs" && mkdir -p "$DEST/compressorjs/licenses"
+cp "$NM/compressorjs/dist/compressor.min.js" "$NM/compressorjs/LICENSE" "$DEST/compressorjs/"
+cp "$NM/blueimp-canvas-to-blob/LICENSE.txt" "$DEST/compressorjs/licenses/LICENSE-blueimp-canvas-to-blob"
+cp "$NM/is-blob/license" "$DEST/compressorjs/licenses/LICENSE-is-blob"
+
 # Every source map a vendored file names must be there too, or `collectstatic` fails in
 # production (whitenoise's CompressedManifestStaticFilesStorage resolves these references).
 missing=0
@@ -43,4 +49,4 @@ for file in $(grep -rlE 'sourceMappingURL=' "$DEST" --include='*.js' --include='
 done
 [ "$missing" -eq 0 ] || exit 1
 
-echo "vendored: htmx.org $(node -p "require('$NM/htmx.org/package.json').version" 2>/dev/null || echo '?'), echarts $(node -p "require('$NM/echarts/package.json').version" 2>/dev/null || echo '?'), leaflet $(node -p "require('$NM/leaflet/package.json').version" 2>/dev/null || echo '?'), leaflet.heat $(node -p "require('$NM/leaflet.heat/package.json').version" 2>/dev/null || echo '?') -> $DEST"
+echo "vendored: htmx.org $(node -p "require('$NM/htmx.org/package.json').version" 2>/dev/null || echo '?'), echarts $(node -p "require('$NM/echarts/package.json').version" 2>/dev/null || echo '?'), leaflet $(node -p "require('$NM/leaflet/package.json').version" 2>/dev/null || echo '?'), leaflet.heat $(node -p "require('$NM/leaflet.heat/package.json').version" 2>/dev/null || echo '?'), compressorjs $(node -p "require('$NM/compressorjs/package.json').version" 2>/dev/null || echo '?') -> $DEST"

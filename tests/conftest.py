@@ -1,8 +1,9 @@
 import gc
+from datetime import datetime
 
 import django.test.client
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from . import snapshots
@@ -109,6 +110,17 @@ def committed_demo_park(empty_afterwards, transactional_db, settings):
         snapshots.use_files(snapshots.load_demo())
         snapshots.add_demo_accounts()
     snapshots.write_media(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """Set the clock (`timezone.now`) to a local time: `clock_at(2026, 11, 30, 9, 0)`."""
+    def set_clock(*args):
+        moment = timezone.make_aware(datetime(*args))
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return set_clock
 
 
 @pytest.fixture

@@ -253,3 +253,22 @@ def test_a_step_made_from_the_row_is_made(new_case, centre, client_for):
     assert new_case.state == S.VERIFIED
     row = next(row for row in client.get(queue_url("dispatch")).context["rows"] if row["case"].pk == new_case.pk)
     assert [step["name"] for step in row["steps"]] == ["mark_duplicate", "register"]
+
+
+def test_a_stage_timed_in_minutes_shows_its_moment_in_local_time(category, rider, centre, client_for, monkeypatch):
+    from datetime import datetime
+
+    from decimal import Decimal as D
+
+    from openpark.community import casework
+
+    moment = timezone.make_aware(datetime(2026, 11, 30, 9, 40))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    case = casework.submit(Case(category=category, description="井盖松动", longitude=D("120.25"),
+                                latitude=D("31.95"), location_source="device", reported_at=moment), rider)
+    rows = client_for(centre).get(queue_url("dispatch")).context["rows"]
+    row = next(row for row in rows if row["case"].pk == case.pk)
+    assert row["due"] == "2026-11-30 10:10" and row["left"] == "剩余 30 分" and not row["overdue"]
+    monkeypatch.setattr(timezone, "now", lambda: moment + timedelta(minutes=31))
+    row = next(row for row in client_for(centre).get(queue_url("dispatch")).context["rows"] if row["case"].pk == case.pk)
+    assert row["overdue"] and row["left"] == "已逾期"

@@ -1,4 +1,4 @@
-"""Each stage of a case runs on its own time limit: in working time for normal cases, on the clock
+"""Each stage of a case runs on its own time limit: in working time for normal cases, on the clock_at
 for urgent ones, per category where the park set one; an approved extension pushes the handling's."""
 from datetime import date, datetime
 from decimal import Decimal as D
@@ -12,16 +12,6 @@ from openpark.community.models import Case, CaseTimeLimit
 from openpark.core.models import Deadline
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    def set_clock(*args):
-        moment = timezone.make_aware(datetime(*args))
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-        return moment
-
-    return set_clock
 
 
 def file_at(category, when, urgency="", reporter=None):
@@ -60,22 +50,22 @@ def test_the_categorys_own_limit_wins_over_the_parks_and_the_default(category):
     assert deadline.due_at is None and deadline.due_on == date(2026, 12, 1)
 
 
-def test_handling_accepted_before_national_day_is_due_after_the_holiday(category, department, centre, handler, clock):
+def test_handling_accepted_before_national_day_is_due_after_the_holiday(category, department, centre, handler, clock_at):
     case = file_at(category, datetime(2026, 9, 30, 9, 0))
-    clock(2026, 9, 30, 9, 5)
+    clock_at(2026, 9, 30, 9, 5)
     casework.verify(case, "verify", centre, "")
     case.machine.apply(case, "register", centre)
     casework.dispatch(case, "dispatch", centre, "", department=department)
     case.refresh_from_db()
-    clock(2026, 9, 30, 10, 0)
+    clock_at(2026, 9, 30, 10, 0)
     case.machine.apply(case, "accept", handler)
     deadline = running(case)
     assert deadline.state == S.HANDLING and deadline.due_on == date(2026, 10, 9)  # 10-01…07 off; 8th, 9th
 
 
-def test_an_approved_extension_pushes_the_handling_deadline(category, department, centre, handler, clock):
+def test_an_approved_extension_pushes_the_handling_deadline(category, department, centre, handler, clock_at):
     case = file_at(category, datetime(2026, 11, 30, 9, 0))
-    clock(2026, 11, 30, 9, 10)
+    clock_at(2026, 11, 30, 9, 10)
     casework.verify(case, "verify", centre, "")
     case.machine.apply(case, "register", centre)
     casework.dispatch(case, "dispatch", centre, "", department=department)
@@ -96,21 +86,21 @@ def test_an_approved_extension_pushes_the_handling_deadline(category, department
     assert told.title.startswith("延期已批准") and "2026-12-07" in told.body
 
 
-def test_a_case_past_its_limit_is_overdue_until_it_moves(category, centre, clock):
+def test_a_case_past_its_limit_is_overdue_until_it_moves(category, centre, clock_at):
     case = file_at(category, datetime(2026, 11, 30, 9, 0))
-    clock(2026, 11, 30, 9, 29)
+    clock_at(2026, 11, 30, 9, 29)
     assert not Case.objects.filter(Case.overdue_q(), pk=case.pk).exists()
-    clock(2026, 11, 30, 9, 31)
+    clock_at(2026, 11, 30, 9, 31)
     assert Case.objects.filter(Case.overdue_q(), pk=case.pk).exists() and case.overdue
     casework.verify(case, "verify", centre, "")
     assert not Case.objects.filter(Case.overdue_q(), pk=case.pk).exists()
 
 
-def test_the_handlers_hear_the_answer_to_their_extension_request(category, department, centre, handler, clock):
+def test_the_handlers_hear_the_answer_to_their_extension_request(category, department, centre, handler, clock_at):
     from openpark.core.models import Notification
 
     case = file_at(category, datetime(2026, 11, 30, 9, 0))
-    clock(2026, 11, 30, 9, 10)
+    clock_at(2026, 11, 30, 9, 10)
     casework.verify(case, "verify", centre, "")
     case.machine.apply(case, "register", centre)
     casework.dispatch(case, "dispatch", centre, "", department=department)

@@ -212,3 +212,6 @@ def test_no_form_answers_with_a_server_error(client, role):
 # 随手拍 work queues: each queue has an address of its own (the menu's, which the crawl follows);
 # `community:case_queue` is the same addresses as code names them, which resolve to those.
 NOT_CRAWLED.add("community:case_queue")
+# 随手拍 without an account: the tracking page and its photos are reached only through the key shown
+# once to the reporter (tests/community/test_phone_report.py requests them).
+NOT_CRAWLED |= {"community:track", "community:track_photo"}

@@ -73,7 +73,8 @@ def test_user_with_two_roles_sees_both_and_can_switch(make_user, client_for):
     # The first role in the declared order is the landing page.
     assert response.request["PATH_INFO"] == reverse("role_home", args=["investment"])
     assert menu_of(response) == {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "招商引资": INVESTMENT,
-                                 "新就业群体": ["附近驿站", "我的积分", *COMMUNITY[1:]], "网格": ["网格"], "系统": [TASKS]}
+                                 "新就业群体": ["随手拍上报", "附近驿站", "我的积分", "服务站点地图", "我的随手拍", *COMMUNITY[2:]],
+                                 "网格": ["网格"], "系统": [TASKS]}
     assert reverse("role_home", args=["grid"]) in response.content.decode()
     assert client.get(reverse("role_home", args=["grid"])).status_code == 200
 
@@ -261,3 +262,7 @@ EXPECTED_MENU["community"]["新就业群体"].insert(COMMUNITY.index("核查队�
 EXPECTED_MENU["grid"]["新就业群体"].extend(["随手拍案件", "核查队列", "随手拍地图"])
 EXPECTED_MENU["department"] = {"新就业群体": ["随手拍案件", "处置队列", "随手拍地图"], "系统": [TASKS]}
 EXPECTED_MENU["admin"]["新就业群体"] = ["处置部门", "Open311 接口密钥"]
+# 新就业群体 · 随手拍 for the reporter: the phone page (随手拍上报, not to be read as the cockpit's 随手拍
+# tile) first, and 我的随手拍 after 服务站点地图, for the roles that may report (网格员).
+EXPECTED_MENU["grid"]["新就业群体"].insert(0, "随手拍上报")
+EXPECTED_MENU["grid"]["新就业群体"].insert(EXPECTED_MENU["grid"]["新就业群体"].index("服务站点地图") + 1, "我的随手拍")

@@ -1,7 +1,7 @@
 """Workflows as a layer over the state machines: every transition an action on the page and in
 the API, deadlines in working days, the timeline, 上报/督办 with its 待办 and 批示."""
 import io
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -137,14 +137,8 @@ def project(db):
 
 
 @pytest.fixture
-def at(monkeypatch):
-    """Set the clock to a local time."""
-    def set_clock(*args):
-        moment = timezone.make_aware(datetime(*args))
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-        return moment
-
-    return set_clock
+def at(clock_at):
+    return clock_at
 
 
 def test_a_deadline_counts_working_days_across_national_day(project, make_user, api_for, at):

@@ -184,16 +184,6 @@ def project(db):
                                   last_progress_on=date(2026, 11, 1))
 
 
-@pytest.fixture
-def clock_at(monkeypatch):
-    def set_clock(*args):
-        moment = timezone.make_aware(datetime(*args))
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-        return moment
-
-    return set_clock
-
-
 def start(project, user, when):
     deadlines.after_transition(MACHINE, project, MACHINE.transitions["dispatch"], user, when)
     return Deadline.objects.of(project).get()

@@ -33,6 +33,8 @@ class CommunityConfig(AppConfig):
         cockpit.register()
 
         navigation.register(Module("community", "新就业群体", 50, (
+            MenuItem("随手拍上报", "community:report", "community.report_case", order=4),
+            MenuItem("我的随手拍", "community:my_cases", "community.report_case", order=8),
             MenuItem("附近驿站", "community:nearest_stations", "community.view_station", order=5),
             MenuItem("我的积分", "community:my_points", "community.view_own_points", order=6),
             MenuItem("服务站点地图", "community:map", "community.view_station", order=7),

@@ -51,11 +51,6 @@ def _content_type():
     return ContentType.objects.get_for_model(Case)
 
 
-def deadline_has_due_at() -> bool:
-    """Whether the core's deadlines carry a moment (`due_at`, for limits in minutes) besides a day."""
-    return any(f.name == "due_at" for f in Deadline._meta.get_fields())
-
-
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -96,14 +91,12 @@ def queue_cases(user, queue: str):
         raise Http404("没有这个队列。")
     running = Deadline.objects.filter(content_type=_content_type(), object_id=Cast(OuterRef("pk"), CharField()),
                                       met_at__isnull=True)
-    order = ["due_on", "due_at", "pk"] if deadline_has_due_at() else ["due_on", "pk"]
-    running = running.order_by(*order)
+    running = running.order_by("due_on", "due_at", "pk")
     annotations = {"queue_due_on": Subquery(running.values("due_on")[:1]),
+                   "queue_due_at": Subquery(running.values("due_at")[:1]),
                    "overdue_now": ExpressionWrapper(Case.overdue_q(), output_field=BooleanField())}
-    ordering = [F("overdue_now").desc(), F("queue_due_on").asc(nulls_last=True)]
-    if deadline_has_due_at():
-        annotations["queue_due_at"] = Subquery(running.values("due_at")[:1])
-        ordering.append(F("queue_due_at").asc(nulls_last=True))
+    ordering = [F("overdue_now").desc(), F("queue_due_on").asc(nulls_last=True),
+                F("queue_due_at").asc(nulls_last=True)]
     return (rows.annotate(**annotations).select_related("category", "grid", "department")
             .order_by(*ordering, "reported_at", "pk"))
 
@@ -284,12 +277,8 @@ def year_stats(year: int) -> case_stats.Stats:
     of_cases = {"content_type": _content_type(), "object_id__in": keys}
     changes = ((int(object_id), moment, state) for object_id, moment, state in StateChange.objects.filter(
         **of_cases).order_by("time", "pk").values_list("object_id", "time", "to_state"))
-    if deadline_has_due_at():
-        deadlines = ((int(object_id), due_on, due_at, met_at) for object_id, due_on, due_at, met_at in
-                     Deadline.objects.filter(**of_cases).values_list("object_id", "due_on", "due_at", "met_at"))
-    else:
-        deadlines = ((int(object_id), due_on, None, met_at) for object_id, due_on, met_at in
-                     Deadline.objects.filter(**of_cases).values_list("object_id", "due_on", "met_at"))
+    deadlines = ((int(object_id), due_on, due_at, met_at) for object_id, due_on, due_at, met_at in
+                 Deadline.objects.filter(**of_cases).values_list("object_id", "due_on", "due_at", "met_at"))
     return case_stats.build(rows, changes, deadlines, timezone.get_current_timezone())
 
 

@@ -13,12 +13,7 @@
   // Cases at one spot that draw the heatmap at its hottest: one case alone stays cool.
   var HEAT_MAX = 5;
 
-  function line(label, text) {
-    var row = node("div", "map-popup-row");
-    row.appendChild(node("span", "muted", label + "："));
-    row.appendChild(document.createTextNode(text));
-    return row;
-  }
+  var line = OpenPark.popupLine;
 
   function popup(p) {
     var box = node("div", "case-popup");

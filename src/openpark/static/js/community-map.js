@@ -11,12 +11,7 @@
   var state = document.getElementById("map-state");
   var node = OpenPark.node;
 
-  function line(label, text) {
-    var row = node("div", "map-popup-row");
-    row.appendChild(node("span", "muted", label + "："));
-    row.appendChild(document.createTextNode(text));
-    return row;
-  }
+  var line = OpenPark.popupLine;
 
   // The station's name linking to its page, its tier and whether it is open now, its hours,
   // facilities and address.

@@ -22,6 +22,14 @@ var OpenPark = (function () {
     return element;
   }
 
+  // A row of a map's popup: "label：text", the text set as text.
+  function popupLine(label, text) {
+    var row = node("div", "map-popup-row");
+    row.appendChild(node("span", "muted", label + "："));
+    row.appendChild(document.createTextNode(text));
+    return row;
+  }
+
   // A number as people read it: thousands separators, at most two decimals; "—" when missing.
   function formatNumber(value) {
     if (value === null || value === undefined || value === "" || isNaN(value)) { return "—"; }
@@ -194,7 +202,7 @@ var OpenPark = (function () {
   });
 
   return {
-    escapeHtml: escapeHtml, node: node, formatNumber: formatNumber, baseMap: baseMap,
+    escapeHtml: escapeHtml, node: node, popupLine: popupLine, formatNumber: formatNumber, baseMap: baseMap,
     axisTooltip: axisTooltip, radarTooltip: radarTooltip
   };
 }());
