@@ -1,29 +1,28 @@
 #!/usr/bin/env python
-"""Benchmark: 随手拍 intake and the staff's case list over HTTP, against a bare Django view served by
-the same server in the same run.
+"""Benchmark: 随手拍 intake from the phone page and the staff's case list over HTTP, against a bare
+Django view served by the same server in the same run.
 
     DEBUG=1 .venv/bin/python benchmarks/case_intake.py [--clients 8] [--seconds 10] [--reported 1000]
 
 1. Loads the Chengnan demo park (`load_demo`: a year of cases among the rest) into a SQLite file in a
    temporary directory, makes the demo accounts, and tops the cases waiting for 核实 up to
    --reported (copies of demo cases, written in bulk), so that the staff's list filters 1,000+ rows.
-2. Starts gunicorn on loopback (2 sync workers, as a small park runs it) with the project's own
-   URLs and, beside them, two of the benchmark's own: a bare view (an `HttpResponse`, nothing read
-   or written: the baseline, what Django and the server cost by themselves) and a report view that
-   files a case as the phone page does: the signed-in rider's case from a multipart form, checked
-   and filed by `casework.submit` (number, grid, first record, the 核实 timer) and its photo kept by
-   `attachments.attach` (type by content, re-encoded without EXIF, a thumbnail).
+2. Starts gunicorn on loopback (2 sync workers, as a small park runs it) with the project's URLs and,
+   beside them, the benchmark's bare view (an `HttpResponse`, nothing read or written: the baseline,
+   what Django and the server cost by themselves).
 3. Runs --clients HTTP clients (threads of `http.client`, a new connection per request, as gunicorn's
    sync workers close each) for --seconds against each of:
    - the bare view, GET; and POST with the same form and photo as a report (read, not parsed);
-   - intake: POST of a report with a ~30 KB JPEG, as the demo rider (`demo_grid`);
+   - intake: the phone page (`community:report`, POST /community/report/) as the demo rider
+     (`demo_grid`, signed in, with the page's CSRF token): a report with a ~30 KB JPEG, each with a
+     request key of its own, so that each files a case (checked, numbered, its grid found, its first
+     record and 核实 timer, its photo read, re-encoded and kept);
    - the staff's list: GET /community/cases/?state=reported as the grid centre (`demo_community`),
      the first page of the waiting cases with their 逾期 marks.
 4. Prints requests per second, the median and the 95th percentile latency, and the ratios to the
    bare view (intake to the bare POST, the list to the bare GET).
 
-Nothing touches the dev database. The phone page itself (community:report) takes the report view's
-place once it is in the project; what it does on a report is what this view does.
+Nothing touches the dev database.
 """
 import argparse
 import http.client
@@ -31,6 +30,7 @@ import io
 import logging
 import os
 import platform
+import re
 import secrets
 import shutil
 import socket
@@ -55,10 +55,8 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench_urls"
 """
 URLS = '''
-"""The project's URLs and the benchmark's two views."""
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+"""The project's URLs and the benchmark's bare view."""
+from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -70,29 +68,7 @@ def bare(request):
     return HttpResponse("ok")
 
 
-@csrf_exempt
-@permission_required("community.report_case", raise_exception=True)
-def report(request):
-    """What the phone page does with a report: the case filed as the signed-in rider's, its photo kept."""
-    from openpark.community import casework
-    from openpark.community.cases import REPORT_PHOTO
-    from openpark.community.models import Case
-    from openpark.core.attachments import attach
-
-    data = request.POST
-    case = Case(category_id=data.get("category"), description=data.get("description", ""),
-                longitude=data.get("longitude") or None, latitude=data.get("latitude") or None,
-                location_source="device", address=data.get("address", ""))
-    try:
-        casework.submit(case, request.user)
-        if "photo" in request.FILES:
-            attach(case, request.FILES["photo"], request.user, purpose=REPORT_PHOTO)
-    except ValidationError as error:
-        return JsonResponse({"errors": error.messages}, status=400)
-    return JsonResponse({"number": case.number}, status=201)
-
-
-urlpatterns = [path("bench/bare/", bare), path("bench/report/", report), *park]
+urlpatterns = [path("bench/bare/", bare), *park]
 '''
 
 
@@ -118,7 +94,7 @@ def jpeg(target: int = 30_000) -> bytes:
 def multipart(fields: dict, photo: bytes) -> bytes:
     parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
              for name, value in fields.items()]
-    parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="photo"; filename="现场.jpg"\r\n'
+    parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="photos"; filename="现场.jpg"\r\n'
                  "Content-Type: image/jpeg\r\n\r\n".encode() + photo + b"\r\n")
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
 
@@ -161,9 +137,9 @@ def prepare(args, data_dir: str) -> dict:
     lat = sum(p[1] for p in ring[:4]) / 4
     category = CaseCategory.objects.get(name="乱扔垃圾")
     photo = jpeg()
-    form = multipart({"category": category.pk, "description": "路边垃圾堆放，无人清理", "longitude": f"{lon:.6f}",
-                      "latitude": f"{lat:.6f}", "address": "城南大道 88 号附近"}, photo)
-    return {"sessions": sessions, "form": form, "photo_bytes": len(photo), "cases": Case.objects.count(),
+    fields = {"category": category.pk, "description": "路边垃圾堆放，无人清理", "longitude": f"{lon:.6f}",
+              "latitude": f"{lat:.6f}", "address": "城南大道 88 号附近"}
+    return {"sessions": sessions, "fields": fields, "photo": photo, "cases": Case.objects.count(),
             "list_queries": len(captured)}
 
 
@@ -225,8 +201,11 @@ def start_server(data_dir: str, port: int, secret: str) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start:\n" + Path(data_dir, "gunicorn.log").read_text()[-3000:])
 
 
-def request(port: int, method: str, path: str, body: bytes | None = None, cookie: str = "") -> tuple[int, bytes]:
+def request(port: int, method: str, path: str, body=None, cookie: str = "", answer: dict | None = None):
+    """One request on a connection of its own: (status, content); `answer` gets the response's headers.
+    `body` may be a function that makes it, for a body of its own each time."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    body = body() if callable(body) else body
     try:
         headers = {"Host": "127.0.0.1"}
         if cookie:
@@ -235,9 +214,21 @@ def request(port: int, method: str, path: str, body: bytes | None = None, cookie
             headers["Content-Type"] = f"multipart/form-data; boundary={BOUNDARY}"
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
+        if answer is not None:
+            answer["headers"] = response.getheaders()
         return response.status, response.read()
     finally:
         connection.close()
+
+
+def csrf(port: int, path: str, cookie: str) -> tuple[str, str]:
+    """The cookie with the CSRF cookie the page sets, and the token its form carries."""
+    answer = {}
+    status, content = request(port, "GET", path, cookie=cookie, answer=answer)
+    assert status == 200, (status, content[:500])
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1).decode()
+    cookies = [value.split(";", 1)[0] for name, value in answer["headers"] if name.lower() == "set-cookie"]
+    return "; ".join([cookie, *[c for c in cookies if c.startswith("csrftoken=")]]), token
 
 
 def load(port: int, clients: int, seconds: float, method: str, path: str, body=None, cookie="",
@@ -291,17 +282,23 @@ def main() -> None:
         port = free_port()
         server = start_server(data_dir, port, secret)
         rider, staff = prepared["sessions"]["demo_grid"], prepared["sessions"]["demo_community"]
-        form, listing = prepared["form"], "/community/cases/?state=reported"
+        listing, phone = "/community/cases/?state=reported", "/community/report/"
         status, content = request(port, "GET", listing, cookie=staff)
         assert status == 200 and "待核实".encode() in content, (status, content[:500])
-        status, content = request(port, "POST", "/bench/report/", form, rider)
-        assert status == 201, (status, content[:500])
+        rider, token = csrf(port, phone, rider)  # as the rider's phone has it from the page
+
+        def report():  # the phone page's form, with a request key of its own: a new case each time
+            return multipart({"csrfmiddlewaretoken": token, "request_key": secrets.token_hex(16),
+                              **prepared["fields"]}, prepared["photo"])
+
+        status, content = request(port, "POST", phone, report, rider)
+        assert status == 200 and "上报成功".encode() in content, (status, content[:1500].decode(errors="replace"))
         runs = {
             "baseline: bare view, GET": load(port, args.clients, args.seconds, "GET", "/bench/bare/"),
             "baseline: bare view, POST of the same form": load(port, args.clients, args.seconds, "POST",
-                                                                "/bench/bare/", form),
-            "intake: POST a report with its photo": load(port, args.clients, args.seconds, "POST", "/bench/report/",
-                                                         form, rider, expected=(201,)),
+                                                                "/bench/bare/", report()),
+            f"intake: POST {phone}, a report with its photo": load(port, args.clients, args.seconds, "POST", phone,
+                                                                  report, rider),
             f"staff list: GET {listing}": load(port, args.clients, args.seconds, "GET", listing, cookie=staff),
         }
     finally:
@@ -309,7 +306,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
-    print(f"photo {prepared['photo_bytes'] / 1024:.0f} KB; {prepared['cases']:,} cases before the run; "
+    print(f"photo {len(prepared['photo']) / 1024:.0f} KB; {prepared['cases']:,} cases before the run; "
           f"the staff list runs {prepared['list_queries']} queries\n")
     print(f"{'req/s':>8}{'median':>10}{'p95':>10}{'requests':>10}  what")
     for label, run in runs.items():
@@ -317,7 +314,7 @@ def main() -> None:
         for status, content in run["failures"][:3]:
             print(f"          failed: {status} {content!r}")
     bare_get, bare_post = runs["baseline: bare view, GET"], runs["baseline: bare view, POST of the same form"]
-    intake, staff_list = runs["intake: POST a report with its photo"], runs[f"staff list: GET {listing}"]
+    intake, staff_list = runs[f"intake: POST {phone}, a report with its photo"], runs[f"staff list: GET {listing}"]
     print(f"\nintake / bare POST: {bare_post['rps'] / intake['rps']:.1f}× fewer requests a second, "
           f"p95 {intake['p95'] / bare_post['p95']:.1f}× the bare view's")
     print(f"staff list / bare GET: {bare_get['rps'] / staff_list['rps']:.1f}× fewer requests a second, "
