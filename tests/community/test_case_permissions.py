@@ -186,3 +186,18 @@ def test_the_centre_follows_every_departments_cases_in_the_handle_queue(new_case
     dispatched(new_case, centre, department)
     page = client_for(centre).get("/community/cases/queues/handle/")
     assert page.status_code == 200 and new_case.number in page.content.decode()
+
+
+def test_a_department_that_returns_a_case_lands_on_its_list_not_a_missing_page(new_case, centre, handler,
+                                                                               department, client_for):
+    dispatched(new_case, centre, department)
+    response = client_for(handler).post(f"{new_case.get_absolute_url()}transitions/send_back/",
+                                        {"note": "不属本部门职责"}, follow=True)
+    assert response.redirect_chain == [("/community/cases/", 302)]
+    page = response.content.decode()
+    assert "已退回，待重新派遣" in page and "已不在您的办理范围内" in page
+
+
+def test_a_cases_files_are_never_offered_to_an_enterprise(new_case, centre, client_for):
+    page = client_for(centre).get(new_case.get_absolute_url()).content.decode()
+    assert 'name="file"' in page and "企业可见" not in page

@@ -97,9 +97,16 @@ class AttachmentForm(forms.Form):
     shared = forms.BooleanField(label="企业可见", required=False,
                                 help_text="勾选后，记录所属企业的账号也能看到；默认只有园区工作人员可见")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, shareable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ACCEPT_ATTRIBUTE
+        if not shareable:  # a record no enterprise owns: there is nobody to share with
+            del self.fields["shared"]
+
+
+def shareable(model) -> bool:
+    """Whether a record of `model` belongs to an enterprise, whose accounts a file may be shared with."""
+    return bool(getattr(model, "scope_enterprise_field", None))
 
 
 def attachment_rows(attachments) -> list[dict]:
@@ -116,7 +123,7 @@ def attachments_panel(request, obj):
     return {"key": "attachments", "title": "附件", "template": "core/panels/attachments.html", "context": {
         "rows": attachment_rows(attachments_on_page(obj, request.user)),
         "can_change": can_change,
-        "form": AttachmentForm() if can_change else None,
+        "form": AttachmentForm(shareable=shareable(type(obj))) if can_change else None,
         "add_url": reverse("core:attachment_add", args=[object_label(obj)]),
         "max_size": human_size(max_bytes()),
     }}
@@ -134,7 +141,7 @@ def attachment_add(request, target):
     except ValidationError as exc:
         raise Http404(error_message(exc)) from exc
     _, obj = record_for(request.user, label, pk, CHANGE)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, request.FILES, shareable=shareable(type(obj)))
     if not form.is_valid():
         messages.error(request, "未能上传：" + "；".join(e for errors in form.errors.values() for e in errors))
         return _back_to(obj)
@@ -142,7 +149,7 @@ def attachment_add(request, target):
     try:
         with transaction.atomic():
             attachment = attach(obj, upload, request.user, purpose=form.cleaned_data["purpose"],
-                                shared=form.cleaned_data["shared"])
+                                shared=form.cleaned_data.get("shared", False))
     except ValidationError as exc:
         messages.error(request, f"未能上传“{upload.name}”：{error_message(exc)}")
     else:

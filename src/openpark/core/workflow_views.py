@@ -112,6 +112,10 @@ class ObjectTransitionView(PagesView):
             return HttpResponseRedirect(f"{outcome.task.get_absolute_url()}?next={obj.get_absolute_url()}")
         machine = workflows.machine_of(self.model)
         messages.success(request, f"{transition.done_message}，当前状态：{machine.label(machine.state(obj))}。")
+        if not self.pages.scoped(request.user).filter(pk=obj.pk).exists():
+            # the step took the record out of the user's sight (a case returned by its department)
+            messages.info(request, f"该{self.pages.opts.verbose_name}已不在您的办理范围内。")
+            return HttpResponseRedirect(reverse(self.pages.url_name("list")))
         return HttpResponseRedirect(obj.get_absolute_url())
 
 
