@@ -201,3 +201,8 @@ def test_a_department_that_returns_a_case_lands_on_its_list_not_a_missing_page(n
 def test_a_cases_files_are_never_offered_to_an_enterprise(new_case, centre, client_for):
     page = client_for(centre).get(new_case.get_absolute_url()).content.decode()
     assert 'name="file"' in page and "企业可见" not in page
+
+
+def test_a_riders_home_counts_no_departments(rider, client_for):
+    page = client_for(rider).get("/", follow=True).content.decode()
+    assert "处置部门（个）" not in page

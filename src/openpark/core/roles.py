@@ -121,7 +121,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         "grid", "网格员", "随手拍上报问题，查看和兑换积分", False,
         {"community": VIEW, "core.grid": VIEW, "community.case": ("view", *CASE_REPORTER_STEPS, *CASE_RECHECK_STEPS),
-         "community.open311key": NONE},
+         "community.open311key": NONE, "community.department": NONE, "community.departmentbinding": NONE},
         extra=("community.view_own_points", "community.redeem_own_points", "community.sign_up_own"),
     ),
     Role(
