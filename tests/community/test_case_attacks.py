@@ -1,0 +1,358 @@
+"""What a hostile rider, resident, handler, other enterprise or Open311 client tried on 随手拍 and
+must keep failing: reaching another scope's case on any page or endpoint, another reporter's case
+through their own pages or a tracking key, bad input on the phone form and on Open311 (answered in
+Chinese, 4xx, nothing filed), script in text, the reporter's identity where it is masked, and an
+Open311 client flooding the endpoint."""
+import json
+from decimal import Decimal as D
+from io import BytesIO
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
+
+from openpark.community import casework
+from openpark.community.choices import CaseState as S
+from openpark.community.models import Case, Department, DepartmentBinding
+from openpark.community.open311 import keys
+from openpark.core.models import GridBinding
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/open311/v2/"
+SCRIPT = '<script>alert("x")</script>'
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_key(db):
+    return keys.issue("12345 热线")[1]
+
+
+def jpeg(size=(40, 30)):
+    buffer = BytesIO()
+    Image.new("RGB", size, "green").save(buffer, "JPEG")
+    return SimpleUploadedFile("scene.jpg", buffer.getvalue(), "image/jpeg")
+
+
+def dispatched(case, centre, department):
+    for name, fields in (("verify", {}), ("register", {}), ("dispatch", {"department": department})):
+        case.machine.apply(case, name, centre, **fields)
+    case.refresh_from_db()
+    return case
+
+
+def stranger_handler(make_user):
+    other = Department.objects.create(name="建设交通局")
+    user = make_user("department")
+    DepartmentBinding.objects.create(user=user, department=other)
+    return user
+
+
+# Scope: another department, another grid, other roles ------------------------------------------
+
+@pytest.fixture
+def outsiders(make_user, grids):
+    other_grid = make_user("grid")
+    GridBinding.objects.create(user=other_grid, grid=grids[0])
+    return {"handler": stranger_handler(make_user), "grid": other_grid, "enterprise": make_user("enterprise"),
+            "steward": make_user("steward")}
+
+
+def test_outsiders_reach_no_case_page_endpoint_attachment_or_search(new_case, centre, department, outsiders,
+                                                                     client_for, api_for):
+    dispatched(new_case, centre, department)
+    pk = new_case.pk
+    for who, user in outsiders.items():
+        page = client_for(user)
+        for url in (f"/community/cases/{pk}/", f"/community/cases/{pk}/history/", f"/community/cases/{pk}/edit/"):
+            assert page.get(url).status_code in (403, 404), (who, url)
+        assert page.post(f"/community/cases/{pk}/transitions/accept/", {}).status_code in (403, 404), who
+        assert page.post(f"/community/cases/{pk}/transitions/reply/", {"note": "x"}).status_code in (403, 404), who
+        api = api_for(user)
+        assert api.get(f"/api/community/cases/{pk}/").status_code in (403, 404), who
+        assert api.post(f"/api/community/cases/{pk}/transitions/accept/", {}, format="json").status_code in (403, 404)
+        assert api.patch(f"/api/community/cases/{pk}/", {"description": "改"}, format="json").status_code in (403, 404)
+        attached = api.get("/api/core/attachments/", {"object": f"community.case:{pk}"})
+        assert attached.status_code in (403, 404) or attached.json().get("results", attached.json()) in ([], {}), who
+        found = page.get("/core/autocomplete/community.case/", {"q": new_case.number})
+        assert found.status_code in (403, 404) or new_case.number not in found.content.decode(), who
+        data = page.get("/community/cases/map/data/")
+        assert data.status_code in (403, 404) or new_case.number not in data.content.decode(), who
+        for queue in ("dispatch", "handle", "recheck"):
+            listed = page.get(f"/community/cases/queues/{queue}/")
+            assert listed.status_code in (403, 404) or new_case.number not in listed.content.decode(), (who, queue)
+    new_case.refresh_from_db()
+    assert new_case.state == S.DISPATCHED and new_case.description == "路边垃圾堆放"
+
+
+def test_the_admin_issues_keys_but_works_no_case_and_a_leader_only_views(new_case, make_user, api_for, client_for):
+    for role in ("admin", "leader"):
+        user = make_user(role)
+        assert api_for(user).post(f"/api/community/cases/{new_case.pk}/transitions/verify/", {},
+                                  format="json").status_code in (403, 404), role
+        assert client_for(user).post(f"/community/cases/{new_case.pk}/transitions/verify/",
+                                     {}).status_code in (403, 404), role
+    new_case.refresh_from_db()
+    assert new_case.state == S.REPORTED
+
+
+def test_anonymous_visitors_reach_no_staff_page(new_case):
+    visitor = Client()
+    for url in (f"/community/cases/{new_case.pk}/", "/community/cases/", "/community/cases/map/data/",
+                "/community/cases/stats/", "/community/cases/queues/dispatch/", "/community/me/cases/",
+                f"/community/me/cases/{new_case.pk}/"):
+        response = visitor.get(url)
+        assert response.status_code in (302, 403, 404), url
+    assert visitor.get(f"/api/community/cases/{new_case.pk}/").status_code in (401, 403)
+    assert visitor.post(f"/community/me/cases/{new_case.pk}/withdraw/").status_code in (302, 403)
+    new_case.refresh_from_db()
+    assert new_case.state == S.REPORTED
+
+
+def test_another_reporter_cannot_see_withdraw_or_evaluate_ones_case(new_case, make_user, client_for):
+    other = client_for(make_user("grid"))
+    pk = new_case.pk
+    assert other.get(f"/community/me/cases/{pk}/").status_code == 404
+    assert other.post(f"/community/me/cases/{pk}/withdraw/").status_code == 404
+    assert other.post(f"/community/me/cases/{pk}/photos/", {"photos": [jpeg()]}).status_code == 404
+    Case.all_objects.filter(pk=pk).update_unguarded(state=S.CLOSED)
+    assert other.post(f"/community/me/cases/{pk}/evaluate/", {"satisfaction": "dissatisfied"}).status_code == 404
+    new_case.refresh_from_db()
+    assert new_case.state == S.CLOSED and new_case.satisfaction == ""
+
+
+@pytest.mark.parametrize("key", ["x", "a" * 15, "a" * 65, "a" * 5000, "../../etc", "%00" * 20, "A" * 32])
+def test_a_wrong_tracking_key_finds_nothing(new_case, key):
+    visitor = Client()
+    assert visitor.get(f"/community/track/{key}/").status_code == 404
+    assert visitor.post(f"/community/track/{key}/", {"action": "withdraw"}).status_code == 404
+    new_case.refresh_from_db()
+    assert new_case.state == S.REPORTED
+
+
+def test_a_closed_case_is_neither_redispatched_nor_edited(new_case, centre, department, api_for, client_for):
+    Case.all_objects.filter(pk=new_case.pk).update_unguarded(state=S.CLOSED, department=department)
+    api = api_for(centre)
+    assert api.post(f"/api/community/cases/{new_case.pk}/transitions/dispatch/", {"department": department.pk},
+                    format="json").status_code in (400, 403, 404, 409)
+    assert api.patch(f"/api/community/cases/{new_case.pk}/", {"description": "改"}, format="json").status_code in (
+        400, 403, 404, 409)
+    edited = client_for(centre).post(f"/community/cases/{new_case.pk}/edit/", {"description": "改"}, follow=True)
+    assert "不能" in edited.content.decode()
+    new_case.refresh_from_db()
+    assert new_case.state == S.CLOSED and new_case.description == "路边垃圾堆放"
+
+
+def test_verifying_twice_grants_the_points_once(new_case, centre, api_for, worker):
+    from openpark.community.models import LedgerEntry
+
+    api = api_for(centre)
+    assert api.post(f"/api/community/cases/{new_case.pk}/transitions/verify/", {}, format="json").status_code == 200
+    assert api.post(f"/api/community/cases/{new_case.pk}/transitions/verify/", {}, format="json").status_code == 400
+    assert LedgerEntry.objects.filter(worker=worker, source=f"case:{new_case.pk}").count() == 1
+
+
+@pytest.mark.parametrize("days", ["0", "-1", "999", "abc", ""])
+def test_a_bad_extension_is_refused(new_case, centre, handler, department, api_for, days):
+    dispatched(new_case, centre, department)
+    new_case.machine.apply(new_case, "accept", handler)
+    response = api_for(handler).post(f"/api/community/cases/{new_case.pk}/transitions/request_extension/",
+                                     {"days": days, "note": "材料未到"}, format="json")
+    assert response.status_code == 400
+    new_case.refresh_from_db()
+    assert new_case.extension_days == 0
+
+
+def test_a_bad_resolution_is_refused(new_case, centre, api_for):
+    Case.all_objects.filter(pk=new_case.pk).update_unguarded(state=S.CHECKED)
+    response = api_for(centre).post(f"/api/community/cases/{new_case.pk}/transitions/close/",
+                                    {"resolution": "hacked"}, format="json")
+    assert response.status_code == 400
+    new_case.refresh_from_db()
+    assert new_case.state == S.CHECKED
+
+
+# Open311: bad input answers 4xx in Chinese and files nothing -------------------------------------
+
+def filing(key, category, **fields):
+    return {"api_key": key, "service_code": category.code, "lat": "31.95", "long": "120.25",
+            "description": "路边垃圾堆放"} | fields
+
+
+BAD_FILINGS = {
+    "no key": {"api_key": ""},
+    "wrong key": {"api_key": "0" * 40},
+    "lat string": {"lat": "north"},
+    "lat nan": {"lat": "NaN"},
+    "lat inf": {"lat": "Infinity"},
+    "lat huge": {"lat": "1e999999"},
+    "out of china": {"lat": "48.85", "long": "2.35"},
+    "long description": {"description": "长" * 100_000},
+    "nul in description": {"description": "垃圾\x00堆放"},
+    "nul in name": {"first_name": "张\x00三"},
+    "nul in address": {"lat": "", "long": "", "address_string": "城南\x00路"},
+    "long name": {"first_name": "名" * 200},
+    "bad email": {"email": "not-an-email"},
+    "javascript media_url": {"media_url": "javascript:alert(1)"},
+    "wrong jurisdiction": {"jurisdiction_id": "elsewhere"},
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("case", sorted(BAD_FILINGS))
+def test_a_bad_open311_filing_is_refused_in_chinese_and_files_nothing(api_key, category, case_grid, case, fmt):
+    before = Case.all_objects.count()
+    response = Client().post(f"{BASE}requests.{fmt}", filing(api_key, category, **BAD_FILINGS[case]))
+    assert 400 <= response.status_code < 500, response.content[:300]
+    text = response.content.decode()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    assert Case.all_objects.count() == before
+
+
+def test_a_revoked_key_and_a_non_image_media_file_nothing(api_key, category, case_grid):
+    client = Client()
+    fake = SimpleUploadedFile("scene.jpg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+                              "image/jpeg")
+    assert client.post(f"{BASE}requests.json", {**filing(api_key, category), "media": fake}).status_code == 400
+    from openpark.community.models import Open311Key
+
+    Open311Key.all_objects.update_unguarded(is_active=False)
+    assert client.post(f"{BASE}requests.json", filing(api_key, category)).status_code == 403
+    assert Case.all_objects.count() == 0
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
+def test_other_methods_are_not_allowed(api_key, category, method):
+    response = getattr(Client(), method)(f"{BASE}requests.json")
+    assert response.status_code == 405
+    assert "不支持" in response.json()[0]["description"]
+
+
+@pytest.mark.parametrize("params", [{"start_date": "yesterday"}, {"end_date": "2026-13-45"},
+                                    {"start_date": "2026-12-01T08:00:00"}, {"status": "all"},
+                                    {"start_date": "9" * 500}])
+def test_garbage_dates_are_refused(category, params):
+    response = Client().get(f"{BASE}requests.json", params)
+    assert response.status_code == 400
+
+
+def test_open311_output_is_text_never_markup_nor_identity(api_key, category, case_grid, make_user):
+    client = Client()
+    made = client.post(f"{BASE}requests.json", filing(api_key, category, description=SCRIPT, first_name=SCRIPT,
+                                                       phone="13900001111", email="who@example.com",
+                                                       address_string=SCRIPT)).json()
+    number = made[0]["service_request_id"]
+    for fmt in ("json", "xml"):
+        body = client.get(f"{BASE}requests/{number}.{fmt}").content.decode()
+        assert "<script>" not in body
+        assert "13900001111" not in body and "who@example.com" not in body
+    centre = make_user("community")
+    assert centre.has_perm("community.view_reporter_identity")
+
+
+def test_an_open311_client_cannot_flood_the_park(api_key, category, case_grid, settings):
+    settings.OPENPARK_OPEN311_FILINGS_PER_HOUR = 3
+    client = Client()
+    answers = [client.post(f"{BASE}requests.json", filing(api_key, category)).status_code for _ in range(5)]
+    assert answers == [200, 200, 200, 429, 429]
+    assert Case.all_objects.count() == 3
+    refused = client.post(f"{BASE}requests.xml", filing(api_key, category))
+    assert refused.status_code == 429 and "频繁" in refused.content.decode()
+    # another client keeps its own allowance
+    other = keys.issue("第三方随手拍")[1]
+    assert client.post(f"{BASE}requests.json", filing(other, category)).status_code == 200
+
+
+# The phone form ----------------------------------------------------------------------------------
+
+def phone_form(chosen, **fields):
+    return {"request_key": "a" * 32, "category": str(chosen.pk), "longitude": "120.25", "latitude": "31.95",
+            "description": "路边垃圾"} | fields
+
+
+BAD_REPORTS = {
+    "category text": {"category": "abc"},
+    "category huge": {"category": "9" * 40},
+    "category negative": {"category": "-1"},
+    "lon nan": {"longitude": "NaN"},
+    "lon inf": {"longitude": "inf"},
+    "lon text": {"longitude": "东经"},
+    "out of china": {"longitude": "2.35", "latitude": "48.85"},
+    "nul": {"description": "垃\x00圾"},
+    "too long": {"description": "长" * 5000},
+    "bad request key": {"request_key": "zz"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_REPORTS))
+def test_a_bad_phone_report_is_refused_and_files_nothing(rider, category, case_grid, client_for, case):
+    before = Case.all_objects.count()
+    response = client_for(rider).post("/community/report/", {**phone_form(category, **BAD_REPORTS[case]),
+                                                              "photos": [jpeg()]})
+    assert response.status_code == 400
+    assert Case.all_objects.count() == before
+
+
+def _png_bomb():
+    buffer = BytesIO()
+    Image.new("1", (30000, 30000)).save(buffer, "PNG")
+    return SimpleUploadedFile("bomb.png", buffer.getvalue(), "image/png")
+
+
+@pytest.mark.parametrize("upload", ["svg", "gif", "text", "bomb", "seven"])
+def test_bad_photos_are_refused(rider, category, case_grid, client_for, upload):
+    photos = {
+        "svg": [SimpleUploadedFile("x.jpg", b"<svg onload='alert(1)'/>", "image/jpeg")],
+        "gif": [SimpleUploadedFile("x.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "image/gif")],
+        "text": [SimpleUploadedFile("x.jpg", b"hello", "image/jpeg")],
+        "bomb": [_png_bomb()],
+        "seven": [jpeg() for _ in range(7)],
+    }[upload]
+    response = client_for(rider).post("/community/report/", {**phone_form(category), "photos": photos})
+    assert response.status_code == 400
+    assert Case.all_objects.count() == 0
+
+
+# Script in text and the reporter's identity -----------------------------------------------------
+
+def test_script_in_every_text_field_is_text_on_every_page(category, case_grid, department, rider, centre,
+                                                          client_for, make_user):
+    department.name = SCRIPT
+    department.save()
+    category.name = SCRIPT
+    category.save()
+    case = casework.submit(Case(category=category, description=SCRIPT, address=SCRIPT, longitude=D("120.25"),
+                                latitude=D("31.95"), location_source="device", reporter_name=SCRIPT), rider)
+    case.machine.apply(case, "verify", centre, SCRIPT)
+    page = client_for(centre)
+    for url in (f"/community/cases/{case.pk}/", "/community/cases/", f"/community/cases/{case.pk}/history/",
+                "/community/cases/queues/dispatch/", "/community/cases/stats/"):
+        body = page.get(url).content.decode()
+        assert SCRIPT not in body, url
+    assert SCRIPT not in client_for(rider).get(f"/community/me/cases/{case.pk}/").content.decode()
+    data = page.get("/community/cases/map/data/")
+    assert "<script" not in data.content.decode()
+
+
+def test_the_reporter_is_masked_for_roles_without_the_right(category, case_grid, rider, make_user, api_for,
+                                                            client_for):
+    case = casework.submit(Case(category=category, description="井盖", longitude=D("120.25"), latitude=D("31.95"),
+                                location_source="device", reporter_name="张三丰", reporter_phone="13912345678",
+                                reporter_email="zhang@example.com"), rider)
+    leader = make_user("leader")
+    assert not leader.has_perm("community.view_reporter_identity")
+    api = json.dumps(api_for(leader).get(f"/api/community/cases/{case.pk}/").json(), ensure_ascii=False)
+    page = client_for(leader)
+    pages = "".join(page.get(url).content.decode() for url in (
+        f"/community/cases/{case.pk}/", f"/community/cases/{case.pk}/history/", "/community/cases/"))
+    for secret in ("张三丰", "13912345678", "zhang@example.com"):
+        assert secret not in api and secret not in pages, secret
