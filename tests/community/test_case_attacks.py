@@ -356,3 +356,38 @@ def test_the_reporter_is_masked_for_roles_without_the_right(category, case_grid,
         f"/community/cases/{case.pk}/", f"/community/cases/{case.pk}/history/", "/community/cases/"))
     for secret in ("张三丰", "13912345678", "zhang@example.com"):
         assert secret not in api and secret not in pages, secret
+
+
+def test_the_export_masks_the_reporter_for_a_leader(category, case_grid, rider, make_user, client_for):
+    from tests.sheets import read_xlsx
+
+    casework.submit(Case(category=category, description="井盖", longitude=D("120.25"), latitude=D("31.95"),
+                         location_source="device", reporter_name="张三丰", reporter_phone="13912345678"), rider)
+    response = client_for(make_user("leader")).get("/community/cases/", {"export": "xlsx"})
+    if response.status_code == 200 and response.get("Content-Type", "").startswith("application/vnd"):
+        cells = str(read_xlsx(response.content))
+        assert "张三丰" not in cells and "13912345678" not in cells
+    else:
+        assert response.status_code in (302, 400, 403)
+
+
+def test_keys_are_kept_only_as_digests(api_key, category, case_grid):
+    from openpark.community.models import Open311Key
+
+    record = Open311Key.objects.get()
+    assert api_key not in " ".join(str(getattr(record, f.attname)) for f in Open311Key._meta.concrete_fields)
+    key, digest = casework.new_track_key()
+    case = casework.submit(Case(category=category, description="井盖", address="城南路", track_digest=digest))
+    stored = Case.all_objects.filter(pk=case.pk).values().get()
+    assert key not in " ".join(str(value) for value in stored.values())
+
+
+def test_a_tracking_key_never_reaches_the_log(category, case_grid, caplog):
+    key, digest = casework.new_track_key()
+    casework.submit(Case(category=category, description="井盖", address="城南路", track_digest=digest))
+    visitor = Client()
+    with caplog.at_level("INFO"):
+        assert visitor.get(f"/community/track/{key}/photos/999/").status_code == 404
+        assert visitor.put(f"/community/track/{key}/").status_code == 405
+        assert visitor.get(f"/community/track/{key}/").status_code == 200
+    assert caplog.records and key not in caplog.text
