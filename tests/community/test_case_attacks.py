@@ -391,3 +391,20 @@ def test_a_tracking_key_never_reaches_the_log(category, case_grid, caplog):
         assert visitor.put(f"/community/track/{key}/").status_code == 405
         assert visitor.get(f"/community/track/{key}/").status_code == 200
     assert caplog.records and key not in caplog.text
+
+
+def test_who_reported_is_told_neither_by_the_history_nor_by_a_filter(new_case, rider, worker, make_user, client_for,
+                                                                      api_for, centre):
+    leader = make_user("leader")
+    history = client_for(leader).get(f"/community/cases/{new_case.pk}/history/").content.decode()
+    assert worker.name not in history and f"（{rider.username}）" not in history and str(rider) not in history
+    # a filter by the reporter narrows nothing for a role that may not know who reported
+    for params in ({"reporter_worker": worker.pk}, {"reporter_worker": worker.pk + 1}):
+        listed = client_for(leader).get("/community/cases/", params).content.decode()
+        assert new_case.number in listed
+        api = api_for(leader).get("/api/community/cases/", params)
+        assert api.status_code == 200 and api.json()["count"] == 1
+    # the grid centre still finds a reporter's cases
+    found = api_for(centre).get("/api/community/cases/", {"reporter_worker": worker.pk + 1}).json()
+    assert found.get("count", 0) == 0
+    assert worker.name in client_for(centre).get(f"/community/cases/{new_case.pk}/history/").content.decode()

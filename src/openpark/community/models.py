@@ -870,9 +870,10 @@ class Case(DomainModel):
 
     scope_grid_field = "grid"
     scope_department_field = "department"
-    sensitive_fields = {"reporter_name": "community.view_reporter_identity",
-                        "reporter_phone": "community.view_reporter_identity",
-                        "reporter_email": "community.view_reporter_identity"}
+    # Who reported the case, by any of the fields that tell it: masked in the change record, and no
+    # filter by them narrows anything, for a role that may not know it.
+    sensitive_fields = {name: "community.view_reporter_identity" for name in (
+        "reporter", "reporter_worker", "reporter_name", "reporter_phone", "reporter_email")}
     change_log_exclude = frozenset({"updated_at", "track_digest"})
     clean_links = ("category",)
     frozen_when = Q(state__in=[*cases.DONE_STATES, *cases.ENDED_STATES])
