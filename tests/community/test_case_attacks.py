@@ -408,3 +408,10 @@ def test_who_reported_is_told_neither_by_the_history_nor_by_a_filter(new_case, r
     found = api_for(centre).get("/api/community/cases/", {"reporter_worker": worker.pk + 1}).json()
     assert found.get("count", 0) == 0
     assert worker.name in client_for(centre).get(f"/community/cases/{new_case.pk}/history/").content.decode()
+
+
+def test_the_timeline_does_not_name_the_reporter_to_whom_may_not_know(new_case, rider, make_user, client_for,
+                                                                       centre):
+    name = f"（{rider.username}）"
+    assert name not in client_for(make_user("leader")).get(f"/community/cases/{new_case.pk}/").content.decode()
+    assert name in client_for(centre).get(f"/community/cases/{new_case.pk}/").content.decode()

@@ -872,8 +872,8 @@ class Case(DomainModel):
     scope_department_field = "department"
     # Who reported the case, by any of the fields that tell it: masked in the change record, and no
     # filter by them narrows anything, for a role that may not know it.
-    sensitive_fields = {name: "community.view_reporter_identity" for name in (
-        "reporter", "reporter_worker", "reporter_name", "reporter_phone", "reporter_email")}
+    sensitive_fields = dict.fromkeys(("reporter", "reporter_worker", "reporter_name", "reporter_phone",
+                                      "reporter_email"), "community.view_reporter_identity")
     change_log_exclude = frozenset({"updated_at", "track_digest"})
     clean_links = ("category",)
     frozen_when = Q(state__in=[*cases.DONE_STATES, *cases.ENDED_STATES])
