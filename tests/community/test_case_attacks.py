@@ -415,3 +415,17 @@ def test_the_timeline_does_not_name_the_reporter_to_whom_may_not_know(new_case, 
     name = f"（{rider.username}）"
     assert name not in client_for(make_user("leader")).get(f"/community/cases/{new_case.pk}/").content.decode()
     assert name in client_for(centre).get(f"/community/cases/{new_case.pk}/").content.decode()
+
+
+def test_anonymous_reports_from_one_ipv6_network_share_one_limit(category, case_grid):
+    from openpark.community import reporting
+
+    filed = []
+    for n in range(reporting.ANONYMOUS_LIMIT + 1):
+        visitor = Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+        response = visitor.post("/community/report/", {**phone_form(category, request_key=f"{n:032x}"),
+                                                       "photos": [jpeg()]})
+        filed.append(response.status_code)
+    assert filed == [200] * reporting.ANONYMOUS_LIMIT + [429]
+    assert Client(REMOTE_ADDR="2001:db8:1:3::1").post("/community/report/", {
+        **phone_form(category, request_key="f" * 32), "photos": [jpeg()]}).status_code == 200

@@ -2,6 +2,7 @@
 then shrunk and re-encoded without any metadata), where the problem is (the phone's position, else
 a photo's, else the address typed), filing the case with its photos in one go (once per form,
 whatever the browser sends twice), and the limit on reports from people without an account."""
+import ipaddress
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -328,8 +329,20 @@ def _by_field(exc: ValidationError) -> dict:
 
 # People without an account -----------------------------------------------------------------------
 
+def _network(address: str) -> str:
+    """Whom the limit counts: an IPv4 address, or an IPv6 address's /64 (one subscriber's network,
+    every address of which they may use)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed.ipv4_mapped or parsed)
+
+
 def _throttle_key(request, what: str) -> str:
-    return f"community:report:anonymous:{what}:{client_address(request) or 'unknown'}"
+    return f"community:report:anonymous:{what}:{_network(client_address(request))}"
 
 
 def throttled(request) -> bool:
