@@ -429,3 +429,50 @@ def test_anonymous_reports_from_one_ipv6_network_share_one_limit(category, case_
     assert filed == [200] * reporting.ANONYMOUS_LIMIT + [429]
     assert Client(REMOTE_ADDR="2001:db8:1:3::1").post("/community/report/", {
         **phone_form(category, request_key="f" * 32), "photos": [jpeg()]}).status_code == 200
+
+
+# The park's vocabulary: categories, time limits, departments -------------------------------------
+
+@pytest.mark.parametrize("fields", [{"code": "bad code"}, {"code": "LITTER"}, {"code": "垃圾"}, {"code": "-x"},
+                                    {"code": "a" * 33}, {"points": -5}, {"points": 10**6}, {"icon": "nope"},
+                                    {"urgency": "asap"}, {"name": ""}, {"code": "x\x00y"}])
+def test_a_bad_category_is_refused_by_the_api(centre, api_for, category, department, fields):
+    from openpark.community.models import CaseCategory
+
+    before = CaseCategory.all_objects.count()
+    data = {"code": "potholes", "name": "路面坑洼", "icon": "litter", "department": department.pk, "urgency": "normal",
+            "points": 3} | fields
+    response = api_for(centre).post("/api/community/case-categories/", data, format="json")
+    assert response.status_code in (400, 403), response.content[:200]
+    assert CaseCategory.all_objects.count() == before
+
+
+@pytest.mark.parametrize("fields", [{"amount": 0}, {"amount": -1}, {"amount": 10**7}, {"unit": "weeks"},
+                                    {"stage": "nope"}, {"amount": "x"}])
+def test_a_bad_time_limit_is_refused_by_the_api(centre, api_for, category, fields):
+    from openpark.community.models import CaseTimeLimit
+
+    data = {"category": category.pk, "stage": "handle", "urgency": "normal", "amount": 2, "unit": "working_days"} | fields
+    response = api_for(centre).post("/api/community/case-time-limits/", data, format="json")
+    assert response.status_code in (400, 403), response.content[:200]
+    assert not CaseTimeLimit.all_objects.exists()
+
+
+def test_only_the_admin_issues_open311_keys(make_user, client_for):
+    from openpark.community.models import Open311Key
+
+    for role in ("community", "leader", "department", "grid"):
+        assert client_for(make_user(role)).post("/community/open311-keys/issue/", {"name": "偷偷"}).status_code in (
+            403, 404), role
+    assert not Open311Key.all_objects.exists()
+
+
+def test_the_good_category_and_time_limit_are_accepted(centre, api_for, category, department):
+    made = api_for(centre).post("/api/community/case-categories/", {
+        "code": "potholes", "name": "路面坑洼", "icon": "litter", "department": department.pk, "urgency": "normal",
+        "points": 3}, format="json")
+    assert made.status_code == 201, made.content[:300]
+    made = api_for(centre).post("/api/community/case-time-limits/", {
+        "category": category.pk, "stage": "handle", "urgency": "normal", "amount": 2, "unit": "working_days"},
+        format="json")
+    assert made.status_code == 201, made.content[:300]
