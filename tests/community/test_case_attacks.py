@@ -476,3 +476,9 @@ def test_the_good_category_and_time_limit_are_accepted(centre, api_for, category
         "category": category.pk, "stage": "handle", "urgency": "normal", "amount": 2, "unit": "working_days"},
         format="json")
     assert made.status_code == 201, made.content[:300]
+
+
+def test_a_case_is_never_deleted_through_the_api(new_case, centre, api_for):
+    response = api_for(centre).delete(f"/api/community/cases/{new_case.pk}/")
+    assert response.status_code == 400 and "不能删除" in response.json()["detail"]
+    assert Case.objects.filter(pk=new_case.pk).exists()

@@ -818,6 +818,8 @@ class CaseMachine(StateMachine):
         return transition
 
 
+CASE_KEPT = "随手拍案件不能删除；不属实的标记为不属实，重复的标记为重复上报，上报人可在派遣前撤回。"
+
 C = CaseState
 CASE_MACHINE = CaseMachine("state", dict(CaseState.choices), (
     _case_step("verify", "核实属实", (C.REPORTED,), C.VERIFIED, "verify", awaited=True, deadline_for=STAGE_LIMIT,
@@ -1007,6 +1009,10 @@ class Case(DomainModel):
         if getattr(self, "_state_transition", None) == "evaluate":
             return
         super().refuse_if_frozen(action)
+
+    def delete(self, *args, **kwargs):
+        """A report is answered, never made to disappear: its pages offer no 删除, nor does the API."""
+        raise FrozenRecordError(CASE_KEPT)
 
     def save(self, *args, **kwargs):
         self.machine.guard(self)
