@@ -482,3 +482,61 @@ def test_a_case_is_never_deleted_through_the_api(new_case, centre, api_for):
     response = api_for(centre).delete(f"/api/community/cases/{new_case.pk}/")
     assert response.status_code == 400 and "不能删除" in response.json()["detail"]
     assert Case.objects.filter(pk=new_case.pk).exists()
+
+
+def test_the_photos_of_a_closed_case_are_neither_added_nor_deleted(new_case, centre, rider, api_for, client_for):
+    from openpark.core.attachments import attach
+    from openpark.core.models import Attachment
+
+    photo = attach(new_case, jpeg(), rider, purpose="上报照片")
+    Case.all_objects.filter(pk=new_case.pk).update_unguarded(state=S.CLOSED)
+    api = api_for(centre)
+    assert api.delete(f"/api/core/attachments/{photo.pk}/").status_code in (400, 403, 404)
+    added = api.post(f"/api/core/attachments/?object=community.case:{new_case.pk}",
+                     {"object": f"community.case:{new_case.pk}", "file": jpeg(), "purpose": "补拍"}, format="multipart")
+    assert added.status_code in (400, 403, 404)
+    assert client_for(rider).post(f"/community/me/cases/{new_case.pk}/photos/", {"photos": [jpeg()]}).status_code == 302
+    assert list(Attachment.objects.filter(object_id=new_case.pk).values_list("pk", flat=True)) == [photo.pk]
+
+
+def test_another_grid_worker_may_not_add_photos_to_a_case_they_see(new_case, make_user, case_grid, api_for):
+    from openpark.core.models import Attachment
+
+    inside = make_user("grid")
+    GridBinding.objects.create(user=inside, grid=case_grid)
+    added = api_for(inside).post(f"/api/core/attachments/?object=community.case:{new_case.pk}",
+                                 {"object": f"community.case:{new_case.pk}", "file": jpeg(), "purpose": "x"},
+                                 format="multipart")
+    assert added.status_code in (403, 404)
+    assert not Attachment.objects.filter(object_id=new_case.pk).exists()
+
+
+def test_a_grid_worker_who_sees_a_case_may_not_withdraw_or_evaluate_it(new_case, make_user, case_grid, api_for,
+                                                                       client_for):
+    inside = make_user("grid")
+    GridBinding.objects.create(user=inside, grid=case_grid)
+    api = api_for(inside)
+    refused = api.post(f"/api/community/cases/{new_case.pk}/transitions/withdraw/", {}, format="json")
+    assert refused.status_code == 403 and "上报人本人" in str(refused.json())
+    assert client_for(inside).post(f"/community/cases/{new_case.pk}/transitions/withdraw/", {}).status_code in (
+        302, 403)
+    new_case.refresh_from_db()
+    assert new_case.state == S.REPORTED
+    Case.all_objects.filter(pk=new_case.pk).update_unguarded(state=S.CLOSED)
+    refused = api.post(f"/api/community/cases/{new_case.pk}/transitions/evaluate/", {"satisfaction": "dissatisfied"},
+                       format="json")
+    assert refused.status_code == 403
+    new_case.refresh_from_db()
+    assert new_case.state == S.CLOSED and new_case.satisfaction == ""
+
+
+def test_a_reporter_evaluates_once_and_only_with_a_known_satisfaction(new_case, rider, client_for):
+    Case.all_objects.filter(pk=new_case.pk).update_unguarded(state=S.CLOSED)
+    page = client_for(rider)
+    page.post(f"/community/me/cases/{new_case.pk}/evaluate/", {"satisfaction": "<b>great</b>"})
+    new_case.refresh_from_db()
+    assert new_case.state == S.CLOSED and new_case.satisfaction == ""
+    page.post(f"/community/me/cases/{new_case.pk}/evaluate/", {"satisfaction": "satisfied"})
+    page.post(f"/community/me/cases/{new_case.pk}/evaluate/", {"satisfaction": "dissatisfied"})
+    new_case.refresh_from_db()
+    assert new_case.state == S.EVALUATED and new_case.satisfaction == "satisfied"
