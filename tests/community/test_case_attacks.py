@@ -540,3 +540,23 @@ def test_a_reporter_evaluates_once_and_only_with_a_known_satisfaction(new_case, 
     page.post(f"/community/me/cases/{new_case.pk}/evaluate/", {"satisfaction": "dissatisfied"})
     new_case.refresh_from_db()
     assert new_case.state == S.EVALUATED and new_case.satisfaction == "satisfied"
+
+
+@pytest.mark.parametrize("url, params", [
+    ("/community/cases/map/data/", {"category": "9" * 30}), ("/community/cases/map/data/", {"category": "-1"}),
+    ("/community/cases/map/data/", {"reported_from": "0000-00-00"}), ("/community/cases/map/data/", {"group": "x"}),
+    ("/community/cases/map/data/", {"crs": "../../etc"}), ("/community/cases/stats/", {"year": "99999999"}),
+    ("/community/cases/stats/", {"year": "-1"}), ("/community/cases/stats/", {"year": "NaN"}),
+    ("/community/cases/", {"state": "nope"}), ("/community/cases/", {"reporter_worker": "x" * 50}),
+    ("/community/cases/", {"sort": "reporter_phone"}), ("/community/cases/queues/nope/", {}),
+    ("/api/community/cases/", {"ordering": "reporter_phone"}), ("/api/community/cases/", {"category": "9" * 30}),
+])
+def test_garbage_in_a_filter_is_a_4xx_or_ignored_never_a_500(new_case, centre, client_for, api_for, url, params):
+    client = api_for(centre) if url.startswith("/api/") else client_for(centre)
+    response = client.get(url, params)
+    assert response.status_code < 500
+
+
+def test_statistics_are_for_park_wide_roles_only(new_case, handler, rider, make_user, client_for):
+    for user in (handler, rider, make_user("enterprise"), make_user("steward")):
+        assert client_for(user).get("/community/cases/stats/", {"export": "xlsx"}).status_code == 403
