@@ -560,3 +560,23 @@ def test_garbage_in_a_filter_is_a_4xx_or_ignored_never_a_500(new_case, centre, c
 def test_statistics_are_for_park_wide_roles_only(new_case, handler, rider, make_user, client_for):
     for user in (handler, rider, make_user("enterprise"), make_user("steward")):
         assert client_for(user).get("/community/cases/stats/", {"export": "xlsx"}).status_code == 403
+
+
+@pytest.mark.parametrize("media", ["bomb", "truncated", "gif"])
+def test_a_bad_open311_photo_files_nothing(api_key, category, case_grid, media):
+    upload = {
+        "bomb": _png_bomb(),
+        "truncated": SimpleUploadedFile("x.jpg", jpeg().read()[:200], "image/jpeg"),
+        "gif": SimpleUploadedFile("x.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "image/gif"),
+    }[media]
+    response = Client().post(f"{BASE}requests.json", {**filing(api_key, category), "media": upload})
+    assert response.status_code == 400, response.content[:300]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()[0]["description"])
+    assert Case.all_objects.count() == 0
+
+
+def test_refused_open311_filings_count_against_the_key_too(api_key, category, case_grid, settings):
+    settings.OPENPARK_OPEN311_FILINGS_PER_HOUR = 2
+    client = Client()
+    answers = [client.post(f"{BASE}requests.json", filing(api_key, category, lat="x")).status_code for _ in range(3)]
+    assert answers == [400, 400, 429]

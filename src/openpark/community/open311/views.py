@@ -371,8 +371,8 @@ def _errors_of(exc: ValidationError) -> list[str]:
             for field, messages in exc.message_dict.items() for message in messages]
 
 
-# A client's filings per hour (OPENPARK_OPEN311_FILINGS_PER_HOUR): a leaked key, or a client gone
-# wrong, floods the grid centre's 核实 queue no faster than this.
+# A client's filings per hour, refused ones included (OPENPARK_OPEN311_FILINGS_PER_HOUR): a leaked
+# key, or a client gone wrong, floods the grid centre's 核实 queue, or the server, no faster than this.
 FILINGS_PER_HOUR = 600
 FILING_WINDOW = 3600
 
@@ -407,6 +407,7 @@ def file_request(request, fmt):
     if throttled(client):
         return errors(fmt, 429, f"提交过于频繁：每个接口密钥每小时最多提交 {filings_per_hour()} 个服务请求，请稍后再试"
                                 f"（too many requests for this api_key）。")
+    count_filing(client)  # refused ones too: each may carry a photo to decode
     if any("\x00" in value for values in data.lists() for value in values[1]):
         return errors(fmt, 400, "提交的内容不能含有空字符（\\u0000）（NUL characters are not allowed）。")
     code = data.get("service_code", "").strip()
@@ -455,7 +456,6 @@ def file_request(request, fmt):
                 attachments.attach(case, photo, None, purpose=cases.REPORT_PHOTO)
     except ValidationError as exc:
         return errors(fmt, 400, *_errors_of(exc))
-    count_filing(client)
     return respond(fmt, "service_requests", [{
         "service_request_id": case.number, "token": case.open311_token,
         "service_notice": service_notice(case.category_id, case.urgency, casework.configured_limits()),
