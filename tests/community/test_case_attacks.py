@@ -580,3 +580,12 @@ def test_refused_open311_filings_count_against_the_key_too(api_key, category, ca
     client = Client()
     answers = [client.post(f"{BASE}requests.json", filing(api_key, category, lat="x")).status_code for _ in range(3)]
     assert answers == [400, 400, 429]
+
+
+def test_global_search_finds_no_case_beyond_ones_scope(new_case, centre, department, outsiders, client_for):
+    dispatched(new_case, centre, department)
+    for who, user in outsiders.items():
+        for q in (new_case.number, "路边垃圾"):
+            body = client_for(user).get("/core/search/", {"q": q}).content.decode()
+            assert f"/community/cases/{new_case.pk}/" not in body, (who, q)
+    assert f"/community/cases/{new_case.pk}/" in client_for(centre).get("/core/search/", {"q": "路边垃圾"}).content.decode()
