@@ -589,3 +589,14 @@ def test_global_search_finds_no_case_beyond_ones_scope(new_case, centre, departm
             body = client_for(user).get("/core/search/", {"q": q}).content.decode()
             assert f"/community/cases/{new_case.pk}/" not in body, (who, q)
     assert f"/community/cases/{new_case.pk}/" in client_for(centre).get("/core/search/", {"q": "路边垃圾"}).content.decode()
+
+
+def test_the_reporter_sees_the_report_and_the_work_not_staffs_own_files(new_case, rider, centre, client_for):
+    from openpark.core.attachments import attach
+
+    filed = attach(new_case, jpeg(), rider, purpose="上报照片")
+    internal = attach(new_case, jpeg(), centre, purpose="内部材料")
+    page = client_for(rider)
+    body = page.get(f"/community/me/cases/{new_case.pk}/").content.decode()
+    assert f"/photos/{filed.pk}/" in body and f"/photos/{internal.pk}/" not in body
+    assert page.get(f"/community/me/cases/{new_case.pk}/photos/{internal.pk}/").status_code == 404

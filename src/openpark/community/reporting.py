@@ -27,6 +27,7 @@ from .models import Case, CaseCategory
 MAX_SIDE = 1600  # the longest side of a stored photo, in pixels
 JPEG_QUALITY = 85
 MAX_PHOTOS = 6
+ADDED_PHOTO = "补充照片"  # a photo the reporter adds to their case later
 PHOTO_KINDS = {mime for mime, kind in attachments.KINDS.items() if kind.image_format}
 GPS_IFD = 0x8825
 REQUEST_KEY = re.compile(r"[0-9a-f]{32}")
@@ -312,7 +313,7 @@ def add_photos(case: Case, user, files) -> int:
     photos = [prepared_photo(upload) for upload in uploads]
     with transaction.atomic():
         for photo in photos:
-            attachments.attach(case, photo.upload(), user, purpose="补充照片")
+            attachments.attach(case, photo.upload(), user, purpose=ADDED_PHOTO)
     return len(photos)
 
 
