@@ -600,3 +600,15 @@ def test_the_reporter_sees_the_report_and_the_work_not_staffs_own_files(new_case
     body = page.get(f"/community/me/cases/{new_case.pk}/").content.decode()
     assert f"/photos/{filed.pk}/" in body and f"/photos/{internal.pk}/" not in body
     assert page.get(f"/community/me/cases/{new_case.pk}/photos/{internal.pk}/").status_code == 404
+
+
+def test_a_reporter_adds_photos_to_a_case_up_to_a_limit(new_case, rider, client_for, monkeypatch):
+    from openpark.community import reporting
+    from openpark.core.models import Attachment
+
+    monkeypatch.setattr(reporting, "MAX_ADDED_PHOTOS", 3)
+    page = client_for(rider)
+    page.post(f"/community/me/cases/{new_case.pk}/photos/", {"photos": [jpeg(), jpeg()]})
+    refused = page.post(f"/community/me/cases/{new_case.pk}/photos/", {"photos": [jpeg(), jpeg()]}, follow=True)
+    assert "最多补充 3 张" in refused.content.decode()
+    assert Attachment.objects.filter(object_id=new_case.pk).count() == 2

@@ -28,6 +28,7 @@ MAX_SIDE = 1600  # the longest side of a stored photo, in pixels
 JPEG_QUALITY = 85
 MAX_PHOTOS = 6
 ADDED_PHOTO = "补充照片"  # a photo the reporter adds to their case later
+MAX_ADDED_PHOTOS = 18  # all told, so that no reporter fills the disk through one open case
 PHOTO_KINDS = {mime for mime, kind in attachments.KINDS.items() if kind.image_format}
 GPS_IFD = 0x8825
 REQUEST_KEY = re.compile(r"[0-9a-f]{32}")
@@ -310,6 +311,9 @@ def add_photos(case: Case, user, files) -> int:
         raise ValidationError("请选择要补充的照片。")
     if len(uploads) > MAX_PHOTOS:
         raise ValidationError(f"一次最多补充 {MAX_PHOTOS} 张照片。")
+    added = attachments.attachments_of(case).filter(purpose=ADDED_PHOTO).count()
+    if added + len(uploads) > MAX_ADDED_PHOTOS:
+        raise ValidationError(f"每个案件最多补充 {MAX_ADDED_PHOTOS} 张照片，已补充 {added} 张。")
     photos = [prepared_photo(upload) for upload in uploads]
     with transaction.atomic():
         for photo in photos:
