@@ -75,6 +75,7 @@ def test_a_rider_reports_from_the_phone_and_the_centre_sees_it(browser, live_ser
 
     centre = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     log_in(centre, live_server.url, "community")
-    centre.goto(live_server.url + "/community/cases/?state=reported")
-    assert number in centre.locator("table.objects").inner_text()
+    centre.goto(live_server.url + "/community/cases/queues/dispatch/")  # 核实派遣队列
+    row = centre.locator("table tr", has_text=number)
+    assert row.count() == 1 and "待核实" in row.inner_text()
     centre.close()

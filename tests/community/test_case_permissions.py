@@ -169,3 +169,20 @@ def test_the_list_filters_by_several_states_at_once(new_case, category, rider, c
     third.machine.apply(third, "reject", centre, "不属实")
     listed = client_for(centre).get("/community/cases/?state=reported&state=dispatched").content.decode()
     assert new_case.number in listed and second.number in listed and third.number not in listed
+
+
+def test_an_edit_never_names_or_unmasks_the_reporter(new_case, centre, client_for):
+    page = client_for(centre).get(f"/community/cases/{new_case.pk}/edit/").content.decode()
+    assert 'name="reporter_name"' not in page and 'name="anonymous"' not in page
+    client_for(centre).post(f"/community/cases/{new_case.pk}/edit/", {
+        "category": new_case.category_id, "urgency": "normal", "description": "路边垃圾堆放", "longitude": "120.25",
+        "latitude": "31.95", "reporter_name": "改名", "anonymous": ""})
+    new_case.refresh_from_db()
+    assert new_case.reporter_name == "王骑手"
+    assert 'name="reporter_name"' in client_for(centre).get("/community/cases/add/").content.decode()
+
+
+def test_the_centre_follows_every_departments_cases_in_the_handle_queue(new_case, centre, department, client_for):
+    dispatched(new_case, centre, department)
+    page = client_for(centre).get("/community/cases/queues/handle/")
+    assert page.status_code == 200 and new_case.number in page.content.decode()

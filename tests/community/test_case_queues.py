@@ -147,8 +147,8 @@ def test_a_handler_sees_the_cases_of_their_own_department_only(new_case, categor
     assert rows_of(other) == [theirs.pk]
 
 
-def test_the_handle_queue_is_the_departments(centre, rider, make_user, client_for):
-    assert client_for(centre).get(queue_url("handle")).status_code == 403
+def test_the_handle_queue_is_the_departments_and_the_centres(centre, rider, make_user, client_for):
+    assert client_for(centre).get(queue_url("handle")).status_code == 200
     assert client_for(rider).get(queue_url("handle")).status_code == 403
 
 

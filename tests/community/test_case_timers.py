@@ -122,3 +122,13 @@ def test_a_stage_has_one_limit_per_urgency_for_the_park_and_per_category(centre,
     again = client_for(centre).post("/community/case-time-limits/add/", data)
     assert again.status_code == 200 and "已设时限" in again.content.decode()
     assert CaseTimeLimit.objects.count() == 1
+
+
+def test_a_limit_below_one_is_refused_once_and_the_park_wide_row_says_so(centre, client_for, category):
+    data = {"category": "", "stage": "handle", "urgency": "urgent", "amount": "-5", "unit": "working_days"}
+    refused = client_for(centre).post("/community/case-time-limits/add/", data).content.decode()
+    assert refused.count('<p class="error">不能小于 1。</p>') == 1 and "不能小于 0" not in refused
+    assert not CaseTimeLimit.objects.exists()
+    CaseTimeLimit.objects.create(stage="handle", urgency="urgent", amount=2, unit="working_days")
+    listed = client_for(centre).get("/community/case-time-limits/").content.decode()
+    assert "全园区" in listed and "（空）" not in listed

@@ -172,3 +172,46 @@ def test_a_duplicate_names_the_case_it_repeats(new_case, category, rider, centre
     second.refresh_from_db()
     assert second.state == S.DUPLICATE and second.duplicate_of == new_case
     assert not LedgerEntry.objects.filter(source=f"case:{second.pk}").exists()
+
+
+def test_withdrawing_a_report_found_true_takes_its_points_back(new_case, centre, rider, worker):
+    from openpark.community import casework
+
+    casework.verify(new_case, "verify", centre, "")
+    worker.refresh_from_db()
+    assert worker.points == 5
+    casework.withdraw(new_case, "withdraw", rider, "问题已自行消失")
+    new_case.refresh_from_db()
+    worker.refresh_from_db()
+    assert new_case.state == S.WITHDRAWN and worker.points == 0
+    assert LedgerEntry.objects.filter(worker=worker, kind="reversal", ref=f"case:{new_case.pk}").count() == 1
+
+
+def test_a_report_whose_points_were_spent_cannot_be_withdrawn(new_case, centre, rider, worker, reward):
+    from openpark.community import casework, services
+
+    casework.verify(new_case, "verify", centre, "")
+    reward.points = 5
+    reward.save()
+    services.redeem_own(rider, reward.pk, 1, "a" * 32)
+    with pytest.raises(TransitionError) as refused:
+        new_case.machine.check(new_case, "withdraw", rider)
+    assert "积分已使用，不能撤回" in str(refused.value)
+    assert "withdraw" not in {t.name for t in new_case.machine.available(new_case, rider)}
+
+
+def test_the_timeline_names_each_step_and_the_stage_its_timer_waited_for(new_case, centre, handler, department,
+                                                                         client_for):
+    from openpark.community import casework
+
+    casework.verify(new_case, "verify", centre, "")
+    step(new_case, "register", centre)
+    casework.dispatch(new_case, "dispatch", centre, "", department=department)
+    new_case.refresh_from_db()
+    casework.accept(new_case, "accept", handler, "")
+    new_case.refresh_from_db()
+    assert new_case.handled_by == handler  # 处置人 from 签收 on
+    casework.request_extension(new_case, "request_extension", handler, "需协调环卫车辆", days=2)
+    page = client_for(centre).get(new_case.get_absolute_url()).content.decode()
+    assert "上报：待核实" in page and "申请延期（处置中）" in page and "处置中 → 处置中" not in page
+    assert "核实已办结" in page and "立案已办结" in page and "待核实办结" not in page

@@ -506,10 +506,13 @@ def test_an_administrator_issues_a_key_shown_once(client_for, make_user, categor
     assert issue_url in listing.content.decode()
     assert client.get(issue_url).status_code == 200
     assert client.post(issue_url, {"name": ""}).status_code == 400
-    response = client.post(issue_url, {"name": "12345 热线"})
-    assert response.status_code == 200
+    response = client.post(issue_url, {"name": "12345 热线"}, follow=True)
+    assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
     key = response.context["key"]
     record = Open311Key.objects.get()
+    reloaded = client.get(response.redirect_chain[-1][0], follow=True)  # a reload issues nothing and shows no key
+    assert Open311Key.objects.count() == 1 and key not in reloaded.content.decode()
+    assert "密钥只在签发时显示一次" in reloaded.content.decode()
     assert record.issued_by == admin and record.digest == keys.digest(key) and key in response.content.decode()
     assert key not in client.get(reverse("community:open311key_detail", args=[record.pk])).content.decode()
     assert keys.find(key) == record
@@ -563,3 +566,20 @@ def test_a_generic_georeport_client_lists_files_and_reads_back(live_server, empt
         assert by_token == [{"service_request_id": numbers[0], "token": token}]
     refused = requests.post(f"{root}/requests.json", data={"api_key": "nope", "service_code": "litter"}, timeout=30)
     assert refused.status_code == 403 and refused.json()[0]["code"] == 403
+
+
+@pytest.mark.parametrize("state", [CaseState.WITHDRAWN, CaseState.INVALID])
+def test_a_withdrawn_or_untrue_report_is_left_out_and_keeps_its_text_place_and_photo(public, category, state,
+                                                                                      api_key):
+    response = post(public, "json", {**filing(api_key, category, description="楼下的私事"), "media": photo()})
+    assert response.status_code == 200
+    case = Case.objects.get()
+    [row] = json_of(fetch(public, f"requests/{case.number}", "json"))
+    media = row["media_url"]
+    assert media and public.get(media).status_code == 200
+    set_state(case, state)
+    assert [r["service_request_id"] for r in json_of(fetch(public, "requests", "json"))] == []
+    [row] = json_of(fetch(public, f"requests/{case.number}", "json"))
+    assert row["status"] == "closed" and row["description"] == row["address"] == row["media_url"] == ""
+    assert row["lat"] == row["long"] == ""
+    assert public.get(media).status_code == 404

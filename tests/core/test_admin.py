@@ -30,6 +30,7 @@ def edit_form(user, **values):
         "enterprise_bindings-TOTAL_FORMS": "0", "enterprise_bindings-INITIAL_FORMS": "0",
         "contract_bindings-TOTAL_FORMS": "0", "contract_bindings-INITIAL_FORMS": "0",
         "grid_bindings-TOTAL_FORMS": "0", "grid_bindings-INITIAL_FORMS": "0",
+        "department_bindings-TOTAL_FORMS": "0", "department_bindings-INITIAL_FORMS": "0",
         **values,
     }
 

@@ -64,8 +64,10 @@ def test_run_through_the_pages(staff, park):
     assert "只有已计算、未发布的评价批次可以调档" in staff.get(result.get_absolute_url()).content.decode()
     response = staff.post(reverse("evaluation:run_delete", args=[run.pk]))
     assert Run.objects.filter(pk=run.pk).exists()
-    assert staff.post(reverse("evaluation:run_edit", args=[run.pk]), {"year": 2021, "scheme": run.scheme_id,
-                                                                       "title": "改名"}).status_code == 200
+    refused = staff.post(reverse("evaluation:run_edit", args=[run.pk]), {"year": 2021, "scheme": run.scheme_id,
+                                                                        "title": "改名"}, follow=True)
+    assert refused.redirect_chain == [(run.get_absolute_url(), 302)]
+    assert "已发布的评价批次不能修改" in refused.content.decode()
     run.refresh_from_db()
     assert run.title != "改名"
 

@@ -54,19 +54,19 @@ def department_panel(request, department):
 
     from .models import DepartmentBinding
 
-    mine = Case.objects.filter(department=department)
     base = f"{reverse('community:case_list')}?department={department.pk}"
     in_hand = list(cases.STAGE_OF_STATE)
     year_start = timezone.localdate().replace(month=1, day=1)
+    counts = Case.objects.filter(department=department).aggregate(
+        in_hand=Count("pk", filter=Q(state__in=in_hand)), overdue=Count("pk", filter=Case.overdue_q()),
+        closed=Count("pk", filter=Q(state__in=cases.DONE_STATES, closed_at__date__gte=year_start)))
     handlers = [user_label(binding.user) for binding in
                 DepartmentBinding.objects.filter(department=department, user__is_active=True).select_related("user")]
     return {"key": "department", "title": "处置人员与案件", "template": "community/panels/department.html",
             "context": {
-                "handlers": handlers,
-                "in_hand": mine.filter(state__in=in_hand).count(), "in_hand_url": base + "".join(
-                    f"&state={state}" for state in in_hand),
-                "overdue": mine.filter(Case.overdue_q()).count(), "overdue_url": f"{base}&overdue=true",
-                "closed": mine.filter(state__in=cases.DONE_STATES, closed_at__date__gte=year_start).count(),
+                "handlers": handlers, **counts,
+                "in_hand_url": base + "".join(f"&state={state}" for state in in_hand),
+                "overdue_url": f"{base}&overdue=true",
                 "closed_url": base + "".join(f"&state={state}" for state in cases.DONE_STATES)
                 + f"&closed_from={year_start:%Y-%m-%d}",
                 "year": year_start.year}}

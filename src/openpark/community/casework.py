@@ -108,7 +108,7 @@ def _record_submission(case: Case, actor) -> None:
         content_type=ContentType.objects.get_for_model(Case), object_id=str(case.pk), transition=SUBMIT,
         from_state="", to_state=S.REPORTED, note="")
     start = Transition(SUBMIT, "上报", (), S.REPORTED, "community.report_case",
-                       deadline_for=f"{__name__}.stage_deadline")
+                       deadline_for=f"{__name__}.stage_deadline", deadline_label="核实")
     deadlines.after_transition(CASE_MACHINE, case, start, actor, when)
 
 
@@ -147,10 +147,43 @@ def grant_points(case: Case) -> None:
     worker, points = case.reporter_worker, case.category.points
     if worker is None or points <= 0:
         return
-    source = f"case:{case.pk}"
+    source = points_source(case)
     if services.LedgerEntry.objects.filter(worker=worker, source=source).exists():
         return
     services.grant(worker, source, points, f"随手拍 {case.number} 核实属实")
+
+
+def points_source(case: Case) -> str:
+    return f"case:{case.pk}"
+
+
+def unspent_grant(case: Case) -> tuple[bool, bool]:
+    """(whether the case's report earned points, whether all of them are still unspent)."""
+    if case.reporter_worker_id is None:
+        return False, True
+    book = services.ledger_of(case.reporter_worker)
+    granted = book.get(points_source(case))
+    if granted is None or book.is_reversed(points_source(case)):
+        return False, True
+    held = next((lot for lot in book.lots() if lot.source == points_source(case)), None)
+    return True, held is not None and held.remaining == granted.points
+
+
+def withdrawal_refusal(case: Case) -> str:
+    """Why the reporter may not withdraw the case now ("" when they may): a report found true whose
+    points have been spent cannot be taken back."""
+    earned, unspent = unspent_grant(case)
+    return "" if not earned or unspent else "该案件核实属实所得积分已使用，不能撤回；如问题已不存在，请联系网格中心。"
+
+
+def withdraw(case, name, user, note, evidence=(), **fields):
+    """撤回: the report is taken back; the points its verification earned go back too."""
+    change = CASE_MACHINE.apply(case, name, user, note, evidence=evidence)
+    earned, _ = unspent_grant(case)
+    if earned:
+        services.reverse(case.reporter_worker, f"{points_source(case)}:withdrawn", points_source(case),
+                         f"随手拍 {case.number} 已撤回")
+    return change
 
 
 def mark_duplicate(case, name, user, note, evidence=(), duplicate_of=None, **fields):
@@ -200,6 +233,11 @@ def tell_handlers(case: Case, title: str, body: str = "") -> None:
     handlers = handlers_of(case.department) if case.department_id else []
     if handlers:
         notify(handlers, kind="progress", title=title, body=body, obj=case)
+
+
+def accept(case, name, user, note, evidence=(), **fields):
+    """签收: whoever accepts handles the case (处置人) until someone else replies."""
+    return CASE_MACHINE.apply(case, name, user, note, evidence=evidence, handled_by=user)
 
 
 def reply(case, name, user, note, evidence=(), **fields):

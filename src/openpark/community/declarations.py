@@ -128,7 +128,8 @@ category_pages = SharedPages(
 )
 time_limit_pages = SharedPages(
     CaseTimeLimit, filterset_class=filters.CaseTimeLimitFilterSet, form_class=forms.CaseTimeLimitForm,
-    prefix="case-time-limits/", list_columns=["category", "stage", "urgency", "amount", "unit"],
+    prefix="case-time-limits/", list_columns=["applies_to", "stage", "urgency", "amount", "unit"],
+    detail_fields=["applies_to", "stage", "urgency", "amount", "unit"],
     select_related=["category"],
     api=Api("case-time-limits", fields=tuple(forms.TIME_LIMIT_FIELDS), select_related=("category",)),
     menu=Menu(MODULE, "处置时限", order=130, park_wide=True),

@@ -161,6 +161,15 @@ class CaseForm(ScopedModelForm):
         model = Case
         fields = CASE_FIELDS
 
+    # Who reported a case is what they said when filing: an edit never names or unmasks them.
+    REPORTER_FIELDS = ("reporter_name", "reporter_phone", "anonymous")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for name in self.REPORTER_FIELDS:
+                self.fields.pop(name, None)
+
     def save(self, commit=True):
         if self.instance.pk is None:
             from .choices import CaseChannel

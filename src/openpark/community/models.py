@@ -736,7 +736,7 @@ class CaseTimeLimit(DomainModel):
                                  help_text=_("不填为全园区各类别通用。"))
     stage = models.CharField(_("环节"), max_length=20, choices=CaseStage.choices)
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices)
-    amount = models.PositiveIntegerField(_("时限"), validators=[MinValueValidator(1), MaxValueValidator(100000)])
+    amount = models.IntegerField(_("时限"), validators=[MinValueValidator(1), MaxValueValidator(100000)])
     unit = models.CharField(_("单位"), max_length=20, choices=[
         (cases.WORKING_MINUTES, _("分钟（工作时间）")), (cases.NATURAL_MINUTES, _("分钟（自然时间）")),
         (cases.WORKING_DAYS, _("工作日"))])
@@ -754,8 +754,14 @@ class CaseTimeLimit(DomainModel):
         ]
 
     def __str__(self):
-        scope = self.category.name if self.category_id else "全园区"
-        return f"{scope} · {self.get_stage_display()} · {self.get_urgency_display()}"
+        return f"{self.applies_to} · {self.get_stage_display()} · {self.get_urgency_display()}"
+
+    @property
+    def applies_to(self) -> str:
+        """The category the limit is for, or 全园区 (every category)."""
+        return self.category.name if self.category_id else "全园区"
+
+    applies_to.fget.short_description = _("适用类别")
 
     def clean(self):
         super().clean()
@@ -823,19 +829,20 @@ CASE_KEPT = "随手拍案件不能删除；不属实的标记为不属实，重�
 C = CaseState
 CASE_MACHINE = CaseMachine("state", dict(CaseState.choices), (
     _case_step("verify", "核实属实", (C.REPORTED,), C.VERIFIED, "verify", awaited=True, deadline_for=STAGE_LIMIT,
-               perform=f"{CASE_SERVICES}.verify", done="已核实属实，积分已发放"),
+               deadline_label="立案", perform=f"{CASE_SERVICES}.verify", done="已核实属实"),
     _case_step("reject", "不属实", (C.REPORTED,), C.INVALID, "verify", needs_note=True, turns_back=True,
                done="已核实不属实，不予立案"),
     _case_step("mark_duplicate", "重复上报", (C.REPORTED, C.VERIFIED, C.REGISTERED), C.DUPLICATE, "verify",
                form=f"{CASE_FORMS}.DuplicateForm", perform=f"{CASE_SERVICES}.mark_duplicate", turns_back=True,
                done="已标记为重复上报"),
-    _case_step("register", "立案", (C.VERIFIED,), C.REGISTERED, "register", awaited=True, deadline_for=STAGE_LIMIT),
+    _case_step("register", "立案", (C.VERIFIED,), C.REGISTERED, "register", awaited=True, deadline_for=STAGE_LIMIT,
+               deadline_label="派遣"),
     _case_step("dispatch", "派遣", (C.REGISTERED,), C.DISPATCHED, "dispatch", awaited=True, deadline_for=STAGE_LIMIT,
-               form=f"{CASE_FORMS}.DispatchForm", perform=f"{CASE_SERVICES}.dispatch"),
+               deadline_label="签收", form=f"{CASE_FORMS}.DispatchForm", perform=f"{CASE_SERVICES}.dispatch"),
     _case_step("accept", "签收", (C.DISPATCHED,), C.HANDLING, "handle", awaited=True, deadline_for=STAGE_LIMIT,
-               done="已签收，开始处置"),
+               deadline_label="处置", perform=f"{CASE_SERVICES}.accept", done="已签收，开始处置"),
     _case_step("send_back", "退回", (C.DISPATCHED, C.HANDLING), C.REGISTERED, "handle", needs_note=True,
-               deadline_for=STAGE_LIMIT, perform=f"{CASE_SERVICES}.send_back", done="已退回，待重新派遣"),
+               deadline_for=STAGE_LIMIT, deadline_label="派遣", perform=f"{CASE_SERVICES}.send_back", done="已退回，待重新派遣"),
     _case_step("request_extension", "申请延期", (C.HANDLING,), C.HANDLING, "handle", needs_note=True,
                form=f"{CASE_FORMS}.ExtensionForm", perform=f"{CASE_SERVICES}.request_extension",
                condition=f"{__name__}._no_pending_extension", done="已申请延期，待审批"),
@@ -846,20 +853,21 @@ CASE_MACHINE = CaseMachine("state", dict(CaseState.choices), (
                condition=f"{__name__}._pending_extension", perform=f"{CASE_SERVICES}.refuse_extension",
                done="已不批准延期"),
     _case_step("reply", "反馈处置结果", (C.HANDLING,), C.REPLIED, "handle", needs_note=True, needs_evidence=True,
-               deadline_for=STAGE_LIMIT, perform=f"{CASE_SERVICES}.reply", done="已反馈，待核查"),
+               awaited=True, deadline_for=STAGE_LIMIT, deadline_label="核查", perform=f"{CASE_SERVICES}.reply", done="已反馈，待核查"),
     _case_step("recheck_pass", "核查通过", (C.REPLIED,), C.CHECKED, "recheck", awaited=True, deadline_for=STAGE_LIMIT,
-               done="核查通过，待结案"),
+               deadline_label="结案", done="核查通过，待结案"),
     _case_step("recheck_fail", "核查未通过（返工）", (C.REPLIED,), C.HANDLING, "recheck", needs_note=True,
-               deadline_for=STAGE_LIMIT, perform=f"{CASE_SERVICES}.rework", turns_back=True, done="已退回返工"),
+               deadline_for=STAGE_LIMIT, deadline_label="处置", perform=f"{CASE_SERVICES}.rework", turns_back=True, done="已退回返工"),
     _case_step("park", "挂账", (C.DISPATCHED, C.HANDLING), C.PARKED, "dispatch", needs_note=True,
                done="已挂账"),
     _case_step("unpark", "恢复办理", (C.PARKED,), C.HANDLING, "dispatch", deadline_for=STAGE_LIMIT,
-               done="已恢复办理"),
+               deadline_label="处置", done="已恢复办理"),
     _case_step("close", "结案", (C.CHECKED, C.PARKED), C.CLOSED, "close", awaited=True,
                form=f"{CASE_FORMS}.CloseForm", perform=f"{CASE_SERVICES}.close", done="已结案"),
     _case_step("evaluate", "评价", (C.CLOSED,), C.EVALUATED, "report", form=f"{CASE_FORMS}.EvaluateForm",
                perform=f"{CASE_SERVICES}.evaluate", done="已评价，谢谢"),
     _case_step("withdraw", "撤回", tuple(cases.WITHDRAWABLE_STATES), C.WITHDRAWN, "report", turns_back=True,
+               perform=f"{CASE_SERVICES}.withdraw", condition=f"{CASE_SERVICES}.withdrawal_refusal",
                done="已撤回"),
 ), records={"submit": "上报"})
 

@@ -61,7 +61,9 @@ QUEUES = {
     # key: (title, the permissions of which one opens it, what it holds)
     "dispatch": ("核实派遣", ("community.verify_case", "community.dispatch_case"),
                  "待核实、待立案、待派遣的案件，有延期申请待审批的处置中案件，以及待结案的案件。"),
-    "handle": ("部门处置", ("community.handle_case",), "派遣到本部门的待签收和处置中的案件。"),
+    # The grid centre follows every department's cases from here too (whoever may dispatch sees them all).
+    "handle": ("部门处置", ("community.handle_case", "community.dispatch_case"),
+               "派遣到本部门的待签收和处置中的案件（网格中心可查看各部门的）。"),
     "recheck": ("核查", ("community.recheck_case",), "待核查的案件（本人处置的除外）。"),
 }
 

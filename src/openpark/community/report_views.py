@@ -147,7 +147,8 @@ def _steps_context(case) -> dict:
     steps = [(change, _step_label(change.transition), after) for change, before, after in case.machine.history_rows(case)]
     return {
         "case": case, "steps": steps, "photos": _photos(case),
-        "may_add_photos": case.is_open, "may_withdraw": case.state in cases.WITHDRAWABLE_STATES,
+        "may_add_photos": case.is_open,
+        "may_withdraw": case.state in cases.WITHDRAWABLE_STATES and not casework.withdrawal_refusal(case),
         "may_evaluate": case.state == CaseState.CLOSED, "satisfactions": Satisfaction.choices,
         "max_photos": reporting.MAX_PHOTOS,
     }

@@ -188,8 +188,12 @@ class StateMachine:
         return self.labels.get(state, state)
 
     def change_text(self, change) -> str:
-        """A recorded state change in words: "线索 → 在谈", or "录入既有项目历史：线索 → 开工"."""
-        text = f"{self.label(change.from_state)} → {self.label(change.to_state)}"
+        """A recorded state change in words: "线索 → 在谈", "录入既有项目历史：线索 → 开工", "上报：待核实"
+        (a first record, from no state), or "申请延期（处置中）" (a step that keeps the state)."""
+        if change.from_state == change.to_state and change.transition in self.transitions:
+            return f"{self.transitions[change.transition].label}（{self.label(change.to_state)}）"
+        text = f"{self.label(change.from_state)} → {self.label(change.to_state)}" if change.from_state \
+            else self.label(change.to_state)
         return f"{self.records[change.transition]}：{text}" if change.transition in self.records else text
 
     def guard(self, obj) -> None:

@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                 ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='删除时间')),
                 ('stage', models.CharField(choices=[('verify', '核实'), ('register', '立案'), ('dispatch', '派遣'), ('accept', '签收'), ('handle', '处置'), ('recheck', '核查'), ('close', '结案')], max_length=20, verbose_name='环节')),
                 ('urgency', models.CharField(choices=[('normal', '一般'), ('urgent', '紧急')], max_length=10, verbose_name='紧急程度')),
-                ('amount', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100000)], verbose_name='时限')),
+                ('amount', models.IntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100000)], verbose_name='时限')),
                 ('unit', models.CharField(choices=[('working_minutes', '分钟（工作时间）'), ('natural_minutes', '分钟（自然时间）'), ('working_days', '工作日')], max_length=20, verbose_name='单位')),
                 ('category', models.ForeignKey(blank=True, help_text='不填为全园区各类别通用。', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='time_limits', to='community.casecategory', verbose_name='问题类别')),
             ],

@@ -177,6 +177,11 @@ def report_photos(pks) -> dict[int, Attachment]:
     return found
 
 
+# A report its reporter took back, or found untrue, is no public business: it is left out of the
+# list, and read by its id it says only how it ended (no text, place or photo).
+NOT_PUBLIC_STATES = frozenset({CaseState.WITHDRAWN, CaseState.INVALID})
+
+
 def request_rows(request, rows: list[Case]) -> list[dict]:
     pks = [case.pk for case in rows]
     limits = casework.configured_limits() if rows else {}
@@ -193,7 +198,10 @@ def request_rows(request, rows: list[Case]) -> list[dict]:
             service_notice(case.category_id, case.urgency, limits), stamp(case.reported_at), stamp(case.updated_at),
             stamp(expected.get(str(case.pk))), case.address, "", "", case.latitude, case.longitude, media,
         )
-        out.append(dict(zip(REQUEST_FIELDS, values)))
+        row = dict(zip(REQUEST_FIELDS, values))
+        if case.state in NOT_PUBLIC_STATES:
+            row.update(description="", address="", lat="", long="", media_url="")
+        out.append(row)
     return out
 
 
@@ -234,7 +242,7 @@ def _listed(value: str) -> list[str]:
 def filtered(query) -> list[Case]:
     """GET requests' rows: by ids (which override everything else), or by service, status and the
     time window (by default the last 90 days); newest first, at most 1,000."""
-    rows = public_cases()
+    rows = public_cases().exclude(state__in=NOT_PUBLIC_STATES)
     ids = _listed(query.get("service_request_id", ""))
     if ids:
         return list(rows.filter(number__in=ids[:MAX_REQUESTS])[:MAX_REQUESTS])
@@ -274,7 +282,7 @@ def requests_view(request, fmt):
 
 
 def case_or_404(number: str) -> Case:
-    return get_object_or_404(public_cases(), number=number)
+    return get_object_or_404(public_cases().exclude(state__in=NOT_PUBLIC_STATES), number=number)
 
 
 @open311("GET")

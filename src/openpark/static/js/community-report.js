@@ -63,13 +63,11 @@
     }
     var query = "?category=" + encodeURIComponent(chosenCategory) + "&longitude=" +
       encodeURIComponent(longitude.value) + "&latitude=" + encodeURIComponent(latitude.value);
-    fetch(form.getAttribute("data-nearby-url") + query, {credentials: "same-origin"})
-      .then(function (response) { return response.ok ? response.text() : ""; })
-      .then(function (fragment) {
-        if (chosenCategory !== category()) { return; }
-        // The fragment is the server's own template: every text in it is escaped there.
-        nearby.innerHTML = fragment;
-        nearby.hidden = !nearby.querySelector(".report-same-button");
+    nearby.hidden = true;
+    // htmx puts the server's fragment in place (its template escapes every text); a refusal is not swapped.
+    htmx.ajax("GET", form.getAttribute("data-nearby-url") + query, {target: nearby})
+      .then(function () {
+        nearby.hidden = chosenCategory !== category() || !nearby.querySelector(".report-same-button");
       })
       .catch(function () { nearby.hidden = true; });
   }
