@@ -824,6 +824,8 @@ class CaseMachine(StateMachine):
         return transition
 
 
+CASE_KEPT = "随手拍案件不能删除；不属实的标记为不属实，重复的标记为重复上报，上报人可在派遣前撤回。"
+
 C = CaseState
 CASE_MACHINE = CaseMachine("state", dict(CaseState.choices), (
     _case_step("verify", "核实属实", (C.REPORTED,), C.VERIFIED, "verify", awaited=True, deadline_for=STAGE_LIMIT,
@@ -878,9 +880,10 @@ class Case(DomainModel):
 
     scope_grid_field = "grid"
     scope_department_field = "department"
-    sensitive_fields = {"reporter_name": "community.view_reporter_identity",
-                        "reporter_phone": "community.view_reporter_identity",
-                        "reporter_email": "community.view_reporter_identity"}
+    # Who reported the case, by any of the fields that tell it: masked in the change record, and no
+    # filter by them narrows anything, for a role that may not know it.
+    sensitive_fields = dict.fromkeys(("reporter", "reporter_worker", "reporter_name", "reporter_phone",
+                                      "reporter_email"), "community.view_reporter_identity")
     change_log_exclude = frozenset({"updated_at", "track_digest"})
     clean_links = ("category",)
     frozen_when = Q(state__in=[*cases.DONE_STATES, *cases.ENDED_STATES])
@@ -1014,6 +1017,10 @@ class Case(DomainModel):
         if getattr(self, "_state_transition", None) == "evaluate":
             return
         super().refuse_if_frozen(action)
+
+    def delete(self, *args, **kwargs):
+        """A report is answered, never made to disappear: its pages offer no 删除, nor does the API."""
+        raise FrozenRecordError(CASE_KEPT)
 
     def save(self, *args, **kwargs):
         self.machine.guard(self)

@@ -115,7 +115,11 @@ def report_nearby(request):
 # The reporter's own cases ---------------------------------------------------------------------------
 
 def _photos(case) -> list:
-    return [a for a in attachments_of(case) if a.is_image]
+    """What the reporter sees of the case's photos: those filed with it and added later, and the
+    evidence of its steps (the photos of the work done); never the files staff attach for
+    themselves on the case's 附件 panel."""
+    return [a for a in attachments_of(case)
+            if a.is_image and (a.evidence or a.purpose in (cases.REPORT_PHOTO, reporting.ADDED_PHOTO))]
 
 
 @login_required

@@ -2,6 +2,7 @@
 then shrunk and re-encoded without any metadata), where the problem is (the phone's position, else
 a photo's, else the address typed), filing the case with its photos in one go (once per form,
 whatever the browser sends twice), and the limit on reports from people without an account."""
+import ipaddress
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -26,6 +27,8 @@ from .models import Case, CaseCategory
 MAX_SIDE = 1600  # the longest side of a stored photo, in pixels
 JPEG_QUALITY = 85
 MAX_PHOTOS = 6
+ADDED_PHOTO = "补充照片"  # a photo the reporter adds to their case later
+MAX_ADDED_PHOTOS = 18  # all told, so that no reporter fills the disk through one open case
 PHOTO_KINDS = {mime for mime, kind in attachments.KINDS.items() if kind.image_format}
 GPS_IFD = 0x8825
 REQUEST_KEY = re.compile(r"[0-9a-f]{32}")
@@ -308,10 +311,13 @@ def add_photos(case: Case, user, files) -> int:
         raise ValidationError("请选择要补充的照片。")
     if len(uploads) > MAX_PHOTOS:
         raise ValidationError(f"一次最多补充 {MAX_PHOTOS} 张照片。")
+    added = attachments.attachments_of(case).filter(purpose=ADDED_PHOTO).count()
+    if added + len(uploads) > MAX_ADDED_PHOTOS:
+        raise ValidationError(f"每个案件最多补充 {MAX_ADDED_PHOTOS} 张照片，已补充 {added} 张。")
     photos = [prepared_photo(upload) for upload in uploads]
     with transaction.atomic():
         for photo in photos:
-            attachments.attach(case, photo.upload(), user, purpose="补充照片")
+            attachments.attach(case, photo.upload(), user, purpose=ADDED_PHOTO)
     return len(photos)
 
 
@@ -328,8 +334,22 @@ def _by_field(exc: ValidationError) -> dict:
 
 # People without an account -----------------------------------------------------------------------
 
+def _network(address: str) -> str:
+    """Whom the limit counts: an IPv4 address, or an IPv6 address's /64 (one subscriber's network,
+    every address of which they may use)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
 def _throttle_key(request, what: str) -> str:
-    return f"community:report:anonymous:{what}:{client_address(request) or 'unknown'}"
+    return f"community:report:anonymous:{what}:{_network(client_address(request))}"
 
 
 def throttled(request) -> bool:

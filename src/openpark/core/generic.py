@@ -38,7 +38,7 @@ from .exports import (
     xlsx_response,
 )
 from .forms import ScopedModelForm
-from .masking import is_withheld
+from .masking import hidden_fields, is_withheld, mask_value
 from .models import ChangeRecord
 from .paging import UncountedPage
 from .scoping import is_park_wide, scope_queryset, scope_reaches
@@ -476,7 +476,10 @@ class ObjectDetailView(PagesView):
             key=lambda name: name in TIMESTAMPS)  # what the record says first, when it was written last
         columns = self.pages.columns_for(self.request.user, build_columns(self.model, names))
         beyond = self.beyond_scope(obj, columns)
-        return [(c.label, BEYOND_SCOPE, "") if c.name in beyond else (c.label, c.display(obj), self.link_of(c, obj))
+        masked = hidden_fields(self.model, self.request.user)  # personal data the user sees only masked
+        return [(c.label, BEYOND_SCOPE, "") if c.name in beyond
+                else (c.label, mask_value(c.name, c.display(obj)), "") if c.name in masked
+                else (c.label, c.display(obj), self.link_of(c, obj))
                 for c in columns]
 
     def beyond_scope(self, obj, columns) -> set[str]:

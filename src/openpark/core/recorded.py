@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from .choices import ChangeAction
 from .columns import display_value, distinct_figures, is_position
+from .masking import HIDDEN
 
 JSON_SHOWN = 120  # characters of a JSON value (a boundary, a scheme) shown before "…"
 # State flags a new record holds at their default (not deleted, an account in use): a create
@@ -48,6 +49,8 @@ class RecordedValues:
     def show(self, name: str, value) -> str:
         if value is None or value == "" or value == []:
             return ""
+        if value == HIDDEN:  # masked for the reader (a related record's id as well as a text)
+            return value
         field = self.field(name)
         if field is None:
             return _plain(value)

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .masking import HIDDEN, hidden_fields
 from .models import Deadline, Escalation, StateChange, TaskRun, user_label
 from .scoping import is_park_wide
 from .states import StateMachine, Transition
@@ -358,11 +359,13 @@ def timeline(obj, user=None, attachments=None) -> list[Entry]:
     transitions; `attachments`: those its page has read already, if it has."""
     machine = machine_of(type(obj))
     entries = []
+    hidden = _hidden_people(obj, user)
     for change in machine.history(obj).select_related("user") if machine is not None else ():
-        entries.append(Entry(change.time, "transition", _who(change.user, change.username),
+        entries.append(Entry(change.time, "transition",
+                             HIDDEN if change.user_id in hidden else _who(change.user, change.username),
                              machine.change_text(change), change.note))
     for deadline in Deadline.objects.of(obj).select_related("started_by", "extended_by"):
-        entries.extend(_deadline_entries(deadline))
+        entries.extend(_deadline_entries(deadline, hidden))
     for escalation in Escalation.objects.of(obj).select_related("raised_by", "assignee"):
         entries.extend(_escalation_entries(escalation))
     sources = getattr(obj, "timeline_sources", None)
@@ -395,11 +398,27 @@ def _escalation_entries(escalation, about: str = "", url: str = "") -> list[Entr
     return entries
 
 
-def _deadline_entries(deadline: Deadline) -> list[Entry]:
+def _hidden_people(obj, user) -> set:
+    """The accounts the object's sensitive fields name (a case's reporter) that `user` may not
+    know: the timeline does not name them as whoever made a step either."""
+    if user is None:
+        return set()
+    from django.contrib.auth import get_user_model
+
+    people = set()
+    for name in hidden_fields(type(obj), user):
+        field = type(obj)._meta.get_field(name)
+        if field.is_relation and field.related_model is get_user_model():
+            people.add(getattr(obj, field.attname))
+    return people - {None}
+
+
+def _deadline_entries(deadline: Deadline, hidden=frozenset()) -> list[Entry]:
     provisional = "（暂按周一至周五计算）" if deadline.provisional else ""
     # Once extended, the start says the limit alone: the due time it gave is no longer the one.
     due = "" if deadline.extended else f"，{deadline.due_text} 到期{provisional}"
-    entries = [Entry(deadline.started_at, "deadline", _who(deadline.started_by),
+    started_by = HIDDEN if deadline.started_by_id in hidden else _who(deadline.started_by)
+    entries = [Entry(deadline.started_at, "deadline", started_by,
                      f"开始计时：{deadline.label}，{deadline.limit_text}{due}")]
     if deadline.extended:
         entries.append(Entry(deadline.extended_at or deadline.started_at, "deadline",

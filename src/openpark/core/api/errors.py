@@ -50,8 +50,8 @@ def _as_api_exception(exc):
     """Django's exceptions as DRF's, with a Chinese message."""
     if isinstance(exc, Http404):
         return exceptions.NotFound()  # Django's message names the model, in English
-    if isinstance(exc, PermissionDenied):
-        return exceptions.PermissionDenied()
+    if isinstance(exc, PermissionDenied):  # its reason, when it gives one in Chinese ("只有上报人本人…")
+        return exceptions.PermissionDenied(str(exc) if is_chinese(exc) else None)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
