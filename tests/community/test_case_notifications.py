@@ -68,7 +68,7 @@ def test_each_step_tells_the_reporter_but_not_whoever_made_it(new_case, centre, 
     with django_capture_on_commit_callbacks(execute=True):
         step(new_case, "verify", centre)
     assert told(new_case, "progress") == {rider.pk}
-    assert (rider.pk, "progress", f"随手拍案件“{new_case}”：已核实属实，积分已发放") in collected
+    assert (rider.pk, "progress", f"随手拍案件“{new_case}”：已核实属实") in collected
     before = Notification.objects.count()
     step(new_case, "withdraw", rider)  # the reporter's own step: nobody is told of it
     assert new_case.state == "withdrawn" and Notification.objects.count() == before
