@@ -215,3 +215,23 @@ def test_the_timeline_names_each_step_and_the_stage_its_timer_waited_for(new_cas
     page = client_for(centre).get(new_case.get_absolute_url()).content.decode()
     assert "上报：待核实" in page and "申请延期（处置中）" in page and "处置中 → 处置中" not in page
     assert "核实已办结" in page and "立案已办结" in page and "待核实办结" not in page
+
+
+def test_the_reporter_hears_the_notes_meant_for_them_not_the_staffs(new_case, centre, handler, rider, department,
+                                                                    client_for):
+    from openpark.community import casework
+    from openpark.core.models import Notification
+
+    casework.verify(new_case, "verify", centre, "")
+    step(new_case, "register", centre)
+    casework.dispatch(new_case, "dispatch", centre, "", department=department)
+    new_case.refresh_from_db()
+    casework.send_back(new_case, "send_back", handler, "科室间职责不清，内部协调")
+    told = Notification.objects.filter(recipient=rider, title__contains="已退回").get()
+    assert told.body == ""
+    page = client_for(rider).get(f"/community/me/cases/{new_case.pk}/").content.decode()
+    assert "内部协调" not in page and "退回" in page
+    second = casework.submit(Case(category=new_case.category, address="城南路 3 号"), rider)
+    step(second, "reject", centre, "现场未发现该问题")
+    assert Notification.objects.filter(recipient=rider, body="现场未发现该问题").exists()
+    assert "现场未发现该问题" in client_for(rider).get(f"/community/me/cases/{second.pk}/").content.decode()

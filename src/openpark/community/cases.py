@@ -61,6 +61,16 @@ def stage_limit(stage: str, urgency: str, configured: dict[tuple[str | None, str
             or DEFAULT_LIMITS[(stage, urgency)])
 
 
+# The steps whose note is written for the reporter (why a report was found untrue, how the case was
+# closed, which case it repeats, the reporter's own words); the others' notes are the staff's own
+# business (a department's reason for returning a case, an extension's) and stay with the staff.
+NOTES_FOR_REPORTER = frozenset({"submit", "reject", "mark_duplicate", "close", "withdraw", "evaluate"})
+
+
+def note_for_reporter(transition: str, note: str) -> str:
+    return note if transition in NOTES_FOR_REPORTER else ""
+
+
 def open311_status(state: str) -> str:
     """GeoReport v2 knows two statuses: a case is "open" until it is closed or ended."""
     return "open" if state in OPEN_STATES else "closed"

@@ -992,6 +992,11 @@ class Case(DomainModel):
     def told_url(self) -> str:
         return reverse("community:my_case", args=[self.pk])
 
+    @staticmethod
+    def note_for_watchers(transition: str, note: str) -> str:
+        """The reporter hears the notes written for them, not the staff's own (`cases.NOTES_FOR_REPORTER`)."""
+        return cases.note_for_reporter(transition, note)
+
     def clean(self):
         errors = {}
         self.description = (self.description or "").strip()

@@ -144,7 +144,8 @@ def _step_label(name: str) -> str:
 
 
 def _steps_context(case) -> dict:
-    steps = [(change, _step_label(change.transition), after) for change, before, after in case.machine.history_rows(case)]
+    steps = [(change, _step_label(change.transition), after, cases.note_for_reporter(change.transition, change.note))
+             for change, before, after in case.machine.history_rows(case)]
     return {
         "case": case, "steps": steps, "photos": _photos(case),
         "may_add_photos": case.is_open,

@@ -100,8 +100,11 @@ def tell_watchers(obj, transition: Transition, actor, note: str) -> None:
     from .notifications import notify
 
     url = getattr(obj, "told_url", "") or obj.get_absolute_url()
+    # A record may keep a step's note from its watchers (`obj.note_for_watchers(transition name, note)`).
+    told = getattr(obj, "note_for_watchers", None)
+    body = told(transition.name, note) if told is not None else note
     notify(recipients, kind="progress", title=f"{obj._meta.verbose_name}“{obj}”：{transition.done_message}",
-           body=note, url=url, obj=obj)
+           body=body, url=url, obj=obj)
 
 
 class StateMachine:
