@@ -272,3 +272,26 @@ def test_the_cockpit_tile(year_cases, centre, make_user, client_for):
     cockpit = client_for(make_user("leader")).get(reverse("cockpit"))
     assert "community_cases" in [tile.key for tile, _ in cockpit.context["panels"]]
     assert "随手拍" in cockpit.content.decode()
+
+
+def test_each_rate_links_to_the_cases_it_counts(year_cases, category, rider, centre, handler, client_for):
+    from openpark.core.models import Deadline
+    from tests.community.test_case_queues import advance, file_case
+
+    late = advance(file_case(category, rider), S.CLOSED, centre, handler)
+    handled = Deadline.objects.of(late).get(state=S.HANDLING)
+    Deadline.objects.filter(pk=handled.pk).update(due_at=None, due_on=handled.met_at.date() - timedelta(days=1))
+    reworked = advance(file_case(category, rider), S.CLOSED, centre, handler)
+    type(reworked).objects.filter(pk=reworked.pk).update_unguarded(reworks=1)
+    response = client_for(centre).get(stats_url())
+    tables = {table["key"]: table for table in response.context["tables"]}
+    _, cells, figures = tables["department"]["lines"][-1]
+    assert figures.closed == 3 and figures.on_time == 2 and figures.reworked == 1
+    assert cells[4][0] == "66.67%" and cells[5][0] == "33.33%"
+
+    def listed(url):
+        return {obj.pk for obj in client_for(centre).get(url).context["page"].object_list}
+
+    assert listed(cells[4][1]) == {year_cases["closed"].pk, reworked.pk}  # 按期结案: every stage in time
+    assert listed(cells[5][1]) == {reworked.pk}  # 返工
+    assert listed(cells[6][1]) == set()  # 延期: none was extended

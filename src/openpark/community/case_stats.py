@@ -40,12 +40,17 @@ REGISTERED_STATES = frozenset({S.REGISTERED, *DISPATCHED_STATES})
 
 COUNT_HEADERS = ("上报数", "立案数", "结案数", "结案率", "按期结案率", "返工率", "延期率", "退回次数")
 HEADERS = (*COUNT_HEADERS, *(f"{stage.label}用时" for stage in STAGES))
-# Which cases each column is about (what its figure links to): every case of the group, the
-# registered ones, the closed ones or the dispatched ones.
-ALL, REGISTERED, CLOSED, DISPATCHED = "all", "registered", "closed", "dispatched"
-COLUMN_CASES = (ALL, REGISTERED, CLOSED, CLOSED, CLOSED, CLOSED, DISPATCHED, ALL, *(ALL for _ in STAGES))
+# Which cases each column counts (what its figure links to): every case of the group, the
+# registered ones, the closed ones, those closed with every stage in time, those closed after a
+# rework, the dispatched ones, those given an extension.
+ALL, REGISTERED, CLOSED, ON_TIME, REWORKED, DISPATCHED, EXTENDED = (
+    "all", "registered", "closed", "on_time", "reworked", "dispatched", "extended")
+COLUMN_CASES = (ALL, REGISTERED, CLOSED, CLOSED, ON_TIME, REWORKED, EXTENDED, ALL, *(ALL for _ in STAGES))
 STATES_OF = {ALL: (), REGISTERED: tuple(sorted(REGISTERED_STATES)), CLOSED: tuple(sorted(DONE_STATES)),
-             DISPATCHED: tuple(sorted(DISPATCHED_STATES))}
+             ON_TIME: tuple(sorted(DONE_STATES)), REWORKED: tuple(sorted(DONE_STATES)),
+             DISPATCHED: tuple(sorted(DISPATCHED_STATES)), EXTENDED: tuple(sorted(DISPATCHED_STATES))}
+# The case list's filters (besides the states) that narrow a column to the cases it counts.
+FILTERS_OF = {ON_TIME: {"late": "false"}, REWORKED: {"reworked": "true"}, EXTENDED: {"extended": "true"}}
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,9 @@ class CaseFilterSet(SearchFilterSet):
     channel = django_filters.ChoiceFilter(choices=CaseChannel.choices, label="来源渠道")
     resolution = django_filters.ChoiceFilter(choices=Resolution.choices, label="结案结果")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期")
+    late = django_filters.BooleanFilter(method="filter_late", label="有环节超时")
+    reworked = django_filters.BooleanFilter(field_name="reworks", method="filter_more_than_none", label="返工过")
+    extended = django_filters.BooleanFilter(field_name="extensions", method="filter_more_than_none", label="延期过")
     reported_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte", label="上报日期从",
                                               widget=DATE_INPUT)
     reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte", label="上报日期至",
@@ -232,6 +235,17 @@ class CaseFilterSet(SearchFilterSet):
             return queryset
         rule = Case.overdue_q()
         return queryset.filter(rule) if value else queryset.exclude(rule)
+
+    def filter_late(self, queryset, name, value):
+        if value is None:
+            return queryset
+        rule = Case.late_q()
+        return queryset.filter(rule) if value else queryset.exclude(rule)
+
+    def filter_more_than_none(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(**{f"{name}__gt": 0}) if value else queryset.filter(**{name: 0})
 
 
 class Open311KeyFilterSet(SearchFilterSet):

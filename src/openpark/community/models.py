@@ -975,6 +975,23 @@ class Case(DomainModel):
             deadline_overdue_q(today) if today else deadline_overdue_q(), content_type=ContentType.objects.get_for_model(Case),
             object_id=Cast(OuterRef("pk"), CharField()))))
 
+    @staticmethod
+    def late_q() -> Q:
+        """Cases a stage of which was done after its limit, or still waits past it: the cases not
+        counted in 按期结案率 (`case_stats.deadline_met` is the same rule, on rows read once)."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import CharField, Exists, F, OuterRef
+        from django.db.models.functions import Cast
+
+        from openpark.core.deadlines import overdue_q as deadline_overdue_q
+        from openpark.core.models import Deadline
+
+        met_late = Q(met_at__isnull=False) & (Q(due_at__isnull=False, met_at__gt=F("due_at"))
+                                              | Q(due_at__isnull=True, met_at__date__gt=F("due_on")))
+        return Q(Exists(Deadline.objects.filter(
+            met_late | deadline_overdue_q(), content_type=ContentType.objects.get_for_model(Case),
+            object_id=Cast(OuterRef("pk"), CharField()))))
+
     @property
     def overdue(self) -> bool:
         known = self.__dict__.get("overdue_now")  # as a list page found it for its rows, by this rule

@@ -294,7 +294,8 @@ def _cells(figures: case_stats.Figures, filters: dict | None) -> list[tuple[str,
     cells = []
     for text, kind in zip(figures.shown(), case_stats.COLUMN_CASES):
         linked = filters is not None and text != case_stats.NO_FIGURE
-        url = case_list_url(**filters, state=list(case_stats.STATES_OF[kind])) if linked else ""
+        url = case_list_url(**filters, state=list(case_stats.STATES_OF[kind]),
+                            **case_stats.FILTERS_OF.get(kind, {})) if linked else ""
         cells.append((text, url))
     return cells
 
