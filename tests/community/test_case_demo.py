@@ -203,3 +203,13 @@ def test_the_cases_are_drawn_the_same_each_time_at_any_time_of_the_year(moment, 
     assert drawn[0] == drawn[1]
     assert {state for _, state, *_ in drawn[0]} == set(CaseState.values)
     assert all(number.startswith("SSP") for number, *_ in drawn[0])
+
+
+def test_most_closed_cases_met_every_limit_and_a_few_did_not():
+    """The demo's 按期结案率 is one a park could have: most closed cases met every stage's limit."""
+    closed = set(Case.objects.filter(state__in=rules.DONE_STATES).values_list("pk", flat=True))
+    late = set(Case.objects.filter(Case.late_q(), pk__in=closed).values_list("pk", flat=True))
+    assert closed and 0.75 <= 1 - len(late) / len(closed) <= 0.98
+    labels = set(Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Case))
+                 .values_list("label", flat=True))
+    assert labels == {"核实", "立案", "派遣", "签收", "处置", "核查", "结案"}

@@ -433,6 +433,10 @@ STEP_MINUTES = {
     "close": (30, 600), "evaluate": (60, 2880),
 }
 REPORTERS_OWN = frozenset({"withdraw", "evaluate"})
+# Steps that keep the case where it is (its stage's clock runs on), and how the other steps' times
+# compare with the limit of the stage they end: most within it, a few (LATE_SHARE) after it.
+STAYS = frozenset({"request_extension", "approve_extension", "refuse_extension"})
+IN_TIME, LATE, LATE_SHARE = (0.1, 0.7), (1.1, 2.5), 0.02
 HANDLERS_OWN = frozenset({"accept", "send_back", "request_extension", "reply"})
 
 
@@ -648,8 +652,10 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
 
-    from openpark.core.calendars import calendar
+    from openpark.core.calendars import calendar, working_hours
     from openpark.core.deadlines import Limit
+
+    from .choices import CaseStage
     from openpark.core.models import Deadline, StateChange
 
     from . import cases as rules
@@ -671,7 +677,8 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
         return usernames.get(case.reporter_id) or (DEMO_RIDER if worker is not None and worker is rider else "")
 
     specs = _case_specs(rng, local_now, cal, categories, grids, workers, rider)
-    waits_for = {state: f"{CASE_MACHINE.label(state)}办结" for state in rules.STAGE_OF_STATE}
+    waits_for = {state: str(CaseStage(stage).label) for state, stage in rules.STAGE_OF_STATE.items()}
+    minutes_per_day = working_hours().minutes_per_day
 
     def aware(moment):
         return timezone.make_aware(moment)
@@ -724,10 +731,19 @@ def _case_year(rng, now, departments, categories, limits, grids) -> _Made:
         for name in steps:
             transition = CASE_MACHINE.transitions[name]
             assert case.state in transition.sources, (case.state, name)
-            low, high = (5, 15) if spec.get("brisk") else STEP_MINUTES[name]  # the last day's forced cases
             reporters = name in REPORTERS_OWN
-            minutes = rng.uniform(low, high) / (4 if urgent and not reporters else 1)
-            following = _later(cal, moment, minutes, not (urgent or reporters or name == "unpark"))
+            stage_limit = None if reporters or name in STAYS or spec.get("brisk") else \
+                rules.stage_limit(rules.STAGE_OF_STATE.get(case.state), case.urgency, configured, case.category_id) \
+                if case.state in rules.STAGE_OF_STATE else None
+            if stage_limit is not None:  # most stages end within their limit, a few after it
+                limit_minutes = stage_limit.amount * (minutes_per_day if stage_limit.unit == rules.WORKING_DAYS else 1)
+                share = rng.uniform(*IN_TIME) if rng.random() >= LATE_SHARE else rng.uniform(*LATE)
+                minutes, working = limit_minutes * share, stage_limit.unit != rules.NATURAL_MINUTES
+            else:
+                low, high = (5, 15) if spec.get("brisk") else STEP_MINUTES[name]  # the last day's forced cases
+                minutes = rng.uniform(low, high) / (4 if urgent and not reporters else 1)
+                working = not (urgent or reporters or name == "unpark")
+            following = _later(cal, moment, minutes, working)
             following = max(following, moment + timedelta(minutes=1))
             if following > local_now - timedelta(minutes=5):
                 break  # not made yet: the case waits here now
