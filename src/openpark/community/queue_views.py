@@ -354,10 +354,10 @@ def case_stats_page(request):
     stats = year_stats(year)
     tables = stats_tables(year, stats)
     if request.GET.get("export") == "xlsx":
-        sheets = [(table["title"], [table["label"], *case_stats.HEADERS],
-                   [(label, *figures.values()) for label, _, figures in table["lines"]]) for table in tables]
+        sheets = [(table["title"], [table["label"], *case_stats.EXPORT_HEADERS],
+                   [(label, *figures.numbers()) for label, _, figures in table["lines"]]) for table in tables]
         record_export(Case, request.user, stats.total.reported, "", set(), f"{year}年随手拍统计")
-        return xlsx_response(tables_xlsx(sheets), f"随手拍统计-{year}年.xlsx")
+        return xlsx_response(tables_xlsx(sheets, case_stats.EXPORT_FORMATS), f"随手拍统计-{year}年.xlsx")
     return render(request, "community/case_stats.html", {
         **context, "year": year, "stats": stats, "tables": tables, "total": stats.total,
         "export_url": f"?{urlencode({'year': year, 'export': 'xlsx'})}",
