@@ -23,6 +23,7 @@ from openpark.core.states import TransitionError
 from . import casework, cases, reporting
 from .choices import CaseState, Satisfaction
 from .models import CASE_MACHINE, REPORT_OWN, Case
+from .queue_views import case_point
 
 NEARBY_SHOWN = 5
 CASES_PER_PAGE = 30
@@ -131,7 +132,7 @@ def my_cases(request):
 
 
 def _own_case(request, pk) -> Case:
-    return get_object_or_404(Case.objects.select_related("category", "department"), pk=pk, reporter=request.user)
+    return get_object_or_404(Case.objects.select_related("category", "department", "grid"), pk=pk, reporter=request.user)
 
 
 def _step_label(name: str) -> str:
@@ -145,7 +146,7 @@ def _steps_context(case) -> dict:
         "case": case, "steps": steps, "photos": _photos(case),
         "may_add_photos": case.is_open, "may_withdraw": case.state in cases.WITHDRAWABLE_STATES,
         "may_evaluate": case.state == CaseState.CLOSED, "satisfactions": Satisfaction.choices,
-        "max_photos": reporting.MAX_PHOTOS,
+        "max_photos": reporting.MAX_PHOTOS, "where": case_point(case, with_map_link=False),
     }
 
 
@@ -156,6 +157,8 @@ def my_case(request, pk):
     case = _own_case(request, pk)
     may_act = request.user.has_perm(REPORT_OWN)
     context = _steps_context(case)
+    if context["where"] and request.user.has_perm("community.view_case"):
+        context["where"] = case_point(case)
     if not may_act:
         context.update(may_add_photos=False, may_withdraw=False, may_evaluate=False)
     return render(request, "community/my_case.html", {
