@@ -6,6 +6,7 @@ import uuid
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,6 +19,7 @@ from openpark.core import geo, navigation, workflows
 from openpark.core.attachment_views import file_response
 from openpark.core.attachments import attachments_of
 from openpark.core.generic import error_message
+from openpark.core.models import Attachment
 from openpark.core.states import TransitionError
 
 from . import casework, cases, reporting
@@ -119,13 +121,27 @@ def _photos(case) -> list:
     return [a for a in attachments_of(case) if a.is_image]
 
 
+def first_photos(case_ids: list[int]) -> dict[int, int]:
+    """{case id: the id of its first photo} for the cases that have one: one query, however many."""
+    if not case_ids:
+        return {}
+    firsts: dict[int, int] = {}
+    photos = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id__in=case_ids,
+                                       mime_type__startswith="image/").order_by("object_id", "pk")
+    for object_id, pk in photos.values_list("object_id", "pk"):
+        firsts.setdefault(object_id, pk)
+    return firsts
+
+
 @login_required
 def my_cases(request):
     """我的随手拍: the signed-in reporter's cases, newest first, with where each stands."""
     rows = Case.objects.filter(reporter=request.user).select_related("category").order_by("-reported_at", "-pk")
     page = Paginator(rows, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    firsts = first_photos([case.pk for case in page])
     return render(request, "community/my_cases.html", {
         "title": "我的随手拍", "page": page,
+        "rows": [(case, firsts.get(case.pk), (case.address or case.description or "").strip()) for case in page],
         "may_report": request.user.has_perm(REPORT_OWN),
         "breadcrumbs": navigation.breadcrumbs(("我的随手拍", ""), module="community"),
     })
