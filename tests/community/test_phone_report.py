@@ -464,3 +464,15 @@ def test_my_cases_show_where_or_what_and_the_first_photo_in_a_fixed_number_of_qu
     assert text.count('class="my-case-photo"><a') == 5
     thumb = client.get(f"/community/me/cases/{new_case.pk}/photos/{first.pk}/")
     assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+
+
+def test_my_case_offers_the_report_pages_photo_buttons(client_for, rider, new_case):
+    response = client_for(rider).get(f"/community/me/cases/{new_case.pk}/")
+    html = response.content.decode()
+    form = html[html.index('id="case-add-photos"'):]
+    form = form[:form.index("</form>")]
+    assert 'id="case-camera"' in form and 'capture="environment"' in form and 'id="case-album"' in form
+    assert "拍照" in form and "相册" in form and 'class="report-previews"' in form.replace(' id="case-previews"', "")
+    assert 'id="ssp-camera"' in html  # the icons' symbols
+    assert 'src="/static/vendor/compressorjs/compressor.min.js"' in html and 'src="/static/js/community-report.js"' in html
+    assert "blob:" in response["Content-Security-Policy"]  # the previews of the chosen photos

@@ -166,6 +166,7 @@ def _steps_context(case) -> dict:
     }
 
 
+@PREVIEWS
 @login_required
 def my_case(request, pk):
     """One of the signed-in reporter's own cases: where it stands, each step made on it, its
