@@ -63,7 +63,7 @@
     var layer = L.featureGroup();
     grids.forEach(function (grid) {
       var outline = L.geoJSON(grid.boundary, { style: GRID_STYLE });
-      outline.bindTooltip(node("span", null, grid.name), { permanent: true, direction: "center",
+      outline.bindTooltip(node("span", null, grid.name), { permanent: true, direction: "center", pane: "grids",
                                                              className: "map-label grid-label" });
       outline.addTo(layer);
     });

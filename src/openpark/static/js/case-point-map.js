@@ -10,17 +10,24 @@
   var grid = element.dataset.grid ? JSON.parse(element.dataset.grid) : null;
   var map = OpenPark.baseMap(element, { scrollWheelZoom: false });
   var latlng = [point[1], point[0]];
+  // The grid and its name under the case's marker.
+  map.createPane("grids").style.zIndex = 350;
   var bounds = L.latLngBounds([latlng]);
+  var outline = null;
   if (grid) {
-    var outline = L.geoJSON(grid.boundary, { style: { color: "#5c6bc0", weight: 2, fillColor: "#c5cae9", fillOpacity: 0.15 },
-                                             interactive: false }).addTo(map);
-    outline.bindTooltip(OpenPark.node("span", null, grid.name), { permanent: true, direction: "center",
-                                                                  className: "map-label grid-label" });
+    outline = L.geoJSON(grid.boundary, { style: { color: "#5c6bc0", weight: 2, fillColor: "#c5cae9", fillOpacity: 0.15 },
+                                         interactive: false, pane: "grids" });
     bounds.extend(outline.getBounds());
+  }
+  // The view first: a canvas layer draws on adding, which needs the map's centre and zoom.
+  map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
+  if (outline) {
+    outline.addTo(map);
+    outline.bindTooltip(OpenPark.node("span", null, grid.name), { permanent: true, direction: "center", pane: "grids",
+                                                                  className: "map-label grid-label" });
   }
   var marker = L.circleMarker(latlng, { radius: 8, color: "#ffffff", weight: 2, fillColor: "#e65100", fillOpacity: 0.95 })
     .addTo(map);
   marker.bindTooltip(OpenPark.node("span", null, element.dataset.number || "案件位置"));
-  map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
   element.dataset.ready = "true";
 })();
