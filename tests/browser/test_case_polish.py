@@ -55,6 +55,10 @@ def test_the_case_page_maps_the_case_and_opens_the_case_map_on_it(browser, live_
     popup = page.locator(".case-popup")
     assert popup.is_visible() and case.number in popup.inner_text()
     page.screenshot(path=str(artifacts / "community-case-map-focus.png"))
+    # The demo's year of cases, its grids with them: a few hundred bytes a case.
+    size, count = page.evaluate("""() => fetch(document.getElementById("map").dataset.url)
+      .then((response) => response.text()).then((text) => [new Blob([text]).size, JSON.parse(text).count])""")
+    assert count > 900 and size / count < 250
     assert watch.collect() == []
     page.close()
 
