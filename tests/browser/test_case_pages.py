@@ -31,7 +31,7 @@ def test_the_case_map_draws_markers_and_the_heatmap(browser, live_server, demo_p
     assert page.locator("#map-legend .legend-item").count() == 3
     page.evaluate("""() => {
       const map = document.getElementById("map").leafletMap;
-      map.eachLayer((layer) => { if (layer.feature && layer.feature.properties.description.startsWith("<img")) { layer.openPopup(); } });
+      map.eachLayer((layer) => { if (layer.feature && (layer.feature.properties.description || "").startsWith("<img")) { layer.openPopup(); } });
     }""")
     popup = page.locator(".case-popup")
     assert MARKUP in popup.inner_text() and page.locator(".case-popup img").count() == 0

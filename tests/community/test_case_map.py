@@ -29,8 +29,18 @@ def data(client, **params) -> dict:
     return response.json()
 
 
+def markers(payload) -> list[dict]:
+    """The cases of the map's data as the popup reads them."""
+    colours = {item["key"]: item["colour"] for item in payload["legend"]}
+    return [{"id": item["i"], "number": item["n"], "category": payload["categories"][item["c"]],
+             "state": payload["states"][item["s"]][0], "group": payload["states"][item["s"]][1],
+             "colour": colours[payload["states"][item["s"]][1]], "reported": item["t"], "address": item["a"],
+             "description": item["d"], "position": item["p"],
+             "url": payload["url"].replace("/0/", f"/{item['i']}/")} for item in payload["cases"]]
+
+
 def numbers(payload) -> set[str]:
-    return {f["properties"]["number"] for f in payload["features"]["features"]}
+    return {marker["number"] for marker in markers(payload)}
 
 
 @pytest.fixture
@@ -50,18 +60,19 @@ def cases(new_case, category, rider, centre, handler, department):
 def test_the_centre_sees_every_case_coloured_by_where_it_stands(cases, centre, client_for):
     payload = data(client_for(centre))
     assert payload["count"] == 4 and not payload["more"]
-    by_number = {f["properties"]["number"]: f for f in payload["features"]["features"]}
-    opened = by_number[cases["open"].number]
-    assert opened["geometry"] == {"type": "Point", "coordinates": [120.25, 31.95]}
-    p = opened["properties"]
+    by_number = {marker["number"]: marker for marker in markers(payload)}
+    p = by_number[cases["open"].number]
+    assert p["position"] == [120.25, 31.95]
     assert (p["category"], p["state"], p["group"], p["colour"]) == ("乱扔垃圾", "待核实", "open", queue_views.GROUPS["open"][1])
     assert p["url"] == cases["open"].get_absolute_url() and p["description"] == "路边垃圾堆放"
     assert p["reported"] == timezone.localtime(cases["open"].reported_at).strftime("%Y-%m-%d %H:%M")
-    assert by_number[cases["closed"].number]["properties"]["group"] == "closed"
-    assert by_number[cases["invalid"].number]["properties"]["state"] == "不予立案"
+    assert by_number[cases["closed"].number]["group"] == "closed"
+    assert by_number[cases["invalid"].number]["state"] == "不予立案"
     assert [(item["key"], item["label"], item["count"]) for item in payload["legend"]] == [
         ("open", "在办", 2), ("closed", "已结案", 1), ("ended", "未立案或已撤回", 1)]
-    assert sorted(payload["heat"]) == sorted([[31.95, 120.25], [31.96, 120.26], [31.95, 120.25], [32.1, 120.4]])
+    assert sorted(m["position"] for m in markers(payload)) == sorted(
+        [[120.25, 31.95], [120.26, 31.96], [120.25, 31.95], [120.4, 32.1]])
+    assert payload["focus"] is None
 
 
 def test_the_filters(cases, centre, client_for):
@@ -108,7 +119,7 @@ def test_texts_go_out_as_data_and_the_page_has_no_inline_script(new_case, centre
     Case.objects.filter(pk=new_case.pk).update(description=MARKUP, address=MARKUP)
     CaseCategory.objects.filter(pk=new_case.category_id).update(name=MARKUP)
     client = client_for(centre)
-    p = data(client)["features"]["features"][0]["properties"]
+    p = markers(data(client))[0]
     assert p["description"] == p["address"] == p["category"] == MARKUP
     page = client.get(reverse("community:case_map"))
     html = page.content.decode()
@@ -143,8 +154,8 @@ def test_one_query_for_the_cases_however_many(category, rider, centre, client_fo
 
 def test_the_data_follows_a_gcj02_basemap(new_case, centre, client_for, settings):
     settings.MAP_TILE_CRS = "gcj02"
-    drawn = data(client_for(centre))["features"]["features"][0]["geometry"]["coordinates"]
-    assert drawn == pytest.approx(list(geo.wgs84_to_gcj02(120.25, 31.95)), abs=1e-9)
+    drawn = markers(data(client_for(centre)))[0]["position"]
+    assert drawn == pytest.approx(list(geo.wgs84_to_gcj02(120.25, 31.95)), abs=1e-6)
 
 
 def test_the_state_colours_are_told_apart_and_from_the_ground():
@@ -157,3 +168,71 @@ def test_anonymous_users_are_sent_to_log_in(client):
                 reverse("community:case_queue", args=["dispatch"])):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+# The grids under the markers, a case asked for, the data kept small -------------------------------------
+
+def test_the_grids_the_user_may_see_go_out_with_their_names(cases, centre, rider, handler, case_grid, client_for):
+    from openpark.core.models import Grid
+
+    other = Grid.objects.create(code="CB-01", name="城北<b>网格</b>", boundary={
+        "type": "Polygon", "coordinates": [[[120.3, 32.0], [120.31, 32.0], [120.31, 32.01], [120.3, 32.0]]]})
+    Grid.objects.create(code="ZZ-01", name="无边界网格")
+    assert [grid["name"] for grid in data(client_for(centre))["grids"]] == [other.name, case_grid.name]
+    drawn = data(client_for(centre))["grids"][1]["boundary"]
+    assert drawn["type"] == "Polygon" and drawn["coordinates"][0][0] == [120.2, 31.9]
+    GridBinding.objects.create(user=rider, grid=case_grid)
+    assert [grid["name"] for grid in data(client_for(rider))["grids"]] == [case_grid.name]
+    assert data(client_for(handler))["grids"] == []
+
+
+def test_a_case_asked_for_is_focused_even_when_the_filters_leave_it_out(cases, centre, rider, client_for):
+    client = client_for(centre)
+    opened = cases["open"]
+    assert data(client, case=opened.pk)["focus"] == opened.pk
+    narrowed = data(client, case=opened.pk, group="closed")
+    assert narrowed["focus"] == opened.pk and numbers(narrowed) == {cases["closed"].number, opened.number}
+    # a case the user may not see is not sent, and not focused
+    assert data(client_for(rider), case=opened.pk)["focus"] is None
+    assert opened.number not in numbers(data(client_for(rider), case=opened.pk))
+    for bad in ("x", "9" * 30):
+        assert client.get(reverse("community:case_map_data"), {"case": bad}).status_code == 400
+
+
+def test_the_data_is_small(category, rider, centre, client_for, settings):
+    settings.MAP_TILE_CRS = "gcj02"  # converted positions have many decimals: rounded to six
+    long_text = "路边垃圾堆放，" * 40
+    for n in range(20):
+        file_case(category, rider, description=long_text, lon=f"120.25{n:02d}12", lat="31.951234")
+    response = client_for(centre).get(reverse("community:case_map_data"))
+    body = response.content.decode()
+    assert "\\u" not in body and "乱扔垃圾" in body and body.count("乱扔垃圾") == 1  # names once, as UTF-8
+    payload = response.json()
+    assert all(len(m["description"]) <= queue_views.DESCRIPTION_SHOWN + 1 for m in markers(payload))
+    assert all(len(str(value).split(".")[1]) <= 6 for m in markers(payload) for value in m["position"])
+    assert len(response.content) / payload["count"] < 300, "bytes a marker"
+    assert set(payload["cases"][0]) == {"i", "n", "c", "s", "t", "a", "d", "p"}
+
+
+def test_the_case_page_shows_its_position_on_a_small_map(new_case, centre, client_for):
+    html = client_for(centre).get(new_case.get_absolute_url()).content.decode()
+    assert 'data-panel="case-position"' in html and 'id="case-point-map"' in html
+    assert 'data-point="[120.25, 31.95]"' in html
+    assert "城南一网格" in html and "&quot;boundary&quot;" in html  # the grid's outline, as an attribute's text
+    assert f'href="/community/cases/map/?case={new_case.pk}"' in html and "在随手拍地图中查看" in html
+    assert 'src="/static/js/case-point-map.js"' in html and "<script>" not in html
+    script = (STATIC / "js" / "case-point-map.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in script and "OpenPark.baseMap" in script and "OpenPark.node" in script
+
+
+def test_a_case_without_a_position_has_no_map(new_case, centre, client_for):
+    Case.objects.filter(pk=new_case.pk).update(latitude=None, longitude=None)
+    html = client_for(centre).get(new_case.get_absolute_url()).content.decode()
+    assert 'id="case-point-map"' not in html
+
+
+def test_my_case_page_shows_its_position_and_the_map_link(new_case, rider, case_grid, client_for):
+    GridBinding.objects.create(user=rider, grid=case_grid)
+    html = client_for(rider).get(reverse("community:my_case", args=[new_case.pk])).content.decode()
+    assert 'id="case-point-map"' in html and "城南一网格" in html
+    assert f'href="/community/cases/map/?case={new_case.pk}"' in html

@@ -216,8 +216,13 @@ def test_the_workbook_holds_the_same_tables_and_the_export_is_recorded(year_case
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
     content = b"".join(response.streaming_content) if response.streaming else response.content
     departments = read_xlsx(content, 0)
-    assert departments[0][:9] == ["处置部门", *cs.HEADERS[:8]]
-    assert departments[-1][:9] == ["合计", 3, 2, 1, "33.33%", "100.00%", "0.00%", "0.00%", 0]
+    assert departments[0] == ["处置部门", *cs.EXPORT_HEADERS] and "处置用时（小时）" in departments[0]
+    # Counts and rates as numbers, the rates as fractions shown in per cent; durations in hours.
+    assert departments[-1][:9] == ["合计", 3, 2, 1, pytest.approx(0.3333), 1, 0, 0, 0]
+    assert all(isinstance(value, (int, float)) for value in departments[-1][1:9])
+    assert all(value == "" or isinstance(value, (int, float)) for value in departments[-1][9:])
+    formats = number_formats(content)
+    assert formats["E"] == "0.00%" and formats["B"] == "#,##0" and formats[chr(ord("A") + 9)] == "#,##0.00"
     months = read_xlsx(content, 3)
     assert months[0][0] == "月份" and len(months) == 1 + 13
     record = ChangeRecord.objects.filter(action=ChangeAction.EXPORT).latest("time")
@@ -295,3 +300,28 @@ def test_each_rate_links_to_the_cases_it_counts(year_cases, category, rider, cen
     assert listed(cells[4][1]) == {year_cases["closed"].pk, reworked.pk}  # 按期结案: every stage in time
     assert listed(cells[5][1]) == {reworked.pk}  # 返工
     assert listed(cells[6][1]) == set()  # 延期: none was extended
+
+
+def number_formats(content: bytes) -> dict[str, str]:
+    """The number format of each cell of the first figure row (row 2) of the first sheet, by column
+    letter, read from the workbook's XML."""
+    import io
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    ns = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        styles = ElementTree.fromstring(book.read("xl/styles.xml"))
+        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    codes = {fmt.get("numFmtId"): fmt.get("formatCode") for fmt in styles.iterfind("x:numFmts/x:numFmt", ns)}
+    codes.update({"0": "General", "3": "#,##0", "4": "#,##0.00", "10": "0.00%"})
+    xfs = [xf.get("numFmtId", "0") for xf in styles.iterfind("x:cellXfs/x:xf", ns)]
+    row = next(r for r in sheet.iterfind("x:sheetData/x:row", ns) if r.get("r") == "2")
+    return {re.sub(r"\d", "", cell.get("r")): codes.get(xfs[int(cell.get("s", "0"))], "?")
+            for cell in row.iterfind("x:c", ns)}
+
+
+def test_the_page_still_shows_rates_with_their_percent_sign(year_cases, centre, client_for):
+    page = client_for(centre).get(stats_url(year=timezone.localdate().year)).content.decode()
+    assert "33.33%" in page and "100.00%" in page

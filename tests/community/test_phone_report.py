@@ -435,3 +435,44 @@ def test_a_category_that_is_no_id_is_refused_plainly(client_for, rider, category
     assert response.status_code == 400 and "所选的问题类别不存在或已停用。" in response.content.decode()
     nearby = client.get(NEARBY, {"category": choice, "longitude": "120.25", "latitude": "31.95"})
     assert nearby.status_code == 400 and "请选择问题类别" in nearby.content.decode()
+
+
+def test_my_cases_show_where_or_what_and_the_first_photo_in_a_fixed_number_of_queries(client_for, rider, category,
+                                                                                     new_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openpark.community import casework
+    from openpark.core.attachments import attach
+
+    first = attach(new_case, photo(size=(80, 60)), rider, purpose="上报照片")
+    attach(new_case, photo(size=(80, 60)), rider, purpose="补充照片")
+    client = client_for(rider)
+    client.get("/community/me/cases/")
+    with CaptureQueriesContext(connection) as few:
+        text = client.get("/community/me/cases/").content.decode()
+    assert "路边垃圾堆放" in text  # no address: the description's first words
+    assert f'src="/community/me/cases/{new_case.pk}/photos/{first.pk}/"' in text
+    for n in range(4):
+        case = casework.submit(Case(category=category, address=f"城南路 {n} 号<b>", description="x" * 100,
+                                    location_source="address"), rider)
+        attach(case, photo(size=(80, 60)), rider, purpose="上报照片")
+    with CaptureQueriesContext(connection) as many:
+        text = client.get("/community/me/cases/").content.decode()
+    assert len(many) == len(few)
+    assert "城南路 3 号&lt;b&gt;" in text and "x" * 40 not in text  # the address wins, as text
+    assert text.count('class="my-case-photo"><a') == 5
+    thumb = client.get(f"/community/me/cases/{new_case.pk}/photos/{first.pk}/")
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+
+
+def test_my_case_offers_the_report_pages_photo_buttons(client_for, rider, new_case):
+    response = client_for(rider).get(f"/community/me/cases/{new_case.pk}/")
+    html = response.content.decode()
+    form = html[html.index('id="case-add-photos"'):]
+    form = form[:form.index("</form>")]
+    assert 'id="case-camera"' in form and 'capture="environment"' in form and 'id="case-album"' in form
+    assert "拍照" in form and "相册" in form and 'class="report-previews"' in form.replace(' id="case-previews"', "")
+    assert 'id="ssp-camera"' in html  # the icons' symbols
+    assert 'src="/static/vendor/compressorjs/compressor.min.js"' in html and 'src="/static/js/community-report.js"' in html
+    assert "blob:" in response["Content-Security-Policy"]  # the previews of the chosen photos

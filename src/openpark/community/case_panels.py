@@ -70,3 +70,15 @@ def department_panel(request, department):
                 "closed_url": base + "".join(f"&state={state}" for state in cases.DONE_STATES)
                 + f"&closed_from={year_start:%Y-%m-%d}",
                 "year": year_start.year}}
+
+
+def case_position_panel(request, case):
+    """位置: a small map of the case's point with its grid's outline, and the link to the 随手拍地图
+    centred on it, so that whoever reads the case can check where it is."""
+    from .queue_views import case_point
+
+    where = case_point(case, with_map_link=request.user.has_perm("community.view_case"))
+    if where is None:
+        return None
+    return {"key": "case-position", "title": "位置", "template": "community/panels/case_position.html",
+            "context": {"where": where}}

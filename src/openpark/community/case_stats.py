@@ -40,6 +40,10 @@ REGISTERED_STATES = frozenset({S.REGISTERED, *DISPATCHED_STATES})
 
 COUNT_HEADERS = ("上报数", "立案数", "结案数", "结案率", "按期结案率", "返工率", "延期率", "退回次数")
 HEADERS = (*COUNT_HEADERS, *(f"{stage.label}用时" for stage in STAGES))
+# The workbook's columns: the same figures as numbers, the durations in hours (see Figures.numbers).
+EXPORT_HEADERS = (*COUNT_HEADERS, *(f"{stage.label}用时（小时）" for stage in STAGES))
+EXPORT_FORMATS = (None, "#,##0", "#,##0", "#,##0", "0.00%", "0.00%", "0.00%", "0.00%", "#,##0",
+                  *("#,##0.00" for stage in STAGES))
 # Which cases each column counts (what its figure links to): every case of the group, the
 # registered ones, the closed ones, those closed with every stage in time, those closed after a
 # rework, the dispatched ones, those given an extension.
@@ -134,6 +138,18 @@ def rate_text(value: Decimal | None) -> str:
     return NO_FIGURE if value is None else f"{value}%"
 
 
+def fraction(value: Decimal | None) -> Decimal | str:
+    """A rate in per cent as the fraction a spreadsheet formats as a percentage ("" for none)."""
+    return "" if value is None else value / 100
+
+
+def hours(seconds: float | None) -> Decimal | str:
+    """A duration in hours, two decimals ("" for none)."""
+    if seconds is None:
+        return ""
+    return (Decimal(str(seconds)) / 3600).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 def duration_text(seconds: float | None) -> str:
     """A duration in words, to the minute: "45 分", "2 小时 15 分", "1 天 3 小时" (days and hours
     from a day on); "不足 1 分" under half a minute; "—" for none."""
@@ -213,6 +229,13 @@ class Figures:
         return (self.reported, self.registered, self.closed, rate_text(self.closed_rate),
                 rate_text(self.on_time_rate), rate_text(self.rework_rate), rate_text(self.extension_rate),
                 self.returns, *(duration_text(self.median(stage)) for stage in STAGES))
+
+    def numbers(self) -> tuple:
+        """The figures for a workbook, in the order of EXPORT_HEADERS: counts as numbers, rates as
+        fractions (shown in per cent by EXPORT_FORMATS), durations in hours, "" for none."""
+        rates = (self.closed_rate, self.on_time_rate, self.rework_rate, self.extension_rate)
+        return (self.reported, self.registered, self.closed, *(fraction(value) for value in rates), self.returns,
+                *(hours(self.median(stage)) for stage in STAGES))
 
     def shown(self) -> tuple[str, ...]:
         """The figures as a table cell shows them, in the order of HEADERS."""

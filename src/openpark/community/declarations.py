@@ -9,7 +9,7 @@ from .models import (
     Redemption, Reward, Station, StationInspection, VolunteerTeam, Worker,
 )
 from .standards import CHECKLIST_FIELDS
-from .case_panels import case_check_panel, department_panel, worker_cases_panel
+from .case_panels import case_check_panel, case_position_panel, department_panel, worker_cases_panel
 from .views import activity_panel, inspection_panel, station_panel, team_members_panel, team_panel, worker_panel
 
 MODULE = "community"
@@ -143,7 +143,7 @@ case_pages = ModelPages(
     actions=("list", "detail", "add", "edit", "history"),
     list_columns=["number", "reported_at", "category", "urgency", "grid", "department", "state", "overdue"],
     detail_fields=CASE_DETAIL, select_related=["category", "grid", "department"], default_sort="-reported_at",
-    attachments=True, panels=[case_check_panel],
+    attachments=True, panels=[case_check_panel, case_position_panel],
     api=Api("cases", fields=(*forms.CASE_FIELDS, *[f for f in CASE_DETAIL if f not in forms.CASE_FIELDS]),
             read_only_fields=tuple(f for f in CASE_DETAIL if f not in forms.CASE_FIELDS),
             select_related=("category", "grid", "department", "duplicate_of", "handled_by")),

@@ -8,6 +8,7 @@ user may see; its texts go out as data that the page's script sets as text. The 
 few column queries (the cases, their state changes, their deadlines, the names) and compute in
 `openpark.community.case_stats`.
 """
+import json
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -157,7 +158,7 @@ GROUPS = {  # key: (label, colour, states)
 }
 GROUP_OF_STATE = {state: key for key, (_, _, states) in GROUPS.items() for state in states}
 MAX_CASES = 5000
-DESCRIPTION_SHOWN = 80
+DESCRIPTION_SHOWN = 40  # the popup's first words of a description; the case page has it all
 
 
 class CaseMapForm(forms.Form):
@@ -168,6 +169,16 @@ class CaseMapForm(forms.Form):
                                     widget=forms.DateInput(attrs={"type": "date"}))
     reported_to = forms.DateField(required=False, label="上报日期至", validators=[validate_date_range],
                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+    case = forms.CharField(required=False)
+
+    def clean_case(self):
+        text = (self.cleaned_data.get("case") or "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or id_out_of_range(text):
+            raise forms.ValidationError("案件编号无效。")
+        return int(text)
 
     def clean_category(self):
         text = (self.cleaned_data.get("category") or "").strip()
@@ -188,10 +199,59 @@ def _errors(form) -> str:
     return "；".join(str(message) for messages in form.errors.values() for message in messages)
 
 
+COORDINATE_PLACES = 6  # about 0.1 m: enough for a marker, and small to send
+
+
+def _point(lon, lat, crs: str) -> list[float]:
+    """[lng, lat] of a stored WGS-84 position as the basemap draws it, rounded."""
+    lon, lat = float(lon), float(lat)
+    if crs == "gcj02":
+        lon, lat = geo.wgs84_to_gcj02(lon, lat)
+    return [round(lon, COORDINATE_PLACES), round(lat, COORDINATE_PLACES)]
+
+
+def _rounded(geometry: dict) -> dict:
+    return geo.transform_geometry(geometry, lambda lon, lat: (round(lon, COORDINATE_PLACES), round(lat, COORDINATE_PLACES)))
+
+
+def grid_outline(grid: Grid, crs: str = "wgs84") -> dict | None:
+    """{"name", "boundary"} of a grid with a boundary, as the basemap draws it; None without one."""
+    if not grid or not grid.boundary:
+        return None
+    boundary = grid.boundary
+    if crs == "gcj02":
+        boundary = geo.transform_geometry(boundary, geo.wgs84_to_gcj02)
+    return {"name": grid.name, "boundary": _rounded(boundary)}
+
+
+def visible_grids(user, crs: str = "wgs84") -> list[dict]:
+    """The outlines of the grids the user may see (the core's grid pages decide which), by code."""
+    from openpark.core.declarations import grid_pages
+
+    rows = grid_pages.scoped(user).filter(boundary__isnull=False).only("name", "boundary").order_by("code", "pk")
+    return [outline for outline in (grid_outline(grid, crs) for grid in rows) if outline]
+
+
+def _short(text: str | None) -> str:
+    text = (text or "").strip()
+    return text[:DESCRIPTION_SHOWN] + ("…" if len(text) > DESCRIPTION_SHOWN else "")
+
+
+MAP_VALUES = ("pk", "number", "category_id", "category__name", "state", "description", "address", "reported_at",
+              "longitude", "latitude")
+
+
 def map_cases(user, filters: dict, crs: str = "wgs84") -> dict:
-    """{"features": GeoJSON of the cases the user may see (with a position) that match the filters,
-    "legend", "heat": [[lat, lng], …], "count", "more"}: one query."""
-    rows = _case_pages().scoped(user).filter(latitude__isnull=False, longitude__isnull=False)
+    """The cases the user may see (with a position) that match the filters, kept small for a
+    thousand markers: {"cases": [{"i": id, "n": number, "c": category (index into "categories"),
+    "s": state (index into "states"), "t": report time, "a": address ("" none), "d": description
+    (its first words), "p": [lng, lat]}], "categories": [name], "states": [[label, group]],
+    "legend", "grids": the outlines of the grids the user may see, "url": a case page's address
+    with "0" for its id, "count", "more", "focus": the id of the case asked for with ?case= when
+    the user may see it}. One query for the cases, one for the grids, one more for a case asked for
+    that the filters leave out."""
+    scoped = _case_pages().scoped(user).filter(latitude__isnull=False, longitude__isnull=False)
+    rows = scoped
     if filters.get("category"):
         rows = rows.filter(category_id=filters["category"])
     if filters.get("group"):
@@ -200,31 +260,47 @@ def map_cases(user, filters: dict, crs: str = "wgs84") -> dict:
         rows = rows.filter(reported_at__gte=_day_start(filters["reported_from"]))
     if filters.get("reported_to"):
         rows = rows.filter(reported_at__lt=_day_start(filters["reported_to"] + timedelta(days=1)))
-    found = list(rows.order_by("-reported_at", "-pk").values_list(
-        "pk", "number", "category__name", "state", "description", "address", "reported_at", "longitude",
-        "latitude")[:MAX_CASES + 1])
+    found = list(rows.order_by("-reported_at", "-pk").values_list(*MAP_VALUES)[:MAX_CASES + 1])
     more = len(found) > MAX_CASES
+    found = found[:MAX_CASES]
+    focus = filters.get("case")
+    if focus and all(row[0] != focus for row in found):
+        found += list(scoped.filter(pk=focus).values_list(*MAP_VALUES))
+    if focus and all(row[0] != focus for row in found):
+        focus = None
     labels = dict(CaseState.choices)
-    features, heat, counted = [], [], dict.fromkeys(GROUPS, 0)
-    for pk, number, category, state, description, address, reported_at, lon, lat in found[:MAX_CASES]:
-        lon, lat = float(lon), float(lat)
-        if crs == "gcj02":
-            lon, lat = geo.wgs84_to_gcj02(lon, lat)
+    categories, states, listed, counted = {}, {}, [], dict.fromkeys(GROUPS, 0)
+    for pk, number, category_id, category, state, description, address, reported_at, lon, lat in found:
         group = GROUP_OF_STATE.get(state, "open")
         counted[group] += 1
-        text = (description or "").strip()
-        features.append({"type": "Feature", "id": pk, "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                         "properties": {
-                             "number": number, "category": category, "state": str(labels.get(state, state)),
-                             "group": group, "colour": GROUPS[group][1], "reported": _local(reported_at),
-                             "address": address or "未填写地址",
-                             "description": text[:DESCRIPTION_SHOWN] + ("…" if len(text) > DESCRIPTION_SHOWN else ""),
-                             "url": reverse("community:case_detail", args=[pk])}})
-        heat.append([round(lat, 6), round(lon, 6)])
+        if category_id not in categories:
+            categories[category_id] = (len(categories), category)
+        if state not in states:
+            states[state] = (len(states), [str(labels.get(state, state)), group])
+        listed.append({"i": pk, "n": number, "c": categories[category_id][0], "s": states[state][0],
+                       "t": _local(reported_at), "a": address or "", "d": _short(description),
+                       "p": _point(lon, lat, crs)})
     legend = [{"key": key, "label": label, "colour": colour, "count": counted[key]}
               for key, (label, colour, _) in GROUPS.items()]
-    return {"features": {"type": "FeatureCollection", "features": features}, "legend": legend, "heat": heat,
-            "count": len(features), "more": more}
+    return {"cases": listed, "categories": [name for _, name in categories.values()],
+            "states": [entry for _, entry in states.values()], "legend": legend,
+            "grids": visible_grids(user, crs), "url": reverse("community:case_detail", args=[0]),
+            "count": len(listed), "more": more, "focus": focus}
+
+
+def case_point(case: Case, with_map_link: bool = True) -> dict | None:
+    """What the small map of one case draws (community/case_point_map.html): its point and its
+    grid's outline as JSON for the page's data attributes, the basemap, and the link to the
+    随手拍地图 centred on it; None for a case without a position."""
+    if case.latitude is None or case.longitude is None:
+        return None
+    crs = settings.MAP_TILE_CRS
+    grid = case.grid if case.grid_id else None
+    return {"point_json": json.dumps(_point(case.longitude, case.latitude, crs)), "number": case.number,
+            "grid_json": json.dumps(grid_outline(grid, crs), ensure_ascii=False) if grid else "",
+            "grid_name": grid.name if grid else "",
+            "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "map_url": f"{reverse('community:case_map')}?{urlencode({'case': case.pk})}" if with_map_link else ""}
 
 
 def _day_start(day: date) -> datetime:
@@ -256,7 +332,9 @@ def case_map_data(request):
     form = CaseMapForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"error": _errors(form)}, status=400)
-    return JsonResponse(map_cases(request.user, form.cleaned_data, settings.MAP_TILE_CRS))
+    # Chinese as UTF-8, not \u escapes: half the size.
+    return JsonResponse(map_cases(request.user, form.cleaned_data, settings.MAP_TILE_CRS),
+                        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
 # Statistics ------------------------------------------------------------------------------------------------
@@ -357,10 +435,10 @@ def case_stats_page(request):
     stats = year_stats(year)
     tables = stats_tables(year, stats)
     if request.GET.get("export") == "xlsx":
-        sheets = [(table["title"], [table["label"], *case_stats.HEADERS],
-                   [(label, *figures.values()) for label, _, figures in table["lines"]]) for table in tables]
+        sheets = [(table["title"], [table["label"], *case_stats.EXPORT_HEADERS],
+                   [(label, *figures.numbers()) for label, _, figures in table["lines"]]) for table in tables]
         record_export(Case, request.user, stats.total.reported, "", set(), f"{year}年随手拍统计")
-        return xlsx_response(tables_xlsx(sheets), f"随手拍统计-{year}年.xlsx")
+        return xlsx_response(tables_xlsx(sheets, case_stats.EXPORT_FORMATS), f"随手拍统计-{year}年.xlsx")
     return render(request, "community/case_stats.html", {
         **context, "year": year, "stats": stats, "tables": tables, "total": stats.total,
         "export_url": f"?{urlencode({'year': year, 'export': 'xlsx'})}",

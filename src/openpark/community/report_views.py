@@ -6,6 +6,7 @@ import uuid
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,11 +19,13 @@ from openpark.core import geo, navigation, workflows
 from openpark.core.attachment_views import file_response
 from openpark.core.attachments import attachments_of
 from openpark.core.generic import error_message
+from openpark.core.models import Attachment
 from openpark.core.states import TransitionError
 
 from . import casework, cases, reporting
 from .choices import CaseState, Satisfaction
 from .models import CASE_MACHINE, REPORT_OWN, Case
+from .queue_views import case_point
 
 NEARBY_SHOWN = 5
 CASES_PER_PAGE = 30
@@ -122,20 +125,34 @@ def _photos(case) -> list:
             if a.is_image and (a.evidence or a.purpose in (cases.REPORT_PHOTO, reporting.ADDED_PHOTO))]
 
 
+def first_photos(case_ids: list[int]) -> dict[int, int]:
+    """{case id: the id of its first photo} for the cases that have one: one query, however many."""
+    if not case_ids:
+        return {}
+    firsts: dict[int, int] = {}
+    photos = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id__in=case_ids,
+                                       mime_type__startswith="image/").order_by("object_id", "pk")
+    for object_id, pk in photos.values_list("object_id", "pk"):
+        firsts.setdefault(object_id, pk)
+    return firsts
+
+
 @login_required
 def my_cases(request):
     """我的随手拍: the signed-in reporter's cases, newest first, with where each stands."""
     rows = Case.objects.filter(reporter=request.user).select_related("category").order_by("-reported_at", "-pk")
     page = Paginator(rows, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    firsts = first_photos([case.pk for case in page])
     return render(request, "community/my_cases.html", {
         "title": "我的随手拍", "page": page,
+        "rows": [(case, firsts.get(case.pk), (case.address or case.description or "").strip()) for case in page],
         "may_report": request.user.has_perm(REPORT_OWN),
         "breadcrumbs": navigation.breadcrumbs(("我的随手拍", ""), module="community"),
     })
 
 
 def _own_case(request, pk) -> Case:
-    return get_object_or_404(Case.objects.select_related("category", "department"), pk=pk, reporter=request.user)
+    return get_object_or_404(Case.objects.select_related("category", "department", "grid"), pk=pk, reporter=request.user)
 
 
 def _step_label(name: str) -> str:
@@ -151,10 +168,11 @@ def _steps_context(case) -> dict:
         "may_add_photos": case.is_open,
         "may_withdraw": case.state in cases.WITHDRAWABLE_STATES and not casework.withdrawal_refusal(case),
         "may_evaluate": case.state == CaseState.CLOSED, "satisfactions": Satisfaction.choices,
-        "max_photos": reporting.MAX_PHOTOS,
+        "max_photos": reporting.MAX_PHOTOS, "where": case_point(case, with_map_link=False),
     }
 
 
+@PREVIEWS
 @login_required
 def my_case(request, pk):
     """One of the signed-in reporter's own cases: where it stands, each step made on it, its
@@ -162,6 +180,8 @@ def my_case(request, pk):
     case = _own_case(request, pk)
     may_act = request.user.has_perm(REPORT_OWN)
     context = _steps_context(case)
+    if context["where"] and request.user.has_perm("community.view_case"):
+        context["where"] = case_point(case)
     if not may_act:
         context.update(may_add_photos=False, may_withdraw=False, may_evaluate=False)
     return render(request, "community/my_case.html", {

@@ -1,6 +1,6 @@
 """Export of a list to xlsx, with the list's own column headers (units included)."""
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django import forms
@@ -57,15 +57,21 @@ def table_xlsx(sheet_name: str, headers: list[str], rows: Iterable[Iterable]) ->
     return tables_xlsx([(sheet_name, headers, rows)])
 
 
-def tables_xlsx(tables: Iterable[tuple[str, list[str], Iterable[Iterable]]]) -> bytes:
-    """Several plain tables as one xlsx, a sheet each: (sheet name, headers, rows)."""
+def tables_xlsx(tables: Iterable[tuple[str, list[str], Iterable[Iterable]]],
+                number_formats: Sequence[str | None] = ()) -> bytes:
+    """Several plain tables as one xlsx, a sheet each: (sheet name, headers, rows). `number_formats`
+    gives a column's Excel number format by its position ("0.00%" for a rate written as a fraction,
+    "0.00" for hours), None or nothing for the default."""
     buffer = io.BytesIO()
     workbook = safe_workbook(buffer)
+    formats = [workbook.add_format({"num_format": code}) if code else None for code in number_formats]
     for sheet_name, headers, rows in tables:
         sheet = _sheet_with_header(workbook, sheet_name, list(headers))
         for row, values in enumerate(rows, start=1):
             for col, value in enumerate(values):
-                sheet.write(row, col, float(value) if isinstance(value, Decimal) else ("" if value is None else value))
+                cell_format = formats[col] if col < len(formats) else None
+                sheet.write(row, col, float(value) if isinstance(value, Decimal) else ("" if value is None else value),
+                            cell_format)
     workbook.close()
     return buffer.getvalue()
 

@@ -192,6 +192,18 @@ var OpenPark = (function () {
     return map;
   }
 
+  // On a phone the top bar's search box hides behind a search button, and opens on a line of its
+  // own under the bar (`body.search-open`; openpark.css).
+  function searchToggle(button) {
+    var box = document.querySelector("#global-search input");
+    button.addEventListener("click", function () {
+      var open = document.body.classList.toggle("search-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      button.setAttribute("aria-label", open ? "关闭搜索" : "打开搜索");
+      if (open && box) { box.focus(); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".table-wrap").forEach(scrollHint);
     document.querySelectorAll("select[data-autocomplete]").forEach(typeAhead);
@@ -199,6 +211,8 @@ var OpenPark = (function () {
     if (sidebar) { sidebarGroups(sidebar); }
     var toggle = document.getElementById("nav-toggle");
     if (toggle) { drawer(toggle); }
+    var search = document.getElementById("search-toggle");
+    if (search) { searchToggle(search); }
   });
 
   return {
