@@ -1,7 +1,7 @@
 import django_filters
 
 from openpark.core import crypto
-from openpark.core.filters import DATE_INPUT, SearchFilterSet
+from openpark.core.filters import DATE_INPUT, RuleFilter, SearchFilterSet
 from openpark.core.models import Grid
 from openpark.core.widgets import AutocompleteSelect
 from openpark.enterprises.models import Enterprise
@@ -213,8 +213,8 @@ class CaseFilterSet(SearchFilterSet):
                                                        widget=AutocompleteSelect(Worker))
     channel = django_filters.ChoiceFilter(choices=CaseChannel.choices, label="来源渠道")
     resolution = django_filters.ChoiceFilter(choices=Resolution.choices, label="结案结果")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期")
-    late = django_filters.BooleanFilter(method="filter_late", label="有环节超时")
+    overdue = RuleFilter(rule=Case.overdue_q, label="逾期")
+    late = RuleFilter(rule=Case.late_q, label="有环节超时")
     reworked = django_filters.BooleanFilter(field_name="reworks", method="filter_more_than_none", label="返工过")
     extended = django_filters.BooleanFilter(field_name="extensions", method="filter_more_than_none", label="延期过")
     reported_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte", label="上报日期从",
@@ -229,18 +229,6 @@ class CaseFilterSet(SearchFilterSet):
     class Meta:
         model = Case
         fields = []
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        rule = Case.overdue_q()
-        return queryset.filter(rule) if value else queryset.exclude(rule)
-
-    def filter_late(self, queryset, name, value):
-        if value is None:
-            return queryset
-        rule = Case.late_q()
-        return queryset.filter(rule) if value else queryset.exclude(rule)
 
     def filter_more_than_none(self, queryset, name, value):
         if value is None:

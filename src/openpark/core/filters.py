@@ -115,6 +115,20 @@ class SearchFilterSet(django_filters.FilterSet):
 DATE_INPUT = DateInput()
 
 
+class RuleFilter(django_filters.BooleanFilter):
+    """是/否 by a model's own rule (a Q, such as `Case.overdue_q`): 是 keeps the rows it holds for,
+    否 the others, 全部 all; the rule is asked when the filter runs, never at import."""
+
+    def __init__(self, *args, rule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        return queryset.filter(self.rule()) if value else queryset.exclude(self.rule())
+
+
 class ContentTypeChoiceField(IdFilterChoiceField):
     def label_from_instance(self, obj):
         model = obj.model_class()

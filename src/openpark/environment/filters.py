@@ -1,6 +1,6 @@
 import django_filters
 
-from openpark.core.filters import DATE_INPUT, SearchFilterSet
+from openpark.core.filters import DATE_INPUT, RuleFilter, SearchFilterSet
 from openpark.enterprises.models import Enterprise
 
 from .choices import (
@@ -50,24 +50,13 @@ class OutfallFilterSet(SearchFilterSet):
     approval_type = django_filters.ChoiceFilter(choices=ApprovalType.choices, label="设置审批")
     usage_status = django_filters.ChoiceFilter(choices=UsageStatus.choices, label="使用状态")
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="责任企业")
-    remediation_overdue = django_filters.BooleanFilter(method="filter_remediation_overdue", label="整治逾期")
-    awaiting_sign_off = django_filters.BooleanFilter(method="filter_awaiting_sign_off", label="待销号审核")
+    remediation_overdue = RuleFilter(rule=Outfall.remediation_overdue_q, label="整治逾期")
+    awaiting_sign_off = RuleFilter(rule=Outfall.awaiting_sign_off_q, label="待销号审核")
 
     class Meta:
         model = Outfall
         fields = []
 
-    def filter_remediation_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        rule = Outfall.remediation_overdue_q()
-        return queryset.filter(rule) if value else queryset.exclude(rule)
-
-    def filter_awaiting_sign_off(self, queryset, name, value):
-        if value is None:
-            return queryset
-        rule = Outfall.awaiting_sign_off_q()
-        return queryset.filter(rule) if value else queryset.exclude(rule)
 
 
 class OutfallSampleFilterSet(SearchFilterSet):
