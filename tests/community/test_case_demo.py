@@ -213,3 +213,11 @@ def test_most_closed_cases_met_every_limit_and_a_few_did_not():
     labels = set(Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Case))
                  .values_list("label", flat=True))
     assert labels == {"核实", "立案", "派遣", "签收", "处置", "核查", "结案"}
+
+
+def test_the_territorial_departments_own_the_grids():
+    from openpark.community.demo import TERRITORY
+
+    owned = {grid.code: department.name for department in Department.objects.filter(kind="territorial")
+             for grid in department.grids.all()}
+    assert owned == {code: name for code, name in TERRITORY.items() if Grid.objects.filter(code=code).exists()}

@@ -235,3 +235,21 @@ def test_the_reporter_hears_the_notes_meant_for_them_not_the_staffs(new_case, ce
     step(second, "reject", centre, "现场未发现该问题")
     assert Notification.objects.filter(recipient=rider, body="现场未发现该问题").exists()
     assert "现场未发现该问题" in client_for(rider).get(f"/community/me/cases/{second.pk}/").content.decode()
+
+
+def test_a_category_without_a_department_goes_to_the_grids_territorial_department(new_case, centre, case_grid,
+                                                                                   client_for, department):
+    from openpark.community import casework
+    from openpark.community.models import Department
+
+    territory = Department.objects.create(name="城南社区", kind="territorial")
+    territory.grids.add(case_grid)
+    assert casework.owner_of(new_case) == department  # the category's own first
+    new_case.category.department = None
+    new_case.category.save()
+    new_case.refresh_from_db()
+    assert casework.owner_of(new_case) == territory
+    casework.verify(new_case, "verify", centre, "")
+    step(new_case, "register", centre)
+    page = client_for(centre).get(new_case.get_absolute_url()).content.decode()
+    assert f'<option value="{territory.pk}" selected>{territory.name}</option>' in page

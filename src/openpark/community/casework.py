@@ -199,6 +199,16 @@ def dispatch(case, name, user, note, evidence=(), department=None, **fields):
     return change
 
 
+def owner_of(case: Case):
+    """The department a case goes to unless the centre decides otherwise: its category's, else the
+    territorial department (属地) of the grid it lies in, else none."""
+    if case.category_id and case.category.department_id and case.category.department.is_active:
+        return case.category.department
+    if case.grid_id:
+        return case.grid.territorial_departments.filter(is_active=True, is_deleted=False).order_by("pk").first()
+    return None
+
+
 def handlers_of(department) -> list:
     users = DepartmentBinding.objects.filter(department=department).values_list("user_id", flat=True)
     return list(get_user_model().objects.filter(pk__in=users, is_active=True))

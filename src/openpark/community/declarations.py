@@ -113,7 +113,7 @@ redemption_pages = ModelPages(
 department_pages = ModelPages(
     Department, filterset_class=filters.DepartmentFilterSet, form_class=forms.DepartmentForm, prefix="departments/",
     list_columns=["name", "kind", "phone", "is_active"], panels=[department_panel],
-    api=Api("departments", fields=tuple(forms.DEPARTMENT_FIELDS)),
+    api=Api("departments", fields=tuple(forms.DEPARTMENT_FIELDS), prefetch_related=("grids",)),
     menu=Menu(MODULE, "处置部门", order=120, park_wide=True),
 )
 # The categories are the park's vocabulary: whoever may report or handle a case sees them all.

@@ -454,6 +454,7 @@ def load_cases(out) -> None:
     if not grids:
         out.write("随手拍：没有网格，未生成案件。")
         return
+    _territories(departments, grids)
     made = _case_year(rng, timezone.now(), departments, categories, limits, grids)
     counts = defaultdict(int)
     for case in made.cases:
@@ -471,6 +472,13 @@ def _departments() -> list:
 
     return _save(Department, [Department(name=name, kind=kind, phone=phone, note=note)
                               for name, kind, phone, note in DEPARTMENTS])
+
+
+def _territories(departments, grids) -> None:
+    """The grids each 属地 department owns (TERRITORY), one write per department."""
+    by_name = {department.name: department for department in departments}
+    for name in sorted(set(TERRITORY.values())):
+        by_name[name].grids.set([grid for grid in grids if TERRITORY.get(grid.code) == name])
 
 
 def _case_categories(departments) -> list:

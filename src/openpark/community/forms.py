@@ -127,7 +127,7 @@ class RedemptionForm(ScopedModelForm):
 
 # 随手拍 and grid cases --------------------------------------------------------------------------
 
-DEPARTMENT_FIELDS = ["name", "kind", "phone", "is_active", "note"]
+DEPARTMENT_FIELDS = ["name", "kind", "phone", "grids", "is_active", "note"]
 CATEGORY_FIELDS = ["code", "name", "group", "icon", "department", "urgency", "points", "anonymous_allowed",
                    "is_active", "order", "description", "keywords"]
 TIME_LIMIT_FIELDS = ["category", "stage", "urgency", "amount", "unit"]
@@ -195,8 +195,11 @@ class DispatchForm(TransitionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(is_active=True)
-        if self.obj is not None and self.obj.category_id:
-            self.initial.setdefault("department", self.obj.category.department_id)
+        if self.obj is not None:
+            from .casework import owner_of
+
+            owner = owner_of(self.obj)
+            self.initial.setdefault("department", owner.pk if owner else None)
 
     def clean_department(self):
         department = self.cleaned_data.get("department")

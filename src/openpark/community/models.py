@@ -656,6 +656,9 @@ class Department(DomainModel):
     name = models.CharField(_("部门名称"), max_length=100, unique=True, error_messages={"unique": _("已有同名部门。")})
     kind = models.CharField(_("类型"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.FUNCTIONAL)
     phone = models.CharField(_("值班电话"), max_length=30, blank=True)
+    grids = models.ManyToManyField("core.Grid", blank=True, related_name="territorial_departments",
+                                   verbose_name=_("属地网格"),
+                                   help_text=_("属地部门负责的网格：没有职能部门的问题派往问题所在网格的属地部门。"))
     is_active = models.BooleanField(_("在用"), default=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
