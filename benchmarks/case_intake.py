@@ -18,9 +18,11 @@ Django view served by the same server in the same run.
      request key of its own, so that each files a case (checked, numbered, its grid found, its first
      record and 核实 timer, its photo read, re-encoded and kept);
    - the staff's list: GET /community/cases/?state=reported as the grid centre (`demo_community`),
-     the first page of the waiting cases with their 逾期 marks.
+     the first page of the waiting cases with their 逾期 marks;
+   - the staff's queue: GET /community/cases/queues/dispatch/ (核实派遣队列) as the grid centre: the
+     waiting cases with their running deadlines, overdue first, then by due time.
 4. Prints requests per second, the median and the 95th percentile latency, and the ratios to the
-   bare view (intake to the bare POST, the list to the bare GET).
+   bare view (intake to the bare POST, the list and the queue to the bare GET).
 
 Nothing touches the dev database.
 """
@@ -283,8 +285,10 @@ def main() -> None:
         server = start_server(data_dir, port, secret)
         rider, staff = prepared["sessions"]["demo_grid"], prepared["sessions"]["demo_community"]
         listing, phone = "/community/cases/?state=reported", "/community/report/"
-        status, content = request(port, "GET", listing, cookie=staff)
-        assert status == 200 and "待核实".encode() in content, (status, content[:500])
+        queue = "/community/cases/queues/dispatch/"
+        for url in (listing, queue):
+            status, content = request(port, "GET", url, cookie=staff)
+            assert status == 200 and "待核实".encode() in content, (status, content[:500])
         rider, token = csrf(port, phone, rider)  # as the rider's phone has it from the page
 
         def report():  # the phone page's form, with a request key of its own: a new case each time
@@ -300,6 +304,7 @@ def main() -> None:
             f"intake: POST {phone}, a report with its photo": load(port, args.clients, args.seconds, "POST", phone,
                                                                   report, rider),
             f"staff list: GET {listing}": load(port, args.clients, args.seconds, "GET", listing, cookie=staff),
+            f"staff queue: GET {queue}": load(port, args.clients, args.seconds, "GET", queue, cookie=staff),
         }
     finally:
         if server is not None:
@@ -315,10 +320,13 @@ def main() -> None:
             print(f"          failed: {status} {content!r}")
     bare_get, bare_post = runs["baseline: bare view, GET"], runs["baseline: bare view, POST of the same form"]
     intake, staff_list = runs[f"intake: POST {phone}, a report with its photo"], runs[f"staff list: GET {listing}"]
+    staff_queue = runs[f"staff queue: GET {queue}"]
     print(f"\nintake / bare POST: {bare_post['rps'] / intake['rps']:.1f}× fewer requests a second, "
           f"p95 {intake['p95'] / bare_post['p95']:.1f}× the bare view's")
     print(f"staff list / bare GET: {bare_get['rps'] / staff_list['rps']:.1f}× fewer requests a second, "
           f"p95 {staff_list['p95'] / bare_get['p95']:.1f}× the bare view's")
+    print(f"staff queue / bare GET: {bare_get['rps'] / staff_queue['rps']:.1f}× fewer requests a second, "
+          f"p95 {staff_queue['p95'] / bare_get['p95']:.1f}× the bare view's")
     if any(run["failures"] for run in runs.values()):
         raise SystemExit("some requests failed")
 
