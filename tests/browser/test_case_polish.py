@@ -59,6 +59,10 @@ def test_the_case_page_maps_the_case_and_opens_the_case_map_on_it(browser, live_
     size, count = page.evaluate("""() => fetch(document.getElementById("map").dataset.url)
       .then((response) => response.text()).then((text) => [new Blob([text]).size, JSON.parse(text).count])""")
     assert count > 900 and size / count < 250
+    # On a desktop the queues stay tables: a row of cells under one row of headers, not cards.
+    page.goto(live_server.url + "/community/cases/queues/handle/")
+    assert page.eval_on_selector("#case-queue", "table => getComputedStyle(table).display") == "table"
+    assert page.eval_on_selector("#case-queue thead", "head => getComputedStyle(head).display") == "table-header-group"
     assert watch.collect() == []
     page.close()
 

@@ -198,6 +198,12 @@ def test_a_report_whose_points_were_spent_cannot_be_withdrawn(new_case, centre, 
         new_case.machine.check(new_case, "withdraw", rider)
     assert "积分已使用，不能撤回" in str(refused.value)
     assert "withdraw" not in {t.name for t in new_case.machine.available(new_case, rider)}
+    from django.test import Client
+
+    client = Client()
+    client.force_login(rider)
+    page = client.get(f"/community/me/cases/{new_case.pk}/").content.decode()
+    assert 'id="case-withdraw"' not in page and "积分已使用，不能撤回" in page
 
 
 def test_the_timeline_names_each_step_and_the_stage_its_timer_waited_for(new_case, centre, handler, department,

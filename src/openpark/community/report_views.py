@@ -163,10 +163,12 @@ def _step_label(name: str) -> str:
 def _steps_context(case) -> dict:
     steps = [(change, _step_label(change.transition), after, cases.note_for_reporter(change.transition, change.note))
              for change, before, after in case.machine.history_rows(case)]
+    withdrawable = case.state in cases.WITHDRAWABLE_STATES
+    refusal = casework.withdrawal_refusal(case) if withdrawable else ""
     return {
         "case": case, "steps": steps, "photos": _photos(case),
         "may_add_photos": case.is_open,
-        "may_withdraw": case.state in cases.WITHDRAWABLE_STATES and not casework.withdrawal_refusal(case),
+        "may_withdraw": withdrawable and not refusal, "withdraw_refusal": refusal,
         "may_evaluate": case.state == CaseState.CLOSED, "satisfactions": Satisfaction.choices,
         "max_photos": reporting.MAX_PHOTOS, "where": case_point(case, with_map_link=False),
     }
@@ -183,7 +185,7 @@ def my_case(request, pk):
     if context["where"] and request.user.has_perm("community.view_case"):
         context["where"] = case_point(case)
     if not may_act:
-        context.update(may_add_photos=False, may_withdraw=False, may_evaluate=False)
+        context.update(may_add_photos=False, may_withdraw=False, may_evaluate=False, withdraw_refusal="")
     return render(request, "community/my_case.html", {
         **context, "title": f"我的随手拍 {case.number}",
         "photo_url": "community:my_case_photo", "photo_args": [case.pk],

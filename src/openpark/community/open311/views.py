@@ -200,7 +200,7 @@ def request_rows(request, rows: list[Case]) -> list[dict]:
         )
         row = dict(zip(REQUEST_FIELDS, values))
         if case.state in NOT_PUBLIC_STATES:
-            row.update(description="", address="", lat="", long="", media_url="")
+            row.update(description="", address="", lat=None, long=None, media_url="")
         out.append(row)
     return out
 
