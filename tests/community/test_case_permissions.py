@@ -206,3 +206,13 @@ def test_a_cases_files_are_never_offered_to_an_enterprise(new_case, centre, clie
 def test_a_riders_home_counts_no_departments(rider, client_for):
     page = client_for(rider).get("/", follow=True).content.decode()
     assert "处置部门（个）" not in page
+
+
+def test_a_departments_handler_reads_the_cases_timeline_an_enterprise_would_not(new_case, centre, handler,
+                                                                               department, client_for):
+    dispatched(new_case, centre, department)
+    new_case.machine.apply(new_case, "accept", handler)
+    casework.request_extension(new_case, "request_extension", handler, "需协调环卫车辆", days=2)
+    casework.refuse_extension(new_case, "refuse_extension", centre, "可以按期完成")
+    page = client_for(handler).get(new_case.get_absolute_url()).content.decode()
+    assert "流程记录" in page and "可以按期完成" in page and "不批准延期（处置中）" in page

@@ -8,7 +8,8 @@ def department_ids(user) -> list[int]:
     return list(user.department_bindings.filter(department__is_deleted=False).values_list("department_id", flat=True))
 
 
-DEPARTMENT_SCOPE = Scope("department", "scope_department_field", department_ids, "community.department", "处置部门", "个")
+DEPARTMENT_SCOPE = Scope("department", "scope_department_field", department_ids, "community.department", "处置部门", "个",
+                         staff=True)
 
 
 def bind_first_department(user) -> None:

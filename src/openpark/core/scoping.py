@@ -30,6 +30,9 @@ class Scope:
     model: str  # the label of the model the bound ids are of ("core.grid")
     label: str  # those records as people call them ("网格")
     unit: str = "个"  # their counting word ("企业（家）")
+    # Whether those it binds are the park's own staff (a department's handlers), who read a record's
+    # internal work (its timeline's notes, 上报/督办) as park-wide staff do; an enterprise is not.
+    staff: bool = False
 
     def path(self, model) -> str | None:
         return getattr(model, self.path_attribute, None)
@@ -64,6 +67,14 @@ def is_park_wide(user) -> bool:
     return user.is_authenticated and (
         user.is_superuser or bool(role_names(user) & PARK_WIDE_ROLE_NAMES)
     )
+
+
+def is_park_staff(user) -> bool:
+    """Park-wide, or bound through a scope of the park's own staff (`Scope.staff`)."""
+    if is_park_wide(user):
+        return True
+    bound = bound_ids(user)
+    return any(scope.staff and bound.get(scope.name) for scope in scopes())
 
 
 def bound_ids(user) -> dict[str, list[int]]:

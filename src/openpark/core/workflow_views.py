@@ -14,7 +14,7 @@ from . import registry, workflows
 from .attachments import attachments_on_page
 from .generic import ObjectDetailView, PagesView, error_message
 from .models import Escalation
-from .scoping import is_park_wide
+from .scoping import is_park_staff
 from .states import TransitionError
 from .widgets import AutocompleteSelect
 
@@ -54,9 +54,9 @@ class AnswerForm(forms.Form):
 
 
 def may_escalate(user) -> bool:
-    """上报/督办 is the park's own staff's: a user scoped to an enterprise does not put records
-    before the park's people."""
-    return is_park_wide(user)
+    """上报/督办 and a record's internal work are the park's own staff's (park-wide, or a department's
+    handlers): a user scoped to an enterprise does not put records before the park's people."""
+    return is_park_staff(user)
 
 
 def workflow_context(request, pages, obj) -> dict:
