@@ -332,7 +332,7 @@ def build_cases(user=None) -> None:
             note = fields.pop("note", "说明")
             if transition.needs_evidence:
                 photo = SimpleUploadedFile("处置后.png", png_bytes((60, 40), "RGB", (30, 160, 90)))
-                fields["evidence"] = [attach(case, photo, actor, purpose="处置后照片")]
+                fields["evidence"] = [attach(case, photo, actor, purpose="处置后照片", evidence=True)]
             if transition.perform:
                 from django.utils.module_loading import import_string
 
@@ -348,7 +348,8 @@ def build_cases(user=None) -> None:
     handling = [*dispatched, ("accept", {})]
     replied = [*handling, ("reply", {})]
     checked = [*replied, ("recheck_pass", {})]
-    filed("路边垃圾堆放", actor)  # 待核实, the user's own: 撤回
+    own = filed("路边垃圾堆放", actor)  # 待核实, the user's own: 撤回, 补充照片, its photo
+    attach(own, SimpleUploadedFile("现场.png", png_bytes((60, 40), "RGB", (30, 90, 200))), actor, purpose="上报照片")
     made(filed("绿化带垃圾"), *registered)  # 待派遣
     made(filed("人行道垃圾"), *dispatched)  # 待签收
     made(filed("河边垃圾"), *handling)  # 处置中

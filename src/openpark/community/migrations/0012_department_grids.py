@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0012_case_media_url'),
+        ('community', '0011_case_media_url'),
         ('core', '0020_deadline_minutes'),
     ]
 
