@@ -23,6 +23,9 @@ Environment variables:
                    OPENPARK_FIELD_ALGORITHM is aesgcm (default) or sm4 (国密, needs gmssl).
   OPENPARK_WORKING_HOURS  the periods of a working day that time limits in working minutes count
                    (default "08:30-12:00,13:30-17:30"); checked at start (`manage.py check`).
+  OPENPARK_OPEN311_JURISDICTION, OPENPARK_OPEN311_CONTACT  the jurisdiction_id Open311 clients may name
+                   (default openpark) and the discovery document's contact; OPENPARK_OPEN311_FILINGS_PER_HOUR
+                   what one Open311 key may file an hour (default 600).
   SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, CSRF_TRUSTED_ORIGINS: for deployment behind HTTPS.
 """
 import os
@@ -483,6 +486,8 @@ CHANGE_RECORD_RETENTION_DAYS = int(os.environ.get("CHANGE_RECORD_RETENTION_DAYS"
 # discovery document gives (by default the issuer).
 OPENPARK_OPEN311_JURISDICTION = os.environ.get("OPENPARK_OPEN311_JURISDICTION", "openpark")
 OPENPARK_OPEN311_CONTACT = os.environ.get("OPENPARK_OPEN311_CONTACT", "")
+# What one Open311 key may file an hour, refused filings included (a leaked key floods nothing).
+OPENPARK_OPEN311_FILINGS_PER_HOUR = int(os.environ.get("OPENPARK_OPEN311_FILINGS_PER_HOUR", "600"))
 
 LOGGING = {
     "version": 1,

@@ -379,14 +379,13 @@ def _errors_of(exc: ValidationError) -> list[str]:
             for field, messages in exc.message_dict.items() for message in messages]
 
 
-# A client's filings per hour, refused ones included (OPENPARK_OPEN311_FILINGS_PER_HOUR): a leaked
-# key, or a client gone wrong, floods the grid centre's 核实 queue, or the server, no faster than this.
-FILINGS_PER_HOUR = 600
+# A client's filings per hour, refused ones included (settings.OPENPARK_OPEN311_FILINGS_PER_HOUR): a
+# leaked key, or a client gone wrong, floods the grid centre's 核实 queue, or the server, no faster.
 FILING_WINDOW = 3600
 
 
 def filings_per_hour() -> int:
-    return int(getattr(settings, "OPENPARK_OPEN311_FILINGS_PER_HOUR", FILINGS_PER_HOUR))
+    return settings.OPENPARK_OPEN311_FILINGS_PER_HOUR
 
 
 def _filings_key(client) -> str:
