@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
 
-def _case_in_first_grid(state, reporter=None, code="polish"):
+def _case_in_first_grid(state, reporter=None, code="phone-map"):
     """A case inside the park's first grid (the demo grid worker's), put straight in `state`."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
