@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import calendars, changes, declarations, navigation  # noqa: F401  (the declared models)
+        from . import target_tiles
         from django.contrib.auth.signals import user_logged_in
 
         from .accounts import AccountBinding, register_account_binding
@@ -25,6 +26,10 @@ class CoreConfig(AppConfig):
         register_scope(GRID_SCOPE)
         register_account_binding(AccountBinding("grid", "网格", "core.gridbinding", "grid", "grid"))
         navigation.register(Module("grids", "网格", 80, ()))
+        navigation.register(Module("targets", "目标", 15, (
+            MenuItem("目标进度", "core:targets", "core.view_target", park_wide=True, order=10),
+        )))
+        target_tiles.register()
         navigation.register(Module("system", "系统", 90, (
             MenuItem("我的后台任务", "core:taskrun_list", None, order=20),
             MenuItem("账号管理", "core:account_list", "core.change_user", order=30),

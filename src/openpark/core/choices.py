@@ -53,3 +53,8 @@ class LimitUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("工作日")
     WORKING_MINUTES = "working_minutes", _("分钟（工作时间）")
     NATURAL_MINUTES = "natural_minutes", _("分钟（自然时间）")
+
+
+class TargetDirection(models.TextChoices):
+    AT_LEAST = "at_least", _("不低于")
+    AT_MOST = "at_most", _("不高于")

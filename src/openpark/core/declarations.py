@@ -6,10 +6,10 @@ from django.db.models import Q
 from . import accounts
 from .api.serializers import ChangeRecordSerializer, GridSerializer
 from .changes import visible_change_records
-from .filters import ChangeRecordFilterSet, GridFilterSet, RoleGrantFilterSet
+from .filters import ChangeRecordFilterSet, GridFilterSet, RoleGrantFilterSet, TargetFilterSet
 from .forms import GridForm
 from .generic import ModelPages, object_history_url
-from .models import CalendarDay, CalendarYear, ChangeRecord, Grid, RoleGrant
+from .models import CalendarDay, CalendarYear, ChangeRecord, Grid, RoleGrant, Target
 from .registry import Api, Menu
 from .views import ChangeRecordDetailView, RoleGrantAddView, rolegrant_panel
 
@@ -68,4 +68,13 @@ rolegrant_pages = RoleGrantPages(
                    "decided_at"],
     select_related=["user", "requested_by", "decided_by"], panels=[rolegrant_panel], search_fields=(),
     menu=Menu("system", "角色授权", order=40),
+)
+
+target_pages = ModelPages(
+    Target, filterset_class=TargetFilterSet,
+    list_columns=["name", "year", "start", "end", "metric", "target_value", "direction", "owner"],
+    form_fields=["name", "year", "start", "end", "owner", "metric", "params", "target_value", "direction", "note"],
+    prefix="targets/records/", menu=Menu("targets", "目标管理", order=20),
+    api=Api("targets", fields=("name", "year", "start", "end", "owner", "metric", "params", "target_value",
+                               "direction", "note")),
 )

@@ -30,3 +30,17 @@ def load(out) -> None:
             grid.save()
             created += 1
     out.write(f"网格：新建 {created} 个，已有 {len(existing)} 个。")
+
+
+def ensure_target(name: str, year: int, metric: str, target_value, params: dict | None = None, owner: str = "",
+                  note: str = "") -> None:
+    """A demo target of the year, made once (then it is the park's to change), through the
+    model's own rules."""
+    from .models import Target
+
+    if Target.all_objects.filter(name=name, year=year).exists():
+        return
+    target = Target(name=name, year=year, metric=metric, params=params or {}, target_value=target_value,
+                    owner=owner, note=note)
+    target.full_clean()
+    target.save()

@@ -11,7 +11,7 @@ from .fields import IdRangeChoiceMixin
 from .forms import DateInput, YearField
 from .limits import ID_MAX
 from .masking import is_hidden, is_withheld
-from .models import ChangeRecord, Grid, RoleGrant
+from .models import ChangeRecord, Grid, RoleGrant, Target
 
 
 class IdFilterChoiceField(IdRangeChoiceMixin, django_filters.fields.ModelChoiceField):
@@ -212,3 +212,13 @@ class FilterBackend(DjangoFilterBackend):
     """The API's filter backend: a view's `filterset_fields` make a SearchFilterSet too."""
 
     filterset_base = SearchFilterSet
+
+
+class TargetFilterSet(SearchFilterSet):
+    search_fields = ("name", "owner", "note")
+
+    year = YearFilter(label="年度")
+
+    class Meta:
+        model = Target
+        fields = ["metric", "direction"]

@@ -4,6 +4,7 @@ Domain models inherit `DomainModel`, which gives them timestamps, soft deletion 
 record for every create, update and delete (see `openpark.core.changes`).
 """
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -19,8 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
-from .choices import ChangeAction, GrantAction, GrantState, ImportState, LimitUnit, NotificationKind, TaskState
-from .limits import REASON_MAX_LENGTH, validate_date_range
+from .choices import (
+    ChangeAction, GrantAction, GrantState, ImportState, LimitUnit, NotificationKind, TargetDirection, TaskState,
+)
+from .limits import FIRST_YEAR, LAST_YEAR, REASON_MAX_LENGTH, in_year_range, validate_date_range, year_validators
+from .targets import metric as metric_of
+from .targets import metric_choices
+from .targets import progress as target_progress
 from .text import visible_line
 
 REASON_OPTIONAL, REASON_REQUIRED = "optional", "required"
@@ -1059,3 +1065,91 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class Target(DomainModel):
+    """A plan's target (目标): a metric of the registry (`openpark.core.targets`) over a period, the
+    value aimed at and who answers for it. The current value is computed by the metric from the
+    records, never typed."""
+
+    name = models.CharField(_("目标名称"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True, validators=year_validators(),
+                                            help_text=_("填写年度则期间为该年全年，可不填起止日期。"))
+    start = models.DateField(_("开始日期"), null=True, blank=True, validators=[validate_date_range])
+    end = models.DateField(_("结束日期"), null=True, blank=True, validators=[validate_date_range])
+    owner = models.CharField(_("责任人或部门"), max_length=100, blank=True)
+    metric = models.CharField(_("指标"), max_length=60, choices=metric_choices)
+    params = models.JSONField(_("指标参数"), default=dict, blank=True)
+    target_value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=2)
+    direction = models.CharField(_("方向"), max_length=10, choices=TargetDirection.choices,
+                                 default=TargetDirection.AT_LEAST)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
+        ordering = ["start", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        self._fill_period()
+        if self.start is None:
+            errors["start"] = "请填写开始日期或年度。"
+        if self.end is None:
+            errors["end"] = "请填写结束日期或年度。"
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = "结束日期须晚于开始日期。"
+        for field in ("start", "end"):
+            day = getattr(self, field)
+            if day and not in_year_range(day.year):
+                errors[field] = f"日期须在 {FIRST_YEAR} 至 {LAST_YEAR} 年之间。"
+        found = metric_of(self.metric)
+        if found is None:
+            errors["metric"] = "未知的指标。"
+        else:
+            try:
+                self.params = found.check_params(self.params if isinstance(self.params, dict) else {})
+            except ValueError as exc:
+                errors["params"] = str(exc)
+            if not isinstance(self.params, dict):
+                errors["params"] = "指标参数须为键值对象。"
+        if self.target_value is not None and self.target_value <= 0:
+            errors["target_value"] = "目标值须大于 0。"
+        if errors:
+            raise ValidationError(errors)
+
+    def _fill_period(self) -> None:
+        """A year stands for its whole span where the dates are left out."""
+        if self.year is not None and in_year_range(self.year):
+            self.start = self.start or date(self.year, 1, 1)
+            self.end = self.end or date(self.year, 12, 31)
+
+    def save(self, *args, **kwargs):
+        self._fill_period()
+        super().save(*args, **kwargs)
+
+    @property
+    def unit(self) -> str:
+        found = metric_of(self.metric)
+        return found.unit if found else ""
+
+    def unit_of(self, field: str) -> str:
+        return self.unit if field == "target_value" else ""
+
+    def current_value(self):
+        found = metric_of(self.metric)
+        if found is None or self.start is None or self.end is None:
+            return None
+        return found.compute(self.start, self.end, self.params or {})
+
+    def progress(self, today=None):
+        today = today or timezone.localdate()
+        return target_progress(self.current_value(), self.target_value, self.start, self.end, today, self.direction)
+
+    def records_url(self) -> str:
+        found = metric_of(self.metric)
+        return found.url(self.start, self.end, self.params or {}) if found and found.url else ""

@@ -81,20 +81,20 @@ CASE_REPORTER_STEPS = ("withdraw", "evaluate")
 ROLES: tuple[Role, ...] = (
     Role(
         "leader", "园区领导", "驾驶舱：全年指标与目标对比、地图、年度报告", True,
-        {**_all(VIEW, *DOMAIN_APPS), "core.grid": VIEW, "core.changerecord": VIEW},
+        {**_all(VIEW, *DOMAIN_APPS), "core.grid": VIEW, "core.changerecord": VIEW, "core.target": EDIT},
     ),
     Role(
         "economy", "经发", "企业数据归集、经济运行监测、亩均评价、低效用地处置", True,
         {
             **_all(VIEW, "investment", "environment", "transformation", "cockpit"),
             **_all(EDIT, "enterprises", "economy", "evaluation"), **_chains(VIEW),
-            "core.grid": VIEW, "core.changerecord": VIEW,
+            "core.grid": VIEW, "core.changerecord": VIEW, "core.target": EDIT,
         },
         extra=("enterprises.view_contact_phone", "evaluation.publish_run"),
     ),
     Role(
         "investment", "招商", "产业链与目标企业、线索、走访、项目全生命周期", True,
-        {**_all(VIEW, "enterprises", "economy", "cockpit"), "investment": EDIT, **_chains(EDIT)},
+        {**_all(VIEW, "enterprises", "economy", "cockpit"), "investment": EDIT, **_chains(EDIT), "core.target": VIEW},
         extra=("enterprises.view_contact_phone", "investment.enter_project_history"),
     ),
     Role(
@@ -109,7 +109,8 @@ ROLES: tuple[Role, ...] = (
     ),
     Role(
         "industry", "工信", "智改数转认定与目标", True,
-        {**_all(VIEW, "enterprises", "economy", "cockpit"), "transformation": EDIT, **_chains(NONE)},
+        {**_all(VIEW, "enterprises", "economy", "cockpit"), "transformation": EDIT, **_chains(NONE),
+         "core.target": EDIT},
     ),
     Role(
         "community", "党建社区", "组织、党员、驿站、志愿队伍、活动、积分、随手拍", True,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, attachment_views, notification_views, views, workflow_views
+from . import account_views, attachment_views, notification_views, target_views, views, workflow_views
 from .registry import page_urls
 
 app_name = "core"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/<int:pk>/activate/", account_views.account_action, {"action": "activate"}, name="account_activate"),
     path("accounts/<int:pk>/reset-password/", account_views.account_reset_password, name="account_reset_password"),
     path("logins/", views.login_records, name="login_records"),
+    path("targets/", target_views.target_progress, name="targets"),
     path("search/", views.search, name="search"),
     path("todo/", workflow_views.todo, name="todo"),
     path("todo/<int:pk>/answer/", workflow_views.todo_answer, name="todo_answer"),

@@ -11,10 +11,11 @@ class EvaluationConfig(AppConfig):
         from openpark.core import navigation
         from openpark.core.navigation import MenuItem, Module
 
-        from . import cockpit
+        from . import cockpit, targets
         from . import declarations  # noqa: F401  (the declared models)
 
         navigation.register(Module("evaluation", "亩均评价", 30, (
             MenuItem("低效用地", "evaluation:low_efficiency", "evaluation.view_disposalcase", park_wide=True, order=30),
         )))
         cockpit.register()
+        targets.register()

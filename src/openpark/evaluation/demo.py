@@ -5,9 +5,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from PIL import Image
 
 from openpark.core.attachments import attach
+from openpark.core.demo import ensure_target
+from openpark.core.facts import park_facts
 
 from .choices import DisposalRoute
 from .models import DisposalCase, DisposalProgress, LowEfficiencyRule, Run, SchemeVersion
@@ -28,6 +31,10 @@ CASE_PLANS = (
 
 def load(out) -> None:
     ship_presets(SchemeVersion)  # a flushed database (browser tests) has lost the migration's rows
+    year = timezone.localdate().year
+    ensure_target(f"{year} 年园区亩均税收增幅", year, "evaluation.tax_per_mu_growth",
+                  park_facts()["land_efficiency"]["tax_per_mu_growth_target_pct"], owner="经发",
+                  note="亩均税收每年增长 15%（公开报道目标）")
     if Run.all_objects.exists():
         out.write(f"亩均评价：已有 {Run.all_objects.count()} 个评价批次，未重复生成。")
         return

@@ -11,7 +11,7 @@ class InvestmentConfig(AppConfig):
         from openpark.core import navigation
         from openpark.core.navigation import MenuItem, Module
 
-        from . import cockpit
+        from . import cockpit, targets
         from . import declarations, importers  # noqa: F401  (the declared models, the project importer)
         from .views import stuck_section
 
@@ -23,3 +23,4 @@ class InvestmentConfig(AppConfig):
             MenuItem("产业链图谱", "investment:chain_map", "enterprises.view_chain", park_wide=True, order=80),
         )))
         cockpit.register()
+        targets.register()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from openpark.core.bulk import insert_instances
 from openpark.core.changes import record_created
+from openpark.core.demo import ensure_target
 from openpark.core.facts import park_facts
 from openpark.core.deadlines import started as deadlines_started
 from openpark.core.models import Deadline, StateChange
@@ -58,6 +59,7 @@ def spread(rng: random.Random, count: int, total_wan: int, fixed: tuple = ()) ->
 def load(out) -> None:
     ship_all()  # a flushed database (browser tests) has lost the migration's rows
     _goal(timezone.localdate().year)
+    _target(timezone.localdate().year)
     if Project.all_objects.exists():
         out.write(f"招商项目：已有 {Project.all_objects.count()} 个，未重复生成。")
         return
@@ -223,6 +225,13 @@ def _goal(year: int) -> None:
         goal = TargetGoal(year=year, count=park_facts()["investment_attraction"]["target_companies_per_year"],
                           note="链长制：每年梳理目标企业（公开报道数）")
         goal.save()
+
+
+def _target(year: int) -> None:
+    """The year's target of target companies (目标企业), measured from the list itself."""
+    count = park_facts()["investment_attraction"]["target_companies_per_year"]
+    ensure_target(f"{year} 年梳理目标企业", year, "investment.target_companies", count, owner="招商",
+                  note="链长制：每年梳理目标企业（公开报道数）")
 
 
 def _targets(rng: random.Random, year: int) -> list[TargetCompany]:
