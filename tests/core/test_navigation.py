@@ -75,7 +75,7 @@ def test_user_with_two_roles_sees_both_and_can_switch(make_user, client_for):
     assert menu_of(response) == {"一企一档": ENTERPRISE_FILE, "经济运行": ECONOMY, "招商引资": INVESTMENT,
                                  "新就业群体": ["随手拍上报", "附近驿站", "我的积分", "服务站点地图", "我的随手拍",
                                            *(item for item in COMMUNITY[2:] if item != "处置部门")],
-                                 "网格": ["网格"], "系统": [TASKS]}
+                                 "网格": ["网格"], "系统": [TASKS], "目标": ["目标进度", "目标管理"]}
     assert reverse("role_home", args=["grid"]) in response.content.decode()
     assert client.get(reverse("role_home", args=["grid"])).status_code == 200
 
@@ -267,3 +267,8 @@ EXPECTED_MENU["admin"]["新就业群体"] = ["处置部门", "Open311 接口密�
 # tile) first, and 我的随手拍 after 服务站点地图, for the roles that may report (网格员).
 EXPECTED_MENU["grid"]["新就业群体"].insert(0, "随手拍上报")
 EXPECTED_MENU["grid"]["新就业群体"].insert(EXPECTED_MENU["grid"]["新就业群体"].index("服务站点地图") + 1, "我的随手拍")
+# Targets -------------------------------------------------------------------------------------------
+# 目标: 目标进度 (each target's progress computed from the records) and 目标管理 (the targets' list),
+# for the park-wide roles that may view targets.
+for _slug in ("leader", "economy", "investment", "industry"):
+    EXPECTED_MENU[_slug]["目标"] = ["目标进度", "目标管理"]

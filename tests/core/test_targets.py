@@ -145,8 +145,13 @@ def leader(make_user):
     return make_user("leader")
 
 
-def test_the_rules_on_the_api(leader, api_for):
-    api = api_for(leader)
+@pytest.fixture
+def economy(make_user):
+    return make_user("economy")
+
+
+def test_the_rules_on_the_api(economy, api_for):
+    api = api_for(economy)
     url = "/api/core/targets/"
     good = {"name": "项目签约", "year": 2030, "metric": "investment.projects_reaching", "params": {"stage": "signed"},
             "target_value": "10", "direction": "at_least"}
@@ -164,8 +169,8 @@ def test_the_rules_on_the_api(leader, api_for):
     assert not Target.objects.filter(name__in=["甲", "乙", "丙"]).exists()
 
 
-def test_the_rules_on_the_page(leader, client_for):
-    client = client_for(leader)
+def test_the_rules_on_the_page(economy, client_for):
+    client = client_for(economy)
     url = reverse("core:target_add")
     form = {"name": "丁", "start": "2030-06-01", "end": "2030-05-01", "metric": "investment.target_companies",
             "params": "{}", "target_value": "30", "direction": "at_least"}

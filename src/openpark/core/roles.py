@@ -81,7 +81,7 @@ CASE_REPORTER_STEPS = ("withdraw", "evaluate")
 ROLES: tuple[Role, ...] = (
     Role(
         "leader", "园区领导", "驾驶舱：全年指标与目标对比、地图、年度报告", True,
-        {**_all(VIEW, *DOMAIN_APPS), "core.grid": VIEW, "core.changerecord": VIEW, "core.target": EDIT},
+        {**_all(VIEW, *DOMAIN_APPS), "core.grid": VIEW, "core.changerecord": VIEW, "core.target": VIEW},
     ),
     Role(
         "economy", "经发", "企业数据归集、经济运行监测、亩均评价、低效用地处置", True,
