@@ -235,6 +235,7 @@ def build_park(user=None) -> dict:
         notify([user], kind="dispatch", title="新派单", body="请处理", obj=project)
     build_community(first, user)
     build_cases(user)
+    build_target()
     return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job,
             "photo": photo}
 
@@ -359,3 +360,12 @@ def build_cases(user=None) -> None:
     made(filed("公园垃圾"), *handling, ("park", {}))  # 挂账
     made(filed("小区垃圾", actor), *checked, ("close", {"resolution": "fixed"}))  # 已结案, the user's own: 评价
     made(filed("码头垃圾"), ("reject", {}))  # 不予立案
+
+
+def build_target() -> None:
+    """A target of the year, measured by 招商's metric of the projects that reached 签约."""
+    from openpark.core.models import Target
+
+    Target.objects.create(name="年度签约项目", year=2021, start=date(2021, 1, 1), end=date(2021, 12, 31),
+                          metric="investment.projects_reaching", params={"stage": "signed"}, target_value=D(10),
+                          owner="招商")
