@@ -228,3 +228,12 @@ def test_the_command_refuses_a_bad_year(year):
     with pytest.raises(CommandError, match="年度须为") as raised:
         call_command("targets", "--year", year)
     assert raised.value.returncode == 2
+
+
+def test_the_params_read_in_words(leader, client_for):
+    target = Target.objects.create(name="签约目标", year=2030, start=YEAR_START, end=YEAR_END,
+                                   metric="investment.projects_reaching", params={"stage": "signed"}, target_value=D(5))
+    client = client_for(leader)
+    html = client.get(target.get_absolute_url()).content.decode()
+    assert "阶段：签约" in html and "signed" not in html.split("<main")[1]
+    assert "阶段：签约" in client.get(reverse("core:targets")).content.decode()

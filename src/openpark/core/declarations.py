@@ -74,6 +74,8 @@ target_pages = ModelPages(
     Target, filterset_class=TargetFilterSet,
     list_columns=["name", "year", "start", "end", "metric", "target_value", "direction", "owner"],
     form_fields=["name", "year", "start", "end", "owner", "metric", "params", "target_value", "direction", "note"],
+    detail_fields=["name", "year", "start", "end", "owner", "metric", "params_text", "target_value", "direction", "note",
+                   "created_at", "updated_at"],
     prefix="targets/records/", menu=Menu("targets", "目标管理", order=20),
     api=Api("targets", fields=("name", "year", "start", "end", "owner", "metric", "params", "target_value",
                                "direction", "note")),

@@ -1067,6 +1067,14 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
+def params_text(metric_key: str, params) -> str:
+    """A target's params in its metric's words."""
+    found = metric_of(metric_key)
+    if not isinstance(params, dict) or not params:
+        return ""
+    return found.params_text(params) if found else ""
+
+
 class Target(DomainModel):
     """A plan's target (目标): a metric of the registry (`openpark.core.targets`) over a period, the
     value aimed at and who answers for it. The current value is computed by the metric from the
@@ -1121,6 +1129,12 @@ class Target(DomainModel):
             errors["target_value"] = "目标值须大于 0。"
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def params_text(self) -> str:
+        return params_text(self.metric, self.params)
+
+    params_text.fget.short_description = "指标参数"
 
     def _fill_period(self) -> None:
         """A year stands for its whole span where the dates are left out."""

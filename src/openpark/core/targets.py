@@ -30,6 +30,17 @@ class Metric:
     # (start, end, params) -> the page listing the records counted, or "" when there is none
     url: Callable[[date, date, dict], str] | None = None
     places: int = 0  # decimals shown
+    # (params) -> the params in words ("已签约"), for pages and change records; "" for none
+    describe: Callable[[dict], str] | None = None
+
+    def params_text(self, params: dict) -> str:
+        if not params:
+            return ""
+        if self.describe is not None:
+            return self.describe(params)
+        from .columns import display_value
+
+        return display_value(params)
 
 
 _metrics: dict[str, Metric] = {}

@@ -61,10 +61,20 @@ def projects_reaching_url(start: date, end: date, params: dict) -> str:
     return reverse("investment:project_list") + f"?reached={params['stage']}&reached_since={start.year}"
 
 
+def describe_company_params(params: dict) -> str:
+    return f"对接状态：{ContactStatus(params['status']).label}" if params.get("status") else ""
+
+
+def describe_stage_params(params: dict) -> str:
+    return f"阶段：{Stage(params['stage']).label}" if params.get("stage") in Stage.values else ""
+
+
 def register() -> None:
     targets.register_metric(targets.Metric(
         "investment.target_companies", "目标企业数", "家", target_companies, module="investment",
-        check_params=check_company_params, url=target_companies_url))
+        check_params=check_company_params, url=target_companies_url,
+        describe=describe_company_params))
     targets.register_metric(targets.Metric(
         "investment.projects_reaching", "项目到达阶段数（签约、开工、竣工等）", "个", projects_reaching,
-        module="investment", check_params=check_stage_params, url=projects_reaching_url))
+        module="investment", check_params=check_stage_params, url=projects_reaching_url,
+        describe=describe_stage_params))
