@@ -163,10 +163,14 @@ def test_the_rules_on_the_api(economy, api_for):
     assert bad_metric.status_code == 400 and "不是合法选项" in str(bad_metric.json()["errors"]["metric"])
     bad_params = api.post(url, {**good, "name": "乙", "params": {"stage": "lead"}}, format="json")
     assert bad_params.status_code == 400 and "须指定阶段" in str(bad_params.json())
+    not_a_dict = api.post(url, {**good, "name": "戊", "params": ["signed"]}, format="json")
+    assert not_a_dict.status_code == 400 and "键值对象" in str(not_a_dict.json())
+    no_params = api.post(url, {**good, "name": "己", "metric": "evaluation.tax_per_mu_growth"}, format="json")
+    assert no_params.status_code == 400 and "不需要参数" in str(no_params.json())
     backwards = api.post(url, {**good, "name": "丙", "year": None, "start": "2030-06-01", "end": "2030-05-01"},
                          format="json")
     assert backwards.status_code == 400 and "结束日期须晚于开始日期" in str(backwards.json())
-    assert not Target.objects.filter(name__in=["甲", "乙", "丙"]).exists()
+    assert not Target.objects.filter(name__in=["甲", "乙", "丙", "戊", "己"]).exists()
 
 
 def test_the_rules_on_the_page(economy, client_for):

@@ -1118,13 +1118,13 @@ class Target(DomainModel):
         found = metric_of(self.metric)
         if found is None:
             errors["metric"] = "未知的指标。"
+        elif not isinstance(self.params, dict):
+            errors["params"] = "指标参数须为键值对象，如 {\"stage\": \"signed\"}。"
         else:
             try:
-                self.params = found.check_params(self.params if isinstance(self.params, dict) else {})
+                self.params = found.check_params(self.params)
             except ValueError as exc:
                 errors["params"] = str(exc)
-            if not isinstance(self.params, dict):
-                errors["params"] = "指标参数须为键值对象。"
         if self.target_value is not None and self.target_value <= 0:
             errors["target_value"] = "目标值须大于 0。"
         if errors:
