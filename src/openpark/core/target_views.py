@@ -69,7 +69,8 @@ def target_progress(request):
     if not request.user.has_perm("core.view_target") or not is_park_wide(request.user):
         raise PermissionDenied("目标进度仅向园区管理人员开放。")
     groups: dict[str, list[TargetRow]] = {}
-    for row in target_rows(Target.objects.order_by("start", "name")):
+    dated = Target.objects.filter(start__isnull=False, end__isnull=False).order_by("start", "name")
+    for row in target_rows(dated):
         groups.setdefault(module_label(row.metric.module if row.metric else ""), []).append(row)
     return render(request, "core/targets.html", {
         "title": "目标进度", "groups": sorted(groups.items()), "today": timezone.localdate(),
