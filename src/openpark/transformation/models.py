@@ -79,7 +79,7 @@ class Certification(DomainModel):
 
     def later_current(self):
         """The current certification of the same one-level-at-a-time kind certified on or after this one, if any."""
-        if self.kind not in ONE_LEVEL_AT_A_TIME:
+        if self.kind not in ONE_LEVEL_AT_A_TIME or not self.is_current:  # a superseded one is history
             return None
         others = Certification.objects.filter(enterprise_id=self.enterprise_id, kind=self.kind, ended_on__isnull=True,
                                               superseded_by__isnull=True, certified_on__gte=self.certified_on)
