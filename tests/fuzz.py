@@ -234,6 +234,7 @@ def build_park(user=None) -> dict:
         tokens.issue(user, "对接")
         notify([user], kind="dispatch", title="新派单", body="请处理", obj=project)
     build_community(first, user)
+    build_transformation(first)
     build_cases(user)
     return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job,
             "photo": photo}
@@ -359,3 +360,14 @@ def build_cases(user=None) -> None:
     made(filed("公园垃圾"), *handling, ("park", {}))  # 挂账
     made(filed("小区垃圾", actor), *checked, ("close", {"resolution": "fixed"}))  # 已结案, the user's own: 评价
     made(filed("码头垃圾"), ("reject", {}))  # 不予立案
+
+
+def build_transformation(enterprise) -> None:
+    """One record of each 智改数转 model: a certification and a project."""
+    from openpark.transformation.models import Certification, TransformationProject
+
+    Certification.objects.create(enterprise=enterprise, kind="cloud", level="three_star", issuing_level="province",
+                                 certified_on=date(2026, 3, 1), document_number="苏工信数字〔2026〕10号")
+    TransformationProject.objects.create(enterprise=enterprise, name="数字化车间改造", year=2026,
+                                         investment=D("500"), equipment_investment=D("300"),
+                                         subsidy_applied=D("50"), subsidy_received=D("20"))
