@@ -59,7 +59,7 @@ def test_coverage_from_the_records_and_its_page(make_user, client_for):
     page = response.content.decode()
     assert response.status_code == 200 and "66.67" in page and "西区" in page and "未分行业" in page
     response = client.get(reverse("transformation:coverage"), {"year": "abc"})
-    assert response.status_code == 200 and "年份无效" in response.content.decode()
+    assert response.status_code == 200 and "年份无效，已显示最近一年。" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -11,14 +11,16 @@ from django.utils import timezone
 
 from openpark.core.bulk import insert_instances
 from openpark.core.changes import record_created
+from openpark.core.facts import park_facts
 from openpark.enterprises.models import AboveScaleYear, Enterprise
 
 from .choices import CertificationKind as K, CertificationLevel as L, IssuingLevel as I, NetworkConnection, ProjectState
 from .models import Certification, TransformationProject
 
 FIRST_YEAR = 2022
-CLOUD_THIS_YEAR = 20
-WORKSHOPS_THIS_YEAR = 3
+FACTS = park_facts()["smart_transformation"]["this_year"]
+CLOUD_THIS_YEAR = FACTS["cloud_enterprises_three_or_four_star"]  # 20, half 三星 and half 四星
+WORKSHOPS_THIS_YEAR = FACTS["smart_workshops_taizhou_level_or_above"]  # 3
 WORKSHOPS_BEFORE = 12
 LINES = 60
 
@@ -53,11 +55,12 @@ def load(out) -> None:
     this_year = []
     # 20 上云 enterprises this year: the first ten 三星, the next ten 四星.
     for i in range(CLOUD_THIS_YEAR):
-        this_year.append(Certification(enterprise=firm(i), kind=K.CLOUD, level=L.THREE_STAR if i < 10 else L.FOUR_STAR,
+        this_year.append(Certification(enterprise=firm(i), kind=K.CLOUD, level=L.THREE_STAR if i < CLOUD_THIS_YEAR // 2 else L.FOUR_STAR,
                                        issuing_level=I.PROVINCE, certified_on=date(year, 3, 1 + i),
                                        expires_on=date(year + 3, 3, 1 + i), document_number=f"苏工信数字〔{year}〕{10 + i}号"))
     # 3 smart workshops this year, at 泰州市级 or above.
-    for i, level in enumerate((I.TAIZHOU, I.PROVINCE, I.TAIZHOU)):
+    for i in range(WORKSHOPS_THIS_YEAR):
+        level = (I.TAIZHOU, I.PROVINCE)[i % 2]
         this_year.append(Certification(enterprise=firm(30 + i), kind=K.SMART_WORKSHOP, issuing_level=level,
                                        certified_on=date(year, 6, 10 + i),
                                        document_number=f"泰工信〔{year}〕{60 + i}号"))
@@ -68,7 +71,7 @@ def load(out) -> None:
 
     history = []
     # The 四星 enterprises were 三星 two years before: their 三星 ended when the 四星 came.
-    for certification in this_year[10:CLOUD_THIS_YEAR]:
+    for certification in this_year[CLOUD_THIS_YEAR // 2:CLOUD_THIS_YEAR]:
         history.append(Certification(enterprise=certification.enterprise, kind=K.CLOUD, level=L.THREE_STAR,
                                      issuing_level=I.PROVINCE, certified_on=certification.certified_on.replace(year=year - 2),
                                      ended_on=certification.certified_on, superseded_by=certification))

@@ -55,3 +55,14 @@ def certified_count(year: int) -> int:
     from .models import Certification
 
     return Certification.objects.filter(certified_on__year=year).values("enterprise").distinct().count()
+
+
+def latest_year() -> int:
+    """The latest year, up to this one, whose 规上 enterprises are known (this year when none is)."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from openpark.enterprises.models import AboveScaleYear
+
+    this_year = timezone.localdate().year
+    return AboveScaleYear.objects.filter(year__lte=this_year).aggregate(latest=Max("year"))["latest"] or this_year

@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
-from django.utils import timezone
 
 from openpark.core import navigation
 from openpark.core.forms import YearField
@@ -17,13 +16,13 @@ def coverage(request):
     """规上企业智改数转覆盖率 of a year, overall, by zone and by industry: park-wide figures."""
     if not is_park_wide(request.user):
         raise PermissionDenied("智改数转覆盖率仅向园区管理人员开放。")
-    year, error = timezone.localdate().year, ""
+    year, error = services.latest_year(), ""
     if request.GET.get("year"):
         field = YearField()
         try:
             year = field.clean(request.GET["year"])
         except ValidationError:  # a bad year reads as this year, with a message
-            error = "年份无效，已显示今年。"
+            error = "年份无效，已显示最近一年。"
     return render(request, "transformation/coverage.html", {
         "title": "规上企业智改数转覆盖率",
         "breadcrumbs": navigation.breadcrumbs(("规上企业智改数转覆盖率", ""), module="transformation"),
