@@ -234,6 +234,7 @@ def build_park(user=None) -> dict:
         tokens.issue(user, "对接")
         notify([user], kind="dispatch", title="新派单", body="请处理", obj=project)
     build_community(first, user)
+    build_transformation(first)
     build_cases(user)
     build_target()
     return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job,
@@ -369,3 +370,14 @@ def build_target() -> None:
     Target.objects.create(name="年度签约项目", year=2021, start=date(2021, 1, 1), end=date(2021, 12, 31),
                           metric="investment.projects_reaching", params={"stage": "signed"}, target_value=D(10),
                           owner="招商")
+
+
+def build_transformation(enterprise) -> None:
+    """One record of each 智改数转 model: a certification and a project."""
+    from openpark.transformation.models import Certification, TransformationProject
+
+    Certification.objects.create(enterprise=enterprise, kind="cloud", level="three_star", issuing_level="province",
+                                 certified_on=date(2026, 3, 1), document_number="苏工信数字〔2026〕10号")
+    TransformationProject.objects.create(enterprise=enterprise, name="数字化车间改造", year=2026,
+                                         investment=D("500"), equipment_investment=D("300"),
+                                         subsidy_applied=D("50"), subsidy_received=D("20"))

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "openpark.evaluation",
     "openpark.investment",
     "openpark.environment",
+    "openpark.transformation",
     "openpark.community",
 ]
 

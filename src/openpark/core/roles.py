@@ -132,7 +132,7 @@ ROLES: tuple[Role, ...] = (
     ),
     Role(
         "enterprise", "企业用户", "查看和确认本企业数据，下载本企业评价报告", False,
-        {**_all(VIEW, "enterprises", "economy", "evaluation", "environment"), "investment.project": VIEW,
+        {**_all(VIEW, "enterprises", "economy", "evaluation", "environment", "transformation"), "investment.project": VIEW,
          "environment.environmentproblem": ("view", "start", "rectify"), **_chains(NONE)},
     ),
     Role(

@@ -1,0 +1,139 @@
+"""Demo data of 智改数转, as chengnan-facts.yaml tells it: this year 20 enterprises certified as
+三星 or 四星 上云企业 and 3 smart workshops at 泰州市级 or above; a history back to 2022 with about
+15 smart workshops, about 60 smart production lines, a few 智能工厂 (one raised a level, the lower
+one superseded), 专精特新 and 样板工厂; transformation projects in every state.
+
+Deterministic (fixed choices, no randomness) and written in bulk, one insert per table."""
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from openpark.core.bulk import insert_instances
+from openpark.core.changes import record_created
+from openpark.core.facts import park_facts
+from openpark.enterprises.models import AboveScaleYear, Enterprise
+
+from .choices import CertificationKind as K, CertificationLevel as L, IssuingLevel as I, NetworkConnection, ProjectState
+from .models import Certification, TransformationProject
+
+FIRST_YEAR = 2022
+FACTS = park_facts()["smart_transformation"]["this_year"]
+CLOUD_THIS_YEAR = FACTS["cloud_enterprises_three_or_four_star"]  # 20, half 三星 and half 四星
+WORKSHOPS_THIS_YEAR = FACTS["smart_workshops_taizhou_level_or_above"]  # 3
+WORKSHOPS_BEFORE = 12
+LINES = 60
+
+
+def _save(model, instances: list) -> list:
+    insert_instances(model, instances)
+    record_created(instances)
+    return instances
+
+
+def _enterprises(year: int) -> list[Enterprise]:
+    """The demo's enterprises, the latest 规上 ones first (they are the ones that transform)."""
+    above = set(AboveScaleYear.objects.filter(year__lte=year).values_list("enterprise_id", flat=True))
+    enterprises = list(Enterprise.objects.order_by("uscc"))
+    return [e for e in enterprises if e.pk in above] + [e for e in enterprises if e.pk not in above]
+
+
+def load(out) -> None:
+    if Certification.all_objects.exists():
+        out.write(f"智改数转：已有认定 {Certification.all_objects.count()} 项，未重复生成。")
+        return
+    year = timezone.localdate().year
+    enterprises = _enterprises(year)
+    if not enterprises:
+        out.write("智改数转：没有企业，未生成。")
+        return
+    count = len(enterprises)
+
+    def firm(i: int) -> Enterprise:
+        return enterprises[i % count]
+
+    this_year = []
+    # 20 上云 enterprises this year: the first ten 三星, the next ten 四星.
+    for i in range(CLOUD_THIS_YEAR):
+        this_year.append(Certification(enterprise=firm(i), kind=K.CLOUD, level=L.THREE_STAR if i < CLOUD_THIS_YEAR // 2 else L.FOUR_STAR,
+                                       issuing_level=I.PROVINCE, certified_on=date(year, 3, 1 + i),
+                                       expires_on=date(year + 3, 3, 1 + i), document_number=f"苏工信数字〔{year}〕{10 + i}号"))
+    # 3 smart workshops this year, at 泰州市级 or above.
+    for i in range(WORKSHOPS_THIS_YEAR):
+        level = (I.TAIZHOU, I.PROVINCE)[i % 2]
+        this_year.append(Certification(enterprise=firm(30 + i), kind=K.SMART_WORKSHOP, issuing_level=level,
+                                       certified_on=date(year, 6, 10 + i),
+                                       document_number=f"泰工信〔{year}〕{60 + i}号"))
+    factory_now = Certification(enterprise=firm(40), kind=K.SMART_FACTORY, level=L.ADVANCED, issuing_level=I.PROVINCE,
+                                certified_on=date(year - 1, 9, 1), document_number=f"苏工信〔{year - 1}〕88号")
+    this_year.append(factory_now)
+    _save(Certification, this_year)
+
+    history = []
+    # The 四星 enterprises were 三星 two years before: their 三星 ended when the 四星 came.
+    for certification in this_year[CLOUD_THIS_YEAR // 2:CLOUD_THIS_YEAR]:
+        history.append(Certification(enterprise=certification.enterprise, kind=K.CLOUD, level=L.THREE_STAR,
+                                     issuing_level=I.PROVINCE, certified_on=certification.certified_on.replace(year=year - 2),
+                                     ended_on=certification.certified_on, superseded_by=certification))
+    history.append(Certification(enterprise=firm(40), kind=K.SMART_FACTORY, level=L.BASIC, issuing_level=I.TAIZHOU,
+                                 certified_on=date(year - 3, 9, 1), ended_on=factory_now.certified_on,
+                                 superseded_by=factory_now))
+    history.append(Certification(enterprise=firm(41), kind=K.SMART_FACTORY, level=L.BASIC, issuing_level=I.TAIZHOU,
+                                 certified_on=date(max(FIRST_YEAR, year - 2), 10, 8)))
+    past_years = list(range(FIRST_YEAR, year)) or [year]
+    for i in range(WORKSHOPS_BEFORE):
+        history.append(Certification(enterprise=firm(50 + i), kind=K.SMART_WORKSHOP,
+                                     issuing_level=(I.COUNTY, I.TAIZHOU, I.PROVINCE)[i % 3],
+                                     certified_on=date(past_years[i % len(past_years)], 5, 1 + i)))
+    for i in range(LINES):
+        line_year = (*past_years, year)[i % (len(past_years) + 1)]
+        history.append(Certification(enterprise=firm(20 + i), kind=K.SMART_LINE,
+                                     issuing_level=(I.COUNTY, I.COUNTY, I.TAIZHOU)[i % 3],
+                                     certified_on=date(line_year, 1 + i % 12, 1 + i % 28)))
+    for i in range(8):
+        history.append(Certification(enterprise=firm(60 + i), kind=K.SPECIALISED,
+                                     level=L.LITTLE_GIANT if i < 2 else L.SME,
+                                     issuing_level=I.NATION if i < 2 else I.PROVINCE,
+                                     certified_on=date(past_years[i % len(past_years)], 7, 1 + i)))
+    for i in range(2):
+        history.append(Certification(enterprise=firm(70 + i), kind=K.MODEL_FACTORY, issuing_level=I.TAIZHOU,
+                                     certified_on=date(past_years[-1], 11, 1 + i)))
+    _save(Certification, history)
+    _save(TransformationProject, _projects(year, firm))
+    out.write(f"智改数转：认定 {len(this_year) + len(history)} 项，改造项目已生成。")
+
+
+PROJECT_NAMES = ("数字化车间改造", "智能生产线建设", "MES 系统上线", "设备联网与数据采集", "5G 全连接工厂",
+                 "智能仓储物流", "能源管理系统", "质量追溯系统")
+
+
+def _projects(year: int, firm) -> list[TransformationProject]:
+    projects = []
+    for i in range(40):
+        project_year = FIRST_YEAR + i % (year - FIRST_YEAR + 1)
+        if project_year < year - 1:
+            state = ProjectState.TERMINATED if i % 13 == 0 else ProjectState.COMPLETED
+        elif project_year == year - 1:
+            state = (ProjectState.COMPLETED, ProjectState.IN_PROGRESS)[i % 2]
+        else:
+            state = (ProjectState.APPROVED, ProjectState.IN_PROGRESS, ProjectState.TERMINATED)[i % 3]
+        investment = Decimal(300 + 25 * i)
+        applied = (investment * Decimal("0.1")).quantize(Decimal("0.01"))
+        received = applied if state == ProjectState.COMPLETED else Decimal("0")
+        projects.append(TransformationProject(
+            enterprise=firm(i), name=f"{firm(i).name}{PROJECT_NAMES[i % len(PROJECT_NAMES)]}项目", year=project_year,
+            diagnosed_on=date(project_year, 2, 1 + i % 20) if i % 4 else None, investment=investment,
+            equipment_investment=(investment * Decimal("0.6")).quantize(Decimal("0.01")),
+            software_investment=(investment * Decimal("0.2")).quantize(Decimal("0.01")),
+            network=tuple(NetworkConnection.values)[i % 4], subsidy_applied=applied, subsidy_received=received,
+            state=state))
+    return projects
+
+
+def figures(year: int) -> dict:
+    """The figures the facts file gives, as the platform counts them."""
+    cloud = Certification.objects.filter(kind=K.CLOUD, level__in=(L.THREE_STAR, L.FOUR_STAR),
+                                         certified_on__year=year).values("enterprise").distinct().count()
+    workshops = Certification.objects.filter(kind=K.SMART_WORKSHOP, certified_on__year=year,
+                                             issuing_level__in=(I.TAIZHOU, I.PROVINCE, I.NATION)).count()
+    return {"cloud_enterprises_three_or_four_star": cloud, "smart_workshops_taizhou_level_or_above": workshops}

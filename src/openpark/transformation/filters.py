@@ -1,0 +1,32 @@
+import django_filters
+
+from openpark.core.filters import SearchFilterSet, YearFilter
+from openpark.enterprises.models import Zone
+
+from .choices import CertificationKind, CertificationLevel, IssuingLevel, NetworkConnection, ProjectState
+from .models import Certification, TransformationProject
+
+
+class CertificationFilterSet(SearchFilterSet):
+    search_fields = ("enterprise__name", "document_number")
+    kind = django_filters.ChoiceFilter(choices=CertificationKind.choices, label="认定类型")
+    level = django_filters.ChoiceFilter(choices=CertificationLevel.choices, label="级别")
+    issuing_level = django_filters.ChoiceFilter(choices=IssuingLevel.choices, label="认定层级")
+    current = django_filters.BooleanFilter(field_name="superseded_by", lookup_expr="isnull", label="当前有效")
+    zone = django_filters.ModelChoiceFilter(field_name="enterprise__zone", queryset=Zone.objects.all(),
+                                            label="所在片区")
+
+    class Meta:
+        model = Certification
+        fields = []
+
+
+class TransformationProjectFilterSet(SearchFilterSet):
+    search_fields = ("name", "enterprise__name")
+    state = django_filters.ChoiceFilter(choices=ProjectState.choices, label="状态")
+    network = django_filters.ChoiceFilter(choices=NetworkConnection.choices, label="网络接入")
+    year = YearFilter(label="年度")
+
+    class Meta:
+        model = TransformationProject
+        fields = []

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from openpark.core.registry import page_urls
+
+from . import views
+
+app_name = "transformation"
+
+urlpatterns = [
+    path("coverage/", views.coverage, name="coverage"),
+    *page_urls("transformation"),
+]

@@ -1,0 +1,48 @@
+"""The demo's 智改数转 figures (chengnan-facts.yaml) and the enterprise page's panel."""
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from openpark.transformation import demo
+from openpark.transformation.models import Certification, TransformationProject
+from tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_gives_the_facts_figures():
+    EnterpriseFactory.create_batch(90)
+    demo.load(io.StringIO())
+    year = timezone.localdate().year
+    assert demo.figures(year) == {"cloud_enterprises_three_or_four_star": 20,
+                                  "smart_workshops_taizhou_level_or_above": 3}
+    assert Certification.objects.filter(kind="smart_workshop").count() == 15
+    assert Certification.objects.filter(kind="smart_line").count() == 60
+    assert set(TransformationProject.objects.values_list("state", flat=True)) == {
+        "approved", "in_progress", "completed", "terminated"}
+    assert Certification.objects.filter(certified_on__year=2022).exists()
+    # Each record keeps the model's rules, and of 上云 each enterprise holds one current level.
+    for certification in Certification.objects.all():
+        certification.clean_fields()
+        certification.clean()
+    for project in TransformationProject.objects.all():
+        project.full_clean()
+    superseded = Certification.objects.filter(superseded_by__isnull=False)
+    assert superseded.count() == 11 and all(c.ended_on == c.superseded_by.certified_on for c in superseded)
+    output = io.StringIO()
+    demo.load(output)  # again: nothing more
+    assert "未重复生成" in output.getvalue()
+
+
+def test_the_enterprise_page_lists_certifications_and_projects(make_user, client_for):
+    enterprise = EnterpriseFactory()
+    Certification.objects.create(enterprise=enterprise, kind="smart_workshop", issuing_level="taizhou",
+                                 certified_on=date(2025, 6, 1))
+    TransformationProject.objects.create(enterprise=enterprise, name="数字化车间项目", year=2025, investment=100)
+    page = client_for(make_user("industry")).get(reverse("enterprises:enterprise_detail", args=[enterprise.pk]))
+    text = page.content.decode()
+    assert 'id="enterprise-certifications"' in text and "智能车间" in text and "泰州市级" in text
+    assert "数字化车间项目" in text and "立项" in text
