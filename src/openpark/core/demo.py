@@ -33,14 +33,17 @@ def load(out) -> None:
 
 
 def ensure_target(name: str, year: int, metric: str, target_value, params: dict | None = None, owner: str = "",
-                  note: str = "") -> None:
-    """A demo target of the year, made once (then it is the park's to change), through the
-    model's own rules."""
+                  note: str = "", since: int | None = None) -> None:
+    """A demo target of the year (or of the years `since`–`year`), made once (then it is the park's
+    to change), through the model's own rules."""
+    from datetime import date
+
     from .models import Target
 
-    if Target.all_objects.filter(name=name, year=year).exists():
+    if Target.all_objects.filter(name=name).exists():
         return
-    target = Target(name=name, year=year, metric=metric, params=params or {}, target_value=target_value,
-                    owner=owner, note=note)
+    period = {"year": year} if since is None else {"start": date(since, 1, 1), "end": date(year, 12, 31)}
+    target = Target(name=name, metric=metric, params=params or {}, target_value=target_value,
+                    owner=owner, note=note, **period)
     target.full_clean()
     target.save()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from openpark.core.bulk import insert_instances
 from openpark.core.changes import record_created
+from openpark.core.demo import ensure_target
 from openpark.core.facts import park_facts
 from openpark.enterprises.models import AboveScaleYear, Enterprise
 
@@ -39,6 +40,7 @@ def _enterprises(year: int) -> list[Enterprise]:
 
 
 def load(out) -> None:
+    _targets(timezone.localdate().year)
     if Certification.all_objects.exists():
         out.write(f"智改数转：已有认定 {Certification.all_objects.count()} 项，未重复生成。")
         return
@@ -137,3 +139,19 @@ def figures(year: int) -> dict:
     workshops = Certification.objects.filter(kind=K.SMART_WORKSHOP, certified_on__year=year,
                                              issuing_level__in=(I.TAIZHOU, I.PROVINCE, I.NATION)).count()
     return {"cloud_enterprises_three_or_four_star": cloud, "smart_workshops_taizhou_level_or_above": workshops}
+
+
+def _targets(year: int) -> None:
+    """The seed's targets of 智改数转: this year's (20 三星、四星上云, 3 smart workshops at 泰州市级 or
+    above) and the plan to 2025 (20 smart workshops, 80 smart lines, every 规上 enterprise)."""
+    plan = park_facts()["smart_transformation"]["by_2025"]
+    ensure_target(f"{year} 年三星、四星级上云企业", year, "transformation.certified", CLOUD_THIS_YEAR,
+                  {"kind": "cloud", "levels": ["three_star", "four_star"]}, owner="工信")
+    ensure_target(f"{year} 年泰州市级以上智能车间", year, "transformation.certified", WORKSHOPS_THIS_YEAR,
+                  {"kind": "smart_workshop", "issued_at_least": "taizhou"}, owner="工信")
+    ensure_target("2022–2025 年智能车间", 2025, "transformation.certified", plan["smart_workshops"],
+                  {"kind": "smart_workshop"}, owner="工信", since=2022)
+    ensure_target("2022–2025 年智能生产线", 2025, "transformation.certified", plan["smart_production_lines"],
+                  {"kind": "smart_line"}, owner="工信", since=2022)
+    ensure_target("2025 年规上企业智改数转全覆盖", 2025, "transformation.coverage",
+                  plan["above_size_enterprises_transformed_pct"], owner="工信")
