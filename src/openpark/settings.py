@@ -297,7 +297,9 @@ SPECTACULAR_SETTINGS = {
     # A result's class and its computed class share one set of choices: one name in the schema.
     "ENUM_NAME_OVERRIDES": {"GradeEnum": "openpark.evaluation.choices.Grade",
                             "ProjectStageEnum": "openpark.investment.choices.Stage",
-                            "OutfallStageEnum": "openpark.environment.choices.OutfallStage"},
+                            "OutfallStageEnum": "openpark.environment.choices.OutfallStage",
+                            "CertificationLevelEnum": "openpark.transformation.choices.CertificationLevel",
+                            "RiverChiefLevelEnum": "openpark.environment.choices.ChiefLevel"},
 }
 
 # Attachments (`openpark.core.attachments`): the largest file accepted, in bytes.
