@@ -967,33 +967,21 @@ class Case(DomainModel):
     # running limit). The one rule, as a filter (queues, statistics, the 逾期 filter) and on a row.
     @staticmethod
     def overdue_q(today=None) -> Q:
-        from django.contrib.contenttypes.models import ContentType
-        from django.db.models import CharField, Exists, OuterRef
-        from django.db.models.functions import Cast
+        from openpark.core import deadlines
 
-        from openpark.core.deadlines import overdue_q as deadline_overdue_q
-        from openpark.core.models import Deadline
-
-        return Q(state__in=list(cases.STAGE_OF_STATE)) & Q(Exists(Deadline.objects.filter(
-            deadline_overdue_q(today) if today else deadline_overdue_q(), content_type=ContentType.objects.get_for_model(Case),
-            object_id=Cast(OuterRef("pk"), CharField()))))
+        return Q(state__in=list(cases.STAGE_OF_STATE)) & Q(deadlines.held_by_rows(Case, deadlines.overdue_q(today)))
 
     @staticmethod
     def late_q() -> Q:
         """Cases a stage of which was done after its limit, or still waits past it: the cases not
         counted in 按期结案率 (`case_stats.deadline_met` is the same rule, on rows read once)."""
-        from django.contrib.contenttypes.models import ContentType
-        from django.db.models import CharField, Exists, F, OuterRef
-        from django.db.models.functions import Cast
+        from django.db.models import F
 
-        from openpark.core.deadlines import overdue_q as deadline_overdue_q
-        from openpark.core.models import Deadline
+        from openpark.core import deadlines
 
         met_late = Q(met_at__isnull=False) & (Q(due_at__isnull=False, met_at__gt=F("due_at"))
                                               | Q(due_at__isnull=True, met_at__date__gt=F("due_on")))
-        return Q(Exists(Deadline.objects.filter(
-            met_late | deadline_overdue_q(), content_type=ContentType.objects.get_for_model(Case),
-            object_id=Cast(OuterRef("pk"), CharField()))))
+        return Q(deadlines.held_by_rows(Case, met_late | deadlines.overdue_q()))
 
     @property
     def overdue(self) -> bool:

@@ -18,7 +18,8 @@ from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -201,6 +202,13 @@ def overdue_q(today: date | None = None, now: datetime | None = None) -> Q:
     """Deadlines still running after their day (working days) or their moment (minutes)."""
     today, now = _moment(today, now)
     return Q(met_at__isnull=True) & (Q(due_at__isnull=True, due_on__lt=today) | Q(due_at__lt=now))
+
+
+def held_by_rows(model, condition: Q) -> Exists:
+    """For a queryset of `model`: whether the row has a deadline meeting `condition` (a model's own
+    overdue rule, read in the same query)."""
+    return Exists(Deadline.objects.filter(condition, content_type=ContentType.objects.get_for_model(model),
+                                          object_id=Cast(OuterRef("pk"), CharField())))
 
 
 def own_rule(model):

@@ -966,16 +966,9 @@ class EnvironmentProblem(DomainModel):
 
     @staticmethod
     def _verification_overdue(today=None):
-        from django.contrib.contenttypes.models import ContentType
-        from django.db.models import CharField, Exists, OuterRef
-        from django.db.models.functions import Cast
+        from openpark.core import deadlines
 
-        from openpark.core.deadlines import overdue_q as deadline_overdue_q
-        from openpark.core.models import Deadline
-
-        return Exists(Deadline.objects.filter(
-            deadline_overdue_q(today), content_type=ContentType.objects.get_for_model(EnvironmentProblem),
-            state=P.RECTIFIED, object_id=Cast(OuterRef("pk"), CharField())))
+        return deadlines.held_by_rows(EnvironmentProblem, deadlines.overdue_q(today) & Q(state=P.RECTIFIED))
 
     @property
     def overdue(self) -> bool:

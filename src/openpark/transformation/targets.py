@@ -61,12 +61,6 @@ def describe_certification_params(params: dict) -> str:
     return " · ".join(words)
 
 
-def check_no_params(params: dict) -> dict:
-    if params:
-        raise ValueError(f"该指标没有参数：{'、'.join(sorted(params))}。")
-    return {}
-
-
 def coverage_percent(start: date, end: date, params: dict):
     """The share (%) of the 规上 enterprises of the period's last year transformed by then; None
     when that year has no 规上 list."""
@@ -86,4 +80,4 @@ def register() -> None:
         check_params=check_certification_params, url=certified_url, describe=describe_certification_params))
     targets.register_metric(targets.Metric(
         "transformation.coverage", "规上企业智改数转覆盖率", "%", coverage_percent, module="transformation",
-        check_params=check_no_params, url=coverage_url, places=2))
+        url=coverage_url, places=2))
