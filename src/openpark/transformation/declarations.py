@@ -4,6 +4,7 @@ from openpark.core.registry import Api, Menu, add_panel
 from openpark.enterprises.models import Enterprise
 
 from . import filters, forms
+from .importers import certification_importer, project_importer
 from .models import Certification, TransformationProject
 from .views import enterprise_panel
 
@@ -14,7 +15,7 @@ certification_pages = ModelPages(
     prefix="certifications/",
     list_columns=["enterprise", "kind", "level", "issuing_level", "certified_on", "expires_on", "ended_on"],
     detail_fields=[*forms.CERTIFICATION_FIELDS, "ended_on", "superseded_by"],
-    select_related=["enterprise"], attachments=True,
+    select_related=["enterprise"], attachments=True, importer=certification_importer,
     api=Api("certifications", fields=(*forms.CERTIFICATION_FIELDS, "ended_on", "superseded_by"),
             read_only_fields=("ended_on", "superseded_by"), select_related=("enterprise",)),
     menu=Menu(MODULE, "认定名录", order=10),
@@ -24,7 +25,7 @@ project_pages = ModelPages(
     form_class=forms.TransformationProjectForm, prefix="projects/",
     list_columns=["name", "enterprise", "year", "investment", "subsidy_applied", "subsidy_received", "state"],
     detail_fields=[*forms.PROJECT_FIELDS, "state"],
-    select_related=["enterprise"], attachments=True,
+    select_related=["enterprise"], attachments=True, importer=project_importer,
     api=Api("projects", fields=(*forms.PROJECT_FIELDS, "state"), read_only_fields=("state",),
             select_related=("enterprise",)),
     menu=Menu(MODULE, "改造项目", order=20),

@@ -81,6 +81,10 @@ class Certification(DomainModel):
         """The current certification of the same one-level-at-a-time kind certified on or after this one, if any."""
         if self.kind not in ONE_LEVEL_AT_A_TIME or not self.is_current:  # a superseded one is history
             return None
+        held = getattr(self, "_held_current", None)  # read in bulk by an import (`services.current_by_pair`)
+        if held is not None:
+            later = [c for c in held if c.pk != self.pk and c.certified_on >= self.certified_on]
+            return min(later, key=lambda c: c.certified_on, default=None)
         others = Certification.objects.filter(enterprise_id=self.enterprise_id, kind=self.kind, ended_on__isnull=True,
                                               superseded_by__isnull=True, certified_on__gte=self.certified_on)
         if self.pk:

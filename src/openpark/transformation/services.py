@@ -6,18 +6,70 @@ def supersede(certification) -> list:
     """Of a kind held at one level at a time, the enterprise's current certifications certified
     before this one end on its date and are superseded by it. Run from `Certification.save`, so by
     every path. Returns the certifications it ended."""
+    return supersede_many([certification])
+
+
+def supersede_many(certifications) -> list:
+    """`supersede` for many saved certifications at once, as if they had been saved one by one in
+    the order of their dates: of each (enterprise, kind) held at one level at a time, each current
+    certification ends on the date of the next one certified after it and is superseded by it.
+    One query reads the current certifications of the pairs concerned; the rest is worked out in
+    memory, written with one bulk update and recorded in the change log (before and after) as the
+    bulk paths record theirs. Returns the certifications it ended."""
+    from django.utils import timezone
+
+    from openpark.core.changes import loaded_snapshot, record_bulk_changes, snapshot, snapshot_texts
+    from openpark.core.choices import ChangeAction
+
     from .models import Certification
 
-    if certification.kind not in ONE_LEVEL_AT_A_TIME or not certification.is_current:
+    new = [c for c in certifications if c.kind in ONE_LEVEL_AT_A_TIME and c.is_current and c.pk is not None]
+    if not new:
         return []
-    earlier = list(Certification.objects.filter(
-        enterprise_id=certification.enterprise_id, kind=certification.kind, ended_on__isnull=True,
-        superseded_by__isnull=True, certified_on__lt=certification.certified_on).exclude(pk=certification.pk))
-    for previous in earlier:
-        previous.ended_on = certification.certified_on
-        previous.superseded_by = certification
-        previous.save(update_fields=["ended_on", "superseded_by", "updated_at"])
-    return earlier
+    held = current_by_pair(new, exclude={c.pk for c in new})
+    ended, before = [], {}
+    for certification in sorted(new, key=lambda c: (c.certified_on, c.pk)):
+        pair = (certification.enterprise_id, certification.kind)
+        still = []
+        for previous in held[pair]:
+            if previous.certified_on < certification.certified_on:
+                before[id(previous)] = loaded_snapshot(previous) or snapshot(previous)
+                previous.ended_on = certification.certified_on
+                previous.superseded_by = certification
+                ended.append(previous)
+            else:
+                still.append(previous)
+        held[pair] = [*still, certification]
+    if ended:
+        now = timezone.now()
+        for previous in ended:
+            previous.updated_at = now
+        Certification.objects.bulk_update(ended, ["ended_on", "superseded_by", "updated_at"], batch_size=2000)
+        record_bulk_changes((previous, ChangeAction.UPDATE, before[id(previous)], after)
+                            for previous, after in zip(ended, snapshot_texts(ended), strict=True))
+    return ended
+
+
+def current_by_pair(certifications, exclude=frozenset()) -> dict[tuple, list]:
+    """{(enterprise id, kind): its current certifications} for the pairs of `certifications` whose
+    kind is held at one level at a time, in one query (chunked for a long list), leaving out the
+    certifications whose ids are in `exclude`."""
+    from openpark.core.bulk import chunks
+
+    from .models import Certification
+
+    pairs = {(c.enterprise_id, c.kind) for c in certifications if c.kind in ONE_LEVEL_AT_A_TIME and c.enterprise_id}
+    held: dict[tuple, list] = {pair: [] for pair in pairs}
+    if not pairs:
+        return held
+    kinds = sorted({kind for _, kind in pairs})
+    for chunk in chunks(sorted({enterprise for enterprise, _ in pairs})):
+        for stored in (Certification.objects.filter(enterprise_id__in=chunk, kind__in=kinds, ended_on__isnull=True,
+                                                   superseded_by__isnull=True)
+                       .exclude(pk__in=exclude).select_related("enterprise")):  # its name, for the change log
+            if (stored.enterprise_id, stored.kind) in pairs:
+                held[(stored.enterprise_id, stored.kind)].append(stored)
+    return held
 
 
 def transformed_since():
