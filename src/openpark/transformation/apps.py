@@ -12,9 +12,11 @@ class TransformationConfig(AppConfig):
         from openpark.core.navigation import MenuItem, Module
 
         from . import declarations  # noqa: F401  (the declared models)
-        from . import targets
+        from . import cockpit, map, targets
 
         targets.register()
+        cockpit.register()
+        map.register()
 
         navigation.register(Module("transformation", "智改数转", 50, (
             MenuItem("覆盖率", "transformation:coverage", "transformation.view_certification", park_wide=True,

@@ -1,6 +1,6 @@
 import django_filters
 
-from openpark.core.filters import SearchFilterSet, YearFilter
+from openpark.core.filters import DATE_INPUT, SearchFilterSet, YearFilter
 from openpark.enterprises.models import Zone
 
 from .choices import CertificationKind, CertificationLevel, IssuingLevel, NetworkConnection, ProjectState
@@ -15,6 +15,10 @@ class CertificationFilterSet(SearchFilterSet):
     current = django_filters.BooleanFilter(field_name="superseded_by", lookup_expr="isnull", label="当前有效")
     zone = django_filters.ModelChoiceFilter(field_name="enterprise__zone", queryset=Zone.objects.all(),
                                             label="所在片区")
+    certified_from = django_filters.DateFilter(field_name="certified_on", lookup_expr="gte", label="认定日期从",
+                                               widget=DATE_INPUT)
+    certified_to = django_filters.DateFilter(field_name="certified_on", lookup_expr="lte", label="认定日期至",
+                                             widget=DATE_INPUT)
 
     class Meta:
         model = Certification

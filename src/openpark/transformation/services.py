@@ -102,6 +102,18 @@ def coverage_tables(year: int) -> dict:
             "by_industry": coverage(year, above, since, industries)}
 
 
+def coverage_total(year: int):
+    """The year's coverage of all its 规上 enterprises (a `coverage.Share`), None when the year has
+    no 规上 list; three queries."""
+    from openpark.enterprises.models import AboveScaleYear
+
+    from .coverage import coverage
+
+    above = list(AboveScaleYear.objects.filter(year=year, enterprise__is_deleted=False)
+                 .values_list("enterprise_id", flat=True))
+    return coverage(year, above, transformed_since())[0] if above else None
+
+
 def certified_count(year: int) -> int:
     """Enterprises holding a certification certified in `year`."""
     from .models import Certification
