@@ -17,6 +17,7 @@ from openpark.enterprises.models import AboveScaleYear, Enterprise
 
 from .choices import CertificationKind as K, CertificationLevel as L, IssuingLevel as I, NetworkConnection, ProjectState
 from .models import Certification, TransformationProject
+from .services import supersede_many
 
 FIRST_YEAR = 2022
 FACTS = park_facts()["smart_transformation"]["this_year"]
@@ -72,14 +73,13 @@ def load(out) -> None:
     _save(Certification, this_year)
 
     history = []
-    # The 四星 enterprises were 三星 two years before: their 三星 ended when the 四星 came.
+    # The 四星 enterprises were 三星 two years before: their 三星 ended when the 四星 came (the rule's
+    # own bulk form, `services.supersede_many`, ends them below).
     for certification in this_year[CLOUD_THIS_YEAR // 2:CLOUD_THIS_YEAR]:
         history.append(Certification(enterprise=certification.enterprise, kind=K.CLOUD, level=L.THREE_STAR,
-                                     issuing_level=I.PROVINCE, certified_on=certification.certified_on.replace(year=year - 2),
-                                     ended_on=certification.certified_on, superseded_by=certification))
+                                     issuing_level=I.PROVINCE, certified_on=certification.certified_on.replace(year=year - 2)))
     history.append(Certification(enterprise=firm(40), kind=K.SMART_FACTORY, level=L.BASIC, issuing_level=I.TAIZHOU,
-                                 certified_on=date(year - 3, 9, 1), ended_on=factory_now.certified_on,
-                                 superseded_by=factory_now))
+                                 certified_on=date(year - 3, 9, 1)))
     history.append(Certification(enterprise=firm(41), kind=K.SMART_FACTORY, level=L.BASIC, issuing_level=I.TAIZHOU,
                                  certified_on=date(max(FIRST_YEAR, year - 2), 10, 8)))
     past_years = list(range(FIRST_YEAR, year)) or [year]
@@ -101,6 +101,7 @@ def load(out) -> None:
         history.append(Certification(enterprise=firm(70 + i), kind=K.MODEL_FACTORY, issuing_level=I.TAIZHOU,
                                      certified_on=date(past_years[-1], 11, 1 + i)))
     _save(Certification, history)
+    supersede_many([*history, *this_year])
     _save(TransformationProject, _projects(year, firm))
     out.write(f"智改数转：认定 {len(this_year) + len(history)} 项，改造项目已生成。")
 
