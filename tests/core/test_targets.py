@@ -205,6 +205,8 @@ def test_the_form_shows_the_chosen_metrics_fields(economy, client_for):
     assert "不需要参数" in client.get(reverse("core:target_params"),
                                   {"metric": "evaluation.tax_per_mu_growth"}).content.decode()
     assert "请先选择指标" in client.get(reverse("core:target_params"), {"metric": "nothing"}).content.decode()
+    for bad in ("\x00", "' OR 1=1", "x" * 5000):
+        assert client.get(reverse("core:target_params"), {"metric": bad}).status_code == 200
 
 
 def test_the_params_fragment_is_for_who_may_edit_targets(make_user, client_for, enterprise_user):
