@@ -16,10 +16,12 @@ from openpark.investment import cockpit as investment_cockpit
 
 pytestmark = pytest.mark.usefixtures("demo_park", "db")
 
-QUERY_BUDGET = 58  # 智改数转's tile: 5 (the year's certifications, the 规上 list, the completed projects and
-# the certifications it reads for the coverage, the projects under way); 新就业群体's tile: 4 (its workers, stations, activities and points); 随手拍's: 4 (the
-# year's cases, their state changes and deadlines, the overdue count); 目标进度's: 5 (the running targets,
-# then each running target's metric, one query each: the demo's four of this year)
+QUERY_BUDGET = 63  # 智改数转's tile: 5 (the year's certifications, the 规上 list, the completed projects and
+# the certifications it reads for the coverage, the projects under way); 新就业群体's tile: 4 (its workers,
+# stations, activities and points); 随手拍's: 4 (the year's cases, their state changes and deadlines, the
+# overdue count); 目标进度's: 10 (the running targets, then each distinct measure of them, one query each: the
+# demo's four of this year; then why the 亩均税收 target has no figure: this year's run, the latest run and
+# its growth over the year before, 5)
 
 
 @pytest.fixture
@@ -190,7 +192,9 @@ def test_tiles_follow_the_role(role, keys, make_user, client_for):
     assert response.status_code == 200
     assert list(panels(response)) == keys
     html = response.content.decode()
-    assert ("亩均评价" in html.split('<main')[1]) == ("evaluation" in keys)
+    # nothing of the evaluation's own tile; a target measured by it may say its run is not yet published
+    main = "".join(part for part in html.split('<main')[1].split('data-tile="') if not part.startswith("targets"))
+    assert ("亩均评价" in main) == ("evaluation" in keys)
 
 
 @pytest.mark.parametrize("role", ["admin", "grid"])

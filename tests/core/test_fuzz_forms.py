@@ -215,3 +215,6 @@ NOT_CRAWLED.add("community:case_queue")
 # 随手拍 without an account: the tracking page and its photos are reached only through the key shown
 # once to the reporter (tests/community/test_phone_report.py requests them).
 NOT_CRAWLED |= {"community:track", "community:track_photo"}
+# The target form's params fragment is asked by htmx when the metric changes (an hx-get, not a link);
+# tests/core/test_targets.py requests it with every kind of metric, an unknown one and bad text.
+NOT_CRAWLED.add("core:target_params")

@@ -177,16 +177,89 @@ def test_the_rules_on_the_page(economy, client_for):
     client = client_for(economy)
     url = reverse("core:target_add")
     form = {"name": "丁", "start": "2030-06-01", "end": "2030-05-01", "metric": "investment.target_companies",
-            "params": "{}", "target_value": "30", "direction": "at_least"}
+            "target_value": "30", "direction": "at_least"}
     response = client.post(url, form)
     assert response.status_code == 200 and "结束日期须晚于开始日期" in response.content.decode()
-    response = client.post(url, {**form, "end": "2030-12-31", "params": '{"status": "nope"}'})
+    response = client.post(url, {**form, "end": "2030-12-31", "param_status": "nope"})
     assert "对接状态须为" in response.content.decode()
     response = client.post(url, {**form, "end": "2030-12-31", "metric": "nothing"})
     assert response.status_code == 200
     assert not Target.objects.filter(name="丁").exists()
-    response = client.post(url, {**form, "end": "2030-12-31"})
-    assert response.status_code == 302 and Target.objects.filter(name="丁").exists()
+    response = client.post(url, {**form, "end": "2030-12-31", "param_status": "signed"})
+    assert response.status_code == 302
+    assert Target.objects.get(name="丁").params == {"status": "signed"}
+
+
+# --- the params, as the metric's own fields ----------------------------------------------------------
+
+def test_the_form_shows_the_chosen_metrics_fields(economy, client_for):
+    client = client_for(economy)
+    html = client.get(reverse("core:target_add"), {"metric": "investment.projects_reaching"}).content.decode()
+    assert 'name="param_stage"' in html and ">签约</option>" in html and ">竣工</option>" in html
+    assert 'name="params"' not in html and "{" not in html.split('id="target-params"')[1].split("</fieldset>")[0]
+    assert 'hx-get="' + reverse("core:target_params") + '"' in html and 'hx-target="#target-params"' in html
+    assert "<script>" not in html.split("<main")[1]
+    # the fragment htmx swaps in when the metric changes: that metric's fields, in Chinese
+    fragment = client.get(reverse("core:target_params"), {"metric": "investment.target_companies"}).content.decode()
+    assert 'name="param_status"' in fragment and "对接状态" in fragment and "param_stage" not in fragment
+    assert "不需要参数" in client.get(reverse("core:target_params"),
+                                  {"metric": "evaluation.tax_per_mu_growth"}).content.decode()
+    assert "请先选择指标" in client.get(reverse("core:target_params"), {"metric": "nothing"}).content.decode()
+    for bad in ("\x00", "' OR 1=1", "x" * 5000):
+        assert client.get(reverse("core:target_params"), {"metric": bad}).status_code == 200
+
+
+def test_the_params_fragment_is_for_who_may_edit_targets(make_user, client_for, enterprise_user):
+    assert client_for(enterprise_user).get(reverse("core:target_params")).status_code == 403
+
+
+def test_without_script_the_form_comes_back_with_the_new_metrics_fields(economy, client_for):
+    """The metric changed, the fields not swapped (no script): the form comes back with the fields of
+    the metric chosen and the metric's own reason, and saves nothing."""
+    response = client_for(economy).post(reverse("core:target_add"), {
+        "name": "换指标", "year": "2030", "metric": "investment.projects_reaching", "param_status": "signed",
+        "target_value": "5", "direction": "at_least"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'name="param_stage"' in html and 'name="param_status"' not in html
+    assert "须指定阶段" in html and not Target.objects.filter(name="换指标").exists()
+
+
+def test_the_edit_form_shows_the_params_chosen(economy, client_for):
+    target = Target.objects.create(name="签约", year=2030, metric="investment.projects_reaching",
+                                   params={"stage": "started"}, target_value=D(3))
+    html = client_for(economy).get(reverse("core:target_edit", args=[target.pk])).content.decode()
+    assert '<option value="started" selected>开工</option>' in html
+
+
+@pytest.mark.parametrize("metric, fields, params, message", [
+    ("investment.projects_reaching", {}, {}, "须指定阶段"),
+    ("investment.projects_reaching", {"param_stage": "lead"}, {"stage": "lead"}, "须指定阶段"),
+    ("investment.target_companies", {"param_status": "nope"}, {"status": "nope"}, "对接状态须为"),
+])
+def test_the_page_and_the_api_refuse_bad_params_alike(economy, client_for, api_for, metric, fields, params, message):
+    """One rule, one home: the metric's check, run by the model for the form's fields and the API's JSON."""
+    common = {"name": "同一规则", "year": 2030, "metric": metric, "target_value": "5", "direction": "at_least"}
+    page = client_for(economy).post(reverse("core:target_add"), {**common, **fields})
+    api = api_for(economy).post("/api/core/targets/", {**common, "params": params}, format="json")
+    assert page.status_code == 200 and api.status_code == 400
+    api_error = str(api.json()["errors"]["params"][0])
+    assert message in api_error and api_error in page.content.decode()
+    assert not Target.objects.filter(name="同一规则").exists()
+
+
+def test_the_page_and_the_api_keep_the_same_params(economy, client_for, api_for):
+    common = {"year": 2030, "metric": "investment.projects_reaching", "target_value": "5", "direction": "at_least"}
+    client_for(economy).post(reverse("core:target_add"), {**common, "name": "页面", "param_stage": "signed"})
+    api_for(economy).post("/api/core/targets/", {**common, "name": "接口", "params": {"stage": "signed"}},
+                          format="json")
+    assert Target.objects.get(name="页面").params == Target.objects.get(name="接口").params == {"stage": "signed"}
+
+
+def test_every_metric_declaring_fields_labels_them_in_chinese():
+    for metric in targets.metrics():
+        for name, field in metric.fields().items():
+            assert field.label and not field.label.isascii(), (metric.key, name)
+            assert all(not str(label).isascii() for value, label in field.choices if value), (metric.key, name)
 
 
 # --- the page, the cockpit tile, the command ----------------------------------------------------------
@@ -241,3 +314,95 @@ def test_the_params_read_in_words(leader, client_for):
     html = client.get(target.get_absolute_url()).content.decode()
     assert "阶段：签约" in html and "signed" not in html.split("<main")[1]
     assert "阶段：签约" in client.get(reverse("core:targets")).content.decode()
+
+
+# --- a period without a published evaluation: said why, with the latest year's growth ------------------------
+
+def _growth(year):
+    return ((_park_tax_per_mu(year) / _park_tax_per_mu(year - 1) - 1) * 100).quantize(D("0.01"))
+
+
+def test_the_demo_computes_the_2022_growth_of_tax_per_mu(leader, client_for):
+    """The same +15% for 2022, the year the demo's runs measure: 2022's park 亩均税收 (Σ tax / Σ land of the
+    enterprises with land in the published run) against 2021's, by hand."""
+    target = Target.objects.get(name="2022 年园区亩均税收增幅")
+    assert (target.start, target.end, target.target_value) == (date(2022, 1, 1), date(2022, 12, 31), D(15))
+    expected = _growth(2022)
+    assert target.current_value() == expected
+    html = client_for(leader).get(reverse("core:targets")).content.decode()
+    row = html.split("2022 年园区亩均税收增幅")[1].split("</tr>")[0]
+    run = Run.objects.get(year=2022, state=RunState.PUBLISHED)
+    assert f'href="{reverse("evaluation:low_efficiency")}?run={run.pk}">{expected:,.2f} %</a>' in row
+    assert f"{expected / 15 * 100:,.2f}%" in row  # the progress, two decimals
+
+
+def test_a_year_without_a_published_run_says_why(leader, client_for, capsys):
+    year = cockpit.this_year()
+    assert not Run.objects.filter(year=year, state=RunState.PUBLISHED).exists()
+    reason = f"{year} 年度亩均评价尚未发布；最近发布的 2022 年度园区亩均税收增幅 {_growth(2022):,.2f}%。"
+    metric = targets.metric("evaluation.tax_per_mu_growth")
+    assert metric.no_data_text(date(year, 1, 1), date(year, 12, 31), {}) == reason
+    assert metric.no_data_text(date(2021, 1, 1), date(2021, 12, 31), {}) == \
+        "2020 年度无亩均评价，无法计算 2021 年的增幅；最近发布的 2022 年度园区亩均税收增幅 " \
+        f"{_growth(2022):,.2f}%。"
+    client = client_for(leader)
+    html = client.get(reverse("core:targets")).content.decode()
+    assert reason in html.split(f"{year} 年园区亩均税收增幅")[1].split("</tr>")[0]
+    panel = {tile.key: panel for tile, panel in client.get(reverse("cockpit")).context["panels"]}["targets"]
+    assert (f"{year} 年园区亩均税收增幅：{reason}", reverse("core:targets")) in panel.items
+    call_command("targets", "--year", str(year), "--json")
+    row = next(row for row in json.loads(capsys.readouterr().out) if row["name"] == f"{year} 年园区亩均税收增幅")
+    assert row["current"] is None and row["note"] == reason
+    call_command("targets", "--year", str(year))
+    assert reason in capsys.readouterr().out
+
+
+def test_a_metric_without_words_for_no_data_says_so():
+    metric = targets.Metric("test.none", "无数", "个", lambda s, e, p: None)
+    assert metric.no_data_text(YEAR_START, YEAR_END, {}) == "暂无数据"
+
+
+# --- what the page shows, and what it costs ------------------------------------------------------------------
+
+def test_the_page_formats_its_figures_and_links_them(leader, client_for, link):
+    for number in range(3):
+        TargetCompany.objects.create(year=2030, name=f"格式{number}", company_type="private", link=link,
+                                     officer="张三")
+    Target.objects.create(name="格式目标", year=2030, metric="investment.target_companies", target_value=D(1200))
+    html = client_for(leader).get(reverse("core:targets")).content.decode()
+    row = html.split("格式目标")[1].split("</tr>")[0]
+    assert "至少 1,200 家" in row or "1,200 家" in row  # a count: a whole number with separators
+    assert f'href="{reverse("investment:targetcompany_list")}?year=2030">3 家</a>' in row
+    assert "0.25%" in row  # 3 / 1200, two decimals
+    assert "2030-01-01 至 2030-12-31" in row
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+TARGETS_PAGE_BUDGET = 40  # the session and user, the targets, then each distinct measure once (the demo's ~10)
+
+
+def test_the_targets_page_measures_each_distinct_target_once(leader, client_for):
+    client = client_for(leader)
+    url = reverse("core:targets")
+    before = _queries(client, url)
+    assert before <= TARGETS_PAGE_BUDGET, before
+    year = cockpit.this_year()
+    for copy in range(5):  # the same metric, period and params as a demo target: measured once for all
+        Target.objects.create(name=f"同一度量{copy}", year=year, start=date(year, 1, 1), end=date(year, 12, 31),
+                              metric="evaluation.tax_per_mu_growth", target_value=D(10 + copy))
+        Target.objects.create(name=f"同一计数{copy}", year=year, start=date(year, 1, 1), end=date(year, 12, 31),
+                              metric="investment.target_companies", target_value=D(100 + copy))
+    assert _queries(client, url) == before
+    cockpit_url = reverse("cockpit")
+    cockpit_before = _queries(client, cockpit_url)
+    Target.objects.create(name="又一计数", year=year, start=date(year, 1, 1), end=date(year, 12, 31),
+                          metric="investment.target_companies", target_value=D(7))
+    assert _queries(client, cockpit_url) == cockpit_before

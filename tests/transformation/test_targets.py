@@ -3,6 +3,7 @@ coverage of the 规上 enterprises; the seed's targets on the demo park, compute
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from openpark.core import targets
 from openpark.core.models import Target
@@ -43,3 +44,47 @@ def test_a_target_with_bad_params_is_refused_in_chinese(params, message):
     with pytest.raises(Exception) as refused:
         target.full_clean()
     assert message in str(refused.value)
+
+
+def test_certified_declares_its_params_as_fields_in_chinese():
+    fields = targets.metric("transformation.certified").fields()
+    assert list(fields) == ["kind", "levels", "issued_at_least"]
+    assert (fields["kind"].label, fields["levels"].label, fields["issued_at_least"].label) == \
+        ("认定类别", "级别", "认定层级下限")
+    assert ("cloud", "星级上云企业") in [(value, str(label)) for value, label in fields["kind"].choices]
+    assert ("four_star", "四星") in [(value, str(label)) for value, label in fields["levels"].choices]
+    assert ("taizhou", "泰州市级") in [(value, str(label)) for value, label in fields["issued_at_least"].choices]
+    assert fields["kind"].needed and not fields["issued_at_least"].needed
+
+
+def test_certified_params_on_the_page_and_the_api(make_user, client_for, api_for):
+    """The form's fields and the API's JSON keep the same params, and refuse the same ones in the same words."""
+    user = make_user("economy")
+    common = {"year": 2026, "metric": "transformation.certified", "target_value": "20", "direction": "at_least"}
+    page = client_for(user).post(reverse("core:target_add"), {
+        **common, "name": "页面上云", "param_kind": "cloud", "param_levels": ["three_star", "four_star"],
+        "param_issued_at_least": "province"})
+    assert page.status_code == 302
+    chosen = {"kind": "cloud", "levels": ["three_star", "four_star"], "issued_at_least": "province"}
+    assert api_for(user).post("/api/core/targets/", {**common, "name": "接口上云", "params": chosen},
+                              format="json").status_code == 201
+    assert Target.objects.get(name="页面上云").params == Target.objects.get(name="接口上云").params == chosen
+    target = Target.objects.get(name="页面上云")
+    html = client_for(user).get(target.get_absolute_url()).content.decode()
+    assert "星级上云企业 · 三星、四星 · 省级及以上" in html and "three_star" not in html.split("<main")[1]
+    # a level the kind does not take: the same words from both
+    bad = {**common, "name": "错级别"}
+    page = client_for(user).post(reverse("core:target_add"), {**bad, "param_kind": "smart_line",
+                                                               "param_levels": ["three_star"]})
+    api = api_for(user).post("/api/core/targets/", {**bad, "params": {"kind": "smart_line", "levels": ["three_star"]}},
+                             format="json")
+    message = str(api.json()["errors"]["params"][0])
+    assert api.status_code == 400 and "该类别不分级别" in message and message in page.content.decode()
+    assert not Target.objects.filter(name="错级别").exists()
+
+
+def test_the_form_lists_certifieds_fields(make_user, client_for):
+    html = client_for(make_user("economy")).get(reverse("core:target_params"),
+                                                {"metric": "transformation.certified"}).content.decode()
+    assert 'name="param_kind"' in html and 'type="checkbox" name="param_levels"' in html
+    assert "认定层级下限" in html and ">国家级</option>" in html

@@ -7,10 +7,11 @@ from . import accounts
 from .api.serializers import ChangeRecordSerializer, GridSerializer
 from .changes import visible_change_records
 from .filters import ChangeRecordFilterSet, GridFilterSet, RoleGrantFilterSet, TargetFilterSet
-from .forms import GridForm
+from .forms import GridForm, TargetForm
 from .generic import ModelPages, object_history_url
 from .models import CalendarDay, CalendarYear, ChangeRecord, Grid, RoleGrant, Target
 from .registry import Api, Menu
+from .target_views import TargetEditView
 from .views import ChangeRecordDetailView, RoleGrantAddView, rolegrant_panel
 
 grid_pages = ModelPages(
@@ -71,9 +72,9 @@ rolegrant_pages = RoleGrantPages(
 )
 
 target_pages = ModelPages(
-    Target, filterset_class=TargetFilterSet,
+    Target, filterset_class=TargetFilterSet, form_class=TargetForm, views={"add": TargetEditView, "edit": TargetEditView},
     list_columns=["name", "year", "start", "end", "metric", "target_value", "direction", "owner"],
-    form_fields=["name", "year", "start", "end", "owner", "metric", "params", "target_value", "direction", "note"],
+    form_fields=["name", "year", "start", "end", "owner", "metric", "target_value", "direction", "note"],
     detail_fields=["name", "year", "start", "end", "owner", "metric", "params_text", "target_value", "direction", "note",
                    "created_at", "updated_at"],
     prefix="targets/records/", menu=Menu("targets", "目标管理", order=20),

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import models
 from django.forms.models import ModelFormMetaclass
 
@@ -14,7 +14,7 @@ from .fields import IdModelChoiceField, IdModelMultipleChoiceField, SafeJSONForm
 from .importing import header_key
 from .limits import FIRST_YEAR, LAST_YEAR
 from .masking import withheld_fields
-from .models import REASON_MAX_LENGTH, REASON_MISSING, REASON_REQUIRED, Grid
+from .models import REASON_MAX_LENGTH, REASON_MISSING, REASON_REQUIRED, Grid, Target
 from .roles import ROLES, ROLES_BY_SLUG
 from .tokens import MAX_DAYS
 from .widgets import AutocompleteSelect, AutocompleteSelectMultiple, name_empty_choices
@@ -167,6 +167,76 @@ class GridForm(ScopedModelForm):
 
 
 IGNORE = ""
+
+
+PARAM_PREFIX = "param_"
+
+
+class TargetForm(ScopedModelForm):
+    """A target, with the params of its metric as that metric's own fields (`Metric.param_fields`):
+    choosing another metric swaps them (an htmx fragment from `target_params`; without script, the
+    form comes back with the chosen metric's fields when sent). What is chosen is kept as the JSON
+    params and judged by the metric's `check_params`, in the model's clean, as the API's are."""
+
+    class Meta:
+        model = Target
+        fields = ["name", "year", "start", "end", "owner", "metric", "target_value", "direction", "note"]
+
+    def __init__(self, *args, **kwargs):
+        from django.urls import reverse
+
+        from . import targets
+
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            key = self.data.get(self.add_prefix("metric")) or ""
+        else:
+            key = self.initial.get("metric") or self.instance.metric or ""
+        self.chosen = targets.metric(key)
+        kept = self.instance.params if self.instance.pk and self.instance.metric == key else {}
+        self.param_names = []
+        for name, field in (self.chosen.fields() if self.chosen else {}).items():
+            self.fields[PARAM_PREFIX + name] = field
+            self.param_names.append(PARAM_PREFIX + name)
+            if isinstance(kept, dict) and name in kept:
+                self.initial[PARAM_PREFIX + name] = kept[name]
+        self.fields["metric"].widget.attrs.update({
+            "hx-get": reverse("core:target_params"), "hx-trigger": "change", "hx-target": "#target-params",
+            "hx-swap": "innerHTML"})
+        self.fields["metric"].help_text = "各指标的参数不同，选择指标后下方列出其参数。"
+
+    @property
+    def head_fields(self) -> list:
+        names = list(self.fields)
+        return [self[name] for name in names[:names.index("metric") + 1]]
+
+    @property
+    def param_fields(self) -> list:
+        return [self[name] for name in self.param_names]
+
+    @property
+    def tail_fields(self) -> list:
+        names = list(self.fields)
+        return [self[name] for name in names[names.index("metric") + 1:] if name not in self.param_names]
+
+    def clean(self):
+        data = super().clean()
+        if self.chosen is not None:
+            params = {}
+            for name in self.param_names:
+                value = data.get(name)
+                if value not in (None, "", [], ()):
+                    params[name[len(PARAM_PREFIX):]] = list(value) if isinstance(value, (list, tuple)) else value
+            self.instance.params = params  # the model's clean judges them by the metric's check
+        return data
+
+    def _update_errors(self, errors):
+        # The model's word on the params belongs to the params' fields (the form has no "params").
+        if hasattr(errors, "error_dict") and "params" in errors.error_dict:
+            moved = errors.error_dict.pop("params")
+            where = self.param_names[0] if self.param_names else NON_FIELD_ERRORS
+            errors.error_dict.setdefault(where, []).extend(moved)
+        super()._update_errors(errors)
 
 
 def mappable_headers(preview: dict) -> list[tuple[str, str, list[str]]]:

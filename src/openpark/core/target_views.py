@@ -1,5 +1,6 @@
 """The targets page (目标进度): each target with its current value computed by its metric, its
 progress, what should be reached by now and whether it lags behind; grouped by module."""
+import json
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import navigation, targets
+from .forms import TargetForm
+from .generic import ObjectEditView
 from .models import Target
 from .scoping import is_park_wide
 
@@ -21,12 +24,19 @@ class TargetRow:
     metric: targets.Metric | None
     progress: targets.Progress
     url: str
+    note: str = ""  # why there is no current value (the metric's words), when there is none
 
     @property
     def percent(self) -> int:
         """The capped progress as a whole percent, for the bar."""
         share = self.progress.share
         return 0 if share is None else int(share * 100)
+
+    @property
+    def percent_text(self) -> str:
+        """The progress (not capped: 125.00% when passed) with two decimals and a %; "—" when unknown."""
+        raw = self.progress.raw
+        return "—" if raw is None else f"{raw * 100:,.2f}%"
 
     @property
     def unit(self) -> str:
@@ -37,12 +47,31 @@ class TargetRow:
         return self.metric.places if self.metric else 2
 
 
+def _measure(metric: targets.Metric | None, target: Target) -> tuple:
+    """(current value, records URL, the no-data words) of a target, by its metric."""
+    if metric is None or target.start is None or target.end is None:
+        return None, "", "未知的指标。" if metric is None else ""
+    params = target.params or {}
+    current = metric.compute(target.start, target.end, params)
+    url = metric.url(target.start, target.end, params) if metric.url else ""
+    note = metric.no_data_text(target.start, target.end, params) if current is None else ""
+    return current, url, note
+
+
 def target_rows(queryset, today=None) -> list[TargetRow]:
+    """The targets with their progress. Each distinct (metric, period, params) is measured once,
+    however many targets share it."""
     today = today or timezone.localdate()
+    measured: dict[tuple, tuple] = {}
     rows = []
     for target in queryset:
         metric = targets.metric(target.metric)
-        rows.append(TargetRow(target, metric, target.progress(today), target.records_url()))
+        key = (target.metric, target.start, target.end, json.dumps(target.params or {}, sort_keys=True))
+        if key not in measured:
+            measured[key] = _measure(metric, target)
+        current, url, note = measured[key]
+        found = targets.progress(current, target.target_value, target.start, target.end, today, target.direction)
+        rows.append(TargetRow(target, metric, found, url, note))
     return rows
 
 
@@ -53,10 +82,15 @@ def overlapping(year: int):
     return Target.objects.filter(start__lte=date(year, 12, 31), end__gte=date(year, 1, 1)).order_by("start", "name")
 
 
-def behind_schedule(today=None) -> list[TargetRow]:
+def running_rows(today=None) -> list[TargetRow]:
+    """The targets whose period runs today, measured."""
     today = today or timezone.localdate()
     running = Target.objects.filter(start__lte=today, end__gte=today).order_by("start", "name")
-    return [row for row in target_rows(running, today) if row.progress.behind]
+    return target_rows(running, today)
+
+
+def behind_schedule(today=None) -> list[TargetRow]:
+    return [row for row in running_rows(today) if row.progress.behind]
 
 
 def module_label(key: str) -> str:
@@ -77,3 +111,18 @@ def target_progress(request):
         "list_url": reverse("core:target_list"),
         "breadcrumbs": navigation.breadcrumbs(("目标进度", ""), module="targets"),
     })
+
+
+class TargetEditView(ObjectEditView):
+    """The target's form, its metric's params laid out under the metric (`TargetForm`)."""
+
+    template_name = "core/target_form.html"
+
+
+@login_required
+def target_params(request):
+    """The chosen metric's param fields, the fragment the target form swaps in when its metric changes."""
+    if not (request.user.has_perm("core.add_target") or request.user.has_perm("core.change_target")):
+        raise PermissionDenied("没有编辑目标的权限。")
+    form = TargetForm(initial={"metric": request.GET.get("metric", "")}, user=request.user)
+    return render(request, "core/includes/target_params.html", {"form": form})

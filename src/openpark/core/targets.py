@@ -11,6 +11,41 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django import forms
+
+
+class ParamChoiceField(forms.ChoiceField):
+    """A metric's param chosen from a list. It leaves the judgement of the value to the metric's
+    `check_params`, so that the page and the API refuse the same params with the same words."""
+
+    def __init__(self, *args, needed: bool = False, **kwargs):
+        super().__init__(*args, required=False, **kwargs)
+        self.needed = needed  # marked as needed on the form; the check refuses its absence
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+class ParamMultipleChoiceField(forms.MultipleChoiceField):
+    """A metric's param of several values, ticked among a list (judged by the metric's check)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, required=False, **kwargs)
+        self.needed = False
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+def choice_param(label: str, choices, needed: bool = False, empty: str = "（不限）") -> ParamChoiceField:
+    return ParamChoiceField(label=label, choices=[("", "---------" if needed else empty), *choices], needed=needed)
+
+
+def choices_param(label: str, choices) -> ParamMultipleChoiceField:
+    return ParamMultipleChoiceField(label=label, choices=list(choices))
+
 
 def _no_params(params: dict) -> dict:
     if params:
@@ -32,15 +67,37 @@ class Metric:
     places: int = 0  # decimals shown
     # (params) -> the params in words ("已签约"), for pages and change records; "" for none
     describe: Callable[[dict], str] | None = None
+    # () -> {param name: form field} (`choice_param`, `choices_param`), labelled in Chinese: the target
+    # form shows them for this metric, and keeps what is chosen as the params (judged by check_params)
+    param_fields: Callable[[], dict] | None = None
+    # (start, end, params) -> why there is no figure for the period, with what is known instead
+    # ("2026 年度亩均评价尚未发布…"); asked only when `compute` gives None
+    explain: Callable[[date, date, dict], str] | None = None
+
+    def fields(self) -> dict:
+        return self.param_fields() if self.param_fields is not None else {}
 
     def params_text(self, params: dict) -> str:
         if not params:
             return ""
         if self.describe is not None:
             return self.describe(params)
+        fields = self.fields()
+        if fields and set(params) <= set(fields):
+            return " · ".join(f"{fields[name].label}：{_chosen_text(fields[name], value)}"
+                              for name, value in params.items())
         from .columns import display_value
 
         return display_value(params)
+
+    def no_data_text(self, start: date, end: date, params: dict) -> str:
+        return (self.explain(start, end, params) if self.explain is not None else "") or "暂无数据"
+
+
+def _chosen_text(field, value) -> str:
+    labels = {str(key): str(label) for key, label in getattr(field, "choices", ())}
+    values = value if isinstance(value, list) else [value]
+    return "、".join(labels.get(str(item), str(item)) for item in values)
 
 
 _metrics: dict[str, Metric] = {}

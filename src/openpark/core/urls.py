@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/<int:pk>/reset-password/", account_views.account_reset_password, name="account_reset_password"),
     path("logins/", views.login_records, name="login_records"),
     path("targets/", target_views.target_progress, name="targets"),
+    path("targets/params/", target_views.target_params, name="target_params"),
     path("search/", views.search, name="search"),
     path("todo/", workflow_views.todo, name="todo"),
     path("todo/<int:pk>/answer/", workflow_views.todo_answer, name="todo_answer"),

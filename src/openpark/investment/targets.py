@@ -69,12 +69,20 @@ def describe_stage_params(params: dict) -> str:
     return f"阶段：{Stage(params['stage']).label}" if params.get("stage") in Stage.values else ""
 
 
+def company_param_fields() -> dict:
+    return {"status": targets.choice_param("对接状态", ContactStatus.choices)}
+
+
+def stage_param_fields() -> dict:
+    return {"stage": targets.choice_param("阶段", [(stage.value, stage.label) for stage in REACHABLE], needed=True)}
+
+
 def register() -> None:
     targets.register_metric(targets.Metric(
         "investment.target_companies", "目标企业数", "家", target_companies, module="investment",
         check_params=check_company_params, url=target_companies_url,
-        describe=describe_company_params))
+        describe=describe_company_params, param_fields=company_param_fields))
     targets.register_metric(targets.Metric(
         "investment.projects_reaching", "项目到达阶段数（签约、开工、竣工等）", "个", projects_reaching,
         module="investment", check_params=check_stage_params, url=projects_reaching_url,
-        describe=describe_stage_params))
+        describe=describe_stage_params, param_fields=stage_param_fields))

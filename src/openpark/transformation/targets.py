@@ -74,10 +74,21 @@ def coverage_url(start: date, end: date, params: dict) -> str:
     return f"{reverse('transformation:coverage')}?year={end.year}"
 
 
+def certification_param_fields() -> dict:
+    levels = [(level, CertificationLevel(level).label) for kind in CertificationKind.values
+              for level in LEVELS_OF_KIND.get(kind, ())]
+    return {
+        "kind": targets.choice_param("认定类别", CertificationKind.choices, needed=True),
+        "levels": targets.choices_param("级别", levels),
+        "issued_at_least": targets.choice_param("认定层级下限", IssuingLevel.choices),
+    }
+
+
 def register() -> None:
     targets.register_metric(targets.Metric(
         "transformation.certified", "获得认定的企业数", "家", certified, module="transformation",
-        check_params=check_certification_params, url=certified_url, describe=describe_certification_params))
+        check_params=check_certification_params, url=certified_url, describe=describe_certification_params,
+        param_fields=certification_param_fields))
     targets.register_metric(targets.Metric(
         "transformation.coverage", "规上企业智改数转覆盖率", "%", coverage_percent, module="transformation",
         url=coverage_url, places=2))

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             "metric": row.target.metric, "unit": row.unit, "direction": row.target.direction,
             "target": _number(row.target.target_value), "current": _number(row.progress.current),
             "progress": _number(row.progress.share), "progress_raw": _number(row.progress.raw),
-            "expected": _number(row.progress.expected), "behind": row.progress.behind,
+            "expected": _number(row.progress.expected), "behind": row.progress.behind, "note": row.note,
         } for row in rows]
         if json:
             self.stdout.write(_dumps(found))
@@ -45,8 +45,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{year} 年没有目标。")
             return
         for item in found:
-            current = "暂无数据" if item["current"] is None else f"{item['current']:,}"
-            share = "—" if item["progress"] is None else f"{item['progress'] * 100:.2f}%"
+            current = item["note"] if item["current"] is None else f"{item['current']:,}"
+            share = "—" if item["progress_raw"] is None else f"{item['progress_raw'] * 100:,.2f}%"
             expected = "未开始" if item["expected"] is None else f"{item['expected']:,.2f}"
             flag = "  落后于进度" if item["behind"] else ""
             self.stdout.write(f"{item['name']}  {item['start']} 至 {item['end']}  目标 {item['target']:,}{item['unit']}  "
