@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "openpark.environment",
     "openpark.transformation",
     "openpark.community",
+    "openpark.talent",
 ]
 
 MIDDLEWARE = [
