@@ -88,7 +88,7 @@ def load(out) -> None:
 
     partnerships = [SchoolPartnership(
         enterprise=firm(3 * i), school=school, kind=kind, major=major, started_on=date(year - 3 + i % 3, 9, 1),
-        ended_on=date(year - 1, 7, 1) if i == 5 else None, students_per_year=rng.randint(10, 60))
+        ended_on=date(year - 1, 7, 1) if i == 3 else None, students_per_year=rng.randint(10, 60))
         for i, (school, kind, major) in enumerate(SCHOOLS)]
     _save(SchoolPartnership, partnerships)
 
