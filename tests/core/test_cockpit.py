@@ -16,9 +16,10 @@ from openpark.investment import cockpit as investment_cockpit
 
 pytestmark = pytest.mark.usefixtures("demo_park", "db")
 
-QUERY_BUDGET = 53  # 新就业群体's tile: 4 (its workers, stations, activities and points); 随手拍's: 4 (the
+QUERY_BUDGET = 57  # 新就业群体's tile: 4 (its workers, stations, activities and points); 随手拍's: 4 (the
 # year's cases, their state changes and deadlines, the overdue count); 目标进度's: 5 (the running targets,
-# then each running target's metric, one query each: the demo's four of this year)
+# then each running target's metric, one query each: the demo's four of this year); 人才服务's: 4 (the
+# year's fairs, booths, trainings and apprenticeships)
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def test_the_leaders_home_is_the_cockpit(leader):
     assert response.context["breadcrumbs"] == [("首页", "")]
     html = response.content.decode()
     assert '<a href="/cockpit/">园区驾驶舱</a>' in html  # the sidebar's entry
-    assert list(panels(response)) == ["targets", "economy", "evaluation", "investment", "environment", "community", "community_cases", "evaluation-map"]
+    assert list(panels(response)) == ["targets", "economy", "evaluation", "investment", "environment", "community", "community_cases", "talent", "evaluation-map"]
     assert "最近变更" not in html
 
 
@@ -177,10 +178,10 @@ def test_the_class_colouring_needs_the_evaluation(make_user, client_for):
 
 @pytest.mark.parametrize("role, keys", [
     ("leader", ["targets", "economy", "evaluation", "investment", "environment", "community", "community_cases",
-                "evaluation-map"]),
-    ("economy", ["targets", "economy", "evaluation", "investment", "environment", "evaluation-map"]),
+                "talent", "evaluation-map"]),
+    ("economy", ["targets", "economy", "evaluation", "investment", "environment", "talent", "evaluation-map"]),
     ("investment", ["targets", "economy", "investment"]),
-    ("industry", ["targets", "economy"]),
+    ("industry", ["targets", "economy", "talent"]),
     ("environment", ["environment"]),
     ("community", ["community", "community_cases"]),
 ])
@@ -239,7 +240,7 @@ def test_a_tile_from_another_app_shows_for_those_with_its_permission(leader, mak
     try:
         response = leader.get(reverse("cockpit"))
         assert list(panels(response)) == ["targets", "economy", "evaluation", "investment", "environment", "community",
-                                          "community_cases", "test-population",
+                                          "community_cases", "test-population", "talent",
                                          "evaluation-map"]
         html = response.content.decode()
         assert "12,346<small>人</small>" in html and "同比 -3.46%" in html

@@ -18,5 +18,5 @@ class TalentConfig(AppConfig):
         cockpit.register()
 
         navigation.register(Module("talent", "人才服务", 55, (
-            MenuItem("年度统计", "talent:summary", "talent.view_jobposting", park_wide=True, order=5),
+            MenuItem("年度统计", "talent:summary", "talent.view_jobposting", park_wide=True, order=70),
         )))

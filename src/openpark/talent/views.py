@@ -69,6 +69,8 @@ def enterprise_panel(request, enterprise):
         recent = list(rows[:RECENT])
         if not recent:
             continue
+        for row in recent:  # each names its enterprise: this one
+            row.enterprise = enterprise
         total = len(recent) if len(recent) < RECENT else rows.count()
         parts.append({"key": key, "title": title, "count": total, "recent": recent,
                       "url": f"{navigation_url(model)}?enterprise={enterprise.pk}"})
