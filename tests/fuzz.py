@@ -235,6 +235,7 @@ def build_park(user=None) -> dict:
         notify([user], kind="dispatch", title="新派单", body="请处理", obj=project)
     build_community(first, user)
     build_transformation(first)
+    build_talent(first)
     build_cases(user)
     build_target()
     return {"enterprises": enterprises, "project": project, "runs": runs, "case": case, "task": task, "job": job,
@@ -381,3 +382,22 @@ def build_transformation(enterprise) -> None:
     TransformationProject.objects.create(enterprise=enterprise, name="数字化车间改造", year=2026,
                                          investment=D("500"), equipment_investment=D("300"),
                                          subsidy_applied=D("50"), subsidy_received=D("20"))
+
+
+def build_talent(enterprise) -> None:
+    """One record of each 人才服务 model."""
+    from openpark.talent.models import (
+        Apprenticeship, FairBooth, JobPosting, RecruitmentFair, SchoolPartnership, SkillsTraining,
+    )
+
+    JobPosting.objects.create(enterprise=enterprise, title="数控车工", trade="数控车工", headcount=5, salary_low=5000,
+                              salary_high=7000, posted_on=date(2026, 3, 1), closes_on=date(2026, 4, 30))
+    SchoolPartnership.objects.create(enterprise=enterprise, school="泰州职业技术学院", kind="order_class",
+                                     major="机电一体化技术", started_on=date(2025, 9, 1), students_per_year=30)
+    fair = RecruitmentFair.objects.create(name="春风行动专场招聘会", held_on=date(2026, 2, 18), visitors=800)
+    FairBooth.objects.create(fair=fair, enterprise=enterprise, positions=10, resumes=40, hires=6)
+    SkillsTraining.objects.create(name="焊工职业技能提升培训", trade="焊工", enterprise=enterprise,
+                                  started_on=date(2026, 5, 6), trainees=40, certified=35)
+    Apprenticeship.objects.create(enterprise=enterprise, master="王建国", apprentice="李浩", trade="焊工",
+                                  started_on=date(2025, 3, 1), planned_end_on=date(2026, 3, 1), outcome="graduated",
+                                  finished_on=date(2026, 2, 20), skill_level="senior")

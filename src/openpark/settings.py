@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "openpark.environment",
     "openpark.transformation",
     "openpark.community",
+    "openpark.talent",
 ]
 
 MIDDLEWARE = [
@@ -299,7 +300,10 @@ SPECTACULAR_SETTINGS = {
                             "ProjectStageEnum": "openpark.investment.choices.Stage",
                             "OutfallStageEnum": "openpark.environment.choices.OutfallStage",
                             "CertificationLevelEnum": "openpark.transformation.choices.CertificationLevel",
-                            "RiverChiefLevelEnum": "openpark.environment.choices.ChiefLevel"},
+                            "RiverChiefLevelEnum": "openpark.environment.choices.ChiefLevel",
+                            "ApprenticeshipOutcomeEnum": "openpark.talent.choices.ApprenticeshipOutcome",
+                            "EducationRequirementEnum": "openpark.talent.choices.Education",
+                            "ApprenticeSkillLevelEnum": "openpark.talent.choices.SkillLevel"},
 }
 
 # Attachments (`openpark.core.attachments`): the largest file accepted, in bytes.

@@ -28,8 +28,8 @@ def test_the_leader_opens_the_cockpit(browser, live_server, demo_park, artifacts
     legend = page.locator("#map-legend").inner_text()
     assert "A 类" in legend and "D 类" in legend
     tiles = page.eval_on_selector_all(".cockpit-tile", "tiles => tiles.map(tile => tile.dataset.tile)")
-    assert tiles == ["targets", "economy", "evaluation", "investment", "environment", "transformation", "community", "community_cases",
-                     "evaluation-map"]
+    assert tiles == ["targets", "economy", "evaluation", "investment", "environment", "transformation", "community",
+                     "community_cases", "talent", "evaluation-map"]
     output = page.locator(".cockpit-tile[data-tile=economy] .cockpit-figure", has_text="工业总产值")
     assert output.locator(".cockpit-value").inner_text().replace("亿元", "").strip() == "248.08"
     assert "同比 +" in output.inner_text()

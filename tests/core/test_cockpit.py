@@ -16,12 +16,13 @@ from openpark.investment import cockpit as investment_cockpit
 
 pytestmark = pytest.mark.usefixtures("demo_park", "db")
 
-QUERY_BUDGET = 63  # 智改数转's tile: 5 (the year's certifications, the 规上 list, the completed projects and
+QUERY_BUDGET = 67  # 智改数转's tile: 5 (the year's certifications, the 规上 list, the completed projects and
 # the certifications it reads for the coverage, the projects under way); 新就业群体's tile: 4 (its workers,
 # stations, activities and points); 随手拍's: 4 (the year's cases, their state changes and deadlines, the
 # overdue count); 目标进度's: 10 (the running targets, then each distinct measure of them, one query each: the
 # demo's four of this year; then why the 亩均税收 target has no figure: this year's run, the latest run and
 # its growth over the year before, 5)
+# 人才服务's: 4 (the year's fairs, booths, trainings and apprenticeships)
 
 
 @pytest.fixture
@@ -45,7 +46,8 @@ def test_the_leaders_home_is_the_cockpit(leader):
     assert response.context["breadcrumbs"] == [("首页", "")]
     html = response.content.decode()
     assert '<a href="/cockpit/">园区驾驶舱</a>' in html  # the sidebar's entry
-    assert list(panels(response)) == ["targets", "economy", "evaluation", "investment", "environment", "transformation", "community", "community_cases", "evaluation-map"]
+    assert list(panels(response)) == ["targets", "economy", "evaluation", "investment", "environment", "transformation",
+                                      "community", "community_cases", "talent", "evaluation-map"]
     assert "最近变更" not in html
 
 
@@ -179,11 +181,12 @@ def test_the_class_colouring_needs_the_evaluation(make_user, client_for):
 
 
 @pytest.mark.parametrize("role, keys", [
-    ("leader", ["targets", "economy", "evaluation", "investment", "environment", "transformation", "community", "community_cases",
-                "evaluation-map"]),
-    ("economy", ["targets", "economy", "evaluation", "investment", "environment", "transformation", "evaluation-map"]),
+    ("leader", ["targets", "economy", "evaluation", "investment", "environment", "transformation", "community",
+                "community_cases", "talent", "evaluation-map"]),
+    ("economy", ["targets", "economy", "evaluation", "investment", "environment", "transformation", "talent",
+                 "evaluation-map"]),
     ("investment", ["targets", "economy", "investment"]),
-    ("industry", ["targets", "economy", "transformation"]),
+    ("industry", ["targets", "economy", "transformation", "talent"]),
     ("environment", ["environment"]),
     ("community", ["community", "community_cases"]),
 ])
@@ -244,7 +247,7 @@ def test_a_tile_from_another_app_shows_for_those_with_its_permission(leader, mak
     try:
         response = leader.get(reverse("cockpit"))
         assert list(panels(response)) == ["targets", "economy", "evaluation", "investment", "environment",
-                                          "transformation", "community", "community_cases", "test-population",
+                                          "transformation", "community", "community_cases", "test-population", "talent",
                                          "evaluation-map"]
         html = response.content.decode()
         assert "12,346<small>人</small>" in html and "同比 -3.46%" in html

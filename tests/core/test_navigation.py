@@ -280,3 +280,10 @@ for _slug in ("leader", "economy", "industry"):
     EXPECTED_MENU[_slug]["智改数转"] = [*TRANSFORMATION]
 EXPECTED_MENU["enterprise"]["智改数转"] = ["认定名录", "改造项目"]
 PLANNED_HOMES.pop("industry")
+# 人才服务 ------------------------------------------------------------------------------------------
+# Its records for every role that may view them (an enterprise its own, not the park's fairs), and
+# the counts per year for the park-wide ones.
+TALENT = ["招聘岗位", "校企合作", "招聘会", "参会企业", "技能培训", "名师带高徒", "年度统计"]
+for _slug in ("leader", "economy", "industry"):
+    EXPECTED_MENU[_slug]["人才服务"] = [*TALENT]
+EXPECTED_MENU["enterprise"]["人才服务"] = ["招聘岗位", "校企合作", "参会企业", "技能培训", "名师带高徒"]

@@ -21,7 +21,7 @@ VIEW, EDIT, NONE = "view", "edit", "none"
 MODEL_ACTIONS = ("view", "add", "change", "delete")
 DOMAIN_APPS = (
     "enterprises", "economy", "evaluation", "investment", "environment", "transformation",
-    "community", "cockpit",
+    "community", "cockpit", "talent",
 )
 # Nobody adds, changes or deletes these records through the application.
 READ_ONLY_MODELS = {"core.changerecord", "core.statechange"}
@@ -86,7 +86,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         "economy", "经发", "企业数据归集、经济运行监测、亩均评价、低效用地处置", True,
         {
-            **_all(VIEW, "investment", "environment", "transformation", "cockpit"),
+            **_all(VIEW, "investment", "environment", "transformation", "cockpit", "talent"),
             **_all(EDIT, "enterprises", "economy", "evaluation"), **_chains(VIEW),
             "core.grid": VIEW, "core.changerecord": VIEW, "core.target": EDIT,
         },
@@ -108,8 +108,8 @@ ROLES: tuple[Role, ...] = (
         extra=("environment.view_riverchief_phone",),
     ),
     Role(
-        "industry", "工信", "智改数转认定与目标", True,
-        {**_all(VIEW, "enterprises", "economy", "cockpit"), "transformation": EDIT, **_chains(NONE),
+        "industry", "工信", "智改数转认定与目标，人才服务", True,
+        {**_all(VIEW, "enterprises", "economy", "cockpit"), "transformation": EDIT, "talent": EDIT, **_chains(NONE),
          "core.target": EDIT},
     ),
     Role(
@@ -133,7 +133,10 @@ ROLES: tuple[Role, ...] = (
     Role(
         "enterprise", "企业用户", "查看和确认本企业数据，下载本企业评价报告", False,
         {**_all(VIEW, "enterprises", "economy", "evaluation", "environment", "transformation"), "investment.project": VIEW,
-         "environment.environmentproblem": ("view", "start", "rectify"), **_chains(NONE)},
+         "environment.environmentproblem": ("view", "start", "rectify"), **_chains(NONE),
+         # 人才服务: the enterprise's own postings, partnerships, booths, trainings and apprenticeships;
+         # the park's fairs are no enterprise's records.
+         "talent": VIEW, "talent.recruitmentfair": NONE},
     ),
     Role(
         # A contracted third party: sees the enterprises its contract covers while it runs.
