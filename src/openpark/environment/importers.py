@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpark.core import importing, imports
 from openpark.core.importing import CellError, Column, ImportSpec
 from openpark.core.matching import Action
-from openpark.enterprises.importers import choices_of
+from openpark.enterprises.importers import EnterpriseFileImporter, choices_of, enterprise_columns
 from openpark.enterprises.models import Enterprise
 
 from . import services, water_quality
@@ -699,98 +699,6 @@ water_sample_importer = imports.register(WaterSampleImporter())
 from .choices import CreditRatingLevel, PermitCategory  # noqa: E402
 from .models import CreditRating, DischargePermit, HazardousWasteManifest  # noqa: E402
 
-ENTERPRISE_USCC = "企业统一社会信用代码"
-ENTERPRISE_NAME = "企业名称"
-
-
-def _enterprise_columns() -> tuple[Column, Column]:
-    return (Column("enterprise_uscc", ENTERPRISE_USCC, kind="uscc", synonyms=("统一社会信用代码", "信用代码")),
-            Column("enterprise_name", ENTERPRISE_NAME, max_length=200, synonyms=("企业", "单位名称", "持证单位")))
-
-
-OUT_OF_SCOPE = "（或该企业不在您的服务或绑定范围内）"
-
-
-def enterprise_scope() -> set[int] | None:
-    """The ids of the enterprises the importing user may see (the pages' scope: an enterprise
-    user's own, a steward's contract's), or None for a park-wide user or a command."""
-    from openpark.core.context import current_actor
-    from openpark.core.scoping import scope_q
-
-    user = current_actor().user
-    if user is None:
-        return None
-    condition = scope_q(Enterprise, user)
-    return None if condition is None else set(Enterprise.objects.filter(condition).values_list("pk", flat=True))
-
-
-def resolve_enterprises(rows, scope: set[int] | None = None) -> list[CellError]:
-    """Sets each row's `enterprise_id` from its 统一社会信用代码, or, without one, from its enterprise
-    name (a live enterprise's current name, one enterprise only); an error for each row that
-    names no park enterprise, or one outside `scope` (ids) when given."""
-    enterprises = Enterprise.objects.all() if scope is None else Enterprise.objects.filter(pk__in=scope)
-    unseen = "" if scope is None else OUT_OF_SCOPE
-    codes = [r.values["enterprise_uscc"] for r in rows if r.values.get("enterprise_uscc")]
-    names = [r.values["enterprise_name"] for r in rows
-             if r.values.get("enterprise_name") and not r.values.get("enterprise_uscc")]
-    by_code = {}
-    for chunk in imports.chunks(codes):
-        by_code.update(enterprises.filter(uscc__in=chunk).values_list("uscc", "pk"))
-    by_name: dict[str, list[int]] = {}
-    for chunk in imports.chunks(list(set(names))):
-        for pk, name in enterprises.filter(name__in=chunk).values_list("pk", "name"):
-            by_name.setdefault(name, []).append(pk)
-    errors = []
-    for row in rows:
-        values = row.values
-        code, name = values.get("enterprise_uscc"), values.get("enterprise_name")
-        values["enterprise_id"] = None
-        if code:
-            values["enterprise_id"] = by_code.get(code)
-            if values["enterprise_id"] is None:
-                errors.append(CellError(row.sheet, row.row, ENTERPRISE_USCC, code,
-                                        f"园区企业中没有这个统一社会信用代码{unseen}"))
-        elif name:
-            found = by_name.get(name, [])
-            if len(found) == 1:
-                values["enterprise_id"] = found[0]
-            else:
-                reason = ("园区企业中有多家同名企业，请填写统一社会信用代码" if found
-                          else f"园区企业中没有这个名称的企业{unseen}，请核对名称或填写统一社会信用代码")
-                errors.append(CellError(row.sheet, row.row, ENTERPRISE_NAME, name, reason))
-        else:
-            errors.append(CellError(row.sheet, row.row, ENTERPRISE_USCC, "", "须填写企业统一社会信用代码或企业名称"))
-    return errors
-
-
-def _enterprise_cells(record) -> dict:
-    return {"enterprise_uscc": record.enterprise.uscc, "enterprise_name": record.enterprise.name}
-
-
-class EnterpriseFileImporter(imports.ModelImporter):
-    """A sheet of one kind of record of the enterprise file: its enterprise by code or name, the
-    rest plain fields (`plain`)."""
-
-    plain: tuple[str, ...] = ()
-    blank_text: frozenset[str] = frozenset({"note"})
-
-    def check(self, plan):
-        plan.enterprise_scope = enterprise_scope()
-        return resolve_enterprises(plan.rows, plan.enterprise_scope)
-
-    def assign(self, instance, values):
-        for name in self.plain:
-            if name in values:
-                value = values[name]
-                setattr(instance, name, "" if value is None and name in self.blank_text else value)
-        if values.get("enterprise_id") is not None:
-            instance.enterprise_id = values["enterprise_id"]
-
-    def export_rows(self, queryset, user=None):
-        for record in queryset.select_related("enterprise").iterator(chunk_size=2000):
-            yield {**_enterprise_cells(record), **{name: getattr(record, name) for name in self.plain}}
-
-
 PERMIT_SPEC = ImportSpec(
     name="environment.dischargepermit",
     title="排污许可证",
@@ -798,7 +706,7 @@ PERMIT_SPEC = ImportSpec(
     columns=(
         Column("number", "许可证编号", kind="code", required=True, max_length=22,
                synonyms=("排污许可证编号", "证书编号", "编号")),
-        *_enterprise_columns(),
+        *enterprise_columns(),
         Column("category", "管理类别", kind="choice", required=True, choices=choices_of(PermitCategory),
                synonyms=("类别", "管理类型")),
         Column("issued_on", "发证日期", kind="date", required=True, synonyms=("核发日期",)),
@@ -830,7 +738,7 @@ MANIFEST_SPEC = ImportSpec(
     key="number",
     columns=(
         Column("number", "联单编号", kind="code", required=True, max_length=40, synonyms=("转移联单编号", "编号")),
-        *_enterprise_columns(),
+        *enterprise_columns(),
         Column("waste_code", "废物类别", kind="code", required=True, max_length=4,
                synonyms=("危废类别", "废物类别代码", "危险废物类别")),
         Column("waste_name", "废物名称", required=True, max_length=100, synonyms=("危废名称", "危险废物名称")),
@@ -856,7 +764,7 @@ RATING_SPEC = ImportSpec(
     key="year",
     unique_key=False,
     columns=(
-        *_enterprise_columns(),
+        *enterprise_columns(),
         Column("year", "评价年度", kind="int", required=True, synonyms=("年度", "年份")),
         Column("rating", "信用等级", kind="choice", required=True, choices=choices_of(CreditRatingLevel),
                synonyms=("评价等级", "等级", "评价结果")),

@@ -4,11 +4,9 @@ A row names its enterprise by 统一社会信用代码 or, without one, by its n
 the enterprise file's sheets do; a booth names its fair by the fair's name and date."""
 from openpark.core import imports
 from openpark.core.importing import CellError, Column, ImportSpec
-from openpark.enterprises.importers import choices_of
-from openpark.environment.importers import (
-    EnterpriseFileImporter, enterprise_scope, resolve_enterprises,
+from openpark.enterprises.importers import (
+    EnterpriseFileImporter, choices_of, enterprise_columns, enterprise_scope, resolve_enterprises,
 )
-from openpark.environment.importers import _enterprise_columns as enterprise_columns
 
 from .choices import ApprenticeshipOutcome, Education, FairKind, PartnershipKind, PostingStatus, SkillLevel
 from .models import Apprenticeship, FairBooth, JobPosting, RecruitmentFair, SchoolPartnership, SkillsTraining

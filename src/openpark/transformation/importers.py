@@ -12,8 +12,7 @@ from decimal import Decimal
 from openpark.core import imports
 from openpark.core.importing import CellError, Column, ImportSpec
 from openpark.core.matching import Action
-from openpark.enterprises.importers import choices_of
-from openpark.environment.importers import ENTERPRISE_NAME, ENTERPRISE_USCC, EnterpriseFileImporter
+from openpark.enterprises.importers import EnterpriseFileImporter, choices_of, enterprise_columns
 
 from . import services
 from .choices import (
@@ -21,19 +20,13 @@ from .choices import (
 )
 from .models import Certification, TransformationProject
 
-
-def _enterprise_columns() -> tuple[Column, Column]:
-    return (Column("enterprise_uscc", ENTERPRISE_USCC, kind="uscc", synonyms=("统一社会信用代码", "信用代码")),
-            Column("enterprise_name", ENTERPRISE_NAME, max_length=200, synonyms=("企业", "单位名称")))
-
-
 CERTIFICATION_SPEC = ImportSpec(
     name="transformation.certification",
     title="智改数转认定",
     key="kind",
     unique_key=False,
     columns=(
-        *_enterprise_columns(),
+        *enterprise_columns(),
         Column("kind", "认定类型", kind="choice", required=True, choices=choices_of(CertificationKind),
                synonyms=("类型", "认定类别")),
         Column("level", "级别", kind="choice", choices=choices_of(CertificationLevel), synonyms=("等级", "星级")),
@@ -102,7 +95,7 @@ PROJECT_SPEC = ImportSpec(
     key="name",
     unique_key=False,
     columns=(
-        *_enterprise_columns(),
+        *enterprise_columns(),
         Column("name", "项目名称", required=True, max_length=200, synonyms=("项目",)),
         Column("year", "年度", kind="int", required=True, synonyms=("项目年度", "年份")),
         Column("diagnosed_on", "诊断日期", kind="date", synonyms=("诊断时间",)),
