@@ -162,7 +162,7 @@ def test_bad_posting_input_is_refused_in_chinese_by_api_and_page(enterprises, ma
     response = api_for(staff).post("/api/talent/postings/", data, format="json")
     assert response.status_code == 400, (case, response.content[:300])
     assert any("\u4e00" <= ch <= "\u9fff" for ch in json.dumps(response.json(), ensure_ascii=False)), case
-    page = client_for(staff).post(reverse("talent:jobposting_add"), {k: v for k, v in data.items()})
+    page = client_for(staff).post(reverse("talent:jobposting_add"), data)
     assert page.status_code == 200, case
     assert not JobPosting.objects.exists(), case
 
