@@ -33,6 +33,12 @@ def figure_url(key: str, year: int) -> str:
     return f"{reverse(name)}?{query.format(year=year)}"
 
 
+def of_live_enterprises(queryset):
+    """The rows of `queryset` not belonging to a deleted enterprise (a park-wide training, with no
+    enterprise, stays): what every count, the cockpit tile and the targets metric read."""
+    return queryset.filter(Q(enterprise__isnull=True) | Q(enterprise__is_deleted=False))
+
+
 TABLES = ("postings", "partnerships", "fairs", "booths", "trainings", "apprenticeships")
 
 
@@ -42,6 +48,8 @@ def year_counts(years: list[int], user=None, tables: tuple[str, ...] = TABLES) -
     first, last = date(min(years), 1, 1), date(max(years), 12, 31)
 
     def rows(queryset):
+        if "enterprise" in {field.name for field in queryset.model._meta.fields}:
+            queryset = of_live_enterprises(queryset)
         return scope_queryset(queryset, user) if user is not None else queryset
 
     queries = {
@@ -70,4 +78,4 @@ def table(years: list[int], user=None) -> list[dict]:
 
 
 def fair_totals(fair) -> dict[str, int]:
-    return counts.fair_totals(fair.booths.filter(is_deleted=False).values_list("enterprise_id", "positions", "hires"))
+    return counts.fair_totals(of_live_enterprises(fair.booths.filter(is_deleted=False)).values_list("enterprise_id", "positions", "hires"))

@@ -10,6 +10,7 @@ from openpark.core import targets
 
 from .choices import ApprenticeshipOutcome
 from .models import Apprenticeship, FairBooth, SkillsTraining
+from .services import of_live_enterprises
 
 WHAT = {
     "hires": "招聘会达成就业意向人数",
@@ -23,7 +24,8 @@ def check_params(params: dict) -> dict:
     unknown = set(params) - {"what"}
     if unknown:
         raise ValueError(f"未知的参数：{'、'.join(sorted(unknown))}。")
-    if params.get("what") not in WHAT:
+    what = params.get("what")
+    if not isinstance(what, str) or what not in WHAT:
         names = "、".join(f"{label}（{key}）" for key, label in WHAT.items())
         raise ValueError(f"须指定统计内容 what，可选：{names}。")
     return {"what": params["what"]}
@@ -32,13 +34,13 @@ def check_params(params: dict) -> dict:
 def count(start: date, end: date, params: dict) -> int:
     what = params["what"]
     if what == "hires":
-        rows = FairBooth.objects.filter(fair__held_on__range=(start, end), fair__is_deleted=False)
+        rows = of_live_enterprises(FairBooth.objects.filter(fair__held_on__range=(start, end), fair__is_deleted=False))
         return rows.aggregate(total=Sum("hires"))["total"] or 0
     if what in ("trainees", "certified"):
-        rows = SkillsTraining.objects.filter(started_on__range=(start, end))
+        rows = of_live_enterprises(SkillsTraining.objects.filter(started_on__range=(start, end)))
         return rows.aggregate(total=Sum(what))["total"] or 0
-    return Apprenticeship.objects.filter(outcome=ApprenticeshipOutcome.GRADUATED,
-                                         finished_on__range=(start, end)).count()
+    return of_live_enterprises(Apprenticeship.objects.filter(outcome=ApprenticeshipOutcome.GRADUATED,
+                                                             finished_on__range=(start, end))).count()
 
 
 def url(start: date, end: date, params: dict) -> str:

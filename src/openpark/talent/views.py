@@ -44,7 +44,7 @@ def fair_booths_panel(request, fair):
     """The fair's enterprises (those the viewer may see) and its totals."""
     if not request.user.has_perm("talent.view_fairbooth"):
         return None
-    booths = scope_queryset(fair.booths.filter(is_deleted=False), request.user).select_related("enterprise")
+    booths = scope_queryset(services.of_live_enterprises(fair.booths.filter(is_deleted=False)), request.user).select_related("enterprise")
     return {"key": "fair-booths", "title": "参会企业", "template": "talent/panels/fair.html",
             "context": {"booths": list(booths), "totals": services.fair_totals(fair), "fair": fair}}
 

@@ -16,7 +16,7 @@ CLOUD, WORKSHOP = CertificationKind.CLOUD, CertificationKind.SMART_WORKSHOP
 
 def year_counts(year: int) -> dict:
     """The certifications of `year`: 星级上云 (and of them four stars or more), 智能车间; one query."""
-    return Certification.objects.filter(certified_on__year=year).aggregate(
+    return Certification.objects.filter(certified_on__year=year, enterprise__is_deleted=False).aggregate(
         cloud=Count("pk", filter=Q(kind=CLOUD)),
         cloud_high=Count("pk", filter=Q(kind=CLOUD, level__in=("four_star", "five_star"))),
         workshop=Count("pk", filter=Q(kind=WORKSHOP)))
@@ -32,7 +32,8 @@ def transformation_panel(year: int) -> cockpit.Panel:
 
     counts = year_counts(year)
     share = coverage_total(year)
-    in_progress = TransformationProject.objects.filter(state=ProjectState.IN_PROGRESS).count()
+    in_progress = TransformationProject.objects.filter(state=ProjectState.IN_PROGRESS,
+                                                      enterprise__is_deleted=False).count()
     projects = reverse("transformation:transformationproject_list")
     coverage_page = f"{reverse('transformation:coverage')}?year={year}"
     figures = (

@@ -118,7 +118,7 @@ def certified_count(year: int) -> int:
     """Enterprises holding a certification certified in `year`."""
     from .models import Certification
 
-    return Certification.objects.filter(certified_on__year=year).values("enterprise").distinct().count()
+    return Certification.objects.filter(certified_on__year=year, enterprise__is_deleted=False).values("enterprise").distinct().count()
 
 
 def latest_year() -> int:

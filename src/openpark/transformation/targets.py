@@ -40,7 +40,8 @@ def check_certification_params(params: dict) -> dict:
 
 def certified(start: date, end: date, params: dict) -> int:
     """The enterprises certified of the kind (at the levels, by a body at or above the level) within the period."""
-    rows = Certification.objects.filter(kind=params["kind"], certified_on__gte=start, certified_on__lte=end)
+    rows = Certification.objects.filter(kind=params["kind"], certified_on__gte=start, certified_on__lte=end,
+                                        enterprise__is_deleted=False)
     if params.get("levels"):
         rows = rows.filter(level__in=params["levels"])
     if params.get("issued_at_least"):
