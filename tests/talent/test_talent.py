@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from openpark.core import targets
 from openpark.talent import demo
@@ -256,8 +257,22 @@ def test_the_demo_loads_once_and_keeps_the_rules():
     EnterpriseFactory.create_batch(40)
     demo.load(io.StringIO())
     assert JobPosting.objects.count() == demo.POSTINGS
-    assert SchoolPartnership.objects.count() == 8 and RecruitmentFair.objects.count() == 6
-    assert FairBooth.objects.count() >= 6 * 8 and SkillsTraining.objects.count() == 10
+    assert SchoolPartnership.objects.count() == 8 and RecruitmentFair.objects.count() == 9
+    assert FairBooth.objects.count() >= 9 * 8 and SkillsTraining.objects.count() == 10
+    # Spread over the three years the 年度统计 shows, nothing dated after today.
+    today = timezone.localdate()
+    for year in range(today.year - 2, today.year + 1):
+        assert JobPosting.objects.filter(posted_on__year=year).exists()
+        assert RecruitmentFair.objects.filter(held_on__year=year).exists()
+        assert SkillsTraining.objects.filter(started_on__year=year).exists()
+    for model, field in ((JobPosting, "posted_on"), (RecruitmentFair, "held_on"), (SkillsTraining, "started_on"),
+                         (SkillsTraining, "ended_on"), (SchoolPartnership, "started_on"),
+                         (Apprenticeship, "started_on"), (Apprenticeship, "finished_on")):
+        assert not model.objects.filter(**{f"{field}__gt": today}).exists(), (model, field)
+    # Each trade asks a plausible education: no 硕士 for a shop-floor trade, no 不限 for an engineer.
+    assert not JobPosting.objects.filter(trade__in=("机修工", "焊工", "叉车司机", "装配工"), education="master").exists()
+    assert not JobPosting.objects.filter(trade__endswith="工程师", education__in=("any", "junior")).exists()
+    assert JobPosting.objects.filter(trade="机修工").exists()
     assert Apprenticeship.objects.count() == 25
     assert set(Apprenticeship.objects.values_list("outcome", flat=True)) == {"ongoing", "graduated", "not_graduated",
                                                                               "stopped"}
