@@ -282,3 +282,29 @@ def test_the_demo_loads_once_and_keeps_the_rules():
     output = io.StringIO()
     demo.load(output)
     assert "未重复生成" in output.getvalue() and JobPosting.objects.count() == demo.POSTINGS
+
+
+def test_each_summed_figure_is_the_total_under_the_list_it_opens(make_user, client_for):
+    """The cockpit tile's and the counts page's sums (达成就业意向, 培训人数 …) open lists whose 合计
+    row gives the same figure, over every row the filters keep (not one page's)."""
+    from openpark.talent import services
+    from openpark.talent.cockpit import talent_panel
+    EnterpriseFactory.create_batch(40)
+    demo.load(io.StringIO())
+    year = timezone.localdate().year
+    row = services.year_counts([year])[year]
+    client = client_for(make_user("industry"))
+    summed = {"headcount": "headcount", "visitors": "visitors", "positions": "positions", "hires": "hires",
+              "trainees": "trainees", "certified": "certified"}
+    for key, column in summed.items():
+        response = client.get(services.figure_url(key, year) + "&per_page=10")
+        columns = [c.name for c in response.context["columns"]]
+        total = response.context["totals"][columns.index(column)]
+        assert total == getattr(row, key) > 0, key
+        assert "合计" in response.content.decode()
+    tile = {figure.label: figure for figure in talent_panel(year).figures}
+    for label, column in (("达成就业意向", "hires"), ("培训人数", "trainees")):
+        response = client.get(tile[label].url)
+        columns = [c.name for c in response.context["columns"]]
+        assert response.context["totals"][columns.index(column)] == tile[label].value
+        assert f"<td class=\"num\" data-total>{tile[label].value:,}</td>" in response.content.decode()
