@@ -308,3 +308,14 @@ def test_each_summed_figure_is_the_total_under_the_list_it_opens(make_user, clie
         columns = [c.name for c in response.context["columns"]]
         assert response.context["totals"][columns.index(column)] == tile[label].value
         assert f"<td class=\"num\" data-total>{tile[label].value:,}</td>" in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["talent:jobposting_list", "talent:fairbooth_list", "talent:skillstraining_list",
+                                      "transformation:certification_list",
+                                      "transformation:transformationproject_list"])
+def test_the_enterprise_filter_is_chosen_by_typing(url_name, enterprises, make_user, client_for):
+    chosen = enterprises[0]
+    page = client_for(make_user("industry")).get(reverse(url_name), {"enterprise": chosen.pk}).content.decode()
+    field = page[page.index('name="enterprise"') - 300:page.index('name="enterprise"') + 600]
+    assert "data-autocomplete" in field and chosen.name in field  # the chosen one, not every enterprise
+    assert enterprises[1].name not in field

@@ -140,7 +140,7 @@ def test_the_map_opens_a_colouring_at_its_year_and_takes_the_address(park, make_
     page = client.get(reverse("enterprises:map"), {"colour": "cloud"})
     text = page.content.decode()
     assert page.context["colour"] == "cloud" and page.context["year"] == this_year
-    assert '<option value="cloud" data-year="%d" selected>' % this_year in text
+    assert f'<option value="cloud" data-year="{this_year}" selected>' in text
     assert '<option value="status" data-year="2025">' in text
     page = client.get(reverse("enterprises:map"), {"colour": "cloud", "year": "2024"})
     assert page.context["year"] == 2024 and 'data-chosen="true"' in page.content.decode()

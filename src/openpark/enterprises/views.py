@@ -10,7 +10,7 @@ from openpark.core.forms import YearField
 from openpark.core.limits import FIRST_YEAR, LAST_YEAR
 from openpark.core.masking import is_withheld, visible_value
 
-from . import chains, filters
+from . import chains
 from .map import colourings_for, default_year, map_layers
 from .models import Enterprise, ParcelUse
 from .services import land_areas
