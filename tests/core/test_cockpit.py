@@ -169,8 +169,10 @@ def test_the_map_is_coloured_by_class(leader):
     assert legend["未纳入"] == counts[""]
     assert [item["label"] for item in data["legend"]][:4] == ["A 类", "B 类", "C 类", "D 类"]
     assert sum(legend.values()) == len(data["enterprises"]["features"])
-    # The enterprise map offers the same colouring.
-    assert '<option value="grade">亩均等级</option>' in leader.get(reverse("enterprises:map")).content.decode()
+    # The enterprise map offers the same colouring, opening at the last published run's year.
+    assert (f'<option value="grade" data-year="{run.year}">亩均等级</option>'
+            in leader.get(reverse("enterprises:map")).content.decode())
+    assert leader.get(reverse("enterprises:map_data"), {"colour": "grade"}).json()["year"] == run.year
 
 
 def test_the_class_colouring_needs_the_evaluation(make_user, client_for):

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from openpark.core import targets
 from openpark.talent import demo
@@ -256,8 +257,22 @@ def test_the_demo_loads_once_and_keeps_the_rules():
     EnterpriseFactory.create_batch(40)
     demo.load(io.StringIO())
     assert JobPosting.objects.count() == demo.POSTINGS
-    assert SchoolPartnership.objects.count() == 8 and RecruitmentFair.objects.count() == 6
-    assert FairBooth.objects.count() >= 6 * 8 and SkillsTraining.objects.count() == 10
+    assert SchoolPartnership.objects.count() == 8 and RecruitmentFair.objects.count() == 9
+    assert FairBooth.objects.count() >= 9 * 8 and SkillsTraining.objects.count() == 10
+    # Spread over the three years the 年度统计 shows, nothing dated after today.
+    today = timezone.localdate()
+    for year in range(today.year - 2, today.year + 1):
+        assert JobPosting.objects.filter(posted_on__year=year).exists()
+        assert RecruitmentFair.objects.filter(held_on__year=year).exists()
+        assert SkillsTraining.objects.filter(started_on__year=year).exists()
+    for model, field in ((JobPosting, "posted_on"), (RecruitmentFair, "held_on"), (SkillsTraining, "started_on"),
+                         (SkillsTraining, "ended_on"), (SchoolPartnership, "started_on"),
+                         (Apprenticeship, "started_on"), (Apprenticeship, "finished_on")):
+        assert not model.objects.filter(**{f"{field}__gt": today}).exists(), (model, field)
+    # Each trade asks a plausible education: no 硕士 for a shop-floor trade, no 不限 for an engineer.
+    assert not JobPosting.objects.filter(trade__in=("机修工", "焊工", "叉车司机", "装配工"), education="master").exists()
+    assert not JobPosting.objects.filter(trade__endswith="工程师", education__in=("any", "junior")).exists()
+    assert JobPosting.objects.filter(trade="机修工").exists()
     assert Apprenticeship.objects.count() == 25
     assert set(Apprenticeship.objects.values_list("outcome", flat=True)) == {"ongoing", "graduated", "not_graduated",
                                                                               "stopped"}
@@ -267,3 +282,40 @@ def test_the_demo_loads_once_and_keeps_the_rules():
     output = io.StringIO()
     demo.load(output)
     assert "未重复生成" in output.getvalue() and JobPosting.objects.count() == demo.POSTINGS
+
+
+def test_each_summed_figure_is_the_total_under_the_list_it_opens(make_user, client_for):
+    """The cockpit tile's and the counts page's sums (达成就业意向, 培训人数 …) open lists whose 合计
+    row gives the same figure, over every row the filters keep (not one page's)."""
+    from openpark.talent import services
+    from openpark.talent.cockpit import talent_panel
+    EnterpriseFactory.create_batch(40)
+    demo.load(io.StringIO())
+    year = timezone.localdate().year
+    row = services.year_counts([year])[year]
+    client = client_for(make_user("industry"))
+    summed = {"headcount": "headcount", "visitors": "visitors", "positions": "positions", "hires": "hires",
+              "trainees": "trainees", "certified": "certified"}
+    for key, column in summed.items():
+        response = client.get(services.figure_url(key, year) + "&per_page=10")
+        columns = [c.name for c in response.context["columns"]]
+        total = response.context["totals"][columns.index(column)]
+        assert total == getattr(row, key) > 0, key
+        assert "合计" in response.content.decode()
+    tile = {figure.label: figure for figure in talent_panel(year).figures}
+    for label, column in (("达成就业意向", "hires"), ("培训人数", "trainees")):
+        response = client.get(tile[label].url)
+        columns = [c.name for c in response.context["columns"]]
+        assert response.context["totals"][columns.index(column)] == tile[label].value
+        assert f"<td class=\"num\" data-total>{tile[label].value:,}</td>" in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["talent:jobposting_list", "talent:fairbooth_list", "talent:skillstraining_list",
+                                      "transformation:certification_list",
+                                      "transformation:transformationproject_list"])
+def test_the_enterprise_filter_is_chosen_by_typing(url_name, enterprises, make_user, client_for):
+    chosen = enterprises[0]
+    page = client_for(make_user("industry")).get(reverse(url_name), {"enterprise": chosen.pk}).content.decode()
+    field = page[page.index('name="enterprise"') - 300:page.index('name="enterprise"') + 600]
+    assert "data-autocomplete" in field and chosen.name in field  # the chosen one, not every enterprise
+    assert enterprises[1].name not in field

@@ -129,3 +129,24 @@ def test_a_name_with_script_reaches_the_map_as_data_and_is_escaped(park, make_us
     assert "innerHTML" not in script
     page = client.get(reverse("enterprises:map")).content.decode()
     assert "<script>" not in page and evil not in page
+
+
+def test_the_map_opens_a_colouring_at_its_year_and_takes_the_address(park, make_user, client_for):
+    """规上 data ends in 2025 here: the map's own colourings open there, 智改数转's at this year (the
+    levels held now), and ?colour=…&year=… picks both; a bad year falls back to the default."""
+    from django.utils import timezone
+    this_year = timezone.localdate().year
+    client = client_for(make_user("leader"))
+    page = client.get(reverse("enterprises:map"), {"colour": "cloud"})
+    text = page.content.decode()
+    assert page.context["colour"] == "cloud" and page.context["year"] == this_year
+    assert f'<option value="cloud" data-year="{this_year}" selected>' in text
+    assert '<option value="status" data-year="2025">' in text
+    page = client.get(reverse("enterprises:map"), {"colour": "cloud", "year": "2024"})
+    assert page.context["year"] == 2024 and 'data-chosen="true"' in page.content.decode()
+    page = client.get(reverse("enterprises:map"), {"colour": "nonsense", "year": "abc"})
+    assert page.status_code == 200 and page.context["colour"] == "status" and page.context["year"] == 2025
+    # The data without a year: the colouring's own default year.
+    data = client.get(reverse("enterprises:map_data"), {"colour": "cloud"}).json()
+    assert data["year"] == this_year
+    assert client.get(reverse("enterprises:map_data"), {"colour": "status"}).json()["year"] == 2025

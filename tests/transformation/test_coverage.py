@@ -1,4 +1,6 @@
 """The share of each year's 规上 enterprises that have completed their transformation, counted by hand."""
+import html
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -60,8 +62,20 @@ def test_coverage_from_the_records_and_its_page(make_user, client_for):
     assert response.status_code == 200 and "66.67" in page and "西区" in page and "未分行业" in page
     response = client.get(reverse("transformation:coverage"), {"year": "abc"})
     assert response.status_code == 200 and "年份无效，已显示最近一年。" in response.content.decode()
+    # Every figure links to exactly the enterprises it counts.
+    links = re.findall(r'href="([^"]+)" data-count="(\d+)"', page)
+    assert len(links) == 2 + 2 * 2 + 2 * 1  # the total's two; two zones, one industry (未分行业), two each
+    for url, figure in links:
+        listed = client.get(html.unescape(url))
+        assert listed.status_code == 200 and len(listed.context["enterprises"]) == int(figure), url
+    listed = client.get(reverse("transformation:coverage_enterprises"), {"year": 2025, "zone": "西区", "transformed": 1})
+    assert [e.pk for e in listed.context["enterprises"]] == [d.pk] and "2025 年" in listed.content.decode()
+    listed = client.get(reverse("transformation:coverage_enterprises"), {"year": 2025, "transformed": 0})
+    assert [e.pk for e in listed.context["enterprises"]] == [c.pk] and "未完成" in listed.content.decode()
+    assert client.get(reverse("transformation:coverage_enterprises"), {"year": "abc"}).status_code == 200
 
 
 @pytest.mark.django_db
 def test_the_coverage_page_is_park_wide(enterprise_user, client_for):
     assert client_for(enterprise_user).get(reverse("transformation:coverage")).status_code == 403
+    assert client_for(enterprise_user).get(reverse("transformation:coverage_enterprises")).status_code == 403

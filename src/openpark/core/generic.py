@@ -21,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.forms import modelform_factory
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -65,7 +65,7 @@ class ModelPages:
                  detail_fields=None, export_columns=None, form_fields=None, actions=None,
                  default_sort=None, views=None, prefix=None, select_related=(), panels=(),
                  importer=None, links=None, api=None, menu=None, search_fields=None, count_rows=True,
-                 attachments=False, escalation=None, link_column=None, list_links=()):
+                 attachments=False, escalation=None, link_column=None, list_links=(), totals=()):
         self.model = model
         self.opts = model._meta
         self.filterset_class = filterset_class
@@ -92,6 +92,9 @@ class ModelPages:
         # Other pages of the same records the list's head links to (a map of them): (label, URL
         # name, permission), each shown to whoever holds its permission.
         self.list_links = tuple(list_links)
+        # Number fields the list sums under its rows (a 合计 row): over every row the filters keep,
+        # not the page's, in one aggregate query.
+        self.totals = tuple(totals)
         self.prefix = prefix or f"{self.opts.model_name}s/"
         self.api = api
         self.menu = menu
@@ -257,6 +260,16 @@ class ModelPages:
 
     # Export ----------------------------------------------------------------------------------
 
+    def totals_row(self, queryset, columns) -> list | None:
+        """The 合计 row under a list of these columns: each summed column's total over `queryset`
+        (one query), None under the others; None when the model declares no totals or none of its
+        summed columns is shown."""
+        shown = [column.name for column in columns if column.name in self.totals]
+        if not shown:
+            return None
+        sums = queryset.order_by().aggregate(**{f"total_{name}": Sum(name) for name in shown})
+        return [(sums[f"total_{column.name}"] or 0) if column.name in shown else None for column in columns]
+
     def export_filename(self) -> str:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return f"{self.opts.verbose_name_plural}-{stamp}.xlsx"
@@ -402,6 +415,7 @@ class ObjectListView(PagesView):
             list_links=[(label, reverse(url_name)) for label, url_name, permission in self.pages.list_links
                         if request.user.has_perm(permission)],
         )
+        context["totals"] = self.pages.totals_row(queryset, columns)
         context["querystring"] = _query_without(params, "page")
         context["sort_querystring"] = _query_without(params, "page", "sort")
         template = self.partial_template_name if request.headers.get("HX-Request") else self.template_name

@@ -98,7 +98,10 @@ def _name_and_trade(rng: random.Random, index: int) -> tuple[str, str, str]:
         trade, code = UTILITIES[index]
         return f"靖江{trade}有限公司", code, ""
     trade, code, chain = rng.choice(TRADES)
-    return f"靖江{rng.choice(BRANDS)}{trade}{rng.choice(FORMS)}", code, chain
+    brand, form = rng.choice(BRANDS), rng.choice(FORMS)
+    if trade.endswith("科技") and form.startswith("科技"):  # not 科技科技: 科技发展有限公司, no other name's
+        form = "发展" + form.removeprefix("科技")
+    return f"靖江{brand}{trade}{form}", code, chain
 
 
 def _status(rng: random.Random) -> str:

@@ -37,12 +37,15 @@ NONE_LABEL = "未填写"
 class Colouring:
     """A colouring another app brings (the 亩均 class, say): `categorise` gives each enterprise's
     category for the year (enterprises, year) -> {pk: label}; `colours` fixes the legend's order
-    and colours (categories not in it get the palette's); shown to users with `permission`."""
+    and colours (categories not in it get the palette's); shown to users with `permission`;
+    `default_year` () -> the year the map opens it at (the latest year with its data; None, or no
+    function, for the map's own default)."""
     key: str
     label: str
     permission: str
     categorise: Callable[[list, int], dict[int, str]]
     colours: tuple[tuple[str, str], ...] = ()
+    default_year: Callable[[], int | None] | None = None
 
 
 _colourings: dict[str, Colouring] = {}
@@ -57,6 +60,16 @@ def colourings_for(user) -> dict[str, str]:
     permission it holds."""
     own = {key: label for key, (label, shown) in COLOURINGS.items() if not is_withheld(Enterprise, shown, user)}
     return own | {key: c.label for key, c in _colourings.items() if user.has_perm(c.permission)}
+
+
+def default_year(colouring: str) -> int:
+    """The year the map shows `colouring` at when none is chosen: the colouring's own (the latest
+    year with its data), else the latest year with 规上 data."""
+    from .filters import default_year as latest_above_scale_year
+
+    own = _colourings.get(colouring)
+    year = own.default_year() if own is not None and own.default_year is not None else None
+    return year or latest_above_scale_year()
 
 
 def _categories(enterprises: list[Enterprise], colouring: str, year: int) -> dict[int, str]:

@@ -10,8 +10,8 @@ from openpark.core.forms import YearField
 from openpark.core.limits import FIRST_YEAR, LAST_YEAR
 from openpark.core.masking import is_withheld, visible_value
 
-from . import chains, filters
-from .map import colourings_for, map_layers
+from . import chains
+from .map import colourings_for, default_year, map_layers
 from .models import Enterprise, ParcelUse
 from .services import land_areas
 
@@ -92,13 +92,25 @@ def land_panel(request, enterprise):
 @login_required
 @permission_required("enterprises.view_enterprise", raise_exception=True)
 def enterprise_map(request):
+    """The map, at the colouring and year of `?colour=…&year=…` when given and valid; else the first
+    colouring, at the latest year with its data (each colouring's default year rides on its option,
+    for the script to move to when the user changes the colouring before choosing a year)."""
+    colourings = colourings_for(request.user)
+    colouring = request.GET.get("colour")
+    if colouring not in colourings:
+        colouring = next(iter(colourings), "status")
+    try:
+        year = YearField(required=False).clean(request.GET.get("year"))
+    except ValidationError:
+        year = None
     return render(request, "enterprises/map.html", {
         "title": "企业地图",
         "breadcrumbs": navigation.breadcrumbs(("企业地图", ""), module="enterprises"),
-        "colourings": colourings_for(request.user),
+        "colourings": [(key, label, default_year(key)) for key, label in colourings.items()],
+        "colour": colouring, "year_chosen": year is not None,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "year": filters.default_year(), "first_year": FIRST_YEAR, "last_year": LAST_YEAR,
+        "year": year or default_year(colouring), "first_year": FIRST_YEAR, "last_year": LAST_YEAR,
     })
 
 
@@ -110,7 +122,7 @@ def enterprise_map_data(request):
         return JsonResponse({"detail": f"不支持按“{colouring}”着色。"}, status=400)
     year_field = YearField(required=False)
     try:
-        year = year_field.clean(request.GET.get("year")) or filters.default_year()
+        year = year_field.clean(request.GET.get("year")) or default_year(colouring)
     except ValidationError as exc:
         detail = "年份应为数字。" if getattr(exc, "code", None) == "invalid" else "；".join(exc.messages)
         return JsonResponse({"detail": detail}, status=400)

@@ -66,6 +66,12 @@ def map_panel(year: int) -> cockpit.Panel:
         wide=False)
 
 
+def last_run_year() -> int | None:
+    """The map's 亩均 colouring opens at the year of the last published run."""
+    run = last_published_run()
+    return run.year if run is not None else None
+
+
 def categorise(enterprises: list, year: int) -> dict[int, str]:
     """Each enterprise's class in the year's published run: "A 类"…"不定等", 未纳入 (in the run, not
     graded) or 未参评 (not in it, or no run of the year is published)."""
@@ -84,4 +90,4 @@ def register() -> None:
     cockpit.register(cockpit.Tile("evaluation-map", "企业亩均等级分布", 90,
                                   ("evaluation.view_result", "enterprises.view_enterprise"), map_panel))
     enterprise_map.register_colouring(enterprise_map.Colouring(
-        "grade", "亩均等级", "evaluation.view_result", categorise, GRADE_COLOURS))
+        "grade", "亩均等级", "evaluation.view_result", categorise, GRADE_COLOURS, default_year=last_run_year))

@@ -19,7 +19,7 @@ posting_pages = ModelPages(
                   "posted_on", "closes_on", "hired", "status"],
     detail_fields=forms.POSTING_FIELDS, select_related=["enterprise"], importer=posting_importer,
     api=Api("postings", fields=tuple(forms.POSTING_FIELDS), select_related=("enterprise",)),
-    menu=Menu(MODULE, "招聘岗位", order=10),
+    menu=Menu(MODULE, "招聘岗位", order=10), totals=("headcount", "hired"),
 )
 partnership_pages = ModelPages(
     SchoolPartnership, filterset_class=filters.SchoolPartnershipFilterSet, form_class=forms.SchoolPartnershipForm,
@@ -35,14 +35,14 @@ fair_pages = ModelPages(
     prefix="fairs/", list_columns=["name", "held_on", "kind", "venue", "organiser", "visitors"],
     detail_fields=forms.FAIR_FIELDS, panels=[fair_booths_panel], importer=fair_importer, attachments=True,
     api=Api("fairs", fields=tuple(forms.FAIR_FIELDS)),
-    menu=Menu(MODULE, "招聘会", order=30),
+    menu=Menu(MODULE, "招聘会", order=30), totals=("visitors",),
 )
 booth_pages = ModelPages(
     FairBooth, filterset_class=filters.FairBoothFilterSet, form_class=forms.FairBoothForm, prefix="booths/",
     list_columns=["enterprise", "fair", "positions", "resumes", "hires"], link_column="enterprise",
     detail_fields=forms.BOOTH_FIELDS, select_related=["enterprise", "fair"], importer=booth_importer,
     api=Api("booths", fields=tuple(forms.BOOTH_FIELDS), select_related=("enterprise", "fair")),
-    menu=Menu(MODULE, "参会企业", order=40),
+    menu=Menu(MODULE, "参会企业", order=40), totals=("positions", "resumes", "hires"),
 )
 training_pages = ModelPages(
     SkillsTraining, filterset_class=filters.SkillsTrainingFilterSet, form_class=forms.SkillsTrainingForm,
@@ -51,7 +51,7 @@ training_pages = ModelPages(
     detail_fields=forms.TRAINING_FIELDS, select_related=["enterprise"], importer=training_importer,
     attachments=True,
     api=Api("trainings", fields=tuple(forms.TRAINING_FIELDS), select_related=("enterprise",)),
-    menu=Menu(MODULE, "技能培训", order=50),
+    menu=Menu(MODULE, "技能培训", order=50), totals=("trainees", "certified"),
 )
 apprenticeship_pages = ModelPages(
     Apprenticeship, filterset_class=filters.ApprenticeshipFilterSet, form_class=forms.ApprenticeshipForm,

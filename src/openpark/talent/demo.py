@@ -1,8 +1,10 @@
-"""Demo data of 人才服务 for the demo park's enterprises: about 60 job postings this year and last,
-8 partnerships with Taizhou and Jiangsu vocational schools, 6 recruitment fairs over two years with
-the enterprises' booths, 10 skills trainings and 25 名师带高徒 pairs in every outcome.
+"""Demo data of 人才服务 for the demo park's enterprises over this year and the two before (the years
+the 年度统计 shows): 60 job postings, each asking the education its trade asks, 8 partnerships with
+Taizhou and Jiangsu vocational schools, 9 recruitment fairs with the enterprises' booths, 10 skills
+trainings and 25 名师带高徒 pairs in every outcome.
 
-Deterministic (a seeded random) and written in bulk, one insert per table."""
+Deterministic (a seeded random) relative to the day it is loaded, no event dated after that day,
+and written in bulk, one insert per table."""
 import random
 from datetime import date, timedelta
 
@@ -17,8 +19,19 @@ from .models import Apprenticeship, FairBooth, JobPosting, RecruitmentFair, Scho
 
 SEED = 20261201
 POSTINGS = 60
+YEARS = 3  # this year and the two before
 TRADES = ("数控车工", "焊工", "电工", "钳工", "机修工", "质检员", "化工操作工", "装配工", "叉车司机", "仓库管理员",
           "工艺工程师", "设备工程师", "电气工程师", "销售代表", "会计")
+E = Education
+WORKER = (E.ANY, E.JUNIOR, E.SECONDARY)
+# The education each trade's postings ask: 不限 to 中专 on the shop floor, 大专 to 硕士 for engineers.
+EDUCATION_OF_TRADE = {
+    "数控车工": WORKER, "焊工": (E.ANY, E.JUNIOR), "电工": (E.SECONDARY, E.COLLEGE), "钳工": WORKER,
+    "机修工": (E.JUNIOR, E.SECONDARY, E.COLLEGE), "质检员": (E.SECONDARY, E.COLLEGE), "化工操作工": (E.SECONDARY, E.COLLEGE),
+    "装配工": (E.ANY, E.JUNIOR), "叉车司机": (E.ANY, E.JUNIOR), "仓库管理员": (E.JUNIOR, E.SECONDARY),
+    "工艺工程师": (E.BACHELOR, E.MASTER), "设备工程师": (E.COLLEGE, E.BACHELOR), "电气工程师": (E.BACHELOR, E.MASTER),
+    "销售代表": (E.COLLEGE, E.BACHELOR), "会计": (E.COLLEGE, E.BACHELOR),
+}
 SCHOOLS = (
     ("泰州职业技术学院", P.ORDER_CLASS, "机电一体化技术"),
     ("靖江中等专业学校", P.TRAINING_BASE, "数控技术应用"),
@@ -72,15 +85,20 @@ def load(out) -> None:
         end = min(latest or date(of_year, 12, 31), date(of_year, 12, 31))
         return start + timedelta(days=rng.randrange((end - start).days + 1))
 
+    def held(of_year: int, month: int, d: int) -> date:
+        """That day, or, were it after today, a day of the same year before it."""
+        wanted, start = date(of_year, month, d), date(of_year, 1, 1)
+        return wanted if wanted <= today else start + timedelta(days=(wanted - start).days % ((today - start).days + 1))
+
     postings = []
     for i in range(POSTINGS):
-        posted_on = day(year - (i % 2), today)
+        posted_on = day(year - (i % YEARS), today)
         low = rng.choice((3500, 4000, 4500, 5000, 6000, 7000))
         headcount = rng.randint(1, 15)
         closed = posted_on + timedelta(days=60) < today
         postings.append(JobPosting(
             enterprise=firm(i), title=f"{TRADES[i % len(TRADES)]}", trade=TRADES[i % len(TRADES)],
-            headcount=headcount, education=rng.choice(Education.values), salary_low=low,
+            headcount=headcount, education=rng.choice(EDUCATION_OF_TRADE[TRADES[i % len(TRADES)]]), salary_low=low,
             salary_high=low + rng.choice((1000, 2000, 3000)), posted_on=posted_on,
             closes_on=posted_on + timedelta(days=60), hired=rng.randint(0, headcount) if closed else 0,
             status=PostingStatus.CLOSED if closed else PostingStatus.OPEN))
@@ -92,10 +110,10 @@ def load(out) -> None:
         for i, (school, kind, major) in enumerate(SCHOOLS)]
     _save(SchoolPartnership, partnerships)
 
-    fairs = [RecruitmentFair(name=f"{of_year}年{name}", held_on=date(of_year, month, d), kind=kind,
+    fairs = [RecruitmentFair(name=f"{of_year}年{name}", held_on=held(of_year, month, d), kind=kind,
                              venue="城南园区人力资源市场" if kind == FairKind.ONSITE else "靖江人才网直播间",
                              organiser=organiser, visitors=rng.randint(300, 1500))
-             for of_year in (year - 1, year) for name, month, d, kind, organiser in FAIRS]
+             for of_year in range(year - YEARS + 1, year + 1) for name, month, d, kind, organiser in FAIRS]
     _save(RecruitmentFair, fairs)
     booths = []
     for fair in fairs:
@@ -108,12 +126,13 @@ def load(out) -> None:
 
     trainings = []
     for i, (name, trade, for_one) in enumerate(TRAININGS):
-        started = day(year - (i % 2), today)
+        started = day(year - (i % YEARS), today)
+        ended = started + timedelta(days=20)
         trainees = rng.randint(20, 80)
         trainings.append(SkillsTraining(
             name=name, trade=trade, organiser="靖江市职业技能培训中心" if not for_one else "企业自主培训",
-            enterprise=firm(5 * i) if for_one else None, started_on=started, ended_on=started + timedelta(days=20),
-            trainees=trainees, certified=rng.randint(trainees // 2, trainees)))
+            enterprise=firm(5 * i) if for_one else None, started_on=started, ended_on=ended if ended <= today else None,
+            trainees=trainees, certified=rng.randint(trainees // 2, trainees) if ended <= today else 0))
     _save(SkillsTraining, trainings)
 
     outcomes = [O.ONGOING] * 10 + [O.GRADUATED] * 10 + [O.NOT_GRADUATED] * 3 + [O.STOPPED] * 2

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from openpark.core.filters import SearchFilterSet, YearFilter
 from openpark.core.forms import DateInput
+from openpark.core.widgets import AutocompleteSelect
 from openpark.enterprises.models import Enterprise
 
 from .choices import ApprenticeshipOutcome, Education, FairKind, PartnershipKind, PostingStatus, SkillLevel
@@ -20,7 +21,9 @@ def _year(field: str) -> YearFilter:
 
 
 def _enterprise():
-    return django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="企业")
+    """Chosen by typing (the platform's type-ahead), not from a list of every enterprise."""
+    return django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="企业",
+                                            widget=AutocompleteSelect(Enterprise))
 
 
 def _range(field: str, label: str) -> tuple:

@@ -1,7 +1,8 @@
 import django_filters
 
 from openpark.core.filters import DATE_INPUT, SearchFilterSet, YearFilter
-from openpark.enterprises.models import Zone
+from openpark.core.widgets import AutocompleteSelect
+from openpark.enterprises.models import Enterprise, Zone
 
 from .choices import CertificationKind, CertificationLevel, IssuingLevel, NetworkConnection, ProjectState
 from .models import Certification, TransformationProject
@@ -9,6 +10,8 @@ from .models import Certification, TransformationProject
 
 class CertificationFilterSet(SearchFilterSet):
     search_fields = ("enterprise__name", "document_number")
+    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="企业",
+                                                  widget=AutocompleteSelect(Enterprise))
     kind = django_filters.ChoiceFilter(choices=CertificationKind.choices, label="认定类型")
     level = django_filters.ChoiceFilter(choices=CertificationLevel.choices, label="级别")
     issuing_level = django_filters.ChoiceFilter(choices=IssuingLevel.choices, label="认定层级")
@@ -27,6 +30,8 @@ class CertificationFilterSet(SearchFilterSet):
 
 class TransformationProjectFilterSet(SearchFilterSet):
     search_fields = ("name", "enterprise__name")
+    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label="企业",
+                                                  widget=AutocompleteSelect(Enterprise))
     state = django_filters.ChoiceFilter(choices=ProjectState.choices, label="状态")
     network = django_filters.ChoiceFilter(choices=NetworkConnection.choices, label="网络接入")
     year = YearFilter(label="年度")

@@ -6,6 +6,7 @@ script puts every text into the popup through OpenPark.escapeHtml."""
 from datetime import date
 
 from django.db.models import Q
+from django.utils import timezone
 
 from openpark.enterprises import map as enterprise_map
 
@@ -61,11 +62,18 @@ def project_states(enterprises: list, year: int) -> dict[int, str]:
     return {e.pk: category(e.pk) for e in enterprises}
 
 
+def this_year() -> int:
+    """The colourings open at this year: a level, once certified, is held until it ends, and the
+    projects are where they stand now."""
+    return timezone.localdate().year
+
+
 def register() -> None:
     enterprise_map.register_colouring(enterprise_map.Colouring(
-        "cloud", "星级上云", "transformation.view_certification", cloud_levels, CLOUD_COLOURS))
+        "cloud", "星级上云", "transformation.view_certification", cloud_levels, CLOUD_COLOURS, this_year))
     enterprise_map.register_colouring(enterprise_map.Colouring(
-        "smart_factory", "智能工厂等级", "transformation.view_certification", factory_levels, FACTORY_COLOURS))
+        "smart_factory", "智能工厂等级", "transformation.view_certification", factory_levels, FACTORY_COLOURS,
+        this_year))
     enterprise_map.register_colouring(enterprise_map.Colouring(
         "transformation_project", "智改数转项目", "transformation.view_transformationproject", project_states,
-        PROJECT_COLOURS))
+        PROJECT_COLOURS, this_year))

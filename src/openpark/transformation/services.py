@@ -84,19 +84,48 @@ def transformed_since():
                        ((e, d.year) for e, d in certifications.values_list("enterprise_id", "certified_on")))
 
 
-def coverage_tables(year: int) -> dict:
-    """The year's coverage: overall, by zone and by industry (GB/T 4754 section)."""
+def _above_scale_groups(year: int) -> tuple[list[int], dict[int, str], dict[int, str]]:
+    """The year's 规上 enterprise ids, and {id: zone name} and {id: industry section name}, the
+    groups the coverage page counts by (未分片区 / 未分行业 when none)."""
     from openpark.enterprises.models import AboveScaleYear, Enterprise, Industry
-
-    from .coverage import coverage
 
     above = list(AboveScaleYear.objects.filter(year=year, enterprise__is_deleted=False)
                  .values_list("enterprise_id", flat=True))
-    since = transformed_since()
     rows = Enterprise.objects.filter(pk__in=above).values_list("pk", "zone__name", "industry__section")
     zones = {pk: zone or "未分片区" for pk, zone, _ in rows}
     sections = dict(Industry.objects.filter(level=1).values_list("code", "name"))
     industries = {pk: sections.get(section, section) if section else "未分行业" for pk, _, section in rows}
+    return above, zones, industries
+
+
+def coverage_enterprises(year: int, *, zone: str = "", industry: str = "", transformed: bool | None = None) -> list:
+    """The 规上 enterprises of `year` a coverage figure counts, of a zone or an industry (by the
+    names the page shows) and transformed or not when asked, each with `zone_name`,
+    `industry_name`, `transformed` and `transformed_since` (its first year): the rows behind each
+    figure of `coverage_tables`, by the same definition."""
+    from openpark.enterprises.models import Enterprise
+
+    from .coverage import is_transformed
+
+    above, zones, industries = _above_scale_groups(year)
+    since = transformed_since()
+    chosen = [pk for pk in set(above) if (not zone or zones.get(pk) == zone)
+              and (not industry or industries.get(pk) == industry)
+              and (transformed is None or is_transformed(pk, year, since) == transformed)]
+    enterprises = list(Enterprise.objects.filter(pk__in=chosen).order_by("name", "pk"))
+    for enterprise in enterprises:
+        enterprise.zone_name, enterprise.industry_name = zones.get(enterprise.pk), industries.get(enterprise.pk)
+        enterprise.transformed = is_transformed(enterprise.pk, year, since)
+        enterprise.transformed_since = since.get(enterprise.pk) if enterprise.transformed else None
+    return enterprises
+
+
+def coverage_tables(year: int) -> dict:
+    """The year's coverage: overall, by zone and by industry (GB/T 4754 section)."""
+    from .coverage import coverage
+
+    above, zones, industries = _above_scale_groups(year)
+    since = transformed_since()
     return {"total": coverage(year, above, since)[0] if above else None,
             "by_zone": coverage(year, above, since, zones),
             "by_industry": coverage(year, above, since, industries)}

@@ -8,5 +8,6 @@ app_name = "transformation"
 
 urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),
+    path("coverage/enterprises/", views.coverage_enterprises, name="coverage_enterprises"),
     *page_urls("transformation"),
 ]

@@ -108,7 +108,21 @@
     });
   }
 
-  colour.addEventListener("change", load);
-  year.addEventListener("change", load);
+  // The page keeps its colouring and year in its address (?colour=…&year=…), to share or reload.
+  // Until the user chooses a year, a colouring opens at its own latest year (its option's data-year).
+  function remember() {
+    if (!window.history || !window.history.replaceState || !document.getElementById("map-controls")) { return; }
+    var params = new URLSearchParams(window.location.search);
+    params.set("colour", colour.value);
+    params.set("year", year.value);
+    window.history.replaceState(null, "", window.location.pathname + "?" + params.toString());
+  }
+  colour.addEventListener("change", function () {
+    var option = colour.options[colour.selectedIndex];
+    if (year.dataset.chosen !== "true" && option && option.dataset.year) { year.value = option.dataset.year; }
+    remember();
+    load();
+  });
+  year.addEventListener("change", function () { year.dataset.chosen = "true"; remember(); load(); });
   load();
 })();
