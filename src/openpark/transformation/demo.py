@@ -22,10 +22,11 @@ from .models import Certification, TransformationProject
 from .services import supersede_many
 
 FIRST_YEAR = 2022
+PLAN_END = 2025  # the seed's plan: 20 smart workshops and 80 smart lines in 2022–2025
 FACTS = park_facts()["smart_transformation"]["this_year"]
 CLOUD_THIS_YEAR = FACTS["cloud_enterprises_three_or_four_star"]  # 20, half 三星 and half 四星
 WORKSHOPS_THIS_YEAR = FACTS["smart_workshops_taizhou_level_or_above"]  # 3
-WORKSHOPS_BEFORE = 21  # certified in the years before this one
+WORKSHOPS_BEFORE = 21  # certified in the plan's years
 LINES_BEFORE = 74
 LINES_THIS_YEAR = 6
 
@@ -96,12 +97,13 @@ def load(out) -> None:
     history.append(Certification(enterprise=firm(41), kind=K.SMART_FACTORY, level=L.BASIC, issuing_level=I.TAIZHOU,
                                  certified_on=date(max(FIRST_YEAR, year - 2), 10, 8)))
     past_years = list(range(FIRST_YEAR, year)) or [year]
+    plan_years = list(range(FIRST_YEAR, min(year, PLAN_END + 1))) or [year]  # the same whichever year it loads
     for i in range(WORKSHOPS_BEFORE):
         history.append(Certification(enterprise=firm(50 + i), kind=K.SMART_WORKSHOP,
                                      issuing_level=(I.COUNTY, I.TAIZHOU, I.PROVINCE)[i % 3],
-                                     certified_on=_on(past_years[i % len(past_years)], 5, 1 + i, today)))
+                                     certified_on=_on(plan_years[i % len(plan_years)], 5, 1 + i, today)))
     for i in range(LINES_BEFORE + LINES_THIS_YEAR):
-        line_year = past_years[i % len(past_years)] if i < LINES_BEFORE else year
+        line_year = plan_years[i % len(plan_years)] if i < LINES_BEFORE else year
         history.append(Certification(enterprise=firm(20 + i), kind=K.SMART_LINE,
                                      issuing_level=(I.COUNTY, I.COUNTY, I.TAIZHOU)[i % 3],
                                      certified_on=_on(line_year, 1 + i % 12, 1 + i % 28, today)))
