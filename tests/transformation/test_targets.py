@@ -82,7 +82,7 @@ def test_certified_params_on_the_page_and_the_api(make_user, client_for, api_for
     api = api_for(user).post("/api/core/targets/", {**bad, "params": {"kind": "smart_line", "levels": ["three_star"]}},
                              format="json")
     message = str(api.json()["errors"]["params"][0])
-    assert api.status_code == 400 and "该类别不分级别" in message and message in page.content.decode()
+    assert api.status_code == 400 and "智能生产线不分级别" in message and message in page.content.decode()
     assert not Target.objects.filter(name="错级别").exists()
 
 
