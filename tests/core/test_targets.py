@@ -1,6 +1,7 @@
 """Targets: the metric registry, progress computed from the records (never typed), the model's
 rules on the pages and the API, the targets page, its cockpit tile and the `targets` command."""
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -285,7 +286,9 @@ def test_the_cockpit_tile_lists_the_targets_behind(leader, client_for, link):
     response = client_for(leader).get(reverse("cockpit"))
     panel = {tile.key: panel for tile, panel in response.context["panels"]}["targets"]
     assert any(text.startswith("落后目标") for text, _ in panel.items)
-    assert panel.figures[0].url == reverse("core:targets")
+    year = cockpit.this_year()
+    assert panel.figures[0].url == reverse("core:targets") + f"?year={year}"
+    assert panel.figures[0].label == f"{year} 年度落后于进度的目标" and panel.period == f"{year} 年度"
 
 
 def test_the_command_prints_json(capsys):
@@ -332,7 +335,7 @@ def test_the_demo_computes_the_2022_growth_of_tax_per_mu(leader, client_for):
     html = client_for(leader).get(reverse("core:targets")).content.decode()
     row = html.split("2022 年园区亩均税收增幅")[1].split("</tr>")[0]
     run = Run.objects.get(year=2022, state=RunState.PUBLISHED)
-    assert f'href="{reverse("evaluation:low_efficiency")}?run={run.pk}">{expected:,.2f} %</a>' in row
+    assert f'href="{reverse("evaluation:result_list")}?run={run.pk}">{expected:,.2f}%</a>' in row
     assert f"{expected / 15 * 100:,.2f}%" in row  # the progress, two decimals
 
 
@@ -349,7 +352,7 @@ def test_a_year_without_a_published_run_says_why(leader, client_for, capsys):
     html = client.get(reverse("core:targets")).content.decode()
     assert reason in html.split(f"{year} 年园区亩均税收增幅")[1].split("</tr>")[0]
     panel = {tile.key: panel for tile, panel in client.get(reverse("cockpit")).context["panels"]}["targets"]
-    assert (f"{year} 年园区亩均税收增幅：{reason}", reverse("core:targets")) in panel.items
+    assert (f"{year} 年园区亩均税收增幅：{reason}", reverse("core:targets") + f"?year={year}") in panel.items
     call_command("targets", "--year", str(year), "--json")
     row = next(row for row in json.loads(capsys.readouterr().out) if row["name"] == f"{year} 年园区亩均税收增幅")
     assert row["current"] is None and row["note"] == reason
@@ -406,3 +409,96 @@ def test_the_targets_page_measures_each_distinct_target_once(leader, client_for)
     Target.objects.create(name="又一计数", year=year, start=date(year, 1, 1), end=date(year, 12, 31),
                           metric="investment.target_companies", target_value=D(7))
     assert _queries(client, cockpit_url) == cockpit_before
+
+
+# --- the states, the units and the words, the same on the page, the tile and the command ------------
+
+def test_progress_states():
+    """暂无数据 without a figure (never 正常); 已完成 or 未完成 once the period is over (never 落后于进度)."""
+    def state(current, today, direction=targets.AT_LEAST):
+        return targets.progress(current, 20, YEAR_START, YEAR_END, today, direction).status
+
+    assert state(None, date(2030, 6, 1)) == targets.NO_DATA
+    assert state(None, date(2031, 6, 1)) == targets.NO_DATA
+    assert state(5, date(2029, 6, 1)) == targets.NOT_STARTED
+    assert state(5, date(2030, 12, 1)) == targets.BEHIND
+    assert state(19, date(2030, 6, 1)) == targets.ON_TRACK
+    assert state(19, YEAR_END) == targets.BEHIND  # the last day is still within the period
+    ended = targets.progress(19, 20, YEAR_START, YEAR_END, date(2031, 1, 1))
+    assert ended.status == targets.NOT_DONE and not ended.behind and ended.alarm
+    assert state(20, date(2031, 1, 1)) == targets.DONE
+    assert state(25, date(2031, 1, 1), targets.AT_MOST) == targets.NOT_DONE
+    assert state(15, date(2031, 1, 1), targets.AT_MOST) == targets.DONE
+    assert not targets.progress(None, 20, YEAR_START, YEAR_END, date(2030, 6, 1)).behind
+
+
+def test_every_metric_declares_fields_for_its_params_and_refuses_in_words():
+    """Each metric whose check needs a param has a field for it, and its check's words name the
+    params by their Chinese labels, never by codes."""
+    def english(text):
+        return any("a" <= char.lower() <= "z" for char in text)
+
+    for metric in targets.metrics():
+        if metric.key.startswith("test."):
+            continue
+        fields = metric.fields()
+        for params in ({}, {"zzz": "1"}, dict.fromkeys(fields, "zzz")):
+            try:
+                kept = metric.check_params(params)
+            except ValueError as refused:
+                assert not english(str(refused)), (metric.key, str(refused))
+            else:
+                assert set(kept) <= set(fields), metric.key
+        for field in fields.values():
+            assert not english(str(field.label)), metric.key
+            assert all(not english(str(label)) for _, label in getattr(field, "choices", ())), metric.key
+
+
+def test_a_talent_target_is_saved_from_the_form(economy, client_for):
+    client = client_for(economy)
+    html = client.get(reverse("core:target_add"), {"metric": "talent.count"}).content.decode()
+    assert 'name="param_what"' in html and ">招聘会达成就业意向人数</option>" in html
+    form = {"name": "招聘会意向", "year": "2030", "metric": "talent.count", "target_value": "300",
+            "direction": "at_least"}
+    refused = client.post(reverse("core:target_add"), form).content.decode()
+    assert "请选择统计内容：招聘会达成就业意向人数" in refused and "（hires）" not in refused
+    assert client.post(reverse("core:target_add"), {**form, "param_what": "hires"}).status_code == 302
+    assert Target.objects.get(name="招聘会意向").params == {"what": "hires"}
+
+
+def test_units_and_percentages_read_alike_on_the_page_the_detail_the_form_the_tile_and_the_command(
+        leader, economy, client_for, capsys, link):
+    year = cockpit.this_year()
+    count = Target.objects.create(name="家数目标", year=year, metric="investment.target_companies", target_value=D(20))
+    Target.objects.create(name="比例目标", year=year, metric="evaluation.tax_per_mu_growth", target_value=D(15))
+    html = client_for(leader).get(reverse("core:targets"), {"year": year}).content.decode()
+    row = html.split("家数目标")[1].split("</tr>")[0]
+    assert "20 家" in row and "20.00" not in row
+    assert " %" not in html and "15.00%" in html
+    detail = client_for(leader).get(count.get_absolute_url()).content.decode().split("<main")[1]
+    assert "20.00" not in detail and "20" in detail
+    form = client_for(economy).get(reverse("core:target_edit", args=[count.pk])).content.decode()
+    assert 'name="target_value" value="20"' in form
+    call_command("targets", "--year", str(year))
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith("家数目标"))
+    assert "目标 20 家" in line and re.search(r"当前 [\d,]+ 家  进度 [\d,.]+%  应完成 [\d,]+ 家", line)
+    line = next(line for line in out.splitlines() if line.startswith("比例目标"))
+    assert "目标 15.00%" in line and "暂无数据" in line
+
+
+def test_the_tile_and_the_page_of_the_year_agree(leader, client_for, link):
+    """The tile counts the targets of this year as the page filtered to this year marks them."""
+    year = cockpit.this_year()
+    Target.objects.create(name="落后年度目标", year=year, metric="investment.target_companies", target_value=D(100000))
+    Target.objects.create(name="往年目标", start=date(2022, 1, 1), end=date(year - 1, 12, 31),
+                          metric="investment.target_companies", target_value=D(100000))
+    client = client_for(leader)
+    panel = {tile.key: panel for tile, panel in client.get(reverse("cockpit")).context["panels"]}["targets"]
+    page = client.get(reverse("core:targets"), {"year": year})
+    rows = [row for _, group in page.context["groups"] for row in group]
+    assert "往年目标" not in {row.target.name for row in rows}
+    assert panel.figures[0].value == sum(row.progress.status == targets.BEHIND for row in rows) >= 1
+    everything = client.get(reverse("core:targets")).content.decode()
+    assert "未完成" in everything.split("往年目标")[1].split("</tr>")[0]
+    assert "落后于进度" not in everything.split("往年目标")[1].split("</tr>")[0]

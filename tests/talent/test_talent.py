@@ -226,9 +226,9 @@ def test_the_metric_counts_hand_made_data(hand_made):
     assert metric.compute(*year, {"what": "certified"}) == 50
     assert metric.compute(*year, {"what": "graduated"}) == 1
     assert metric.compute(date(2025, 1, 1), date(2025, 12, 31), {"what": "hires"}) == 1
-    with pytest.raises(ValueError, match="须指定统计内容 what"):
+    with pytest.raises(ValueError, match="请选择统计内容：招聘会达成就业意向人数"):
         metric.check_params({"what": "nonsense"})
-    with pytest.raises(ValueError, match="未知的参数"):
+    with pytest.raises(ValueError, match="该指标只有以下参数：统计内容"):
         metric.check_params({"what": "hires", "x": 1})
     assert metric.describe({"what": "graduated"}) == "名师带高徒出师人数"
     assert metric.url(*year, {"what": "hires"}) == (

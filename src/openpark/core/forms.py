@@ -204,6 +204,10 @@ class TargetForm(ScopedModelForm):
             "hx-get": reverse("core:target_params"), "hx-trigger": "change", "hx-target": "#target-params",
             "hx-swap": "innerHTML"})
         self.fields["metric"].help_text = "各指标的参数不同，选择指标后下方列出其参数。"
+        value = self.instance.target_value
+        if not self.is_bound and self.chosen is not None and value is not None and value == int(value) \
+                and self.chosen.places == 0:
+            self.initial["target_value"] = int(value)  # a count reads "20", not "20.00"
 
     @property
     def head_fields(self) -> list:

@@ -1,23 +1,28 @@
-"""The cockpit tile of the targets: those behind schedule, and those that cannot be measured yet
-(with the metric's reason), each linking to the targets page."""
+"""The cockpit tile of the targets of the year (those whose period overlaps it, as `manage.py
+targets --year` lists them): those behind schedule or ended unmet, and those that cannot be
+measured yet (with the metric's reason), each linking to the targets page of that year."""
 from django.urls import reverse
 
-from . import cockpit
+from . import cockpit, targets
 
 
 def targets_panel(year: int) -> cockpit.Panel | None:
-    from .target_views import running_rows
+    from .target_views import year_rows
 
-    url = reverse("core:targets")
-    rows = running_rows()
-    behind = [row for row in rows if row.progress.behind]
-    items = [(f"{row.target.name}：{cockpit.number_text(row.progress.current, row.places)}"
-              f"{row.unit}，应完成 {cockpit.number_text(row.progress.expected, row.places)}{row.unit}", url)
-             for row in behind]
-    items += [(f"{row.target.name}：{row.note}", url) for row in rows if row.progress.current is None]
-    return cockpit.Panel((cockpit.Figure("落后于进度的目标", len(behind), "项", 0, url,
-                                         status="alarm" if behind else ""),),
-                         f"{year} 年", url, items=tuple(items), note="" if behind else "各项目标均不落后于进度")
+    url = reverse("core:targets") + f"?year={year}"
+    rows = year_rows(year)
+    behind = [row for row in rows if row.progress.status == targets.BEHIND]
+    unmet = [row for row in rows if row.progress.status == targets.NOT_DONE]
+    items = [(f"{row.target.name}：{row.current_text}，应完成 {row.expected_text}", url) for row in behind]
+    items += [(f"{row.target.name}：{row.current_text}，目标 {row.target_text}，{targets.NOT_DONE}", url)
+              for row in unmet]
+    items += [(f"{row.target.name}：{row.note}", url) for row in rows if row.progress.status == targets.NO_DATA]
+    figures = (cockpit.Figure(f"{year} 年度落后于进度的目标", len(behind), "项", 0, url,
+                              status="alarm" if behind else ""),)
+    if unmet:
+        figures += (cockpit.Figure(f"{year} 年度未完成的目标", len(unmet), "项", 0, url, status="alarm"),)
+    note = "" if behind or unmet else f"{year} 年度各项目标均不落后于进度（共 {len(rows)} 项）"
+    return cockpit.Panel(figures, f"{year} 年度", url, items=tuple(items), note=note)
 
 
 def register() -> None:

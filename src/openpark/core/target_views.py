@@ -2,6 +2,8 @@
 progress, what should be reached by now and whether it lags behind; grouped by module."""
 import json
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,6 +27,7 @@ class TargetRow:
     progress: targets.Progress
     url: str
     note: str = ""  # why there is no current value (the metric's words), when there is none
+    metric_note: str = ""  # what the figure was taken from (`Metric.basis`), when there is one
 
     @property
     def percent(self) -> int:
@@ -46,16 +49,47 @@ class TargetRow:
     def places(self) -> int:
         return self.metric.places if self.metric else 2
 
+    def amount(self, value) -> str:
+        """A value of the target's metric in its unit: "48 家", "6.96%" (no space before %); "—" for none."""
+        return amount_text(value, self.places, self.unit)
+
+    @property
+    def target_text(self) -> str:
+        return self.amount(self.target.target_value)
+
+    @property
+    def current_text(self) -> str:
+        return self.amount(self.progress.current)
+
+    @property
+    def expected_text(self) -> str:
+        return "未开始" if self.progress.expected is None else self.amount(self.progress.expected)
+
+    @property
+    def status_reason(self) -> str:
+        """The words after the state: why there is no figure."""
+        return self.note if self.progress.status == targets.NO_DATA and self.note != targets.NO_DATA else ""
+
+
+def amount_text(value, places: int, unit: str) -> str:
+    from .columns import number_text
+
+    if value is None:
+        return "—"
+    text = number_text(Decimal(str(value)), places)
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}".rstrip()
+
 
 def _measure(metric: targets.Metric | None, target: Target) -> tuple:
-    """(current value, records URL, the no-data words) of a target, by its metric."""
+    """(current value, records URL, the no-data words, the figure's basis) of a target, by its metric."""
     if metric is None or target.start is None or target.end is None:
-        return None, "", "未知的指标。" if metric is None else ""
+        return None, "", "未知的指标。" if metric is None else "", ""
     params = target.params or {}
     current = metric.compute(target.start, target.end, params)
     url = metric.url(target.start, target.end, params) if metric.url else ""
     note = metric.no_data_text(target.start, target.end, params) if current is None else ""
-    return current, url, note
+    basis = metric.basis(target.start, target.end, params) if current is not None and metric.basis else ""
+    return current, url, note, basis
 
 
 def target_rows(queryset, today=None) -> list[TargetRow]:
@@ -69,28 +103,25 @@ def target_rows(queryset, today=None) -> list[TargetRow]:
         key = (target.metric, target.start, target.end, json.dumps(target.params or {}, sort_keys=True))
         if key not in measured:
             measured[key] = _measure(metric, target)
-        current, url, note = measured[key]
+        current, url, note, basis = measured[key]
         found = targets.progress(current, target.target_value, target.start, target.end, today, target.direction)
-        rows.append(TargetRow(target, metric, found, url, note))
+        rows.append(TargetRow(target, metric, found, url if current is not None else "", note, basis))
     return rows
 
 
 def overlapping(year: int):
-    """The targets whose period overlaps the year."""
-    from datetime import date
-
+    """The targets whose period overlaps the year (the cockpit tile's, the command's and the page's `?year=`)."""
     return Target.objects.filter(start__lte=date(year, 12, 31), end__gte=date(year, 1, 1)).order_by("start", "name")
 
 
-def running_rows(today=None) -> list[TargetRow]:
-    """The targets whose period runs today, measured."""
-    today = today or timezone.localdate()
-    running = Target.objects.filter(start__lte=today, end__gte=today).order_by("start", "name")
-    return target_rows(running, today)
+def year_rows(year: int, today=None) -> list[TargetRow]:
+    """The targets whose period overlaps the year, measured: what the cockpit tile, the command and
+    the page's `?year=` show."""
+    return target_rows(overlapping(year), today or timezone.localdate())
 
 
-def behind_schedule(today=None) -> list[TargetRow]:
-    return [row for row in running_rows(today) if row.progress.behind]
+def behind_schedule(year: int, today=None) -> list[TargetRow]:
+    return [row for row in year_rows(year, today) if row.progress.behind]
 
 
 def module_label(key: str) -> str:
@@ -104,13 +135,26 @@ def target_progress(request):
         raise PermissionDenied("目标进度仅向园区管理人员开放。")
     groups: dict[str, list[TargetRow]] = {}
     dated = Target.objects.filter(start__isnull=False, end__isnull=False).order_by("start", "name")
+    year = _year(request.GET.get("year"))
+    if year is not None:
+        dated = overlapping(year)
     for row in target_rows(dated):
         groups.setdefault(module_label(row.metric.module if row.metric else ""), []).append(row)
     return render(request, "core/targets.html", {
-        "title": "目标进度", "groups": sorted(groups.items()), "today": timezone.localdate(),
+        "title": f"目标进度（{year} 年度）" if year else "目标进度", "year": year, "groups": sorted(groups.items()), "today": timezone.localdate(),
         "list_url": reverse("core:target_list"),
         "breadcrumbs": navigation.breadcrumbs(("目标进度", ""), module="targets"),
     })
+
+
+def _year(text):
+    from .limits import in_year_range
+
+    try:
+        year = int(str(text or "").strip())
+    except ValueError:
+        return None
+    return year if in_year_range(year) else None
 
 
 class TargetEditView(ObjectEditView):

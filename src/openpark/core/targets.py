@@ -47,6 +47,13 @@ def choices_param(label: str, choices) -> ParamMultipleChoiceField:
     return ParamMultipleChoiceField(label=label, choices=list(choices))
 
 
+def unknown_params(params: dict, fields: dict) -> None:
+    """Refuse params the metric has no field for, in words (never their codes)."""
+    if set(params) - set(fields):
+        known = "、".join(str(field.label) for field in fields.values())
+        raise ValueError(f"该指标只有以下参数：{known}。" if known else "该指标不需要参数。")
+
+
 def _no_params(params: dict) -> dict:
     if params:
         raise ValueError("该指标不需要参数。")
@@ -73,6 +80,9 @@ class Metric:
     # (start, end, params) -> why there is no figure for the period, with what is known instead
     # ("2026 年度亩均评价尚未发布…"); asked only when `compute` gives None
     explain: Callable[[date, date, dict], str] | None = None
+    # (start, end, params) -> what the figure was taken from, when it is not plain from the period
+    # ("按 2022 年规上企业名单"); shown next to the figure
+    basis: Callable[[date, date, dict], str] | None = None
 
     def fields(self) -> dict:
         return self.param_fields() if self.param_fields is not None else {}
@@ -128,6 +138,10 @@ def metric_choices() -> list[tuple[str, str]]:
 AT_LEAST, AT_MOST = "at_least", "at_most"
 
 
+# The states of a target, one word each, the same on the page, the cockpit tile and the command.
+NOT_STARTED, ON_TRACK, BEHIND, NO_DATA, DONE, NOT_DONE = "未开始", "正常", "落后于进度", "暂无数据", "已完成", "未完成"
+
+
 @dataclass(frozen=True)
 class Progress:
     current: Decimal | None
@@ -136,29 +150,48 @@ class Progress:
     share: Decimal | None  # the same, capped to 0–1 for display
     expected: Decimal | None  # what should be reached by today, linearly (None before the start)
     elapsed: Decimal  # the share of the period gone, 0–1
-    behind: bool  # started, and short of what should be reached by now
+    behind: bool  # running, and short of what should be reached by now
     started: bool
+    ended: bool = False  # the period is over (today after its last day)
+    status: str = ON_TRACK  # one of NOT_STARTED, ON_TRACK, BEHIND, NO_DATA, DONE, NOT_DONE
+
+    @property
+    def alarm(self) -> bool:
+        return self.status in (BEHIND, NOT_DONE)
 
 
 def progress(current, target, start: date, end: date, today: date, direction: str = AT_LEAST) -> Progress:
     """How far a target is: current / target (raw, and capped to 0–1), what the target times the
-    elapsed share of the period says should be reached by `today`, and whether it lags behind that.
+    elapsed share of the period says should be reached by `today`, whether it lags behind that,
+    and its state in one word (`status`).
 
     The elapsed share counts whole days, the first and the last included. An "at most" target (a
-    ceiling) is behind once the current value passes the target."""
+    ceiling) is behind once the current value passes the target. Without a figure the state is
+    暂无数据 (never 正常); once the period is over it is 已完成 or 未完成 (never 落后于进度)."""
     target = Decimal(str(target))
     days = (end - start).days + 1
     gone = min(max((today - start).days + 1, 0), days)
     elapsed = (Decimal(gone) / Decimal(days)) if days > 0 else Decimal(1)
     started = today >= start
+    ended = today > end
     current = None if current is None else Decimal(str(current))
     raw = current / target if current is not None and target else None
     share = None if raw is None else min(max(raw, Decimal(0)), Decimal(1))
     expected = target * elapsed if started else None
+    met = current is not None and (current <= target if direction == AT_MOST else current >= target)
     if current is None or not started:
         behind = False
     elif direction == AT_MOST:
         behind = current > target
     else:
         behind = current < expected
-    return Progress(current, target, raw, share, expected, elapsed, behind, started)
+    if current is None:
+        status = NO_DATA
+    elif not started:
+        status = NOT_STARTED
+    elif ended:
+        status = DONE if met else NOT_DONE
+    else:
+        status = BEHIND if behind else ON_TRACK
+    behind = behind and status == BEHIND
+    return Progress(current, target, raw, share, expected, elapsed, behind, started, ended, status)

@@ -38,8 +38,9 @@ def tax_per_mu_growth_explained(start: date, end: date, params: dict) -> str:
 
 
 def tax_per_mu_url(start: date, end: date, params: dict) -> str:
+    """The run's results, whose 税收 and 用地 make the park's 亩均税收 (none while the year has no run)."""
     run = last_published_run(end.year)
-    return reverse("evaluation:low_efficiency") + (f"?run={run.pk}" if run else "")
+    return reverse("evaluation:result_list") + f"?run={run.pk}" if run else ""
 
 
 def register() -> None:

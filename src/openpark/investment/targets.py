@@ -13,15 +13,12 @@ REACHABLE = (Stage.SIGNED, Stage.LAND, Stage.STARTED, Stage.COMPLETED, Stage.PRO
 
 
 def check_company_params(params: dict) -> dict:
-    unknown = set(params) - {"status"}
-    if unknown:
-        raise ValueError(f"未知的参数：{'、'.join(sorted(unknown))}。")
+    targets.unknown_params(params, company_param_fields())
     status = params.get("status")
     if status in (None, ""):
         return {}
     if status not in ContactStatus.values:
-        raise ValueError(f"对接状态须为：{'、'.join(str(label) for label in ContactStatus.labels)}（填写代码 "
-                         f"{'、'.join(ContactStatus.values)}）。")
+        raise ValueError(f"对接状态须为：{'、'.join(str(label) for label in ContactStatus.labels)}。")
     return {"status": status}
 
 
@@ -42,12 +39,10 @@ def target_companies_url(start: date, end: date, params: dict) -> str:
 
 
 def check_stage_params(params: dict) -> dict:
-    unknown = set(params) - {"stage"}
-    if unknown:
-        raise ValueError(f"未知的参数：{'、'.join(sorted(unknown))}。")
+    targets.unknown_params(params, stage_param_fields())
     if params.get("stage") not in REACHABLE:
-        names = "、".join(f"{Stage(stage).label}（{stage}）" for stage in REACHABLE)
-        raise ValueError(f"须指定阶段 stage，可选：{names}。")
+        names = "、".join(str(Stage(stage).label) for stage in REACHABLE)
+        raise ValueError(f"须指定阶段，可选：{names}。")
     return {"stage": params["stage"]}
 
 

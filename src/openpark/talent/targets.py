@@ -20,14 +20,15 @@ WHAT = {
 }
 
 
+def param_fields() -> dict:
+    return {"what": targets.choice_param("统计内容", list(WHAT.items()), needed=True)}
+
+
 def check_params(params: dict) -> dict:
-    unknown = set(params) - {"what"}
-    if unknown:
-        raise ValueError(f"未知的参数：{'、'.join(sorted(unknown))}。")
+    targets.unknown_params(params, param_fields())
     what = params.get("what")
-    if not isinstance(what, str) or what not in WHAT:
-        names = "、".join(f"{label}（{key}）" for key, label in WHAT.items())
-        raise ValueError(f"须指定统计内容 what，可选：{names}。")
+    if not isinstance(what, str) or what not in WHAT:  # a list or an object is no choice either
+        raise ValueError(f"请选择统计内容：{'、'.join(WHAT.values())}。")
     return {"what": params["what"]}
 
 
@@ -59,4 +60,4 @@ def describe(params: dict) -> str:
 def register() -> None:
     targets.register_metric(targets.Metric(
         "talent.count", "人才服务人数", "人", count, module="talent", check_params=check_params, url=url,
-        describe=describe))
+        describe=describe, param_fields=param_fields))

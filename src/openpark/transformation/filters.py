@@ -22,10 +22,31 @@ class CertificationFilterSet(SearchFilterSet):
                                                widget=DATE_INPUT)
     certified_to = django_filters.DateFilter(field_name="certified_on", lookup_expr="lte", label="认定日期至",
                                              widget=DATE_INPUT)
+    levels = django_filters.MultipleChoiceFilter(field_name="level", choices=CertificationLevel.choices,
+                                                 label="级别（多选）")
+    issued_at_least = django_filters.ChoiceFilter(choices=IssuingLevel.choices, method="filter_issued_at_least",
+                                                  label="认定层级不低于")
+    # Last, so that it keeps one row of each enterprise among those the other filters kept: the list
+    # then has as many rows as a target's 获得认定的企业数 counts enterprises.
+    one_per_enterprise = django_filters.BooleanFilter(method="filter_one_per_enterprise", label="每家企业只列一条")
 
     class Meta:
         model = Certification
         fields = []
+
+    def filter_issued_at_least(self, queryset, name, value):
+        if not value:
+            return queryset
+        order = list(IssuingLevel.values)
+        return queryset.filter(issuing_level__in=order[order.index(value):])
+
+    def filter_one_per_enterprise(self, queryset, name, value):
+        if not value:
+            return queryset
+        from django.db.models import Min
+
+        first = queryset.order_by().values("enterprise").annotate(first=Min("pk")).values("first")
+        return queryset.filter(pk__in=first)
 
 
 class TransformationProjectFilterSet(SearchFilterSet):

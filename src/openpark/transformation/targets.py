@@ -2,6 +2,7 @@
 some levels, by an issuing body at or above some level) within a period, and the share of the year's
 规上 enterprises that have completed their transformation."""
 from datetime import date
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
@@ -14,22 +15,19 @@ ISSUING_ORDER = list(IssuingLevel.values)  # 县级 < 泰州市级 < 省级 < �
 
 
 def check_certification_params(params: dict) -> dict:
-    unknown = set(params) - {"kind", "levels", "issued_at_least"}
-    if unknown:
-        raise ValueError(f"未知的参数：{'、'.join(sorted(unknown))}。")
+    targets.unknown_params(params, certification_param_fields())
     kind = params.get("kind")
     if kind not in CertificationKind.values:
-        names = "、".join(f"{label}（{value}）" for value, label in CertificationKind.choices)
-        raise ValueError(f"须指定认定类别 kind，可选：{names}。")
+        raise ValueError(f"须选择认定类别，可选：{'、'.join(str(label) for label in CertificationKind.labels)}。")
     levels = params.get("levels") or []
     allowed = LEVELS_OF_KIND.get(kind, ())
     if not isinstance(levels, list) or any(level not in allowed for level in levels):
-        names = "、".join(f"{CertificationLevel(level).label}（{level}）" for level in allowed) or "无（该类别不分级别）"
-        raise ValueError(f"级别 levels 须为列表，可选：{names}。")
+        names = "、".join(str(CertificationLevel(level).label) for level in allowed)
+        raise ValueError(f"{CertificationKind(kind).label}的级别可选：{names}。" if names
+                         else f"{CertificationKind(kind).label}不分级别，请勿勾选级别。")
     issued = params.get("issued_at_least") or ""
     if issued and issued not in ISSUING_ORDER:
-        names = "、".join(f"{label}（{value}）" for value, label in IssuingLevel.choices)
-        raise ValueError(f"认定层级下限 issued_at_least 可选：{names}。")
+        raise ValueError(f"认定层级下限可选：{'、'.join(str(label) for label in IssuingLevel.labels)}。")
     checked = {"kind": kind}
     if levels:
         checked["levels"] = levels
@@ -50,7 +48,14 @@ def certified(start: date, end: date, params: dict) -> int:
 
 
 def certified_url(start: date, end: date, params: dict) -> str:
-    return f"{reverse('transformation:certification_list')}?kind={params['kind']}"
+    """The certification list filtered as `certified` counts: the kind, the levels, the issuing level
+    at or above, the period, and one row per enterprise (its first such certification), so that the
+    list has as many rows as the figure."""
+    query = [("kind", params["kind"]), *[("levels", level) for level in params.get("levels") or []]]
+    if params.get("issued_at_least"):
+        query.append(("issued_at_least", params["issued_at_least"]))
+    query += [("certified_from", start.isoformat()), ("certified_to", end.isoformat()), ("one_per_enterprise", "true")]
+    return f"{reverse('transformation:certification_list')}?{urlencode(query)}"
 
 
 def describe_certification_params(params: dict) -> str:
@@ -62,17 +67,39 @@ def describe_certification_params(params: dict) -> str:
     return " · ".join(words)
 
 
-def coverage_percent(start: date, end: date, params: dict):
-    """The share (%) of the 规上 enterprises of the period's last year transformed by then; None
-    when that year has no 规上 list."""
-    from .services import coverage_tables
+def coverage_year(start: date, end: date) -> int | None:
+    """The latest year within the period that has a 规上 list (None when none has)."""
+    from django.db.models import Max
 
-    total = coverage_tables(end.year)["total"]
+    from openpark.enterprises.models import AboveScaleYear
+
+    return AboveScaleYear.objects.filter(year__gte=start.year, year__lte=end.year,
+                                         enterprise__is_deleted=False).aggregate(latest=Max("year"))["latest"]
+
+
+def coverage_percent(start: date, end: date, params: dict):
+    """The share (%) of the 规上 enterprises of the latest year within the period that has a 规上
+    list, transformed by then; None when no year of the period has one."""
+    from .services import coverage_total
+
+    year = coverage_year(start, end)
+    total = coverage_total(year) if year is not None else None
     return total.percent if total is not None else None
 
 
+def coverage_basis(start: date, end: date, params: dict) -> str:
+    year = coverage_year(start, end)
+    return f"按 {year} 年规上企业名单" if year is not None else ""
+
+
+def coverage_explained(start: date, end: date, params: dict) -> str:
+    years = f"{start.year} 年" if start.year == end.year else f"{start.year}—{end.year} 年"
+    return f"{years}尚无规上企业名单（经济运行数据），无法计算覆盖率。"
+
+
 def coverage_url(start: date, end: date, params: dict) -> str:
-    return f"{reverse('transformation:coverage')}?year={end.year}"
+    year = coverage_year(start, end)
+    return f"{reverse('transformation:coverage')}?year={year if year is not None else end.year}"
 
 
 def certification_param_fields() -> dict:
@@ -92,4 +119,4 @@ def register() -> None:
         param_fields=certification_param_fields))
     targets.register_metric(targets.Metric(
         "transformation.coverage", "规上企业智改数转覆盖率", "%", coverage_percent, module="transformation",
-        url=coverage_url, places=2))
+        url=coverage_url, places=2, basis=coverage_basis, explain=coverage_explained))

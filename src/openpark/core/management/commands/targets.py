@@ -28,29 +28,35 @@ class Command(BaseCommand):
             year = None
         if year is None or not in_year_range(year):
             raise CommandError(f"年度须为 {FIRST_YEAR} 至 {LAST_YEAR} 之间的整数。", returncode=2)
-        from openpark.core.target_views import overlapping, target_rows
+        from openpark.core.target_views import year_rows
 
-        rows = target_rows(overlapping(year), timezone.localdate())
+        rows = year_rows(year, timezone.localdate())
         found = [{
             "name": row.target.name, "start": row.target.start.isoformat(), "end": row.target.end.isoformat(),
             "metric": row.target.metric, "unit": row.unit, "direction": row.target.direction,
             "target": _number(row.target.target_value), "current": _number(row.progress.current),
             "progress": _number(row.progress.share), "progress_raw": _number(row.progress.raw),
-            "expected": _number(row.progress.expected), "behind": row.progress.behind, "note": row.note,
+            "expected": _number(row.progress.expected), "behind": row.progress.behind,
+            "status": row.progress.status, "note": row.note, "basis": row.metric_note,
+            "texts": {"target": row.target_text, "current": row.current_text, "expected": row.expected_text,
+                      "progress": row.percent_text},
         } for row in rows]
         if json:
+            for item in found:
+                item.pop("texts")
             self.stdout.write(_dumps(found))
             return
         if not found:
             self.stdout.write(f"{year} 年没有目标。")
             return
         for item in found:
-            current = item["note"] if item["current"] is None else f"{item['current']:,}"
-            share = "—" if item["progress_raw"] is None else f"{item['progress_raw'] * 100:,.2f}%"
-            expected = "未开始" if item["expected"] is None else f"{item['expected']:,.2f}"
-            flag = "  落后于进度" if item["behind"] else ""
-            self.stdout.write(f"{item['name']}  {item['start']} 至 {item['end']}  目标 {item['target']:,}{item['unit']}  "
-                              f"当前 {current}  进度 {share}  应完成 {expected}{flag}")
+            texts = item.pop("texts")
+            current = texts["current"] if item["current"] is not None else (
+                "暂无数据" + (f"（{item['note']}）" if item["note"] not in ("", "暂无数据") else ""))
+            if item["basis"]:
+                current += f"（{item['basis']}）"
+            self.stdout.write(f"{item['name']}  {item['start']} 至 {item['end']}  目标 {texts['target']}  "
+                              f"当前 {current}  进度 {texts['progress']}  应完成 {texts['expected']}  {item['status']}")
 
 
 def _dumps(value) -> str:
