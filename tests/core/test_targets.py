@@ -502,3 +502,19 @@ def test_the_tile_and_the_page_of_the_year_agree(leader, client_for, link):
     everything = client.get(reverse("core:targets")).content.decode()
     assert "未完成" in everything.split("往年目标")[1].split("</tr>")[0]
     assert "落后于进度" not in everything.split("往年目标")[1].split("</tr>")[0]
+
+
+def test_the_tiles_all_clear_counts_the_targets_that_cannot_be_measured():
+    from openpark.core.target_tiles import _all_clear
+
+    assert _all_clear(2026, 4, 0) == "2026 年度各项目标均不落后于进度（共 4 项）"
+    assert _all_clear(2026, 4, 1) == "2026 年度可计算的 3 项目标均不落后于进度，另有 1 项暂无数据"
+
+
+def test_a_tile_figure_without_a_value_shows_no_unit():
+    from django.template.loader import render_to_string
+
+    panel = cockpit.Panel((cockpit.Figure("规上企业覆盖率", None, "%", 2, "/"),), "2026 年", "/")
+    html = render_to_string("core/includes/cockpit_tiles.html", {"panels": [(cockpit.Tile(
+        "t", "测试", 1, "core.view_target", lambda year: panel), panel)]})
+    assert "—" in html and "<small>%</small>" not in html

@@ -40,7 +40,9 @@ def test_the_seeds_targets_are_shipped_and_computed_on_the_demo_park():
     plan = {row["name"]: row for row in json.loads(out.getvalue())}
     assert plan["2022–2025 年智能车间"]["target"] == 20 and plan["2022–2025 年智能生产线"]["target"] == 80
     assert plan["2022–2025 年智能车间"]["current"] == 21 and plan["2022–2025 年智能生产线"]["current"] == 74
-    assert plan["2025 年规上企业智改数转全覆盖"]["target"] == 100
+    coverage = plan["2025 年规上企业智改数转全覆盖"]
+    assert coverage["target"] == 100 and coverage["start"] == "2022-01-01"
+    assert coverage["current"] is not None and "2022" in coverage["basis"]  # the period's latest 规上 list
 
 
 def test_no_demo_enterprise_name_repeats_its_trade():

@@ -21,8 +21,15 @@ def targets_panel(year: int) -> cockpit.Panel | None:
                               status="alarm" if behind else ""),)
     if unmet:
         figures += (cockpit.Figure(f"{year} 年度未完成的目标", len(unmet), "项", 0, url, status="alarm"),)
-    note = "" if behind or unmet else f"{year} 年度各项目标均不落后于进度（共 {len(rows)} 项）"
+    unmeasured = sum(row.progress.status == targets.NO_DATA for row in rows)
+    note = "" if behind or unmet else _all_clear(year, len(rows), unmeasured)
     return cockpit.Panel(figures, f"{year} 年度", url, items=tuple(items), note=note)
+
+
+def _all_clear(year: int, count: int, unmeasured: int) -> str:
+    if not unmeasured:
+        return f"{year} 年度各项目标均不落后于进度（共 {count} 项）"
+    return f"{year} 年度可计算的 {count - unmeasured} 项目标均不落后于进度，另有 {unmeasured} 项暂无数据"
 
 
 def register() -> None:

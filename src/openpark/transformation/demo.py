@@ -179,4 +179,4 @@ def _targets(year: int) -> None:
     ensure_target("2022–2025 年智能生产线", 2025, "transformation.certified", plan["smart_production_lines"],
                   {"kind": "smart_line"}, owner="工信", since=2022)
     ensure_target("2025 年规上企业智改数转全覆盖", 2025, "transformation.coverage",
-                  plan["above_size_enterprises_transformed_pct"], owner="工信")
+                  plan["above_size_enterprises_transformed_pct"], owner="工信", since=2022)
