@@ -494,6 +494,9 @@ def resolve_enterprises(rows, scope: set[int] | None = None) -> list[CellError]:
 
 
 def enterprise_cells(record) -> dict:
+    """The enterprise columns of a record's row: blank for a record of no enterprise."""
+    if record.enterprise_id is None:
+        return {"enterprise_uscc": "", "enterprise_name": ""}
     return {"enterprise_uscc": record.enterprise.uscc, "enterprise_name": record.enterprise.name}
 
 
@@ -516,6 +519,11 @@ class EnterpriseFileImporter(imports.ModelImporter):
         if values.get("enterprise_id") is not None:
             instance.enterprise_id = values["enterprise_id"]
 
+    related: tuple[str, ...] = ("enterprise",)  # read with each exported record
+
     def export_rows(self, queryset, user=None):
-        for record in queryset.select_related("enterprise").iterator(chunk_size=2000):
-            yield {**enterprise_cells(record), **{name: getattr(record, name) for name in self.plain}}
+        for record in queryset.select_related(*self.related).iterator(chunk_size=2000):
+            yield self.export_row(record)
+
+    def export_row(self, record) -> dict:
+        return {**enterprise_cells(record), **{name: getattr(record, name) for name in self.plain}}

@@ -37,12 +37,6 @@ class TalentImporter(EnterpriseFileImporter):
         if self.optional_enterprise and "enterprise_id" in values:
             instance.enterprise_id = values["enterprise_id"]
 
-    def export_rows(self, queryset, user=None):
-        for record in queryset.select_related("enterprise").iterator(chunk_size=2000):
-            cells = {"enterprise_uscc": record.enterprise.uscc, "enterprise_name": record.enterprise.name} \
-                if record.enterprise_id else {"enterprise_uscc": "", "enterprise_name": ""}
-            yield {**cells, **{name: getattr(record, name) for name in self.plain}}
-
 
 POSTING_SPEC = ImportSpec(
     name="talent.jobposting",
@@ -163,6 +157,7 @@ class FairBoothImporter(TalentImporter):
     spec = BOOTH_SPEC
     model = FairBooth
     key = ("fair", "enterprise")
+    related = ("enterprise", "fair")
     plain = ("positions", "resumes", "hires", "note")
     defaults = {"positions": 0, "resumes": 0, "hires": 0}
     notes = "招聘会按名称和举办日期对应，须已登记；每家企业在一场招聘会登记一次。"
@@ -185,11 +180,8 @@ class FairBoothImporter(TalentImporter):
         if values.get("fair_id") is not None:
             instance.fair_id = values["fair_id"]
 
-    def export_rows(self, queryset, user=None):
-        for booth in queryset.select_related("enterprise", "fair").iterator(chunk_size=2000):
-            yield {"fair_name": booth.fair.name, "fair_held_on": booth.fair.held_on,
-                   "enterprise_uscc": booth.enterprise.uscc, "enterprise_name": booth.enterprise.name,
-                   **{name: getattr(booth, name) for name in self.plain}}
+    def export_row(self, record) -> dict:
+        return {"fair_name": record.fair.name, "fair_held_on": record.fair.held_on, **super().export_row(record)}
 
 
 TRAINING_SPEC = ImportSpec(

@@ -152,10 +152,8 @@ class ProjectImporter(EnterpriseFileImporter):
                                         "导入不改变状态"))
         return errors
 
-    def export_rows(self, queryset, user=None):
-        for record in queryset.select_related("enterprise").iterator(chunk_size=2000):
-            yield {"enterprise_uscc": record.enterprise.uscc, "enterprise_name": record.enterprise.name,
-                   **{name: getattr(record, name) for name in self.plain}, "state": record.state}
+    def export_row(self, record) -> dict:
+        return {**super().export_row(record), "state": record.state}
 
 
 certification_importer = imports.register(CertificationImporter())
