@@ -160,6 +160,18 @@ class YearField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+def requested_year(request, default, fallback: str = "") -> tuple:
+    """(the page's ?year=, "") or, when it is missing or no year, (`default`, `fallback`): the words
+    that say which year is shown instead."""
+    text = request.GET.get("year")
+    if not text:
+        return default, ""
+    try:
+        return YearField().clean(text), ""
+    except forms.ValidationError:
+        return default, fallback
+
+
 class GridForm(ScopedModelForm):
     class Meta:
         model = Grid

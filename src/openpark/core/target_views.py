@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import navigation, targets
-from .forms import TargetForm
+from .forms import TargetForm, requested_year
 from .generic import ObjectEditView
 from .models import Target
 from .scoping import is_park_wide
@@ -135,7 +135,7 @@ def target_progress(request):
         raise PermissionDenied("目标进度仅向园区管理人员开放。")
     groups: dict[str, list[TargetRow]] = {}
     dated = Target.objects.filter(start__isnull=False, end__isnull=False).order_by("start", "name")
-    year = _year(request.GET.get("year"))
+    year, _ = requested_year(request, None)  # no year or a bad one: every target
     if year is not None:
         dated = overlapping(year)
     for row in target_rows(dated):
@@ -145,16 +145,6 @@ def target_progress(request):
         "list_url": reverse("core:target_list"),
         "breadcrumbs": navigation.breadcrumbs(("目标进度", ""), module="targets"),
     })
-
-
-def _year(text):
-    from .limits import in_year_range
-
-    try:
-        year = int(str(text or "").strip())
-    except ValueError:
-        return None
-    return year if in_year_range(year) else None
 
 
 class TargetEditView(ObjectEditView):

@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
 from openpark.core import exports, navigation
-from openpark.core.forms import YearField
+from openpark.core.forms import requested_year
 from openpark.core.scoping import is_park_wide, scope_queryset
 
 from . import services
@@ -20,12 +20,7 @@ def summary(request):
     """人才服务 counts per year: the chosen year and the two before it, side by side; park-wide."""
     if not is_park_wide(request.user):
         raise PermissionDenied("人才服务年度统计仅向园区管理人员开放。")
-    year, error = timezone.localdate().year, ""
-    if request.GET.get("year"):
-        try:
-            year = YearField().clean(request.GET["year"])
-        except ValidationError:
-            error = "年份无效，已显示今年。"
+    year, error = requested_year(request, timezone.localdate().year, "年份无效，已显示今年。")
     years = list(range(year - YEARS_SHOWN + 1, year + 1))
     rows = services.table(years)
     if request.GET.get("format") == "xlsx":

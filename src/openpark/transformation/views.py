@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 
 from openpark.core import navigation
-from openpark.core.forms import YearField
+from openpark.core.forms import requested_year
 from openpark.core.scoping import is_park_wide, scope_queryset
 
 from . import services
@@ -26,13 +26,7 @@ def coverage(request):
 
 
 def _year(request) -> tuple[int, str]:
-    year, error = services.latest_year(), ""
-    if request.GET.get("year"):
-        try:
-            year = YearField().clean(request.GET["year"])
-        except ValidationError:  # a bad year reads as the latest, with a message
-            error = "年份无效，已显示最近一年。"
-    return year, error
+    return requested_year(request, services.latest_year(), "年份无效，已显示最近一年。")
 
 
 @login_required
